@@ -1,0 +1,79 @@
+"""The application factory: `build_application(settings)` wires PTB, storage and handlers."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+import handlers
+from bot.catalogue import bundled_content_path, load_catalogue
+from bot.cluster import Cluster, ClusterApplication, ClusterContext, MemberSession
+from bot.commands import publish_commands
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# How often a request that Telegram refused with 429 is retried after its retry_after.
+RATE_LIMIT_RETRIES = 5
+
+
+def build_application(settings: Settings) -> ClusterApplication:
+    """Build the assistant; nothing is opened or sent until the application starts."""
+    cluster = Cluster.create(settings)
+    root = settings.telegram_api_url
+    application = (
+        ApplicationBuilder()
+        .application_class(ClusterApplication, kwargs={"cluster": cluster})
+        .token(settings.require_token().reveal())
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=settings.timezone,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .context_types(ContextTypes(context=ClusterContext, user_data=MemberSession))
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=settings.broadcast_rate, max_retries=RATE_LIMIT_RETRIES)
+        )
+        .concurrent_updates(True)
+        .post_init(_on_startup)
+        .post_shutdown(_on_shutdown)
+        .build()
+    )
+    assert isinstance(application, ClusterApplication)
+    handlers.register(application)
+    return application
+
+
+async def prepare_storage(cluster: Cluster) -> None:
+    """Open the database, fill an empty one from the content file, and load the catalogue."""
+    await cluster.database.open()
+    if await cluster.catalogue_store.is_empty():
+        path = cluster.settings.content_file or bundled_content_path()
+        logger.info("Empty database: importing the catalogue from %s", path)
+        await cluster.catalogue_store.import_catalogue(load_catalogue(Path(path)))
+    await cluster.reload_catalogue()
+
+
+async def _on_startup(application: Application) -> None:  # type: ignore[type-arg]
+    assert isinstance(application, ClusterApplication)
+    cluster = application.cluster
+    await prepare_storage(cluster)
+    await publish_commands(
+        application.bot,
+        cluster.texts,
+        cluster.settings.default_language,
+        cluster.settings.staff_ids,
+    )
+
+
+async def _on_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    assert isinstance(application, ClusterApplication)
+    await application.cluster.database.close()

@@ -1,0 +1,208 @@
+"""The `clustem-bot` command line: run, demo, content, ask, db backup, check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.answering import Answer, AnswerIndex
+from bot.catalogue import (
+    Catalogue,
+    ContentError,
+    bundled_content_path,
+    dump_catalogue,
+    load_catalogue,
+)
+from bot.settings import Settings, SettingsError, load_settings
+
+logger = logging.getLogger("bot")
+
+
+class _RedactToken(logging.Filter):
+    """Replace the bot token wherever a log line would carry it (URLs, exceptions)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self._token in message:
+            record.msg = message.replace(self._token, "<token>")
+            record.args = ()
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    """Log to stderr at the configured level, never showing the token."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if settings.bot_token is not None:
+        handler.addFilter(_RedactToken(settings.bot_token.reveal()))
+    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
+    # httpx logs every request URL, and the URL holds the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clustem-bot", description="Telegram assistant for an industrial business cluster."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="run the bot (polling) with BOT_TOKEN")
+    demo = commands.add_parser("demo", help="chat with the bot in the terminal, no token needed")
+    demo.add_argument("--user-language", choices=("tr", "en"), default="tr")
+    content = commands.add_parser("content", help="import or export the catalogue")
+    content_commands = content.add_subparsers(dest="action", required=True, metavar="ACTION")
+    importing = content_commands.add_parser("import", help="upsert a YAML catalogue by id")
+    importing.add_argument("file", type=Path)
+    importing.add_argument(
+        "--prune",
+        action="store_true",
+        help="also remove entries the file no longer has (never events with registrations)",
+    )
+    importing.add_argument("--dry-run", action="store_true", help="show changes, apply none")
+    exporting = content_commands.add_parser("export", help="write the catalogue as YAML")
+    exporting.add_argument("file", type=Path)
+    ask = commands.add_parser("ask", help="show how the assistant answers a question")
+    ask.add_argument("question", help='the question, or "-" to read one per line from stdin')
+    ask.add_argument("--lang", choices=("tr", "en"), default=None)
+    ask.add_argument("--json", action="store_true", help="print JSON")
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="action", required=True, metavar="ACTION")
+    backup = db_commands.add_parser("backup", help="write a consistent copy of the database")
+    backup.add_argument("file", type=Path)
+    commands.add_parser("check", help="validate settings and content")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    arguments = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        if arguments.command == "run":
+            settings.require_token()
+        configure_logging(settings)
+        return _dispatch(arguments, settings)
+    except SettingsError as error:
+        print(f"clustem-bot: setting {error}", file=sys.stderr)
+        return 2
+    except ContentError as error:
+        print(f"clustem-bot: content error: {error}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(arguments: argparse.Namespace, settings: Settings) -> int:
+    command = arguments.command
+    if command == "run":
+        from bot.app import build_application
+
+        build_application(settings).run_polling(drop_pending_updates=False)
+        return 0
+    if command == "demo":
+        from bot.demo import run_demo
+
+        return asyncio.run(run_demo(settings, user_language=arguments.user_language))
+    if command == "check":
+        return _check(settings)
+    if command == "ask":
+        return _ask(arguments, settings)
+    return asyncio.run(_storage_command(arguments, settings))
+
+
+def _check(settings: Settings) -> int:
+    path = settings.content_file or bundled_content_path()
+    catalogue = load_catalogue(Path(path))
+    print(
+        f"Settings are valid. Content {path}: {len(catalogue.events)} events, "
+        f"{len(catalogue.services)} services, {len(catalogue.faq)} FAQ entries, "
+        f"{len(catalogue.sectors)} sectors."
+    )
+    return 0
+
+
+def _answer_json(answer: Answer) -> str:
+    return json.dumps(
+        {
+            "decision": answer.decision,
+            "matches": [{"id": m.id, "score": round(m.score, 4)} for m in answer.matches],
+        },
+        ensure_ascii=False,
+    )
+
+
+def _ask(arguments: argparse.Namespace, settings: Settings) -> int:
+    index = AnswerIndex.build(asyncio.run(_current_catalogue(settings)))
+    if arguments.question == "-":
+        for line in sys.stdin:
+            answer = index.ask(line.strip(), arguments.lang)
+            print(_answer_json(answer) if arguments.json else _answer_text(answer), flush=True)
+        return 0
+    answer = index.ask(arguments.question, arguments.lang)
+    print(_answer_json(answer) if arguments.json else _answer_text(answer))
+    return 0
+
+
+def _answer_text(answer: Answer) -> str:
+    lines = [f"decision: {answer.decision}"]
+    lines += [f"  {m.score:.3f}  {m.id}" for m in answer.matches]
+    return "\n".join(lines)
+
+
+async def _current_catalogue(settings: Settings) -> Catalogue:
+    """Return the database's catalogue when there is one, else the content file's."""
+    if settings.database_path.is_file():
+        from bot.cluster import Cluster
+
+        cluster = Cluster.create(settings)
+        await cluster.database.open()
+        try:
+            if not await cluster.catalogue_store.is_empty():
+                return await cluster.catalogue_store.load()
+        finally:
+            await cluster.database.close()
+    return load_catalogue(Path(settings.content_file or bundled_content_path()))
+
+
+async def _storage_command(arguments: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import prepare_storage
+    from bot.cluster import Cluster
+
+    cluster = Cluster.create(settings)
+    await prepare_storage(cluster)
+    try:
+        if arguments.command == "db":
+            await cluster.database.backup(arguments.file)
+            print(f"Backup written to {arguments.file}")
+        elif arguments.action == "export":
+            arguments.file.write_text(dump_catalogue(cluster.catalogue), encoding="utf-8")
+            print(f"Catalogue written to {arguments.file}")
+        else:
+            catalogue = load_catalogue(arguments.file)
+            store = cluster.catalogue_store
+            if arguments.dry_run:
+                report = await store.preview_import(catalogue, prune=arguments.prune)
+            else:
+                report = await store.import_catalogue(catalogue, prune=arguments.prune)
+            verb = "Would change" if arguments.dry_run else "Changed"
+            print(
+                f"{verb}: {len(report.added)} added, {len(report.changed)} changed, "
+                f"{len(report.removed)} removed, {report.unchanged} unchanged."
+            )
+            for label, items in (
+                ("added", report.added),
+                ("changed", report.changed),
+                ("removed", report.removed),
+                ("kept (has registrations)", report.kept),
+            ):
+                for item in items:
+                    print(f"  {label}: {item}")
+    finally:
+        await cluster.database.close()
+    return 0

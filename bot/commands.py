@@ -1,0 +1,53 @@
+"""The command menu Telegram shows, per language, with its own scope for staff."""
+
+from __future__ import annotations
+
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import TelegramError
+from telegram.ext import ExtBot
+
+from bot.texts import LANGUAGES, Texts
+
+MEMBER_COMMANDS = (
+    "start",
+    "events",
+    "services",
+    "my",
+    "ask",
+    "profile",
+    "settings",
+    "language",
+    "privacy",
+    "help",
+    "cancel",
+)
+STAFF_COMMANDS: tuple[str, ...] = ()  # grows as staff features land
+
+
+def command_list(texts: Texts, language: str, names: tuple[str, ...]) -> list[BotCommand]:
+    """Return commands with their descriptions from `labels.j2` (`command_<name>`)."""
+    return [BotCommand(name, texts.label(language, f"command_{name}")) for name in names]
+
+
+async def publish_commands(
+    bot: ExtBot[None], texts: Texts, default_language: str, staff_ids: frozenset[int]
+) -> None:
+    """Set the member menu in both languages, and the staff menu in each staff chat."""
+    for language in LANGUAGES:
+        await bot.set_my_commands(
+            command_list(texts, language, MEMBER_COMMANDS),
+            scope=BotCommandScopeDefault(),
+            language_code=language,
+        )
+    await bot.set_my_commands(
+        command_list(texts, default_language, MEMBER_COMMANDS), scope=BotCommandScopeDefault()
+    )
+    if not STAFF_COMMANDS:
+        return
+    staff_menu = command_list(texts, default_language, STAFF_COMMANDS + MEMBER_COMMANDS)
+    for staff_id in sorted(staff_ids):
+        try:
+            await bot.set_my_commands(staff_menu, scope=BotCommandScopeChat(staff_id))
+        except TelegramError:
+            # A staff member who never opened the bot has no chat yet; they get it next start.
+            continue

@@ -1,0 +1,66 @@
+"""Messages the assistant sends a member on its own: a seat from the waiting list, and more."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import ExtBot
+
+from bot.calendar import calendar_filename, event_calendar
+from bot.catalogue import Event
+from bot.cluster import Cluster
+from storage.registrations import Registration
+
+logger = logging.getLogger(__name__)
+
+
+async def send_calendar(
+    bot: ExtBot[None],
+    cluster: Cluster,
+    chat_id: int,
+    event: Event,
+    registration_id: int,
+    language: str,
+) -> None:
+    """Send the registration's .ics file."""
+    ics = event_calendar(
+        event,
+        registration_id,
+        cluster.catalogue.cluster,
+        cluster.settings.timezone,
+        language,
+    )
+    await bot.send_document(chat_id, document=ics, filename=calendar_filename(event))
+
+
+async def tell_promoted(
+    bot: ExtBot[None], cluster: Cluster, event: Event, promoted: Iterable[Registration]
+) -> None:
+    """Tell each member who got a seat from the waiting list, with the calendar file."""
+    for registration in promoted:
+        if registration.member_id is None:
+            continue
+        language = await cluster.language_of_member(registration.member_id)
+        texts = cluster.texts
+        text = texts.render(language, "promoted", event=event)
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        texts.label(language, "my_registrations"), callback_data="m:my"
+                    )
+                ]
+            ]
+        )
+        try:
+            await bot.send_message(registration.member_id, text, reply_markup=markup)
+            await send_calendar(
+                bot, cluster, registration.member_id, event, registration.id, language
+            )
+        except Forbidden:
+            await cluster.members.mark_unreachable(registration.member_id)
+        except TelegramError:
+            logger.exception("Could not tell member %s about their seat", registration.member_id)

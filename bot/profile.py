@@ -1,0 +1,67 @@
+"""Checking what members type into the sign-up form, and comparing company names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TURKISH_LOWER = str.maketrans({"I": "ı", "İ": "i"})
+_ASCII = str.maketrans(
+    {"ı": "i", "ğ": "g", "ü": "u", "ş": "s", "ö": "o", "ç": "c", "â": "a", "î": "i", "û": "u"}
+)
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+NAME_LIMIT = 80
+COMPANY_LIMIT = 120
+
+
+def company_key(name: str) -> str:
+    """Fold a company name so that "ACME Makina A.Ş." and "acme makina aş" compare equal."""
+    lowered = unicodedata.normalize("NFKC", name).translate(_TURKISH_LOWER).lower()
+    folded = lowered.translate(_ASCII)
+    stripped = unicodedata.normalize("NFKD", folded)
+    return "".join(char for char in stripped if char.isalnum() and not unicodedata.combining(char))
+
+
+def clean_line(text: str) -> str:
+    """Collapse whitespace and drop control characters from one line of input."""
+    printable = "".join(char for char in text if unicodedata.category(char)[0] != "C")
+    return " ".join(printable.split())
+
+
+def check_name(text: str) -> tuple[str | None, str | None]:
+    """Return (name, None) or (None, reason) for a full name."""
+    name = clean_line(text)
+    if len(name) > NAME_LIMIT:
+        return None, "too_long"
+    if sum(char.isalpha() for char in name) < 2:
+        return None, "no_letters"
+    return name, None
+
+
+def check_company(text: str) -> tuple[str | None, str | None]:
+    """Return (company, None) or (None, reason) for a company name."""
+    company = clean_line(text)
+    if len(company) > COMPANY_LIMIT:
+        return None, "too_long"
+    if len(company_key(company)) < 2:
+        return None, "no_letters"
+    return company, None
+
+
+def check_phone(text: str) -> tuple[str | None, str | None]:
+    """Return a phone number kept as typed but tidied, or a reason it is not one."""
+    phone = clean_line(text)
+    if not re.fullmatch(r"\+?[\d\s().-]+", phone):
+        return None, "phone"
+    digits = re.sub(r"\D", "", phone)
+    if not 7 <= len(digits) <= 15:
+        return None, "phone"
+    return ("+" if phone.startswith("+") else "") + digits, None
+
+
+def check_email(text: str) -> tuple[str | None, str | None]:
+    """Return an e-mail address, or a reason it is not one."""
+    email = clean_line(text)
+    if len(email) > 254 or not _EMAIL.match(email):
+        return None, "email"
+    return email, None

@@ -1,0 +1,188 @@
+"""Settings from the environment and `.env`, validated once at startup.
+
+A wrong value raises `SettingsError` naming the setting; the command line turns it into one
+line on stderr and exit status 2, so a misconfigured bot never starts half-working.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+_DURATION = re.compile(r"^(\d+)\s*([smhd])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(ValueError):
+    """A setting whose value makes no sense."""
+
+    def __init__(self, setting: str, problem: str) -> None:
+        self.setting = setting
+        super().__init__(f"{setting}: {problem}")
+
+
+class Secret:
+    """A value that never prints: the bot token."""
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """Return the secret itself, for the one place that needs it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the assistant is configured with."""
+
+    bot_token: Secret | None
+    telegram_api_url: str
+    database_path: Path
+    content_file: Path | None
+    staff_ids: frozenset[int]
+    staff_chat_id: int | None
+    timezone: ZoneInfo
+    default_language: str
+    reminder_offsets: tuple[timedelta, ...]
+    feedback_delay: timedelta
+    broadcast_rate: float
+    log_level: str
+
+    def require_token(self) -> Secret:
+        """Return the token, or fail naming the setting when it is missing."""
+        if self.bot_token is None:
+            raise SettingsError("BOT_TOKEN", "is required to run the bot (get one from @BotFather)")
+        return self.bot_token
+
+
+def parse_duration(setting: str, value: str) -> timedelta:
+    """Parse `90s`, `15m`, `2h` or `1d`."""
+    match = _DURATION.match(value.strip().lower())
+    if match is None:
+        raise SettingsError(setting, f"{value!r} is not a duration like 30s, 15m, 2h or 1d")
+    amount, unit = match.groups()
+    duration = timedelta(**{_UNITS[unit]: int(amount)})
+    if duration <= timedelta(0):
+        raise SettingsError(setting, "must be longer than zero")
+    return duration
+
+
+def _offsets(value: str) -> tuple[timedelta, ...]:
+    parts = [part for part in (p.strip() for p in value.split(",")) if part]
+    if not parts:
+        raise SettingsError("REMINDER_OFFSETS", "needs at least one offset, e.g. 24h,1h")
+    offsets = {parse_duration("REMINDER_OFFSETS", part) for part in parts}
+    return tuple(sorted(offsets, reverse=True))
+
+
+def _staff_ids(value: str) -> frozenset[int]:
+    ids = set()
+    for part in (p.strip() for p in value.split(",")):
+        if not part:
+            continue
+        if not part.isdigit() or int(part) == 0:
+            raise SettingsError("STAFF_IDS", f"{part!r} is not a Telegram user id (digits only)")
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def _chat_id(value: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"-?\d+", value) or int(value) == 0:
+        raise SettingsError("STAFF_CHAT_ID", f"{value!r} is not a Telegram chat id")
+    return int(value)
+
+
+def _timezone(value: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(value.strip())
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise SettingsError("TIMEZONE", f"unknown time zone {value!r}") from error
+
+
+def _rate(value: str) -> float:
+    try:
+        rate = float(value)
+    except ValueError as error:
+        raise SettingsError("BROADCAST_RATE", f"{value!r} is not a number") from error
+    if not 0 < rate <= 30:
+        raise SettingsError("BROADCAST_RATE", "must be above 0 and at most 30 messages a second")
+    return rate
+
+
+def _api_url(value: str) -> str:
+    url = value.strip().rstrip("/")
+    if not re.match(r"^https?://[^\s/]+", url):
+        raise SettingsError("TELEGRAM_API_URL", f"{value!r} is not an http(s) URL")
+    return url
+
+
+def _token(value: str) -> Secret | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not _TOKEN.match(value):
+        # The value itself is not shown: even a malformed token may be a leaked secret.
+        raise SettingsError("BOT_TOKEN", "does not look like a token from @BotFather (123:ABC...)")
+    return Secret(value)
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Read settings from `.env` (when present) overlaid by the environment, and validate them."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str, default: str) -> str:
+        return values.get(name, default)
+
+    language = get("DEFAULT_LANGUAGE", "tr").strip().lower()
+    if language not in ("tr", "en"):
+        raise SettingsError("DEFAULT_LANGUAGE", f"{language!r} must be tr or en")
+    log_level = get("LOG_LEVEL", "INFO").strip().upper()
+    if log_level not in LOG_LEVELS:
+        raise SettingsError("LOG_LEVEL", f"{log_level!r} must be one of {', '.join(LOG_LEVELS)}")
+    database = get("DATABASE_PATH", "data/clustem.sqlite3").strip()
+    if not database:
+        raise SettingsError("DATABASE_PATH", "is empty")
+    content = get("CONTENT_FILE", "").strip()
+    return Settings(
+        bot_token=_token(get("BOT_TOKEN", "")),
+        telegram_api_url=_api_url(get("TELEGRAM_API_URL", "https://api.telegram.org")),
+        database_path=Path(database),
+        content_file=Path(content) if content else None,
+        staff_ids=_staff_ids(get("STAFF_IDS", "")),
+        staff_chat_id=_chat_id(get("STAFF_CHAT_ID", "")),
+        timezone=_timezone(get("TIMEZONE", "Europe/Istanbul")),
+        default_language=language,
+        reminder_offsets=_offsets(get("REMINDER_OFFSETS", "24h,1h")),
+        feedback_delay=parse_duration("FEEDBACK_DELAY", get("FEEDBACK_DELAY", "2h")),
+        broadcast_rate=_rate(get("BROADCAST_RATE", "25")),
+        log_level=log_level,
+    )

@@ -1,0 +1,80 @@
+"""Every text the assistant sends, rendered from the Jinja2 templates in `messages/`.
+
+Templates live in `messages/<language>/<name>.j2`; button labels are `{% set %}` variables in
+`messages/<language>/labels.j2`. Autoescape is on because Telegram parses our HTML, and
+`StrictUndefined` makes a missing variable fail loudly in the tests instead of printing nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_decimal
+
+import messages
+
+LANGUAGES = ("tr", "en")
+_LOCALES = {"tr": "tr_TR", "en": "en_GB"}
+# How people write dates in each language: "19 Ocak 2027 Salı, 09:30" and
+# "Tuesday, 19 January 2027, 09:30".
+_DATETIME_PATTERNS = {"tr": "d MMMM y EEEE, HH:mm", "en": "EEEE, d MMMM y, HH:mm"}
+_DATE_PATTERNS = {"tr": "d MMMM y EEEE", "en": "EEEE, d MMMM y"}
+
+
+class Texts:
+    """Renders templates and labels in the member's language and time zone."""
+
+    def __init__(self, timezone: ZoneInfo) -> None:
+        self.timezone = timezone
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(Path(messages.__file__).parent),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self._env.filters["when"] = self.when
+        self._env.filters["day"] = self.day
+        self._env.filters["clock"] = self.clock
+        self._env.filters["number"] = _number
+        self._labels: dict[str, Any] = {}
+
+    def render(self, language: str, template: str, **context: Any) -> str:
+        """Render `messages/<language>/<template>.j2`."""
+        found = self._env.get_template(f"{language}/{template}.j2")
+        return found.render(lang=language, **context).strip()
+
+    def label(self, language: str, name: str) -> str:
+        """Return a button label from `messages/<language>/labels.j2`."""
+        if language not in self._labels:
+            module = self._env.get_template(f"{language}/labels.j2").module
+            self._labels[language] = module
+        value = getattr(self._labels[language], name, None)
+        if value is None:
+            raise KeyError(f"no label {name!r} for {language}")
+        return str(value)
+
+    def when(self, moment: datetime, language: str) -> str:
+        """Format a UTC time in the cluster's zone, the member's way."""
+        local = moment.astimezone(self.timezone)
+        return format_datetime(local, _DATETIME_PATTERNS[language], locale=_LOCALES[language])
+
+    def day(self, moment: datetime, language: str) -> str:
+        """Format the day of a UTC time in the cluster's zone."""
+        local = moment.astimezone(self.timezone)
+        return format_date(local.date(), _DATE_PATTERNS[language], locale=_LOCALES[language])
+
+    def clock(self, moment: datetime, language: str) -> str:
+        """Format the local time of day of a UTC time."""
+        local = moment.astimezone(self.timezone)
+        return format_time(local.time(), "HH:mm", locale=_LOCALES[language])
+
+
+def _number(value: int, language: str) -> str:
+    return format_decimal(value, locale=_LOCALES[language])

@@ -1,0 +1,31 @@
+"""Telegram update handlers, one module per feature, registered here in one place."""
+
+from __future__ import annotations
+
+from bot.cluster import ClusterApplication
+from handlers import (
+    errors,
+    events,
+    fallback,
+    language,
+    privacy,
+    profile,
+    questions,
+    registrations,
+    services,
+    settings,
+    start,
+)
+
+
+def register(application: ClusterApplication) -> None:
+    """Register every handler. Order matters: the first matching handler in a group wins."""
+    # The profile form comes first: while it waits for an answer, typed text is that answer.
+    features = (profile, start, events, services, registrations, settings, privacy, language)
+    for feature in (*features, questions):
+        application.add_handlers(feature.handlers())
+    # Typed text is a question only when no conversation above claimed it.
+    application.add_handler(questions.text_handler())
+    # The catch-alls come last: unknown commands, stickers, stale buttons.
+    application.add_handlers(fallback.handlers())
+    application.add_error_handler(errors.on_error)

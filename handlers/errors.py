@@ -1,0 +1,52 @@
+"""The single error handler: log with the traceback, apologise to the member, tell the staff."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden, TelegramError
+
+from bot.cluster import ClusterContext
+
+logger = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: ClusterContext) -> None:
+    """Log the error and send the member a polite apology; never raise."""
+    logger.error("Error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    cluster = context.cluster
+    user = update.effective_user
+    member = None
+    try:
+        member = await cluster.members.get(user.id) if user is not None else None
+    except Exception:  # the database itself may be the problem
+        logger.exception("Could not read the member while handling an error")
+    language = cluster.language_of(member, user)
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(
+                cluster.texts.render(language, "error"), show_alert=True
+            )
+        elif update.effective_chat is not None and update.effective_chat.type == "private":
+            await context.bot.send_message(
+                update.effective_chat.id, cluster.texts.render(language, "error")
+            )
+    except Forbidden:
+        pass
+    except TelegramError:
+        logger.exception("Could not apologise to the member")
+    staff_chat = cluster.settings.staff_chat_id
+    if staff_chat is not None:
+        try:
+            text = cluster.texts.render(
+                cluster.settings.default_language,
+                "staff_error",
+                kind=type(context.error).__name__,
+                detail=str(context.error)[:500],
+            )
+            await context.bot.send_message(staff_chat, text)
+        except TelegramError:
+            logger.exception("Could not tell the staff chat about an error")

@@ -1,0 +1,151 @@
+"""Browsing events: the paged upcoming list with a filter by kind, and an event's page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.cluster import ClusterContext
+from handlers import registrations
+from handlers.links import ALL_KINDS, CODE_OF_KIND, ENTRY_ID, KIND_CODES, event_list, event_page
+from handlers.replies import Visit, acknowledge, show, visit
+from storage.catalogue import EventListing
+from storage.registrations import Registration
+
+PAGE_SIZE = 5
+
+
+async def events_command(update: Update, context: ClusterContext) -> None:
+    """List upcoming events, first page, all kinds."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    await show_list(update, guest, ALL_KINDS, 0)
+
+
+async def list_page(update: Update, context: ClusterContext) -> None:
+    """Show another page or another kind of the event list."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    assert context.matches is not None
+    _, _, kind_code, page = context.matches[0].group(0).split(":")
+    await show_list(update, guest, kind_code, int(page))
+
+
+async def show_list(update: Update, guest: Visit, kind_code: str, page: int) -> None:
+    """Render one page of upcoming events."""
+    cluster = guest.cluster
+    kind = KIND_CODES.get(kind_code)
+    listings = await cluster.catalogue_store.upcoming(
+        cluster.catalogue, datetime.now(UTC), kind=kind
+    )
+    pages = max((len(listings) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(max(page, 0), pages - 1)
+    shown = listings[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    first = page * PAGE_SIZE
+    text = guest.render(
+        "events_list",
+        listings=shown,
+        first=first,
+        page=page,
+        pages=pages,
+        kind_name=guest.label(f"kind_{kind}") if kind else "",
+    )
+    numbers = [
+        InlineKeyboardButton(
+            str(first + index + 1), callback_data=event_page(item.event.id, kind_code, page)
+        )
+        for index, item in enumerate(shown)
+    ]
+    paging = []
+    if page > 0:
+        paging.append(guest.button("previous_page", event_list(kind_code, page - 1)))
+    if page < pages - 1:
+        paging.append(guest.button("next_page", event_list(kind_code, page + 1)))
+    await show(
+        update,
+        text,
+        [numbers, paging, *_kind_filter(guest, kind_code), [guest.button("home", "m:home")]],
+    )
+
+
+def _kind_filter(guest: Visit, current: str) -> list[list[InlineKeyboardButton]]:
+    kinds = ["training", "webinar", "workshop", "study_visit", "b2b"]
+    buttons = [
+        InlineKeyboardButton(
+            ("• " if CODE_OF_KIND[kind] == current else "") + guest.label(f"kind_{kind}"),
+            callback_data=event_list(CODE_OF_KIND[kind], 0),
+        )
+        for kind in kinds
+    ]
+    everything = InlineKeyboardButton(
+        ("• " if current == ALL_KINDS else "") + guest.label("all_kinds"),
+        callback_data=event_list(ALL_KINDS, 0),
+    )
+    return [buttons[:3], [*buttons[3:], everything]]
+
+
+async def open_event(update: Update, context: ClusterContext) -> None:
+    """Open an event from a button."""
+    guest = await visit(update, context)
+    assert context.matches is not None
+    event_id, kind_code, page = context.matches[0].groups()
+    await acknowledge(update)
+    await show_event(update, guest, event_id, kind_code or ALL_KINDS, int(page or 0))
+
+
+async def show_event(
+    update: Update, guest: Visit, event_id: str, kind_code: str = ALL_KINDS, page: int = 0
+) -> None:
+    """Render an event's page, or say politely that it is gone."""
+    cluster = guest.cluster
+    listing = await cluster.catalogue_store.listing(cluster.catalogue, event_id)
+    if listing is None:
+        await show(
+            update,
+            guest.render("not_available"),
+            [[guest.button("all_events", event_list(ALL_KINDS, 0))]],
+        )
+        return
+    registration = await cluster.registrations.of_member_for_event(guest.member.id, event_id)
+    text, rows = render_event(guest, listing, datetime.now(UTC), registration)
+    back = guest.button("back", event_list(kind_code, page))
+    await show(update, text, [*rows, [back, guest.button("home", "m:home")]])
+
+
+def render_event(
+    guest: Visit, listing: EventListing, now: datetime, registration: Registration | None
+) -> tuple[str, list[list[InlineKeyboardButton]]]:
+    """Return an event's page text and its own buttons (without navigation)."""
+    event = listing.event
+    timezone = guest.cluster.settings.timezone
+    same_day = (
+        event.starts_at.astimezone(timezone).date() == event.ends_at.astimezone(timezone).date()
+    )
+    closed = now >= event.signup_closes_at
+    status_line = (
+        guest.render("registration_status", registration=registration) if registration else ""
+    )
+    text = guest.render(
+        "event_page",
+        event=event,
+        listing=listing,
+        same_day=same_day,
+        closed=closed,
+        status_line=status_line,
+    )
+    rows = registrations.registration_rows(guest, listing, registration, closed)
+    if event.service_id is not None:
+        rows.append([guest.button("open_service", f"sv:s:{event.service_id}")])
+    return text, rows
+
+
+def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+    """Return this feature's handlers."""
+    return [
+        CommandHandler("events", events_command, filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(events_command, pattern=r"^m:events$"),
+        CallbackQueryHandler(list_page, pattern=r"^ev:l:[a0-9]:\d{1,3}$"),
+        CallbackQueryHandler(open_event, pattern=rf"^ev:s:({ENTRY_ID})(?::([a0-9]):(\d{{1,3}}))?$"),
+    ]

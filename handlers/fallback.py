@@ -1,0 +1,54 @@
+"""Polite answers to what the assistant can't handle, and to stale or forged buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from bot.cluster import ClusterContext
+from handlers.replies import acknowledge, visit
+
+
+async def unknown_command(update: Update, context: ClusterContext) -> None:
+    """Say the command is unknown and point to /help."""
+    await _reply(update, context, "command")
+
+
+async def sticker(update: Update, context: ClusterContext) -> None:
+    """Thank for the sticker and ask for words."""
+    await _reply(update, context, "sticker")
+
+
+async def voice(update: Update, context: ClusterContext) -> None:
+    """Ask for the question in writing."""
+    await _reply(update, context, "voice")
+
+
+async def anything_else(update: Update, context: ClusterContext) -> None:
+    """Explain which messages the assistant understands."""
+    await _reply(update, context, "other")
+
+
+async def _reply(update: Update, context: ClusterContext, what: str) -> None:
+    guest = await visit(update, context)
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(guest.render("unsupported", what=what))
+
+
+async def stale_button(update: Update, context: ClusterContext) -> None:
+    """Answer a button whose data no handler accepted: old, removed or forged."""
+    guest = await visit(update, context)
+    await acknowledge(update, guest.render("not_available"), alert=True)
+
+
+def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+    """Return the catch-alls; registered last so every feature gets the first look."""
+    private = filters.ChatType.PRIVATE
+    return [
+        MessageHandler(private & filters.COMMAND, unknown_command),
+        MessageHandler(private & filters.Sticker.ALL, sticker),
+        MessageHandler(private & (filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE), voice),
+        MessageHandler(private & ~filters.StatusUpdate.ALL, anything_else),
+        CallbackQueryHandler(stale_button),
+    ]

@@ -1,0 +1,89 @@
+"""KVKK / GDPR: the privacy notice, downloading one's data, and deleting it."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.cluster import ClusterContext
+from bot.notices import tell_promoted
+from handlers.replies import acknowledge, show, visit
+from storage.catalogue import parse_utc
+
+
+async def privacy_command(update: Update, context: ClusterContext) -> None:
+    """Show the privacy notice and what the member can do with their data."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    member = guest.member
+    notice = guest.cluster.catalogue.cluster.privacy_notice.get(guest.language)
+    consent_at = parse_utc(member.consent_at) if member.consent_at else None
+    rows = [
+        [guest.button("download_data", "pv:export")],
+        [guest.button("delete_data", "pv:delete")],
+        [guest.button("home", "m:home")],
+    ]
+    await show(
+        update, guest.render("privacy", notice=notice, member=member, consent_at=consent_at), rows
+    )
+
+
+async def export_data(update: Update, context: ClusterContext) -> None:
+    """Send the member a JSON file with everything stored about them."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    document = await guest.cluster.members.personal_data(guest.member.id)
+    document["exported_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    payload = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    await context.bot.send_document(
+        guest.member.id,
+        document=payload,
+        filename="my-data.json",
+        caption=guest.render("export_ready"),
+    )
+
+
+async def ask_delete(update: Update, context: ClusterContext) -> None:
+    """Ask for confirmation before erasing."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    rows = [
+        [guest.button("confirm_delete", "pv:delete:yes")],
+        [guest.button("keep_data", "m:privacy")],
+    ]
+    await show(update, guest.render("delete_confirm"), rows)
+
+
+async def delete_data(update: Update, context: ClusterContext) -> None:
+    """Cancel active registrations (passing seats on), then erase the member's personal data."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    cluster = guest.cluster
+    cancelled = 0
+    for registration in await cluster.registrations.of_member(guest.member.id):
+        if not registration.is_active:
+            continue
+        event = cluster.catalogue.event(registration.event_id)
+        outcome = await cluster.registrations.cancel(registration.id, guest.member.id, event)
+        if outcome is not None:
+            cancelled += 1
+            if event is not None:
+                await tell_promoted(context.bot, cluster, event, outcome.promoted)
+    await cluster.members.erase(guest.member.id)
+    if context.user_data is not None:
+        context.user_data.pending_event = None
+    await show(update, guest.render("deleted", cancelled=cancelled))
+
+
+def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+    """Return this feature's handlers."""
+    return [
+        CommandHandler("privacy", privacy_command, filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(privacy_command, pattern=r"^m:privacy$"),
+        CallbackQueryHandler(export_data, pattern=r"^pv:export$"),
+        CallbackQueryHandler(ask_delete, pattern=r"^pv:delete$"),
+        CallbackQueryHandler(delete_data, pattern=r"^pv:delete:yes$"),
+    ]

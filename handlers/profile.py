@@ -1,0 +1,431 @@
+"""Consent and the sign-up form, asked once, one question at a time; `/profile` to see or edit.
+
+A PTB ConversationHandler drives the form: `/cancel` and a back button work at every step,
+and a form left unanswered for `FORM_TIMEOUT` seconds is closed with a message saying so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.cluster import ClusterContext, ProfileForm
+from bot.profile import check_company, check_email, check_name, check_phone, company_key
+from handlers import registrations
+from handlers.links import ENTRY_ID
+from handlers.replies import Keyboard, Visit, acknowledge, show, visit
+from storage.members import Profile
+
+FORM_TIMEOUT = 15 * 60
+CONSENT, NAME, COMPANY, SECTOR, PHONE, EMAIL = range(6)
+STEPS = {NAME: "name", COMPANY: "company", SECTOR: "sector", PHONE: "phone", EMAIL: "email"}
+
+
+def _back(guest: Visit) -> list[InlineKeyboardButton]:
+    return [guest.button("back", "pf:back")]
+
+
+async def ask_step(
+    update: Update, context: ClusterContext, guest: Visit, state: int, reason: str | None = None
+) -> int:
+    """Ask the question of a form step (again, with a reason, after a wrong answer)."""
+    assert context.user_data is not None
+    context.user_data.form.step = state
+    message = update.effective_message
+    user = update.effective_user
+    text = guest.render(
+        "form_step",
+        step=STEPS[state],
+        reason=reason,
+        suggestion=bool(user and user.full_name),
+    )
+    if state == PHONE:
+        # Sharing a contact needs a reply keyboard; inline buttons can't request it.
+        markup = ReplyKeyboardMarkup(
+            [
+                [KeyboardButton(guest.label("share_phone"), request_contact=True)],
+                [KeyboardButton(guest.label("skip")), KeyboardButton(guest.label("back"))],
+            ],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+        if message is not None:
+            if update.callback_query is not None:
+                await acknowledge(update)
+            await message.chat.send_message(text, reply_markup=markup)
+        return state
+    rows: Keyboard = []
+    if state == NAME and user is not None and user.full_name:
+        rows = [[InlineKeyboardButton(user.full_name[:60], callback_data="pf:tgname")]]
+    elif state == SECTOR:
+        sectors = guest.cluster.catalogue.sectors
+        rows = [
+            [InlineKeyboardButton(s.name.get(guest.language), callback_data=f"pf:sector:{s.id}")]
+            for s in sectors
+        ]
+        rows = [*rows, _back(guest)]
+    elif state == COMPANY:
+        rows = [_back(guest)]
+    elif state == EMAIL:
+        rows = [[guest.button("skip", "pf:skip")], _back(guest)]
+    await show(update, text, rows)
+    return state
+
+
+async def begin(update: Update, context: ClusterContext) -> int:
+    """Start the form: the privacy notice first, unless consent was already given."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    assert context.user_data is not None
+    context.user_data.form = ProfileForm()
+    if not guest.member.has_consented:
+        notice = guest.cluster.catalogue.cluster.privacy_notice.get(guest.language)
+        rows = [
+            [guest.button("consent_yes", "pf:consent:yes")],
+            [guest.button("consent_no", "pf:consent:no")],
+        ]
+        text = guest.render(
+            "consent", notice=notice, for_event=context.user_data.pending_event is not None
+        )
+        await show(update, text, rows)
+        return CONSENT
+    return await ask_step(update, context, guest, NAME)
+
+
+async def profile_command(update: Update, context: ClusterContext) -> int:
+    """Show the profile, or start the form when there is none yet."""
+    guest = await visit(update, context)
+    assert context.user_data is not None
+    context.user_data.pending_event = None
+    if not guest.member.has_profile:
+        return await begin(update, context)
+    await acknowledge(update)
+    await show_profile(update, guest, saved=False)
+    return ConversationHandler.END
+
+
+async def show_profile(update: Update, guest: Visit, *, saved: bool) -> None:
+    """Show the stored profile with an edit button."""
+    member = await guest.cluster.members.get(guest.member.id)
+    assert member is not None
+    sector = guest.cluster.catalogue.sector(member.sector_id or "")
+    text = guest.render(
+        "profile",
+        member=member,
+        sector=sector.name.get(guest.language) if sector else "",
+        saved=saved,
+    )
+    await show(
+        update, text, [[guest.button("edit_profile", "pf:edit")], [guest.button("home", "m:home")]]
+    )
+
+
+async def sign_up_pressed(update: Update, context: ClusterContext) -> int:
+    """Sign up at once when the profile is complete, else fill the form first."""
+    guest = await visit(update, context)
+    assert context.matches is not None and context.user_data is not None
+    event_id = context.matches[0].group(1)
+    if guest.member.has_profile:
+        await acknowledge(update)
+        await registrations.sign_up(update, context, guest, event_id)
+        return ConversationHandler.END
+    context.user_data.pending_event = event_id
+    return await begin(update, context)
+
+
+async def consent_given(update: Update, context: ClusterContext) -> int:
+    """Record consent and ask the first question."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    await guest.cluster.members.give_consent(guest.member.id)
+    return await ask_step(update, context, guest, NAME)
+
+
+async def consent_refused(update: Update, context: ClusterContext) -> int:
+    """Store nothing, explain, and offer a way to change one's mind."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    assert context.user_data is not None
+    context.user_data.pending_event = None
+    rows = [[guest.button("consent_again", "pf:again")], [guest.button("home", "m:home")]]
+    await show(update, guest.render("consent_refused"), rows)
+    return ConversationHandler.END
+
+
+def _typed(
+    check: Callable[[str], tuple[str | None, str | None]],
+    store: Callable[[ProfileForm, str], None],
+    state: int,
+    next_state: int,
+) -> Callable[[Update, ClusterContext], Coroutine[Any, Any, object]]:
+    """Return a handler that validates a typed answer, stores it and moves on."""
+
+    async def answered(update: Update, context: ClusterContext) -> int:
+        guest = await visit(update, context)
+        message = update.effective_message
+        assert message is not None and context.user_data is not None
+        if message.text == guest.label("back"):
+            return await ask_step(update, context, guest, _previous(state))
+        value, reason = check(message.text or "")
+        if value is None:
+            return await ask_step(update, context, guest, state, reason)
+        store(context.user_data.form, value)
+        return await ask_step(update, context, guest, next_state)
+
+    return answered
+
+
+def _previous(state: int) -> int:
+    return max(state - 1, NAME)
+
+
+def _set_name(form: ProfileForm, value: str) -> None:
+    form.full_name = value
+
+
+def _set_company(form: ProfileForm, value: str) -> None:
+    form.company = value
+
+
+def _set_phone(form: ProfileForm, value: str) -> None:
+    form.phone = value
+
+
+async def telegram_name(update: Update, context: ClusterContext) -> int:
+    """Use the member's Telegram name as their full name."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    user = update.effective_user
+    assert context.user_data is not None and user is not None
+    name, reason = check_name(user.full_name)
+    if name is None:
+        return await ask_step(update, context, guest, NAME, reason)
+    context.user_data.form.full_name = name
+    return await ask_step(update, context, guest, COMPANY)
+
+
+async def sector_chosen(update: Update, context: ClusterContext) -> int:
+    """Store the sector chosen with a button."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    assert context.matches is not None and context.user_data is not None
+    sector_id = context.matches[0].group(1)
+    if guest.cluster.catalogue.sector(sector_id) is None:
+        return await ask_step(update, context, guest, SECTOR, "choose")
+    context.user_data.form.sector_id = sector_id
+    return await ask_step(update, context, guest, PHONE)
+
+
+async def contact_shared(update: Update, context: ClusterContext) -> int:
+    """Take the phone number from a shared contact (only the member's own)."""
+    guest = await visit(update, context)
+    message = update.effective_message
+    assert message is not None and message.contact is not None and context.user_data is not None
+    if message.contact.user_id not in (None, guest.member.id):
+        return await ask_step(update, context, guest, PHONE, "phone")
+    phone, reason = check_phone(message.contact.phone_number)
+    if phone is None:
+        return await ask_step(update, context, guest, PHONE, reason)
+    context.user_data.form.phone = phone
+    return await _after_phone(update, context, guest)
+
+
+async def phone_typed(update: Update, context: ClusterContext) -> int:
+    """Take a typed phone number, or skip, or go back."""
+    guest = await visit(update, context)
+    message = update.effective_message
+    assert message is not None and context.user_data is not None
+    text = message.text or ""
+    if text == guest.label("back"):
+        await _remove_keyboard(update, guest)
+        return await ask_step(update, context, guest, SECTOR)
+    if text == guest.label("skip"):
+        context.user_data.form.phone = None
+        return await _after_phone(update, context, guest)
+    phone, reason = check_phone(text)
+    if phone is None:
+        return await ask_step(update, context, guest, PHONE, reason)
+    context.user_data.form.phone = phone
+    return await _after_phone(update, context, guest)
+
+
+async def _remove_keyboard(update: Update, guest: Visit) -> None:
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(guest.label("noted"), reply_markup=ReplyKeyboardRemove())
+
+
+async def _after_phone(update: Update, context: ClusterContext, guest: Visit) -> int:
+    await _remove_keyboard(update, guest)
+    return await ask_step(update, context, guest, EMAIL)
+
+
+async def email_typed(update: Update, context: ClusterContext) -> int:
+    """Take the e-mail address and finish the form."""
+    guest = await visit(update, context)
+    message = update.effective_message
+    assert message is not None and context.user_data is not None
+    email, reason = check_email(message.text or "")
+    if email is None:
+        return await ask_step(update, context, guest, EMAIL, reason)
+    context.user_data.form.email = email
+    return await finish(update, context, guest)
+
+
+async def email_skipped(update: Update, context: ClusterContext) -> int:
+    """Finish the form without an e-mail address."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    assert context.user_data is not None
+    context.user_data.form.email = None
+    return await finish(update, context, guest)
+
+
+async def back_pressed(update: Update, context: ClusterContext) -> int:
+    """Go back one question."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    state = _state_of(context)
+    return await ask_step(update, context, guest, _previous(state))
+
+
+def _state_of(context: ClusterContext) -> int:
+    return context.user_data.form.step if context.user_data is not None else NAME
+
+
+async def finish(update: Update, context: ClusterContext, guest: Visit) -> int:
+    """Store the profile, then complete the sign-up that started the form, if any."""
+    assert context.user_data is not None
+    form = context.user_data.form
+    assert form.full_name is not None and form.company is not None
+    profile = Profile(
+        full_name=form.full_name,
+        company=form.company,
+        company_key=company_key(form.company),
+        sector_id=form.sector_id,
+        phone=form.phone,
+        email=form.email,
+    )
+    await guest.cluster.members.save_profile(guest.member.id, profile)
+    pending = context.user_data.pending_event
+    context.user_data.pending_event = None
+    context.user_data.form = ProfileForm()
+    refreshed = await visit(update, context)
+    if pending is not None:
+        await registrations.sign_up(update, context, refreshed, pending)
+    else:
+        await show_profile(update, refreshed, saved=True)
+    return ConversationHandler.END
+
+
+async def wrong_kind(update: Update, context: ClusterContext) -> int:
+    """Re-ask the current question after a sticker, photo or other non-answer."""
+    guest = await visit(update, context)
+    state = _state_of(context)
+    return await ask_step(update, context, guest, state, "choose" if state == SECTOR else "other")
+
+
+async def cancel(update: Update, context: ClusterContext) -> int:
+    """Drop the form; nothing typed is kept."""
+    guest = await visit(update, context)
+    assert context.user_data is not None
+    context.user_data.form = ProfileForm()
+    context.user_data.pending_event = None
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(
+            guest.render("form_cancelled", timeout=False), reply_markup=ReplyKeyboardRemove()
+        )
+    return ConversationHandler.END
+
+
+async def timed_out(update: Update, context: ClusterContext) -> None:
+    """Tell the member the form was closed for lack of an answer."""
+    guest = await visit(update, context)
+    assert context.user_data is not None
+    context.user_data.form = ProfileForm()
+    context.user_data.pending_event = None
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_message(
+            chat.id,
+            guest.render("form_cancelled", timeout=True),
+            reply_markup=ReplyKeyboardRemove(),
+        )
+
+
+def _back_handler() -> CallbackQueryHandler[ClusterContext, object]:
+    return CallbackQueryHandler(back_pressed, pattern=r"^pf:back$")
+
+
+def conversation() -> ConversationHandler[ClusterContext]:
+    """Return the consent and profile form conversation."""
+    text = filters.TEXT & ~filters.COMMAND
+    not_text = ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
+    return ConversationHandler(
+        entry_points=[
+            CommandHandler("profile", profile_command, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(profile_command, pattern=r"^m:profile$"),
+            CallbackQueryHandler(begin, pattern=r"^pf:(edit|again)$"),
+            CallbackQueryHandler(sign_up_pressed, pattern=rf"^rg:new:({ENTRY_ID})$"),
+        ],
+        states={
+            CONSENT: [
+                CallbackQueryHandler(consent_given, pattern=r"^pf:consent:yes$"),
+                CallbackQueryHandler(consent_refused, pattern=r"^pf:consent:no$"),
+            ],
+            NAME: [
+                MessageHandler(text, _typed(check_name, _set_name, NAME, COMPANY)),
+                CallbackQueryHandler(telegram_name, pattern=r"^pf:tgname$"),
+                MessageHandler(not_text, wrong_kind),
+            ],
+            COMPANY: [
+                MessageHandler(text, _typed(check_company, _set_company, COMPANY, SECTOR)),
+                _back_handler(),
+                MessageHandler(not_text, wrong_kind),
+            ],
+            SECTOR: [
+                CallbackQueryHandler(sector_chosen, pattern=rf"^pf:sector:({ENTRY_ID})$"),
+                _back_handler(),
+                MessageHandler(text | not_text, wrong_kind),
+            ],
+            PHONE: [
+                MessageHandler(filters.CONTACT, contact_shared),
+                MessageHandler(text, phone_typed),
+                MessageHandler(not_text, wrong_kind),
+            ],
+            EMAIL: [
+                MessageHandler(text, email_typed),
+                CallbackQueryHandler(email_skipped, pattern=r"^pf:skip$"),
+                _back_handler(),
+                MessageHandler(not_text, wrong_kind),
+            ],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
+        },
+        fallbacks=[CommandHandler("cancel", cancel)],
+        conversation_timeout=FORM_TIMEOUT,
+        name="profile",
+        allow_reentry=True,
+    )
+
+
+def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+    """Return this feature's handlers."""
+    return [conversation()]  # type: ignore[list-item]

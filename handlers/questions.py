@@ -1,0 +1,152 @@
+"""Free-text questions answered from the FAQ, services and events."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, datetime
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from bot.answering import Answer, Match
+from bot.cluster import ClusterContext
+from handlers import events, services
+from handlers.links import event_page
+from handlers.replies import Visit, acknowledge, show, visit
+
+# Long messages are answered from their beginning: a question is in its first sentences.
+QUESTION_LIMIT = 500
+KIND_CODES = {"faq": "f", "service": "s", "event": "e"}
+KIND_OF_CODE = {code: kind for kind, code in KIND_CODES.items()}
+
+
+def has_words(text: str) -> bool:
+    """Tell whether a text holds at least one letter or digit (not only emoji or marks)."""
+    return any(unicodedata.category(char)[0] in "LN" for char in text)
+
+
+def can_ask_team(guest: Visit) -> bool:
+    """Tell whether questions can be handed to the team."""
+    settings = guest.cluster.settings
+    return settings.staff_chat_id is not None or bool(settings.staff_ids)
+
+
+def _shown_matches(guest: Visit, answer: Answer) -> list[Match]:
+    """Drop matches that point at events already started or gone."""
+    now = datetime.now(UTC)
+    kept = []
+    for match in answer.matches:
+        kind, _, entry_id = match.id.partition(":")
+        if kind == "event":
+            event = guest.cluster.catalogue.event(entry_id)
+            if event is None or event.starts_at <= now:
+                continue
+        kept.append(match)
+    return kept
+
+
+def _title(guest: Visit, match: Match) -> str | None:
+    catalogue = guest.cluster.catalogue
+    kind, _, entry_id = match.id.partition(":")
+    language = guest.language
+    if kind == "faq" and (faq := catalogue.faq_entry(entry_id)) is not None:
+        return "❓ " + faq.question.get(language)
+    if kind == "service" and (service := catalogue.service(entry_id)) is not None:
+        return "🧰 " + service.title.get(language)
+    if kind == "event" and (event := catalogue.event(entry_id)) is not None:
+        return "📅 " + event.title.get(language)
+    return None
+
+
+async def answer_question(update: Update, context: ClusterContext) -> None:
+    """Answer a typed question, suggest close matches, or offer the team."""
+    guest = await visit(update, context)
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    text = message.text.strip()
+    if not has_words(text):
+        await message.reply_text(guest.render("no_words"))
+        return
+    if len(text) > QUESTION_LIMIT:
+        await message.reply_text(guest.render("too_long"))
+        text = text[:QUESTION_LIMIT]
+    answer = guest.cluster.answers.ask(text, guest.language)
+    matches = _shown_matches(guest, answer)
+    if answer.decision == "answer" and matches and matches[0] is answer.matches[0]:
+        await open_entry(update, guest, matches[0].id)
+        return
+    await suggest(update, guest, matches if answer.decision != "none" else [])
+
+
+async def suggest(update: Update, guest: Visit, matches: list[Match]) -> None:
+    """Offer up to three entries, or say honestly that nothing was found."""
+    rows: list[list[InlineKeyboardButton]] = []
+    for match in matches[:3]:
+        title = _title(guest, match)
+        if title is not None:
+            kind, _, entry_id = match.id.partition(":")
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        title[:60], callback_data=f"qa:{KIND_CODES[kind]}:{entry_id}"
+                    )
+                ]
+            )
+    team = can_ask_team(guest)
+    tail = [guest.button("ask_team", "tk:new")] if team else []
+    if rows:
+        text = guest.render("did_you_mean", can_ask_team=team)
+    else:
+        contact = guest.cluster.catalogue.cluster.contact
+        text = guest.render("not_found", can_ask_team=team, contact=contact)
+    await show(update, text, [*rows, tail, [guest.button("home", "m:home")]])
+
+
+async def open_entry(update: Update, guest: Visit, entry: str) -> None:
+    """Show a FAQ answer, a service or an event chosen by the matcher."""
+    kind, _, entry_id = entry.partition(":")
+    if kind == "service":
+        await services.show_service(update, guest, entry_id)
+        return
+    if kind == "event":
+        await events.show_event(update, guest, entry_id)
+        return
+    catalogue = guest.cluster.catalogue
+    faq = catalogue.faq_entry(entry_id)
+    if faq is None:
+        await show(update, guest.render("not_available"), [[guest.button("home", "m:home")]])
+        return
+    rows = []
+    if faq.service_id is not None and catalogue.service(faq.service_id) is not None:
+        rows.append([guest.button("open_service", f"sv:s:{faq.service_id}")])
+    if faq.event_id is not None and catalogue.event(faq.event_id) is not None:
+        rows.append([guest.button("open_event", event_page(faq.event_id))])
+    await show(
+        update, guest.render("faq_answer", faq=faq), [*rows, [guest.button("home", "m:home")]]
+    )
+
+
+async def suggestion_pressed(update: Update, context: ClusterContext) -> None:
+    """Open the entry behind a "did you mean" button."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    assert context.matches is not None
+    code, entry_id = context.matches[0].groups()
+    await open_entry(update, guest, f"{KIND_OF_CODE[code]}:{entry_id}")
+
+
+def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+    """Return this feature's handlers."""
+    return [
+        CallbackQueryHandler(
+            suggestion_pressed, pattern=r"^qa:([fse]):([a-z0-9][a-z0-9_-]{0,47})$"
+        ),
+    ]
+
+
+def text_handler() -> BaseHandler[Update, ClusterContext, None]:
+    """Return the catch-all for typed questions; registered after every conversation."""
+    return MessageHandler(
+        filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, answer_question
+    )

@@ -1,0 +1,197 @@
+"""Signing up, the waiting list, cancelling, calendar files and the member's own list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.catalogue import Event
+from bot.cluster import ClusterContext
+from bot.notices import send_calendar, tell_promoted
+from handlers.links import event_page
+from handlers.replies import Visit, acknowledge, show, visit
+from storage.catalogue import EventListing
+from storage.registrations import Registration
+
+_ID = r"(\d{1,12})"
+
+
+@dataclass(frozen=True)
+class MyRegistration:
+    """An upcoming registration with its event, for the member's list."""
+
+    registration: Registration
+    event: Event
+
+
+def registration_rows(
+    guest: Visit, listing: EventListing, registration: Registration | None, closed: bool
+) -> list[list[InlineKeyboardButton]]:
+    """Return the sign-up or cancel buttons an event's page shows this member."""
+    if registration is not None:
+        rows = []
+        if registration.status == "confirmed":
+            rows.append([guest.button("calendar_file", f"rg:ics:{registration.id}")])
+            rows.append([guest.button("cancel_registration", f"rg:cx:{registration.id}")])
+        else:
+            rows.append([guest.button("leave_waitlist", f"rg:cx:{registration.id}")])
+        return rows
+    if closed:
+        return []
+    label = "join_waitlist" if listing.is_full else "sign_up"
+    return [[guest.button(label, f"rg:new:{listing.event.id}")]]
+
+
+async def sign_up(update: Update, context: ClusterContext, guest: Visit, event_id: str) -> None:
+    """Sign the member up (a seat or the waiting list) and confirm with the details."""
+    cluster = guest.cluster
+    listing = await cluster.catalogue_store.listing(cluster.catalogue, event_id)
+    if listing is None:
+        await show(update, guest.render("not_available"), [[guest.button("home", "m:home")]])
+        return
+    event = listing.event
+    now = datetime.now(UTC)
+    if now >= event.signup_closes_at:
+        await show(
+            update,
+            guest.render("signup_closed", event=event, started=now >= event.starts_at),
+            [[guest.button("all_events", "ev:l:a:0")]],
+        )
+        return
+    member = guest.member
+    company_key = await cluster.members.company_key(member.id)
+    outcome = await cluster.registrations.sign_up(event, member.id, company_key, member.sector_id)
+    registration = outcome.registration
+    confirmed = registration.status == "confirmed"
+    text = guest.render(
+        "signed_up",
+        event=event,
+        registration=registration,
+        existing=outcome.existing,
+        company_limited=outcome.company_limited,
+        with_calendar=confirmed,
+    )
+    rows = [
+        [guest.button("open_event", event_page(event.id))],
+        [guest.button("my_registrations", "m:my"), guest.button("home", "m:home")],
+    ]
+    await show(update, text, rows)
+    if confirmed and not outcome.existing:
+        await send_calendar(context.bot, cluster, member.id, event, registration.id, guest.language)
+
+
+async def ask_cancel(update: Update, context: ClusterContext) -> None:
+    """Ask the member to confirm cancelling their own registration."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    found = await _own_active(guest, context)
+    if found is None:
+        await show(
+            update, guest.render("not_available"), [[guest.button("my_registrations", "m:my")]]
+        )
+        return
+    registration, event = found
+    rows = [
+        [guest.button("confirm_cancel", f"rg:cy:{registration.id}")],
+        [guest.button("keep_registration", event_page(event.id))],
+    ]
+    await show(update, guest.render("cancel_confirm", registration=registration, event=event), rows)
+
+
+async def confirm_cancel(update: Update, context: ClusterContext) -> None:
+    """Cancel the registration and pass the seat to the waiting list."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    found = await _own_active(guest, context)
+    if found is None:
+        await show(
+            update, guest.render("not_available"), [[guest.button("my_registrations", "m:my")]]
+        )
+        return
+    registration, event = found
+    cancellation = await guest.cluster.registrations.cancel(registration.id, guest.member.id, event)
+    if cancellation is None:
+        await show(
+            update, guest.render("not_available"), [[guest.button("my_registrations", "m:my")]]
+        )
+        return
+    rows = [[guest.button("my_registrations", "m:my"), guest.button("home", "m:home")]]
+    await show(update, guest.render("cancelled", event=event), rows)
+    await tell_promoted(context.bot, guest.cluster, event, cancellation.promoted)
+
+
+async def calendar_file(update: Update, context: ClusterContext) -> None:
+    """Send the calendar file of the member's own confirmed registration."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    found = await _own_active(guest, context)
+    if found is None or found[0].status != "confirmed":
+        await show(
+            update, guest.render("not_available"), [[guest.button("my_registrations", "m:my")]]
+        )
+        return
+    registration, event = found
+    await send_calendar(
+        context.bot, guest.cluster, guest.member.id, event, registration.id, guest.language
+    )
+
+
+async def _own_active(guest: Visit, context: ClusterContext) -> tuple[Registration, Event] | None:
+    """Return the pressed registration if it is the member's own, active, and its event exists."""
+    assert context.matches is not None
+    registration = await guest.cluster.registrations.get(int(context.matches[0].group(1)))
+    if (
+        registration is None
+        or registration.member_id != guest.member.id
+        or not registration.is_active
+    ):
+        return None
+    event = guest.cluster.catalogue.event(registration.event_id)
+    if event is None:
+        return None
+    return registration, event
+
+
+async def my_registrations(update: Update, context: ClusterContext) -> None:
+    """List the member's upcoming registrations and summarise past ones."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    now = datetime.now(UTC)
+    catalogue = guest.cluster.catalogue
+    upcoming: list[MyRegistration] = []
+    past = attended = 0
+    for registration in await guest.cluster.registrations.of_member(guest.member.id):
+        event = catalogue.event(registration.event_id)
+        if event is None:
+            continue
+        if event.starts_at > now and registration.is_active:
+            upcoming.append(MyRegistration(registration, event))
+        elif event.starts_at <= now and registration.status == "confirmed":
+            past += 1
+            attended += registration.attended is True
+    upcoming.sort(key=lambda item: item.event.starts_at)
+    numbers = [
+        InlineKeyboardButton(str(index + 1), callback_data=event_page(item.event.id))
+        for index, item in enumerate(upcoming[:10])
+    ]
+    rows = [
+        numbers[:5],
+        numbers[5:],
+        [guest.button("menu_events", "m:events"), guest.button("home", "m:home")],
+    ]
+    text = guest.render("my_registrations", upcoming=upcoming[:10], past=past, attended=attended)
+    await show(update, text, rows)
+
+
+def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+    """Return this feature's handlers (sign-up itself enters through the profile form)."""
+    return [
+        CommandHandler("my", my_registrations, filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(my_registrations, pattern=r"^m:my$"),
+        CallbackQueryHandler(ask_cancel, pattern=rf"^rg:cx:{_ID}$"),
+        CallbackQueryHandler(confirm_cancel, pattern=rf"^rg:cy:{_ID}$"),
+        CallbackQueryHandler(calendar_file, pattern=rf"^rg:ics:{_ID}$"),
+    ]

@@ -1,0 +1,68 @@
+"""The greeting, the main menu, help, and deep links that open an event."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.cluster import ClusterContext
+from handlers import events
+from handlers.replies import Keyboard, Visit, acknowledge, show, visit
+
+_DEEP_LINK = re.compile(r"^event_([a-z0-9][a-z0-9_-]{0,47})$")
+
+
+def main_menu(guest: Visit) -> Keyboard:
+    """Return the main menu buttons."""
+    return [
+        [guest.button("menu_events", "m:events"), guest.button("menu_services", "m:services")],
+        [guest.button("menu_ask", "m:ask"), guest.button("menu_my", "m:my")],
+        [guest.button("menu_settings", "m:settings"), guest.button("menu_help", "m:help")],
+    ]
+
+
+async def start(update: Update, context: ClusterContext) -> None:
+    """Greet the member, or open the event a deep link points at."""
+    guest = await visit(update, context)
+    payload = context.args[0] if context.args else ""
+    match = _DEEP_LINK.match(payload)
+    if match is not None:
+        await events.show_event(update, guest, match.group(1))
+        return
+    user = update.effective_user
+    cluster = guest.cluster.catalogue.cluster
+    text = guest.render(
+        "start",
+        name=user.first_name if user is not None else "",
+        cluster_name=cluster.name.get(guest.language),
+    )
+    await show(update, text, main_menu(guest))
+
+
+async def home(update: Update, context: ClusterContext) -> None:
+    """Show the main menu in place."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    cluster_name = guest.cluster.catalogue.cluster.name.get(guest.language)
+    await show(update, guest.render("menu", cluster_name=cluster_name), main_menu(guest))
+
+
+async def help_command(update: Update, context: ClusterContext) -> None:
+    """Explain what the assistant can do."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    contact = guest.cluster.catalogue.cluster.contact
+    await show(update, guest.render("help", contact=contact), [[guest.button("home", "m:home")]])
+
+
+def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+    """Return this feature's handlers."""
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("start", start, filters=private),
+        CommandHandler("help", help_command, filters=private),
+        CallbackQueryHandler(home, pattern=r"^m:home$"),
+        CallbackQueryHandler(help_command, pattern=r"^m:help$"),
+    ]

@@ -1,0 +1,1 @@
+"""The assistant's SQLite store: connection lifecycle, migrations and repositories."""

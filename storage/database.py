@@ -1,0 +1,149 @@
+"""One aiosqlite connection, its pragmas, numbered migrations and serialised transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+logger = logging.getLogger(__name__)
+
+Params = tuple[Any, ...] | dict[str, Any]
+
+
+class Transaction:
+    """Statements run inside one `BEGIN IMMEDIATE` ... `COMMIT`."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    async def execute(self, sql: str, params: Params = ()) -> aiosqlite.Cursor:
+        """Run one statement."""
+        return await self._connection.execute(sql, params)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one statement for many rows."""
+        await self._connection.executemany(sql, rows)
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        """Return the first row of a query, if any."""
+        async with self._connection.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        """Return every row of a query."""
+        async with self._connection.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+
+class Database:
+    """The assistant's SQLite file, opened in `post_init` and closed in `post_shutdown`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection: aiosqlite.Connection | None = None
+        # One connection is shared by every handler: the lock keeps one coroutine's
+        # transaction from interleaving with another's statements.
+        self._lock = asyncio.Lock()
+
+    @property
+    def is_open(self) -> bool:
+        """Tell whether the connection is open."""
+        return self._connection is not None
+
+    async def open(self) -> None:
+        """Open the file (creating its folder), set pragmas and apply migrations."""
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(self.path, isolation_level=None)
+        connection.row_factory = aiosqlite.Row
+        for pragma in (
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA busy_timeout = 5000",
+            "PRAGMA secure_delete = ON",
+            "PRAGMA synchronous = NORMAL",
+        ):
+            await connection.execute(pragma)
+        self._connection = connection
+        await self.migrate()
+
+    async def close(self) -> None:
+        """Close the connection, if open."""
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+
+    def _require(self) -> aiosqlite.Connection:
+        if self._connection is None:
+            raise RuntimeError("the database is not open")
+        return self._connection
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """Run a block atomically: committed when it ends, rolled back when it raises."""
+        connection = self._require()
+        async with self._lock:
+            await connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield Transaction(connection)
+            except BaseException:
+                await connection.execute("ROLLBACK")
+                raise
+            await connection.execute("COMMIT")
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        """Return the first row of a read-only query."""
+        connection = self._require()
+        async with self._lock, connection.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        """Return every row of a read-only query."""
+        connection = self._require()
+        async with self._lock, connection.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one writing statement in its own transaction; return the rows it changed."""
+        async with self.transaction() as tx:
+            cursor = await tx.execute(sql, params)
+            return cursor.rowcount
+
+    async def migrate(self) -> None:
+        """Apply the numbered migrations not yet applied; running it twice changes nothing."""
+        connection = self._require()
+        async with connection.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        current = int(row[0]) if row else 0
+        for number, name, script in _migrations():
+            if number <= current:
+                continue
+            logger.info("Applying migration %s", name)
+            # executescript commits on its own, so the version bump rides in the same script.
+            await connection.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+            )
+
+    async def backup(self, target: Path) -> None:
+        """Write a consistent copy of the database to `target`."""
+        connection = self._require()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        async with self._lock:
+            await connection.execute("VACUUM INTO ?", (str(target),))
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    folder = resources.files("storage") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    return sorted(found)

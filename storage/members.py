@@ -1,0 +1,187 @@
+"""Members: everyone who started the assistant, with a profile once they consented."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from storage.catalogue import utc_text
+from storage.database import Database
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person on Telegram who talks to the assistant."""
+
+    id: int
+    language: str | None
+    telegram_language: str | None
+    consent_at: str | None
+    full_name: str | None
+    company: str | None
+    sector_id: str | None
+    phone: str | None
+    email: str | None
+    reminders_on: bool
+    announcements_on: bool
+    unreachable: bool
+
+    @property
+    def has_consented(self) -> bool:
+        """Tell whether the member agreed to the privacy notice."""
+        return self.consent_at is not None
+
+    @property
+    def has_profile(self) -> bool:
+        """Tell whether the sign-up form was completed."""
+        return self.has_consented and bool(self.full_name) and bool(self.company)
+
+
+def _member(row: Any) -> Member:
+    return Member(
+        id=row["id"],
+        language=row["language"],
+        telegram_language=row["telegram_language"],
+        consent_at=row["consent_at"],
+        full_name=row["full_name"],
+        company=row["company"],
+        sector_id=row["sector_id"],
+        phone=row["phone"],
+        email=row["email"],
+        reminders_on=bool(row["reminders_on"]),
+        announcements_on=bool(row["announcements_on"]),
+        unreachable=row["unreachable_at"] is not None,
+    )
+
+
+class MemberRepository:
+    """Reads and writes members."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def seen(self, member_id: int, telegram_language: str | None) -> Member:
+        """Record that a member wrote to the assistant and return them.
+
+        Writing again clears the unreachable mark: a member who unblocked us is reachable.
+        """
+        now = utc_text(datetime.now(UTC))
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO members (id, first_seen_at, last_seen_at, telegram_language) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "last_seen_at = excluded.last_seen_at, "
+                "telegram_language = COALESCE(excluded.telegram_language, telegram_language), "
+                "unreachable_at = NULL",
+                (member_id, now, now, telegram_language),
+            )
+            row = await tx.fetch_one("SELECT * FROM members WHERE id = ?", (member_id,))
+        assert row is not None
+        return _member(row)
+
+    async def get(self, member_id: int) -> Member | None:
+        """Return a member, if known."""
+        row = await self._db.fetch_one("SELECT * FROM members WHERE id = ?", (member_id,))
+        return _member(row) if row is not None else None
+
+    async def set_language(self, member_id: int, language: str) -> None:
+        """Remember the language the member chose."""
+        await self._db.execute(
+            "UPDATE members SET language = ? WHERE id = ?", (language, member_id)
+        )
+
+    async def mark_unreachable(self, member_id: int) -> None:
+        """Record that the member blocked the assistant."""
+        await self._db.execute(
+            "UPDATE members SET unreachable_at = ? WHERE id = ? AND unreachable_at IS NULL",
+            (utc_text(datetime.now(UTC)), member_id),
+        )
+
+    async def give_consent(self, member_id: int) -> None:
+        """Record that the member agreed to the privacy notice."""
+        await self._db.execute(
+            "UPDATE members SET consent_at = COALESCE(consent_at, ?) WHERE id = ?",
+            (utc_text(datetime.now(UTC)), member_id),
+        )
+
+    async def save_profile(self, member_id: int, profile: Profile) -> None:
+        """Store the sign-up form's answers; allowed only after consent."""
+        changed = await self._db.execute(
+            "UPDATE members SET full_name = ?, company = ?, company_key = ?, sector_id = ?, "
+            "phone = ?, email = ? WHERE id = ? AND consent_at IS NOT NULL",
+            (
+                profile.full_name,
+                profile.company,
+                profile.company_key,
+                profile.sector_id,
+                profile.phone,
+                profile.email,
+                member_id,
+            ),
+        )
+        if changed != 1:
+            raise PermissionError("a profile is stored only with consent")
+
+    async def set_reminders(self, member_id: int, on: bool) -> None:
+        """Switch event reminders on or off."""
+        await self._db.execute(
+            "UPDATE members SET reminders_on = ? WHERE id = ?", (int(on), member_id)
+        )
+
+    async def set_announcements(self, member_id: int, on: bool) -> None:
+        """Switch announcements on or off."""
+        await self._db.execute(
+            "UPDATE members SET announcements_on = ? WHERE id = ?", (int(on), member_id)
+        )
+
+    async def company_key(self, member_id: int) -> str | None:
+        """Return the folded company name used for per-company limits."""
+        row = await self._db.fetch_one("SELECT company_key FROM members WHERE id = ?", (member_id,))
+        return row["company_key"] if row is not None else None
+
+    async def personal_data(self, member_id: int) -> dict[str, Any]:
+        """Return everything stored about a member, for their data export."""
+        row = await self._db.fetch_one("SELECT * FROM members WHERE id = ?", (member_id,))
+        if row is None:
+            return {}
+        registrations = await self._db.fetch_all(
+            "SELECT r.id, r.event_id, r.status, r.created_at, r.confirmed_at, r.cancelled_at, "
+            "r.attended FROM registrations r WHERE r.member_id = ? ORDER BY r.created_at",
+            (member_id,),
+        )
+        document: dict[str, Any] = {"member": dict(row)}
+        document["registrations"] = [dict(item) for item in registrations]
+        for table, query in _PERSONAL_TABLES:
+            rows = await self._db.fetch_all(query, (member_id,))
+            document[table] = [dict(item) for item in rows]
+        return document
+
+    async def erase(self, member_id: int) -> None:
+        """Delete the member's personal data; registrations stay, without the person.
+
+        Deleting the row sets `member_id` to NULL in registrations (ON DELETE SET NULL);
+        `secure_delete` overwrites the freed pages so the data is not left in the file.
+        """
+        async with self._db.transaction() as tx:
+            for statement in _ERASE_STATEMENTS:
+                await tx.execute(statement, (member_id,))
+            await tx.execute("DELETE FROM members WHERE id = ?", (member_id,))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The answers of the sign-up form."""
+
+    full_name: str
+    company: str
+    company_key: str
+    sector_id: str | None
+    phone: str | None
+    email: str | None
+
+
+# Other features add (table name, query by member id) here for the data export, and
+# statements that remove what they store about a member.
+_PERSONAL_TABLES: list[tuple[str, str]] = []
+_ERASE_STATEMENTS: list[str] = []

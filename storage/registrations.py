@@ -1,0 +1,268 @@
+"""Registrations: sign-up, the waiting list and cancellation, each one atomic step."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.catalogue import Event
+from storage.catalogue import parse_utc, utc_text
+from storage.database import Database, Transaction
+
+CONFIRMED = "confirmed"
+WAITLISTED = "waitlisted"
+CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A member's place at an event: confirmed, on the waiting list, or cancelled."""
+
+    id: int
+    event_id: str
+    member_id: int | None
+    status: str
+    created_at: datetime
+    attended: bool | None
+    checkin_token: str | None
+    position: int | None = None  # place on the waiting list, 1 for the next in line
+
+    @property
+    def is_active(self) -> bool:
+        """Tell whether the registration holds or waits for a seat."""
+        return self.status in (CONFIRMED, WAITLISTED)
+
+
+@dataclass(frozen=True)
+class SignUp:
+    """The outcome of a sign-up: the registration, and whether it existed already."""
+
+    registration: Registration
+    existing: bool
+    company_limited: bool = False
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """A cancelled registration and the waiting-list members who got its seat."""
+
+    registration: Registration
+    was_confirmed: bool
+    promoted: tuple[Registration, ...]
+
+
+def _registration(row: Any, position: int | None = None) -> Registration:
+    return Registration(
+        id=row["id"],
+        event_id=row["event_id"],
+        member_id=row["member_id"],
+        status=row["status"],
+        created_at=parse_utc(row["created_at"]),
+        attended=None if row["attended"] is None else bool(row["attended"]),
+        checkin_token=row["checkin_token"],
+        position=position,
+    )
+
+
+async def _position(tx: Transaction, row: Any) -> int | None:
+    if row["status"] != WAITLISTED:
+        return None
+    ahead = await tx.fetch_one(
+        "SELECT COUNT(*) FROM registrations WHERE event_id = ? AND status = 'waitlisted' "
+        "AND (queued_at < ? OR (queued_at = ? AND id < ?))",
+        (row["event_id"], row["queued_at"], row["queued_at"], row["id"]),
+    )
+    return (ahead[0] if ahead is not None else 0) + 1
+
+
+class RegistrationRepository:
+    """Reads and changes registrations."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def sign_up(
+        self,
+        event: Event,
+        member_id: int,
+        company_key: str | None,
+        sector_id: str | None,
+        now: datetime | None = None,
+    ) -> SignUp:
+        """Give the member a seat while one is free, else a place on the waiting list.
+
+        Capacity and the per-company limit are checked and the row written in one
+        transaction, so concurrent sign-ups can never confirm more seats than the event has.
+        """
+        moment = utc_text(now or datetime.now(UTC))
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "SELECT * FROM registrations WHERE event_id = ? AND member_id = ?",
+                (event.id, member_id),
+            )
+            if row is not None and row["status"] != CANCELLED:
+                return SignUp(_registration(row, await _position(tx, row)), existing=True)
+            seats_free = await self._seat_free(tx, event)
+            company_full = await self._company_full(tx, event, company_key)
+            status = CONFIRMED if seats_free and not company_full else WAITLISTED
+            token = secrets.token_urlsafe(12)
+            if row is None:
+                cursor = await tx.execute(
+                    "INSERT INTO registrations (event_id, member_id, status, company_key, "
+                    "sector_id, created_at, queued_at, confirmed_at, checkin_token) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        event.id,
+                        member_id,
+                        status,
+                        company_key,
+                        sector_id,
+                        moment,
+                        moment,
+                        moment if status == CONFIRMED else None,
+                        token,
+                    ),
+                )
+                registration_id = cursor.lastrowid
+            else:
+                registration_id = row["id"]
+                await tx.execute(
+                    "UPDATE registrations SET status = ?, company_key = ?, sector_id = ?, "
+                    "created_at = ?, queued_at = ?, confirmed_at = ?, cancelled_at = NULL, "
+                    "attended = NULL, checkin_token = ? WHERE id = ?",
+                    (
+                        status,
+                        company_key,
+                        sector_id,
+                        moment,
+                        moment,
+                        moment if status == CONFIRMED else None,
+                        token,
+                        registration_id,
+                    ),
+                )
+            fresh = await tx.fetch_one(
+                "SELECT * FROM registrations WHERE id = ?", (registration_id,)
+            )
+            assert fresh is not None
+            registration = _registration(fresh, await _position(tx, fresh))
+        return SignUp(registration, existing=False, company_limited=seats_free and company_full)
+
+    async def _seat_free(self, tx: Transaction, event: Event) -> bool:
+        if event.capacity is None:
+            return True
+        row = await tx.fetch_one(
+            "SELECT COUNT(*) FROM registrations WHERE event_id = ? AND status = 'confirmed'",
+            (event.id,),
+        )
+        return (row[0] if row is not None else 0) < event.capacity
+
+    async def _company_full(self, tx: Transaction, event: Event, company_key: str | None) -> bool:
+        if event.max_per_company is None or not company_key:
+            return False
+        row = await tx.fetch_one(
+            "SELECT COUNT(*) FROM registrations WHERE event_id = ? AND status = 'confirmed' "
+            "AND company_key = ?",
+            (event.id, company_key),
+        )
+        return (row[0] if row is not None else 0) >= event.max_per_company
+
+    async def cancel(
+        self, registration_id: int, member_id: int, event: Event | None, now: datetime | None = None
+    ) -> Cancellation | None:
+        """Cancel the member's own registration and pass a freed seat down the waiting list.
+
+        Returns None when the registration is not the member's or is no longer active.
+        """
+        moment = utc_text(now or datetime.now(UTC))
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "SELECT * FROM registrations WHERE id = ? AND member_id = ? "
+                "AND status IN ('confirmed', 'waitlisted')",
+                (registration_id, member_id),
+            )
+            if row is None:
+                return None
+            await tx.execute(
+                "UPDATE registrations SET status = 'cancelled', cancelled_at = ? WHERE id = ?",
+                (moment, registration_id),
+            )
+            was_confirmed = row["status"] == CONFIRMED
+            promoted = await self._promote(tx, event, moment) if event is not None else ()
+            cancelled = await tx.fetch_one(
+                "SELECT * FROM registrations WHERE id = ?", (registration_id,)
+            )
+            assert cancelled is not None
+        return Cancellation(_registration(cancelled), was_confirmed, promoted)
+
+    async def _promote(
+        self, tx: Transaction, event: Event, moment: str
+    ) -> tuple[Registration, ...]:
+        """Confirm waiting members, in arrival order, while seats are free."""
+        promoted = []
+        waiting = await tx.fetch_all(
+            "SELECT * FROM registrations WHERE event_id = ? AND status = 'waitlisted' "
+            "ORDER BY queued_at, id",
+            (event.id,),
+        )
+        for row in waiting:
+            if not await self._seat_free(tx, event):
+                break
+            if await self._company_full(tx, event, row["company_key"]):
+                continue  # their company's seats are taken; the next in line may fit
+            await tx.execute(
+                "UPDATE registrations SET status = 'confirmed', confirmed_at = ? WHERE id = ?",
+                (moment, row["id"]),
+            )
+            fresh = await tx.fetch_one("SELECT * FROM registrations WHERE id = ?", (row["id"],))
+            assert fresh is not None
+            promoted.append(_registration(fresh))
+        return tuple(promoted)
+
+    async def promote_waiting(self, event: Event) -> tuple[Registration, ...]:
+        """Fill seats freed some other way (capacity raised, member erased)."""
+        async with self._db.transaction() as tx:
+            return await self._promote(tx, event, utc_text(datetime.now(UTC)))
+
+    async def get(self, registration_id: int) -> Registration | None:
+        """Return a registration with its waiting-list position."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one("SELECT * FROM registrations WHERE id = ?", (registration_id,))
+            return _registration(row, await _position(tx, row)) if row is not None else None
+
+    async def of_member_for_event(self, member_id: int, event_id: str) -> Registration | None:
+        """Return the member's active registration for an event, if any."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "SELECT * FROM registrations WHERE member_id = ? AND event_id = ? "
+                "AND status IN ('confirmed', 'waitlisted')",
+                (member_id, event_id),
+            )
+            return _registration(row, await _position(tx, row)) if row is not None else None
+
+    async def of_member(self, member_id: int) -> list[Registration]:
+        """Return all of a member's registrations, with waiting-list positions."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(
+                "SELECT * FROM registrations WHERE member_id = ? ORDER BY created_at, id",
+                (member_id,),
+            )
+            return [_registration(row, await _position(tx, row)) for row in rows]
+
+    async def cancel_all_of_member(self, member_id: int) -> list[str]:
+        """Cancel every active registration of a member; return the events that lost one."""
+        moment = utc_text(datetime.now(UTC))
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(
+                "SELECT DISTINCT event_id FROM registrations WHERE member_id = ? "
+                "AND status IN ('confirmed', 'waitlisted')",
+                (member_id,),
+            )
+            await tx.execute(
+                "UPDATE registrations SET status = 'cancelled', cancelled_at = ? "
+                "WHERE member_id = ? AND status IN ('confirmed', 'waitlisted')",
+                (moment, member_id),
+            )
+        return [row["event_id"] for row in rows]
