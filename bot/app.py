@@ -77,3 +77,25 @@ async def _on_startup(application: Application) -> None:  # type: ignore[type-ar
 async def _on_shutdown(application: Application) -> None:  # type: ignore[type-arg]
     assert isinstance(application, ClusterApplication)
     await application.cluster.database.close()
+
+
+async def start_application(application: ClusterApplication, *, poll_timeout: int = 10) -> None:
+    """Start the bot inside a running event loop, as `run_polling` does (tests, the demo)."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
+    await application.start()
+
+
+async def stop_application(application: ClusterApplication) -> None:
+    """Stop a bot started with `start_application`, releasing every resource."""
+    assert application.updater is not None
+    if application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)

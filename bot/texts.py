@@ -43,7 +43,7 @@ class Texts:
         self._env.filters["day"] = self.day
         self._env.filters["clock"] = self.clock
         self._env.filters["number"] = _number
-        self._labels: dict[str, Any] = {}
+        self._labels: dict[str, dict[str, str]] = {}
 
     def render(self, language: str, template: str, **context: Any) -> str:
         """Render `messages/<language>/<template>.j2`."""
@@ -51,14 +51,30 @@ class Texts:
         return found.render(lang=language, **context).strip()
 
     def label(self, language: str, name: str) -> str:
-        """Return a button label from `messages/<language>/labels.j2`."""
+        """Return a button label from `messages/<language>/labels*.j2`."""
         if language not in self._labels:
-            module = self._env.get_template(f"{language}/labels.j2").module
-            self._labels[language] = module
-        value = getattr(self._labels[language], name, None)
+            self._labels[language] = self._load_labels(language)
+        value = self._labels[language].get(name)
         if value is None:
             raise KeyError(f"no label {name!r} for {language}")
-        return str(value)
+        return value
+
+    def _load_labels(self, language: str) -> dict[str, str]:
+        # Each feature may keep its labels in its own file: labels.j2, labels_staff.j2, ...
+        folder = Path(messages.__file__).parent / language
+        labels: dict[str, str] = {}
+        for path in sorted(folder.glob("labels*.j2")):
+            module = self._env.get_template(f"{language}/{path.name}").module
+            exported = {
+                key: str(value)
+                for key, value in vars(module).items()
+                if not key.startswith("_") and isinstance(value, str)
+            }
+            clash = set(exported) & set(labels)
+            if clash:
+                raise ValueError(f"labels defined twice in {language}: {sorted(clash)}")
+            labels.update(exported)
+        return labels
 
     def when(self, moment: datetime, language: str) -> str:
         """Format a UTC time in the cluster's zone, the member's way."""

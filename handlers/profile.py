@@ -6,6 +6,7 @@ and a form left unanswered for `FORM_TIMEOUT` seconds is closed with a message s
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -25,6 +26,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from bot.cluster import ClusterContext, ProfileForm
 from bot.profile import check_company, check_email, check_name, check_phone, company_key
@@ -377,6 +379,14 @@ def _back_handler() -> CallbackQueryHandler[ClusterContext, object]:
 
 def conversation() -> ConversationHandler[ClusterContext]:
     """Return the consent and profile form conversation."""
+    # The form is tracked per member and chat, not per message: PTB warns that buttons are
+    # then not tied to one message, which is what we want (the back button on any step works).
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
+        return _conversation()
+
+
+def _conversation() -> ConversationHandler[ClusterContext]:
     text = filters.TEXT & ~filters.COMMAND
     not_text = ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
     return ConversationHandler(

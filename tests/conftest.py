@@ -1,0 +1,115 @@
+"""Fixtures: the emulator, settings pointing at it, and the real application running against it."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import build_application, start_application, stop_application
+from bot.cluster import Cluster, ClusterApplication
+from bot.emulator import BotApiEmulator, Message, User
+from bot.settings import Settings, load_settings
+
+TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
+STAFF_ID = 700001
+_ids = itertools.count(500001)
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    """Return a running Bot API emulator on a free local port."""
+    async with BotApiEmulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, emulator: BotApiEmulator) -> Callable[..., Settings]:
+    """Return a factory of settings pointing at the emulator and a temporary database."""
+
+    def make(**overrides: str) -> Settings:
+        env = {
+            "BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": emulator.base_url,
+            "DATABASE_PATH": str(tmp_path / "clustem.sqlite3"),
+            "STAFF_IDS": str(STAFF_ID),
+            "LOG_LEVEL": "WARNING",
+        }
+        env.update(overrides)
+        return load_settings(env, env_file=None)
+
+    return make
+
+
+@dataclass
+class Assistant:
+    """The running application with the emulator it talks to."""
+
+    application: ClusterApplication
+    emulator: BotApiEmulator
+
+    @property
+    def cluster(self) -> Cluster:
+        return self.application.cluster
+
+    def member(self, first_name: str = "Ayşe", language: str | None = "tr", **kw: Any) -> Person:
+        user = User(id=next(_ids), first_name=first_name, language_code=language, **kw)
+        self.emulator.add_user(user)
+        return Person(self.emulator, user)
+
+
+class Person:
+    """A Telegram user talking to the assistant through the emulator."""
+
+    def __init__(self, emulator: BotApiEmulator, user: User) -> None:
+        self.emulator = emulator
+        self.user = user
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    async def says(self, text: str, **wait: Any) -> Message:
+        """Send a text and return the bot's first answer."""
+        await self.emulator.send_message(self.user, text)
+        return await self.emulator.wait_for_bot_message(self.user.id, **wait)
+
+    async def press(self, message: Message, button: Any, **wait: Any) -> Message:
+        """Press a button and return the message the bot showed or changed in response."""
+        await self.emulator.press_button(self.user, message, button)
+        return await self.emulator.wait_for_bot_message(self.user.id, **wait)
+
+    def last(self) -> Message:
+        return self.emulator.last_bot_message(self.user.id)
+
+    def texts(self) -> list[str]:
+        return [m.text or m.caption or "" for m in self.emulator.bot_messages(self.user.id)]
+
+
+@pytest.fixture
+async def start_assistant(
+    emulator: BotApiEmulator, make_settings: Callable[..., Settings]
+) -> AsyncIterator[Callable[..., Any]]:
+    """Return a function that starts the real application; every started one is stopped."""
+    running: list[ClusterApplication] = []
+
+    async def start(**overrides: str) -> Assistant:
+        application = build_application(make_settings(**overrides))
+        await start_application(application, poll_timeout=1)
+        running.append(application)
+        return Assistant(application, emulator)
+
+    yield start
+    for application in reversed(running):
+        await stop_application(application)
+
+
+@pytest.fixture
+async def assistant(start_assistant: Callable[..., Any]) -> Assistant:
+    """Return the application running on the bundled demo content."""
+    started: Assistant = await start_assistant()
+    return started
