@@ -25,15 +25,12 @@ async def on_error(update: object, context: ClusterContext) -> None:
     except Exception:  # the database itself may be the problem
         logger.exception("Could not read the member while handling an error")
     language = cluster.language_of(member, user)
+    apology = cluster.texts.render(language, "error")
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(
-                cluster.texts.render(language, "error"), show_alert=True
-            )
+        if update.callback_query is not None and await _answer(update, apology):
+            pass
         elif update.effective_chat is not None and update.effective_chat.type == "private":
-            await context.bot.send_message(
-                update.effective_chat.id, cluster.texts.render(language, "error")
-            )
+            await context.bot.send_message(update.effective_chat.id, apology)
     except Forbidden:
         pass
     except TelegramError:
@@ -50,3 +47,13 @@ async def on_error(update: object, context: ClusterContext) -> None:
             await context.bot.send_message(staff_chat, text)
         except TelegramError:
             logger.exception("Could not tell the staff chat about an error")
+
+
+async def _answer(update: Update, apology: str) -> bool:
+    """Answer the pressed button with the apology; False when it was answered already."""
+    assert update.callback_query is not None
+    try:
+        await update.callback_query.answer(apology, show_alert=True)
+    except TelegramError:
+        return False
+    return True

@@ -9,7 +9,15 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.cluster import ClusterContext
 from handlers import registrations
-from handlers.links import ALL_KINDS, CODE_OF_KIND, ENTRY_ID, KIND_CODES, event_list, event_page
+from handlers.links import (
+    ALL_KINDS,
+    CODE_OF_KIND,
+    ENTRY_ID,
+    KIND_CODE,
+    KIND_CODES,
+    event_list,
+    event_page,
+)
 from handlers.replies import Visit, acknowledge, show, visit
 from storage.catalogue import EventListing
 from storage.registrations import Registration
@@ -146,6 +154,8 @@ def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
     return [
         CommandHandler("events", events_command, filters=filters.ChatType.PRIVATE),
         CallbackQueryHandler(events_command, pattern=r"^m:events$"),
-        CallbackQueryHandler(list_page, pattern=r"^ev:l:[a0-9]:\d{1,3}$"),
-        CallbackQueryHandler(open_event, pattern=rf"^ev:s:({ENTRY_ID})(?::([a0-9]):(\d{{1,3}}))?$"),
+        CallbackQueryHandler(list_page, pattern=rf"^ev:l:{KIND_CODE}:\d{{1,3}}$"),
+        CallbackQueryHandler(
+            open_event, pattern=rf"^ev:s:({ENTRY_ID})(?::({KIND_CODE}):(\d{{1,3}}))?$"
+        ),
     ]

@@ -13,6 +13,7 @@ ALL_KINDS = "a"
 KIND_CODES = {str(index): kind for index, kind in enumerate(EVENT_KINDS)}
 CODE_OF_KIND = {kind: code for code, kind in KIND_CODES.items()}
 ENTRY_ID = r"[a-z0-9][a-z0-9_-]{0,47}"
+KIND_CODE = f"[{ALL_KINDS}{''.join(KIND_CODES)}]"
 
 
 def event_list(kind_code: str = ALL_KINDS, page: int = 0) -> str:

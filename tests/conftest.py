@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,9 @@ from bot.app import build_application, start_application, stop_application
 from bot.cluster import Cluster, ClusterApplication
 from bot.emulator import BotApiEmulator, Message, User
 from bot.settings import Settings, load_settings
+
+# PTB 22 warns on every RetryAfter unless told to use timedelta durations; warnings fail tests.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 STAFF_ID = 700001

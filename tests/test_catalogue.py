@@ -1,0 +1,238 @@
+"""The catalogue: validation with precise errors, import into the database, export round trip."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.catalogue import (
+    ContentError,
+    bundled_content_path,
+    dump_catalogue,
+    load_catalogue,
+    parse_catalogue,
+    parse_catalogue_text,
+)
+from storage.catalogue import CatalogueRepository
+from storage.database import Database
+from storage.registrations import RegistrationRepository
+
+
+@pytest.fixture
+def document() -> dict[str, Any]:
+    """Return the bundled demo catalogue as a plain document to break in tests."""
+    loaded = yaml.safe_load(bundled_content_path().read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    """Return an open database in a temporary folder."""
+    db = Database(tmp_path / "nested" / "catalogue.sqlite3")
+    await db.open()
+    yield db
+    await db.close()
+
+
+def test_the_bundled_demo_is_valid_and_complete() -> None:
+    catalogue = load_catalogue(bundled_content_path())
+    assert catalogue.cluster.short_name == "MTK"
+    assert len(catalogue.events) == 12
+    assert len(catalogue.services) == 10
+    assert len(catalogue.faq) >= 34
+    lean = catalogue.event("lean-2027-01")
+    assert lean is not None
+    assert lean.starts_at.isoformat() == "2027-01-19T06:30:00+00:00"
+    assert lean.capacity == 25
+
+
+def test_the_bundled_copy_matches_the_shared_demo() -> None:
+    shared = Path(__file__).parents[2] / "shared" / "content" / "demo-cluster.yaml"
+    if not shared.exists():
+        pytest.skip("the shared folder is not beside this checkout")
+    ours = load_catalogue(bundled_content_path())
+    theirs = load_catalogue(shared)
+    assert [e.id for e in ours.events] == [e.id for e in theirs.events]
+    assert [f.id for f in ours.faq] == [f.id for f in theirs.faq]
+
+
+@pytest.mark.parametrize(
+    ("breakage", "expected"),
+    [
+        (lambda d: d["events"][0].pop("starts_at"), "event:lean-2027-01: starts_at: is missing"),
+        (
+            lambda d: d["events"][0].update(kind="party"),
+            "event:lean-2027-01: kind: must be one of",
+        ),
+        (
+            lambda d: d["events"][0].update(starts_at="2027-01-19T09:30:00"),
+            "event:lean-2027-01: starts_at: needs its UTC offset",
+        ),
+        (
+            lambda d: d["events"][0].update(ends_at="2027-01-18T09:30:00+03:00"),
+            "event:lean-2027-01: ends_at: must be after starts_at",
+        ),
+        (lambda d: d["events"][0].update(capacity=0), "capacity: must be a whole number"),
+        (lambda d: d["events"][0].update(sectors=["space"]), "sectors: unknown id 'space'"),
+        (lambda d: d["events"][1].pop("online_url"), "event:grants-infoday-2027-01: online_url"),
+        (lambda d: d["faq"][0]["answer"].pop("en"), "faq:membership-how: answer.en: is missing"),
+        (
+            lambda d: d["faq"].append(copy.deepcopy(d["faq"][0])),
+            "faq:membership-how: id: is used twice",
+        ),
+        (lambda d: d["services"][0].update(id="Bad Id!"), "service[?]: id: must be a slug"),
+        (
+            lambda d: d["cluster"].update(timezone="Mars/Base"),
+            "cluster: timezone: unknown time zone",
+        ),
+        (lambda d: d.update(extra=[]), "document: unknown sections ['extra']"),
+        (lambda d: d["events"][0].update(max_per_company=-1), "max_per_company: must be"),
+    ],
+)
+def test_errors_name_the_file_the_entry_and_the_field(
+    document: dict[str, Any], breakage: Any, expected: str
+) -> None:
+    breakage(document)
+    with pytest.raises(ContentError) as error:
+        parse_catalogue(document, "cluster.yaml")
+    assert str(error.value).startswith("cluster.yaml: ")
+    assert expected in str(error.value)
+
+
+def test_invalid_yaml_names_the_line() -> None:
+    with pytest.raises(ContentError, match=r"broken.yaml: line 2: is not valid YAML"):
+        parse_catalogue_text("version: 1\n\tbad: x\n", "broken.yaml")
+
+
+def test_max_per_company_is_part_of_the_format(document: dict[str, Any]) -> None:
+    document["events"][0]["max_per_company"] = 2
+    catalogue = parse_catalogue(document, "x")
+    assert catalogue.events[0].max_per_company == 2
+    again = parse_catalogue_text(dump_catalogue(catalogue), "exported")
+    assert again.events[0].max_per_company == 2
+
+
+async def test_import_then_export_then_import_changes_nothing(database: Database) -> None:
+    store = CatalogueRepository(database)
+    first = await store.import_catalogue(load_catalogue(bundled_content_path()))
+    assert len(first.added) == 1 + 4 + 10 + 12 + len(load_catalogue(bundled_content_path()).faq)
+    exported = dump_catalogue(await store.load())
+    second = await store.import_catalogue(parse_catalogue_text(exported, "export.yaml"))
+    assert second.is_empty
+    assert dump_catalogue(await store.load()) == exported
+
+
+async def test_import_upserts_by_id(database: Database, document: dict[str, Any]) -> None:
+    store = CatalogueRepository(database)
+    await store.import_catalogue(parse_catalogue(document, "a"))
+    document["events"][0]["capacity"] = 40
+    document["faq"].append(
+        {
+            "id": "parking",
+            "question": {"tr": "Otopark var mı?", "en": "Is there parking?"},
+            "answer": {"tr": "Evet.", "en": "Yes."},
+        }
+    )
+    report = await store.import_catalogue(parse_catalogue(document, "b"))
+    assert report.changed == ["event:lean-2027-01"]
+    assert report.added == ["faq:parking"]
+    catalogue = await store.load()
+    lean = catalogue.event("lean-2027-01")
+    assert lean is not None and lean.capacity == 40
+    assert catalogue.faq_entry("parking") is not None
+
+
+async def test_import_never_drops_an_event_with_registrations(
+    database: Database, document: dict[str, Any]
+) -> None:
+    store = CatalogueRepository(database)
+    catalogue = parse_catalogue(document, "a")
+    await store.import_catalogue(catalogue)
+    await database.execute(
+        "INSERT INTO members (id, first_seen_at, last_seen_at) VALUES (1, 'x', 'x')"
+    )
+    lean = catalogue.event("lean-2027-01")
+    assert lean is not None
+    await RegistrationRepository(database).sign_up(lean, 1, None, None)
+    document["events"] = [
+        e for e in document["events"] if e["id"] not in ("lean-2027-01", "kets-webinar-2027-02")
+    ]
+    smaller = parse_catalogue(document, "b")
+    plain = await store.import_catalogue(smaller)
+    assert plain.removed == [] and plain.kept == []
+    assert len((await store.load()).events) == 12  # without --prune nothing is removed
+    pruned = await store.import_catalogue(smaller, prune=True)
+    assert pruned.removed == ["event:kets-webinar-2027-02"]
+    assert pruned.kept == ["event:lean-2027-01"]
+    remaining = {event.id for event in (await store.load()).events}
+    assert "lean-2027-01" in remaining and "kets-webinar-2027-02" not in remaining
+
+
+async def test_a_dry_run_reports_and_changes_nothing(
+    database: Database, document: dict[str, Any]
+) -> None:
+    store = CatalogueRepository(database)
+    await store.import_catalogue(parse_catalogue(document, "a"))
+    document["services"][0]["title"]["en"] = "Benchmarking with peers"
+    preview = await store.preview_import(parse_catalogue(document, "b"))
+    assert preview.changed == ["service:benchmarking"]
+    service = (await store.load()).service("benchmarking")
+    assert service is not None and service.title.en == "Benchmarking"
+
+
+async def test_migrations_are_safe_to_run_twice(database: Database) -> None:
+    await database.migrate()
+    await database.close()
+    await database.open()
+    row = await database.fetch_one("PRAGMA user_version")
+    assert row is not None and row[0] >= 2
+    mode = await database.fetch_one("PRAGMA journal_mode")
+    assert mode is not None and mode[0] == "wal"
+    secure = await database.fetch_one("PRAGMA secure_delete")
+    assert secure is not None and secure[0] == 1
+
+
+def _cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env={"PATH": "/usr/bin:/bin", "DATABASE_PATH": str(cwd / "db.sqlite3")},
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_cli_export_import_round_trip_and_check(tmp_path: Path) -> None:
+    exported = tmp_path / "export.yaml"
+    result = _cli("content", "export", str(exported), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    result = _cli("content", "import", str(exported), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "0 added, 0 changed, 0 removed" in result.stdout
+    assert _cli("check", cwd=tmp_path).returncode == 0
+    backup = tmp_path / "backup.sqlite3"
+    assert _cli("db", "backup", str(backup), cwd=tmp_path).returncode == 0
+    assert backup.stat().st_size > 0
+
+
+def test_cli_import_of_a_broken_file_exits_2_naming_the_place(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    text = (
+        bundled_content_path().read_text(encoding="utf-8").replace("kind: workshop", "kind: picnic")
+    )
+    broken.write_text(text, encoding="utf-8")
+    result = _cli("content", "import", str(broken), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "event:resource-workshop-2027-03: kind: must be one of" in result.stderr
+    assert "Traceback" not in result.stderr
