@@ -108,6 +108,9 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings) -> int:
     if command == "demo":
         from bot.demo import run_demo
 
+        # The terminal is the chat: keep routine log lines out of it.
+        if settings.log_level == "INFO":
+            logging.getLogger().setLevel(logging.WARNING)
         return asyncio.run(run_demo(settings, user_language=arguments.user_language))
     if command == "check":
         return _check(settings)
