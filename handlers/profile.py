@@ -71,7 +71,7 @@ async def ask_step(
         if message is not None:
             if update.callback_query is not None:
                 await acknowledge(update)
-            await message.chat.send_message(text, reply_markup=markup)
+            await context.bot.send_message(message.chat_id, text, reply_markup=markup)
         return state
     rows: Keyboard = []
     if state == NAME and user is not None and user.full_name:

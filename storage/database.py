@@ -131,6 +131,12 @@ class Database:
                 f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
             )
 
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file and truncate the log."""
+        connection = self._require()
+        async with self._lock:
+            await connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     async def backup(self, target: Path) -> None:
         """Write a consistent copy of the database to `target`."""
         connection = self._require()

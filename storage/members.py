@@ -167,6 +167,8 @@ class MemberRepository:
             for statement in _ERASE_STATEMENTS:
                 await tx.execute(statement, (member_id,))
             await tx.execute("DELETE FROM members WHERE id = ?", (member_id,))
+        # The write-ahead log still holds the old pages: fold it into the file and empty it.
+        await self._db.checkpoint()
 
 
 @dataclass(frozen=True)

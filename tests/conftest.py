@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.app import build_application, start_application, stop_application
+from bot.catalogue import catalogue_to_document, parse_catalogue
 from bot.cluster import Cluster, ClusterApplication
 from bot.emulator import BotApiEmulator, Message, User
 from bot.settings import Settings, load_settings
@@ -65,6 +68,35 @@ class Assistant:
         self.emulator.add_user(user)
         return Person(self.emulator, user)
 
+    async def add_event(
+        self,
+        event_id: str,
+        *,
+        starts_in: timedelta = timedelta(days=7),
+        hours: float = 2,
+        **fields: Any,
+    ) -> None:
+        """Publish an extra event (a copy of the first demo training with these fields)."""
+        document = catalogue_to_document(self.cluster.catalogue)
+        event = copy.deepcopy(document["events"][0])
+        starts_at = datetime.now(UTC) + starts_in
+        event.update(
+            id=event_id,
+            title={"tr": f"Test etkinliği {event_id}", "en": f"Test event {event_id}"},
+            starts_at=starts_at.isoformat(),
+            ends_at=(starts_at + timedelta(hours=hours)).isoformat(),
+        )
+        event.pop("registration_deadline", None)
+        event.pop("capacity", None)
+        event.update(fields)
+        document["events"].append(event)
+        await self.cluster.catalogue_store.import_catalogue(parse_catalogue(document, "test"))
+        await self.cluster.reload_catalogue()
+
+    async def fetch(self, sql: str, *params: Any) -> list[dict[str, Any]]:
+        """Return rows of a query on the assistant's database, as dicts."""
+        return [dict(row) for row in await self.cluster.database.fetch_all(sql, params)]
+
 
 class Person:
     """A Telegram user talking to the assistant through the emulator."""
@@ -86,6 +118,10 @@ class Person:
         """Press a button and return the message the bot showed or changed in response."""
         await self.emulator.press_button(self.user, message, button)
         return await self.emulator.wait_for_bot_message(self.user.id, **wait)
+
+    async def next_message(self, after: Message, **wait: Any) -> Message:
+        """Wait for a bot message sent after `after`."""
+        return await self.emulator.wait_for_bot_message(self.user.id, after=after, **wait)
 
     def last(self) -> Message:
         return self.emulator.last_bot_message(self.user.id)
