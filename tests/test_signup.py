@@ -230,7 +230,8 @@ async def test_two_members_race_for_the_last_seat(assistant: Assistant) -> None:
     assert sum("Kaydınız onaylandı" in t for t in texts) == 1
     assert sum("Bekleme listesindesiniz: 1. sıra" in t for t in texts) == 1
     rows = await assistant.fetch(
-        "SELECT status, COUNT(*) AS n FROM registrations WHERE event_id = 'last-seat' GROUP BY status"
+        "SELECT status, COUNT(*) AS n FROM registrations "
+        "WHERE event_id = 'last-seat' GROUP BY status"
     )
     assert {r["status"]: r["n"] for r in rows} == {"confirmed": 2, "waitlisted": 1}
     assert first.id
