@@ -12,6 +12,7 @@ from bot.answering import AnswerIndex
 from bot.catalogue import Catalogue
 from bot.settings import Settings
 from bot.texts import Texts
+from storage.audit import AuditLog
 from storage.catalogue import CatalogueRepository
 from storage.database import Database
 from storage.members import Member, MemberRepository
@@ -28,6 +29,7 @@ class Cluster:
     catalogue_store: CatalogueRepository
     members: MemberRepository
     registrations: RegistrationRepository
+    audit: AuditLog
     _catalogue: Catalogue | None = field(default=None, repr=False)
     _answers: AnswerIndex | None = field(default=None, repr=False)
 
@@ -42,6 +44,7 @@ class Cluster:
             catalogue_store=CatalogueRepository(database),
             members=MemberRepository(database),
             registrations=RegistrationRepository(database),
+            audit=AuditLog(database),
         )
 
     @property
