@@ -13,6 +13,7 @@ import handlers
 from bot.catalogue import bundled_content_path, load_catalogue
 from bot.cluster import Cluster, ClusterApplication, ClusterContext, MemberSession
 from bot.commands import publish_commands
+from bot.dispatcher import start_dispatcher
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -72,6 +73,8 @@ async def _on_startup(application: Application) -> None:  # type: ignore[type-ar
         cluster.settings.default_language,
         cluster.settings.staff_ids,
     )
+    # Last, once storage is ready: first puts back what a crash left in flight, then sweeps.
+    await start_dispatcher(application)
 
 
 async def _on_shutdown(application: Application) -> None:  # type: ignore[type-arg]

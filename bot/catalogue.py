@@ -534,6 +534,35 @@ def _moment(moment: datetime, timezone: ZoneInfo) -> str:
     return moment.astimezone(timezone).isoformat()
 
 
+def event_to_document(event: Event, timezone: ZoneInfo) -> dict[str, Any]:
+    """Return one event as a YAML-ready entry in the import format, times in `timezone`."""
+    entry: dict[str, Any] = {
+        "id": event.id,
+        "kind": event.kind,
+        "service": event.service_id,
+        "title": _text(event.title),
+        "description": _text(event.description),
+        "starts_at": _moment(event.starts_at, timezone),
+        "ends_at": _moment(event.ends_at, timezone),
+    }
+    if event.location is not None:
+        entry["location"] = _text(event.location)
+    if event.online:
+        entry["online"] = True
+        entry["online_url"] = event.online_url
+    if event.capacity is not None:
+        entry["capacity"] = event.capacity
+    if event.registration_deadline is not None:
+        entry["registration_deadline"] = _moment(event.registration_deadline, timezone)
+    if event.max_per_company is not None:
+        entry["max_per_company"] = event.max_per_company
+    entry["sectors"] = list(event.sectors)
+    entry["language"] = event.language
+    if (keywords := _phrases(event.keywords)) is not None:
+        entry["keywords"] = keywords
+    return entry
+
+
 def catalogue_to_document(catalogue: Catalogue) -> dict[str, Any]:
     """Return the catalogue as a YAML-ready document in the import format."""
     timezone = ZoneInfo(catalogue.cluster.timezone)
@@ -569,32 +598,7 @@ def catalogue_to_document(catalogue: Catalogue) -> dict[str, Any]:
         if (keywords := _phrases(service.keywords)) is not None:
             item["keywords"] = keywords
         document["services"].append(item)
-    for event in catalogue.events:
-        entry: dict[str, Any] = {
-            "id": event.id,
-            "kind": event.kind,
-            "service": event.service_id,
-            "title": _text(event.title),
-            "description": _text(event.description),
-            "starts_at": _moment(event.starts_at, timezone),
-            "ends_at": _moment(event.ends_at, timezone),
-        }
-        if event.location is not None:
-            entry["location"] = _text(event.location)
-        if event.online:
-            entry["online"] = True
-            entry["online_url"] = event.online_url
-        if event.capacity is not None:
-            entry["capacity"] = event.capacity
-        if event.registration_deadline is not None:
-            entry["registration_deadline"] = _moment(event.registration_deadline, timezone)
-        if event.max_per_company is not None:
-            entry["max_per_company"] = event.max_per_company
-        entry["sectors"] = list(event.sectors)
-        entry["language"] = event.language
-        if (keywords := _phrases(event.keywords)) is not None:
-            entry["keywords"] = keywords
-        document["events"].append(entry)
+    document["events"] = [event_to_document(event, timezone) for event in catalogue.events]
     for faq in catalogue.faq:
         question: dict[str, Any] = {
             "id": faq.id,

@@ -15,6 +15,7 @@ from bot.texts import Texts
 from storage.audit import AuditLog
 from storage.catalogue import CatalogueRepository
 from storage.database import Database
+from storage.deliveries import DeliveryPlan
 from storage.members import Member, MemberRepository
 from storage.registrations import RegistrationRepository
 
@@ -43,7 +44,9 @@ class Cluster:
             texts=Texts(settings.timezone),
             catalogue_store=CatalogueRepository(database),
             members=MemberRepository(database),
-            registrations=RegistrationRepository(database),
+            registrations=RegistrationRepository(
+                database, DeliveryPlan(settings.reminder_offsets, settings.feedback_delay)
+            ),
             audit=AuditLog(database),
         )
 
@@ -107,6 +110,8 @@ class MemberSession:
     pending_event: str | None = None
     ticket_kind: str | None = None
     ticket_service: str | None = None
+    # The registration whose survey was just rated: the next text typed is its comment.
+    survey_registration: int | None = None
 
 
 class ClusterContext(CallbackContext[ExtBot[None], MemberSession, dict[Any, Any], dict[Any, Any]]):

@@ -11,6 +11,7 @@ from telegram.ext import ExtBot
 
 from bot.calendar import calendar_filename, event_calendar
 from bot.catalogue import Event
+from bot.checkin import send_checkin_code
 from bot.cluster import Cluster
 from storage.registrations import Registration
 
@@ -59,6 +60,9 @@ async def tell_promoted(
             await bot.send_message(registration.member_id, text, reply_markup=markup)
             await send_calendar(
                 bot, cluster, registration.member_id, event, registration.id, language
+            )
+            await send_checkin_code(
+                bot, cluster, registration.member_id, event, registration, language
             )
         except Forbidden:
             await cluster.members.mark_unreachable(registration.member_id)

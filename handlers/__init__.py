@@ -12,16 +12,39 @@ from handlers import (
     profile,
     questions,
     registrations,
+    reminders,
     services,
     settings,
+    staff,
+    staff_attendees,
+    staff_events,
+    staff_import,
+    staff_questions,
     start,
+    tickets,
 )
 
 
 def register(application: ClusterApplication) -> None:
     """Register every handler. Order matters: the first matching handler in a group wins."""
     # The profile form comes first: while it waits for an answer, typed text is that answer.
-    features = (profile, start, events, services, registrations, settings, privacy, language)
+    features = (
+        profile,
+        start,
+        events,
+        services,
+        registrations,
+        staff,
+        staff_events,
+        staff_attendees,
+        staff_import,
+        reminders,
+        settings,
+        privacy,
+        language,
+        tickets,
+        staff_questions,
+    )
     for feature in (*features, questions):
         application.add_handlers(feature.handlers())
     # Typed text is a question only when no conversation above claimed it.

@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from bot.answering import Answer, Match
 from bot.cluster import ClusterContext
-from handlers import events, services
+from handlers import events, services, staff_questions
 from handlers.links import event_page
 from handlers.replies import Visit, acknowledge, show, visit
 
@@ -100,6 +100,7 @@ async def suggest(update: Update, guest: Visit, matches: list[Match]) -> None:
     else:
         contact = guest.cluster.catalogue.cluster.contact
         text = guest.render("not_found", can_ask_team=team, contact=contact)
+        await staff_questions.record_not_found(update, guest)
     await show(update, text, [*rows, tail, [guest.button("home", "m:home")]])
 
 

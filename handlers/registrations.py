@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.catalogue import Event
+from bot.checkin import send_checkin_code
 from bot.cluster import ClusterContext
 from bot.notices import send_calendar, tell_promoted
 from handlers.links import event_page
@@ -81,6 +82,9 @@ async def sign_up(update: Update, context: ClusterContext, guest: Visit, event_i
     await show(update, text, rows)
     if confirmed and not outcome.existing:
         await send_calendar(context.bot, cluster, member.id, event, registration.id, guest.language)
+        await send_checkin_code(
+            context.bot, cluster, member.id, event, registration, guest.language
+        )
 
 
 async def ask_cancel(update: Update, context: ClusterContext) -> None:

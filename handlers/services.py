@@ -65,7 +65,8 @@ async def show_service(update: Update, guest: Visit, service_id: str) -> None:
         for item in listings[:5]
     ]
     text = guest.render("service_page", service=service, sectors=sectors, listings=listings)
-    await show(update, text, [*rows, back])
+    request = [guest.button("ticket_request_service", f"tk:svc:{service.id}")]
+    await show(update, text, [*rows, request, back])
 
 
 def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:

@@ -7,8 +7,9 @@ import re
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot.checkin import token_of
 from bot.cluster import ClusterContext
-from handlers import events
+from handlers import events, staff_attendees
 from handlers.replies import Keyboard, Visit, acknowledge, show, visit
 
 _DEEP_LINK = re.compile(r"^event_([a-z0-9][a-z0-9_-]{0,47})$")
@@ -27,6 +28,11 @@ async def start(update: Update, context: ClusterContext) -> None:
     """Greet the member, or open the event a deep link points at."""
     guest = await visit(update, context)
     payload = context.args[0] if context.args else ""
+    token = token_of(payload)
+    # A check-in code scanned by staff marks the member present; for anyone else it is /start.
+    if token is not None and guest.cluster.is_staff(guest.member.id):
+        await staff_attendees.check_in(update, context, guest, token)
+        return
     match = _DEEP_LINK.match(payload)
     if match is not None:
         await events.show_event(update, guest, match.group(1))

@@ -187,3 +187,50 @@ class Profile:
 # statements that remove what they store about a member.
 _PERSONAL_TABLES: list[tuple[str, str]] = []
 _ERASE_STATEMENTS: list[str] = []
+
+# Tickets ("ask the team"): the export shows the member's tickets and their threads; erasure
+# deletes the threads and the member's side of them, and closes the tickets, which stay
+# without the person (member_id becomes NULL) so the team's workload remains countable.
+_PERSONAL_TABLES += [
+    (
+        "tickets",
+        "SELECT id, kind, service_id, status, language, created_at, closed_at "
+        "FROM tickets WHERE member_id = ? ORDER BY id",
+    ),
+    (
+        "ticket_messages",
+        "SELECT m.ticket_id, m.direction, m.text, m.file_kind, m.file_name, m.created_at "
+        "FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id "
+        "WHERE t.member_id = ? ORDER BY m.id",
+    ),
+]
+_ERASE_STATEMENTS += [
+    "DELETE FROM ticket_messages WHERE ticket_id IN (SELECT id FROM tickets WHERE member_id = ?)",
+    "DELETE FROM ticket_posts WHERE audience = 'member' "
+    "AND ticket_id IN (SELECT id FROM tickets WHERE member_id = ?)",
+    "UPDATE tickets SET status = 'closed', "
+    "closed_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') "
+    "WHERE member_id = ? AND status = 'open'",
+]
+
+# Reminders, surveys and notices: the export shows the member's messages and survey answers;
+# erasure deletes their outbox rows and the comments of their answers. Ratings stay, without
+# the person, for the funders' impact reports.
+_PERSONAL_TABLES += [
+    (
+        "deliveries",
+        "SELECT kind, event_id, due_at, status, sent_at FROM deliveries "
+        "WHERE member_id = ? ORDER BY due_at, id",
+    ),
+    (
+        "feedback",
+        "SELECT f.event_id, f.rating, f.comment, f.answered_at FROM feedback f "
+        "JOIN registrations r ON r.id = f.registration_id WHERE r.member_id = ? "
+        "ORDER BY f.answered_at",
+    ),
+]
+_ERASE_STATEMENTS += [
+    "DELETE FROM deliveries WHERE member_id = ?",
+    "UPDATE feedback SET comment = NULL "
+    "WHERE registration_id IN (SELECT id FROM registrations WHERE member_id = ?)",
+]

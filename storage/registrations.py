@@ -10,6 +10,12 @@ from typing import Any
 from bot.catalogue import Event
 from storage.catalogue import parse_utc, utc_text
 from storage.database import Database, Transaction
+from storage.deliveries import (
+    DeliveryPlan,
+    plan_for_registration,
+    withdraw_for_member,
+    withdraw_for_registration,
+)
 
 CONFIRMED = "confirmed"
 WAITLISTED = "waitlisted"
@@ -78,10 +84,15 @@ async def _position(tx: Transaction, row: Any) -> int | None:
 
 
 class RegistrationRepository:
-    """Reads and changes registrations."""
+    """Reads and changes registrations; a confirmed seat's reminders and survey change with it.
 
-    def __init__(self, database: Database) -> None:
+    The outbox rows are written inside the same transaction as the registration, so a seat
+    and its reminders are never out of step, even after a crash.
+    """
+
+    def __init__(self, database: Database, plan: DeliveryPlan | None = None) -> None:
         self._db = database
+        self.plan = plan or DeliveryPlan()
 
     async def sign_up(
         self,
@@ -96,7 +107,8 @@ class RegistrationRepository:
         Capacity and the per-company limit are checked and the row written in one
         transaction, so concurrent sign-ups can never confirm more seats than the event has.
         """
-        moment = utc_text(now or datetime.now(UTC))
+        current = now or datetime.now(UTC)
+        moment = utc_text(current)
         async with self._db.transaction() as tx:
             row = await tx.fetch_one(
                 "SELECT * FROM registrations WHERE event_id = ? AND member_id = ?",
@@ -143,12 +155,29 @@ class RegistrationRepository:
                         registration_id,
                     ),
                 )
+            assert registration_id is not None
+            if status == CONFIRMED:
+                await self._plan(tx, event, registration_id, member_id, current)
             fresh = await tx.fetch_one(
                 "SELECT * FROM registrations WHERE id = ?", (registration_id,)
             )
             assert fresh is not None
             registration = _registration(fresh, await _position(tx, fresh))
         return SignUp(registration, existing=False, company_limited=seats_free and company_full)
+
+    async def _plan(
+        self, tx: Transaction, event: Event, registration_id: int, member_id: int, now: datetime
+    ) -> None:
+        await plan_for_registration(
+            tx,
+            self.plan,
+            registration_id=registration_id,
+            member_id=member_id,
+            event_id=event.id,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            now=now,
+        )
 
     async def _seat_free(self, tx: Transaction, event: Event) -> bool:
         if event.capacity is None:
@@ -189,6 +218,7 @@ class RegistrationRepository:
                 "UPDATE registrations SET status = 'cancelled', cancelled_at = ? WHERE id = ?",
                 (moment, registration_id),
             )
+            await withdraw_for_registration(tx, registration_id)
             was_confirmed = row["status"] == CONFIRMED
             promoted = await self._promote(tx, event, moment) if event is not None else ()
             cancelled = await tx.fetch_one(
@@ -216,6 +246,8 @@ class RegistrationRepository:
                 "UPDATE registrations SET status = 'confirmed', confirmed_at = ? WHERE id = ?",
                 (moment, row["id"]),
             )
+            if row["member_id"] is not None:
+                await self._plan(tx, event, row["id"], row["member_id"], parse_utc(moment))
             fresh = await tx.fetch_one("SELECT * FROM registrations WHERE id = ?", (row["id"],))
             assert fresh is not None
             promoted.append(_registration(fresh))
@@ -265,4 +297,5 @@ class RegistrationRepository:
                 "WHERE member_id = ? AND status IN ('confirmed', 'waitlisted')",
                 (moment, member_id),
             )
+            await withdraw_for_member(tx, member_id)
         return [row["event_id"] for row in rows]

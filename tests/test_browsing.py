@@ -13,7 +13,6 @@ from bot.catalogue import (
     bundled_content_path,
     catalogue_to_document,
     load_catalogue,
-    parse_catalogue,
 )
 from bot.emulator import User
 from tests.conftest import Assistant

@@ -1,0 +1,235 @@
+"""The dispatcher: one JobQueue job that sends the outbox's due messages, exactly once.
+
+Every `SWEEP_INTERVAL` the job claims the due rows of `deliveries` (pending -> sending in one
+transaction, a batch of about one second's worth of the rate budget), writes each message
+in the member's language, sends it through the shared `Sender`, and records the outcome
+right after the send. Nothing is kept in the scheduler's memory: the job only ever reads
+the table, so a restart simply carries on.
+
+At most in flight: a row is claimed by one run only and is marked the moment its send
+returns, so a crash can repeat only the messages whose request was under way (at most one
+batch). Startup puts rows a crash left in 'sending' back in line once; a row interrupted a
+second time is marked failed, never retried forever. Nothing else is sent twice, and
+nothing is lost: a row stays in the table until it is sent, missed, skipped or failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import JobQueue
+
+from bot.catalogue import Event, Text
+from bot.cluster import Cluster, ClusterApplication, ClusterContext
+from bot.sending import Outcome, RateBudget, Sender, SendResult
+from handlers.links import event_list, event_page
+from handlers.reminders import cancel_data, rating_row
+from storage.catalogue import parse_utc
+from storage.deliveries import (
+    EVENT_CANCELLED,
+    EVENT_CHANGED,
+    FAILED,
+    REMINDER,
+    SKIPPED,
+    SURVEY,
+    Delivery,
+    DeliveryRepository,
+    Recovery,
+)
+
+logger = logging.getLogger(__name__)
+
+# How often the job looks for due rows: the delay a reminder may have past its due time.
+SWEEP_INTERVAL = 1.0
+JOB_NAME = "deliveries"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A message ready to send: its text and buttons."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None
+
+
+class Dispatcher:
+    """Claims due outbox rows, writes their messages and sends them within the rate budget."""
+
+    def __init__(
+        self,
+        cluster: Cluster,
+        sender: Sender,
+        *,
+        batch_size: int | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._cluster = cluster
+        self._sender = sender
+        self._deliveries = DeliveryRepository(cluster.database)
+        # About one second of sending per claim: the most a crash can leave in flight.
+        self._batch_size = batch_size or max(1, math.ceil(sender.budget.rate))
+        self._clock = clock
+        self._busy = False
+
+    async def recover(self) -> Recovery:
+        """Put back in line, once, what a crash left in 'sending'; call before `schedule`."""
+        recovery = await self._deliveries.recover_interrupted()
+        if recovery.retried or recovery.failed:
+            logger.warning(
+                "Found messages in flight at the last stop: %d will be retried, %d failed",
+                recovery.retried,
+                recovery.failed,
+            )
+        return recovery
+
+    def schedule(self, job_queue: JobQueue[ClusterContext]) -> None:
+        """Run the sweep every `SWEEP_INTERVAL` seconds, starting now."""
+        job_queue.run_repeating(
+            self._sweep,
+            interval=SWEEP_INTERVAL,
+            first=0,
+            name=JOB_NAME,
+            # A long sweep (a big catch-up) makes the next tick find it busy and return;
+            # a second instance keeps APScheduler from warning about it every second.
+            job_kwargs={"max_instances": 2, "coalesce": True},
+        )
+
+    async def _sweep(self, context: ClusterContext) -> None:
+        """Send every due message, batch by batch, until none is due or the bot stops."""
+        if self._busy:
+            return
+        self._busy = True
+        try:
+            while context.application.running and await self.dispatch_batch():
+                pass
+        finally:
+            self._busy = False
+
+    async def dispatch_batch(self) -> int:
+        """Claim one batch of due rows and deliver it; return how many were claimed."""
+        batch = await self._deliveries.claim_due(self._clock(), self._batch_size)
+        await asyncio.gather(*(self._deliver(delivery) for delivery in batch))
+        return len(batch)
+
+    async def _deliver(self, delivery: Delivery) -> None:
+        try:
+            draft = await self._compose(delivery)
+            if isinstance(draft, str):
+                await self._deliveries.mark_settled(delivery.id, SKIPPED, draft)
+                return
+            assert delivery.member_id is not None
+            result = await self._sender.send(delivery.member_id, draft.text, draft.markup)
+        except Exception as error:
+            # One broken row must not stop the others; it is failed, not retried forever.
+            logger.exception("Could not deliver %s %s", delivery.kind, delivery.id)
+            await self._deliveries.mark_settled(delivery.id, FAILED, repr(error))
+            return
+        # Should recording fail, the row stays 'sending': in flight, retried once at startup.
+        await self._record(delivery, result)
+
+    async def _record(self, delivery: Delivery, result: SendResult) -> None:
+        now = self._clock()
+        if result.outcome is Outcome.SENT:
+            await self._deliveries.mark_sent(delivery.id, now)
+        elif result.outcome is Outcome.RATE_LIMITED:
+            later = now + timedelta(seconds=result.retry_after)
+            await self._deliveries.postpone(delivery.id, later, f"rate limited: {result.error}")
+        elif result.outcome is Outcome.BLOCKED:
+            await self._deliveries.mark_settled(delivery.id, FAILED, f"blocked: {result.error}")
+        else:
+            await self._deliveries.mark_settled(delivery.id, FAILED, str(result.error))
+
+    async def _compose(self, delivery: Delivery) -> Draft | str:
+        """Write the message in the member's language, or say why there is none to send."""
+        assert delivery.member_id is not None
+        language = await self._cluster.language_of_member(delivery.member_id)
+        if delivery.kind == EVENT_CANCELLED:
+            return self._event_cancelled(delivery, language)
+        event = self._cluster.catalogue.event(delivery.event_id or "")
+        if event is None:
+            return "event not in the catalogue"
+        if delivery.kind == REMINDER:
+            return self._reminder(delivery, event, language)
+        if delivery.kind == SURVEY:
+            return self._survey(delivery, event, language)
+        if delivery.kind == EVENT_CHANGED:
+            return self._event_changed(delivery, event, language)
+        return f"unknown kind {delivery.kind!r}"
+
+    def _reminder(self, delivery: Delivery, event: Event, language: str) -> Draft:
+        texts = self._cluster.texts
+        seconds = (event.starts_at - self._clock()).total_seconds()
+        text = texts.render(language, "reminder", event=event, minutes=round(seconds / 60))
+        return Draft(text, self._event_buttons(delivery, event, language))
+
+    def _survey(self, delivery: Delivery, event: Event, language: str) -> Draft:
+        assert delivery.registration_id is not None
+        text = self._cluster.texts.render(language, "survey", event=event)
+        return Draft(text, InlineKeyboardMarkup([rating_row(delivery.registration_id)]))
+
+    def _event_changed(self, delivery: Delivery, event: Event, language: str) -> Draft:
+        previous = delivery.payload.get("previous_starts_at")
+        text = self._cluster.texts.render(
+            language,
+            "reminder_time_changed",
+            event=event,
+            previous=parse_utc(previous) if previous else None,
+            same_day=self._same_day(event),
+        )
+        return Draft(text, self._event_buttons(delivery, event, language))
+
+    def _event_cancelled(self, delivery: Delivery, language: str) -> Draft | str:
+        title = delivery.payload.get("title")
+        starts_at = delivery.payload.get("starts_at")
+        if not isinstance(title, dict) or not isinstance(starts_at, str):
+            return "notice without its event's title and time"
+        text = self._cluster.texts.render(
+            language,
+            "reminder_event_cancelled",
+            title=Text(tr=str(title.get("tr", "")), en=str(title.get("en", ""))).get(language),
+            starts_at=parse_utc(starts_at),
+        )
+        markup = InlineKeyboardMarkup([[self._button(language, "all_events", event_list())]])
+        return Draft(text, markup)
+
+    def _event_buttons(
+        self, delivery: Delivery, event: Event, language: str
+    ) -> InlineKeyboardMarkup:
+        """Return "Details" (the event's page) and "I can't come" (the cancel flow)."""
+        assert delivery.registration_id is not None
+        return InlineKeyboardMarkup(
+            [
+                [self._button(language, "reminder_details", event_page(event.id))],
+                [
+                    self._button(
+                        language, "reminder_cant_come", cancel_data(delivery.registration_id)
+                    )
+                ],
+            ]
+        )
+
+    def _button(self, language: str, label: str, data: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(self._cluster.texts.label(language, label), callback_data=data)
+
+    def _same_day(self, event: Event) -> bool:
+        zone = self._cluster.settings.timezone
+        return event.starts_at.astimezone(zone).date() == event.ends_at.astimezone(zone).date()
+
+
+async def start_dispatcher(application: ClusterApplication) -> Dispatcher:
+    """Recover what a crash left in flight, then schedule the sweep on the JobQueue."""
+    cluster = application.cluster
+    budget = RateBudget(cluster.settings.broadcast_rate)
+    sender = Sender(application.bot, budget, cluster.members.mark_unreachable)
+    dispatcher = Dispatcher(cluster, sender)
+    await dispatcher.recover()
+    if application.job_queue is None:
+        raise RuntimeError("the dispatcher needs PTB's JobQueue (python-telegram-bot[job-queue])")
+    dispatcher.schedule(application.job_queue)
+    return dispatcher

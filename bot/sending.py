@@ -1,0 +1,166 @@
+"""Messages the assistant sends on its own, within Telegram's limits: one shared rate budget.
+
+Reminders, surveys, event notices and (later) broadcasts all go through one `Sender`, so
+together they never exceed `BROADCAST_RATE`. Telegram's limits are honoured in three layers:
+
+1. `RateBudget` paces every bulk message at `BROADCAST_RATE` a second, evenly spaced,
+   so a normal run never meets a 429 at all.
+2. PTB's `AIORateLimiter` (bot/app.py) sits under every request, replies included. When
+   Telegram answers 429 anyway, it holds back *all* requests for `retry_after` and retries,
+   up to `RATE_LIMIT_RETRIES` times.
+3. A 429 that outlasts those retries reaches `Sender.send`: it pauses the shared budget for
+   `retry_after` (every bulk sender waits) and reports `RATE_LIMITED`, and the dispatcher
+   puts the message back in line, due after `retry_after`. A 429 means nothing was
+   delivered, so waiting on it never repeats a message.
+
+Transient failures (5xx, network errors, timeouts) are retried here with exponential backoff,
+a bounded number of times. A timeout may hide a message Telegram did deliver: retrying it is
+the one way a message can be repeated while the bot runs, and only that message in flight.
+A 403 means the member blocked the assistant: they are marked unreachable and not retried.
+Any other error (400 and the like) is permanent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from telegram import InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+logger = logging.getLogger(__name__)
+
+# Sending a message is tried this many times when the error is transient.
+SEND_ATTEMPTS = 3
+# Seconds before the first retry; each further retry waits twice as long.
+FIRST_BACKOFF = 0.5
+
+
+class MessageBot(Protocol):
+    """What the sender needs of the bot (PTB's `ExtBot` or a test double)."""
+
+    async def send_message(
+        self, chat_id: int | str, text: str, *, reply_markup: InlineKeyboardMarkup | None = None
+    ) -> Message: ...
+
+
+class Outcome(StrEnum):
+    """How a send ended."""
+
+    SENT = "sent"
+    BLOCKED = "blocked"
+    RATE_LIMITED = "rate_limited"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """The outcome of one send, with what the caller needs to record it."""
+
+    outcome: Outcome
+    message_id: int | None = None
+    error: str | None = None
+    retry_after: float = 0.0
+    attempts: int = 1
+
+
+class RateBudget:
+    """Evenly spaced send slots at `rate` a second, shared by every bulk sender."""
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("a rate budget needs a positive rate")
+        self.rate = rate
+        self._interval = 1.0 / rate
+        self._clock = clock
+        self._sleep = sleep
+        self._next_slot = 0.0
+        self._paused_until = 0.0
+
+    async def acquire(self) -> None:
+        """Wait for this sender's slot, and past any pause Telegram asked for."""
+        now = self._clock()
+        slot = max(now, self._next_slot, self._paused_until)
+        self._next_slot = slot + self._interval
+        if slot > now:
+            await self._sleep(slot - now)
+        # A pause that began while we waited for our slot still applies to us.
+        while (wait := self._paused_until - self._clock()) > 0:
+            await self._sleep(wait)
+
+    def pause(self, seconds: float) -> None:
+        """Hold every sender back for `seconds` (Telegram's retry_after)."""
+        until = self._clock() + seconds
+        self._paused_until = max(self._paused_until, until)
+        self._next_slot = max(self._next_slot, self._paused_until)
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """Return a 429's retry_after in seconds, whichever type this PTB version gives."""
+    value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class Sender:
+    """Sends one message within the shared budget, retrying what is worth retrying."""
+
+    def __init__(
+        self,
+        bot: MessageBot,
+        budget: RateBudget,
+        on_blocked: Callable[[int], Awaitable[None]],
+        *,
+        attempts: int = SEND_ATTEMPTS,
+        first_backoff: float = FIRST_BACKOFF,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.budget = budget
+        self._bot = bot
+        self._on_blocked = on_blocked
+        self._attempts = attempts
+        self._first_backoff = first_backoff
+        self._sleep = sleep
+
+    async def send(
+        self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
+    ) -> SendResult:
+        """Send a text message; never raises for a Telegram or network error."""
+        attempt = 0
+        while True:
+            attempt += 1
+            await self.budget.acquire()
+            try:
+                message = await self._bot.send_message(chat_id, text, reply_markup=reply_markup)
+            except Forbidden as error:
+                await self._on_blocked(chat_id)
+                return SendResult(Outcome.BLOCKED, error=error.message, attempts=attempt)
+            except RetryAfter as error:
+                seconds = retry_after_seconds(error)
+                self.budget.pause(seconds)
+                return SendResult(
+                    Outcome.RATE_LIMITED, error=error.message, retry_after=seconds, attempts=attempt
+                )
+            except BadRequest as error:  # a NetworkError subclass, but never worth retrying
+                return SendResult(Outcome.FAILED, error=error.message, attempts=attempt)
+            except NetworkError as error:  # 5xx, connection trouble, timeouts
+                if attempt >= self._attempts:
+                    return SendResult(Outcome.FAILED, error=error.message, attempts=attempt)
+                backoff = self._first_backoff * 2 ** (attempt - 1)
+                logger.info("Sending to %s failed (%s); retrying in %.1fs", chat_id, error, backoff)
+                await self._sleep(backoff)
+            except TelegramError as error:
+                return SendResult(Outcome.FAILED, error=error.message, attempts=attempt)
+            else:
+                return SendResult(Outcome.SENT, message_id=message.message_id, attempts=attempt)

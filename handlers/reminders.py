@@ -1,0 +1,145 @@
+"""The post-event survey (a rating, then an optional comment) and the buttons reminders carry.
+
+The survey's handlers sit in a group of their own (-2), ahead of every other: a text typed
+right after a rating is that rating's comment, whatever else would claim it (the question
+matcher, a form). Any other update closes the comment step and goes on to the other groups
+untouched; the handlers that act stop the update there with `ApplicationHandlerStop`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.cluster import ClusterContext
+from handlers.replies import Visit, acknowledge, show, visit
+from storage.feedback import Feedback, FeedbackRepository
+
+SURVEY_GROUP = -2
+SCORES = range(1, 6)
+
+
+def rating_data(registration_id: int, score: int) -> str:
+    """Return the callback data of a survey rating button."""
+    return f"fb:{registration_id}:{score}"
+
+
+def skip_data(registration_id: int) -> str:
+    """Return the callback data of the button that skips the comment."""
+    return f"fb:{registration_id}:s"
+
+
+def cancel_data(registration_id: int) -> str:
+    """Return the callback data of the registrations feature's cancel flow (it asks first)."""
+    return f"rg:cx:{registration_id}"
+
+
+def rating_row(registration_id: int, chosen: int | None = None) -> list[InlineKeyboardButton]:
+    """Return the 1 to 5 buttons, the member's current rating marked."""
+    return [
+        InlineKeyboardButton(
+            f"• {score}" if score == chosen else str(score),
+            callback_data=rating_data(registration_id, score),
+        )
+        for score in SCORES
+    ]
+
+
+def _feedback(guest: Visit) -> FeedbackRepository:
+    return FeedbackRepository(guest.cluster.database)
+
+
+def _title(guest: Visit, answer: Feedback) -> str | None:
+    event = guest.cluster.catalogue.event(answer.event_id)
+    return event.title.get(guest.language) if event is not None else None
+
+
+async def rate(update: Update, context: ClusterContext) -> None:
+    """Store the rating (replacing an earlier answer) and offer the comment step."""
+    guest = await visit(update, context)
+    assert context.matches is not None and context.user_data is not None
+    registration_id, score = (int(part) for part in context.matches[0].groups())
+    answer = await _feedback(guest).rate(registration_id, guest.member.id, score, datetime.now(UTC))
+    if answer is None:
+        await acknowledge(update, guest.render("not_available"), alert=True)
+        raise ApplicationHandlerStop
+    await acknowledge(update)
+    context.user_data.survey_registration = registration_id
+    rows = [
+        rating_row(registration_id, answer.rating),
+        [guest.button("survey_skip", skip_data(registration_id))],
+    ]
+    await show(
+        update, guest.render("survey_rated", title=_title(guest, answer), answer=answer), rows
+    )
+    raise ApplicationHandlerStop
+
+
+async def skip_comment(update: Update, context: ClusterContext) -> None:
+    """Close the survey without a comment."""
+    guest = await visit(update, context)
+    assert context.matches is not None and context.user_data is not None
+    registration_id = int(context.matches[0].group(1))
+    context.user_data.survey_registration = None
+    answer = await _feedback(guest).of_registration(registration_id)
+    registration = await guest.cluster.registrations.get(registration_id)
+    if answer is None or registration is None or registration.member_id != guest.member.id:
+        await acknowledge(update, guest.render("not_available"), alert=True)
+        raise ApplicationHandlerStop
+    await acknowledge(update)
+    await _thank(update, guest, answer)
+    raise ApplicationHandlerStop
+
+
+async def comment_typed(update: Update, context: ClusterContext) -> None:
+    """Save the text typed right after a rating as its comment; let any other text pass."""
+    session = context.user_data
+    message = update.effective_message
+    if session is None or session.survey_registration is None or message is None:
+        return
+    registration_id, session.survey_registration = session.survey_registration, None
+    guest = await visit(update, context)
+    answer = await _feedback(guest).add_comment(
+        registration_id, guest.member.id, message.text or "", datetime.now(UTC)
+    )
+    if answer is None:
+        return  # the answer is gone (data erased): the text is an ordinary message again
+    await _thank(update, guest, answer)
+    raise ApplicationHandlerStop
+
+
+async def close_comment_step(update: Update, context: ClusterContext) -> None:
+    """Forget a comment step when the member does something else; the update goes on."""
+    if context.user_data is not None:
+        context.user_data.survey_registration = None
+
+
+async def _thank(update: Update, guest: Visit, answer: Feedback) -> None:
+    rows = [rating_row(answer.registration_id, answer.rating)]
+    await show(
+        update, guest.render("survey_thanks", title=_title(guest, answer), answer=answer), rows
+    )
+
+
+def handlers() -> dict[int, list[BaseHandler[Update, ClusterContext, None]]]:
+    """Return the survey's handlers, in their own group (see the module's docstring)."""
+    typed_text = (
+        filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+    )
+    return {
+        SURVEY_GROUP: [
+            CallbackQueryHandler(rate, pattern=r"^fb:(\d{1,12}):([1-5])$"),
+            CallbackQueryHandler(skip_comment, pattern=r"^fb:(\d{1,12}):s$"),
+            MessageHandler(typed_text, comment_typed),
+            TypeHandler(Update, close_comment_step),
+        ]
+    }

@@ -1,0 +1,64 @@
+"""Questions the assistant could not answer: counted as they come, listed for staff (/unanswered).
+
+Only the normalised question, its language and how it ended are stored, with no member, so the
+list shows the team what the catalogue is missing without showing who asked.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot.cluster import ClusterContext
+from handlers import fallback
+from handlers.replies import Visit
+from storage.tickets import NOT_FOUND, TicketRepository
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 3650
+SHOWN = 15
+
+
+async def record_not_found(update: Update, guest: Visit) -> None:
+    """Count the typed question the assistant found nothing for."""
+    message = update.message
+    if message is None or not message.text:
+        return
+    repository = TicketRepository(guest.cluster.database)
+    await repository.record_unanswered(message.text, guest.language, NOT_FOUND)
+
+
+async def unanswered_command(update: Update, context: ClusterContext) -> None:
+    """List the most frequent unanswered questions (staff only)."""
+    cluster = context.cluster
+    user = update.effective_user
+    message = update.effective_message
+    if message is None:
+        return
+    if user is None or not cluster.is_staff(user.id):
+        # To anyone else the command does not exist; in groups unknown commands go unanswered.
+        if message.chat.type == ChatType.PRIVATE:
+            await fallback.unknown_command(update, context)
+        return
+    days = _days(context.args or [])
+    since = datetime.now(UTC) - timedelta(days=days)
+    found = await TicketRepository(cluster.database).most_unanswered(since, SHOWN)
+    language = cluster.settings.default_language
+    await message.reply_text(
+        cluster.texts.render(language, "ticket_unanswered", questions=found, days=days)
+    )
+
+
+def _days(args: list[str]) -> int:
+    """Read the optional period in days (`/unanswered 90`); fall back to the default."""
+    if args and args[0].isascii() and args[0].isdigit():
+        return min(max(int(args[0]), 1), MAX_DAYS)
+    return DEFAULT_DAYS
+
+
+def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+    """Return this feature's handlers."""
+    return [CommandHandler("unanswered", unanswered_command)]

@@ -1,0 +1,346 @@
+"""Tickets: questions and service requests handed to the team, and what the assistant missed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.answering import tokenize
+from storage.catalogue import parse_utc, utc_text
+from storage.database import Database
+
+QUESTION = "question"
+SERVICE_REQUEST = "service_request"
+OPEN = "open"
+CLOSED = "closed"
+FROM_MEMBER = "member"
+FROM_STAFF = "staff"
+# Who a ticket post was sent to, and what it is (see 0004_tickets.sql).
+STAFF = "staff"
+MEMBER = "member"
+TICKET_POST = "ticket"
+COPY = "copy"
+PROMPT = "prompt"
+RECEIPT = "receipt"
+# How an unanswered question ended.
+NOT_FOUND = "not_found"
+TO_TEAM = "team"
+# Normalised questions are for counting, not reading in full.
+NORMALISED_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A photo or document sent with a ticket message, by Telegram file id."""
+
+    kind: str
+    file_id: str
+    file_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A question or service request a member handed to the team."""
+
+    id: int
+    member_id: int | None
+    kind: str
+    service_id: str | None
+    status: str
+    language: str
+    created_at: datetime
+    closed_at: datetime | None
+    staff_chat_id: int | None
+    staff_message_id: int | None
+
+    @property
+    def is_open(self) -> bool:
+        """Tell whether the team still works on the ticket."""
+        return self.status == OPEN
+
+
+@dataclass(frozen=True)
+class TicketMessage:
+    """One message of a ticket's thread, from the member or from the staff."""
+
+    id: int
+    ticket_id: int
+    direction: str
+    text: str | None
+    attachment: Attachment | None
+    staff_user_id: int | None
+    chat_id: int | None
+    message_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class TicketPost:
+    """A message the bot sent for a ticket; replying to it continues the ticket."""
+
+    chat_id: int
+    message_id: int
+    ticket_id: int
+    audience: str
+    purpose: str
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    """A normalised question the assistant could not answer, with how often it came."""
+
+    question: str
+    asked: int
+    not_found: int
+    to_team: int
+    languages: tuple[str, ...]
+    last_asked_at: datetime
+
+
+def normalise_question(text: str) -> str:
+    """Fold a question to the plain words it is counted by ("ÜCRETLİ mi?" -> "ucretli mi")."""
+    return " ".join(tokenize(text))[:NORMALISED_LIMIT].strip()
+
+
+def _ticket(row: Any) -> Ticket:
+    return Ticket(
+        id=row["id"],
+        member_id=row["member_id"],
+        kind=row["kind"],
+        service_id=row["service_id"],
+        status=row["status"],
+        language=row["language"],
+        created_at=parse_utc(row["created_at"]),
+        closed_at=parse_utc(row["closed_at"]) if row["closed_at"] else None,
+        staff_chat_id=row["staff_chat_id"],
+        staff_message_id=row["staff_message_id"],
+    )
+
+
+def _message(row: Any) -> TicketMessage:
+    attachment = None
+    if row["file_kind"] is not None and row["file_id"] is not None:
+        attachment = Attachment(row["file_kind"], row["file_id"], row["file_name"])
+    return TicketMessage(
+        id=row["id"],
+        ticket_id=row["ticket_id"],
+        direction=row["direction"],
+        text=row["text"],
+        attachment=attachment,
+        staff_user_id=row["staff_user_id"],
+        chat_id=row["chat_id"],
+        message_id=row["message_id"],
+        created_at=parse_utc(row["created_at"]),
+    )
+
+
+def _post(row: Any) -> TicketPost:
+    return TicketPost(
+        chat_id=row["chat_id"],
+        message_id=row["message_id"],
+        ticket_id=row["ticket_id"],
+        audience=row["audience"],
+        purpose=row["purpose"],
+    )
+
+
+def _now() -> str:
+    return utc_text(datetime.now(UTC))
+
+
+class TicketRepository:
+    """Reads and writes tickets, their threads, and unanswered questions."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def open(
+        self,
+        member_id: int,
+        kind: str,
+        language: str,
+        text: str | None,
+        attachment: Attachment | None,
+        *,
+        service_id: str | None = None,
+        chat_id: int | None = None,
+        message_id: int | None = None,
+    ) -> Ticket:
+        """Create a ticket with the member's first message, in one step."""
+        now = _now()
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "INSERT INTO tickets (member_id, kind, service_id, language, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (member_id, kind, service_id, language, now),
+            )
+            ticket_id = cursor.lastrowid
+            await tx.execute(
+                "INSERT INTO ticket_messages (ticket_id, direction, text, file_kind, file_id, "
+                "file_name, chat_id, message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    ticket_id,
+                    FROM_MEMBER,
+                    text,
+                    attachment.kind if attachment else None,
+                    attachment.file_id if attachment else None,
+                    attachment.file_name if attachment else None,
+                    chat_id,
+                    message_id,
+                    now,
+                ),
+            )
+            row = await tx.fetch_one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+        assert row is not None
+        return _ticket(row)
+
+    async def discard(self, ticket_id: int) -> None:
+        """Delete a ticket that never reached the team, with its messages."""
+        await self._db.execute("DELETE FROM tickets WHERE id = ?", (ticket_id,))
+
+    async def get(self, ticket_id: int) -> Ticket | None:
+        """Return a ticket, if it exists."""
+        row = await self._db.fetch_one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+        return _ticket(row) if row is not None else None
+
+    async def of_member(self, member_id: int) -> list[Ticket]:
+        """Return a member's tickets, oldest first."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM tickets WHERE member_id = ? ORDER BY id", (member_id,)
+        )
+        return [_ticket(row) for row in rows]
+
+    async def add_message(
+        self,
+        ticket_id: int,
+        direction: str,
+        text: str | None,
+        attachment: Attachment | None,
+        *,
+        chat_id: int | None = None,
+        message_id: int | None = None,
+        staff_user_id: int | None = None,
+    ) -> TicketMessage:
+        """Add a message to a ticket's thread."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "INSERT INTO ticket_messages (ticket_id, direction, text, file_kind, file_id, "
+                "file_name, staff_user_id, chat_id, message_id, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    ticket_id,
+                    direction,
+                    text,
+                    attachment.kind if attachment else None,
+                    attachment.file_id if attachment else None,
+                    attachment.file_name if attachment else None,
+                    staff_user_id,
+                    chat_id,
+                    message_id,
+                    _now(),
+                ),
+            )
+            row = await tx.fetch_one(
+                "SELECT * FROM ticket_messages WHERE id = ?", (cursor.lastrowid,)
+            )
+        assert row is not None
+        return _message(row)
+
+    async def messages(self, ticket_id: int) -> list[TicketMessage]:
+        """Return a ticket's thread in order."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM ticket_messages WHERE ticket_id = ? ORDER BY id", (ticket_id,)
+        )
+        return [_message(row) for row in rows]
+
+    async def add_post(
+        self, ticket_id: int, chat_id: int, message_id: int, audience: str, purpose: str
+    ) -> None:
+        """Remember a message the bot sent for a ticket; the first staff post is the ticket's."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT OR REPLACE INTO ticket_posts "
+                "(chat_id, message_id, ticket_id, audience, purpose, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (chat_id, message_id, ticket_id, audience, purpose, _now()),
+            )
+            if purpose == TICKET_POST:
+                await tx.execute(
+                    "UPDATE tickets SET staff_chat_id = ?, staff_message_id = ? "
+                    "WHERE id = ? AND staff_message_id IS NULL",
+                    (chat_id, message_id, ticket_id),
+                )
+
+    async def post_at(self, chat_id: int, message_id: int) -> TicketPost | None:
+        """Return the ticket post a message is, if it is one."""
+        row = await self._db.fetch_one(
+            "SELECT * FROM ticket_posts WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        )
+        return _post(row) if row is not None else None
+
+    async def ticket_posts(self, ticket_id: int) -> list[TicketPost]:
+        """Return the posts staff reply to: one per staff chat the ticket went to."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM ticket_posts WHERE ticket_id = ? AND purpose = ? "
+            "ORDER BY created_at, chat_id",
+            (ticket_id, TICKET_POST),
+        )
+        return [_post(row) for row in rows]
+
+    async def prompted_ticket(self, chat_id: int) -> int | None:
+        """Return the ticket the member in this chat was last asked to reply to."""
+        row = await self._db.fetch_one(
+            "SELECT ticket_id FROM ticket_posts WHERE chat_id = ? AND purpose = ? "
+            "ORDER BY message_id DESC LIMIT 1",
+            (chat_id, PROMPT),
+        )
+        return int(row["ticket_id"]) if row is not None else None
+
+    async def close(self, ticket_id: int, staff_user_id: int) -> Ticket | None:
+        """Close an open ticket; return it, or None when it was not open."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE tickets SET status = ?, closed_at = ?, closed_by = ? "
+                "WHERE id = ? AND status = ?",
+                (CLOSED, _now(), staff_user_id, ticket_id, OPEN),
+            )
+            if cursor.rowcount != 1:
+                return None
+            row = await tx.fetch_one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+        assert row is not None
+        return _ticket(row)
+
+    async def record_unanswered(self, question: str, language: str, outcome: str) -> None:
+        """Count a question the assistant found nothing for, or that went to the team."""
+        normalised = normalise_question(question)
+        if not normalised:
+            return
+        await self._db.execute(
+            "INSERT INTO unanswered_questions (question, language, outcome, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            (normalised, language, outcome, _now()),
+        )
+
+    async def most_unanswered(self, since: datetime, limit: int) -> list[UnansweredQuestion]:
+        """Return the most frequent unanswered questions since a time, most asked first."""
+        rows = await self._db.fetch_all(
+            "SELECT question, COUNT(*) AS asked, "
+            "SUM(outcome = ?) AS not_found, SUM(outcome = ?) AS to_team, "
+            "GROUP_CONCAT(DISTINCT language) AS languages, MAX(created_at) AS last_asked_at "
+            "FROM unanswered_questions WHERE created_at >= ? "
+            "GROUP BY question ORDER BY asked DESC, last_asked_at DESC, question LIMIT ?",
+            (NOT_FOUND, TO_TEAM, utc_text(since), limit),
+        )
+        return [
+            UnansweredQuestion(
+                question=row["question"],
+                asked=row["asked"],
+                not_found=row["not_found"],
+                to_team=row["to_team"],
+                languages=tuple(sorted(str(row["languages"]).split(","))),
+                last_asked_at=parse_utc(row["last_asked_at"]),
+            )
+            for row in rows
+        ]

@@ -1,0 +1,234 @@
+"""The answering engine: Turkish normalisation, matching the bundled catalogue, holding back."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from bot.answering import Answer, AnswerIndex, Match, fold, fold_case, tokenize
+from bot.answering.evaluate import evaluate, load_questions, main
+from bot.answering.normalise import stem_en, stem_tr
+from bot.catalogue import bundled_content_path, load_catalogue, parse_catalogue_text
+
+HELDOUT = Path(__file__).parent / "data" / "heldout-questions.yaml"
+
+
+@pytest.fixture(scope="module")
+def index() -> AnswerIndex:
+    return AnswerIndex.build(load_catalogue(bundled_content_path()))
+
+
+# --- normalisation ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("İSTANBUL", "istanbul"),
+        ("IŞIK", "ışık"),
+        ("İl ILIK", "il ılık"),
+        ("Eğitim", "eğitim"),
+    ],
+)
+def test_case_folding_follows_turkish_rules(text: str, folded: str) -> None:
+    assert fold_case(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Üyelik ÜCRETİ", ["uyelik", "ucreti"]),
+        ("uyelik ucreti", ["uyelik", "ucreti"]),
+        ("İspanya'ya gidiyoruz", ["ispanya", "gidiyoruz"]),
+        ("KOBİ’lerde çalışıyoruz!!", ["kobi", "calisiyoruz"]),
+        ("eğitim 😀🎉 kaydı?", ["egitim", "kaydi"]),
+        ("e-posta adresi", ["eposta", "adresi"]),
+        ("ＥＧİＴİＭ", ["egitim"]),
+        ("don't", ["don"]),
+    ],
+)
+def test_tokens_are_plain_lower_case_words(text: str, tokens: list[str]) -> None:
+    assert tokenize(text) == tokens
+
+
+def test_turkish_letters_are_optional() -> None:
+    assert fold("Çalışma ziyareti ücretsiz mi?") == fold("calisma ziyareti ucretsiz mi?")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["eğitim", "eğitimlere", "eğitimin", "eğitime", "eğitimler"],
+        ["kayıt", "kaydolmak", "kaydımı", "kaydı", "kaydolurum"],
+        ["üye", "üyelik", "üyeliği"],
+        ["destek", "desteği"],
+        ["veri", "verilerim", "verileri"],
+        ["fikir", "fikri", "fikrimize"],
+    ],
+)
+def test_turkish_word_families_share_a_stem(words: list[str]) -> None:
+    assert len({stem_tr(tokenize(word)[0]) for word in words}) == 1
+
+
+def test_lookalike_words_keep_apart() -> None:
+    assert stem_tr("fikra") != stem_tr("fikir")  # fıkra (a joke) is not fikir (an idea)
+    assert stem_tr("verilir") != stem_tr("veri")  # "is given" is not "data"
+
+
+@pytest.mark.parametrize(
+    "words", [["training", "trainings"], ["company", "companies"], ["apply", "applied"]]
+)
+def test_english_word_families_share_a_stem(words: list[str]) -> None:
+    assert len({stem_en(word) for word in words}) == 1
+
+
+# --- answering the bundled catalogue -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Kümeye katılmak için ne yapmalıyız?", "faq:membership-how"),
+        ("ÜYELİK AİDATI NE KADAR", "faq:membership-fee"),
+        ("uyelik aidati", "faq:membership-fee"),
+        ("what does membership cost", "faq:membership-fee"),
+        ("egitimlerin ucreti var mi", "faq:training-cost"),
+        ("sertifka verilyor mu", "faq:training-certificate"),
+        ("certificate of attendance", "faq:training-certificate"),
+        ("kaydımı iptal edin lütfen", "faq:cancel-registration"),
+        ("etkinlik dolmuş bekleme listesi var mı", "faq:waitlist"),
+        ("hatirlatmalari kapatmak", "faq:reminders"),
+        ("who pays for flights on study visits", "faq:study-visit-costs"),
+        ("kvkk aydınlatma metni", "faq:kvkk"),
+        ("hesabımı silmek istiyorum", "faq:delete-data"),
+        ("duyurular gelmesin", "faq:unsubscribe"),
+        ("Valensiya gezisi", "event:study-visit-spain-2027-05"),
+        ("yalın altı sigma eğitimi ne zaman", "event:lean-six-sigma-2027-05"),
+    ],
+)
+def test_questions_find_their_entry(index: AnswerIndex, question: str, expected: str) -> None:
+    answer = index.ask(question)
+    assert answer.decision == "answer", answer
+    assert answer.matches[0].id == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "acceptable"),
+    [
+        ("patent başvurusu desteği", {"faq:ipr-support", "service:ipr"}),
+        ("b2b görüşmeleri", {"faq:b2b-how", "service:b2b_matchmaking", "event:b2b-days-2027-04"}),
+        ("hibe ve fon", {"faq:grants", "service:funding", "event:grants-infoday-2027-01"}),
+    ],
+)
+def test_topics_with_several_good_entries_are_answered(
+    index: AnswerIndex, question: str, acceptable: set[str]
+) -> None:
+    answer = index.ask(question)
+    assert answer.decision == "answer"
+    assert answer.matches[0].id in acceptable
+
+
+def test_one_common_word_gets_suggestions_not_an_answer(index: AnswerIndex) -> None:
+    answer = index.ask("eğitim")
+    assert answer.decision == "suggest"
+    assert 1 <= len(answer.matches) <= 3
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "yarın hava nasıl olacak",
+        "dolar kuru ne kadar",
+        "bitcoin fiyatı ne kadar",
+        "bana bir şiir yaz",
+        "galatasaray maçı kaç kaç bitti",
+        "mercimek çorbası tarifi",
+        "tell me a joke",
+        "what is the capital of Australia",
+    ],
+)
+def test_out_of_scope_questions_get_nothing(index: AnswerIndex, question: str) -> None:
+    assert index.ask(question).decision == "none"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "",
+        "   ",
+        "😀🎉👍",
+        "?!...",
+        "\x00\u200b\ufeff",
+        "a" * 4000,
+        ("eğitim kayıt nasıl yapılır " * 200)[:4000],
+        "مرحبا، كيف يمكنني التسجيل في التدريب؟",
+        "Здравствуйте, как записаться на тренинг?",
+        "我想报名参加培训",
+    ],
+)
+def test_bad_input_never_gets_a_confident_answer(index: AnswerIndex, question: str) -> None:
+    answer = index.ask(question)
+    assert answer.decision != "answer"
+
+
+def test_answers_are_well_formed(index: AnswerIndex) -> None:
+    for question in ("aidat", "eğitim", "patent", "bitcoin"):
+        for language in (None, "tr", "en"):
+            answer = index.ask(question, language)
+            assert isinstance(answer, Answer)
+            assert len(answer.matches) <= (3 if answer.decision == "suggest" else 5)
+            assert answer.decision != "none" or not answer.matches
+            scores = [match.score for match in answer.matches]
+            assert scores == sorted(scores, reverse=True)
+            for match in answer.matches:
+                assert isinstance(match, Match)
+                assert 0.0 <= match.score <= 1.0
+                assert match.id == f"{match.kind}:{match.entry_id}"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        answer.decision = "answer"  # type: ignore[misc]
+
+
+def test_the_language_hint_only_settles_shared_spellings(index: AnswerIndex) -> None:
+    # "is" is an English stop word but the Turkish "iş" (business) once folded.
+    assert index.ask("is there a membership fee", "tr").matches[0].id == "faq:membership-fee"
+    assert index.ask("aidat", "en").matches[0].id == "faq:membership-fee"
+
+
+def test_a_catalogue_without_matching_fields_still_works() -> None:
+    text = bundled_content_path().read_text(encoding="utf-8")
+    bare = text.split("\nsynonyms:")[0]  # the optional top-level section is the last one
+    catalogue = parse_catalogue_text(bare, "bare")
+    catalogue = dataclasses.replace(
+        catalogue,
+        faq=tuple(dataclasses.replace(f, variants=f.variants.__class__()) for f in catalogue.faq),
+    )
+    answer = AnswerIndex.build(catalogue).ask("Kaydımı nasıl iptal ederim?")
+    assert answer.matches[0].id == "faq:cancel-registration"
+
+
+# --- evaluation --------------------------------------------------------------------------
+
+
+def test_heldout_questions_meet_the_targets(index: AnswerIndex) -> None:
+    report = evaluate(index, load_questions(HELDOUT))
+    assert report.in_scope >= 70 and report.out_of_scope >= 10
+    assert report.correct_share >= 0.85, report.misses
+    assert report.shown_share >= 0.97, report.misses
+    assert report.confident_wrong_share <= 0.03, report.misses
+    assert report.held_back_share >= 0.85, report.misses
+
+
+def test_evaluation_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--questions", str(HELDOUT), "--verbose"]) == 0
+    output = capsys.readouterr().out
+    assert "correct, confident" in output and "out of scope held back" in output
+
+
+def test_evaluation_needs_a_question_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no ../shared/content/demo-questions.yaml from here
+    assert main([]) == 1
+    assert "not found" in capsys.readouterr().err

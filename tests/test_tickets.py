@@ -1,0 +1,613 @@
+"""Ask the team: a member's question travels to the staff chat and the answer comes back."""
+
+from __future__ import annotations
+
+import json
+import struct
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from bot.emulator import BotApiEmulator, Chat, Document, Message, User
+from bot.emulator.media import image_size, photo_sizes
+from bot.profile import company_key
+from handlers import tickets as tickets_feature
+from handlers.tickets import shorten, utf16_length
+from storage.members import Profile
+from storage.tickets import TicketRepository, normalise_question
+from tests.conftest import STAFF_ID, Assistant, Person
+
+StartAssistant = Callable[..., Any]
+
+QUESTION = "Makine ihracatı için KOSGEB desteği var mı?"
+
+
+def png_bytes(width: int = 4, height: int = 3) -> bytes:
+    """Return a tiny valid PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"".join(b"\x00" + b"\x80" * width for _ in range(height)))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+class StaffRoom:
+    """The staff group chat and the people in it."""
+
+    def __init__(self, assistant: Assistant, group: Chat) -> None:
+        self.assistant = assistant
+        self.emulator = assistant.emulator
+        self.group = group
+        self.staff = User(STAFF_ID, "Zeynep", "Kaya", language_code="tr")
+        self.intern = User(690001, "Stajyer", language_code="tr")  # in the group, not staff
+
+    def posts(self) -> list[Message]:
+        return self.emulator.bot_messages(self.group.id)
+
+    async def wait(self, contains: str, **wait: Any) -> Message:
+        return await self.emulator.wait_for_bot_message(self.group.id, contains=contains, **wait)
+
+    async def answer(self, post: Message, text: str, *, by: User | None = None) -> Message:
+        """A staff member replies to a bot post in the group (Telegram's reply)."""
+        return await self.emulator.send_message(
+            by or self.staff, text, chat_id=self.group.id, reply_to_message_id=post.message_id
+        )
+
+
+async def staff_room(start_assistant: StartAssistant, emulator: BotApiEmulator) -> StaffRoom:
+    """Start the assistant with a staff group chat."""
+    group = emulator.create_group("Küme ekibi")
+    assistant: Assistant = await start_assistant(STAFF_CHAT_ID=str(group.id))
+    return StaffRoom(assistant, group)
+
+
+async def ask_team(person: Person, text: str) -> Message:
+    """Open the question flow with /ask and send a question; return the confirmation."""
+    prompt = await person.says("/ask")
+    assert "Küme ekibine sorun" in prompt.content or "Ask the cluster team" in prompt.content
+    await person.emulator.wait_idle()  # the conversation now waits for the question
+    return await person.says(text)
+
+
+async def rows(assistant: Assistant, sql: str, *params: Any) -> list[dict[str, Any]]:
+    return [dict(row) for row in await assistant.cluster.database.fetch_all(sql, params)]
+
+
+async def give_profile(assistant: Assistant, person: Person, company: str) -> None:
+    members = assistant.cluster.members
+    await members.seen(person.id, "tr")
+    await members.give_consent(person.id)
+    profile = Profile(
+        full_name="Ayşe <i>Yılmaz</i>",
+        company=company,
+        company_key=company_key(company),
+        sector_id="machinery",
+        phone=None,
+        email=None,
+    )
+    await members.save_profile(person.id, profile)
+
+
+def reply_with_file(
+    emulator: BotApiEmulator,
+    user: User,
+    chat_id: int,
+    reply_to: int,
+    *,
+    photo: bytes | None = None,
+    document: tuple[str, bytes] | None = None,
+    caption: str | None = None,
+) -> Message:
+    """A photo or document sent as a reply (the emulator's send_photo can't reply)."""
+    if photo is not None:
+        sizes = photo_sizes(emulator.state, photo, image_size(photo) or (4, 3))
+        fields: dict[str, Any] = {"photo": photo, "media": {"photo": sizes}}
+    else:
+        assert document is not None
+        name, content = document
+        stored = emulator.state.register_file(
+            "document", content, extension="pdf", mime_type="application/pdf", file_name=name
+        )
+        media = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": name,
+            "mime_type": "application/pdf",
+            "file_size": len(content),
+        }
+        fields = {
+            "document": Document(name, "application/pdf", content, stored.file_id),
+            "media": {"document": media},
+        }
+    return emulator._post(user, chat_id, reply_to, caption=caption, **fields)
+
+
+async def test_question_answer_follow_up_and_close_round_trip(
+    start_assistant: StartAssistant, emulator: BotApiEmulator
+) -> None:
+    room = await staff_room(start_assistant, emulator)
+    ayse = room.assistant.member("Ayşe")
+
+    prompt = await ayse.says("/ask")
+    await emulator.wait_idle()
+    assert "Küme ekibine sorun" in prompt.content
+    # Without consent, the member is told what is kept and why.
+    assert "yalnızca göndereceğiniz mesajı ve Telegram kimliğinizi" in prompt.content
+    confirmation = await ayse.says(QUESTION)
+    assert "Sorunuz küme ekibine iletildi" in confirmation.content
+    assert "#1" in confirmation.content
+
+    post = await room.wait("Talep #1")
+    assert QUESTION in post.content
+    assert "Ayşe" in post.content and "profil yok" in post.content
+    assert "Türkçe" in post.content
+    assert post.buttons == ["🔒 Talebi kapat"]
+
+    tickets = TicketRepository(room.assistant.cluster.database)
+    (ticket,) = await tickets.of_member(ayse.id)
+    assert (ticket.kind, ticket.status, ticket.language) == ("question", "open", "tr")
+    assert (ticket.staff_chat_id, ticket.staff_message_id) == (room.group.id, post.message_id)
+    (first,) = await tickets.messages(ticket.id)
+    assert (first.direction, first.text) == ("member", QUESTION)
+    # Nothing personal beyond the question and the Telegram id: no name was stored.
+    member = await room.assistant.cluster.members.get(ayse.id)
+    assert member is not None and member.full_name is None and member.company is None
+    recorded = await rows(room.assistant, "SELECT question, outcome FROM unanswered_questions")
+    assert recorded == [{"question": normalise_question(QUESTION), "outcome": "team"}]
+
+    # The staff member answers by replying to the post; the member sees it from the team.
+    await room.answer(post, "Evet, <b>destek</b> var & başvuru Mart'ta açılıyor.")
+    answer = await emulator.wait_for_bot_message(ayse.id, contains="Küme ekibinden yanıt")
+    assert "Evet, <b>destek</b> var & başvuru Mart'ta açılıyor." in answer.content
+    assert "Zeynep" not in answer.content
+    assert answer.buttons == ["↩️ Yanıtla"]
+    delivered = await room.wait("üyeye iletildi")
+    assert delivered.reply_to_message_id is not None
+
+    # She answers back with Telegram's reply: it joins the thread under the ticket post.
+    await emulator.send_message(
+        ayse.user, "Teşekkürler! Başvuru formu nerede?", reply_to_message_id=answer.message_id
+    )
+    sent = await emulator.wait_for_bot_message(ayse.id, contains="ekibe iletildi")
+    assert "#1" in sent.content
+    follow_up = await room.wait("Başvuru formu nerede?")
+    assert "Ayşe yazdı" in follow_up.content
+    assert follow_up.reply_to_message_id == post.message_id
+
+    # ... and with the Reply button under the answer.
+    reply_prompt = await ayse.press(answer, "↩️ Yanıtla")
+    assert "Talep #1 için yanıtınız" in reply_prompt.content
+    await emulator.wait_idle()
+    empty = await ayse.says("   ")
+    assert "boş görünüyor" in empty.content and "Talep #1 için yanıtınız" in empty.content
+    await ayse.says("Bir de: son tarih ne zaman?")
+    second = await room.wait("son tarih ne zaman?")
+    assert second.reply_to_message_id == post.message_id
+    # After the reply, typed text is a question to the assistant again, not to the team.
+    reply = await ayse.says("eğitimler ücretli mi")
+    assert "Eğitimler ücretli mi?" in reply.content
+
+    thread = await tickets.messages(ticket.id)
+    assert [(m.direction, m.text) for m in thread] == [
+        ("member", QUESTION),
+        ("staff", "Evet, <b>destek</b> var & başvuru Mart'ta açılıyor."),
+        ("member", "Teşekkürler! Başvuru formu nerede?"),
+        ("member", "Bir de: son tarih ne zaman?"),
+    ]
+    assert thread[1].staff_user_id == STAFF_ID
+
+    # Someone in the group who is not staff can neither close nor answer.
+    query = await emulator.press_button(room.intern, post, "🔒 Talebi kapat")
+    alert = await emulator.wait_for_callback_answer(query)
+    assert alert.show_alert and "yalnızca küme ekibi" in (alert.text or "")
+    await room.answer(post, "Ben de bakayım", by=room.intern)
+    refused = await room.wait("yalnızca ekip listesindeki")
+    assert refused.reply_to_message_id is not None
+    still = await tickets.get(ticket.id)
+    assert still is not None and still.is_open
+    shown = emulator.state.get_message(room.group.id, post.message_id)
+    assert shown is not None and shown.buttons == ["🔒 Talebi kapat"]
+    assert not any("Ben de bakayım" in text for text in ayse.texts())
+
+    # Staff close it with the button; the member is told, the post loses its button.
+    query = await emulator.press_button(room.staff, post, "🔒 Talebi kapat")
+    answered = await emulator.wait_for_callback_answer(query)
+    assert "kapatıldı" in (answered.text or "")
+    closed_note = await emulator.wait_for_bot_message(ayse.id, contains="kapatıldı")
+    assert "Talep #1" in closed_note.content
+    note = await room.wait("Zeynep")
+    assert "Üyeye bilgi verildi" in note.content
+    current = emulator.state.get_message(room.group.id, post.message_id)
+    assert current is not None and current.buttons == []
+    closed = await tickets.get(ticket.id)
+    assert closed is not None and closed.status == "closed" and closed.closed_at is not None
+    by = await rows(room.assistant, "SELECT closed_by FROM tickets WHERE id = ?", ticket.id)
+    assert by == [{"closed_by": STAFF_ID}]
+
+    # A closed ticket takes no more messages from either side.
+    await emulator.send_message(ayse.user, "Bir şey daha", reply_to_message_id=answer.message_id)
+    refusal = await emulator.wait_for_bot_message(ayse.id, contains="kapatılmış")
+    assert refusal.buttons[0] == "👥 Ekibe yeni soru sor"
+    await room.answer(post, "Geç kalan yanıt")
+    await room.wait("kapalı olduğu için")
+    assert len(await tickets.messages(ticket.id)) == 4
+
+
+async def test_forged_buttons_change_nothing(
+    start_assistant: StartAssistant, emulator: BotApiEmulator
+) -> None:
+    room = await staff_room(start_assistant, emulator)
+    ayse = room.assistant.member("Ayşe")
+    mehmet = room.assistant.member("Mehmet")
+    confirmation = await ask_team(ayse, QUESTION)
+    await room.wait("Talep #1")
+    other = await mehmet.says("/start")
+
+    # A member forging the close button of someone else's ticket.
+    query = await emulator.press_callback(mehmet.user, other, "tk:close:1")
+    alert = await emulator.wait_for_callback_answer(query)
+    assert alert.show_alert and "yalnızca küme ekibi" in (alert.text or "")
+    # ... or the reply button of a ticket that isn't theirs, or doesn't exist.
+    for data in ("tk:re:1", "tk:re:999"):
+        query = await emulator.press_callback(mehmet.user, other, data)
+        alert = await emulator.wait_for_callback_answer(query)
+        assert alert.show_alert
+    # Staff pressing close on a ticket that doesn't exist.
+    post = await room.wait("Talep #1")
+    query = await emulator.press_callback(room.staff, post, "tk:close:999")
+    alert = await emulator.wait_for_callback_answer(query)
+    assert alert.show_alert
+    ticket = await TicketRepository(room.assistant.cluster.database).get(1)
+    assert ticket is not None and ticket.is_open and ticket.member_id == ayse.id
+    assert all("Talep" not in text for text in mehmet.texts())
+    assert "#1" in confirmation.content
+
+
+async def test_service_request_shows_the_profile_escaped(
+    start_assistant: StartAssistant, emulator: BotApiEmulator
+) -> None:
+    room = await staff_room(start_assistant, emulator)
+    ayse = room.assistant.member("Ayşe")
+    await give_profile(room.assistant, ayse, "<b>Acme & Sons</b>")
+
+    page = await ayse.says("/services")
+    service = await ayse.press(page, "2")
+    assert "Uluslararasılaşma" in service.content
+    assert "📝 Bu hizmeti talep et" in service.buttons
+    assert service.button_data("📝 Bu hizmeti talep et") == "tk:svc:internationalisation"
+    prompt = await ayse.press(service, "📝 Bu hizmeti talep et")
+    await emulator.wait_idle()
+    assert "Hizmet talebi: Uluslararasılaşma" in prompt.content
+    assert "Telegram kimliğinizi" not in prompt.content  # she has a profile
+    confirmation = await ayse.says("Almanya'da <fuar> için B2B görüşme & eşleştirme istiyoruz.")
+    assert "Talebiniz küme ekibine iletildi" in confirmation.content
+
+    post = await room.wait("Hizmet talebi")
+    assert "Uluslararasılaşma ve ihracat desteği" in post.content
+    assert "Ayşe <i>Yılmaz</i>" in post.content
+    assert "<b>Acme & Sons</b>" in post.content
+    sector = room.assistant.cluster.catalogue.sector("machinery")
+    assert sector is not None and f"🏭 {sector.name.get('tr')}" in post.content
+    assert "Almanya'da <fuar> için B2B görüşme & eşleştirme istiyoruz." in post.content
+    assert post.html is not None and "&lt;b&gt;Acme &amp; Sons&lt;/b&gt;" in post.html
+    (ticket,) = await TicketRepository(room.assistant.cluster.database).of_member(ayse.id)
+    assert (ticket.kind, ticket.service_id) == ("service_request", "internationalisation")
+    # A service request is not an unanswered question.
+    assert await rows(room.assistant, "SELECT * FROM unanswered_questions") == []
+
+    # A service that no longer exists.
+    query = await emulator.press_callback(ayse.user, confirmation, "tk:svc:gone")
+    await emulator.wait_for_callback_answer(query)
+    gone = await emulator.wait_for_bot_message(ayse.id, contains="artık")
+    assert gone.buttons
+
+
+async def test_photos_and_documents_travel_both_ways(
+    start_assistant: StartAssistant, emulator: BotApiEmulator
+) -> None:
+    room = await staff_room(start_assistant, emulator)
+    ayse = room.assistant.member("Ayşe")
+    await ayse.says("/ask")
+    await emulator.wait_idle()
+    await emulator.send_photo(ayse.user, png_bytes(), caption="Bu parça için <destek> var mı?")
+    await emulator.wait_for_bot_message(ayse.id, contains="iletildi")
+    post = await room.wait("Talep #1")
+    assert "Fotoğraf" in post.content and "Bu parça için <destek> var mı?" in post.content
+    photo = await emulator.wait_for_bot_message(
+        room.group.id, predicate=lambda m: m.photo is not None
+    )
+    assert photo.reply_to_message_id == post.message_id
+    assert photo.photo == png_bytes()
+
+    # Staff answer with a document, replying to the photo: the photo belongs to the ticket too.
+    reply_with_file(
+        emulator,
+        room.staff,
+        room.group.id,
+        photo.message_id,
+        document=("basvuru.pdf", b"%PDF-1.4 form"),
+        caption="Başvuru formu ektedir.",
+    )
+    answer = await emulator.wait_for_bot_message(
+        ayse.id, predicate=lambda m: m.document is not None
+    )
+    assert answer.document is not None and answer.document.content == b"%PDF-1.4 form"
+    assert "Küme ekibinden yanıt" in answer.content and "Başvuru formu ektedir." in answer.content
+    assert answer.buttons == ["↩️ Yanıtla"]
+
+    # She sends the filled form back with the Reply button.
+    await ayse.press(answer, "↩️ Yanıtla")
+    await emulator.wait_idle()
+    await emulator.send_document(ayse.user, "dolu-form.pdf", b"%PDF-1.4 filled")
+    await emulator.wait_for_bot_message(ayse.id, contains="ekibe iletildi")
+    follow_up = await room.wait("dolu-form.pdf")
+    assert follow_up.reply_to_message_id == post.message_id
+    copy = await emulator.wait_for_bot_message(
+        room.group.id,
+        predicate=lambda m: m.document is not None and m.document.content == b"%PDF-1.4 filled",
+    )
+    assert copy.reply_to_message_id == follow_up.message_id
+
+    # And staff answer with a photo, replying to her document.
+    reply_with_file(emulator, room.staff, room.group.id, copy.message_id, photo=png_bytes(8, 6))
+    picture = await emulator.wait_for_bot_message(ayse.id, predicate=lambda m: m.photo is not None)
+    assert picture.photo == png_bytes(8, 6) and "Küme ekibinden yanıt" in picture.content
+
+    await emulator.wait_idle()
+    thread = await TicketRepository(room.assistant.cluster.database).messages(1)
+    kinds = [(m.direction, m.attachment.kind if m.attachment else None) for m in thread]
+    assert kinds == [
+        ("member", "photo"),
+        ("staff", "document"),
+        ("member", "document"),
+        ("staff", "photo"),
+    ]
+    assert thread[2].attachment is not None and thread[2].attachment.file_name == "dolu-form.pdf"
+
+
+async def test_without_a_staff_chat_each_staff_member_gets_it_privately(
+    start_assistant: StartAssistant, emulator: BotApiEmulator
+) -> None:
+    assistant: Assistant = await start_assistant(STAFF_IDS=f"{STAFF_ID},700002")
+    zeynep = Person(emulator, User(STAFF_ID, "Zeynep", language_code="tr"))
+    emulator.add_user(zeynep.user)  # 700002 never opened the bot: the post to them fails
+    ayse = assistant.member("Ayşe")
+    confirmation = await ask_team(ayse, QUESTION)
+    assert "iletildi" in confirmation.content
+
+    post = await emulator.wait_for_bot_message(zeynep.id, contains="Talep #1")
+    assert QUESTION in post.content and post.buttons == ["🔒 Talebi kapat"]
+    await emulator.send_message(zeynep.user, "Evet, var.", reply_to_message_id=post.message_id)
+    answer = await emulator.wait_for_bot_message(ayse.id, contains="Evet, var.")
+    assert "Küme ekibinden yanıt" in answer.content
+    await emulator.wait_for_bot_message(zeynep.id, contains="üyeye iletildi")
+
+    await emulator.send_message(ayse.user, "Sağ olun", reply_to_message_id=answer.message_id)
+    follow_up = await emulator.wait_for_bot_message(zeynep.id, contains="Sağ olun")
+    assert follow_up.reply_to_message_id == post.message_id
+
+    # A staff member's reply to any other bot message is an ordinary question.
+    greeting = await zeynep.says("/start")
+    await emulator.send_message(
+        zeynep.user, "eğitimler ücretli mi", reply_to_message_id=greeting.message_id
+    )
+    faq = await emulator.wait_for_bot_message(zeynep.id, contains="Eğitimler ücretli mi?")
+    assert faq.content
+
+    posts = await rows(
+        assistant, "SELECT chat_id, purpose FROM ticket_posts WHERE audience = ?", "staff"
+    )
+    assert {row["chat_id"] for row in posts} == {STAFF_ID}
+
+
+async def test_no_staff_at_all_points_to_the_office(start_assistant: StartAssistant) -> None:
+    assistant: Assistant = await start_assistant(STAFF_IDS="")
+    ayse = assistant.member("Ayşe")
+    reply = await ayse.says("/ask")
+    assert "info@cluster.example" in reply.content
+    assert await rows(assistant, "SELECT * FROM tickets") == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("   ", "boş görünüyor"),
+        ("?!", "yalnızca emoji ya da işaret"),
+        ("😀🙏", "yalnızca emoji ya da işaret"),
+    ],
+)
+async def test_a_question_without_words_is_asked_again(
+    start_assistant: StartAssistant, emulator: BotApiEmulator, typed: str, expected: str
+) -> None:
+    room = await staff_room(start_assistant, emulator)
+    ayse = room.assistant.member("Ayşe")
+    await ayse.says("/ask")
+    await emulator.wait_idle()
+    again = await ayse.says(typed)
+    assert expected in again.content
+    assert "Küme ekibine sorun" in again.content
+    # Still in the flow: the next real question becomes the ticket.
+    confirmation = await ayse.says(QUESTION)
+    assert "#1" in confirmation.content
+    assert await rows(room.assistant, "SELECT id FROM tickets") == [{"id": 1}]
+
+
+async def test_stickers_and_voice_are_refused_and_cancel_leaves(
+    start_assistant: StartAssistant, emulator: BotApiEmulator
+) -> None:
+    room = await staff_room(start_assistant, emulator)
+    ayse = room.assistant.member("Ayşe")
+    await ayse.says("/ask")
+    await emulator.wait_idle()
+    await emulator.send_sticker(ayse.user)
+    sticker = await emulator.wait_for_bot_message(ayse.id)
+    assert "yazı, fotoğraf ya da belge" in sticker.content
+    await emulator.send_voice(ayse.user)
+    voice = await emulator.wait_for_bot_message(ayse.id)
+    assert "yazı, fotoğraf ya da belge" in voice.content
+    cancelled = await ayse.says("/cancel")
+    assert "vazgeçtik" in cancelled.content
+    # Out of the flow, a typed text is a question for the assistant again.
+    reply = await ayse.says("zürafa kaç yıl yaşar")
+    assert "bulamadım" in reply.content
+    # The cancel button works too.
+    prompt = await ayse.says("/ask")
+    cancelled = await ayse.press(prompt, "✖️ Vazgeç")
+    assert "vazgeçtik" in cancelled.content
+    await emulator.wait_idle()
+    assert await rows(room.assistant, "SELECT * FROM tickets") == []
+    assert room.posts() == []
+
+
+async def test_a_very_long_question_is_shortened_for_staff_and_kept_whole(
+    start_assistant: StartAssistant, emulator: BotApiEmulator
+) -> None:
+    room = await staff_room(start_assistant, emulator)
+    ayse = room.assistant.member("Ayşe")
+    long_question = ("Üretim hattımızda enerji verimliliği için destek arıyoruz 🙏 " * 70)[:4000]
+    confirmation = await ask_team(ayse, long_question)
+    assert "#1" in confirmation.content
+    post = await room.wait("Talep #1")
+    assert utf16_length(post.content) <= 4096
+    assert "…" in post.content and "kısaltıldı" in post.content and "4.000" in post.content
+    stored = await rows(room.assistant, "SELECT text FROM ticket_messages WHERE ticket_id = 1")
+    assert stored == [{"text": long_question.strip()}]
+
+    # A long staff answer reaches the member shortened, whole in the database.
+    long_answer = "Ayrıntılı yanıt: " + "ş" * 4070
+    await room.answer(post, long_answer)
+    answer = await emulator.wait_for_bot_message(ayse.id, contains="Ayrıntılı yanıt")
+    assert utf16_length(answer.content) <= 4096 and "kısaltıldı" in answer.content
+    await emulator.wait_idle()
+    staff_text = await rows(
+        room.assistant, "SELECT text FROM ticket_messages WHERE direction = 'staff'"
+    )
+    assert staff_text == [{"text": long_answer}]
+
+
+def test_shorten_counts_like_telegram() -> None:
+    assert shorten("kısa", 10) == ("kısa", False)
+    text, cut = shorten("😀" * 10, 9)
+    assert cut and text.endswith("…") and utf16_length(text) <= 9
+    text, cut = shorten("a" * 20, 10)
+    assert cut and text == "a" * 9 + "…"
+
+
+async def test_unanswered_questions_are_counted_for_staff_only(
+    start_assistant: StartAssistant, emulator: BotApiEmulator
+) -> None:
+    room = await staff_room(start_assistant, emulator)
+    ayse = room.assistant.member("Ayşe")
+    for typed in ("zürafa kaç yıl yaşar", "ZÜRAFA KAÇ YIL YAŞAR?", "zurafa kac yil yasar"):
+        not_found = await ayse.says(typed)
+        assert "bulamadım" in not_found.content
+    answered = await ayse.says("eğitimler ücretli mi")  # answered: not counted
+    assert "Eğitimler ücretli mi?" in answered.content
+    # "Ask the team" under the honest "not found" opens the question flow in place.
+    prompt = await ayse.press(not_found, "👥 Ekibe sor")
+    await emulator.wait_idle()
+    assert prompt.message_id == not_found.message_id and "Küme ekibine sorun" in prompt.content
+    confirmation = await ayse.says(QUESTION)
+    assert "#1" in confirmation.content
+    recorded = await rows(
+        room.assistant, "SELECT question, language, outcome FROM unanswered_questions ORDER BY id"
+    )
+    assert (
+        recorded[:3]
+        == [{"question": "zurafa kac yil yasar", "language": "tr", "outcome": "not_found"}] * 3
+    )
+    assert recorded[3]["outcome"] == "team" and len(recorded) == 4
+
+    # Staff ask in the staff group.
+    await emulator.send_message(room.staff, "/unanswered", chat_id=room.group.id)
+    listing = await room.wait("Yanıtlanamayan sorular")
+    lines = listing.content.splitlines()
+    first = next(line for line in lines if line.startswith("1."))
+    assert "zurafa kac yil yasar" in first and "3 kez" in first
+    assert any(line.startswith("2.") and "kosgeb" in line and "ekibe: 1" in line for line in lines)
+
+    # Anyone else gets the unknown-command answer, word for word.
+    unknown = await ayse.says("/nosuchcommand")
+    refused = await ayse.says("/unanswered")
+    assert refused.content == unknown.content
+    # ... and in the group, silence, as for any unknown command.
+    await emulator.send_message(room.intern, "/unanswered", chat_id=room.group.id)
+    await emulator.wait_idle()
+    assert sum("Yanıtlanamayan" in m.content for m in room.posts()) == 1
+
+
+async def test_english_member_and_staff_side_in_the_default_language(
+    start_assistant: StartAssistant, emulator: BotApiEmulator
+) -> None:
+    room = await staff_room(start_assistant, emulator)
+    john = room.assistant.member("John", language="en")
+    menu = await john.says("/start")
+    prompt = await john.press(menu, "💬 Ask a question")
+    await emulator.wait_idle()
+    assert "Ask the cluster team" in prompt.content
+    assert "only the message you send and your Telegram id" in prompt.content
+    confirmation = await john.says("Is there export support for machinery?")
+    assert "Your question was passed to the cluster team" in confirmation.content
+    post = await room.wait("Talep #1")
+    assert "İngilizce" in post.content
+    await room.answer(post, "Yes, there is.")
+    answer = await emulator.wait_for_bot_message(john.id, contains="Yes, there is.")
+    assert "Answer from the cluster team" in answer.content and answer.buttons == ["↩️ Reply"]
+
+
+async def test_a_blocked_member_and_an_erased_one_are_reported_to_staff(
+    start_assistant: StartAssistant, emulator: BotApiEmulator
+) -> None:
+    room = await staff_room(start_assistant, emulator)
+    ayse = room.assistant.member("Ayşe")
+    await ask_team(ayse, QUESTION)
+    post = await room.wait("Talep #1")
+
+    emulator.block(ayse.id)
+    await room.answer(post, "Merhaba")
+    await room.wait("engellediği")
+    member = await room.assistant.cluster.members.get(ayse.id)
+    assert member is not None and member.unreachable
+    emulator.unblock(ayse.id)
+
+    # Her export holds the ticket; erasing deletes the thread and keeps an anonymous ticket.
+    await room.answer(post, "Merhaba, yardımcı olalım.")
+    await emulator.wait_for_bot_message(ayse.id, contains="yardımcı olalım")
+    document = await room.assistant.cluster.members.personal_data(ayse.id)
+    assert [t["kind"] for t in document["tickets"]] == ["question"]
+    assert [m["text"] for m in document["ticket_messages"]] == [
+        QUESTION,
+        "Merhaba, yardımcı olalım.",
+    ]
+    json.dumps(document)  # exportable as it is
+    await room.assistant.cluster.members.erase(ayse.id)
+    tickets = await rows(room.assistant, "SELECT member_id, status FROM tickets")
+    assert tickets == [{"member_id": None, "status": "closed"}]
+    assert await rows(room.assistant, "SELECT * FROM ticket_messages") == []
+    member_posts = await rows(
+        room.assistant, "SELECT * FROM ticket_posts WHERE audience = 'member'"
+    )
+    assert member_posts == []
+    await room.answer(post, "Bir şey daha")
+    await room.wait("kişisel verilerini sildiği")
+
+
+async def test_an_unanswered_prompt_times_out(
+    start_assistant: StartAssistant, emulator: BotApiEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tickets_feature, "TICKET_TIMEOUT", 0.3)
+    room = await staff_room(start_assistant, emulator)
+    ayse = room.assistant.member("Ayşe")
+    await ayse.says("/ask")
+    closed = await emulator.wait_for_bot_message(ayse.id, contains="Uzun süre mesaj gelmediği")
+    assert "/ask" in closed.content
+    reply = await ayse.says("zürafa kaç yıl yaşar")  # a question for the assistant again
+    assert "bulamadım" in reply.content
+    assert await rows(room.assistant, "SELECT * FROM tickets") == []
