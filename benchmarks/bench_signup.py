@@ -74,7 +74,7 @@ async def main() -> None:
     print(f"{'confirmed (database)':<34} {stored[0] if stored else 0:>12,}")
     print(f"{'waitlisted':<34} {waitlisted:>12,}")
     print(f"{'waiting positions first..last':<34} {f'{positions[0]}..{positions[1]}':>12}")
-    print(f"{'waiting list in arrival order':<34} {str(in_order):>12}")
+    print(f"{'waiting list in arrival order':<34} {in_order!s:>12}")
     print(f"{'errors':<34} {errors:>12,}")
     print(f"{'elapsed (s)':<34} {elapsed:>12.3f}")
     print(f"{'sign-ups per second':<34} {MEMBERS / elapsed:>12,.0f}")

@@ -15,11 +15,14 @@ from bot.cluster import Cluster, ClusterApplication, ClusterContext, MemberSessi
 from bot.commands import publish_commands
 from bot.dispatcher import start_dispatcher
 from bot.settings import Settings
+from bot.updates import PerChatUpdateProcessor
 
 logger = logging.getLogger(__name__)
 
 # How often a request that Telegram refused with 429 is retried after its retry_after.
 RATE_LIMIT_RETRIES = 5
+# Messages a second Telegram accepts from one bot overall.
+TELEGRAM_RATE = 30
 
 
 def build_application(settings: Settings) -> ClusterApplication:
@@ -41,9 +44,11 @@ def build_application(settings: Settings) -> ClusterApplication:
         )
         .context_types(ContextTypes(context=ClusterContext, user_data=MemberSession))
         .rate_limiter(
-            AIORateLimiter(overall_max_rate=settings.broadcast_rate, max_retries=RATE_LIMIT_RETRIES)
+            # Telegram's own ceiling for everything; bulk sending is paced lower (BROADCAST_RATE)
+            # by bot.sending, so replies to members keep headroom during a broadcast.
+            AIORateLimiter(overall_max_rate=TELEGRAM_RATE, max_retries=RATE_LIMIT_RETRIES)
         )
-        .concurrent_updates(True)
+        .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
         .build()

@@ -202,7 +202,7 @@ async def _storage_command(arguments: argparse.Namespace, settings: Settings) ->
                 ("added", report.added),
                 ("changed", report.changed),
                 ("removed", report.removed),
-                ("kept (has registrations)", report.kept),
+                ("kept (registrations or cancelled)", report.kept),
             ):
                 for item in items:
                     print(f"  {label}: {item}")

@@ -19,7 +19,7 @@ import asyncio
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -159,7 +159,7 @@ class Dispatcher:
         if delivery.kind == SURVEY:
             return self._survey(delivery, event, language)
         if delivery.kind == EVENT_CHANGED:
-            return self._event_changed(delivery, event, language)
+            return await self._event_changed(delivery, event, language)
         return f"unknown kind {delivery.kind!r}"
 
     def _reminder(self, delivery: Delivery, event: Event, language: str) -> Draft:
@@ -173,27 +173,34 @@ class Dispatcher:
         text = self._cluster.texts.render(language, "survey", event=event)
         return Draft(text, InlineKeyboardMarkup([rating_row(delivery.registration_id)]))
 
-    def _event_changed(self, delivery: Delivery, event: Event, language: str) -> Draft:
-        previous = delivery.payload.get("previous_starts_at")
+    async def _event_changed(self, delivery: Delivery, event: Event, language: str) -> Draft:
+        payload = delivery.payload
+        previous = replace(
+            event,
+            starts_at=_moment(payload.get("previous_starts_at"), event.starts_at),
+            ends_at=_moment(payload.get("previous_ends_at"), event.ends_at),
+            online=bool(payload.get("previous_online", event.online)),
+            location=_text(payload.get("previous_location")) or event.location,
+        )
+        registration = await self._cluster.registrations.get(delivery.registration_id or 0)
         text = self._cluster.texts.render(
             language,
-            "reminder_time_changed",
+            "event_changed",
+            before=previous,
             event=event,
-            previous=parse_utc(previous) if previous else None,
-            same_day=self._same_day(event),
+            time_changed=bool(payload.get("time_changed", True)),
+            place_changed=bool(payload.get("place_changed", False)),
+            confirmed=registration is not None and registration.status == "confirmed",
         )
         return Draft(text, self._event_buttons(delivery, event, language))
 
     def _event_cancelled(self, delivery: Delivery, language: str) -> Draft | str:
-        title = delivery.payload.get("title")
+        title = _text(delivery.payload.get("title"))
         starts_at = delivery.payload.get("starts_at")
-        if not isinstance(title, dict) or not isinstance(starts_at, str):
+        if title is None or not isinstance(starts_at, str):
             return "notice without its event's title and time"
         text = self._cluster.texts.render(
-            language,
-            "reminder_event_cancelled",
-            title=Text(tr=str(title.get("tr", "")), en=str(title.get("en", ""))).get(language),
-            starts_at=parse_utc(starts_at),
+            language, "event_cancelled", title=title.get(language), starts_at=parse_utc(starts_at)
         )
         markup = InlineKeyboardMarkup([[self._button(language, "all_events", event_list())]])
         return Draft(text, markup)
@@ -217,10 +224,6 @@ class Dispatcher:
     def _button(self, language: str, label: str, data: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(self._cluster.texts.label(language, label), callback_data=data)
 
-    def _same_day(self, event: Event) -> bool:
-        zone = self._cluster.settings.timezone
-        return event.starts_at.astimezone(zone).date() == event.ends_at.astimezone(zone).date()
-
 
 async def start_dispatcher(application: ClusterApplication) -> Dispatcher:
     """Recover what a crash left in flight, then schedule the sweep on the JobQueue."""
@@ -233,3 +236,15 @@ async def start_dispatcher(application: ClusterApplication) -> Dispatcher:
         raise RuntimeError("the dispatcher needs PTB's JobQueue (python-telegram-bot[job-queue])")
     dispatcher.schedule(application.job_queue)
     return dispatcher
+
+
+def _moment(value: object, fallback: datetime) -> datetime:
+    """Read a UTC time from a notice's payload."""
+    return parse_utc(value) if isinstance(value, str) else fallback
+
+
+def _text(value: object) -> Text | None:
+    """Read a {tr, en} text from a notice's payload."""
+    if not isinstance(value, dict):
+        return None
+    return Text(tr=str(value.get("tr", "")), en=str(value.get("en", "")))

@@ -1,13 +1,13 @@
 """Staff changes to events: a draft checked answer by answer, then publish, change or cancel.
 
-Every change is written with its audit entry in one transaction, then the catalogue is
-reloaded. Registrants hear about a new time or place and about a cancellation; moving or
-removing their reminders is the reminder scheduler's part.
+Every change is written in one transaction with its audit entry, the moved or withdrawn
+reminders, and the notices to registrants queued in the outbox (sent by the dispatcher within
+a second, at the shared rate, even to members who switched reminders off); then the catalogue
+is reloaded.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram.error import Forbidden, TelegramError
 from telegram.ext import ExtBot
 
 from bot.catalogue import (
@@ -30,9 +29,9 @@ from bot.cluster import Cluster
 from bot.notices import tell_promoted
 from bot.profile import clean_line
 from storage import events as event_store
+from storage.catalogue import utc_text
+from storage.deliveries import Attendee, announce_event_cancelled, announce_event_change
 from storage.registrations import Registration
-
-logger = logging.getLogger(__name__)
 
 TITLE_LIMIT = 150
 DESCRIPTION_LIMIT = 2500
@@ -217,9 +216,13 @@ class EventDraft:
             and self.ends_at <= self.starts_at
         ):
             return "before_start"
-        if self.step == "deadline" and self.deadline is not None and self.starts_at is not None:
-            if self.deadline > self.starts_at:
-                return "deadline_conflict"
+        if (
+            self.step == "deadline"
+            and self.deadline is not None
+            and self.starts_at is not None
+            and self.deadline > self.starts_at
+        ):
+            return "deadline_conflict"
         return None
 
     def to_event(self, event_id: str) -> Event:
@@ -481,6 +484,7 @@ async def change_event(
 ) -> EventChange | None:
     """Write a changed event with its audit entry; promote, and tell registrants of a move.
 
+    A new time moves the registrants' reminders and survey in the same transaction.
     Returns None when the event was cancelled or removed meanwhile.
     """
     moment = now or datetime.now(UTC)
@@ -489,21 +493,45 @@ async def change_event(
     changes = changed_fields(before, after, zone)
     if not changes:
         return EventChange(before, after, ())
+    time_changed = any(name in changes for name in TIME_FIELDS)
+    place_changed = any(name in changes for name in PLACE_FIELDS)
+    notified = 0
     async with cluster.database.transaction() as tx:
         if not await event_store.update_event(after, zone, moment, tx):
             return None
         await cluster.audit.record(staff_id, "event.update", f"event:{after.id}", changes, tx=tx)
+        if time_changed or place_changed:
+            notified = await announce_event_change(
+                tx,
+                cluster.registrations.plan,
+                after.id,
+                starts_at=after.starts_at,
+                ends_at=after.ends_at,
+                times_changed=time_changed,
+                payload=change_notice(before, time_changed, place_changed),
+                now=moment,
+            )
     await cluster.reload_catalogue()
     current = cluster.catalogue.event(after.id) or after
-    change = EventChange(before, current, tuple(changes))
+    change = EventChange(before, current, tuple(changes), notified=notified)
     if _more_seats(before, current):
         promoted = await cluster.registrations.promote_waiting(current)
         await tell_promoted(bot, cluster, current, promoted)
         change = replace(change, promoted=promoted)
-    if change.moved:
-        notified = await notify_event_changed(bot, cluster, before, current)
-        change = replace(change, notified=notified)
     return change
+
+
+def change_notice(before: Event, time_changed: bool, place_changed: bool) -> dict[str, Any]:
+    """Return what a change notice needs to say about the event as it was."""
+    location = before.location
+    return {
+        "time_changed": time_changed,
+        "place_changed": place_changed,
+        "previous_starts_at": utc_text(before.starts_at),
+        "previous_ends_at": utc_text(before.ends_at),
+        "previous_online": before.online,
+        "previous_location": {"tr": location.tr, "en": location.en} if location else None,
+    }
 
 
 def _more_seats(before: Event, after: Event) -> bool:
@@ -512,47 +540,30 @@ def _more_seats(before: Event, after: Event) -> bool:
     return before.capacity is not None and after.capacity > before.capacity
 
 
-async def notify_event_changed(
-    bot: ExtBot[None], cluster: Cluster, event_before: Event, event_after: Event
-) -> int:
-    """Tell everyone holding or waiting for a seat what changed; return how many were told.
-
-    Sent regardless of the member's reminder setting: a new time or place is not a reminder.
-    """
-    zone = _document_zone(cluster)
-    changes = changed_fields(event_before, event_after, zone)
-    time_changed = any(name in changes for name in TIME_FIELDS)
-    place_changed = any(name in changes for name in PLACE_FIELDS)
-    if not (time_changed or place_changed):
-        return 0
-    told = 0
-    for registrant in await event_store.registrants(cluster.database, event_after.id):
-        language = await cluster.language_of_member(registrant.member_id)
-        text = cluster.texts.render(
-            language,
-            "event_changed",
-            before=event_before,
-            event=event_after,
-            time_changed=time_changed,
-            place_changed=place_changed,
-            confirmed=registrant.status == "confirmed",
-        )
-        told += await _tell(bot, cluster, registrant.member_id, text)
-    return told
-
-
 async def cancel_event(
-    bot: ExtBot[None], cluster: Cluster, staff_id: int, event: Event, now: datetime | None = None
+    cluster: Cluster, staff_id: int, event: Event, now: datetime | None = None
 ) -> int | None:
-    """Cancel an event and its registrations, audit it, and tell the registrants.
+    """Cancel an event and its registrations, drop its reminders, audit it, tell registrants.
 
-    Returns how many registrants were told, or None when the event was already gone.
+    Returns how many registrants will be told, or None when the event was already gone.
     """
     moment = now or datetime.now(UTC)
+    # The event leaves the catalogue, so the notice carries what it needs to say.
+    payload = {
+        "title": {"tr": event.title.tr, "en": event.title.en},
+        "starts_at": utc_text(event.starts_at),
+    }
     async with cluster.database.transaction() as tx:
         registrants = await event_store.cancel_event(event.id, moment, tx)
         if registrants is None:
             return None
+        told = await announce_event_cancelled(
+            tx,
+            event.id,
+            [Attendee(r.registration_id, r.member_id) for r in registrants],
+            payload,
+            moment,
+        )
         await cluster.audit.record(
             staff_id,
             "event.cancel",
@@ -564,23 +575,4 @@ async def cancel_event(
             tx=tx,
         )
     await cluster.reload_catalogue()
-    told = 0
-    for registrant in registrants:
-        language = await cluster.language_of_member(registrant.member_id)
-        text = cluster.texts.render(
-            language, "event_cancelled", event=event, confirmed=registrant.status == "confirmed"
-        )
-        told += await _tell(bot, cluster, registrant.member_id, text)
     return told
-
-
-async def _tell(bot: ExtBot[None], cluster: Cluster, member_id: int, text: str) -> int:
-    try:
-        await bot.send_message(member_id, text)
-    except Forbidden:
-        await cluster.members.mark_unreachable(member_id)
-        return 0
-    except TelegramError:
-        logger.exception("Could not tell member %s about an event change", member_id)
-        return 0
-    return 1

@@ -1,6 +1,6 @@
 """Messages the assistant sends on its own, within Telegram's limits: one shared rate budget.
 
-Reminders, surveys, event notices and (later) broadcasts all go through one `Sender`, so
+Reminders, surveys, event notices and broadcasts all go through one `Sender`, so
 together they never exceed `BROADCAST_RATE`. Telegram's limits are honoured in three layers:
 
 1. `RateBudget` paces every bulk message at `BROADCAST_RATE` a second, evenly spaced,
@@ -137,12 +137,21 @@ class Sender:
         self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
     ) -> SendResult:
         """Send a text message; never raises for a Telegram or network error."""
+        return await self.attempt(
+            chat_id, lambda: self._bot.send_message(chat_id, text, reply_markup=reply_markup)
+        )
+
+    async def attempt(self, chat_id: int, post: Callable[[], Awaitable[Message]]) -> SendResult:
+        """Run `post` (one message to `chat_id`: a text, a photo...) under the same rules.
+
+        `post` is called again for each retry, each time after a slot of the budget.
+        """
         attempt = 0
         while True:
             attempt += 1
             await self.budget.acquire()
             try:
-                message = await self._bot.send_message(chat_id, text, reply_markup=reply_markup)
+                message = await post()
             except Forbidden as error:
                 await self._on_blocked(chat_id)
                 return SendResult(Outcome.BLOCKED, error=error.message, attempts=attempt)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from markupsafe import Markup
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
@@ -132,7 +133,8 @@ def render_event(
         event.starts_at.astimezone(timezone).date() == event.ends_at.astimezone(timezone).date()
     )
     closed = now >= event.signup_closes_at
-    status_line = (
+    # Already rendered (and escaped) HTML: Markup keeps the page template from escaping it again.
+    status_line = Markup(
         guest.render("registration_status", registration=registration) if registration else ""
     )
     text = guest.render(

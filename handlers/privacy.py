@@ -63,15 +63,16 @@ async def delete_data(update: Update, context: ClusterContext) -> None:
     await acknowledge(update)
     cluster = guest.cluster
     cancelled = 0
+    now = datetime.now(UTC)
     for registration in await cluster.registrations.of_member(guest.member.id):
-        if not registration.is_active:
-            continue
         event = cluster.catalogue.event(registration.event_id)
+        # Past registrations stay as they were (without the person) for attendance figures.
+        if not registration.is_active or event is None or event.starts_at <= now:
+            continue
         outcome = await cluster.registrations.cancel(registration.id, guest.member.id, event)
         if outcome is not None:
             cancelled += 1
-            if event is not None:
-                await tell_promoted(context.bot, cluster, event, outcome.promoted)
+            await tell_promoted(context.bot, cluster, event, outcome.promoted)
     await cluster.members.erase(guest.member.id)
     if context.user_data is not None:
         context.user_data.pending_event = None

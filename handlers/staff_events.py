@@ -293,7 +293,7 @@ async def confirm_cancel(update: Update, context: ClusterContext) -> None:
     event = cluster.catalogue.event(context.matches[0].group(1))
     told = None
     if event is not None:
-        told = await cancel_event(context.bot, cluster, guest.member.id, event)
+        told = await cancel_event(cluster, guest.member.id, event)
     rows = [[guest.button("staff_event_list", event_list_data())]]
     if event is None or told is None:
         await show(update, guest.render("not_available"), rows)

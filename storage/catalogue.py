@@ -174,6 +174,10 @@ class CatalogueRepository:
         existing = {row["id"]: (row["position"], row["document"], row["status"]) for row in rows}
         for position, (event, entry) in enumerate(zip(catalogue.events, entries, strict=True)):
             text = _dumps(entry)
+            if event.id in existing and existing[event.id][2] == "cancelled":
+                # Staff cancelled it: an old content file must not bring it back.
+                report.kept.append(f"event:{event.id}")
+                continue
             if existing.get(event.id) == (position, text, "scheduled"):
                 report.unchanged += 1
                 continue
@@ -186,7 +190,7 @@ class CatalogueRepository:
                 "service_id = excluded.service_id, starts_at = excluded.starts_at, "
                 "ends_at = excluded.ends_at, capacity = excluded.capacity, "
                 "registration_deadline = excluded.registration_deadline, "
-                "max_per_company = excluded.max_per_company, status = 'scheduled', "
+                "max_per_company = excluded.max_per_company, "
                 "position = excluded.position, document = excluded.document, "
                 "updated_at = excluded.updated_at",
                 (

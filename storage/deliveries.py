@@ -352,73 +352,40 @@ class DeliveryRepository:
         )
         return {row["status"]: row["n"] for row in rows}
 
-    async def move_event(
-        self,
-        plan: DeliveryPlan,
-        event_id: str,
-        *,
-        starts_at: datetime,
-        ends_at: datetime,
-        registration_deadline: datetime | None,
-        document: str,
-        now: datetime,
-    ) -> list[Attendee] | None:
-        """Give a scheduled event new times, re-plan its messages and queue the notices.
 
-        Returns the registrants told, or None when no scheduled event has this id.
-        """
-        moment = utc_text(now)
-        async with self._db.transaction() as tx:
-            before = await tx.fetch_one(
-                "SELECT starts_at FROM events WHERE id = ? AND status = 'scheduled'", (event_id,)
-            )
-            if before is None:
-                return None
-            changed = await tx.execute(
-                "UPDATE events SET starts_at = ?, ends_at = ?, registration_deadline = ?, "
-                "document = ?, updated_at = ? WHERE id = ? AND status = 'scheduled'",
-                (
-                    utc_text(starts_at),
-                    utc_text(ends_at),
-                    utc_text(registration_deadline) if registration_deadline else None,
-                    document,
-                    moment,
-                    event_id,
-                ),
-            )
-            if changed.rowcount == 0:
-                return None
-            await replan_event(tx, plan, event_id, starts_at=starts_at, ends_at=ends_at, now=now)
-            told = [attendee for attendee, _ in await _active_registrants(tx, event_id)]
-            previous = {"previous_starts_at": before["starts_at"]}
-            await _queue_notices(tx, EVENT_CHANGED, event_id, told, previous, moment)
-        return told
+async def announce_event_change(
+    tx: Transaction,
+    plan: DeliveryPlan,
+    event_id: str,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    times_changed: bool,
+    payload: dict[str, Any],
+    now: datetime,
+) -> int:
+    """In the change's transaction: re-plan reminders for new times, queue the notices.
 
-    async def cancel_event(
-        self, event_id: str, payload: dict[str, Any], now: datetime
-    ) -> list[Attendee] | None:
-        """Cancel a scheduled event and its registrations, drop its messages, queue notices.
+    Returns how many registrants will be told.
+    """
+    if times_changed:
+        await replan_event(tx, plan, event_id, starts_at=starts_at, ends_at=ends_at, now=now)
+    told = [attendee for attendee, _ in await _active_registrants(tx, event_id)]
+    await _queue_notices(tx, EVENT_CHANGED, event_id, told, payload, utc_text(now))
+    return len(told)
 
-        Returns the registrants told, or None when no scheduled event has this id.
-        """
-        moment = utc_text(now)
-        async with self._db.transaction() as tx:
-            changed = await tx.execute(
-                "UPDATE events SET status = 'cancelled', updated_at = ? "
-                "WHERE id = ? AND status = 'scheduled'",
-                (moment, event_id),
-            )
-            if changed.rowcount == 0:
-                return None
-            told = [attendee for attendee, _ in await _active_registrants(tx, event_id)]
-            await tx.execute(
-                "UPDATE registrations SET status = 'cancelled', cancelled_at = ? "
-                "WHERE event_id = ? AND status IN ('confirmed', 'waitlisted')",
-                (moment, event_id),
-            )
-            await withdraw_for_event(tx, event_id)
-            await _queue_notices(tx, EVENT_CANCELLED, event_id, told, payload, moment)
-        return told
+
+async def announce_event_cancelled(
+    tx: Transaction,
+    event_id: str,
+    registrants: Sequence[Attendee],
+    payload: dict[str, Any],
+    now: datetime,
+) -> int:
+    """In the cancellation's transaction: drop the event's waiting messages, queue notices."""
+    await withdraw_for_event(tx, event_id)
+    await _queue_notices(tx, EVENT_CANCELLED, event_id, registrants, payload, utc_text(now))
+    return len(registrants)
 
 
 async def _active_registrants(tx: Transaction, event_id: str) -> list[tuple[Attendee, str]]:

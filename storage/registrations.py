@@ -13,7 +13,6 @@ from storage.database import Database, Transaction
 from storage.deliveries import (
     DeliveryPlan,
     plan_for_registration,
-    withdraw_for_member,
     withdraw_for_registration,
 )
 
@@ -282,20 +281,3 @@ class RegistrationRepository:
                 (member_id,),
             )
             return [_registration(row, await _position(tx, row)) for row in rows]
-
-    async def cancel_all_of_member(self, member_id: int) -> list[str]:
-        """Cancel every active registration of a member; return the events that lost one."""
-        moment = utc_text(datetime.now(UTC))
-        async with self._db.transaction() as tx:
-            rows = await tx.fetch_all(
-                "SELECT DISTINCT event_id FROM registrations WHERE member_id = ? "
-                "AND status IN ('confirmed', 'waitlisted')",
-                (member_id,),
-            )
-            await tx.execute(
-                "UPDATE registrations SET status = 'cancelled', cancelled_at = ? "
-                "WHERE member_id = ? AND status IN ('confirmed', 'waitlisted')",
-                (moment, member_id),
-            )
-            await withdraw_for_member(tx, member_id)
-        return [row["event_id"] for row in rows]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,11 +18,11 @@ import bot.dispatcher
 from bot.app import stop_application
 from bot.catalogue import Event, catalogue_to_document, parse_catalogue
 from bot.emulator import EmulatorTimeout, Message
-from bot.schedule import cancel_event, reschedule_event
+from bot.event_changes import cancel_event, change_event
 from storage.database import Database
 from storage.feedback import FeedbackRepository
 from storage.registrations import Registration
-from tests.conftest import Assistant, Person
+from tests.conftest import STAFF_ID, Assistant, Person
 
 REMINDER = "Hatırlatma"
 
@@ -346,8 +347,8 @@ async def test_cancelling_an_event_tells_every_registrant_and_drops_reminders(
     waiting = await sign_up(assistant, mehmet, event)
     await assistant.cluster.members.set_reminders(ayse.id, False)  # notices still go
 
-    change = await cancel_event(assistant.cluster, "called-off")
-    assert change is not None and change.told == 2
+    told = await cancel_event(assistant.cluster, STAFF_ID, event)
+    assert told == 2
     notice = await ayse.emulator.wait_for_bot_message(ayse.id, contains="iptal edildi")
     assert "Deneme eğitimi called-off" in (notice.text or "")
     assert notice.buttons == ["📅 Tüm etkinlikler"]
@@ -363,7 +364,7 @@ async def test_cancelling_an_event_tells_every_registrant_and_drops_reminders(
     assert statuses == [{"status": "cancelled"}, {"status": "cancelled"}]
     assert await deliveries(assistant, seat.id) == [("event_cancelled", None, "sent")]
     assert await deliveries(assistant, waiting.id) == [("event_cancelled", None, "sent")]
-    assert await cancel_event(assistant.cluster, "called-off") is None  # once only
+    assert await cancel_event(assistant.cluster, STAFF_ID, event) is None  # once only
 
 
 async def test_moving_an_event_moves_its_reminders_and_tells_the_member(
@@ -381,12 +382,18 @@ async def test_moving_an_event_moves_its_reminders_and_tells_the_member(
 
     soon = datetime.now(UTC) + timedelta(seconds=2.3)
     starts_at = soon.replace(microsecond=0) + timedelta(seconds=1)
-    change = await reschedule_event(
-        assistant.cluster, "moved", starts_at, starts_at + timedelta(hours=1)
+    moved = replace(
+        event,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+        registration_deadline=None,
     )
-    assert change is not None and change.told == 1
+    change = await change_event(
+        assistant.application.bot, assistant.cluster, STAFF_ID, event, moved
+    )
+    assert change is not None and change.notified == 1
     notice = await ayse.emulator.wait_for_bot_message(ayse.id, contains="zamanı değişti")
-    assert "Eski tarih" in (notice.text or "")
+    assert "Önceki:" in (notice.text or "")
     assert assistant.cluster.catalogue.event("moved").starts_at == starts_at  # type: ignore[union-attr]
     # The 24h reminder is already past for the new time; only the 2s one is planned.
     assert await deliveries(assistant, registration.id) == [

@@ -186,7 +186,8 @@ async def test_signing_up_twice_shows_the_existing_registration(assistant: Assis
     page = await open_event(ayse, "lean-2027-01")
     await fill_profile(ayse, await ayse.press(page, "Kayıt ol"))
     page = await open_event(ayse, "lean-2027-01")
-    assert "Kaydınız onaylı" in (page.text or "")
+    assert "Kaydınız onaylı." in (page.text or "")
+    assert "<b>Kaydınız onaylı.</b>" in (page.html or "")  # bold, not shown as tags
     assert "✅ Kayıt ol" not in page.buttons
     query = await ayse.emulator.press_callback(ayse.user, page, "rg:new:lean-2027-01")
     await ayse.emulator.wait_for_callback_answer(query)
@@ -398,3 +399,16 @@ async def test_a_member_downloads_and_then_deletes_their_data(assistant: Assista
     raw = assistant.cluster.settings.database_path.read_bytes()
     assert "Zeytin Dalı Tekstil".encode() not in raw
     assert b"zeytin@dali.example" not in raw
+
+
+async def test_quick_answers_in_a_row_are_taken_in_order(assistant: Assistant) -> None:
+    ayse = assistant.member("Ayşe")
+    consent = await ayse.press(await open_event(ayse, "lean-2027-01"), "Kayıt ol")
+    await ayse.press(consent, "Kabul ediyorum")
+    # Typed without waiting for the questions in between: each answer fills its own step.
+    await ayse.emulator.send_message(ayse.user, "Ayşe Hızlı")
+    await ayse.emulator.send_message(ayse.user, "Hızlı Makina")
+    sector = await ayse.emulator.wait_for_bot_message(ayse.id, contains="hangi sektörde")
+    assert sector.buttons
+    await ayse.emulator.wait_idle()
+    assert not any("harflerle" in text for text in ayse.texts())
