@@ -1,9 +1,10 @@
 """The post-event survey (a rating, then an optional comment) and the buttons reminders carry.
 
-The survey's handlers sit in a group of their own (-2), ahead of every other: a text typed
-right after a rating is that rating's comment, whatever else would claim it (the question
-matcher, a form). Any other update closes the comment step and goes on to the other groups
-untouched; the handlers that act stop the update there with `ApplicationHandlerStop`.
+The survey's handlers sit in a group of their own (handlers/groups.py), ahead of the
+features: a text typed right after a rating is that rating's comment, whatever else would
+claim it (the question matcher, a form). Any other update closes the comment step and goes
+on to the other groups untouched; the handlers that act stop the update there with
+`ApplicationHandlerStop`.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from telegram.ext import (
 )
 
 from bot.cluster import ClusterContext
+from handlers.groups import SURVEY_COMMENTS
 from handlers.replies import Visit, acknowledge, show, visit
 from storage.feedback import Feedback, FeedbackRepository
 
-SURVEY_GROUP = -2
 SCORES = range(1, 6)
 
 
@@ -136,7 +137,7 @@ def handlers() -> dict[int, list[BaseHandler[Update, ClusterContext, None]]]:
         filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     )
     return {
-        SURVEY_GROUP: [
+        SURVEY_COMMENTS: [
             CallbackQueryHandler(rate, pattern=r"^fb:(\d{1,12}):([1-5])$"),
             CallbackQueryHandler(skip_comment, pattern=r"^fb:(\d{1,12}):s$"),
             MessageHandler(typed_text, comment_typed),

@@ -38,6 +38,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.cluster import Cluster, ClusterContext, MemberSession
 from handlers import fallback, questions
+from handlers.groups import FEATURES, TICKET_REPLIES
 from handlers.links import ENTRY_ID
 from handlers.replies import Visit, acknowledge, show, visit
 from storage.members import Member
@@ -65,8 +66,6 @@ logger = logging.getLogger(__name__)
 # that runs first (other features keep catch-alls in their early groups, e.g. the survey's): a
 # reply that continues a ticket goes to it and stops there (ApplicationHandlerStop); any other
 # update goes on to the later groups as if nothing had looked at it.
-REPLY_GROUP = -10
-FEATURE_GROUP = 0  # PTB's default group, where every feature's handlers sit
 TICKET_TIMEOUT = 15 * 60
 WRITING = 0
 # The member's session says what they are writing: a question, a service request, or a reply
@@ -773,8 +772,8 @@ def handlers() -> dict[int, list[BaseHandler[Update, ClusterContext, None]]]:
     """Return this feature's handlers: replies to tickets first, in a group of their own."""
     replies = filters.UpdateType.MESSAGE & filters.REPLY & ~filters.COMMAND
     return {
-        REPLY_GROUP: [MessageHandler(replies & ~filters.StatusUpdate.ALL, reply_received)],
-        FEATURE_GROUP: [
+        TICKET_REPLIES: [MessageHandler(replies & ~filters.StatusUpdate.ALL, reply_received)],
+        FEATURES: [
             conversation(),  # type: ignore[list-item]
             CallbackQueryHandler(close_pressed, pattern=rf"^tk:close:({TICKET_ID})$"),
         ],

@@ -236,3 +236,17 @@ def test_cli_import_of_a_broken_file_exits_2_naming_the_place(tmp_path: Path) ->
     assert result.returncode == 2
     assert "event:resource-workshop-2027-03: kind: must be one of" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_an_old_content_file_does_not_bring_back_a_cancelled_event(
+    database: Database, document: dict[str, Any]
+) -> None:
+    store = CatalogueRepository(database)
+    catalogue = parse_catalogue(document, "a")
+    await store.import_catalogue(catalogue)
+    await database.execute("UPDATE events SET status = 'cancelled' WHERE id = 'lean-2027-01'")
+    report = await store.import_catalogue(catalogue)
+    assert report.kept == ["event:lean-2027-01"]
+    assert (await store.load()).event("lean-2027-01") is None
+    [row] = await database.fetch_all("SELECT status FROM events WHERE id = 'lean-2027-01'")
+    assert row["status"] == "cancelled"

@@ -412,3 +412,29 @@ async def test_quick_answers_in_a_row_are_taken_in_order(assistant: Assistant) -
     assert sector.buttons
     await ayse.emulator.wait_idle()
     assert not any("harflerle" in text for text in ayse.texts())
+
+
+async def test_erasure_keeps_past_attendance_without_the_person(assistant: Assistant) -> None:
+    ayse = await signed_up_member(assistant, "Ayşe", "lean-2027-01", company="Geçmiş Tekstil")
+    [registration] = await assistant.fetch(
+        "SELECT id FROM registrations WHERE member_id = ?", ayse.id
+    )
+    # The event took place and she attended.
+    await assistant.cluster.database.execute(
+        "UPDATE registrations SET attended = 1 WHERE id = ?", (registration["id"],)
+    )
+    await assistant.cluster.database.execute(
+        "UPDATE events SET starts_at = '2020-01-01T07:00:00+00:00', "
+        "ends_at = '2020-01-01T15:00:00+00:00', registration_deadline = NULL, "
+        "document = json_remove(json_set(document, '$.starts_at', '2020-01-01T10:00:00+03:00', "
+        "'$.ends_at', '2020-01-01T18:00:00+03:00'), '$.registration_deadline') "
+        "WHERE id = 'lean-2027-01'"
+    )
+    await assistant.cluster.reload_catalogue()
+    confirm = await ayse.press(await ayse.says("/privacy"), "Verilerimi sil")
+    done = await ayse.press(confirm, "Evet, hepsini sil")
+    assert "silindi" in (done.text or "")
+    [row] = await assistant.fetch(
+        "SELECT member_id, status, attended FROM registrations WHERE id = ?", registration["id"]
+    )
+    assert row == {"member_id": None, "status": "confirmed", "attended": 1}

@@ -1,0 +1,13 @@
+"""Handler groups, in the order PTB tries them (lowest first), declared in one place.
+
+In each group the first matching handler runs; a handler that has fully dealt with an update
+raises `ApplicationHandlerStop` so later groups don't see it.
+"""
+
+# A reply to one of the bot's ticket messages (a staff answer in the staff chat, a member's
+# follow-up) belongs to that ticket, whatever else the text would mean.
+TICKET_REPLIES = -10
+# Text typed right after rating a survey is that rating's comment.
+SURVEY_COMMENTS = -2
+# Everything else: conversations first, then features, questions and the catch-alls.
+FEATURES = 0
