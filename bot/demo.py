@@ -74,6 +74,8 @@ def demo_settings(settings: Settings, emulator: BotApiEmulator, folder: Path) ->
         bot_token=Secret(DEMO_TOKEN),
         telegram_api_url=emulator.base_url,
         database_path=folder / "demo.sqlite3",
+        # The demo member is staff too, so /staff, /newevent and the rest can be tried.
+        staff_ids=settings.staff_ids | {DEMO_USER_ID},
     )
 
 

@@ -438,3 +438,19 @@ async def test_erasure_keeps_past_attendance_without_the_person(assistant: Assis
         "SELECT member_id, status, attended FROM registrations WHERE id = ?", registration["id"]
     )
     assert row == {"member_id": None, "status": "confirmed", "attended": 1}
+
+
+async def test_buttons_from_before_a_restart_keep_working(start_assistant: Any) -> None:
+    from bot.app import stop_application
+
+    first = await start_assistant()
+    ayse = await signed_up_member(first, "Ayşe", "lean-2027-01", company="Sürekli Tekstil")
+    page = await open_event(ayse, "lean-2027-01")
+    await stop_application(first.application)
+    second: Assistant = await start_assistant()
+    confirm = await ayse.press(page, "Kaydı iptal et")
+    assert "emin misiniz" in (confirm.text or "")
+    done = await ayse.press(confirm, "Evet, iptal et")
+    assert "iptal edildi" in (done.text or "")
+    [row] = await second.fetch("SELECT status FROM registrations WHERE member_id = ?", ayse.id)
+    assert row["status"] == "cancelled"
