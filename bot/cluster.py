@@ -18,6 +18,7 @@ from storage.database import Database
 from storage.deliveries import DeliveryPlan
 from storage.members import Member, MemberRepository
 from storage.registrations import RegistrationRepository
+from storage.tickets import TicketRepository
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Cluster:
     catalogue_store: CatalogueRepository
     members: MemberRepository
     registrations: RegistrationRepository
+    tickets: TicketRepository
     audit: AuditLog
     _catalogue: Catalogue | None = field(default=None, repr=False)
     _answers: AnswerIndex | None = field(default=None, repr=False)
@@ -47,6 +49,7 @@ class Cluster:
             registrations=RegistrationRepository(
                 database, DeliveryPlan(settings.reminder_offsets, settings.feedback_delay)
             ),
+            tickets=TicketRepository(database),
             audit=AuditLog(database),
         )
 
@@ -110,6 +113,8 @@ class MemberSession:
     pending_event: str | None = None
     ticket_kind: str | None = None
     ticket_service: str | None = None
+    # The ticket a reply is being written for, after the "Reply" button under an answer.
+    ticket_id: int | None = None
     # The registration whose survey was just rated: the next text typed is its comment.
     survey_registration: int | None = None
 

@@ -15,7 +15,7 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.cluster import ClusterContext
 from handlers import fallback
 from handlers.replies import Visit
-from storage.tickets import NOT_FOUND, TicketRepository
+from storage.tickets import NOT_FOUND
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3650
@@ -27,8 +27,7 @@ async def record_not_found(update: Update, guest: Visit) -> None:
     message = update.message
     if message is None or not message.text:
         return
-    repository = TicketRepository(guest.cluster.database)
-    await repository.record_unanswered(message.text, guest.language, NOT_FOUND)
+    await guest.cluster.tickets.record_unanswered(message.text, guest.language, NOT_FOUND)
 
 
 async def unanswered_command(update: Update, context: ClusterContext) -> None:
@@ -45,7 +44,7 @@ async def unanswered_command(update: Update, context: ClusterContext) -> None:
         return
     days = _days(context.args or [])
     since = datetime.now(UTC) - timedelta(days=days)
-    found = await TicketRepository(cluster.database).most_unanswered(since, SHOWN)
+    found = await cluster.tickets.most_unanswered(since, SHOWN)
     language = cluster.settings.default_language
     await message.reply_text(
         cluster.texts.render(language, "ticket_unanswered", questions=found, days=days)

@@ -289,15 +289,6 @@ class TicketRepository:
         )
         return [_post(row) for row in rows]
 
-    async def prompted_ticket(self, chat_id: int) -> int | None:
-        """Return the ticket the member in this chat was last asked to reply to."""
-        row = await self._db.fetch_one(
-            "SELECT ticket_id FROM ticket_posts WHERE chat_id = ? AND purpose = ? "
-            "ORDER BY message_id DESC LIMIT 1",
-            (chat_id, PROMPT),
-        )
-        return int(row["ticket_id"]) if row is not None else None
-
     async def close(self, ticket_id: int, staff_user_id: int) -> Ticket | None:
         """Close an open ticket; return it, or None when it was not open."""
         async with self._db.transaction() as tx:

@@ -431,6 +431,13 @@ async def test_photos(emu: BotApiEmulator, api: Api) -> None:
     assert (status, body["description"]) == (400, "Bad Request: IMAGE_PROCESS_FAILED")
     message = await emu.send_photo(ALICE, png_bytes(), caption="foto")
     assert message.to_api()["photo"][0]["width"] == 3
+    # Users can send files as replies too.
+    photo = await emu.send_photo(ALICE, png_bytes(), reply_to_message_id=message.message_id)
+    document = await emu.send_document(
+        ALICE, "form.pdf", b"%PDF-1.4", reply_to_message_id=photo.message_id
+    )
+    assert photo.reply_to_message_id == message.message_id
+    assert document.to_api()["reply_to_message"]["message_id"] == photo.message_id
 
 
 async def test_commands_per_scope_and_language(emu: BotApiEmulator, api: Api) -> None:

@@ -10,13 +10,12 @@ from typing import Any
 
 import pytest
 
-from bot.emulator import BotApiEmulator, Chat, Document, Message, User
-from bot.emulator.media import image_size, photo_sizes
+from bot.emulator import BotApiEmulator, Chat, Message, User
 from bot.profile import company_key
+from bot.tickets import shorten, utf16_length
 from handlers import tickets as tickets_feature
-from handlers.tickets import shorten, utf16_length
 from storage.members import Profile
-from storage.tickets import TicketRepository, normalise_question
+from storage.tickets import normalise_question
 from tests.conftest import STAFF_ID, Assistant, Person
 
 StartAssistant = Callable[..., Any]
@@ -95,40 +94,6 @@ async def give_profile(assistant: Assistant, person: Person, company: str) -> No
     await members.save_profile(person.id, profile)
 
 
-def reply_with_file(
-    emulator: BotApiEmulator,
-    user: User,
-    chat_id: int,
-    reply_to: int,
-    *,
-    photo: bytes | None = None,
-    document: tuple[str, bytes] | None = None,
-    caption: str | None = None,
-) -> Message:
-    """A photo or document sent as a reply (the emulator's send_photo can't reply)."""
-    if photo is not None:
-        sizes = photo_sizes(emulator.state, photo, image_size(photo) or (4, 3))
-        fields: dict[str, Any] = {"photo": photo, "media": {"photo": sizes}}
-    else:
-        assert document is not None
-        name, content = document
-        stored = emulator.state.register_file(
-            "document", content, extension="pdf", mime_type="application/pdf", file_name=name
-        )
-        media = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "file_name": name,
-            "mime_type": "application/pdf",
-            "file_size": len(content),
-        }
-        fields = {
-            "document": Document(name, "application/pdf", content, stored.file_id),
-            "media": {"document": media},
-        }
-    return emulator._post(user, chat_id, reply_to, caption=caption, **fields)
-
-
 async def test_question_answer_follow_up_and_close_round_trip(
     start_assistant: StartAssistant, emulator: BotApiEmulator
 ) -> None:
@@ -150,7 +115,7 @@ async def test_question_answer_follow_up_and_close_round_trip(
     assert "Türkçe" in post.content
     assert post.buttons == ["🔒 Talebi kapat"]
 
-    tickets = TicketRepository(room.assistant.cluster.database)
+    tickets = room.assistant.cluster.tickets
     (ticket,) = await tickets.of_member(ayse.id)
     assert (ticket.kind, ticket.status, ticket.language) == ("question", "open", "tr")
     assert (ticket.staff_chat_id, ticket.staff_message_id) == (room.group.id, post.message_id)
@@ -264,7 +229,7 @@ async def test_forged_buttons_change_nothing(
     query = await emulator.press_callback(room.staff, post, "tk:close:999")
     alert = await emulator.wait_for_callback_answer(query)
     assert alert.show_alert
-    ticket = await TicketRepository(room.assistant.cluster.database).get(1)
+    ticket = await room.assistant.cluster.tickets.get(1)
     assert ticket is not None and ticket.is_open and ticket.member_id == ayse.id
     assert all("Talep" not in text for text in mehmet.texts())
     assert "#1" in confirmation.content
@@ -297,7 +262,7 @@ async def test_service_request_shows_the_profile_escaped(
     assert sector is not None and f"🏭 {sector.name.get('tr')}" in post.content
     assert "Almanya'da <fuar> için B2B görüşme & eşleştirme istiyoruz." in post.content
     assert post.html is not None and "&lt;b&gt;Acme &amp; Sons&lt;/b&gt;" in post.html
-    (ticket,) = await TicketRepository(room.assistant.cluster.database).of_member(ayse.id)
+    (ticket,) = await room.assistant.cluster.tickets.of_member(ayse.id)
     assert (ticket.kind, ticket.service_id) == ("service_request", "internationalisation")
     # A service request is not an unanswered question.
     assert await rows(room.assistant, "SELECT * FROM unanswered_questions") == []
@@ -327,13 +292,13 @@ async def test_photos_and_documents_travel_both_ways(
     assert photo.photo == png_bytes()
 
     # Staff answer with a document, replying to the photo: the photo belongs to the ticket too.
-    reply_with_file(
-        emulator,
+    await emulator.send_document(
         room.staff,
-        room.group.id,
-        photo.message_id,
-        document=("basvuru.pdf", b"%PDF-1.4 form"),
+        "basvuru.pdf",
+        b"%PDF-1.4 form",
         caption="Başvuru formu ektedir.",
+        chat_id=room.group.id,
+        reply_to_message_id=photo.message_id,
     )
     answer = await emulator.wait_for_bot_message(
         ayse.id, predicate=lambda m: m.document is not None
@@ -356,12 +321,14 @@ async def test_photos_and_documents_travel_both_ways(
     assert copy.reply_to_message_id == follow_up.message_id
 
     # And staff answer with a photo, replying to her document.
-    reply_with_file(emulator, room.staff, room.group.id, copy.message_id, photo=png_bytes(8, 6))
+    await emulator.send_photo(
+        room.staff, png_bytes(8, 6), chat_id=room.group.id, reply_to_message_id=copy.message_id
+    )
     picture = await emulator.wait_for_bot_message(ayse.id, predicate=lambda m: m.photo is not None)
     assert picture.photo == png_bytes(8, 6) and "Küme ekibinden yanıt" in picture.content
 
     await emulator.wait_idle()
-    thread = await TicketRepository(room.assistant.cluster.database).messages(1)
+    thread = await room.assistant.cluster.tickets.messages(1)
     kinds = [(m.direction, m.attachment.kind if m.attachment else None) for m in thread]
     assert kinds == [
         ("member", "photo"),

@@ -107,6 +107,7 @@ class UserActions:
         caption: str | None = None,
         *,
         chat_id: int | None = None,
+        reply_to_message_id: int | None = None,
     ) -> Message:
         mime = mime_type or guess_mime(filename)
         stored = self.state.register_file(
@@ -126,7 +127,7 @@ class UserActions:
         return self._post(
             user,
             chat_id,
-            None,
+            reply_to_message_id,
             caption=caption,
             document=Document(filename, mime, content, stored.file_id),
             media={"document": document},
@@ -139,10 +140,16 @@ class UserActions:
         caption: str | None = None,
         *,
         chat_id: int | None = None,
+        reply_to_message_id: int | None = None,
     ) -> Message:
         sizes = photo_sizes(self.state, content, image_size(content) or (1280, 960))
         return self._post(
-            user, chat_id, None, caption=caption, photo=content, media={"photo": sizes}
+            user,
+            chat_id,
+            reply_to_message_id,
+            caption=caption,
+            photo=content,
+            media={"photo": sizes},
         )
 
     async def send_sticker(
