@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.cluster import ClusterContext
 from handlers.replies import acknowledge, visit
@@ -12,6 +18,14 @@ from handlers.replies import acknowledge, visit
 async def unknown_command(update: Update, context: ClusterContext) -> None:
     """Say the command is unknown and point to /help."""
     await _reply(update, context, "command")
+
+
+async def nothing_to_cancel(update: Update, context: ClusterContext) -> None:
+    """Answer /cancel when no form or question is in progress."""
+    guest = await visit(update, context)
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(guest.render("nothing_to_cancel"))
 
 
 async def sticker(update: Update, context: ClusterContext) -> None:
@@ -46,6 +60,7 @@ def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
     """Return the catch-alls; registered last so every feature gets the first look."""
     private = filters.ChatType.PRIVATE
     return [
+        CommandHandler("cancel", nothing_to_cancel, filters=private),
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & filters.Sticker.ALL, sticker),
         MessageHandler(private & (filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE), voice),

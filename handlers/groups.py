@@ -9,5 +9,8 @@ raises `ApplicationHandlerStop` so later groups don't see it.
 TICKET_REPLIES = -10
 # Text typed right after rating a survey is that rating's comment.
 SURVEY_COMMENTS = -2
+# A form in progress (the profile form) takes the member's next answer; any other command or
+# button leaves the form and goes on to the features below.
+FORMS = -1
 # Everything else: conversations first, then features, questions and the catch-alls.
 FEATURES = 0

@@ -6,6 +6,7 @@ and a form left unanswered for `FORM_TIMEOUT` seconds is closed with a message s
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -18,6 +19,7 @@ from telegram import (
     Update,
 )
 from telegram.ext import (
+    ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -31,6 +33,7 @@ from telegram.warnings import PTBUserWarning
 from bot.cluster import ClusterContext, ProfileForm
 from bot.profile import check_company, check_email, check_name, check_phone, company_key
 from handlers import registrations
+from handlers.groups import FORMS
 from handlers.links import ENTRY_ID
 from handlers.replies import Keyboard, Visit, acknowledge, show, visit
 from storage.members import Profile
@@ -374,7 +377,27 @@ async def timed_out(update: Update, context: ClusterContext) -> None:
 
 
 def _back_handler() -> CallbackQueryHandler[ClusterContext, object]:
-    return CallbackQueryHandler(back_pressed, pattern=r"^pf:back$")
+    return CallbackQueryHandler(_claim(back_pressed), pattern=r"^pf:back$")
+
+
+def _claim(
+    callback: Callable[[Update, ClusterContext], Coroutine[Any, Any, object]],
+) -> Callable[[Update, ClusterContext], Coroutine[Any, Any, object]]:
+    """Handle the update in the form and keep the later handler groups from seeing it."""
+
+    @functools.wraps(callback)
+    async def claimed(update: Update, context: ClusterContext) -> object:
+        raise ApplicationHandlerStop(await callback(update, context))
+
+    return claimed
+
+
+async def leave(update: Update, context: ClusterContext) -> int:
+    """Leave the form quietly when the member turns to something else; keep nothing typed."""
+    if context.user_data is not None:
+        context.user_data.form = ProfileForm()
+        context.user_data.pending_event = None
+    return ConversationHandler.END
 
 
 def conversation() -> ConversationHandler[ClusterContext]:
@@ -391,51 +414,56 @@ def _conversation() -> ConversationHandler[ClusterContext]:
     not_text = ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
     return ConversationHandler(
         entry_points=[
-            CommandHandler("profile", profile_command, filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(profile_command, pattern=r"^m:profile$"),
-            CallbackQueryHandler(begin, pattern=r"^pf:(edit|again)$"),
-            CallbackQueryHandler(sign_up_pressed, pattern=rf"^rg:new:({ENTRY_ID})$"),
+            CommandHandler("profile", _claim(profile_command), filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(_claim(profile_command), pattern=r"^m:profile$"),
+            CallbackQueryHandler(_claim(begin), pattern=r"^pf:(edit|again)$"),
+            CallbackQueryHandler(_claim(sign_up_pressed), pattern=rf"^rg:new:({ENTRY_ID})$"),
         ],
         states={
             CONSENT: [
-                CallbackQueryHandler(consent_given, pattern=r"^pf:consent:yes$"),
-                CallbackQueryHandler(consent_refused, pattern=r"^pf:consent:no$"),
+                CallbackQueryHandler(_claim(consent_given), pattern=r"^pf:consent:yes$"),
+                CallbackQueryHandler(_claim(consent_refused), pattern=r"^pf:consent:no$"),
             ],
             NAME: [
-                MessageHandler(text, _typed(check_name, _set_name, NAME, COMPANY)),
-                CallbackQueryHandler(telegram_name, pattern=r"^pf:tgname$"),
-                MessageHandler(not_text, wrong_kind),
+                MessageHandler(text, _claim(_typed(check_name, _set_name, NAME, COMPANY))),
+                CallbackQueryHandler(_claim(telegram_name), pattern=r"^pf:tgname$"),
+                MessageHandler(not_text, _claim(wrong_kind)),
             ],
             COMPANY: [
-                MessageHandler(text, _typed(check_company, _set_company, COMPANY, SECTOR)),
+                MessageHandler(text, _claim(_typed(check_company, _set_company, COMPANY, SECTOR))),
                 _back_handler(),
-                MessageHandler(not_text, wrong_kind),
+                MessageHandler(not_text, _claim(wrong_kind)),
             ],
             SECTOR: [
-                CallbackQueryHandler(sector_chosen, pattern=rf"^pf:sector:({ENTRY_ID})$"),
+                CallbackQueryHandler(_claim(sector_chosen), pattern=rf"^pf:sector:({ENTRY_ID})$"),
                 _back_handler(),
-                MessageHandler(text | not_text, wrong_kind),
+                MessageHandler(text | not_text, _claim(wrong_kind)),
             ],
             PHONE: [
-                MessageHandler(filters.CONTACT, contact_shared),
-                MessageHandler(text, phone_typed),
-                MessageHandler(not_text, wrong_kind),
+                MessageHandler(filters.CONTACT, _claim(contact_shared)),
+                MessageHandler(text, _claim(phone_typed)),
+                MessageHandler(not_text, _claim(wrong_kind)),
             ],
             EMAIL: [
-                MessageHandler(text, email_typed),
-                CallbackQueryHandler(email_skipped, pattern=r"^pf:skip$"),
+                MessageHandler(text, _claim(email_typed)),
+                CallbackQueryHandler(_claim(email_skipped), pattern=r"^pf:skip$"),
                 _back_handler(),
-                MessageHandler(not_text, wrong_kind),
+                MessageHandler(not_text, _claim(wrong_kind)),
             ],
             ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
         },
-        fallbacks=[CommandHandler("cancel", cancel)],
+        fallbacks=[
+            CommandHandler("cancel", _claim(cancel)),
+            # Any other command or button leaves the form and is handled as usual.
+            MessageHandler(filters.COMMAND, leave),
+            CallbackQueryHandler(leave),
+        ],
         conversation_timeout=FORM_TIMEOUT,
         name="profile",
         allow_reentry=True,
     )
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
-    """Return this feature's handlers."""
-    return [conversation()]  # type: ignore[list-item]
+def handlers() -> dict[int, list[BaseHandler[Update, ClusterContext, None]]]:
+    """Return the form, in the group that sees the member's answers first."""
+    return {FORMS: [conversation()]}  # type: ignore[list-item]

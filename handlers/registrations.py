@@ -33,6 +33,8 @@ def registration_rows(
 ) -> list[list[InlineKeyboardButton]]:
     """Return the sign-up or cancel buttons an event's page shows this member."""
     if registration is not None:
+        if listing.event.starts_at <= datetime.now(UTC):
+            return []  # once it has started there is nothing left to change
         rows = []
         if registration.status == "confirmed":
             rows.append([guest.button("calendar_file", f"rg:ics:{registration.id}")])
@@ -73,7 +75,8 @@ async def sign_up(update: Update, context: ClusterContext, guest: Visit, event_i
         registration=registration,
         existing=outcome.existing,
         company_limited=outcome.company_limited,
-        with_calendar=confirmed,
+        with_calendar=confirmed and not outcome.existing,
+        reminders_on=member.reminders_on,
     )
     rows = [
         [guest.button("open_event", event_page(event.id))],
@@ -98,6 +101,11 @@ async def ask_cancel(update: Update, context: ClusterContext) -> None:
         )
         return
     registration, event = found
+    if event.starts_at <= datetime.now(UTC):
+        await show(
+            update, guest.render("cancel_too_late", event=event), [[guest.button("home", "m:home")]]
+        )
+        return
     rows = [
         [guest.button("confirm_cancel", f"rg:cy:{registration.id}")],
         [guest.button("keep_registration", event_page(event.id))],
@@ -116,6 +124,11 @@ async def confirm_cancel(update: Update, context: ClusterContext) -> None:
         )
         return
     registration, event = found
+    if event.starts_at <= datetime.now(UTC):
+        await show(
+            update, guest.render("cancel_too_late", event=event), [[guest.button("home", "m:home")]]
+        )
+        return
     cancellation = await guest.cluster.registrations.cancel(registration.id, guest.member.id, event)
     if cancellation is None:
         await show(

@@ -7,14 +7,14 @@ list shows the team what the catalogue is missing without showing who asked.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from telegram import Update
-from telegram.constants import ChatType
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.cluster import ClusterContext
-from handlers import fallback
-from handlers.replies import Visit
+from handlers.replies import Visit, acknowledge, show, visit
+from handlers.staff_access import staff_only
 from storage.tickets import NOT_FOUND
 
 DEFAULT_DAYS = 30
@@ -30,25 +30,16 @@ async def record_not_found(update: Update, guest: Visit) -> None:
     await guest.cluster.tickets.record_unanswered(message.text, guest.language, NOT_FOUND)
 
 
+@staff_only
 async def unanswered_command(update: Update, context: ClusterContext) -> None:
-    """List the most frequent unanswered questions (staff only)."""
-    cluster = context.cluster
-    user = update.effective_user
-    message = update.effective_message
-    if message is None:
-        return
-    if user is None or not cluster.is_staff(user.id):
-        # To anyone else the command does not exist; in groups unknown commands go unanswered.
-        if message.chat.type == ChatType.PRIVATE:
-            await fallback.unknown_command(update, context)
-        return
+    """List the most frequent unanswered questions (staff only; from /unanswered or the menu)."""
+    guest = await visit(update, context)
+    await acknowledge(update)
     days = _days(context.args or [])
     since = datetime.now(UTC) - timedelta(days=days)
-    found = await cluster.tickets.most_unanswered(since, SHOWN)
-    language = cluster.settings.default_language
-    await message.reply_text(
-        cluster.texts.render(language, "ticket_unanswered", questions=found, days=days)
-    )
+    found = await guest.cluster.tickets.most_unanswered(since, SHOWN)
+    text = guest.render("ticket_unanswered", questions=found, days=days)
+    await show(update, text, [[guest.button("staff_menu", "sm:home")]])
 
 
 def _days(args: list[str]) -> int:
@@ -58,6 +49,9 @@ def _days(args: list[str]) -> int:
     return DEFAULT_DAYS
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+def handlers() -> list[BaseHandler[Update, ClusterContext, Any]]:
     """Return this feature's handlers."""
-    return [CommandHandler("unanswered", unanswered_command)]
+    return [
+        CommandHandler("unanswered", unanswered_command),
+        CallbackQueryHandler(unanswered_command, pattern=r"^sm:unanswered$"),
+    ]

@@ -219,7 +219,9 @@ class RegistrationRepository:
             )
             await withdraw_for_registration(tx, registration_id)
             was_confirmed = row["status"] == CONFIRMED
-            promoted = await self._promote(tx, event, moment) if event is not None else ()
+            # A seat freed once the event has started helps nobody: no one is promoted into it.
+            upcoming = event is not None and event.starts_at > parse_utc(moment)
+            promoted = await self._promote(tx, event, moment) if upcoming and event else ()
             cancelled = await tx.fetch_one(
                 "SELECT * FROM registrations WHERE id = ?", (registration_id,)
             )

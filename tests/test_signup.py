@@ -191,8 +191,8 @@ async def test_signing_up_twice_shows_the_existing_registration(assistant: Assis
     assert "✅ Kayıt ol" not in page.buttons
     query = await ayse.emulator.press_callback(ayse.user, page, "rg:new:lean-2027-01")
     await ayse.emulator.wait_for_callback_answer(query)
-    again = await ayse.emulator.wait_for_bot_message(ayse.id, contains="zaten kaydınız var")
-    assert "Kaydınız onaylandı" in (again.text or "")
+    again = await ayse.emulator.wait_for_bot_message(ayse.id, contains="zaten onaylı")
+    assert "dosyayı aşağıda" not in (again.text or "")
     rows = await assistant.fetch("SELECT * FROM registrations WHERE member_id = ?", ayse.id)
     assert len(rows) == 1
 
@@ -454,3 +454,28 @@ async def test_buttons_from_before_a_restart_keep_working(start_assistant: Any) 
     assert "iptal edildi" in (done.text or "")
     [row] = await second.fetch("SELECT status FROM registrations WHERE member_id = ?", ayse.id)
     assert row["status"] == "cancelled"
+
+
+async def test_another_command_leaves_the_form_and_runs(assistant: Assistant) -> None:
+    ayse = assistant.member("Ayşe")
+    consent = await ayse.press(await ayse.says("/profile"), "Kabul ediyorum")
+    assert "Adınız" in (consent.text or "")
+    events = await ayse.says("/events")
+    assert "Yaklaşan etkinlikler" in (events.text or "")
+    # The form was left: typed text is a question again, not a name.
+    answer = await ayse.says("eğitimler ücretli mi")
+    assert "Eğitimler ücretli mi?" in (answer.text or "")
+    [member] = await assistant.fetch("SELECT full_name FROM members WHERE id = ?", ayse.id)
+    assert member["full_name"] is None
+    nothing = await ayse.says("/cancel")
+    assert "yarım kalmış bir işlem yok" in (nothing.text or "")
+
+
+async def test_a_menu_button_leaves_the_form(assistant: Assistant) -> None:
+    ayse = assistant.member("Ayşe")
+    await ayse.press(await ayse.says("/profile"), "Kabul ediyorum")
+    menu = await ayse.says("/start")
+    services = await ayse.press(menu, "Hizmetler")
+    assert "Kümenin hizmetleri" in (services.text or "")
+    answer = await ayse.says("patent desteği")
+    assert "Adınız" not in (answer.text or "")

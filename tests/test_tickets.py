@@ -578,3 +578,18 @@ async def test_an_unanswered_prompt_times_out(
     reply = await ayse.says("zürafa kaç yıl yaşar")  # a question for the assistant again
     assert "bulamadım" in reply.content
     assert await rows(room.assistant, "SELECT * FROM tickets") == []
+
+
+async def test_staff_open_the_unanswered_questions_from_their_menu(assistant: Assistant) -> None:
+    member = assistant.member("Ayşe")
+    await member.says("bitcoin fiyatı ne kadar")
+    staff = User(id=STAFF_ID, first_name="Elif", language_code="tr")
+    assistant.emulator.add_user(staff)
+    elif_ = Person(assistant.emulator, staff)
+    menu = await elif_.says("/staff")
+    listing = await elif_.press(menu, "Yanıtlanamayan sorular")
+    assert "bitcoin fiyati" in (listing.text or "").lower()
+    forged = await assistant.emulator.press_callback(member.user, menu, "sm:unanswered")
+    await assistant.emulator.wait_for_callback_answer(forged)
+    await assistant.emulator.wait_idle()
+    assert "Yanıtlanamayan" not in (member.last().text or "")
