@@ -58,11 +58,15 @@ def build_application(settings: Settings) -> ClusterApplication:
     return application
 
 
-async def prepare_storage(cluster: Cluster) -> None:
-    """Open the database, fill an empty one from the content file, and load the catalogue."""
+async def prepare_storage(cluster: Cluster, first_content: Path | None = None) -> None:
+    """Open the database, fill an empty one, and load the catalogue.
+
+    An empty database is filled from `first_content` when given (`content import` on a new
+    database), else from CONTENT_FILE, else from the bundled demo.
+    """
     await cluster.database.open()
     if await cluster.catalogue_store.is_empty():
-        path = cluster.settings.content_file or bundled_content_path()
+        path = first_content or cluster.settings.content_file or bundled_content_path()
         logger.info("Empty database: importing the catalogue from %s", path)
         await cluster.catalogue_store.import_catalogue(load_catalogue(Path(path)))
     await cluster.reload_catalogue()

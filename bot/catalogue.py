@@ -28,6 +28,20 @@ EVENT_KINDS = (
     "conference",
 )
 FORMAT_VERSION = 1
+# The longest texts, in characters: with the template around them, an event, service, FAQ
+# or privacy page stays inside Telegram's 4096 characters a message (1024 a caption, which
+# carries at most a title). The staff event form checks its answers against the same limits.
+TITLE_LIMIT = 150
+SUMMARY_LIMIT = 300
+DESCRIPTION_LIMIT = 2500
+LOCATION_LIMIT = 200
+URL_LIMIT = 500
+QUESTION_LIMIT = 300
+ANSWER_LIMIT = 3000
+PRIVACY_NOTICE_LIMIT = 3000
+NAME_LIMIT = 100  # a sector's or the cluster's name
+SHORT_NAME_LIMIT = 30
+CONTACT_LIMIT = 200  # each of the office's e-mail, phone, address and hours
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -231,7 +245,19 @@ class _Reader:
             raise self.fail(field_name, "must be a mapping")
         return value
 
-    def string(self, data: Mapping[str, Any], key: str, *, required: bool = True) -> str | None:
+    def within(self, field_name: str, text: str, limit: int | None) -> str:
+        if limit is not None and len(text) > limit:
+            raise self.fail(field_name, f"is too long: {len(text)} characters, at most {limit}")
+        return text
+
+    def string(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        *,
+        required: bool = True,
+        limit: int | None = None,
+    ) -> str | None:
         value = data.get(key)
         if value is None:
             if required:
@@ -239,17 +265,17 @@ class _Reader:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self.fail(key, "must be a text")
-        text = str(value).strip()
+        text = self.within(key, str(value).strip(), limit)
         if not text and required:
             raise self.fail(key, "is empty")
         return text or None
 
-    def required(self, data: Mapping[str, Any], key: str) -> str:
-        value = self.string(data, key)
+    def required(self, data: Mapping[str, Any], key: str, limit: int | None = None) -> str:
+        value = self.string(data, key, limit=limit)
         assert value is not None  # string() raises for a missing required value
         return value
 
-    def text(self, data: Mapping[str, Any], key: str) -> Text:
+    def text(self, data: Mapping[str, Any], key: str, limit: int) -> Text:
         value = data.get(key)
         if value is None:
             raise self.fail(key, "is missing")
@@ -261,7 +287,7 @@ class _Reader:
             part = texts.get(language)
             if not isinstance(part, str) or not part.strip():
                 raise self.fail(f"{key}.{language}", "is missing or empty")
-            parts[language] = part.strip()
+            parts[language] = self.within(f"{key}.{language}", part.strip(), limit)
         unknown = set(texts) - set(LANGUAGES)
         if unknown:
             raise self.fail(key, f"has unknown languages {sorted(unknown)}")
@@ -394,36 +420,36 @@ class _Reader:
         if language not in LANGUAGES:
             raise self.fail("default_language", "must be tr or en")
         contact = self.mapping(data.get("contact"), "contact")
-        email = self.required(contact, "email")
+        email = self.required(contact, "email", CONTACT_LIMIT)
         if not _EMAIL.match(email):
             raise self.fail("contact.email", f"is not an e-mail address: {email!r}")
         return ClusterInfo(
-            name=self.text(data, "name"),
-            short_name=self.required(data, "short_name"),
+            name=self.text(data, "name", NAME_LIMIT),
+            short_name=self.required(data, "short_name", SHORT_NAME_LIMIT),
             timezone=timezone,
             default_language=language,
             contact=Contact(
                 email=email,
-                phone=self.required(contact, "phone"),
-                address=self.text(contact, "address"),
-                hours=self.text(contact, "hours"),
+                phone=self.required(contact, "phone", CONTACT_LIMIT),
+                address=self.text(contact, "address", CONTACT_LIMIT),
+                hours=self.text(contact, "hours", CONTACT_LIMIT),
             ),
-            privacy_notice=self.text(data, "privacy_notice"),
+            privacy_notice=self.text(data, "privacy_notice", PRIVACY_NOTICE_LIMIT),
         )
 
     def sector(self, value: object, seen: set[str]) -> Sector:
         data = self.mapping(value, "sectors[]")
         sector_id = self.entry_id(data, seen, "sector")
-        return Sector(id=sector_id, name=self.text(data, "name"))
+        return Sector(id=sector_id, name=self.text(data, "name", NAME_LIMIT))
 
     def service(self, value: object, seen: set[str], sector_ids: list[str]) -> Service:
         data = self.mapping(value, "services[]")
         service_id = self.entry_id(data, seen, "service")
         return Service(
             id=service_id,
-            title=self.text(data, "title"),
-            summary=self.text(data, "summary"),
-            description=self.text(data, "description"),
+            title=self.text(data, "title", TITLE_LIMIT),
+            summary=self.text(data, "summary", SUMMARY_LIMIT),
+            description=self.text(data, "description", DESCRIPTION_LIMIT),
             sectors=self.ids(data, "sectors", sector_ids),
             keywords=self.phrases(data, "keywords"),
         )
@@ -450,15 +476,15 @@ class _Reader:
         online = data.get("online", False)
         if not isinstance(online, bool):
             raise self.fail("online", "must be true or false")
-        online_url = self.string(data, "online_url", required=False)
+        online_url = self.string(data, "online_url", required=False, limit=URL_LIMIT)
         location: Text | None = None
         if online:
             if online_url is None or not online_url.startswith(("https://", "http://")):
                 raise self.fail("online_url", "an online event needs an http(s) link")
             if data.get("location") is not None:
-                location = self.text(data, "location")
+                location = self.text(data, "location", LOCATION_LIMIT)
         else:
-            location = self.text(data, "location")
+            location = self.text(data, "location", LOCATION_LIMIT)
         language = self.string(data, "language", required=False) or "tr"
         if language not in LANGUAGES:
             raise self.fail("language", "must be tr or en")
@@ -466,8 +492,8 @@ class _Reader:
             id=event_id,
             kind=kind,
             service_id=service_id,
-            title=self.text(data, "title"),
-            description=self.text(data, "description"),
+            title=self.text(data, "title", TITLE_LIMIT),
+            description=self.text(data, "description", DESCRIPTION_LIMIT),
             starts_at=starts_at,
             ends_at=ends_at,
             location=location,
@@ -494,8 +520,8 @@ class _Reader:
             raise self.fail("event", f"unknown event {event_id!r}")
         return Faq(
             id=faq_id,
-            question=self.text(data, "question"),
-            answer=self.text(data, "answer"),
+            question=self.text(data, "question", QUESTION_LIMIT),
+            answer=self.text(data, "answer", ANSWER_LIMIT),
             variants=self.phrases(data, "variants"),
             keywords=self.phrases(data, "keywords"),
             service_id=service_id,

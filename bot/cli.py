@@ -178,7 +178,15 @@ async def _storage_command(arguments: argparse.Namespace, settings: Settings) ->
     from bot.cluster import Cluster
 
     cluster = Cluster.create(settings)
-    await prepare_storage(cluster)
+    if arguments.command == "db" and not settings.database_path.is_file():
+        print(f"clustem-bot: no database at {settings.database_path}", file=sys.stderr)
+        return 2
+    importing = arguments.command == "content" and arguments.action == "import"
+    first_content = None
+    if importing and not arguments.dry_run:
+        load_catalogue(arguments.file)  # validate before anything is created
+        first_content = arguments.file
+    await prepare_storage(cluster, first_content)
     try:
         if arguments.command == "db":
             await cluster.database.backup(arguments.file)

@@ -21,7 +21,15 @@ MEMBER_COMMANDS = (
     "help",
     "cancel",
 )
-STAFF_COMMANDS: tuple[str, ...] = ("staff", "newevent", "import", "export", "unanswered")
+STAFF_COMMANDS: tuple[str, ...] = (
+    "staff",
+    "newevent",
+    "broadcast",
+    "stats",
+    "import",
+    "export",
+    "unanswered",
+)
 
 
 def command_list(texts: Texts, language: str, names: tuple[str, ...]) -> list[BotCommand]:

@@ -11,6 +11,13 @@ returns, so a crash can repeat only the messages whose request was under way (at
 batch). Startup puts rows a crash left in 'sending' back in line once; a row interrupted a
 second time is marked failed, never retried forever. Nothing else is sent twice, and
 nothing is lost: a row stays in the table until it is sent, missed, skipped or failed.
+
+Broadcasts ride the same loop with their own outbox, `broadcast_recipients` (one row per
+member), claimed, settled and recovered by the same rules. Each batch takes the due
+reminders and notices first and fills the rest with broadcast rows, so a long broadcast
+never holds a reminder back by more than a batch. The loop also starts scheduled
+broadcasts when their time comes, edits each one's progress message at most every
+`PROGRESS_INTERVAL`, and sends the staff member the report once every row is settled.
 """
 
 from __future__ import annotations
@@ -18,18 +25,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.ext import JobQueue
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ExtBot, JobQueue
 
 from bot.catalogue import Event, Text
 from bot.cluster import Cluster, ClusterApplication, ClusterContext
 from bot.sending import Outcome, RateBudget, Sender, SendResult
+from handlers.broadcast import post_broadcast, progress_screen, report_text
 from handlers.links import event_list, event_page
 from handlers.reminders import cancel_data, rating_row
+from storage.broadcasts import BLOCKED, CANCELLED, Broadcast, BroadcastRepository, Recipient
 from storage.catalogue import parse_utc
 from storage.deliveries import (
     EVENT_CANCELLED,
@@ -48,6 +59,8 @@ logger = logging.getLogger(__name__)
 # How often the job looks for due rows: the delay a reminder may have past its due time.
 SWEEP_INTERVAL = 1.0
 JOB_NAME = "deliveries"
+# Seconds between two edits of a broadcast's progress message.
+PROGRESS_INTERVAL = 3.0
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,10 @@ class Draft:
     markup: InlineKeyboardMarkup | None
 
 
+class Withdrawn(Exception):
+    """The broadcast was stopped after its row was claimed: this message must not go."""
+
+
 class Dispatcher:
     """Claims due outbox rows, writes their messages and sends them within the rate budget."""
 
@@ -65,13 +82,19 @@ class Dispatcher:
         self,
         cluster: Cluster,
         sender: Sender,
+        bot: ExtBot[None],
         *,
         batch_size: int | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._cluster = cluster
         self._sender = sender
+        self._bot = bot
         self._deliveries = DeliveryRepository(cluster.database)
+        self._broadcasts = BroadcastRepository(cluster.database, cluster.settings.default_language)
+        # A broadcast's content never changes once it is sent; its last progress edit.
+        self._contents: dict[int, Broadcast] = {}
+        self._shown: dict[int, float] = {}
         # About one second of sending per claim: the most a crash can leave in flight.
         self._batch_size = batch_size or max(1, math.ceil(sender.budget.rate))
         self._clock = clock
@@ -79,7 +102,9 @@ class Dispatcher:
 
     async def recover(self) -> Recovery:
         """Put back in line, once, what a crash left in 'sending'; call before `schedule`."""
-        recovery = await self._deliveries.recover_interrupted()
+        found = await self._deliveries.recover_interrupted()
+        broadcast = await self._broadcasts.recover_interrupted()
+        recovery = Recovery(found.retried + broadcast.retried, found.failed + broadcast.failed)
         if recovery.retried or recovery.failed:
             logger.warning(
                 "Found messages in flight at the last stop: %d will be retried, %d failed",
@@ -113,9 +138,16 @@ class Dispatcher:
 
     async def dispatch_batch(self) -> int:
         """Claim one batch of due rows and deliver it; return how many were claimed."""
-        batch = await self._deliveries.claim_due(self._clock(), self._batch_size)
-        await asyncio.gather(*(self._deliver(delivery) for delivery in batch))
-        return len(batch)
+        now = self._clock()
+        await self._start_scheduled(now)
+        batch = await self._deliveries.claim_due(now, self._batch_size)
+        recipients = await self._broadcasts.claim_due(now, self._batch_size - len(batch))
+        await asyncio.gather(
+            *(self._deliver(delivery) for delivery in batch),
+            *(self._deliver_broadcast(recipient) for recipient in recipients),
+        )
+        await self._follow_broadcasts()
+        return len(batch) + len(recipients)
 
     async def _deliver(self, delivery: Delivery) -> None:
         try:
@@ -144,6 +176,111 @@ class Dispatcher:
             await self._deliveries.mark_settled(delivery.id, FAILED, f"blocked: {result.error}")
         else:
             await self._deliveries.mark_settled(delivery.id, FAILED, str(result.error))
+
+    # -- broadcasts ---------------------------------------------------------------------
+
+    async def _start_scheduled(self, now: datetime) -> None:
+        """Start the scheduled broadcasts whose time has come (their rows are due now)."""
+        try:
+            for broadcast in await self._broadcasts.start_due(now):
+                logger.info("Broadcast %s started: %d members", broadcast.id, broadcast.recipients)
+        except Exception:
+            # Reminders must go on even if broadcasts are in trouble.
+            logger.exception("Could not start scheduled broadcasts")
+
+    async def _deliver_broadcast(self, recipient: Recipient) -> None:
+        try:
+            broadcast = self._contents.get(recipient.broadcast_id)
+            if broadcast is None:
+                broadcast = await self._broadcasts.get(recipient.broadcast_id)
+                assert broadcast is not None
+                self._contents[broadcast.id] = broadcast
+            texts = self._cluster.texts
+            content = broadcast
+
+            async def post() -> Message:
+                # Asked after the budget's slot, right before the request: a stop press
+                # holds back even the rows already claimed.
+                if not await self._broadcasts.is_sending(content.id):
+                    raise Withdrawn
+                return await post_broadcast(
+                    self._bot, recipient.member_id, content, recipient.language, texts
+                )
+
+            result = await self._sender.attempt(recipient.member_id, post)
+        except Withdrawn:
+            await self._broadcasts.mark_settled(recipient.id, CANCELLED, "broadcast cancelled")
+            return
+        except Exception as error:
+            logger.exception("Could not deliver broadcast message %s", recipient.id)
+            await self._broadcasts.mark_settled(recipient.id, FAILED, repr(error))
+            return
+        # Should recording fail, the row stays 'sending': in flight, retried once at startup.
+        now = self._clock()
+        if result.outcome is Outcome.SENT:
+            await self._broadcasts.mark_sent(recipient.id, now, result.message_id)
+        elif result.outcome is Outcome.RATE_LIMITED:
+            later = now + timedelta(seconds=result.retry_after)
+            await self._broadcasts.postpone(recipient.id, later, f"rate limited: {result.error}")
+        elif result.outcome is Outcome.BLOCKED:
+            await self._broadcasts.mark_settled(recipient.id, BLOCKED, str(result.error))
+        else:
+            await self._broadcasts.mark_settled(recipient.id, FAILED, str(result.error))
+
+    async def _follow_broadcasts(self) -> None:
+        """Show each running broadcast's progress; report the ones whose rows are all settled."""
+        try:
+            for broadcast in await self._broadcasts.unfinished():
+                if await self._broadcasts.is_settled(broadcast.id):
+                    finished = await self._broadcasts.finish(broadcast.id, self._clock())
+                    if finished is not None:
+                        await self._report(finished)
+                    continue
+                last = self._shown.get(broadcast.id)
+                if last is None or time.monotonic() - last >= PROGRESS_INTERVAL:
+                    await self._show_progress(broadcast)
+        except Exception:
+            logger.exception("Could not follow the broadcasts being sent")
+
+    async def _show_progress(self, broadcast: Broadcast) -> None:
+        """Edit the progress message, or send one when there is none yet (a scheduled start)."""
+        self._shown[broadcast.id] = time.monotonic()
+        progress = await self._broadcasts.progress(broadcast.id)
+        language = await self._cluster.language_of_member(broadcast.staff_id)
+        text, markup = progress_screen(self._cluster, broadcast, progress, language)
+        chat_id, message_id = broadcast.progress_chat_id, broadcast.progress_message_id
+        try:
+            if chat_id is None or message_id is None:
+                message = await self._bot.send_message(
+                    broadcast.staff_id, text, reply_markup=markup
+                )
+                await self._broadcasts.set_progress_message(
+                    broadcast.id, message.chat_id, message.message_id
+                )
+            else:
+                await self._bot.edit_message_text(
+                    text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+                )
+        except BadRequest as error:
+            if "not modified" not in error.message:
+                logger.warning("Could not show broadcast %s progress: %s", broadcast.id, error)
+        except TelegramError as error:
+            logger.warning("Could not show broadcast %s progress: %s", broadcast.id, error)
+
+    async def _report(self, broadcast: Broadcast) -> None:
+        """Show the final figures in the progress message and send the staff member the report."""
+        self._contents.pop(broadcast.id, None)
+        await self._show_progress(broadcast)
+        self._shown.pop(broadcast.id, None)
+        language = await self._cluster.language_of_member(broadcast.staff_id)
+        try:
+            await self._bot.send_message(
+                broadcast.staff_id, report_text(self._cluster, broadcast, language)
+            )
+        except TelegramError as error:
+            logger.warning("Could not send broadcast %s report: %s", broadcast.id, error)
+
+    # -- reminders, surveys, notices -------------------------------------------------------
 
     async def _compose(self, delivery: Delivery) -> Draft | str:
         """Write the message in the member's language, or say why there is none to send."""
@@ -230,7 +367,7 @@ async def start_dispatcher(application: ClusterApplication) -> Dispatcher:
     cluster = application.cluster
     budget = RateBudget(cluster.settings.broadcast_rate)
     sender = Sender(application.bot, budget, cluster.members.mark_unreachable)
-    dispatcher = Dispatcher(cluster, sender)
+    dispatcher = Dispatcher(cluster, sender, application.bot)
     await dispatcher.recover()
     if application.job_queue is None:
         raise RuntimeError("the dispatcher needs PTB's JobQueue (python-telegram-bot[job-queue])")

@@ -1,4 +1,4 @@
-"""Checking what members type into the sign-up form, and comparing company names."""
+"""Checking what members type into the sign-up form, and folding Turkish text to compare it."""
 
 from __future__ import annotations
 
@@ -14,12 +14,16 @@ NAME_LIMIT = 80
 COMPANY_LIMIT = 120
 
 
+def fold_turkish(text: str) -> str:
+    """Lower-case the Turkish way and drop accents: "İŞLETME Çözüm" -> "isletme cozum"."""
+    lowered = unicodedata.normalize("NFKC", text).translate(_TURKISH_LOWER).lower()
+    decomposed = unicodedata.normalize("NFKD", lowered.translate(_ASCII))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def company_key(name: str) -> str:
     """Fold a company name so that "ACME Makina A.Ş." and "acme makina aş" compare equal."""
-    lowered = unicodedata.normalize("NFKC", name).translate(_TURKISH_LOWER).lower()
-    folded = lowered.translate(_ASCII)
-    stripped = unicodedata.normalize("NFKD", folded)
-    return "".join(char for char in stripped if char.isalnum() and not unicodedata.combining(char))
+    return "".join(char for char in fold_turkish(name) if char.isalnum())
 
 
 def clean_line(text: str) -> str:

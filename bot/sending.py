@@ -4,7 +4,12 @@ Reminders, surveys, event notices and broadcasts all go through one `Sender`, so
 together they never exceed `BROADCAST_RATE`. Telegram's limits are honoured in three layers:
 
 1. `RateBudget` paces every bulk message at `BROADCAST_RATE` a second, evenly spaced,
-   so a normal run never meets a 429 at all.
+   and lets no more than that many into any one second, counting those still in flight
+   by when they were answered. Even spacing alone is not enough at Telegram's own limit: a
+   pause (garbage collection, a slow request) wakes the senders waiting for their slots
+   together, and that bunch plus the steady stream after it would overflow Telegram's window;
+   each 429 then holds everything back and the next bunch overflows again. The window keeps
+   a normal run from meeting a 429 at all, even at BROADCAST_RATE=30.
 2. PTB's `AIORateLimiter` (bot/app.py) sits under every request, replies included. When
    Telegram answers 429 anyway, it holds back *all* requests for `retry_after` and retries,
    up to `RATE_LIMIT_RETRIES` times.
@@ -24,8 +29,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -71,7 +79,11 @@ class SendResult:
 
 
 class RateBudget:
-    """Evenly spaced send slots at `rate` a second, shared by every bulk sender."""
+    """Evenly spaced send slots at `rate` a second, shared by every bulk sender.
+
+    `sending()` adds the window: at most `rate` messages (at least one) per second, a message
+    counting from when it starts until a second after it was answered.
+    """
 
     def __init__(
         self,
@@ -88,6 +100,12 @@ class RateBudget:
         self._sleep = sleep
         self._next_slot = 0.0
         self._paused_until = 0.0
+        # The window, like Telegram's: `capacity` messages per `period` (a second, or more
+        # below one message a second).
+        self._capacity = max(1, math.floor(rate))
+        self._period = self._capacity / rate
+        self._answered: deque[float] = deque()
+        self._in_flight = 0
 
     async def acquire(self) -> None:
         """Wait for this sender's slot, and past any pause Telegram asked for."""
@@ -105,6 +123,25 @@ class RateBudget:
         until = self._clock() + seconds
         self._paused_until = max(self._paused_until, until)
         self._next_slot = max(self._next_slot, self._paused_until)
+
+    @asynccontextmanager
+    async def sending(self) -> AsyncIterator[None]:
+        """Hold one message's place in the window while it is sent (after `acquire`)."""
+        while True:
+            now = self._clock()
+            while self._answered and self._answered[0] <= now - self._period:
+                self._answered.popleft()
+            if self._in_flight + len(self._answered) < self._capacity:
+                break
+            # Full: wait for the oldest answer to leave it, or for a message in flight.
+            oldest = self._answered[0] + self._period if self._answered else now
+            await self._sleep(max(oldest - now, self._period / self._capacity))
+        self._in_flight += 1
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            self._answered.append(self._clock())
 
 
 def retry_after_seconds(error: RetryAfter) -> float:
@@ -151,7 +188,8 @@ class Sender:
             attempt += 1
             await self.budget.acquire()
             try:
-                message = await post()
+                async with self.budget.sending():
+                    message = await post()
             except Forbidden as error:
                 await self._on_blocked(chat_id)
                 return SendResult(Outcome.BLOCKED, error=error.message, attempts=attempt)

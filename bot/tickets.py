@@ -185,7 +185,7 @@ async def open_ticket(
         await cluster.tickets.discard(ticket.id)
         return None
     if kind == QUESTION and draft.text:
-        await cluster.tickets.record_unanswered(draft.text, language, TO_TEAM)
+        await cluster.tickets.record_unanswered(draft.text, language, TO_TEAM, member.id)
     return ticket
 
 

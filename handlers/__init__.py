@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.cluster import ClusterApplication
 from handlers import (
+    broadcast,
     errors,
     events,
     fallback,
@@ -21,6 +22,7 @@ from handlers import (
     staff_import,
     staff_questions,
     start,
+    stats,
     tickets,
 )
 
@@ -38,6 +40,8 @@ def register(application: ClusterApplication) -> None:
         staff_events,
         staff_attendees,
         staff_import,
+        broadcast,
+        stats,
         reminders,
         settings,
         privacy,

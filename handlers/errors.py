@@ -38,11 +38,11 @@ async def on_error(update: object, context: ClusterContext) -> None:
     staff_chat = cluster.settings.staff_chat_id
     if staff_chat is not None:
         try:
+            # Only the kind of error: its text may quote what a member typed.
             text = cluster.texts.render(
                 cluster.settings.default_language,
                 "staff_error",
                 kind=type(context.error).__name__,
-                detail=str(context.error)[:500],
             )
             await context.bot.send_message(staff_chat, text)
         except TelegramError:

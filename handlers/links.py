@@ -1,7 +1,8 @@
 """Callback data for buttons that open screens of another feature.
 
 Callback data is limited to 64 bytes, so screens are named with short prefixes
-(`ev:` events, `sv:` services, `rg:` registrations, `qa:` answers, `m:` menu).
+(`ev:` events, `sv:` services, `rg:` registrations, `qa:` answers, `m:` menu,
+`se:` staff events).
 """
 
 from __future__ import annotations
@@ -29,3 +30,30 @@ def event_page(event_id: str, kind_code: str = ALL_KINDS, page: int = 0) -> str:
 def service_page(service_id: str) -> str:
     """Return the callback data that opens a service."""
     return f"sv:s:{service_id}"
+
+
+# What staff change from an event's page, one character each to stay inside 64 bytes.
+STAFF_CHANGE_CODES = {
+    "t": "title",
+    "d": "description",
+    "w": "time",
+    "p": "place",
+    "c": "capacity",
+    "l": "deadline",
+}
+CODE_OF_STAFF_CHANGE = {change: code for code, change in STAFF_CHANGE_CODES.items()}
+
+
+def staff_event_list(scope: str = "u", purpose: str = "m", page: int = 0) -> str:
+    """Return the callback data of a staff event list: upcoming/past, manage/export."""
+    return f"se:l:{scope}:{purpose}:{page}"
+
+
+def staff_event_page(event_id: str) -> str:
+    """Return the callback data that opens an event's staff page."""
+    return f"se:s:{event_id}"
+
+
+def staff_event_change(change: str, event_id: str) -> str:
+    """Return the callback data that starts changing one thing about an event."""
+    return f"se:e:{CODE_OF_STAFF_CHANGE[change]}:{event_id}"

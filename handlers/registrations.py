@@ -15,7 +15,7 @@ from bot.notices import send_calendar, tell_promoted
 from handlers.links import event_page
 from handlers.replies import Visit, acknowledge, show, visit
 from storage.catalogue import EventListing
-from storage.registrations import Registration
+from storage.registrations import EventUnavailable, Registration
 
 _ID = r"(\d{1,12})"
 
@@ -66,7 +66,13 @@ async def sign_up(update: Update, context: ClusterContext, guest: Visit, event_i
         return
     member = guest.member
     company_key = await cluster.members.company_key(member.id)
-    outcome = await cluster.registrations.sign_up(event, member.id, company_key, member.sector_id)
+    try:
+        outcome = await cluster.registrations.sign_up(
+            event, member.id, company_key, member.sector_id
+        )
+    except EventUnavailable:
+        await show(update, guest.render("not_available"), [[guest.button("home", "m:home")]])
+        return
     registration = outcome.registration
     confirmed = registration.status == "confirmed"
     text = guest.render(

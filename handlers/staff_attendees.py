@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.catalogue import Event
 from bot.cluster import ClusterContext
 from bot.exports import attendee_sheet, to_csv, to_xlsx
-from handlers.links import ENTRY_ID
+from handlers.links import ENTRY_ID, staff_event_page
 from handlers.replies import Keyboard, Visit, acknowledge, show, visit
 from handlers.staff_access import staff_only
 from storage.attendees import CONFIRMED, WAITLISTED, Attendee, AttendeeRepository
@@ -75,7 +75,7 @@ async def attendee_list(update: Update, context: ClusterContext) -> None:
     )
     rows: Keyboard = [
         _paging(guest, f"sa:{which}:{event_id}", page, pages),
-        [guest.button("staff_back_to_event", f"se:s:{event_id}")],
+        [guest.button("staff_back_to_event", staff_event_page(event_id))],
     ]
     await show(update, text, rows)
 
@@ -114,7 +114,7 @@ async def show_attendance(update: Update, guest: Visit, event: Event, page: int)
         for attendee in shown
     ]
     rows.append(_paging(guest, f"sa:a:{event.id}", page, pages))
-    rows.append([guest.button("staff_back_to_event", f"se:s:{event.id}")])
+    rows.append([guest.button("staff_back_to_event", staff_event_page(event.id))])
     await show(update, text, rows)
 
 

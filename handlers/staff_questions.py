@@ -1,7 +1,7 @@
 """Questions the assistant could not answer: counted as they come, listed for staff (/unanswered).
 
-Only the normalised question, its language and how it ended are stored, with no member, so the
-list shows the team what the catalogue is missing without showing who asked.
+Only the normalised question, its language and how it ended are shown, never who asked (the
+member is kept only so that erasing their data erases their questions too).
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ async def record_not_found(update: Update, guest: Visit) -> None:
     message = update.message
     if message is None or not message.text:
         return
-    await guest.cluster.tickets.record_unanswered(message.text, guest.language, NOT_FOUND)
+    await guest.cluster.tickets.record_unanswered(
+        message.text, guest.language, NOT_FOUND, guest.member.id
+    )
 
 
 @staff_only

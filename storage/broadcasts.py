@@ -44,7 +44,7 @@ REGISTRANT_STATUSES = ("confirmed", "waitlisted")
 
 # The language a member is written to in, as `Cluster.language_of` decides it without an
 # update at hand: their choice, else Telegram's language, else the cluster's default.
-_LANGUAGE_OF_MEMBER = (
+LANGUAGE_OF_MEMBER = (
     "CASE WHEN m.language IS NOT NULL THEN m.language "
     "WHEN m.telegram_language IS NULL OR m.telegram_language = '' THEN :default_language "
     "WHEN lower(m.telegram_language) LIKE 'tr%' THEN 'tr' ELSE 'en' END"
@@ -61,14 +61,18 @@ class Audience:
     value: str | None = None  # the sector id, language or event id
     statuses: tuple[str, ...] = REGISTRANT_STATUSES  # registrants: confirmed and/or waitlisted
 
-    def to_json(self) -> str:
-        """Return the audience as stored."""
+    def to_document(self) -> dict[str, Any]:
+        """Return the audience as a JSON-ready mapping (stored, and in the audit log)."""
         document: dict[str, Any] = {"kind": self.kind}
         if self.value is not None:
             document["value"] = self.value
         if self.kind == REGISTRANTS:
             document["statuses"] = list(self.statuses)
-        return json.dumps(document, sort_keys=True)
+        return document
+
+    def to_json(self) -> str:
+        """Return the audience as stored."""
+        return json.dumps(self.to_document(), sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Audience:
@@ -203,7 +207,7 @@ def _audience_filter(audience: Audience) -> tuple[str, dict[str, Any]]:
     if audience.kind == SECTOR:
         clauses.append("m.sector_id = :value")
     elif audience.kind == LANGUAGE:
-        clauses.append(f"({_LANGUAGE_OF_MEMBER}) = :value")
+        clauses.append(f"({LANGUAGE_OF_MEMBER}) = :value")
     elif audience.kind == REGISTRANTS:
         statuses = [s for s in audience.statuses if s in REGISTRANT_STATUSES] or ["none"]
         clauses.append(
@@ -343,7 +347,7 @@ class BroadcastRepository:
         """Return how many members the audience reaches now, by language."""
         where, params = _audience_filter(audience)
         rows = await self._db.fetch_all(
-            f"SELECT {_LANGUAGE_OF_MEMBER} AS language, COUNT(*) AS n FROM members m "
+            f"SELECT {LANGUAGE_OF_MEMBER} AS language, COUNT(*) AS n FROM members m "
             f"WHERE {where} GROUP BY 1",
             {**params, "default_language": self._default_language},
         )
@@ -414,7 +418,7 @@ class BroadcastRepository:
         where, params = _audience_filter(Audience.from_json(row["audience"]))
         cursor = await tx.execute(
             "INSERT INTO broadcast_recipients (broadcast_id, member_id, language, due_at) "
-            f"SELECT :broadcast_id, m.id, {_LANGUAGE_OF_MEMBER}, :now FROM members m "
+            f"SELECT :broadcast_id, m.id, {LANGUAGE_OF_MEMBER}, :now FROM members m "
             f"WHERE {where} ORDER BY m.id",
             {
                 **params,
@@ -465,8 +469,7 @@ class BroadcastRepository:
     async def scheduled(self, limit: int = 5) -> list[Broadcast]:
         """Return broadcasts waiting for their time, soonest first."""
         rows = await self._db.fetch_all(
-            "SELECT * FROM broadcasts WHERE status = 'scheduled' ORDER BY scheduled_at, id "
-            "LIMIT ?",
+            "SELECT * FROM broadcasts WHERE status = 'scheduled' ORDER BY scheduled_at, id LIMIT ?",
             (limit,),
         )
         return [_broadcast(row) for row in rows]
@@ -629,4 +632,3 @@ class BroadcastRepository:
             "UPDATE broadcasts SET progress_chat_id = ?, progress_message_id = ? WHERE id = ?",
             (chat_id, message_id, broadcast_id),
         )
-

@@ -69,15 +69,25 @@ async def create_event(event: Event, timezone: ZoneInfo, now: datetime, tx: Tran
     )
 
 
-async def update_event(event: Event, timezone: ZoneInfo, now: datetime, tx: Transaction) -> bool:
-    """Rewrite a scheduled event; return False when it is gone or cancelled."""
-    cursor = await tx.execute(
+async def scheduled_document(tx: Transaction, event_id: str) -> dict[str, Any] | None:
+    """Return a scheduled event's document as stored now; None when it is gone or cancelled."""
+    row = await tx.fetch_one(
+        "SELECT document FROM events WHERE id = ? AND status = 'scheduled'", (event_id,)
+    )
+    if row is None:
+        return None
+    document: dict[str, Any] = json.loads(row["document"])
+    return document
+
+
+async def update_event(event: Event, timezone: ZoneInfo, now: datetime, tx: Transaction) -> None:
+    """Rewrite a scheduled event, read in the same transaction with `scheduled_document`."""
+    await tx.execute(
         "UPDATE events SET kind = ?, service_id = ?, starts_at = ?, ends_at = ?, capacity = ?, "
         "registration_deadline = ?, max_per_company = ?, document = ?, updated_at = ? "
         "WHERE id = ? AND status = 'scheduled'",
         (*_columns(event), _document(event, timezone), utc_text(now), event.id),
     )
-    return cursor.rowcount == 1
 
 
 async def cancel_event(event_id: str, now: datetime, tx: Transaction) -> list[Registrant] | None:
@@ -121,8 +131,8 @@ async def registrants(database: Database, event_id: str) -> list[Registrant]:
     return [Registrant(row["id"], row["member_id"], row["status"]) for row in rows]
 
 
-async def confirmed_count(database: Database, event_id: str) -> int:
-    """Return how many seats of an event are taken."""
+async def confirmed_count(database: Database | Transaction, event_id: str) -> int:
+    """Return how many seats of an event are taken (inside a transaction, as of now in it)."""
     row = await database.fetch_one(
         "SELECT COUNT(*) FROM registrations WHERE event_id = ? AND status = 'confirmed'",
         (event_id,),

@@ -186,7 +186,11 @@ class Profile:
 # Other features add (table name, query by member id) here for the data export, and
 # statements that remove what they store about a member.
 _PERSONAL_TABLES: list[tuple[str, str]] = []
-_ERASE_STATEMENTS: list[str] = []
+# Registrations stay for statistics (their member_id becomes NULL with the member row), but
+# lose what could still point at the person: the company and the check-in code.
+_ERASE_STATEMENTS: list[str] = [
+    "UPDATE registrations SET company_key = NULL, checkin_token = NULL WHERE member_id = ?",
+]
 
 # Tickets ("ask the team"): the export shows the member's tickets and their threads; erasure
 # deletes the threads and the member's side of them, and closes the tickets, which stay
@@ -234,3 +238,14 @@ _ERASE_STATEMENTS += [
     "UPDATE feedback SET comment = NULL "
     "WHERE registration_id IN (SELECT id FROM registrations WHERE member_id = ?)",
 ]
+
+# Broadcasts: the export lists the announcements sent to the member (not their text, which is
+# the cluster's); erasure deletes those rows. A broadcast's counts stay in its report.
+_PERSONAL_TABLES += [
+    (
+        "broadcasts",
+        "SELECT broadcast_id, status, sent_at FROM broadcast_recipients "
+        "WHERE member_id = ? ORDER BY id",
+    ),
+]
+_ERASE_STATEMENTS += ["DELETE FROM broadcast_recipients WHERE member_id = ?"]

@@ -21,6 +21,10 @@ WAITLISTED = "waitlisted"
 CANCELLED = "cancelled"
 
 
+class EventUnavailable(LookupError):
+    """The event was cancelled or removed: nobody can sign up for it."""
+
+
 @dataclass(frozen=True)
 class Registration:
     """A member's place at an event: confirmed, on the waiting list, or cancelled."""
@@ -109,6 +113,10 @@ class RegistrationRepository:
         current = now or datetime.now(UTC)
         moment = utc_text(current)
         async with self._db.transaction() as tx:
+            # Checked inside the transaction: staff may have cancelled the event a moment ago.
+            state = await tx.fetch_one("SELECT status FROM events WHERE id = ?", (event.id,))
+            if state is None or state["status"] != "scheduled":
+                raise EventUnavailable(event.id)
             row = await tx.fetch_one(
                 "SELECT * FROM registrations WHERE event_id = ? AND member_id = ?",
                 (event.id, member_id),

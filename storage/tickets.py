@@ -303,15 +303,17 @@ class TicketRepository:
         assert row is not None
         return _ticket(row)
 
-    async def record_unanswered(self, question: str, language: str, outcome: str) -> None:
+    async def record_unanswered(
+        self, question: str, language: str, outcome: str, member_id: int
+    ) -> None:
         """Count a question the assistant found nothing for, or that went to the team."""
         normalised = normalise_question(question)
         if not normalised:
             return
         await self._db.execute(
-            "INSERT INTO unanswered_questions (question, language, outcome, created_at) "
-            "VALUES (?, ?, ?, ?)",
-            (normalised, language, outcome, _now()),
+            "INSERT INTO unanswered_questions (question, language, outcome, member_id, "
+            "created_at) VALUES (?, ?, ?, ?, ?)",
+            (normalised, language, outcome, member_id, _now()),
         )
 
     async def most_unanswered(self, since: datetime, limit: int) -> list[UnansweredQuestion]:

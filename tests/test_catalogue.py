@@ -13,6 +13,17 @@ import pytest
 import yaml
 
 from bot.catalogue import (
+    ANSWER_LIMIT,
+    CONTACT_LIMIT,
+    DESCRIPTION_LIMIT,
+    LOCATION_LIMIT,
+    NAME_LIMIT,
+    PRIVACY_NOTICE_LIMIT,
+    QUESTION_LIMIT,
+    SHORT_NAME_LIMIT,
+    SUMMARY_LIMIT,
+    TITLE_LIMIT,
+    URL_LIMIT,
     ContentError,
     bundled_content_path,
     dump_catalogue,
@@ -23,6 +34,8 @@ from bot.catalogue import (
 from storage.catalogue import CatalogueRepository
 from storage.database import Database
 from storage.registrations import RegistrationRepository
+from tests.conftest import Assistant
+from tests.test_staff_events import open_staff_event, staff_member
 
 
 @pytest.fixture
@@ -105,6 +118,108 @@ def test_errors_name_the_file_the_entry_and_the_field(
         parse_catalogue(document, "cluster.yaml")
     assert str(error.value).startswith("cluster.yaml: ")
     assert expected in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("place", "holder", "key", "limit"),
+    [
+        ("event:lean-2027-01: title.en", lambda d: d["events"][0]["title"], "en", TITLE_LIMIT),
+        (
+            "event:lean-2027-01: description.tr",
+            lambda d: d["events"][0]["description"],
+            "tr",
+            DESCRIPTION_LIMIT,
+        ),
+        (
+            "event:lean-2027-01: location.tr",
+            lambda d: d["events"][0]["location"],
+            "tr",
+            LOCATION_LIMIT,
+        ),
+        (
+            "event:grants-infoday-2027-01: online_url",
+            lambda d: d["events"][1],
+            "online_url",
+            URL_LIMIT,
+        ),
+        ("service:benchmarking: title.tr", lambda d: d["services"][0]["title"], "tr", TITLE_LIMIT),
+        (
+            "service:benchmarking: summary.en",
+            lambda d: d["services"][0]["summary"],
+            "en",
+            SUMMARY_LIMIT,
+        ),
+        (
+            "service:benchmarking: description.tr",
+            lambda d: d["services"][0]["description"],
+            "tr",
+            DESCRIPTION_LIMIT,
+        ),
+        (
+            "faq:membership-how: question.tr",
+            lambda d: d["faq"][0]["question"],
+            "tr",
+            QUESTION_LIMIT,
+        ),
+        ("faq:membership-how: answer.en", lambda d: d["faq"][0]["answer"], "en", ANSWER_LIMIT),
+        ("sector:machinery: name.tr", lambda d: d["sectors"][0]["name"], "tr", NAME_LIMIT),
+        (
+            "cluster: privacy_notice.tr",
+            lambda d: d["cluster"]["privacy_notice"],
+            "tr",
+            PRIVACY_NOTICE_LIMIT,
+        ),
+        ("cluster: name.en", lambda d: d["cluster"]["name"], "en", NAME_LIMIT),
+        ("cluster: short_name", lambda d: d["cluster"], "short_name", SHORT_NAME_LIMIT),
+        (
+            "cluster: address.tr",
+            lambda d: d["cluster"]["contact"]["address"],
+            "tr",
+            CONTACT_LIMIT,
+        ),
+        ("cluster: phone", lambda d: d["cluster"]["contact"], "phone", CONTACT_LIMIT),
+    ],
+)
+def test_texts_too_long_for_a_telegram_message_are_refused(
+    document: dict[str, Any], place: str, holder: Any, key: str, limit: int
+) -> None:
+    link = "https://meet.cluster.example/" if key == "online_url" else ""
+    holder(document)[key] = link + "x" * (limit - len(link))
+    parse_catalogue(document, "cluster.yaml")  # exactly at the limit loads
+    holder(document)[key] += "x"
+    with pytest.raises(ContentError) as error:
+        parse_catalogue(document, "cluster.yaml")
+    assert str(error.value) == (
+        f"cluster.yaml: {place}: is too long: {limit + 1} characters, at most {limit}"
+    )
+
+
+def filled(limit: int) -> str:
+    """Return Turkish-looking text exactly `limit` characters long."""
+    return ("Üretimde yalın dönüşüm " * limit)[: limit - 1] + "."
+
+
+async def test_an_event_at_every_limit_still_fits_in_one_message(assistant: Assistant) -> None:
+    title = filled(TITLE_LIMIT)
+    description = filled(DESCRIPTION_LIMIT)
+    await assistant.add_event(
+        "longest",
+        title={"tr": title, "en": title},
+        description={"tr": description, "en": description},
+        location={"tr": filled(LOCATION_LIMIT), "en": filled(LOCATION_LIMIT)},
+        capacity=20,
+        max_per_company=2,
+        language="en",
+    )
+    ayse = assistant.member("Ayşe")
+    page = await ayse.says("/start event_longest")
+    assert description in (page.text or "")
+    elif_ = staff_member(assistant)
+    staff_page = await open_staff_event(elif_, title)
+    step = await elif_.press(staff_page, "🗓 Tarih ve saat")
+    await elif_.press(step, "Aynen kalsın")
+    preview = await elif_.press(step, "Aynen kalsın")  # the preview: the page and more
+    assert description in (preview.text or "") and "Hiçbir şey değişmedi" in (preview.text or "")
 
 
 def test_invalid_yaml_names_the_line() -> None:
@@ -250,3 +365,26 @@ async def test_an_old_content_file_does_not_bring_back_a_cancelled_event(
     assert (await store.load()).event("lean-2027-01") is None
     [row] = await database.fetch_all("SELECT status FROM events WHERE id = 'lean-2027-01'")
     assert row["status"] == "cancelled"
+
+
+def test_cli_import_into_a_new_database_takes_the_file_not_the_demo(
+    tmp_path: Path, document: dict[str, Any]
+) -> None:
+    document["events"] = document["events"][:1]
+    document["faq"] = document["faq"][:2]
+    small = tmp_path / "small.yaml"
+    small.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    result = _cli("content", "import", str(small), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    exported = tmp_path / "out.yaml"
+    assert _cli("content", "export", str(exported), cwd=tmp_path).returncode == 0
+    catalogue = load_catalogue(exported)
+    assert [e.id for e in catalogue.events] == ["lean-2027-01"]
+    assert len(catalogue.faq) == 2
+
+
+def test_cli_backup_without_a_database_says_so(tmp_path: Path) -> None:
+    result = _cli("db", "backup", str(tmp_path / "b.sqlite3"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no database at" in result.stderr
+    assert not (tmp_path / "db.sqlite3").exists()

@@ -159,7 +159,7 @@ async def test_cancel_leaves_the_form_and_keeps_nothing_typed(assistant: Assista
     await ayse.press(consent, "Kabul ediyorum")
     await ayse.says("Ayşe Kaya")
     cancelled = await ayse.says("/cancel")
-    assert "vazgeçtik" in (cancelled.text or "")
+    assert "işlemi iptal ettim" in (cancelled.text or "")
     [member] = await assistant.fetch("SELECT full_name FROM members WHERE id = ?", ayse.id)
     assert member["full_name"] is None
     # Typed text is a question again.
@@ -396,6 +396,11 @@ async def test_a_member_downloads_and_then_deletes_their_data(assistant: Assista
         {"member_id": None, "status": "cancelled"},
         {"member_id": waiting.id, "status": "confirmed"},
     ]
+    [kept] = await assistant.fetch(
+        "SELECT company_key, checkin_token FROM registrations WHERE event_id = 'erase-me' "
+        "AND member_id IS NULL"
+    )
+    assert kept == {"company_key": None, "checkin_token": None}
     raw = assistant.cluster.settings.database_path.read_bytes()
     assert "Zeytin Dalı Tekstil".encode() not in raw
     assert b"zeytin@dali.example" not in raw
@@ -479,3 +484,34 @@ async def test_a_menu_button_leaves_the_form(assistant: Assistant) -> None:
     assert "Kümenin hizmetleri" in (services.text or "")
     answer = await ayse.says("patent desteği")
     assert "Adınız" not in (answer.text or "")
+
+
+async def test_no_cancelling_or_promotion_once_the_event_has_started(
+    assistant: Assistant,
+) -> None:
+    await assistant.add_event("started", capacity=1, starts_in=timedelta(days=1))
+    ali = await signed_up_member(assistant, "Ali", "started", company="Ali Makina")
+    bora = await signed_up_member(assistant, "Bora", "started", company="Bora Kalıp")
+    [seat] = await assistant.fetch(
+        "SELECT id FROM registrations WHERE member_id = ? AND status = 'confirmed'", ali.id
+    )
+    await assistant.cluster.database.execute(
+        "UPDATE events SET starts_at = '2020-01-01T07:00:00+00:00', "
+        "document = json_set(document, '$.starts_at', '2020-01-01T10:00:00+03:00') "
+        "WHERE id = 'started'"
+    )
+    await assistant.cluster.reload_catalogue()
+    page = await open_event(ali, "started")
+    assert "Kaydı iptal et" not in " ".join(page.buttons)
+    for data in (f"rg:cx:{seat['id']}", f"rg:cy:{seat['id']}"):
+        query = await assistant.emulator.press_callback(ali.user, page, data)
+        await assistant.emulator.wait_for_callback_answer(query)
+        await assistant.emulator.wait_idle()
+        assert "başladığı için" in (ali.last().text or "")
+    rows = await assistant.fetch(
+        "SELECT member_id, status FROM registrations WHERE event_id = 'started' ORDER BY id"
+    )
+    assert rows == [
+        {"member_id": ali.id, "status": "confirmed"},
+        {"member_id": bora.id, "status": "waitlisted"},
+    ]

@@ -12,18 +12,22 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from bot.catalogue import catalogue_to_document
+from bot.catalogue import catalogue_to_document, parse_catalogue
 from bot.emulator import BotApiEmulator, Message, User
-from bot.event_changes import EventDraft, parse_local_time, publish_event, slug
+from bot.event_changes import publish_event
+from bot.event_form import EventDraft, parse_local_time, slug
 from tests.conftest import STAFF_ID, Assistant, Person
 from tests.test_signup import signed_up_member
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
+COLLEAGUE_ID = 700002
 
 
-def staff_member(assistant: Assistant, language: str = "tr") -> Person:
-    """Return the staff member (STAFF_ID is in STAFF_IDS) as a Telegram user."""
-    user = User(id=STAFF_ID, first_name="Elif", last_name="Demir", language_code=language)
+def staff_member(
+    assistant: Assistant, language: str = "tr", user_id: int = STAFF_ID, name: str = "Elif"
+) -> Person:
+    """Return a staff member (STAFF_ID is in STAFF_IDS) as a Telegram user."""
+    user = User(id=user_id, first_name=name, last_name="Demir", language_code=language)
     assistant.emulator.add_user(user)
     return Person(assistant.emulator, user)
 
@@ -389,6 +393,92 @@ async def test_cancelling_an_event_asks_first_then_tells_registrants(assistant: 
     assert answer is not None
 
 
+async def test_two_staff_changes_to_different_fields_both_stay(
+    start_assistant: Callable[..., Any],
+) -> None:
+    assistant: Assistant = await start_assistant(STAFF_IDS=f"{STAFF_ID},{COLLEAGUE_ID}")
+    await assistant.add_event("shared")
+    elif_ = staff_member(assistant)
+    murat = staff_member(assistant, user_id=COLLEAGUE_ID, name="Murat")
+    page = await open_staff_event(elif_, "Test etkinliği shared")
+    await elif_.press(page, "🗓 Tarih ve saat")  # Elif's form opens on the old title
+    new_start = local(12, 10, 0)
+    await elif_.says(new_start.strftime("%d.%m.%Y %H:%M"))
+    # Meanwhile Murat renames the event.
+    other = await open_staff_event(murat, "Test etkinliği shared")
+    step = await murat.press(other, "✏️ Başlık")
+    step = await murat.says("Yalın Üretim Atölyesi")
+    preview = await murat.press(step, "Aynen kalsın")
+    await murat.press(preview, "✅ Değişikliği kaydet")
+
+    preview = await elif_.says("12:30")
+    assert "Yalın Üretim Atölyesi" in (preview.text or "")  # the event as it is now
+    assert "Değişen: başlangıç, bitiş." in (preview.text or "")
+    saved = await elif_.press(preview, "✅ Değişikliği kaydet")
+    assert "Değişiklik kaydedildi" in (saved.text or "")
+    event = assistant.cluster.catalogue.event("shared")
+    assert event is not None
+    assert event.title.tr == "Yalın Üretim Atölyesi" and event.title.en == "Test event shared"
+    assert event.starts_at == new_start
+    [row] = await assistant.fetch("SELECT document FROM events WHERE id = 'shared'")
+    assert json.loads(row["document"])["title"]["tr"] == "Yalın Üretim Atölyesi"
+    renamed, moved = await audit(assistant, "event.update")
+    assert renamed["staff_id"] == COLLEAGUE_ID and set(json.loads(renamed["detail"])) == {"title"}
+    assert moved["staff_id"] == STAFF_ID
+    assert set(json.loads(moved["detail"])) == {"starts_at", "ends_at"}
+
+
+async def test_a_change_saved_after_an_import_keeps_what_the_import_brought(
+    assistant: Assistant,
+) -> None:
+    await assistant.add_event("imported", capacity=10)
+    elif_ = staff_member(assistant)
+    page = await open_staff_event(elif_, "Test etkinliği imported")
+    step = await elif_.press(page, "✏️ Başlık")
+    document = catalogue_to_document(assistant.cluster.catalogue)
+    entry = next(e for e in document["events"] if e["id"] == "imported")
+    entry.update(capacity=40, description={"tr": "İçe aktarılan açıklama.", "en": "Imported."})
+    await assistant.cluster.catalogue_store.import_catalogue(parse_catalogue(document, "x.yaml"))
+    await assistant.cluster.reload_catalogue()
+    step = await elif_.says("Yeni başlık")
+    preview = await elif_.press(step, "Aynen kalsın")
+    await elif_.press(preview, "✅ Değişikliği kaydet")
+    event = assistant.cluster.catalogue.event("imported")
+    assert event is not None and event.title.tr == "Yeni başlık"
+    assert event.capacity == 40 and event.description.tr == "İçe aktarılan açıklama."
+
+
+async def test_a_capacity_below_seats_confirmed_since_the_form_opened_is_refused(
+    assistant: Assistant,
+) -> None:
+    await assistant.add_event("filling", capacity=5)
+    await signed_up_member(assistant, "Ali", "filling", company="Ali Makina")
+    elif_ = staff_member(assistant)
+    page = await open_staff_event(elif_, "Test etkinliği filling")
+    step = await elif_.press(page, "👥 Kontenjan")
+    assert "1 onaylı kayıt var" in (step.text or "")
+    preview = await elif_.says("2")  # enough when the form opened
+    # Two more members sign up while Elif looks at the preview.
+    await signed_up_member(assistant, "Ayşe", "filling", company="Ayşe Tekstil")
+    await signed_up_member(assistant, "Cem", "filling", company="Cem Döküm")
+    refused = await elif_.press(preview, "✅ Değişikliği kaydet")
+    text = refused.text or ""
+    assert "siz formu doldururken yeni kayıtlar onaylandı" in text
+    assert "onaylı kayıt sayısı 3 oldu" in text and "Şu anki: 5 (3 onaylı kayıt var)" in text
+    [row] = await assistant.fetch("SELECT capacity FROM events WHERE id = 'filling'")
+    assert row["capacity"] == 5
+    assert await audit(assistant, "event.update") == []
+    again = await elif_.says("2")
+    assert "kontenjan bundan az olamaz" in (again.text or "")
+    preview = await elif_.says("3")
+    saved = await elif_.press(preview, "✅ Değişikliği kaydet")
+    assert "Değişiklik kaydedildi" in (saved.text or "")
+    [row] = await assistant.fetch("SELECT capacity FROM events WHERE id = 'filling'")
+    assert row["capacity"] == 3
+    statuses = await assistant.fetch("SELECT status FROM registrations WHERE event_id = 'filling'")
+    assert [r["status"] for r in statuses] == ["confirmed"] * 3
+
+
 def content_file(assistant: Assistant, **changes: Any) -> bytes:
     """Return the current catalogue as a YAML content file, with a new event added."""
     document = catalogue_to_document(assistant.cluster.catalogue)
@@ -480,7 +570,8 @@ async def test_staff_get_their_own_command_menu(
     emulator.add_user(User(id=STAFF_ID, first_name="Elif", language_code="tr"))
     await start_assistant()
     names = [c["command"] for c in emulator.commands("chat", chat_id=STAFF_ID)]
-    assert names[:4] == ["staff", "newevent", "import", "export"]
+    assert names[:2] == ["staff", "newevent"]
+    assert names.index("import") < names.index("export")
     assert "events" in names
     member_menu = [c["command"] for c in emulator.commands("default", "tr")]
     assert "staff" not in member_menu

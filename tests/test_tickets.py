@@ -104,7 +104,7 @@ async def test_question_answer_follow_up_and_close_round_trip(
     await emulator.wait_idle()
     assert "Küme ekibine sorun" in prompt.content
     # Without consent, the member is told what is kept and why.
-    assert "yalnızca göndereceğiniz mesajı ve Telegram kimliğinizi" in prompt.content
+    assert "yalnızca mesajınızı ve Telegram kimliğinizi" in prompt.content
     confirmation = await ayse.says(QUESTION)
     assert "Sorunuz küme ekibine iletildi" in confirmation.content
     assert "#1" in confirmation.content
@@ -420,14 +420,14 @@ async def test_stickers_and_voice_are_refused_and_cancel_leaves(
     voice = await emulator.wait_for_bot_message(ayse.id)
     assert "yazı, fotoğraf ya da belge" in voice.content
     cancelled = await ayse.says("/cancel")
-    assert "vazgeçtik" in cancelled.content
+    assert "işlemi iptal ettim" in cancelled.content
     # Out of the flow, a typed text is a question for the assistant again.
     reply = await ayse.says("zürafa kaç yıl yaşar")
     assert "bulamadım" in reply.content
     # The cancel button works too.
     prompt = await ayse.says("/ask")
     cancelled = await ayse.press(prompt, "✖️ Vazgeç")
-    assert "vazgeçtik" in cancelled.content
+    assert "işlemi iptal ettim" in cancelled.content
     await emulator.wait_idle()
     assert await rows(room.assistant, "SELECT * FROM tickets") == []
     assert room.posts() == []

@@ -57,6 +57,8 @@ CREATE TABLE unanswered_questions (
     question TEXT NOT NULL,
     language TEXT NOT NULL CHECK (language IN ('tr', 'en')),
     outcome TEXT NOT NULL CHECK (outcome IN ('not_found', 'team')),
+    -- Kept only to erase the member's questions with the rest of their data; never shown.
+    member_id INTEGER REFERENCES members (id) ON DELETE CASCADE,
     created_at TEXT NOT NULL
 );
 CREATE INDEX unanswered_by_time ON unanswered_questions (created_at, question);

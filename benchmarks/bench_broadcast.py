@@ -1,0 +1,263 @@
+"""Benchmark: a broadcast to 10,000 members through the emulator, with Telegram's limits on.
+
+Run: .venv/bin/python benchmarks/bench_broadcast.py [--quick]
+
+The emulator refuses more than 30 messages a second overall (global_rate_limit=30, answering
+429 with retry_after), like Telegram. A staff member sends the broadcast the way staff do
+(/broadcast, the text, "Şimdi gönder") and the benchmark counts, per member chat, what
+arrived:
+
+1. BROADCAST_RATE=30, Telegram's own limit: the achieved rate as a share of it (aim: 95 % or
+   more), the 429 answers received, duplicates and missing members (both should be 0).
+2. The same at the default BROADCAST_RATE=25.
+3. BROADCAST_RATE=30 with the bot killed twice in the middle (at a third and at two thirds):
+   the dispatcher's task is cancelled mid-batch, the application stopped without draining,
+   and a new one started on the same database. Missing must be 0; duplicates at most the
+   messages that were in flight (rows left in 'sending') at the kills.
+
+`--quick` sends to 2,000 members instead of 10,000. Each run is a fresh process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+# PTB warns on every RetryAfter unless it may hand out timedeltas.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+from bot.app import build_application, start_application, stop_application
+from bot.catalogue import bundled_content_path, load_catalogue
+from bot.cluster import ClusterApplication
+from bot.emulator import BotActivity, BotApiEmulator, User
+from bot.settings import load_settings
+from storage.catalogue import CatalogueRepository, utc_text
+from storage.database import Database
+
+TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
+MEMBERS = 10_000
+QUICK_MEMBERS = 2_000
+TELEGRAM_LIMIT = 30.0
+DEFAULT_RATE = 25.0
+STAFF_ID = 700_001
+FIRST_MEMBER = 900_000_001
+TEXT = "Kümemizin yeni eğitim takvimi yayında: /events"
+
+
+async def seed(path: Path, members: int) -> None:
+    """Fill a database with the catalogue and `members` members who started the assistant."""
+    database = Database(path)
+    await database.open()
+    await CatalogueRepository(database).import_catalogue(load_catalogue(bundled_content_path()))
+    moment = utc_text(datetime.now(UTC))
+    async with database.transaction() as tx:
+        await tx.executemany(
+            "INSERT INTO members (id, first_seen_at, last_seen_at, telegram_language) "
+            "VALUES (?, ?, ?, 'tr')",
+            [
+                (member_id, moment, moment)
+                for member_id in range(FIRST_MEMBER, FIRST_MEMBER + members)
+            ],
+        )
+    await database.close()
+
+
+def build(emulator: BotApiEmulator, path: Path, rate: float) -> ClusterApplication:
+    settings = load_settings(
+        {
+            "BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": emulator.base_url,
+            "DATABASE_PATH": str(path),
+            "STAFF_IDS": str(STAFF_ID),
+            "BROADCAST_RATE": f"{rate:g}",
+            "LOG_LEVEL": "WARNING",
+        },
+        env_file=None,
+    )
+    return build_application(settings)
+
+
+async def crash(application: ClusterApplication) -> None:
+    """Kill the dispatcher in the middle of a batch, as a crash would, then stop the rest."""
+
+    def sweeping(task: asyncio.Task[Any]) -> bool:
+        coroutine: Any = task.get_coro()
+        while coroutine is not None:
+            if getattr(coroutine, "__qualname__", "") == "Dispatcher._sweep":
+                return True
+            coroutine = getattr(coroutine, "cr_await", None)
+        return False
+
+    tasks = [task for task in asyncio.all_tasks() if sweeping(task)]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await stop_application(application)
+
+
+async def in_flight(path: Path) -> int:
+    """Return the broadcast rows a kill left in 'sending'."""
+    database = Database(path)
+    await database.open()
+    row = await database.fetch_one(
+        "SELECT COUNT(*) FROM broadcast_recipients WHERE status = 'sending'"
+    )
+    await database.close()
+    return int(row[0]) if row is not None else 0
+
+
+async def measure(path: Path, members: int, rate: float, kills: int) -> dict[str, Any]:
+    """Broadcast to every member through the emulator; kill the bot `kills` times on the way."""
+    ids = range(FIRST_MEMBER, FIRST_MEMBER + members)
+    async with BotApiEmulator(global_rate_limit=TELEGRAM_LIMIT) as emulator:
+        for member_id in ids:
+            emulator.add_user(User(id=member_id, first_name=f"Üye {member_id}"))
+        staff = User(id=STAFF_ID, first_name="Elif", language_code="tr")
+        emulator.add_user(staff)
+        per_chat: Counter[int] = Counter()
+        sent_at: list[float] = []
+        arrived = asyncio.Event()
+        # The kills: when a third, then two thirds, of the messages went out.
+        milestones = [
+            (members * kill // (kills + 1), asyncio.Event()) for kill in range(1, kills + 1)
+        ]
+
+        def record(activity: BotActivity) -> None:
+            message = activity.message
+            if activity.kind != "send" or message is None or message.chat_id == STAFF_ID:
+                return
+            per_chat[message.chat_id] += 1
+            sent_at.append(time.perf_counter())
+            for threshold, reached in milestones:
+                if len(sent_at) >= threshold:
+                    reached.set()
+            if len(per_chat) >= members:
+                arrived.set()
+
+        emulator.on_bot_activity(record)
+        application = build(emulator, path, rate)
+        await start_application(application, poll_timeout=1)
+        await emulator.send_message(staff, "/broadcast")
+        await emulator.wait_for_bot_message(STAFF_ID, contains="Yeni duyuru")
+        await emulator.send_message(staff, TEXT)
+        panel = await emulator.wait_for_bot_message(STAFF_ID, contains="Duyuru taslağı")
+        await emulator.press_button(staff, panel, "Şimdi gönder")
+
+        flights = []
+        for _, reached in milestones:
+            await reached.wait()
+            await crash(application)
+            flights.append(await in_flight(path))
+            application = build(emulator, path, rate)
+            await start_application(application, poll_timeout=1)
+
+        await asyncio.wait_for(arrived.wait(), timeout=members / rate * 3 + 60)
+        report = await emulator.wait_for_bot_message(STAFF_ID, contains="raporu", timeout=60)
+        await stop_application(application)
+        rate_limited = emulator.stats.rate_limited
+    span = sent_at[-1] - sent_at[0]
+    achieved = (len(sent_at) - 1) / span
+    return {
+        "members": members,
+        "configured_rate": rate,
+        "kills": kills,
+        "achieved_rate": achieved,
+        "share_of_limit": achieved / TELEGRAM_LIMIT,
+        "share_of_rate": achieved / rate,
+        "span_s": span,
+        "rate_limited": rate_limited,
+        "duplicates": sum(count - 1 for count in per_chat.values() if count > 1),
+        "missing": sum(1 for member_id in ids if per_chat[member_id] == 0),
+        "in_flight": sum(flights),
+        "report_sent": "Gönderilen: " in (report.text or ""),
+    }
+
+
+def child(arguments: argparse.Namespace) -> None:
+    path = Path(arguments.database)
+    asyncio.run(seed(path, arguments.members))
+    result = asyncio.run(measure(path, arguments.members, arguments.rate, arguments.kills))
+    print(json.dumps(result))
+
+
+def run_child(folder: Path, name: str, members: int, rate: float, kills: int) -> dict[str, Any]:
+    output = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            "--database",
+            str(folder / f"{name}.sqlite3"),
+            "--members",
+            str(members),
+            "--rate",
+            str(rate),
+            "--kills",
+            str(kills),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(output.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_MEMBERS:,} members")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--database", help=argparse.SUPPRESS)
+    parser.add_argument("--members", type=int, default=MEMBERS, help=argparse.SUPPRESS)
+    parser.add_argument("--rate", type=float, default=TELEGRAM_LIMIT, help=argparse.SUPPRESS)
+    parser.add_argument("--kills", type=int, default=0, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.child:
+        child(arguments)
+        return
+
+    members = QUICK_MEMBERS if arguments.quick else MEMBERS
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        runs = [
+            run_child(folder, "at-limit", members, TELEGRAM_LIMIT, 0),
+            run_child(folder, "default", members, DEFAULT_RATE, 0),
+            run_child(folder, "killed", members, TELEGRAM_LIMIT, 2),
+        ]
+
+    print()
+    print(f"A broadcast to {members:,} members; emulator limit {TELEGRAM_LIMIT:g} messages/s")
+    titles = [
+        f"{run['configured_rate']:g}/s" + (f", killed x{run['kills']}" if run["kills"] else "")
+        for run in runs
+    ]
+    print(f"{'measure':<32}" + "".join(f"{title:>20}" for title in titles))
+    print("-" * (32 + 20 * len(runs)))
+    for label, key, form in (
+        ("BROADCAST_RATE (msg/s)", "configured_rate", "{:.0f}"),
+        ("achieved rate (msg/s)", "achieved_rate", "{:.2f}"),
+        ("share of the 30/s limit", "share_of_limit", "{:.1%}"),
+        ("share of BROADCAST_RATE", "share_of_rate", "{:.1%}"),
+        ("first to last message (s)", "span_s", "{:.1f}"),
+        ("429 answers received", "rate_limited", "{:,}"),
+        ("in flight at the kills", "in_flight", "{:,}"),
+        ("duplicates", "duplicates", "{:,}"),
+        ("missing", "missing", "{:,}"),
+        ("final report sent", "report_sent", "{}"),
+    ):
+        print(f"{label:<32}" + "".join(f"{form.format(run[key]):>20}" for run in runs))
+    print(f"\ntotal benchmark time: {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""`/stats`: the cluster's impact report for staff: members, events, attendance, feedback."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.cluster import ClusterContext
+from handlers.replies import acknowledge, show, visit
+from handlers.staff_access import staff_only
+from storage.stats import StatsRepository
+
+
+async def stats_command(update: Update, context: ClusterContext) -> None:
+    """Show the impact report."""
+    guest = await visit(update, context)
+    await acknowledge(update)
+    cluster = guest.cluster
+    report = await StatsRepository(cluster.database, cluster.settings.default_language).impact(
+        datetime.now(UTC)
+    )
+    catalogue = cluster.catalogue
+    sectors = {sector.id: sector.name.get(guest.language) for sector in catalogue.sectors}
+    titles = {
+        past.event_id: event.title.get(guest.language) if event is not None else past.event_id
+        for past in report.past
+        for event in (catalogue.event(past.event_id),)
+    }
+    text = guest.render("stats", report=report, sectors=sectors, titles=titles)
+    rows = [[guest.button("stats_refresh", "sm:stats"), guest.button("staff_menu", "sm:home")]]
+    await show(update, text, rows)
+
+
+def handlers() -> list[BaseHandler[Update, ClusterContext, Any]]:
+    """Return this feature's handlers."""
+    return [
+        CommandHandler("stats", staff_only(stats_command), filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(staff_only(stats_command), pattern=r"^sm:stats$"),
+    ]

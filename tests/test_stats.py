@@ -1,0 +1,135 @@
+"""`/stats`: the impact report staff give funders, in each language's number format."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.emulator import User
+from storage.members import Profile
+from tests.conftest import STAFF_ID, Assistant, Person
+
+
+async def started(assistant: Assistant, name: str, language: str = "tr") -> Person:
+    person = assistant.member(name, language=language)
+    await assistant.cluster.members.seen(person.id, language)
+    return person
+
+
+async def with_profile(assistant: Assistant, person: Person, sector: str) -> None:
+    members = assistant.cluster.members
+    await members.give_consent(person.id)
+    profile = Profile(person.user.first_name, "Örnek A.Ş.", "ornek a.s.", sector, None, None)
+    await members.save_profile(person.id, profile)
+
+
+@pytest.fixture
+async def cluster_year(assistant: Assistant) -> Assistant:
+    """A cluster with members, two past events, feedback, tickets and one broadcast."""
+    cluster = assistant.cluster
+    database = cluster.database
+    moment = datetime.now(UTC).isoformat(timespec="seconds")
+    # 1,200 members who only pressed /start: the report needs thousands separators.
+    async with database.transaction() as tx:
+        await tx.executemany(
+            "INSERT INTO members (id, first_seen_at, last_seen_at, telegram_language) "
+            "VALUES (?, ?, ?, 'tr')",
+            [(800_000 + n, moment, moment) for n in range(1200)],
+        )
+    ali, ayse, kemal = [await started(assistant, name) for name in ("Ali", "Ayşe", "Kemal")]
+    sam = await started(assistant, "Sam", "en")
+    for person, sector in ((ali, "machinery"), (ayse, "textile"), (sam, "machinery")):
+        await with_profile(assistant, person, sector)
+    await assistant.add_event("held", starts_in=timedelta(days=-5), capacity=3)
+    await assistant.add_event("held-two", starts_in=timedelta(days=-2))
+    held, held_two = cluster.catalogue.event("held"), cluster.catalogue.event("held-two")
+    assert held is not None and held_two is not None
+    for person in (ali, ayse, sam, kemal):  # Kemal is fourth: the waiting list
+        await cluster.registrations.sign_up(held, person.id, None, None)
+    for person in (ali, ayse):
+        await cluster.registrations.sign_up(held_two, person.id, None, None)
+    [mine] = [r for r in await cluster.registrations.of_member(ayse.id) if r.event_id == "held-two"]
+    await cluster.registrations.cancel(mine.id, ayse.id, held_two)
+    registrations = {
+        row["member_id"]: row["id"]
+        for row in await assistant.fetch(
+            "SELECT id, member_id FROM registrations WHERE event_id = 'held'"
+        )
+    }
+    for person, present, rating in ((ali, 1, 5), (ayse, 0, None), (sam, 1, 4)):
+        await database.execute(
+            "UPDATE registrations SET attended = ? WHERE id = ?",
+            (present, registrations[person.id]),
+        )
+        if rating is not None:
+            await database.execute(
+                "INSERT INTO feedback (registration_id, event_id, rating, answered_at) "
+                "VALUES (?, 'held', ?, ?)",
+                (registrations[person.id], rating, moment),
+            )
+    for kind, status in (("question", "open"), ("question", "open"), ("service_request", "closed")):
+        await database.execute(
+            "INSERT INTO tickets (member_id, kind, status, language, created_at) "
+            "VALUES (?, ?, ?, 'tr', ?)",
+            (ali.id, kind, status, moment),
+        )
+    await database.execute(
+        "INSERT INTO broadcasts (staff_id, main_language, text_tr, audience, status, created_at, "
+        "started_at, finished_at, recipients, sent) "
+        "VALUES (?, 'tr', 'Duyuru', '{\"kind\": \"all\"}', 'done', ?, ?, ?, 1204, 1198)",
+        (STAFF_ID, moment, moment, moment),
+    )
+    return assistant
+
+
+def staff(assistant: Assistant, language: str) -> Person:
+    user = User(id=STAFF_ID, first_name="Elif", language_code=language)
+    assistant.emulator.add_user(user)
+    return Person(assistant.emulator, user)
+
+
+async def test_staff_see_the_impact_report_in_turkish(cluster_year: Assistant) -> None:
+    report = await staff(cluster_year, "tr").says("/stats")
+    text = report.text or ""
+    assert "Etki raporu" in text
+    # 1,200 + Ali, Ayşe, Kemal, Sam + the staff member herself.
+    assert "Asistanı başlatan: 1.205" in text
+    assert "Aydınlatma metnini onaylayan: 3 · Profilini dolduran: 3" in text
+    assert "Dil: İngilizce 1 · Türkçe 1.204" in text
+    assert "• İş ve inşaat makineleri: 2" in text
+    assert "• Tekstil ve hazır giyim: 1" in text
+    assert "Kayıtlar: 4 onaylı · 1 bekleme listesinde · 1 iptal" in text
+    assert "Geri bildirim: 2 yanıt, ortalama 4,5/5" in text
+    assert "Test etkinliği held" in text
+    assert "Onaylı 3 · katılan 2 (%67) · puan 4,5/5 (2 yanıt)" in text
+    assert "Onaylı 1 · yoklama alınmadı · geri bildirim yok" in text
+    assert "Sorular: 2 açık · 0 kapalı" in text
+    assert "Hizmet talepleri: 0 açık · 1 kapalı" in text
+    assert "Gönderilen duyuru: 1 · Üyelere ulaşan mesaj: 1.198" in text
+    assert report.buttons == ["🔄 Yenile", "🛠 Ekip menüsü"]
+    assert len(text) < 4096
+
+
+async def test_the_report_follows_the_staff_members_language(cluster_year: Assistant) -> None:
+    elif_ = staff(cluster_year, "en")
+    menu = await elif_.says("/staff")
+    report = await elif_.press(menu, "📊 Statistics")
+    text = report.text or ""
+    assert "Impact report" in text
+    assert "Started the assistant: 1,205" in text
+    assert "Confirmed 3 · attended 2 (67%) · rated 4.5/5 (2 answers)" in text
+    assert "Messages delivered to members: 1,198" in text
+    query = await elif_.emulator.press_button(elif_.user, report, "🔄 Refresh")
+    answer = await elif_.emulator.wait_for_callback_answer(query)
+    assert not answer.show_alert  # nothing changed: the same report stays on screen
+
+
+async def test_members_can_not_see_the_report(assistant: Assistant) -> None:
+    ayse = await started(assistant, "Ayşe")
+    unknown = await ayse.says("/nosuchcommand")
+    assert (await ayse.says("/stats")).text == unknown.text
+    query = await ayse.emulator.press_callback(ayse.user, unknown, "sm:stats")
+    answer = await ayse.emulator.wait_for_callback_answer(query)
+    assert answer.show_alert and "artık geçerli değil" in (answer.text or "")
+    assert "Etki raporu" not in ayse.texts()[-1]
