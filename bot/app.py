@@ -14,6 +14,7 @@ from bot.catalogue import bundled_content_path, load_catalogue
 from bot.cluster import Cluster, ClusterApplication, ClusterContext, MemberSession
 from bot.commands import publish_commands
 from bot.dispatcher import start_dispatcher
+from bot.notices import fill_free_seats
 from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor
 
@@ -82,6 +83,8 @@ async def _on_startup(application: Application) -> None:  # type: ignore[type-ar
         cluster.settings.default_language,
         cluster.settings.staff_ids,
     )
+    # Seats a command-line import freed while the bot was stopped go to the waiting list now.
+    await fill_free_seats(application.bot, cluster)
     # Last, once storage is ready: first puts back what a crash left in flight, then sweeps.
     await start_dispatcher(application)
 

@@ -52,10 +52,15 @@ async def publish_commands(
     )
     if not STAFF_COMMANDS:
         return
-    staff_menu = command_list(texts, default_language, STAFF_COMMANDS + MEMBER_COMMANDS)
     for staff_id in sorted(staff_ids):
+        scope = BotCommandScopeChat(staff_id)
         try:
-            await bot.set_my_commands(staff_menu, scope=BotCommandScopeChat(staff_id))
+            # Telegram picks the list matching the user's app language, else the plain one.
+            for language in LANGUAGES:
+                menu = command_list(texts, language, STAFF_COMMANDS + MEMBER_COMMANDS)
+                await bot.set_my_commands(menu, scope=scope, language_code=language)
+            menu = command_list(texts, default_language, STAFF_COMMANDS + MEMBER_COMMANDS)
+            await bot.set_my_commands(menu, scope=scope)
         except TelegramError:
             # A staff member who never opened the bot has no chat yet; they get it next start.
             continue

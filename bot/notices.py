@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden, TelegramError
@@ -68,3 +69,21 @@ async def tell_promoted(
             await cluster.members.mark_unreachable(registration.member_id)
         except TelegramError:
             logger.exception("Could not tell member %s about their seat", registration.member_id)
+
+
+async def fill_free_seats(bot: ExtBot[None], cluster: Cluster) -> int:
+    """Give free seats of upcoming events to waiting members, and tell them.
+
+    Seats free up outside a cancellation too: an import that raised a capacity (in Telegram
+    or from the command line while the bot was stopped). Run after every import and at start.
+    """
+    now = datetime.now(UTC)
+    promoted_count = 0
+    for event in cluster.catalogue.events:
+        if event.starts_at <= now:
+            continue
+        promoted = await cluster.registrations.promote_waiting(event)
+        if promoted:
+            await tell_promoted(bot, cluster, event, promoted)
+            promoted_count += len(promoted)
+    return promoted_count

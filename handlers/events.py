@@ -8,6 +8,7 @@ from markupsafe import Markup
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot.catalogue import EVENT_KINDS
 from bot.cluster import ClusterContext
 from handlers import registrations
 from handlers.links import (
@@ -80,19 +81,18 @@ async def show_list(update: Update, guest: Visit, kind_code: str, page: int) -> 
 
 
 def _kind_filter(guest: Visit, current: str) -> list[list[InlineKeyboardButton]]:
-    kinds = ["training", "webinar", "workshop", "study_visit", "b2b"]
     buttons = [
         InlineKeyboardButton(
             ("• " if CODE_OF_KIND[kind] == current else "") + guest.label(f"kind_{kind}"),
             callback_data=event_list(CODE_OF_KIND[kind], 0),
         )
-        for kind in kinds
+        for kind in EVENT_KINDS
     ]
     everything = InlineKeyboardButton(
         ("• " if current == ALL_KINDS else "") + guest.label("all_kinds"),
         callback_data=event_list(ALL_KINDS, 0),
     )
-    return [buttons[:3], [*buttons[3:], everything]]
+    return [buttons[:3], buttons[3:6], [*buttons[6:], everything]]
 
 
 async def open_event(update: Update, context: ClusterContext) -> None:

@@ -11,6 +11,9 @@ from bot.cluster import ClusterContext
 from handlers.links import event_page
 from handlers.replies import Visit, acknowledge, show, visit
 
+# How many upcoming events a service's page lists.
+SHOWN_EVENTS = 5
+
 
 async def services_command(update: Update, context: ClusterContext) -> None:
     """List the cluster's services."""
@@ -62,9 +65,12 @@ async def show_service(update: Update, guest: Visit, service_id: str) -> None:
                 callback_data=event_page(item.event.id),
             )
         ]
-        for item in listings[:5]
+        for item in listings[:SHOWN_EVENTS]
     ]
-    text = guest.render("service_page", service=service, sectors=sectors, listings=listings)
+    # The page lists the next few events; the full list is under /events.
+    text = guest.render(
+        "service_page", service=service, sectors=sectors, listings=listings[:SHOWN_EVENTS]
+    )
     request = [guest.button("ticket_request_service", f"tk:svc:{service.id}")]
     await show(update, text, [*rows, request, back])
 

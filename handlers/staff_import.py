@@ -24,6 +24,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.catalogue import Catalogue, ContentError, parse_catalogue_text
 from bot.cluster import ClusterContext
+from bot.notices import fill_free_seats
 from handlers.replies import Visit, acknowledge, show, visit
 from handlers.staff_access import staff_only
 from storage.catalogue import ImportReport
@@ -139,6 +140,7 @@ async def apply(update: Update, context: ClusterContext) -> int:
     cluster = guest.cluster
     report = await cluster.catalogue_store.import_catalogue(pending.catalogue)
     await cluster.reload_catalogue()
+    await fill_free_seats(context.bot, cluster)
     await cluster.audit.record(
         guest.member.id, "content.import", f"file:{pending.filename}", _summary(report)
     )

@@ -515,3 +515,31 @@ async def test_no_cancelling_or_promotion_once_the_event_has_started(
         {"member_id": ali.id, "status": "confirmed"},
         {"member_id": bora.id, "status": "waitlisted"},
     ]
+
+
+async def test_seats_added_by_an_import_while_stopped_go_to_the_waiting_list(
+    start_assistant: Any,
+) -> None:
+    from bot.app import stop_application
+    from bot.catalogue import catalogue_to_document, parse_catalogue
+    from storage.catalogue import CatalogueRepository
+    from storage.database import Database
+
+    first: Assistant = await start_assistant()
+    await first.add_event("grows", capacity=1)
+    await signed_up_member(first, "Ali", "grows", company="Ali Makina")
+    bora = await signed_up_member(first, "Bora", "grows", company="Bora Kalıp")
+    document = catalogue_to_document(first.cluster.catalogue)
+    await stop_application(first.application)
+    for event in document["events"]:
+        if event["id"] == "grows":
+            event["capacity"] = 2
+    database = Database(first.cluster.settings.database_path)
+    await database.open()
+    await CatalogueRepository(database).import_catalogue(parse_catalogue(document, "cli"))
+    await database.close()
+    second: Assistant = await start_assistant()
+    told = await bora.emulator.wait_for_bot_message(bora.id, contains="Yer açıldı")
+    assert "grows" in (told.text or "")
+    [row] = await second.fetch("SELECT status FROM registrations WHERE member_id = ?", bora.id)
+    assert row["status"] == "confirmed"
