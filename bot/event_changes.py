@@ -23,7 +23,6 @@ from bot.catalogue import (
 )
 from bot.cluster import Cluster
 from bot.event_form import EventDraft, event_id_base
-from bot.event_form import parse_local_time as parse_local_time  # for handlers/broadcast.py
 from bot.notices import tell_promoted
 from storage import events as event_store
 from storage.catalogue import utc_text

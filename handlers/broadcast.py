@@ -29,7 +29,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.cluster import Cluster, ClusterContext
-from bot.event_changes import parse_local_time
+from bot.event_form import parse_local_time
 from bot.texts import Texts
 from handlers.links import ENTRY_ID
 from handlers.replies import Keyboard, Visit, acknowledge, keyboard, show, visit
@@ -182,7 +182,7 @@ async def begin(update: Update, context: ClusterContext) -> int:
 
 
 async def _ask_content(
-    update: Update, guest: Visit, reason: str | None = None, **extra: Any
+    update: Update, guest: Visit, reason: str | None = None, error: str | None = None
 ) -> None:
     scheduled = await repository(guest.cluster).scheduled()
     text = guest.render(
@@ -190,7 +190,7 @@ async def _ask_content(
         reason=reason,
         scheduled=scheduled,
         main=guest.cluster.settings.default_language,
-        error=extra.get("error"),
+        error=error,
     )
     rows: Keyboard = [
         [

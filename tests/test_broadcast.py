@@ -652,8 +652,8 @@ async def test_the_outbox_repeats_only_rows_in_flight_and_finishes_once(
 async def test_a_long_broadcast_does_not_hold_a_reminder_back(start_assistant: Any) -> None:
     assistant = await start_assistant(BROADCAST_RATE="5", REMINDER_OFFSETS="2s")
     people = [await started(assistant, f"Üye {n}") for n in range(25)]
-    last = people[-1]  # the broadcast reaches her last
-    await assistant.add_event("soon", starts_in=timedelta(seconds=4.5))
+    last = people[-1]  # the broadcast reaches her last, some 5 seconds after it starts
+    await assistant.add_event("soon", starts_in=timedelta(seconds=3.5))
     event = assistant.cluster.catalogue.event("soon")
     assert event is not None
     await assistant.cluster.registrations.sign_up(event, last.id, None, None)
@@ -663,7 +663,8 @@ async def test_a_long_broadcast_does_not_hold_a_reminder_back(start_assistant: A
 
     await last.emulator.wait_for_bot_message(last.id, contains="Hatırlatma", timeout=6)
     late = datetime.now(UTC) - (event.starts_at - timedelta(seconds=2))
-    assert timedelta(0) <= late < timedelta(seconds=1.5)
+    # At most about a batch (a second of the budget) behind, not behind the whole broadcast.
+    assert timedelta(0) <= late < timedelta(seconds=2.2)
     assert received(last, "Uzun bir duyuru") == []  # the broadcast is still on its way
-    await report(elif_)
+    await report(elif_, within=12)
     assert len(received(last, "Uzun bir duyuru")) == 1
