@@ -37,7 +37,7 @@ from telegram.ext import ExtBot, JobQueue
 from bot.catalogue import Event, Text
 from bot.cluster import Cluster, ClusterApplication, ClusterContext
 from bot.sending import Outcome, RateBudget, Sender, SendResult
-from handlers.broadcast import post_broadcast, progress_screen, report_text
+from handlers.broadcast_messages import post_broadcast, progress_screen, report_text
 from handlers.links import event_list, event_page
 from handlers.reminders import cancel_data, rating_row
 from storage.broadcasts import BLOCKED, CANCELLED, Broadcast, BroadcastRepository, Recipient

@@ -1,0 +1,146 @@
+"""Choosing a broadcast draft's audience: everyone, a sector, a language, an event's people."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import ConversationHandler
+
+from bot.cluster import Cluster, ClusterContext
+from handlers.broadcast_messages import audience_view
+from handlers.broadcast_panel import STATUS_CODES, own_draft, panel_screen, repository
+from handlers.replies import acknowledge, show, visit
+from storage.broadcasts import (
+    ATTENDEES,
+    EVERYONE,
+    LANGUAGE,
+    REGISTRANTS,
+    SECTOR,
+    Audience,
+    Broadcast,
+)
+
+# Events offered when choosing an event's registrants or attendees.
+EVENTS_LISTED = 8
+EVENT_TITLE_SHOWN = 48
+# Audience choices: the list each opens, and the code of one choice in it.
+AUDIENCE_LISTS = ("au", "sec", "lng", "reg", "att")
+AUDIENCE_CODES = {"all": EVERYONE, "s": SECTOR, "l": LANGUAGE, "r": REGISTRANTS, "p": ATTENDEES}
+
+
+async def audience_list(update: Update, context: ClusterContext) -> int:
+    """Show the audience choices, or one list of them: sectors, languages, events."""
+    guest = await visit(update, context)
+    draft = await own_draft(update, context, guest)
+    if draft is None:
+        return ConversationHandler.END
+    await acknowledge(update)
+    assert context.matches is not None
+    step = context.matches[0].group(1)
+    number = draft.id
+    cluster = guest.cluster
+    events = []
+    rows: list[list[InlineKeyboardButton]] = []
+    if step == "au":
+        rows = [
+            [guest.button("broadcast_to_everyone", f"bc:all:{number}")],
+            [guest.button("broadcast_by_sector", f"bc:sec:{number}")],
+            [guest.button("broadcast_by_language", f"bc:lng:{number}")],
+            [guest.button("broadcast_to_registrants", f"bc:reg:{number}")],
+            [guest.button("broadcast_to_attendees", f"bc:att:{number}")],
+        ]
+    elif step == "sec":
+        rows = [
+            [
+                InlineKeyboardButton(
+                    sector.name.get(guest.language), callback_data=f"bc:s:{number}:{sector.id}"
+                )
+            ]
+            for sector in cluster.catalogue.sectors
+        ]
+    elif step == "lng":
+        rows = [
+            [guest.button(f"broadcast_language_{language}", f"bc:l:{number}:{language}")]
+            for language in ("tr", "en")
+        ]
+    else:
+        now = datetime.now(UTC)
+        if step == "reg":
+            events = sorted(
+                (e for e in cluster.catalogue.events if e.ends_at > now), key=lambda e: e.starts_at
+            )[:EVENTS_LISTED]
+        else:
+            events = sorted(
+                (e for e in cluster.catalogue.events if e.ends_at <= now),
+                key=lambda e: e.starts_at,
+                reverse=True,
+            )[:EVENTS_LISTED]
+        code = "r" if step == "reg" else "p"
+        zone = cluster.settings.timezone
+        rows = [
+            [
+                InlineKeyboardButton(
+                    f"{event.starts_at.astimezone(zone):%d.%m} · "
+                    f"{_shorten(event.title.get(guest.language))}",
+                    callback_data=f"bc:{code}:{number}:{event.id}",
+                )
+            ]
+            for event in events
+        ]
+    back = f"bc:v:{number}" if step == "au" else f"bc:au:{number}"
+    rows.append([guest.button("back", back)])
+    text = guest.render(
+        "broadcast_audience",
+        broadcast=draft,
+        step=step,
+        events=events,
+        audience=audience_view(cluster, draft.audience, guest.language),
+    )
+    await show(update, text, rows)
+    return ConversationHandler.END
+
+
+def _shorten(title: str) -> str:
+    if len(title) <= EVENT_TITLE_SHOWN:
+        return title
+    return title[: EVENT_TITLE_SHOWN - 1].rstrip() + "…"
+
+
+async def audience_chosen(update: Update, context: ClusterContext) -> int:
+    """Set the draft's audience to the choice pressed, then show the panel with its count."""
+    guest = await visit(update, context)
+    draft = await own_draft(update, context, guest)
+    if draft is None:
+        return ConversationHandler.END
+    assert context.matches is not None
+    code, _, value = context.matches[0].groups()
+    audience = _audience(guest.cluster, draft, code, value)
+    if audience is None:
+        await acknowledge(update, guest.render("not_available"), alert=True)
+        return ConversationHandler.END
+    await acknowledge(update)
+    changed = await repository(guest.cluster).set_audience(draft.id, guest.member.id, audience)
+    if changed is not None:
+        text, rows = await panel_screen(guest, changed)
+        await show(update, text, rows)
+    return ConversationHandler.END
+
+
+def _audience(cluster: Cluster, draft: Broadcast, code: str, value: str | None) -> Audience | None:
+    """Return the audience a button stands for, or None when it names nothing that exists."""
+    if code == "rs":
+        statuses = STATUS_CODES.get(value or "")
+        if draft.audience.kind != REGISTRANTS or statuses is None:
+            return None
+        return Audience(REGISTRANTS, draft.audience.value, statuses)
+    kind = AUDIENCE_CODES[code]
+    if kind == EVERYONE:
+        return Audience()
+    if kind == SECTOR and cluster.catalogue.sector(value or "") is None:
+        return None
+    if kind == LANGUAGE and value not in ("tr", "en"):
+        return None
+    if kind in (REGISTRANTS, ATTENDEES) and cluster.catalogue.event(value or "") is None:
+        return None
+    return Audience(kind, value)

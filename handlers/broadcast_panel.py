@@ -1,0 +1,328 @@
+"""A broadcast draft's panel, and the buttons that finish it: send now, schedule, discard, stop.
+
+Also the draft whose text or time is being typed, shared with the compose conversation
+(handlers/broadcast.py), which wires the handlers here into its states.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import ConversationHandler
+
+from bot.cluster import Cluster, ClusterContext
+from bot.event_form import parse_local_time
+from handlers.broadcast_messages import audience_view, stop_data
+from handlers.replies import Keyboard, Visit, acknowledge, keyboard, show, visit
+from storage.broadcasts import (
+    REGISTRANT_STATUSES,
+    REGISTRANTS,
+    SCHEDULED,
+    AudienceCount,
+    Broadcast,
+    BroadcastRepository,
+)
+
+# The conversation's states, here because the schedule button opens WHEN.
+COMPOSE, VERSION, WHEN = range(3)
+SCHEDULE_HORIZON = timedelta(days=366)
+# Registrant filters on the draft's buttons: confirmed, waiting list, both.
+STATUS_CODES = {"c": ("confirmed",), "w": ("waitlisted",), "b": REGISTRANT_STATUSES}
+
+
+@dataclass
+class BroadcastForm:
+    """The draft whose second-language text or sending time the staff member is typing."""
+
+    broadcast_id: int | None = None
+
+
+def form_of(context: ClusterContext) -> BroadcastForm:
+    assert context.chat_data is not None
+    form = context.chat_data.get(BroadcastForm)
+    if not isinstance(form, BroadcastForm):
+        form = context.chat_data[BroadcastForm] = BroadcastForm()
+    return form
+
+
+def drop_form(context: ClusterContext) -> None:
+    if context.chat_data is not None:
+        context.chat_data.pop(BroadcastForm, None)
+
+
+def repository(cluster: Cluster) -> BroadcastRepository:
+    """Return the broadcasts' repository."""
+    return BroadcastRepository(cluster.database, cluster.settings.default_language)
+
+
+# -- the draft's panel ---------------------------------------------------------------------
+
+
+async def panel_screen(guest: Visit, broadcast: Broadcast) -> tuple[str, Keyboard]:
+    count = await repository(guest.cluster).count_audience(broadcast.audience)
+    text = guest.render(
+        "broadcast_panel",
+        broadcast=broadcast,
+        audience=audience_view(guest.cluster, broadcast.audience, guest.language),
+        count=count,
+    )
+    return text, _panel_rows(guest, broadcast, count)
+
+
+def _panel_rows(guest: Visit, broadcast: Broadcast, count: AudienceCount) -> Keyboard:
+    number = broadcast.id
+    other = broadcast.other_language
+    action = "change" if broadcast.has_second_version else "add"
+    version = [guest.button(f"broadcast_{action}_{other}", f"bc:tx:{number}")]
+    if broadcast.has_second_version:
+        version.append(guest.button(f"broadcast_remove_{other}", f"bc:rx:{number}"))
+    rows: list[list[InlineKeyboardButton]] = [
+        [guest.button("broadcast_audience", f"bc:au:{number}")]
+    ]
+    if broadcast.audience.kind == REGISTRANTS:
+        rows.append(
+            [
+                guest.button(f"broadcast_registrants_{code}", f"bc:rs:{number}:{code}")
+                for code in STATUS_CODES
+            ]
+        )
+    rows.append(version)
+    send = [guest.button("broadcast_schedule", f"bc:at:{number}")]
+    if count.total:
+        send.insert(0, guest.button("broadcast_send_now", f"bc:go:{number}"))
+    rows += [send, [guest.button("broadcast_discard", f"bc:del:{number}")]]
+    return rows
+
+
+async def send_panel(
+    context: ClusterContext, chat_id: int, guest: Visit, broadcast: Broadcast
+) -> None:
+    """Send the panel as a new message, below the previews it is about."""
+    text, rows = await panel_screen(guest, broadcast)
+    await context.bot.send_message(chat_id, text, reply_markup=keyboard(rows))
+
+
+async def own_draft(update: Update, context: ClusterContext, guest: Visit) -> Broadcast | None:
+    """Return the draft named by the button, if it is this staff member's and still a draft."""
+    assert context.matches is not None
+    broadcast_id = int(context.matches[0].group(2))
+    draft = await repository(guest.cluster).draft_of(broadcast_id, guest.member.id)
+    if draft is None:
+        await acknowledge(update, guest.render("not_available"), alert=True)
+    return draft
+
+
+async def view(update: Update, context: ClusterContext) -> int:
+    """Show the draft's panel again."""
+    guest = await visit(update, context)
+    draft = await own_draft(update, context, guest)
+    if draft is None:
+        return ConversationHandler.END
+    await acknowledge(update)
+    text, rows = await panel_screen(guest, draft)
+    await show(update, text, rows)
+    return ConversationHandler.END
+
+
+async def typing_for(context: ClusterContext, guest: Visit) -> Broadcast | None:
+    """Return the draft whose text or time is being typed, if it is still a draft."""
+    broadcast_id = form_of(context).broadcast_id
+    if broadcast_id is None:
+        return None
+    return await repository(guest.cluster).draft_of(broadcast_id, guest.member.id)
+
+
+async def form_gone(update: Update, context: ClusterContext, guest: Visit) -> int:
+    drop_form(context)
+    await show(update, guest.render("not_available"), [[guest.button("staff_menu", "sm:home")]])
+    return ConversationHandler.END
+
+
+# -- sending now, scheduling, discarding, stopping -------------------------------------------
+
+
+async def send_now(update: Update, context: ClusterContext) -> int:
+    """Start sending: the dispatcher turns the panel into the progress message."""
+    guest = await visit(update, context)
+    assert context.matches is not None
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    broadcast_id = int(context.matches[0].group(2))
+    started = await repository(guest.cluster).start(
+        broadcast_id,
+        guest.member.id,
+        datetime.now(UTC),
+        query.message.chat.id,
+        query.message.message_id,
+    )
+    if started is None:
+        await acknowledge(update, guest.render("not_available"), alert=True)
+        return ConversationHandler.END
+    await guest.cluster.audit.record(
+        guest.member.id,
+        "broadcast.send",
+        f"broadcast:{started.id}",
+        {"audience": started.audience.to_document(), "recipients": started.recipients},
+    )
+    await acknowledge(update, guest.label("broadcast_started"))
+    return ConversationHandler.END
+
+
+async def ask_when(update: Update, context: ClusterContext) -> int:
+    """Ask when to send: a typed time, or a quick button."""
+    guest = await visit(update, context)
+    draft = await own_draft(update, context, guest)
+    if draft is None:
+        return ConversationHandler.END
+    await acknowledge(update)
+    form_of(context).broadcast_id = draft.id
+    await _ask_when(update, guest, draft)
+    return WHEN
+
+
+async def _ask_when(
+    update: Update, guest: Visit, draft: Broadcast, reason: str | None = None
+) -> None:
+    text = guest.render(
+        "broadcast_when",
+        broadcast=draft,
+        reason=reason,
+        zone=guest.cluster.settings.timezone.key,
+    )
+    number = draft.id
+    rows: Keyboard = [
+        [
+            guest.button("broadcast_in_an_hour", f"bc:q:{number}:h1"),
+            guest.button("broadcast_tomorrow_morning", f"bc:q:{number}:t9"),
+        ],
+        [guest.button("back", f"bc:v:{number}")],
+    ]
+    await show(update, text, rows)
+
+
+def quick_time(code: str, now: datetime, cluster: Cluster) -> datetime:
+    """Return the time a quick button stands for: in an hour, or tomorrow at 09:00 local."""
+    if code == "h1":
+        return (now + timedelta(hours=1)).replace(second=0, microsecond=0)
+    zone = cluster.settings.timezone
+    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time(9, 0), tzinfo=zone).astimezone(UTC)
+
+
+async def quick_chosen(update: Update, context: ClusterContext) -> int:
+    """Schedule the draft for the time of the quick button."""
+    guest = await visit(update, context)
+    draft = await own_draft(update, context, guest)
+    if draft is None:
+        return ConversationHandler.END
+    await acknowledge(update)
+    assert context.matches is not None
+    at = quick_time(context.matches[0].group(3), datetime.now(UTC), guest.cluster)
+    return await _schedule(update, context, guest, draft, at)
+
+
+async def when_typed(update: Update, context: ClusterContext) -> int:
+    """Schedule the draft for a typed time in the cluster's zone, or ask again with why."""
+    guest = await visit(update, context)
+    message = update.effective_message
+    assert message is not None
+    draft = await typing_for(context, guest)
+    if draft is None:
+        return await form_gone(update, context, guest)
+    now = datetime.now(UTC)
+    at = parse_local_time(message.text or "", guest.cluster.settings.timezone)
+    reason = None
+    if at is None:
+        reason = "moment"
+    elif at <= now:
+        reason = "past"
+    elif at > now + SCHEDULE_HORIZON:
+        reason = "far"
+    if at is None or reason is not None:
+        await _ask_when(update, guest, draft, reason)
+        return WHEN
+    return await _schedule(update, context, guest, draft, at)
+
+
+async def not_a_time(update: Update, context: ClusterContext) -> int:
+    """Ask again for the time after something that is not text."""
+    guest = await visit(update, context)
+    draft = await typing_for(context, guest)
+    if draft is None:
+        return await form_gone(update, context, guest)
+    await _ask_when(update, guest, draft, "moment")
+    return WHEN
+
+
+async def _schedule(
+    update: Update, context: ClusterContext, guest: Visit, draft: Broadcast, at: datetime
+) -> int:
+    drop_form(context)
+    store = repository(guest.cluster)
+    scheduled = await store.schedule(draft.id, guest.member.id, at)
+    if scheduled is None:
+        return await form_gone(update, context, guest)
+    await guest.cluster.audit.record(
+        guest.member.id,
+        "broadcast.schedule",
+        f"broadcast:{scheduled.id}",
+        {"scheduled_at": at.isoformat(), "audience": scheduled.audience.to_document()},
+    )
+    count = await store.count_audience(scheduled.audience)
+    text = guest.render(
+        "broadcast_scheduled",
+        broadcast=scheduled,
+        count=count,
+        audience=audience_view(guest.cluster, scheduled.audience, guest.language),
+    )
+    rows = [
+        [guest.button("broadcast_unschedule", stop_data(scheduled.id))],
+        [guest.button("staff_menu", "sm:home")],
+    ]
+    await show(update, text, rows)
+    return ConversationHandler.END
+
+
+async def discard(update: Update, context: ClusterContext) -> int:
+    """Delete the draft; nothing is sent."""
+    guest = await visit(update, context)
+    draft = await own_draft(update, context, guest)
+    if draft is None:
+        return ConversationHandler.END
+    await acknowledge(update)
+    drop_form(context)
+    await repository(guest.cluster).discard(draft.id, guest.member.id)
+    await show(
+        update,
+        guest.render("broadcast_closed", what="discarded", number=draft.id),
+        [[guest.button("staff_menu", "sm:home")]],
+    )
+    return ConversationHandler.END
+
+
+async def stop(update: Update, context: ClusterContext) -> None:
+    """Cancel a scheduled broadcast, or stop one being sent: nothing waiting goes out."""
+    guest = await visit(update, context)
+    assert context.matches is not None
+    broadcast_id = int(context.matches[0].group(1))
+    before = await repository(guest.cluster).cancel(
+        broadcast_id, guest.member.id, datetime.now(UTC)
+    )
+    if before is None:
+        await acknowledge(update, guest.render("not_available"), alert=True)
+        return
+    await guest.cluster.audit.record(
+        guest.member.id, "broadcast.cancel", f"broadcast:{broadcast_id}", {"was": before.status}
+    )
+    if before.status == SCHEDULED:
+        await acknowledge(update)
+        await show(
+            update,
+            guest.render("broadcast_closed", what="unscheduled", number=broadcast_id),
+            [[guest.button("staff_menu", "sm:home")]],
+        )
+        return
+    # The dispatcher edits the progress message and sends the report once in-flight settle.
+    await acknowledge(update, guest.label("broadcast_stopping"))
