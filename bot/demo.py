@@ -39,6 +39,8 @@ class TerminalChat:
         body = html_to_plain_readable(message.html or message.text or "", ansi=self.ansi)
         if message.document is not None:
             body = f"[file: {message.document.filename}] {message.caption or ''}".strip()
+        elif message.photo is not None:
+            body = f"[photo] {message.caption or ''}".strip()
         marker = "(edited) " if activity.kind == "edit" else ""
         print(f"\n🤖 {marker}{body}", flush=True)
         buttons = message.buttons
