@@ -19,6 +19,7 @@ from handlers.links import (
     KIND_CODES,
     event_list,
     event_page,
+    service_page,
 )
 from handlers.replies import Visit, acknowledge, show, visit
 from storage.catalogue import EventListing
@@ -147,7 +148,7 @@ def render_event(
     )
     rows = registrations.registration_rows(guest, listing, registration, closed)
     if event.service_id is not None:
-        rows.append([guest.button("open_service", f"sv:s:{event.service_id}")])
+        rows.append([guest.button("open_service", service_page(event.service_id))])
     return text, rows
 
 

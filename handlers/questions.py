@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 from bot.answering import Answer, Match
 from bot.cluster import ClusterContext
 from handlers import events, services, staff_questions
-from handlers.links import event_page
+from handlers.links import ENTRY_ID, event_page, service_page
 from handlers.replies import Visit, acknowledge, show, visit
 
 # Long messages are answered from their beginning: a question is in its first sentences.
@@ -120,7 +120,7 @@ async def open_entry(update: Update, guest: Visit, entry: str) -> None:
         return
     rows = []
     if faq.service_id is not None and catalogue.service(faq.service_id) is not None:
-        rows.append([guest.button("open_service", f"sv:s:{faq.service_id}")])
+        rows.append([guest.button("open_service", service_page(faq.service_id))])
     if faq.event_id is not None and catalogue.event(faq.event_id) is not None:
         rows.append([guest.button("open_event", event_page(faq.event_id))])
     await show(
@@ -140,9 +140,7 @@ async def suggestion_pressed(update: Update, context: ClusterContext) -> None:
 def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
     """Return this feature's handlers."""
     return [
-        CallbackQueryHandler(
-            suggestion_pressed, pattern=r"^qa:([fse]):([a-z0-9][a-z0-9_-]{0,47})$"
-        ),
+        CallbackQueryHandler(suggestion_pressed, pattern=rf"^qa:([fse]):({ENTRY_ID})$"),
     ]
 
 

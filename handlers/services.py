@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.cluster import ClusterContext
-from handlers.links import event_page
+from handlers.links import ENTRY_ID, event_page, service_page
 from handlers.replies import Visit, acknowledge, show, visit
 
 # How many upcoming events a service's page lists.
@@ -21,7 +21,7 @@ async def services_command(update: Update, context: ClusterContext) -> None:
     await acknowledge(update)
     services = guest.cluster.catalogue.services
     numbers = [
-        InlineKeyboardButton(str(index + 1), callback_data=f"sv:s:{service.id}")
+        InlineKeyboardButton(str(index + 1), callback_data=service_page(service.id))
         for index, service in enumerate(services)
     ]
     rows = [numbers[start : start + 5] for start in range(0, len(numbers), 5)]
@@ -32,7 +32,7 @@ async def services_command(update: Update, context: ClusterContext) -> None:
     )
 
 
-async def service_page(update: Update, context: ClusterContext) -> None:
+async def open_service(update: Update, context: ClusterContext) -> None:
     """Open a service from a button."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -80,5 +80,5 @@ def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
     return [
         CommandHandler("services", services_command, filters=filters.ChatType.PRIVATE),
         CallbackQueryHandler(services_command, pattern=r"^m:services$"),
-        CallbackQueryHandler(service_page, pattern=r"^sv:s:([a-z0-9][a-z0-9_-]{0,47})$"),
+        CallbackQueryHandler(open_service, pattern=rf"^sv:s:({ENTRY_ID})$"),
     ]

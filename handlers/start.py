@@ -10,9 +10,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.checkin import token_of
 from bot.cluster import ClusterContext
 from handlers import events, staff_attendees
+from handlers.links import ENTRY_ID
 from handlers.replies import Keyboard, Visit, acknowledge, show, visit
 
-_DEEP_LINK = re.compile(r"^event_([a-z0-9][a-z0-9_-]{0,47})$")
+_DEEP_LINK = re.compile(rf"^event_({ENTRY_ID})$")
 
 
 def main_menu(guest: Visit) -> Keyboard:

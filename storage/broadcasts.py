@@ -50,7 +50,7 @@ LANGUAGE_OF_MEMBER = (
     "WHEN lower(m.telegram_language) LIKE 'tr%' THEN 'tr' ELSE 'en' END"
 )
 # Who may get announcements at all: they did not switch them off, block us, or erase themselves.
-_REACHABLE = "m.announcements_on = 1 AND m.unreachable_at IS NULL AND m.erased_at IS NULL"
+_REACHABLE = "m.announcements_on = 1 AND m.unreachable_at IS NULL"
 
 
 @dataclass(frozen=True)

@@ -142,13 +142,6 @@ async def withdraw_for_registration(tx: Transaction, registration_id: int) -> No
     )
 
 
-async def withdraw_for_member(tx: Transaction, member_id: int) -> None:
-    """Drop every message still waiting for a member (all their registrations ended)."""
-    await tx.execute(
-        "DELETE FROM deliveries WHERE member_id = ? AND status = 'pending'", (member_id,)
-    )
-
-
 async def replan_event(
     tx: Transaction,
     plan: DeliveryPlan,

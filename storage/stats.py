@@ -122,16 +122,15 @@ class StatsRepository:
             "AS with_profile, "
             "SUM(announcements_on = 1 AND unreachable_at IS NULL) AS announcements_on, "
             "COUNT(unreachable_at) AS unreachable "
-            "FROM members WHERE erased_at IS NULL"
+            "FROM members"
         )
         sectors = await self._db.fetch_all(
-            "SELECT sector_id, COUNT(*) AS n FROM members WHERE erased_at IS NULL "
-            "AND consent_at IS NOT NULL AND full_name IS NOT NULL AND company IS NOT NULL "
+            "SELECT sector_id, COUNT(*) AS n FROM members "
+            "WHERE consent_at IS NOT NULL AND full_name IS NOT NULL AND company IS NOT NULL "
             "GROUP BY sector_id ORDER BY n DESC, sector_id"
         )
         languages = await self._db.fetch_all(
-            f"SELECT {LANGUAGE_OF_MEMBER} AS language, COUNT(*) AS n FROM members m "
-            "WHERE m.erased_at IS NULL GROUP BY 1",
+            f"SELECT {LANGUAGE_OF_MEMBER} AS language, COUNT(*) AS n FROM members m GROUP BY 1",
             {"default_language": self._default_language},
         )
         assert totals is not None

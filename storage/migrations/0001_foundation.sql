@@ -56,6 +56,5 @@ CREATE TABLE members (
     email TEXT,
     reminders_on INTEGER NOT NULL DEFAULT 1,
     announcements_on INTEGER NOT NULL DEFAULT 1,
-    unreachable_at TEXT,                -- the member blocked the assistant (403)
-    erased_at TEXT
+    unreachable_at TEXT                 -- the member blocked the assistant (403)
 );
