@@ -19,6 +19,7 @@ test: $(STAMP)  ## lint, type-check and run every test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -q
 
 run: $(STAMP)  ## run the real bot with BOT_TOKEN from .env
@@ -28,7 +29,7 @@ check: $(STAMP)  ## validate settings and content
 	$(BIN)/clustem-bot check
 
 eval: $(STAMP)  ## evaluate question answering on the development question set
-	$(BIN)/python -m bot.answering.evaluate
+	$(BIN)/python -m bot.domain.answering.evaluate
 
 bench: $(STAMP)  ## run every benchmark and print their tables
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done

@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
-from bot.answering import AnswerIndex
-from bot.catalogue import (
+from bot.domain.answering import AnswerIndex
+from storage.content import (
     Catalogue,
     ClusterInfo,
     Contact,

@@ -37,11 +37,11 @@ from typing import Any
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from bot.app import build_application, start_application, stop_application
-from bot.catalogue import bundled_content_path, load_catalogue
-from bot.cluster import ClusterApplication
-from bot.emulator import BotActivity, BotApiEmulator, User
+from bot.context import AssistantApplication
+from bot.devtools.emulator import BotActivity, BotApiEmulator, User
 from bot.settings import load_settings
 from storage.catalogue import CatalogueRepository, utc_text
+from storage.content import bundled_content_path, load_catalogue
 from storage.database import Database
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
@@ -72,7 +72,7 @@ async def seed(path: Path, members: int) -> None:
     await database.close()
 
 
-def build(emulator: BotApiEmulator, path: Path, rate: float) -> ClusterApplication:
+def build(emulator: BotApiEmulator, path: Path, rate: float) -> AssistantApplication:
     settings = load_settings(
         {
             "BOT_TOKEN": TOKEN,
@@ -87,13 +87,13 @@ def build(emulator: BotApiEmulator, path: Path, rate: float) -> ClusterApplicati
     return build_application(settings)
 
 
-async def crash(application: ClusterApplication) -> None:
+async def crash(application: AssistantApplication) -> None:
     """Kill the dispatcher in the middle of a batch, as a crash would, then stop the rest."""
 
     def sweeping(task: asyncio.Task[Any]) -> bool:
         coroutine: Any = task.get_coro()
         while coroutine is not None:
-            if getattr(coroutine, "__qualname__", "") == "Dispatcher._sweep":
+            if getattr(coroutine, "__qualname__", "") == "OutboxWorker._sweep":
                 return True
             coroutine = getattr(coroutine, "cr_await", None)
         return False

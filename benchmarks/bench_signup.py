@@ -13,8 +13,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.catalogue import bundled_content_path, load_catalogue
 from storage.catalogue import CatalogueRepository, utc_text
+from storage.content import bundled_content_path, load_catalogue
 from storage.database import Database
 from storage.registrations import RegistrationRepository
 

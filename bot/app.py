@@ -10,13 +10,13 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
-from bot.catalogue import bundled_content_path, load_catalogue
-from bot.cluster import Cluster, ClusterApplication, ClusterContext, MemberSession
 from bot.commands import publish_commands
-from bot.dispatcher import start_dispatcher
-from bot.notices import fill_free_seats
+from bot.context import AssistantApplication, AssistantContext, MemberSession, Services
+from bot.domain.notices import fill_free_seats
+from bot.outbox.worker import start_outbox
 from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor
+from storage.content import bundled_content_path, load_catalogue
 
 logger = logging.getLogger(__name__)
 
@@ -26,13 +26,13 @@ RATE_LIMIT_RETRIES = 5
 TELEGRAM_RATE = 30
 
 
-def build_application(settings: Settings) -> ClusterApplication:
+def build_application(settings: Settings) -> AssistantApplication:
     """Build the assistant; nothing is opened or sent until the application starts."""
-    cluster = Cluster.create(settings)
+    services = Services.create(settings)
     root = settings.telegram_api_url
     application = (
         ApplicationBuilder()
-        .application_class(ClusterApplication, kwargs={"cluster": cluster})
+        .application_class(AssistantApplication, kwargs={"services": services})
         .token(settings.require_token().reveal())
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
@@ -43,10 +43,10 @@ def build_application(settings: Settings) -> ClusterApplication:
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .context_types(ContextTypes(context=ClusterContext, user_data=MemberSession))
+        .context_types(ContextTypes(context=AssistantContext, user_data=MemberSession))
         .rate_limiter(
             # Telegram's own ceiling for everything; bulk sending is paced lower (BROADCAST_RATE)
-            # by bot.sending, so replies to members keep headroom during a broadcast.
+            # by bot.outbox.sending, so replies to members keep headroom during a broadcast.
             AIORateLimiter(overall_max_rate=TELEGRAM_RATE, max_retries=RATE_LIMIT_RETRIES)
         )
         .concurrent_updates(PerChatUpdateProcessor())
@@ -54,47 +54,47 @@ def build_application(settings: Settings) -> ClusterApplication:
         .post_shutdown(_on_shutdown)
         .build()
     )
-    assert isinstance(application, ClusterApplication)
+    assert isinstance(application, AssistantApplication)
     handlers.register(application)
     return application
 
 
-async def prepare_storage(cluster: Cluster, first_content: Path | None = None) -> None:
+async def prepare_storage(services: Services, first_content: Path | None = None) -> None:
     """Open the database, fill an empty one, and load the catalogue.
 
     An empty database is filled from `first_content` when given (`content import` on a new
     database), else from CONTENT_FILE, else from the bundled demo.
     """
-    await cluster.database.open()
-    if await cluster.catalogue_store.is_empty():
-        path = first_content or cluster.settings.content_file or bundled_content_path()
+    await services.database.open()
+    if await services.catalogue_store.is_empty():
+        path = first_content or services.settings.content_file or bundled_content_path()
         logger.info("Empty database: importing the catalogue from %s", path)
-        await cluster.catalogue_store.import_catalogue(load_catalogue(Path(path)))
-    await cluster.reload_catalogue()
+        await services.catalogue_store.import_catalogue(load_catalogue(Path(path)))
+    await services.reload_catalogue()
 
 
 async def _on_startup(application: Application) -> None:  # type: ignore[type-arg]
-    assert isinstance(application, ClusterApplication)
-    cluster = application.cluster
-    await prepare_storage(cluster)
+    assert isinstance(application, AssistantApplication)
+    services = application.services
+    await prepare_storage(services)
     await publish_commands(
         application.bot,
-        cluster.texts,
-        cluster.settings.default_language,
-        cluster.settings.staff_ids,
+        services.texts,
+        services.settings.default_language,
+        services.settings.staff_ids,
     )
     # Seats a command-line import freed while the bot was stopped go to the waiting list now.
-    await fill_free_seats(application.bot, cluster)
+    await fill_free_seats(application.bot, services)
     # Last, once storage is ready: first puts back what a crash left in flight, then sweeps.
-    await start_dispatcher(application)
+    await start_outbox(application)
 
 
 async def _on_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-    assert isinstance(application, ClusterApplication)
-    await application.cluster.database.close()
+    assert isinstance(application, AssistantApplication)
+    await application.services.database.close()
 
 
-async def start_application(application: ClusterApplication, *, poll_timeout: int = 10) -> None:
+async def start_application(application: AssistantApplication, *, poll_timeout: int = 10) -> None:
     """Start the bot inside a running event loop, as `run_polling` does (tests, the demo)."""
     await application.initialize()
     if application.post_init is not None:
@@ -104,7 +104,7 @@ async def start_application(application: ClusterApplication, *, poll_timeout: in
     await application.start()
 
 
-async def stop_application(application: ClusterApplication) -> None:
+async def stop_application(application: AssistantApplication) -> None:
     """Stop a bot started with `start_application`, releasing every resource."""
     assert application.updater is not None
     if application.updater.running:

@@ -10,15 +10,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.answering import Answer, AnswerIndex
-from bot.catalogue import (
+from bot.domain.answering import Answer, AnswerIndex
+from bot.settings import Settings, SettingsError, load_settings
+from storage.content import (
     Catalogue,
     ContentError,
     bundled_content_path,
     dump_catalogue,
     load_catalogue,
 )
-from bot.settings import Settings, SettingsError, load_settings
 
 logger = logging.getLogger("bot")
 
@@ -106,7 +106,7 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings) -> int:
         build_application(settings).run_polling(drop_pending_updates=False)
         return 0
     if command == "demo":
-        from bot.demo import run_demo
+        from bot.devtools.demo import run_demo
 
         # The terminal is the chat: keep routine log lines out of it.
         if settings.log_level == "INFO":
@@ -161,23 +161,23 @@ def _answer_text(answer: Answer) -> str:
 async def _current_catalogue(settings: Settings) -> Catalogue:
     """Return the database's catalogue when there is one, else the content file's."""
     if settings.database_path.is_file():
-        from bot.cluster import Cluster
+        from bot.context import Services
 
-        cluster = Cluster.create(settings)
-        await cluster.database.open()
+        services = Services.create(settings)
+        await services.database.open()
         try:
-            if not await cluster.catalogue_store.is_empty():
-                return await cluster.catalogue_store.load()
+            if not await services.catalogue_store.is_empty():
+                return await services.catalogue_store.load()
         finally:
-            await cluster.database.close()
+            await services.database.close()
     return load_catalogue(Path(settings.content_file or bundled_content_path()))
 
 
 async def _storage_command(arguments: argparse.Namespace, settings: Settings) -> int:
     from bot.app import prepare_storage
-    from bot.cluster import Cluster
+    from bot.context import Services
 
-    cluster = Cluster.create(settings)
+    services = Services.create(settings)
     if arguments.command == "db" and not settings.database_path.is_file():
         print(f"clustem-bot: no database at {settings.database_path}", file=sys.stderr)
         return 2
@@ -186,17 +186,17 @@ async def _storage_command(arguments: argparse.Namespace, settings: Settings) ->
     if importing and not arguments.dry_run:
         load_catalogue(arguments.file)  # validate before anything is created
         first_content = arguments.file
-    await prepare_storage(cluster, first_content)
+    await prepare_storage(services, first_content)
     try:
         if arguments.command == "db":
-            await cluster.database.backup(arguments.file)
+            await services.database.backup(arguments.file)
             print(f"Backup written to {arguments.file}")
         elif arguments.action == "export":
-            arguments.file.write_text(dump_catalogue(cluster.catalogue), encoding="utf-8")
+            arguments.file.write_text(dump_catalogue(services.catalogue), encoding="utf-8")
             print(f"Catalogue written to {arguments.file}")
         else:
             catalogue = load_catalogue(arguments.file)
-            store = cluster.catalogue_store
+            store = services.catalogue_store
             if arguments.dry_run:
                 report = await store.preview_import(catalogue, prune=arguments.prune)
             else:
@@ -215,5 +215,5 @@ async def _storage_command(arguments: argparse.Namespace, settings: Settings) ->
                 for item in items:
                     print(f"  {label}: {item}")
     finally:
-        await cluster.database.close()
+        await services.database.close()
     return 0

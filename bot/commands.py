@@ -6,7 +6,7 @@ from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
-from bot.texts import LANGUAGES, Texts
+from bot.screens.texts import LANGUAGES, Texts
 
 MEMBER_COMMANDS = (
     "start",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.cluster import ClusterApplication
+from bot.context import AssistantApplication
 from handlers import (
     broadcast,
     errors,
@@ -27,7 +27,7 @@ from handlers import (
 )
 
 
-def register(application: ClusterApplication) -> None:
+def register(application: AssistantApplication) -> None:
     """Register every handler. Order matters: the first matching handler in a group wins."""
     # The profile form comes first: while it waits for an answer, typed text is that answer.
     features = (

@@ -4,7 +4,7 @@ The draft is a row in SQLite (storage.broadcasts) and every button carries its i
 buttons keep working after a restart and a forged one is checked like any other: staff only,
 the staff member's own draft, still a draft. Only typed answers (the announcement itself, the
 second language's text, a time) need a conversation state. Sending belongs to the dispatcher
-(bot/dispatcher.py): it claims the recipients' rows within the shared rate budget, edits the
+(bot/outbox/worker.py): it claims the recipients' rows within the shared rate budget, edits the
 progress message shown here and sends the final report.
 
 The draft's panel and its send, schedule and stop buttons are in broadcast_panel, the audience
@@ -30,14 +30,15 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.cluster import ClusterContext
+from bot.context import AssistantContext
+from bot.screens.broadcasts import post_broadcast, stop_data
+from bot.screens.links import ENTRY_ID
 from handlers.broadcast_audience import (
     AUDIENCE_CODES,
     AUDIENCE_LISTS,
     audience_chosen,
     audience_list,
 )
-from handlers.broadcast_messages import post_broadcast, stop_data
 from handlers.broadcast_panel import (
     COMPOSE,
     VERSION,
@@ -59,7 +60,6 @@ from handlers.broadcast_panel import (
     view,
     when_typed,
 )
-from handlers.links import ENTRY_ID
 from handlers.replies import Keyboard, Visit, acknowledge, show, visit
 from handlers.staff_access import staff_only
 from storage.broadcasts import DOCUMENT, PHOTO, Broadcast
@@ -73,7 +73,7 @@ BROADCAST_ID = r"(\d{1,10})"
 # -- writing the announcement ------------------------------------------------------------------
 
 
-async def begin(update: Update, context: ClusterContext) -> int:
+async def begin(update: Update, context: AssistantContext) -> int:
     """Ask for the announcement, listing the ones already scheduled."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -85,12 +85,12 @@ async def begin(update: Update, context: ClusterContext) -> int:
 async def _ask_content(
     update: Update, guest: Visit, reason: str | None = None, error: str | None = None
 ) -> None:
-    scheduled = await repository(guest.cluster).scheduled()
+    scheduled = await repository(guest.services).scheduled()
     text = guest.render(
         "broadcast_compose",
         reason=reason,
         scheduled=scheduled,
-        main=guest.cluster.settings.default_language,
+        main=guest.services.settings.default_language,
         error=error,
     )
     rows: Keyboard = [
@@ -116,16 +116,16 @@ def _content(message: Message) -> tuple[str | None, str | None, str | None]:
     return message.text_html, None, None
 
 
-async def composed(update: Update, context: ClusterContext) -> int:
+async def composed(update: Update, context: AssistantContext) -> int:
     """Store the announcement as a draft to everyone and show its preview."""
     guest = await visit(update, context)
     message = update.effective_message
     assert message is not None
     html, media_kind, file_id = _content(message)
-    store = repository(guest.cluster)
+    store = repository(guest.services)
     broadcast = await store.create_draft(
         guest.member.id,
-        guest.cluster.settings.default_language,
+        guest.services.settings.default_language,
         html,
         media_kind,
         file_id,
@@ -140,7 +140,7 @@ async def composed(update: Update, context: ClusterContext) -> int:
     return ConversationHandler.END
 
 
-async def not_composable(update: Update, context: ClusterContext) -> int:
+async def not_composable(update: Update, context: AssistantContext) -> int:
     """Ask again after a sticker, a voice message or anything else that can't be broadcast."""
     guest = await visit(update, context)
     await _ask_content(update, guest, "kind")
@@ -148,7 +148,7 @@ async def not_composable(update: Update, context: ClusterContext) -> int:
 
 
 async def _post_previews(
-    context: ClusterContext,
+    context: AssistantContext,
     chat_id: int,
     guest: Visit,
     broadcast: Broadcast,
@@ -161,7 +161,7 @@ async def _post_previews(
             languages += (broadcast.other_language,)
     try:
         for language in languages:
-            await post_broadcast(context.bot, chat_id, broadcast, language, guest.cluster.texts)
+            await post_broadcast(context.bot, chat_id, broadcast, language, guest.services.texts)
     except BadRequest as error:
         return error.message
     return None
@@ -170,7 +170,7 @@ async def _post_previews(
 # -- the second language's version --------------------------------------------------------
 
 
-async def ask_version(update: Update, context: ClusterContext) -> int:
+async def ask_version(update: Update, context: AssistantContext) -> int:
     """Ask for the text members of the other language get."""
     guest = await visit(update, context)
     draft = await own_draft(update, context, guest)
@@ -191,7 +191,7 @@ async def _ask_version(
     await show(update, text, [[guest.button("back", f"bc:v:{draft.id}")]])
 
 
-async def version_typed(update: Update, context: ClusterContext) -> int:
+async def version_typed(update: Update, context: AssistantContext) -> int:
     """Store the second language's text and preview it."""
     guest = await visit(update, context)
     message = update.effective_message
@@ -203,7 +203,7 @@ async def version_typed(update: Update, context: ClusterContext) -> int:
     if draft.media_kind is not None and len(text) > CAPTION_LIMIT:
         await _ask_version(update, guest, draft, "too_long", len(text))
         return VERSION
-    store = repository(guest.cluster)
+    store = repository(guest.services)
     changed = await store.set_version(
         draft.id, guest.member.id, draft.other_language, message.text_html
     )
@@ -223,7 +223,7 @@ async def version_typed(update: Update, context: ClusterContext) -> int:
     return ConversationHandler.END
 
 
-async def not_a_version(update: Update, context: ClusterContext) -> int:
+async def not_a_version(update: Update, context: AssistantContext) -> int:
     """Ask again for text after a photo, a sticker or a file."""
     guest = await visit(update, context)
     draft = await typing_for(context, guest)
@@ -233,14 +233,14 @@ async def not_a_version(update: Update, context: ClusterContext) -> int:
     return VERSION
 
 
-async def remove_version(update: Update, context: ClusterContext) -> int:
+async def remove_version(update: Update, context: AssistantContext) -> int:
     """Drop the second language's text: everyone gets the main one."""
     guest = await visit(update, context)
     draft = await own_draft(update, context, guest)
     if draft is None:
         return ConversationHandler.END
     await acknowledge(update)
-    changed = await repository(guest.cluster).set_version(
+    changed = await repository(guest.services).set_version(
         draft.id, guest.member.id, draft.other_language, None
     )
     if changed is not None:
@@ -249,7 +249,7 @@ async def remove_version(update: Update, context: ClusterContext) -> int:
     return ConversationHandler.END
 
 
-async def cancel(update: Update, context: ClusterContext) -> int:
+async def cancel(update: Update, context: AssistantContext) -> int:
     """Leave with /cancel; a draft already shown stays usable from its panel."""
     guest = await visit(update, context)
     drop_form(context)
@@ -257,7 +257,7 @@ async def cancel(update: Update, context: ClusterContext) -> int:
     return ConversationHandler.END
 
 
-async def timed_out(update: Update, context: ClusterContext) -> None:
+async def timed_out(update: Update, context: AssistantContext) -> None:
     """Tell the staff member the broadcast form was closed for lack of an answer."""
     guest = await visit(update, context)
     drop_form(context)
@@ -270,7 +270,7 @@ async def timed_out(update: Update, context: ClusterContext) -> None:
 # -- wiring --------------------------------------------------------------------------------
 
 
-def conversation() -> ConversationHandler[ClusterContext]:
+def conversation() -> ConversationHandler[AssistantContext]:
     """Return the broadcast conversation."""
     # Tracked per staff member and chat, not per message: the panel's buttons carry the
     # draft's id and work from any message, which is what we want.
@@ -279,7 +279,7 @@ def conversation() -> ConversationHandler[ClusterContext]:
         return _conversation()
 
 
-def _conversation() -> ConversationHandler[ClusterContext]:
+def _conversation() -> ConversationHandler[AssistantContext]:
     text = filters.TEXT & ~filters.COMMAND
     content = text | filters.PHOTO | filters.Document.ALL
     other = ~filters.COMMAND & ~filters.StatusUpdate.ALL
@@ -287,7 +287,7 @@ def _conversation() -> ConversationHandler[ClusterContext]:
     lists = "|".join(AUDIENCE_LISTS)
     choices = "|".join(code for code in AUDIENCE_CODES if code != "all")
 
-    def button(callback: Any, pattern: str) -> CallbackQueryHandler[ClusterContext, object]:
+    def button(callback: Any, pattern: str) -> CallbackQueryHandler[AssistantContext, object]:
         return CallbackQueryHandler(staff_only(callback), pattern=pattern)
 
     # Every draft button is an entry point: it works in any state, and after a restart.
@@ -304,7 +304,7 @@ def _conversation() -> ConversationHandler[ClusterContext]:
         button(quick_chosen, rf"^bc:(q):{BROADCAST_ID}:(h1|t9)$"),
         button(discard, rf"^bc:(del):{BROADCAST_ID}$"),
     ]
-    states: dict[object, list[BaseHandler[Update, ClusterContext, object]]] = {
+    states: dict[object, list[BaseHandler[Update, AssistantContext, object]]] = {
         COMPOSE: [
             MessageHandler(content, staff_only(composed)),
             MessageHandler(other, staff_only(not_composable)),
@@ -333,7 +333,7 @@ def _conversation() -> ConversationHandler[ClusterContext]:
     )
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, Any]]:
+def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return this feature's handlers."""
     return [
         conversation(),

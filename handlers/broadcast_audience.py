@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import ConversationHandler
 
-from bot.cluster import Cluster, ClusterContext
-from handlers.broadcast_messages import audience_view
+from bot.context import AssistantContext, Services
+from bot.screens.broadcasts import audience_view
 from handlers.broadcast_panel import STATUS_CODES, own_draft, panel_screen, repository
 from handlers.replies import acknowledge, show, visit
 from storage.broadcasts import (
@@ -29,7 +29,7 @@ AUDIENCE_LISTS = ("au", "sec", "lng", "reg", "att")
 AUDIENCE_CODES = {"all": EVERYONE, "s": SECTOR, "l": LANGUAGE, "r": REGISTRANTS, "p": ATTENDEES}
 
 
-async def audience_list(update: Update, context: ClusterContext) -> int:
+async def audience_list(update: Update, context: AssistantContext) -> int:
     """Show the audience choices, or one list of them: sectors, languages, events."""
     guest = await visit(update, context)
     draft = await own_draft(update, context, guest)
@@ -39,7 +39,7 @@ async def audience_list(update: Update, context: ClusterContext) -> int:
     assert context.matches is not None
     step = context.matches[0].group(1)
     number = draft.id
-    cluster = guest.cluster
+    services = guest.services
     events = []
     rows: list[list[InlineKeyboardButton]] = []
     if step == "au":
@@ -57,7 +57,7 @@ async def audience_list(update: Update, context: ClusterContext) -> int:
                     sector.name.get(guest.language), callback_data=f"bc:s:{number}:{sector.id}"
                 )
             ]
-            for sector in cluster.catalogue.sectors
+            for sector in services.catalogue.sectors
         ]
     elif step == "lng":
         rows = [
@@ -68,16 +68,16 @@ async def audience_list(update: Update, context: ClusterContext) -> int:
         now = datetime.now(UTC)
         if step == "reg":
             events = sorted(
-                (e for e in cluster.catalogue.events if e.ends_at > now), key=lambda e: e.starts_at
+                (e for e in services.catalogue.events if e.ends_at > now), key=lambda e: e.starts_at
             )[:EVENTS_LISTED]
         else:
             events = sorted(
-                (e for e in cluster.catalogue.events if e.ends_at <= now),
+                (e for e in services.catalogue.events if e.ends_at <= now),
                 key=lambda e: e.starts_at,
                 reverse=True,
             )[:EVENTS_LISTED]
         code = "r" if step == "reg" else "p"
-        zone = cluster.settings.timezone
+        zone = services.settings.timezone
         rows = [
             [
                 InlineKeyboardButton(
@@ -95,7 +95,7 @@ async def audience_list(update: Update, context: ClusterContext) -> int:
         broadcast=draft,
         step=step,
         events=events,
-        audience=audience_view(cluster, draft.audience, guest.language),
+        audience=audience_view(services, draft.audience, guest.language),
     )
     await show(update, text, rows)
     return ConversationHandler.END
@@ -107,7 +107,7 @@ def _shorten(title: str) -> str:
     return title[: EVENT_TITLE_SHOWN - 1].rstrip() + "…"
 
 
-async def audience_chosen(update: Update, context: ClusterContext) -> int:
+async def audience_chosen(update: Update, context: AssistantContext) -> int:
     """Set the draft's audience to the choice pressed, then show the panel with its count."""
     guest = await visit(update, context)
     draft = await own_draft(update, context, guest)
@@ -115,19 +115,21 @@ async def audience_chosen(update: Update, context: ClusterContext) -> int:
         return ConversationHandler.END
     assert context.matches is not None
     code, _, value = context.matches[0].groups()
-    audience = _audience(guest.cluster, draft, code, value)
+    audience = _audience(guest.services, draft, code, value)
     if audience is None:
         await acknowledge(update, guest.render("not_available"), alert=True)
         return ConversationHandler.END
     await acknowledge(update)
-    changed = await repository(guest.cluster).set_audience(draft.id, guest.member.id, audience)
+    changed = await repository(guest.services).set_audience(draft.id, guest.member.id, audience)
     if changed is not None:
         text, rows = await panel_screen(guest, changed)
         await show(update, text, rows)
     return ConversationHandler.END
 
 
-def _audience(cluster: Cluster, draft: Broadcast, code: str, value: str | None) -> Audience | None:
+def _audience(
+    services: Services, draft: Broadcast, code: str, value: str | None
+) -> Audience | None:
     """Return the audience a button stands for, or None when it names nothing that exists."""
     if code == "rs":
         statuses = STATUS_CODES.get(value or "")
@@ -137,10 +139,10 @@ def _audience(cluster: Cluster, draft: Broadcast, code: str, value: str | None) 
     kind = AUDIENCE_CODES[code]
     if kind == EVERYONE:
         return Audience()
-    if kind == SECTOR and cluster.catalogue.sector(value or "") is None:
+    if kind == SECTOR and services.catalogue.sector(value or "") is None:
         return None
     if kind == LANGUAGE and value not in ("tr", "en"):
         return None
-    if kind in (REGISTRANTS, ATTENDEES) and cluster.catalogue.event(value or "") is None:
+    if kind in (REGISTRANTS, ATTENDEES) and services.catalogue.event(value or "") is None:
         return None
     return Audience(kind, value)

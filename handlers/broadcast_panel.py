@@ -12,9 +12,9 @@ from datetime import UTC, datetime, time, timedelta
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import ConversationHandler
 
-from bot.cluster import Cluster, ClusterContext
-from bot.event_form import parse_local_time
-from handlers.broadcast_messages import audience_view, stop_data
+from bot.context import AssistantContext, Services
+from bot.domain.event_form import parse_local_time
+from bot.screens.broadcasts import audience_view, stop_data
 from handlers.replies import Keyboard, Visit, acknowledge, keyboard, show, visit
 from storage.broadcasts import (
     REGISTRANT_STATUSES,
@@ -39,7 +39,7 @@ class BroadcastForm:
     broadcast_id: int | None = None
 
 
-def form_of(context: ClusterContext) -> BroadcastForm:
+def form_of(context: AssistantContext) -> BroadcastForm:
     assert context.chat_data is not None
     form = context.chat_data.get(BroadcastForm)
     if not isinstance(form, BroadcastForm):
@@ -47,25 +47,25 @@ def form_of(context: ClusterContext) -> BroadcastForm:
     return form
 
 
-def drop_form(context: ClusterContext) -> None:
+def drop_form(context: AssistantContext) -> None:
     if context.chat_data is not None:
         context.chat_data.pop(BroadcastForm, None)
 
 
-def repository(cluster: Cluster) -> BroadcastRepository:
+def repository(services: Services) -> BroadcastRepository:
     """Return the broadcasts' repository."""
-    return BroadcastRepository(cluster.database, cluster.settings.default_language)
+    return BroadcastRepository(services.database, services.settings.default_language)
 
 
 # -- the draft's panel ---------------------------------------------------------------------
 
 
 async def panel_screen(guest: Visit, broadcast: Broadcast) -> tuple[str, Keyboard]:
-    count = await repository(guest.cluster).count_audience(broadcast.audience)
+    count = await repository(guest.services).count_audience(broadcast.audience)
     text = guest.render(
         "broadcast_panel",
         broadcast=broadcast,
-        audience=audience_view(guest.cluster, broadcast.audience, guest.language),
+        audience=audience_view(guest.services, broadcast.audience, guest.language),
         count=count,
     )
     return text, _panel_rows(guest, broadcast, count)
@@ -97,24 +97,24 @@ def _panel_rows(guest: Visit, broadcast: Broadcast, count: AudienceCount) -> Key
 
 
 async def send_panel(
-    context: ClusterContext, chat_id: int, guest: Visit, broadcast: Broadcast
+    context: AssistantContext, chat_id: int, guest: Visit, broadcast: Broadcast
 ) -> None:
     """Send the panel as a new message, below the previews it is about."""
     text, rows = await panel_screen(guest, broadcast)
     await context.bot.send_message(chat_id, text, reply_markup=keyboard(rows))
 
 
-async def own_draft(update: Update, context: ClusterContext, guest: Visit) -> Broadcast | None:
+async def own_draft(update: Update, context: AssistantContext, guest: Visit) -> Broadcast | None:
     """Return the draft named by the button, if it is this staff member's and still a draft."""
     assert context.matches is not None
     broadcast_id = int(context.matches[0].group(2))
-    draft = await repository(guest.cluster).draft_of(broadcast_id, guest.member.id)
+    draft = await repository(guest.services).draft_of(broadcast_id, guest.member.id)
     if draft is None:
         await acknowledge(update, guest.render("not_available"), alert=True)
     return draft
 
 
-async def view(update: Update, context: ClusterContext) -> int:
+async def view(update: Update, context: AssistantContext) -> int:
     """Show the draft's panel again."""
     guest = await visit(update, context)
     draft = await own_draft(update, context, guest)
@@ -126,15 +126,15 @@ async def view(update: Update, context: ClusterContext) -> int:
     return ConversationHandler.END
 
 
-async def typing_for(context: ClusterContext, guest: Visit) -> Broadcast | None:
+async def typing_for(context: AssistantContext, guest: Visit) -> Broadcast | None:
     """Return the draft whose text or time is being typed, if it is still a draft."""
     broadcast_id = form_of(context).broadcast_id
     if broadcast_id is None:
         return None
-    return await repository(guest.cluster).draft_of(broadcast_id, guest.member.id)
+    return await repository(guest.services).draft_of(broadcast_id, guest.member.id)
 
 
-async def form_gone(update: Update, context: ClusterContext, guest: Visit) -> int:
+async def form_gone(update: Update, context: AssistantContext, guest: Visit) -> int:
     drop_form(context)
     await show(update, guest.render("not_available"), [[guest.button("staff_menu", "sm:home")]])
     return ConversationHandler.END
@@ -143,14 +143,14 @@ async def form_gone(update: Update, context: ClusterContext, guest: Visit) -> in
 # -- sending now, scheduling, discarding, stopping -------------------------------------------
 
 
-async def send_now(update: Update, context: ClusterContext) -> int:
+async def send_now(update: Update, context: AssistantContext) -> int:
     """Start sending: the dispatcher turns the panel into the progress message."""
     guest = await visit(update, context)
     assert context.matches is not None
     query = update.callback_query
     assert query is not None and query.message is not None
     broadcast_id = int(context.matches[0].group(2))
-    started = await repository(guest.cluster).start(
+    started = await repository(guest.services).start(
         broadcast_id,
         guest.member.id,
         datetime.now(UTC),
@@ -160,7 +160,7 @@ async def send_now(update: Update, context: ClusterContext) -> int:
     if started is None:
         await acknowledge(update, guest.render("not_available"), alert=True)
         return ConversationHandler.END
-    await guest.cluster.audit.record(
+    await guest.services.audit.record(
         guest.member.id,
         "broadcast.send",
         f"broadcast:{started.id}",
@@ -170,7 +170,7 @@ async def send_now(update: Update, context: ClusterContext) -> int:
     return ConversationHandler.END
 
 
-async def ask_when(update: Update, context: ClusterContext) -> int:
+async def ask_when(update: Update, context: AssistantContext) -> int:
     """Ask when to send: a typed time, or a quick button."""
     guest = await visit(update, context)
     draft = await own_draft(update, context, guest)
@@ -189,7 +189,7 @@ async def _ask_when(
         "broadcast_when",
         broadcast=draft,
         reason=reason,
-        zone=guest.cluster.settings.timezone.key,
+        zone=guest.services.settings.timezone.key,
     )
     number = draft.id
     rows: Keyboard = [
@@ -202,16 +202,16 @@ async def _ask_when(
     await show(update, text, rows)
 
 
-def quick_time(code: str, now: datetime, cluster: Cluster) -> datetime:
+def quick_time(code: str, now: datetime, services: Services) -> datetime:
     """Return the time a quick button stands for: in an hour, or tomorrow at 09:00 local."""
     if code == "h1":
         return (now + timedelta(hours=1)).replace(second=0, microsecond=0)
-    zone = cluster.settings.timezone
+    zone = services.settings.timezone
     tomorrow = now.astimezone(zone).date() + timedelta(days=1)
     return datetime.combine(tomorrow, time(9, 0), tzinfo=zone).astimezone(UTC)
 
 
-async def quick_chosen(update: Update, context: ClusterContext) -> int:
+async def quick_chosen(update: Update, context: AssistantContext) -> int:
     """Schedule the draft for the time of the quick button."""
     guest = await visit(update, context)
     draft = await own_draft(update, context, guest)
@@ -219,11 +219,11 @@ async def quick_chosen(update: Update, context: ClusterContext) -> int:
         return ConversationHandler.END
     await acknowledge(update)
     assert context.matches is not None
-    at = quick_time(context.matches[0].group(3), datetime.now(UTC), guest.cluster)
+    at = quick_time(context.matches[0].group(3), datetime.now(UTC), guest.services)
     return await _schedule(update, context, guest, draft, at)
 
 
-async def when_typed(update: Update, context: ClusterContext) -> int:
+async def when_typed(update: Update, context: AssistantContext) -> int:
     """Schedule the draft for a typed time in the cluster's zone, or ask again with why."""
     guest = await visit(update, context)
     message = update.effective_message
@@ -232,7 +232,7 @@ async def when_typed(update: Update, context: ClusterContext) -> int:
     if draft is None:
         return await form_gone(update, context, guest)
     now = datetime.now(UTC)
-    at = parse_local_time(message.text or "", guest.cluster.settings.timezone)
+    at = parse_local_time(message.text or "", guest.services.settings.timezone)
     reason = None
     if at is None:
         reason = "moment"
@@ -246,7 +246,7 @@ async def when_typed(update: Update, context: ClusterContext) -> int:
     return await _schedule(update, context, guest, draft, at)
 
 
-async def not_a_time(update: Update, context: ClusterContext) -> int:
+async def not_a_time(update: Update, context: AssistantContext) -> int:
     """Ask again for the time after something that is not text."""
     guest = await visit(update, context)
     draft = await typing_for(context, guest)
@@ -257,14 +257,14 @@ async def not_a_time(update: Update, context: ClusterContext) -> int:
 
 
 async def _schedule(
-    update: Update, context: ClusterContext, guest: Visit, draft: Broadcast, at: datetime
+    update: Update, context: AssistantContext, guest: Visit, draft: Broadcast, at: datetime
 ) -> int:
     drop_form(context)
-    store = repository(guest.cluster)
+    store = repository(guest.services)
     scheduled = await store.schedule(draft.id, guest.member.id, at)
     if scheduled is None:
         return await form_gone(update, context, guest)
-    await guest.cluster.audit.record(
+    await guest.services.audit.record(
         guest.member.id,
         "broadcast.schedule",
         f"broadcast:{scheduled.id}",
@@ -275,7 +275,7 @@ async def _schedule(
         "broadcast_scheduled",
         broadcast=scheduled,
         count=count,
-        audience=audience_view(guest.cluster, scheduled.audience, guest.language),
+        audience=audience_view(guest.services, scheduled.audience, guest.language),
     )
     rows = [
         [guest.button("broadcast_unschedule", stop_data(scheduled.id))],
@@ -285,7 +285,7 @@ async def _schedule(
     return ConversationHandler.END
 
 
-async def discard(update: Update, context: ClusterContext) -> int:
+async def discard(update: Update, context: AssistantContext) -> int:
     """Delete the draft; nothing is sent."""
     guest = await visit(update, context)
     draft = await own_draft(update, context, guest)
@@ -293,7 +293,7 @@ async def discard(update: Update, context: ClusterContext) -> int:
         return ConversationHandler.END
     await acknowledge(update)
     drop_form(context)
-    await repository(guest.cluster).discard(draft.id, guest.member.id)
+    await repository(guest.services).discard(draft.id, guest.member.id)
     await show(
         update,
         guest.render("broadcast_closed", what="discarded", number=draft.id),
@@ -302,18 +302,18 @@ async def discard(update: Update, context: ClusterContext) -> int:
     return ConversationHandler.END
 
 
-async def stop(update: Update, context: ClusterContext) -> None:
+async def stop(update: Update, context: AssistantContext) -> None:
     """Cancel a scheduled broadcast, or stop one being sent: nothing waiting goes out."""
     guest = await visit(update, context)
     assert context.matches is not None
     broadcast_id = int(context.matches[0].group(1))
-    before = await repository(guest.cluster).cancel(
+    before = await repository(guest.services).cancel(
         broadcast_id, guest.member.id, datetime.now(UTC)
     )
     if before is None:
         await acknowledge(update, guest.render("not_available"), alert=True)
         return
-    await guest.cluster.audit.record(
+    await guest.services.audit.record(
         guest.member.id, "broadcast.cancel", f"broadcast:{broadcast_id}", {"was": before.status}
     )
     if before.status == SCHEDULED:

@@ -7,25 +7,25 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
-from bot.cluster import ClusterContext
+from bot.context import AssistantContext
 
 logger = logging.getLogger(__name__)
 
 
-async def on_error(update: object, context: ClusterContext) -> None:
+async def on_error(update: object, context: AssistantContext) -> None:
     """Log the error and send the member a polite apology; never raise."""
     logger.error("Error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return
-    cluster = context.cluster
+    services = context.services
     user = update.effective_user
     member = None
     try:
-        member = await cluster.members.get(user.id) if user is not None else None
+        member = await services.members.get(user.id) if user is not None else None
     except Exception:  # the database itself may be the problem
         logger.exception("Could not read the member while handling an error")
-    language = cluster.language_of(member, user)
-    apology = cluster.texts.render(language, "error")
+    language = services.language_of(member, user)
+    apology = services.texts.render(language, "error")
     try:
         if update.callback_query is not None and await _answer(update, apology):
             pass
@@ -35,12 +35,12 @@ async def on_error(update: object, context: ClusterContext) -> None:
         pass
     except TelegramError:
         logger.exception("Could not apologise to the member")
-    staff_chat = cluster.settings.staff_chat_id
+    staff_chat = services.settings.staff_chat_id
     if staff_chat is not None:
         try:
             # Only the kind of error: its text may quote what a member typed.
-            text = cluster.texts.render(
-                cluster.settings.default_language,
+            text = services.texts.render(
+                services.settings.default_language,
                 "staff_error",
                 kind=type(context.error).__name__,
             )

@@ -8,10 +8,8 @@ from markupsafe import Markup
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.catalogue import EVENT_KINDS
-from bot.cluster import ClusterContext
-from handlers import registrations
-from handlers.links import (
+from bot.context import AssistantContext
+from bot.screens.links import (
     ALL_KINDS,
     CODE_OF_KIND,
     ENTRY_ID,
@@ -21,21 +19,23 @@ from handlers.links import (
     event_page,
     service_page,
 )
+from handlers import registrations
 from handlers.replies import Visit, acknowledge, show, visit
 from storage.catalogue import EventListing
+from storage.content import EVENT_KINDS
 from storage.registrations import Registration
 
 PAGE_SIZE = 5
 
 
-async def events_command(update: Update, context: ClusterContext) -> None:
+async def events_command(update: Update, context: AssistantContext) -> None:
     """List upcoming events, first page, all kinds."""
     guest = await visit(update, context)
     await acknowledge(update)
     await show_list(update, guest, ALL_KINDS, 0)
 
 
-async def list_page(update: Update, context: ClusterContext) -> None:
+async def list_page(update: Update, context: AssistantContext) -> None:
     """Show another page or another kind of the event list."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -46,10 +46,10 @@ async def list_page(update: Update, context: ClusterContext) -> None:
 
 async def show_list(update: Update, guest: Visit, kind_code: str, page: int) -> None:
     """Render one page of upcoming events."""
-    cluster = guest.cluster
+    services = guest.services
     kind = KIND_CODES.get(kind_code)
-    listings = await cluster.catalogue_store.upcoming(
-        cluster.catalogue, datetime.now(UTC), kind=kind
+    listings = await services.catalogue_store.upcoming(
+        services.catalogue, datetime.now(UTC), kind=kind
     )
     pages = max((len(listings) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(max(page, 0), pages - 1)
@@ -96,7 +96,7 @@ def _kind_filter(guest: Visit, current: str) -> list[list[InlineKeyboardButton]]
     return [buttons[:3], buttons[3:6], [*buttons[6:], everything]]
 
 
-async def open_event(update: Update, context: ClusterContext) -> None:
+async def open_event(update: Update, context: AssistantContext) -> None:
     """Open an event from a button."""
     guest = await visit(update, context)
     assert context.matches is not None
@@ -109,8 +109,8 @@ async def show_event(
     update: Update, guest: Visit, event_id: str, kind_code: str = ALL_KINDS, page: int = 0
 ) -> None:
     """Render an event's page, or say politely that it is gone."""
-    cluster = guest.cluster
-    listing = await cluster.catalogue_store.listing(cluster.catalogue, event_id)
+    services = guest.services
+    listing = await services.catalogue_store.listing(services.catalogue, event_id)
     if listing is None:
         await show(
             update,
@@ -118,7 +118,7 @@ async def show_event(
             [[guest.button("all_events", event_list(ALL_KINDS, 0))]],
         )
         return
-    registration = await cluster.registrations.of_member_for_event(guest.member.id, event_id)
+    registration = await services.registrations.of_member_for_event(guest.member.id, event_id)
     text, rows = render_event(guest, listing, datetime.now(UTC), registration)
     back = guest.button("back", event_list(kind_code, page))
     await show(update, text, [*rows, [back, guest.button("home", "m:home")]])
@@ -129,7 +129,7 @@ def render_event(
 ) -> tuple[str, list[list[InlineKeyboardButton]]]:
     """Return an event's page text and its own buttons (without navigation)."""
     event = listing.event
-    timezone = guest.cluster.settings.timezone
+    timezone = guest.services.settings.timezone
     same_day = (
         event.starts_at.astimezone(timezone).date() == event.ends_at.astimezone(timezone).date()
     )
@@ -152,7 +152,7 @@ def render_event(
     return text, rows
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return this feature's handlers."""
     return [
         CommandHandler("events", events_command, filters=filters.ChatType.PRIVATE),

@@ -11,16 +11,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot.cluster import ClusterContext
+from bot.context import AssistantContext
 from handlers.replies import acknowledge, visit
 
 
-async def unknown_command(update: Update, context: ClusterContext) -> None:
+async def unknown_command(update: Update, context: AssistantContext) -> None:
     """Say the command is unknown and point to /help."""
     await _reply(update, context, "command")
 
 
-async def nothing_to_cancel(update: Update, context: ClusterContext) -> None:
+async def nothing_to_cancel(update: Update, context: AssistantContext) -> None:
     """Answer /cancel when no form or question is in progress."""
     guest = await visit(update, context)
     message = update.effective_message
@@ -28,35 +28,35 @@ async def nothing_to_cancel(update: Update, context: ClusterContext) -> None:
         await message.reply_text(guest.render("nothing_to_cancel"))
 
 
-async def sticker(update: Update, context: ClusterContext) -> None:
+async def sticker(update: Update, context: AssistantContext) -> None:
     """Thank for the sticker and ask for words."""
     await _reply(update, context, "sticker")
 
 
-async def voice(update: Update, context: ClusterContext) -> None:
+async def voice(update: Update, context: AssistantContext) -> None:
     """Ask for the question in writing."""
     await _reply(update, context, "voice")
 
 
-async def anything_else(update: Update, context: ClusterContext) -> None:
+async def anything_else(update: Update, context: AssistantContext) -> None:
     """Explain which messages the assistant understands."""
     await _reply(update, context, "other")
 
 
-async def _reply(update: Update, context: ClusterContext, what: str) -> None:
+async def _reply(update: Update, context: AssistantContext, what: str) -> None:
     guest = await visit(update, context)
     message = update.effective_message
     if message is not None:
         await message.reply_text(guest.render("unsupported", what=what))
 
 
-async def stale_button(update: Update, context: ClusterContext) -> None:
+async def stale_button(update: Update, context: AssistantContext) -> None:
     """Answer a button whose data no handler accepted: old, removed or forged."""
     guest = await visit(update, context)
     await acknowledge(update, guest.render("not_available"), alert=True)
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return the catch-alls; registered last so every feature gets the first look."""
     private = filters.ChatType.PRIVATE
     return [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.cluster import ClusterContext
+from bot.context import AssistantContext
 from handlers.replies import Keyboard, Visit, acknowledge, show, visit
 
 
@@ -14,25 +14,25 @@ def language_buttons(guest: Visit) -> Keyboard:
     return [[guest.button("language_tr", "lang:tr"), guest.button("language_en", "lang:en")]]
 
 
-async def language_command(update: Update, context: ClusterContext) -> None:
+async def language_command(update: Update, context: AssistantContext) -> None:
     """Offer Turkish and English."""
     guest = await visit(update, context)
     await acknowledge(update)
     await show(update, guest.render("language", changed=False), language_buttons(guest))
 
 
-async def choose_language(update: Update, context: ClusterContext) -> None:
+async def choose_language(update: Update, context: AssistantContext) -> None:
     """Remember the chosen language and confirm in it."""
     guest = await visit(update, context)
     await acknowledge(update)
     assert context.matches is not None
     language = context.matches[0].group(1)
-    await guest.cluster.members.set_language(guest.member.id, language)
-    chosen = Visit(guest.cluster, guest.member, language)
+    await guest.services.members.set_language(guest.member.id, language)
+    chosen = Visit(guest.services, guest.member, language)
     await show(update, chosen.render("language", changed=True), [[chosen.button("home", "m:home")]])
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return this feature's handlers."""
     return [
         CommandHandler("language", language_command, filters=filters.ChatType.PRIVATE),

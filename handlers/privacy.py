@@ -8,18 +8,18 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.cluster import ClusterContext
-from bot.notices import tell_promoted
+from bot.context import AssistantContext
+from bot.domain.notices import tell_promoted
 from handlers.replies import acknowledge, show, visit
 from storage.catalogue import parse_utc
 
 
-async def privacy_command(update: Update, context: ClusterContext) -> None:
+async def privacy_command(update: Update, context: AssistantContext) -> None:
     """Show the privacy notice and what the member can do with their data."""
     guest = await visit(update, context)
     await acknowledge(update)
     member = guest.member
-    notice = guest.cluster.catalogue.cluster.privacy_notice.get(guest.language)
+    notice = guest.services.catalogue.cluster.privacy_notice.get(guest.language)
     consent_at = parse_utc(member.consent_at) if member.consent_at else None
     rows = [
         [guest.button("download_data", "pv:export")],
@@ -31,11 +31,11 @@ async def privacy_command(update: Update, context: ClusterContext) -> None:
     )
 
 
-async def export_data(update: Update, context: ClusterContext) -> None:
+async def export_data(update: Update, context: AssistantContext) -> None:
     """Send the member a JSON file with everything stored about them."""
     guest = await visit(update, context)
     await acknowledge(update)
-    document = await guest.cluster.members.personal_data(guest.member.id)
+    document = await guest.services.members.personal_data(guest.member.id)
     document["exported_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     payload = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
     await context.bot.send_document(
@@ -46,7 +46,7 @@ async def export_data(update: Update, context: ClusterContext) -> None:
     )
 
 
-async def ask_delete(update: Update, context: ClusterContext) -> None:
+async def ask_delete(update: Update, context: AssistantContext) -> None:
     """Ask for confirmation before erasing."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -57,29 +57,29 @@ async def ask_delete(update: Update, context: ClusterContext) -> None:
     await show(update, guest.render("delete_confirm"), rows)
 
 
-async def delete_data(update: Update, context: ClusterContext) -> None:
+async def delete_data(update: Update, context: AssistantContext) -> None:
     """Cancel active registrations (passing seats on), then erase the member's personal data."""
     guest = await visit(update, context)
     await acknowledge(update)
-    cluster = guest.cluster
+    services = guest.services
     cancelled = 0
     now = datetime.now(UTC)
-    for registration in await cluster.registrations.of_member(guest.member.id):
-        event = cluster.catalogue.event(registration.event_id)
+    for registration in await services.registrations.of_member(guest.member.id):
+        event = services.catalogue.event(registration.event_id)
         # Past registrations stay as they were (without the person) for attendance figures.
         if not registration.is_active or event is None or event.starts_at <= now:
             continue
-        outcome = await cluster.registrations.cancel(registration.id, guest.member.id, event)
+        outcome = await services.registrations.cancel(registration.id, guest.member.id, event)
         if outcome is not None:
             cancelled += 1
-            await tell_promoted(context.bot, cluster, event, outcome.promoted)
-    await cluster.members.erase(guest.member.id)
+            await tell_promoted(context.bot, services, event, outcome.promoted)
+    await services.members.erase(guest.member.id)
     if context.user_data is not None:
         context.user_data.pending_event = None
     await show(update, guest.render("deleted", cancelled=cancelled))
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return this feature's handlers."""
     return [
         CommandHandler("privacy", privacy_command, filters=filters.ChatType.PRIVATE),

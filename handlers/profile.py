@@ -30,11 +30,11 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.cluster import ClusterContext, ProfileForm
-from bot.profile import check_company, check_email, check_name, check_phone, company_key
+from bot.context import AssistantContext, ProfileForm
+from bot.domain.profile import check_company, check_email, check_name, check_phone, company_key
+from bot.screens.links import ENTRY_ID
 from handlers import registrations
 from handlers.groups import FORMS
-from handlers.links import ENTRY_ID
 from handlers.replies import Keyboard, Visit, acknowledge, show, visit
 from storage.members import Profile
 
@@ -48,7 +48,7 @@ def _back(guest: Visit) -> list[InlineKeyboardButton]:
 
 
 async def ask_step(
-    update: Update, context: ClusterContext, guest: Visit, state: int, reason: str | None = None
+    update: Update, context: AssistantContext, guest: Visit, state: int, reason: str | None = None
 ) -> int:
     """Ask the question of a form step (again, with a reason, after a wrong answer)."""
     assert context.user_data is not None
@@ -80,7 +80,7 @@ async def ask_step(
     if state == NAME and user is not None and user.full_name:
         rows = [[InlineKeyboardButton(user.full_name[:60], callback_data="pf:tgname")]]
     elif state == SECTOR:
-        sectors = guest.cluster.catalogue.sectors
+        sectors = guest.services.catalogue.sectors
         rows = [
             [InlineKeyboardButton(s.name.get(guest.language), callback_data=f"pf:sector:{s.id}")]
             for s in sectors
@@ -94,14 +94,14 @@ async def ask_step(
     return state
 
 
-async def begin(update: Update, context: ClusterContext) -> int:
+async def begin(update: Update, context: AssistantContext) -> int:
     """Start the form: the privacy notice first, unless consent was already given."""
     guest = await visit(update, context)
     await acknowledge(update)
     assert context.user_data is not None
     context.user_data.form = ProfileForm()
     if not guest.member.has_consented:
-        notice = guest.cluster.catalogue.cluster.privacy_notice.get(guest.language)
+        notice = guest.services.catalogue.cluster.privacy_notice.get(guest.language)
         rows = [
             [guest.button("consent_yes", "pf:consent:yes")],
             [guest.button("consent_no", "pf:consent:no")],
@@ -114,7 +114,7 @@ async def begin(update: Update, context: ClusterContext) -> int:
     return await ask_step(update, context, guest, NAME)
 
 
-async def profile_command(update: Update, context: ClusterContext) -> int:
+async def profile_command(update: Update, context: AssistantContext) -> int:
     """Show the profile, or start the form when there is none yet."""
     guest = await visit(update, context)
     assert context.user_data is not None
@@ -128,9 +128,9 @@ async def profile_command(update: Update, context: ClusterContext) -> int:
 
 async def show_profile(update: Update, guest: Visit, *, saved: bool) -> None:
     """Show the stored profile with an edit button."""
-    member = await guest.cluster.members.get(guest.member.id)
+    member = await guest.services.members.get(guest.member.id)
     assert member is not None
-    sector = guest.cluster.catalogue.sector(member.sector_id or "")
+    sector = guest.services.catalogue.sector(member.sector_id or "")
     text = guest.render(
         "profile",
         member=member,
@@ -142,7 +142,7 @@ async def show_profile(update: Update, guest: Visit, *, saved: bool) -> None:
     )
 
 
-async def sign_up_pressed(update: Update, context: ClusterContext) -> int:
+async def sign_up_pressed(update: Update, context: AssistantContext) -> int:
     """Sign up at once when the profile is complete, else fill the form first."""
     guest = await visit(update, context)
     assert context.matches is not None and context.user_data is not None
@@ -155,15 +155,15 @@ async def sign_up_pressed(update: Update, context: ClusterContext) -> int:
     return await begin(update, context)
 
 
-async def consent_given(update: Update, context: ClusterContext) -> int:
+async def consent_given(update: Update, context: AssistantContext) -> int:
     """Record consent and ask the first question."""
     guest = await visit(update, context)
     await acknowledge(update)
-    await guest.cluster.members.give_consent(guest.member.id)
+    await guest.services.members.give_consent(guest.member.id)
     return await ask_step(update, context, guest, NAME)
 
 
-async def consent_refused(update: Update, context: ClusterContext) -> int:
+async def consent_refused(update: Update, context: AssistantContext) -> int:
     """Store nothing, explain, and offer a way to change one's mind."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -179,10 +179,10 @@ def _typed(
     store: Callable[[ProfileForm, str], None],
     state: int,
     next_state: int,
-) -> Callable[[Update, ClusterContext], Coroutine[Any, Any, object]]:
+) -> Callable[[Update, AssistantContext], Coroutine[Any, Any, object]]:
     """Return a handler that validates a typed answer, stores it and moves on."""
 
-    async def answered(update: Update, context: ClusterContext) -> int:
+    async def answered(update: Update, context: AssistantContext) -> int:
         guest = await visit(update, context)
         message = update.effective_message
         assert message is not None and context.user_data is not None
@@ -213,7 +213,7 @@ def _set_phone(form: ProfileForm, value: str) -> None:
     form.phone = value
 
 
-async def telegram_name(update: Update, context: ClusterContext) -> int:
+async def telegram_name(update: Update, context: AssistantContext) -> int:
     """Use the member's Telegram name as their full name."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -226,19 +226,19 @@ async def telegram_name(update: Update, context: ClusterContext) -> int:
     return await ask_step(update, context, guest, COMPANY)
 
 
-async def sector_chosen(update: Update, context: ClusterContext) -> int:
+async def sector_chosen(update: Update, context: AssistantContext) -> int:
     """Store the sector chosen with a button."""
     guest = await visit(update, context)
     await acknowledge(update)
     assert context.matches is not None and context.user_data is not None
     sector_id = context.matches[0].group(1)
-    if guest.cluster.catalogue.sector(sector_id) is None:
+    if guest.services.catalogue.sector(sector_id) is None:
         return await ask_step(update, context, guest, SECTOR, "choose")
     context.user_data.form.sector_id = sector_id
     return await ask_step(update, context, guest, PHONE)
 
 
-async def contact_shared(update: Update, context: ClusterContext) -> int:
+async def contact_shared(update: Update, context: AssistantContext) -> int:
     """Take the phone number from a shared contact (only the member's own)."""
     guest = await visit(update, context)
     message = update.effective_message
@@ -252,7 +252,7 @@ async def contact_shared(update: Update, context: ClusterContext) -> int:
     return await _after_phone(update, context, guest)
 
 
-async def phone_typed(update: Update, context: ClusterContext) -> int:
+async def phone_typed(update: Update, context: AssistantContext) -> int:
     """Take a typed phone number, or skip, or go back."""
     guest = await visit(update, context)
     message = update.effective_message
@@ -277,12 +277,12 @@ async def _remove_keyboard(update: Update, guest: Visit) -> None:
         await message.reply_text(guest.label("noted"), reply_markup=ReplyKeyboardRemove())
 
 
-async def _after_phone(update: Update, context: ClusterContext, guest: Visit) -> int:
+async def _after_phone(update: Update, context: AssistantContext, guest: Visit) -> int:
     await _remove_keyboard(update, guest)
     return await ask_step(update, context, guest, EMAIL)
 
 
-async def email_typed(update: Update, context: ClusterContext) -> int:
+async def email_typed(update: Update, context: AssistantContext) -> int:
     """Take the e-mail address and finish the form."""
     guest = await visit(update, context)
     message = update.effective_message
@@ -294,7 +294,7 @@ async def email_typed(update: Update, context: ClusterContext) -> int:
     return await finish(update, context, guest)
 
 
-async def email_skipped(update: Update, context: ClusterContext) -> int:
+async def email_skipped(update: Update, context: AssistantContext) -> int:
     """Finish the form without an e-mail address."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -303,7 +303,7 @@ async def email_skipped(update: Update, context: ClusterContext) -> int:
     return await finish(update, context, guest)
 
 
-async def back_pressed(update: Update, context: ClusterContext) -> int:
+async def back_pressed(update: Update, context: AssistantContext) -> int:
     """Go back one question."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -311,11 +311,11 @@ async def back_pressed(update: Update, context: ClusterContext) -> int:
     return await ask_step(update, context, guest, _previous(state))
 
 
-def _state_of(context: ClusterContext) -> int:
+def _state_of(context: AssistantContext) -> int:
     return context.user_data.form.step if context.user_data is not None else NAME
 
 
-async def finish(update: Update, context: ClusterContext, guest: Visit) -> int:
+async def finish(update: Update, context: AssistantContext, guest: Visit) -> int:
     """Store the profile, then complete the sign-up that started the form, if any."""
     assert context.user_data is not None
     form = context.user_data.form
@@ -328,7 +328,7 @@ async def finish(update: Update, context: ClusterContext, guest: Visit) -> int:
         phone=form.phone,
         email=form.email,
     )
-    await guest.cluster.members.save_profile(guest.member.id, profile)
+    await guest.services.members.save_profile(guest.member.id, profile)
     pending = context.user_data.pending_event
     context.user_data.pending_event = None
     context.user_data.form = ProfileForm()
@@ -340,14 +340,14 @@ async def finish(update: Update, context: ClusterContext, guest: Visit) -> int:
     return ConversationHandler.END
 
 
-async def wrong_kind(update: Update, context: ClusterContext) -> int:
+async def wrong_kind(update: Update, context: AssistantContext) -> int:
     """Re-ask the current question after a sticker, photo or other non-answer."""
     guest = await visit(update, context)
     state = _state_of(context)
     return await ask_step(update, context, guest, state, "choose" if state == SECTOR else "other")
 
 
-async def cancel(update: Update, context: ClusterContext) -> int:
+async def cancel(update: Update, context: AssistantContext) -> int:
     """Drop the form; nothing typed is kept."""
     guest = await visit(update, context)
     assert context.user_data is not None
@@ -361,7 +361,7 @@ async def cancel(update: Update, context: ClusterContext) -> int:
     return ConversationHandler.END
 
 
-async def timed_out(update: Update, context: ClusterContext) -> None:
+async def timed_out(update: Update, context: AssistantContext) -> None:
     """Tell the member the form was closed for lack of an answer."""
     guest = await visit(update, context)
     assert context.user_data is not None
@@ -376,23 +376,23 @@ async def timed_out(update: Update, context: ClusterContext) -> None:
         )
 
 
-def _back_handler() -> CallbackQueryHandler[ClusterContext, object]:
+def _back_handler() -> CallbackQueryHandler[AssistantContext, object]:
     return CallbackQueryHandler(_claim(back_pressed), pattern=r"^pf:back$")
 
 
 def _claim(
-    callback: Callable[[Update, ClusterContext], Coroutine[Any, Any, object]],
-) -> Callable[[Update, ClusterContext], Coroutine[Any, Any, object]]:
+    callback: Callable[[Update, AssistantContext], Coroutine[Any, Any, object]],
+) -> Callable[[Update, AssistantContext], Coroutine[Any, Any, object]]:
     """Handle the update in the form and keep the later handler groups from seeing it."""
 
     @functools.wraps(callback)
-    async def claimed(update: Update, context: ClusterContext) -> object:
+    async def claimed(update: Update, context: AssistantContext) -> object:
         raise ApplicationHandlerStop(await callback(update, context))
 
     return claimed
 
 
-async def leave(update: Update, context: ClusterContext) -> int:
+async def leave(update: Update, context: AssistantContext) -> int:
     """Leave the form quietly when the member turns to something else; keep nothing typed."""
     if context.user_data is not None:
         context.user_data.form = ProfileForm()
@@ -400,7 +400,7 @@ async def leave(update: Update, context: ClusterContext) -> int:
     return ConversationHandler.END
 
 
-def conversation() -> ConversationHandler[ClusterContext]:
+def conversation() -> ConversationHandler[AssistantContext]:
     """Return the consent and profile form conversation."""
     # The form is tracked per member and chat, not per message: PTB warns that buttons are
     # then not tied to one message, which is what we want (the back button on any step works).
@@ -409,7 +409,7 @@ def conversation() -> ConversationHandler[ClusterContext]:
         return _conversation()
 
 
-def _conversation() -> ConversationHandler[ClusterContext]:
+def _conversation() -> ConversationHandler[AssistantContext]:
     text = filters.TEXT & ~filters.COMMAND
     not_text = ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
     return ConversationHandler(
@@ -464,6 +464,6 @@ def _conversation() -> ConversationHandler[ClusterContext]:
     )
 
 
-def handlers() -> dict[int, list[BaseHandler[Update, ClusterContext, None]]]:
+def handlers() -> dict[int, list[BaseHandler[Update, AssistantContext, None]]]:
     """Return the form, in the group that sees the member's answers first."""
     return {FORMS: [conversation()]}  # type: ignore[list-item]

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot.answering import Answer, Match
-from bot.cluster import ClusterContext
+from bot.context import AssistantContext
+from bot.domain.answering import Answer, Match
+from bot.screens.links import ENTRY_ID, event_page, service_page
 from handlers import events, services, staff_questions
-from handlers.links import ENTRY_ID, event_page, service_page
 from handlers.replies import Visit, acknowledge, show, visit
 
 # Long messages are answered from their beginning: a question is in its first sentences.
@@ -27,7 +27,7 @@ def has_words(text: str) -> bool:
 
 def can_ask_team(guest: Visit) -> bool:
     """Tell whether questions can be handed to the team."""
-    settings = guest.cluster.settings
+    settings = guest.services.settings
     return settings.staff_chat_id is not None or bool(settings.staff_ids)
 
 
@@ -38,7 +38,7 @@ def _shown_matches(guest: Visit, answer: Answer) -> list[Match]:
     for match in answer.matches:
         kind, _, entry_id = match.id.partition(":")
         if kind == "event":
-            event = guest.cluster.catalogue.event(entry_id)
+            event = guest.services.catalogue.event(entry_id)
             if event is None or event.starts_at <= now:
                 continue
         kept.append(match)
@@ -46,7 +46,7 @@ def _shown_matches(guest: Visit, answer: Answer) -> list[Match]:
 
 
 def _title(guest: Visit, match: Match) -> str | None:
-    catalogue = guest.cluster.catalogue
+    catalogue = guest.services.catalogue
     kind, _, entry_id = match.id.partition(":")
     language = guest.language
     if kind == "faq" and (faq := catalogue.faq_entry(entry_id)) is not None:
@@ -58,7 +58,7 @@ def _title(guest: Visit, match: Match) -> str | None:
     return None
 
 
-async def answer_question(update: Update, context: ClusterContext) -> None:
+async def answer_question(update: Update, context: AssistantContext) -> None:
     """Answer a typed question, suggest close matches, or offer the team."""
     guest = await visit(update, context)
     message = update.effective_message
@@ -71,7 +71,7 @@ async def answer_question(update: Update, context: ClusterContext) -> None:
     if len(text) > QUESTION_LIMIT:
         await message.reply_text(guest.render("too_long"))
         text = text[:QUESTION_LIMIT]
-    answer = guest.cluster.answers.ask(text, guest.language)
+    answer = guest.services.answers.ask(text, guest.language)
     matches = _shown_matches(guest, answer)
     if answer.decision == "answer" and matches and matches[0] is answer.matches[0]:
         await open_entry(update, guest, matches[0].id)
@@ -98,7 +98,7 @@ async def suggest(update: Update, guest: Visit, matches: list[Match]) -> None:
     if rows:
         text = guest.render("did_you_mean", can_ask_team=team)
     else:
-        contact = guest.cluster.catalogue.cluster.contact
+        contact = guest.services.catalogue.cluster.contact
         text = guest.render("not_found", can_ask_team=team, contact=contact)
         await staff_questions.record_not_found(update, guest)
     await show(update, text, [*rows, tail, [guest.button("home", "m:home")]])
@@ -113,7 +113,7 @@ async def open_entry(update: Update, guest: Visit, entry: str) -> None:
     if kind == "event":
         await events.show_event(update, guest, entry_id)
         return
-    catalogue = guest.cluster.catalogue
+    catalogue = guest.services.catalogue
     faq = catalogue.faq_entry(entry_id)
     if faq is None:
         await show(update, guest.render("not_available"), [[guest.button("home", "m:home")]])
@@ -128,7 +128,7 @@ async def open_entry(update: Update, guest: Visit, entry: str) -> None:
     )
 
 
-async def suggestion_pressed(update: Update, context: ClusterContext) -> None:
+async def suggestion_pressed(update: Update, context: AssistantContext) -> None:
     """Open the entry behind a "did you mean" button."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -137,14 +137,14 @@ async def suggestion_pressed(update: Update, context: ClusterContext) -> None:
     await open_entry(update, guest, f"{KIND_OF_CODE[code]}:{entry_id}")
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return this feature's handlers."""
     return [
         CallbackQueryHandler(suggestion_pressed, pattern=rf"^qa:([fse]):({ENTRY_ID})$"),
     ]
 
 
-def text_handler() -> BaseHandler[Update, ClusterContext, None]:
+def text_handler() -> BaseHandler[Update, AssistantContext, None]:
     """Return the catch-all for typed questions; registered after every conversation."""
     return MessageHandler(
         filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, answer_question

@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.catalogue import Event
-from bot.checkin import send_checkin_code
-from bot.cluster import ClusterContext
-from bot.notices import send_calendar, tell_promoted
-from handlers.links import event_page
+from bot.context import AssistantContext
+from bot.domain.checkin import send_checkin_code
+from bot.domain.notices import send_calendar, tell_promoted
+from bot.screens.links import event_page
 from handlers.replies import Visit, acknowledge, show, visit
 from storage.catalogue import EventListing
+from storage.content import Event
 from storage.registrations import EventUnavailable, Registration
 
 _ID = r"(\d{1,12})"
@@ -48,10 +48,10 @@ def registration_rows(
     return [[guest.button(label, f"rg:new:{listing.event.id}")]]
 
 
-async def sign_up(update: Update, context: ClusterContext, guest: Visit, event_id: str) -> None:
+async def sign_up(update: Update, context: AssistantContext, guest: Visit, event_id: str) -> None:
     """Sign the member up (a seat or the waiting list) and confirm with the details."""
-    cluster = guest.cluster
-    listing = await cluster.catalogue_store.listing(cluster.catalogue, event_id)
+    services = guest.services
+    listing = await services.catalogue_store.listing(services.catalogue, event_id)
     if listing is None:
         await show(update, guest.render("not_available"), [[guest.button("home", "m:home")]])
         return
@@ -65,9 +65,9 @@ async def sign_up(update: Update, context: ClusterContext, guest: Visit, event_i
         )
         return
     member = guest.member
-    company_key = await cluster.members.company_key(member.id)
+    company_key = await services.members.company_key(member.id)
     try:
-        outcome = await cluster.registrations.sign_up(
+        outcome = await services.registrations.sign_up(
             event, member.id, company_key, member.sector_id
         )
     except EventUnavailable:
@@ -90,13 +90,15 @@ async def sign_up(update: Update, context: ClusterContext, guest: Visit, event_i
     ]
     await show(update, text, rows)
     if confirmed and not outcome.existing:
-        await send_calendar(context.bot, cluster, member.id, event, registration.id, guest.language)
+        await send_calendar(
+            context.bot, services, member.id, event, registration.id, guest.language
+        )
         await send_checkin_code(
-            context.bot, cluster, member.id, event, registration, guest.language
+            context.bot, services, member.id, event, registration, guest.language
         )
 
 
-async def ask_cancel(update: Update, context: ClusterContext) -> None:
+async def ask_cancel(update: Update, context: AssistantContext) -> None:
     """Ask the member to confirm cancelling their own registration."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -119,7 +121,7 @@ async def ask_cancel(update: Update, context: ClusterContext) -> None:
     await show(update, guest.render("cancel_confirm", registration=registration, event=event), rows)
 
 
-async def confirm_cancel(update: Update, context: ClusterContext) -> None:
+async def confirm_cancel(update: Update, context: AssistantContext) -> None:
     """Cancel the registration and pass the seat to the waiting list."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -135,7 +137,9 @@ async def confirm_cancel(update: Update, context: ClusterContext) -> None:
             update, guest.render("cancel_too_late", event=event), [[guest.button("home", "m:home")]]
         )
         return
-    cancellation = await guest.cluster.registrations.cancel(registration.id, guest.member.id, event)
+    cancellation = await guest.services.registrations.cancel(
+        registration.id, guest.member.id, event
+    )
     if cancellation is None:
         await show(
             update, guest.render("not_available"), [[guest.button("my_registrations", "m:my")]]
@@ -143,10 +147,10 @@ async def confirm_cancel(update: Update, context: ClusterContext) -> None:
         return
     rows = [[guest.button("my_registrations", "m:my"), guest.button("home", "m:home")]]
     await show(update, guest.render("cancelled", event=event), rows)
-    await tell_promoted(context.bot, guest.cluster, event, cancellation.promoted)
+    await tell_promoted(context.bot, guest.services, event, cancellation.promoted)
 
 
-async def calendar_file(update: Update, context: ClusterContext) -> None:
+async def calendar_file(update: Update, context: AssistantContext) -> None:
     """Send the calendar file of the member's own confirmed registration."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -158,35 +162,35 @@ async def calendar_file(update: Update, context: ClusterContext) -> None:
         return
     registration, event = found
     await send_calendar(
-        context.bot, guest.cluster, guest.member.id, event, registration.id, guest.language
+        context.bot, guest.services, guest.member.id, event, registration.id, guest.language
     )
 
 
-async def _own_active(guest: Visit, context: ClusterContext) -> tuple[Registration, Event] | None:
+async def _own_active(guest: Visit, context: AssistantContext) -> tuple[Registration, Event] | None:
     """Return the pressed registration if it is the member's own, active, and its event exists."""
     assert context.matches is not None
-    registration = await guest.cluster.registrations.get(int(context.matches[0].group(1)))
+    registration = await guest.services.registrations.get(int(context.matches[0].group(1)))
     if (
         registration is None
         or registration.member_id != guest.member.id
         or not registration.is_active
     ):
         return None
-    event = guest.cluster.catalogue.event(registration.event_id)
+    event = guest.services.catalogue.event(registration.event_id)
     if event is None:
         return None
     return registration, event
 
 
-async def my_registrations(update: Update, context: ClusterContext) -> None:
+async def my_registrations(update: Update, context: AssistantContext) -> None:
     """List the member's upcoming registrations and summarise past ones."""
     guest = await visit(update, context)
     await acknowledge(update)
     now = datetime.now(UTC)
-    catalogue = guest.cluster.catalogue
+    catalogue = guest.services.catalogue
     upcoming: list[MyRegistration] = []
     past = attended = 0
-    for registration in await guest.cluster.registrations.of_member(guest.member.id):
+    for registration in await guest.services.registrations.of_member(guest.member.id):
         event = catalogue.event(registration.event_id)
         if event is None:
             continue
@@ -209,7 +213,7 @@ async def my_registrations(update: Update, context: ClusterContext) -> None:
     await show(update, text, rows)
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return this feature's handlers (sign-up itself enters through the profile form)."""
     return [
         CommandHandler("my", my_registrations, filters=filters.ChatType.PRIVATE),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
@@ -21,50 +21,23 @@ from telegram.ext import (
     filters,
 )
 
-from bot.cluster import ClusterContext
+from bot.context import AssistantContext
+from bot.screens.links import rating_row, skip_data
 from handlers.groups import SURVEY_COMMENTS
 from handlers.replies import Visit, acknowledge, show, visit
 from storage.feedback import Feedback, FeedbackRepository
 
-SCORES = range(1, 6)
-
-
-def rating_data(registration_id: int, score: int) -> str:
-    """Return the callback data of a survey rating button."""
-    return f"fb:{registration_id}:{score}"
-
-
-def skip_data(registration_id: int) -> str:
-    """Return the callback data of the button that skips the comment."""
-    return f"fb:{registration_id}:s"
-
-
-def cancel_data(registration_id: int) -> str:
-    """Return the callback data of the registrations feature's cancel flow (it asks first)."""
-    return f"rg:cx:{registration_id}"
-
-
-def rating_row(registration_id: int, chosen: int | None = None) -> list[InlineKeyboardButton]:
-    """Return the 1 to 5 buttons, the member's current rating marked."""
-    return [
-        InlineKeyboardButton(
-            f"• {score}" if score == chosen else str(score),
-            callback_data=rating_data(registration_id, score),
-        )
-        for score in SCORES
-    ]
-
 
 def _feedback(guest: Visit) -> FeedbackRepository:
-    return FeedbackRepository(guest.cluster.database)
+    return FeedbackRepository(guest.services.database)
 
 
 def _title(guest: Visit, answer: Feedback) -> str | None:
-    event = guest.cluster.catalogue.event(answer.event_id)
+    event = guest.services.catalogue.event(answer.event_id)
     return event.title.get(guest.language) if event is not None else None
 
 
-async def rate(update: Update, context: ClusterContext) -> None:
+async def rate(update: Update, context: AssistantContext) -> None:
     """Store the rating (replacing an earlier answer) and offer the comment step."""
     guest = await visit(update, context)
     assert context.matches is not None and context.user_data is not None
@@ -85,14 +58,14 @@ async def rate(update: Update, context: ClusterContext) -> None:
     raise ApplicationHandlerStop
 
 
-async def skip_comment(update: Update, context: ClusterContext) -> None:
+async def skip_comment(update: Update, context: AssistantContext) -> None:
     """Close the survey without a comment."""
     guest = await visit(update, context)
     assert context.matches is not None and context.user_data is not None
     registration_id = int(context.matches[0].group(1))
     context.user_data.survey_registration = None
     answer = await _feedback(guest).of_registration(registration_id)
-    registration = await guest.cluster.registrations.get(registration_id)
+    registration = await guest.services.registrations.get(registration_id)
     if answer is None or registration is None or registration.member_id != guest.member.id:
         await acknowledge(update, guest.render("not_available"), alert=True)
         raise ApplicationHandlerStop
@@ -101,7 +74,7 @@ async def skip_comment(update: Update, context: ClusterContext) -> None:
     raise ApplicationHandlerStop
 
 
-async def comment_typed(update: Update, context: ClusterContext) -> None:
+async def comment_typed(update: Update, context: AssistantContext) -> None:
     """Save the text typed right after a rating as its comment; let any other text pass."""
     session = context.user_data
     message = update.effective_message
@@ -118,7 +91,7 @@ async def comment_typed(update: Update, context: ClusterContext) -> None:
     raise ApplicationHandlerStop
 
 
-async def close_comment_step(update: Update, context: ClusterContext) -> None:
+async def close_comment_step(update: Update, context: AssistantContext) -> None:
     """Forget a comment step when the member does something else; the update goes on."""
     if context.user_data is not None:
         context.user_data.survey_registration = None
@@ -131,7 +104,7 @@ async def _thank(update: Update, guest: Visit, answer: Feedback) -> None:
     )
 
 
-def handlers() -> dict[int, list[BaseHandler[Update, ClusterContext, None]]]:
+def handlers() -> dict[int, list[BaseHandler[Update, AssistantContext, None]]]:
     """Return the survey's handlers, in their own group (see the module's docstring)."""
     typed_text = (
         filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND

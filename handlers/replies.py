@@ -10,7 +10,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.cluster import Cluster, ClusterContext
+from bot.context import AssistantContext, Services
 from storage.members import Member
 
 logger = logging.getLogger(__name__)
@@ -22,31 +22,31 @@ Keyboard = Sequence[Sequence[InlineKeyboardButton]]
 class Visit:
     """The member behind an update, in their language."""
 
-    cluster: Cluster
+    services: Services
     member: Member
     language: str
 
     def render(self, template: str, **context: Any) -> str:
         """Render a template in the member's language."""
-        return self.cluster.texts.render(self.language, template, **context)
+        return self.services.texts.render(self.language, template, **context)
 
     def label(self, name: str) -> str:
         """Return a button label in the member's language."""
-        return self.cluster.texts.label(self.language, name)
+        return self.services.texts.label(self.language, name)
 
     def button(self, label_name: str, data: str) -> InlineKeyboardButton:
         """Return a callback button with a label from `labels.j2`."""
         return InlineKeyboardButton(self.label(label_name), callback_data=data)
 
 
-async def visit(update: Update, context: ClusterContext) -> Visit:
+async def visit(update: Update, context: AssistantContext) -> Visit:
     """Record the member behind the update and work out their language."""
-    cluster = context.cluster
+    services = context.services
     user = update.effective_user
     if user is None:
         raise ValueError("an update without a user reached a member handler")
-    member = await cluster.members.seen(user.id, user.language_code)
-    return Visit(cluster, member, cluster.language_of(member, user))
+    member = await services.members.seen(user.id, user.language_code)
+    return Visit(services, member, services.language_of(member, user))
 
 
 def keyboard(rows: Keyboard) -> InlineKeyboardMarkup | None:

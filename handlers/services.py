@@ -7,19 +7,19 @@ from datetime import UTC, datetime
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.cluster import ClusterContext
-from handlers.links import ENTRY_ID, event_page, service_page
+from bot.context import AssistantContext
+from bot.screens.links import ENTRY_ID, event_page, service_page
 from handlers.replies import Visit, acknowledge, show, visit
 
 # How many upcoming events a service's page lists.
 SHOWN_EVENTS = 5
 
 
-async def services_command(update: Update, context: ClusterContext) -> None:
+async def services_command(update: Update, context: AssistantContext) -> None:
     """List the cluster's services."""
     guest = await visit(update, context)
     await acknowledge(update)
-    services = guest.cluster.catalogue.services
+    services = guest.services.catalogue.services
     numbers = [
         InlineKeyboardButton(str(index + 1), callback_data=service_page(service.id))
         for index, service in enumerate(services)
@@ -32,7 +32,7 @@ async def services_command(update: Update, context: ClusterContext) -> None:
     )
 
 
-async def open_service(update: Update, context: ClusterContext) -> None:
+async def open_service(update: Update, context: AssistantContext) -> None:
     """Open a service from a button."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -42,21 +42,21 @@ async def open_service(update: Update, context: ClusterContext) -> None:
 
 async def show_service(update: Update, guest: Visit, service_id: str) -> None:
     """Render a service's page, with buttons to its upcoming events."""
-    cluster = guest.cluster
-    service = cluster.catalogue.service(service_id)
+    services = guest.services
+    service = services.catalogue.service(service_id)
     back = [guest.button("all_services", "m:services"), guest.button("home", "m:home")]
     if service is None:
         await show(update, guest.render("not_available"), [back])
         return
     listings = [
         item
-        for item in await cluster.catalogue_store.upcoming(cluster.catalogue, datetime.now(UTC))
+        for item in await services.catalogue_store.upcoming(services.catalogue, datetime.now(UTC))
         if item.event.service_id == service.id
     ]
     sectors = [
         sector.name.get(guest.language)
         for sector_id in service.sectors
-        if (sector := cluster.catalogue.sector(sector_id)) is not None
+        if (sector := services.catalogue.sector(sector_id)) is not None
     ]
     rows = [
         [
@@ -75,7 +75,7 @@ async def show_service(update: Update, guest: Visit, service_id: str) -> None:
     await show(update, text, [*rows, request, back])
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return this feature's handlers."""
     return [
         CommandHandler("services", services_command, filters=filters.ChatType.PRIVATE),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.cluster import ClusterContext
+from bot.context import AssistantContext
 from handlers.replies import Visit, acknowledge, show, visit
 
 
-async def settings_command(update: Update, context: ClusterContext) -> None:
+async def settings_command(update: Update, context: AssistantContext) -> None:
     """Show the settings with a switch for each."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -33,12 +33,12 @@ async def show_settings(update: Update, guest: Visit) -> None:
     await show(update, guest.render("settings", member=member), rows)
 
 
-async def toggle(update: Update, context: ClusterContext) -> None:
+async def toggle(update: Update, context: AssistantContext) -> None:
     """Switch reminders or announcements."""
     guest = await visit(update, context)
     await acknowledge(update)
     assert context.matches is not None
-    members = guest.cluster.members
+    members = guest.services.members
     if context.matches[0].group(1) == "rem":
         await members.set_reminders(guest.member.id, not guest.member.reminders_on)
     else:
@@ -46,7 +46,7 @@ async def toggle(update: Update, context: ClusterContext) -> None:
     await show_settings(update, await visit(update, context))
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return this feature's handlers."""
     return [
         CommandHandler("settings", settings_command, filters=filters.ChatType.PRIVATE),

@@ -11,7 +11,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.cluster import ClusterContext
+from bot.context import AssistantContext
 from handlers.replies import Keyboard, Visit, acknowledge, show, visit
 from handlers.staff_access import staff_only
 
@@ -26,14 +26,14 @@ def menu_rows(guest: Visit) -> Keyboard:
     ]
 
 
-async def staff_menu(update: Update, context: ClusterContext) -> None:
+async def staff_menu(update: Update, context: AssistantContext) -> None:
     """Open the staff menu."""
     guest = await visit(update, context)
     await acknowledge(update)
     await show(update, guest.render("staff_menu"), menu_rows(guest))
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, Any]]:
+def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return this feature's handlers."""
     return [
         CommandHandler("staff", staff_only(staff_menu), filters=filters.ChatType.PRIVATE),

@@ -13,24 +13,24 @@ from typing import Any, TypeVar
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot.cluster import ClusterContext
+from bot.context import AssistantContext
 from handlers import fallback
 
 T = TypeVar("T")
-Callback = Callable[[Update, ClusterContext], Coroutine[Any, Any, T]]
+Callback = Callable[[Update, AssistantContext], Coroutine[Any, Any, T]]
 
 
-def is_staff(update: Update, context: ClusterContext) -> bool:
+def is_staff(update: Update, context: AssistantContext) -> bool:
     """Tell whether the update comes from a staff member."""
     user = update.effective_user
-    return user is not None and context.cluster.is_staff(user.id)
+    return user is not None and context.services.is_staff(user.id)
 
 
 def staff_only(callback: Callback[T]) -> Callback[T | int]:
     """Run the callback for staff; answer anyone else as if the feature did not exist."""
 
     @functools.wraps(callback)
-    async def guarded(update: Update, context: ClusterContext) -> T | int:
+    async def guarded(update: Update, context: AssistantContext) -> T | int:
         if is_staff(update, context):
             return await callback(update, context)
         if update.callback_query is not None:

@@ -7,13 +7,13 @@ from typing import Any
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.catalogue import Event
-from bot.cluster import ClusterContext
-from bot.exports import attendee_sheet, to_csv, to_xlsx
-from handlers.links import ENTRY_ID, staff_event_page
+from bot.context import AssistantContext
+from bot.domain.exports import attendee_sheet, to_csv, to_xlsx
+from bot.screens.links import ENTRY_ID, staff_event_page
 from handlers.replies import Keyboard, Visit, acknowledge, show, visit
 from handlers.staff_access import staff_only
 from storage.attendees import CONFIRMED, WAITLISTED, Attendee, AttendeeRepository
+from storage.content import Event
 
 PAGE_SIZE = 10
 BUTTON_NAME_LIMIT = 40
@@ -23,7 +23,7 @@ CSV_DELIMITERS = {"tr": ";", "en": ","}
 
 
 def _attendees(guest: Visit) -> AttendeeRepository:
-    return AttendeeRepository(guest.cluster.database)
+    return AttendeeRepository(guest.services.database)
 
 
 def _pages(total: int) -> int:
@@ -31,7 +31,7 @@ def _pages(total: int) -> int:
 
 
 def _sector_names(guest: Visit) -> dict[str, str]:
-    return {s.id: s.name.get(guest.language) for s in guest.cluster.catalogue.sectors}
+    return {s.id: s.name.get(guest.language) for s in guest.services.catalogue.sectors}
 
 
 async def _gone(update: Update, guest: Visit) -> None:
@@ -47,13 +47,13 @@ def _paging(guest: Visit, prefix: str, page: int, pages: int) -> list[InlineKeyb
     return buttons
 
 
-async def attendee_list(update: Update, context: ClusterContext) -> None:
+async def attendee_list(update: Update, context: AssistantContext) -> None:
     """Show a page of an event's confirmed list or its waiting list."""
     guest = await visit(update, context)
     await acknowledge(update)
     assert context.matches is not None
     which, event_id, page_text = context.matches[0].groups()
-    event = guest.cluster.catalogue.event(event_id)
+    event = guest.services.catalogue.event(event_id)
     if event is None:
         await _gone(update, guest)
         return
@@ -80,13 +80,13 @@ async def attendee_list(update: Update, context: ClusterContext) -> None:
     await show(update, text, rows)
 
 
-async def attendance(update: Update, context: ClusterContext) -> None:
+async def attendance(update: Update, context: AssistantContext) -> None:
     """Show a page of confirmed members with a present/absent button each."""
     guest = await visit(update, context)
     await acknowledge(update)
     assert context.matches is not None
     event_id, page_text = context.matches[0].groups()
-    event = guest.cluster.catalogue.event(event_id)
+    event = guest.services.catalogue.event(event_id)
     if event is None:
         await _gone(update, guest)
         return
@@ -126,23 +126,23 @@ def _toggle_label(guest: Visit, attendee: Attendee) -> str:
     return f"{mark} {attendee.number}. {name}"
 
 
-async def toggle_attended(update: Update, context: ClusterContext) -> None:
+async def toggle_attended(update: Update, context: AssistantContext) -> None:
     """Mark a confirmed member present or absent, and show the list again."""
     guest = await visit(update, context)
     assert context.matches is not None
     registration_id, page = (int(part) for part in context.matches[0].groups())
-    cluster = guest.cluster
+    services = guest.services
     repository = _attendees(guest)
     attendee = await repository.get(registration_id)
-    event = cluster.catalogue.event(attendee.event_id) if attendee is not None else None
+    event = services.catalogue.event(attendee.event_id) if attendee is not None else None
     if attendee is None or event is None or attendee.status != CONFIRMED:
         await acknowledge(update, guest.render("not_available"), alert=True)
         return
     present = not attendee.attended
-    async with cluster.database.transaction() as tx:
+    async with services.database.transaction() as tx:
         changed = await repository.set_attended(registration_id, present, tx)
         if changed is not None:
-            await cluster.audit.record(
+            await services.audit.record(
                 guest.member.id,
                 "attendance.set",
                 f"registration:{registration_id}",
@@ -153,14 +153,14 @@ async def toggle_attended(update: Update, context: ClusterContext) -> None:
     await show_attendance(update, guest, event, page)
 
 
-async def export(update: Update, context: ClusterContext) -> None:
+async def export(update: Update, context: AssistantContext) -> None:
     """Send the event's attendee list as a CSV or an Excel file."""
     guest = await visit(update, context)
     await acknowledge(update)
     assert context.matches is not None
     kind, event_id = context.matches[0].groups()
-    cluster = guest.cluster
-    event = cluster.catalogue.event(event_id)
+    services = guest.services
+    event = services.catalogue.event(event_id)
     if event is None:
         await _gone(update, guest)
         return
@@ -170,7 +170,7 @@ async def export(update: Update, context: ClusterContext) -> None:
         attendees,
         guest.label,
         lambda sector_id: names.get(sector_id or "", ""),
-        cluster.settings.timezone,
+        services.settings.timezone,
     )
     if kind == "c":
         content = to_csv(sheet, CSV_DELIMITERS[guest.language])
@@ -184,7 +184,7 @@ async def export(update: Update, context: ClusterContext) -> None:
         filename=filename,
         caption=guest.render("staff_export_ready", event=event, rows=len(attendees)),
     )
-    await cluster.audit.record(
+    await services.audit.record(
         guest.member.id,
         "attendees.export",
         f"event:{event.id}",
@@ -192,14 +192,14 @@ async def export(update: Update, context: ClusterContext) -> None:
     )
 
 
-async def check_in(update: Update, context: ClusterContext, guest: Visit, token: str) -> None:
+async def check_in(update: Update, context: AssistantContext, guest: Visit, token: str) -> None:
     """Mark the member whose check-in code a staff member scanned present, and say who it is."""
-    cluster = guest.cluster
+    services = guest.services
     repository = _attendees(guest)
-    async with cluster.database.transaction() as tx:
+    async with services.database.transaction() as tx:
         outcome = await repository.check_in(token, tx)
         if outcome is not None and not outcome.already:
-            await cluster.audit.record(
+            await services.audit.record(
                 guest.member.id,
                 "attendance.checkin",
                 f"registration:{outcome.attendee.registration_id}",
@@ -209,7 +209,7 @@ async def check_in(update: Update, context: ClusterContext, guest: Visit, token:
     attendee = outcome.attendee if outcome is not None else None
     if attendee is None:
         attendee = await repository.by_checkin_token(token)
-    event = cluster.catalogue.event(attendee.event_id) if attendee is not None else None
+    event = services.catalogue.event(attendee.event_id) if attendee is not None else None
     if attendee is None:
         result = "unknown"
     elif outcome is None:
@@ -229,7 +229,7 @@ async def check_in(update: Update, context: ClusterContext, guest: Visit, token:
     await show(update, text, rows)
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, Any]]:
+def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return this feature's handlers."""
     return [
         CallbackQueryHandler(

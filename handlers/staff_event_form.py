@@ -26,9 +26,8 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.catalogue import EVENT_KINDS
-from bot.cluster import ClusterContext
-from bot.event_changes import (
+from bot.context import AssistantContext
+from bot.domain.event_changes import (
     EventRejected,
     SeatsTaken,
     apply_edits,
@@ -36,9 +35,8 @@ from bot.event_changes import (
     changed_fields,
     publish_event,
 )
-from bot.event_form import PREVIEW, EventDraft
-from handlers.events import render_event
-from handlers.links import (
+from bot.domain.event_form import PREVIEW, EventDraft
+from bot.screens.links import (
     CODE_OF_KIND,
     ENTRY_ID,
     KIND_CODES,
@@ -46,10 +44,12 @@ from handlers.links import (
     staff_event_list,
     staff_event_page,
 )
+from handlers.events import render_event
 from handlers.replies import Keyboard, Visit, acknowledge, show, visit
 from handlers.staff_access import staff_only
 from storage import events as event_store
 from storage.catalogue import EventListing
+from storage.content import EVENT_KINDS
 
 FORM_TIMEOUT = 30 * 60
 # Questions that can be left out, and the label of the button that does it.
@@ -87,7 +87,7 @@ class ShowEvent(Protocol):
 # -- the draft, kept per chat while the form is open ---------------------------------------
 
 
-def _draft(context: ClusterContext) -> EventDraft:
+def _draft(context: AssistantContext) -> EventDraft:
     assert context.chat_data is not None
     draft = context.chat_data.get(EventDraft)
     if not isinstance(draft, EventDraft):
@@ -95,13 +95,13 @@ def _draft(context: ClusterContext) -> EventDraft:
     return draft
 
 
-def _start_draft(context: ClusterContext, draft: EventDraft) -> EventDraft:
+def _start_draft(context: AssistantContext, draft: EventDraft) -> EventDraft:
     assert context.chat_data is not None
     context.chat_data[EventDraft] = draft
     return draft
 
 
-def _drop_draft(context: ClusterContext) -> None:
+def _drop_draft(context: AssistantContext) -> None:
     if context.chat_data is not None:
         context.chat_data.pop(EventDraft, None)
 
@@ -109,7 +109,7 @@ def _drop_draft(context: ClusterContext) -> None:
 # -- the questions ------------------------------------------------------------------------
 
 
-async def new_event(update: Update, context: ClusterContext) -> object:
+async def new_event(update: Update, context: AssistantContext) -> object:
     """Start the new-event form."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -117,14 +117,14 @@ async def new_event(update: Update, context: ClusterContext) -> object:
     return await ask_step(update, guest, draft)
 
 
-async def begin_change(update: Update, context: ClusterContext) -> object:
+async def begin_change(update: Update, context: AssistantContext) -> object:
     """Start changing one thing about an event, from its staff page."""
     guest = await visit(update, context)
     await acknowledge(update)
     assert context.matches is not None
     code, event_id = context.matches[0].groups()
-    cluster = guest.cluster
-    event = cluster.catalogue.event(event_id)
+    services = guest.services
+    event = services.catalogue.event(event_id)
     if event is None:
         await show(
             update,
@@ -132,7 +132,7 @@ async def begin_change(update: Update, context: ClusterContext) -> object:
             [[guest.button("staff_event_list", staff_event_list())]],
         )
         return ConversationHandler.END
-    taken = await event_store.confirmed_count(cluster.database, event.id)
+    taken = await event_store.confirmed_count(services.database, event.id)
     draft = _start_draft(context, EventDraft.changing(event, STAFF_CHANGE_CODES[code], taken))
     return await ask_step(update, guest, draft)
 
@@ -151,7 +151,7 @@ async def ask_step(
         step=step,
         reason=reason,
         draft=draft,
-        zone=guest.cluster.settings.timezone.key,
+        zone=guest.services.settings.timezone.key,
     )
     await show(update, text, _step_rows(guest, draft))
     return step
@@ -173,7 +173,7 @@ def _step_rows(guest: Visit, draft: EventDraft) -> Keyboard:
     elif step == "capacity":
         rows = [[guest.button("staff_unlimited", "se:f:unl")]]
     elif step == "sectors":
-        for sector in guest.cluster.catalogue.sectors:
+        for sector in guest.services.catalogue.sectors:
             mark = "✅" if sector.id in draft.sectors else "⬜"
             rows.append(
                 [
@@ -191,20 +191,20 @@ def _step_rows(guest: Visit, draft: EventDraft) -> Keyboard:
     return rows
 
 
-async def typed_answer(update: Update, context: ClusterContext) -> object:
+async def typed_answer(update: Update, context: AssistantContext) -> object:
     """Check a typed answer; store it and ask the next question, or ask again with why."""
     guest = await visit(update, context)
     message = update.effective_message
     assert message is not None
     draft = _draft(context)
-    timezone = guest.cluster.settings.timezone
+    timezone = guest.services.settings.timezone
     reason = draft.answer(message.text or "", timezone, datetime.now(UTC))
     if reason is None:
         draft.step = draft.next_step(draft.step)
     return await ask_step(update, guest, draft, reason)
 
 
-async def wrong_kind(update: Update, context: ClusterContext) -> object:
+async def wrong_kind(update: Update, context: AssistantContext) -> object:
     """Ask the current question again after a sticker, a photo or text where a button is due."""
     guest = await visit(update, context)
     draft = _draft(context)
@@ -212,7 +212,7 @@ async def wrong_kind(update: Update, context: ClusterContext) -> object:
     return await ask_step(update, guest, draft, reason)
 
 
-async def kind_chosen(update: Update, context: ClusterContext) -> object:
+async def kind_chosen(update: Update, context: AssistantContext) -> object:
     """Store the kind of event."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -223,7 +223,7 @@ async def kind_chosen(update: Update, context: ClusterContext) -> object:
     return await ask_step(update, guest, draft)
 
 
-async def place_chosen(update: Update, context: ClusterContext) -> object:
+async def place_chosen(update: Update, context: AssistantContext) -> object:
     """Store whether the event is in a place or online."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -234,7 +234,7 @@ async def place_chosen(update: Update, context: ClusterContext) -> object:
     return await ask_step(update, guest, draft)
 
 
-async def unlimited(update: Update, context: ClusterContext) -> object:
+async def unlimited(update: Update, context: AssistantContext) -> object:
     """Leave the event without a seat limit."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -244,7 +244,7 @@ async def unlimited(update: Update, context: ClusterContext) -> object:
     return await ask_step(update, guest, draft)
 
 
-async def skipped(update: Update, context: ClusterContext) -> object:
+async def skipped(update: Update, context: AssistantContext) -> object:
     """Leave out an optional answer."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -254,7 +254,7 @@ async def skipped(update: Update, context: ClusterContext) -> object:
     return await ask_step(update, guest, draft)
 
 
-async def kept(update: Update, context: ClusterContext) -> object:
+async def kept(update: Update, context: AssistantContext) -> object:
     """Keep the current answer while changing an event."""
     guest = await visit(update, context)
     draft = _draft(context)
@@ -269,14 +269,14 @@ async def kept(update: Update, context: ClusterContext) -> object:
     return await ask_step(update, guest, draft)
 
 
-async def sector_toggled(update: Update, context: ClusterContext) -> object:
+async def sector_toggled(update: Update, context: AssistantContext) -> object:
     """Add or remove a sector the event is for."""
     guest = await visit(update, context)
     await acknowledge(update)
     assert context.matches is not None
     draft = _draft(context)
     sector_id = context.matches[0].group(1)
-    if guest.cluster.catalogue.sector(sector_id) is not None:
+    if guest.services.catalogue.sector(sector_id) is not None:
         if sector_id in draft.sectors:
             draft.sectors.remove(sector_id)
         else:
@@ -284,12 +284,12 @@ async def sector_toggled(update: Update, context: ClusterContext) -> object:
     return await ask_step(update, guest, draft)
 
 
-async def sectors_done(update: Update, context: ClusterContext) -> object:
+async def sectors_done(update: Update, context: AssistantContext) -> object:
     """Move on from the sectors."""
     guest = await visit(update, context)
     await acknowledge(update)
     draft = _draft(context)
-    order = [sector.id for sector in guest.cluster.catalogue.sectors]
+    order = [sector.id for sector in guest.services.catalogue.sectors]
     draft.sectors.sort(key=order.index)
     draft.step = draft.next_step("sectors")
     return await ask_step(update, guest, draft)
@@ -299,7 +299,7 @@ async def show_preview(
     update: Update, guest: Visit, draft: EventDraft, problem: str | None = None
 ) -> object:
     """Show the event as members will see it, with publish (or save) and discard."""
-    cluster = guest.cluster
+    services = guest.services
     draft.step = PREVIEW
     event = draft.to_event(draft.event_id or "preview")
     listing = EventListing(event, 0, 0)
@@ -307,22 +307,22 @@ async def show_preview(
     started = draft.started
     current = None
     if started is not None:
-        current = await cluster.catalogue_store.listing(cluster.catalogue, started.id)
+        current = await services.catalogue_store.listing(services.catalogue, started.id)
     if started is not None and current is not None:
         # The change goes onto the event as it is now, which a colleague may have changed.
         base = current.event
         try:
-            event = apply_edits(cluster, base, started, event)
+            event = apply_edits(services, base, started, event)
         except EventRejected as error:
             base, problem = started, problem or str(error)
         listing = EventListing(event, current.confirmed, current.waitlisted)
         # "online" and "location" are one thing to staff: where the event is.
-        zone = cluster.settings.timezone
+        zone = services.settings.timezone
         named = (
             "location" if name == "online" else name for name in changed_fields(base, event, zone)
         )
         fields = tuple(dict.fromkeys(named))
-    viewer = Visit(cluster, guest.member, draft.preview_language or guest.language)
+    viewer = Visit(services, guest.member, draft.preview_language or guest.language)
     page, _ = render_event(viewer, listing, datetime.now(UTC), None)
     text = guest.render(
         "staff_event_preview",
@@ -344,7 +344,7 @@ async def show_preview(
     return PREVIEW
 
 
-async def preview_language(update: Update, context: ClusterContext) -> object:
+async def preview_language(update: Update, context: AssistantContext) -> object:
     """Show the preview in the other language."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -354,20 +354,20 @@ async def preview_language(update: Update, context: ClusterContext) -> object:
     return await show_preview(update, guest, draft)
 
 
-async def publish(update: Update, context: ClusterContext, show_event: ShowEvent) -> object:
+async def publish(update: Update, context: AssistantContext, show_event: ShowEvent) -> object:
     """Publish the new event, or save the change; then show the event's staff page."""
     guest = await visit(update, context)
     await acknowledge(update)
     draft = _draft(context)
-    cluster = guest.cluster
+    services = guest.services
     try:
         if draft.started is None:
-            event = await publish_event(cluster, guest.member.id, draft)
+            event = await publish_event(services, guest.member.id, draft)
             _drop_draft(context)
             await show_event(update, guest, event.id, "published")
             return ConversationHandler.END
         edited = draft.to_event(draft.started.id)
-        change = await change_event(context.bot, cluster, guest.member.id, draft.started, edited)
+        change = await change_event(context.bot, services, guest.member.id, draft.started, edited)
     except SeatsTaken as refusal:
         # Seats were confirmed while the form was open: ask for the capacity again.
         draft.capacity, draft.seats_taken = refusal.capacity, refusal.confirmed
@@ -395,7 +395,7 @@ async def publish(update: Update, context: ClusterContext, show_event: ShowEvent
     return ConversationHandler.END
 
 
-async def discard(update: Update, context: ClusterContext) -> object:
+async def discard(update: Update, context: AssistantContext) -> object:
     """Drop the draft; nothing is written."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -408,7 +408,7 @@ async def discard(update: Update, context: ClusterContext) -> object:
     return ConversationHandler.END
 
 
-async def cancel_form(update: Update, context: ClusterContext) -> object:
+async def cancel_form(update: Update, context: AssistantContext) -> object:
     """Leave the form with /cancel; nothing is written."""
     guest = await visit(update, context)
     _drop_draft(context)
@@ -416,7 +416,7 @@ async def cancel_form(update: Update, context: ClusterContext) -> object:
     return ConversationHandler.END
 
 
-async def timed_out(update: Update, context: ClusterContext) -> None:
+async def timed_out(update: Update, context: AssistantContext) -> None:
     """Tell the staff member the form was closed for lack of an answer."""
     guest = await visit(update, context)
     _drop_draft(context)
@@ -425,7 +425,7 @@ async def timed_out(update: Update, context: ClusterContext) -> None:
         await context.bot.send_message(chat.id, guest.render("staff_form_closed", timeout=True))
 
 
-def conversation(show_event: ShowEvent) -> ConversationHandler[ClusterContext]:
+def conversation(show_event: ShowEvent) -> ConversationHandler[AssistantContext]:
     """Return the new-event and change-event form, which ends on the page `show_event` shows."""
     # Tracked per staff member and chat, not per message: any step's buttons stay usable.
     with warnings.catch_warnings():
@@ -433,7 +433,7 @@ def conversation(show_event: ShowEvent) -> ConversationHandler[ClusterContext]:
         return _conversation(show_event)
 
 
-def _conversation(show_event: ShowEvent) -> ConversationHandler[ClusterContext]:
+def _conversation(show_event: ShowEvent) -> ConversationHandler[AssistantContext]:
     text = filters.TEXT & ~filters.COMMAND
     not_text = ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
     typed = MessageHandler(text, staff_only(typed_answer))
@@ -442,7 +442,7 @@ def _conversation(show_event: ShowEvent) -> ConversationHandler[ClusterContext]:
     skip = CallbackQueryHandler(staff_only(skipped), pattern=r"^se:f:skip$")
     keep = CallbackQueryHandler(staff_only(kept), pattern=r"^se:f:keep$")
     kinds = "".join(KIND_CODES)
-    states: dict[object, list[BaseHandler[Update, ClusterContext, object]]] = {
+    states: dict[object, list[BaseHandler[Update, AssistantContext, object]]] = {
         step: [typed, skip, keep, other] for step in TYPED_STEPS
     }
     states["kind"] = [

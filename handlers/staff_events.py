@@ -12,10 +12,10 @@ from typing import Any
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.cluster import ClusterContext
-from bot.event_changes import cancel_event
+from bot.context import AssistantContext
+from bot.domain.event_changes import cancel_event
+from bot.screens.links import ENTRY_ID, staff_event_change, staff_event_list, staff_event_page
 from handlers import staff_event_form
-from handlers.links import ENTRY_ID, staff_event_change, staff_event_list, staff_event_page
 from handlers.replies import Keyboard, Visit, acknowledge, show, visit
 from handlers.staff_access import staff_only
 from storage import events as event_store
@@ -28,21 +28,21 @@ PAGE_SIZE = 8
 # -- the event list and an event's page ------------------------------------------------------
 
 
-async def events_command(update: Update, context: ClusterContext) -> None:
+async def events_command(update: Update, context: AssistantContext) -> None:
     """List upcoming events for staff."""
     guest = await visit(update, context)
     await acknowledge(update)
     await show_event_list(update, guest, "u", "m", 0)
 
 
-async def export_command(update: Update, context: ClusterContext) -> None:
+async def export_command(update: Update, context: AssistantContext) -> None:
     """List events to download an attendee list from."""
     guest = await visit(update, context)
     await acknowledge(update)
     await show_event_list(update, guest, "u", "x", 0)
 
 
-async def list_page(update: Update, context: ClusterContext) -> None:
+async def list_page(update: Update, context: AssistantContext) -> None:
     """Show another page or the other half (upcoming, past) of the staff event list."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -56,13 +56,13 @@ async def show_event_list(
 ) -> None:
     """Render one page of scheduled events: upcoming soonest first, past latest first."""
     now = datetime.now(UTC)
-    events = guest.cluster.catalogue.events
+    events = guest.services.catalogue.events
     if scope == "u":
         chosen = sorted((e for e in events if e.ends_at > now), key=lambda e: e.starts_at)
     else:
         chosen = sorted((e for e in events if e.ends_at <= now), key=lambda e: e.starts_at)
         chosen.reverse()
-    counts = await event_store.seat_counts(guest.cluster.database)
+    counts = await event_store.seat_counts(guest.services.database)
     pages = max((len(chosen) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(max(page, 0), pages - 1)
     first = page * PAGE_SIZE
@@ -100,7 +100,7 @@ async def show_event_list(
     await show(update, text, rows)
 
 
-async def open_event(update: Update, context: ClusterContext) -> None:
+async def open_event(update: Update, context: AssistantContext) -> None:
     """Open an event's staff page from a button."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -112,8 +112,8 @@ async def show_staff_event(
     update: Update, guest: Visit, event_id: str, notice: str = "", **details: object
 ) -> None:
     """Render an event's staff page with what staff can do with it."""
-    cluster = guest.cluster
-    listing = await cluster.catalogue_store.listing(cluster.catalogue, event_id)
+    services = guest.services
+    listing = await services.catalogue_store.listing(services.catalogue, event_id)
     if listing is None:
         await show(
             update,
@@ -122,12 +122,12 @@ async def show_staff_event(
         )
         return
     event = listing.event
-    attended = await AttendeeRepository(cluster.database).attended_count(event_id)
-    timezone = cluster.settings.timezone
+    attended = await AttendeeRepository(services.database).attended_count(event_id)
+    timezone = services.settings.timezone
     sectors = [
         sector.name.get(guest.language)
         for sector_id in event.sectors
-        if (sector := cluster.catalogue.sector(sector_id)) is not None
+        if (sector := services.catalogue.sector(sector_id)) is not None
     ]
     text = guest.render(
         "staff_event",
@@ -170,13 +170,15 @@ async def show_staff_event(
 # -- cancelling an event ----------------------------------------------------------------------
 
 
-async def ask_cancel(update: Update, context: ClusterContext) -> None:
+async def ask_cancel(update: Update, context: AssistantContext) -> None:
     """Ask the staff member to confirm cancelling an event."""
     guest = await visit(update, context)
     await acknowledge(update)
     assert context.matches is not None
-    cluster = guest.cluster
-    listing = await cluster.catalogue_store.listing(cluster.catalogue, context.matches[0].group(1))
+    services = guest.services
+    listing = await services.catalogue_store.listing(
+        services.catalogue, context.matches[0].group(1)
+    )
     if listing is None:
         await show(
             update,
@@ -192,16 +194,16 @@ async def ask_cancel(update: Update, context: ClusterContext) -> None:
     await show(update, guest.render("staff_cancel_confirm", listing=listing), rows)
 
 
-async def confirm_cancel(update: Update, context: ClusterContext) -> None:
+async def confirm_cancel(update: Update, context: AssistantContext) -> None:
     """Cancel the event, its registrations, and tell the registrants."""
     guest = await visit(update, context)
     await acknowledge(update)
     assert context.matches is not None
-    cluster = guest.cluster
-    event = cluster.catalogue.event(context.matches[0].group(1))
+    services = guest.services
+    event = services.catalogue.event(context.matches[0].group(1))
     told = None
     if event is not None:
-        told = await cancel_event(cluster, guest.member.id, event)
+        told = await cancel_event(services, guest.member.id, event)
     rows = [[guest.button("staff_event_list", staff_event_list())]]
     if event is None or told is None:
         await show(update, guest.render("not_available"), rows)
@@ -209,7 +211,7 @@ async def confirm_cancel(update: Update, context: ClusterContext) -> None:
     await show(update, guest.render("staff_event_cancelled", event=event, told=told), rows)
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, Any]]:
+def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return this feature's handlers."""
     private = filters.ChatType.PRIVATE
     return [

@@ -22,12 +22,12 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.catalogue import Catalogue, ContentError, parse_catalogue_text
-from bot.cluster import ClusterContext
-from bot.notices import fill_free_seats
+from bot.context import AssistantContext
+from bot.domain.notices import fill_free_seats
 from handlers.replies import Visit, acknowledge, show, visit
 from handlers.staff_access import staff_only
 from storage.catalogue import ImportReport
+from storage.content import Catalogue, ContentError, parse_catalogue_text
 
 FILE_LIMIT = 1024 * 1024
 FORM_TIMEOUT = 15 * 60
@@ -46,13 +46,13 @@ class PendingImport:
     catalogue: Catalogue
 
 
-def _pending(context: ClusterContext) -> PendingImport | None:
+def _pending(context: AssistantContext) -> PendingImport | None:
     assert context.chat_data is not None
     pending = context.chat_data.get(PendingImport)
     return pending if isinstance(pending, PendingImport) else None
 
 
-def _keep(context: ClusterContext, pending: PendingImport | None) -> None:
+def _keep(context: AssistantContext, pending: PendingImport | None) -> None:
     assert context.chat_data is not None
     if pending is None:
         context.chat_data.pop(PendingImport, None)
@@ -60,7 +60,7 @@ def _keep(context: ClusterContext, pending: PendingImport | None) -> None:
         context.chat_data[PendingImport] = pending
 
 
-async def import_command(update: Update, context: ClusterContext) -> int:
+async def import_command(update: Update, context: AssistantContext) -> int:
     """Ask for the content file."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -69,7 +69,7 @@ async def import_command(update: Update, context: ClusterContext) -> int:
     return WAITING
 
 
-async def file_received(update: Update, context: ClusterContext) -> int:
+async def file_received(update: Update, context: AssistantContext) -> int:
     """Download and check the file, then show what importing it would change."""
     guest = await visit(update, context)
     message = update.effective_message
@@ -92,7 +92,7 @@ async def file_received(update: Update, context: ClusterContext) -> int:
         catalogue = parse_catalogue_text(text, filename)
     except ContentError as error:
         return await _refuse(update, guest, "content", filename=filename, error=error)
-    report = await guest.cluster.catalogue_store.preview_import(catalogue)
+    report = await guest.services.catalogue_store.preview_import(catalogue)
     _keep(context, PendingImport(filename, catalogue))
     text = guest.render("staff_import_preview", filename=filename, report=report, listed=LISTED)
     rows = [
@@ -122,13 +122,13 @@ async def _refuse(update: Update, guest: Visit, problem: str, **details: Any) ->
     return WAITING
 
 
-async def not_a_file(update: Update, context: ClusterContext) -> int:
+async def not_a_file(update: Update, context: AssistantContext) -> int:
     """Ask again for the file after text, a photo or a sticker."""
     guest = await visit(update, context)
     return await _refuse(update, guest, "not_a_file")
 
 
-async def apply(update: Update, context: ClusterContext) -> int:
+async def apply(update: Update, context: AssistantContext) -> int:
     """Import the checked file, reload the catalogue and record it in the audit log."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -137,11 +137,11 @@ async def apply(update: Update, context: ClusterContext) -> int:
     if pending is None:
         await show(update, guest.render("not_available"), [[guest.button("staff_menu", "sm:home")]])
         return ConversationHandler.END
-    cluster = guest.cluster
-    report = await cluster.catalogue_store.import_catalogue(pending.catalogue)
-    await cluster.reload_catalogue()
-    await fill_free_seats(context.bot, cluster)
-    await cluster.audit.record(
+    services = guest.services
+    report = await services.catalogue_store.import_catalogue(pending.catalogue)
+    await services.reload_catalogue()
+    await fill_free_seats(context.bot, services)
+    await services.audit.record(
         guest.member.id, "content.import", f"file:{pending.filename}", _summary(report)
     )
     await show(
@@ -156,7 +156,7 @@ def _summary(report: ImportReport) -> dict[str, Any]:
     return {"added": report.added, "changed": report.changed, "unchanged": report.unchanged}
 
 
-async def discard(update: Update, context: ClusterContext) -> int:
+async def discard(update: Update, context: AssistantContext) -> int:
     """Drop the checked file; nothing is imported."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -169,7 +169,7 @@ async def discard(update: Update, context: ClusterContext) -> int:
     return ConversationHandler.END
 
 
-async def cancel(update: Update, context: ClusterContext) -> int:
+async def cancel(update: Update, context: AssistantContext) -> int:
     """Leave the import with /cancel."""
     guest = await visit(update, context)
     _keep(context, None)
@@ -177,7 +177,7 @@ async def cancel(update: Update, context: ClusterContext) -> int:
     return ConversationHandler.END
 
 
-async def timed_out(update: Update, context: ClusterContext) -> None:
+async def timed_out(update: Update, context: AssistantContext) -> None:
     """Tell the staff member the import was closed for lack of an answer."""
     guest = await visit(update, context)
     _keep(context, None)
@@ -186,7 +186,7 @@ async def timed_out(update: Update, context: ClusterContext) -> None:
         await context.bot.send_message(chat.id, guest.render("staff_import_closed", timeout=True))
 
 
-def conversation() -> ConversationHandler[ClusterContext]:
+def conversation() -> ConversationHandler[AssistantContext]:
     """Return the import conversation."""
     # Tracked per staff member and chat, not per message, like every form here.
     with warnings.catch_warnings():
@@ -194,10 +194,10 @@ def conversation() -> ConversationHandler[ClusterContext]:
         return _conversation()
 
 
-def _conversation() -> ConversationHandler[ClusterContext]:
+def _conversation() -> ConversationHandler[AssistantContext]:
     anything_else = ~filters.COMMAND & ~filters.Document.ALL & ~filters.StatusUpdate.ALL
     document = MessageHandler(filters.Document.ALL, staff_only(file_received))
-    states: dict[object, list[BaseHandler[Update, ClusterContext, Any]]] = {
+    states: dict[object, list[BaseHandler[Update, AssistantContext, Any]]] = {
         WAITING: [document, MessageHandler(anything_else, staff_only(not_a_file))],
         CONFIRM: [
             CallbackQueryHandler(staff_only(apply), pattern=r"^si:apply$"),
@@ -219,6 +219,6 @@ def _conversation() -> ConversationHandler[ClusterContext]:
     )
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, Any]]:
+def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return this feature's handlers."""
     return [conversation()]

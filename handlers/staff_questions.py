@@ -12,7 +12,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.cluster import ClusterContext
+from bot.context import AssistantContext
+from bot.domain.answering import normalise_question
 from handlers.replies import Visit, acknowledge, show, visit
 from handlers.staff_access import staff_only
 from storage.tickets import NOT_FOUND
@@ -27,19 +28,19 @@ async def record_not_found(update: Update, guest: Visit) -> None:
     message = update.message
     if message is None or not message.text:
         return
-    await guest.cluster.tickets.record_unanswered(
-        message.text, guest.language, NOT_FOUND, guest.member.id
+    await guest.services.tickets.record_unanswered(
+        normalise_question(message.text), guest.language, NOT_FOUND, guest.member.id
     )
 
 
 @staff_only
-async def unanswered_command(update: Update, context: ClusterContext) -> None:
+async def unanswered_command(update: Update, context: AssistantContext) -> None:
     """List the most frequent unanswered questions (staff only; from /unanswered or the menu)."""
     guest = await visit(update, context)
     await acknowledge(update)
     days = _days(context.args or [])
     since = datetime.now(UTC) - timedelta(days=days)
-    found = await guest.cluster.tickets.most_unanswered(since, SHOWN)
+    found = await guest.services.tickets.most_unanswered(since, SHOWN)
     text = guest.render("ticket_unanswered", questions=found, days=days)
     await show(update, text, [[guest.button("staff_menu", "sm:home")]])
 
@@ -51,7 +52,7 @@ def _days(args: list[str]) -> int:
     return DEFAULT_DAYS
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, Any]]:
+def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return this feature's handlers."""
     return [
         CommandHandler("unanswered", unanswered_command),

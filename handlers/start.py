@@ -7,10 +7,10 @@ import re
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.checkin import token_of
-from bot.cluster import ClusterContext
+from bot.context import AssistantContext
+from bot.domain.checkin import token_of
+from bot.screens.links import ENTRY_ID
 from handlers import events, staff_attendees
-from handlers.links import ENTRY_ID
 from handlers.replies import Keyboard, Visit, acknowledge, show, visit
 
 _DEEP_LINK = re.compile(rf"^event_({ENTRY_ID})$")
@@ -25,13 +25,13 @@ def main_menu(guest: Visit) -> Keyboard:
     ]
 
 
-async def start(update: Update, context: ClusterContext) -> None:
+async def start(update: Update, context: AssistantContext) -> None:
     """Greet the member, or open the event a deep link points at."""
     guest = await visit(update, context)
     payload = context.args[0] if context.args else ""
     token = token_of(payload)
     # A check-in code scanned by staff marks the member present; for anyone else it is /start.
-    if token is not None and guest.cluster.is_staff(guest.member.id):
+    if token is not None and guest.services.is_staff(guest.member.id):
         await staff_attendees.check_in(update, context, guest, token)
         return
     match = _DEEP_LINK.match(payload)
@@ -39,32 +39,32 @@ async def start(update: Update, context: ClusterContext) -> None:
         await events.show_event(update, guest, match.group(1))
         return
     user = update.effective_user
-    cluster = guest.cluster.catalogue.cluster
+    services = guest.services.catalogue.cluster
     text = guest.render(
         "start",
         name=user.first_name if user is not None else "",
-        cluster_name=cluster.name.get(guest.language),
+        cluster_name=services.name.get(guest.language),
     )
     await show(update, text, main_menu(guest))
 
 
-async def home(update: Update, context: ClusterContext) -> None:
+async def home(update: Update, context: AssistantContext) -> None:
     """Show the main menu in place."""
     guest = await visit(update, context)
     await acknowledge(update)
-    cluster_name = guest.cluster.catalogue.cluster.name.get(guest.language)
+    cluster_name = guest.services.catalogue.cluster.name.get(guest.language)
     await show(update, guest.render("menu", cluster_name=cluster_name), main_menu(guest))
 
 
-async def help_command(update: Update, context: ClusterContext) -> None:
+async def help_command(update: Update, context: AssistantContext) -> None:
     """Explain what the assistant can do."""
     guest = await visit(update, context)
     await acknowledge(update)
-    contact = guest.cluster.catalogue.cluster.contact
+    contact = guest.services.catalogue.cluster.contact
     await show(update, guest.render("help", contact=contact), [[guest.button("home", "m:home")]])
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return this feature's handlers."""
     private = filters.ChatType.PRIVATE
     return [

@@ -8,21 +8,21 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.cluster import ClusterContext
+from bot.context import AssistantContext
 from handlers.replies import acknowledge, show, visit
 from handlers.staff_access import staff_only
 from storage.stats import StatsRepository
 
 
-async def stats_command(update: Update, context: ClusterContext) -> None:
+async def stats_command(update: Update, context: AssistantContext) -> None:
     """Show the impact report."""
     guest = await visit(update, context)
     await acknowledge(update)
-    cluster = guest.cluster
-    report = await StatsRepository(cluster.database, cluster.settings.default_language).impact(
+    services = guest.services
+    report = await StatsRepository(services.database, services.settings.default_language).impact(
         datetime.now(UTC)
     )
-    catalogue = cluster.catalogue
+    catalogue = services.catalogue
     sectors = {sector.id: sector.name.get(guest.language) for sector in catalogue.sectors}
     titles = {
         past.event_id: event.title.get(guest.language) if event is not None else past.event_id
@@ -34,7 +34,7 @@ async def stats_command(update: Update, context: ClusterContext) -> None:
     await show(update, text, rows)
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, Any]]:
+def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return this feature's handlers."""
     return [
         CommandHandler("stats", staff_only(stats_command), filters=filters.ChatType.PRIVATE),

@@ -12,8 +12,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ExtBot
 
-from bot.cluster import Cluster, ClusterContext
-from bot.tickets import (
+from bot.context import AssistantContext, Services
+from bot.domain.tickets import (
     CAPTION_BUDGET,
     TEXT_BUDGET,
     TICKET_ID,
@@ -30,16 +30,16 @@ from storage.tickets import COPY, FROM_STAFF, MEMBER, RECEIPT, STAFF, Ticket, Ti
 logger = logging.getLogger(__name__)
 
 
-async def staff_replied(update: Update, context: ClusterContext, post: TicketPost) -> None:
+async def staff_replied(update: Update, context: AssistantContext, post: TicketPost) -> None:
     """Relay a staff reply to the member, as from the cluster team."""
-    cluster = context.cluster
+    services = context.services
     message = update.message
     user = update.effective_user
     assert message is not None and user is not None
     ticket_id = post.ticket_id
-    ticket = await cluster.tickets.get(ticket_id)
+    ticket = await services.tickets.get(ticket_id)
     draft = draft_of(message)
-    if not cluster.is_staff(user.id):
+    if not services.is_staff(user.id):
         outcome = "not_staff"
     elif ticket is None or ticket.member_id is None:
         outcome = "erased"
@@ -48,15 +48,15 @@ async def staff_replied(update: Update, context: ClusterContext, post: TicketPos
     elif draft is None or draft.is_empty:
         outcome = "unsupported"
     else:
-        outcome = await _relay(context.bot, cluster, ticket, draft, message, user.id)
-    note = await message.reply_text(staff_note(cluster, outcome, ticket_id=ticket_id))
+        outcome = await _relay(context.bot, services, ticket, draft, message, user.id)
+    note = await message.reply_text(staff_note(services, outcome, ticket_id=ticket_id))
     if outcome == "delivered":
-        await cluster.tickets.add_post(ticket_id, note.chat_id, note.message_id, STAFF, RECEIPT)
+        await services.tickets.add_post(ticket_id, note.chat_id, note.message_id, STAFF, RECEIPT)
 
 
 async def _relay(
     bot: ExtBot[None],
-    cluster: Cluster,
+    services: Services,
     ticket: Ticket,
     draft: Draft,
     message: Message,
@@ -65,13 +65,13 @@ async def _relay(
     """Send a staff answer to the member and add it to the thread; return the note for staff."""
     member_id = ticket.member_id
     assert member_id is not None
-    language = await cluster.language_of_member(member_id)
+    language = await services.language_of_member(member_id)
     button = InlineKeyboardButton(
-        cluster.texts.label(language, "ticket_reply"), callback_data=f"tk:re:{ticket.id}"
+        services.texts.label(language, "ticket_reply"), callback_data=f"tk:re:{ticket.id}"
     )
     markup = InlineKeyboardMarkup([[button]])
     text, truncated = shorten(draft.text, CAPTION_BUDGET if draft.attachment else TEXT_BUDGET)
-    answer = cluster.texts.render(
+    answer = services.texts.render(
         language, "ticket_answer", ticket_id=ticket.id, text=text, truncated=truncated
     )
     try:
@@ -80,14 +80,14 @@ async def _relay(
         else:
             relayed = await send_file(bot, member_id, draft.attachment, answer, markup=markup)
     except Forbidden:
-        await cluster.members.mark_unreachable(member_id)
+        await services.members.mark_unreachable(member_id)
         return "blocked"
     except TelegramError as error:
         logger.warning("Could not relay an answer to ticket #%s: %s", ticket.id, error)
         return "failed"
     # Linked first: the member may answer it at once.
-    await cluster.tickets.add_post(ticket.id, relayed.chat_id, relayed.message_id, MEMBER, COPY)
-    await cluster.tickets.add_message(
+    await services.tickets.add_post(ticket.id, relayed.chat_id, relayed.message_id, MEMBER, COPY)
+    await services.tickets.add_message(
         ticket.id,
         FROM_STAFF,
         draft.text or None,
@@ -99,39 +99,39 @@ async def _relay(
     return "delivered"
 
 
-async def close_pressed(update: Update, context: ClusterContext) -> None:
+async def close_pressed(update: Update, context: AssistantContext) -> None:
     """Close a ticket from its staff post (staff only) and tell the member."""
-    cluster = context.cluster
+    services = context.services
     user = update.effective_user
     assert user is not None and context.matches is not None
-    if not cluster.is_staff(user.id):
+    if not services.is_staff(user.id):
         # Whoever pressed it may be a member: tell them in their own language.
-        language = cluster.language_of(await cluster.members.get(user.id), user)
-        text = cluster.texts.render(language, "ticket_staff_note", what="staff_only")
+        language = services.language_of(await services.members.get(user.id), user)
+        text = services.texts.render(language, "ticket_staff_note", what="staff_only")
         await acknowledge(update, text, alert=True)
         return
     ticket_id = int(context.matches[0].group(1))
-    if await cluster.tickets.get(ticket_id) is None:
-        language = cluster.settings.default_language
-        await acknowledge(update, cluster.texts.render(language, "not_available"), alert=True)
+    if await services.tickets.get(ticket_id) is None:
+        language = services.settings.default_language
+        await acknowledge(update, services.texts.render(language, "not_available"), alert=True)
         return
-    closed = await cluster.tickets.close(ticket_id, user.id)
+    closed = await services.tickets.close(ticket_id, user.id)
     if closed is None:
-        await acknowledge(update, staff_note(cluster, "already_closed", ticket_id=ticket_id))
-        await _remove_close_buttons(context.bot, await cluster.tickets.ticket_posts(ticket_id))
+        await acknowledge(update, staff_note(services, "already_closed", ticket_id=ticket_id))
+        await _remove_close_buttons(context.bot, await services.tickets.ticket_posts(ticket_id))
         return
-    await acknowledge(update, staff_note(cluster, "closed_alert", ticket_id=ticket_id))
-    posts = await cluster.tickets.ticket_posts(ticket_id)
+    await acknowledge(update, staff_note(services, "closed_alert", ticket_id=ticket_id))
+    posts = await services.tickets.ticket_posts(ticket_id)
     await _remove_close_buttons(context.bot, posts)
-    member_told = await _tell_member_closed(context.bot, cluster, closed)
+    member_told = await _tell_member_closed(context.bot, services, closed)
     note = staff_note(
-        cluster,
+        services,
         "closed_note",
         ticket_id=ticket_id,
         staff_name=user.first_name,
         member_told=member_told,
     )
-    await _note_under_posts(context.bot, cluster, ticket_id, posts, note)
+    await _note_under_posts(context.bot, services, ticket_id, posts, note)
 
 
 async def _remove_close_buttons(bot: ExtBot[None], posts: list[TicketPost]) -> None:
@@ -144,21 +144,21 @@ async def _remove_close_buttons(bot: ExtBot[None], posts: list[TicketPost]) -> N
             logger.debug("Could not remove the close button: %s", error)
 
 
-async def _tell_member_closed(bot: ExtBot[None], cluster: Cluster, ticket: Ticket) -> bool:
+async def _tell_member_closed(bot: ExtBot[None], services: Services, ticket: Ticket) -> bool:
     """Tell the member their ticket was closed; return whether they could be told."""
     if ticket.member_id is None:
         return False
-    language = await cluster.language_of_member(ticket.member_id)
-    text = cluster.texts.render(language, "ticket_closed", ticket_id=ticket.id, by_staff=True)
+    language = await services.language_of_member(ticket.member_id)
+    text = services.texts.render(language, "ticket_closed", ticket_id=ticket.id, by_staff=True)
     button = InlineKeyboardButton(
-        cluster.texts.label(language, "ticket_new"), callback_data="tk:new"
+        services.texts.label(language, "ticket_new"), callback_data="tk:new"
     )
     try:
         await bot.send_message(
             ticket.member_id, text, reply_markup=InlineKeyboardMarkup([[button]])
         )
     except Forbidden:
-        await cluster.members.mark_unreachable(ticket.member_id)
+        await services.members.mark_unreachable(ticket.member_id)
         return False
     except TelegramError as error:
         logger.warning("Could not tell the member ticket #%s closed: %s", ticket.id, error)
@@ -167,7 +167,7 @@ async def _tell_member_closed(bot: ExtBot[None], cluster: Cluster, ticket: Ticke
 
 
 async def _note_under_posts(
-    bot: ExtBot[None], cluster: Cluster, ticket_id: int, posts: list[TicketPost], note: str
+    bot: ExtBot[None], services: Services, ticket_id: int, posts: list[TicketPost], note: str
 ) -> None:
     """Reply to each staff post with a note, so every staff chat sees what happened."""
     for post in posts:
@@ -178,9 +178,9 @@ async def _note_under_posts(
         except TelegramError as error:
             logger.warning("Could not note the closing of ticket #%s: %s", ticket_id, error)
             continue
-        await cluster.tickets.add_post(ticket_id, sent.chat_id, sent.message_id, STAFF, RECEIPT)
+        await services.tickets.add_post(ticket_id, sent.chat_id, sent.message_id, STAFF, RECEIPT)
 
 
-def handlers() -> list[BaseHandler[Update, ClusterContext, None]]:
+def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return the staff side's handlers (staff replies are routed by `tickets.reply_received`)."""
     return [CallbackQueryHandler(close_pressed, pattern=rf"^tk:close:({TICKET_ID})$")]

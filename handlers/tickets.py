@@ -2,8 +2,8 @@
 
 The member writes in a short conversation (`/ask`, the menu, "Ask the team", a service's
 "Request this service", or "Reply" under an answer). The ticket is posted for the staff
-(bot/tickets.py), who answer it by replying to its post (handlers/ticket_staff.py); the member
-answers back with the "Reply" button or by replying to the answer. Every message the bot
+(bot/domain/tickets.py), who answer it by replying to its post (handlers/ticket_staff.py);
+the member answers back with the "Reply" button or by replying to the answer. Every message the bot
 sends for a ticket is stored, so a reply on either side finds its ticket, even after a restart.
 """
 
@@ -24,11 +24,11 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.cluster import ClusterContext, MemberSession
-from bot.tickets import TICKET_ID, Draft, add_follow_up, draft_of, open_ticket
+from bot.context import AssistantContext, MemberSession
+from bot.domain.tickets import TICKET_ID, Draft, add_follow_up, draft_of, open_ticket
+from bot.screens.links import ENTRY_ID
 from handlers import fallback, questions, ticket_staff
 from handlers.groups import FEATURES, TICKET_REPLIES
-from handlers.links import ENTRY_ID
 from handlers.replies import Visit, acknowledge, show, visit
 from storage.tickets import (
     MEMBER,
@@ -48,7 +48,7 @@ WRITING = 0
 REPLY = "reply"
 
 
-def _session(context: ClusterContext) -> MemberSession:
+def _session(context: AssistantContext) -> MemberSession:
     assert context.user_data is not None
     return context.user_data
 
@@ -81,7 +81,7 @@ def _prompt_text(
     ticket_id: int | None = None,
     reason: str | None = None,
 ) -> str:
-    service = guest.cluster.catalogue.service(service_id or "")
+    service = guest.services.catalogue.service(service_id or "")
     return guest.render(
         "ticket_prompt",
         kind=kind,
@@ -112,7 +112,7 @@ async def _prompt(
 
 async def _begin(
     update: Update,
-    context: ClusterContext,
+    context: AssistantContext,
     guest: Visit,
     kind: str,
     service_id: str | None = None,
@@ -120,7 +120,7 @@ async def _begin(
     session = _session(context)
     _forget(session)
     if not questions.can_ask_team(guest):
-        contact = guest.cluster.catalogue.cluster.contact
+        contact = guest.services.catalogue.cluster.contact
         text = guest.render("ticket_unavailable", failed=False, contact=contact)
         await show(update, text, [[guest.button("home", "m:home")]])
         return ConversationHandler.END
@@ -130,30 +130,30 @@ async def _begin(
     return WRITING
 
 
-async def ask(update: Update, context: ClusterContext) -> int:
+async def ask(update: Update, context: AssistantContext) -> int:
     """Ask the member to write their question for the team."""
     guest = await visit(update, context)
     await acknowledge(update)
     return await _begin(update, context, guest, QUESTION)
 
 
-async def request_service(update: Update, context: ClusterContext) -> int:
+async def request_service(update: Update, context: AssistantContext) -> int:
     """Ask the member what they need, from a service's "Request this service" button."""
     guest = await visit(update, context)
     await acknowledge(update)
     assert context.matches is not None
     service_id = context.matches[0].group(1)
-    if guest.cluster.catalogue.service(service_id) is None:
+    if guest.services.catalogue.service(service_id) is None:
         await show(update, guest.render("not_available"), [[guest.button("home", "m:home")]])
         return ConversationHandler.END
     return await _begin(update, context, guest, SERVICE_REQUEST, service_id)
 
 
-async def reply_pressed(update: Update, context: ClusterContext) -> int:
+async def reply_pressed(update: Update, context: AssistantContext) -> int:
     """Ask the member for their reply to the team, from the button under an answer."""
     guest = await visit(update, context)
     assert context.matches is not None
-    tickets = guest.cluster.tickets
+    tickets = guest.services.tickets
     ticket = await tickets.get(int(context.matches[0].group(1)))
     if ticket is None or ticket.member_id != guest.member.id:
         await acknowledge(update, guest.render("not_available"), alert=True)
@@ -184,7 +184,7 @@ def _problem(draft: Draft, kind: str) -> str | None:
     return None
 
 
-async def written(update: Update, context: ClusterContext) -> int:
+async def written(update: Update, context: AssistantContext) -> int:
     """Send what the member wrote to the team: a new ticket, or their reply to one."""
     session = _session(context)
     kind = session.ticket_kind
@@ -205,7 +205,7 @@ async def written(update: Update, context: ClusterContext) -> int:
     if kind != REPLY:
         await _open_ticket(update, context, guest, kind, service_id, draft)
         return ConversationHandler.END
-    ticket = await guest.cluster.tickets.get(ticket_id) if ticket_id is not None else None
+    ticket = await guest.services.tickets.get(ticket_id) if ticket_id is not None else None
     if ticket is None or ticket.member_id != guest.member.id:
         await _reply(update, guest.render("not_available"), [])
         return ConversationHandler.END
@@ -213,7 +213,7 @@ async def written(update: Update, context: ClusterContext) -> int:
     return ConversationHandler.END
 
 
-async def _not_for_the_team(update: Update, context: ClusterContext) -> int:
+async def _not_for_the_team(update: Update, context: AssistantContext) -> int:
     """Handle a message as if no ticket conversation were open."""
     message = update.effective_message
     if message is not None and message.text is not None:
@@ -223,14 +223,14 @@ async def _not_for_the_team(update: Update, context: ClusterContext) -> int:
     return ConversationHandler.END
 
 
-async def wrong_kind(update: Update, context: ClusterContext) -> int:
+async def wrong_kind(update: Update, context: AssistantContext) -> int:
     """Ask for text, a photo or a document after a sticker, voice message or the like."""
     guest = await visit(update, context)
     await _prompt(update, guest, _session(context), "other")
     return WRITING
 
 
-async def cancel(update: Update, context: ClusterContext) -> int:
+async def cancel(update: Update, context: AssistantContext) -> int:
     """Leave the question without sending anything."""
     guest = await visit(update, context)
     await acknowledge(update)
@@ -240,7 +240,7 @@ async def cancel(update: Update, context: ClusterContext) -> int:
     return ConversationHandler.END
 
 
-async def timed_out(update: Update, context: ClusterContext) -> None:
+async def timed_out(update: Update, context: AssistantContext) -> None:
     """Tell the member we stopped waiting for their question."""
     guest = await visit(update, context)
     _forget(_session(context))
@@ -251,19 +251,19 @@ async def timed_out(update: Update, context: ClusterContext) -> None:
 
 async def _open_ticket(
     update: Update,
-    context: ClusterContext,
+    context: AssistantContext,
     guest: Visit,
     kind: str,
     service_id: str | None,
     draft: Draft,
 ) -> None:
     """Hand the member's message to the team as a new ticket, and confirm it to them."""
-    cluster = guest.cluster
+    services = guest.services
     message = update.effective_message
     assert message is not None
     ticket = await open_ticket(
         context.bot,
-        cluster,
+        services,
         message,
         draft,
         guest.member,
@@ -273,40 +273,40 @@ async def _open_ticket(
     )
     home = [[guest.button("home", "m:home")]]
     if ticket is None:
-        contact = cluster.catalogue.cluster.contact
+        contact = services.catalogue.cluster.contact
         await _reply(update, guest.render("ticket_unavailable", failed=True, contact=contact), home)
         return
     text = guest.render("ticket_sent", follow_up=False, kind=kind, ticket_id=ticket.id)
     receipt = await _reply(update, text, home)
-    await cluster.tickets.add_post(ticket.id, receipt.chat_id, receipt.message_id, MEMBER, RECEIPT)
+    await services.tickets.add_post(ticket.id, receipt.chat_id, receipt.message_id, MEMBER, RECEIPT)
 
 
 async def _follow_up(
-    update: Update, context: ClusterContext, guest: Visit, ticket: Ticket, draft: Draft
+    update: Update, context: AssistantContext, guest: Visit, ticket: Ticket, draft: Draft
 ) -> None:
     """Pass the member's answer on to the ticket's staff thread(s), if the ticket is open."""
-    cluster = guest.cluster
+    services = guest.services
     if not ticket.is_open:
         text = guest.render("ticket_closed", ticket_id=ticket.id, by_staff=False)
         await _reply(update, text, _new_question_rows(guest))
         return
     message = update.effective_message
     assert message is not None
-    if not await add_follow_up(context.bot, cluster, ticket, message, draft, guest.member):
-        contact = cluster.catalogue.cluster.contact
+    if not await add_follow_up(context.bot, services, ticket, message, draft, guest.member):
+        contact = services.catalogue.cluster.contact
         await _reply(update, guest.render("ticket_unavailable", failed=True, contact=contact), [])
         return
     text = guest.render("ticket_sent", follow_up=True, kind=ticket.kind, ticket_id=ticket.id)
     receipt = await _reply(update, text, [])
-    await cluster.tickets.add_post(ticket.id, receipt.chat_id, receipt.message_id, MEMBER, RECEIPT)
+    await services.tickets.add_post(ticket.id, receipt.chat_id, receipt.message_id, MEMBER, RECEIPT)
 
 
-async def reply_received(update: Update, context: ClusterContext) -> None:
+async def reply_received(update: Update, context: AssistantContext) -> None:
     """Continue a ticket when someone replies to one of its messages; else let others handle it."""
     message = update.message
     if message is None or message.reply_to_message is None:
         return
-    post = await context.cluster.tickets.post_at(
+    post = await context.services.tickets.post_at(
         message.chat_id, message.reply_to_message.message_id
     )
     if post is None:
@@ -319,12 +319,12 @@ async def reply_received(update: Update, context: ClusterContext) -> None:
     raise ApplicationHandlerStop
 
 
-async def _member_replied(update: Update, context: ClusterContext, post: TicketPost) -> None:
+async def _member_replied(update: Update, context: AssistantContext, post: TicketPost) -> None:
     """Add the member's reply to their ticket."""
     guest = await visit(update, context)
     message = update.effective_message
     assert message is not None
-    ticket = await guest.cluster.tickets.get(post.ticket_id)
+    ticket = await guest.services.tickets.get(post.ticket_id)
     if ticket is None or ticket.member_id != guest.member.id:
         await _reply(update, guest.render("not_available"), [])
         return
@@ -340,7 +340,7 @@ async def _member_replied(update: Update, context: ClusterContext, post: TicketP
     await _follow_up(update, context, guest, ticket, draft)
 
 
-def conversation() -> ConversationHandler[ClusterContext]:
+def conversation() -> ConversationHandler[AssistantContext]:
     """Return the "write your question for the team" conversation."""
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     content = private & ((filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.Document.ALL)
@@ -373,7 +373,7 @@ def conversation() -> ConversationHandler[ClusterContext]:
         )
 
 
-def handlers() -> dict[int, list[BaseHandler[Update, ClusterContext, None]]]:
+def handlers() -> dict[int, list[BaseHandler[Update, AssistantContext, None]]]:
     """Return both sides' handlers: replies to ticket messages first, in a group of their own."""
     # In the early group a reply that continues a ticket stops there; any other update goes on
     # to the features as if nothing had looked at it.

@@ -42,7 +42,7 @@ REGISTRANTS = "registrants"
 ATTENDEES = "attendees"
 REGISTRANT_STATUSES = ("confirmed", "waitlisted")
 
-# The language a member is written to in, as `Cluster.language_of` decides it without an
+# The language a member is written to in, as `Services.language_of` decides it without an
 # update at hand: their choice, else Telegram's language, else the cluster's default.
 LANGUAGE_OF_MEMBER = (
     "CASE WHEN m.language IS NOT NULL THEN m.language "

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.catalogue import Catalogue, Event, catalogue_to_document, parse_catalogue
+from storage.content import Catalogue, Event, catalogue_to_document, parse_catalogue
 from storage.database import Database, Transaction
 
 SECTIONS = ("sectors", "services", "faq")

@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.catalogue import Event, event_to_document
 from storage.catalogue import utc_text
+from storage.content import Event, event_to_document
 from storage.database import Database, Transaction
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.catalogue import Event
 from storage.catalogue import parse_utc, utc_text
+from storage.content import Event
 from storage.database import Database, Transaction
 from storage.deliveries import (
     DeliveryPlan,

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.answering import tokenize
 from storage.catalogue import parse_utc, utc_text
 from storage.database import Database
 
@@ -96,11 +95,6 @@ class UnansweredQuestion:
     to_team: int
     languages: tuple[str, ...]
     last_asked_at: datetime
-
-
-def normalise_question(text: str) -> str:
-    """Fold a question to the plain words it is counted by ("ÜCRETLİ mi?" -> "ucretli mi")."""
-    return " ".join(tokenize(text))[:NORMALISED_LIMIT].strip()
 
 
 def _ticket(row: Any) -> Ticket:
@@ -304,10 +298,10 @@ class TicketRepository:
         return _ticket(row)
 
     async def record_unanswered(
-        self, question: str, language: str, outcome: str, member_id: int
+        self, normalised: str, language: str, outcome: str, member_id: int
     ) -> None:
-        """Count a question the assistant found nothing for, or that went to the team."""
-        normalised = normalise_question(question)
+        """Count a question (folded by `normalise_question`) the assistant found nothing for."""
+        normalised = normalised[:NORMALISED_LIMIT].strip()
         if not normalised:
             return
         await self._db.execute(

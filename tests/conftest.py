@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from bot.app import build_application, start_application, stop_application
-from bot.catalogue import catalogue_to_document, parse_catalogue
-from bot.cluster import Cluster, ClusterApplication
-from bot.emulator import BotApiEmulator, Message, User
+from bot.context import AssistantApplication, Services
+from bot.devtools.emulator import BotApiEmulator, Message, User
 from bot.settings import Settings, load_settings
+from storage.content import catalogue_to_document, parse_catalogue
 
 # PTB 22 warns on every RetryAfter unless told to use timedelta durations; warnings fail tests.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -56,12 +56,12 @@ def make_settings(tmp_path: Path, emulator: BotApiEmulator) -> Callable[..., Set
 class Assistant:
     """The running application with the emulator it talks to."""
 
-    application: ClusterApplication
+    application: AssistantApplication
     emulator: BotApiEmulator
 
     @property
-    def cluster(self) -> Cluster:
-        return self.application.cluster
+    def services(self) -> Services:
+        return self.application.services
 
     def member(self, first_name: str = "Ayşe", language: str | None = "tr", **kw: Any) -> Person:
         user = User(id=next(_ids), first_name=first_name, language_code=language, **kw)
@@ -77,7 +77,7 @@ class Assistant:
         **fields: Any,
     ) -> None:
         """Publish an extra event (a copy of the first demo training with these fields)."""
-        document = catalogue_to_document(self.cluster.catalogue)
+        document = catalogue_to_document(self.services.catalogue)
         event = copy.deepcopy(document["events"][0])
         starts_at = datetime.now(UTC) + starts_in
         event.update(
@@ -90,12 +90,12 @@ class Assistant:
         event.pop("capacity", None)
         event.update(fields)
         document["events"].append(event)
-        await self.cluster.catalogue_store.import_catalogue(parse_catalogue(document, "test"))
-        await self.cluster.reload_catalogue()
+        await self.services.catalogue_store.import_catalogue(parse_catalogue(document, "test"))
+        await self.services.reload_catalogue()
 
     async def fetch(self, sql: str, *params: Any) -> list[dict[str, Any]]:
         """Return rows of a query on the assistant's database, as dicts."""
-        return [dict(row) for row in await self.cluster.database.fetch_all(sql, params)]
+        return [dict(row) for row in await self.services.database.fetch_all(sql, params)]
 
 
 class Person:
@@ -135,7 +135,7 @@ async def start_assistant(
     emulator: BotApiEmulator, make_settings: Callable[..., Settings]
 ) -> AsyncIterator[Callable[..., Any]]:
     """Return a function that starts the real application; every started one is stopped."""
-    running: list[ClusterApplication] = []
+    running: list[AssistantApplication] = []
 
     async def start(**overrides: str) -> Assistant:
         application = build_application(make_settings(**overrides))

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import Answer, AnswerIndex, Match, fold, fold_case, tokenize
-from bot.answering.evaluate import evaluate, load_questions, main
-from bot.answering.normalise import stem_en, stem_tr
-from bot.catalogue import bundled_content_path, load_catalogue, parse_catalogue_text
+from bot.domain.answering import Answer, AnswerIndex, Match, fold, fold_case, tokenize
+from bot.domain.answering.evaluate import evaluate, load_questions, main
+from bot.domain.answering.normalise import stem_en, stem_tr
+from storage.content import bundled_content_path, load_catalogue, parse_catalogue_text
 
 HELDOUT = Path(__file__).parent / "data" / "heldout-questions.yaml"
 

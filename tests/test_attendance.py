@@ -5,10 +5,10 @@ from __future__ import annotations
 import itertools
 import json
 
-from bot.checkin import checkin_link, checkin_png
-from bot.emulator import Message, User
-from bot.notices import tell_promoted
-from bot.profile import company_key
+from bot.devtools.emulator import Message, User
+from bot.domain.checkin import checkin_link, checkin_png
+from bot.domain.notices import tell_promoted
+from bot.domain.profile import company_key
 from storage.members import Profile
 from tests.conftest import STAFF_ID, Assistant, Person
 from tests.test_signup import fill_profile, open_event
@@ -21,19 +21,19 @@ async def registered(
     assistant: Assistant, event_id: str, name: str, company: str, **profile: str | None
 ) -> int:
     """Sign a member up through the storage API (fast, for lists longer than a page)."""
-    cluster = assistant.cluster
+    services = assistant.services
     member_id = next(_ids)
     assistant.emulator.add_user(User(id=member_id, first_name=name))
-    await cluster.members.seen(member_id, "tr")
-    await cluster.members.give_consent(member_id)
+    await services.members.seen(member_id, "tr")
+    await services.members.give_consent(member_id)
     details = {"sector_id": "machinery", "phone": "05320000000", "email": None} | profile
-    await cluster.members.save_profile(
+    await services.members.save_profile(
         member_id,
         Profile(full_name=name, company=company, company_key=company_key(company), **details),
     )
-    event = cluster.catalogue.event(event_id)
+    event = services.catalogue.event(event_id)
     assert event is not None
-    await cluster.registrations.sign_up(event, member_id, company_key(company), "machinery")
+    await services.registrations.sign_up(event, member_id, company_key(company), "machinery")
     return member_id
 
 
@@ -191,11 +191,11 @@ async def test_a_member_promoted_from_the_waiting_list_gets_a_code_too(
     [ali] = await assistant.fetch(
         "SELECT id FROM registrations WHERE member_id = ? AND event_id = 'one-seat'", ali_id
     )
-    event = assistant.cluster.catalogue.event("one-seat")
+    event = assistant.services.catalogue.event("one-seat")
     assert event is not None
-    outcome = await assistant.cluster.registrations.cancel(ali["id"], ali_id, event)
+    outcome = await assistant.services.registrations.cancel(ali["id"], ali_id, event)
     assert outcome is not None and len(outcome.promoted) == 1
-    await tell_promoted(assistant.application.bot, assistant.cluster, event, outcome.promoted)
+    await tell_promoted(assistant.application.bot, assistant.services, event, outcome.promoted)
     code = await ayse.emulator.wait_for_bot_message(
         ayse.id, predicate=lambda m: m.photo is not None
     )

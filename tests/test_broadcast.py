@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import bot.dispatcher
+import bot.outbox.worker
 from bot.app import stop_application
-from bot.catalogue import bundled_content_path, load_catalogue
-from bot.emulator import Message, User
-from bot.texts import LANGUAGES, Texts
+from bot.devtools.emulator import Message, User
+from bot.screens.texts import LANGUAGES, Texts
 from storage.broadcasts import Audience, AudienceCount, Broadcast, BroadcastRepository, Progress
 from storage.catalogue import CatalogueRepository
+from storage.content import bundled_content_path, load_catalogue
 from storage.database import Database
 from storage.members import MemberRepository, Profile
 from tests.conftest import STAFF_ID, Assistant, Person
@@ -39,8 +39,8 @@ PNG = (
 @pytest.fixture(autouse=True)
 def quick_sweeps(monkeypatch: pytest.MonkeyPatch) -> None:
     """Sweep the outbox every quarter second and show progress every half second."""
-    monkeypatch.setattr(bot.dispatcher, "SWEEP_INTERVAL", 0.25)
-    monkeypatch.setattr(bot.dispatcher, "PROGRESS_INTERVAL", 0.5)
+    monkeypatch.setattr(bot.outbox.worker, "SWEEP_INTERVAL", 0.25)
+    monkeypatch.setattr(bot.outbox.worker, "PROGRESS_INTERVAL", 0.5)
 
 
 def staff_member(assistant: Assistant, user_id: int = STAFF_ID, language: str = "tr") -> Person:
@@ -52,12 +52,12 @@ def staff_member(assistant: Assistant, user_id: int = STAFF_ID, language: str = 
 async def started(assistant: Assistant, name: str, language: str | None = "tr") -> Person:
     """Return a member who has started the assistant."""
     person = assistant.member(name, language=language)
-    await assistant.cluster.members.seen(person.id, language)
+    await assistant.services.members.seen(person.id, language)
     return person
 
 
 async def with_profile(assistant: Assistant, person: Person, sector: str | None) -> None:
-    members = assistant.cluster.members
+    members = assistant.services.members
     await members.give_consent(person.id)
     profile = Profile(person.user.first_name, "Örnek A.Ş.", "ornek a.s.", sector, None, None)
     await members.save_profile(person.id, profile)
@@ -96,7 +96,7 @@ async def test_staff_send_a_formatted_announcement_and_get_the_report(
     ayse, mehmet = await started(assistant, "Ayşe"), await started(assistant, "Mehmet")
     sam = await started(assistant, "Sam", "en")
     quiet = await started(assistant, "Zeynep")
-    await assistant.cluster.members.set_announcements(quiet.id, False)
+    await assistant.services.members.set_announcements(quiet.id, False)
     elif_ = staff_member(assistant)
     text = "Yeni eğitim takvimi yayında! Ayrıntılar: <site> & daha fazlası"
     entities = [
@@ -154,7 +154,7 @@ async def test_the_english_version_reaches_english_members(assistant: Assistant)
     ayse = await started(assistant, "Ayşe")
     sam = await started(assistant, "Sam", "en")
     kemal = await started(assistant, "Kemal")
-    await assistant.cluster.members.set_language(kemal.id, "en")  # chose English in /language
+    await assistant.services.members.set_language(kemal.id, "en")  # chose English in /language
     elif_ = staff_member(assistant)
     panel = await draft(elif_, "Fuar katılım başvuruları açıldı.")
 
@@ -179,7 +179,7 @@ async def test_the_english_version_reaches_english_members(assistant: Assistant)
 
 
 async def test_staff_choose_the_audience_and_see_each_count(assistant: Assistant) -> None:
-    cluster = assistant.cluster
+    services = assistant.services
     await assistant.add_event("coming", capacity=1)
     await assistant.add_event("held", starts_in=timedelta(days=-3))
     machinist = await started(assistant, "Ali")
@@ -189,21 +189,21 @@ async def test_staff_choose_the_audience_and_see_each_count(assistant: Assistant
     engineer = await started(assistant, "Sam", "en")
     await with_profile(assistant, engineer, "machinery")
     kemal = await started(assistant, "Kemal")
-    await cluster.members.set_language(kemal.id, "en")
+    await services.members.set_language(kemal.id, "en")
     quiet = await started(assistant, "Zeynep")
     await with_profile(assistant, quiet, "machinery")
-    await cluster.members.set_announcements(quiet.id, False)
+    await services.members.set_announcements(quiet.id, False)
     await started(assistant, "Deniz", None)  # no Telegram language: the default, Turkish
-    coming, held = cluster.catalogue.event("coming"), cluster.catalogue.event("held")
+    coming, held = services.catalogue.event("coming"), services.catalogue.event("held")
     assert coming is not None and held is not None
     for person in (machinist, weaver, engineer):
-        await cluster.registrations.sign_up(coming, person.id, None, None)
-    await cluster.registrations.cancel(
-        (await cluster.registrations.of_member(engineer.id))[0].id, engineer.id, coming
+        await services.registrations.sign_up(coming, person.id, None, None)
+    await services.registrations.cancel(
+        (await services.registrations.of_member(engineer.id))[0].id, engineer.id, coming
     )
     for person, present in ((machinist, 1), (weaver, 0), (kemal, 1), (quiet, 1)):
-        await cluster.registrations.sign_up(held, person.id, None, None)
-        await cluster.database.execute(
+        await services.registrations.sign_up(held, person.id, None, None)
+        await services.database.execute(
             "UPDATE registrations SET attended = ? WHERE member_id = ? AND event_id = 'held'",
             (present, person.id),
         )
@@ -286,7 +286,7 @@ async def test_a_member_who_blocked_the_bot_is_counted_and_marked(
     assert "Gönderilen: 2" in (final.text or "")  # Ayşe and the staff member
     assert "Botu engellemiş: 1" in (final.text or "")
     assert len(received(ayse, "Genel kurul")) == 1
-    member = await assistant.cluster.members.get(mehmet.id)
+    member = await assistant.services.members.get(mehmet.id)
     assert member is not None and member.unreachable
     [row] = await assistant.fetch(
         "SELECT status FROM broadcast_recipients WHERE member_id = ?", mehmet.id
@@ -349,7 +349,7 @@ async def test_a_scheduled_broadcast_goes_out_at_its_time(assistant: Assistant) 
 
     # Time passes: the broadcast is due two seconds from now.
     due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
-    await assistant.cluster.database.execute(
+    await assistant.services.database.execute(
         "UPDATE broadcasts SET scheduled_at = ? WHERE id = 1", (due.isoformat(),)
     )
     message = await ayse.emulator.wait_for_bot_message(ayse.id, contains="webinar", timeout=5)
@@ -380,7 +380,7 @@ async def test_a_scheduled_broadcast_can_be_cancelled(assistant: Assistant) -> N
     assert "plan iptal edildi" in (closed.text or "")
     row = await broadcast_row(assistant)
     assert row["status"] == "cancelled"
-    await assistant.cluster.database.execute(
+    await assistant.services.database.execute(
         "UPDATE broadcasts SET scheduled_at = ? WHERE id = 1", (datetime.now(UTC).isoformat(),)
     )
     await assistant.emulator.wait_idle(quiet=0.8)
@@ -417,7 +417,7 @@ async def crash(assistant: Assistant) -> None:
     def sweeping(task: asyncio.Task[Any]) -> bool:
         coroutine: Any = task.get_coro()
         while coroutine is not None:
-            if getattr(coroutine, "__qualname__", "") == "Dispatcher._sweep":
+            if getattr(coroutine, "__qualname__", "") == "OutboxWorker._sweep":
                 return True
             coroutine = getattr(coroutine, "cr_await", None)
         return False
@@ -654,9 +654,9 @@ async def test_a_long_broadcast_does_not_hold_a_reminder_back(start_assistant: A
     people = [await started(assistant, f"Üye {n}") for n in range(25)]
     last = people[-1]  # the broadcast reaches her last, some 5 seconds after it starts
     await assistant.add_event("soon", starts_in=timedelta(seconds=3.5))
-    event = assistant.cluster.catalogue.event("soon")
+    event = assistant.services.catalogue.event("soon")
     assert event is not None
-    await assistant.cluster.registrations.sign_up(event, last.id, None, None)
+    await assistant.services.registrations.sign_up(event, last.id, None, None)
     elif_ = staff_member(assistant)
     panel = await draft(elif_, "Uzun bir duyuru")
     await elif_.emulator.press_button(elif_.user, panel, "Şimdi gönder")

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.catalogue import (
+from bot.devtools.emulator import User
+from storage.content import (
     bundled_content_path,
     catalogue_to_document,
     load_catalogue,
 )
-from bot.emulator import User
 from tests.conftest import Assistant
 
 
@@ -31,7 +31,7 @@ async def test_start_greets_with_the_cluster_name_and_the_main_menu(assistant: A
         "⚙️ Ayarlar",
         "❓ Yardım",
     ]
-    row = await assistant.cluster.database.fetch_one(
+    row = await assistant.services.database.fetch_one(
         "SELECT telegram_language, full_name FROM members WHERE id = ?", (ayse.id,)
     )
     assert row is not None and row["telegram_language"] == "tr"
@@ -63,7 +63,7 @@ async def test_a_chosen_language_is_remembered(assistant: Assistant) -> None:
     offer = await mehmet.says("/language")
     done = await mehmet.press(offer, "English")
     assert "English from now on" in (done.text or "")
-    row = await assistant.cluster.database.fetch_one(
+    row = await assistant.services.database.fetch_one(
         "SELECT language FROM members WHERE id = ?", (mehmet.id,)
     )
     assert row is not None and row["language"] == "en"
@@ -201,7 +201,7 @@ async def test_an_unknown_question_is_answered_honestly(assistant: Assistant) ->
 
 async def test_did_you_mean_buttons_open_an_answer(assistant: Assistant) -> None:
     ayse = assistant.member()
-    answer = assistant.cluster.answers.ask("eğitim", "tr")
+    answer = assistant.services.answers.ask("eğitim", "tr")
     reply = await ayse.says("eğitim")
     if answer.decision == "suggest":
         assert "emin olamadım" in (reply.text or "")

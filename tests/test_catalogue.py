@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.catalogue import (
+from storage.catalogue import CatalogueRepository
+from storage.content import (
     ANSWER_LIMIT,
     CONTACT_LIMIT,
     DESCRIPTION_LIMIT,
@@ -31,7 +32,6 @@ from bot.catalogue import (
     parse_catalogue,
     parse_catalogue_text,
 )
-from storage.catalogue import CatalogueRepository
 from storage.database import Database
 from storage.registrations import RegistrationRepository
 from tests.conftest import Assistant

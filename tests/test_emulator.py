@@ -17,7 +17,7 @@ import telegram
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
-from bot.emulator import (
+from bot.devtools.emulator import (
     BotActivity,
     BotApiEmulator,
     EmulatorTimeout,

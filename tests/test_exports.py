@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from bot.emulator import Document, Message
-from bot.exports import Sheet, to_csv, to_xlsx
+from bot.devtools.emulator import Document, Message
+from bot.domain.exports import Sheet, to_csv, to_xlsx
 from tests.conftest import Assistant, Person
 from tests.test_attendance import registered
 from tests.test_signup import signed_up_member
@@ -57,7 +57,7 @@ async def event_with_attendees(assistant: Assistant) -> None:
         assistant, "Zeynep", "export-me", company="Silinecek Ltd", email="z@silinecek.example"
     )
     await registered(assistant, "export-me", '=HYPERLINK("http://x")', "Ğ Döküm")
-    await assistant.cluster.database.execute(
+    await assistant.services.database.execute(
         "UPDATE registrations SET attended = 1 WHERE event_id = 'export-me' AND id = "
         "(SELECT MIN(id) FROM registrations WHERE event_id = 'export-me')"
     )

@@ -16,8 +16,8 @@ import asyncio, sys, tempfile
 from pathlib import Path
 import bot, messages, storage
 assert str(Path(bot.__file__).parent).startswith(sys.argv[1]), bot.__file__
-from bot.catalogue import bundled_content_path, load_catalogue
-from bot.texts import Texts
+from storage.content import bundled_content_path, load_catalogue
+from bot.screens.texts import Texts
 from storage.database import Database
 from zoneinfo import ZoneInfo
 catalogue = load_catalogue(bundled_content_path())

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-import bot.dispatcher
+import bot.outbox.worker
 from bot.app import stop_application
-from bot.catalogue import Event, catalogue_to_document, parse_catalogue
-from bot.emulator import EmulatorTimeout, Message
-from bot.event_changes import cancel_event, change_event
+from bot.devtools.emulator import EmulatorTimeout, Message
+from bot.domain.event_changes import cancel_event, change_event
+from storage.content import Event, catalogue_to_document, parse_catalogue
 from storage.database import Database
 from storage.feedback import FeedbackRepository
 from storage.registrations import Registration
@@ -30,7 +30,7 @@ REMINDER = "Hatırlatma"
 @pytest.fixture(autouse=True)
 def quick_sweep(monkeypatch: pytest.MonkeyPatch) -> None:
     """Sweep the outbox every quarter second: due times are whole seconds anyway."""
-    monkeypatch.setattr(bot.dispatcher, "SWEEP_INTERVAL", 0.25)
+    monkeypatch.setattr(bot.outbox.worker, "SWEEP_INTERVAL", 0.25)
 
 
 async def publish_event(
@@ -42,8 +42,8 @@ async def publish_event(
     **fields: Any,
 ) -> Event:
     """Import a catalogue with one more event, starting `starts_in` seconds from now."""
-    cluster = assistant.cluster
-    document = catalogue_to_document(cluster.catalogue)
+    services = assistant.services
+    document = catalogue_to_document(services.catalogue)
     entry = copy.deepcopy(document["events"][0])
     # Whole seconds, as stored; rounded up so the event never starts earlier than asked.
     asked = datetime.now(UTC) + timedelta(seconds=starts_in)
@@ -58,18 +58,18 @@ async def publish_event(
     entry.pop("capacity", None)
     entry.update(fields)
     document["events"].append(entry)
-    await cluster.catalogue_store.import_catalogue(parse_catalogue(document, "test"))
-    await cluster.reload_catalogue()
-    event = cluster.catalogue.event(event_id)
+    await services.catalogue_store.import_catalogue(parse_catalogue(document, "test"))
+    await services.reload_catalogue()
+    event = services.catalogue.event(event_id)
     assert event is not None
     return event
 
 
 async def sign_up(assistant: Assistant, person: Person, event: Event) -> Registration:
     """Give the person a seat (or a waiting-list place) the way the sign-up handler does."""
-    cluster = assistant.cluster
-    await cluster.members.seen(person.id, person.user.language_code)
-    outcome = await cluster.registrations.sign_up(event, person.id, None, None)
+    services = assistant.services
+    await services.members.seen(person.id, person.user.language_code)
+    outcome = await services.registrations.sign_up(event, person.id, None, None)
     return outcome.registration
 
 
@@ -163,10 +163,10 @@ async def test_only_confirmed_members_with_reminders_on_get_them(start_assistant
     kept = await sign_up(assistant, ayse, event)
     cancelled = await sign_up(assistant, mehmet, event)
     silent = await sign_up(assistant, zeynep, event)
-    outcome = await assistant.cluster.registrations.cancel(cancelled.id, mehmet.id, event)
+    outcome = await assistant.services.registrations.cancel(cancelled.id, mehmet.id, event)
     assert outcome is not None
     assert await deliveries(assistant, cancelled.id) == []  # cancelling removed them
-    await assistant.cluster.members.set_reminders(zeynep.id, False)
+    await assistant.services.members.set_reminders(zeynep.id, False)
 
     await ayse.emulator.wait_for_bot_message(ayse.id, contains=REMINDER, timeout=5)
     await assistant.emulator.wait_idle(quiet=0.3)
@@ -312,7 +312,7 @@ async def test_a_member_who_blocked_the_bot_is_marked_unreachable(start_assistan
     await mehmet.next_message(first, contains=REMINDER, timeout=4)
     await assistant.emulator.wait_idle(quiet=0.3)
     assert assistant.emulator.stats.forbidden == 1  # tried once, never again
-    member = await assistant.cluster.members.get(ayse.id)
+    member = await assistant.services.members.get(ayse.id)
     assert member is not None and member.unreachable
     assert await deliveries(assistant, blocked.id) == [
         ("reminder", 2, "failed"),
@@ -345,9 +345,9 @@ async def test_cancelling_an_event_tells_every_registrant_and_drops_reminders(
     ayse, mehmet = assistant.member("Ayşe"), assistant.member("Mehmet", language="en")
     seat = await sign_up(assistant, ayse, event)
     waiting = await sign_up(assistant, mehmet, event)
-    await assistant.cluster.members.set_reminders(ayse.id, False)  # notices still go
+    await assistant.services.members.set_reminders(ayse.id, False)  # notices still go
 
-    told = await cancel_event(assistant.cluster, STAFF_ID, event)
+    told = await cancel_event(assistant.services, STAFF_ID, event)
     assert told == 2
     notice = await ayse.emulator.wait_for_bot_message(ayse.id, contains="iptal edildi")
     assert "Deneme eğitimi called-off" in (notice.text or "")
@@ -355,7 +355,7 @@ async def test_cancelling_an_event_tells_every_registrant_and_drops_reminders(
     english = await mehmet.emulator.wait_for_bot_message(mehmet.id, contains="cancelled")
     assert "Test training called-off" in (english.text or "")
 
-    assert assistant.cluster.catalogue.event("called-off") is None
+    assert assistant.services.catalogue.event("called-off") is None
     [row] = await assistant.fetch("SELECT status FROM events WHERE id = 'called-off'")
     assert row["status"] == "cancelled"
     statuses = await assistant.fetch(
@@ -364,7 +364,7 @@ async def test_cancelling_an_event_tells_every_registrant_and_drops_reminders(
     assert statuses == [{"status": "cancelled"}, {"status": "cancelled"}]
     assert await deliveries(assistant, seat.id) == [("event_cancelled", None, "sent")]
     assert await deliveries(assistant, waiting.id) == [("event_cancelled", None, "sent")]
-    assert await cancel_event(assistant.cluster, STAFF_ID, event) is None  # once only
+    assert await cancel_event(assistant.services, STAFF_ID, event) is None  # once only
 
 
 async def test_moving_an_event_moves_its_reminders_and_tells_the_member(
@@ -389,12 +389,12 @@ async def test_moving_an_event_moves_its_reminders_and_tells_the_member(
         registration_deadline=None,
     )
     change = await change_event(
-        assistant.application.bot, assistant.cluster, STAFF_ID, event, moved
+        assistant.application.bot, assistant.services, STAFF_ID, event, moved
     )
     assert change is not None and change.notified == 1
     notice = await ayse.emulator.wait_for_bot_message(ayse.id, contains="zamanı değişti")
     assert "Önceki:" in (notice.text or "")
-    assert assistant.cluster.catalogue.event("moved").starts_at == starts_at  # type: ignore[union-attr]
+    assert assistant.services.catalogue.event("moved").starts_at == starts_at  # type: ignore[union-attr]
     # The 24h reminder is already past for the new time; only the 2s one is planned.
     assert await deliveries(assistant, registration.id) == [
         ("event_changed", None, "sent"),
@@ -439,7 +439,7 @@ async def test_the_survey_is_answered_then_answered_again_and_replaced(
     )
     after_skip = await ayse.says("etkinlik takvimi nerede")  # no longer a comment
     assert "Yorumunuz" not in (after_skip.text or "")
-    summary = await FeedbackRepository(assistant.cluster.database).summary("done")
+    summary = await FeedbackRepository(assistant.services.database).summary("done")
     assert (summary.answers, summary.average, summary.comments) == (1, 2.0, 0)
 
     # Someone else's survey button changes nothing and gets a polite answer.
@@ -461,7 +461,7 @@ async def test_only_members_marked_present_get_the_survey_even_after_downtime(
     ayse, mehmet = first.member("Ayşe"), first.member("Mehmet")
     present = await sign_up(first, ayse, event)
     absent = await sign_up(first, mehmet, event)
-    await first.cluster.database.execute(
+    await first.services.database.execute(
         "UPDATE registrations SET attended = (id = ?) WHERE event_id = 'attended'", (present.id,)
     )
     await stop_application(first.application)
@@ -487,11 +487,11 @@ async def test_a_members_export_and_erasure_cover_reminders_and_feedback(
     await ayse.emulator.send_message(ayse.user, "Harikaydı")
     await ayse.next_message(rated, contains="Harikaydı")
 
-    exported = await assistant.cluster.members.personal_data(ayse.id)
+    exported = await assistant.services.members.personal_data(ayse.id)
     assert exported["feedback"][0]["comment"] == "Harikaydı"
     assert [row["kind"] for row in exported["deliveries"]] == ["survey"]
 
-    await assistant.cluster.members.erase(ayse.id)
+    await assistant.services.members.erase(ayse.id)
     [answer] = await assistant.fetch("SELECT * FROM feedback")
     assert (answer["registration_id"], answer["rating"], answer["comment"]) == (
         registration.id,

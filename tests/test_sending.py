@@ -14,9 +14,9 @@ import pytest
 from telegram import Chat, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.catalogue import Event, bundled_content_path, load_catalogue
-from bot.sending import Outcome, RateBudget, Sender
+from bot.outbox.sending import Outcome, RateBudget, Sender
 from storage.catalogue import CatalogueRepository, utc_text
+from storage.content import Event, bundled_content_path, load_catalogue
 from storage.database import Database
 from storage.deliveries import DeliveryPlan, DeliveryRepository
 from storage.members import MemberRepository

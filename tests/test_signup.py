@@ -10,7 +10,7 @@ from typing import Any
 import icalendar
 import pytest
 
-from bot.emulator import Message
+from bot.devtools.emulator import Message
 from handlers import profile
 from tests.conftest import Assistant, Person
 
@@ -401,7 +401,7 @@ async def test_a_member_downloads_and_then_deletes_their_data(assistant: Assista
         "AND member_id IS NULL"
     )
     assert kept == {"company_key": None, "checkin_token": None}
-    raw = assistant.cluster.settings.database_path.read_bytes()
+    raw = assistant.services.settings.database_path.read_bytes()
     assert "Zeytin Dalı Tekstil".encode() not in raw
     assert b"zeytin@dali.example" not in raw
 
@@ -425,17 +425,17 @@ async def test_erasure_keeps_past_attendance_without_the_person(assistant: Assis
         "SELECT id FROM registrations WHERE member_id = ?", ayse.id
     )
     # The event took place and she attended.
-    await assistant.cluster.database.execute(
+    await assistant.services.database.execute(
         "UPDATE registrations SET attended = 1 WHERE id = ?", (registration["id"],)
     )
-    await assistant.cluster.database.execute(
+    await assistant.services.database.execute(
         "UPDATE events SET starts_at = '2020-01-01T07:00:00+00:00', "
         "ends_at = '2020-01-01T15:00:00+00:00', registration_deadline = NULL, "
         "document = json_remove(json_set(document, '$.starts_at', '2020-01-01T10:00:00+03:00', "
         "'$.ends_at', '2020-01-01T18:00:00+03:00'), '$.registration_deadline') "
         "WHERE id = 'lean-2027-01'"
     )
-    await assistant.cluster.reload_catalogue()
+    await assistant.services.reload_catalogue()
     confirm = await ayse.press(await ayse.says("/privacy"), "Verilerimi sil")
     done = await ayse.press(confirm, "Evet, hepsini sil")
     assert "silindi" in (done.text or "")
@@ -495,12 +495,12 @@ async def test_no_cancelling_or_promotion_once_the_event_has_started(
     [seat] = await assistant.fetch(
         "SELECT id FROM registrations WHERE member_id = ? AND status = 'confirmed'", ali.id
     )
-    await assistant.cluster.database.execute(
+    await assistant.services.database.execute(
         "UPDATE events SET starts_at = '2020-01-01T07:00:00+00:00', "
         "document = json_set(document, '$.starts_at', '2020-01-01T10:00:00+03:00') "
         "WHERE id = 'started'"
     )
-    await assistant.cluster.reload_catalogue()
+    await assistant.services.reload_catalogue()
     page = await open_event(ali, "started")
     assert "Kaydı iptal et" not in " ".join(page.buttons)
     for data in (f"rg:cx:{seat['id']}", f"rg:cy:{seat['id']}"):
@@ -521,20 +521,20 @@ async def test_seats_added_by_an_import_while_stopped_go_to_the_waiting_list(
     start_assistant: Any,
 ) -> None:
     from bot.app import stop_application
-    from bot.catalogue import catalogue_to_document, parse_catalogue
     from storage.catalogue import CatalogueRepository
+    from storage.content import catalogue_to_document, parse_catalogue
     from storage.database import Database
 
     first: Assistant = await start_assistant()
     await first.add_event("grows", capacity=1)
     await signed_up_member(first, "Ali", "grows", company="Ali Makina")
     bora = await signed_up_member(first, "Bora", "grows", company="Bora Kalıp")
-    document = catalogue_to_document(first.cluster.catalogue)
+    document = catalogue_to_document(first.services.catalogue)
     await stop_application(first.application)
     for event in document["events"]:
         if event["id"] == "grows":
             event["capacity"] = 2
-    database = Database(first.cluster.settings.database_path)
+    database = Database(first.services.settings.database_path)
     await database.open()
     await CatalogueRepository(database).import_catalogue(parse_catalogue(document, "cli"))
     await database.close()

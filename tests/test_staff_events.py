@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from bot.catalogue import catalogue_to_document, parse_catalogue
-from bot.emulator import BotApiEmulator, Message, User
-from bot.event_changes import publish_event
-from bot.event_form import EventDraft, parse_local_time, slug
+from bot.devtools.emulator import BotApiEmulator, Message, User
+from bot.domain.event_changes import publish_event
+from bot.domain.event_form import EventDraft, parse_local_time, slug
+from storage.content import catalogue_to_document, parse_catalogue
 from tests.conftest import STAFF_ID, Assistant, Person
 from tests.test_signup import signed_up_member
 
@@ -143,15 +143,15 @@ async def test_an_online_event_and_its_id_are_deduplicated(assistant: Assistant)
         online=True,
         online_url="https://meet.cluster.example/lean",
     )
-    first = await publish_event(assistant.cluster, STAFF_ID, draft)
-    second = await publish_event(assistant.cluster, STAFF_ID, draft)
+    first = await publish_event(assistant.services, STAFF_ID, draft)
+    second = await publish_event(assistant.services, STAFF_ID, draft)
     assert first.id == "yalin-uretim-ve-verimlilik-egitimi-2027-01"
     assert second.id == "yalin-uretim-ve-verimlilik-egitimi-2027-01-2"
     assert first.location is None and first.online_url == "https://meet.cluster.example/lean"
-    assert assistant.cluster.catalogue.event(second.id) is not None
+    assert assistant.services.catalogue.event(second.id) is not None
     # Stored exactly as the import stores it: the same JSON document as an exported catalogue.
     [row] = await assistant.fetch("SELECT document FROM events WHERE id = ?", first.id)
-    exported = catalogue_to_document(assistant.cluster.catalogue)["events"]
+    exported = catalogue_to_document(assistant.services.catalogue)["events"]
     assert json.loads(row["document"]) == next(e for e in exported if e["id"] == first.id)
 
 
@@ -262,7 +262,7 @@ async def test_a_new_time_reaches_every_registrant(assistant: Assistant) -> None
         )
         text = told.text or ""
         assert "Test etkinliği moving" in text and "zamanı değişti" in text
-        assert assistant.cluster.texts.when(new_start, "tr") in text
+        assert assistant.services.texts.when(new_start, "tr") in text
         assert status_line in text
     [row] = await assistant.fetch("SELECT starts_at, ends_at FROM events WHERE id = 'moving'")
     assert row["starts_at"] == new_start.astimezone(UTC).isoformat(timespec="seconds")
@@ -286,7 +286,7 @@ async def test_a_deadline_after_the_new_start_is_asked_again(assistant: Assistan
     preview = await elif_.press(step, "Etkinlik başlayana kadar")
     assert "son kayıt tarihi" in (preview.text or "")
     await elif_.press(preview, "✅ Değişikliği kaydet")
-    event = assistant.cluster.catalogue.event("lean-2027-01")
+    event = assistant.services.catalogue.event("lean-2027-01")
     assert event is not None and event.registration_deadline is None
 
 
@@ -305,7 +305,7 @@ async def test_a_title_change_is_saved_without_telling_anyone(assistant: Assista
     assert "bildirildi" not in (saved.text or "")
     await elif_.emulator.wait_idle()
     assert len(ali.texts()) == before
-    event = assistant.cluster.catalogue.event("renamed")
+    event = assistant.services.catalogue.event("renamed")
     assert event is not None and event.title.tr == "Yeni <b>adıyla</b> etkinlik"
     assert event.title.en == "Test event renamed"
 
@@ -416,7 +416,7 @@ async def test_two_staff_changes_to_different_fields_both_stay(
     assert "Değişen: başlangıç, bitiş." in (preview.text or "")
     saved = await elif_.press(preview, "✅ Değişikliği kaydet")
     assert "Değişiklik kaydedildi" in (saved.text or "")
-    event = assistant.cluster.catalogue.event("shared")
+    event = assistant.services.catalogue.event("shared")
     assert event is not None
     assert event.title.tr == "Yalın Üretim Atölyesi" and event.title.en == "Test event shared"
     assert event.starts_at == new_start
@@ -435,15 +435,15 @@ async def test_a_change_saved_after_an_import_keeps_what_the_import_brought(
     elif_ = staff_member(assistant)
     page = await open_staff_event(elif_, "Test etkinliği imported")
     step = await elif_.press(page, "✏️ Başlık")
-    document = catalogue_to_document(assistant.cluster.catalogue)
+    document = catalogue_to_document(assistant.services.catalogue)
     entry = next(e for e in document["events"] if e["id"] == "imported")
     entry.update(capacity=40, description={"tr": "İçe aktarılan açıklama.", "en": "Imported."})
-    await assistant.cluster.catalogue_store.import_catalogue(parse_catalogue(document, "x.yaml"))
-    await assistant.cluster.reload_catalogue()
+    await assistant.services.catalogue_store.import_catalogue(parse_catalogue(document, "x.yaml"))
+    await assistant.services.reload_catalogue()
     step = await elif_.says("Yeni başlık")
     preview = await elif_.press(step, "Aynen kalsın")
     await elif_.press(preview, "✅ Değişikliği kaydet")
-    event = assistant.cluster.catalogue.event("imported")
+    event = assistant.services.catalogue.event("imported")
     assert event is not None and event.title.tr == "Yeni başlık"
     assert event.capacity == 40 and event.description.tr == "İçe aktarılan açıklama."
 
@@ -481,7 +481,7 @@ async def test_a_capacity_below_seats_confirmed_since_the_form_opened_is_refused
 
 def content_file(assistant: Assistant, **changes: Any) -> bytes:
     """Return the current catalogue as a YAML content file, with a new event added."""
-    document = catalogue_to_document(assistant.cluster.catalogue)
+    document = catalogue_to_document(assistant.services.catalogue)
     new_event = dict(document["events"][0])
     new_event.update(
         id="quality-2027-03",
@@ -502,10 +502,10 @@ async def test_import_shows_what_it_would_change_then_applies_it(assistant: Assi
     text = preview.text or ""
     assert "Eklenecek (1)" in text and "event:quality-2027-03" in text
     assert "Değişecek (1)" in text and "faq:membership-how" in text
-    assert assistant.cluster.catalogue.event("quality-2027-03") is None  # nothing written yet
+    assert assistant.services.catalogue.event("quality-2027-03") is None  # nothing written yet
     done = await elif_.press(preview, "✅ İçe aktar")
     assert "1 kayıt eklendi, 1 kayıt güncellendi" in (done.text or "")
-    assert assistant.cluster.catalogue.event("quality-2027-03") is not None
+    assert assistant.services.catalogue.event("quality-2027-03") is not None
     [entry] = await audit(assistant, "content.import")
     assert json.loads(entry["detail"])["added"] == ["event:quality-2027-03"]
     ayse = assistant.member("Ayşe")
@@ -520,7 +520,7 @@ async def test_import_discard_changes_nothing(assistant: Assistant) -> None:
     preview = await elif_.emulator.wait_for_bot_message(elif_.id, contains="kontrol edildi")
     dropped = await elif_.press(preview, "🗑 Vazgeç")
     assert "içerik değişmedi" in (dropped.text or "")
-    assert assistant.cluster.catalogue.event("quality-2027-03") is None
+    assert assistant.services.catalogue.event("quality-2027-03") is None
     assert await audit(assistant, "content.import") == []
 
 

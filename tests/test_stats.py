@@ -6,19 +6,19 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.emulator import User
+from bot.devtools.emulator import User
 from storage.members import Profile
 from tests.conftest import STAFF_ID, Assistant, Person
 
 
 async def started(assistant: Assistant, name: str, language: str = "tr") -> Person:
     person = assistant.member(name, language=language)
-    await assistant.cluster.members.seen(person.id, language)
+    await assistant.services.members.seen(person.id, language)
     return person
 
 
 async def with_profile(assistant: Assistant, person: Person, sector: str) -> None:
-    members = assistant.cluster.members
+    members = assistant.services.members
     await members.give_consent(person.id)
     profile = Profile(person.user.first_name, "Örnek A.Ş.", "ornek a.s.", sector, None, None)
     await members.save_profile(person.id, profile)
@@ -27,8 +27,8 @@ async def with_profile(assistant: Assistant, person: Person, sector: str) -> Non
 @pytest.fixture
 async def cluster_year(assistant: Assistant) -> Assistant:
     """A cluster with members, two past events, feedback, tickets and one broadcast."""
-    cluster = assistant.cluster
-    database = cluster.database
+    services = assistant.services
+    database = services.database
     moment = datetime.now(UTC).isoformat(timespec="seconds")
     # 1,200 members who only pressed /start: the report needs thousands separators.
     async with database.transaction() as tx:
@@ -43,14 +43,16 @@ async def cluster_year(assistant: Assistant) -> Assistant:
         await with_profile(assistant, person, sector)
     await assistant.add_event("held", starts_in=timedelta(days=-5), capacity=3)
     await assistant.add_event("held-two", starts_in=timedelta(days=-2))
-    held, held_two = cluster.catalogue.event("held"), cluster.catalogue.event("held-two")
+    held, held_two = services.catalogue.event("held"), services.catalogue.event("held-two")
     assert held is not None and held_two is not None
     for person in (ali, ayse, sam, kemal):  # Kemal is fourth: the waiting list
-        await cluster.registrations.sign_up(held, person.id, None, None)
+        await services.registrations.sign_up(held, person.id, None, None)
     for person in (ali, ayse):
-        await cluster.registrations.sign_up(held_two, person.id, None, None)
-    [mine] = [r for r in await cluster.registrations.of_member(ayse.id) if r.event_id == "held-two"]
-    await cluster.registrations.cancel(mine.id, ayse.id, held_two)
+        await services.registrations.sign_up(held_two, person.id, None, None)
+    [mine] = [
+        r for r in await services.registrations.of_member(ayse.id) if r.event_id == "held-two"
+    ]
+    await services.registrations.cancel(mine.id, ayse.id, held_two)
     registrations = {
         row["member_id"]: row["id"]
         for row in await assistant.fetch(

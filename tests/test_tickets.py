@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from bot.emulator import BotApiEmulator, Chat, Message, User
-from bot.profile import company_key
-from bot.tickets import shorten, utf16_length
+from bot.devtools.emulator import BotApiEmulator, Chat, Message, User
+from bot.domain.answering import normalise_question
+from bot.domain.profile import company_key
+from bot.domain.tickets import shorten, utf16_length
 from handlers import tickets as tickets_feature
 from storage.members import Profile
-from storage.tickets import normalise_question
 from tests.conftest import STAFF_ID, Assistant, Person
 
 StartAssistant = Callable[..., Any]
@@ -76,11 +76,11 @@ async def ask_team(person: Person, text: str) -> Message:
 
 
 async def rows(assistant: Assistant, sql: str, *params: Any) -> list[dict[str, Any]]:
-    return [dict(row) for row in await assistant.cluster.database.fetch_all(sql, params)]
+    return [dict(row) for row in await assistant.services.database.fetch_all(sql, params)]
 
 
 async def give_profile(assistant: Assistant, person: Person, company: str) -> None:
-    members = assistant.cluster.members
+    members = assistant.services.members
     await members.seen(person.id, "tr")
     await members.give_consent(person.id)
     profile = Profile(
@@ -115,14 +115,14 @@ async def test_question_answer_follow_up_and_close_round_trip(
     assert "Türkçe" in post.content
     assert post.buttons == ["🔒 Talebi kapat"]
 
-    tickets = room.assistant.cluster.tickets
+    tickets = room.assistant.services.tickets
     (ticket,) = await tickets.of_member(ayse.id)
     assert (ticket.kind, ticket.status, ticket.language) == ("question", "open", "tr")
     assert (ticket.staff_chat_id, ticket.staff_message_id) == (room.group.id, post.message_id)
     (first,) = await tickets.messages(ticket.id)
     assert (first.direction, first.text) == ("member", QUESTION)
     # Nothing personal beyond the question and the Telegram id: no name was stored.
-    member = await room.assistant.cluster.members.get(ayse.id)
+    member = await room.assistant.services.members.get(ayse.id)
     assert member is not None and member.full_name is None and member.company is None
     recorded = await rows(room.assistant, "SELECT question, outcome FROM unanswered_questions")
     assert recorded == [{"question": normalise_question(QUESTION), "outcome": "team"}]
@@ -229,7 +229,7 @@ async def test_forged_buttons_change_nothing(
     query = await emulator.press_callback(room.staff, post, "tk:close:999")
     alert = await emulator.wait_for_callback_answer(query)
     assert alert.show_alert
-    ticket = await room.assistant.cluster.tickets.get(1)
+    ticket = await room.assistant.services.tickets.get(1)
     assert ticket is not None and ticket.is_open and ticket.member_id == ayse.id
     assert all("Talep" not in text for text in mehmet.texts())
     assert "#1" in confirmation.content
@@ -258,11 +258,11 @@ async def test_service_request_shows_the_profile_escaped(
     assert "Uluslararasılaşma ve ihracat desteği" in post.content
     assert "Ayşe <i>Yılmaz</i>" in post.content
     assert "<b>Acme & Sons</b>" in post.content
-    sector = room.assistant.cluster.catalogue.sector("machinery")
+    sector = room.assistant.services.catalogue.sector("machinery")
     assert sector is not None and f"🏭 {sector.name.get('tr')}" in post.content
     assert "Almanya'da <fuar> için B2B görüşme & eşleştirme istiyoruz." in post.content
     assert post.html is not None and "&lt;b&gt;Acme &amp; Sons&lt;/b&gt;" in post.html
-    (ticket,) = await room.assistant.cluster.tickets.of_member(ayse.id)
+    (ticket,) = await room.assistant.services.tickets.of_member(ayse.id)
     assert (ticket.kind, ticket.service_id) == ("service_request", "internationalisation")
     # A service request is not an unanswered question.
     assert await rows(room.assistant, "SELECT * FROM unanswered_questions") == []
@@ -328,7 +328,7 @@ async def test_photos_and_documents_travel_both_ways(
     assert picture.photo == png_bytes(8, 6) and "Küme ekibinden yanıt" in picture.content
 
     await emulator.wait_idle()
-    thread = await room.assistant.cluster.tickets.messages(1)
+    thread = await room.assistant.services.tickets.messages(1)
     kinds = [(m.direction, m.attachment.kind if m.attachment else None) for m in thread]
     assert kinds == [
         ("member", "photo"),
@@ -540,21 +540,21 @@ async def test_a_blocked_member_and_an_erased_one_are_reported_to_staff(
     emulator.block(ayse.id)
     await room.answer(post, "Merhaba")
     await room.wait("engellediği")
-    member = await room.assistant.cluster.members.get(ayse.id)
+    member = await room.assistant.services.members.get(ayse.id)
     assert member is not None and member.unreachable
     emulator.unblock(ayse.id)
 
     # Her export holds the ticket; erasing deletes the thread and keeps an anonymous ticket.
     await room.answer(post, "Merhaba, yardımcı olalım.")
     await emulator.wait_for_bot_message(ayse.id, contains="yardımcı olalım")
-    document = await room.assistant.cluster.members.personal_data(ayse.id)
+    document = await room.assistant.services.members.personal_data(ayse.id)
     assert [t["kind"] for t in document["tickets"]] == ["question"]
     assert [m["text"] for m in document["ticket_messages"]] == [
         QUESTION,
         "Merhaba, yardımcı olalım.",
     ]
     json.dumps(document)  # exportable as it is
-    await room.assistant.cluster.members.erase(ayse.id)
+    await room.assistant.services.members.erase(ayse.id)
     tickets = await rows(room.assistant, "SELECT member_id, status FROM tickets")
     assert tickets == [{"member_id": None, "status": "closed"}]
     assert await rows(room.assistant, "SELECT * FROM ticket_messages") == []

@@ -1,0 +1,19 @@
+"""Answering members' free-text questions from the catalogue (FAQ, services, events).
+
+Build an `AnswerIndex` once per catalogue and `ask` it; the `Answer` says whether to answer, to
+suggest a few entries or to hand the question over to the team.
+"""
+
+from bot.domain.answering.index import Answer, AnswerIndex, Decision, Match
+from bot.domain.answering.normalise import fold, fold_case, normalise_question, tokenize
+
+__all__ = [
+    "Answer",
+    "AnswerIndex",
+    "Decision",
+    "Match",
+    "fold",
+    "fold_case",
+    "normalise_question",
+    "tokenize",
+]

@@ -1,0 +1,657 @@
+"""The cluster's catalogue: sectors, services, events and FAQ, read from and written to YAML.
+
+The YAML format is documented in the header of the bundled `storage/demo-cluster.yaml`.
+Every field is validated; an error names the file, the entry id and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+LANGUAGES = ("tr", "en")
+EVENT_KINDS = (
+    "training",
+    "webinar",
+    "workshop",
+    "study_visit",
+    "b2b",
+    "info_day",
+    "conference",
+)
+FORMAT_VERSION = 1
+# The longest texts, in characters: with the template around them, an event, service, FAQ
+# or privacy page stays inside Telegram's 4096 characters a message (1024 a caption, which
+# carries at most a title). The staff event form checks its answers against the same limits.
+TITLE_LIMIT = 150
+SUMMARY_LIMIT = 300
+DESCRIPTION_LIMIT = 2500
+LOCATION_LIMIT = 200
+URL_LIMIT = 500
+QUESTION_LIMIT = 300
+ANSWER_LIMIT = 3000
+PRIVACY_NOTICE_LIMIT = 3000
+NAME_LIMIT = 100  # a sector's or the cluster's name
+SHORT_NAME_LIMIT = 30
+CONTACT_LIMIT = 200  # each of the office's e-mail, phone, address and hours
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ContentError(ValueError):
+    """A catalogue that cannot be used, with the place of the first problem."""
+
+    def __init__(self, source: str, entry: str, field_name: str, problem: str) -> None:
+        self.source = source
+        self.entry = entry
+        self.field_name = field_name
+        self.problem = problem
+        where = f"{entry}: " if entry else ""
+        super().__init__(f"{source}: {where}{field_name}: {problem}")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in both languages."""
+
+    tr: str
+    en: str
+
+    def get(self, language: str) -> str:
+        """Return the text in `language`, falling back to the other one."""
+        return self.en if language == "en" else self.tr
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """Extra phrasings per language that help matching (alternative questions, keywords)."""
+
+    tr: tuple[str, ...] = ()
+    en: tuple[str, ...] = ()
+
+    def all(self) -> tuple[str, ...]:
+        """Return the phrases of both languages."""
+        return self.tr + self.en
+
+    def get(self, language: str) -> tuple[str, ...]:
+        """Return the phrases of one language."""
+        return self.en if language == "en" else self.tr
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How members reach the cluster office."""
+
+    email: str
+    phone: str
+    address: Text
+    hours: Text
+
+
+@dataclass(frozen=True)
+class ClusterInfo:
+    """The cluster itself."""
+
+    name: Text
+    short_name: str
+    timezone: str
+    default_language: str
+    contact: Contact
+    privacy_notice: Text
+
+
+@dataclass(frozen=True)
+class Sector:
+    """A sector a member company can belong to."""
+
+    id: str
+    name: Text
+
+
+@dataclass(frozen=True)
+class Service:
+    """Something the cluster offers its SMEs."""
+
+    id: str
+    title: Text
+    summary: Text
+    description: Text
+    sectors: tuple[str, ...]
+    keywords: Phrases = field(default_factory=Phrases)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A training, webinar, visit or other event members sign up for. Times are aware, in UTC."""
+
+    id: str
+    kind: str
+    service_id: str | None
+    title: Text
+    description: Text
+    starts_at: datetime
+    ends_at: datetime
+    location: Text | None
+    online: bool
+    online_url: str | None
+    capacity: int | None
+    registration_deadline: datetime | None
+    sectors: tuple[str, ...]
+    language: str
+    max_per_company: int | None = None
+    keywords: Phrases = field(default_factory=Phrases)
+
+    @property
+    def signup_closes_at(self) -> datetime:
+        """Return when sign-up closes: the deadline, or the start when there is none."""
+        if self.registration_deadline is None:
+            return self.starts_at
+        return min(self.registration_deadline, self.starts_at)
+
+
+@dataclass(frozen=True)
+class Faq:
+    """A question members ask, with the assistant's answer."""
+
+    id: str
+    question: Text
+    answer: Text
+    variants: Phrases = field(default_factory=Phrases)
+    keywords: Phrases = field(default_factory=Phrases)
+    service_id: str | None = None
+    event_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything the cluster publishes."""
+
+    cluster: ClusterInfo
+    sectors: tuple[Sector, ...]
+    services: tuple[Service, ...]
+    events: tuple[Event, ...]
+    faq: tuple[Faq, ...]
+    synonyms: tuple[tuple[str, ...], ...] = ()
+
+    def sector(self, sector_id: str) -> Sector | None:
+        """Return the sector with this id, if any."""
+        return next((s for s in self.sectors if s.id == sector_id), None)
+
+    def service(self, service_id: str) -> Service | None:
+        """Return the service with this id, if any."""
+        return next((s for s in self.services if s.id == service_id), None)
+
+    def event(self, event_id: str) -> Event | None:
+        """Return the event with this id, if any."""
+        return next((e for e in self.events if e.id == event_id), None)
+
+    def faq_entry(self, faq_id: str) -> Faq | None:
+        """Return the FAQ entry with this id, if any."""
+        return next((f for f in self.faq if f.id == faq_id), None)
+
+
+def bundled_content_path() -> Path:
+    """Return the path of the demo catalogue shipped inside the package."""
+    return Path(str(resources.files("storage") / "demo-cluster.yaml"))
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    """Read and validate a YAML catalogue file."""
+    source = str(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ContentError(source, "", "file", f"cannot be read ({error.strerror})") from error
+    return parse_catalogue_text(raw, source)
+
+
+def parse_catalogue_text(raw: str, source: str) -> Catalogue:
+    """Parse and validate catalogue YAML text."""
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "yaml"
+        raise ContentError(source, "", where, "is not valid YAML") from error
+    return parse_catalogue(data, source)
+
+
+def parse_catalogue(data: object, source: str) -> Catalogue:
+    """Validate a parsed YAML document and build the catalogue."""
+    reader = _Reader(source)
+    return reader.catalogue(data)
+
+
+class _Reader:
+    """Validates one document, remembering the entry being read for error messages."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.entry = ""
+
+    def fail(self, field_name: str, problem: str) -> ContentError:
+        return ContentError(self.source, self.entry, field_name, problem)
+
+    def mapping(self, value: object, field_name: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(field_name, "must be a mapping")
+        return value
+
+    def within(self, field_name: str, text: str, limit: int | None) -> str:
+        if limit is not None and len(text) > limit:
+            raise self.fail(field_name, f"is too long: {len(text)} characters, at most {limit}")
+        return text
+
+    def string(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        *,
+        required: bool = True,
+        limit: int | None = None,
+    ) -> str | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(key, "is missing")
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.fail(key, "must be a text")
+        text = self.within(key, str(value).strip(), limit)
+        if not text and required:
+            raise self.fail(key, "is empty")
+        return text or None
+
+    def required(self, data: Mapping[str, Any], key: str, limit: int | None = None) -> str:
+        value = self.string(data, key, limit=limit)
+        assert value is not None  # string() raises for a missing required value
+        return value
+
+    def text(self, data: Mapping[str, Any], key: str, limit: int) -> Text:
+        value = data.get(key)
+        if value is None:
+            raise self.fail(key, "is missing")
+        if isinstance(value, str):
+            raise self.fail(key, "needs both languages: {tr: ..., en: ...}")
+        texts = self.mapping(value, key)
+        parts = {}
+        for language in LANGUAGES:
+            part = texts.get(language)
+            if not isinstance(part, str) or not part.strip():
+                raise self.fail(f"{key}.{language}", "is missing or empty")
+            parts[language] = self.within(f"{key}.{language}", part.strip(), limit)
+        unknown = set(texts) - set(LANGUAGES)
+        if unknown:
+            raise self.fail(key, f"has unknown languages {sorted(unknown)}")
+        return Text(tr=parts["tr"], en=parts["en"])
+
+    def phrases(self, data: Mapping[str, Any], key: str) -> Phrases:
+        value = data.get(key)
+        if value is None:
+            return Phrases()
+        per_language = self.mapping(value, key)
+        unknown = set(per_language) - set(LANGUAGES)
+        if unknown:
+            raise self.fail(key, f"has unknown languages {sorted(unknown)}")
+        found: dict[str, tuple[str, ...]] = {}
+        for language in LANGUAGES:
+            items = per_language.get(language) or []
+            if not isinstance(items, list) or not all(
+                isinstance(item, str) and item.strip() for item in items
+            ):
+                raise self.fail(f"{key}.{language}", "must be a list of non-empty texts")
+            found[language] = tuple(item.strip() for item in items)
+        return Phrases(tr=found["tr"], en=found["en"])
+
+    def ids(self, data: Mapping[str, Any], key: str, known: Iterable[str]) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fail(key, "must be a list of ids")
+        allowed = set(known)
+        for item in value:
+            if item not in allowed:
+                raise self.fail(key, f"unknown id {item!r}")
+        return tuple(value)
+
+    def moment(
+        self, data: Mapping[str, Any], key: str, *, required: bool = True
+    ) -> datetime | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(key, "is missing")
+            return None
+        if isinstance(value, datetime):
+            moment = value
+        elif isinstance(value, str):
+            try:
+                moment = datetime.fromisoformat(value.strip())
+            except ValueError as error:
+                raise self.fail(key, f"is not an ISO 8601 time: {value!r}") from error
+        else:
+            raise self.fail(key, "must be an ISO 8601 time with its UTC offset")
+        if moment.tzinfo is None:
+            raise self.fail(key, "needs its UTC offset, e.g. 2027-01-19T09:30:00+03:00")
+        return moment.astimezone(UTC)
+
+    def positive(self, data: Mapping[str, Any], key: str) -> int | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise self.fail(key, "must be a whole number of at least 1")
+        return value
+
+    def entry_id(self, data: Mapping[str, Any], seen: set[str], section: str) -> str:
+        value = data.get("id")
+        self.entry = f"{section}[?]"
+        if not isinstance(value, str) or not _ID.match(value):
+            raise self.fail("id", "must be a slug of lower-case letters, digits, - and _")
+        self.entry = f"{section}:{value}"
+        if value in seen:
+            raise self.fail("id", "is used twice")
+        seen.add(value)
+        return value
+
+    def section(self, root: Mapping[str, Any], key: str) -> list[Any]:
+        value = root.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(key, "must be a list")
+        return value
+
+    def catalogue(self, data: object) -> Catalogue:
+        root = self.mapping(data, "document")
+        version = root.get("version", FORMAT_VERSION)
+        if version != FORMAT_VERSION:
+            raise self.fail("version", f"must be {FORMAT_VERSION}")
+        known = {"version", "cluster", "sectors", "services", "events", "faq", "synonyms"}
+        unknown = set(root) - known
+        if unknown:
+            raise self.fail("document", f"unknown sections {sorted(unknown)}")
+        cluster = self.cluster(root.get("cluster"))
+        seen: set[str] = set()
+        sectors = tuple(self.sector(item, seen) for item in self.section(root, "sectors"))
+        sector_ids = [s.id for s in sectors]
+        seen = set()
+        services = tuple(
+            self.service(item, seen, sector_ids) for item in self.section(root, "services")
+        )
+        service_ids = [s.id for s in services]
+        seen = set()
+        events = tuple(
+            self.event(item, seen, sector_ids, service_ids) for item in self.section(root, "events")
+        )
+        event_ids = [e.id for e in events]
+        seen = set()
+        faq = tuple(
+            self.faq(item, seen, service_ids, event_ids) for item in self.section(root, "faq")
+        )
+        self.entry = ""
+        return Catalogue(
+            cluster=cluster,
+            sectors=sectors,
+            services=services,
+            events=events,
+            faq=faq,
+            synonyms=self.synonyms(root.get("synonyms")),
+        )
+
+    def cluster(self, value: object) -> ClusterInfo:
+        self.entry = "cluster"
+        data = self.mapping(value, "cluster")
+        timezone = self.required(data, "timezone")
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise self.fail("timezone", f"unknown time zone {timezone!r}") from error
+        language = self.string(data, "default_language", required=False) or "tr"
+        if language not in LANGUAGES:
+            raise self.fail("default_language", "must be tr or en")
+        contact = self.mapping(data.get("contact"), "contact")
+        email = self.required(contact, "email", CONTACT_LIMIT)
+        if not _EMAIL.match(email):
+            raise self.fail("contact.email", f"is not an e-mail address: {email!r}")
+        return ClusterInfo(
+            name=self.text(data, "name", NAME_LIMIT),
+            short_name=self.required(data, "short_name", SHORT_NAME_LIMIT),
+            timezone=timezone,
+            default_language=language,
+            contact=Contact(
+                email=email,
+                phone=self.required(contact, "phone", CONTACT_LIMIT),
+                address=self.text(contact, "address", CONTACT_LIMIT),
+                hours=self.text(contact, "hours", CONTACT_LIMIT),
+            ),
+            privacy_notice=self.text(data, "privacy_notice", PRIVACY_NOTICE_LIMIT),
+        )
+
+    def sector(self, value: object, seen: set[str]) -> Sector:
+        data = self.mapping(value, "sectors[]")
+        sector_id = self.entry_id(data, seen, "sector")
+        return Sector(id=sector_id, name=self.text(data, "name", NAME_LIMIT))
+
+    def service(self, value: object, seen: set[str], sector_ids: list[str]) -> Service:
+        data = self.mapping(value, "services[]")
+        service_id = self.entry_id(data, seen, "service")
+        return Service(
+            id=service_id,
+            title=self.text(data, "title", TITLE_LIMIT),
+            summary=self.text(data, "summary", SUMMARY_LIMIT),
+            description=self.text(data, "description", DESCRIPTION_LIMIT),
+            sectors=self.ids(data, "sectors", sector_ids),
+            keywords=self.phrases(data, "keywords"),
+        )
+
+    def event(
+        self, value: object, seen: set[str], sector_ids: list[str], service_ids: list[str]
+    ) -> Event:
+        data = self.mapping(value, "events[]")
+        event_id = self.entry_id(data, seen, "event")
+        kind = self.required(data, "kind")
+        if kind not in EVENT_KINDS:
+            raise self.fail("kind", f"must be one of {', '.join(EVENT_KINDS)}")
+        service_id = self.string(data, "service", required=False)
+        if service_id is not None and service_id not in service_ids:
+            raise self.fail("service", f"unknown service {service_id!r}")
+        starts_at = self.moment(data, "starts_at")
+        ends_at = self.moment(data, "ends_at")
+        assert starts_at is not None and ends_at is not None
+        if ends_at <= starts_at:
+            raise self.fail("ends_at", "must be after starts_at")
+        deadline = self.moment(data, "registration_deadline", required=False)
+        if deadline is not None and deadline > starts_at:
+            raise self.fail("registration_deadline", "must not be after starts_at")
+        online = data.get("online", False)
+        if not isinstance(online, bool):
+            raise self.fail("online", "must be true or false")
+        online_url = self.string(data, "online_url", required=False, limit=URL_LIMIT)
+        location: Text | None = None
+        if online:
+            if online_url is None or not online_url.startswith(("https://", "http://")):
+                raise self.fail("online_url", "an online event needs an http(s) link")
+            if data.get("location") is not None:
+                location = self.text(data, "location", LOCATION_LIMIT)
+        else:
+            location = self.text(data, "location", LOCATION_LIMIT)
+        language = self.string(data, "language", required=False) or "tr"
+        if language not in LANGUAGES:
+            raise self.fail("language", "must be tr or en")
+        return Event(
+            id=event_id,
+            kind=kind,
+            service_id=service_id,
+            title=self.text(data, "title", TITLE_LIMIT),
+            description=self.text(data, "description", DESCRIPTION_LIMIT),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            location=location,
+            online=online,
+            online_url=online_url,
+            capacity=self.positive(data, "capacity"),
+            registration_deadline=deadline,
+            sectors=self.ids(data, "sectors", sector_ids),
+            language=language,
+            max_per_company=self.positive(data, "max_per_company"),
+            keywords=self.phrases(data, "keywords"),
+        )
+
+    def faq(
+        self, value: object, seen: set[str], service_ids: list[str], event_ids: list[str]
+    ) -> Faq:
+        data = self.mapping(value, "faq[]")
+        faq_id = self.entry_id(data, seen, "faq")
+        service_id = self.string(data, "service", required=False)
+        if service_id is not None and service_id not in service_ids:
+            raise self.fail("service", f"unknown service {service_id!r}")
+        event_id = self.string(data, "event", required=False)
+        if event_id is not None and event_id not in event_ids:
+            raise self.fail("event", f"unknown event {event_id!r}")
+        return Faq(
+            id=faq_id,
+            question=self.text(data, "question", QUESTION_LIMIT),
+            answer=self.text(data, "answer", ANSWER_LIMIT),
+            variants=self.phrases(data, "variants"),
+            keywords=self.phrases(data, "keywords"),
+            service_id=service_id,
+            event_id=event_id,
+        )
+
+    def synonyms(self, value: object) -> tuple[tuple[str, ...], ...]:
+        self.entry = "synonyms"
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail("synonyms", "must be a list of lists of words")
+        groups = []
+        for group in value:
+            if (
+                not isinstance(group, list)
+                or len(group) < 2
+                or not all(isinstance(word, str) and word.strip() for word in group)
+            ):
+                raise self.fail("synonyms", "each group must list at least two words")
+            groups.append(tuple(word.strip() for word in group))
+        return tuple(groups)
+
+
+def _text(text: Text) -> dict[str, str]:
+    return {"tr": text.tr, "en": text.en}
+
+
+def _phrases(phrases: Phrases) -> dict[str, list[str]] | None:
+    if not phrases.tr and not phrases.en:
+        return None
+    return {"tr": list(phrases.tr), "en": list(phrases.en)}
+
+
+def _moment(moment: datetime, timezone: ZoneInfo) -> str:
+    return moment.astimezone(timezone).isoformat()
+
+
+def event_to_document(event: Event, timezone: ZoneInfo) -> dict[str, Any]:
+    """Return one event as a YAML-ready entry in the import format, times in `timezone`."""
+    entry: dict[str, Any] = {
+        "id": event.id,
+        "kind": event.kind,
+        "service": event.service_id,
+        "title": _text(event.title),
+        "description": _text(event.description),
+        "starts_at": _moment(event.starts_at, timezone),
+        "ends_at": _moment(event.ends_at, timezone),
+    }
+    if event.location is not None:
+        entry["location"] = _text(event.location)
+    if event.online:
+        entry["online"] = True
+        entry["online_url"] = event.online_url
+    if event.capacity is not None:
+        entry["capacity"] = event.capacity
+    if event.registration_deadline is not None:
+        entry["registration_deadline"] = _moment(event.registration_deadline, timezone)
+    if event.max_per_company is not None:
+        entry["max_per_company"] = event.max_per_company
+    entry["sectors"] = list(event.sectors)
+    entry["language"] = event.language
+    if (keywords := _phrases(event.keywords)) is not None:
+        entry["keywords"] = keywords
+    return entry
+
+
+def catalogue_to_document(catalogue: Catalogue) -> dict[str, Any]:
+    """Return the catalogue as a YAML-ready document in the import format."""
+    timezone = ZoneInfo(catalogue.cluster.timezone)
+    cluster = catalogue.cluster
+    document: dict[str, Any] = {
+        "version": FORMAT_VERSION,
+        "cluster": {
+            "name": _text(cluster.name),
+            "short_name": cluster.short_name,
+            "timezone": cluster.timezone,
+            "default_language": cluster.default_language,
+            "contact": {
+                "email": cluster.contact.email,
+                "phone": cluster.contact.phone,
+                "address": _text(cluster.contact.address),
+                "hours": _text(cluster.contact.hours),
+            },
+            "privacy_notice": _text(cluster.privacy_notice),
+        },
+        "sectors": [{"id": s.id, "name": _text(s.name)} for s in catalogue.sectors],
+        "services": [],
+        "events": [],
+        "faq": [],
+    }
+    for service in catalogue.services:
+        item: dict[str, Any] = {
+            "id": service.id,
+            "title": _text(service.title),
+            "summary": _text(service.summary),
+            "description": _text(service.description),
+            "sectors": list(service.sectors),
+        }
+        if (keywords := _phrases(service.keywords)) is not None:
+            item["keywords"] = keywords
+        document["services"].append(item)
+    document["events"] = [event_to_document(event, timezone) for event in catalogue.events]
+    for faq in catalogue.faq:
+        question: dict[str, Any] = {
+            "id": faq.id,
+            "question": _text(faq.question),
+            "answer": _text(faq.answer),
+        }
+        if (variants := _phrases(faq.variants)) is not None:
+            question["variants"] = variants
+        if (keywords := _phrases(faq.keywords)) is not None:
+            question["keywords"] = keywords
+        if faq.service_id is not None:
+            question["service"] = faq.service_id
+        if faq.event_id is not None:
+            question["event"] = faq.event_id
+        document["faq"].append(question)
+    if catalogue.synonyms:
+        document["synonyms"] = [list(group) for group in catalogue.synonyms]
+    return document
+
+
+def dump_catalogue(catalogue: Catalogue) -> str:
+    """Return the catalogue as YAML text in the import format."""
+    header = (
+        "# Cluster catalogue exported by clustem-bot; the format is documented in the\n"
+        "# header of the bundled demo-cluster.yaml.\n"
+    )
+    body = yaml.safe_dump(
+        catalogue_to_document(catalogue), allow_unicode=True, sort_keys=False, width=100
+    )
+    return header + body
