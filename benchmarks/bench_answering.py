@@ -3,7 +3,7 @@
     python benchmarks/bench_answering.py [--entries 1000] [--questions 3000] [--seed 7]
 
 Builds 1,000 entries (FAQ, services, events) from Turkish and English word lists, deterministically,
-then asks a few thousand questions typed the way members type them (no Turkish letters, typos, upper
+then asks a few thousand questions typed the way people type them (no Turkish letters, typos, upper
 case, filler words, some off-topic) and prints the build time and the per-question latency.
 """
 
@@ -189,7 +189,7 @@ def _typo(rng: random.Random, word: str) -> str:
 
 
 def synthetic_questions(count: int, seed: int) -> list[str]:
-    """Return questions in the members' styles: plain, no Turkish letters, typos, upper case."""
+    """Return questions in the people' styles: plain, no Turkish letters, typos, upper case."""
     rng = random.Random(seed + 1)
     questions = []
     for _ in range(count):

@@ -1,21 +1,21 @@
-"""Benchmark: a broadcast to 10,000 members through the emulator, with Telegram's limits on.
+"""Benchmark: a broadcast to 10,000 people through the emulator, with Telegram's limits on.
 
 Run: .venv/bin/python benchmarks/bench_broadcast.py [--quick]
 
 The emulator refuses more than 30 messages a second overall (global_rate_limit=30, answering
 429 with retry_after), like Telegram. A staff member sends the broadcast the way staff do
-(/broadcast, the text, "Şimdi gönder") and the benchmark counts, per member chat, what
+(/broadcast, the text, "Şimdi gönder") and the benchmark counts, per person chat, what
 arrived:
 
 1. BROADCAST_RATE=30, Telegram's own limit: the achieved rate as a share of it (aim: 95 % or
-   more), the 429 answers received, duplicates and missing members (both should be 0).
+   more), the 429 answers received, duplicates and missing people (both should be 0).
 2. The same at the default BROADCAST_RATE=25.
 3. BROADCAST_RATE=30 with the bot killed twice in the middle (at a third and at two thirds):
    the dispatcher's task is cancelled mid-batch, the application stopped without draining,
    and a new one started on the same database. Missing must be 0; duplicates at most the
    messages that were in flight (rows left in 'sending') at the kills.
 
-`--quick` sends to 2,000 members instead of 10,000. Each run is a fresh process.
+`--quick` sends to 2,000 people instead of 10,000. Each run is a fresh process.
 """
 
 from __future__ import annotations
@@ -54,19 +54,19 @@ FIRST_MEMBER = 900_000_001
 TEXT = "Kümemizin yeni eğitim takvimi yayında: /events"
 
 
-async def seed(path: Path, members: int) -> None:
-    """Fill a database with the catalogue and `members` members who started the assistant."""
+async def seed(path: Path, people: int) -> None:
+    """Fill a database with the catalogue and `people` people who started the assistant."""
     database = Database(path)
     await database.open()
     await CatalogueRepository(database).import_catalogue(load_catalogue(bundled_content_path()))
     moment = utc_text(datetime.now(UTC))
     async with database.transaction() as tx:
         await tx.executemany(
-            "INSERT INTO members (id, first_seen_at, last_seen_at, telegram_language) "
+            "INSERT INTO people (id, first_seen_at, last_seen_at, telegram_language) "
             "VALUES (?, ?, ?, 'tr')",
             [
-                (member_id, moment, moment)
-                for member_id in range(FIRST_MEMBER, FIRST_MEMBER + members)
+                (person_id, moment, moment)
+                for person_id in range(FIRST_MEMBER, FIRST_MEMBER + people)
             ],
         )
     await database.close()
@@ -116,12 +116,12 @@ async def in_flight(path: Path) -> int:
     return int(row[0]) if row is not None else 0
 
 
-async def measure(path: Path, members: int, rate: float, kills: int) -> dict[str, Any]:
-    """Broadcast to every member through the emulator; kill the bot `kills` times on the way."""
-    ids = range(FIRST_MEMBER, FIRST_MEMBER + members)
+async def measure(path: Path, people: int, rate: float, kills: int) -> dict[str, Any]:
+    """Broadcast to every person through the emulator; kill the bot `kills` times on the way."""
+    ids = range(FIRST_MEMBER, FIRST_MEMBER + people)
     async with BotApiEmulator(global_rate_limit=TELEGRAM_LIMIT) as emulator:
-        for member_id in ids:
-            emulator.add_user(User(id=member_id, first_name=f"Üye {member_id}"))
+        for person_id in ids:
+            emulator.add_user(User(id=person_id, first_name=f"Üye {person_id}"))
         staff = User(id=STAFF_ID, first_name="Elif", language_code="tr")
         emulator.add_user(staff)
         per_chat: Counter[int] = Counter()
@@ -129,7 +129,7 @@ async def measure(path: Path, members: int, rate: float, kills: int) -> dict[str
         arrived = asyncio.Event()
         # The kills: when a third, then two thirds, of the messages went out.
         milestones = [
-            (members * kill // (kills + 1), asyncio.Event()) for kill in range(1, kills + 1)
+            (people * kill // (kills + 1), asyncio.Event()) for kill in range(1, kills + 1)
         ]
 
         def record(activity: BotActivity) -> None:
@@ -141,7 +141,7 @@ async def measure(path: Path, members: int, rate: float, kills: int) -> dict[str
             for threshold, reached in milestones:
                 if len(sent_at) >= threshold:
                     reached.set()
-            if len(per_chat) >= members:
+            if len(per_chat) >= people:
                 arrived.set()
 
         emulator.on_bot_activity(record)
@@ -161,14 +161,14 @@ async def measure(path: Path, members: int, rate: float, kills: int) -> dict[str
             application = build(emulator, path, rate)
             await start_application(application, poll_timeout=1)
 
-        await asyncio.wait_for(arrived.wait(), timeout=members / rate * 3 + 60)
+        await asyncio.wait_for(arrived.wait(), timeout=people / rate * 3 + 60)
         report = await emulator.wait_for_bot_message(STAFF_ID, contains="raporu", timeout=60)
         await stop_application(application)
         rate_limited = emulator.stats.rate_limited
     span = sent_at[-1] - sent_at[0]
     achieved = (len(sent_at) - 1) / span
     return {
-        "members": members,
+        "people": people,
         "configured_rate": rate,
         "kills": kills,
         "achieved_rate": achieved,
@@ -177,7 +177,7 @@ async def measure(path: Path, members: int, rate: float, kills: int) -> dict[str
         "span_s": span,
         "rate_limited": rate_limited,
         "duplicates": sum(count - 1 for count in per_chat.values() if count > 1),
-        "missing": sum(1 for member_id in ids if per_chat[member_id] == 0),
+        "missing": sum(1 for person_id in ids if per_chat[person_id] == 0),
         "in_flight": sum(flights),
         "report_sent": "Gönderilen: " in (report.text or ""),
     }
@@ -185,12 +185,12 @@ async def measure(path: Path, members: int, rate: float, kills: int) -> dict[str
 
 def child(arguments: argparse.Namespace) -> None:
     path = Path(arguments.database)
-    asyncio.run(seed(path, arguments.members))
-    result = asyncio.run(measure(path, arguments.members, arguments.rate, arguments.kills))
+    asyncio.run(seed(path, arguments.people))
+    result = asyncio.run(measure(path, arguments.people, arguments.rate, arguments.kills))
     print(json.dumps(result))
 
 
-def run_child(folder: Path, name: str, members: int, rate: float, kills: int) -> dict[str, Any]:
+def run_child(folder: Path, name: str, people: int, rate: float, kills: int) -> dict[str, Any]:
     output = subprocess.run(
         [
             sys.executable,
@@ -198,8 +198,8 @@ def run_child(folder: Path, name: str, members: int, rate: float, kills: int) ->
             "--child",
             "--database",
             str(folder / f"{name}.sqlite3"),
-            "--members",
-            str(members),
+            "--people",
+            str(people),
             "--rate",
             str(rate),
             "--kills",
@@ -214,10 +214,10 @@ def run_child(folder: Path, name: str, members: int, rate: float, kills: int) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_MEMBERS:,} members")
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_MEMBERS:,} people")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
-    parser.add_argument("--members", type=int, default=MEMBERS, help=argparse.SUPPRESS)
+    parser.add_argument("--people", type=int, default=MEMBERS, help=argparse.SUPPRESS)
     parser.add_argument("--rate", type=float, default=TELEGRAM_LIMIT, help=argparse.SUPPRESS)
     parser.add_argument("--kills", type=int, default=0, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
@@ -225,18 +225,18 @@ def main() -> None:
         child(arguments)
         return
 
-    members = QUICK_MEMBERS if arguments.quick else MEMBERS
+    people = QUICK_MEMBERS if arguments.quick else MEMBERS
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         runs = [
-            run_child(folder, "at-limit", members, TELEGRAM_LIMIT, 0),
-            run_child(folder, "default", members, DEFAULT_RATE, 0),
-            run_child(folder, "killed", members, TELEGRAM_LIMIT, 2),
+            run_child(folder, "at-limit", people, TELEGRAM_LIMIT, 0),
+            run_child(folder, "default", people, DEFAULT_RATE, 0),
+            run_child(folder, "killed", people, TELEGRAM_LIMIT, 2),
         ]
 
     print()
-    print(f"A broadcast to {members:,} members; emulator limit {TELEGRAM_LIMIT:g} messages/s")
+    print(f"A broadcast to {people:,} people; emulator limit {TELEGRAM_LIMIT:g} messages/s")
     titles = [
         f"{run['configured_rate']:g}/s" + (f", killed x{run['kills']}" if run["kills"] else "")
         for run in runs

@@ -74,8 +74,8 @@ def bench_catalogue(starts_at: datetime) -> Catalogue:
     return dataclasses.replace(catalogue, events=(first, *catalogue.events[1:]))
 
 
-async def seed(path: Path, members: int, starts_at: datetime, plan: DeliveryPlan) -> None:
-    """Fill a database: one confirmed registration per member, its outbox rows planned."""
+async def seed(path: Path, people: int, starts_at: datetime, plan: DeliveryPlan) -> None:
+    """Fill a database: one confirmed registration per person, its outbox rows planned."""
     database = Database(path)
     await database.open()
     catalogue = bench_catalogue(starts_at)
@@ -83,24 +83,24 @@ async def seed(path: Path, members: int, starts_at: datetime, plan: DeliveryPlan
     event = catalogue.events[0]
     now = datetime.now(UTC)
     moment = utc_text(now)
-    ids = range(FIRST_MEMBER, FIRST_MEMBER + members)
+    ids = range(FIRST_MEMBER, FIRST_MEMBER + people)
     async with database.transaction() as tx:
         await tx.executemany(
-            "INSERT INTO members (id, first_seen_at, last_seen_at, telegram_language) "
+            "INSERT INTO people (id, first_seen_at, last_seen_at, telegram_language) "
             "VALUES (?, ?, ?, 'tr')",
-            [(member_id, moment, moment) for member_id in ids],
+            [(person_id, moment, moment) for person_id in ids],
         )
         await tx.executemany(
-            "INSERT INTO registrations (id, event_id, member_id, status, created_at, queued_at, "
+            "INSERT INTO registrations (id, event_id, person_id, status, created_at, queued_at, "
             "confirmed_at) VALUES (?, ?, ?, 'confirmed', ?, ?, ?)",
-            [(member_id, event.id, member_id, moment, moment, moment) for member_id in ids],
+            [(person_id, event.id, person_id, moment, moment, moment) for person_id in ids],
         )
-        for member_id in ids:
+        for person_id in ids:
             await plan_for_registration(
                 tx,
                 plan,
-                registration_id=member_id,
-                member_id=member_id,
+                registration_id=person_id,
+                person_id=person_id,
                 event_id=event.id,
                 starts_at=event.starts_at,
                 ends_at=event.ends_at,
@@ -150,33 +150,33 @@ async def measure_startup(path: Path) -> dict[str, Any]:
     }
 
 
-async def measure_burst(path: Path, members: int, rate: float) -> dict[str, Any]:
-    """Start the application with `members` reminders coming due at once; deliver them all."""
-    ids = list(range(FIRST_MEMBER, FIRST_MEMBER + members))
+async def measure_burst(path: Path, people: int, rate: float) -> dict[str, Any]:
+    """Start the application with `people` reminders coming due at once; deliver them all."""
+    ids = list(range(FIRST_MEMBER, FIRST_MEMBER + people))
     async with BotApiEmulator() as emulator:
-        for member_id in ids:
-            emulator.add_user(User(id=member_id, first_name=f"Üye {member_id}", language_code="tr"))
+        for person_id in ids:
+            emulator.add_user(User(id=person_id, first_name=f"Üye {person_id}", language_code="tr"))
         sent_at: list[float] = []
         all_sent = asyncio.Event()
 
         def record(activity: BotActivity) -> None:
             if activity.kind == "send":
                 sent_at.append(time.perf_counter())
-                if len(sent_at) >= members:
+                if len(sent_at) >= people:
                     all_sent.set()
 
         emulator.on_bot_activity(record)
         application = build_application(settings_for(emulator, path, "1h", rate))
         await start_application(application, poll_timeout=1)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(all_sent.wait(), timeout=members / rate * 3 + 30)
+            await asyncio.wait_for(all_sent.wait(), timeout=people / rate * 3 + 30)
         await emulator.wait_idle(quiet=1.0, timeout=30)
         counts = await DeliveryRepository(application.services.database).count_by_status()
         await stop_application(application)
-        per_chat = Counter(len(emulator.bot_messages(member_id)) for member_id in ids)
+        per_chat = Counter(len(emulator.bot_messages(person_id)) for person_id in ids)
     span = sent_at[-1] - sent_at[0] if len(sent_at) > 1 else float("nan")
     return {
-        "members": members,
+        "people": people,
         "configured_rate": rate,
         "achieved_rate": (len(sent_at) - 1) / span if span else float("nan"),
         "span_s": span,
@@ -194,7 +194,7 @@ def child(arguments: argparse.Namespace) -> None:
     if arguments.scenario == "startup":
         result = asyncio.run(measure_startup(path))
     else:
-        result = asyncio.run(measure_burst(path, arguments.members, arguments.rate))
+        result = asyncio.run(measure_burst(path, arguments.people, arguments.rate))
     print(json.dumps(result))
 
 
@@ -208,14 +208,14 @@ def run_child(*options: str) -> dict[str, Any]:
     return dict(json.loads(output.stdout.strip().splitlines()[-1]))
 
 
-def prepare(folder: Path, name: str, members: int, starts_at: datetime, offsets: str) -> Path:
+def prepare(folder: Path, name: str, people: int, starts_at: datetime, offsets: str) -> Path:
     path = folder / f"{name}.sqlite3"
     units = {"h": 3600, "d": 86400, "m": 60, "s": 1}
     plan = DeliveryPlan(
         tuple(timedelta(seconds=int(o[:-1]) * units[o[-1]]) for o in offsets.split(",")),
         None,
     )
-    asyncio.run(seed(path, members, starts_at, plan))
+    asyncio.run(seed(path, people, starts_at, plan))
     return path
 
 
@@ -225,7 +225,7 @@ def main() -> None:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--scenario", choices=("startup", "burst"), help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
-    parser.add_argument("--members", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--people", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--rate", type=float, default=DEFAULT_RATE, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.child:
@@ -244,16 +244,16 @@ def main() -> None:
         loaded = run_child("--scenario", "startup", "--database", str(full))
 
         # Due a few seconds after the child starts: the whole burst comes due at once.
-        def burst(members: int, rate: float) -> dict[str, Any]:
+        def burst(people: int, rate: float) -> dict[str, Any]:
             starts_at = datetime.now(UTC) + timedelta(hours=1, seconds=4)
-            path = prepare(folder, f"burst-{members}-{rate:g}", members, starts_at, "1h")
+            path = prepare(folder, f"burst-{people}-{rate:g}", people, starts_at, "1h")
             return run_child(
                 "--scenario",
                 "burst",
                 "--database",
                 str(path),
-                "--members",
-                str(members),
+                "--people",
+                str(people),
                 "--rate",
                 str(rate),
             )
@@ -278,7 +278,7 @@ def main() -> None:
     print(f"(seeding {PENDING:,} reminders for {PENDING // 2:,} registrations: {seeding:.1f} s)")
     print()
     print("Reminders due at the same moment, delivered through the emulator")
-    titles = [f"{run['members']:,} at {run['configured_rate']:g}/s" for run in runs]
+    titles = [f"{run['people']:,} at {run['configured_rate']:g}/s" for run in runs]
     print(f"{'measure':<30}" + "".join(f"{title:>18}" for title in titles))
     print("-" * (30 + 18 * len(runs)))
     for label, key, form in (

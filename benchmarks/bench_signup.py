@@ -1,4 +1,4 @@
-"""Benchmark: 1,000 concurrent sign-ups of different members for a 100-seat event.
+"""Benchmark: 1,000 concurrent sign-ups of different people for a 100-seat event.
 
 Run: .venv/bin/python benchmarks/bench_signup.py
 Capacity must hold exactly (100 confirmed), the rest waitlisted in arrival order.
@@ -33,13 +33,13 @@ async def main() -> None:
         now = utc_text(datetime.now(UTC))
         async with database.transaction() as tx:
             await tx.executemany(
-                "INSERT INTO members (id, first_seen_at, last_seen_at) VALUES (?, ?, ?)",
-                [(member_id, now, now) for member_id in range(1, MEMBERS + 1)],
+                "INSERT INTO people (id, first_seen_at, last_seen_at) VALUES (?, ?, ?)",
+                [(person_id, now, now) for person_id in range(1, MEMBERS + 1)],
             )
         registrations = RegistrationRepository(database)
 
-        async def sign_up(member_id: int) -> str:
-            outcome = await registrations.sign_up(event, member_id, f"company-{member_id}", None)
+        async def sign_up(person_id: int) -> str:
+            outcome = await registrations.sign_up(event, person_id, f"company-{person_id}", None)
             return outcome.registration.status
 
         started = time.perf_counter()
@@ -51,11 +51,11 @@ async def main() -> None:
         confirmed = sum(r == "confirmed" for r in results)
         waitlisted = sum(r == "waitlisted" for r in results)
         rows = await database.fetch_all(
-            "SELECT id, member_id FROM registrations WHERE event_id = ? AND status = 'waitlisted' "
+            "SELECT id, person_id FROM registrations WHERE event_id = ? AND status = 'waitlisted' "
             "ORDER BY queued_at, id",
             (event.id,),
         )
-        arrival = [row["member_id"] for row in rows]
+        arrival = [row["person_id"] for row in rows]
         in_order = arrival == sorted(arrival)
         positions = []
         for registration_id in (rows[0]["id"], rows[-1]["id"]):

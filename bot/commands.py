@@ -40,7 +40,7 @@ def command_list(texts: Texts, language: str, names: tuple[str, ...]) -> list[Bo
 async def publish_commands(
     bot: ExtBot[None], texts: Texts, default_language: str, staff_ids: frozenset[int]
 ) -> None:
-    """Set the member menu in both languages, and the staff menu in each staff chat."""
+    """Set the person menu in both languages, and the staff menu in each staff chat."""
     for language in LANGUAGES:
         await bot.set_my_commands(
             command_list(texts, language, MEMBER_COMMANDS),

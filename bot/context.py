@@ -16,7 +16,7 @@ from storage.catalogue import CatalogueRepository
 from storage.content import Catalogue
 from storage.database import Database
 from storage.deliveries import DeliveryPlan
-from storage.members import Member, MemberRepository
+from storage.people import PeopleRepository, Person
 from storage.registrations import RegistrationRepository
 from storage.tickets import TicketRepository
 
@@ -29,7 +29,7 @@ class Services:
     database: Database
     texts: Texts
     catalogue_store: CatalogueRepository
-    members: MemberRepository
+    people: PeopleRepository
     registrations: RegistrationRepository
     tickets: TicketRepository
     audit: AuditLog
@@ -45,7 +45,7 @@ class Services:
             database=database,
             texts=Texts(settings.timezone),
             catalogue_store=CatalogueRepository(database),
-            members=MemberRepository(database),
+            people=PeopleRepository(database),
             registrations=RegistrationRepository(
                 database, DeliveryPlan(settings.reminder_offsets, settings.feedback_delay)
             ),
@@ -73,20 +73,20 @@ class Services:
         self._catalogue = catalogue
         self._answers = AnswerIndex.build(catalogue)
 
-    async def language_of_member(self, member_id: int) -> str:
-        """Return the language of a member who is not the one writing (a notice, a reminder)."""
-        return self.language_of(await self.members.get(member_id), None)
+    async def language_of_person(self, person_id: int) -> str:
+        """Return the language of a person who is not the one writing (a notice, a reminder)."""
+        return self.language_of(await self.people.get(person_id), None)
 
     def is_staff(self, user_id: int) -> bool:
         """Tell whether this Telegram user has staff rights."""
         return user_id in self.settings.staff_ids
 
-    def language_of(self, member: Member | None, user: User | None) -> str:
-        """Return the member's language: their choice, else Telegram's, else the default."""
-        if member is not None and member.language:
-            return member.language
+    def language_of(self, person: Person | None, user: User | None) -> str:
+        """Return the person's language: their choice, else Telegram's, else the default."""
+        if person is not None and person.language:
+            return person.language
         code = (user.language_code if user is not None else None) or (
-            member.telegram_language if member is not None else None
+            person.telegram_language if person is not None else None
         )
         if code:
             return "tr" if code.lower().startswith("tr") else "en"
@@ -106,8 +106,8 @@ class ProfileForm:
 
 
 @dataclass
-class MemberSession:
-    """Per-member state of a conversation in progress (kept in memory only)."""
+class PersonSession:
+    """Per-person state of a conversation in progress (kept in memory only)."""
 
     form: ProfileForm = field(default_factory=ProfileForm)
     pending_event: str | None = None
@@ -120,7 +120,7 @@ class MemberSession:
 
 
 class AssistantContext(
-    CallbackContext[ExtBot[None], MemberSession, dict[Any, Any], dict[Any, Any]]
+    CallbackContext[ExtBot[None], PersonSession, dict[Any, Any], dict[Any, Any]]
 ):
     """The callback context, with the cluster's services reachable as `context.services`."""
 
@@ -137,7 +137,7 @@ class AssistantApplication(
     Application[
         ExtBot[None],
         AssistantContext,
-        MemberSession,
+        PersonSession,
         dict[Any, Any],
         dict[Any, Any],
         JobQueue[AssistantContext],

@@ -1,9 +1,9 @@
-"""Processing updates concurrently across members but in order for each member.
+"""Processing updates concurrently across people but in order for each person.
 
-PTB can process updates one at a time (a slow export then holds up every member) or all
-concurrently (two quick messages from one member then race through a conversation before its
-state is stored). Serialising per chat gives both: members don't wait for each other, and each
-member's own updates are handled in the order they were sent.
+PTB can process updates one at a time (a slow export then holds up every person) or all
+concurrently (two quick messages from one person then race through a conversation before its
+state is stored). Serialising per chat gives both: people don't wait for each other, and each
+person's own updates are handled in the order they were sent.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         finally:
             self._waiting[key] -= 1
             if self._waiting[key] == 0:
-                # Forget idle chats so the table doesn't grow with every member ever seen.
+                # Forget idle chats so the table doesn't grow with every person ever seen.
                 del self._waiting[key]
                 del self._locks[key]
 

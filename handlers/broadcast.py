@@ -124,7 +124,7 @@ async def composed(update: Update, context: AssistantContext) -> int:
     html, media_kind, file_id = _content(message)
     store = repository(guest.services)
     broadcast = await store.create_draft(
-        guest.member.id,
+        guest.person.id,
         guest.services.settings.default_language,
         html,
         media_kind,
@@ -133,7 +133,7 @@ async def composed(update: Update, context: AssistantContext) -> int:
     )
     problem = await _post_previews(context, message.chat_id, guest, broadcast)
     if problem is not None:
-        await store.discard(broadcast.id, guest.member.id)
+        await store.discard(broadcast.id, guest.person.id)
         await _ask_content(update, guest, "refused", error=problem)
         return COMPOSE
     await send_panel(context, message.chat_id, guest, broadcast)
@@ -154,7 +154,7 @@ async def _post_previews(
     broadcast: Broadcast,
     languages: tuple[str, ...] | None = None,
 ) -> str | None:
-    """Send the staff member each version exactly as members get it; return Telegram's refusal."""
+    """Send the staff member each version exactly as people get it; return Telegram's refusal."""
     if languages is None:
         languages = (broadcast.main_language,)
         if broadcast.has_second_version:
@@ -171,7 +171,7 @@ async def _post_previews(
 
 
 async def ask_version(update: Update, context: AssistantContext) -> int:
-    """Ask for the text members of the other language get."""
+    """Ask for the text people of the other language get."""
     guest = await visit(update, context)
     draft = await own_draft(update, context, guest)
     if draft is None:
@@ -205,7 +205,7 @@ async def version_typed(update: Update, context: AssistantContext) -> int:
         return VERSION
     store = repository(guest.services)
     changed = await store.set_version(
-        draft.id, guest.member.id, draft.other_language, message.text_html
+        draft.id, guest.person.id, draft.other_language, message.text_html
     )
     if changed is None:
         return await form_gone(update, context, guest)
@@ -214,7 +214,7 @@ async def version_typed(update: Update, context: AssistantContext) -> int:
         context, message.chat_id, guest, changed, (changed.other_language,)
     )
     if problem is not None:
-        changed = await store.set_version(draft.id, guest.member.id, draft.other_language, None)
+        changed = await store.set_version(draft.id, guest.person.id, draft.other_language, None)
         assert changed is not None
         await _ask_version(update, guest, changed, "refused")
         form_of(context).broadcast_id = draft.id
@@ -241,7 +241,7 @@ async def remove_version(update: Update, context: AssistantContext) -> int:
         return ConversationHandler.END
     await acknowledge(update)
     changed = await repository(guest.services).set_version(
-        draft.id, guest.member.id, draft.other_language, None
+        draft.id, guest.person.id, draft.other_language, None
     )
     if changed is not None:
         text, rows = await panel_screen(guest, changed)

@@ -120,7 +120,7 @@ async def audience_chosen(update: Update, context: AssistantContext) -> int:
         await acknowledge(update, guest.render("not_available"), alert=True)
         return ConversationHandler.END
     await acknowledge(update)
-    changed = await repository(guest.services).set_audience(draft.id, guest.member.id, audience)
+    changed = await repository(guest.services).set_audience(draft.id, guest.person.id, audience)
     if changed is not None:
         text, rows = await panel_screen(guest, changed)
         await show(update, text, rows)

@@ -108,7 +108,7 @@ async def own_draft(update: Update, context: AssistantContext, guest: Visit) -> 
     """Return the draft named by the button, if it is this staff member's and still a draft."""
     assert context.matches is not None
     broadcast_id = int(context.matches[0].group(2))
-    draft = await repository(guest.services).draft_of(broadcast_id, guest.member.id)
+    draft = await repository(guest.services).draft_of(broadcast_id, guest.person.id)
     if draft is None:
         await acknowledge(update, guest.render("not_available"), alert=True)
     return draft
@@ -131,7 +131,7 @@ async def typing_for(context: AssistantContext, guest: Visit) -> Broadcast | Non
     broadcast_id = form_of(context).broadcast_id
     if broadcast_id is None:
         return None
-    return await repository(guest.services).draft_of(broadcast_id, guest.member.id)
+    return await repository(guest.services).draft_of(broadcast_id, guest.person.id)
 
 
 async def form_gone(update: Update, context: AssistantContext, guest: Visit) -> int:
@@ -152,7 +152,7 @@ async def send_now(update: Update, context: AssistantContext) -> int:
     broadcast_id = int(context.matches[0].group(2))
     started = await repository(guest.services).start(
         broadcast_id,
-        guest.member.id,
+        guest.person.id,
         datetime.now(UTC),
         query.message.chat.id,
         query.message.message_id,
@@ -161,7 +161,7 @@ async def send_now(update: Update, context: AssistantContext) -> int:
         await acknowledge(update, guest.render("not_available"), alert=True)
         return ConversationHandler.END
     await guest.services.audit.record(
-        guest.member.id,
+        guest.person.id,
         "broadcast.send",
         f"broadcast:{started.id}",
         {"audience": started.audience.to_document(), "recipients": started.recipients},
@@ -261,11 +261,11 @@ async def _schedule(
 ) -> int:
     drop_form(context)
     store = repository(guest.services)
-    scheduled = await store.schedule(draft.id, guest.member.id, at)
+    scheduled = await store.schedule(draft.id, guest.person.id, at)
     if scheduled is None:
         return await form_gone(update, context, guest)
     await guest.services.audit.record(
-        guest.member.id,
+        guest.person.id,
         "broadcast.schedule",
         f"broadcast:{scheduled.id}",
         {"scheduled_at": at.isoformat(), "audience": scheduled.audience.to_document()},
@@ -293,7 +293,7 @@ async def discard(update: Update, context: AssistantContext) -> int:
         return ConversationHandler.END
     await acknowledge(update)
     drop_form(context)
-    await repository(guest.services).discard(draft.id, guest.member.id)
+    await repository(guest.services).discard(draft.id, guest.person.id)
     await show(
         update,
         guest.render("broadcast_closed", what="discarded", number=draft.id),
@@ -308,13 +308,13 @@ async def stop(update: Update, context: AssistantContext) -> None:
     assert context.matches is not None
     broadcast_id = int(context.matches[0].group(1))
     before = await repository(guest.services).cancel(
-        broadcast_id, guest.member.id, datetime.now(UTC)
+        broadcast_id, guest.person.id, datetime.now(UTC)
     )
     if before is None:
         await acknowledge(update, guest.render("not_available"), alert=True)
         return
     await guest.services.audit.record(
-        guest.member.id, "broadcast.cancel", f"broadcast:{broadcast_id}", {"was": before.status}
+        guest.person.id, "broadcast.cancel", f"broadcast:{broadcast_id}", {"was": before.status}
     )
     if before.status == SCHEDULED:
         await acknowledge(update)

@@ -1,4 +1,4 @@
-"""The single error handler: log with the traceback, apologise to the member, tell the staff."""
+"""The single error handler: log with the traceback, apologise to the person, tell the staff."""
 
 from __future__ import annotations
 
@@ -13,18 +13,18 @@ logger = logging.getLogger(__name__)
 
 
 async def on_error(update: object, context: AssistantContext) -> None:
-    """Log the error and send the member a polite apology; never raise."""
+    """Log the error and send the person a polite apology; never raise."""
     logger.error("Error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return
     services = context.services
     user = update.effective_user
-    member = None
+    person = None
     try:
-        member = await services.members.get(user.id) if user is not None else None
+        person = await services.people.get(user.id) if user is not None else None
     except Exception:  # the database itself may be the problem
-        logger.exception("Could not read the member while handling an error")
-    language = services.language_of(member, user)
+        logger.exception("Could not read the person while handling an error")
+    language = services.language_of(person, user)
     apology = services.texts.render(language, "error")
     try:
         if update.callback_query is not None and await _answer(update, apology):
@@ -34,11 +34,11 @@ async def on_error(update: object, context: AssistantContext) -> None:
     except Forbidden:
         pass
     except TelegramError:
-        logger.exception("Could not apologise to the member")
+        logger.exception("Could not apologise to the person")
     staff_chat = services.settings.staff_chat_id
     if staff_chat is not None:
         try:
-            # Only the kind of error: its text may quote what a member typed.
+            # Only the kind of error: its text may quote what a person typed.
             text = services.texts.render(
                 services.settings.default_language,
                 "staff_error",

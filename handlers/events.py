@@ -118,7 +118,7 @@ async def show_event(
             [[guest.button("all_events", event_list(ALL_KINDS, 0))]],
         )
         return
-    registration = await services.registrations.of_member_for_event(guest.member.id, event_id)
+    registration = await services.registrations.of_person_for_event(guest.person.id, event_id)
     text, rows = render_event(guest, listing, datetime.now(UTC), registration)
     back = guest.button("back", event_list(kind_code, page))
     await show(update, text, [*rows, [back, guest.button("home", "m:home")]])

@@ -27,8 +27,8 @@ async def choose_language(update: Update, context: AssistantContext) -> None:
     await acknowledge(update)
     assert context.matches is not None
     language = context.matches[0].group(1)
-    await guest.services.members.set_language(guest.member.id, language)
-    chosen = Visit(guest.services, guest.member, language)
+    await guest.services.people.set_language(guest.person.id, language)
+    chosen = Visit(guest.services, guest.person, language)
     await show(update, chosen.render("language", changed=True), [[chosen.button("home", "m:home")]])
 
 

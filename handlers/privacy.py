@@ -15,31 +15,31 @@ from storage.catalogue import parse_utc
 
 
 async def privacy_command(update: Update, context: AssistantContext) -> None:
-    """Show the privacy notice and what the member can do with their data."""
+    """Show the privacy notice and what the person can do with their data."""
     guest = await visit(update, context)
     await acknowledge(update)
-    member = guest.member
+    person = guest.person
     notice = guest.services.catalogue.cluster.privacy_notice.get(guest.language)
-    consent_at = parse_utc(member.consent_at) if member.consent_at else None
+    consent_at = parse_utc(person.consent_at) if person.consent_at else None
     rows = [
         [guest.button("download_data", "pv:export")],
         [guest.button("delete_data", "pv:delete")],
         [guest.button("home", "m:home")],
     ]
     await show(
-        update, guest.render("privacy", notice=notice, member=member, consent_at=consent_at), rows
+        update, guest.render("privacy", notice=notice, person=person, consent_at=consent_at), rows
     )
 
 
 async def export_data(update: Update, context: AssistantContext) -> None:
-    """Send the member a JSON file with everything stored about them."""
+    """Send the person a JSON file with everything stored about them."""
     guest = await visit(update, context)
     await acknowledge(update)
-    document = await guest.services.members.personal_data(guest.member.id)
+    document = await guest.services.people.personal_data(guest.person.id)
     document["exported_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     payload = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
     await context.bot.send_document(
-        guest.member.id,
+        guest.person.id,
         document=payload,
         filename="my-data.json",
         caption=guest.render("export_ready"),
@@ -58,22 +58,22 @@ async def ask_delete(update: Update, context: AssistantContext) -> None:
 
 
 async def delete_data(update: Update, context: AssistantContext) -> None:
-    """Cancel active registrations (passing seats on), then erase the member's personal data."""
+    """Cancel active registrations (passing seats on), then erase the person's personal data."""
     guest = await visit(update, context)
     await acknowledge(update)
     services = guest.services
     cancelled = 0
     now = datetime.now(UTC)
-    for registration in await services.registrations.of_member(guest.member.id):
+    for registration in await services.registrations.of_person(guest.person.id):
         event = services.catalogue.event(registration.event_id)
         # Past registrations stay as they were (without the person) for attendance figures.
         if not registration.is_active or event is None or event.starts_at <= now:
             continue
-        outcome = await services.registrations.cancel(registration.id, guest.member.id, event)
+        outcome = await services.registrations.cancel(registration.id, guest.person.id, event)
         if outcome is not None:
             cancelled += 1
             await tell_promoted(context.bot, services, event, outcome.promoted)
-    await services.members.erase(guest.member.id)
+    await services.people.erase(guest.person.id)
     if context.user_data is not None:
         context.user_data.pending_event = None
     await show(update, guest.render("deleted", cancelled=cancelled))

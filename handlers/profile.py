@@ -36,7 +36,7 @@ from bot.screens.links import ENTRY_ID
 from handlers import registrations
 from handlers.groups import FORMS
 from handlers.replies import Keyboard, Visit, acknowledge, show, visit
-from storage.members import Profile
+from storage.people import Profile
 
 FORM_TIMEOUT = 15 * 60
 CONSENT, NAME, COMPANY, SECTOR, PHONE, EMAIL = range(6)
@@ -100,7 +100,7 @@ async def begin(update: Update, context: AssistantContext) -> int:
     await acknowledge(update)
     assert context.user_data is not None
     context.user_data.form = ProfileForm()
-    if not guest.member.has_consented:
+    if not guest.person.has_consented:
         notice = guest.services.catalogue.cluster.privacy_notice.get(guest.language)
         rows = [
             [guest.button("consent_yes", "pf:consent:yes")],
@@ -119,7 +119,7 @@ async def profile_command(update: Update, context: AssistantContext) -> int:
     guest = await visit(update, context)
     assert context.user_data is not None
     context.user_data.pending_event = None
-    if not guest.member.has_profile:
+    if not guest.person.has_profile:
         return await begin(update, context)
     await acknowledge(update)
     await show_profile(update, guest, saved=False)
@@ -128,12 +128,12 @@ async def profile_command(update: Update, context: AssistantContext) -> int:
 
 async def show_profile(update: Update, guest: Visit, *, saved: bool) -> None:
     """Show the stored profile with an edit button."""
-    member = await guest.services.members.get(guest.member.id)
-    assert member is not None
-    sector = guest.services.catalogue.sector(member.sector_id or "")
+    person = await guest.services.people.get(guest.person.id)
+    assert person is not None
+    sector = guest.services.catalogue.sector(person.sector_id or "")
     text = guest.render(
         "profile",
-        member=member,
+        person=person,
         sector=sector.name.get(guest.language) if sector else "",
         saved=saved,
     )
@@ -147,7 +147,7 @@ async def sign_up_pressed(update: Update, context: AssistantContext) -> int:
     guest = await visit(update, context)
     assert context.matches is not None and context.user_data is not None
     event_id = context.matches[0].group(1)
-    if guest.member.has_profile:
+    if guest.person.has_profile:
         await acknowledge(update)
         await registrations.sign_up(update, context, guest, event_id)
         return ConversationHandler.END
@@ -159,7 +159,7 @@ async def consent_given(update: Update, context: AssistantContext) -> int:
     """Record consent and ask the first question."""
     guest = await visit(update, context)
     await acknowledge(update)
-    await guest.services.members.give_consent(guest.member.id)
+    await guest.services.people.give_consent(guest.person.id)
     return await ask_step(update, context, guest, NAME)
 
 
@@ -214,7 +214,7 @@ def _set_phone(form: ProfileForm, value: str) -> None:
 
 
 async def telegram_name(update: Update, context: AssistantContext) -> int:
-    """Use the member's Telegram name as their full name."""
+    """Use the person's Telegram name as their full name."""
     guest = await visit(update, context)
     await acknowledge(update)
     user = update.effective_user
@@ -239,11 +239,11 @@ async def sector_chosen(update: Update, context: AssistantContext) -> int:
 
 
 async def contact_shared(update: Update, context: AssistantContext) -> int:
-    """Take the phone number from a shared contact (only the member's own)."""
+    """Take the phone number from a shared contact (only the person's own)."""
     guest = await visit(update, context)
     message = update.effective_message
     assert message is not None and message.contact is not None and context.user_data is not None
-    if message.contact.user_id not in (None, guest.member.id):
+    if message.contact.user_id not in (None, guest.person.id):
         return await ask_step(update, context, guest, PHONE, "phone")
     phone, reason = check_phone(message.contact.phone_number)
     if phone is None:
@@ -328,7 +328,7 @@ async def finish(update: Update, context: AssistantContext, guest: Visit) -> int
         phone=form.phone,
         email=form.email,
     )
-    await guest.services.members.save_profile(guest.member.id, profile)
+    await guest.services.people.save_profile(guest.person.id, profile)
     pending = context.user_data.pending_event
     context.user_data.pending_event = None
     context.user_data.form = ProfileForm()
@@ -362,7 +362,7 @@ async def cancel(update: Update, context: AssistantContext) -> int:
 
 
 async def timed_out(update: Update, context: AssistantContext) -> None:
-    """Tell the member the form was closed for lack of an answer."""
+    """Tell the person the form was closed for lack of an answer."""
     guest = await visit(update, context)
     assert context.user_data is not None
     context.user_data.form = ProfileForm()
@@ -393,7 +393,7 @@ def _claim(
 
 
 async def leave(update: Update, context: AssistantContext) -> int:
-    """Leave the form quietly when the member turns to something else; keep nothing typed."""
+    """Leave the form quietly when the person turns to something else; keep nothing typed."""
     if context.user_data is not None:
         context.user_data.form = ProfileForm()
         context.user_data.pending_event = None
@@ -402,7 +402,7 @@ async def leave(update: Update, context: AssistantContext) -> int:
 
 def conversation() -> ConversationHandler[AssistantContext]:
     """Return the consent and profile form conversation."""
-    # The form is tracked per member and chat, not per message: PTB warns that buttons are
+    # The form is tracked per person and chat, not per message: PTB warns that buttons are
     # then not tied to one message, which is what we want (the back button on any step works).
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
@@ -465,5 +465,5 @@ def _conversation() -> ConversationHandler[AssistantContext]:
 
 
 def handlers() -> dict[int, list[BaseHandler[Update, AssistantContext, None]]]:
-    """Return the form, in the group that sees the member's answers first."""
+    """Return the form, in the group that sees the person's answers first."""
     return {FORMS: [conversation()]}  # type: ignore[list-item]

@@ -1,4 +1,4 @@
-"""Signing up, the waiting list, cancelling, calendar files and the member's own list."""
+"""Signing up, the waiting list, cancelling, calendar files and the person's own list."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ _ID = r"(\d{1,12})"
 
 @dataclass(frozen=True)
 class MyRegistration:
-    """An upcoming registration with its event, for the member's list."""
+    """An upcoming registration with its event, for the person's list."""
 
     registration: Registration
     event: Event
@@ -31,7 +31,7 @@ class MyRegistration:
 def registration_rows(
     guest: Visit, listing: EventListing, registration: Registration | None, closed: bool
 ) -> list[list[InlineKeyboardButton]]:
-    """Return the sign-up or cancel buttons an event's page shows this member."""
+    """Return the sign-up or cancel buttons an event's page shows this person."""
     if registration is not None:
         if listing.event.starts_at <= datetime.now(UTC):
             return []  # once it has started there is nothing left to change
@@ -49,7 +49,7 @@ def registration_rows(
 
 
 async def sign_up(update: Update, context: AssistantContext, guest: Visit, event_id: str) -> None:
-    """Sign the member up (a seat or the waiting list) and confirm with the details."""
+    """Sign the person up (a seat or the waiting list) and confirm with the details."""
     services = guest.services
     listing = await services.catalogue_store.listing(services.catalogue, event_id)
     if listing is None:
@@ -64,11 +64,11 @@ async def sign_up(update: Update, context: AssistantContext, guest: Visit, event
             [[guest.button("all_events", "ev:l:a:0")]],
         )
         return
-    member = guest.member
-    company_key = await services.members.company_key(member.id)
+    person = guest.person
+    company_key = await services.people.company_key(person.id)
     try:
         outcome = await services.registrations.sign_up(
-            event, member.id, company_key, member.sector_id
+            event, person.id, company_key, person.sector_id
         )
     except EventUnavailable:
         await show(update, guest.render("not_available"), [[guest.button("home", "m:home")]])
@@ -82,7 +82,7 @@ async def sign_up(update: Update, context: AssistantContext, guest: Visit, event
         existing=outcome.existing,
         company_limited=outcome.company_limited,
         with_calendar=confirmed and not outcome.existing,
-        reminders_on=member.reminders_on,
+        reminders_on=person.reminders_on,
     )
     rows = [
         [guest.button("open_event", event_page(event.id))],
@@ -91,15 +91,15 @@ async def sign_up(update: Update, context: AssistantContext, guest: Visit, event
     await show(update, text, rows)
     if confirmed and not outcome.existing:
         await send_calendar(
-            context.bot, services, member.id, event, registration.id, guest.language
+            context.bot, services, person.id, event, registration.id, guest.language
         )
         await send_checkin_code(
-            context.bot, services, member.id, event, registration, guest.language
+            context.bot, services, person.id, event, registration, guest.language
         )
 
 
 async def ask_cancel(update: Update, context: AssistantContext) -> None:
-    """Ask the member to confirm cancelling their own registration."""
+    """Ask the person to confirm cancelling their own registration."""
     guest = await visit(update, context)
     await acknowledge(update)
     found = await _own_active(guest, context)
@@ -138,7 +138,7 @@ async def confirm_cancel(update: Update, context: AssistantContext) -> None:
         )
         return
     cancellation = await guest.services.registrations.cancel(
-        registration.id, guest.member.id, event
+        registration.id, guest.person.id, event
     )
     if cancellation is None:
         await show(
@@ -151,7 +151,7 @@ async def confirm_cancel(update: Update, context: AssistantContext) -> None:
 
 
 async def calendar_file(update: Update, context: AssistantContext) -> None:
-    """Send the calendar file of the member's own confirmed registration."""
+    """Send the calendar file of the person's own confirmed registration."""
     guest = await visit(update, context)
     await acknowledge(update)
     found = await _own_active(guest, context)
@@ -162,17 +162,17 @@ async def calendar_file(update: Update, context: AssistantContext) -> None:
         return
     registration, event = found
     await send_calendar(
-        context.bot, guest.services, guest.member.id, event, registration.id, guest.language
+        context.bot, guest.services, guest.person.id, event, registration.id, guest.language
     )
 
 
 async def _own_active(guest: Visit, context: AssistantContext) -> tuple[Registration, Event] | None:
-    """Return the pressed registration if it is the member's own, active, and its event exists."""
+    """Return the pressed registration if it is the person's own, active, and its event exists."""
     assert context.matches is not None
     registration = await guest.services.registrations.get(int(context.matches[0].group(1)))
     if (
         registration is None
-        or registration.member_id != guest.member.id
+        or registration.person_id != guest.person.id
         or not registration.is_active
     ):
         return None
@@ -183,14 +183,14 @@ async def _own_active(guest: Visit, context: AssistantContext) -> tuple[Registra
 
 
 async def my_registrations(update: Update, context: AssistantContext) -> None:
-    """List the member's upcoming registrations and summarise past ones."""
+    """List the person's upcoming registrations and summarise past ones."""
     guest = await visit(update, context)
     await acknowledge(update)
     now = datetime.now(UTC)
     catalogue = guest.services.catalogue
     upcoming: list[MyRegistration] = []
     past = attended = 0
-    for registration in await guest.services.registrations.of_member(guest.member.id):
+    for registration in await guest.services.registrations.of_person(guest.person.id):
         event = catalogue.event(registration.event_id)
         if event is None:
             continue

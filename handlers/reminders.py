@@ -42,7 +42,7 @@ async def rate(update: Update, context: AssistantContext) -> None:
     guest = await visit(update, context)
     assert context.matches is not None and context.user_data is not None
     registration_id, score = (int(part) for part in context.matches[0].groups())
-    answer = await _feedback(guest).rate(registration_id, guest.member.id, score, datetime.now(UTC))
+    answer = await _feedback(guest).rate(registration_id, guest.person.id, score, datetime.now(UTC))
     if answer is None:
         await acknowledge(update, guest.render("not_available"), alert=True)
         raise ApplicationHandlerStop
@@ -66,7 +66,7 @@ async def skip_comment(update: Update, context: AssistantContext) -> None:
     context.user_data.survey_registration = None
     answer = await _feedback(guest).of_registration(registration_id)
     registration = await guest.services.registrations.get(registration_id)
-    if answer is None or registration is None or registration.member_id != guest.member.id:
+    if answer is None or registration is None or registration.person_id != guest.person.id:
         await acknowledge(update, guest.render("not_available"), alert=True)
         raise ApplicationHandlerStop
     await acknowledge(update)
@@ -83,7 +83,7 @@ async def comment_typed(update: Update, context: AssistantContext) -> None:
     registration_id, session.survey_registration = session.survey_registration, None
     guest = await visit(update, context)
     answer = await _feedback(guest).add_comment(
-        registration_id, guest.member.id, message.text or "", datetime.now(UTC)
+        registration_id, guest.person.id, message.text or "", datetime.now(UTC)
     )
     if answer is None:
         return  # the answer is gone (data erased): the text is an ordinary message again
@@ -92,7 +92,7 @@ async def comment_typed(update: Update, context: AssistantContext) -> None:
 
 
 async def close_comment_step(update: Update, context: AssistantContext) -> None:
-    """Forget a comment step when the member does something else; the update goes on."""
+    """Forget a comment step when the person does something else; the update goes on."""
     if context.user_data is not None:
         context.user_data.survey_registration = None
 

@@ -1,4 +1,4 @@
-"""What every handler does the same way: know the member, build buttons, show a screen."""
+"""What every handler does the same way: know the person, build buttons, show a screen."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.context import AssistantContext, Services
-from storage.members import Member
+from storage.people import Person
 
 logger = logging.getLogger(__name__)
 
@@ -20,18 +20,18 @@ Keyboard = Sequence[Sequence[InlineKeyboardButton]]
 
 @dataclass(frozen=True)
 class Visit:
-    """The member behind an update, in their language."""
+    """The person behind an update, in their language."""
 
     services: Services
-    member: Member
+    person: Person
     language: str
 
     def render(self, template: str, **context: Any) -> str:
-        """Render a template in the member's language."""
+        """Render a template in the person's language."""
         return self.services.texts.render(self.language, template, **context)
 
     def label(self, name: str) -> str:
-        """Return a button label in the member's language."""
+        """Return a button label in the person's language."""
         return self.services.texts.label(self.language, name)
 
     def button(self, label_name: str, data: str) -> InlineKeyboardButton:
@@ -40,13 +40,13 @@ class Visit:
 
 
 async def visit(update: Update, context: AssistantContext) -> Visit:
-    """Record the member behind the update and work out their language."""
+    """Record the person behind the update and work out their language."""
     services = context.services
     user = update.effective_user
     if user is None:
-        raise ValueError("an update without a user reached a member handler")
-    member = await services.members.seen(user.id, user.language_code)
-    return Visit(services, member, services.language_of(member, user))
+        raise ValueError("an update without a user reached a person handler")
+    person = await services.people.seen(user.id, user.language_code)
+    return Visit(services, person, services.language_of(person, user))
 
 
 def keyboard(rows: Keyboard) -> InlineKeyboardMarkup | None:
@@ -74,7 +74,7 @@ async def show(update: Update, text: str, rows: Keyboard = ()) -> None:
 
 
 async def acknowledge(update: Update, text: str | None = None, *, alert: bool = False) -> None:
-    """Answer a button press so the member's spinner stops."""
+    """Answer a button press so the person's spinner stops."""
     query = update.callback_query
     if query is not None:
         try:

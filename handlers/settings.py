@@ -1,4 +1,4 @@
-"""Member settings: reminders, announcements and language."""
+"""Person settings: reminders, announcements and language."""
 
 from __future__ import annotations
 
@@ -18,19 +18,19 @@ async def settings_command(update: Update, context: AssistantContext) -> None:
 
 async def show_settings(update: Update, guest: Visit) -> None:
     """Render the settings screen."""
-    member = guest.member
+    person = guest.person
     rows = [
-        [guest.button("reminders_off" if member.reminders_on else "reminders_on", "st:rem")],
+        [guest.button("reminders_off" if person.reminders_on else "reminders_on", "st:rem")],
         [
             guest.button(
-                "announcements_off" if member.announcements_on else "announcements_on", "st:ann"
+                "announcements_off" if person.announcements_on else "announcements_on", "st:ann"
             )
         ],
         [guest.button("change_language", "m:language")],
         [guest.button("profile", "m:profile"), guest.button("privacy", "m:privacy")],
         [guest.button("home", "m:home")],
     ]
-    await show(update, guest.render("settings", member=member), rows)
+    await show(update, guest.render("settings", person=person), rows)
 
 
 async def toggle(update: Update, context: AssistantContext) -> None:
@@ -38,11 +38,11 @@ async def toggle(update: Update, context: AssistantContext) -> None:
     guest = await visit(update, context)
     await acknowledge(update)
     assert context.matches is not None
-    members = guest.services.members
+    people = guest.services.people
     if context.matches[0].group(1) == "rem":
-        await members.set_reminders(guest.member.id, not guest.member.reminders_on)
+        await people.set_reminders(guest.person.id, not guest.person.reminders_on)
     else:
-        await members.set_announcements(guest.member.id, not guest.member.announcements_on)
+        await people.set_announcements(guest.person.id, not guest.person.announcements_on)
     await show_settings(update, await visit(update, context))
 
 

@@ -81,7 +81,7 @@ async def attendee_list(update: Update, context: AssistantContext) -> None:
 
 
 async def attendance(update: Update, context: AssistantContext) -> None:
-    """Show a page of confirmed members with a present/absent button each."""
+    """Show a page of confirmed people with a present/absent button each."""
     guest = await visit(update, context)
     await acknowledge(update)
     assert context.matches is not None
@@ -120,14 +120,14 @@ async def show_attendance(update: Update, guest: Visit, event: Event, page: int)
 
 def _toggle_label(guest: Visit, attendee: Attendee) -> str:
     mark = "✅" if attendee.attended else "⬜"
-    name = guest.label("staff_deleted_member") if attendee.erased else attendee.full_name or ""
+    name = guest.label("staff_deleted_person") if attendee.erased else attendee.full_name or ""
     if len(name) > BUTTON_NAME_LIMIT:
         name = name[: BUTTON_NAME_LIMIT - 1] + "…"
     return f"{mark} {attendee.number}. {name}"
 
 
 async def toggle_attended(update: Update, context: AssistantContext) -> None:
-    """Mark a confirmed member present or absent, and show the list again."""
+    """Mark a confirmed person present or absent, and show the list again."""
     guest = await visit(update, context)
     assert context.matches is not None
     registration_id, page = (int(part) for part in context.matches[0].groups())
@@ -143,7 +143,7 @@ async def toggle_attended(update: Update, context: AssistantContext) -> None:
         changed = await repository.set_attended(registration_id, present, tx)
         if changed is not None:
             await services.audit.record(
-                guest.member.id,
+                guest.person.id,
                 "attendance.set",
                 f"registration:{registration_id}",
                 {"event": event.id, "attended": present},
@@ -179,13 +179,13 @@ async def export(update: Update, context: AssistantContext) -> None:
         content = to_xlsx(sheet)
         filename, file_format = f"{event.id}-attendees.xlsx", "xlsx"
     await context.bot.send_document(
-        guest.member.id,
+        guest.person.id,
         document=content,
         filename=filename,
         caption=guest.render("staff_export_ready", event=event, rows=len(attendees)),
     )
     await services.audit.record(
-        guest.member.id,
+        guest.person.id,
         "attendees.export",
         f"event:{event.id}",
         {"format": file_format, "rows": len(attendees)},
@@ -193,14 +193,14 @@ async def export(update: Update, context: AssistantContext) -> None:
 
 
 async def check_in(update: Update, context: AssistantContext, guest: Visit, token: str) -> None:
-    """Mark the member whose check-in code a staff member scanned present, and say who it is."""
+    """Mark the person whose check-in code a staff member scanned present, and say who it is."""
     services = guest.services
     repository = _attendees(guest)
     async with services.database.transaction() as tx:
         outcome = await repository.check_in(token, tx)
         if outcome is not None and not outcome.already:
             await services.audit.record(
-                guest.member.id,
+                guest.person.id,
                 "attendance.checkin",
                 f"registration:{outcome.attendee.registration_id}",
                 {"event": outcome.attendee.event_id},

@@ -2,7 +2,7 @@
 
 One conversation asks the questions of a new event, or of one change (title, description,
 time, place, capacity, deadline). Each answer is checked and asked again with the reason;
-the preview shows the event exactly as members will see it. Saving a change writes only
+the preview shows the event exactly as people will see it. Saving a change writes only
 what its answers changed, onto the event as it is by then.
 """
 
@@ -298,7 +298,7 @@ async def sectors_done(update: Update, context: AssistantContext) -> object:
 async def show_preview(
     update: Update, guest: Visit, draft: EventDraft, problem: str | None = None
 ) -> object:
-    """Show the event as members will see it, with publish (or save) and discard."""
+    """Show the event as people will see it, with publish (or save) and discard."""
     services = guest.services
     draft.step = PREVIEW
     event = draft.to_event(draft.event_id or "preview")
@@ -322,7 +322,7 @@ async def show_preview(
             "location" if name == "online" else name for name in changed_fields(base, event, zone)
         )
         fields = tuple(dict.fromkeys(named))
-    viewer = Visit(services, guest.member, draft.preview_language or guest.language)
+    viewer = Visit(services, guest.person, draft.preview_language or guest.language)
     page, _ = render_event(viewer, listing, datetime.now(UTC), None)
     text = guest.render(
         "staff_event_preview",
@@ -362,12 +362,12 @@ async def publish(update: Update, context: AssistantContext, show_event: ShowEve
     services = guest.services
     try:
         if draft.started is None:
-            event = await publish_event(services, guest.member.id, draft)
+            event = await publish_event(services, guest.person.id, draft)
             _drop_draft(context)
             await show_event(update, guest, event.id, "published")
             return ConversationHandler.END
         edited = draft.to_event(draft.started.id)
-        change = await change_event(context.bot, services, guest.member.id, draft.started, edited)
+        change = await change_event(context.bot, services, guest.person.id, draft.started, edited)
     except SeatsTaken as refusal:
         # Seats were confirmed while the form was open: ask for the capacity again.
         draft.capacity, draft.seats_taken = refusal.capacity, refusal.confirmed

@@ -203,7 +203,7 @@ async def confirm_cancel(update: Update, context: AssistantContext) -> None:
     event = services.catalogue.event(context.matches[0].group(1))
     told = None
     if event is not None:
-        told = await cancel_event(services, guest.member.id, event)
+        told = await cancel_event(services, guest.person.id, event)
     rows = [[guest.button("staff_event_list", staff_event_list())]]
     if event is None or told is None:
         await show(update, guest.render("not_available"), rows)

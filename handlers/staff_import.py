@@ -142,7 +142,7 @@ async def apply(update: Update, context: AssistantContext) -> int:
     await services.reload_catalogue()
     await fill_free_seats(context.bot, services)
     await services.audit.record(
-        guest.member.id, "content.import", f"file:{pending.filename}", _summary(report)
+        guest.person.id, "content.import", f"file:{pending.filename}", _summary(report)
     )
     await show(
         update,

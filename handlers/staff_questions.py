@@ -1,7 +1,7 @@
 """Questions the assistant could not answer: counted as they come, listed for staff (/unanswered).
 
 Only the normalised question, its language and how it ended are shown, never who asked (the
-member is kept only so that erasing their data erases their questions too).
+person is kept only so that erasing their data erases their questions too).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ async def record_not_found(update: Update, guest: Visit) -> None:
     if message is None or not message.text:
         return
     await guest.services.tickets.record_unanswered(
-        normalise_question(message.text), guest.language, NOT_FOUND, guest.member.id
+        normalise_question(message.text), guest.language, NOT_FOUND, guest.person.id
     )
 
 

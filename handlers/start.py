@@ -26,12 +26,12 @@ def main_menu(guest: Visit) -> Keyboard:
 
 
 async def start(update: Update, context: AssistantContext) -> None:
-    """Greet the member, or open the event a deep link points at."""
+    """Greet the person, or open the event a deep link points at."""
     guest = await visit(update, context)
     payload = context.args[0] if context.args else ""
     token = token_of(payload)
-    # A check-in code scanned by staff marks the member present; for anyone else it is /start.
-    if token is not None and guest.services.is_staff(guest.member.id):
+    # A check-in code scanned by staff marks the person present; for anyone else it is /start.
+    if token is not None and guest.services.is_staff(guest.person.id):
         await staff_attendees.check_in(update, context, guest, token)
         return
     match = _DEEP_LINK.match(payload)

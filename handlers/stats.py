@@ -1,4 +1,4 @@
-"""`/stats`: the cluster's impact report for staff: members, events, attendance, feedback."""
+"""`/stats`: the cluster's impact report for staff: people, events, attendance, feedback."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Ask the team, the staff side: answering a ticket by replying to its post, and closing it.
 
-A staff answer reaches the member as from the cluster team, with a "Reply" button; only
+A staff answer reaches the person as from the cluster team, with a "Reply" button; only
 people in STAFF_IDS may answer or close, whoever else is in the staff chat.
 """
 
@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 
 async def staff_replied(update: Update, context: AssistantContext, post: TicketPost) -> None:
-    """Relay a staff reply to the member, as from the cluster team."""
+    """Relay a staff reply to the person, as from the cluster team."""
     services = context.services
     message = update.message
     user = update.effective_user
@@ -41,7 +41,7 @@ async def staff_replied(update: Update, context: AssistantContext, post: TicketP
     draft = draft_of(message)
     if not services.is_staff(user.id):
         outcome = "not_staff"
-    elif ticket is None or ticket.member_id is None:
+    elif ticket is None or ticket.person_id is None:
         outcome = "erased"
     elif not ticket.is_open:
         outcome = "ticket_closed"
@@ -62,10 +62,10 @@ async def _relay(
     message: Message,
     staff_user_id: int,
 ) -> str:
-    """Send a staff answer to the member and add it to the thread; return the note for staff."""
-    member_id = ticket.member_id
-    assert member_id is not None
-    language = await services.language_of_member(member_id)
+    """Send a staff answer to the person and add it to the thread; return the note for staff."""
+    person_id = ticket.person_id
+    assert person_id is not None
+    language = await services.language_of_person(person_id)
     button = InlineKeyboardButton(
         services.texts.label(language, "ticket_reply"), callback_data=f"tk:re:{ticket.id}"
     )
@@ -76,16 +76,16 @@ async def _relay(
     )
     try:
         if draft.attachment is None:
-            relayed = await bot.send_message(member_id, answer, reply_markup=markup)
+            relayed = await bot.send_message(person_id, answer, reply_markup=markup)
         else:
-            relayed = await send_file(bot, member_id, draft.attachment, answer, markup=markup)
+            relayed = await send_file(bot, person_id, draft.attachment, answer, markup=markup)
     except Forbidden:
-        await services.members.mark_unreachable(member_id)
+        await services.people.mark_unreachable(person_id)
         return "blocked"
     except TelegramError as error:
         logger.warning("Could not relay an answer to ticket #%s: %s", ticket.id, error)
         return "failed"
-    # Linked first: the member may answer it at once.
+    # Linked first: the person may answer it at once.
     await services.tickets.add_post(ticket.id, relayed.chat_id, relayed.message_id, MEMBER, COPY)
     await services.tickets.add_message(
         ticket.id,
@@ -100,13 +100,13 @@ async def _relay(
 
 
 async def close_pressed(update: Update, context: AssistantContext) -> None:
-    """Close a ticket from its staff post (staff only) and tell the member."""
+    """Close a ticket from its staff post (staff only) and tell the person."""
     services = context.services
     user = update.effective_user
     assert user is not None and context.matches is not None
     if not services.is_staff(user.id):
-        # Whoever pressed it may be a member: tell them in their own language.
-        language = services.language_of(await services.members.get(user.id), user)
+        # Whoever pressed it may be a person: tell them in their own language.
+        language = services.language_of(await services.people.get(user.id), user)
         text = services.texts.render(language, "ticket_staff_note", what="staff_only")
         await acknowledge(update, text, alert=True)
         return
@@ -123,13 +123,13 @@ async def close_pressed(update: Update, context: AssistantContext) -> None:
     await acknowledge(update, staff_note(services, "closed_alert", ticket_id=ticket_id))
     posts = await services.tickets.ticket_posts(ticket_id)
     await _remove_close_buttons(context.bot, posts)
-    member_told = await _tell_member_closed(context.bot, services, closed)
+    person_told = await _tell_person_closed(context.bot, services, closed)
     note = staff_note(
         services,
         "closed_note",
         ticket_id=ticket_id,
         staff_name=user.first_name,
-        member_told=member_told,
+        person_told=person_told,
     )
     await _note_under_posts(context.bot, services, ticket_id, posts, note)
 
@@ -144,24 +144,24 @@ async def _remove_close_buttons(bot: ExtBot[None], posts: list[TicketPost]) -> N
             logger.debug("Could not remove the close button: %s", error)
 
 
-async def _tell_member_closed(bot: ExtBot[None], services: Services, ticket: Ticket) -> bool:
-    """Tell the member their ticket was closed; return whether they could be told."""
-    if ticket.member_id is None:
+async def _tell_person_closed(bot: ExtBot[None], services: Services, ticket: Ticket) -> bool:
+    """Tell the person their ticket was closed; return whether they could be told."""
+    if ticket.person_id is None:
         return False
-    language = await services.language_of_member(ticket.member_id)
+    language = await services.language_of_person(ticket.person_id)
     text = services.texts.render(language, "ticket_closed", ticket_id=ticket.id, by_staff=True)
     button = InlineKeyboardButton(
         services.texts.label(language, "ticket_new"), callback_data="tk:new"
     )
     try:
         await bot.send_message(
-            ticket.member_id, text, reply_markup=InlineKeyboardMarkup([[button]])
+            ticket.person_id, text, reply_markup=InlineKeyboardMarkup([[button]])
         )
     except Forbidden:
-        await services.members.mark_unreachable(ticket.member_id)
+        await services.people.mark_unreachable(ticket.person_id)
         return False
     except TelegramError as error:
-        logger.warning("Could not tell the member ticket #%s closed: %s", ticket.id, error)
+        logger.warning("Could not tell the person ticket #%s closed: %s", ticket.id, error)
         return False
     return True
 

@@ -1,9 +1,9 @@
-"""Ask the team: a member's question or service request becomes a ticket the staff answer.
+"""Ask the team: a person's question or service request becomes a ticket the staff answer.
 
-The member writes in a short conversation (`/ask`, the menu, "Ask the team", a service's
+The person writes in a short conversation (`/ask`, the menu, "Ask the team", a service's
 "Request this service", or "Reply" under an answer). The ticket is posted for the staff
 (bot/domain/tickets.py), who answer it by replying to its post (handlers/ticket_staff.py);
-the member answers back with the "Reply" button or by replying to the answer. Every message the bot
+the person answers back with the "Reply" button or by replying to the answer. Every message the bot
 sends for a ticket is stored, so a reply on either side finds its ticket, even after a restart.
 """
 
@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.context import AssistantContext, MemberSession
+from bot.context import AssistantContext, PersonSession
 from bot.domain.tickets import TICKET_ID, Draft, add_follow_up, draft_of, open_ticket
 from bot.screens.links import ENTRY_ID
 from handlers import fallback, questions, ticket_staff
@@ -43,24 +43,24 @@ from storage.tickets import (
 
 TICKET_TIMEOUT = 15 * 60
 WRITING = 0
-# The member's session says what they are writing: a question, a service request, or a reply
-# to the ticket in `MemberSession.ticket_id`.
+# The person's session says what they are writing: a question, a service request, or a reply
+# to the ticket in `PersonSession.ticket_id`.
 REPLY = "reply"
 
 
-def _session(context: AssistantContext) -> MemberSession:
+def _session(context: AssistantContext) -> PersonSession:
     assert context.user_data is not None
     return context.user_data
 
 
-def _forget(session: MemberSession) -> None:
+def _forget(session: PersonSession) -> None:
     session.ticket_kind = None
     session.ticket_service = None
     session.ticket_id = None
 
 
 async def _reply(update: Update, text: str, rows: list[list[InlineKeyboardButton]]) -> Message:
-    """Send the member a new message (never edit: the message above may be the team's)."""
+    """Send the person a new message (never edit: the message above may be the team's)."""
     message = update.effective_message
     assert message is not None
     markup = InlineKeyboardMarkup(rows) if rows else None
@@ -88,14 +88,14 @@ def _prompt_text(
         service=service.title.get(guest.language) if service is not None else "",
         ticket_id=ticket_id,
         reason=reason,
-        consented=guest.member.has_consented,
+        consented=guest.person.has_consented,
     )
 
 
 async def _prompt(
-    update: Update, guest: Visit, session: MemberSession, reason: str | None = None
+    update: Update, guest: Visit, session: PersonSession, reason: str | None = None
 ) -> None:
-    """Ask the member to write (again, saying why, after something we can't pass on)."""
+    """Ask the person to write (again, saying why, after something we can't pass on)."""
     text = _prompt_text(
         guest,
         session.ticket_kind or QUESTION,
@@ -131,14 +131,14 @@ async def _begin(
 
 
 async def ask(update: Update, context: AssistantContext) -> int:
-    """Ask the member to write their question for the team."""
+    """Ask the person to write their question for the team."""
     guest = await visit(update, context)
     await acknowledge(update)
     return await _begin(update, context, guest, QUESTION)
 
 
 async def request_service(update: Update, context: AssistantContext) -> int:
-    """Ask the member what they need, from a service's "Request this service" button."""
+    """Ask the person what they need, from a service's "Request this service" button."""
     guest = await visit(update, context)
     await acknowledge(update)
     assert context.matches is not None
@@ -150,12 +150,12 @@ async def request_service(update: Update, context: AssistantContext) -> int:
 
 
 async def reply_pressed(update: Update, context: AssistantContext) -> int:
-    """Ask the member for their reply to the team, from the button under an answer."""
+    """Ask the person for their reply to the team, from the button under an answer."""
     guest = await visit(update, context)
     assert context.matches is not None
     tickets = guest.services.tickets
     ticket = await tickets.get(int(context.matches[0].group(1)))
-    if ticket is None or ticket.member_id != guest.member.id:
+    if ticket is None or ticket.person_id != guest.person.id:
         await acknowledge(update, guest.render("not_available"), alert=True)
         return ConversationHandler.END
     await acknowledge(update)
@@ -185,7 +185,7 @@ def _problem(draft: Draft, kind: str) -> str | None:
 
 
 async def written(update: Update, context: AssistantContext) -> int:
-    """Send what the member wrote to the team: a new ticket, or their reply to one."""
+    """Send what the person wrote to the team: a new ticket, or their reply to one."""
     session = _session(context)
     kind = session.ticket_kind
     if kind is None:
@@ -206,7 +206,7 @@ async def written(update: Update, context: AssistantContext) -> int:
         await _open_ticket(update, context, guest, kind, service_id, draft)
         return ConversationHandler.END
     ticket = await guest.services.tickets.get(ticket_id) if ticket_id is not None else None
-    if ticket is None or ticket.member_id != guest.member.id:
+    if ticket is None or ticket.person_id != guest.person.id:
         await _reply(update, guest.render("not_available"), [])
         return ConversationHandler.END
     await _follow_up(update, context, guest, ticket, draft)
@@ -241,7 +241,7 @@ async def cancel(update: Update, context: AssistantContext) -> int:
 
 
 async def timed_out(update: Update, context: AssistantContext) -> None:
-    """Tell the member we stopped waiting for their question."""
+    """Tell the person we stopped waiting for their question."""
     guest = await visit(update, context)
     _forget(_session(context))
     chat = update.effective_chat
@@ -257,7 +257,7 @@ async def _open_ticket(
     service_id: str | None,
     draft: Draft,
 ) -> None:
-    """Hand the member's message to the team as a new ticket, and confirm it to them."""
+    """Hand the person's message to the team as a new ticket, and confirm it to them."""
     services = guest.services
     message = update.effective_message
     assert message is not None
@@ -266,7 +266,7 @@ async def _open_ticket(
         services,
         message,
         draft,
-        guest.member,
+        guest.person,
         kind=kind,
         service_id=service_id,
         language=guest.language,
@@ -284,7 +284,7 @@ async def _open_ticket(
 async def _follow_up(
     update: Update, context: AssistantContext, guest: Visit, ticket: Ticket, draft: Draft
 ) -> None:
-    """Pass the member's answer on to the ticket's staff thread(s), if the ticket is open."""
+    """Pass the person's answer on to the ticket's staff thread(s), if the ticket is open."""
     services = guest.services
     if not ticket.is_open:
         text = guest.render("ticket_closed", ticket_id=ticket.id, by_staff=False)
@@ -292,7 +292,7 @@ async def _follow_up(
         return
     message = update.effective_message
     assert message is not None
-    if not await add_follow_up(context.bot, services, ticket, message, draft, guest.member):
+    if not await add_follow_up(context.bot, services, ticket, message, draft, guest.person):
         contact = services.catalogue.cluster.contact
         await _reply(update, guest.render("ticket_unavailable", failed=True, contact=contact), [])
         return
@@ -314,18 +314,18 @@ async def reply_received(update: Update, context: AssistantContext) -> None:
     if post.audience == STAFF:
         await ticket_staff.staff_replied(update, context, post)
     else:
-        await _member_replied(update, context, post)
+        await _person_replied(update, context, post)
     # Handled: the handlers of the later groups must not treat it as a question too.
     raise ApplicationHandlerStop
 
 
-async def _member_replied(update: Update, context: AssistantContext, post: TicketPost) -> None:
-    """Add the member's reply to their ticket."""
+async def _person_replied(update: Update, context: AssistantContext, post: TicketPost) -> None:
+    """Add the person's reply to their ticket."""
     guest = await visit(update, context)
     message = update.effective_message
     assert message is not None
     ticket = await guest.services.tickets.get(post.ticket_id)
-    if ticket is None or ticket.member_id != guest.member.id:
+    if ticket is None or ticket.person_id != guest.person.id:
         await _reply(update, guest.render("not_available"), [])
         return
     draft = draft_of(message)
@@ -345,7 +345,7 @@ def conversation() -> ConversationHandler[AssistantContext]:
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     content = private & ((filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.Document.ALL)
     anything_else = private & ~filters.COMMAND & ~filters.StatusUpdate.ALL
-    # Tracked per member and chat, not per message, like the profile form: the buttons that
+    # Tracked per person and chat, not per message, like the profile form: the buttons that
     # start it live on many different messages.
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)

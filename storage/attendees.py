@@ -14,10 +14,10 @@ WAITLISTED = "waitlisted"
 CANCELLED = "cancelled"
 
 _SELECT = (
-    "SELECT r.id, r.event_id, r.member_id, r.status, r.created_at, r.attended, "
-    "m.full_name, m.company, m.sector_id AS member_sector, r.sector_id AS registration_sector, "
+    "SELECT r.id, r.event_id, r.person_id, r.status, r.created_at, r.attended, "
+    "m.full_name, m.company, m.sector_id AS person_sector, r.sector_id AS registration_sector, "
     "m.phone, m.email "
-    "FROM registrations r LEFT JOIN members m ON m.id = r.member_id "
+    "FROM registrations r LEFT JOIN people m ON m.id = r.person_id "
 )
 # The order staff see: seats in the order they were given, the waiting list in its order.
 _ORDER = {
@@ -28,11 +28,11 @@ _ORDER = {
 
 @dataclass(frozen=True)
 class Attendee:
-    """A registration with the member's details; none for a member who erased their data."""
+    """A registration with the person's details; none for a person who erased their data."""
 
     registration_id: int
     event_id: str
-    member_id: int | None
+    person_id: int | None
     status: str
     registered_at: datetime
     attended: bool | None
@@ -45,22 +45,22 @@ class Attendee:
 
     @property
     def erased(self) -> bool:
-        """Tell whether the member deleted their personal data."""
-        return self.member_id is None
+        """Tell whether the person deleted their personal data."""
+        return self.person_id is None
 
 
 def _attendee(row: Any, number: int = 0) -> Attendee:
-    erased = row["member_id"] is None
+    erased = row["person_id"] is None
     return Attendee(
         registration_id=row["id"],
         event_id=row["event_id"],
-        member_id=row["member_id"],
+        person_id=row["person_id"],
         status=row["status"],
         registered_at=parse_utc(row["created_at"]),
         attended=None if row["attended"] is None else bool(row["attended"]),
         full_name=None if erased else row["full_name"],
         company=None if erased else row["company"],
-        sector_id=row["member_sector"] or row["registration_sector"],
+        sector_id=row["person_sector"] or row["registration_sector"],
         phone=None if erased else row["phone"],
         email=None if erased else row["email"],
         number=number,
@@ -69,10 +69,10 @@ def _attendee(row: Any, number: int = 0) -> Attendee:
 
 @dataclass(frozen=True)
 class CheckIn:
-    """The outcome of scanning a member's check-in code."""
+    """The outcome of scanning a person's check-in code."""
 
     attendee: Attendee
-    already: bool  # the member had been marked present before
+    already: bool  # the person had been marked present before
 
 
 class AttendeeRepository:
@@ -90,7 +90,7 @@ class AttendeeRepository:
         return row[0] if row is not None else 0
 
     async def attended_count(self, event_id: str) -> int:
-        """Return how many confirmed members were marked present."""
+        """Return how many confirmed people were marked present."""
         row = await self._db.fetch_one(
             "SELECT COUNT(*) FROM registrations WHERE event_id = ? AND status = 'confirmed' "
             "AND attended = 1",
@@ -123,7 +123,7 @@ class AttendeeRepository:
         return attendees + [_attendee(row) for row in rows]
 
     async def get(self, registration_id: int) -> Attendee | None:
-        """Return one registration with its member's details."""
+        """Return one registration with its person's details."""
         row = await self._db.fetch_one(f"{_SELECT} WHERE r.id = ?", (registration_id,))
         return _attendee(row) if row is not None else None
 
@@ -135,7 +135,7 @@ class AttendeeRepository:
     async def set_attended(
         self, registration_id: int, attended: bool, tx: Transaction
     ) -> Attendee | None:
-        """Mark a confirmed member present or absent; None when the seat is not confirmed."""
+        """Mark a confirmed person present or absent; None when the seat is not confirmed."""
         cursor = await tx.execute(
             "UPDATE registrations SET attended = ? WHERE id = ? AND status = 'confirmed'",
             (int(attended), registration_id),
@@ -146,7 +146,7 @@ class AttendeeRepository:
         return _attendee(row) if row is not None else None
 
     async def check_in(self, token: str, tx: Transaction) -> CheckIn | None:
-        """Mark the confirmed member holding this code present; None for any other code."""
+        """Mark the confirmed person holding this code present; None for any other code."""
         row = await tx.fetch_one(
             f"{_SELECT} WHERE r.checkin_token = ? AND r.status = 'confirmed'", (token,)
         )

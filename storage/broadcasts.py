@@ -1,10 +1,10 @@
-"""Broadcasts: drafts, their audience, scheduling, and the per-member outbox they are sent from.
+"""Broadcasts: drafts, their audience, scheduling, and the per-person outbox they are sent from.
 
 A broadcast is written as a draft, then scheduled or started. Starting resolves the audience
-into one `broadcast_recipients` row per member, in one transaction; the dispatcher then claims
+into one `broadcast_recipients` row per person, in one transaction; the dispatcher then claims
 due rows (pending -> sending), sends them and settles each right after its send, as it does
 for `deliveries`. A crash can repeat only the rows left in 'sending' (the messages in flight),
-which the next startup retries once; nothing else is sent twice and no member is skipped.
+which the next startup retries once; nothing else is sent twice and no person is skipped.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ REGISTRANTS = "registrants"
 ATTENDEES = "attendees"
 REGISTRANT_STATUSES = ("confirmed", "waitlisted")
 
-# The language a member is written to in, as `Services.language_of` decides it without an
+# The language a person is written to in, as `Services.language_of` decides it without an
 # update at hand: their choice, else Telegram's language, else the cluster's default.
 LANGUAGE_OF_MEMBER = (
     "CASE WHEN m.language IS NOT NULL THEN m.language "
@@ -84,13 +84,13 @@ class Audience:
 
 @dataclass(frozen=True)
 class AudienceCount:
-    """How many members an audience reaches now, by the language they will get."""
+    """How many people an audience reaches now, by the language they will get."""
 
     by_language: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
-        """Return the number of members."""
+        """Return the number of people."""
         return sum(self.by_language.values())
 
 
@@ -130,7 +130,7 @@ class Broadcast:
         return self.text_tr if language == "tr" else self.text_en
 
     def text_for(self, language: str) -> str:
-        """Return the HTML a member with this language gets: theirs, else the main version."""
+        """Return the HTML a person with this language gets: theirs, else the main version."""
         return self.own_text(language) or self.own_text(self.main_language) or ""
 
     @property
@@ -141,11 +141,11 @@ class Broadcast:
 
 @dataclass(frozen=True)
 class Recipient:
-    """One member's message of a broadcast, claimed for sending."""
+    """One person's message of a broadcast, claimed for sending."""
 
     id: int
     broadcast_id: int
-    member_id: int
+    person_id: int
     language: str
     attempts: int
 
@@ -201,7 +201,7 @@ def _broadcast(row: Any) -> Broadcast:
 
 
 def _audience_filter(audience: Audience) -> tuple[str, dict[str, Any]]:
-    """Return the WHERE clause over members `m` that selects an audience, and its parameters."""
+    """Return the WHERE clause over people `m` that selects an audience, and its parameters."""
     clauses = [_REACHABLE]
     params: dict[str, Any] = {}
     if audience.kind == SECTOR:
@@ -211,14 +211,14 @@ def _audience_filter(audience: Audience) -> tuple[str, dict[str, Any]]:
     elif audience.kind == REGISTRANTS:
         statuses = [s for s in audience.statuses if s in REGISTRANT_STATUSES] or ["none"]
         clauses.append(
-            "EXISTS (SELECT 1 FROM registrations r WHERE r.member_id = m.id "
+            "EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = m.id "
             "AND r.event_id = :value AND r.status IN (:first_status, :second_status))"
         )
         params["first_status"] = statuses[0]
         params["second_status"] = statuses[-1]
     elif audience.kind == ATTENDEES:
         clauses.append(
-            "EXISTS (SELECT 1 FROM registrations r WHERE r.member_id = m.id "
+            "EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = m.id "
             "AND r.event_id = :value AND r.attended = 1)"
         )
     elif audience.kind != EVERYONE:
@@ -231,11 +231,11 @@ def _audience_filter(audience: Audience) -> tuple[str, dict[str, Any]]:
 # Everything a verdict needs about a due row, read in the claiming transaction.
 _DUE = """
 SELECT r.*, b.status AS broadcast_status,
-    m.id AS member_exists, m.announcements_on AS announcements_on,
+    m.id AS person_exists, m.announcements_on AS announcements_on,
     m.unreachable_at AS unreachable_at
 FROM broadcast_recipients r
 JOIN broadcasts b ON b.id = r.broadcast_id
-LEFT JOIN members m ON m.id = r.member_id
+LEFT JOIN people m ON m.id = r.person_id
 WHERE r.status = 'pending' AND r.due_at <= :now
 ORDER BY r.due_at, r.id
 LIMIT :limit
@@ -246,10 +246,10 @@ def _verdict(row: Any) -> tuple[str, str | None]:
     """Decide what happens to a due row: claim it for sending, or settle it without a send."""
     if row["broadcast_status"] != SENDING:
         return CANCELLED, "broadcast cancelled"
-    if row["member_exists"] is None:
-        return SKIPPED, "member no longer exists"
+    if row["person_exists"] is None:
+        return SKIPPED, "person no longer exists"
     if row["unreachable_at"] is not None:
-        return BLOCKED, "member unreachable (blocked the bot)"
+        return BLOCKED, "person unreachable (blocked the bot)"
     if not row["announcements_on"]:
         return SKIPPED, "announcements switched off"
     return SENDING, None
@@ -344,10 +344,10 @@ class BroadcastRepository:
         return changed == 1
 
     async def count_audience(self, audience: Audience) -> AudienceCount:
-        """Return how many members the audience reaches now, by language."""
+        """Return how many people the audience reaches now, by language."""
         where, params = _audience_filter(audience)
         rows = await self._db.fetch_all(
-            f"SELECT {LANGUAGE_OF_MEMBER} AS language, COUNT(*) AS n FROM members m "
+            f"SELECT {LANGUAGE_OF_MEMBER} AS language, COUNT(*) AS n FROM people m "
             f"WHERE {where} GROUP BY 1",
             {**params, "default_language": self._default_language},
         )
@@ -373,7 +373,7 @@ class BroadcastRepository:
         progress_chat_id: int | None = None,
         progress_message_id: int | None = None,
     ) -> Broadcast | None:
-        """Start sending the staff member's draft now: one outbox row per member reached.
+        """Start sending the staff member's draft now: one outbox row per person reached.
 
         Returns None when the draft is gone or already on its way (a second press).
         """
@@ -417,8 +417,8 @@ class BroadcastRepository:
         assert row is not None
         where, params = _audience_filter(Audience.from_json(row["audience"]))
         cursor = await tx.execute(
-            "INSERT INTO broadcast_recipients (broadcast_id, member_id, language, due_at) "
-            f"SELECT :broadcast_id, m.id, {LANGUAGE_OF_MEMBER}, :now FROM members m "
+            "INSERT INTO broadcast_recipients (broadcast_id, person_id, language, due_at) "
+            f"SELECT :broadcast_id, m.id, {LANGUAGE_OF_MEMBER}, :now FROM people m "
             f"WHERE {where} ORDER BY m.id",
             {
                 **params,
@@ -519,7 +519,7 @@ class BroadcastRepository:
                             Recipient(
                                 id=row["id"],
                                 broadcast_id=row["broadcast_id"],
-                                member_id=row["member_id"],
+                                person_id=row["person_id"],
                                 language=row["language"],
                                 attempts=row["attempts"] + 1,
                             )
@@ -538,7 +538,7 @@ class BroadcastRepository:
         return claimed
 
     async def mark_sent(self, recipient_id: int, now: datetime, message_id: int | None) -> None:
-        """Record that the member's message went out."""
+        """Record that the person's message went out."""
         await self._db.execute(
             "UPDATE broadcast_recipients SET status = 'sent', sent_at = ?, message_id = ?, "
             "last_error = NULL WHERE id = ? AND status = 'sending'",

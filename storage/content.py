@@ -88,7 +88,7 @@ class Phrases:
 
 @dataclass(frozen=True)
 class Contact:
-    """How members reach the cluster office."""
+    """How people reach the cluster office."""
 
     email: str
     phone: str
@@ -130,7 +130,7 @@ class Service:
 
 @dataclass(frozen=True)
 class Event:
-    """A training, webinar, visit or other event members sign up for. Times are aware, in UTC."""
+    """A training, webinar, visit or other event people sign up for. Times are aware, in UTC."""
 
     id: str
     kind: str
@@ -159,7 +159,7 @@ class Event:
 
 @dataclass(frozen=True)
 class Faq:
-    """A question members ask, with the assistant's answer."""
+    """A question people ask, with the assistant's answer."""
 
     id: str
     question: Text

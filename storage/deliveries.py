@@ -60,7 +60,7 @@ class Delivery:
     id: int
     kind: str
     registration_id: int | None
-    member_id: int | None
+    person_id: int | None
     event_id: str | None
     offset: timedelta | None
     payload: dict[str, Any]
@@ -81,10 +81,10 @@ class Recovery:
 
 @dataclass(frozen=True)
 class Attendee:
-    """A registrant to notify about their event: registration and member."""
+    """A registrant to notify about their event: registration and person."""
 
     registration_id: int
-    member_id: int
+    person_id: int
 
 
 def _delivery(row: Any) -> Delivery:
@@ -92,7 +92,7 @@ def _delivery(row: Any) -> Delivery:
         id=row["id"],
         kind=row["kind"],
         registration_id=row["registration_id"],
-        member_id=row["member_id"],
+        person_id=row["person_id"],
         event_id=row["event_id"],
         offset=None if row["offset_seconds"] is None else timedelta(seconds=row["offset_seconds"]),
         payload=json.loads(row["payload"]) if row["payload"] else {},
@@ -109,7 +109,7 @@ async def plan_for_registration(
     plan: DeliveryPlan,
     *,
     registration_id: int,
-    member_id: int,
+    person_id: int,
     event_id: str,
     starts_at: datetime,
     ends_at: datetime,
@@ -118,17 +118,17 @@ async def plan_for_registration(
     """Queue a newly confirmed registration's reminders and survey, inside its transaction."""
     moment = utc_text(now)
     rows: list[tuple[Any, ...]] = [
-        (REMINDER, registration_id, member_id, event_id, int(offset.total_seconds()), due, moment)
+        (REMINDER, registration_id, person_id, event_id, int(offset.total_seconds()), due, moment)
         for offset, due in ((o, utc_text(d)) for o, d in plan.reminders(starts_at, now))
     ]
     survey_due = plan.survey(ends_at)
     if survey_due is not None:
         rows.append(
-            (SURVEY, registration_id, member_id, event_id, None, utc_text(survey_due), moment)
+            (SURVEY, registration_id, person_id, event_id, None, utc_text(survey_due), moment)
         )
     # OR IGNORE: a copy already waiting (unique while pending) is kept, never doubled.
     await tx.executemany(
-        "INSERT OR IGNORE INTO deliveries (kind, registration_id, member_id, event_id, "
+        "INSERT OR IGNORE INTO deliveries (kind, registration_id, person_id, event_id, "
         "offset_seconds, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
@@ -167,7 +167,7 @@ async def replan_event(
                 tx,
                 plan,
                 registration_id=attendee.registration_id,
-                member_id=attendee.member_id,
+                person_id=attendee.person_id,
                 event_id=event_id,
                 starts_at=starts_at,
                 ends_at=ends_at,
@@ -199,7 +199,7 @@ SELECT d.*,
 FROM deliveries d
 LEFT JOIN events e ON e.id = d.event_id
 LEFT JOIN registrations r ON r.id = d.registration_id
-LEFT JOIN members m ON m.id = d.member_id
+LEFT JOIN people m ON m.id = d.person_id
 WHERE d.status = 'pending' AND d.due_at <= :now
 ORDER BY d.due_at, d.id
 LIMIT :limit
@@ -209,15 +209,15 @@ LIMIT :limit
 def _verdict(row: Any, now: str) -> tuple[str, str | None]:
     """Decide what happens to a due row: claim it for sending, or settle it without a send."""
     kind = row["kind"]
-    if row["member_id"] is None or row["event_status"] is None:
-        return SKIPPED, "member or event no longer exists"
+    if row["person_id"] is None or row["event_status"] is None:
+        return SKIPPED, "person or event no longer exists"
     if kind in FOLLOW_REGISTRATION:
         if row["registration_status"] != "confirmed":
             return SKIPPED, "registration no longer confirmed"
         if row["event_status"] != "scheduled":
             return SKIPPED, "event cancelled"
         if row["unreachable_at"] is not None:
-            return SKIPPED, "member unreachable (blocked the bot)"
+            return SKIPPED, "person unreachable (blocked the bot)"
     if kind == REMINDER:
         if row["event_starts_at"] <= now:
             return MISSED, "event had started"
@@ -264,7 +264,7 @@ class DeliveryRepository:
         """Claim up to `limit` due rows for sending; settle the ones that must not be sent.
 
         Due reminders of an event that has started become 'missed'; an older reminder with
-        a later one also due (after downtime) is 'skipped', so a member gets only the latest.
+        a later one also due (after downtime) is 'skipped', so a person gets only the latest.
         """
         moment = utc_text(now)
         # Most sweeps find nothing due: a read, without taking the write lock, tells.
@@ -383,11 +383,11 @@ async def announce_event_cancelled(
 
 async def _active_registrants(tx: Transaction, event_id: str) -> list[tuple[Attendee, str]]:
     rows = await tx.fetch_all(
-        "SELECT id, member_id, status FROM registrations WHERE event_id = ? "
-        "AND status IN ('confirmed', 'waitlisted') AND member_id IS NOT NULL ORDER BY id",
+        "SELECT id, person_id, status FROM registrations WHERE event_id = ? "
+        "AND status IN ('confirmed', 'waitlisted') AND person_id IS NOT NULL ORDER BY id",
         (event_id,),
     )
-    return [(Attendee(row["id"], row["member_id"]), row["status"]) for row in rows]
+    return [(Attendee(row["id"], row["person_id"]), row["status"]) for row in rows]
 
 
 async def _queue_notices(
@@ -400,11 +400,11 @@ async def _queue_notices(
 ) -> None:
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True) if payload else None
     rows: Iterable[tuple[Any, ...]] = (
-        (kind, a.registration_id, a.member_id, event_id, text, moment, moment) for a in attendees
+        (kind, a.registration_id, a.person_id, event_id, text, moment, moment) for a in attendees
     )
     # OR IGNORE: a notice still waiting says the same (it reads the event when sent).
     await tx.executemany(
-        "INSERT OR IGNORE INTO deliveries (kind, registration_id, member_id, event_id, "
+        "INSERT OR IGNORE INTO deliveries (kind, registration_id, person_id, event_id, "
         "payload, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         rows,
     )

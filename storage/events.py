@@ -19,10 +19,10 @@ from storage.database import Database, Transaction
 
 @dataclass(frozen=True)
 class Registrant:
-    """A member with an active place at an event (confirmed or on the waiting list)."""
+    """A person with an active place at an event (confirmed or on the waiting list)."""
 
     registration_id: int
-    member_id: int
+    person_id: int
     status: str
 
 
@@ -104,7 +104,7 @@ async def cancel_event(event_id: str, now: datetime, tx: Transaction) -> list[Re
     if cursor.rowcount != 1:
         return None
     rows = await tx.fetch_all(
-        "SELECT id, member_id, status FROM registrations WHERE event_id = ? "
+        "SELECT id, person_id, status FROM registrations WHERE event_id = ? "
         "AND status IN ('confirmed', 'waitlisted') ORDER BY id",
         (event_id,),
     )
@@ -114,21 +114,21 @@ async def cancel_event(event_id: str, now: datetime, tx: Transaction) -> list[Re
         (moment, event_id),
     )
     return [
-        Registrant(row["id"], row["member_id"], row["status"])
+        Registrant(row["id"], row["person_id"], row["status"])
         for row in rows
-        if row["member_id"] is not None
+        if row["person_id"] is not None
     ]
 
 
 async def registrants(database: Database, event_id: str) -> list[Registrant]:
-    """Return the members holding or waiting for a seat, in the order they signed up."""
+    """Return the people holding or waiting for a seat, in the order they signed up."""
     rows = await database.fetch_all(
-        "SELECT id, member_id, status FROM registrations WHERE event_id = ? "
-        "AND status IN ('confirmed', 'waitlisted') AND member_id IS NOT NULL "
+        "SELECT id, person_id, status FROM registrations WHERE event_id = ? "
+        "AND status IN ('confirmed', 'waitlisted') AND person_id IS NOT NULL "
         "ORDER BY queued_at, id",
         (event_id,),
     )
-    return [Registrant(row["id"], row["member_id"], row["status"]) for row in rows]
+    return [Registrant(row["id"], row["person_id"], row["status"]) for row in rows]
 
 
 async def confirmed_count(database: Database | Transaction, event_id: str) -> int:

@@ -15,7 +15,7 @@ COMMENT_LIMIT = 2000
 
 @dataclass(frozen=True)
 class Feedback:
-    """A member's answer about an event they attended."""
+    """A person's answer about an event they attended."""
 
     registration_id: int
     event_id: str
@@ -45,13 +45,13 @@ def _feedback(row: Any) -> Feedback:
     )
 
 
-async def _surveyed_event(tx: Transaction, registration_id: int, member_id: int) -> str | None:
-    """Return the event of the member's own registration whose survey was sent to them."""
+async def _surveyed_event(tx: Transaction, registration_id: int, person_id: int) -> str | None:
+    """Return the event of the person's own registration whose survey was sent to them."""
     row = await tx.fetch_one(
-        "SELECT r.event_id FROM registrations r WHERE r.id = ? AND r.member_id = ? "
+        "SELECT r.event_id FROM registrations r WHERE r.id = ? AND r.person_id = ? "
         "AND EXISTS (SELECT 1 FROM deliveries d WHERE d.registration_id = r.id "
         "AND d.kind = 'survey' AND d.status IN ('sending', 'sent'))",
-        (registration_id, member_id),
+        (registration_id, person_id),
     )
     return None if row is None else str(row["event_id"])
 
@@ -63,16 +63,16 @@ class FeedbackRepository:
         self._db = database
 
     async def rate(
-        self, registration_id: int, member_id: int, rating: int, now: datetime
+        self, registration_id: int, person_id: int, rating: int, now: datetime
     ) -> Feedback | None:
         """Store a rating as the registration's answer, replacing an earlier one whole.
 
-        Returns None when the registration is not the member's or was never surveyed.
+        Returns None when the registration is not the person's or was never surveyed.
         """
         if not 1 <= rating <= 5:
             raise ValueError("a rating is 1 to 5")
         async with self._db.transaction() as tx:
-            event_id = await _surveyed_event(tx, registration_id, member_id)
+            event_id = await _surveyed_event(tx, registration_id, person_id)
             if event_id is None:
                 return None
             await tx.execute(
@@ -87,11 +87,11 @@ class FeedbackRepository:
         return _feedback(row) if row is not None else None
 
     async def add_comment(
-        self, registration_id: int, member_id: int, comment: str, now: datetime
+        self, registration_id: int, person_id: int, comment: str, now: datetime
     ) -> Feedback | None:
-        """Attach the comment to the member's rating; None when there is no such answer."""
+        """Attach the comment to the person's rating; None when there is no such answer."""
         async with self._db.transaction() as tx:
-            if await _surveyed_event(tx, registration_id, member_id) is None:
+            if await _surveyed_event(tx, registration_id, person_id) is None:
                 return None
             await tx.execute(
                 "UPDATE feedback SET comment = ?, answered_at = ? WHERE registration_id = ?",

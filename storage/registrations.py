@@ -27,11 +27,11 @@ class EventUnavailable(LookupError):
 
 @dataclass(frozen=True)
 class Registration:
-    """A member's place at an event: confirmed, on the waiting list, or cancelled."""
+    """A person's place at an event: confirmed, on the waiting list, or cancelled."""
 
     id: int
     event_id: str
-    member_id: int | None
+    person_id: int | None
     status: str
     created_at: datetime
     attended: bool | None
@@ -55,7 +55,7 @@ class SignUp:
 
 @dataclass(frozen=True)
 class Cancellation:
-    """A cancelled registration and the waiting-list members who got its seat."""
+    """A cancelled registration and the waiting-list people who got its seat."""
 
     registration: Registration
     was_confirmed: bool
@@ -66,7 +66,7 @@ def _registration(row: Any, position: int | None = None) -> Registration:
     return Registration(
         id=row["id"],
         event_id=row["event_id"],
-        member_id=row["member_id"],
+        person_id=row["person_id"],
         status=row["status"],
         created_at=parse_utc(row["created_at"]),
         attended=None if row["attended"] is None else bool(row["attended"]),
@@ -100,12 +100,12 @@ class RegistrationRepository:
     async def sign_up(
         self,
         event: Event,
-        member_id: int,
+        person_id: int,
         company_key: str | None,
         sector_id: str | None,
         now: datetime | None = None,
     ) -> SignUp:
-        """Give the member a seat while one is free, else a place on the waiting list.
+        """Give the person a seat while one is free, else a place on the waiting list.
 
         Capacity and the per-company limit are checked and the row written in one
         transaction, so concurrent sign-ups can never confirm more seats than the event has.
@@ -118,8 +118,8 @@ class RegistrationRepository:
             if state is None or state["status"] != "scheduled":
                 raise EventUnavailable(event.id)
             row = await tx.fetch_one(
-                "SELECT * FROM registrations WHERE event_id = ? AND member_id = ?",
-                (event.id, member_id),
+                "SELECT * FROM registrations WHERE event_id = ? AND person_id = ?",
+                (event.id, person_id),
             )
             if row is not None and row["status"] != CANCELLED:
                 return SignUp(_registration(row, await _position(tx, row)), existing=True)
@@ -129,12 +129,12 @@ class RegistrationRepository:
             token = secrets.token_urlsafe(12)
             if row is None:
                 cursor = await tx.execute(
-                    "INSERT INTO registrations (event_id, member_id, status, company_key, "
+                    "INSERT INTO registrations (event_id, person_id, status, company_key, "
                     "sector_id, created_at, queued_at, confirmed_at, checkin_token) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         event.id,
-                        member_id,
+                        person_id,
                         status,
                         company_key,
                         sector_id,
@@ -164,7 +164,7 @@ class RegistrationRepository:
                 )
             assert registration_id is not None
             if status == CONFIRMED:
-                await self._plan(tx, event, registration_id, member_id, current)
+                await self._plan(tx, event, registration_id, person_id, current)
             fresh = await tx.fetch_one(
                 "SELECT * FROM registrations WHERE id = ?", (registration_id,)
             )
@@ -173,13 +173,13 @@ class RegistrationRepository:
         return SignUp(registration, existing=False, company_limited=seats_free and company_full)
 
     async def _plan(
-        self, tx: Transaction, event: Event, registration_id: int, member_id: int, now: datetime
+        self, tx: Transaction, event: Event, registration_id: int, person_id: int, now: datetime
     ) -> None:
         await plan_for_registration(
             tx,
             self.plan,
             registration_id=registration_id,
-            member_id=member_id,
+            person_id=person_id,
             event_id=event.id,
             starts_at=event.starts_at,
             ends_at=event.ends_at,
@@ -206,18 +206,18 @@ class RegistrationRepository:
         return (row[0] if row is not None else 0) >= event.max_per_company
 
     async def cancel(
-        self, registration_id: int, member_id: int, event: Event | None, now: datetime | None = None
+        self, registration_id: int, person_id: int, event: Event | None, now: datetime | None = None
     ) -> Cancellation | None:
-        """Cancel the member's own registration and pass a freed seat down the waiting list.
+        """Cancel the person's own registration and pass a freed seat down the waiting list.
 
-        Returns None when the registration is not the member's or is no longer active.
+        Returns None when the registration is not the person's or is no longer active.
         """
         moment = utc_text(now or datetime.now(UTC))
         async with self._db.transaction() as tx:
             row = await tx.fetch_one(
-                "SELECT * FROM registrations WHERE id = ? AND member_id = ? "
+                "SELECT * FROM registrations WHERE id = ? AND person_id = ? "
                 "AND status IN ('confirmed', 'waitlisted')",
-                (registration_id, member_id),
+                (registration_id, person_id),
             )
             if row is None:
                 return None
@@ -239,7 +239,7 @@ class RegistrationRepository:
     async def _promote(
         self, tx: Transaction, event: Event, moment: str
     ) -> tuple[Registration, ...]:
-        """Confirm waiting members, in arrival order, while seats are free."""
+        """Confirm waiting people, in arrival order, while seats are free."""
         promoted = []
         waiting = await tx.fetch_all(
             "SELECT * FROM registrations WHERE event_id = ? AND status = 'waitlisted' "
@@ -255,15 +255,15 @@ class RegistrationRepository:
                 "UPDATE registrations SET status = 'confirmed', confirmed_at = ? WHERE id = ?",
                 (moment, row["id"]),
             )
-            if row["member_id"] is not None:
-                await self._plan(tx, event, row["id"], row["member_id"], parse_utc(moment))
+            if row["person_id"] is not None:
+                await self._plan(tx, event, row["id"], row["person_id"], parse_utc(moment))
             fresh = await tx.fetch_one("SELECT * FROM registrations WHERE id = ?", (row["id"],))
             assert fresh is not None
             promoted.append(_registration(fresh))
         return tuple(promoted)
 
     async def promote_waiting(self, event: Event) -> tuple[Registration, ...]:
-        """Fill seats freed some other way (capacity raised, member erased)."""
+        """Fill seats freed some other way (capacity raised, person erased)."""
         async with self._db.transaction() as tx:
             return await self._promote(tx, event, utc_text(datetime.now(UTC)))
 
@@ -273,21 +273,21 @@ class RegistrationRepository:
             row = await tx.fetch_one("SELECT * FROM registrations WHERE id = ?", (registration_id,))
             return _registration(row, await _position(tx, row)) if row is not None else None
 
-    async def of_member_for_event(self, member_id: int, event_id: str) -> Registration | None:
-        """Return the member's active registration for an event, if any."""
+    async def of_person_for_event(self, person_id: int, event_id: str) -> Registration | None:
+        """Return the person's active registration for an event, if any."""
         async with self._db.transaction() as tx:
             row = await tx.fetch_one(
-                "SELECT * FROM registrations WHERE member_id = ? AND event_id = ? "
+                "SELECT * FROM registrations WHERE person_id = ? AND event_id = ? "
                 "AND status IN ('confirmed', 'waitlisted')",
-                (member_id, event_id),
+                (person_id, event_id),
             )
             return _registration(row, await _position(tx, row)) if row is not None else None
 
-    async def of_member(self, member_id: int) -> list[Registration]:
-        """Return all of a member's registrations, with waiting-list positions."""
+    async def of_person(self, person_id: int) -> list[Registration]:
+        """Return all of a person's registrations, with waiting-list positions."""
         async with self._db.transaction() as tx:
             rows = await tx.fetch_all(
-                "SELECT * FROM registrations WHERE member_id = ? ORDER BY created_at, id",
-                (member_id,),
+                "SELECT * FROM registrations WHERE person_id = ? ORDER BY created_at, id",
+                (person_id,),
             )
             return [_registration(row, await _position(tx, row)) for row in rows]

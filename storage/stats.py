@@ -1,4 +1,4 @@
-"""The cluster's impact figures for staff and funders: members, events, attendance, feedback.
+"""The cluster's impact figures for staff and funders: people, events, attendance, feedback.
 
 Read-only counts over every feature's tables; a feature whose tables are missing (tickets in a
 build without them) is reported as None rather than failing the whole report.
@@ -15,7 +15,7 @@ from storage.database import Database
 
 
 @dataclass(frozen=True)
-class MemberFigures:
+class PeopleFigures:
     """Who uses the assistant."""
 
     started: int
@@ -23,7 +23,7 @@ class MemberFigures:
     with_profile: int
     announcements_on: int
     unreachable: int
-    by_sector: dict[str | None, int]  # members with a profile; None: no sector given
+    by_sector: dict[str | None, int]  # people with a profile; None: no sector given
     by_language: dict[str, int]
 
 
@@ -51,7 +51,7 @@ class PastEvent:
 class ImpactReport:
     """Everything `/stats` shows."""
 
-    members: MemberFigures
+    people: PeopleFigures
     upcoming_events: int
     past_events: int
     cancelled_events: int
@@ -99,7 +99,7 @@ class StatsRepository:
         assert events is not None and attended is not None
         assert feedback is not None and broadcasts is not None
         return ImpactReport(
-            members=await self._members(),
+            people=await self._people(),
             upcoming_events=events["upcoming"] or 0,
             past_events=events["past"] or 0,
             cancelled_events=events["cancelled"] or 0,
@@ -114,7 +114,7 @@ class StatsRepository:
             broadcast_messages=broadcasts["messages"],
         )
 
-    async def _members(self) -> MemberFigures:
+    async def _people(self) -> PeopleFigures:
         totals = await self._db.fetch_one(
             "SELECT COUNT(*) AS started, "
             "COUNT(consent_at) AS consented, "
@@ -122,19 +122,19 @@ class StatsRepository:
             "AS with_profile, "
             "SUM(announcements_on = 1 AND unreachable_at IS NULL) AS announcements_on, "
             "COUNT(unreachable_at) AS unreachable "
-            "FROM members"
+            "FROM people"
         )
         sectors = await self._db.fetch_all(
-            "SELECT sector_id, COUNT(*) AS n FROM members "
+            "SELECT sector_id, COUNT(*) AS n FROM people "
             "WHERE consent_at IS NOT NULL AND full_name IS NOT NULL AND company IS NOT NULL "
             "GROUP BY sector_id ORDER BY n DESC, sector_id"
         )
         languages = await self._db.fetch_all(
-            f"SELECT {LANGUAGE_OF_MEMBER} AS language, COUNT(*) AS n FROM members m GROUP BY 1",
+            f"SELECT {LANGUAGE_OF_MEMBER} AS language, COUNT(*) AS n FROM people m GROUP BY 1",
             {"default_language": self._default_language},
         )
         assert totals is not None
-        return MemberFigures(
+        return PeopleFigures(
             started=totals["started"],
             consented=totals["consented"],
             with_profile=totals["with_profile"] or 0,

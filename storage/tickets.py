@@ -40,10 +40,10 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Ticket:
-    """A question or service request a member handed to the team."""
+    """A question or service request a person handed to the team."""
 
     id: int
-    member_id: int | None
+    person_id: int | None
     kind: str
     service_id: str | None
     status: str
@@ -61,7 +61,7 @@ class Ticket:
 
 @dataclass(frozen=True)
 class TicketMessage:
-    """One message of a ticket's thread, from the member or from the staff."""
+    """One message of a ticket's thread, from the person or from the staff."""
 
     id: int
     ticket_id: int
@@ -100,7 +100,7 @@ class UnansweredQuestion:
 def _ticket(row: Any) -> Ticket:
     return Ticket(
         id=row["id"],
-        member_id=row["member_id"],
+        person_id=row["person_id"],
         kind=row["kind"],
         service_id=row["service_id"],
         status=row["status"],
@@ -151,7 +151,7 @@ class TicketRepository:
 
     async def open(
         self,
-        member_id: int,
+        person_id: int,
         kind: str,
         language: str,
         text: str | None,
@@ -161,13 +161,13 @@ class TicketRepository:
         chat_id: int | None = None,
         message_id: int | None = None,
     ) -> Ticket:
-        """Create a ticket with the member's first message, in one step."""
+        """Create a ticket with the person's first message, in one step."""
         now = _now()
         async with self._db.transaction() as tx:
             cursor = await tx.execute(
-                "INSERT INTO tickets (member_id, kind, service_id, language, created_at) "
+                "INSERT INTO tickets (person_id, kind, service_id, language, created_at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (member_id, kind, service_id, language, now),
+                (person_id, kind, service_id, language, now),
             )
             ticket_id = cursor.lastrowid
             await tx.execute(
@@ -198,10 +198,10 @@ class TicketRepository:
         row = await self._db.fetch_one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
         return _ticket(row) if row is not None else None
 
-    async def of_member(self, member_id: int) -> list[Ticket]:
-        """Return a member's tickets, oldest first."""
+    async def of_person(self, person_id: int) -> list[Ticket]:
+        """Return a person's tickets, oldest first."""
         rows = await self._db.fetch_all(
-            "SELECT * FROM tickets WHERE member_id = ? ORDER BY id", (member_id,)
+            "SELECT * FROM tickets WHERE person_id = ? ORDER BY id", (person_id,)
         )
         return [_ticket(row) for row in rows]
 
@@ -298,16 +298,16 @@ class TicketRepository:
         return _ticket(row)
 
     async def record_unanswered(
-        self, normalised: str, language: str, outcome: str, member_id: int
+        self, normalised: str, language: str, outcome: str, person_id: int
     ) -> None:
         """Count a question (folded by `normalise_question`) the assistant found nothing for."""
         normalised = normalised[:NORMALISED_LIMIT].strip()
         if not normalised:
             return
         await self._db.execute(
-            "INSERT INTO unanswered_questions (question, language, outcome, member_id, "
+            "INSERT INTO unanswered_questions (question, language, outcome, person_id, "
             "created_at) VALUES (?, ?, ?, ?, ?)",
-            (normalised, language, outcome, member_id, _now()),
+            (normalised, language, outcome, person_id, _now()),
         )
 
     async def most_unanswered(self, since: datetime, limit: int) -> list[UnansweredQuestion]:

@@ -63,7 +63,7 @@ class Assistant:
     def services(self) -> Services:
         return self.application.services
 
-    def member(self, first_name: str = "Ayşe", language: str | None = "tr", **kw: Any) -> Person:
+    def person(self, first_name: str = "Ayşe", language: str | None = "tr", **kw: Any) -> Person:
         user = User(id=next(_ids), first_name=first_name, language_code=language, **kw)
         self.emulator.add_user(user)
         return Person(self.emulator, user)

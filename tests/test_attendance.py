@@ -9,7 +9,7 @@ from bot.devtools.emulator import Message, User
 from bot.domain.checkin import checkin_link, checkin_png
 from bot.domain.notices import tell_promoted
 from bot.domain.profile import company_key
-from storage.members import Profile
+from storage.people import Profile
 from tests.conftest import STAFF_ID, Assistant, Person
 from tests.test_signup import fill_profile, open_event
 from tests.test_staff_events import open_staff_event, staff_member
@@ -20,21 +20,21 @@ _ids = itertools.count(610001)
 async def registered(
     assistant: Assistant, event_id: str, name: str, company: str, **profile: str | None
 ) -> int:
-    """Sign a member up through the storage API (fast, for lists longer than a page)."""
+    """Sign a person up through the storage API (fast, for lists longer than a page)."""
     services = assistant.services
-    member_id = next(_ids)
-    assistant.emulator.add_user(User(id=member_id, first_name=name))
-    await services.members.seen(member_id, "tr")
-    await services.members.give_consent(member_id)
+    person_id = next(_ids)
+    assistant.emulator.add_user(User(id=person_id, first_name=name))
+    await services.people.seen(person_id, "tr")
+    await services.people.give_consent(person_id)
     details = {"sector_id": "machinery", "phone": "05320000000", "email": None} | profile
-    await services.members.save_profile(
-        member_id,
+    await services.people.save_profile(
+        person_id,
         Profile(full_name=name, company=company, company_key=company_key(company), **details),
     )
     event = services.catalogue.event(event_id)
     assert event is not None
-    await services.registrations.sign_up(event, member_id, company_key(company), "machinery")
-    return member_id
+    await services.registrations.sign_up(event, person_id, company_key(company), "machinery")
+    return person_id
 
 
 async def test_staff_page_through_the_confirmed_list_and_the_waiting_list(
@@ -61,7 +61,7 @@ async def test_staff_page_through_the_confirmed_list_and_the_waiting_list(
     assert "1. Katılımcı 13" in text and "2. Katılımcı 14" in text
 
 
-async def test_what_members_typed_is_shown_literally_in_lists(assistant: Assistant) -> None:
+async def test_what_people_typed_is_shown_literally_in_lists(assistant: Assistant) -> None:
     await assistant.add_event("escaped")
     await registered(assistant, "escaped", "<b>Ayşe</b> & Co", "<i>Firma</i>")
     elif_ = staff_member(assistant)
@@ -98,9 +98,9 @@ async def test_attendance_is_toggled_from_the_list_and_audited(assistant: Assist
     assert "Katılan: 1" in (page.text or "")
 
 
-async def confirmed_member_with_code(assistant: Assistant, event_id: str) -> tuple[Person, Message]:
-    """Sign a member up the way members do and return them with their check-in code photo."""
-    ayse = assistant.member("Ayşe", last_name="Yılmaz")
+async def confirmed_person_with_code(assistant: Assistant, event_id: str) -> tuple[Person, Message]:
+    """Sign a person up the way people do and return them with their check-in code photo."""
+    ayse = assistant.person("Ayşe", last_name="Yılmaz")
     page = await open_event(ayse, event_id)
     confirmation = await fill_profile(ayse, await ayse.press(page, "Kayıt ol"))
     assert "Kaydınız onaylandı" in (confirmation.text or "")
@@ -110,8 +110,8 @@ async def confirmed_member_with_code(assistant: Assistant, event_id: str) -> tup
     return ayse, code
 
 
-async def test_a_confirmed_member_gets_a_personal_qr_code(assistant: Assistant) -> None:
-    ayse, code = await confirmed_member_with_code(assistant, "lean-2027-01")
+async def test_a_confirmed_person_gets_a_personal_qr_code(assistant: Assistant) -> None:
+    ayse, code = await confirmed_person_with_code(assistant, "lean-2027-01")
     assert "Giriş kodunuz" in (code.caption or "")
     assert "Yalın Üretim" in (code.caption or "")
     [row] = await assistant.fetch("SELECT checkin_token FROM registrations")
@@ -128,18 +128,18 @@ async def test_a_confirmed_member_gets_a_personal_qr_code(assistant: Assistant) 
     assert len(photos) == 1
 
 
-async def test_staff_scan_a_code_and_the_member_is_checked_in(assistant: Assistant) -> None:
-    ayse, _ = await confirmed_member_with_code(assistant, "lean-2027-01")
+async def test_staff_scan_a_code_and_the_person_is_checked_in(assistant: Assistant) -> None:
+    ayse, _ = await confirmed_person_with_code(assistant, "lean-2027-01")
     [row] = await assistant.fetch("SELECT id, checkin_token FROM registrations")
     payload = f"/start ci_{row['checkin_token']}"
 
-    # The member (or anyone else) opening the link gets the plain greeting; nothing changes.
+    # The person (or anyone else) opening the link gets the plain greeting; nothing changes.
     greeting = await ayse.says(payload)
     assert "Giriş kaydedildi" not in (greeting.text or "")
     assert "📅 Etkinlikler" in greeting.buttons
     [after] = await assistant.fetch("SELECT attended FROM registrations")
     assert after["attended"] is None
-    stranger = assistant.member("Mallory")
+    stranger = assistant.person("Mallory")
     answer = await stranger.says(payload)
     assert "Ayşe" not in (answer.text or "") and "Yalın" not in (answer.text or "")
 
@@ -165,7 +165,7 @@ async def test_staff_scan_a_code_and_the_member_is_checked_in(assistant: Assista
 
 
 async def test_a_cancelled_registrations_code_checks_nobody_in(assistant: Assistant) -> None:
-    ayse, _ = await confirmed_member_with_code(assistant, "lean-2027-01")
+    ayse, _ = await confirmed_person_with_code(assistant, "lean-2027-01")
     [row] = await assistant.fetch("SELECT id, checkin_token FROM registrations")
     my = await ayse.says("/my")
     confirm = await ayse.press(await ayse.press(my, "1"), "Kaydı iptal et")
@@ -178,18 +178,18 @@ async def test_a_cancelled_registrations_code_checks_nobody_in(assistant: Assist
     assert after["attended"] is None
 
 
-async def test_a_member_promoted_from_the_waiting_list_gets_a_code_too(
+async def test_a_person_promoted_from_the_waiting_list_gets_a_code_too(
     assistant: Assistant,
 ) -> None:
     await assistant.add_event("one-seat", capacity=1)
     ali_id = await registered(assistant, "one-seat", "Ali Kaya", "Ali Makina")
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     page = await open_event(ayse, "one-seat")
     waiting = await fill_profile(ayse, await ayse.press(page, "Bekleme listesine gir"))
     assert "Bekleme listesindesiniz" in (waiting.text or "")
     assert all(m.photo is None for m in ayse.emulator.bot_messages(ayse.id))
     [ali] = await assistant.fetch(
-        "SELECT id FROM registrations WHERE member_id = ? AND event_id = 'one-seat'", ali_id
+        "SELECT id FROM registrations WHERE person_id = ? AND event_id = 'one-seat'", ali_id
     )
     event = assistant.services.catalogue.event("one-seat")
     assert event is not None

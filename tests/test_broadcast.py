@@ -1,4 +1,4 @@
-"""Broadcasts end to end: staff write, target, preview and send; members get it once.
+"""Broadcasts end to end: staff write, target, preview and send; people get it once.
 
 Sending runs at a few messages a second here (BROADCAST_RATE) so that stopping, scheduling
 and a crash in the middle all happen within a few seconds of real time.
@@ -24,7 +24,7 @@ from storage.broadcasts import Audience, AudienceCount, Broadcast, BroadcastRepo
 from storage.catalogue import CatalogueRepository
 from storage.content import bundled_content_path, load_catalogue
 from storage.database import Database
-from storage.members import MemberRepository, Profile
+from storage.people import PeopleRepository, Profile
 from tests.conftest import STAFF_ID, Assistant, Person
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
@@ -50,17 +50,17 @@ def staff_member(assistant: Assistant, user_id: int = STAFF_ID, language: str = 
 
 
 async def started(assistant: Assistant, name: str, language: str | None = "tr") -> Person:
-    """Return a member who has started the assistant."""
-    person = assistant.member(name, language=language)
-    await assistant.services.members.seen(person.id, language)
+    """Return a person who has started the assistant."""
+    person = assistant.person(name, language=language)
+    await assistant.services.people.seen(person.id, language)
     return person
 
 
 async def with_profile(assistant: Assistant, person: Person, sector: str | None) -> None:
-    members = assistant.services.members
-    await members.give_consent(person.id)
+    people = assistant.services.people
+    await people.give_consent(person.id)
     profile = Profile(person.user.first_name, "Örnek A.Ş.", "ornek a.s.", sector, None, None)
-    await members.save_profile(person.id, profile)
+    await people.save_profile(person.id, profile)
 
 
 def write(staff: Person, text: str, entities: list[dict[str, Any]] | None = None) -> Message:
@@ -96,7 +96,7 @@ async def test_staff_send_a_formatted_announcement_and_get_the_report(
     ayse, mehmet = await started(assistant, "Ayşe"), await started(assistant, "Mehmet")
     sam = await started(assistant, "Sam", "en")
     quiet = await started(assistant, "Zeynep")
-    await assistant.services.members.set_announcements(quiet.id, False)
+    await assistant.services.people.set_announcements(quiet.id, False)
     elif_ = staff_member(assistant)
     text = "Yeni eğitim takvimi yayında! Ayrıntılar: <site> & daha fazlası"
     entities = [
@@ -110,7 +110,7 @@ async def test_staff_send_a_formatted_announcement_and_get_the_report(
 
     panel = await draft(elif_, text, entities)
     [preview] = received(elif_, "Yeni eğitim takvimi yayında")
-    assert preview.html == expected  # the preview is the member's message itself
+    assert preview.html == expected  # the preview is the person's message itself
     shown = panel.text or ""
     assert "Alıcılar: Herkes" in shown
     # Ayşe, Mehmet, Sam and the staff member herself; Zeynep switched announcements off.
@@ -150,11 +150,11 @@ async def test_staff_send_a_formatted_announcement_and_get_the_report(
     assert (entry["staff_id"], entry["subject"]) == (STAFF_ID, "broadcast:1")
 
 
-async def test_the_english_version_reaches_english_members(assistant: Assistant) -> None:
+async def test_the_english_version_reaches_english_people(assistant: Assistant) -> None:
     ayse = await started(assistant, "Ayşe")
     sam = await started(assistant, "Sam", "en")
     kemal = await started(assistant, "Kemal")
-    await assistant.services.members.set_language(kemal.id, "en")  # chose English in /language
+    await assistant.services.people.set_language(kemal.id, "en")  # chose English in /language
     elif_ = staff_member(assistant)
     panel = await draft(elif_, "Fuar katılım başvuruları açıldı.")
 
@@ -189,22 +189,22 @@ async def test_staff_choose_the_audience_and_see_each_count(assistant: Assistant
     engineer = await started(assistant, "Sam", "en")
     await with_profile(assistant, engineer, "machinery")
     kemal = await started(assistant, "Kemal")
-    await services.members.set_language(kemal.id, "en")
+    await services.people.set_language(kemal.id, "en")
     quiet = await started(assistant, "Zeynep")
     await with_profile(assistant, quiet, "machinery")
-    await services.members.set_announcements(quiet.id, False)
+    await services.people.set_announcements(quiet.id, False)
     await started(assistant, "Deniz", None)  # no Telegram language: the default, Turkish
     coming, held = services.catalogue.event("coming"), services.catalogue.event("held")
     assert coming is not None and held is not None
     for person in (machinist, weaver, engineer):
         await services.registrations.sign_up(coming, person.id, None, None)
     await services.registrations.cancel(
-        (await services.registrations.of_member(engineer.id))[0].id, engineer.id, coming
+        (await services.registrations.of_person(engineer.id))[0].id, engineer.id, coming
     )
     for person, present in ((machinist, 1), (weaver, 0), (kemal, 1), (quiet, 1)):
         await services.registrations.sign_up(held, person.id, None, None)
         await services.database.execute(
-            "UPDATE registrations SET attended = ? WHERE member_id = ? AND event_id = 'held'",
+            "UPDATE registrations SET attended = ? WHERE person_id = ? AND event_id = 'held'",
             (present, person.id),
         )
     elif_ = staff_member(assistant)
@@ -241,7 +241,7 @@ async def test_staff_choose_the_audience_and_see_each_count(assistant: Assistant
     assert [len(received(p, "Duyuru")) for p in (weaver, kemal, quiet)] == [0, 0, 0]
 
 
-async def test_members_and_forged_buttons_get_nothing(start_assistant: Any) -> None:
+async def test_people_and_forged_buttons_get_nothing(start_assistant: Any) -> None:
     assistant = await start_assistant(STAFF_IDS=f"{STAFF_ID},{SECOND_STAFF_ID}")
     ayse = await started(assistant, "Ayşe")
     unknown = await ayse.says("/nosuchcommand")
@@ -274,7 +274,7 @@ async def test_members_and_forged_buttons_get_nothing(start_assistant: Any) -> N
     assert panel.buttons  # the draft is still the staff member's to send
 
 
-async def test_a_member_who_blocked_the_bot_is_counted_and_marked(
+async def test_a_person_who_blocked_the_bot_is_counted_and_marked(
     assistant: Assistant,
 ) -> None:
     ayse, mehmet = await started(assistant, "Ayşe"), await started(assistant, "Mehmet")
@@ -286,10 +286,10 @@ async def test_a_member_who_blocked_the_bot_is_counted_and_marked(
     assert "Gönderilen: 2" in (final.text or "")  # Ayşe and the staff member
     assert "Botu engellemiş: 1" in (final.text or "")
     assert len(received(ayse, "Genel kurul")) == 1
-    member = await assistant.services.members.get(mehmet.id)
-    assert member is not None and member.unreachable
+    person = await assistant.services.people.get(mehmet.id)
+    assert person is not None and person.unreachable
     [row] = await assistant.fetch(
-        "SELECT status FROM broadcast_recipients WHERE member_id = ?", mehmet.id
+        "SELECT status FROM broadcast_recipients WHERE person_id = ?", mehmet.id
     )
     assert row["status"] == "blocked"
     assert assistant.emulator.stats.forbidden == 1
@@ -438,7 +438,7 @@ async def test_a_restart_in_the_middle_resumes_and_misses_nobody(
     elif_ = staff_member(first)
     panel = await draft(elif_, "Kayıtlar yarın kapanıyor.")
     await elif_.emulator.press_button(elif_.user, panel, "Şimdi gönder")
-    twelfth = people[11]  # members are sent to in the order they joined
+    twelfth = people[11]  # people are sent to in the order they joined
     await twelfth.emulator.wait_for_bot_message(twelfth.id, contains="kapanıyor", timeout=5)
     await crash(first)
     database = Database(make_settings().database_path)
@@ -454,9 +454,9 @@ async def test_a_restart_in_the_middle_resumes_and_misses_nobody(
     second = await start_assistant(BROADCAST_RATE="10")
     final = await report(elif_, within=10)
     assert "Gönderilen: 41" in (final.text or "")
-    per_member = Counter(len(received(p, "kapanıyor")) for p in people)
-    assert per_member[0] == 0  # nobody missed
-    repeated = sum((count - 1) * n for count, n in per_member.items() if count > 1)
+    per_person = Counter(len(received(p, "kapanıyor")) for p in people)
+    assert per_person[0] == 0  # nobody missed
+    repeated = sum((count - 1) * n for count, n in per_person.items() if count > 1)
     assert repeated <= in_flight
     counts = await second.fetch("SELECT status, COUNT(*) AS n FROM broadcast_recipients GROUP BY 1")
     assert counts == [{"status": "sent", "n": 41}]
@@ -612,9 +612,9 @@ async def database(tmp_path: Path) -> AsyncIterator[Database]:
 async def test_the_outbox_repeats_only_rows_in_flight_and_finishes_once(
     database: Database,
 ) -> None:
-    members = MemberRepository(database)
-    for member_id in range(1, 6):
-        await members.seen(member_id, "tr")
+    people = PeopleRepository(database)
+    for person_id in range(1, 6):
+        await people.seen(person_id, "tr")
     store = BroadcastRepository(database, "tr")
     now = datetime.now(UTC)
     created = await store.create_draft(STAFF_ID, "tr", "<b>Duyuru</b>", None, None, now)
@@ -623,17 +623,17 @@ async def test_the_outbox_repeats_only_rows_in_flight_and_finishes_once(
     assert await store.start(created.id, STAFF_ID, now) is None  # a second press
 
     first = await store.claim_due(now, 2)  # then the process dies
-    assert [recipient.member_id for recipient in first] == [1, 2]
+    assert [recipient.person_id for recipient in first] == [1, 2]
     assert (await store.recover_interrupted()).retried == 2
     again = await store.claim_due(now, 2)  # and dies once more
     assert [r.id for r in again] == [r.id for r in first] and again[0].attempts == 2
     recovery = await store.recover_interrupted()
     assert (recovery.retried, recovery.failed) == (0, 2)
 
-    await members.set_announcements(4, False)
-    await members.mark_unreachable(5)
+    await people.set_announcements(4, False)
+    await people.mark_unreachable(5)
     [last] = await store.claim_due(now, 10)
-    assert last.member_id == 3
+    assert last.person_id == 3
     assert (await store.progress(created.id)).counts == {
         "failed": 2,
         "sending": 1,

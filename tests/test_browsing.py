@@ -1,4 +1,4 @@
-"""A member meets the assistant: greeting, language, events, services, help, answers, bad input."""
+"""A person meets the assistant: greeting, language, events, services, help, answers, bad input."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from tests.conftest import Assistant
 
 
 async def test_start_greets_with_the_cluster_name_and_the_main_menu(assistant: Assistant) -> None:
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     reply = await ayse.says("/start")
     assert "Merhaba Ayşe!" in (reply.text or "")
     assert "Makine ve Tekstil Kümesi" in (reply.text or "")
@@ -32,7 +32,7 @@ async def test_start_greets_with_the_cluster_name_and_the_main_menu(assistant: A
         "❓ Yardım",
     ]
     row = await assistant.services.database.fetch_one(
-        "SELECT telegram_language, full_name FROM members WHERE id = ?", (ayse.id,)
+        "SELECT telegram_language, full_name FROM people WHERE id = ?", (ayse.id,)
     )
     assert row is not None and row["telegram_language"] == "tr"
     assert row["full_name"] is None  # nothing personal before consent
@@ -45,8 +45,8 @@ async def test_start_greets_with_the_cluster_name_and_the_main_menu(assistant: A
 async def test_language_follows_telegram_then_the_default(
     assistant: Assistant, code: str | None, greeting: str
 ) -> None:
-    member = assistant.member("Sam", language=code)
-    reply = await member.says("/start")
+    person = assistant.person("Sam", language=code)
+    reply = await person.says("/start")
     assert (reply.text or "").startswith(greeting)
 
 
@@ -54,24 +54,24 @@ async def test_default_language_setting_applies_when_telegram_gives_none(
     start_assistant: Any,
 ) -> None:
     english = await start_assistant(DEFAULT_LANGUAGE="en")
-    member = english.member("Sam", language=None)
-    assert (await member.says("/start")).text.startswith("Hello")
+    person = english.person("Sam", language=None)
+    assert (await person.says("/start")).text.startswith("Hello")
 
 
 async def test_a_chosen_language_is_remembered(assistant: Assistant) -> None:
-    mehmet = assistant.member("Mehmet", language="tr")
+    mehmet = assistant.person("Mehmet", language="tr")
     offer = await mehmet.says("/language")
     done = await mehmet.press(offer, "English")
     assert "English from now on" in (done.text or "")
     row = await assistant.services.database.fetch_one(
-        "SELECT language FROM members WHERE id = ?", (mehmet.id,)
+        "SELECT language FROM people WHERE id = ?", (mehmet.id,)
     )
     assert row is not None and row["language"] == "en"
     assert (await mehmet.says("/start")).text.startswith("Hello Mehmet")
 
 
 async def test_events_are_upcoming_soonest_first_and_paged_in_place(assistant: Assistant) -> None:
-    ayse = assistant.member()
+    ayse = assistant.person()
     first = await ayse.says("/events")
     text = first.text or ""
     assert "1. Yalın Üretim ve Verimlilik Eğitimi" in text
@@ -87,7 +87,7 @@ async def test_events_are_upcoming_soonest_first_and_paged_in_place(assistant: A
 
 
 async def test_events_can_be_filtered_by_kind(assistant: Assistant) -> None:
-    ayse = assistant.member()
+    ayse = assistant.person()
     listing = await ayse.says("/events")
     webinars = await ayse.press(listing, "Webinarlar")
     text = webinars.text or ""
@@ -99,7 +99,7 @@ async def test_events_can_be_filtered_by_kind(assistant: Assistant) -> None:
 
 
 async def test_an_event_page_in_turkish_and_english(assistant: Assistant) -> None:
-    ayse = assistant.member()
+    ayse = assistant.person()
     listing = await ayse.says("/events")
     page = await ayse.press(listing, "1")
     text = page.text or ""
@@ -109,7 +109,7 @@ async def test_an_event_page_in_turkish_and_english(assistant: Assistant) -> Non
     assert "Kontenjan: 25 kişi · Boş yer: 25" in text
     assert "Son kayıt: 15 Ocak 2027 Cuma, 18:00" in text
     assert "✅ Kayıt ol" in page.buttons
-    john = assistant.member("John", language="en")
+    john = assistant.person("John", language="en")
     english = await john.press(await john.says("/events"), "2")
     text = english.text or ""
     assert "Thursday, 28 January 2027, 14:00 – 16:00" in text
@@ -118,7 +118,7 @@ async def test_an_event_page_in_turkish_and_english(assistant: Assistant) -> Non
 
 
 async def test_a_deep_link_opens_the_event(assistant: Assistant) -> None:
-    ayse = assistant.member()
+    ayse = assistant.person()
     page = await ayse.says("/start event_b2b-days-2027-04")
     assert "B2B Eşleştirme Günü" in (page.text or "")
     unknown = await ayse.says("/start event_no-such-event")
@@ -141,17 +141,17 @@ async def test_past_events_are_hidden(start_assistant: Any, tmp_path: Any) -> No
     path = tmp_path / "content.yaml"
     path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     running = await start_assistant(CONTENT_FILE=str(path))
-    member = running.member()
-    listing = await member.says("/events")
+    person = running.person()
+    listing = await person.says("/events")
     assert "Geçmiş Eğitim" not in (listing.text or "")
-    closed = await member.says("/start event_old-training")
+    closed = await person.says("/start event_old-training")
     assert "artık geçerli değil" not in (closed.text or "")
     assert "Kayıtlar kapandı" in (closed.text or "")
     assert "✅ Kayıt ol" not in closed.buttons
 
 
 async def test_services_and_a_service_page_with_its_events(assistant: Assistant) -> None:
-    ayse = assistant.member()
+    ayse = assistant.person()
     services = await ayse.says("/services")
     assert "Kıyaslama (benchmarking)" in (services.text or "")
     page = await ayse.press(services, "1")
@@ -164,7 +164,7 @@ async def test_services_and_a_service_page_with_its_events(assistant: Assistant)
 
 
 async def test_help_and_the_command_menus(assistant: Assistant) -> None:
-    ayse = assistant.member()
+    ayse = assistant.person()
     help_text = (await ayse.says("/help")).text or ""
     for command in ("/events", "/services", "/my", "/ask", "/profile", "/privacy", "/language"):
         assert command in help_text
@@ -187,20 +187,20 @@ async def test_help_and_the_command_menus(assistant: Assistant) -> None:
 async def test_a_typed_question_gets_the_faq_answer(
     assistant: Assistant, question: str, expected: str
 ) -> None:
-    member = assistant.member(language="en" if question.startswith("is ") else "tr")
-    reply = await member.says(question)
+    person = assistant.person(language="en" if question.startswith("is ") else "tr")
+    reply = await person.says(question)
     assert expected in (reply.text or "")
 
 
 async def test_an_unknown_question_is_answered_honestly(assistant: Assistant) -> None:
-    ayse = assistant.member()
+    ayse = assistant.person()
     reply = await ayse.says("bitcoin fiyatı ne kadar")
     assert "bulamadım" in (reply.text or "")
     assert "👥 Ekibe sor" in reply.buttons
 
 
 async def test_did_you_mean_buttons_open_an_answer(assistant: Assistant) -> None:
-    ayse = assistant.member()
+    ayse = assistant.person()
     answer = assistant.services.answers.ask("eğitim", "tr")
     reply = await ayse.says("eğitim")
     if answer.decision == "suggest":
@@ -231,14 +231,14 @@ async def test_did_you_mean_buttons_open_an_answer(assistant: Assistant) -> None
 async def test_bad_input_gets_a_short_helpful_reply(
     assistant: Assistant, send: Any, expected: str
 ) -> None:
-    ayse = assistant.member()
+    ayse = assistant.person()
     await send(assistant.emulator, ayse.user)
     reply = await assistant.emulator.wait_for_bot_message(ayse.id)
     assert expected in (reply.text or "")
 
 
 async def test_a_4000_character_message_is_answered_from_its_start(assistant: Assistant) -> None:
-    ayse = assistant.member()
+    ayse = assistant.person()
     long_text = "eğitimler ücretli mi " + "lütfen " * 570
     assert len(long_text) > 4000
     await assistant.emulator.send_message(ayse.user, long_text[:4000])
@@ -261,7 +261,7 @@ async def test_a_4000_character_message_is_answered_from_its_start(assistant: As
     ],
 )
 async def test_stale_or_forged_buttons_get_a_polite_answer(assistant: Assistant, data: str) -> None:
-    ayse = assistant.member()
+    ayse = assistant.person()
     menu = await ayse.says("/start")
     query = await assistant.emulator.press_callback(ayse.user, menu, data)
     answer = await assistant.emulator.wait_for_callback_answer(query)
@@ -272,7 +272,7 @@ async def test_stale_or_forged_buttons_get_a_polite_answer(assistant: Assistant,
     assert "Traceback" not in (shown.text or "")
 
 
-async def test_an_error_in_a_handler_is_logged_and_the_member_gets_an_apology(
+async def test_an_error_in_a_handler_is_logged_and_the_person_gets_an_apology(
     assistant: Assistant, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     from handlers import services
@@ -281,7 +281,7 @@ async def test_an_error_in_a_handler_is_logged_and_the_member_gets_an_apology(
         raise RuntimeError("database on fire")
 
     monkeypatch.setattr(services, "show_service", broken)
-    ayse = assistant.member()
+    ayse = assistant.person()
     page = await ayse.says("/services")
     query = await assistant.emulator.press_callback(ayse.user, page, "sv:s:benchmarking")
     await assistant.emulator.wait_for_callback_answer(query)

@@ -201,7 +201,7 @@ async def test_an_event_at_every_limit_still_fits_in_one_message(assistant: Assi
         max_per_company=2,
         language="en",
     )
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     page = await ayse.says("/start event_longest")
     assert description in (page.text or "")
     elif_ = staff_member(assistant)
@@ -262,7 +262,7 @@ async def test_import_never_drops_an_event_with_registrations(
     catalogue = parse_catalogue(document, "a")
     await store.import_catalogue(catalogue)
     await database.execute(
-        "INSERT INTO members (id, first_seen_at, last_seen_at) VALUES (1, 'x', 'x')"
+        "INSERT INTO people (id, first_seen_at, last_seen_at) VALUES (1, 'x', 'x')"
     )
     lean = catalogue.event("lean-2027-01")
     assert lean is not None

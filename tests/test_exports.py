@@ -1,4 +1,4 @@
-"""Attendee lists exported as CSV and Excel: Turkish survives, erased members stay anonymous."""
+"""Attendee lists exported as CSV and Excel: Turkish survives, erased people stay anonymous."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from bot.devtools.emulator import Document, Message
 from bot.domain.exports import Sheet, to_csv, to_xlsx
 from tests.conftest import Assistant, Person
 from tests.test_attendance import registered
-from tests.test_signup import signed_up_member
+from tests.test_signup import signed_up_person
 from tests.test_staff_events import open_staff_event, staff_member
 
 HEADER_TR = [
@@ -43,7 +43,7 @@ async def download(staff: Person, page: Message, button: str) -> Document:
 
 
 async def event_with_attendees(assistant: Assistant) -> None:
-    """An event with two confirmed members (one later present), one waiting, one erased."""
+    """An event with two confirmed people (one later present), one waiting, one erased."""
     await assistant.add_event("export-me", capacity=2)
     await registered(
         assistant,
@@ -53,7 +53,7 @@ async def event_with_attendees(assistant: Assistant) -> None:
         sector_id="textile",
         email="sule@isik.example",
     )
-    gone = await signed_up_member(
+    gone = await signed_up_person(
         assistant, "Zeynep", "export-me", company="Silinecek Ltd", email="z@silinecek.example"
     )
     await registered(assistant, "export-me", '=HYPERLINK("http://x")', "Ğ Döküm")
@@ -89,7 +89,7 @@ async def test_csv_export_reads_back_with_turkish_intact(assistant: Assistant) -
     now = datetime.now(ZoneInfo("Europe/Istanbul")).replace(tzinfo=None)
     registered_at = datetime.strptime(first[6], "%Y-%m-%d %H:%M")
     assert abs(registered_at - now) < timedelta(minutes=2)
-    # The seat the erased member left went to the next in line; formulas stay text.
+    # The seat the erased person left went to the next in line; formulas stay text.
     assert promoted[0] == '\'=HYPERLINK("http://x")' and promoted[5] == "Onaylı"
     assert erased[0] == "(silindi)"
     assert erased[1] == erased[3] == erased[4] == ""
@@ -146,7 +146,7 @@ async def open_staff_event_en(staff: Person, listing: Message, title: str) -> Me
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+cmd", "-2", "@SUM(A1)"])
-def test_formulas_typed_by_members_stay_text(value: str) -> None:
+def test_formulas_typed_by_people_stay_text(value: str) -> None:
     sheet = Sheet("Test", ("Ad",), ((value,),))
     assert to_csv(sheet).decode("utf-8-sig").splitlines()[1] == f"'{value}"
     workbook = openpyxl.load_workbook(io.BytesIO(to_xlsx(sheet)))

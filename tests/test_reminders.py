@@ -68,7 +68,7 @@ async def publish_event(
 async def sign_up(assistant: Assistant, person: Person, event: Event) -> Registration:
     """Give the person a seat (or a waiting-list place) the way the sign-up handler does."""
     services = assistant.services
-    await services.members.seen(person.id, person.user.language_code)
+    await services.people.seen(person.id, person.user.language_code)
     outcome = await services.registrations.sign_up(event, person.id, None, None)
     return outcome.registration
 
@@ -104,7 +104,7 @@ async def test_reminders_arrive_on_time_with_the_event_and_its_buttons(
 ) -> None:
     assistant = await start_assistant(REMINDER_OFFSETS="2s,1s")
     event = await publish_event(assistant, "soon", starts_in=2.3)
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     registration = await sign_up(assistant, ayse, event)
     assert await deliveries(assistant, registration.id) == [
         ("reminder", 2, "pending"),
@@ -138,7 +138,7 @@ async def test_reminders_arrive_on_time_with_the_event_and_its_buttons(
     assert "Değer akışı haritalama" in (details.text or "")  # the event's own page
 
 
-async def test_an_english_member_gets_the_online_link(start_assistant: Any) -> None:
+async def test_an_english_person_gets_the_online_link(start_assistant: Any) -> None:
     assistant = await start_assistant(REMINDER_OFFSETS="1s")
     event = await publish_event(
         assistant,
@@ -148,7 +148,7 @@ async def test_an_english_member_gets_the_online_link(start_assistant: Any) -> N
         online_url="https://meet.cluster.example/soon",
         location=None,
     )
-    sam = assistant.member("Sam", language="en")
+    sam = assistant.person("Sam", language="en")
     await sign_up(assistant, sam, event)
     reminder = await sam.emulator.wait_for_bot_message(sam.id, contains="Reminder", timeout=5)
     assert "Test training webinar-soon" in (reminder.text or "")
@@ -156,17 +156,17 @@ async def test_an_english_member_gets_the_online_link(start_assistant: Any) -> N
     assert reminder.buttons == ["ℹ️ Details", "✖️ I can't come"]
 
 
-async def test_only_confirmed_members_with_reminders_on_get_them(start_assistant: Any) -> None:
+async def test_only_confirmed_people_with_reminders_on_get_them(start_assistant: Any) -> None:
     assistant = await start_assistant(REMINDER_OFFSETS="1s")
     event = await publish_event(assistant, "quiet", starts_in=1.3)
-    ayse, mehmet, zeynep = (assistant.member(name) for name in ("Ayşe", "Mehmet", "Zeynep"))
+    ayse, mehmet, zeynep = (assistant.person(name) for name in ("Ayşe", "Mehmet", "Zeynep"))
     kept = await sign_up(assistant, ayse, event)
     cancelled = await sign_up(assistant, mehmet, event)
     silent = await sign_up(assistant, zeynep, event)
     outcome = await assistant.services.registrations.cancel(cancelled.id, mehmet.id, event)
     assert outcome is not None
     assert await deliveries(assistant, cancelled.id) == []  # cancelling removed them
-    await assistant.services.members.set_reminders(zeynep.id, False)
+    await assistant.services.people.set_reminders(zeynep.id, False)
 
     await ayse.emulator.wait_for_bot_message(ayse.id, contains=REMINDER, timeout=5)
     await assistant.emulator.wait_idle(quiet=0.3)
@@ -183,12 +183,12 @@ async def test_only_confirmed_members_with_reminders_on_get_them(start_assistant
     assert row == {"status": "skipped", "last_error": "reminders switched off"}
 
 
-async def test_i_cant_come_cancels_after_confirmation_and_the_waiting_member_is_reminded(
+async def test_i_cant_come_cancels_after_confirmation_and_the_waiting_person_is_reminded(
     start_assistant: Any,
 ) -> None:
     assistant = await start_assistant(REMINDER_OFFSETS="3s,1s")
     event = await publish_event(assistant, "one-seat", starts_in=3.3, capacity=1)
-    ayse, mehmet = assistant.member("Ayşe"), assistant.member("Mehmet")
+    ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet")
     seat = await sign_up(assistant, ayse, event)
     waiting = await sign_up(assistant, mehmet, event)
     assert waiting.status == "waitlisted"
@@ -215,7 +215,7 @@ async def test_a_restart_before_the_due_time_sends_the_reminder_once(
 ) -> None:
     first = await start_assistant(REMINDER_OFFSETS="1s")
     event = await publish_event(first, "restart", starts_in=2.3)
-    ayse = first.member("Ayşe")
+    ayse = first.person("Ayşe")
     registration = await sign_up(first, ayse, event)
     await stop_application(first.application)
 
@@ -232,7 +232,7 @@ async def test_a_restart_before_the_due_time_sends_the_reminder_once(
 async def test_after_downtime_only_the_latest_due_reminder_is_sent(start_assistant: Any) -> None:
     first = await start_assistant(REMINDER_OFFSETS="3s,2s")
     event = await publish_event(first, "downtime", starts_in=3.3)
-    ayse = first.member("Ayşe")
+    ayse = first.person("Ayşe")
     registration = await sign_up(first, ayse, event)
     await stop_application(first.application)
     await wait_until(event.starts_at - timedelta(seconds=1.8))  # both came due while down
@@ -255,7 +255,7 @@ async def test_a_reminder_for_an_event_that_started_during_downtime_is_missed(
 ) -> None:
     first = await start_assistant(REMINDER_OFFSETS="1s")
     event = await publish_event(first, "started", starts_in=1.3)
-    ayse = first.member("Ayşe")
+    ayse = first.person("Ayşe")
     registration = await sign_up(first, ayse, event)
     await stop_application(first.application)
     await wait_until(event.starts_at + timedelta(seconds=0.2))
@@ -274,7 +274,7 @@ async def test_a_send_interrupted_by_a_crash_is_retried_once(
 ) -> None:
     first = await start_assistant(REMINDER_OFFSETS="1s")
     event = await publish_event(first, "crash", starts_in=1.5)
-    ayse, mehmet = first.member("Ayşe"), first.member("Mehmet")
+    ayse, mehmet = first.person("Ayşe"), first.person("Mehmet")
     once = await sign_up(first, ayse, event)
     twice = await sign_up(first, mehmet, event)
     await stop_application(first.application)
@@ -300,10 +300,10 @@ async def test_a_send_interrupted_by_a_crash_is_retried_once(
     assert ("reminder", 1, "failed") in await deliveries(second, twice.id)
 
 
-async def test_a_member_who_blocked_the_bot_is_marked_unreachable(start_assistant: Any) -> None:
+async def test_a_person_who_blocked_the_bot_is_marked_unreachable(start_assistant: Any) -> None:
     assistant = await start_assistant(REMINDER_OFFSETS="2s,1s")
     event = await publish_event(assistant, "blocked", starts_in=2.3)
-    ayse, mehmet = assistant.member("Ayşe"), assistant.member("Mehmet")
+    ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet")
     blocked = await sign_up(assistant, ayse, event)
     await sign_up(assistant, mehmet, event)
     assistant.emulator.block(ayse.id)
@@ -312,8 +312,8 @@ async def test_a_member_who_blocked_the_bot_is_marked_unreachable(start_assistan
     await mehmet.next_message(first, contains=REMINDER, timeout=4)
     await assistant.emulator.wait_idle(quiet=0.3)
     assert assistant.emulator.stats.forbidden == 1  # tried once, never again
-    member = await assistant.services.members.get(ayse.id)
-    assert member is not None and member.unreachable
+    person = await assistant.services.people.get(ayse.id)
+    assert person is not None and person.unreachable
     assert await deliveries(assistant, blocked.id) == [
         ("reminder", 2, "failed"),
         ("reminder", 1, "skipped"),
@@ -324,7 +324,7 @@ async def test_a_member_who_blocked_the_bot_is_marked_unreachable(start_assistan
 async def test_a_flood_of_429s_delays_reminders_but_repeats_none(start_assistant: Any) -> None:
     assistant = await start_assistant(REMINDER_OFFSETS="4s")
     event = await publish_event(assistant, "storm", starts_in=4.3)
-    people = [assistant.member(f"Üye {n}") for n in range(6)]
+    people = [assistant.person(f"Üye {n}") for n in range(6)]
     registrations = [await sign_up(assistant, person, event) for person in people]
     assistant.emulator.global_rate_limit = 2  # messages a second, far below the bot's 25
 
@@ -342,10 +342,10 @@ async def test_cancelling_an_event_tells_every_registrant_and_drops_reminders(
 ) -> None:
     assistant = await start_assistant(REMINDER_OFFSETS="24h,1h")
     event = await publish_event(assistant, "called-off", starts_in=3 * 86400, capacity=1)
-    ayse, mehmet = assistant.member("Ayşe"), assistant.member("Mehmet", language="en")
+    ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet", language="en")
     seat = await sign_up(assistant, ayse, event)
     waiting = await sign_up(assistant, mehmet, event)
-    await assistant.services.members.set_reminders(ayse.id, False)  # notices still go
+    await assistant.services.people.set_reminders(ayse.id, False)  # notices still go
 
     told = await cancel_event(assistant.services, STAFF_ID, event)
     assert told == 2
@@ -367,12 +367,12 @@ async def test_cancelling_an_event_tells_every_registrant_and_drops_reminders(
     assert await cancel_event(assistant.services, STAFF_ID, event) is None  # once only
 
 
-async def test_moving_an_event_moves_its_reminders_and_tells_the_member(
+async def test_moving_an_event_moves_its_reminders_and_tells_the_person(
     start_assistant: Any,
 ) -> None:
     assistant = await start_assistant(REMINDER_OFFSETS="24h,2s")
     event = await publish_event(assistant, "moved", starts_in=2 * 86400)
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     registration = await sign_up(assistant, ayse, event)
     assert [kind for kind, _, _ in await deliveries(assistant, registration.id)] == [
         "reminder",
@@ -412,7 +412,7 @@ async def test_the_survey_is_answered_then_answered_again_and_replaced(
 ) -> None:
     assistant = await start_assistant(FEEDBACK_DELAY="1s")
     event = await publish_event(assistant, "done", starts_in=0.3, lasts=1)
-    ayse, mehmet = assistant.member("Ayşe"), assistant.member("Mehmet")
+    ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet")
     registration = await sign_up(assistant, ayse, event)
 
     survey = await ayse.emulator.wait_for_bot_message(ayse.id, contains="nasıl buldunuz", timeout=6)
@@ -453,12 +453,12 @@ async def test_the_survey_is_answered_then_answered_again_and_replaced(
     assert answer["rating"] == 2
 
 
-async def test_only_members_marked_present_get_the_survey_even_after_downtime(
+async def test_only_people_marked_present_get_the_survey_even_after_downtime(
     start_assistant: Any,
 ) -> None:
     first = await start_assistant(FEEDBACK_DELAY="1s")
     event = await publish_event(first, "attended", starts_in=0.3, lasts=1)
-    ayse, mehmet = first.member("Ayşe"), first.member("Mehmet")
+    ayse, mehmet = first.person("Ayşe"), first.person("Mehmet")
     present = await sign_up(first, ayse, event)
     absent = await sign_up(first, mehmet, event)
     await first.services.database.execute(
@@ -475,23 +475,23 @@ async def test_only_members_marked_present_get_the_survey_even_after_downtime(
     assert await deliveries(second, absent.id) == [("survey", None, "skipped")]
 
 
-async def test_a_members_export_and_erasure_cover_reminders_and_feedback(
+async def test_a_people_export_and_erasure_cover_reminders_and_feedback(
     start_assistant: Any,
 ) -> None:
     assistant = await start_assistant(REMINDER_OFFSETS="24h", FEEDBACK_DELAY="1s")
     event = await publish_event(assistant, "private", starts_in=0.3, lasts=1)
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     registration = await sign_up(assistant, ayse, event)
     survey = await ayse.emulator.wait_for_bot_message(ayse.id, contains="nasıl buldunuz", timeout=6)
     rated = await ayse.press(survey, "5")
     await ayse.emulator.send_message(ayse.user, "Harikaydı")
     await ayse.next_message(rated, contains="Harikaydı")
 
-    exported = await assistant.services.members.personal_data(ayse.id)
+    exported = await assistant.services.people.personal_data(ayse.id)
     assert exported["feedback"][0]["comment"] == "Harikaydı"
     assert [row["kind"] for row in exported["deliveries"]] == ["survey"]
 
-    await assistant.services.members.erase(ayse.id)
+    await assistant.services.people.erase(ayse.id)
     [answer] = await assistant.fetch("SELECT * FROM feedback")
     assert (answer["registration_id"], answer["rating"], answer["comment"]) == (
         registration.id,
@@ -504,7 +504,7 @@ async def test_a_members_export_and_erasure_cover_reminders_and_feedback(
 async def test_nothing_is_sent_for_a_plain_future_event(start_assistant: Any) -> None:
     assistant = await start_assistant()
     event = await publish_event(assistant, "later", starts_in=7 * 86400)
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     registration = await sign_up(assistant, ayse, event)
     assert await deliveries(assistant, registration.id) == [
         ("reminder", 86400, "pending"),

@@ -19,7 +19,7 @@ from storage.catalogue import CatalogueRepository, utc_text
 from storage.content import Event, bundled_content_path, load_catalogue
 from storage.database import Database
 from storage.deliveries import DeliveryPlan, DeliveryRepository
-from storage.members import MemberRepository
+from storage.people import PeopleRepository
 from storage.registrations import RegistrationRepository
 
 
@@ -114,7 +114,7 @@ async def test_a_message_is_sent_once(clock: FakeClock) -> None:
     assert bot.calls == 1
 
 
-async def test_a_member_who_blocked_the_bot_is_reported_and_not_retried(
+async def test_a_person_who_blocked_the_bot_is_reported_and_not_retried(
     clock: FakeClock,
 ) -> None:
     blocked: list[int] = []
@@ -174,11 +174,11 @@ def event() -> Event:
     return load_catalogue(bundled_content_path()).events[0]
 
 
-async def signed_up(database: Database, event: Event, member_id: int, now: datetime) -> int:
-    await MemberRepository(database).seen(member_id, "tr")
+async def signed_up(database: Database, event: Event, person_id: int, now: datetime) -> int:
+    await PeopleRepository(database).seen(person_id, "tr")
     plan = DeliveryPlan((timedelta(hours=24), timedelta(hours=1)), timedelta(hours=2))
     registrations = RegistrationRepository(database, plan)
-    outcome = await registrations.sign_up(event, member_id, None, None, now=now)
+    outcome = await registrations.sign_up(event, person_id, None, None, now=now)
     return outcome.registration.id
 
 
@@ -193,8 +193,8 @@ async def test_only_reminders_still_ahead_are_planned(database: Database, event:
 
 
 async def test_a_row_is_claimed_by_one_run_only(database: Database, event: Event) -> None:
-    for member_id in range(1, 21):
-        await signed_up(database, event, member_id, event.starts_at - timedelta(days=2))
+    for person_id in range(1, 21):
+        await signed_up(database, event, person_id, event.starts_at - timedelta(days=2))
     outbox = DeliveryRepository(database)
     due = event.starts_at - timedelta(hours=20)  # the 24h reminders only
     batches = await asyncio.gather(*(outbox.claim_due(due, 3) for _ in range(10)))

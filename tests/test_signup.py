@@ -1,4 +1,4 @@
-"""Signing up the way a member does: consent, the form, seats, the waiting list, cancelling."""
+"""Signing up the way a person does: consent, the form, seats, the waiting list, cancelling."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ async def test_first_sign_up_asks_consent_then_the_form_then_confirms(
     assistant: Assistant,
 ) -> None:
     await assistant.add_event("small-course", capacity=10)
-    ayse = assistant.member("Ayşe", last_name="Yılmaz")
+    ayse = assistant.person("Ayşe", last_name="Yılmaz")
     page = await open_event(ayse, "small-course")
     consent = await ayse.press(page, "Kayıt ol")
     assert "6698 sayılı" in (consent.text or "")  # the privacy notice from the content
@@ -60,23 +60,23 @@ async def test_first_sign_up_asks_consent_then_the_form_then_confirms(
     ics = await ayse.next_message(confirmation, predicate=lambda m: m.document is not None)
     assert ics.document is not None and ics.document.filename == "small-course.ics"
 
-    [member] = await assistant.fetch("SELECT * FROM members WHERE id = ?", ayse.id)
-    assert member["full_name"] == "Ayşe Yılmaz"
-    assert member["company"] == "Anadolu Makina A.Ş."
-    assert member["company_key"] == "anadolumakinaas"
-    assert member["sector_id"] == "textile"
-    assert member["phone"] == "05321234567"
-    assert member["email"] == "ayse@anadolu.example"
-    assert member["consent_at"] is not None
+    [person] = await assistant.fetch("SELECT * FROM people WHERE id = ?", ayse.id)
+    assert person["full_name"] == "Ayşe Yılmaz"
+    assert person["company"] == "Anadolu Makina A.Ş."
+    assert person["company_key"] == "anadolumakinaas"
+    assert person["sector_id"] == "textile"
+    assert person["phone"] == "05321234567"
+    assert person["email"] == "ayse@anadolu.example"
+    assert person["consent_at"] is not None
     [registration] = await assistant.fetch(
-        "SELECT * FROM registrations WHERE member_id = ?", ayse.id
+        "SELECT * FROM registrations WHERE person_id = ?", ayse.id
     )
     assert registration["status"] == "confirmed"
     assert registration["event_id"] == "small-course"
 
 
 async def test_the_calendar_file_parses_back_with_the_right_times(assistant: Assistant) -> None:
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     page = await open_event(ayse, "grants-infoday-2027-01")
     confirmation = await fill_profile(ayse, await ayse.press(page, "Kayıt ol"))
     assert "https://meet.cluster.example/grants-2027" in (confirmation.text or "")
@@ -89,7 +89,7 @@ async def test_the_calendar_file_parses_back_with_the_right_times(assistant: Ass
     assert str(entry.get("location")) == "https://meet.cluster.example/grants-2027"
     assert "Açık çağrılar" in str(entry.get("description"))
     [registration] = await assistant.fetch(
-        "SELECT id FROM registrations WHERE member_id = ?", ayse.id
+        "SELECT id FROM registrations WHERE person_id = ?", ayse.id
     )
     assert (
         str(entry.get("uid"))
@@ -108,12 +108,12 @@ async def test_the_calendar_file_parses_back_with_the_right_times(assistant: Ass
 
 
 async def test_consent_refused_stores_nothing_and_can_be_changed(assistant: Assistant) -> None:
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     consent = await ayse.press(await open_event(ayse, "lean-2027-01"), "Kayıt ol")
     refused = await ayse.press(consent, "Kabul etmiyorum")
     assert "hiçbir kişisel bilginizi kaydetmedim" in (refused.text or "")
-    [member] = await assistant.fetch("SELECT * FROM members WHERE id = ?", ayse.id)
-    assert member["consent_at"] is None and member["full_name"] is None
+    [person] = await assistant.fetch("SELECT * FROM people WHERE id = ?", ayse.id)
+    assert person["consent_at"] is None and person["full_name"] is None
     assert await assistant.fetch("SELECT * FROM registrations") == []
     again = await ayse.press(refused, "Onay vermek istiyorum")
     assert "6698 sayılı" in (again.text or "")
@@ -122,7 +122,7 @@ async def test_consent_refused_stores_nothing_and_can_be_changed(assistant: Assi
 
 
 async def test_wrong_answers_are_asked_again_with_a_reason(assistant: Assistant) -> None:
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     consent = await ayse.press(await open_event(ayse, "lean-2027-01"), "Kayıt ol")
     await ayse.press(consent, "Kabul ediyorum")
     again = await ayse.says("!!")
@@ -149,19 +149,19 @@ async def test_wrong_answers_are_asked_again_with_a_reason(assistant: Assistant)
     assert "e-posta adresine benzemiyor" in (bad_email.text or "")
     done = await ayse.press(email_step, "Atla")
     assert "Kaydınız onaylandı" in (done.text or "")
-    [member] = await assistant.fetch("SELECT phone, email FROM members WHERE id = ?", ayse.id)
-    assert member == {"phone": "+905551112233", "email": None}
+    [person] = await assistant.fetch("SELECT phone, email FROM people WHERE id = ?", ayse.id)
+    assert person == {"phone": "+905551112233", "email": None}
 
 
 async def test_cancel_leaves_the_form_and_keeps_nothing_typed(assistant: Assistant) -> None:
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     consent = await ayse.press(await open_event(ayse, "lean-2027-01"), "Kayıt ol")
     await ayse.press(consent, "Kabul ediyorum")
     await ayse.says("Ayşe Kaya")
     cancelled = await ayse.says("/cancel")
     assert "işlemi iptal ettim" in (cancelled.text or "")
-    [member] = await assistant.fetch("SELECT full_name FROM members WHERE id = ?", ayse.id)
-    assert member["full_name"] is None
+    [person] = await assistant.fetch("SELECT full_name FROM people WHERE id = ?", ayse.id)
+    assert person["full_name"] is None
     # Typed text is a question again.
     answer = await ayse.says("eğitimler ücretli mi")
     assert "Eğitimler ücretli mi?" in (answer.text or "")
@@ -172,7 +172,7 @@ async def test_an_abandoned_form_times_out_and_says_so(
 ) -> None:
     monkeypatch.setattr(profile, "FORM_TIMEOUT", 1)
     running: Assistant = await start_assistant()
-    ayse = running.member("Ayşe")
+    ayse = running.person("Ayşe")
     consent = await ayse.press(await open_event(ayse, "lean-2027-01"), "Kayıt ol")
     await ayse.press(consent, "Kabul ediyorum")
     closed = await ayse.emulator.wait_for_bot_message(
@@ -182,7 +182,7 @@ async def test_an_abandoned_form_times_out_and_says_so(
 
 
 async def test_signing_up_twice_shows_the_existing_registration(assistant: Assistant) -> None:
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     page = await open_event(ayse, "lean-2027-01")
     await fill_profile(ayse, await ayse.press(page, "Kayıt ol"))
     page = await open_event(ayse, "lean-2027-01")
@@ -193,22 +193,22 @@ async def test_signing_up_twice_shows_the_existing_registration(assistant: Assis
     await ayse.emulator.wait_for_callback_answer(query)
     again = await ayse.emulator.wait_for_bot_message(ayse.id, contains="zaten onaylı")
     assert "dosyayı aşağıda" not in (again.text or "")
-    rows = await assistant.fetch("SELECT * FROM registrations WHERE member_id = ?", ayse.id)
+    rows = await assistant.fetch("SELECT * FROM registrations WHERE person_id = ?", ayse.id)
     assert len(rows) == 1
 
 
-async def signed_up_member(assistant: Assistant, name: str, event_id: str, **form: Any) -> Person:
-    person = assistant.member(name)
+async def signed_up_person(assistant: Assistant, name: str, event_id: str, **form: Any) -> Person:
+    person = assistant.person(name)
     page = await open_event(person, event_id)
     await fill_profile(person, await person.press(page, 0), **form)
     return person
 
 
-async def test_two_members_race_for_the_last_seat(assistant: Assistant) -> None:
+async def test_two_people_race_for_the_last_seat(assistant: Assistant) -> None:
     await assistant.add_event("last-seat", capacity=2)
-    first = await signed_up_member(assistant, "Ali", "last-seat", company="Ali Makina")
-    ayse = assistant.member("Ayşe")
-    mehmet = assistant.member("Mehmet")
+    first = await signed_up_person(assistant, "Ali", "last-seat", company="Ali Makina")
+    ayse = assistant.person("Ayşe")
+    mehmet = assistant.person("Mehmet")
     pages = {}
     for person, company in ((ayse, "Ayşe Tekstil"), (mehmet, "Mehmet Döküm")):
         # Both complete their profile first, then press at the same moment.
@@ -242,8 +242,8 @@ async def test_cancelling_passes_the_seat_to_the_waiting_list_and_tells_them(
     assistant: Assistant,
 ) -> None:
     await assistant.add_event("one-seat", capacity=1)
-    ali = await signed_up_member(assistant, "Ali", "one-seat", company="Ali Makina")
-    ayse = await signed_up_member(assistant, "Ayşe", "one-seat", company="Ayşe Tekstil")
+    ali = await signed_up_person(assistant, "Ali", "one-seat", company="Ali Makina")
+    ayse = await signed_up_person(assistant, "Ayşe", "one-seat", company="Ayşe Tekstil")
     assert "Bekleme listesindesiniz: 1. sıra" in (ayse.last().text or "")
     my = await ali.says("/my")
     assert "Test etkinliği one-seat" in (my.text or "") and "Onaylı" in (my.text or "")
@@ -257,19 +257,19 @@ async def test_cancelling_passes_the_seat_to_the_waiting_list_and_tells_them(
     ics = await ayse.next_message(told, predicate=lambda m: m.document is not None)
     assert ics.document is not None and ics.document.filename == "one-seat.ics"
     rows = await assistant.fetch(
-        "SELECT member_id, status FROM registrations WHERE event_id = 'one-seat' ORDER BY id"
+        "SELECT person_id, status FROM registrations WHERE event_id = 'one-seat' ORDER BY id"
     )
     assert rows == [
-        {"member_id": ali.id, "status": "cancelled"},
-        {"member_id": ayse.id, "status": "confirmed"},
+        {"person_id": ali.id, "status": "cancelled"},
+        {"person_id": ayse.id, "status": "confirmed"},
     ]
 
 
 async def test_waiting_list_positions_stay_consistent(assistant: Assistant) -> None:
     await assistant.add_event("queue", capacity=1)
-    await signed_up_member(assistant, "Ali", "queue", company="Ali Döküm")
-    second = await signed_up_member(assistant, "Bora", "queue", company="Bora Kalıp")
-    third = await signed_up_member(assistant, "Cem", "queue", company="Cem Tekstil")
+    await signed_up_person(assistant, "Ali", "queue", company="Ali Döküm")
+    second = await signed_up_person(assistant, "Bora", "queue", company="Bora Kalıp")
+    third = await signed_up_person(assistant, "Cem", "queue", company="Cem Tekstil")
     assert "3. sıra" not in (third.last().text or "")
     assert "2. sıra" in (third.last().text or "")
     my = await second.says("/my")
@@ -283,14 +283,14 @@ async def test_companies_are_compared_ignoring_case_letters_and_punctuation(
     assistant: Assistant,
 ) -> None:
     await assistant.add_event("per-company", capacity=10, max_per_company=1)
-    await signed_up_member(assistant, "Ali", "per-company", company="ÇELİK Makina A.Ş.")
-    colleague = await signed_up_member(assistant, "Ayşe", "per-company", company="celik makina aş")
+    await signed_up_person(assistant, "Ali", "per-company", company="ÇELİK Makina A.Ş.")
+    colleague = await signed_up_person(assistant, "Ayşe", "per-company", company="celik makina aş")
     text = colleague.last().text or ""
     assert "firma başına kontenjan dolduğu için" in text
-    other = await signed_up_member(assistant, "Can", "per-company", company="Başka Firma")
+    other = await signed_up_person(assistant, "Can", "per-company", company="Başka Firma")
     assert any("Kaydınız onaylandı" in text for text in other.texts())
     rows = await assistant.fetch(
-        "SELECT member_id, status FROM registrations WHERE event_id = 'per-company' ORDER BY id"
+        "SELECT person_id, status FROM registrations WHERE event_id = 'per-company' ORDER BY id"
     )
     assert [row["status"] for row in rows] == ["confirmed", "waitlisted", "confirmed"]
 
@@ -301,7 +301,7 @@ async def test_sign_up_is_closed_after_the_deadline(assistant: Assistant) -> Non
         starts_in=timedelta(days=2),
         registration_deadline="2020-01-01T10:00:00+03:00",
     )
-    ayse = await signed_up_member(assistant, "Ayşe", "lean-2027-01")
+    ayse = await signed_up_person(assistant, "Ayşe", "lean-2027-01")
     page = await open_event(ayse, "closed-course")
     assert "Kayıtlar kapandı" in (page.text or "")
     assert "✅ Kayıt ol" not in page.buttons
@@ -314,14 +314,14 @@ async def test_sign_up_is_closed_after_the_deadline(assistant: Assistant) -> Non
     )
 
 
-async def test_forged_buttons_cannot_touch_another_members_registration(
+async def test_forged_buttons_cannot_touch_another_people_registration(
     assistant: Assistant,
 ) -> None:
-    ali = await signed_up_member(assistant, "Ali", "lean-2027-01")
+    ali = await signed_up_person(assistant, "Ali", "lean-2027-01")
     [registration] = await assistant.fetch(
-        "SELECT id FROM registrations WHERE member_id = ?", ali.id
+        "SELECT id FROM registrations WHERE person_id = ?", ali.id
     )
-    mallory = await signed_up_member(
+    mallory = await signed_up_person(
         assistant, "Mallory", "ipr-training-2027-02", company="Mallory Ltd"
     )
     menu = await mallory.says("/start")
@@ -344,8 +344,8 @@ async def test_forged_buttons_cannot_touch_another_members_registration(
     assert all(d.filename != "lean-2027-01.ics" for d in mallory.emulator.documents(mallory.id))
 
 
-async def test_what_members_type_is_shown_literally(assistant: Assistant) -> None:
-    ayse = assistant.member("Ayşe")
+async def test_what_people_type_is_shown_literally(assistant: Assistant) -> None:
+    ayse = assistant.person("Ayşe")
     await fill_profile(ayse, await ayse.says("/profile"), company="<b>Acme & Sons</b>", email=None)
     shown = ayse.last()
     assert "Firma: <b>Acme & Sons</b>" in (shown.text or "")
@@ -353,25 +353,25 @@ async def test_what_members_type_is_shown_literally(assistant: Assistant) -> Non
 
 
 async def test_settings_switch_reminders_and_announcements(assistant: Assistant) -> None:
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     screen = await ayse.says("/settings")
     assert "Etkinlik hatırlatmaları: açık" in (screen.text or "")
     screen = await ayse.press(screen, "Hatırlatmaları kapat")
     assert "Etkinlik hatırlatmaları: kapalı" in (screen.text or "")
     screen = await ayse.press(screen, "Duyuruları kapat")
     assert "Duyurular: kapalı" in (screen.text or "")
-    [member] = await assistant.fetch(
-        "SELECT reminders_on, announcements_on FROM members WHERE id = ?", ayse.id
+    [person] = await assistant.fetch(
+        "SELECT reminders_on, announcements_on FROM people WHERE id = ?", ayse.id
     )
-    assert member == {"reminders_on": 0, "announcements_on": 0}
+    assert person == {"reminders_on": 0, "announcements_on": 0}
 
 
-async def test_a_member_downloads_and_then_deletes_their_data(assistant: Assistant) -> None:
+async def test_a_person_downloads_and_then_deletes_their_data(assistant: Assistant) -> None:
     await assistant.add_event("erase-me", capacity=1)
-    ayse = await signed_up_member(
+    ayse = await signed_up_person(
         assistant, "Ayşe", "erase-me", company="Zeytin Dalı Tekstil", email="zeytin@dali.example"
     )
-    waiting = await signed_up_member(assistant, "Bora", "erase-me", company="Bora Makina")
+    waiting = await signed_up_person(assistant, "Bora", "erase-me", company="Bora Makina")
     privacy = await ayse.says("/privacy")
     assert "6698 sayılı" in (privacy.text or "")
     await ayse.emulator.press_button(ayse.user, privacy, "Verilerimi indir")
@@ -388,17 +388,17 @@ async def test_a_member_downloads_and_then_deletes_their_data(assistant: Assista
     done = await ayse.press(confirm, "Evet, hepsini sil")
     assert "silindi" in (done.text or "")
     await waiting.emulator.wait_for_bot_message(waiting.id, contains="Yer açıldı")
-    assert await assistant.fetch("SELECT * FROM members WHERE id = ?", ayse.id) == []
+    assert await assistant.fetch("SELECT * FROM people WHERE id = ?", ayse.id) == []
     rows = await assistant.fetch(
-        "SELECT member_id, status FROM registrations WHERE event_id = 'erase-me' ORDER BY id"
+        "SELECT person_id, status FROM registrations WHERE event_id = 'erase-me' ORDER BY id"
     )
     assert rows == [
-        {"member_id": None, "status": "cancelled"},
-        {"member_id": waiting.id, "status": "confirmed"},
+        {"person_id": None, "status": "cancelled"},
+        {"person_id": waiting.id, "status": "confirmed"},
     ]
     [kept] = await assistant.fetch(
         "SELECT company_key, checkin_token FROM registrations WHERE event_id = 'erase-me' "
-        "AND member_id IS NULL"
+        "AND person_id IS NULL"
     )
     assert kept == {"company_key": None, "checkin_token": None}
     raw = assistant.services.settings.database_path.read_bytes()
@@ -407,7 +407,7 @@ async def test_a_member_downloads_and_then_deletes_their_data(assistant: Assista
 
 
 async def test_quick_answers_in_a_row_are_taken_in_order(assistant: Assistant) -> None:
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     consent = await ayse.press(await open_event(ayse, "lean-2027-01"), "Kayıt ol")
     await ayse.press(consent, "Kabul ediyorum")
     # Typed without waiting for the questions in between: each answer fills its own step.
@@ -420,9 +420,9 @@ async def test_quick_answers_in_a_row_are_taken_in_order(assistant: Assistant) -
 
 
 async def test_erasure_keeps_past_attendance_without_the_person(assistant: Assistant) -> None:
-    ayse = await signed_up_member(assistant, "Ayşe", "lean-2027-01", company="Geçmiş Tekstil")
+    ayse = await signed_up_person(assistant, "Ayşe", "lean-2027-01", company="Geçmiş Tekstil")
     [registration] = await assistant.fetch(
-        "SELECT id FROM registrations WHERE member_id = ?", ayse.id
+        "SELECT id FROM registrations WHERE person_id = ?", ayse.id
     )
     # The event took place and she attended.
     await assistant.services.database.execute(
@@ -440,16 +440,16 @@ async def test_erasure_keeps_past_attendance_without_the_person(assistant: Assis
     done = await ayse.press(confirm, "Evet, hepsini sil")
     assert "silindi" in (done.text or "")
     [row] = await assistant.fetch(
-        "SELECT member_id, status, attended FROM registrations WHERE id = ?", registration["id"]
+        "SELECT person_id, status, attended FROM registrations WHERE id = ?", registration["id"]
     )
-    assert row == {"member_id": None, "status": "confirmed", "attended": 1}
+    assert row == {"person_id": None, "status": "confirmed", "attended": 1}
 
 
 async def test_buttons_from_before_a_restart_keep_working(start_assistant: Any) -> None:
     from bot.app import stop_application
 
     first = await start_assistant()
-    ayse = await signed_up_member(first, "Ayşe", "lean-2027-01", company="Sürekli Tekstil")
+    ayse = await signed_up_person(first, "Ayşe", "lean-2027-01", company="Sürekli Tekstil")
     page = await open_event(ayse, "lean-2027-01")
     await stop_application(first.application)
     second: Assistant = await start_assistant()
@@ -457,12 +457,12 @@ async def test_buttons_from_before_a_restart_keep_working(start_assistant: Any) 
     assert "emin misiniz" in (confirm.text or "")
     done = await ayse.press(confirm, "Evet, iptal et")
     assert "iptal edildi" in (done.text or "")
-    [row] = await second.fetch("SELECT status FROM registrations WHERE member_id = ?", ayse.id)
+    [row] = await second.fetch("SELECT status FROM registrations WHERE person_id = ?", ayse.id)
     assert row["status"] == "cancelled"
 
 
 async def test_another_command_leaves_the_form_and_runs(assistant: Assistant) -> None:
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     consent = await ayse.press(await ayse.says("/profile"), "Kabul ediyorum")
     assert "Adınız" in (consent.text or "")
     events = await ayse.says("/events")
@@ -470,14 +470,14 @@ async def test_another_command_leaves_the_form_and_runs(assistant: Assistant) ->
     # The form was left: typed text is a question again, not a name.
     answer = await ayse.says("eğitimler ücretli mi")
     assert "Eğitimler ücretli mi?" in (answer.text or "")
-    [member] = await assistant.fetch("SELECT full_name FROM members WHERE id = ?", ayse.id)
-    assert member["full_name"] is None
+    [person] = await assistant.fetch("SELECT full_name FROM people WHERE id = ?", ayse.id)
+    assert person["full_name"] is None
     nothing = await ayse.says("/cancel")
     assert "yarım kalmış bir işlem yok" in (nothing.text or "")
 
 
 async def test_a_menu_button_leaves_the_form(assistant: Assistant) -> None:
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     await ayse.press(await ayse.says("/profile"), "Kabul ediyorum")
     menu = await ayse.says("/start")
     services = await ayse.press(menu, "Hizmetler")
@@ -490,10 +490,10 @@ async def test_no_cancelling_or_promotion_once_the_event_has_started(
     assistant: Assistant,
 ) -> None:
     await assistant.add_event("started", capacity=1, starts_in=timedelta(days=1))
-    ali = await signed_up_member(assistant, "Ali", "started", company="Ali Makina")
-    bora = await signed_up_member(assistant, "Bora", "started", company="Bora Kalıp")
+    ali = await signed_up_person(assistant, "Ali", "started", company="Ali Makina")
+    bora = await signed_up_person(assistant, "Bora", "started", company="Bora Kalıp")
     [seat] = await assistant.fetch(
-        "SELECT id FROM registrations WHERE member_id = ? AND status = 'confirmed'", ali.id
+        "SELECT id FROM registrations WHERE person_id = ? AND status = 'confirmed'", ali.id
     )
     await assistant.services.database.execute(
         "UPDATE events SET starts_at = '2020-01-01T07:00:00+00:00', "
@@ -509,11 +509,11 @@ async def test_no_cancelling_or_promotion_once_the_event_has_started(
         await assistant.emulator.wait_idle()
         assert "başladığı için" in (ali.last().text or "")
     rows = await assistant.fetch(
-        "SELECT member_id, status FROM registrations WHERE event_id = 'started' ORDER BY id"
+        "SELECT person_id, status FROM registrations WHERE event_id = 'started' ORDER BY id"
     )
     assert rows == [
-        {"member_id": ali.id, "status": "confirmed"},
-        {"member_id": bora.id, "status": "waitlisted"},
+        {"person_id": ali.id, "status": "confirmed"},
+        {"person_id": bora.id, "status": "waitlisted"},
     ]
 
 
@@ -527,8 +527,8 @@ async def test_seats_added_by_an_import_while_stopped_go_to_the_waiting_list(
 
     first: Assistant = await start_assistant()
     await first.add_event("grows", capacity=1)
-    await signed_up_member(first, "Ali", "grows", company="Ali Makina")
-    bora = await signed_up_member(first, "Bora", "grows", company="Bora Kalıp")
+    await signed_up_person(first, "Ali", "grows", company="Ali Makina")
+    bora = await signed_up_person(first, "Bora", "grows", company="Bora Kalıp")
     document = catalogue_to_document(first.services.catalogue)
     await stop_application(first.application)
     for event in document["events"]:
@@ -541,5 +541,5 @@ async def test_seats_added_by_an_import_while_stopped_go_to_the_waiting_list(
     second: Assistant = await start_assistant()
     told = await bora.emulator.wait_for_bot_message(bora.id, contains="Yer açıldı")
     assert "grows" in (told.text or "")
-    [row] = await second.fetch("SELECT status FROM registrations WHERE member_id = ?", bora.id)
+    [row] = await second.fetch("SELECT status FROM registrations WHERE person_id = ?", bora.id)
     assert row["status"] == "confirmed"

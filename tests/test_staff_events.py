@@ -1,4 +1,4 @@
-"""Staff publish, change and cancel events; members hear about what concerns them."""
+"""Staff publish, change and cancel events; people hear about what concerns them."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from bot.domain.event_changes import publish_event
 from bot.domain.event_form import EventDraft, parse_local_time, slug
 from storage.content import catalogue_to_document, parse_catalogue
 from tests.conftest import STAFF_ID, Assistant, Person
-from tests.test_signup import signed_up_member
+from tests.test_signup import signed_up_person
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 COLLEAGUE_ID = 700002
@@ -54,7 +54,7 @@ async def audit(assistant: Assistant, action: str) -> list[dict[str, Any]]:
     )
 
 
-async def test_staff_publish_an_event_step_by_step_and_members_see_it(
+async def test_staff_publish_an_event_step_by_step_and_people_see_it(
     assistant: Assistant,
 ) -> None:
     elif_ = staff_member(assistant)
@@ -126,7 +126,7 @@ async def test_staff_publish_an_event_step_by_step_and_members_see_it(
     [entry] = await audit(assistant, "event.create")
     assert entry["staff_id"] == STAFF_ID and entry["subject"] == f"event:{event_id}"
 
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     listing = await ayse.says("/events")
     assert "Dijital Dönüşüm Atölyesi" in (listing.text or "")
     page = await ayse.says(f"/start event_{event_id}")
@@ -200,8 +200,8 @@ async def test_cancel_abandons_the_form_and_writes_nothing(assistant: Assistant)
     assert "Eğitimler ücretli mi?" in (answer.text or "")  # typed text is a question again
 
 
-async def test_members_cannot_use_staff_commands_or_buttons(assistant: Assistant) -> None:
-    ali = await signed_up_member(assistant, "Ali", "lean-2027-01")
+async def test_people_cannot_use_staff_commands_or_buttons(assistant: Assistant) -> None:
+    ali = await signed_up_person(assistant, "Ali", "lean-2027-01")
     [registration] = await assistant.fetch("SELECT id FROM registrations")
     for command in ("/staff", "/newevent", "/import", "/export"):
         answer = await ali.says(command)
@@ -240,8 +240,8 @@ async def test_members_cannot_use_staff_commands_or_buttons(assistant: Assistant
 
 async def test_a_new_time_reaches_every_registrant(assistant: Assistant) -> None:
     await assistant.add_event("moving", capacity=1)
-    ali = await signed_up_member(assistant, "Ali", "moving", company="Ali Makina")
-    ayse = await signed_up_member(assistant, "Ayşe", "moving", company="Ayşe Tekstil")
+    ali = await signed_up_person(assistant, "Ali", "moving", company="Ali Makina")
+    ayse = await signed_up_person(assistant, "Ayşe", "moving", company="Ayşe Tekstil")
     elif_ = staff_member(assistant)
     page = await open_staff_event(elif_, "Test etkinliği moving")
     assert "Onaylı: 1 / 1 · Bekleme listesi: 1" in (page.text or "")
@@ -292,7 +292,7 @@ async def test_a_deadline_after_the_new_start_is_asked_again(assistant: Assistan
 
 async def test_a_title_change_is_saved_without_telling_anyone(assistant: Assistant) -> None:
     await assistant.add_event("renamed")
-    ali = await signed_up_member(assistant, "Ali", "renamed")
+    ali = await signed_up_person(assistant, "Ali", "renamed")
     before = len(ali.texts())
     elif_ = staff_member(assistant)
     page = await open_staff_event(elif_, "Test etkinliği renamed")
@@ -310,11 +310,11 @@ async def test_a_title_change_is_saved_without_telling_anyone(assistant: Assista
     assert event.title.en == "Test event renamed"
 
 
-async def test_moving_an_event_online_sends_the_link_to_confirmed_members(
+async def test_moving_an_event_online_sends_the_link_to_confirmed_people(
     assistant: Assistant,
 ) -> None:
     await assistant.add_event("goes-online")
-    ali = await signed_up_member(assistant, "Ali", "goes-online")
+    ali = await signed_up_person(assistant, "Ali", "goes-online")
     elif_ = staff_member(assistant)
     page = await open_staff_event(elif_, "Test etkinliği goes-online")
     step = await elif_.press(page, "📍 Yer / bağlantı")
@@ -330,11 +330,11 @@ async def test_moving_an_event_online_sends_the_link_to_confirmed_members(
     assert "Önceki: Küme Eğitim Salonu, Ankara" in (told.text or "")
 
 
-async def test_raising_the_capacity_gives_waiting_members_a_seat(assistant: Assistant) -> None:
+async def test_raising_the_capacity_gives_waiting_people_a_seat(assistant: Assistant) -> None:
     await assistant.add_event("growing", capacity=1)
-    await signed_up_member(assistant, "Ali", "growing", company="Ali Makina")
-    ayse = await signed_up_member(assistant, "Ayşe", "growing", company="Ayşe Tekstil")
-    cem = await signed_up_member(assistant, "Cem", "growing", company="Cem Döküm")
+    await signed_up_person(assistant, "Ali", "growing", company="Ali Makina")
+    ayse = await signed_up_person(assistant, "Ayşe", "growing", company="Ayşe Tekstil")
+    cem = await signed_up_person(assistant, "Cem", "growing", company="Cem Döküm")
     elif_ = staff_member(assistant)
     page = await open_staff_event(elif_, "Test etkinliği growing")
     step = await elif_.press(page, "👥 Kontenjan")
@@ -345,10 +345,10 @@ async def test_raising_the_capacity_gives_waiting_members_a_seat(assistant: Assi
     told = await ayse.emulator.wait_for_bot_message(ayse.id, contains="Yer açıldı")
     assert "Test etkinliği growing" in (told.text or "")
     rows = await assistant.fetch(
-        "SELECT member_id, status FROM registrations WHERE event_id = 'growing' ORDER BY id"
+        "SELECT person_id, status FROM registrations WHERE event_id = 'growing' ORDER BY id"
     )
     assert [r["status"] for r in rows] == ["confirmed", "confirmed", "waitlisted"]
-    assert rows[2]["member_id"] == cem.id
+    assert rows[2]["person_id"] == cem.id
     # The capacity can't go below the seats already given.
     page = await open_staff_event(elif_, "Test etkinliği growing")
     step = await elif_.press(page, "👥 Kontenjan")
@@ -363,8 +363,8 @@ async def test_raising_the_capacity_gives_waiting_members_a_seat(assistant: Assi
 
 async def test_cancelling_an_event_asks_first_then_tells_registrants(assistant: Assistant) -> None:
     await assistant.add_event("doomed", capacity=1)
-    ali = await signed_up_member(assistant, "Ali", "doomed", company="Ali Makina")
-    ayse = await signed_up_member(assistant, "Ayşe", "doomed", company="Ayşe Tekstil")
+    ali = await signed_up_person(assistant, "Ali", "doomed", company="Ali Makina")
+    ayse = await signed_up_person(assistant, "Ayşe", "doomed", company="Ayşe Tekstil")
     elif_ = staff_member(assistant)
     page = await open_staff_event(elif_, "Test etkinliği doomed")
     confirm = await elif_.press(page, "✖️ Etkinliği iptal et")
@@ -452,15 +452,15 @@ async def test_a_capacity_below_seats_confirmed_since_the_form_opened_is_refused
     assistant: Assistant,
 ) -> None:
     await assistant.add_event("filling", capacity=5)
-    await signed_up_member(assistant, "Ali", "filling", company="Ali Makina")
+    await signed_up_person(assistant, "Ali", "filling", company="Ali Makina")
     elif_ = staff_member(assistant)
     page = await open_staff_event(elif_, "Test etkinliği filling")
     step = await elif_.press(page, "👥 Kontenjan")
     assert "1 onaylı kayıt var" in (step.text or "")
     preview = await elif_.says("2")  # enough when the form opened
-    # Two more members sign up while Elif looks at the preview.
-    await signed_up_member(assistant, "Ayşe", "filling", company="Ayşe Tekstil")
-    await signed_up_member(assistant, "Cem", "filling", company="Cem Döküm")
+    # Two more people sign up while Elif looks at the preview.
+    await signed_up_person(assistant, "Ayşe", "filling", company="Ayşe Tekstil")
+    await signed_up_person(assistant, "Cem", "filling", company="Cem Döküm")
     refused = await elif_.press(preview, "✅ Değişikliği kaydet")
     text = refused.text or ""
     assert "siz formu doldururken yeni kayıtlar onaylandı" in text
@@ -508,7 +508,7 @@ async def test_import_shows_what_it_would_change_then_applies_it(assistant: Assi
     assert assistant.services.catalogue.event("quality-2027-03") is not None
     [entry] = await audit(assistant, "content.import")
     assert json.loads(entry["detail"])["added"] == ["event:quality-2027-03"]
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     answer = await ayse.says("/events")
     assert "Kalite Yönetimi Eğitimi" in (answer.text or "") or "Sonraki" in " ".join(answer.buttons)
 
@@ -573,5 +573,5 @@ async def test_staff_get_their_own_command_menu(
     assert names[:2] == ["staff", "newevent"]
     assert names.index("import") < names.index("export")
     assert "events" in names
-    member_menu = [c["command"] for c in emulator.commands("default", "tr")]
-    assert "staff" not in member_menu
+    person_menu = [c["command"] for c in emulator.commands("default", "tr")]
+    assert "staff" not in person_menu

@@ -7,33 +7,33 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.devtools.emulator import User
-from storage.members import Profile
+from storage.people import Profile
 from tests.conftest import STAFF_ID, Assistant, Person
 
 
 async def started(assistant: Assistant, name: str, language: str = "tr") -> Person:
-    person = assistant.member(name, language=language)
-    await assistant.services.members.seen(person.id, language)
+    person = assistant.person(name, language=language)
+    await assistant.services.people.seen(person.id, language)
     return person
 
 
 async def with_profile(assistant: Assistant, person: Person, sector: str) -> None:
-    members = assistant.services.members
-    await members.give_consent(person.id)
+    people = assistant.services.people
+    await people.give_consent(person.id)
     profile = Profile(person.user.first_name, "Örnek A.Ş.", "ornek a.s.", sector, None, None)
-    await members.save_profile(person.id, profile)
+    await people.save_profile(person.id, profile)
 
 
 @pytest.fixture
 async def cluster_year(assistant: Assistant) -> Assistant:
-    """A cluster with members, two past events, feedback, tickets and one broadcast."""
+    """A cluster with people, two past events, feedback, tickets and one broadcast."""
     services = assistant.services
     database = services.database
     moment = datetime.now(UTC).isoformat(timespec="seconds")
-    # 1,200 members who only pressed /start: the report needs thousands separators.
+    # 1,200 people who only pressed /start: the report needs thousands separators.
     async with database.transaction() as tx:
         await tx.executemany(
-            "INSERT INTO members (id, first_seen_at, last_seen_at, telegram_language) "
+            "INSERT INTO people (id, first_seen_at, last_seen_at, telegram_language) "
             "VALUES (?, ?, ?, 'tr')",
             [(800_000 + n, moment, moment) for n in range(1200)],
         )
@@ -50,13 +50,13 @@ async def cluster_year(assistant: Assistant) -> Assistant:
     for person in (ali, ayse):
         await services.registrations.sign_up(held_two, person.id, None, None)
     [mine] = [
-        r for r in await services.registrations.of_member(ayse.id) if r.event_id == "held-two"
+        r for r in await services.registrations.of_person(ayse.id) if r.event_id == "held-two"
     ]
     await services.registrations.cancel(mine.id, ayse.id, held_two)
     registrations = {
-        row["member_id"]: row["id"]
+        row["person_id"]: row["id"]
         for row in await assistant.fetch(
-            "SELECT id, member_id FROM registrations WHERE event_id = 'held'"
+            "SELECT id, person_id FROM registrations WHERE event_id = 'held'"
         )
     }
     for person, present, rating in ((ali, 1, 5), (ayse, 0, None), (sam, 1, 4)):
@@ -72,7 +72,7 @@ async def cluster_year(assistant: Assistant) -> Assistant:
             )
     for kind, status in (("question", "open"), ("question", "open"), ("service_request", "closed")):
         await database.execute(
-            "INSERT INTO tickets (member_id, kind, status, language, created_at) "
+            "INSERT INTO tickets (person_id, kind, status, language, created_at) "
             "VALUES (?, ?, ?, 'tr', ?)",
             (ali.id, kind, status, moment),
         )
@@ -127,7 +127,7 @@ async def test_the_report_follows_the_staff_members_language(cluster_year: Assis
     assert not answer.show_alert  # nothing changed: the same report stays on screen
 
 
-async def test_members_can_not_see_the_report(assistant: Assistant) -> None:
+async def test_people_can_not_see_the_report(assistant: Assistant) -> None:
     ayse = await started(assistant, "Ayşe")
     unknown = await ayse.says("/nosuchcommand")
     assert (await ayse.says("/stats")).text == unknown.text

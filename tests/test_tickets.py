@@ -1,4 +1,4 @@
-"""Ask the team: a member's question travels to the staff chat and the answer comes back."""
+"""Ask the team: a person's question travels to the staff chat and the answer comes back."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from bot.domain.answering import normalise_question
 from bot.domain.profile import company_key
 from bot.domain.tickets import shorten, utf16_length
 from handlers import tickets as tickets_feature
-from storage.members import Profile
+from storage.people import Profile
 from tests.conftest import STAFF_ID, Assistant, Person
 
 StartAssistant = Callable[..., Any]
@@ -80,9 +80,9 @@ async def rows(assistant: Assistant, sql: str, *params: Any) -> list[dict[str, A
 
 
 async def give_profile(assistant: Assistant, person: Person, company: str) -> None:
-    members = assistant.services.members
-    await members.seen(person.id, "tr")
-    await members.give_consent(person.id)
+    people = assistant.services.people
+    await people.seen(person.id, "tr")
+    await people.give_consent(person.id)
     profile = Profile(
         full_name="Ayşe <i>Yılmaz</i>",
         company=company,
@@ -91,19 +91,19 @@ async def give_profile(assistant: Assistant, person: Person, company: str) -> No
         phone=None,
         email=None,
     )
-    await members.save_profile(person.id, profile)
+    await people.save_profile(person.id, profile)
 
 
 async def test_question_answer_follow_up_and_close_round_trip(
     start_assistant: StartAssistant, emulator: BotApiEmulator
 ) -> None:
     room = await staff_room(start_assistant, emulator)
-    ayse = room.assistant.member("Ayşe")
+    ayse = room.assistant.person("Ayşe")
 
     prompt = await ayse.says("/ask")
     await emulator.wait_idle()
     assert "Küme ekibine sorun" in prompt.content
-    # Without consent, the member is told what is kept and why.
+    # Without consent, the person is told what is kept and why.
     assert "yalnızca mesajınızı ve Telegram kimliğinizi" in prompt.content
     confirmation = await ayse.says(QUESTION)
     assert "Sorunuz küme ekibine iletildi" in confirmation.content
@@ -116,18 +116,18 @@ async def test_question_answer_follow_up_and_close_round_trip(
     assert post.buttons == ["🔒 Talebi kapat"]
 
     tickets = room.assistant.services.tickets
-    (ticket,) = await tickets.of_member(ayse.id)
+    (ticket,) = await tickets.of_person(ayse.id)
     assert (ticket.kind, ticket.status, ticket.language) == ("question", "open", "tr")
     assert (ticket.staff_chat_id, ticket.staff_message_id) == (room.group.id, post.message_id)
     (first,) = await tickets.messages(ticket.id)
     assert (first.direction, first.text) == ("member", QUESTION)
     # Nothing personal beyond the question and the Telegram id: no name was stored.
-    member = await room.assistant.services.members.get(ayse.id)
-    assert member is not None and member.full_name is None and member.company is None
+    person = await room.assistant.services.people.get(ayse.id)
+    assert person is not None and person.full_name is None and person.company is None
     recorded = await rows(room.assistant, "SELECT question, outcome FROM unanswered_questions")
     assert recorded == [{"question": normalise_question(QUESTION), "outcome": "team"}]
 
-    # The staff member answers by replying to the post; the member sees it from the team.
+    # The staff member answers by replying to the post; the person sees it from the team.
     await room.answer(post, "Evet, <b>destek</b> var & başvuru Mart'ta açılıyor.")
     answer = await emulator.wait_for_bot_message(ayse.id, contains="Küme ekibinden yanıt")
     assert "Evet, <b>destek</b> var & başvuru Mart'ta açılıyor." in answer.content
@@ -181,7 +181,7 @@ async def test_question_answer_follow_up_and_close_round_trip(
     assert shown is not None and shown.buttons == ["🔒 Talebi kapat"]
     assert not any("Ben de bakayım" in text for text in ayse.texts())
 
-    # Staff close it with the button; the member is told, the post loses its button.
+    # Staff close it with the button; the person is told, the post loses its button.
     query = await emulator.press_button(room.staff, post, "🔒 Talebi kapat")
     answered = await emulator.wait_for_callback_answer(query)
     assert "kapatıldı" in (answered.text or "")
@@ -209,13 +209,13 @@ async def test_forged_buttons_change_nothing(
     start_assistant: StartAssistant, emulator: BotApiEmulator
 ) -> None:
     room = await staff_room(start_assistant, emulator)
-    ayse = room.assistant.member("Ayşe")
-    mehmet = room.assistant.member("Mehmet")
+    ayse = room.assistant.person("Ayşe")
+    mehmet = room.assistant.person("Mehmet")
     confirmation = await ask_team(ayse, QUESTION)
     await room.wait("Talep #1")
     other = await mehmet.says("/start")
 
-    # A member forging the close button of someone else's ticket.
+    # A person forging the close button of someone else's ticket.
     query = await emulator.press_callback(mehmet.user, other, "tk:close:1")
     alert = await emulator.wait_for_callback_answer(query)
     assert alert.show_alert and "yalnızca küme ekibi" in (alert.text or "")
@@ -230,7 +230,7 @@ async def test_forged_buttons_change_nothing(
     alert = await emulator.wait_for_callback_answer(query)
     assert alert.show_alert
     ticket = await room.assistant.services.tickets.get(1)
-    assert ticket is not None and ticket.is_open and ticket.member_id == ayse.id
+    assert ticket is not None and ticket.is_open and ticket.person_id == ayse.id
     assert all("Talep" not in text for text in mehmet.texts())
     assert "#1" in confirmation.content
 
@@ -239,7 +239,7 @@ async def test_service_request_shows_the_profile_escaped(
     start_assistant: StartAssistant, emulator: BotApiEmulator
 ) -> None:
     room = await staff_room(start_assistant, emulator)
-    ayse = room.assistant.member("Ayşe")
+    ayse = room.assistant.person("Ayşe")
     await give_profile(room.assistant, ayse, "<b>Acme & Sons</b>")
 
     page = await ayse.says("/services")
@@ -262,7 +262,7 @@ async def test_service_request_shows_the_profile_escaped(
     assert sector is not None and f"🏭 {sector.name.get('tr')}" in post.content
     assert "Almanya'da <fuar> için B2B görüşme & eşleştirme istiyoruz." in post.content
     assert post.html is not None and "&lt;b&gt;Acme &amp; Sons&lt;/b&gt;" in post.html
-    (ticket,) = await room.assistant.services.tickets.of_member(ayse.id)
+    (ticket,) = await room.assistant.services.tickets.of_person(ayse.id)
     assert (ticket.kind, ticket.service_id) == ("service_request", "internationalisation")
     # A service request is not an unanswered question.
     assert await rows(room.assistant, "SELECT * FROM unanswered_questions") == []
@@ -278,7 +278,7 @@ async def test_photos_and_documents_travel_both_ways(
     start_assistant: StartAssistant, emulator: BotApiEmulator
 ) -> None:
     room = await staff_room(start_assistant, emulator)
-    ayse = room.assistant.member("Ayşe")
+    ayse = room.assistant.person("Ayşe")
     await ayse.says("/ask")
     await emulator.wait_idle()
     await emulator.send_photo(ayse.user, png_bytes(), caption="Bu parça için <destek> var mı?")
@@ -345,7 +345,7 @@ async def test_without_a_staff_chat_each_staff_member_gets_it_privately(
     assistant: Assistant = await start_assistant(STAFF_IDS=f"{STAFF_ID},700002")
     zeynep = Person(emulator, User(STAFF_ID, "Zeynep", language_code="tr"))
     emulator.add_user(zeynep.user)  # 700002 never opened the bot: the post to them fails
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     confirmation = await ask_team(ayse, QUESTION)
     assert "iletildi" in confirmation.content
 
@@ -376,7 +376,7 @@ async def test_without_a_staff_chat_each_staff_member_gets_it_privately(
 
 async def test_no_staff_at_all_points_to_the_office(start_assistant: StartAssistant) -> None:
     assistant: Assistant = await start_assistant(STAFF_IDS="")
-    ayse = assistant.member("Ayşe")
+    ayse = assistant.person("Ayşe")
     reply = await ayse.says("/ask")
     assert "info@cluster.example" in reply.content
     assert await rows(assistant, "SELECT * FROM tickets") == []
@@ -394,7 +394,7 @@ async def test_a_question_without_words_is_asked_again(
     start_assistant: StartAssistant, emulator: BotApiEmulator, typed: str, expected: str
 ) -> None:
     room = await staff_room(start_assistant, emulator)
-    ayse = room.assistant.member("Ayşe")
+    ayse = room.assistant.person("Ayşe")
     await ayse.says("/ask")
     await emulator.wait_idle()
     again = await ayse.says(typed)
@@ -410,7 +410,7 @@ async def test_stickers_and_voice_are_refused_and_cancel_leaves(
     start_assistant: StartAssistant, emulator: BotApiEmulator
 ) -> None:
     room = await staff_room(start_assistant, emulator)
-    ayse = room.assistant.member("Ayşe")
+    ayse = room.assistant.person("Ayşe")
     await ayse.says("/ask")
     await emulator.wait_idle()
     await emulator.send_sticker(ayse.user)
@@ -437,7 +437,7 @@ async def test_a_very_long_question_is_shortened_for_staff_and_kept_whole(
     start_assistant: StartAssistant, emulator: BotApiEmulator
 ) -> None:
     room = await staff_room(start_assistant, emulator)
-    ayse = room.assistant.member("Ayşe")
+    ayse = room.assistant.person("Ayşe")
     long_question = ("Üretim hattımızda enerji verimliliği için destek arıyoruz 🙏 " * 70)[:4000]
     confirmation = await ask_team(ayse, long_question)
     assert "#1" in confirmation.content
@@ -447,7 +447,7 @@ async def test_a_very_long_question_is_shortened_for_staff_and_kept_whole(
     stored = await rows(room.assistant, "SELECT text FROM ticket_messages WHERE ticket_id = 1")
     assert stored == [{"text": long_question.strip()}]
 
-    # A long staff answer reaches the member shortened, whole in the database.
+    # A long staff answer reaches the person shortened, whole in the database.
     long_answer = "Ayrıntılı yanıt: " + "ş" * 4070
     await room.answer(post, long_answer)
     answer = await emulator.wait_for_bot_message(ayse.id, contains="Ayrıntılı yanıt")
@@ -471,7 +471,7 @@ async def test_unanswered_questions_are_counted_for_staff_only(
     start_assistant: StartAssistant, emulator: BotApiEmulator
 ) -> None:
     room = await staff_room(start_assistant, emulator)
-    ayse = room.assistant.member("Ayşe")
+    ayse = room.assistant.person("Ayşe")
     for typed in ("zürafa kaç yıl yaşar", "ZÜRAFA KAÇ YIL YAŞAR?", "zurafa kac yil yasar"):
         not_found = await ayse.says(typed)
         assert "bulamadım" in not_found.content
@@ -510,11 +510,11 @@ async def test_unanswered_questions_are_counted_for_staff_only(
     assert sum("Yanıtlanamayan" in m.content for m in room.posts()) == 1
 
 
-async def test_english_member_and_staff_side_in_the_default_language(
+async def test_english_person_and_staff_side_in_the_default_language(
     start_assistant: StartAssistant, emulator: BotApiEmulator
 ) -> None:
     room = await staff_room(start_assistant, emulator)
-    john = room.assistant.member("John", language="en")
+    john = room.assistant.person("John", language="en")
     menu = await john.says("/start")
     prompt = await john.press(menu, "💬 Ask a question")
     await emulator.wait_idle()
@@ -529,39 +529,39 @@ async def test_english_member_and_staff_side_in_the_default_language(
     assert "Answer from the cluster team" in answer.content and answer.buttons == ["↩️ Reply"]
 
 
-async def test_a_blocked_member_and_an_erased_one_are_reported_to_staff(
+async def test_a_blocked_person_and_an_erased_one_are_reported_to_staff(
     start_assistant: StartAssistant, emulator: BotApiEmulator
 ) -> None:
     room = await staff_room(start_assistant, emulator)
-    ayse = room.assistant.member("Ayşe")
+    ayse = room.assistant.person("Ayşe")
     await ask_team(ayse, QUESTION)
     post = await room.wait("Talep #1")
 
     emulator.block(ayse.id)
     await room.answer(post, "Merhaba")
     await room.wait("engellediği")
-    member = await room.assistant.services.members.get(ayse.id)
-    assert member is not None and member.unreachable
+    person = await room.assistant.services.people.get(ayse.id)
+    assert person is not None and person.unreachable
     emulator.unblock(ayse.id)
 
     # Her export holds the ticket; erasing deletes the thread and keeps an anonymous ticket.
     await room.answer(post, "Merhaba, yardımcı olalım.")
     await emulator.wait_for_bot_message(ayse.id, contains="yardımcı olalım")
-    document = await room.assistant.services.members.personal_data(ayse.id)
+    document = await room.assistant.services.people.personal_data(ayse.id)
     assert [t["kind"] for t in document["tickets"]] == ["question"]
     assert [m["text"] for m in document["ticket_messages"]] == [
         QUESTION,
         "Merhaba, yardımcı olalım.",
     ]
     json.dumps(document)  # exportable as it is
-    await room.assistant.services.members.erase(ayse.id)
-    tickets = await rows(room.assistant, "SELECT member_id, status FROM tickets")
-    assert tickets == [{"member_id": None, "status": "closed"}]
+    await room.assistant.services.people.erase(ayse.id)
+    tickets = await rows(room.assistant, "SELECT person_id, status FROM tickets")
+    assert tickets == [{"person_id": None, "status": "closed"}]
     assert await rows(room.assistant, "SELECT * FROM ticket_messages") == []
-    member_posts = await rows(
+    person_posts = await rows(
         room.assistant, "SELECT * FROM ticket_posts WHERE audience = 'member'"
     )
-    assert member_posts == []
+    assert person_posts == []
     await room.answer(post, "Bir şey daha")
     await room.wait("kişisel verilerini sildiği")
 
@@ -571,7 +571,7 @@ async def test_an_unanswered_prompt_times_out(
 ) -> None:
     monkeypatch.setattr(tickets_feature, "TICKET_TIMEOUT", 0.3)
     room = await staff_room(start_assistant, emulator)
-    ayse = room.assistant.member("Ayşe")
+    ayse = room.assistant.person("Ayşe")
     await ayse.says("/ask")
     closed = await emulator.wait_for_bot_message(ayse.id, contains="Uzun süre mesaj gelmediği")
     assert "/ask" in closed.content
@@ -581,15 +581,15 @@ async def test_an_unanswered_prompt_times_out(
 
 
 async def test_staff_open_the_unanswered_questions_from_their_menu(assistant: Assistant) -> None:
-    member = assistant.member("Ayşe")
-    await member.says("bitcoin fiyatı ne kadar")
+    person = assistant.person("Ayşe")
+    await person.says("bitcoin fiyatı ne kadar")
     staff = User(id=STAFF_ID, first_name="Elif", language_code="tr")
     assistant.emulator.add_user(staff)
     elif_ = Person(assistant.emulator, staff)
     menu = await elif_.says("/staff")
     listing = await elif_.press(menu, "Yanıtlanamayan sorular")
     assert "bitcoin fiyati" in (listing.text or "").lower()
-    forged = await assistant.emulator.press_callback(member.user, menu, "sm:unanswered")
+    forged = await assistant.emulator.press_callback(person.user, menu, "sm:unanswered")
     await assistant.emulator.wait_for_callback_answer(forged)
     await assistant.emulator.wait_idle()
-    assert "Yanıtlanamayan" not in (member.last().text or "")
+    assert "Yanıtlanamayan" not in (person.last().text or "")

@@ -76,13 +76,13 @@ def demo_settings(settings: Settings, emulator: BotApiEmulator, folder: Path) ->
         bot_token=Secret(DEMO_TOKEN),
         telegram_api_url=emulator.base_url,
         database_path=folder / "demo.sqlite3",
-        # The demo member is staff too, so /staff, /newevent and the rest can be tried.
+        # The demo person is staff too, so /staff, /newevent and the rest can be tried.
         staff_ids=settings.staff_ids | {DEMO_USER_ID},
     )
 
 
 async def run_demo(settings: Settings, *, user_language: str = "tr") -> int:
-    """Run the demo until the member types /quit or input ends."""
+    """Run the demo until the person types /quit or input ends."""
     texts = Texts(settings.timezone)
     print(texts.render(user_language, "demo_intro"), flush=True)
     user = User(id=DEMO_USER_ID, first_name="Demo", last_name="Üye", language_code=user_language)

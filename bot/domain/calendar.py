@@ -1,4 +1,4 @@
-"""Calendar files (.ics) for a member's registration, made with the icalendar library."""
+"""Calendar files (.ics) for a person's registration, made with the icalendar library."""
 
 from __future__ import annotations
 
@@ -61,5 +61,5 @@ def event_calendar(
 
 
 def calendar_filename(event: Event) -> str:
-    """Return the file name members see for an event's calendar file."""
+    """Return the file name people see for an event's calendar file."""
     return f"{event.id}.ics"

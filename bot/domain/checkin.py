@@ -1,7 +1,7 @@
 """Personal check-in codes: a QR code of a deep link that staff scan at the door.
 
 The link opens the assistant with `/start ci_<token>`; the token is the registration's
-unguessable `checkin_token`. For staff it marks the member present; for anyone else it is a
+unguessable `checkin_token`. For staff it marks the person present; for anyone else it is a
 plain /start, so a photographed code reveals nothing.
 """
 
@@ -52,7 +52,7 @@ async def send_checkin_code(
     registration: Registration,
     language: str,
 ) -> None:
-    """Send a confirmed member their personal check-in code, for an event held in a place."""
+    """Send a confirmed person their personal check-in code, for an event held in a place."""
     # An online-only event has no door to scan a code at.
     if registration.checkin_token is None or registration.status != "confirmed":
         return
@@ -63,7 +63,7 @@ async def send_checkin_code(
     try:
         await bot.send_photo(chat_id, photo=photo, caption=caption)
     except Forbidden:
-        await services.members.mark_unreachable(chat_id)
+        await services.people.mark_unreachable(chat_id)
     except TelegramError:
         # The confirmation itself went out; a missing code is not worth failing the sign-up.
         logger.exception("Could not send the check-in code to %s", chat_id)

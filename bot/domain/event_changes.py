@@ -2,7 +2,7 @@
 
 Every change is written in one transaction with its audit entry, the moved or withdrawn
 reminders, and the notices to registrants queued in the outbox (sent by the dispatcher within
-a second, at the shared rate, even to members who switched reminders off); then the catalogue
+a second, at the shared rate, even to people who switched reminders off); then the catalogue
 is reloaded.
 """
 
@@ -226,7 +226,7 @@ async def cancel_event(
         told = await announce_event_cancelled(
             tx,
             event.id,
-            [Attendee(r.registration_id, r.member_id) for r in registrants],
+            [Attendee(r.registration_id, r.person_id) for r in registrants],
             payload,
             moment,
         )

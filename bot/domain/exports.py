@@ -1,6 +1,6 @@
 """Attendee lists as files staff open in Excel: CSV (UTF-8 with BOM) and XLSX.
 
-What members typed is written as text, never as a formula: a name starting with "=" stays a
+What people typed is written as text, never as a formula: a name starting with "=" stays a
 name in both files.
 """
 
@@ -53,7 +53,7 @@ def attendee_sheet(
             attended = label("staff_yes" if attendee.attended else "staff_no")
         rows.append(
             (
-                label("staff_deleted_member") if attendee.erased else attendee.full_name or "",
+                label("staff_deleted_person") if attendee.erased else attendee.full_name or "",
                 attendee.company or "",
                 sector_name(attendee.sector_id),
                 attendee.phone or "",

@@ -1,4 +1,4 @@
-"""Messages the assistant sends a member on its own: a seat from the waiting list, and more."""
+"""Messages the assistant sends a person on its own: a seat from the waiting list, and more."""
 
 from __future__ import annotations
 
@@ -41,11 +41,11 @@ async def send_calendar(
 async def tell_promoted(
     bot: ExtBot[None], services: Services, event: Event, promoted: Iterable[Registration]
 ) -> None:
-    """Tell each member who got a seat from the waiting list, with the calendar file."""
+    """Tell each person who got a seat from the waiting list, with the calendar file."""
     for registration in promoted:
-        if registration.member_id is None:
+        if registration.person_id is None:
             continue
-        language = await services.language_of_member(registration.member_id)
+        language = await services.language_of_person(registration.person_id)
         texts = services.texts
         text = texts.render(language, "promoted", event=event)
         markup = InlineKeyboardMarkup(
@@ -58,21 +58,21 @@ async def tell_promoted(
             ]
         )
         try:
-            await bot.send_message(registration.member_id, text, reply_markup=markup)
+            await bot.send_message(registration.person_id, text, reply_markup=markup)
             await send_calendar(
-                bot, services, registration.member_id, event, registration.id, language
+                bot, services, registration.person_id, event, registration.id, language
             )
             await send_checkin_code(
-                bot, services, registration.member_id, event, registration, language
+                bot, services, registration.person_id, event, registration, language
             )
         except Forbidden:
-            await services.members.mark_unreachable(registration.member_id)
+            await services.people.mark_unreachable(registration.person_id)
         except TelegramError:
-            logger.exception("Could not tell member %s about their seat", registration.member_id)
+            logger.exception("Could not tell person %s about their seat", registration.person_id)
 
 
 async def fill_free_seats(bot: ExtBot[None], services: Services) -> int:
-    """Give free seats of upcoming events to waiting members, and tell them.
+    """Give free seats of upcoming events to waiting people, and tell them.
 
     Seats free up outside a cancellation too: an import that raised a capacity (in Telegram
     or from the command line while the bot was stopped). Run after every import and at start.

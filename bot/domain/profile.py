@@ -1,4 +1,4 @@
-"""Checking what members type into the sign-up form, and folding Turkish text to compare it."""
+"""Checking what people type into the sign-up form, and folding Turkish text to compare it."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from telegram.ext import ExtBot
 
 from bot.context import Services
 from bot.domain.answering import normalise_question
-from storage.members import Member
+from storage.people import Person
 from storage.tickets import (
     COPY,
     FROM_MEMBER,
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 PHOTO = "photo"
 DOCUMENT = "document"
 # Telegram allows 4096 characters a message and 1024 a caption, counted in UTF-16 code units.
-# Member and staff texts get these budgets; the template around them fits in the rest.
+# Person and staff texts get these budgets; the template around them fits in the rest.
 TEXT_BUDGET = 3500
 CAPTION_BUDGET = 800
 # A ticket number in callback data: "tk:re:12" under an answer, "tk:close:12" under a post.
@@ -55,7 +55,7 @@ class Draft:
 
 @dataclass(frozen=True)
 class Sender:
-    """How staff see a member: their profile, or only their Telegram first name."""
+    """How staff see a person: their profile, or only their Telegram first name."""
 
     name: str
     has_profile: bool
@@ -104,15 +104,15 @@ def staff_chats(services: Services) -> list[int]:
     return sorted(settings.staff_ids)
 
 
-def sender_of(services: Services, member: Member, user: User | None) -> Sender:
-    """Describe the member to staff; without a profile, by Telegram first name only."""
-    if member.has_profile:
-        sector = services.catalogue.sector(member.sector_id or "")
+def sender_of(services: Services, person: Person, user: User | None) -> Sender:
+    """Describe the person to staff; without a profile, by Telegram first name only."""
+    if person.has_profile:
+        sector = services.catalogue.sector(person.sector_id or "")
         language = services.settings.default_language
         return Sender(
-            name=member.full_name or "",
+            name=person.full_name or "",
             has_profile=True,
-            company=member.company,
+            company=person.company,
             sector=sector.name.get(language) if sector is not None else None,
         )
     return Sender(user.first_name if user is not None else "", False, None, None)
@@ -164,7 +164,7 @@ async def open_ticket(
     services: Services,
     message: Message,
     draft: Draft,
-    member: Member,
+    person: Person,
     *,
     kind: str,
     service_id: str | None,
@@ -172,7 +172,7 @@ async def open_ticket(
 ) -> Ticket | None:
     """Store a new ticket and post it for the staff; None, keeping nothing, if no one got it."""
     ticket = await services.tickets.open(
-        member.id,
+        person.id,
         kind,
         language,
         draft.text or None,
@@ -181,13 +181,13 @@ async def open_ticket(
         chat_id=message.chat_id,
         message_id=message.message_id,
     )
-    sender = sender_of(services, member, message.from_user)
+    sender = sender_of(services, person, message.from_user)
     if not await _post_ticket(bot, services, ticket, draft, sender):
         await services.tickets.discard(ticket.id)
         return None
     if kind == QUESTION and draft.text:
         await services.tickets.record_unanswered(
-            normalise_question(draft.text), language, TO_TEAM, member.id
+            normalise_question(draft.text), language, TO_TEAM, person.id
         )
     return ticket
 
@@ -198,10 +198,10 @@ async def add_follow_up(
     ticket: Ticket,
     message: Message,
     draft: Draft,
-    member: Member,
+    person: Person,
 ) -> bool:
-    """Post the member's answer under the ticket's staff posts and add it to the thread."""
-    sender = sender_of(services, member, message.from_user)
+    """Post the person's answer under the ticket's staff posts and add it to the thread."""
+    sender = sender_of(services, person, message.from_user)
     if not await _post_follow_up(bot, services, ticket, draft, sender):
         return False
     await services.tickets.add_message(
@@ -232,7 +232,7 @@ async def _post_ticket(
         has_profile=sender.has_profile,
         company=sender.company,
         sector=sender.sector,
-        member_language=ticket.language,
+        person_language=ticket.language,
         text=text,
         truncated=truncated,
         length=len(draft.text),
@@ -253,7 +253,7 @@ async def _post_ticket(
 async def _post_follow_up(
     bot: ExtBot[None], services: Services, ticket: Ticket, draft: Draft, sender: Sender
 ) -> bool:
-    """Post the member's answer under the ticket's staff posts; tell whether any got it."""
+    """Post the person's answer under the ticket's staff posts; tell whether any got it."""
     text, truncated = shorten(draft.text, TEXT_BUDGET)
     post = services.texts.render(
         services.settings.default_language,
@@ -289,7 +289,7 @@ async def _post_to_staff(
     markup: InlineKeyboardMarkup | None = None,
     reply_to: int | None = None,
 ) -> bool:
-    """Post a member's message in one staff chat, its file just below; tell whether it went."""
+    """Post a person's message in one staff chat, its file just below; tell whether it went."""
     try:
         post = await bot.send_message(
             chat_id, text, reply_markup=markup, reply_parameters=reply_parameters(reply_to)

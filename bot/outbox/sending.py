@@ -21,7 +21,7 @@ together they never exceed `BROADCAST_RATE`. Telegram's limits are honoured in t
 Transient failures (5xx, network errors, timeouts) are retried here with exponential backoff,
 a bounded number of times. A timeout may hide a message Telegram did deliver: retrying it is
 the one way a message can be repeated while the bot runs, and only that message in flight.
-A 403 means the member blocked the assistant: they are marked unreachable and not retried.
+A 403 means the person blocked the assistant: they are marked unreachable and not retried.
 Any other error (400 and the like) is permanent.
 """
 

@@ -2,7 +2,7 @@
 
 Every `SWEEP_INTERVAL` the job claims the due rows of `deliveries` (pending -> sending in one
 transaction, a batch of about one second's worth of the rate budget), writes each message
-in the member's language, sends it through the shared `Sender`, and records the outcome
+in the person's language, sends it through the shared `Sender`, and records the outcome
 right after the send. Nothing is kept in the scheduler's memory: the job only ever reads
 the table, so a restart simply carries on.
 
@@ -13,7 +13,7 @@ second time is marked failed, never retried forever. Nothing else is sent twice,
 nothing is lost: a row stays in the table until it is sent, missed, skipped or failed.
 
 Broadcasts ride the same loop with their own outbox, `broadcast_recipients` (one row per
-member), claimed, settled and recovered by the same rules. Each batch takes the due
+person), claimed, settled and recovered by the same rules. Each batch takes the due
 reminders and notices first and fills the rest with broadcast rows, so a long broadcast
 never holds a reminder back by more than a batch. The loop also starts scheduled
 broadcasts when their time comes, edits each one's progress message at most every
@@ -156,8 +156,8 @@ class OutboxWorker:
             if isinstance(draft, str):
                 await self._deliveries.mark_settled(delivery.id, SKIPPED, draft)
                 return
-            assert delivery.member_id is not None
-            result = await self._sender.send(delivery.member_id, draft.text, draft.markup)
+            assert delivery.person_id is not None
+            result = await self._sender.send(delivery.person_id, draft.text, draft.markup)
         except Exception as error:
             # One broken row must not stop the others; it is failed, not retried forever.
             logger.exception("Could not deliver %s %s", delivery.kind, delivery.id)
@@ -184,7 +184,7 @@ class OutboxWorker:
         """Start the scheduled broadcasts whose time has come (their rows are due now)."""
         try:
             for broadcast in await self._broadcasts.start_due(now):
-                logger.info("Broadcast %s started: %d members", broadcast.id, broadcast.recipients)
+                logger.info("Broadcast %s started: %d people", broadcast.id, broadcast.recipients)
         except Exception:
             # Reminders must go on even if broadcasts are in trouble.
             logger.exception("Could not start scheduled broadcasts")
@@ -205,10 +205,10 @@ class OutboxWorker:
                 if not await self._broadcasts.is_sending(content.id):
                     raise Withdrawn
                 return await post_broadcast(
-                    self._bot, recipient.member_id, content, recipient.language, texts
+                    self._bot, recipient.person_id, content, recipient.language, texts
                 )
 
-            result = await self._sender.attempt(recipient.member_id, post)
+            result = await self._sender.attempt(recipient.person_id, post)
         except Withdrawn:
             await self._broadcasts.mark_settled(recipient.id, CANCELLED, "broadcast cancelled")
             return
@@ -247,7 +247,7 @@ class OutboxWorker:
         """Edit the progress message, or send one when there is none yet (a scheduled start)."""
         self._shown[broadcast.id] = time.monotonic()
         progress = await self._broadcasts.progress(broadcast.id)
-        language = await self._services.language_of_member(broadcast.staff_id)
+        language = await self._services.language_of_person(broadcast.staff_id)
         text, markup = progress_screen(self._services, broadcast, progress, language)
         chat_id, message_id = broadcast.progress_chat_id, broadcast.progress_message_id
         try:
@@ -273,7 +273,7 @@ class OutboxWorker:
         self._contents.pop(broadcast.id, None)
         await self._show_progress(broadcast)
         self._shown.pop(broadcast.id, None)
-        language = await self._services.language_of_member(broadcast.staff_id)
+        language = await self._services.language_of_person(broadcast.staff_id)
         try:
             await self._bot.send_message(
                 broadcast.staff_id, report_text(self._services, broadcast, language)
@@ -284,9 +284,9 @@ class OutboxWorker:
     # -- reminders, surveys, notices -------------------------------------------------------
 
     async def _compose(self, delivery: Delivery) -> Draft | str:
-        """Write the message in the member's language, or say why there is none to send."""
-        assert delivery.member_id is not None
-        language = await self._services.language_of_member(delivery.member_id)
+        """Write the message in the person's language, or say why there is none to send."""
+        assert delivery.person_id is not None
+        language = await self._services.language_of_person(delivery.person_id)
         if delivery.kind == EVENT_CANCELLED:
             return self._event_cancelled(delivery, language)
         event = self._services.catalogue.event(delivery.event_id or "")
@@ -367,7 +367,7 @@ async def start_outbox(application: AssistantApplication) -> OutboxWorker:
     """Recover what a crash left in flight, then schedule the sweep on the JobQueue."""
     services = application.services
     budget = RateBudget(services.settings.broadcast_rate)
-    sender = Sender(application.bot, budget, services.members.mark_unreachable)
+    sender = Sender(application.bot, budget, services.people.mark_unreachable)
     dispatcher = OutboxWorker(services, sender, application.bot)
     await dispatcher.recover()
     if application.job_queue is None:

@@ -1,4 +1,4 @@
-"""The messages a broadcast makes: the announcement members get, its progress and report."""
+"""The messages a broadcast makes: the announcement people get, its progress and report."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from storage.broadcasts import (
 async def post_broadcast(
     bot: Bot, chat_id: int, broadcast: Broadcast, language: str, texts: Texts
 ) -> Message:
-    """Send the broadcast in `language` to one chat: a member, or the staff's preview."""
+    """Send the broadcast in `language` to one chat: a person, or the staff's preview."""
     body = texts.render(language, "broadcast_message", body=broadcast.text_for(language))
     if broadcast.media_kind == PHOTO:
         assert broadcast.media_file_id is not None

@@ -81,7 +81,7 @@ def cancel_data(registration_id: int) -> str:
 
 
 def rating_row(registration_id: int, chosen: int | None = None) -> list[InlineKeyboardButton]:
-    """Return the 1 to 5 buttons, the member's current rating marked."""
+    """Return the 1 to 5 buttons, the person's current rating marked."""
     return [
         InlineKeyboardButton(
             f"• {score}" if score == chosen else str(score),

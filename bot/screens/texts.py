@@ -27,7 +27,7 @@ _DATE_PATTERNS = {"tr": "d MMMM y EEEE", "en": "EEEE, d MMMM y"}
 
 
 class Texts:
-    """Renders templates and labels in the member's language and time zone."""
+    """Renders templates and labels in the person's language and time zone."""
 
     def __init__(self, timezone: ZoneInfo) -> None:
         self.timezone = timezone
@@ -77,7 +77,7 @@ class Texts:
         return labels
 
     def when(self, moment: datetime, language: str) -> str:
-        """Format a UTC time in the cluster's zone, the member's way."""
+        """Format a UTC time in the cluster's zone, the person's way."""
         local = moment.astimezone(self.timezone)
         return format_datetime(local, _DATETIME_PATTERNS[language], locale=_LOCALES[language])
 

@@ -1,4 +1,4 @@
-"""Answering members' free-text questions from the catalogue (FAQ, services, events).
+"""Answering people' free-text questions from the catalogue (FAQ, services, events).
 
 Build an `AnswerIndex` once per catalogue and `ask` it; the `Answer` says whether to answer, to
 suggest a few entries or to hand the question over to the team.

@@ -1,4 +1,4 @@
-"""Measure the answering on a set of member questions with the entries that answer them.
+"""Measure the answering on a set of person questions with the entries that answer them.
 
     python -m bot.domain.answering.evaluate [--questions FILE] [--content FILE] [--verbose]
 
@@ -25,7 +25,7 @@ DEFAULT_QUESTIONS = Path("../shared/content/demo-questions.yaml")
 
 @dataclass(frozen=True)
 class Question:
-    """A member's question and the ids of the entries that answer it (none: out of scope)."""
+    """A person's question and the ids of the entries that answer it (none: out of scope)."""
 
     text: str
     expect: tuple[str, ...]
@@ -39,7 +39,7 @@ class Report:
     in_scope: int = 0
     out_of_scope: int = 0
     correct: int = 0  # decision "answer" and the first match is expected
-    shown: int = 0  # an expected entry among what the member sees (answer: 1st, suggest: first 3)
+    shown: int = 0  # an expected entry among what the person sees (answer: 1st, suggest: first 3)
     confident_wrong: int = 0  # decision "answer" with an unexpected first match
     held_back: int = 0  # out of scope and not answered
     misses: list[str] = field(default_factory=list)
@@ -78,7 +78,7 @@ def load_questions(path: Path) -> list[Question]:
 
 
 def _shown(answer: Answer) -> tuple[str, ...]:
-    """Return the ids the member sees: the answer alone, or up to three suggestions."""
+    """Return the ids the person sees: the answer alone, or up to three suggestions."""
     if answer.decision == "answer":
         return tuple(match.id for match in answer.matches[:1])
     if answer.decision == "suggest":

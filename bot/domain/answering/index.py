@@ -1,4 +1,4 @@
-"""The answer index: finds the FAQ entries, services and events that answer a member's question.
+"""The answer index: finds the FAQ entries, services and events that answer a person's question.
 
 Every entry is a set of fields (question, variants, keywords, title, summary, answer, description),
 each in Turkish and English. A question is reduced to its meaningful words, each weighted by BM25's
@@ -63,7 +63,7 @@ UNKNOWN_COVERAGE_MIN = 0.5
 SUGGEST_MIN = 0.3
 SUGGEST_RATIO = 0.6
 WEAK_SHARE = 0.3  # weight of a question word ("who", "nerede") relative to a topic word
-EVENT_WHEN_BONUS = 0.05  # "ne zaman", "when": the member is probably after an event
+EVENT_WHEN_BONUS = 0.05  # "ne zaman", "when": the person is probably after an event
 LONG_QUESTION = 24  # meaningful words: longer messages go to the team, never a confident answer
 LONG_QUESTION_CHARS = 400
 MAX_WORDS = 48  # only this many distinct words of a very long message are looked at
@@ -164,7 +164,7 @@ def _catalogue_fields(catalogue: Catalogue) -> Iterable[tuple[Match, str, list[_
         fields = _text_fields(event.title, PHRASING, True)
         fields += _phrase_fields(event.keywords, KEYWORD)
         fields += _text_fields(event.description, BODY, False)
-        # What kind of event it is and where: members ask for "the webinar", "the Bursa workshop".
+        # What kind of event it is and where: people ask for "the webinar", "the Bursa workshop".
         kind = _EVENT_KINDS.get(event.kind, Text(event.kind, event.kind))
         fields += _text_fields(kind, SUMMARY, False)
         if event.online:
@@ -302,7 +302,7 @@ class AnswerIndex:
     def ask(self, question: str, language: str | None = None) -> Answer:
         """Find the entries that answer a question, in either language.
 
-        `language` is the member's chosen language: only a hint for words both languages spell
+        `language` is the person's chosen language: only a hint for words both languages spell
         alike ("is" is "iş" in Turkish). Dates are not looked at; the caller filters past events.
         """
         parsed = self._parse(question, language)

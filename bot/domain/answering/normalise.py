@@ -1,7 +1,7 @@
 """Turkish-aware text normalisation: case and letter folding, tokens, light stemming, stop words.
 
-Members type on phones, often without Turkish letters ("egitim" for "eğitim") and in upper case,
-so every text, the catalogue's and the member's, is reduced to the same plain ASCII form before
+People type on phones, often without Turkish letters ("egitim" for "eğitim") and in upper case,
+so every text, the catalogue's and the person's, is reduced to the same plain ASCII form before
 matching: "İSTANBUL'DA Eğitimler" -> ["istanbul", "egitimler"]. Stems are light and need only be
 consistent: a word family must meet ("eğitimlere", "eğitimin" -> "egit"), not give real roots.
 """
@@ -16,7 +16,7 @@ from functools import lru_cache
 # Turkish dotted/dotless i must be mapped before str.lower(): "I".lower() is "i" (wrong in Turkish)
 # and "İ".lower() is "i" + a combining dot.
 _TURKISH_UPPER = str.maketrans({"İ": "i", "I": "ı"})
-# After case folding every Turkish letter meets its ASCII look-alike, as members often type them.
+# After case folding every Turkish letter meets its ASCII look-alike, as people often type them.
 _TO_ASCII = str.maketrans(
     {"ı": "i", "ş": "s", "ğ": "g", "ü": "u", "ö": "o", "ç": "c", "â": "a", "î": "i", "û": "u"}
 )
@@ -247,7 +247,7 @@ WEAK_WORDS = _words(_QUESTION_WORDS) | frozenset(
     root + ending for root in _GENERIC_VERBS.split() for ending in ["", *_VERB_FORMS.split()]
 )
 
-# Words that ask when something happens: a hint that the member looks for an event.
+# Words that ask when something happens: a hint that the person looks for an event.
 WHEN_WORDS = frozenset({"zaman", "when", "tarih", "tarihi", "tarihleri", "date", "dates"})
 
 _TR_MARKERS = STOP_WORDS_TR - STOP_WORDS_EN

@@ -1,4 +1,4 @@
-"""The index's known terms, and how a member's word reaches them despite suffixes and typos.
+"""The index's known terms, and how a person's word reaches them despite suffixes and typos.
 
 A word is looked up by its Turkish and English stems; failing an exact hit it may meet a term it
 is a prefix of (a suffix the stemmer left), and failing that a term one typo away (rapidfuzz).

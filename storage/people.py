@@ -1,4 +1,4 @@
-"""Members: everyone who started the assistant, with a profile once they consented."""
+"""People: everyone who started the assistant, with a profile once they consented."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from storage.database import Database
 
 
 @dataclass(frozen=True)
-class Member:
+class Person:
     """A person on Telegram who talks to the assistant."""
 
     id: int
@@ -29,7 +29,7 @@ class Member:
 
     @property
     def has_consented(self) -> bool:
-        """Tell whether the member agreed to the privacy notice."""
+        """Tell whether the person agreed to the privacy notice."""
         return self.consent_at is not None
 
     @property
@@ -38,8 +38,8 @@ class Member:
         return self.has_consented and bool(self.full_name) and bool(self.company)
 
 
-def _member(row: Any) -> Member:
-    return Member(
+def _person(row: Any) -> Person:
+    return Person(
         id=row["id"],
         language=row["language"],
         telegram_language=row["telegram_language"],
@@ -55,60 +55,58 @@ def _member(row: Any) -> Member:
     )
 
 
-class MemberRepository:
-    """Reads and writes members."""
+class PeopleRepository:
+    """Reads and writes people."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    async def seen(self, member_id: int, telegram_language: str | None) -> Member:
-        """Record that a member wrote to the assistant and return them.
+    async def seen(self, person_id: int, telegram_language: str | None) -> Person:
+        """Record that a person wrote to the assistant and return them.
 
-        Writing again clears the unreachable mark: a member who unblocked us is reachable.
+        Writing again clears the unreachable mark: a person who unblocked us is reachable.
         """
         now = utc_text(datetime.now(UTC))
         async with self._db.transaction() as tx:
             await tx.execute(
-                "INSERT INTO members (id, first_seen_at, last_seen_at, telegram_language) "
+                "INSERT INTO people (id, first_seen_at, last_seen_at, telegram_language) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                 "last_seen_at = excluded.last_seen_at, "
                 "telegram_language = COALESCE(excluded.telegram_language, telegram_language), "
                 "unreachable_at = NULL",
-                (member_id, now, now, telegram_language),
+                (person_id, now, now, telegram_language),
             )
-            row = await tx.fetch_one("SELECT * FROM members WHERE id = ?", (member_id,))
+            row = await tx.fetch_one("SELECT * FROM people WHERE id = ?", (person_id,))
         assert row is not None
-        return _member(row)
+        return _person(row)
 
-    async def get(self, member_id: int) -> Member | None:
-        """Return a member, if known."""
-        row = await self._db.fetch_one("SELECT * FROM members WHERE id = ?", (member_id,))
-        return _member(row) if row is not None else None
+    async def get(self, person_id: int) -> Person | None:
+        """Return a person, if known."""
+        row = await self._db.fetch_one("SELECT * FROM people WHERE id = ?", (person_id,))
+        return _person(row) if row is not None else None
 
-    async def set_language(self, member_id: int, language: str) -> None:
-        """Remember the language the member chose."""
+    async def set_language(self, person_id: int, language: str) -> None:
+        """Remember the language the person chose."""
+        await self._db.execute("UPDATE people SET language = ? WHERE id = ?", (language, person_id))
+
+    async def mark_unreachable(self, person_id: int) -> None:
+        """Record that the person blocked the assistant."""
         await self._db.execute(
-            "UPDATE members SET language = ? WHERE id = ?", (language, member_id)
+            "UPDATE people SET unreachable_at = ? WHERE id = ? AND unreachable_at IS NULL",
+            (utc_text(datetime.now(UTC)), person_id),
         )
 
-    async def mark_unreachable(self, member_id: int) -> None:
-        """Record that the member blocked the assistant."""
+    async def give_consent(self, person_id: int) -> None:
+        """Record that the person agreed to the privacy notice."""
         await self._db.execute(
-            "UPDATE members SET unreachable_at = ? WHERE id = ? AND unreachable_at IS NULL",
-            (utc_text(datetime.now(UTC)), member_id),
+            "UPDATE people SET consent_at = COALESCE(consent_at, ?) WHERE id = ?",
+            (utc_text(datetime.now(UTC)), person_id),
         )
 
-    async def give_consent(self, member_id: int) -> None:
-        """Record that the member agreed to the privacy notice."""
-        await self._db.execute(
-            "UPDATE members SET consent_at = COALESCE(consent_at, ?) WHERE id = ?",
-            (utc_text(datetime.now(UTC)), member_id),
-        )
-
-    async def save_profile(self, member_id: int, profile: Profile) -> None:
+    async def save_profile(self, person_id: int, profile: Profile) -> None:
         """Store the sign-up form's answers; allowed only after consent."""
         changed = await self._db.execute(
-            "UPDATE members SET full_name = ?, company = ?, company_key = ?, sector_id = ?, "
+            "UPDATE people SET full_name = ?, company = ?, company_key = ?, sector_id = ?, "
             "phone = ?, email = ? WHERE id = ? AND consent_at IS NOT NULL",
             (
                 profile.full_name,
@@ -117,56 +115,56 @@ class MemberRepository:
                 profile.sector_id,
                 profile.phone,
                 profile.email,
-                member_id,
+                person_id,
             ),
         )
         if changed != 1:
             raise PermissionError("a profile is stored only with consent")
 
-    async def set_reminders(self, member_id: int, on: bool) -> None:
+    async def set_reminders(self, person_id: int, on: bool) -> None:
         """Switch event reminders on or off."""
         await self._db.execute(
-            "UPDATE members SET reminders_on = ? WHERE id = ?", (int(on), member_id)
+            "UPDATE people SET reminders_on = ? WHERE id = ?", (int(on), person_id)
         )
 
-    async def set_announcements(self, member_id: int, on: bool) -> None:
+    async def set_announcements(self, person_id: int, on: bool) -> None:
         """Switch announcements on or off."""
         await self._db.execute(
-            "UPDATE members SET announcements_on = ? WHERE id = ?", (int(on), member_id)
+            "UPDATE people SET announcements_on = ? WHERE id = ?", (int(on), person_id)
         )
 
-    async def company_key(self, member_id: int) -> str | None:
+    async def company_key(self, person_id: int) -> str | None:
         """Return the folded company name used for per-company limits."""
-        row = await self._db.fetch_one("SELECT company_key FROM members WHERE id = ?", (member_id,))
+        row = await self._db.fetch_one("SELECT company_key FROM people WHERE id = ?", (person_id,))
         return row["company_key"] if row is not None else None
 
-    async def personal_data(self, member_id: int) -> dict[str, Any]:
-        """Return everything stored about a member, for their data export."""
-        row = await self._db.fetch_one("SELECT * FROM members WHERE id = ?", (member_id,))
+    async def personal_data(self, person_id: int) -> dict[str, Any]:
+        """Return everything stored about a person, for their data export."""
+        row = await self._db.fetch_one("SELECT * FROM people WHERE id = ?", (person_id,))
         if row is None:
             return {}
         registrations = await self._db.fetch_all(
             "SELECT r.id, r.event_id, r.status, r.created_at, r.confirmed_at, r.cancelled_at, "
-            "r.attended FROM registrations r WHERE r.member_id = ? ORDER BY r.created_at",
-            (member_id,),
+            "r.attended FROM registrations r WHERE r.person_id = ? ORDER BY r.created_at",
+            (person_id,),
         )
         document: dict[str, Any] = {"member": dict(row)}
         document["registrations"] = [dict(item) for item in registrations]
         for table, query in _PERSONAL_TABLES:
-            rows = await self._db.fetch_all(query, (member_id,))
+            rows = await self._db.fetch_all(query, (person_id,))
             document[table] = [dict(item) for item in rows]
         return document
 
-    async def erase(self, member_id: int) -> None:
-        """Delete the member's personal data; registrations stay, without the person.
+    async def erase(self, person_id: int) -> None:
+        """Delete the person's personal data; registrations stay, without the person.
 
-        Deleting the row sets `member_id` to NULL in registrations (ON DELETE SET NULL);
+        Deleting the row sets `person_id` to NULL in registrations (ON DELETE SET NULL);
         `secure_delete` overwrites the freed pages so the data is not left in the file.
         """
         async with self._db.transaction() as tx:
             for statement in _ERASE_STATEMENTS:
-                await tx.execute(statement, (member_id,))
-            await tx.execute("DELETE FROM members WHERE id = ?", (member_id,))
+                await tx.execute(statement, (person_id,))
+            await tx.execute("DELETE FROM people WHERE id = ?", (person_id,))
         # The write-ahead log still holds the old pages: fold it into the file and empty it.
         await self._db.checkpoint()
 
@@ -183,69 +181,69 @@ class Profile:
     email: str | None
 
 
-# Other features add (table name, query by member id) here for the data export, and
-# statements that remove what they store about a member.
+# Other features add (table name, query by person id) here for the data export, and
+# statements that remove what they store about a person.
 _PERSONAL_TABLES: list[tuple[str, str]] = []
-# Registrations stay for statistics (their member_id becomes NULL with the member row), but
+# Registrations stay for statistics (their person_id becomes NULL with the person row), but
 # lose what could still point at the person: the company and the check-in code.
 _ERASE_STATEMENTS: list[str] = [
-    "UPDATE registrations SET company_key = NULL, checkin_token = NULL WHERE member_id = ?",
+    "UPDATE registrations SET company_key = NULL, checkin_token = NULL WHERE person_id = ?",
 ]
 
-# Tickets ("ask the team"): the export shows the member's tickets and their threads; erasure
-# deletes the threads and the member's side of them, and closes the tickets, which stay
-# without the person (member_id becomes NULL) so the team's workload remains countable.
+# Tickets ("ask the team"): the export shows the person's tickets and their threads; erasure
+# deletes the threads and the person's side of them, and closes the tickets, which stay
+# without the person (person_id becomes NULL) so the team's workload remains countable.
 _PERSONAL_TABLES += [
     (
         "tickets",
         "SELECT id, kind, service_id, status, language, created_at, closed_at "
-        "FROM tickets WHERE member_id = ? ORDER BY id",
+        "FROM tickets WHERE person_id = ? ORDER BY id",
     ),
     (
         "ticket_messages",
         "SELECT m.ticket_id, m.direction, m.text, m.file_kind, m.file_name, m.created_at "
         "FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id "
-        "WHERE t.member_id = ? ORDER BY m.id",
+        "WHERE t.person_id = ? ORDER BY m.id",
     ),
 ]
 _ERASE_STATEMENTS += [
-    "DELETE FROM ticket_messages WHERE ticket_id IN (SELECT id FROM tickets WHERE member_id = ?)",
+    "DELETE FROM ticket_messages WHERE ticket_id IN (SELECT id FROM tickets WHERE person_id = ?)",
     "DELETE FROM ticket_posts WHERE audience = 'member' "
-    "AND ticket_id IN (SELECT id FROM tickets WHERE member_id = ?)",
+    "AND ticket_id IN (SELECT id FROM tickets WHERE person_id = ?)",
     "UPDATE tickets SET status = 'closed', "
     "closed_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') "
-    "WHERE member_id = ? AND status = 'open'",
+    "WHERE person_id = ? AND status = 'open'",
 ]
 
-# Reminders, surveys and notices: the export shows the member's messages and survey answers;
+# Reminders, surveys and notices: the export shows the person's messages and survey answers;
 # erasure deletes their outbox rows and the comments of their answers. Ratings stay, without
 # the person, for the funders' impact reports.
 _PERSONAL_TABLES += [
     (
         "deliveries",
         "SELECT kind, event_id, due_at, status, sent_at FROM deliveries "
-        "WHERE member_id = ? ORDER BY due_at, id",
+        "WHERE person_id = ? ORDER BY due_at, id",
     ),
     (
         "feedback",
         "SELECT f.event_id, f.rating, f.comment, f.answered_at FROM feedback f "
-        "JOIN registrations r ON r.id = f.registration_id WHERE r.member_id = ? "
+        "JOIN registrations r ON r.id = f.registration_id WHERE r.person_id = ? "
         "ORDER BY f.answered_at",
     ),
 ]
 _ERASE_STATEMENTS += [
-    "DELETE FROM deliveries WHERE member_id = ?",
+    "DELETE FROM deliveries WHERE person_id = ?",
     "UPDATE feedback SET comment = NULL "
-    "WHERE registration_id IN (SELECT id FROM registrations WHERE member_id = ?)",
+    "WHERE registration_id IN (SELECT id FROM registrations WHERE person_id = ?)",
 ]
 
-# Broadcasts: the export lists the announcements sent to the member (not their text, which is
+# Broadcasts: the export lists the announcements sent to the person (not their text, which is
 # the cluster's); erasure deletes those rows. A broadcast's counts stay in its report.
 _PERSONAL_TABLES += [
     (
         "broadcasts",
         "SELECT broadcast_id, status, sent_at FROM broadcast_recipients "
-        "WHERE member_id = ? ORDER BY id",
+        "WHERE person_id = ? ORDER BY id",
     ),
 ]
-_ERASE_STATEMENTS += ["DELETE FROM broadcast_recipients WHERE member_id = ?"]
+_ERASE_STATEMENTS += ["DELETE FROM broadcast_recipients WHERE person_id = ?"]
