@@ -209,10 +209,6 @@ def _set_company(form: ProfileForm, value: str) -> None:
     form.company = value
 
 
-def _set_phone(form: ProfileForm, value: str) -> None:
-    form.phone = value
-
-
 async def telegram_name(update: Update, context: AssistantContext) -> int:
     """Use the person's Telegram name as their full name."""
     guest = await visit(update, context)

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from storage.catalogue import parse_utc, utc_text
+from storage.catalogue import utc_text
 from storage.database import Database, Transaction
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    """One staff action."""
-
-    id: int
-    staff_id: int
-    action: str
-    subject: str | None
-    detail: dict[str, Any]
-    created_at: datetime
-
-
 class AuditLog:
-    """Writes and reads the audit log."""
+    """Writes the audit log (staff read it with SQL or the database backup)."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
@@ -54,20 +41,3 @@ class AuditLog:
             await tx.execute(sql, params)
         else:
             await self._db.execute(sql, params)
-
-    async def recent(self, limit: int = 50) -> list[AuditEntry]:
-        """Return the latest entries, newest first."""
-        rows = await self._db.fetch_all(
-            "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)
-        )
-        return [
-            AuditEntry(
-                id=row["id"],
-                staff_id=row["staff_id"],
-                action=row["action"],
-                subject=row["subject"],
-                detail=json.loads(row["detail"] or "{}"),
-                created_at=parse_utc(row["created_at"]),
-            )
-            for row in rows
-        ]

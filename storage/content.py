@@ -43,7 +43,8 @@ NAME_LIMIT = 100  # a sector's or the cluster's name
 SHORT_NAME_LIMIT = 30
 CONTACT_LIMIT = 200  # each of the office's e-mail, phone, address and hours
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# One rule for an e-mail address, for the office in the catalogue and for people's profiles.
+EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 
 
 class ContentError(ValueError):
@@ -421,7 +422,7 @@ class _Reader:
             raise self.fail("default_language", "must be tr or en")
         contact = self.mapping(data.get("contact"), "contact")
         email = self.required(contact, "email", CONTACT_LIMIT)
-        if not _EMAIL.match(email):
+        if not EMAIL.match(email):
             raise self.fail("contact.email", f"is not an e-mail address: {email!r}")
         return ClusterInfo(
             name=self.text(data, "name", NAME_LIMIT),

@@ -109,13 +109,6 @@ class FeedbackRepository:
         )
         return _feedback(row) if row is not None else None
 
-    async def of_event(self, event_id: str) -> list[Feedback]:
-        """Return every answer about an event, oldest first."""
-        rows = await self._db.fetch_all(
-            "SELECT * FROM feedback WHERE event_id = ? ORDER BY answered_at, id", (event_id,)
-        )
-        return [_feedback(row) for row in rows]
-
     async def summary(self, event_id: str) -> FeedbackSummary:
         """Return an event's answer count, average rating and ratings histogram."""
         rows = await self._db.fetch_all(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from storage.content import EMAIL
+
 _TURKISH_LOWER = str.maketrans({"I": "ı", "İ": "i"})
 _ASCII = str.maketrans(
     {"ı": "i", "ğ": "g", "ü": "u", "ş": "s", "ö": "o", "ç": "c", "â": "a", "î": "i", "û": "u"}
 )
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 NAME_LIMIT = 80
 COMPANY_LIMIT = 120
 
@@ -66,6 +67,6 @@ def check_phone(text: str) -> tuple[str | None, str | None]:
 def check_email(text: str) -> tuple[str | None, str | None]:
     """Return an e-mail address, or a reason it is not one."""
     email = clean_line(text)
-    if len(email) > 254 or not _EMAIL.match(email):
+    if len(email) > 254 or not EMAIL.match(email):
         return None, "email"
     return email, None

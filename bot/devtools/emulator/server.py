@@ -134,16 +134,6 @@ class BotApiEmulator(UserActions, ChatObserver):
             raise RuntimeError("the emulator is not started")
         return self._base_url
 
-    @property
-    def bot_api_url(self) -> str:
-        """Value for python-telegram-bot's ``base_url``."""
-        return f"{self.base_url}/bot"
-
-    @property
-    def file_api_url(self) -> str:
-        """Value for python-telegram-bot's ``base_file_url``."""
-        return f"{self.base_url}/file/bot"
-
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Bind and serve; port 0 picks a free port. Returns the base URL."""
         if self._runner is not None:

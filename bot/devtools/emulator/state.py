@@ -162,10 +162,6 @@ class Message:
     def reply_to_message_id(self) -> int | None:
         return self.reply_to.message_id if self.reply_to else None
 
-    @property
-    def from_id(self) -> int:
-        return int(self.sender["id"])
-
     def to_api(self, *, include_reply: bool = True) -> JSON:
         data: JSON = {
             "message_id": self.message_id,
@@ -320,9 +316,6 @@ class EmulatorState:
     def next_message_id(self, chat_id: int) -> int:
         self._last_message_id[chat_id] = self._last_message_id.get(chat_id, 0) + 1
         return self._last_message_id[chat_id]
-
-    def last_message_id(self, chat_id: int) -> int:
-        return self._last_message_id.get(chat_id, 0)
 
     def store(self, message: Message) -> Message:
         self.seq += 1
