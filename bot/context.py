@@ -16,6 +16,7 @@ from storage.catalogue import CatalogueRepository
 from storage.content import Catalogue
 from storage.database import Database
 from storage.deliveries import DeliveryPlan
+from storage.forms import FormRepository
 from storage.people import PeopleRepository, Person
 from storage.registrations import RegistrationRepository
 from storage.tickets import TicketRepository
@@ -33,6 +34,7 @@ class Services:
     registrations: RegistrationRepository
     tickets: TicketRepository
     audit: AuditLog
+    forms: FormRepository
     _catalogue: Catalogue | None = field(default=None, repr=False)
     _answers: AnswerIndex | None = field(default=None, repr=False)
 
@@ -51,6 +53,7 @@ class Services:
             ),
             tickets=TicketRepository(database),
             audit=AuditLog(database),
+            forms=FormRepository(database),
         )
 
     @property
@@ -94,23 +97,9 @@ class Services:
 
 
 @dataclass
-class ProfileForm:
-    """Answers collected so far by the sign-up form."""
-
-    full_name: str | None = None
-    company: str | None = None
-    sector_id: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    step: int = 0
-
-
-@dataclass
 class PersonSession:
     """Per-person state of a conversation in progress (kept in memory only)."""
 
-    form: ProfileForm = field(default_factory=ProfileForm)
-    pending_event: str | None = None
     ticket_kind: str | None = None
     ticket_service: str | None = None
     # The ticket a reply is being written for, after the "Reply" button under an answer.

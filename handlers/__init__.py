@@ -8,6 +8,7 @@ from handlers import (
     errors,
     events,
     fallback,
+    forms,
     language,
     privacy,
     profile,
@@ -25,11 +26,16 @@ from handlers import (
     stats,
     tickets,
 )
+from handlers.groups import FORMS
 
 
 def register(application: AssistantApplication) -> None:
     """Register every handler. Order matters: the first matching handler in a group wins."""
-    # The profile form comes first: while it waits for an answer, typed text is that answer.
+    # The forms come first, in a group of their own: while one waits for an answer, what the
+    # person sends is that answer; a command or another button closes it and goes on below.
+    engine = forms.FormEngine([profile.PROFILE])
+    application.add_handlers(engine.handlers(), group=FORMS)
+    engine.schedule(application)
     features = (
         profile,
         start,

@@ -74,8 +74,6 @@ async def delete_data(update: Update, context: AssistantContext) -> None:
             cancelled += 1
             await tell_promoted(context.bot, services, event, outcome.promoted)
     await services.people.erase(guest.person.id)
-    if context.user_data is not None:
-        context.user_data.pending_event = None
     await show(update, guest.render("deleted", cancelled=cancelled))
 
 

@@ -247,3 +247,9 @@ _PERSONAL_TABLES += [
     ),
 ]
 _ERASE_STATEMENTS += ["DELETE FROM broadcast_recipients WHERE person_id = ?"]
+
+# Forms: the answers of a form left half-filled are the person's data until it closes.
+_PERSONAL_TABLES += [
+    ("forms", "SELECT kind, step, answers, subject, updated_at FROM forms WHERE person_id = ?"),
+]
+_ERASE_STATEMENTS += ["DELETE FROM forms WHERE person_id = ?"]

@@ -11,7 +11,7 @@ import icalendar
 import pytest
 
 from bot.devtools.emulator import Message
-from handlers import profile
+from handlers import forms, profile
 from tests.conftest import Assistant, Person
 
 
@@ -171,6 +171,7 @@ async def test_an_abandoned_form_times_out_and_says_so(
     start_assistant: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(profile, "FORM_TIMEOUT", 1)
+    monkeypatch.setattr(forms, "SWEEP_INTERVAL", 0.2)
     running: Assistant = await start_assistant()
     ayse = running.person("Ayşe")
     consent = await ayse.press(await open_event(ayse, "lean-2027-01"), "Kayıt ol")

@@ -1,0 +1,419 @@
+"""Forms asked one step at a time: the kinds of step, how each reads a reply, where it leads.
+
+Nothing here talks to Telegram or the database. A `Flow` is a form's steps in order; the engine
+(handlers/forms.py) shows the current step's question, turns what the person sent into a
+`Reply`, lets the step read it, and stores the `FormState` that `Flow.advance` returns
+(storage/forms.py), in one write. Answers are JSON values, so a form resumes after a restart.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot.domain.profile import clean_line
+
+Answers = Mapping[str, Any]
+# A check turns typed text into a value, or says why it can't: (value, None) or (None, reason).
+Check = Callable[[str], tuple[Any, str | None]]
+
+# Reasons a step gives when it asks again; the form's template words them.
+CHOOSE = "choose"  # a button is expected
+OTHER = "other"  # something no step of this kind takes (a sticker, a voice message)
+TOO_LONG = "too_long"
+EMPTY = "empty"
+NUMBER = "number"
+RANGE = "range"
+DOCUMENT = "document"
+
+SHORT_TEXT_LIMIT = 200
+LONG_TEXT_LIMIT = 3000
+
+
+# -- what the person sent --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file or photo the person sent."""
+
+    kind: str  # "document" or "photo"
+    file_id: str
+    file_name: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the person sent while a step was asked; at most one of the fields is set."""
+
+    text: str | None = None  # typed text, as plain text
+    html: str | None = None  # the same text (or a caption) as Telegram HTML
+    pressed: str | None = None  # the value of a button of the step
+    action: str | None = None  # one of the engine's buttons: BACK, SKIP, DONE
+    phone: str | None = None  # from a shared contact
+    contact_user_id: int | None = None
+    upload: Upload | None = None
+    unreadable: str | None = None  # a sticker, voice, location...: nothing a step takes
+
+
+BACK = "back"
+SKIP = "skip"
+DONE = "done"
+
+
+# -- what a step makes of it -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answered:
+    """The step's answer: store it and move on."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Stay:
+    """Store this value and ask the same step again (a choice toggled in a multiple choice)."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Reask:
+    """Nothing stored: ask the same step again, saying why."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class GoBack:
+    """Go back to the step before."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Leave the (optional) step unanswered and move on."""
+
+
+Outcome = Answered | Stay | Reask | GoBack | Skipped
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the question on screen offered: the values of its choice buttons."""
+
+    offered: frozenset[str] = frozenset()
+    # The person asked: a shared contact must be their own.
+    person_id: int | None = None
+
+
+# -- the kinds of step -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question. `optional` steps can be skipped; `back` allows going to the one before."""
+
+    name: str
+    optional: bool = False
+    back: bool = True
+
+    def read(self, reply: Reply, asked: Asked, current: Any = None) -> Outcome:
+        """Read the person's reply into an outcome (`current`: the answer stored so far)."""
+        if reply.action == BACK and self.back:
+            return GoBack()
+        if reply.action == SKIP and self.optional:
+            return Skipped()
+        return self.read_answer(reply, asked, current)
+
+    def read_answer(self, reply: Reply, asked: Asked, current: Any) -> Outcome:
+        """Read a reply that is not back or skip."""
+        raise NotImplementedError
+
+    def wants_text(self) -> bool:
+        """Tell whether the question expects something typed (else a button)."""
+        return True
+
+
+@dataclass(frozen=True)
+class TextStep(Step):
+    """Short text (one line, tidied) or long text (lines kept), with an optional check."""
+
+    limit: int = SHORT_TEXT_LIMIT
+    multiline: bool = False
+    check: Check | None = None
+
+    def read_answer(self, reply: Reply, asked: Asked, current: Any) -> Outcome:
+        if reply.text is None:
+            return Reask(OTHER)
+        if self.check is not None:
+            value, reason = self.check(reply.text)
+            return Answered(value) if reason is None else Reask(reason)
+        text = tidy_text(reply.text) if self.multiline else clean_line(reply.text)
+        if len(text) > self.limit:
+            return Reask(TOO_LONG)
+        if not has_words(text):
+            return Reask(EMPTY)
+        return Answered(text)
+
+
+@dataclass(frozen=True)
+class ChoiceStep(Step):
+    """One of the buttons shown; the values offered come with the question (`Asked`)."""
+
+    def read_answer(self, reply: Reply, asked: Asked, current: Any) -> Outcome:
+        if reply.pressed is not None and reply.pressed in asked.offered:
+            return Answered(reply.pressed)
+        return Reask(CHOOSE)
+
+    def wants_text(self) -> bool:
+        return False
+
+
+YES = "yes"
+NO = "no"
+
+
+@dataclass(frozen=True)
+class YesNoStep(ChoiceStep):
+    """Yes or no, as two buttons; the answer is YES or NO."""
+
+    def read_answer(self, reply: Reply, asked: Asked, current: Any) -> Outcome:
+        return super().read_answer(reply, Asked(frozenset((YES, NO))), current)
+
+
+@dataclass(frozen=True)
+class MultiChoiceStep(Step):
+    """Any number of the buttons, toggled one by one, then "done"; the answer is a list."""
+
+    minimum: int = 1
+    maximum: int | None = None
+
+    def read_answer(self, reply: Reply, asked: Asked, current: Any) -> Outcome:
+        chosen = [value for value in (current or []) if value in asked.offered]
+        if reply.action == DONE:
+            if len(chosen) < self.minimum:
+                return Reask(CHOOSE)
+            return Answered(chosen)
+        if reply.pressed is None or reply.pressed not in asked.offered:
+            return Reask(CHOOSE)
+        if reply.pressed in chosen:
+            chosen.remove(reply.pressed)
+        elif self.maximum is None or len(chosen) < self.maximum:
+            chosen.append(reply.pressed)
+        else:
+            return Reask(TOO_LONG)
+        return Stay(chosen)
+
+    def wants_text(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class NumberStep(Step):
+    """A typed number within a range; whole numbers unless `whole` is False."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+    whole: bool = True
+
+    def read_answer(self, reply: Reply, asked: Asked, current: Any) -> Outcome:
+        if reply.text is None:
+            return Reask(OTHER)
+        number = parse_number(reply.text)
+        if number is None or (self.whole and not number.is_integer()):
+            return Reask(NUMBER)
+        if (self.minimum is not None and number < self.minimum) or (
+            self.maximum is not None and number > self.maximum
+        ):
+            return Reask(RANGE)
+        return Answered(int(number) if self.whole else number)
+
+
+@dataclass(frozen=True)
+class ContactStep(Step):
+    """A phone number: shared with Telegram's contact button (only one's own), or typed."""
+
+    check: Check | None = None
+
+    def read_answer(self, reply: Reply, asked: Asked, current: Any) -> Outcome:
+        typed = reply.phone if reply.phone is not None else reply.text
+        if typed is None:
+            return Reask(OTHER)
+        # Only one's own contact: Telegram lets people share anyone's.
+        shared = reply.contact_user_id
+        if reply.phone is not None and shared is not None and shared != asked.person_id:
+            return Reask("phone")
+        if self.check is None:
+            return Answered(clean_line(typed))
+        value, reason = self.check(typed)
+        return Answered(value) if reason is None else Reask(reason)
+
+
+@dataclass(frozen=True)
+class UploadStep(Step):
+    """A document (or, when `photos`, a photo too), optionally with a typed text instead."""
+
+    photos: bool = False
+    text: bool = False
+    caption_limit: int | None = None
+
+    def read_answer(self, reply: Reply, asked: Asked, current: Any) -> Outcome:
+        if reply.upload is not None and (reply.upload.kind == "document" or self.photos):
+            if (
+                self.caption_limit is not None
+                and reply.html is not None
+                and len(reply.text or "") > self.caption_limit
+            ):
+                return Reask(TOO_LONG)
+            return Answered(_upload_answer(reply))
+        if self.text and reply.text is not None:
+            if not reply.text.strip():
+                return Reask(EMPTY)
+            return Answered({"text": reply.text, "html": reply.html})
+        return Reask(DOCUMENT if not self.text else OTHER)
+
+
+def _upload_answer(reply: Reply) -> dict[str, Any]:
+    assert reply.upload is not None
+    return {
+        "kind": reply.upload.kind,
+        "file_id": reply.upload.file_id,
+        "file_name": reply.upload.file_name,
+        "mime_type": reply.upload.mime_type,
+        "size": reply.upload.size,
+        "text": reply.text,
+        "html": reply.html,
+    }
+
+
+# -- a form's steps in order -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormState:
+    """Where a form stands: the step asked and the answers so far (JSON values)."""
+
+    kind: str
+    step: str
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    subject: str | None = None
+
+
+@dataclass(frozen=True)
+class Moved:
+    """The form goes on: ask `state.step` (again, saying `reason`, when given)."""
+
+    state: FormState
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Finished:
+    """Every step is answered: the form's answers are complete."""
+
+    state: FormState
+
+
+Applies = Callable[[str, Answers], bool]
+
+
+def _always(step: str, answers: Answers) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A form's steps in the order they are asked; `applies` leaves out steps that don't."""
+
+    kind: str
+    steps: Sequence[Step]
+    applies: Applies = _always
+
+    def step(self, name: str) -> Step:
+        """Return the step called `name`."""
+        for step in self.steps:
+            if step.name == name:
+                return step
+        raise KeyError(f"form {self.kind} has no step {name!r}")
+
+    def first(self, answers: Answers) -> str | None:
+        """Return the first step that applies, or None when none does."""
+        return self._following(-1, answers)
+
+    def after(self, name: str, answers: Answers) -> str | None:
+        """Return the step after `name` that applies, or None when the form is complete."""
+        return self._following(self._index(name), answers)
+
+    def before(self, name: str, answers: Answers) -> str:
+        """Return the step before `name` that applies (the same step when it is the first)."""
+        index = self._index(name)
+        for step in reversed(self.steps[:index]):
+            if self.applies(step.name, answers):
+                return step.name
+        return name
+
+    def _following(self, index: int, answers: Answers) -> str | None:
+        for step in self.steps[index + 1 :]:
+            if self.applies(step.name, answers):
+                return step.name
+        return None
+
+    def _index(self, name: str) -> int:
+        return [step.name for step in self.steps].index(name)
+
+    def advance(self, state: FormState, outcome: Outcome) -> Moved | Finished:
+        """Return where an outcome leads: the next step, the same one again, or the end."""
+        if isinstance(outcome, Reask):
+            return Moved(state, outcome.reason)
+        if isinstance(outcome, GoBack):
+            return Moved(replace(state, step=self.before(state.step, state.answers)))
+        answers = dict(state.answers)
+        if isinstance(outcome, Stay):
+            answers[state.step] = outcome.value
+            return Moved(replace(state, answers=answers))
+        if isinstance(outcome, Answered):
+            answers[state.step] = outcome.value
+        else:
+            answers.pop(state.step, None)
+        following = self.after(state.step, answers)
+        moved = replace(state, answers=answers, step=following or state.step)
+        return Finished(moved) if following is None else Moved(moved)
+
+
+# -- reading typed values --------------------------------------------------------------------
+
+
+def has_words(text: str) -> bool:
+    """Tell whether a text holds at least one letter or digit (not only emoji or marks)."""
+    return any(unicodedata.category(char)[0] in "LN" for char in text)
+
+
+def tidy_text(text: str) -> str:
+    """Keep the lines of a long answer; drop control characters and trailing spaces."""
+    lines = (
+        "".join(char for char in line if unicodedata.category(char)[0] != "C").rstrip()
+        for line in unicodedata.normalize("NFC", text).splitlines()
+    )
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:[. ]\d{3})+(?:,\d+)?$")
+
+
+def parse_number(text: str) -> float | None:
+    """Read a number as people type it: "12", "-3", "2,5", "2.5", "1.250.000,50", "1 250"."""
+    typed = clean_line(text).replace("\u00a0", " ")
+    if _GROUPED.match(typed):
+        typed = typed.replace(".", "").replace(" ", "")
+    elif not _NUMBER.match(typed):
+        return None
+    number = float(typed.replace(",", "."))
+    return number if math.isfinite(number) else None

@@ -1,0 +1,434 @@
+"""The form engine's Telegram side: ask the open form's step, read the reply, store it, go on.
+
+Every form (the sign-up profile, the staff event form, a broadcast's text, a content import, a
+question for the team, a survey comment) is a `Form`: a flow of steps (bot/domain/forms.py), its
+question screens, and what finishing does. A person has at most one form open; it lives in
+SQLite (storage/forms.py), each answer written together with the move to the next step, so a
+restart, a kill -9 included, resumes it where the person was.
+
+The engine's handlers sit in the FORMS group, ahead of the features:
+- `/cancel` closes whatever form is open and says so;
+- any other command, and any button that is not the open form's, closes the form without a
+  word and goes on to the features: what the person asked for answers them, and a notice about
+  the form left behind would only come between them and it (Telegram's own BotFather does the
+  same when one command interrupts another);
+- anything else sent in the private chat while a form is open is that form's answer; what
+  no step takes (a sticker where text is due, a text where a button is due) is asked again.
+A JobQueue job closes the forms left unanswered past their timeout and says so; it reads the
+table, so the timeout holds across restarts.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+
+from telegram import (
+    InlineKeyboardButton,
+    Message,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.error import TelegramError
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import AssistantApplication, AssistantContext, Services
+from bot.domain.forms import (
+    BACK,
+    DONE,
+    SKIP,
+    Answered,
+    Asked,
+    Finished,
+    Flow,
+    FormState,
+    Moved,
+    Reply,
+    Upload,
+)
+from handlers import fallback
+from handlers.replies import Visit, acknowledge, visit
+from storage.forms import OpenForm
+
+logger = logging.getLogger(__name__)
+
+# How often forms left unanswered are looked for; a form closes at most this late.
+SWEEP_INTERVAL = 20.0
+
+# -- buttons ---------------------------------------------------------------------------------
+
+# What a form's button does: choose a value (or toggle it in a multiple choice), go back, skip,
+# finish a multiple choice.
+_ACTIONS = {"c": None, "b": BACK, "s": SKIP, "d": DONE}
+_CODE_OF_ACTION = {BACK: "b", SKIP: "s", DONE: "d"}
+
+
+@dataclass(frozen=True)
+class FormButton:
+    """The callback data of a form's buttons: `f:<form code>:<action>[:<value>]`."""
+
+    PATTERN: ClassVar[str] = r"^f:([a-z]{1,3}):([cbsd])(?::(.{1,48}))?$"
+
+    code: str
+    action: str | None = None  # None: a choice
+    value: str = ""
+
+    @property
+    def data(self) -> str:
+        """Return the callback data (at most 64 bytes: codes are short, values are ids)."""
+        if self.action is None:
+            return f"f:{self.code}:c:{self.value}"
+        return f"f:{self.code}:{_CODE_OF_ACTION[self.action]}"
+
+    @classmethod
+    def parse(cls, data: str) -> FormButton | None:
+        """Return the button a callback data stands for, or None when it is not a form's."""
+        match = re.match(cls.PATTERN, data)
+        if match is None:
+            return None
+        code, action, value = match.groups()
+        return cls(code, _ACTIONS[action], value or "")
+
+
+# -- one update, for one form ----------------------------------------------------------------
+
+
+@dataclass
+class FormCall:
+    """A form at work on one update: the person, the state it is in, the reply's origin."""
+
+    update: Update
+    context: AssistantContext
+    guest: Visit
+    state: FormState
+    row: OpenForm | None = None
+    acknowledged: bool = field(default=False)
+
+    @property
+    def services(self) -> Services:
+        """Return the running assistant's services."""
+        return self.guest.services
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        """Return the answers so far."""
+        return dict(self.state.answers)
+
+    async def acknowledge(self, text: str | None = None, *, alert: bool = False) -> None:
+        """Answer the button press, once: Telegram refuses a second answer."""
+        if self.acknowledged or self.update.callback_query is None:
+            return
+        self.acknowledged = True
+        await acknowledge(self.update, text, alert=alert)
+
+    def button(self, form: Form, label: str, value: str) -> InlineKeyboardButton:
+        """Return a choice button of `form` with a literal label (a sector's name)."""
+        return InlineKeyboardButton(label, callback_data=FormButton(form.code, None, value).data)
+
+    def action(self, form: Form, label_name: str, action: str) -> InlineKeyboardButton:
+        """Return a back, skip or done button of `form`, labelled from `labels.j2`."""
+        return self.guest.button(label_name, FormButton(form.code, action).data)
+
+
+class Form:
+    """A form the engine runs: its flow, its screens, and what finishing it does."""
+
+    kind: ClassVar[str]
+    code: ClassVar[str]  # in its buttons' callback data
+    flow: ClassVar[Flow]
+    # Only staff may fill it in; checked with every answer, not only at the start.
+    staff: ClassVar[bool] = False
+    # The template of the message saying the form was closed, with `timeout` true or false.
+    closed_template: ClassVar[str]
+
+    @property
+    def timeout(self) -> timedelta:
+        """Return how long the form waits for an answer before it closes."""
+        raise NotImplementedError
+
+    def offered(self, call: FormCall) -> frozenset[str]:
+        """Return the values of the choice buttons the current step shows."""
+        return frozenset()
+
+    def translate(self, call: FormCall, reply: Reply) -> Reply:
+        """Turn a form's own shortcut into a reply its step reads (a name button into text)."""
+        return reply
+
+    async def ask(self, call: FormCall, reason: str | None = None) -> None:
+        """Show the current step's question (again, saying why, after a wrong answer)."""
+        raise NotImplementedError
+
+    async def answered(self, call: FormCall, step: str, value: Any) -> None:
+        """Act on an answer once it is stored (consent is recorded when given)."""
+
+    async def left(self, call: FormCall, step: str) -> None:
+        """Tidy up after leaving a step (remove a reply keyboard)."""
+
+    async def finish(self, call: FormCall) -> Moved | None:
+        """Act on the complete answers; return where to go instead when they can't be used."""
+        raise NotImplementedError
+
+    def closed_text(self, services: Services, language: str, *, timeout: bool) -> str:
+        """Return the text saying the form was closed by /cancel or for lack of an answer."""
+        return services.texts.render(language, self.closed_template, timeout=timeout)
+
+    async def cancelled(self, call: FormCall) -> None:
+        """Say the form was closed with /cancel."""
+        message = call.update.effective_message
+        if message is not None:
+            text = self.closed_text(call.services, call.guest.language, timeout=False)
+            await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
+
+
+# -- opening and closing ---------------------------------------------------------------------
+
+
+async def open_form(
+    update: Update,
+    context: AssistantContext,
+    guest: Visit,
+    form: Form,
+    *,
+    answers: dict[str, Any] | None = None,
+    subject: str | None = None,
+    step: str | None = None,
+) -> None:
+    """Open `form` for the person (closing the one they had open) and ask its first step."""
+    answers = answers or {}
+    first = step or form.flow.first(answers)
+    chat = update.effective_chat
+    assert first is not None and chat is not None
+    now = datetime.now(UTC)
+    row = await guest.services.forms.open(
+        guest.person.id, chat.id, form.kind, first, answers, subject, now, now + form.timeout
+    )
+    call = FormCall(update, context, guest, _state(row), row)
+    await form.ask(call)
+
+
+async def close_form(services: Services, person_id: int, kind: str | None = None) -> bool:
+    """Close the person's open form (only of `kind`, when given) without a word."""
+    return await services.forms.close(person_id, kind) is not None
+
+
+def _state(row: OpenForm) -> FormState:
+    return FormState(row.kind, row.step, row.answers, row.subject)
+
+
+# -- reading what the person sent ------------------------------------------------------------
+
+
+def reply_of_message(message: Message, guest: Visit) -> Reply:
+    """Return what a message says to a form, whatever it holds."""
+    if message.contact is not None:
+        return Reply(phone=message.contact.phone_number, contact_user_id=message.contact.user_id)
+    caption = message.caption
+    caption_html = message.caption_html if caption else None
+    if message.document is not None:
+        document = message.document
+        upload = Upload(
+            "document", document.file_id, document.file_name, document.mime_type, document.file_size
+        )
+        return Reply(text=caption, html=caption_html, upload=upload)
+    if message.photo:
+        photo = message.photo[-1]
+        upload = Upload("photo", photo.file_id, size=photo.file_size)
+        return Reply(text=caption, html=caption_html, upload=upload)
+    if message.text is not None:
+        return Reply(text=message.text, html=message.text_html)
+    for kind in ("sticker", "voice", "audio", "video", "video_note", "animation", "location"):
+        if getattr(message, kind, None) is not None:
+            return Reply(unreadable=kind)
+    return Reply(unreadable="other")
+
+
+def _with_typed_actions(reply: Reply, guest: Visit, form: Form, state: FormState) -> Reply:
+    """Read a reply keyboard's "Back" and "Skip" (they arrive as text) as the actions."""
+    if reply.text is None:
+        return reply
+    step = form.flow.step(state.step)
+    if step.back and reply.text == guest.label("back"):
+        return Reply(action=BACK)
+    if step.optional and reply.text == guest.label("skip"):
+        return Reply(action=SKIP)
+    return reply
+
+
+# -- the engine ------------------------------------------------------------------------------
+
+
+class FormEngine:
+    """Runs the registered forms: their answers, /cancel, leaving, and the timeout sweep."""
+
+    def __init__(self, forms: list[Form]) -> None:
+        self._forms = {form.kind: form for form in forms}
+        codes = [form.code for form in forms]
+        if len(set(codes)) != len(codes) or len(self._forms) != len(forms):
+            raise ValueError("two forms share a kind or a button code")
+
+    def handlers(self) -> list[BaseHandler[Update, AssistantContext, Any]]:
+        """Return the engine's handlers, for the FORMS group (see the module's docstring)."""
+        private = filters.ChatType.PRIVATE
+        answers = private & filters.UpdateType.MESSAGE & ~filters.COMMAND
+        return [
+            CommandHandler("cancel", self.cancel, filters=private),
+            MessageHandler(private & filters.COMMAND, self.leave),
+            CallbackQueryHandler(self.button, pattern=FormButton.PATTERN),
+            CallbackQueryHandler(self.leave),
+            MessageHandler(answers & ~filters.StatusUpdate.ALL, self.message),
+        ]
+
+    def schedule(self, application: AssistantApplication) -> None:
+        """Start the sweep that closes forms left unanswered."""
+        assert application.job_queue is not None
+        application.job_queue.run_repeating(
+            self.sweep, interval=SWEEP_INTERVAL, first=SWEEP_INTERVAL, name="form-timeouts"
+        )
+
+    async def _open(self, update: Update, context: AssistantContext) -> OpenForm | None:
+        user = update.effective_user
+        if user is None:
+            return None
+        return await context.services.forms.of_person(user.id)
+
+    def _form(self, update: Update, context: AssistantContext, row: OpenForm) -> Form | None:
+        """Return the row's form, if the person may still fill it in."""
+        form = self._forms.get(row.kind)
+        if form is None or (form.staff and not _is_staff(update, context)):
+            return None
+        return form
+
+    async def cancel(self, update: Update, context: AssistantContext) -> None:
+        """Close whatever form is open and say so; with none open, /cancel goes on."""
+        row = await self._open(update, context)
+        if row is None:
+            return
+        await context.services.forms.close(row.person_id)
+        form = self._forms.get(row.kind)
+        if form is not None:
+            guest = await visit(update, context)
+            await form.cancelled(FormCall(update, context, guest, _state(row), row))
+        raise ApplicationHandlerStop
+
+    async def leave(self, update: Update, context: AssistantContext) -> None:
+        """Close the open form quietly: the person turned to something else."""
+        chat = update.effective_chat
+        if chat is None or chat.type != "private":
+            return  # a button in a group (a ticket post) leaves a private form alone
+        row = await self._open(update, context)
+        if row is not None:
+            await context.services.forms.close(row.person_id)
+
+    async def button(self, update: Update, context: AssistantContext) -> None:
+        """Take a press of the open form's button; any other form's button is stale."""
+        query = update.callback_query
+        assert query is not None
+        pressed = FormButton.parse(query.data or "")
+        row = await self._open(update, context)
+        form = self._form(update, context, row) if row is not None else None
+        if pressed is None or row is None or form is None or pressed.code != form.code:
+            await fallback.stale_button(update, context)
+            raise ApplicationHandlerStop
+        reply = Reply(pressed=pressed.value, action=pressed.action)
+        guest = await visit(update, context)
+        call = FormCall(update, context, guest, _state(row), row)
+        await self._take(form, call, reply)
+        await call.acknowledge()
+        raise ApplicationHandlerStop
+
+    async def message(self, update: Update, context: AssistantContext) -> None:
+        """Take a message as the open form's answer; with no form open it goes on."""
+        row = await self._open(update, context)
+        if row is None:
+            return
+        form = self._form(update, context, row)
+        if form is None:
+            await context.services.forms.close(row.person_id)
+            return
+        message = update.effective_message
+        assert message is not None
+        guest = await visit(update, context)
+        call = FormCall(update, context, guest, _state(row), row)
+        reply = _with_typed_actions(reply_of_message(message, guest), guest, form, call.state)
+        await self._take(form, call, reply)
+        raise ApplicationHandlerStop
+
+    async def _take(self, form: Form, call: FormCall, reply: Reply) -> None:
+        """Read the reply with the current step, store where it leads, ask or finish."""
+        state = call.state
+        step = form.flow.step(state.step)
+        reply = form.translate(call, reply)
+        asked = Asked(form.offered(call), call.guest.person.id)
+        outcome = step.read(reply, asked, state.answers.get(step.name))
+        result = form.flow.advance(state, outcome)
+        if isinstance(result, Moved) and result.reason is not None:
+            await form.ask(call, result.reason)
+            return
+        if isinstance(result, Finished):
+            call.state = result.state
+        elif not await self._move(form, call, result.state):
+            return
+        if isinstance(outcome, Answered):
+            await form.answered(call, step.name, outcome.value)
+        if call.state.step != step.name or isinstance(result, Finished):
+            await form.left(call, step.name)
+        if isinstance(result, Finished):
+            await self._finish(form, call)
+        else:
+            await form.ask(call)
+
+    async def _move(self, form: Form, call: FormCall, state: FormState) -> bool:
+        """Write the new step and answers; False when the form closed meanwhile."""
+        assert call.row is not None
+        now = datetime.now(UTC)
+        row = await call.services.forms.move(
+            call.row, state.step, dict(state.answers), now, now + form.timeout
+        )
+        if row is None:
+            await call.acknowledge()
+            return False
+        call.row, call.state = row, _state(row)
+        return True
+
+    async def _finish(self, form: Form, call: FormCall) -> None:
+        """Let the form act on its answers, then close it (unless it asks something again)."""
+        row = call.row
+        assert row is not None
+        instead = await form.finish(call)
+        if instead is None:
+            # Only this form: finishing may have opened the next one.
+            await call.services.forms.close(row.person_id, revision=row.revision)
+            return
+        if await self._move(form, call, replace(instead.state, kind=form.kind)):
+            await form.ask(call, instead.reason)
+
+    async def sweep(self, context: AssistantContext) -> None:
+        """Close the forms left unanswered past their timeout, and tell each person."""
+        services = context.services
+        for row in await services.forms.close_expired(datetime.now(UTC)):
+            form = self._forms.get(row.kind)
+            if form is None:
+                continue
+            language = await services.language_of_person(row.person_id)
+            text = form.closed_text(services, language, timeout=True)
+            try:
+                await context.bot.send_message(
+                    row.chat_id, text, reply_markup=ReplyKeyboardRemove()
+                )
+            except TelegramError as error:
+                logger.info("Could not say form %s closed: %s", row.kind, error)
+
+
+def _is_staff(update: Update, context: AssistantContext) -> bool:
+    user = update.effective_user
+    return user is not None and context.services.is_staff(user.id)

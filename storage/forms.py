@@ -1,0 +1,149 @@
+"""Open forms: the one form a person is filling in, its step and answers, kept across restarts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from storage.catalogue import parse_utc, utc_text
+from storage.database import Database
+
+_COLUMNS = "person_id, chat_id, kind, step, answers, subject, revision, updated_at, expires_at"
+
+
+@dataclass(frozen=True)
+class OpenForm:
+    """A form in progress: whose, which, where it stands and what was answered so far."""
+
+    person_id: int
+    chat_id: int
+    kind: str
+    step: str
+    answers: dict[str, Any]
+    subject: str | None
+    revision: int
+    updated_at: datetime
+    expires_at: datetime
+
+
+def _form(row: Any) -> OpenForm:
+    return OpenForm(
+        person_id=row["person_id"],
+        chat_id=row["chat_id"],
+        kind=row["kind"],
+        step=row["step"],
+        answers=json.loads(row["answers"]),
+        subject=row["subject"],
+        revision=row["revision"],
+        updated_at=parse_utc(row["updated_at"]),
+        expires_at=parse_utc(row["expires_at"]),
+    )
+
+
+def _json(answers: dict[str, Any]) -> str:
+    return json.dumps(answers, ensure_ascii=False, separators=(",", ":"))
+
+
+class FormRepository:
+    """Opens, moves and closes forms; one write per answer, so nothing lives only in memory."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def open(
+        self,
+        person_id: int,
+        chat_id: int,
+        kind: str,
+        step: str,
+        answers: dict[str, Any],
+        subject: str | None,
+        now: datetime,
+        expires_at: datetime,
+    ) -> OpenForm:
+        """Open a form for the person, closing the one they had open, if any."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "INSERT INTO forms (person_id, chat_id, kind, step, answers, subject, revision, "
+                "updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?) "
+                "ON CONFLICT (person_id) DO UPDATE SET chat_id = excluded.chat_id, "
+                "kind = excluded.kind, step = excluded.step, answers = excluded.answers, "
+                "subject = excluded.subject, revision = forms.revision + 1, "
+                "updated_at = excluded.updated_at, expires_at = excluded.expires_at "
+                f"RETURNING {_COLUMNS}",
+                (
+                    person_id,
+                    chat_id,
+                    kind,
+                    step,
+                    _json(answers),
+                    subject,
+                    utc_text(now),
+                    utc_text(expires_at),
+                ),
+            )
+        assert row is not None
+        return _form(row)
+
+    async def of_person(self, person_id: int) -> OpenForm | None:
+        """Return the person's open form, if any."""
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM forms WHERE person_id = ?", (person_id,)
+        )
+        return _form(row) if row is not None else None
+
+    async def move(
+        self,
+        form: OpenForm,
+        step: str,
+        answers: dict[str, Any],
+        now: datetime,
+        expires_at: datetime,
+    ) -> OpenForm | None:
+        """Record the answers and the step they lead to, in one write.
+
+        Returns None when the form closed or moved since it was read (a timeout, another
+        update): the answer is then not applied to a form it wasn't given for.
+        """
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "UPDATE forms SET step = ?, answers = ?, revision = revision + 1, "
+                "updated_at = ?, expires_at = ? "
+                "WHERE person_id = ? AND kind = ? AND revision = ? "
+                f"RETURNING {_COLUMNS}",
+                (
+                    step,
+                    _json(answers),
+                    utc_text(now),
+                    utc_text(expires_at),
+                    form.person_id,
+                    form.kind,
+                    form.revision,
+                ),
+            )
+        return _form(row) if row is not None else None
+
+    async def close(
+        self, person_id: int, kind: str | None = None, *, revision: int | None = None
+    ) -> OpenForm | None:
+        """Close the person's open form; return what it was.
+
+        With `kind` or `revision`, only that form: one opened since is left open.
+        """
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "DELETE FROM forms WHERE person_id = ? AND kind = COALESCE(?, kind) "
+                f"AND revision = COALESCE(?, revision) RETURNING {_COLUMNS}",
+                (person_id, kind, revision),
+            )
+        return _form(row) if row is not None else None
+
+    async def close_expired(self, now: datetime) -> list[OpenForm]:
+        """Close every form left unanswered past its expiry; return them to tell the people."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(
+                f"DELETE FROM forms WHERE expires_at <= ? RETURNING {_COLUMNS}", (utc_text(now),)
+            )
+        return [_form(row) for row in rows]

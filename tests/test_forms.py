@@ -1,0 +1,349 @@
+"""The form engine: its steps and flow, its table, and forms that survive restarts and give way."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import stop_application
+from bot.domain.forms import (
+    BACK,
+    DONE,
+    SKIP,
+    Answered,
+    Asked,
+    ChoiceStep,
+    ContactStep,
+    Finished,
+    Flow,
+    FormState,
+    GoBack,
+    Moved,
+    MultiChoiceStep,
+    NumberStep,
+    Reask,
+    Reply,
+    Skipped,
+    Stay,
+    TextStep,
+    Upload,
+    UploadStep,
+    YesNoStep,
+    parse_number,
+)
+from bot.domain.profile import check_name
+from handlers import forms, profile
+from handlers.forms import FormButton
+from storage.database import Database
+from storage.forms import FormRepository
+from tests.conftest import Assistant, Person
+
+# -- the steps -------------------------------------------------------------------------------
+
+NOTHING = Asked()
+SECTORS = Asked(frozenset({"machinery", "textile"}))
+
+
+@pytest.mark.parametrize(
+    ("step", "reply", "asked", "outcome"),
+    [
+        (TextStep("t"), Reply(text="  Kaya   Tekstil "), NOTHING, Answered("Kaya Tekstil")),
+        (TextStep("t"), Reply(text="x" * 4000), NOTHING, Reask("too_long")),
+        (TextStep("t"), Reply(text="\u200b\u202e 🙂 "), NOTHING, Reask("empty")),
+        (TextStep("t"), Reply(unreadable="sticker"), NOTHING, Reask("other")),
+        (TextStep("t"), Reply(pressed="machinery"), NOTHING, Reask("other")),
+        (TextStep("t", check=check_name), Reply(text="!!"), NOTHING, Reask("no_letters")),
+        (TextStep("t", multiline=True), Reply(text="a\n\n\n\nb  "), NOTHING, Answered("a\n\nb")),
+        (TextStep("t", back=False), Reply(action=BACK), NOTHING, Reask("other")),
+        (TextStep("t"), Reply(action=BACK), NOTHING, GoBack()),
+        (TextStep("t"), Reply(action=SKIP), NOTHING, Reask("other")),
+        (TextStep("t", optional=True), Reply(action=SKIP), NOTHING, Skipped()),
+        (ChoiceStep("c"), Reply(pressed="textile"), SECTORS, Answered("textile")),
+        (ChoiceStep("c"), Reply(pressed="forged"), SECTORS, Reask("choose")),
+        (ChoiceStep("c"), Reply(text="textile"), SECTORS, Reask("choose")),
+        (YesNoStep("y"), Reply(pressed="yes"), NOTHING, Answered("yes")),
+        (YesNoStep("y"), Reply(pressed="maybe"), NOTHING, Reask("choose")),
+        (NumberStep("n", minimum=1, maximum=10), Reply(text="7"), NOTHING, Answered(7)),
+        (NumberStep("n", minimum=1, maximum=10), Reply(text="11"), NOTHING, Reask("range")),
+        (NumberStep("n"), Reply(text="2,5"), NOTHING, Reask("number")),
+        (NumberStep("n", whole=False), Reply(text="2,5"), NOTHING, Answered(2.5)),
+        (NumberStep("n"), Reply(text="yedi"), NOTHING, Reask("number")),
+        (
+            ContactStep("p"),
+            Reply(phone="+90 555", contact_user_id=5),
+            Asked(person_id=5),
+            Answered("+90 555"),
+        ),
+        (
+            ContactStep("p"),
+            Reply(phone="+90 555", contact_user_id=6),
+            Asked(person_id=5),
+            Reask("phone"),
+        ),
+        (UploadStep("d"), Reply(text="here"), NOTHING, Reask("document")),
+        (UploadStep("d"), Reply(upload=Upload("photo", "f1")), NOTHING, Reask("document")),
+    ],
+)
+def test_a_step_reads_a_reply(step: Any, reply: Reply, asked: Asked, outcome: Any) -> None:
+    assert step.read(reply, asked) == outcome
+
+
+def test_a_multiple_choice_toggles_then_finishes() -> None:
+    step = MultiChoiceStep("m", maximum=2)
+    assert step.read(Reply(action=DONE), SECTORS, []) == Reask("choose")
+    assert step.read(Reply(pressed="textile"), SECTORS, []) == Stay(["textile"])
+    assert step.read(Reply(pressed="textile"), SECTORS, ["textile"]) == Stay([])
+    assert step.read(Reply(pressed="gone"), SECTORS, ["textile"]) == Reask("choose")
+    chosen = ["textile", "machinery"]
+    assert step.read(Reply(action=DONE), SECTORS, chosen) == Answered(chosen)
+
+
+def test_an_upload_is_kept_as_json() -> None:
+    upload = Upload("document", "f1", "c.yaml", "application/yaml", 10)
+    outcome = UploadStep("d").read(Reply(upload=upload), NOTHING)
+    assert isinstance(outcome, Answered)
+    assert json.loads(json.dumps(outcome.value))["file_name"] == "c.yaml"
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("12", 12),
+        ("-3", -3),
+        ("2,5", 2.5),
+        ("1.250.000,50", 1250000.5),
+        ("1 250", 1250),
+        ("%5", None),
+    ],
+)
+def test_numbers_are_read_as_people_type_them(typed: str, number: float | None) -> None:
+    assert parse_number(typed) == number
+
+
+FLOW = Flow(
+    "test",
+    (
+        YesNoStep("agree", back=False),
+        TextStep("name", back=False),
+        TextStep("note", optional=True),
+        ChoiceStep("pick"),
+    ),
+    lambda step, answers: step == "agree" or answers.get("agree") == "yes",
+)
+
+
+def test_a_flow_moves_on_goes_back_skips_and_finishes() -> None:
+    state = FormState("test", "agree")
+    moved = FLOW.advance(state, Answered("yes"))
+    assert moved == Moved(FormState("test", "name", {"agree": "yes"}))
+    assert isinstance(moved, Moved)
+    state = moved.state
+    assert FLOW.advance(state, Reask("empty")) == Moved(state, "empty")
+    after_name = FLOW.advance(state, Answered("Ayşe"))
+    assert isinstance(after_name, Moved) and after_name.state.step == "note"
+    skipped = FLOW.advance(after_name.state, Skipped())
+    assert isinstance(skipped, Moved) and skipped.state.step == "pick"
+    assert "note" not in skipped.state.answers
+    back = FLOW.advance(skipped.state, GoBack())
+    assert isinstance(back, Moved) and back.state.step == "note"
+    done = FLOW.advance(skipped.state, Answered("x"))
+    assert isinstance(done, Finished) and done.state.answers["pick"] == "x"
+
+
+def test_a_step_that_no_longer_applies_ends_the_flow() -> None:
+    refused = FLOW.advance(FormState("test", "agree"), Answered("no"))
+    assert isinstance(refused, Finished)
+
+
+@pytest.mark.parametrize("data", ["f:pf:c:textile", "f:pf:b", "f:bc:s", "f:ev:d"])
+def test_form_buttons_parse_back(data: str) -> None:
+    button = FormButton.parse(data)
+    assert button is not None and button.data == data
+    assert len(data.encode()) <= 64
+
+
+def test_every_profile_button_fits_in_callback_data() -> None:
+    longest = FormButton("pf", None, "x" * 48).data
+    assert len(longest.encode()) <= 64 and FormButton.parse(longest) is not None
+
+
+# -- the table -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def form_store(tmp_path: Path) -> Any:
+    database = Database(tmp_path / "forms.sqlite3")
+    await database.open()
+    await database.execute(
+        "INSERT INTO people (id, first_seen_at, last_seen_at) VALUES (1, 'x', 'x'), (2, 'x', 'x')"
+    )
+    yield FormRepository(database)
+    await database.close()
+
+
+async def test_one_open_form_per_person_and_stale_writes_refused(form_store: Any) -> None:
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+    later = now + timedelta(minutes=15)
+    first = await form_store.open(1, 1, "profile", "name", {}, "ev-1", now, later)
+    moved = await form_store.move(first, "company", {"name": "Ayşe"}, now, later)
+    assert moved is not None and moved.answers == {"name": "Ayşe"}
+    # The same answer applied again to the form as it was is refused: it moved since.
+    assert await form_store.move(first, "company", {"name": "Ali"}, now, later) is None
+    other = await form_store.open(1, 1, "import", "file", {}, None, now, later)
+    assert (await form_store.of_person(1)) == other
+    # Closing the form that finished leaves alone the one opened since.
+    assert await form_store.close(1, revision=moved.revision) is None
+    assert await form_store.close(1, "profile") is None
+    assert (await form_store.close(1)) == other
+    assert await form_store.of_person(1) is None
+
+
+async def test_expired_forms_are_closed_once(form_store: Any) -> None:
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+    await form_store.open(1, 1, "profile", "name", {}, None, now, now + timedelta(minutes=1))
+    await form_store.open(2, 2, "profile", "name", {}, None, now, now + timedelta(minutes=30))
+    [closed] = await form_store.close_expired(now + timedelta(minutes=2))
+    assert closed.person_id == 1
+    assert await form_store.close_expired(now + timedelta(minutes=2)) == []
+    assert await form_store.of_person(2) is not None
+
+
+# -- end to end ------------------------------------------------------------------------------
+
+
+def _committed_form(assistant: Assistant, person: Person) -> dict[str, Any] | None:
+    """Read the person's form from the file with a separate connection: what a crash keeps."""
+    with sqlite3.connect(assistant.services.settings.database_path) as connection:
+        connection.row_factory = sqlite3.Row
+        row = connection.execute(
+            "SELECT kind, step, answers, subject FROM forms WHERE person_id = ?", (person.id,)
+        ).fetchone()
+    return dict(row) if row is not None else None
+
+
+async def test_the_sign_up_form_continues_where_it_was_after_a_restart(
+    start_assistant: Any,
+) -> None:
+    first: Assistant = await start_assistant()
+    ayse = first.person("Ayşe", last_name="Yılmaz")
+    page = await ayse.says("/start event_lean-2027-01")
+    consent = await ayse.press(page, "Kayıt ol")
+    name_step = await ayse.press(consent, "Kabul ediyorum")
+    company_step = await ayse.press(name_step, 0)
+    assert "Hangi firmada" in (company_step.text or "")
+    sector_step = await ayse.says("Yarım Kalmış Makina")
+    assert "hangi sektörde" in (sector_step.text or "")
+    # Each answer is in the file as soon as the next question is asked: a kill -9 keeps it.
+    saved = _committed_form(first, ayse)
+    assert saved is not None
+    assert (saved["kind"], saved["step"], saved["subject"]) == ("profile", "sector", "lean-2027-01")
+    assert json.loads(saved["answers"]) == {
+        "consent": "yes",
+        "name": "Ayşe Yılmaz",
+        "company": "Yarım Kalmış Makina",
+    }
+    await stop_application(first.application)
+
+    second: Assistant = await start_assistant()
+    # The sector buttons shown before the restart still answer the question.
+    phone_step = await ayse.press(sector_step, "İş ve inşaat makineleri")
+    assert "Telefon numaranız" in (phone_step.text or "")
+    await ayse.emulator.send_message(ayse.user, "0532 123 45 67")
+    email_step = await ayse.emulator.wait_for_bot_message(ayse.id, contains="E-posta")
+    done = await ayse.press(email_step, "Atla")
+    assert "Kaydınız onaylandı" in (done.text or "")
+    await ayse.emulator.wait_idle()  # the calendar file follows; the form closes last
+    [person] = await second.fetch(
+        "SELECT full_name, company, sector_id, phone FROM people WHERE id = ?", ayse.id
+    )
+    assert person == {
+        "full_name": "Ayşe Yılmaz",
+        "company": "Yarım Kalmış Makina",
+        "sector_id": "machinery",
+        "phone": "05321234567",
+    }
+    [registration] = await second.fetch(
+        "SELECT event_id, status FROM registrations WHERE person_id = ?", ayse.id
+    )
+    assert registration == {"event_id": "lean-2027-01", "status": "confirmed"}
+    assert _committed_form(second, ayse) is None
+
+
+async def test_typed_answers_continue_after_a_restart(start_assistant: Any) -> None:
+    first: Assistant = await start_assistant()
+    ali = first.person("Ali")
+    await ali.press(await ali.says("/profile"), "Kabul ediyorum")
+    await ali.says("Ali Demir")
+    await stop_application(first.application)
+    second: Assistant = await start_assistant()
+    sector_step = await ali.says("Demir Döküm")
+    assert "hangi sektörde" in (sector_step.text or "")
+    saved = _committed_form(second, ali)
+    assert saved is not None and json.loads(saved["answers"])["company"] == "Demir Döküm"
+
+
+async def test_what_no_step_takes_is_asked_again_and_nothing_is_lost(
+    assistant: Assistant,
+) -> None:
+    ayse = assistant.person("Ayşe")
+    await ayse.press(await ayse.says("/profile"), "Kabul ediyorum")
+    company_step = await ayse.says("Ayşe Kaya")
+    assert "Hangi firmada" in (company_step.text or "")
+    before = _committed_form(assistant, ayse)
+    await ayse.emulator.send_sticker(ayse.user)
+    sticker = await ayse.emulator.wait_for_bot_message(ayse.id)
+    assert "Hangi firmada" in (sticker.text or "") and "anlayamadım" in (sticker.text or "")
+    await ayse.emulator.send_photo(ayse.user, b"not really a photo")
+    photo = await ayse.emulator.wait_for_bot_message(ayse.id)
+    assert "Hangi firmada" in (photo.text or "")
+    too_long = await ayse.says("Ş" * 4000)
+    assert "daha kısa" in (too_long.text or "")
+    odd = await ayse.says("\u200b\u202e\u2066")
+    assert "harflerle" in (odd.text or "")
+    assert _committed_form(assistant, ayse) == before
+    sector_step = await ayse.says("Kaya Tekstil")
+    assert "hangi sektörde" in (sector_step.text or "")
+    stale = await ayse.emulator.press_callback(ayse.user, sector_step, "f:pf:c:no-such-sector")
+    await ayse.emulator.wait_for_callback_answer(stale)
+    await ayse.emulator.wait_idle()
+    assert "düğmelerden birini" in (ayse.last().text or "")
+    assert json.loads((_committed_form(assistant, ayse) or {})["answers"]) == {
+        "consent": "yes",
+        "name": "Ayşe Kaya",
+        "company": "Kaya Tekstil",
+    }
+
+
+async def test_a_form_left_open_times_out_across_a_restart(
+    start_assistant: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first: Assistant = await start_assistant()
+    ayse = first.person("Ayşe")
+    await ayse.press(await ayse.says("/profile"), "Kabul ediyorum")
+    await stop_application(first.application)
+    monkeypatch.setattr(profile, "FORM_TIMEOUT", 0)
+    monkeypatch.setattr(forms, "SWEEP_INTERVAL", 0.2)
+    # The form's deadline passed while the bot was stopped.
+    with sqlite3.connect(first.services.settings.database_path) as connection:
+        connection.execute("UPDATE forms SET expires_at = '2020-01-01T00:00:00+00:00'")
+    second: Assistant = await start_assistant()
+    closed = await ayse.emulator.wait_for_bot_message(ayse.id, contains="yanıtsız kaldığı için")
+    assert "/profile" in (closed.text or "")
+    assert await second.fetch("SELECT * FROM forms") == []
+    answer = await ayse.says("eğitimler ücretli mi")
+    assert "Eğitimler ücretli mi?" in (answer.text or "")
+
+
+async def test_a_half_filled_form_is_in_the_export_and_erased(assistant: Assistant) -> None:
+    ayse = assistant.person("Ayşe")
+    await ayse.press(await ayse.says("/profile"), "Kabul ediyorum")
+    await ayse.says("Ayşe Silinecek")
+    exported = await assistant.services.people.personal_data(ayse.id)
+    assert "Ayşe Silinecek" in exported["forms"][0]["answers"]
+    await assistant.services.people.erase(ayse.id)
+    assert await assistant.fetch("SELECT * FROM forms") == []
