@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test run check lint bench eval clean
+.PHONY: demo test coverage run check lint bench eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,10 @@ test: $(STAMP)  ## lint, type-check and run every test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist worksteal
+
+coverage: $(STAMP)  ## every test, with the line coverage of bot, handlers and storage
+	$(BIN)/pytest -q -n 2 --dist worksteal --cov=bot --cov=handlers --cov=storage --cov-report=term
 
 run: $(STAMP)  ## run the real bot with BOT_TOKEN from .env
 	$(BIN)/clustem-bot run

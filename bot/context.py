@@ -8,7 +8,7 @@ from typing import Any
 from telegram import User
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
-from bot.domain.answering import AnswerIndex
+from bot.domain.answering import AnswerIndex, index_of
 from bot.screens.texts import Texts
 from bot.settings import Settings
 from storage.audit import AuditLog
@@ -71,10 +71,10 @@ class Services:
         return self._answers
 
     async def reload_catalogue(self) -> None:
-        """Reload the catalogue from the database and rebuild the answer index."""
+        """Reload the catalogue from the database and its answer index."""
         catalogue = await self.catalogue_store.load()
         self._catalogue = catalogue
-        self._answers = AnswerIndex.build(catalogue)
+        self._answers = index_of(catalogue)
 
     async def language_of_person(self, person_id: int) -> str:
         """Return the language of a person who is not the one writing (a notice, a reminder)."""

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import itertools
 import os
-from collections.abc import AsyncIterator, Callable
+import shutil
+import ssl
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx._transports.default as httpx_transport
 import pytest
 
-from bot.app import build_application, start_application, stop_application
+from bot.app import build_application, prepare_storage, start_application, stop_application
 from bot.context import AssistantApplication, Services
 from bot.devtools.emulator import BotApiEmulator, Message, User
 from bot.settings import Settings, load_settings
@@ -25,6 +29,48 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 STAFF_ID = 700001
 _ids = itertools.count(500001)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_tls_context() -> Iterator[None]:
+    """Make httpx build its default TLS context once per session instead of per client.
+
+    Each application opens two HTTP clients, and loading the CA bundle for each costs ~20 ms;
+    the tests talk plain HTTP to the emulator, so sharing one context changes nothing they see.
+    """
+    original = httpx_transport.create_ssl_context
+    shared = original()
+
+    def create_ssl_context(
+        verify: ssl.SSLContext | str | bool = True, cert: Any = None, trust_env: bool = True
+    ) -> ssl.SSLContext:
+        if verify is True and cert is None and trust_env:
+            return shared
+        return original(verify=verify, cert=cert, trust_env=trust_env)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(httpx_transport, "create_ssl_context", create_ssl_context)
+        yield
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a database file prepared once per session: migrated, with the demo catalogue.
+
+    Each test starts from a copy of it, as if the assistant had filled an empty database from
+    the bundled demo at its first start (copying a file is much cheaper than the import).
+    """
+    path = tmp_path_factory.mktemp("template") / "demo.sqlite3"
+
+    async def prepare() -> None:
+        services = Services.create(load_settings({"DATABASE_PATH": str(path)}, env_file=None))
+        await prepare_storage(services)
+        await services.database.close()
+
+    asyncio.run(prepare())
+    # Closing the last connection checkpoints the write-ahead log into the file itself.
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
 
 
 @pytest.fixture
@@ -132,13 +178,21 @@ class Person:
 
 @pytest.fixture
 async def start_assistant(
-    emulator: BotApiEmulator, make_settings: Callable[..., Settings]
+    emulator: BotApiEmulator, make_settings: Callable[..., Settings], demo_database: Path
 ) -> AsyncIterator[Callable[..., Any]]:
-    """Return a function that starts the real application; every started one is stopped."""
+    """Return a function that starts the real application; every started one is stopped.
+
+    A first start on the demo content begins from a copy of the session's prepared database;
+    with CONTENT_FILE set, the assistant fills its empty database from that file itself.
+    """
     running: list[AssistantApplication] = []
 
     async def start(**overrides: str) -> Assistant:
-        application = build_application(make_settings(**overrides))
+        settings = make_settings(**overrides)
+        if settings.content_file is None and not settings.database_path.exists():
+            settings.database_path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(demo_database, settings.database_path)
+        application = build_application(settings)
         await start_application(application, poll_timeout=1)
         running.append(application)
         return Assistant(application, emulator)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
+from jinja2.bccache import Bucket
 
 import messages
 
@@ -24,6 +25,29 @@ _LOCALES = {"tr": "tr_TR", "en": "en_GB"}
 # "Tuesday, 19 January 2027, 09:30".
 _DATETIME_PATTERNS = {"tr": "d MMMM y EEEE, HH:mm", "en": "EEEE, d MMMM y, HH:mm"}
 _DATE_PATTERNS = {"tr": "d MMMM y EEEE", "en": "EEEE, d MMMM y"}
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, keyed by name and source checksum.
+
+    Shared by every `Texts` of the process, so an application built again in the same process
+    (the tests, the demo) does not compile every template again; an edited template is compiled
+    anew because its checksum changes.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
 
 
 class Texts:
@@ -38,6 +62,7 @@ class Texts:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            bytecode_cache=_COMPILED,
         )
         self._env.filters["when"] = self.when
         self._env.filters["day"] = self.day

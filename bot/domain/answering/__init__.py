@@ -4,7 +4,7 @@ Build an `AnswerIndex` once per catalogue and `ask` it; the `Answer` says whethe
 suggest a few entries or to hand the question over to the team.
 """
 
-from bot.domain.answering.index import Answer, AnswerIndex, Decision, Match
+from bot.domain.answering.index import Answer, AnswerIndex, Decision, Match, index_of
 from bot.domain.answering.normalise import fold, fold_case, normalise_question, tokenize
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "Match",
     "fold",
     "fold_case",
+    "index_of",
     "normalise_question",
     "tokenize",
 ]

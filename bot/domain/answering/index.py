@@ -19,6 +19,7 @@ is mostly unknown words, and an unknown word weighs as much as the rarest known 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -439,3 +440,13 @@ class AnswerIndex:
     def _match(self, number: int, score: float) -> Match:
         match = self._entries[number]
         return Match(match.id, match.kind, match.entry_id, round(score, 4))
+
+
+@functools.lru_cache(maxsize=4)
+def index_of(catalogue: Catalogue) -> AnswerIndex:
+    """Return the index of a catalogue, built once per content and reused while it is the same.
+
+    The catalogue is frozen and compared by value, so a restart in the same process (the tests,
+    the demo) or a reload that changed nothing reuses the index instead of building it again.
+    """
+    return AnswerIndex.build(catalogue)
