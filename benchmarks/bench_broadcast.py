@@ -110,7 +110,7 @@ async def in_flight(path: Path) -> int:
     database = Database(path)
     await database.open()
     row = await database.fetch_one(
-        "SELECT COUNT(*) FROM broadcast_recipients WHERE status = 'sending'"
+        "SELECT COUNT(*) FROM outbox WHERE status = 'sending' AND kind = 'broadcast'"
     )
     await database.close()
     return int(row[0]) if row is not None else 0

@@ -40,7 +40,7 @@ from bot.settings import load_settings
 from storage.catalogue import CatalogueRepository, utc_text
 from storage.content import Catalogue, bundled_content_path, load_catalogue
 from storage.database import Database
-from storage.deliveries import DeliveryPlan, DeliveryRepository, plan_for_registration
+from storage.outbox import DeliveryPlan, OutboxRepository, plan_for_registration
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
 PENDING = 100_000
@@ -132,7 +132,7 @@ async def measure_startup(path: Path) -> dict[str, Any]:
         application = build_application(settings_for(emulator, path, "24h,1h", DEFAULT_RATE))
         await start_application(application, poll_timeout=1)
         startup = time.perf_counter() - started
-        outbox = DeliveryRepository(application.services.database)
+        outbox = OutboxRepository(application.services.database)
         swept = time.perf_counter()
         claimed = await outbox.claim_due(datetime.now(UTC), 25)  # what each sweep runs first
         sweep = time.perf_counter() - swept
@@ -171,7 +171,7 @@ async def measure_burst(path: Path, people: int, rate: float) -> dict[str, Any]:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(all_sent.wait(), timeout=people / rate * 3 + 30)
         await emulator.wait_idle(quiet=1.0, timeout=30)
-        counts = await DeliveryRepository(application.services.database).count_by_status()
+        counts = await OutboxRepository(application.services.database).count_by_status()
         await stop_application(application)
         per_chat = Counter(len(emulator.bot_messages(person_id)) for person_id in ids)
     span = sent_at[-1] - sent_at[0] if len(sent_at) > 1 else float("nan")

@@ -84,7 +84,7 @@ async def _on_startup(application: Application) -> None:  # type: ignore[type-ar
         services.settings.staff_ids,
     )
     # Seats a command-line import freed while the bot was stopped go to the waiting list now.
-    await fill_free_seats(application.bot, services)
+    await fill_free_seats(services.registrations, services.catalogue)
     # Last, once storage is ready: first puts back what a crash left in flight, then sweeps.
     await start_outbox(application)
 

@@ -15,8 +15,8 @@ from storage.audit import AuditLog
 from storage.catalogue import CatalogueRepository
 from storage.content import Catalogue
 from storage.database import Database
-from storage.deliveries import DeliveryPlan
 from storage.forms import FormRepository
+from storage.outbox import DeliveryPlan
 from storage.people import PeopleRepository, Person
 from storage.registrations import RegistrationRepository
 from storage.tickets import TicketRepository

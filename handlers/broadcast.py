@@ -31,8 +31,9 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.context import AssistantContext
-from bot.screens.broadcasts import post_broadcast, stop_data
+from bot.screens.broadcasts import broadcast_message, stop_data
 from bot.screens.links import ENTRY_ID
+from bot.screens.outgoing import post
 from handlers.broadcast_audience import (
     AUDIENCE_CODES,
     AUDIENCE_LISTS,
@@ -161,7 +162,8 @@ async def _post_previews(
             languages += (broadcast.other_language,)
     try:
         for language in languages:
-            await post_broadcast(context.bot, chat_id, broadcast, language, guest.services.texts)
+            message = broadcast_message(guest.services.texts, broadcast, language)
+            await post(context.bot, chat_id, message)
     except BadRequest as error:
         return error.message
     return None

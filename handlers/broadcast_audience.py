@@ -95,7 +95,7 @@ async def audience_list(update: Update, context: AssistantContext) -> int:
         broadcast=draft,
         step=step,
         events=events,
-        audience=audience_view(services, draft.audience, guest.language),
+        audience=audience_view(services.catalogue, draft.audience, guest.language),
     )
     await show(update, text, rows)
     return ConversationHandler.END

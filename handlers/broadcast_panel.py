@@ -65,7 +65,7 @@ async def panel_screen(guest: Visit, broadcast: Broadcast) -> tuple[str, Keyboar
     text = guest.render(
         "broadcast_panel",
         broadcast=broadcast,
-        audience=audience_view(guest.services, broadcast.audience, guest.language),
+        audience=audience_view(guest.services.catalogue, broadcast.audience, guest.language),
         count=count,
     )
     return text, _panel_rows(guest, broadcast, count)
@@ -275,7 +275,7 @@ async def _schedule(
         "broadcast_scheduled",
         broadcast=scheduled,
         count=count,
-        audience=audience_view(guest.services, scheduled.audience, guest.language),
+        audience=audience_view(guest.services.catalogue, scheduled.audience, guest.language),
     )
     rows = [
         [guest.button("broadcast_unschedule", stop_data(scheduled.id))],

@@ -9,7 +9,6 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AssistantContext
-from bot.domain.notices import tell_promoted
 from handlers.replies import acknowledge, show, visit
 from storage.catalogue import parse_utc
 
@@ -69,10 +68,10 @@ async def delete_data(update: Update, context: AssistantContext) -> None:
         # Past registrations stay as they were (without the person) for attendance figures.
         if not registration.is_active or event is None or event.starts_at <= now:
             continue
+        # Whoever gets a freed seat is told by the outbox, queued with the seat.
         outcome = await services.registrations.cancel(registration.id, guest.person.id, event)
         if outcome is not None:
             cancelled += 1
-            await tell_promoted(context.bot, services, event, outcome.promoted)
     await services.people.erase(guest.person.id)
     await show(update, guest.render("deleted", cancelled=cancelled))
 

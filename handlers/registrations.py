@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, Update
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AssistantContext
-from bot.domain.checkin import send_checkin_code
-from bot.domain.notices import send_calendar, tell_promoted
 from bot.screens.links import event_page
+from bot.screens.notices import calendar_document, checkin_photo
+from bot.screens.outgoing import post
 from handlers.replies import Visit, acknowledge, show, visit
 from storage.catalogue import EventListing
 from storage.content import Event
 from storage.registrations import EventUnavailable, Registration
+
+logger = logging.getLogger(__name__)
 
 _ID = r"(\d{1,12})"
 
@@ -90,12 +94,18 @@ async def sign_up(update: Update, context: AssistantContext, guest: Visit, event
     ]
     await show(update, text, rows)
     if confirmed and not outcome.existing:
-        await send_calendar(
-            context.bot, services, person.id, event, registration.id, guest.language
+        await _send_calendar(context, guest, event, registration.id)
+        code = checkin_photo(
+            services.texts, context.bot.username, event, registration, guest.language
         )
-        await send_checkin_code(
-            context.bot, services, person.id, event, registration, guest.language
-        )
+        if code is not None:
+            try:
+                await post(context.bot, person.id, code)
+            except Forbidden:
+                await services.people.mark_unreachable(person.id)
+            except TelegramError:
+                # The confirmation went out; a missing code is not worth failing the sign-up.
+                logger.exception("Could not send the check-in code to %s", person.id)
 
 
 async def ask_cancel(update: Update, context: AssistantContext) -> None:
@@ -146,8 +156,8 @@ async def confirm_cancel(update: Update, context: AssistantContext) -> None:
         )
         return
     rows = [[guest.button("my_registrations", "m:my"), guest.button("home", "m:home")]]
+    # Whoever got the seat is told by the outbox: their news was queued with the seat.
     await show(update, guest.render("cancelled", event=event), rows)
-    await tell_promoted(context.bot, guest.services, event, cancellation.promoted)
 
 
 async def calendar_file(update: Update, context: AssistantContext) -> None:
@@ -161,9 +171,21 @@ async def calendar_file(update: Update, context: AssistantContext) -> None:
         )
         return
     registration, event = found
-    await send_calendar(
-        context.bot, guest.services, guest.person.id, event, registration.id, guest.language
+    await _send_calendar(context, guest, event, registration.id)
+
+
+async def _send_calendar(
+    context: AssistantContext, guest: Visit, event: Event, registration_id: int
+) -> None:
+    services = guest.services
+    document = calendar_document(
+        services.catalogue.cluster,
+        services.settings.timezone,
+        event,
+        registration_id,
+        guest.language,
     )
+    await post(context.bot, guest.person.id, document)
 
 
 async def _own_active(guest: Visit, context: AssistantContext) -> tuple[Registration, Event] | None:

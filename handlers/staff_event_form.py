@@ -367,7 +367,7 @@ async def publish(update: Update, context: AssistantContext, show_event: ShowEve
             await show_event(update, guest, event.id, "published")
             return ConversationHandler.END
         edited = draft.to_event(draft.started.id)
-        change = await change_event(context.bot, services, guest.person.id, draft.started, edited)
+        change = await change_event(services, guest.person.id, draft.started, edited)
     except SeatsTaken as refusal:
         # Seats were confirmed while the form was open: ask for the capacity again.
         draft.capacity, draft.seats_taken = refusal.capacity, refusal.confirmed

@@ -140,7 +140,7 @@ async def apply(update: Update, context: AssistantContext) -> int:
     services = guest.services
     report = await services.catalogue_store.import_catalogue(pending.catalogue)
     await services.reload_catalogue()
-    await fill_free_seats(context.bot, services)
+    await fill_free_seats(services.registrations, services.catalogue)
     await services.audit.record(
         guest.person.id, "content.import", f"file:{pending.filename}", _summary(report)
     )

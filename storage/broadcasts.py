@@ -1,10 +1,9 @@
-"""Broadcasts: drafts, their audience, scheduling, and the per-person outbox they are sent from.
+"""Broadcasts: drafts, their audience, scheduling, progress and the final report.
 
 A broadcast is written as a draft, then scheduled or started. Starting resolves the audience
-into one `broadcast_recipients` row per person, in one transaction; the dispatcher then claims
-due rows (pending -> sending), sends them and settles each right after its send, as it does
-for `deliveries`. A crash can repeat only the rows left in 'sending' (the messages in flight),
-which the next startup retries once; nothing else is sent twice and no person is skipped.
+into one outbox row per person (kind 'broadcast'), in one transaction; the outbox worker then
+sends them like every other row (storage.outbox). This table stays as the broadcast's header:
+its text, audience, schedule, progress message and the counts frozen when every row settled.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from typing import Any
 
 from storage.catalogue import parse_utc, utc_text
 from storage.database import Database, Transaction
-from storage.deliveries import Recovery
+from storage.outbox import BLOCKED, FAILED, SENT, SKIPPED, queue_broadcast
 
 DRAFT = "draft"
 SCHEDULED = "scheduled"
@@ -27,11 +26,7 @@ CANCELLED = "cancelled"
 PHOTO = "photo"
 DOCUMENT = "document"
 
-# Recipient statuses besides pending and sending: how a row was settled.
-SENT = "sent"
-BLOCKED = "blocked"
-FAILED = "failed"
-SKIPPED = "skipped"
+# How a person's outbox row of a broadcast can be settled ('cancelled' as the broadcast).
 SETTLED = (SENT, BLOCKED, FAILED, SKIPPED, CANCELLED)
 
 # Audiences
@@ -140,17 +135,6 @@ class Broadcast:
 
 
 @dataclass(frozen=True)
-class Recipient:
-    """One person's message of a broadcast, claimed for sending."""
-
-    id: int
-    broadcast_id: int
-    person_id: int
-    language: str
-    attempts: int
-
-
-@dataclass(frozen=True)
 class Progress:
     """A broadcast's rows by status, while it is being sent."""
 
@@ -226,33 +210,6 @@ def _audience_filter(audience: Audience) -> tuple[str, dict[str, Any]]:
     if audience.kind != EVERYONE:
         params["value"] = audience.value
     return " AND ".join(clauses), params
-
-
-# Everything a verdict needs about a due row, read in the claiming transaction.
-_DUE = """
-SELECT r.*, b.status AS broadcast_status,
-    m.id AS person_exists, m.announcements_on AS announcements_on,
-    m.unreachable_at AS unreachable_at
-FROM broadcast_recipients r
-JOIN broadcasts b ON b.id = r.broadcast_id
-LEFT JOIN people m ON m.id = r.person_id
-WHERE r.status = 'pending' AND r.due_at <= :now
-ORDER BY r.due_at, r.id
-LIMIT :limit
-"""
-
-
-def _verdict(row: Any) -> tuple[str, str | None]:
-    """Decide what happens to a due row: claim it for sending, or settle it without a send."""
-    if row["broadcast_status"] != SENDING:
-        return CANCELLED, "broadcast cancelled"
-    if row["person_exists"] is None:
-        return SKIPPED, "person no longer exists"
-    if row["unreachable_at"] is not None:
-        return BLOCKED, "person unreachable (blocked the bot)"
-    if not row["announcements_on"]:
-        return SKIPPED, "announcements switched off"
-    return SENDING, None
 
 
 class BroadcastRepository:
@@ -412,23 +369,20 @@ class BroadcastRepository:
         return started
 
     async def _fill(self, tx: Transaction, broadcast_id: int, now: datetime) -> Broadcast:
-        """Resolve the audience into recipient rows, due now, and count them."""
+        """Resolve the audience into outbox rows, one per person, due now, and count them."""
         row = await tx.fetch_one("SELECT audience FROM broadcasts WHERE id = ?", (broadcast_id,))
         assert row is not None
         where, params = _audience_filter(Audience.from_json(row["audience"]))
-        cursor = await tx.execute(
-            "INSERT INTO broadcast_recipients (broadcast_id, person_id, language, due_at) "
-            f"SELECT :broadcast_id, m.id, {LANGUAGE_OF_MEMBER}, :now FROM people m "
-            f"WHERE {where} ORDER BY m.id",
-            {
-                **params,
-                "broadcast_id": broadcast_id,
-                "now": utc_text(now),
-                "default_language": self._default_language,
-            },
+        queued = await queue_broadcast(
+            tx,
+            broadcast_id,
+            f"FROM people m WHERE {where}",
+            LANGUAGE_OF_MEMBER,
+            {**params, "default_language": self._default_language},
+            now,
         )
         await tx.execute(
-            "UPDATE broadcasts SET recipients = ? WHERE id = ?", (cursor.rowcount, broadcast_id)
+            "UPDATE broadcasts SET recipients = ? WHERE id = ?", (queued, broadcast_id)
         )
         return await self._get(tx, broadcast_id)
 
@@ -453,7 +407,7 @@ class BroadcastRepository:
                 (staff_id, finished, broadcast_id),
             )
             await tx.execute(
-                "UPDATE broadcast_recipients SET status = 'cancelled', "
+                "UPDATE outbox SET status = 'cancelled', "
                 "last_error = 'broadcast cancelled' WHERE broadcast_id = ? AND status = 'pending'",
                 (broadcast_id,),
             )
@@ -474,95 +428,6 @@ class BroadcastRepository:
         )
         return [_broadcast(row) for row in rows]
 
-    # -- the outbox ---------------------------------------------------------------------------
-
-    async def recover_interrupted(self) -> Recovery:
-        """Put rows a crash left in 'sending' back in line, once; a second crash fails them.
-
-        Call at startup, before the dispatcher runs: then every 'sending' row is a message
-        that was in flight when the previous process died, and may or may not have gone out.
-        """
-        async with self._db.transaction() as tx:
-            failed = await tx.execute(
-                "UPDATE broadcast_recipients SET status = 'failed', "
-                "last_error = 'interrupted twice while sending' "
-                "WHERE status = 'sending' AND interrupted = 1"
-            )
-            retried = await tx.execute(
-                "UPDATE broadcast_recipients SET status = 'pending', interrupted = 1, "
-                "last_error = 'interrupted while sending; retried once' WHERE status = 'sending'"
-            )
-        return Recovery(retried=retried.rowcount, failed=failed.rowcount)
-
-    async def claim_due(self, now: datetime, limit: int) -> list[Recipient]:
-        """Claim up to `limit` due rows for sending; settle the ones that must not be sent."""
-        if limit <= 0:
-            return []
-        moment = utc_text(now)
-        # Most sweeps find nothing due: a read, without taking the write lock, tells.
-        if not await self._db.fetch_one(
-            "SELECT 1 FROM broadcast_recipients WHERE status = 'pending' AND due_at <= ? LIMIT 1",
-            (moment,),
-        ):
-            return []
-        claimed: list[Recipient] = []
-        async with self._db.transaction() as tx:
-            while not claimed:
-                rows = await tx.fetch_all(_DUE, {"now": moment, "limit": limit})
-                if not rows:
-                    break
-                settled: list[tuple[str, str | None, int]] = []
-                for row in rows:
-                    status, reason = _verdict(row)
-                    if status == SENDING:
-                        claimed.append(
-                            Recipient(
-                                id=row["id"],
-                                broadcast_id=row["broadcast_id"],
-                                person_id=row["person_id"],
-                                language=row["language"],
-                                attempts=row["attempts"] + 1,
-                            )
-                        )
-                    else:
-                        settled.append((status, reason, row["id"]))
-                await tx.executemany(
-                    "UPDATE broadcast_recipients SET status = ?, last_error = ? WHERE id = ?",
-                    settled,
-                )
-                await tx.executemany(
-                    "UPDATE broadcast_recipients SET status = 'sending', "
-                    "attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
-                    [(recipient.id,) for recipient in claimed],
-                )
-        return claimed
-
-    async def mark_sent(self, recipient_id: int, now: datetime, message_id: int | None) -> None:
-        """Record that the person's message went out."""
-        await self._db.execute(
-            "UPDATE broadcast_recipients SET status = 'sent', sent_at = ?, message_id = ?, "
-            "last_error = NULL WHERE id = ? AND status = 'sending'",
-            (utc_text(now), message_id, recipient_id),
-        )
-
-    async def mark_settled(self, recipient_id: int, status: str, reason: str) -> None:
-        """Record that a claimed row ended without a send: blocked, failed or cancelled."""
-        if status not in (BLOCKED, FAILED, SKIPPED, CANCELLED):
-            raise ValueError(f"{status!r} does not settle a broadcast message")
-        await self._db.execute(
-            "UPDATE broadcast_recipients SET status = ?, last_error = ? "
-            "WHERE id = ? AND status = 'sending'",
-            (status, reason[:500], recipient_id),
-        )
-
-    async def postpone(self, recipient_id: int, due_at: datetime, reason: str) -> None:
-        """Put a claimed row back in line for later (Telegram asked us to slow down)."""
-        await self._db.execute(
-            "UPDATE broadcast_recipients SET status = 'pending', due_at = ?, last_error = ? "
-            "WHERE id = ? AND status = 'sending'",
-            (utc_text(due_at), reason[:500], recipient_id),
-        )
-
     # -- following a broadcast being sent ------------------------------------------------------
 
     async def unfinished(self) -> list[Broadcast]:
@@ -576,8 +441,7 @@ class BroadcastRepository:
     async def progress(self, broadcast_id: int) -> Progress:
         """Return a broadcast's rows counted by status."""
         rows = await self._db.fetch_all(
-            "SELECT status, COUNT(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? "
-            "GROUP BY status",
+            "SELECT status, COUNT(*) AS n FROM outbox WHERE broadcast_id = ? GROUP BY status",
             (broadcast_id,),
         )
         return Progress({row["status"]: row["n"] for row in rows})
@@ -585,7 +449,7 @@ class BroadcastRepository:
     async def is_settled(self, broadcast_id: int) -> bool:
         """Tell whether no row of the broadcast is waiting or in flight."""
         row = await self._db.fetch_one(
-            "SELECT 1 FROM broadcast_recipients WHERE broadcast_id = ? "
+            "SELECT 1 FROM outbox WHERE broadcast_id = ? "
             "AND status IN ('pending', 'sending') LIMIT 1",
             (broadcast_id,),
         )
@@ -598,14 +462,13 @@ class BroadcastRepository:
         """
         async with self._db.transaction() as tx:
             if await tx.fetch_one(
-                "SELECT 1 FROM broadcast_recipients WHERE broadcast_id = ? "
+                "SELECT 1 FROM outbox WHERE broadcast_id = ? "
                 "AND status IN ('pending', 'sending') LIMIT 1",
                 (broadcast_id,),
             ):
                 return None
             rows = await tx.fetch_all(
-                "SELECT status, COUNT(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? "
-                "GROUP BY status",
+                "SELECT status, COUNT(*) AS n FROM outbox WHERE broadcast_id = ? GROUP BY status",
                 (broadcast_id,),
             )
             counts = {row["status"]: row["n"] for row in rows}

@@ -49,7 +49,7 @@ async def _surveyed_event(tx: Transaction, registration_id: int, person_id: int)
     """Return the event of the person's own registration whose survey was sent to them."""
     row = await tx.fetch_one(
         "SELECT r.event_id FROM registrations r WHERE r.id = ? AND r.person_id = ? "
-        "AND EXISTS (SELECT 1 FROM deliveries d WHERE d.registration_id = r.id "
+        "AND EXISTS (SELECT 1 FROM outbox d WHERE d.registration_id = r.id "
         "AND d.kind = 'survey' AND d.status IN ('sending', 'sent'))",
         (registration_id, person_id),
     )

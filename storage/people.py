@@ -215,14 +215,20 @@ _ERASE_STATEMENTS += [
     "WHERE person_id = ? AND status = 'open'",
 ]
 
-# Reminders, surveys and notices: the export shows the person's messages and survey answers;
-# erasure deletes their outbox rows and the comments of their answers. Ratings stay, without
-# the person, for the funders' impact reports.
+# Reminders, surveys, notices and broadcasts: the export shows the person's messages (of a
+# broadcast, not its text, which is the cluster's) and survey answers; erasure deletes their
+# outbox rows and the comments of their answers. Ratings stay, without the person, for the
+# funders' impact reports, and a broadcast's counts in its report.
 _PERSONAL_TABLES += [
     (
         "deliveries",
-        "SELECT kind, event_id, due_at, status, sent_at FROM deliveries "
-        "WHERE person_id = ? ORDER BY due_at, id",
+        "SELECT kind, event_id, due_at, status, sent_at FROM outbox "
+        "WHERE person_id = ? AND broadcast_id IS NULL ORDER BY due_at, id",
+    ),
+    (
+        "broadcasts",
+        "SELECT broadcast_id, status, sent_at FROM outbox "
+        "WHERE person_id = ? AND broadcast_id IS NOT NULL ORDER BY id",
     ),
     (
         "feedback",
@@ -232,21 +238,10 @@ _PERSONAL_TABLES += [
     ),
 ]
 _ERASE_STATEMENTS += [
-    "DELETE FROM deliveries WHERE person_id = ?",
+    "DELETE FROM outbox WHERE person_id = ?",
     "UPDATE feedback SET comment = NULL "
     "WHERE registration_id IN (SELECT id FROM registrations WHERE person_id = ?)",
 ]
-
-# Broadcasts: the export lists the announcements sent to the person (not their text, which is
-# the cluster's); erasure deletes those rows. A broadcast's counts stay in its report.
-_PERSONAL_TABLES += [
-    (
-        "broadcasts",
-        "SELECT broadcast_id, status, sent_at FROM broadcast_recipients "
-        "WHERE person_id = ? ORDER BY id",
-    ),
-]
-_ERASE_STATEMENTS += ["DELETE FROM broadcast_recipients WHERE person_id = ?"]
 
 # Forms: the answers of a form left half-filled are the person's data until it closes.
 _PERSONAL_TABLES += [

@@ -10,9 +10,10 @@ from typing import Any
 from storage.catalogue import parse_utc, utc_text
 from storage.content import Event
 from storage.database import Database, Transaction
-from storage.deliveries import (
+from storage.outbox import (
     DeliveryPlan,
     plan_for_registration,
+    queue_promotion,
     withdraw_for_registration,
 )
 
@@ -239,7 +240,7 @@ class RegistrationRepository:
     async def _promote(
         self, tx: Transaction, event: Event, moment: str
     ) -> tuple[Registration, ...]:
-        """Confirm waiting people, in arrival order, while seats are free."""
+        """Confirm waiting people, in arrival order, while seats are free; queue their news."""
         promoted = []
         waiting = await tx.fetch_all(
             "SELECT * FROM registrations WHERE event_id = ? AND status = 'waitlisted' "
@@ -256,16 +257,23 @@ class RegistrationRepository:
                 (moment, row["id"]),
             )
             if row["person_id"] is not None:
-                await self._plan(tx, event, row["id"], row["person_id"], parse_utc(moment))
+                now = parse_utc(moment)
+                await self._plan(tx, event, row["id"], row["person_id"], now)
+                # In the same transaction as the seat: a crash can't lose the news.
+                await queue_promotion(
+                    tx, event, registration_id=row["id"], person_id=row["person_id"], now=now
+                )
             fresh = await tx.fetch_one("SELECT * FROM registrations WHERE id = ?", (row["id"],))
             assert fresh is not None
             promoted.append(_registration(fresh))
         return tuple(promoted)
 
-    async def promote_waiting(self, event: Event) -> tuple[Registration, ...]:
-        """Fill seats freed some other way (capacity raised, person erased)."""
+    async def promote_waiting(
+        self, event: Event, now: datetime | None = None
+    ) -> tuple[Registration, ...]:
+        """Fill seats freed some other way (capacity raised, person erased); queue the news."""
         async with self._db.transaction() as tx:
-            return await self._promote(tx, event, utc_text(datetime.now(UTC)))
+            return await self._promote(tx, event, utc_text(now or datetime.now(UTC)))
 
     async def get(self, registration_id: int) -> Registration | None:
         """Return a registration with its waiting-list position."""

@@ -7,7 +7,6 @@ import json
 
 from bot.devtools.emulator import Message, User
 from bot.domain.checkin import checkin_link, checkin_png
-from bot.domain.notices import tell_promoted
 from bot.domain.profile import company_key
 from storage.people import Profile
 from tests.conftest import STAFF_ID, Assistant, Person
@@ -195,7 +194,6 @@ async def test_a_person_promoted_from_the_waiting_list_gets_a_code_too(
     assert event is not None
     outcome = await assistant.services.registrations.cancel(ali["id"], ali_id, event)
     assert outcome is not None and len(outcome.promoted) == 1
-    await tell_promoted(assistant.application.bot, assistant.services, event, outcome.promoted)
     code = await ayse.emulator.wait_for_bot_message(
         ayse.id, predicate=lambda m: m.photo is not None
     )

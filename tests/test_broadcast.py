@@ -24,6 +24,7 @@ from storage.broadcasts import Audience, AudienceCount, Broadcast, BroadcastRepo
 from storage.catalogue import CatalogueRepository
 from storage.content import bundled_content_path, load_catalogue
 from storage.database import Database
+from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository, Profile
 from tests.conftest import STAFF_ID, Assistant, Person
 
@@ -269,7 +270,7 @@ async def test_people_and_forged_buttons_get_nothing(start_assistant: Any) -> No
     await assistant.emulator.wait_idle(quiet=0.6)
     row = await broadcast_row(assistant)
     assert row["status"] == "draft"
-    assert await assistant.fetch("SELECT * FROM broadcast_recipients") == []
+    assert await assistant.fetch("SELECT * FROM outbox") == []
     assert received(ayse, "Gizli taslak") == []
     assert panel.buttons  # the draft is still the staff member's to send
 
@@ -288,9 +289,7 @@ async def test_a_person_who_blocked_the_bot_is_counted_and_marked(
     assert len(received(ayse, "Genel kurul")) == 1
     person = await assistant.services.people.get(mehmet.id)
     assert person is not None and person.unreachable
-    [row] = await assistant.fetch(
-        "SELECT status FROM broadcast_recipients WHERE person_id = ?", mehmet.id
-    )
+    [row] = await assistant.fetch("SELECT status FROM outbox WHERE person_id = ?", mehmet.id)
     assert row["status"] == "blocked"
     assert assistant.emulator.stats.forbidden == 1
 
@@ -317,7 +316,7 @@ async def test_a_stopped_broadcast_sends_nothing_more(start_assistant: Any) -> N
     await assistant.emulator.wait_idle(quiet=1.0)
     assert sum(len(received(p, "ertelendi")) for p in people) == later
     counts = await assistant.fetch(
-        "SELECT status, COUNT(*) AS n FROM broadcast_recipients GROUP BY status ORDER BY status"
+        "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status ORDER BY status"
     )
     assert {row["status"]: row["n"] for row in counts} == {"cancelled": 31 - later, "sent": later}
     [entry] = await assistant.fetch("SELECT * FROM audit_log WHERE action = 'broadcast.cancel'")
@@ -443,9 +442,7 @@ async def test_a_restart_in_the_middle_resumes_and_misses_nobody(
     await crash(first)
     database = Database(make_settings().database_path)
     await database.open()
-    rows = await database.fetch_all(
-        "SELECT status, COUNT(*) AS n FROM broadcast_recipients GROUP BY status"
-    )
+    rows = await database.fetch_all("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
     await database.close()
     statuses = {row["status"]: row["n"] for row in rows}
     in_flight = statuses.get("sending", 0)
@@ -458,7 +455,7 @@ async def test_a_restart_in_the_middle_resumes_and_misses_nobody(
     assert per_person[0] == 0  # nobody missed
     repeated = sum((count - 1) * n for count, n in per_person.items() if count > 1)
     assert repeated <= in_flight
-    counts = await second.fetch("SELECT status, COUNT(*) AS n FROM broadcast_recipients GROUP BY 1")
+    counts = await second.fetch("SELECT status, COUNT(*) AS n FROM outbox GROUP BY 1")
     assert counts == [{"status": "sent", "n": 41}]
 
 
@@ -616,23 +613,24 @@ async def test_the_outbox_repeats_only_rows_in_flight_and_finishes_once(
     for person_id in range(1, 6):
         await people.seen(person_id, "tr")
     store = BroadcastRepository(database, "tr")
+    outbox = OutboxRepository(database)
     now = datetime.now(UTC)
     created = await store.create_draft(STAFF_ID, "tr", "<b>Duyuru</b>", None, None, now)
     started = await store.start(created.id, STAFF_ID, now)
     assert started is not None and started.recipients == 5
     assert await store.start(created.id, STAFF_ID, now) is None  # a second press
 
-    first = await store.claim_due(now, 2)  # then the process dies
-    assert [recipient.person_id for recipient in first] == [1, 2]
-    assert (await store.recover_interrupted()).retried == 2
-    again = await store.claim_due(now, 2)  # and dies once more
+    first = await outbox.claim_due(now, 2)  # then the process dies
+    assert [message.person_id for message in first] == [1, 2]
+    assert (await outbox.recover_interrupted()).retried == 2
+    again = await outbox.claim_due(now, 2)  # and dies once more
     assert [r.id for r in again] == [r.id for r in first] and again[0].attempts == 2
-    recovery = await store.recover_interrupted()
+    recovery = await outbox.recover_interrupted()
     assert (recovery.retried, recovery.failed) == (0, 2)
 
     await people.set_announcements(4, False)
     await people.mark_unreachable(5)
-    [last] = await store.claim_due(now, 10)
+    [last] = await outbox.claim_due(now, 10)
     assert last.person_id == 3
     assert (await store.progress(created.id)).counts == {
         "failed": 2,
@@ -641,7 +639,7 @@ async def test_the_outbox_repeats_only_rows_in_flight_and_finishes_once(
         "blocked": 1,
     }
     assert await store.finish(created.id, now) is None  # one is still in flight
-    await store.mark_sent(last.id, now, 42)
+    await outbox.mark_sent(last.id, now, 42)
     finished = await store.finish(created.id, now)
     assert finished is not None
     assert (finished.status, finished.sent, finished.failed, finished.blocked) == ("done", 1, 2, 1)

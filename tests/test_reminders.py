@@ -79,11 +79,11 @@ async def deliveries(assistant: Assistant, registration_id: int) -> list[tuple[s
     A message shows in the chat a moment before its row is marked: wait out 'sending' first.
     """
     for _ in range(100):
-        if not await assistant.fetch("SELECT id FROM deliveries WHERE status = 'sending'"):
+        if not await assistant.fetch("SELECT id FROM outbox WHERE status = 'sending'"):
             break
         await asyncio.sleep(0.02)
     rows = await assistant.fetch(
-        "SELECT kind, offset_seconds, status FROM deliveries WHERE registration_id = ? "
+        "SELECT kind, offset_seconds, status FROM outbox WHERE registration_id = ? "
         "ORDER BY due_at, id",
         registration_id,
     )
@@ -177,7 +177,7 @@ async def test_only_confirmed_people_with_reminders_on_get_them(start_assistant:
         ("survey", None, "pending"),
     ]
     [row] = await assistant.fetch(
-        "SELECT status, last_error FROM deliveries WHERE registration_id = ? AND kind = 'reminder'",
+        "SELECT status, last_error FROM outbox WHERE registration_id = ? AND kind = 'reminder'",
         silent.id,
     )
     assert row == {"status": "skipped", "last_error": "reminders switched off"}
@@ -282,12 +282,12 @@ async def test_a_send_interrupted_by_a_crash_is_retried_once(
     database = Database(make_settings().database_path)
     await database.open()
     await database.execute(
-        "UPDATE deliveries SET status = 'sending' WHERE kind = 'reminder' "
+        "UPDATE outbox SET status = 'sending' WHERE kind = 'reminder' "
         "AND registration_id IN (?, ?)",
         (once.id, twice.id),
     )
     await database.execute(
-        "UPDATE deliveries SET interrupted = 1 WHERE registration_id = ?", (twice.id,)
+        "UPDATE outbox SET interrupted = 1 WHERE registration_id = ?", (twice.id,)
     )
     await database.close()
 
@@ -315,7 +315,7 @@ async def test_a_person_who_blocked_the_bot_is_marked_unreachable(start_assistan
     person = await assistant.services.people.get(ayse.id)
     assert person is not None and person.unreachable
     assert await deliveries(assistant, blocked.id) == [
-        ("reminder", 2, "failed"),
+        ("reminder", 2, "blocked"),
         ("reminder", 1, "skipped"),
         ("survey", None, "pending"),
     ]
@@ -388,9 +388,7 @@ async def test_moving_an_event_moves_its_reminders_and_tells_the_person(
         ends_at=starts_at + timedelta(hours=1),
         registration_deadline=None,
     )
-    change = await change_event(
-        assistant.application.bot, assistant.services, STAFF_ID, event, moved
-    )
+    change = await change_event(assistant.services, STAFF_ID, event, moved)
     assert change is not None and change.notified == 1
     notice = await ayse.emulator.wait_for_bot_message(ayse.id, contains="zamanı değişti")
     assert "Önceki:" in (notice.text or "")
@@ -498,7 +496,7 @@ async def test_a_people_export_and_erasure_cover_reminders_and_feedback(
         5,
         None,
     )
-    assert await assistant.fetch("SELECT * FROM deliveries") == []
+    assert await assistant.fetch("SELECT * FROM outbox") == []
 
 
 async def test_nothing_is_sent_for_a_plain_future_event(start_assistant: Any) -> None:

@@ -1,4 +1,4 @@
-"""The rate budget, the sender's handling of Telegram's answers, and the outbox's claiming rules.
+"""The rate budget, the courier's handling of Telegram's answers, and the outbox's claiming rules.
 
 No network and no emulator: a fake clock, a fake bot, and a real SQLite file.
 """
@@ -14,11 +14,11 @@ import pytest
 from telegram import Chat, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.outbox.sending import Outcome, RateBudget, Sender
+from bot.outbox.sending import Courier, Outcome, RateBudget
 from storage.catalogue import CatalogueRepository, utc_text
 from storage.content import Event, bundled_content_path, load_catalogue
 from storage.database import Database
-from storage.deliveries import DeliveryPlan, DeliveryRepository
+from storage.outbox import DeliveryPlan, OutboxRepository
 from storage.people import PeopleRepository
 from storage.registrations import RegistrationRepository
 
@@ -64,13 +64,13 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-def sender_for(bot: FakeBot, clock: FakeClock, blocked: list[int], rate: float = 10) -> Sender:
+def courier_for(bot: FakeBot, clock: FakeClock, blocked: list[int], rate: float = 10) -> Courier:
     budget = RateBudget(rate, clock=clock, sleep=clock.sleep)
 
     async def on_blocked(chat_id: int) -> None:
         blocked.append(chat_id)
 
-    return Sender(bot, budget, on_blocked, sleep=clock.sleep)
+    return Courier(bot, budget, on_blocked, sleep=clock.sleep)
 
 
 async def test_the_budget_spaces_sends_evenly_at_its_rate(clock: FakeClock) -> None:
@@ -109,7 +109,7 @@ def test_a_budget_needs_a_positive_rate() -> None:
 
 async def test_a_message_is_sent_once(clock: FakeClock) -> None:
     bot = FakeBot()
-    result = await sender_for(bot, clock, []).send(42, "Merhaba")
+    result = await courier_for(bot, clock, []).send(42, "Merhaba")
     assert (result.outcome, result.message_id, result.attempts) == (Outcome.SENT, 1, 1)
     assert bot.calls == 1
 
@@ -119,7 +119,7 @@ async def test_a_person_who_blocked_the_bot_is_reported_and_not_retried(
 ) -> None:
     blocked: list[int] = []
     bot = FakeBot(Forbidden("Forbidden: bot was blocked by the user"))
-    result = await sender_for(bot, clock, blocked).send(42, "Merhaba")
+    result = await courier_for(bot, clock, blocked).send(42, "Merhaba")
     assert result.outcome is Outcome.BLOCKED
     assert blocked == [42]
     assert bot.calls == 1
@@ -127,32 +127,32 @@ async def test_a_person_who_blocked_the_bot_is_reported_and_not_retried(
 
 async def test_a_429_pauses_the_shared_budget_and_is_handed_back(clock: FakeClock) -> None:
     bot = FakeBot(RetryAfter(timedelta(seconds=3)))
-    sender = sender_for(bot, clock, [])
-    result = await sender.send(42, "Merhaba")
+    courier = courier_for(bot, clock, [])
+    result = await courier.send(42, "Merhaba")
     assert (result.outcome, result.retry_after) == (Outcome.RATE_LIMITED, 3.0)
-    assert bot.calls == 1  # PTB's limiter already retried; the dispatcher re-queues it
+    assert bot.calls == 1  # PTB's limiter already retried; the worker re-queues it
     started = clock.now
-    await sender.budget.acquire()  # the next bulk send, whoever makes it, waits
+    await courier.budget.acquire()  # the next bulk send, whoever makes it, waits
     assert clock.now - started == pytest.approx(3.0)
 
 
 async def test_server_errors_are_retried_with_growing_backoff(clock: FakeClock) -> None:
     bot = FakeBot(NetworkError("Bad Gateway"), NetworkError("Internal Server Error (500)"))
-    result = await sender_for(bot, clock, [], rate=1000).send(42, "Merhaba")
+    result = await courier_for(bot, clock, [], rate=1000).send(42, "Merhaba")
     assert (result.outcome, result.attempts) == (Outcome.SENT, 3)
     assert [pause for pause in clock.sleeps if pause >= 0.5] == [0.5, 1.0]
 
 
 async def test_retries_are_bounded(clock: FakeClock) -> None:
     bot = FakeBot(TimedOut(), TimedOut(), TimedOut(), TimedOut())
-    result = await sender_for(bot, clock, []).send(42, "Merhaba")
+    result = await courier_for(bot, clock, []).send(42, "Merhaba")
     assert (result.outcome, result.attempts) == (Outcome.FAILED, 3)
     assert bot.calls == 3
 
 
 async def test_a_bad_request_is_not_retried(clock: FakeClock) -> None:
     bot = FakeBot(BadRequest("Bad Request: can't parse entities"))
-    result = await sender_for(bot, clock, []).send(42, "<b>")
+    result = await courier_for(bot, clock, []).send(42, "<b>")
     assert (result.outcome, result.attempts) == (Outcome.FAILED, 1)
     assert "parse entities" in (result.error or "")
 
@@ -184,7 +184,7 @@ async def signed_up(database: Database, event: Event, person_id: int, now: datet
 
 async def test_only_reminders_still_ahead_are_planned(database: Database, event: Event) -> None:
     registration = await signed_up(database, event, 1, event.starts_at - timedelta(hours=5))
-    planned = await DeliveryRepository(database).of_registration(registration)
+    planned = await OutboxRepository(database).of_registration(registration)
     assert [(d.kind, d.offset) for d in planned] == [
         ("reminder", timedelta(hours=1)),
         ("survey", None),
@@ -195,10 +195,10 @@ async def test_only_reminders_still_ahead_are_planned(database: Database, event:
 async def test_a_row_is_claimed_by_one_run_only(database: Database, event: Event) -> None:
     for person_id in range(1, 21):
         await signed_up(database, event, person_id, event.starts_at - timedelta(days=2))
-    outbox = DeliveryRepository(database)
+    outbox = OutboxRepository(database)
     due = event.starts_at - timedelta(hours=20)  # the 24h reminders only
     batches = await asyncio.gather(*(outbox.claim_due(due, 3) for _ in range(10)))
-    ids = [delivery.id for batch in batches for delivery in batch]
+    ids = [message.id for batch in batches for message in batch]
     assert len(ids) == 20 and len(set(ids)) == 20
     assert await outbox.claim_due(due, 3) == []
 
@@ -207,7 +207,7 @@ async def test_catching_up_sends_only_the_latest_reminder_even_across_batches(
     database: Database, event: Event
 ) -> None:
     registration = await signed_up(database, event, 1, event.starts_at - timedelta(days=2))
-    outbox = DeliveryRepository(database)
+    outbox = OutboxRepository(database)
     [claimed] = await outbox.claim_due(event.starts_at - timedelta(minutes=30), limit=1)
     assert (claimed.kind, claimed.offset) == ("reminder", timedelta(hours=1))
     rows = await outbox.of_registration(registration)
@@ -219,7 +219,7 @@ async def test_catching_up_sends_only_the_latest_reminder_even_across_batches(
 
 async def test_reminders_of_a_started_event_are_missed(database: Database, event: Event) -> None:
     registration = await signed_up(database, event, 1, event.starts_at - timedelta(days=2))
-    outbox = DeliveryRepository(database)
+    outbox = OutboxRepository(database)
     assert await outbox.claim_due(event.starts_at + timedelta(minutes=5), limit=10) == []
     statuses = [d.status for d in await outbox.of_registration(registration)]
     assert statuses == ["missed", "missed", "pending"]  # the survey is not due yet
@@ -229,7 +229,7 @@ async def test_rows_left_sending_by_a_crash_are_retried_once(
     database: Database, event: Event
 ) -> None:
     registration = await signed_up(database, event, 1, event.starts_at - timedelta(days=2))
-    outbox = DeliveryRepository(database)
+    outbox = OutboxRepository(database)
     moment = event.starts_at - timedelta(hours=20)
     [first] = await outbox.claim_due(moment, limit=5)  # then the process dies
 
@@ -254,7 +254,7 @@ async def test_an_event_moved_by_any_path_carries_its_reminders_and_survey(
         "UPDATE events SET starts_at = ?, ends_at = ? WHERE id = ?",
         (utc_text(starts_at), utc_text(ends_at), event.id),
     )
-    rows = await DeliveryRepository(database).of_registration(registration)
+    rows = await OutboxRepository(database).of_registration(registration)
     assert [d.due_at for d in rows] == [
         starts_at - timedelta(hours=24),
         starts_at - timedelta(hours=1),

@@ -1,7 +1,7 @@
 """Staff changes to events: publish a new one, change one, or cancel one.
 
 Every change is written in one transaction with its audit entry, the moved or withdrawn
-reminders, and the notices to registrants queued in the outbox (sent by the dispatcher within
+reminders, and the notices to registrants queued in the outbox (sent by the outbox worker within
 a second, at the shared rate, even to people who switched reminders off); then the catalogue
 is reloaded.
 """
@@ -13,11 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram.ext import ExtBot
-
 from bot.context import Services
 from bot.domain.event_form import EventDraft, event_id_base
-from bot.domain.notices import tell_promoted
 from storage import events as event_store
 from storage.catalogue import utc_text
 from storage.content import (
@@ -26,7 +23,7 @@ from storage.content import (
     event_to_document,
     parse_catalogue,
 )
-from storage.deliveries import Attendee, announce_event_cancelled, announce_event_change
+from storage.outbox import Addressee, announce_event_cancelled, announce_event_change
 from storage.registrations import Registration
 
 # Fields of the event document whose change registrants are told about.
@@ -131,7 +128,6 @@ async def publish_event(
 
 
 async def change_event(
-    bot: ExtBot[None],
     services: Services,
     staff_id: int,
     started: Event,
@@ -181,8 +177,8 @@ async def change_event(
     current = services.catalogue.event(after.id) or after
     change = EventChange(before, current, tuple(changes), notified=notified)
     if _more_seats(before, current):
-        promoted = await services.registrations.promote_waiting(current)
-        await tell_promoted(bot, services, current, promoted)
+        # Their news is queued with their seats; the outbox worker sends it.
+        promoted = await services.registrations.promote_waiting(current, moment)
         change = replace(change, promoted=promoted)
     return change
 
@@ -226,7 +222,7 @@ async def cancel_event(
         told = await announce_event_cancelled(
             tx,
             event.id,
-            [Attendee(r.registration_id, r.person_id) for r in registrants],
+            [Addressee(r.registration_id, r.person_id) for r in registrants],
             payload,
             moment,
         )

@@ -1,7 +1,8 @@
 """Messages the assistant sends on its own, within Telegram's limits: one shared rate budget.
 
-Reminders, surveys, event notices and broadcasts all go through one `Sender`, so
-together they never exceed `BROADCAST_RATE`. Telegram's limits are honoured in three layers:
+Every outbox message (reminders, surveys, notices, promotions, broadcasts) goes through one
+`Courier`, so together they never exceed `BROADCAST_RATE`. Telegram's limits are honoured
+here, whatever else sits under the bot:
 
 1. `RateBudget` paces every bulk message at `BROADCAST_RATE` a second, evenly spaced,
    and lets no more than that many into any one second, counting those still in flight
@@ -10,13 +11,11 @@ together they never exceed `BROADCAST_RATE`. Telegram's limits are honoured in t
    together, and that bunch plus the steady stream after it would overflow Telegram's window;
    each 429 then holds everything back and the next bunch overflows again. The window keeps
    a normal run from meeting a 429 at all, even at BROADCAST_RATE=30.
-2. PTB's `AIORateLimiter` (bot/app.py) sits under every request, replies included. When
-   Telegram answers 429 anyway, it holds back *all* requests for `retry_after` and retries,
-   up to `RATE_LIMIT_RETRIES` times.
-3. A 429 that outlasts those retries reaches `Sender.send`: it pauses the shared budget for
-   `retry_after` (every bulk sender waits) and reports `RATE_LIMITED`, and the dispatcher
-   puts the message back in line, due after `retry_after`. A 429 means nothing was
-   delivered, so waiting on it never repeats a message.
+2. A 429 that reaches `Courier.attempt` (straight from Telegram, or after a rate limiter
+   under the bot gave up retrying it) pauses the shared budget for `retry_after` (every
+   bulk sender waits) and reports `RATE_LIMITED`; the worker puts the message back in line,
+   due after `retry_after`, and never drops it. A 429 means nothing was delivered, so
+   waiting on it never repeats a message. Replies to people do not pass through here.
 
 Transient failures (5xx, network errors, timeouts) are retried here with exponential backoff,
 a bounded number of times. A timeout may hide a message Telegram did deliver: retrying it is
@@ -51,7 +50,7 @@ FIRST_BACKOFF = 0.5
 
 
 class MessageBot(Protocol):
-    """What the sender needs of the bot (PTB's `ExtBot` or a test double)."""
+    """What the courier needs of the bot (PTB's `ExtBot` or a test double)."""
 
     async def send_message(
         self, chat_id: int | str, text: str, *, reply_markup: InlineKeyboardMarkup | None = None
@@ -150,8 +149,8 @@ def retry_after_seconds(error: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-class Sender:
-    """Sends one message within the shared budget, retrying what is worth retrying."""
+class Courier:
+    """Carries one message at a time within the shared budget, retrying what is worth it."""
 
     def __init__(
         self,

@@ -1,0 +1,226 @@
+"""Kinds of outbox message and how each is written: kind -> composer.
+
+A composer turns a claimed row into the message the person gets (through a screen of
+bot.screens), or says why there is nothing to send (`Skip`). Kinds differ only here: the
+claiming, sending, retrying and recording are the worker's, the same for all. A new feature
+adds a kind to storage.outbox.KINDS and its composer to `KINDS` below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from bot.context import Services
+from bot.screens.broadcasts import broadcast_message
+from bot.screens.notices import (
+    calendar_document,
+    checkin_photo,
+    event_cancelled_screen,
+    event_changed_screen,
+    promoted_screen,
+)
+from bot.screens.outgoing import Outgoing
+from bot.screens.reminders import reminder_screen, survey_screen
+from storage import outbox
+from storage.broadcasts import Broadcast, BroadcastRepository
+from storage.catalogue import parse_utc
+from storage.content import Event, Text
+from storage.outbox import OutboxMessage
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Nothing to send for this row, and why (recorded as the row's reason)."""
+
+    reason: str
+
+
+@dataclass
+class ComposeContext:
+    """What composers need besides the row: the services, the bot's name, the time."""
+
+    services: Services
+    bot_username: str
+    clock: Callable[[], datetime]
+    broadcasts: BroadcastRepository
+    # A broadcast's content never changes once it is sent: read once per broadcast.
+    contents: dict[int, Broadcast] = field(default_factory=dict)
+
+    async def broadcast(self, broadcast_id: int) -> Broadcast | None:
+        """Return a broadcast's content, read once."""
+        if broadcast_id not in self.contents:
+            found = await self.broadcasts.get(broadcast_id)
+            if found is None:
+                return None
+            self.contents[broadcast_id] = found
+        return self.contents[broadcast_id]
+
+
+Composer = Callable[[ComposeContext, OutboxMessage, str], Awaitable[Outgoing | Skip]]
+StillWanted = Callable[[ComposeContext, OutboxMessage], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of row becomes a message."""
+
+    compose: Composer
+    # Asked after the rate budget's slot, right before the request: False holds it back
+    # (a broadcast stopped while its rows were already claimed).
+    still_wanted: StillWanted | None = None
+
+
+def _event(context: ComposeContext, message: OutboxMessage) -> Event | Skip:
+    event = context.services.catalogue.event(message.event_id or "")
+    return event if event is not None else Skip("event not in the catalogue")
+
+
+async def compose_reminder(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Write a reminder of an event about to start."""
+    event = _event(context, message)
+    if isinstance(event, Skip):
+        return event
+    assert message.registration_id is not None
+    return reminder_screen(
+        context.services.texts, event, message.registration_id, language, context.clock()
+    )
+
+
+async def compose_survey(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Write the feedback survey of an event that ended."""
+    event = _event(context, message)
+    if isinstance(event, Skip):
+        return event
+    assert message.registration_id is not None
+    return survey_screen(context.services.texts, event, message.registration_id, language)
+
+
+async def compose_event_changed(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Write the notice that an event moved: the time or place it had, and the new one."""
+    event = _event(context, message)
+    if isinstance(event, Skip):
+        return event
+    assert message.registration_id is not None
+    payload = message.payload
+    previous = replace(
+        event,
+        starts_at=_moment(payload.get("previous_starts_at"), event.starts_at),
+        ends_at=_moment(payload.get("previous_ends_at"), event.ends_at),
+        online=bool(payload.get("previous_online", event.online)),
+        location=_text(payload.get("previous_location")) or event.location,
+    )
+    registration = await context.services.registrations.get(message.registration_id)
+    return event_changed_screen(
+        context.services.texts,
+        previous,
+        event,
+        message.registration_id,
+        language,
+        time_changed=bool(payload.get("time_changed", True)),
+        place_changed=bool(payload.get("place_changed", False)),
+        confirmed=registration is not None and registration.status == "confirmed",
+    )
+
+
+async def compose_event_cancelled(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Write the notice that an event was cancelled (it left the catalogue: the row says it)."""
+    title = _text(message.payload.get("title"))
+    starts_at = message.payload.get("starts_at")
+    if title is None or not isinstance(starts_at, str):
+        return Skip("notice without its event's title and time")
+    return event_cancelled_screen(
+        context.services.texts, title.get(language), parse_utc(starts_at), language
+    )
+
+
+async def compose_promoted(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Write the news that a seat from the waiting list is the person's now."""
+    event = _event(context, message)
+    if isinstance(event, Skip):
+        return event
+    return promoted_screen(context.services.texts, event, language)
+
+
+async def compose_calendar(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Make the registration's calendar file."""
+    event = _event(context, message)
+    if isinstance(event, Skip):
+        return event
+    assert message.registration_id is not None
+    services = context.services
+    return calendar_document(
+        services.catalogue.cluster,
+        services.settings.timezone,
+        event,
+        message.registration_id,
+        language,
+    )
+
+
+async def compose_checkin_code(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Make the registration's check-in code, for an event held in a place."""
+    event = _event(context, message)
+    if isinstance(event, Skip):
+        return event
+    registration = await context.services.registrations.get(message.registration_id or 0)
+    if registration is None:
+        return Skip("registration no longer exists")
+    photo = checkin_photo(
+        context.services.texts, context.bot_username, event, registration, language
+    )
+    return photo if photo is not None else Skip("no door to scan a code at: the event is online")
+
+
+async def compose_broadcast(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Write a person's copy of a broadcast, in the language fixed when it started."""
+    broadcast = await context.broadcast(message.broadcast_id or 0)
+    if broadcast is None:
+        return Skip("broadcast no longer exists")
+    return broadcast_message(context.services.texts, broadcast, language)
+
+
+async def broadcast_still_sending(context: ComposeContext, message: OutboxMessage) -> bool:
+    """Tell whether the broadcast was not stopped since its row was claimed."""
+    return await context.broadcasts.is_sending(message.broadcast_id or 0)
+
+
+KINDS: dict[str, Kind] = {
+    outbox.REMINDER: Kind(compose_reminder),
+    outbox.SURVEY: Kind(compose_survey),
+    outbox.EVENT_CHANGED: Kind(compose_event_changed),
+    outbox.EVENT_CANCELLED: Kind(compose_event_cancelled),
+    outbox.PROMOTED: Kind(compose_promoted),
+    outbox.CALENDAR: Kind(compose_calendar),
+    outbox.CHECKIN_CODE: Kind(compose_checkin_code),
+    outbox.BROADCAST: Kind(compose_broadcast, still_wanted=broadcast_still_sending),
+}
+
+
+def _moment(value: object, fallback: datetime) -> datetime:
+    """Read a UTC time from a notice's payload."""
+    return parse_utc(value) if isinstance(value, str) else fallback
+
+
+def _text(value: object) -> Text | None:
+    """Read a {tr, en} text from a notice's payload."""
+    if not isinstance(value, dict):
+        return None
+    return Text(tr=str(value.get("tr", "")), en=str(value.get("en", "")))

@@ -1,0 +1,50 @@
+"""What a message is before it goes out: a text with buttons, a document or a photo.
+
+Screens return these; handlers reply with them and the outbox worker sends them, both
+through `post`, so a message reads the same whichever path takes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Bot, InlineKeyboardMarkup, Message
+
+
+@dataclass(frozen=True)
+class TextMessage:
+    """A text (Telegram HTML) with its buttons."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+@dataclass(frozen=True)
+class DocumentMessage:
+    """A file: bytes with their file name, or a Telegram file id."""
+
+    document: bytes | str
+    filename: str | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class PhotoMessage:
+    """A photo: PNG or JPEG bytes, or a Telegram file id."""
+
+    photo: bytes | str
+    caption: str | None = None
+
+
+Outgoing = TextMessage | DocumentMessage | PhotoMessage
+
+
+async def post(bot: Bot, chat_id: int, message: Outgoing) -> Message:
+    """Send one message to one chat."""
+    if isinstance(message, DocumentMessage):
+        return await bot.send_document(
+            chat_id, message.document, filename=message.filename, caption=message.caption
+        )
+    if isinstance(message, PhotoMessage):
+        return await bot.send_photo(chat_id, message.photo, caption=message.caption)
+    return await bot.send_message(chat_id, message.text, reply_markup=message.markup)

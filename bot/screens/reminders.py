@@ -1,0 +1,48 @@
+"""Reminders before an event and the feedback survey after it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.screens.links import cancel_data, event_page, rating_row
+from bot.screens.outgoing import TextMessage
+from bot.screens.texts import Texts
+from storage.content import Event
+
+
+def event_buttons(
+    texts: Texts, event: Event, registration_id: int, language: str
+) -> InlineKeyboardMarkup:
+    """Return "Details" (the event's page) and "I can't come" (the cancel flow)."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    texts.label(language, "reminder_details"), callback_data=event_page(event.id)
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    texts.label(language, "reminder_cant_come"),
+                    callback_data=cancel_data(registration_id),
+                )
+            ],
+        ]
+    )
+
+
+def reminder_screen(
+    texts: Texts, event: Event, registration_id: int, language: str, now: datetime
+) -> TextMessage:
+    """Return the reminder of an event about to start, with its buttons."""
+    seconds = (event.starts_at - now).total_seconds()
+    text = texts.render(language, "reminder", event=event, minutes=round(seconds / 60))
+    return TextMessage(text, event_buttons(texts, event, registration_id, language))
+
+
+def survey_screen(texts: Texts, event: Event, registration_id: int, language: str) -> TextMessage:
+    """Return the feedback survey of an event that ended: a rating from 1 to 5."""
+    text = texts.render(language, "survey", event=event)
+    return TextMessage(text, InlineKeyboardMarkup([rating_row(registration_id)]))

@@ -1,0 +1,531 @@
+"""The outbox: every message sent later or in bulk, as a row planned, claimed and settled.
+
+Reminders, surveys, event notices, waiting-list promotions and each person's copy of a
+broadcast are rows of one table with a `kind` and a due time in UTC. The worker claims due
+rows atomically (pending -> sending, in one transaction), sends them, and records the outcome:
+sent, missed, blocked, failed, skipped or cancelled. A row is claimed by one run only, so a
+message is sent once; the only repeats possible are the rows a crash left in 'sending' (the
+messages in flight), which the next startup retries once.
+
+Rows are queued inside the transaction of the change they follow (a seat confirmed, an event
+moved, a broadcast started), so a crash never leaves a change without its messages. A message
+of several parts (the promotion's text, calendar file and check-in code) is one row per part,
+each waiting for the one before it to settle: every part goes once, in order, none is lost.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from storage.catalogue import parse_utc, utc_text
+from storage.content import Event
+from storage.database import Database, Transaction
+
+# Kinds of message. A new feature adds one here, with its rules in `_verdict` if it needs any,
+# and a composer in bot.outbox.kinds.
+REMINDER = "reminder"
+SURVEY = "survey"
+EVENT_CHANGED = "event_changed"
+EVENT_CANCELLED = "event_cancelled"
+PROMOTED = "promoted"  # a seat from the waiting list: the text...
+CALENDAR = "calendar"  # ...then the .ics file...
+CHECKIN_CODE = "checkin_code"  # ...then the QR code, for events held in a place
+BROADCAST = "broadcast"
+KINDS = (
+    REMINDER,
+    SURVEY,
+    EVENT_CHANGED,
+    EVENT_CANCELLED,
+    PROMOTED,
+    CALENDAR,
+    CHECKIN_CODE,
+    BROADCAST,
+)
+# These go only while the registration is confirmed and the event scheduled.
+FOLLOW_REGISTRATION = (REMINDER, SURVEY, PROMOTED, CALENDAR, CHECKIN_CODE)
+# A seat's news is worth nothing once the event has started.
+PROMOTION = (PROMOTED, CALENDAR, CHECKIN_CODE)
+
+PENDING = "pending"
+SENDING = "sending"
+SENT = "sent"
+MISSED = "missed"
+BLOCKED = "blocked"
+FAILED = "failed"
+SKIPPED = "skipped"
+CANCELLED = "cancelled"
+SETTLED = (SENT, MISSED, BLOCKED, FAILED, SKIPPED, CANCELLED)
+
+
+@dataclass(frozen=True)
+class DeliveryPlan:
+    """When a confirmed registration's messages go out: reminders before, survey after."""
+
+    reminder_offsets: tuple[timedelta, ...] = ()
+    feedback_delay: timedelta | None = None
+
+    def reminders(self, starts_at: datetime, now: datetime) -> list[tuple[timedelta, datetime]]:
+        """Return (offset, due time) of the reminders still ahead; past ones are not planned."""
+        return [
+            (offset, starts_at - offset)
+            for offset in self.reminder_offsets
+            if starts_at - offset > now
+        ]
+
+    def survey(self, ends_at: datetime) -> datetime | None:
+        """Return when the feedback survey is due, if surveys are planned."""
+        return None if self.feedback_delay is None else ends_at + self.feedback_delay
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """One message in the outbox, to one person."""
+
+    id: int
+    kind: str
+    person_id: int | None
+    registration_id: int | None
+    event_id: str | None
+    broadcast_id: int | None
+    offset: timedelta | None
+    language: str | None
+    payload: dict[str, Any]
+    due_at: datetime
+    status: str
+    attempts: int
+    interrupted: bool
+    last_error: str | None
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """What a startup found in 'sending', left by a crash: retried once, or given up."""
+
+    retried: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """A registrant a notice about their event goes to."""
+
+    registration_id: int
+    person_id: int
+
+
+def _message(row: Any) -> OutboxMessage:
+    return OutboxMessage(
+        id=row["id"],
+        kind=row["kind"],
+        person_id=row["person_id"],
+        registration_id=row["registration_id"],
+        event_id=row["event_id"],
+        broadcast_id=row["broadcast_id"],
+        offset=None if row["offset_seconds"] is None else timedelta(seconds=row["offset_seconds"]),
+        language=row["language"],
+        payload=json.loads(row["payload"]) if row["payload"] else {},
+        due_at=parse_utc(row["due_at"]),
+        status=row["status"],
+        attempts=row["attempts"],
+        interrupted=bool(row["interrupted"]),
+        last_error=row["last_error"],
+        sent_at=parse_utc(row["sent_at"]) if row["sent_at"] else None,
+    )
+
+
+# -- queueing, inside the transaction of the change a message follows ----------------------
+
+
+async def plan_for_registration(
+    tx: Transaction,
+    plan: DeliveryPlan,
+    *,
+    registration_id: int,
+    person_id: int,
+    event_id: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    now: datetime,
+) -> None:
+    """Queue a newly confirmed registration's reminders and survey, inside its transaction."""
+    moment = utc_text(now)
+    rows: list[tuple[Any, ...]] = [
+        (REMINDER, registration_id, person_id, event_id, int(offset.total_seconds()), due, moment)
+        for offset, due in ((o, utc_text(d)) for o, d in plan.reminders(starts_at, now))
+    ]
+    survey_due = plan.survey(ends_at)
+    if survey_due is not None:
+        rows.append(
+            (SURVEY, registration_id, person_id, event_id, None, utc_text(survey_due), moment)
+        )
+    # OR IGNORE: a copy already waiting (unique while pending) is kept, never doubled.
+    await tx.executemany(
+        "INSERT OR IGNORE INTO outbox (kind, registration_id, person_id, event_id, "
+        "offset_seconds, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+async def queue_promotion(
+    tx: Transaction, event: Event, *, registration_id: int, person_id: int, now: datetime
+) -> None:
+    """Queue "a seat opened up", its calendar file and (in a place) its check-in code.
+
+    Call in the transaction that confirms the seat: the news can't be lost to a crash.
+    """
+    moment = utc_text(now)
+    parts = [PROMOTED, CALENDAR] + ([CHECKIN_CODE] if event.location is not None else [])
+    before: int | None = None
+    for kind in parts:
+        cursor = await tx.execute(
+            "INSERT OR IGNORE INTO outbox (kind, registration_id, person_id, event_id, after_id, "
+            "due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (kind, registration_id, person_id, event.id, before, moment, moment),
+        )
+        if cursor.rowcount == 0:
+            return  # the same news is already waiting, with its parts
+        before = cursor.lastrowid
+
+
+async def withdraw_for_registration(tx: Transaction, registration_id: int) -> None:
+    """Drop a registration's messages still waiting, inside the transaction that ended it."""
+    await tx.execute(
+        "DELETE FROM outbox WHERE registration_id = ? AND status = 'pending'",
+        (registration_id,),
+    )
+
+
+async def replan_event(
+    tx: Transaction,
+    plan: DeliveryPlan,
+    event_id: str,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    now: datetime,
+) -> None:
+    """Plan an event's reminders and survey afresh for new times, in the move's transaction.
+
+    Waiting ones are dropped and every confirmed registration gets those still ahead; a
+    reminder already sent for the old time may come again for the new one, as it should.
+    """
+    await tx.execute(
+        "DELETE FROM outbox WHERE event_id = ? AND status = 'pending' "
+        "AND kind IN ('reminder', 'survey')",
+        (event_id,),
+    )
+    for addressee, status in await _active_registrants(tx, event_id):
+        if status == "confirmed":
+            await plan_for_registration(
+                tx,
+                plan,
+                registration_id=addressee.registration_id,
+                person_id=addressee.person_id,
+                event_id=event_id,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                now=now,
+            )
+
+
+async def withdraw_for_event(tx: Transaction, event_id: str) -> None:
+    """Drop every message still waiting about an event, inside the transaction cancelling it."""
+    await tx.execute("DELETE FROM outbox WHERE event_id = ? AND status = 'pending'", (event_id,))
+
+
+async def announce_event_change(
+    tx: Transaction,
+    plan: DeliveryPlan,
+    event_id: str,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    times_changed: bool,
+    payload: dict[str, Any],
+    now: datetime,
+) -> int:
+    """In the change's transaction: re-plan reminders for new times, queue the notices.
+
+    Returns how many registrants will be told.
+    """
+    if times_changed:
+        await replan_event(tx, plan, event_id, starts_at=starts_at, ends_at=ends_at, now=now)
+    told = [addressee for addressee, _ in await _active_registrants(tx, event_id)]
+    await _queue_notices(tx, EVENT_CHANGED, event_id, told, payload, utc_text(now))
+    return len(told)
+
+
+async def announce_event_cancelled(
+    tx: Transaction,
+    event_id: str,
+    registrants: Sequence[Addressee],
+    payload: dict[str, Any],
+    now: datetime,
+) -> int:
+    """In the cancellation's transaction: drop the event's waiting messages, queue notices."""
+    await withdraw_for_event(tx, event_id)
+    await _queue_notices(tx, EVENT_CANCELLED, event_id, registrants, payload, utc_text(now))
+    return len(registrants)
+
+
+async def queue_broadcast(
+    tx: Transaction,
+    broadcast_id: int,
+    people: str,
+    language: str,
+    params: dict[str, Any],
+    now: datetime,
+) -> int:
+    """Queue one bulk row per person a broadcast reaches, due now; return how many.
+
+    `people` is the FROM/WHERE clause over people `m` that selects the audience and
+    `language` the SQL expression of the language each gets, with their `params`.
+    """
+    cursor = await tx.execute(
+        "INSERT INTO outbox (kind, person_id, broadcast_id, bulk, language, due_at, created_at) "
+        f"SELECT 'broadcast', m.id, :broadcast_id, 1, {language}, :now, :now {people} "
+        "ORDER BY m.id",
+        {**params, "broadcast_id": broadcast_id, "now": utc_text(now)},
+    )
+    return cursor.rowcount
+
+
+async def _active_registrants(tx: Transaction, event_id: str) -> list[tuple[Addressee, str]]:
+    rows = await tx.fetch_all(
+        "SELECT id, person_id, status FROM registrations WHERE event_id = ? "
+        "AND status IN ('confirmed', 'waitlisted') AND person_id IS NOT NULL ORDER BY id",
+        (event_id,),
+    )
+    return [(Addressee(row["id"], row["person_id"]), row["status"]) for row in rows]
+
+
+async def _queue_notices(
+    tx: Transaction,
+    kind: str,
+    event_id: str,
+    addressees: Sequence[Addressee],
+    payload: dict[str, Any],
+    moment: str,
+) -> None:
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True) if payload else None
+    # OR IGNORE: a notice still waiting says the same (it reads the event when sent).
+    await tx.executemany(
+        "INSERT OR IGNORE INTO outbox (kind, registration_id, person_id, event_id, "
+        "payload, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (kind, a.registration_id, a.person_id, event_id, text, moment, moment)
+            for a in addressees
+        ],
+    )
+
+
+# -- claiming and settling -------------------------------------------------------------------
+
+# Everything a verdict needs about a due row, read in the claiming transaction; one lane
+# (personal or bulk) at a time, so each is a range of the `outbox_due` index.
+_DUE = """
+SELECT o.*,
+    e.starts_at AS event_starts_at, e.status AS event_status,
+    r.status AS registration_status, r.attended AS attended,
+    m.id AS person_exists, m.reminders_on AS reminders_on,
+    m.announcements_on AS announcements_on, m.unreachable_at AS unreachable_at,
+    b.status AS broadcast_status,
+    CASE WHEN o.kind = 'survey' THEN EXISTS (
+        SELECT 1 FROM registrations t
+        WHERE t.event_id = o.event_id AND t.attended IS NOT NULL) END AS attendance_taken,
+    CASE WHEN o.kind = 'reminder' THEN EXISTS (
+        SELECT 1 FROM outbox later
+        WHERE later.registration_id = o.registration_id AND later.kind = 'reminder'
+        AND later.status IN ('pending', 'sending', 'sent')
+        AND later.due_at > o.due_at AND later.due_at <= :now) END AS superseded
+FROM outbox o
+LEFT JOIN events e ON e.id = o.event_id
+LEFT JOIN registrations r ON r.id = o.registration_id
+LEFT JOIN people m ON m.id = o.person_id
+LEFT JOIN broadcasts b ON b.id = o.broadcast_id
+WHERE o.status = 'pending' AND o.bulk = :bulk AND o.due_at <= :now
+AND (o.after_id IS NULL OR NOT EXISTS (
+    SELECT 1 FROM outbox p WHERE p.id = o.after_id AND p.status IN ('pending', 'sending')))
+ORDER BY o.due_at, o.id
+LIMIT :limit
+"""
+
+
+def _verdict(row: Any, now: str) -> tuple[str, str | None]:
+    """Decide what happens to a due row: claim it for sending, or settle it without a send."""
+    kind = row["kind"]
+    if kind == BROADCAST:
+        if row["broadcast_status"] != SENDING:
+            return CANCELLED, "broadcast cancelled"
+        if row["person_exists"] is None:
+            return SKIPPED, "person no longer exists"
+        if row["unreachable_at"] is not None:
+            return BLOCKED, "person unreachable (blocked the bot)"
+        if not row["announcements_on"]:
+            return SKIPPED, "announcements switched off"
+        return SENDING, None
+    if row["person_exists"] is None or (row["event_id"] and row["event_status"] is None):
+        return SKIPPED, "person or event no longer exists"
+    if kind in FOLLOW_REGISTRATION:
+        if row["registration_status"] != "confirmed":
+            return SKIPPED, "registration no longer confirmed"
+        if row["event_status"] != "scheduled":
+            return SKIPPED, "event cancelled"
+        if row["unreachable_at"] is not None:
+            return SKIPPED, "person unreachable (blocked the bot)"
+    if kind in PROMOTION and row["event_starts_at"] <= now:
+        return MISSED, "event had started"
+    if kind == REMINDER:
+        if row["event_starts_at"] <= now:
+            return MISSED, "event had started"
+        if row["superseded"]:
+            return SKIPPED, "superseded by a later reminder"
+        if not row["reminders_on"]:
+            return SKIPPED, "reminders switched off"
+    if kind == SURVEY and row["attendance_taken"] and row["attended"] != 1:
+        return SKIPPED, "not marked present"
+    return SENDING, None
+
+
+class OutboxRepository:
+    """Claims, settles and recovers the outbox's rows: one protocol for every kind."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def recover_interrupted(self) -> Recovery:
+        """Put rows a crash left in 'sending' back in line, once; a second crash fails them.
+
+        Call at startup, before the worker runs: then every 'sending' row is a message
+        that was in flight when the previous process died, and may or may not have gone out.
+        """
+        async with self._db.transaction() as tx:
+            failed = await tx.execute(
+                "UPDATE outbox SET status = 'failed', "
+                "last_error = 'interrupted twice while sending' "
+                "WHERE status = 'sending' AND interrupted = 1"
+            )
+            retried = await tx.execute(
+                "UPDATE OR IGNORE outbox SET status = 'pending', interrupted = 1, "
+                "last_error = 'interrupted while sending; retried once' "
+                "WHERE status = 'sending'"
+            )
+            # A row whose twin is already waiting again must not be sent twice.
+            await tx.execute(
+                "UPDATE outbox SET status = 'skipped', last_error = 'duplicate' "
+                "WHERE status = 'sending'"
+            )
+        return Recovery(retried=retried.rowcount, failed=failed.rowcount)
+
+    async def claim_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        """Claim up to `limit` due rows for sending; settle the ones that must not be sent.
+
+        Personal rows come first and bulk rows fill the rest, so a long broadcast holds a
+        reminder back by one batch at most. Due reminders of an event that has started become
+        'missed'; an older reminder with a later one also due (after downtime) is 'skipped',
+        so a person gets only the latest.
+        """
+        if limit <= 0:
+            return []
+        moment = utc_text(now)
+        # Most sweeps find nothing due: a read, without taking the write lock, tells.
+        if not await self._db.fetch_one(
+            "SELECT 1 FROM outbox WHERE status = 'pending' AND bulk IN (0, 1) AND due_at <= ? "
+            "LIMIT 1",
+            (moment,),
+        ):
+            return []
+        claimed: list[OutboxMessage] = []
+        async with self._db.transaction() as tx:
+            for bulk in (0, 1):
+                await self._claim_lane(tx, bulk, moment, limit, claimed)
+        return claimed
+
+    async def _claim_lane(
+        self, tx: Transaction, bulk: int, moment: str, limit: int, claimed: list[OutboxMessage]
+    ) -> None:
+        while len(claimed) < limit:
+            rows = await tx.fetch_all(
+                _DUE, {"now": moment, "limit": limit - len(claimed), "bulk": bulk}
+            )
+            if not rows:
+                return
+            settled: list[tuple[str, str | None, int]] = []
+            chosen: list[OutboxMessage] = []
+            for row in rows:
+                status, reason = _verdict(row, moment)
+                if status == SENDING:
+                    chosen.append(
+                        replace(_message(row), status=SENDING, attempts=row["attempts"] + 1)
+                    )
+                else:
+                    settled.append((status, reason, row["id"]))
+            await tx.executemany(
+                "UPDATE outbox SET status = ?, last_error = ? WHERE id = ?", settled
+            )
+            await tx.executemany(
+                "UPDATE outbox SET status = 'sending', claimed_at = ?, "
+                "attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
+                [(moment, message.id) for message in chosen],
+            )
+            claimed.extend(chosen)
+
+    async def mark_sent(self, message_id: int, now: datetime, telegram_id: int | None) -> None:
+        """Record that the message went out (and Telegram's id for it)."""
+        await self._db.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, last_error = NULL "
+            "WHERE id = ? AND status = 'sending'",
+            (utc_text(now), telegram_id, message_id),
+        )
+
+    async def mark_settled(self, message_id: int, status: str, reason: str) -> None:
+        """Record that a claimed row ended without a send: missed, blocked, failed..."""
+        if status not in SETTLED or status == SENT:
+            raise ValueError(f"{status!r} does not settle an outbox message without a send")
+        await self._db.execute(
+            "UPDATE outbox SET status = ?, last_error = ? WHERE id = ? AND status = 'sending'",
+            (status, reason[:500], message_id),
+        )
+
+    async def postpone(self, message_id: int, due_at: datetime, reason: str) -> None:
+        """Put a claimed row back in line for later (Telegram asked us to slow down)."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE OR IGNORE outbox SET status = 'pending', due_at = ?, last_error = ? "
+                "WHERE id = ? AND status = 'sending'",
+                (utc_text(due_at), reason[:500], message_id),
+            )
+            if cursor.rowcount == 0:
+                await tx.execute(
+                    "UPDATE outbox SET status = 'skipped', last_error = 'duplicate' "
+                    "WHERE id = ? AND status = 'sending'",
+                    (message_id,),
+                )
+
+    async def of_registration(self, registration_id: int) -> list[OutboxMessage]:
+        """Return a registration's messages, in due order."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM outbox WHERE registration_id = ? ORDER BY due_at, id",
+            (registration_id,),
+        )
+        return [_message(row) for row in rows]
+
+    async def count_by_status(self, kind: str | None = None) -> dict[str, int]:
+        """Return how many rows (of a kind, or all) are in each status."""
+        rows = await self._db.fetch_all(
+            "SELECT status, COUNT(*) AS n FROM outbox WHERE ? IS NULL OR kind = ? GROUP BY status",
+            (kind, kind),
+        )
+        return {row["status"]: row["n"] for row in rows}
+
+    async def count_resent(self) -> int:
+        """Return how many messages went out again after a crash had caught them in flight."""
+        row = await self._db.fetch_one(
+            "SELECT COUNT(*) FROM outbox WHERE interrupted = 1 AND status = 'sent'"
+        )
+        return int(row[0]) if row is not None else 0
