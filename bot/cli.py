@@ -8,9 +8,13 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.domain.answering import Answer, AnswerIndex
+from bot.domain.answering import Answer, AnswerIndex, tokenize
+from bot.domain.answering.normalise import guess_language
+from bot.screens.answers import AnswerScreen, AnswerScreens
+from bot.screens.texts import Texts
 from bot.settings import Settings, SettingsError, load_settings
 from storage.content import (
     Catalogue,
@@ -130,30 +134,42 @@ def _check(settings: Settings) -> int:
     return 0
 
 
-def _answer_json(answer: Answer) -> str:
+def _answer_json(answer: Answer, screen: AnswerScreen) -> str:
     return json.dumps(
         {
             "decision": answer.decision,
             "matches": [{"id": m.id, "score": round(m.score, 4)} for m in answer.matches],
+            "kind": answer.kind,
+            "answer": screen.plain_text(),
+            "buttons": screen.labels(),
         },
         ensure_ascii=False,
     )
 
 
 def _ask(arguments: argparse.Namespace, settings: Settings) -> int:
-    index = AnswerIndex.build(asyncio.run(_current_catalogue(settings)))
-    if arguments.question == "-":
-        for line in sys.stdin:
-            answer = index.ask(line.strip(), arguments.lang)
-            print(_answer_json(answer) if arguments.json else _answer_text(answer), flush=True)
-        return 0
-    answer = index.ask(arguments.question, arguments.lang)
-    print(_answer_json(answer) if arguments.json else _answer_text(answer))
+    catalogue = asyncio.run(_current_catalogue(settings))
+    index = AnswerIndex.build(catalogue)
+    texts = Texts(settings.timezone)
+    now = datetime.now(UTC)
+    questions = (
+        (line.strip() for line in sys.stdin) if arguments.question == "-" else [arguments.question]
+    )
+    for question in questions:
+        language = arguments.lang or guess_language(
+            question, tokenize(question), settings.default_language
+        )
+        answer = index.ask(question, language, now)
+        screen = AnswerScreens(texts, catalogue, language).summary(answer, now)
+        if arguments.json:
+            print(_answer_json(answer, screen), flush=True)
+        else:
+            print(_answer_text(answer, screen), flush=True)
     return 0
 
 
-def _answer_text(answer: Answer) -> str:
-    lines = [f"decision: {answer.decision}"]
+def _answer_text(answer: Answer, screen: AnswerScreen) -> str:
+    lines = [screen.plain(), "", f"decision: {answer.decision}  kind: {answer.kind}"]
     lines += [f"  {m.score:.3f}  {m.id}" for m in answer.matches]
     return "\n".join(lines)
 

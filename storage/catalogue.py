@@ -91,7 +91,7 @@ class CatalogueRepository:
             "SELECT document FROM events WHERE status = 'scheduled' ORDER BY starts_at, id"
         )
         document["events"] = [json.loads(row["document"]) for row in rows]
-        return parse_catalogue(document, "database")
+        return parse_catalogue(document, "database", stored=True)
 
     async def import_catalogue(
         self, catalogue: Catalogue, *, prune: bool = False, dry_run: bool = False

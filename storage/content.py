@@ -158,6 +158,24 @@ class Event:
         return min(self.registration_deadline, self.starts_at)
 
 
+# Where an FAQ answer can lead, shown as a button under it (see the catalogue's header).
+LINK_KINDS = ("service", "event", "events", "service_events", "url", "contact", "screen")
+# Screens of the assistant an answer can open, and the ways to reach the office.
+SCREENS = ("events", "services", "my", "profile", "settings", "language", "privacy")
+CONTACT_WAYS = ("email", "phone")
+LABEL_LIMIT = 40  # a button label: Telegram shows about this much on a phone
+
+
+@dataclass(frozen=True)
+class FaqLink:
+    """One way an answer leads on: a service, an event, upcoming events, a URL, a contact."""
+
+    kind: str  # one of LINK_KINDS
+    # service id, event id, event kind, service id (its events), URL, contact way, screen
+    target: str
+    label: Text | None = None  # a URL's button text
+
+
 @dataclass(frozen=True)
 class Faq:
     """A question people ask, with the assistant's answer."""
@@ -169,6 +187,7 @@ class Faq:
     keywords: Phrases = field(default_factory=Phrases)
     service_id: str | None = None
     event_id: str | None = None
+    links: tuple[FaqLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -225,18 +244,23 @@ def parse_catalogue_text(raw: str, source: str) -> Catalogue:
     return parse_catalogue(data, source)
 
 
-def parse_catalogue(data: object, source: str) -> Catalogue:
-    """Validate a parsed YAML document and build the catalogue."""
-    reader = _Reader(source)
+def parse_catalogue(data: object, source: str, *, stored: bool = False) -> Catalogue:
+    """Validate a parsed YAML document and build the catalogue.
+
+    `stored`: the document comes from the database, where staff may have cancelled an event an
+    FAQ entry links to; such links are dropped instead of failing.
+    """
+    reader = _Reader(source, stored=stored)
     return reader.catalogue(data)
 
 
 class _Reader:
     """Validates one document, remembering the entry being read for error messages."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, *, stored: bool = False) -> None:
         self.source = source
         self.entry = ""
+        self.stored = stored
 
     def fail(self, field_name: str, problem: str) -> ContentError:
         return ContentError(self.source, self.entry, field_name, problem)
@@ -518,7 +542,9 @@ class _Reader:
             raise self.fail("service", f"unknown service {service_id!r}")
         event_id = self.string(data, "event", required=False)
         if event_id is not None and event_id not in event_ids:
-            raise self.fail("event", f"unknown event {event_id!r}")
+            if not self.stored:
+                raise self.fail("event", f"unknown event {event_id!r}")
+            event_id = None
         return Faq(
             id=faq_id,
             question=self.text(data, "question", QUESTION_LIMIT),
@@ -527,7 +553,56 @@ class _Reader:
             keywords=self.phrases(data, "keywords"),
             service_id=service_id,
             event_id=event_id,
+            links=self.links(data, service_ids, event_ids),
         )
+
+    def links(
+        self, data: Mapping[str, Any], service_ids: list[str], event_ids: list[str]
+    ) -> tuple[FaqLink, ...]:
+        value = data.get("links")
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail("links", "must be a list like [{service: ID}, {url: ..., label: ...}]")
+        found = []
+        for number, item in enumerate(value, start=1):
+            where = f"links[{number}]"
+            link = self.mapping(item, where)
+            kinds = [key for key in link if key in LINK_KINDS]
+            unknown = set(link) - set(LINK_KINDS) - {"label"}
+            if len(kinds) != 1 or unknown:
+                raise self.fail(where, f"needs exactly one of {', '.join(LINK_KINDS)}")
+            kind = kinds[0]
+            target = link[kind]
+            if not isinstance(target, str) or not target.strip():
+                raise self.fail(f"{where}.{kind}", "must be a text")
+            target = target.strip()
+            allowed: tuple[str, ...] | list[str] = ()
+            if kind in ("service", "service_events"):
+                allowed = service_ids
+            elif kind == "event":
+                if target not in event_ids and self.stored:
+                    continue  # cancelled by staff since the import
+                allowed = event_ids
+            elif kind == "events":
+                allowed = EVENT_KINDS
+            elif kind == "contact":
+                allowed = CONTACT_WAYS
+            elif kind == "screen":
+                allowed = SCREENS
+            if kind == "url":
+                if not target.startswith(("https://", "http://")) or len(target) > URL_LIMIT:
+                    raise self.fail(f"{where}.url", "must be an http(s) link")
+                if "label" not in link:
+                    raise self.fail(f"{where}.label", "a link to a URL needs a label {tr, en}")
+                found.append(FaqLink(kind, target, self.text(link, "label", LABEL_LIMIT)))
+                continue
+            if "label" in link:
+                raise self.fail(f"{where}.label", "only a URL link takes a label")
+            if target not in allowed:
+                raise self.fail(f"{where}.{kind}", f"unknown {kind} {target!r}")
+            found.append(FaqLink(kind, target))
+        return tuple(found)
 
     def synonyms(self, value: object) -> tuple[tuple[str, ...], ...]:
         self.entry = "synonyms"
@@ -555,6 +630,13 @@ def _phrases(phrases: Phrases) -> dict[str, list[str]] | None:
     if not phrases.tr and not phrases.en:
         return None
     return {"tr": list(phrases.tr), "en": list(phrases.en)}
+
+
+def _link(link: FaqLink) -> dict[str, Any]:
+    entry: dict[str, Any] = {link.kind: link.target}
+    if link.label is not None:
+        entry["label"] = _text(link.label)
+    return entry
 
 
 def _moment(moment: datetime, timezone: ZoneInfo) -> str:
@@ -640,6 +722,8 @@ def catalogue_to_document(catalogue: Catalogue) -> dict[str, Any]:
             question["service"] = faq.service_id
         if faq.event_id is not None:
             question["event"] = faq.event_id
+        if faq.links:
+            question["links"] = [_link(link) for link in faq.links]
         document["faq"].append(question)
     if catalogue.synonyms:
         document["synonyms"] = [list(group) for group in catalogue.synonyms]

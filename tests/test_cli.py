@@ -13,6 +13,7 @@ import pytest
 from bot.cli import configure_logging
 from bot.settings import load_settings
 
+ROOT = str(Path(__file__).resolve().parents[1])
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 
 
@@ -22,7 +23,12 @@ def _ask(*args: str, stdin: str | None = None, cwd: Path) -> subprocess.Complete
         input=stdin,
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin", "DATABASE_PATH": str(cwd / "none.sqlite3")},
+        # This checkout's code, not whichever copy the interpreter has installed.
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DATABASE_PATH": str(cwd / "none.sqlite3"),
+            "PYTHONPATH": ROOT,
+        },
         cwd=cwd,
         timeout=120,
         check=False,
@@ -48,15 +54,34 @@ def test_ask_reads_one_question_a_line_and_answers_in_order(tmp_path: Path) -> N
     answers = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(answers) == 3
     assert answers[0]["matches"][0]["id"] in ("faq:ipr-support", "service:ipr")
-    assert answers[1] == {"decision": "none", "matches": []}
+    assert answers[1]["decision"] == "none" and answers[1]["matches"] == []
+    assert answers[1]["kind"] == "none" and "bulamadım" in answers[1]["answer"]
     assert answers[2]["matches"][0]["id"] == "faq:membership-how"
 
 
-def test_ask_without_json_prints_a_readable_ranking(tmp_path: Path) -> None:
+def test_ask_json_adds_the_answer_a_person_sees_and_its_kind(tmp_path: Path) -> None:
+    questions = "ihracat destegi var mi\nthanks\nyalın eğitimi ne zaman\nis the Italy visit full?\n"
+    result = _ask("-", "--json", stdin=questions, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    export, thanks, lean, italy = [json.loads(line) for line in result.stdout.splitlines()]
+    assert export["kind"] == "faq" and "fuarlarda ortak küme standı" in export["answer"]
+    assert "<" not in export["answer"]  # plain text, no HTML
+    assert "📝 Bu hizmeti talep et" in export["buttons"]
+    assert "📅 İhracata İlk Adım: Uluslararasılaşma Stratejisi" in export["buttons"]
+    assert (thanks["kind"], thanks["matches"]) == ("smalltalk", [])
+    assert thanks["answer"].startswith("You're welcome")
+    assert (lean["decision"], lean["kind"]) == ("choose", "event")
+    assert "Hangisini" in lean["answer"] and len(lean["matches"]) == 2
+    assert italy["kind"] == "event" and "Bologna" in italy["answer"]
+
+
+def test_ask_without_json_prints_the_answer_then_the_ranking(tmp_path: Path) -> None:
     result = _ask("sertifika", "--lang", "tr", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("decision: ")
-    assert "faq:training-certificate" in result.stdout
+    answer, ranking = result.stdout.split("\ndecision: ")
+    assert "katılım belgesi" in answer and "[👍 İşe yaradı]" in answer
+    assert ranking.startswith("answer  kind: faq")
+    assert "faq:training-certificate" in ranking
 
 
 def test_logs_never_show_the_token(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,7 +14,9 @@ terms exactly, through a suffix, a typo or a synonym (see `vocabulary`). An entr
 
 The decision is "answer" when the best entry is good and clearly ahead of entries on other topics,
 "suggest" when some entries are plausible, and "none" when nothing is: a question about the weather
-is mostly unknown words, and an unknown word weighs as much as the rarest known one.
+is mostly unknown words, and an unknown word weighs as much as the rarest known one. The rule is
+the same for both languages. Before any of this, small talk is recognised (`small_talk`) and a
+question about the facts of one event goes to that event, or to "choose" among several (`events`).
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
+from bot.domain.answering.events import MAX_CHOICES, EventFinder, EventTerms
 from bot.domain.answering.normalise import (
     WEAK_WORDS,
     WHEN_WORDS,
@@ -35,11 +40,14 @@ from bot.domain.answering.normalise import (
     stem,
     tokenize,
 )
+from bot.domain.answering.small_talk import SmallTalk, recognise_small_talk
 from bot.domain.answering.synonyms import Synonyms
 from bot.domain.answering.vocabulary import SYNONYM, Vocabulary
 from storage.content import Catalogue, Phrases, Text
 
-Decision = Literal["answer", "suggest", "none"]
+# "choose": several events fit a question about one event; the person picks one.
+Decision = Literal["answer", "suggest", "choose", "none"]
+AnswerKind = Literal["faq", "service", "event", "smalltalk", "none"]
 
 # Field weights: a word in a title or phrasing says more about the entry than one in its body text.
 PHRASING = 1.0
@@ -51,6 +59,10 @@ COVERAGE_SHARE = 0.5  # pooled coverage over all fields; the rest is the best si
 PHRASE_FIT_SHARE = 0.6  # in a phrasing's score, how much its own words left unsaid cost
 ANSWER_MIN = 0.5
 ANSWER_MARGIN = 0.08
+# A question that one phrasing of the best entry says almost word for word needs less margin:
+# its rivals then differ in the few words that tell them apart ("how" / "who can"). The margin
+# shrinks in proportion as the score goes from NEAR_EXACT to 1.
+NEAR_EXACT = 0.9
 # A rival on the same topic (a service and its event, an FAQ entry and its service) is no doubt:
 # either answers. Two entries are on one topic from this cosine similarity of their terms.
 RELATED_MIN = 0.4
@@ -88,6 +100,20 @@ class Answer:
 
     decision: Decision
     matches: tuple[Match, ...] = ()
+    small_talk: SmallTalk | None = None
+    about_event: bool = False  # asks for an event's facts (when, where, seats, deadline)
+
+    @property
+    def kind(self) -> AnswerKind:
+        """Return what the person is given: an FAQ answer, a service, an event, small talk."""
+        if self.small_talk is not None:
+            return "smalltalk"
+        if self.decision == "choose":
+            return "event"
+        if self.decision != "answer" or not self.matches:
+            return "none"
+        kind = self.matches[0].kind
+        return "faq" if kind == "faq" else "service" if kind == "service" else "event"
 
 
 @dataclass(frozen=True)
@@ -191,6 +217,7 @@ class AnswerIndex:
         self._related_cache: dict[tuple[int, int], bool] = {}
         self._synonyms = Synonyms(())
         self._vocabulary = Vocabulary({}, {})
+        self._events = EventFinder((), ZoneInfo("UTC"))
 
     @classmethod
     def build(cls, catalogue: Catalogue) -> AnswerIndex:
@@ -233,7 +260,41 @@ class AnswerIndex:
             forms[word].update(stems)
         synonyms = {term: sorted(groups) for term, groups in index._synonyms.single.items()}
         index._vocabulary = Vocabulary(forms, synonyms)
+        index._events = index._event_finder(catalogue, forms)
         return index
+
+    def _event_finder(self, catalogue: Catalogue, forms: dict[str, set[str]]) -> EventFinder:
+        """Gather what names each event: its title, kind and place, and its keywords."""
+        timezone = ZoneInfo(catalogue.cluster.timezone)
+        first = len(catalogue.faq) + len(catalogue.services)
+
+        def terms(fields: list[_Field]) -> set[str]:
+            found: set[str] = set()
+            for item in fields:
+                found |= self._analyse(item, forms)[0]
+            return found
+
+        events = []
+        for number, event in enumerate(catalogue.events, start=first):
+            kind = _EVENT_KINDS.get(event.kind, Text(event.kind, event.kind))
+            titles = terms(_text_fields(kind, 1.0, False) + _text_fields(event.title, 1.0, False))
+            if event.online:
+                titles |= terms(_text_fields(_ONLINE, 1.0, False))
+            places = set()
+            if event.location is not None:
+                places = terms(_text_fields(event.location, 1.0, False))
+            events.append(
+                EventTerms(
+                    number=number,
+                    titles=frozenset(titles),
+                    places=frozenset(places),
+                    keywords=frozenset(terms(_phrase_fields(event.keywords, 1.0))),
+                    month=event.starts_at.astimezone(timezone).month,
+                    starts_at=event.starts_at,
+                    ends_at=event.ends_at,
+                )
+            )
+        return EventFinder(events, timezone)
 
     def _analyse(
         self, item: _Field, forms: dict[str, set[str]]
@@ -300,21 +361,33 @@ class AnswerIndex:
         self._related_cache[key] = related
         return related
 
-    def ask(self, question: str, language: str | None = None) -> Answer:
+    def ask(
+        self, question: str, language: str | None = None, now: datetime | None = None
+    ) -> Answer:
         """Find the entries that answer a question, in either language.
 
         `language` is the person's chosen language: only a hint for words both languages spell
-        alike ("is" is "iş" in Turkish). Dates are not looked at; the caller filters past events.
+        alike ("is" is "iş" in Turkish). With `now`, a question about an event's facts looks only
+        at events not yet over; other matches are not filtered by date (the caller does that).
         """
-        parsed = self._parse(question, language)
-        if parsed is None:
-            return Answer("none")
-        return self._decide(self._score(parsed), parsed)
-
-    def _parse(self, question: str, language: str | None) -> _Question | None:
-        """Return the question's meaningful words with their weights and terms, if it has any."""
+        small_talk = recognise_small_talk(question)
+        if small_talk is not None:
+            return Answer("answer", small_talk=small_talk)
         words = tokenize(question)
         language = guess_language(question, words, language)
+        parsed = self._parse(question, words, language)
+        if parsed is None:
+            return Answer("none")
+        if not parsed.long:
+            events = self._events.find(words, language, self._vocabulary.expand, now)
+            if events is not None:
+                matches = tuple(self._match(event.number, 1.0) for event in events)
+                decision: Decision = "answer" if len(matches) == 1 else "choose"
+                return Answer(decision, matches[:MAX_CHOICES], about_event=True)
+        return self._decide(self._score(parsed), parsed)
+
+    def _parse(self, question: str, words: list[str], language: str) -> _Question | None:
+        """Return the question's meaningful words with their weights and terms, if it has any."""
         meaningful = [word for word in words if not is_stop(word, language)]
         unique = list(dict.fromkeys(meaningful))
         expansions = {word: dict(self._vocabulary.expand(word)) for word in unique[:MAX_WORDS]}
@@ -427,8 +500,9 @@ class AnswerIndex:
             for score, number, _ in ranked[:MAX_MATCHES]
             if score >= SUGGEST_MIN
         )
+        margin = ANSWER_MARGIN * min(1.0, (1.0 - top_score) / (1.0 - NEAR_EXACT))
         ahead = all(
-            top_score - score >= ANSWER_MARGIN or self._related(top, number)
+            top_score - score >= margin or self._related(top, number)
             for score, number, _ in ranked[1:MAX_MATCHES]
         )
         confident = top_score >= ANSWER_MIN and evidence >= EVIDENCE_MIN * self._unknown_idf

@@ -229,7 +229,8 @@ _QUESTION_WORDS = """
     nicin hangi hangisi kac kacta kadar zaman zamana bilgi bilgiler bilgisi yardim soyle soyler
     soyleyin
     how what who whom whose where when which why much many info information need want know like
-    help get gets got give given send sent find found see go come make use receive
+    help get gets got give given send sent find found see go come make use receive become became
+    becoming take takes took put keep say
     iki uc dort bes alti yedi sekiz dokuz one two three four five six seven eight nine
 """
 # Everyday Turkish verbs (get, give, send, find, write, come...) say what to do, rarely what about:
@@ -275,6 +276,7 @@ _VERB_ENDINGS_TR = (
     "acaklar", "ecekler", "abilir", "ebilir", "abilirim", "ebilirim", "abiliriz", "ebiliriz",
     "amaz", "emez", "mak", "mek", "mali", "meli", "ilir", "inir", "ulur", "unur", "cem", "cam",
     "dim", "tim", "dum", "tum", "dik", "tik", "duk", "tuk", "madim", "medim", "madi", "medi",
+    "ladi", "ledi", "ldi", "ndi", "rdi",
 )  # fmt: skip
 
 

@@ -1,0 +1,219 @@
+"""The answer a person sees to a typed question: its text and buttons.
+
+Used by the chat and by `clustem-bot ask`, so the command line shows exactly what a person would
+see. Callback data stays far below Telegram's 64 bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram import InlineKeyboardButton
+
+from bot.domain.answering import Answer
+from bot.domain.answering.leads import answer_links
+from bot.screens.links import CODE_OF_KIND, event_list, event_page, service_page
+from bot.screens.texts import Texts
+from storage.content import Catalogue, FaqLink
+
+Rows = list[list[InlineKeyboardButton]]
+HOME = "m:home"
+_TAG = re.compile(r"<[^>]+>")
+
+
+def helpful_data(asked_id: int, helpful: bool) -> str:
+    """Return the callback data of "did this help?" for one answered question."""
+    return f"qa:h:{asked_id}:{'y' if helpful else 'n'}"
+
+
+# Suggested entries travel as one letter for their kind.
+SUGGESTION_CODES = {"faq": "f", "service": "s", "event": "e"}
+
+
+def suggestion_data(entry: str) -> str:
+    """Return the callback data that opens a suggested entry ("faq:ID" -> "qa:f:ID")."""
+    kind, _, entry_id = entry.partition(":")
+    return f"qa:{SUGGESTION_CODES[kind]}:{entry_id}"
+
+
+def contact_data(way: str) -> str:
+    """Return the callback data that shows the office's e-mail address or phone number."""
+    return f"qa:ct:{way[0]}"
+
+
+def request_service_data(service_id: str) -> str:
+    """Return the callback data that asks the team for a service."""
+    return f"tk:svc:{service_id}"
+
+
+@dataclass(frozen=True)
+class AnswerScreen:
+    """A text in Telegram HTML and its buttons."""
+
+    text: str
+    rows: Rows
+
+    def plain_text(self) -> str:
+        """Return the text without its HTML."""
+        return html.unescape(_TAG.sub("", self.text))
+
+    def labels(self) -> list[str]:
+        """Return the buttons' labels, row by row."""
+        return [button.text for row in self.rows for button in row]
+
+    def plain(self) -> str:
+        """Return the screen as plain text, each button as [label]."""
+        text = self.plain_text()
+        buttons = ["  ".join(f"[{button.text}]" for button in row) for row in self.rows if row]
+        return "\n".join([text, *buttons]) if buttons else text
+
+
+class AnswerScreens:
+    """Builds answer screens in one language."""
+
+    def __init__(self, texts: Texts, catalogue: Catalogue, language: str) -> None:
+        self._texts = texts
+        self._catalogue = catalogue
+        self.language = language
+
+    def _label(self, name: str) -> str:
+        return self._texts.label(self.language, name)
+
+    def _button(self, name: str, data: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(self._label(name), callback_data=data)
+
+    def _render(self, template: str, **context: object) -> str:
+        return self._texts.render(self.language, template, **context)
+
+    def home_row(self) -> list[InlineKeyboardButton]:
+        """Return the row that leads back to the main menu."""
+        return [self._button("home", HOME)]
+
+    def link_rows(self, links: Sequence[FaqLink]) -> Rows:
+        """Return one row of buttons per link."""
+        rows: Rows = []
+        catalogue = self._catalogue
+        for link in links:
+            if link.kind == "service" and (service := catalogue.service(link.target)):
+                title = service.title.get(self.language)
+                rows.append(
+                    [
+                        InlineKeyboardButton(
+                            "🧰 " + title[:50], callback_data=service_page(service.id)
+                        ),
+                        self._button("ticket_request_service", request_service_data(service.id)),
+                    ]
+                )
+            elif link.kind == "service_events" and catalogue.service(link.target):
+                rows.append([self._button("service_events", service_page(link.target))])
+            elif link.kind == "event" and (event := catalogue.event(link.target)):
+                title = "📅 " + event.title.get(self.language)
+                rows.append([InlineKeyboardButton(title[:60], callback_data=event_page(event.id))])
+            elif link.kind == "events":
+                label = self._label("upcoming") + " " + self._label(f"kind_{link.target}").lower()
+                rows.append(
+                    [
+                        InlineKeyboardButton(
+                            label, callback_data=event_list(CODE_OF_KIND[link.target])
+                        )
+                    ]
+                )
+            elif link.kind == "url" and link.label is not None:
+                rows.append(
+                    [InlineKeyboardButton("🔗 " + link.label.get(self.language), url=link.target)]
+                )
+            elif link.kind == "contact":
+                rows.append([self._button(f"contact_{link.target}", contact_data(link.target))])
+            elif link.kind == "screen":
+                rows.append([self._button(f"screen_{link.target}", f"m:{link.target}")])
+        return rows
+
+    def feedback_row(self, asked_id: int) -> list[InlineKeyboardButton]:
+        """Return "👍 / 👎" for one answered question."""
+        return [
+            self._button("helpful_yes", helpful_data(asked_id, True)),
+            self._button("helpful_no", helpful_data(asked_id, False)),
+        ]
+
+    def faq(self, faq_id: str, asked_id: int, now: datetime | None) -> AnswerScreen | None:
+        """Return an FAQ answer with its links and "did this help?"."""
+        faq = self._catalogue.faq_entry(faq_id)
+        if faq is None:
+            return None
+        rows = self.link_rows(answer_links(faq, self._catalogue, now))
+        text = self._render("faq_answer", faq=faq, ask_helpful=True)
+        return AnswerScreen(text, [*rows, self.feedback_row(asked_id), self.home_row()])
+
+    def small_talk(self, kind: str) -> AnswerScreen:
+        """Return the friendly reply to small talk, with the main menu's first buttons."""
+        text = self._render("small_talk", kind=kind, cluster=self._catalogue.cluster)
+        rows = [
+            [self._button("menu_events", "m:events"), self._button("menu_services", "m:services")],
+            self.home_row(),
+        ]
+        return AnswerScreen(text, rows)
+
+    def which_event(self, event_ids: Sequence[str]) -> AnswerScreen:
+        """Return "which one?" with a button per event."""
+        events = [e for event_id in event_ids if (e := self._catalogue.event(event_id))]
+        text = self._render("which_event", events=events)
+        rows: Rows = [
+            [
+                InlineKeyboardButton(
+                    f"{number}. {event.title.get(self.language)}"[:60],
+                    callback_data=event_page(event.id),
+                )
+            ]
+            for number, event in enumerate(events, start=1)
+        ]
+        return AnswerScreen(text, [*rows, self.home_row()])
+
+    def entry_title(self, entry: str) -> str | None:
+        """Return the button title of a suggested entry ("faq:ID", "service:ID", "event:ID")."""
+        kind, _, entry_id = entry.partition(":")
+        catalogue = self._catalogue
+        if kind == "faq" and (faq := catalogue.faq_entry(entry_id)) is not None:
+            return "❓ " + faq.question.get(self.language)
+        if kind == "service" and (service := catalogue.service(entry_id)) is not None:
+            return "🧰 " + service.title.get(self.language)
+        if kind == "event" and (event := catalogue.event(entry_id)) is not None:
+            return "📅 " + event.title.get(self.language)
+        return None
+
+    def summary(self, answer: Answer, now: datetime | None) -> AnswerScreen:
+        """Return a screen for `clustem-bot ask`: what the chat shows, without live seat counts."""
+        if answer.small_talk is not None:
+            return self.small_talk(answer.small_talk)
+        if answer.decision == "choose":
+            return self.which_event([m.entry_id for m in answer.matches])
+        top = answer.matches[0] if answer.matches else None
+        if answer.decision == "answer" and top is not None:
+            if top.kind == "faq" and (screen := self.faq(top.entry_id, 0, now)) is not None:
+                return screen
+            if top.kind == "service" and (service := self._catalogue.service(top.entry_id)):
+                text = self._render("service_page", service=service, sectors=[], listings=[])
+                rows = [[self._button("ticket_request_service", request_service_data(service.id))]]
+                return AnswerScreen(text, [*rows, self.home_row()])
+            if top.kind == "event" and (event := self._catalogue.event(top.entry_id)):
+                text = self._render("event_brief", event=event)
+                return AnswerScreen(
+                    text,
+                    [[self._button("open_event_signup", event_page(event.id))], self.home_row()],
+                )
+        found = [(m.id, title) for m in answer.matches[:3] if (title := self.entry_title(m.id))]
+        if answer.decision == "suggest" and found:
+            rows = [
+                [InlineKeyboardButton(title[:60], callback_data=suggestion_data(entry))]
+                for entry, title in found
+            ]
+            text = self._render("did_you_mean", can_ask_team=True)
+            return AnswerScreen(
+                text, [*rows, [self._button("ask_team", "tk:new")], self.home_row()]
+            )
+        contact = self._catalogue.cluster.contact
+        text = self._render("not_found", can_ask_team=True, contact=contact)
+        return AnswerScreen(text, [[self._button("ask_team", "tk:new")], self.home_row()])
