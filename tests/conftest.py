@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import io
 import itertools
+import logging
 import os
 import shutil
 import ssl
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,6 +21,7 @@ import httpx._transports.default as httpx_transport
 import pytest
 
 from bot.app import build_application, prepare_storage, start_application, stop_application
+from bot.cli import main
 from bot.context import AssistantApplication, Services
 from bot.devtools.emulator import BotApiEmulator, Message, User
 from bot.settings import Settings, load_settings
@@ -207,3 +211,44 @@ async def assistant(start_assistant: Callable[..., Any]) -> Assistant:
     """Return the application running on the bundled demo content."""
     started: Assistant = await start_assistant()
     return started
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What a command-line run returned and printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., CliResult]:
+    """Return a function that runs `clustem-bot ARGS` in this process, in `tmp_path`.
+
+    As from a shell with nothing set but PATH and DATABASE_PATH (tmp_path/db.sqlite3), without
+    paying for a new Python per command; the entry point itself is run by test_demo.
+    """
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name != "PATH":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
+
+    def run(*args: str, stdin: str = "") -> CliResult:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        root = logging.getLogger()
+        handlers, level = root.handlers[:], root.level
+        capsys.readouterr()
+        try:
+            returncode = main(list(args))
+        finally:
+            # The command configures logging for a process of its own: give pytest's back.
+            root.handlers[:] = handlers
+            root.setLevel(level)
+        out, err = capsys.readouterr()
+        return CliResult(returncode, out, err)
+
+    return run

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +32,7 @@ from storage.content import (
 )
 from storage.database import Database
 from storage.registrations import RegistrationRepository
-from tests.conftest import Assistant
+from tests.conftest import Assistant, CliResult
 from tests.test_staff_events import open_staff_event, staff_member
 
 
@@ -306,39 +304,29 @@ async def test_migrations_are_safe_to_run_twice(database: Database) -> None:
     assert secure is not None and secure[0] == 1
 
 
-def _cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env={"PATH": "/usr/bin:/bin", "DATABASE_PATH": str(cwd / "db.sqlite3")},
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
+Cli = Callable[..., CliResult]
 
 
-def test_cli_export_import_round_trip_and_check(tmp_path: Path) -> None:
+def test_cli_export_import_round_trip_and_check(tmp_path: Path, cli: Cli) -> None:
     exported = tmp_path / "export.yaml"
-    result = _cli("content", "export", str(exported), cwd=tmp_path)
+    result = cli("content", "export", str(exported))
     assert result.returncode == 0, result.stderr
-    result = _cli("content", "import", str(exported), cwd=tmp_path)
+    result = cli("content", "import", str(exported))
     assert result.returncode == 0, result.stderr
     assert "0 added, 0 changed, 0 removed" in result.stdout
-    assert _cli("check", cwd=tmp_path).returncode == 0
+    assert cli("check").returncode == 0
     backup = tmp_path / "backup.sqlite3"
-    assert _cli("db", "backup", str(backup), cwd=tmp_path).returncode == 0
+    assert cli("db", "backup", str(backup)).returncode == 0
     assert backup.stat().st_size > 0
 
 
-def test_cli_import_of_a_broken_file_exits_2_naming_the_place(tmp_path: Path) -> None:
+def test_cli_import_of_a_broken_file_exits_2_naming_the_place(tmp_path: Path, cli: Cli) -> None:
     broken = tmp_path / "broken.yaml"
     text = (
         bundled_content_path().read_text(encoding="utf-8").replace("kind: workshop", "kind: picnic")
     )
     broken.write_text(text, encoding="utf-8")
-    result = _cli("content", "import", str(broken), cwd=tmp_path)
+    result = cli("content", "import", str(broken))
     assert result.returncode == 2
     assert "event:resource-workshop-2027-03: kind: must be one of" in result.stderr
     assert "Traceback" not in result.stderr
@@ -359,23 +347,23 @@ async def test_an_old_content_file_does_not_bring_back_a_cancelled_event(
 
 
 def test_cli_import_into_a_new_database_takes_the_file_not_the_demo(
-    tmp_path: Path, document: dict[str, Any]
+    tmp_path: Path, document: dict[str, Any], cli: Cli
 ) -> None:
     document["events"] = document["events"][:1]
     document["faq"] = document["faq"][:2]
     small = tmp_path / "small.yaml"
     small.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
-    result = _cli("content", "import", str(small), cwd=tmp_path)
+    result = cli("content", "import", str(small))
     assert result.returncode == 0, result.stderr
     exported = tmp_path / "out.yaml"
-    assert _cli("content", "export", str(exported), cwd=tmp_path).returncode == 0
+    assert cli("content", "export", str(exported)).returncode == 0
     catalogue = load_catalogue(exported)
     assert [e.id for e in catalogue.events] == ["lean-2027-01"]
     assert len(catalogue.faq) == 2
 
 
-def test_cli_backup_without_a_database_says_so(tmp_path: Path) -> None:
-    result = _cli("db", "backup", str(tmp_path / "b.sqlite3"), cwd=tmp_path)
+def test_cli_backup_without_a_database_says_so(tmp_path: Path, cli: Cli) -> None:
+    result = cli("db", "backup", str(tmp_path / "b.sqlite3"))
     assert result.returncode == 2
     assert "no database at" in result.stderr
     assert not (tmp_path / "db.sqlite3").exists()

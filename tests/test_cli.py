@@ -4,39 +4,23 @@ from __future__ import annotations
 
 import json
 import logging
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.cli import configure_logging
 from bot.settings import load_settings
+from tests.conftest import CliResult
 
-ROOT = str(Path(__file__).resolve().parents[1])
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 
 
-def _ask(*args: str, stdin: str | None = None, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "ask", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        # This checkout's code, not whichever copy the interpreter has installed.
-        env={
-            "PATH": "/usr/bin:/bin",
-            "DATABASE_PATH": str(cwd / "none.sqlite3"),
-            "PYTHONPATH": ROOT,
-        },
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
+Cli = Callable[..., CliResult]
 
 
-def test_ask_json_gives_the_decision_and_ranked_matches(tmp_path: Path) -> None:
-    result = _ask("Üyelik aidatı ne kadar?", "--json", cwd=tmp_path)
+def test_ask_json_gives_the_decision_and_ranked_matches(tmp_path: Path, cli: Cli) -> None:
+    result = cli("ask", "Üyelik aidatı ne kadar?", "--json")
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["decision"] == "answer"
@@ -44,12 +28,12 @@ def test_ask_json_gives_the_decision_and_ranked_matches(tmp_path: Path) -> None:
     scores = [match["score"] for match in answer["matches"]]
     assert scores == sorted(scores, reverse=True)
     assert all(0 <= score <= 1 for score in scores)
-    assert not (tmp_path / "none.sqlite3").exists()  # asking creates no database
+    assert not (tmp_path / "db.sqlite3").exists()  # asking creates no database
 
 
-def test_ask_reads_one_question_a_line_and_answers_in_order(tmp_path: Path) -> None:
+def test_ask_reads_one_question_a_line_and_answers_in_order(cli: Cli) -> None:
     questions = "patent desteği\nbitcoin fiyatı\nhow do we apply for membership\n"
-    result = _ask("-", "--json", stdin=questions, cwd=tmp_path)
+    result = cli("ask", "-", "--json", stdin=questions)
     assert result.returncode == 0, result.stderr
     answers = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(answers) == 3
@@ -59,9 +43,9 @@ def test_ask_reads_one_question_a_line_and_answers_in_order(tmp_path: Path) -> N
     assert answers[2]["matches"][0]["id"] == "faq:membership-how"
 
 
-def test_ask_json_adds_the_answer_a_person_sees_and_its_kind(tmp_path: Path) -> None:
+def test_ask_json_adds_the_answer_a_person_sees_and_its_kind(cli: Cli) -> None:
     questions = "ihracat destegi var mi\nthanks\nyalın eğitimi ne zaman\nis the Italy visit full?\n"
-    result = _ask("-", "--json", stdin=questions, cwd=tmp_path)
+    result = cli("ask", "-", "--json", stdin=questions)
     assert result.returncode == 0, result.stderr
     export, thanks, lean, italy = [json.loads(line) for line in result.stdout.splitlines()]
     assert export["kind"] == "faq" and "fuarlarda ortak küme standı" in export["answer"]
@@ -75,8 +59,8 @@ def test_ask_json_adds_the_answer_a_person_sees_and_its_kind(tmp_path: Path) -> 
     assert italy["kind"] == "event" and "Bologna" in italy["answer"]
 
 
-def test_ask_without_json_prints_the_answer_then_the_ranking(tmp_path: Path) -> None:
-    result = _ask("sertifika", "--lang", "tr", cwd=tmp_path)
+def test_ask_without_json_prints_the_answer_then_the_ranking(cli: Cli) -> None:
+    result = cli("ask", "sertifika", "--lang", "tr")
     assert result.returncode == 0, result.stderr
     answer, ranking = result.stdout.split("\ndecision: ")
     assert "katılım belgesi" in answer and "[👍 İşe yaradı]" in answer
