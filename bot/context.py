@@ -1,13 +1,22 @@
-"""The running assistant's shared services, and the typed context handlers reach them through."""
+"""The running assistant's shared services, and the typed context handlers reach them through.
+
+PTB builds one context per update (and one more for the error handler). What belongs to the
+update itself, who sent it and whether its button press was answered, lives in a `Turn` that
+every context built for that update shares, so it is resolved once and answered at most once.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+import re
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from telegram import User
+from telegram import InlineKeyboardButton, Update, User
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.domain.access import Ability, can
 from bot.domain.answering import AnswerIndex, index_of
 from bot.screens.texts import Texts
 from bot.settings import Settings
@@ -19,7 +28,10 @@ from storage.forms import FormRepository
 from storage.outbox import DeliveryPlan
 from storage.people import PeopleRepository, Person
 from storage.registrations import RegistrationRepository
+from storage.roles import Role, RoleRepository
 from storage.tickets import TicketRepository
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -35,6 +47,7 @@ class Services:
     tickets: TicketRepository
     audit: AuditLog
     forms: FormRepository
+    roles: RoleRepository
     _catalogue: Catalogue | None = field(default=None, repr=False)
     _answers: AnswerIndex | None = field(default=None, repr=False)
 
@@ -54,6 +67,7 @@ class Services:
             tickets=TicketRepository(database),
             audit=AuditLog(database),
             forms=FormRepository(database),
+            roles=RoleRepository(database),
         )
 
     @property
@@ -80,9 +94,11 @@ class Services:
         """Return the language of a person who is not the one writing (a notice, a reminder)."""
         return self.language_of(await self.people.get(person_id), None)
 
-    def is_staff(self, user_id: int) -> bool:
-        """Tell whether this Telegram user has staff rights."""
-        return user_id in self.settings.staff_ids
+    async def role_of(self, user_id: int) -> Role | None:
+        """Return a Telegram user's staff role; STAFF_IDS are admins whatever the database says."""
+        if user_id in self.settings.staff_ids:
+            return Role.ADMIN
+        return await self.roles.role_of(user_id)
 
     def language_of(self, person: Person | None, user: User | None) -> str:
         """Return the person's language: their choice, else Telegram's, else the default."""
@@ -108,10 +124,80 @@ class PersonSession:
     survey_registration: int | None = None
 
 
+@dataclass(frozen=True)
+class Caller:
+    """The person behind an update, in their language, with their staff role if they have one."""
+
+    services: Services
+    person: Person
+    language: str
+    role: Role | None = None
+
+    def render(self, template: str, **context: Any) -> str:
+        """Render a template in the person's language."""
+        return self.services.texts.render(self.language, template, **context)
+
+    def label(self, name: str) -> str:
+        """Return a button label in the person's language."""
+        return self.services.texts.label(self.language, name)
+
+    def button(self, label_name: str, data: str) -> InlineKeyboardButton:
+        """Return a callback button with a label from `labels.j2`."""
+        return InlineKeyboardButton(self.label(label_name), callback_data=data)
+
+    def can(self, ability: Ability) -> bool:
+        """Tell whether the person's staff role allows this."""
+        return can(self.role, ability)
+
+    @property
+    def is_staff(self) -> bool:
+        """Tell whether the person is in the cluster's team, whatever their role."""
+        return self.role is not None
+
+
+@dataclass
+class Turn:
+    """One update being handled: who sent it, and whether its button press was answered."""
+
+    update: Update
+    caller: Caller | None = None
+    answered: bool = False
+    # The person blocked the assistant while the update was handled: nothing more is sent.
+    unreachable: bool = False
+
+    async def answer(self, text: str | None = None, *, alert: bool = False) -> bool:
+        """Answer the pressed button unless it already was; True when this call answered it."""
+        query = self.update.callback_query
+        if query is None or self.answered or self.unreachable:
+            return False
+        self.answered = True
+        try:
+            await query.answer(text, show_alert=alert)
+        except TelegramError as error:
+            # A press older than Telegram's window can't be answered; the screen still updates.
+            logger.debug("Could not answer a button press: %s", error.message)
+            return False
+        return True
+
+
 class AssistantContext(
     CallbackContext[ExtBot[None], PersonSession, dict[Any, Any], dict[Any, Any]]
 ):
-    """The callback context, with the cluster's services reachable as `context.services`."""
+    """The callback context: the services, and who sent the update (`context.caller`)."""
+
+    def __init__(
+        self, application: Any, chat_id: int | None = None, user_id: int | None = None
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        self.turn: Turn | None = None
+
+    @classmethod
+    def from_update(cls, update: object, application: Any) -> AssistantContext:
+        """Build the context of an update, sharing the update's turn."""
+        context = super().from_update(update, application)
+        if isinstance(application, AssistantApplication):
+            context.turn = application.turn_of(update)
+        return context
 
     @property
     def services(self) -> Services:
@@ -120,6 +206,46 @@ class AssistantContext(
         if not isinstance(application, AssistantApplication):
             raise RuntimeError("handlers run only inside a AssistantApplication")
         return application.services
+
+    @property
+    def caller(self) -> Caller:
+        """Return the person who sent the update, resolved once before any handler ran."""
+        caller = self.turn.caller if self.turn is not None else None
+        if caller is None:
+            raise RuntimeError("this update has no known person (a group member outside staff?)")
+        return caller
+
+    @property
+    def known_caller(self) -> Caller | None:
+        """Return the person who sent the update, or None when nobody was resolved."""
+        return self.turn.caller if self.turn is not None else None
+
+    async def refresh_caller(self) -> Caller:
+        """Read the person again after a handler changed them (profile, settings, language)."""
+        caller = self.caller
+        person = await caller.services.people.get(caller.person.id)
+        assert person is not None and self.turn is not None
+        user = self.turn.update.effective_user
+        refreshed = replace(
+            caller, person=person, language=caller.services.language_of(person, user)
+        )
+        self.turn.caller = refreshed
+        return refreshed
+
+    @property
+    def match(self) -> re.Match[str]:
+        """Return the match of the pattern that selected this handler."""
+        if not self.matches:
+            raise RuntimeError("this handler was not selected by a pattern")
+        return self.matches[0]
+
+    async def acknowledge(self, text: str | None = None, *, alert: bool = False) -> bool:
+        """Answer the pressed button with a text; once per update, later calls do nothing.
+
+        A press nobody answered is answered without text when its update is done. Returns
+        whether this call answered it.
+        """
+        return self.turn is not None and await self.turn.answer(text, alert=alert)
 
 
 class AssistantApplication(
@@ -137,3 +263,22 @@ class AssistantApplication(
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
+        self._turns: dict[int, Turn] = {}
+
+    def turn_of(self, update: object) -> Turn | None:
+        """Return the turn of an update being processed."""
+        return self._turns.get(id(update))
+
+    async def process_update(self, update: object) -> None:
+        """Handle an update; its button press is answered exactly once, whatever happened."""
+        if not isinstance(update, Update):
+            await super().process_update(update)
+            return
+        turn = Turn(update)
+        self._turns[id(update)] = turn
+        try:
+            await super().process_update(update)
+        finally:
+            del self._turns[id(update)]
+            # Every press stops its spinner, also when no handler answered it or one failed.
+            await turn.answer()

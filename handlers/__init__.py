@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.context import AssistantApplication
 from handlers import (
     broadcast,
+    caller,
     errors,
     events,
     fallback,
@@ -26,11 +27,13 @@ from handlers import (
     stats,
     tickets,
 )
-from handlers.groups import FORMS
+from handlers.groups import CALLER, FORMS
 
 
 def register(application: AssistantApplication) -> None:
     """Register every handler. Order matters: the first matching handler in a group wins."""
+    # First of all, in a group of its own: who the person is, for every handler after it.
+    application.add_handlers(caller.handlers(), group=CALLER)
     # The forms come first, in a group of their own: while one waits for an answer, what the
     # person sends is that answer; a command or another button closes it and goes on below.
     engine = forms.FormEngine([profile.PROFILE])

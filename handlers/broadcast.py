@@ -30,7 +30,8 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.context import AssistantContext
+from bot.context import AssistantContext, Caller
+from bot.domain.access import Ability
 from bot.screens.broadcasts import broadcast_message, stop_data
 from bot.screens.links import ENTRY_ID
 from bot.screens.outgoing import post
@@ -61,8 +62,8 @@ from handlers.broadcast_panel import (
     view,
     when_typed,
 )
-from handlers.replies import Keyboard, Visit, acknowledge, show, visit
-from handlers.staff_access import staff_only
+from handlers.replies import Keyboard, show
+from handlers.staff_access import staff
 from storage.broadcasts import DOCUMENT, PHOTO, Broadcast
 
 FORM_TIMEOUT = 30 * 60
@@ -76,28 +77,27 @@ BROADCAST_ID = r"(\d{1,10})"
 
 async def begin(update: Update, context: AssistantContext) -> int:
     """Ask for the announcement, listing the ones already scheduled."""
-    guest = await visit(update, context)
-    await acknowledge(update)
+    caller = context.caller
     drop_form(context)
-    await _ask_content(update, guest)
+    await _ask_content(update, caller)
     return COMPOSE
 
 
 async def _ask_content(
-    update: Update, guest: Visit, reason: str | None = None, error: str | None = None
+    update: Update, caller: Caller, reason: str | None = None, error: str | None = None
 ) -> None:
-    scheduled = await repository(guest.services).scheduled()
-    text = guest.render(
+    scheduled = await repository(caller.services).scheduled()
+    text = caller.render(
         "broadcast_compose",
         reason=reason,
         scheduled=scheduled,
-        main=guest.services.settings.default_language,
+        main=caller.services.settings.default_language,
         error=error,
     )
     rows: Keyboard = [
         [
             InlineKeyboardButton(
-                f"#{broadcast.id} · {guest.label('broadcast_unschedule')}",
+                f"#{broadcast.id} · {caller.label('broadcast_unschedule')}",
                 callback_data=stop_data(broadcast.id),
             )
         ]
@@ -119,39 +119,39 @@ def _content(message: Message) -> tuple[str | None, str | None, str | None]:
 
 async def composed(update: Update, context: AssistantContext) -> int:
     """Store the announcement as a draft to everyone and show its preview."""
-    guest = await visit(update, context)
+    caller = context.caller
     message = update.effective_message
     assert message is not None
     html, media_kind, file_id = _content(message)
-    store = repository(guest.services)
+    store = repository(caller.services)
     broadcast = await store.create_draft(
-        guest.person.id,
-        guest.services.settings.default_language,
+        caller.person.id,
+        caller.services.settings.default_language,
         html,
         media_kind,
         file_id,
         datetime.now(UTC),
     )
-    problem = await _post_previews(context, message.chat_id, guest, broadcast)
+    problem = await _post_previews(context, message.chat_id, caller, broadcast)
     if problem is not None:
-        await store.discard(broadcast.id, guest.person.id)
-        await _ask_content(update, guest, "refused", error=problem)
+        await store.discard(broadcast.id, caller.person.id)
+        await _ask_content(update, caller, "refused", error=problem)
         return COMPOSE
-    await send_panel(context, message.chat_id, guest, broadcast)
+    await send_panel(context, message.chat_id, caller, broadcast)
     return ConversationHandler.END
 
 
 async def not_composable(update: Update, context: AssistantContext) -> int:
     """Ask again after a sticker, a voice message or anything else that can't be broadcast."""
-    guest = await visit(update, context)
-    await _ask_content(update, guest, "kind")
+    caller = context.caller
+    await _ask_content(update, caller, "kind")
     return COMPOSE
 
 
 async def _post_previews(
     context: AssistantContext,
     chat_id: int,
-    guest: Visit,
+    caller: Caller,
     broadcast: Broadcast,
     languages: tuple[str, ...] | None = None,
 ) -> str | None:
@@ -162,7 +162,7 @@ async def _post_previews(
             languages += (broadcast.other_language,)
     try:
         for language in languages:
-            message = broadcast_message(guest.services.texts, broadcast, language)
+            message = broadcast_message(caller.services.texts, broadcast, language)
             await post(context.bot, chat_id, message)
     except BadRequest as error:
         return error.message
@@ -174,98 +174,96 @@ async def _post_previews(
 
 async def ask_version(update: Update, context: AssistantContext) -> int:
     """Ask for the text people of the other language get."""
-    guest = await visit(update, context)
-    draft = await own_draft(update, context, guest)
+    caller = context.caller
+    draft = await own_draft(update, context, caller)
     if draft is None:
         return ConversationHandler.END
-    await acknowledge(update)
     form_of(context).broadcast_id = draft.id
-    await _ask_version(update, guest, draft)
+    await _ask_version(update, caller, draft)
     return VERSION
 
 
 async def _ask_version(
-    update: Update, guest: Visit, draft: Broadcast, reason: str | None = None, length: int = 0
+    update: Update, caller: Caller, draft: Broadcast, reason: str | None = None, length: int = 0
 ) -> None:
-    text = guest.render(
+    text = caller.render(
         "broadcast_version", broadcast=draft, reason=reason, limit=CAPTION_LIMIT, length=length
     )
-    await show(update, text, [[guest.button("back", f"bc:v:{draft.id}")]])
+    await show(update, text, [[caller.button("back", f"bc:v:{draft.id}")]])
 
 
 async def version_typed(update: Update, context: AssistantContext) -> int:
     """Store the second language's text and preview it."""
-    guest = await visit(update, context)
+    caller = context.caller
     message = update.effective_message
     assert message is not None
-    draft = await typing_for(context, guest)
+    draft = await typing_for(context, caller)
     if draft is None:
-        return await form_gone(update, context, guest)
+        return await form_gone(update, context, caller)
     text = message.text or ""
     if draft.media_kind is not None and len(text) > CAPTION_LIMIT:
-        await _ask_version(update, guest, draft, "too_long", len(text))
+        await _ask_version(update, caller, draft, "too_long", len(text))
         return VERSION
-    store = repository(guest.services)
+    store = repository(caller.services)
     changed = await store.set_version(
-        draft.id, guest.person.id, draft.other_language, message.text_html
+        draft.id, caller.person.id, draft.other_language, message.text_html
     )
     if changed is None:
-        return await form_gone(update, context, guest)
+        return await form_gone(update, context, caller)
     drop_form(context)
     problem = await _post_previews(
-        context, message.chat_id, guest, changed, (changed.other_language,)
+        context, message.chat_id, caller, changed, (changed.other_language,)
     )
     if problem is not None:
-        changed = await store.set_version(draft.id, guest.person.id, draft.other_language, None)
+        changed = await store.set_version(draft.id, caller.person.id, draft.other_language, None)
         assert changed is not None
-        await _ask_version(update, guest, changed, "refused")
+        await _ask_version(update, caller, changed, "refused")
         form_of(context).broadcast_id = draft.id
         return VERSION
-    await send_panel(context, message.chat_id, guest, changed)
+    await send_panel(context, message.chat_id, caller, changed)
     return ConversationHandler.END
 
 
 async def not_a_version(update: Update, context: AssistantContext) -> int:
     """Ask again for text after a photo, a sticker or a file."""
-    guest = await visit(update, context)
-    draft = await typing_for(context, guest)
+    caller = context.caller
+    draft = await typing_for(context, caller)
     if draft is None:
-        return await form_gone(update, context, guest)
-    await _ask_version(update, guest, draft, "text")
+        return await form_gone(update, context, caller)
+    await _ask_version(update, caller, draft, "text")
     return VERSION
 
 
 async def remove_version(update: Update, context: AssistantContext) -> int:
     """Drop the second language's text: everyone gets the main one."""
-    guest = await visit(update, context)
-    draft = await own_draft(update, context, guest)
+    caller = context.caller
+    draft = await own_draft(update, context, caller)
     if draft is None:
         return ConversationHandler.END
-    await acknowledge(update)
-    changed = await repository(guest.services).set_version(
-        draft.id, guest.person.id, draft.other_language, None
+    changed = await repository(caller.services).set_version(
+        draft.id, caller.person.id, draft.other_language, None
     )
     if changed is not None:
-        text, rows = await panel_screen(guest, changed)
+        text, rows = await panel_screen(caller, changed)
         await show(update, text, rows)
     return ConversationHandler.END
 
 
 async def cancel(update: Update, context: AssistantContext) -> int:
     """Leave with /cancel; a draft already shown stays usable from its panel."""
-    guest = await visit(update, context)
+    caller = context.caller
     drop_form(context)
-    await show(update, guest.render("broadcast_closed", what="form", number=0))
+    await show(update, caller.render("broadcast_closed", what="form", number=0))
     return ConversationHandler.END
 
 
 async def timed_out(update: Update, context: AssistantContext) -> None:
     """Tell the staff member the broadcast form was closed for lack of an answer."""
-    guest = await visit(update, context)
+    caller = context.caller
     drop_form(context)
     chat = update.effective_chat
     if chat is not None:
-        text = guest.render("broadcast_closed", what="timeout", number=0)
+        text = caller.render("broadcast_closed", what="timeout", number=0)
         await context.bot.send_message(chat.id, text)
 
 
@@ -290,7 +288,7 @@ def _conversation() -> ConversationHandler[AssistantContext]:
     choices = "|".join(code for code in AUDIENCE_CODES if code != "all")
 
     def button(callback: Any, pattern: str) -> CallbackQueryHandler[AssistantContext, object]:
-        return CallbackQueryHandler(staff_only(callback), pattern=pattern)
+        return CallbackQueryHandler(callback, pattern=pattern)
 
     # Every draft button is an entry point: it works in any state, and after a restart.
     buttons = [
@@ -308,27 +306,27 @@ def _conversation() -> ConversationHandler[AssistantContext]:
     ]
     states: dict[object, list[BaseHandler[Update, AssistantContext, object]]] = {
         COMPOSE: [
-            MessageHandler(content, staff_only(composed)),
-            MessageHandler(other, staff_only(not_composable)),
+            MessageHandler(content, composed),
+            MessageHandler(other, not_composable),
         ],
         VERSION: [
-            MessageHandler(text, staff_only(version_typed)),
-            MessageHandler(not_text, staff_only(not_a_version)),
+            MessageHandler(text, version_typed),
+            MessageHandler(not_text, not_a_version),
         ],
         WHEN: [
-            MessageHandler(text, staff_only(when_typed)),
-            MessageHandler(not_text, staff_only(not_a_time)),
+            MessageHandler(text, when_typed),
+            MessageHandler(not_text, not_a_time),
         ],
-        ConversationHandler.TIMEOUT: [TypeHandler(Update, staff_only(timed_out))],
+        ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
     }
     return ConversationHandler(
         entry_points=[
-            CommandHandler("broadcast", staff_only(begin), filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(staff_only(begin), pattern=r"^sm:broadcast$"),
+            CommandHandler("broadcast", begin, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(begin, pattern=r"^sm:broadcast$"),
             *buttons,
         ],
         states=states,
-        fallbacks=[CommandHandler("cancel", staff_only(cancel))],
+        fallbacks=[CommandHandler("cancel", cancel)],
         conversation_timeout=FORM_TIMEOUT,
         name="broadcast",
         allow_reentry=True,
@@ -337,8 +335,11 @@ def _conversation() -> ConversationHandler[AssistantContext]:
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return this feature's handlers."""
-    return [
-        conversation(),
-        # Outside the conversation: a progress message's button works whatever is being typed.
-        CallbackQueryHandler(staff_only(stop), pattern=rf"^bc:stop:{BROADCAST_ID}$"),
-    ]
+    return staff(
+        Ability.MANAGE,
+        [
+            conversation(),
+            # Outside the conversation: a progress message's button works whatever is typed.
+            CallbackQueryHandler(stop, pattern=rf"^bc:stop:{BROADCAST_ID}$"),
+        ],
+    )

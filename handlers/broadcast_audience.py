@@ -10,7 +10,7 @@ from telegram.ext import ConversationHandler
 from bot.context import AssistantContext, Services
 from bot.screens.broadcasts import audience_view
 from handlers.broadcast_panel import STATUS_CODES, own_draft, panel_screen, repository
-from handlers.replies import acknowledge, show, visit
+from handlers.replies import show
 from storage.broadcasts import (
     ATTENDEES,
     EVERYONE,
@@ -31,37 +31,35 @@ AUDIENCE_CODES = {"all": EVERYONE, "s": SECTOR, "l": LANGUAGE, "r": REGISTRANTS,
 
 async def audience_list(update: Update, context: AssistantContext) -> int:
     """Show the audience choices, or one list of them: sectors, languages, events."""
-    guest = await visit(update, context)
-    draft = await own_draft(update, context, guest)
+    caller = context.caller
+    draft = await own_draft(update, context, caller)
     if draft is None:
         return ConversationHandler.END
-    await acknowledge(update)
-    assert context.matches is not None
-    step = context.matches[0].group(1)
+    step = context.match.group(1)
     number = draft.id
-    services = guest.services
+    services = caller.services
     events = []
     rows: list[list[InlineKeyboardButton]] = []
     if step == "au":
         rows = [
-            [guest.button("broadcast_to_everyone", f"bc:all:{number}")],
-            [guest.button("broadcast_by_sector", f"bc:sec:{number}")],
-            [guest.button("broadcast_by_language", f"bc:lng:{number}")],
-            [guest.button("broadcast_to_registrants", f"bc:reg:{number}")],
-            [guest.button("broadcast_to_attendees", f"bc:att:{number}")],
+            [caller.button("broadcast_to_everyone", f"bc:all:{number}")],
+            [caller.button("broadcast_by_sector", f"bc:sec:{number}")],
+            [caller.button("broadcast_by_language", f"bc:lng:{number}")],
+            [caller.button("broadcast_to_registrants", f"bc:reg:{number}")],
+            [caller.button("broadcast_to_attendees", f"bc:att:{number}")],
         ]
     elif step == "sec":
         rows = [
             [
                 InlineKeyboardButton(
-                    sector.name.get(guest.language), callback_data=f"bc:s:{number}:{sector.id}"
+                    sector.name.get(caller.language), callback_data=f"bc:s:{number}:{sector.id}"
                 )
             ]
             for sector in services.catalogue.sectors
         ]
     elif step == "lng":
         rows = [
-            [guest.button(f"broadcast_language_{language}", f"bc:l:{number}:{language}")]
+            [caller.button(f"broadcast_language_{language}", f"bc:l:{number}:{language}")]
             for language in ("tr", "en")
         ]
     else:
@@ -82,20 +80,20 @@ async def audience_list(update: Update, context: AssistantContext) -> int:
             [
                 InlineKeyboardButton(
                     f"{event.starts_at.astimezone(zone):%d.%m} · "
-                    f"{_shorten(event.title.get(guest.language))}",
+                    f"{_shorten(event.title.get(caller.language))}",
                     callback_data=f"bc:{code}:{number}:{event.id}",
                 )
             ]
             for event in events
         ]
     back = f"bc:v:{number}" if step == "au" else f"bc:au:{number}"
-    rows.append([guest.button("back", back)])
-    text = guest.render(
+    rows.append([caller.button("back", back)])
+    text = caller.render(
         "broadcast_audience",
         broadcast=draft,
         step=step,
         events=events,
-        audience=audience_view(services.catalogue, draft.audience, guest.language),
+        audience=audience_view(services.catalogue, draft.audience, caller.language),
     )
     await show(update, text, rows)
     return ConversationHandler.END
@@ -109,20 +107,18 @@ def _shorten(title: str) -> str:
 
 async def audience_chosen(update: Update, context: AssistantContext) -> int:
     """Set the draft's audience to the choice pressed, then show the panel with its count."""
-    guest = await visit(update, context)
-    draft = await own_draft(update, context, guest)
+    caller = context.caller
+    draft = await own_draft(update, context, caller)
     if draft is None:
         return ConversationHandler.END
-    assert context.matches is not None
-    code, _, value = context.matches[0].groups()
-    audience = _audience(guest.services, draft, code, value)
+    code, _, value = context.match.groups()
+    audience = _audience(caller.services, draft, code, value)
     if audience is None:
-        await acknowledge(update, guest.render("not_available"), alert=True)
+        await context.acknowledge(caller.render("not_available"), alert=True)
         return ConversationHandler.END
-    await acknowledge(update)
-    changed = await repository(guest.services).set_audience(draft.id, guest.person.id, audience)
+    changed = await repository(caller.services).set_audience(draft.id, caller.person.id, audience)
     if changed is not None:
-        text, rows = await panel_screen(guest, changed)
+        text, rows = await panel_screen(caller, changed)
         await show(update, text, rows)
     return ConversationHandler.END
 

@@ -12,10 +12,10 @@ from datetime import UTC, datetime, time, timedelta
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import ConversationHandler
 
-from bot.context import AssistantContext, Services
+from bot.context import AssistantContext, Caller, Services
 from bot.domain.event_form import parse_local_time
 from bot.screens.broadcasts import audience_view, stop_data
-from handlers.replies import Keyboard, Visit, acknowledge, keyboard, show, visit
+from handlers.replies import Keyboard, keyboard, show
 from storage.broadcasts import (
     REGISTRANT_STATUSES,
     REGISTRANTS,
@@ -60,83 +60,81 @@ def repository(services: Services) -> BroadcastRepository:
 # -- the draft's panel ---------------------------------------------------------------------
 
 
-async def panel_screen(guest: Visit, broadcast: Broadcast) -> tuple[str, Keyboard]:
-    count = await repository(guest.services).count_audience(broadcast.audience)
-    text = guest.render(
+async def panel_screen(caller: Caller, broadcast: Broadcast) -> tuple[str, Keyboard]:
+    count = await repository(caller.services).count_audience(broadcast.audience)
+    text = caller.render(
         "broadcast_panel",
         broadcast=broadcast,
-        audience=audience_view(guest.services.catalogue, broadcast.audience, guest.language),
+        audience=audience_view(caller.services.catalogue, broadcast.audience, caller.language),
         count=count,
     )
-    return text, _panel_rows(guest, broadcast, count)
+    return text, _panel_rows(caller, broadcast, count)
 
 
-def _panel_rows(guest: Visit, broadcast: Broadcast, count: AudienceCount) -> Keyboard:
+def _panel_rows(caller: Caller, broadcast: Broadcast, count: AudienceCount) -> Keyboard:
     number = broadcast.id
     other = broadcast.other_language
     action = "change" if broadcast.has_second_version else "add"
-    version = [guest.button(f"broadcast_{action}_{other}", f"bc:tx:{number}")]
+    version = [caller.button(f"broadcast_{action}_{other}", f"bc:tx:{number}")]
     if broadcast.has_second_version:
-        version.append(guest.button(f"broadcast_remove_{other}", f"bc:rx:{number}"))
+        version.append(caller.button(f"broadcast_remove_{other}", f"bc:rx:{number}"))
     rows: list[list[InlineKeyboardButton]] = [
-        [guest.button("broadcast_audience", f"bc:au:{number}")]
+        [caller.button("broadcast_audience", f"bc:au:{number}")]
     ]
     if broadcast.audience.kind == REGISTRANTS:
         rows.append(
             [
-                guest.button(f"broadcast_registrants_{code}", f"bc:rs:{number}:{code}")
+                caller.button(f"broadcast_registrants_{code}", f"bc:rs:{number}:{code}")
                 for code in STATUS_CODES
             ]
         )
     rows.append(version)
-    send = [guest.button("broadcast_schedule", f"bc:at:{number}")]
+    send = [caller.button("broadcast_schedule", f"bc:at:{number}")]
     if count.total:
-        send.insert(0, guest.button("broadcast_send_now", f"bc:go:{number}"))
-    rows += [send, [guest.button("broadcast_discard", f"bc:del:{number}")]]
+        send.insert(0, caller.button("broadcast_send_now", f"bc:go:{number}"))
+    rows += [send, [caller.button("broadcast_discard", f"bc:del:{number}")]]
     return rows
 
 
 async def send_panel(
-    context: AssistantContext, chat_id: int, guest: Visit, broadcast: Broadcast
+    context: AssistantContext, chat_id: int, caller: Caller, broadcast: Broadcast
 ) -> None:
     """Send the panel as a new message, below the previews it is about."""
-    text, rows = await panel_screen(guest, broadcast)
+    text, rows = await panel_screen(caller, broadcast)
     await context.bot.send_message(chat_id, text, reply_markup=keyboard(rows))
 
 
-async def own_draft(update: Update, context: AssistantContext, guest: Visit) -> Broadcast | None:
+async def own_draft(update: Update, context: AssistantContext, caller: Caller) -> Broadcast | None:
     """Return the draft named by the button, if it is this staff member's and still a draft."""
-    assert context.matches is not None
-    broadcast_id = int(context.matches[0].group(2))
-    draft = await repository(guest.services).draft_of(broadcast_id, guest.person.id)
+    broadcast_id = int(context.match.group(2))
+    draft = await repository(caller.services).draft_of(broadcast_id, caller.person.id)
     if draft is None:
-        await acknowledge(update, guest.render("not_available"), alert=True)
+        await context.acknowledge(caller.render("not_available"), alert=True)
     return draft
 
 
 async def view(update: Update, context: AssistantContext) -> int:
     """Show the draft's panel again."""
-    guest = await visit(update, context)
-    draft = await own_draft(update, context, guest)
+    caller = context.caller
+    draft = await own_draft(update, context, caller)
     if draft is None:
         return ConversationHandler.END
-    await acknowledge(update)
-    text, rows = await panel_screen(guest, draft)
+    text, rows = await panel_screen(caller, draft)
     await show(update, text, rows)
     return ConversationHandler.END
 
 
-async def typing_for(context: AssistantContext, guest: Visit) -> Broadcast | None:
+async def typing_for(context: AssistantContext, caller: Caller) -> Broadcast | None:
     """Return the draft whose text or time is being typed, if it is still a draft."""
     broadcast_id = form_of(context).broadcast_id
     if broadcast_id is None:
         return None
-    return await repository(guest.services).draft_of(broadcast_id, guest.person.id)
+    return await repository(caller.services).draft_of(broadcast_id, caller.person.id)
 
 
-async def form_gone(update: Update, context: AssistantContext, guest: Visit) -> int:
+async def form_gone(update: Update, context: AssistantContext, caller: Caller) -> int:
     drop_form(context)
-    await show(update, guest.render("not_available"), [[guest.button("staff_menu", "sm:home")]])
+    await show(update, caller.render("not_available"), [[caller.button("staff_menu", "sm:home")]])
     return ConversationHandler.END
 
 
@@ -145,59 +143,57 @@ async def form_gone(update: Update, context: AssistantContext, guest: Visit) -> 
 
 async def send_now(update: Update, context: AssistantContext) -> int:
     """Start sending: the dispatcher turns the panel into the progress message."""
-    guest = await visit(update, context)
-    assert context.matches is not None
+    caller = context.caller
     query = update.callback_query
     assert query is not None and query.message is not None
-    broadcast_id = int(context.matches[0].group(2))
-    started = await repository(guest.services).start(
+    broadcast_id = int(context.match.group(2))
+    started = await repository(caller.services).start(
         broadcast_id,
-        guest.person.id,
+        caller.person.id,
         datetime.now(UTC),
         query.message.chat.id,
         query.message.message_id,
     )
     if started is None:
-        await acknowledge(update, guest.render("not_available"), alert=True)
+        await context.acknowledge(caller.render("not_available"), alert=True)
         return ConversationHandler.END
-    await guest.services.audit.record(
-        guest.person.id,
+    await caller.services.audit.record(
+        caller.person.id,
         "broadcast.send",
         f"broadcast:{started.id}",
         {"audience": started.audience.to_document(), "recipients": started.recipients},
     )
-    await acknowledge(update, guest.label("broadcast_started"))
+    await context.acknowledge(caller.label("broadcast_started"))
     return ConversationHandler.END
 
 
 async def ask_when(update: Update, context: AssistantContext) -> int:
     """Ask when to send: a typed time, or a quick button."""
-    guest = await visit(update, context)
-    draft = await own_draft(update, context, guest)
+    caller = context.caller
+    draft = await own_draft(update, context, caller)
     if draft is None:
         return ConversationHandler.END
-    await acknowledge(update)
     form_of(context).broadcast_id = draft.id
-    await _ask_when(update, guest, draft)
+    await _ask_when(update, caller, draft)
     return WHEN
 
 
 async def _ask_when(
-    update: Update, guest: Visit, draft: Broadcast, reason: str | None = None
+    update: Update, caller: Caller, draft: Broadcast, reason: str | None = None
 ) -> None:
-    text = guest.render(
+    text = caller.render(
         "broadcast_when",
         broadcast=draft,
         reason=reason,
-        zone=guest.services.settings.timezone.key,
+        zone=caller.services.settings.timezone.key,
     )
     number = draft.id
     rows: Keyboard = [
         [
-            guest.button("broadcast_in_an_hour", f"bc:q:{number}:h1"),
-            guest.button("broadcast_tomorrow_morning", f"bc:q:{number}:t9"),
+            caller.button("broadcast_in_an_hour", f"bc:q:{number}:h1"),
+            caller.button("broadcast_tomorrow_morning", f"bc:q:{number}:t9"),
         ],
-        [guest.button("back", f"bc:v:{number}")],
+        [caller.button("back", f"bc:v:{number}")],
     ]
     await show(update, text, rows)
 
@@ -213,26 +209,24 @@ def quick_time(code: str, now: datetime, services: Services) -> datetime:
 
 async def quick_chosen(update: Update, context: AssistantContext) -> int:
     """Schedule the draft for the time of the quick button."""
-    guest = await visit(update, context)
-    draft = await own_draft(update, context, guest)
+    caller = context.caller
+    draft = await own_draft(update, context, caller)
     if draft is None:
         return ConversationHandler.END
-    await acknowledge(update)
-    assert context.matches is not None
-    at = quick_time(context.matches[0].group(3), datetime.now(UTC), guest.services)
-    return await _schedule(update, context, guest, draft, at)
+    at = quick_time(context.match.group(3), datetime.now(UTC), caller.services)
+    return await _schedule(update, context, caller, draft, at)
 
 
 async def when_typed(update: Update, context: AssistantContext) -> int:
     """Schedule the draft for a typed time in the cluster's zone, or ask again with why."""
-    guest = await visit(update, context)
+    caller = context.caller
     message = update.effective_message
     assert message is not None
-    draft = await typing_for(context, guest)
+    draft = await typing_for(context, caller)
     if draft is None:
-        return await form_gone(update, context, guest)
+        return await form_gone(update, context, caller)
     now = datetime.now(UTC)
-    at = parse_local_time(message.text or "", guest.services.settings.timezone)
+    at = parse_local_time(message.text or "", caller.services.settings.timezone)
     reason = None
     if at is None:
         reason = "moment"
@@ -241,45 +235,45 @@ async def when_typed(update: Update, context: AssistantContext) -> int:
     elif at > now + SCHEDULE_HORIZON:
         reason = "far"
     if at is None or reason is not None:
-        await _ask_when(update, guest, draft, reason)
+        await _ask_when(update, caller, draft, reason)
         return WHEN
-    return await _schedule(update, context, guest, draft, at)
+    return await _schedule(update, context, caller, draft, at)
 
 
 async def not_a_time(update: Update, context: AssistantContext) -> int:
     """Ask again for the time after something that is not text."""
-    guest = await visit(update, context)
-    draft = await typing_for(context, guest)
+    caller = context.caller
+    draft = await typing_for(context, caller)
     if draft is None:
-        return await form_gone(update, context, guest)
-    await _ask_when(update, guest, draft, "moment")
+        return await form_gone(update, context, caller)
+    await _ask_when(update, caller, draft, "moment")
     return WHEN
 
 
 async def _schedule(
-    update: Update, context: AssistantContext, guest: Visit, draft: Broadcast, at: datetime
+    update: Update, context: AssistantContext, caller: Caller, draft: Broadcast, at: datetime
 ) -> int:
     drop_form(context)
-    store = repository(guest.services)
-    scheduled = await store.schedule(draft.id, guest.person.id, at)
+    store = repository(caller.services)
+    scheduled = await store.schedule(draft.id, caller.person.id, at)
     if scheduled is None:
-        return await form_gone(update, context, guest)
-    await guest.services.audit.record(
-        guest.person.id,
+        return await form_gone(update, context, caller)
+    await caller.services.audit.record(
+        caller.person.id,
         "broadcast.schedule",
         f"broadcast:{scheduled.id}",
         {"scheduled_at": at.isoformat(), "audience": scheduled.audience.to_document()},
     )
     count = await store.count_audience(scheduled.audience)
-    text = guest.render(
+    text = caller.render(
         "broadcast_scheduled",
         broadcast=scheduled,
         count=count,
-        audience=audience_view(guest.services.catalogue, scheduled.audience, guest.language),
+        audience=audience_view(caller.services.catalogue, scheduled.audience, caller.language),
     )
     rows = [
-        [guest.button("broadcast_unschedule", stop_data(scheduled.id))],
-        [guest.button("staff_menu", "sm:home")],
+        [caller.button("broadcast_unschedule", stop_data(scheduled.id))],
+        [caller.button("staff_menu", "sm:home")],
     ]
     await show(update, text, rows)
     return ConversationHandler.END
@@ -287,42 +281,39 @@ async def _schedule(
 
 async def discard(update: Update, context: AssistantContext) -> int:
     """Delete the draft; nothing is sent."""
-    guest = await visit(update, context)
-    draft = await own_draft(update, context, guest)
+    caller = context.caller
+    draft = await own_draft(update, context, caller)
     if draft is None:
         return ConversationHandler.END
-    await acknowledge(update)
     drop_form(context)
-    await repository(guest.services).discard(draft.id, guest.person.id)
+    await repository(caller.services).discard(draft.id, caller.person.id)
     await show(
         update,
-        guest.render("broadcast_closed", what="discarded", number=draft.id),
-        [[guest.button("staff_menu", "sm:home")]],
+        caller.render("broadcast_closed", what="discarded", number=draft.id),
+        [[caller.button("staff_menu", "sm:home")]],
     )
     return ConversationHandler.END
 
 
 async def stop(update: Update, context: AssistantContext) -> None:
     """Cancel a scheduled broadcast, or stop one being sent: nothing waiting goes out."""
-    guest = await visit(update, context)
-    assert context.matches is not None
-    broadcast_id = int(context.matches[0].group(1))
-    before = await repository(guest.services).cancel(
-        broadcast_id, guest.person.id, datetime.now(UTC)
+    caller = context.caller
+    broadcast_id = int(context.match.group(1))
+    before = await repository(caller.services).cancel(
+        broadcast_id, caller.person.id, datetime.now(UTC)
     )
     if before is None:
-        await acknowledge(update, guest.render("not_available"), alert=True)
+        await context.acknowledge(caller.render("not_available"), alert=True)
         return
-    await guest.services.audit.record(
-        guest.person.id, "broadcast.cancel", f"broadcast:{broadcast_id}", {"was": before.status}
+    await caller.services.audit.record(
+        caller.person.id, "broadcast.cancel", f"broadcast:{broadcast_id}", {"was": before.status}
     )
     if before.status == SCHEDULED:
-        await acknowledge(update)
         await show(
             update,
-            guest.render("broadcast_closed", what="unscheduled", number=broadcast_id),
-            [[guest.button("staff_menu", "sm:home")]],
+            caller.render("broadcast_closed", what="unscheduled", number=broadcast_id),
+            [[caller.button("staff_menu", "sm:home")]],
         )
         return
     # The dispatcher edits the progress message and sends the report once in-flight settle.
-    await acknowledge(update, guest.label("broadcast_stopping"))
+    await context.acknowledge(caller.label("broadcast_stopping"))

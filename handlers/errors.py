@@ -1,10 +1,15 @@
-"""The single error handler: log with the traceback, apologise to the person, tell the staff."""
+"""The single error handler: log with the traceback, apologise to the person, tell the staff.
+
+A 403 is not an error: the person blocked the assistant (or it left a group) while their update
+was handled. They are marked unreachable and nothing more is sent, neither apology nor alert.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 
 from bot.context import AssistantContext
@@ -14,23 +19,22 @@ logger = logging.getLogger(__name__)
 
 async def on_error(update: object, context: AssistantContext) -> None:
     """Log the error and send the person a polite apology; never raise."""
+    if isinstance(update, Update) and isinstance(context.error, Forbidden):
+        await _unreachable(update, context, context.error)
+        return
     logger.error("Error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return
     services = context.services
-    user = update.effective_user
-    person = None
-    try:
-        person = await services.people.get(user.id) if user is not None else None
-    except Exception:  # the database itself may be the problem
-        logger.exception("Could not read the person while handling an error")
-    language = services.language_of(person, user)
+    caller = context.known_caller
+    language = caller.language if caller else services.language_of(None, update.effective_user)
     apology = services.texts.render(language, "error")
+    chat = update.effective_chat
     try:
-        if update.callback_query is not None and await _answer(update, apology):
-            pass
-        elif update.effective_chat is not None and update.effective_chat.type == "private":
-            await context.bot.send_message(update.effective_chat.id, apology)
+        # The pressed button carries the apology, unless a handler answered it already.
+        if not await context.acknowledge(apology, alert=True) and _is_private(update):
+            assert chat is not None
+            await context.bot.send_message(chat.id, apology)
     except Forbidden:
         pass
     except TelegramError:
@@ -49,11 +53,18 @@ async def on_error(update: object, context: AssistantContext) -> None:
             logger.exception("Could not tell the staff chat about an error")
 
 
-async def _answer(update: Update, apology: str) -> bool:
-    """Answer the pressed button with the apology; False when it was answered already."""
-    assert update.callback_query is not None
-    try:
-        await update.callback_query.answer(apology, show_alert=True)
-    except TelegramError:
-        return False
-    return True
+async def _unreachable(update: Update, context: AssistantContext, error: Forbidden) -> None:
+    """Stop talking to a person who blocked the assistant; one line in the log."""
+    if context.turn is not None:
+        context.turn.unreachable = True
+    chat = update.effective_chat
+    if chat is not None and _is_private(update):
+        await context.services.people.mark_unreachable(chat.id)
+        logger.info("Person %s blocked the assistant; marked unreachable", chat.id)
+    else:
+        logger.warning("Telegram refused a send for chat %s: %s", chat and chat.id, error.message)
+
+
+def _is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE

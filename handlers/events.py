@@ -8,7 +8,7 @@ from markupsafe import Markup
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import AssistantContext
+from bot.context import AssistantContext, Caller
 from bot.screens.links import (
     ALL_KINDS,
     CODE_OF_KIND,
@@ -20,7 +20,7 @@ from bot.screens.links import (
     service_page,
 )
 from handlers import registrations
-from handlers.replies import Visit, acknowledge, show, visit
+from handlers.replies import show
 from storage.catalogue import EventListing
 from storage.content import EVENT_KINDS
 from storage.registrations import Registration
@@ -30,23 +30,20 @@ PAGE_SIZE = 5
 
 async def events_command(update: Update, context: AssistantContext) -> None:
     """List upcoming events, first page, all kinds."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    await show_list(update, guest, ALL_KINDS, 0)
+    caller = context.caller
+    await show_list(update, caller, ALL_KINDS, 0)
 
 
 async def list_page(update: Update, context: AssistantContext) -> None:
     """Show another page or another kind of the event list."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    assert context.matches is not None
-    _, _, kind_code, page = context.matches[0].group(0).split(":")
-    await show_list(update, guest, kind_code, int(page))
+    caller = context.caller
+    _, _, kind_code, page = context.match.group(0).split(":")
+    await show_list(update, caller, kind_code, int(page))
 
 
-async def show_list(update: Update, guest: Visit, kind_code: str, page: int) -> None:
+async def show_list(update: Update, caller: Caller, kind_code: str, page: int) -> None:
     """Render one page of upcoming events."""
-    services = guest.services
+    services = caller.services
     kind = KIND_CODES.get(kind_code)
     listings = await services.catalogue_store.upcoming(
         services.catalogue, datetime.now(UTC), kind=kind
@@ -55,13 +52,13 @@ async def show_list(update: Update, guest: Visit, kind_code: str, page: int) -> 
     page = min(max(page, 0), pages - 1)
     shown = listings[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     first = page * PAGE_SIZE
-    text = guest.render(
+    text = caller.render(
         "events_list",
         listings=shown,
         first=first,
         page=page,
         pages=pages,
-        kind_name=guest.label(f"kind_{kind}") if kind else "",
+        kind_name=caller.label(f"kind_{kind}") if kind else "",
     )
     numbers = [
         InlineKeyboardButton(
@@ -71,26 +68,26 @@ async def show_list(update: Update, guest: Visit, kind_code: str, page: int) -> 
     ]
     paging = []
     if page > 0:
-        paging.append(guest.button("previous_page", event_list(kind_code, page - 1)))
+        paging.append(caller.button("previous_page", event_list(kind_code, page - 1)))
     if page < pages - 1:
-        paging.append(guest.button("next_page", event_list(kind_code, page + 1)))
+        paging.append(caller.button("next_page", event_list(kind_code, page + 1)))
     await show(
         update,
         text,
-        [numbers, paging, *_kind_filter(guest, kind_code), [guest.button("home", "m:home")]],
+        [numbers, paging, *_kind_filter(caller, kind_code), [caller.button("home", "m:home")]],
     )
 
 
-def _kind_filter(guest: Visit, current: str) -> list[list[InlineKeyboardButton]]:
+def _kind_filter(caller: Caller, current: str) -> list[list[InlineKeyboardButton]]:
     buttons = [
         InlineKeyboardButton(
-            ("• " if CODE_OF_KIND[kind] == current else "") + guest.label(f"kind_{kind}"),
+            ("• " if CODE_OF_KIND[kind] == current else "") + caller.label(f"kind_{kind}"),
             callback_data=event_list(CODE_OF_KIND[kind], 0),
         )
         for kind in EVENT_KINDS
     ]
     everything = InlineKeyboardButton(
-        ("• " if current == ALL_KINDS else "") + guest.label("all_kinds"),
+        ("• " if current == ALL_KINDS else "") + caller.label("all_kinds"),
         callback_data=event_list(ALL_KINDS, 0),
     )
     return [buttons[:3], buttons[3:6], [*buttons[6:], everything]]
@@ -98,47 +95,45 @@ def _kind_filter(guest: Visit, current: str) -> list[list[InlineKeyboardButton]]
 
 async def open_event(update: Update, context: AssistantContext) -> None:
     """Open an event from a button."""
-    guest = await visit(update, context)
-    assert context.matches is not None
-    event_id, kind_code, page = context.matches[0].groups()
-    await acknowledge(update)
-    await show_event(update, guest, event_id, kind_code or ALL_KINDS, int(page or 0))
+    caller = context.caller
+    event_id, kind_code, page = context.match.groups()
+    await show_event(update, caller, event_id, kind_code or ALL_KINDS, int(page or 0))
 
 
 async def show_event(
-    update: Update, guest: Visit, event_id: str, kind_code: str = ALL_KINDS, page: int = 0
+    update: Update, caller: Caller, event_id: str, kind_code: str = ALL_KINDS, page: int = 0
 ) -> None:
     """Render an event's page, or say politely that it is gone."""
-    services = guest.services
+    services = caller.services
     listing = await services.catalogue_store.listing(services.catalogue, event_id)
     if listing is None:
         await show(
             update,
-            guest.render("not_available"),
-            [[guest.button("all_events", event_list(ALL_KINDS, 0))]],
+            caller.render("not_available"),
+            [[caller.button("all_events", event_list(ALL_KINDS, 0))]],
         )
         return
-    registration = await services.registrations.of_person_for_event(guest.person.id, event_id)
-    text, rows = render_event(guest, listing, datetime.now(UTC), registration)
-    back = guest.button("back", event_list(kind_code, page))
-    await show(update, text, [*rows, [back, guest.button("home", "m:home")]])
+    registration = await services.registrations.of_person_for_event(caller.person.id, event_id)
+    text, rows = render_event(caller, listing, datetime.now(UTC), registration)
+    back = caller.button("back", event_list(kind_code, page))
+    await show(update, text, [*rows, [back, caller.button("home", "m:home")]])
 
 
 def render_event(
-    guest: Visit, listing: EventListing, now: datetime, registration: Registration | None
+    caller: Caller, listing: EventListing, now: datetime, registration: Registration | None
 ) -> tuple[str, list[list[InlineKeyboardButton]]]:
     """Return an event's page text and its own buttons (without navigation)."""
     event = listing.event
-    timezone = guest.services.settings.timezone
+    timezone = caller.services.settings.timezone
     same_day = (
         event.starts_at.astimezone(timezone).date() == event.ends_at.astimezone(timezone).date()
     )
     closed = now >= event.signup_closes_at
     # Already rendered (and escaped) HTML: Markup keeps the page template from escaping it again.
     status_line = Markup(
-        guest.render("registration_status", registration=registration) if registration else ""
+        caller.render("registration_status", registration=registration) if registration else ""
     )
-    text = guest.render(
+    text = caller.render(
         "event_page",
         event=event,
         listing=listing,
@@ -146,9 +141,9 @@ def render_event(
         closed=closed,
         status_line=status_line,
     )
-    rows = registrations.registration_rows(guest, listing, registration, closed)
+    rows = registrations.registration_rows(caller, listing, registration, closed)
     if event.service_id is not None:
-        rows.append([guest.button("open_service", service_page(event.service_id))])
+        rows.append([caller.button("open_service", service_page(event.service_id))])
     return text, rows
 
 

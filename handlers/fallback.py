@@ -12,7 +12,6 @@ from telegram.ext import (
 )
 
 from bot.context import AssistantContext
-from handlers.replies import acknowledge, visit
 
 
 async def unknown_command(update: Update, context: AssistantContext) -> None:
@@ -22,10 +21,10 @@ async def unknown_command(update: Update, context: AssistantContext) -> None:
 
 async def nothing_to_cancel(update: Update, context: AssistantContext) -> None:
     """Answer /cancel when no form or question is in progress."""
-    guest = await visit(update, context)
+    caller = context.caller
     message = update.effective_message
     if message is not None:
-        await message.reply_text(guest.render("nothing_to_cancel"))
+        await message.reply_text(caller.render("nothing_to_cancel"))
 
 
 async def sticker(update: Update, context: AssistantContext) -> None:
@@ -44,16 +43,19 @@ async def anything_else(update: Update, context: AssistantContext) -> None:
 
 
 async def _reply(update: Update, context: AssistantContext, what: str) -> None:
-    guest = await visit(update, context)
+    caller = context.caller
     message = update.effective_message
     if message is not None:
-        await message.reply_text(guest.render("unsupported", what=what))
+        await message.reply_text(caller.render("unsupported", what=what))
 
 
 async def stale_button(update: Update, context: AssistantContext) -> None:
     """Answer a button whose data no handler accepted: old, removed or forged."""
-    guest = await visit(update, context)
-    await acknowledge(update, guest.render("not_available"), alert=True)
+    # Also pressed by group members the assistant keeps nothing about: Telegram's language then.
+    caller = context.known_caller
+    services = context.services
+    language = caller.language if caller else services.language_of(None, update.effective_user)
+    await context.acknowledge(services.texts.render(language, "not_available"), alert=True)
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:

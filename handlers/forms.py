@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -42,7 +42,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import AssistantApplication, AssistantContext, Services
+from bot.context import AssistantApplication, AssistantContext, Caller, Services
+from bot.domain.access import Ability
 from bot.domain.forms import (
     BACK,
     DONE,
@@ -57,7 +58,6 @@ from bot.domain.forms import (
     Upload,
 )
 from handlers import fallback
-from handlers.replies import Visit, acknowledge, visit
 from storage.forms import OpenForm
 
 logger = logging.getLogger(__name__)
@@ -109,15 +109,14 @@ class FormCall:
 
     update: Update
     context: AssistantContext
-    guest: Visit
+    caller: Caller
     state: FormState
     row: OpenForm | None = None
-    acknowledged: bool = field(default=False)
 
     @property
     def services(self) -> Services:
         """Return the running assistant's services."""
-        return self.guest.services
+        return self.caller.services
 
     @property
     def answers(self) -> dict[str, Any]:
@@ -125,11 +124,8 @@ class FormCall:
         return dict(self.state.answers)
 
     async def acknowledge(self, text: str | None = None, *, alert: bool = False) -> None:
-        """Answer the button press, once: Telegram refuses a second answer."""
-        if self.acknowledged or self.update.callback_query is None:
-            return
-        self.acknowledged = True
-        await acknowledge(self.update, text, alert=alert)
+        """Answer the button press, once per update (the update's turn sees to it)."""
+        await self.context.acknowledge(text, alert=alert)
 
     def button(self, form: Form, label: str, value: str) -> InlineKeyboardButton:
         """Return a choice button of `form` with a literal label (a sector's name)."""
@@ -137,7 +133,7 @@ class FormCall:
 
     def action(self, form: Form, label_name: str, action: str) -> InlineKeyboardButton:
         """Return a back, skip or done button of `form`, labelled from `labels.j2`."""
-        return self.guest.button(label_name, FormButton(form.code, action).data)
+        return self.caller.button(label_name, FormButton(form.code, action).data)
 
 
 class Form:
@@ -186,7 +182,7 @@ class Form:
         """Say the form was closed with /cancel."""
         message = call.update.effective_message
         if message is not None:
-            text = self.closed_text(call.services, call.guest.language, timeout=False)
+            text = self.closed_text(call.services, call.caller.language, timeout=False)
             await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
 
 
@@ -196,7 +192,7 @@ class Form:
 async def open_form(
     update: Update,
     context: AssistantContext,
-    guest: Visit,
+    caller: Caller,
     form: Form,
     *,
     answers: dict[str, Any] | None = None,
@@ -209,10 +205,10 @@ async def open_form(
     chat = update.effective_chat
     assert first is not None and chat is not None
     now = datetime.now(UTC)
-    row = await guest.services.forms.open(
-        guest.person.id, chat.id, form.kind, first, answers, subject, now, now + form.timeout
+    row = await caller.services.forms.open(
+        caller.person.id, chat.id, form.kind, first, answers, subject, now, now + form.timeout
     )
-    call = FormCall(update, context, guest, _state(row), row)
+    call = FormCall(update, context, caller, _state(row), row)
     await form.ask(call)
 
 
@@ -228,7 +224,7 @@ def _state(row: OpenForm) -> FormState:
 # -- reading what the person sent ------------------------------------------------------------
 
 
-def reply_of_message(message: Message, guest: Visit) -> Reply:
+def reply_of_message(message: Message, caller: Caller) -> Reply:
     """Return what a message says to a form, whatever it holds."""
     if message.contact is not None:
         return Reply(phone=message.contact.phone_number, contact_user_id=message.contact.user_id)
@@ -252,14 +248,14 @@ def reply_of_message(message: Message, guest: Visit) -> Reply:
     return Reply(unreadable="other")
 
 
-def _with_typed_actions(reply: Reply, guest: Visit, form: Form, state: FormState) -> Reply:
+def _with_typed_actions(reply: Reply, caller: Caller, form: Form, state: FormState) -> Reply:
     """Read a reply keyboard's "Back" and "Skip" (they arrive as text) as the actions."""
     if reply.text is None:
         return reply
     step = form.flow.step(state.step)
-    if step.back and reply.text == guest.label("back"):
+    if step.back and reply.text == caller.label("back"):
         return Reply(action=BACK)
-    if step.optional and reply.text == guest.label("skip"):
+    if step.optional and reply.text == caller.label("skip"):
         return Reply(action=SKIP)
     return reply
 
@@ -316,8 +312,8 @@ class FormEngine:
         await context.services.forms.close(row.person_id)
         form = self._forms.get(row.kind)
         if form is not None:
-            guest = await visit(update, context)
-            await form.cancelled(FormCall(update, context, guest, _state(row), row))
+            caller = context.caller
+            await form.cancelled(FormCall(update, context, caller, _state(row), row))
         raise ApplicationHandlerStop
 
     async def leave(self, update: Update, context: AssistantContext) -> None:
@@ -340,8 +336,8 @@ class FormEngine:
             await fallback.stale_button(update, context)
             raise ApplicationHandlerStop
         reply = Reply(pressed=pressed.value, action=pressed.action)
-        guest = await visit(update, context)
-        call = FormCall(update, context, guest, _state(row), row)
+        caller = context.caller
+        call = FormCall(update, context, caller, _state(row), row)
         await self._take(form, call, reply)
         await call.acknowledge()
         raise ApplicationHandlerStop
@@ -357,9 +353,9 @@ class FormEngine:
             return
         message = update.effective_message
         assert message is not None
-        guest = await visit(update, context)
-        call = FormCall(update, context, guest, _state(row), row)
-        reply = _with_typed_actions(reply_of_message(message, guest), guest, form, call.state)
+        caller = context.caller
+        call = FormCall(update, context, caller, _state(row), row)
+        reply = _with_typed_actions(reply_of_message(message, caller), caller, form, call.state)
         await self._take(form, call, reply)
         raise ApplicationHandlerStop
 
@@ -368,7 +364,7 @@ class FormEngine:
         state = call.state
         step = form.flow.step(state.step)
         reply = form.translate(call, reply)
-        asked = Asked(form.offered(call), call.guest.person.id)
+        asked = Asked(form.offered(call), call.caller.person.id)
         outcome = step.read(reply, asked, state.answers.get(step.name))
         result = form.flow.advance(state, outcome)
         if isinstance(result, Moved) and result.reason is not None:
@@ -430,5 +426,5 @@ class FormEngine:
 
 
 def _is_staff(update: Update, context: AssistantContext) -> bool:
-    user = update.effective_user
-    return user is not None and context.services.is_staff(user.id)
+    caller = context.known_caller
+    return caller is not None and caller.can(Ability.MANAGE)

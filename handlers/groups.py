@@ -4,6 +4,8 @@ In each group the first matching handler runs; a handler that has fully dealt wi
 raises `ApplicationHandlerStop` so later groups don't see it.
 """
 
+# Who sent the update, their language and staff role, resolved before anything else runs.
+CALLER = -100
 # A reply to one of the bot's ticket messages (a staff answer in the staff chat, a person's
 # follow-up) belongs to that ticket, whatever else the text would mean.
 TICKET_REPLIES = -10

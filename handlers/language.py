@@ -5,30 +5,27 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import AssistantContext
-from handlers.replies import Keyboard, Visit, acknowledge, show, visit
+from bot.context import AssistantContext, Caller
+from handlers.replies import Keyboard, show
 
 
-def language_buttons(guest: Visit) -> Keyboard:
+def language_buttons(caller: Caller) -> Keyboard:
     """Return the two language buttons."""
-    return [[guest.button("language_tr", "lang:tr"), guest.button("language_en", "lang:en")]]
+    return [[caller.button("language_tr", "lang:tr"), caller.button("language_en", "lang:en")]]
 
 
 async def language_command(update: Update, context: AssistantContext) -> None:
     """Offer Turkish and English."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    await show(update, guest.render("language", changed=False), language_buttons(guest))
+    caller = context.caller
+    await show(update, caller.render("language", changed=False), language_buttons(caller))
 
 
 async def choose_language(update: Update, context: AssistantContext) -> None:
     """Remember the chosen language and confirm in it."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    assert context.matches is not None
-    language = context.matches[0].group(1)
-    await guest.services.people.set_language(guest.person.id, language)
-    chosen = Visit(guest.services, guest.person, language)
+    caller = context.caller
+    language = context.match.group(1)
+    await caller.services.people.set_language(caller.person.id, language)
+    chosen = await context.refresh_caller()
     await show(update, chosen.render("language", changed=True), [[chosen.button("home", "m:home")]])
 
 

@@ -9,71 +9,67 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AssistantContext
-from handlers.replies import acknowledge, show, visit
+from handlers.replies import show
 from storage.catalogue import parse_utc
 
 
 async def privacy_command(update: Update, context: AssistantContext) -> None:
     """Show the privacy notice and what the person can do with their data."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    person = guest.person
-    notice = guest.services.catalogue.cluster.privacy_notice.get(guest.language)
+    caller = context.caller
+    person = caller.person
+    notice = caller.services.catalogue.cluster.privacy_notice.get(caller.language)
     consent_at = parse_utc(person.consent_at) if person.consent_at else None
     rows = [
-        [guest.button("download_data", "pv:export")],
-        [guest.button("delete_data", "pv:delete")],
-        [guest.button("home", "m:home")],
+        [caller.button("download_data", "pv:export")],
+        [caller.button("delete_data", "pv:delete")],
+        [caller.button("home", "m:home")],
     ]
     await show(
-        update, guest.render("privacy", notice=notice, person=person, consent_at=consent_at), rows
+        update, caller.render("privacy", notice=notice, person=person, consent_at=consent_at), rows
     )
 
 
 async def export_data(update: Update, context: AssistantContext) -> None:
     """Send the person a JSON file with everything stored about them."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    document = await guest.services.people.personal_data(guest.person.id)
+    caller = context.caller
+    document = await caller.services.people.personal_data(caller.person.id)
     document["exported_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     payload = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
     await context.bot.send_document(
-        guest.person.id,
+        caller.person.id,
         document=payload,
         filename="my-data.json",
-        caption=guest.render("export_ready"),
+        caption=caller.render("export_ready"),
     )
 
 
 async def ask_delete(update: Update, context: AssistantContext) -> None:
     """Ask for confirmation before erasing."""
-    guest = await visit(update, context)
-    await acknowledge(update)
+    caller = context.caller
     rows = [
-        [guest.button("confirm_delete", "pv:delete:yes")],
-        [guest.button("keep_data", "m:privacy")],
+        [caller.button("confirm_delete", "pv:delete:yes")],
+        [caller.button("keep_data", "m:privacy")],
     ]
-    await show(update, guest.render("delete_confirm"), rows)
+    await show(update, caller.render("delete_confirm"), rows)
 
 
 async def delete_data(update: Update, context: AssistantContext) -> None:
     """Cancel active registrations (passing seats on), then erase the person's personal data."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    services = guest.services
+    caller = context.caller
+    services = caller.services
     cancelled = 0
     now = datetime.now(UTC)
-    for registration in await services.registrations.of_person(guest.person.id):
+    for registration in await services.registrations.of_person(caller.person.id):
         event = services.catalogue.event(registration.event_id)
         # Past registrations stay as they were (without the person) for attendance figures.
         if not registration.is_active or event is None or event.starts_at <= now:
             continue
         # Whoever gets a freed seat is told by the outbox, queued with the seat.
-        outcome = await services.registrations.cancel(registration.id, guest.person.id, event)
+        outcome = await services.registrations.cancel(registration.id, caller.person.id, event)
         if outcome is not None:
             cancelled += 1
-    await services.people.erase(guest.person.id)
-    await show(update, guest.render("deleted", cancelled=cancelled))
+    await services.people.erase(caller.person.id)
+    await show(update, caller.render("deleted", cancelled=cancelled))
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:

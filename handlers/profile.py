@@ -13,7 +13,7 @@ from typing import Any
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import AssistantContext
+from bot.context import AssistantContext, Caller
 from bot.domain.forms import (
     BACK,
     NO,
@@ -32,7 +32,7 @@ from bot.domain.profile import check_company, check_email, check_name, check_pho
 from bot.screens.links import ENTRY_ID
 from handlers import registrations
 from handlers.forms import Form, FormCall, open_form
-from handlers.replies import Keyboard, Visit, acknowledge, show, visit
+from handlers.replies import Keyboard, show
 from storage.people import Profile
 
 # Seconds the form waits for an answer before it closes.
@@ -81,20 +81,20 @@ class ProfileForm(Form):
         return reply
 
     async def ask(self, call: FormCall, reason: str | None = None) -> None:
-        guest, step = call.guest, call.state.step
+        caller, step = call.caller, call.state.step
         if step == "consent":
-            notice = call.services.catalogue.cluster.privacy_notice.get(guest.language)
+            notice = call.services.catalogue.cluster.privacy_notice.get(caller.language)
             choices = [
-                [call.button(self, guest.label("consent_yes"), YES)],
-                [call.button(self, guest.label("consent_no"), NO)],
+                [call.button(self, caller.label("consent_yes"), YES)],
+                [call.button(self, caller.label("consent_no"), NO)],
             ]
-            text = guest.render(
+            text = caller.render(
                 "consent", notice=notice, for_event=call.state.subject is not None, reason=reason
             )
             await show(call.update, text, choices)
             return
         user = call.update.effective_user
-        text = guest.render(
+        text = caller.render(
             "form_step", step=step, reason=reason, suggestion=bool(user and user.full_name)
         )
         if step == "phone":
@@ -106,7 +106,7 @@ class ProfileForm(Form):
             rows = [[call.button(self, user.full_name[:60], TELEGRAM_NAME)]]
         elif step == "sector":
             rows = [
-                [call.button(self, sector.name.get(guest.language), sector.id)]
+                [call.button(self, sector.name.get(caller.language), sector.id)]
                 for sector in call.services.catalogue.sectors
             ]
         elif step == "email":
@@ -117,11 +117,11 @@ class ProfileForm(Form):
 
     async def _ask_phone(self, call: FormCall, text: str) -> None:
         # Sharing a contact needs a reply keyboard; inline buttons can't request it.
-        guest = call.guest
+        caller = call.caller
         markup = ReplyKeyboardMarkup(
             [
-                [KeyboardButton(guest.label("share_phone"), request_contact=True)],
-                [KeyboardButton(guest.label("skip")), KeyboardButton(guest.label("back"))],
+                [KeyboardButton(caller.label("share_phone"), request_contact=True)],
+                [KeyboardButton(caller.label("skip")), KeyboardButton(caller.label("back"))],
             ],
             resize_keyboard=True,
             one_time_keyboard=True,
@@ -132,19 +132,19 @@ class ProfileForm(Form):
 
     async def answered(self, call: FormCall, step: str, value: Any) -> None:
         if step == "consent" and value == YES:
-            await call.services.people.give_consent(call.guest.person.id)
+            await call.services.people.give_consent(call.caller.person.id)
 
     async def left(self, call: FormCall, step: str) -> None:
         message = call.update.effective_message
         if step == "phone" and message is not None:
-            await message.reply_text(call.guest.label("noted"), reply_markup=ReplyKeyboardRemove())
+            await message.reply_text(call.caller.label("noted"), reply_markup=ReplyKeyboardRemove())
 
     async def finish(self, call: FormCall) -> Moved | None:
-        answers, guest = call.state.answers, call.guest
+        answers, caller = call.state.answers, call.caller
         if answers.get("consent") == NO:
             # Nothing is stored; a way to change one's mind is offered.
-            rows = [[guest.button("consent_again", "pf:again")], [guest.button("home", "m:home")]]
-            await show(call.update, guest.render("consent_refused"), rows)
+            rows = [[caller.button("consent_again", "pf:again")], [caller.button("home", "m:home")]]
+            await show(call.update, caller.render("consent_refused"), rows)
             return None
         profile = Profile(
             full_name=answers["name"],
@@ -154,8 +154,8 @@ class ProfileForm(Form):
             phone=answers.get("phone"),
             email=answers.get("email"),
         )
-        await call.services.people.save_profile(guest.person.id, profile)
-        refreshed = await visit(call.update, call.context)
+        await call.services.people.save_profile(caller.person.id, profile)
+        refreshed = await call.context.refresh_caller()
         await call.acknowledge()
         if call.state.subject is not None:
             await registrations.sign_up(call.update, call.context, refreshed, call.state.subject)
@@ -168,56 +168,54 @@ PROFILE = ProfileForm()
 
 
 async def begin(
-    update: Update, context: AssistantContext, guest: Visit, event_id: str | None = None
+    update: Update, context: AssistantContext, caller: Caller, event_id: str | None = None
 ) -> None:
     """Open the form: the privacy notice first, unless consent was already given."""
-    step = "name" if guest.person.has_consented else "consent"
-    await open_form(update, context, guest, PROFILE, subject=event_id, step=step)
+    step = "name" if caller.person.has_consented else "consent"
+    await open_form(update, context, caller, PROFILE, subject=event_id, step=step)
 
 
 async def profile_command(update: Update, context: AssistantContext) -> None:
     """Show the profile, or start the form when there is none yet."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    if not guest.person.has_profile:
-        await begin(update, context, guest)
+    caller = context.caller
+    if not caller.person.has_profile:
+        await begin(update, context, caller)
         return
-    await show_profile(update, guest, saved=False)
+    await show_profile(update, caller, saved=False)
 
 
 async def edit_pressed(update: Update, context: AssistantContext) -> None:
     """Open the form to fill in the profile again (or to give consent after refusing)."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    await begin(update, context, guest)
+    caller = context.caller
+    await begin(update, context, caller)
 
 
-async def show_profile(update: Update, guest: Visit, *, saved: bool) -> None:
+async def show_profile(update: Update, caller: Caller, *, saved: bool) -> None:
     """Show the stored profile with an edit button."""
-    person = await guest.services.people.get(guest.person.id)
+    person = await caller.services.people.get(caller.person.id)
     assert person is not None
-    sector = guest.services.catalogue.sector(person.sector_id or "")
-    text = guest.render(
+    sector = caller.services.catalogue.sector(person.sector_id or "")
+    text = caller.render(
         "profile",
         person=person,
-        sector=sector.name.get(guest.language) if sector else "",
+        sector=sector.name.get(caller.language) if sector else "",
         saved=saved,
     )
     await show(
-        update, text, [[guest.button("edit_profile", "pf:edit")], [guest.button("home", "m:home")]]
+        update,
+        text,
+        [[caller.button("edit_profile", "pf:edit")], [caller.button("home", "m:home")]],
     )
 
 
 async def sign_up_pressed(update: Update, context: AssistantContext) -> None:
     """Sign up at once when the profile is complete, else fill the form first."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    assert context.matches is not None
-    event_id = context.matches[0].group(1)
-    if guest.person.has_profile:
-        await registrations.sign_up(update, context, guest, event_id)
+    caller = context.caller
+    event_id = context.match.group(1)
+    if caller.person.has_profile:
+        await registrations.sign_up(update, context, caller, event_id)
         return
-    await begin(update, context, guest, event_id)
+    await begin(update, context, caller, event_id)
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:

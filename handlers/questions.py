@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot.context import AssistantContext
+from bot.context import AssistantContext, Caller
 from bot.domain.answering import Answer, Match
 from bot.screens.links import ENTRY_ID, event_page, service_page
 from handlers import events, services, staff_questions
-from handlers.replies import Visit, acknowledge, show, visit
+from handlers.replies import show
 
 # Long messages are answered from their beginning: a question is in its first sentences.
 QUESTION_LIMIT = 500
@@ -25,30 +25,30 @@ def has_words(text: str) -> bool:
     return any(unicodedata.category(char)[0] in "LN" for char in text)
 
 
-def can_ask_team(guest: Visit) -> bool:
+def can_ask_team(caller: Caller) -> bool:
     """Tell whether questions can be handed to the team."""
-    settings = guest.services.settings
+    settings = caller.services.settings
     return settings.staff_chat_id is not None or bool(settings.staff_ids)
 
 
-def _shown_matches(guest: Visit, answer: Answer) -> list[Match]:
+def _shown_matches(caller: Caller, answer: Answer) -> list[Match]:
     """Drop matches that point at events already started or gone."""
     now = datetime.now(UTC)
     kept = []
     for match in answer.matches:
         kind, _, entry_id = match.id.partition(":")
         if kind == "event":
-            event = guest.services.catalogue.event(entry_id)
+            event = caller.services.catalogue.event(entry_id)
             if event is None or event.starts_at <= now:
                 continue
         kept.append(match)
     return kept
 
 
-def _title(guest: Visit, match: Match) -> str | None:
-    catalogue = guest.services.catalogue
+def _title(caller: Caller, match: Match) -> str | None:
+    catalogue = caller.services.catalogue
     kind, _, entry_id = match.id.partition(":")
-    language = guest.language
+    language = caller.language
     if kind == "faq" and (faq := catalogue.faq_entry(entry_id)) is not None:
         return "❓ " + faq.question.get(language)
     if kind == "service" and (service := catalogue.service(entry_id)) is not None:
@@ -60,30 +60,30 @@ def _title(guest: Visit, match: Match) -> str | None:
 
 async def answer_question(update: Update, context: AssistantContext) -> None:
     """Answer a typed question, suggest close matches, or offer the team."""
-    guest = await visit(update, context)
+    caller = context.caller
     message = update.effective_message
     if message is None or message.text is None:
         return
     text = message.text.strip()
     if not has_words(text):
-        await message.reply_text(guest.render("no_words"))
+        await message.reply_text(caller.render("no_words"))
         return
     if len(text) > QUESTION_LIMIT:
-        await message.reply_text(guest.render("too_long"))
+        await message.reply_text(caller.render("too_long"))
         text = text[:QUESTION_LIMIT]
-    answer = guest.services.answers.ask(text, guest.language)
-    matches = _shown_matches(guest, answer)
+    answer = caller.services.answers.ask(text, caller.language)
+    matches = _shown_matches(caller, answer)
     if answer.decision == "answer" and matches and matches[0] is answer.matches[0]:
-        await open_entry(update, guest, matches[0].id)
+        await open_entry(update, caller, matches[0].id)
         return
-    await suggest(update, guest, matches if answer.decision != "none" else [])
+    await suggest(update, caller, matches if answer.decision != "none" else [])
 
 
-async def suggest(update: Update, guest: Visit, matches: list[Match]) -> None:
+async def suggest(update: Update, caller: Caller, matches: list[Match]) -> None:
     """Offer up to three entries, or say honestly that nothing was found."""
     rows: list[list[InlineKeyboardButton]] = []
     for match in matches[:3]:
-        title = _title(guest, match)
+        title = _title(caller, match)
         if title is not None:
             kind, _, entry_id = match.id.partition(":")
             rows.append(
@@ -93,48 +93,46 @@ async def suggest(update: Update, guest: Visit, matches: list[Match]) -> None:
                     )
                 ]
             )
-    team = can_ask_team(guest)
-    tail = [guest.button("ask_team", "tk:new")] if team else []
+    team = can_ask_team(caller)
+    tail = [caller.button("ask_team", "tk:new")] if team else []
     if rows:
-        text = guest.render("did_you_mean", can_ask_team=team)
+        text = caller.render("did_you_mean", can_ask_team=team)
     else:
-        contact = guest.services.catalogue.cluster.contact
-        text = guest.render("not_found", can_ask_team=team, contact=contact)
-        await staff_questions.record_not_found(update, guest)
-    await show(update, text, [*rows, tail, [guest.button("home", "m:home")]])
+        contact = caller.services.catalogue.cluster.contact
+        text = caller.render("not_found", can_ask_team=team, contact=contact)
+        await staff_questions.record_not_found(update, caller)
+    await show(update, text, [*rows, tail, [caller.button("home", "m:home")]])
 
 
-async def open_entry(update: Update, guest: Visit, entry: str) -> None:
+async def open_entry(update: Update, caller: Caller, entry: str) -> None:
     """Show a FAQ answer, a service or an event chosen by the matcher."""
     kind, _, entry_id = entry.partition(":")
     if kind == "service":
-        await services.show_service(update, guest, entry_id)
+        await services.show_service(update, caller, entry_id)
         return
     if kind == "event":
-        await events.show_event(update, guest, entry_id)
+        await events.show_event(update, caller, entry_id)
         return
-    catalogue = guest.services.catalogue
+    catalogue = caller.services.catalogue
     faq = catalogue.faq_entry(entry_id)
     if faq is None:
-        await show(update, guest.render("not_available"), [[guest.button("home", "m:home")]])
+        await show(update, caller.render("not_available"), [[caller.button("home", "m:home")]])
         return
     rows = []
     if faq.service_id is not None and catalogue.service(faq.service_id) is not None:
-        rows.append([guest.button("open_service", service_page(faq.service_id))])
+        rows.append([caller.button("open_service", service_page(faq.service_id))])
     if faq.event_id is not None and catalogue.event(faq.event_id) is not None:
-        rows.append([guest.button("open_event", event_page(faq.event_id))])
+        rows.append([caller.button("open_event", event_page(faq.event_id))])
     await show(
-        update, guest.render("faq_answer", faq=faq), [*rows, [guest.button("home", "m:home")]]
+        update, caller.render("faq_answer", faq=faq), [*rows, [caller.button("home", "m:home")]]
     )
 
 
 async def suggestion_pressed(update: Update, context: AssistantContext) -> None:
     """Open the entry behind a "did you mean" button."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    assert context.matches is not None
-    code, entry_id = context.matches[0].groups()
-    await open_entry(update, guest, f"{KIND_OF_CODE[code]}:{entry_id}")
+    caller = context.caller
+    code, entry_id = context.match.groups()
+    await open_entry(update, caller, f"{KIND_OF_CODE[code]}:{entry_id}")
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:

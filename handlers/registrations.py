@@ -10,11 +10,11 @@ from telegram import InlineKeyboardButton, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import AssistantContext
+from bot.context import AssistantContext, Caller
 from bot.screens.links import event_page
 from bot.screens.notices import calendar_document, checkin_photo
 from bot.screens.outgoing import post
-from handlers.replies import Visit, acknowledge, show, visit
+from handlers.replies import show
 from storage.catalogue import EventListing
 from storage.content import Event
 from storage.registrations import EventUnavailable, Registration
@@ -33,7 +33,7 @@ class MyRegistration:
 
 
 def registration_rows(
-    guest: Visit, listing: EventListing, registration: Registration | None, closed: bool
+    caller: Caller, listing: EventListing, registration: Registration | None, closed: bool
 ) -> list[list[InlineKeyboardButton]]:
     """Return the sign-up or cancel buttons an event's page shows this person."""
     if registration is not None:
@@ -41,45 +41,45 @@ def registration_rows(
             return []  # once it has started there is nothing left to change
         rows = []
         if registration.status == "confirmed":
-            rows.append([guest.button("calendar_file", f"rg:ics:{registration.id}")])
-            rows.append([guest.button("cancel_registration", f"rg:cx:{registration.id}")])
+            rows.append([caller.button("calendar_file", f"rg:ics:{registration.id}")])
+            rows.append([caller.button("cancel_registration", f"rg:cx:{registration.id}")])
         else:
-            rows.append([guest.button("leave_waitlist", f"rg:cx:{registration.id}")])
+            rows.append([caller.button("leave_waitlist", f"rg:cx:{registration.id}")])
         return rows
     if closed:
         return []
     label = "join_waitlist" if listing.is_full else "sign_up"
-    return [[guest.button(label, f"rg:new:{listing.event.id}")]]
+    return [[caller.button(label, f"rg:new:{listing.event.id}")]]
 
 
-async def sign_up(update: Update, context: AssistantContext, guest: Visit, event_id: str) -> None:
+async def sign_up(update: Update, context: AssistantContext, caller: Caller, event_id: str) -> None:
     """Sign the person up (a seat or the waiting list) and confirm with the details."""
-    services = guest.services
+    services = caller.services
     listing = await services.catalogue_store.listing(services.catalogue, event_id)
     if listing is None:
-        await show(update, guest.render("not_available"), [[guest.button("home", "m:home")]])
+        await show(update, caller.render("not_available"), [[caller.button("home", "m:home")]])
         return
     event = listing.event
     now = datetime.now(UTC)
     if now >= event.signup_closes_at:
         await show(
             update,
-            guest.render("signup_closed", event=event, started=now >= event.starts_at),
-            [[guest.button("all_events", "ev:l:a:0")]],
+            caller.render("signup_closed", event=event, started=now >= event.starts_at),
+            [[caller.button("all_events", "ev:l:a:0")]],
         )
         return
-    person = guest.person
+    person = caller.person
     company_key = await services.people.company_key(person.id)
     try:
         outcome = await services.registrations.sign_up(
             event, person.id, company_key, person.sector_id
         )
     except EventUnavailable:
-        await show(update, guest.render("not_available"), [[guest.button("home", "m:home")]])
+        await show(update, caller.render("not_available"), [[caller.button("home", "m:home")]])
         return
     registration = outcome.registration
     confirmed = registration.status == "confirmed"
-    text = guest.render(
+    text = caller.render(
         "signed_up",
         event=event,
         registration=registration,
@@ -89,14 +89,14 @@ async def sign_up(update: Update, context: AssistantContext, guest: Visit, event
         reminders_on=person.reminders_on,
     )
     rows = [
-        [guest.button("open_event", event_page(event.id))],
-        [guest.button("my_registrations", "m:my"), guest.button("home", "m:home")],
+        [caller.button("open_event", event_page(event.id))],
+        [caller.button("my_registrations", "m:my"), caller.button("home", "m:home")],
     ]
     await show(update, text, rows)
     if confirmed and not outcome.existing:
-        await _send_calendar(context, guest, event, registration.id)
+        await _send_calendar(context, caller, event, registration.id)
         code = checkin_photo(
-            services.texts, context.bot.username, event, registration, guest.language
+            services.texts, context.bot.username, event, registration, caller.language
         )
         if code is not None:
             try:
@@ -110,95 +110,99 @@ async def sign_up(update: Update, context: AssistantContext, guest: Visit, event
 
 async def ask_cancel(update: Update, context: AssistantContext) -> None:
     """Ask the person to confirm cancelling their own registration."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    found = await _own_active(guest, context)
+    caller = context.caller
+    found = await _own_active(caller, context)
     if found is None:
         await show(
-            update, guest.render("not_available"), [[guest.button("my_registrations", "m:my")]]
+            update, caller.render("not_available"), [[caller.button("my_registrations", "m:my")]]
         )
         return
     registration, event = found
     if event.starts_at <= datetime.now(UTC):
         await show(
-            update, guest.render("cancel_too_late", event=event), [[guest.button("home", "m:home")]]
+            update,
+            caller.render("cancel_too_late", event=event),
+            [[caller.button("home", "m:home")]],
         )
         return
     rows = [
-        [guest.button("confirm_cancel", f"rg:cy:{registration.id}")],
-        [guest.button("keep_registration", event_page(event.id))],
+        [caller.button("confirm_cancel", f"rg:cy:{registration.id}")],
+        [caller.button("keep_registration", event_page(event.id))],
     ]
-    await show(update, guest.render("cancel_confirm", registration=registration, event=event), rows)
+    await show(
+        update, caller.render("cancel_confirm", registration=registration, event=event), rows
+    )
 
 
 async def confirm_cancel(update: Update, context: AssistantContext) -> None:
     """Cancel the registration and pass the seat to the waiting list."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    found = await _own_active(guest, context)
+    caller = context.caller
+    found = await _own_active(caller, context)
     if found is None:
         await show(
-            update, guest.render("not_available"), [[guest.button("my_registrations", "m:my")]]
+            update, caller.render("not_available"), [[caller.button("my_registrations", "m:my")]]
         )
         return
     registration, event = found
     if event.starts_at <= datetime.now(UTC):
         await show(
-            update, guest.render("cancel_too_late", event=event), [[guest.button("home", "m:home")]]
+            update,
+            caller.render("cancel_too_late", event=event),
+            [[caller.button("home", "m:home")]],
         )
         return
-    cancellation = await guest.services.registrations.cancel(
-        registration.id, guest.person.id, event
+    cancellation = await caller.services.registrations.cancel(
+        registration.id, caller.person.id, event
     )
     if cancellation is None:
         await show(
-            update, guest.render("not_available"), [[guest.button("my_registrations", "m:my")]]
+            update, caller.render("not_available"), [[caller.button("my_registrations", "m:my")]]
         )
         return
-    rows = [[guest.button("my_registrations", "m:my"), guest.button("home", "m:home")]]
+    rows = [[caller.button("my_registrations", "m:my"), caller.button("home", "m:home")]]
     # Whoever got the seat is told by the outbox: their news was queued with the seat.
-    await show(update, guest.render("cancelled", event=event), rows)
+    await show(update, caller.render("cancelled", event=event), rows)
 
 
 async def calendar_file(update: Update, context: AssistantContext) -> None:
     """Send the calendar file of the person's own confirmed registration."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    found = await _own_active(guest, context)
+    caller = context.caller
+    found = await _own_active(caller, context)
     if found is None or found[0].status != "confirmed":
         await show(
-            update, guest.render("not_available"), [[guest.button("my_registrations", "m:my")]]
+            update, caller.render("not_available"), [[caller.button("my_registrations", "m:my")]]
         )
         return
     registration, event = found
-    await _send_calendar(context, guest, event, registration.id)
+    await _send_calendar(context, caller, event, registration.id)
 
 
 async def _send_calendar(
-    context: AssistantContext, guest: Visit, event: Event, registration_id: int
+    context: AssistantContext, caller: Caller, event: Event, registration_id: int
 ) -> None:
-    services = guest.services
+    services = caller.services
     document = calendar_document(
         services.catalogue.cluster,
         services.settings.timezone,
         event,
         registration_id,
-        guest.language,
+        caller.language,
     )
-    await post(context.bot, guest.person.id, document)
+    await post(context.bot, caller.person.id, document)
 
 
-async def _own_active(guest: Visit, context: AssistantContext) -> tuple[Registration, Event] | None:
+async def _own_active(
+    caller: Caller, context: AssistantContext
+) -> tuple[Registration, Event] | None:
     """Return the pressed registration if it is the person's own, active, and its event exists."""
-    assert context.matches is not None
-    registration = await guest.services.registrations.get(int(context.matches[0].group(1)))
+    registration = await caller.services.registrations.get(int(context.match.group(1)))
     if (
         registration is None
-        or registration.person_id != guest.person.id
+        or registration.person_id != caller.person.id
         or not registration.is_active
     ):
         return None
-    event = guest.services.catalogue.event(registration.event_id)
+    event = caller.services.catalogue.event(registration.event_id)
     if event is None:
         return None
     return registration, event
@@ -206,13 +210,12 @@ async def _own_active(guest: Visit, context: AssistantContext) -> tuple[Registra
 
 async def my_registrations(update: Update, context: AssistantContext) -> None:
     """List the person's upcoming registrations and summarise past ones."""
-    guest = await visit(update, context)
-    await acknowledge(update)
+    caller = context.caller
     now = datetime.now(UTC)
-    catalogue = guest.services.catalogue
+    catalogue = caller.services.catalogue
     upcoming: list[MyRegistration] = []
     past = attended = 0
-    for registration in await guest.services.registrations.of_person(guest.person.id):
+    for registration in await caller.services.registrations.of_person(caller.person.id):
         event = catalogue.event(registration.event_id)
         if event is None:
             continue
@@ -229,9 +232,9 @@ async def my_registrations(update: Update, context: AssistantContext) -> None:
     rows = [
         numbers[:5],
         numbers[5:],
-        [guest.button("menu_events", "m:events"), guest.button("home", "m:home")],
+        [caller.button("menu_events", "m:events"), caller.button("home", "m:home")],
     ]
-    text = guest.render("my_registrations", upcoming=upcoming[:10], past=past, attended=attended)
+    text = caller.render("my_registrations", upcoming=upcoming[:10], past=past, attended=attended)
     await show(update, text, rows)
 
 

@@ -21,56 +21,56 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import AssistantContext
+from bot.context import AssistantContext, Caller
 from bot.screens.links import rating_row, skip_data
 from handlers.groups import SURVEY_COMMENTS
-from handlers.replies import Visit, acknowledge, show, visit
+from handlers.replies import show
 from storage.feedback import Feedback, FeedbackRepository
 
 
-def _feedback(guest: Visit) -> FeedbackRepository:
-    return FeedbackRepository(guest.services.database)
+def _feedback(caller: Caller) -> FeedbackRepository:
+    return FeedbackRepository(caller.services.database)
 
 
-def _title(guest: Visit, answer: Feedback) -> str | None:
-    event = guest.services.catalogue.event(answer.event_id)
-    return event.title.get(guest.language) if event is not None else None
+def _title(caller: Caller, answer: Feedback) -> str | None:
+    event = caller.services.catalogue.event(answer.event_id)
+    return event.title.get(caller.language) if event is not None else None
 
 
 async def rate(update: Update, context: AssistantContext) -> None:
     """Store the rating (replacing an earlier answer) and offer the comment step."""
-    guest = await visit(update, context)
-    assert context.matches is not None and context.user_data is not None
-    registration_id, score = (int(part) for part in context.matches[0].groups())
-    answer = await _feedback(guest).rate(registration_id, guest.person.id, score, datetime.now(UTC))
+    caller = context.caller
+    assert context.user_data is not None
+    registration_id, score = (int(part) for part in context.match.groups())
+    answer = await _feedback(caller).rate(
+        registration_id, caller.person.id, score, datetime.now(UTC)
+    )
     if answer is None:
-        await acknowledge(update, guest.render("not_available"), alert=True)
+        await context.acknowledge(caller.render("not_available"), alert=True)
         raise ApplicationHandlerStop
-    await acknowledge(update)
     context.user_data.survey_registration = registration_id
     rows = [
         rating_row(registration_id, answer.rating),
-        [guest.button("survey_skip", skip_data(registration_id))],
+        [caller.button("survey_skip", skip_data(registration_id))],
     ]
     await show(
-        update, guest.render("survey_rated", title=_title(guest, answer), answer=answer), rows
+        update, caller.render("survey_rated", title=_title(caller, answer), answer=answer), rows
     )
     raise ApplicationHandlerStop
 
 
 async def skip_comment(update: Update, context: AssistantContext) -> None:
     """Close the survey without a comment."""
-    guest = await visit(update, context)
-    assert context.matches is not None and context.user_data is not None
-    registration_id = int(context.matches[0].group(1))
+    caller = context.caller
+    assert context.user_data is not None
+    registration_id = int(context.match.group(1))
     context.user_data.survey_registration = None
-    answer = await _feedback(guest).of_registration(registration_id)
-    registration = await guest.services.registrations.get(registration_id)
-    if answer is None or registration is None or registration.person_id != guest.person.id:
-        await acknowledge(update, guest.render("not_available"), alert=True)
+    answer = await _feedback(caller).of_registration(registration_id)
+    registration = await caller.services.registrations.get(registration_id)
+    if answer is None or registration is None or registration.person_id != caller.person.id:
+        await context.acknowledge(caller.render("not_available"), alert=True)
         raise ApplicationHandlerStop
-    await acknowledge(update)
-    await _thank(update, guest, answer)
+    await _thank(update, caller, answer)
     raise ApplicationHandlerStop
 
 
@@ -81,13 +81,13 @@ async def comment_typed(update: Update, context: AssistantContext) -> None:
     if session is None or session.survey_registration is None or message is None:
         return
     registration_id, session.survey_registration = session.survey_registration, None
-    guest = await visit(update, context)
-    answer = await _feedback(guest).add_comment(
-        registration_id, guest.person.id, message.text or "", datetime.now(UTC)
+    caller = context.caller
+    answer = await _feedback(caller).add_comment(
+        registration_id, caller.person.id, message.text or "", datetime.now(UTC)
     )
     if answer is None:
         return  # the answer is gone (data erased): the text is an ordinary message again
-    await _thank(update, guest, answer)
+    await _thank(update, caller, answer)
     raise ApplicationHandlerStop
 
 
@@ -97,10 +97,10 @@ async def close_comment_step(update: Update, context: AssistantContext) -> None:
         context.user_data.survey_registration = None
 
 
-async def _thank(update: Update, guest: Visit, answer: Feedback) -> None:
+async def _thank(update: Update, caller: Caller, answer: Feedback) -> None:
     rows = [rating_row(answer.registration_id, answer.rating)]
     await show(
-        update, guest.render("survey_thanks", title=_title(guest, answer), answer=answer), rows
+        update, caller.render("survey_thanks", title=_title(caller, answer), answer=answer), rows
     )
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import AssistantContext
+from bot.context import AssistantContext, Caller
 from bot.screens.links import ENTRY_ID, event_page, service_page
-from handlers.replies import Visit, acknowledge, show, visit
+from handlers.replies import show
 
 # How many upcoming events a service's page lists.
 SHOWN_EVENTS = 5
@@ -17,9 +17,8 @@ SHOWN_EVENTS = 5
 
 async def services_command(update: Update, context: AssistantContext) -> None:
     """List the cluster's services."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    services = guest.services.catalogue.services
+    caller = context.caller
+    services = caller.services.catalogue.services
     numbers = [
         InlineKeyboardButton(str(index + 1), callback_data=service_page(service.id))
         for index, service in enumerate(services)
@@ -27,26 +26,24 @@ async def services_command(update: Update, context: AssistantContext) -> None:
     rows = [numbers[start : start + 5] for start in range(0, len(numbers), 5)]
     await show(
         update,
-        guest.render("services_list", services=services),
-        [*rows, [guest.button("home", "m:home")]],
+        caller.render("services_list", services=services),
+        [*rows, [caller.button("home", "m:home")]],
     )
 
 
 async def open_service(update: Update, context: AssistantContext) -> None:
     """Open a service from a button."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    assert context.matches is not None
-    await show_service(update, guest, context.matches[0].group(1))
+    caller = context.caller
+    await show_service(update, caller, context.match.group(1))
 
 
-async def show_service(update: Update, guest: Visit, service_id: str) -> None:
+async def show_service(update: Update, caller: Caller, service_id: str) -> None:
     """Render a service's page, with buttons to its upcoming events."""
-    services = guest.services
+    services = caller.services
     service = services.catalogue.service(service_id)
-    back = [guest.button("all_services", "m:services"), guest.button("home", "m:home")]
+    back = [caller.button("all_services", "m:services"), caller.button("home", "m:home")]
     if service is None:
-        await show(update, guest.render("not_available"), [back])
+        await show(update, caller.render("not_available"), [back])
         return
     listings = [
         item
@@ -54,24 +51,24 @@ async def show_service(update: Update, guest: Visit, service_id: str) -> None:
         if item.event.service_id == service.id
     ]
     sectors = [
-        sector.name.get(guest.language)
+        sector.name.get(caller.language)
         for sector_id in service.sectors
         if (sector := services.catalogue.sector(sector_id)) is not None
     ]
     rows = [
         [
             InlineKeyboardButton(
-                "📅 " + item.event.title.get(guest.language),
+                "📅 " + item.event.title.get(caller.language),
                 callback_data=event_page(item.event.id),
             )
         ]
         for item in listings[:SHOWN_EVENTS]
     ]
     # The page lists the next few events; the full list is under /events.
-    text = guest.render(
+    text = caller.render(
         "service_page", service=service, sectors=sectors, listings=listings[:SHOWN_EVENTS]
     )
-    request = [guest.button("ticket_request_service", f"tk:svc:{service.id}")]
+    request = [caller.button("ticket_request_service", f"tk:svc:{service.id}")]
     await show(update, text, [*rows, request, back])
 
 

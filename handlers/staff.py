@@ -11,31 +11,44 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import AssistantContext
-from handlers.replies import Keyboard, Visit, acknowledge, show, visit
-from handlers.staff_access import staff_only
+from bot.context import AssistantContext, Caller
+from bot.domain.access import Ability
+from handlers.replies import Keyboard, show
+from handlers.staff_access import staff
 
 
-def menu_rows(guest: Visit) -> Keyboard:
-    """Return the staff menu buttons."""
+def menu_rows(caller: Caller) -> Keyboard:
+    """Return the staff menu buttons the person's role allows."""
+    read, manage = caller.can(Ability.READ), caller.can(Ability.MANAGE)
     return [
-        [guest.button("staff_events", "sm:events"), guest.button("staff_new_event", "sm:newevent")],
-        [guest.button("staff_exports", "sm:exports"), guest.button("staff_import", "sm:import")],
-        [guest.button("staff_broadcast", "sm:broadcast"), guest.button("staff_stats", "sm:stats")],
-        [guest.button("staff_unanswered", "sm:unanswered")],
+        [
+            caller.button("staff_events", "sm:events"),
+            *([caller.button("staff_new_event", "sm:newevent")] if manage else []),
+        ],
+        [
+            *([caller.button("staff_exports", "sm:exports")] if read else []),
+            *([caller.button("staff_import", "sm:import")] if manage else []),
+        ],
+        [
+            *([caller.button("staff_broadcast", "sm:broadcast")] if manage else []),
+            *([caller.button("staff_stats", "sm:stats")] if read else []),
+        ],
+        [caller.button("staff_unanswered", "sm:unanswered")] if read else [],
     ]
 
 
 async def staff_menu(update: Update, context: AssistantContext) -> None:
     """Open the staff menu."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    await show(update, guest.render("staff_menu"), menu_rows(guest))
+    caller = context.caller
+    await show(update, caller.render("staff_menu"), menu_rows(caller))
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return this feature's handlers."""
-    return [
-        CommandHandler("staff", staff_only(staff_menu), filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(staff_only(staff_menu), pattern=r"^sm:home$"),
-    ]
+    return staff(
+        Ability.BROWSE,
+        [
+            CommandHandler("staff", staff_menu, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(staff_menu, pattern=r"^sm:home$"),
+        ],
+    )

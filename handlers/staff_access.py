@@ -1,41 +1,57 @@
-"""Staff rights, checked on the server side for every staff command, button and upload.
+"""Staff rights, declared where staff handlers are registered and checked for every update.
 
-For anyone else a staff command behaves exactly like an unknown command, and a staff button
+Each feature wraps its staff handlers with `staff(ability, handlers)`. For anyone whose role
+doesn't allow it, a staff command behaves exactly like an unknown command and a staff button
 like a stale one: the assistant does not reveal that staff features exist.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
 from telegram import Update
-from telegram.ext import ConversationHandler
+from telegram.constants import ChatType
+from telegram.ext import BaseHandler, ConversationHandler
 
 from bot.context import AssistantContext
+from bot.domain.access import Ability
 from handlers import fallback
 
-T = TypeVar("T")
-Callback = Callable[[Update, AssistantContext], Coroutine[Any, Any, T]]
+H = TypeVar("H", bound=BaseHandler[Update, AssistantContext, Any])
+Callback = Callable[[Update, AssistantContext], Coroutine[Any, Any, Any]]
 
 
-def is_staff(update: Update, context: AssistantContext) -> bool:
-    """Tell whether the update comes from a staff member."""
-    user = update.effective_user
-    return user is not None and context.services.is_staff(user.id)
+def staff(ability: Ability, handlers: Sequence[H]) -> list[H]:
+    """Let these handlers (conversations included) run only for staff whose role allows it."""
+    for handler in _unique(handlers):
+        handler.callback = _guarded(ability, handler.callback)
+    return list(handlers)
 
 
-def staff_only(callback: Callback[T]) -> Callback[T | int]:
-    """Run the callback for staff; answer anyone else as if the feature did not exist."""
+def _unique(handlers: Sequence[BaseHandler[Update, AssistantContext, Any]]) -> list[Any]:
+    """Return the handlers, those inside conversations instead of them, each once."""
+    found: dict[int, BaseHandler[Update, AssistantContext, Any]] = {}
+    for handler in handlers:
+        if isinstance(handler, ConversationHandler):
+            inner = [*handler.entry_points, *handler.fallbacks]
+            inner += [each for state in handler.states.values() for each in state]
+            found.update((id(each), each) for each in _unique(inner))
+        else:
+            found[id(handler)] = handler
+    return list(found.values())
 
+
+def _guarded(ability: Ability, callback: Callback) -> Callback:
     @functools.wraps(callback)
-    async def guarded(update: Update, context: AssistantContext) -> T | int:
-        if is_staff(update, context):
+    async def guarded(update: Update, context: AssistantContext) -> Any:
+        caller = context.known_caller
+        if caller is not None and caller.can(ability):
             return await callback(update, context)
         if update.callback_query is not None:
             await fallback.stale_button(update, context)
-        elif update.effective_chat is not None and update.effective_chat.type == "private":
+        elif update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE:
             await fallback.unknown_command(update, context)
         return ConversationHandler.END
 

@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.context import AssistantContext
+from bot.context import AssistantContext, Caller
 from bot.domain.event_changes import (
     EventRejected,
     SeatsTaken,
@@ -45,8 +45,7 @@ from bot.screens.links import (
     staff_event_page,
 )
 from handlers.events import render_event
-from handlers.replies import Keyboard, Visit, acknowledge, show, visit
-from handlers.staff_access import staff_only
+from handlers.replies import Keyboard, show
 from storage import events as event_store
 from storage.catalogue import EventListing
 from storage.content import EVENT_KINDS
@@ -80,7 +79,7 @@ class ShowEvent(Protocol):
     """Show an event's staff page, with a notice of what was just done to it."""
 
     async def __call__(
-        self, update: Update, guest: Visit, event_id: str, notice: str = "", **details: object
+        self, update: Update, caller: Caller, event_id: str, notice: str = "", **details: object
     ) -> None: ...
 
 
@@ -111,195 +110,185 @@ def _drop_draft(context: AssistantContext) -> None:
 
 async def new_event(update: Update, context: AssistantContext) -> object:
     """Start the new-event form."""
-    guest = await visit(update, context)
-    await acknowledge(update)
+    caller = context.caller
     draft = _start_draft(context, EventDraft())
-    return await ask_step(update, guest, draft)
+    return await ask_step(update, caller, draft)
 
 
 async def begin_change(update: Update, context: AssistantContext) -> object:
     """Start changing one thing about an event, from its staff page."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    assert context.matches is not None
-    code, event_id = context.matches[0].groups()
-    services = guest.services
+    caller = context.caller
+    code, event_id = context.match.groups()
+    services = caller.services
     event = services.catalogue.event(event_id)
     if event is None:
         await show(
             update,
-            guest.render("not_available"),
-            [[guest.button("staff_event_list", staff_event_list())]],
+            caller.render("not_available"),
+            [[caller.button("staff_event_list", staff_event_list())]],
         )
         return ConversationHandler.END
     taken = await event_store.confirmed_count(services.database, event.id)
     draft = _start_draft(context, EventDraft.changing(event, STAFF_CHANGE_CODES[code], taken))
-    return await ask_step(update, guest, draft)
+    return await ask_step(update, caller, draft)
 
 
 async def ask_step(
-    update: Update, guest: Visit, draft: EventDraft, reason: str | None = None
+    update: Update, caller: Caller, draft: EventDraft, reason: str | None = None
 ) -> object:
     """Ask the draft's current question (again, with a reason, after a wrong answer)."""
     if draft.step == PREVIEW:
-        return await show_preview(update, guest, draft)
+        return await show_preview(update, caller, draft)
     step = draft.step
     if reason is None and draft.is_change and step == "deadline" and "deadline" not in draft.asking:
         reason = "deadline_conflict"
-    text = guest.render(
+    text = caller.render(
         "staff_form_step",
         step=step,
         reason=reason,
         draft=draft,
-        zone=guest.services.settings.timezone.key,
+        zone=caller.services.settings.timezone.key,
     )
-    await show(update, text, _step_rows(guest, draft))
+    await show(update, text, _step_rows(caller, draft))
     return step
 
 
-def _step_rows(guest: Visit, draft: EventDraft) -> Keyboard:
+def _step_rows(caller: Caller, draft: EventDraft) -> Keyboard:
     step = draft.step
     rows: list[list[InlineKeyboardButton]] = []
     if step == "kind":
         buttons = [
-            guest.button(f"staff_kind_{kind}", f"se:f:k:{CODE_OF_KIND[kind]}")
+            caller.button(f"staff_kind_{kind}", f"se:f:k:{CODE_OF_KIND[kind]}")
             for kind in EVENT_KINDS
         ]
         rows = [buttons[index : index + 2] for index in range(0, len(buttons), 2)]
     elif step == "place":
         rows = [
-            [guest.button("staff_in_place", "se:f:pl:p"), guest.button("staff_online", "se:f:pl:o")]
+            [
+                caller.button("staff_in_place", "se:f:pl:p"),
+                caller.button("staff_online", "se:f:pl:o"),
+            ]
         ]
     elif step == "capacity":
-        rows = [[guest.button("staff_unlimited", "se:f:unl")]]
+        rows = [[caller.button("staff_unlimited", "se:f:unl")]]
     elif step == "sectors":
-        for sector in guest.services.catalogue.sectors:
+        for sector in caller.services.catalogue.sectors:
             mark = "✅" if sector.id in draft.sectors else "⬜"
             rows.append(
                 [
                     InlineKeyboardButton(
-                        f"{mark} {sector.name.get(guest.language)}",
+                        f"{mark} {sector.name.get(caller.language)}",
                         callback_data=f"se:f:sec:{sector.id}",
                     )
                 ]
             )
-        rows.append([guest.button("staff_done", "se:f:sec:done")])
+        rows.append([caller.button("staff_done", "se:f:sec:done")])
     if step in SKIP_LABELS:
-        rows.append([guest.button(SKIP_LABELS[step], "se:f:skip")])
+        rows.append([caller.button(SKIP_LABELS[step], "se:f:skip")])
     if draft.is_change and step in TYPED_STEPS:
-        rows.append([guest.button("staff_keep", "se:f:keep")])
+        rows.append([caller.button("staff_keep", "se:f:keep")])
     return rows
 
 
 async def typed_answer(update: Update, context: AssistantContext) -> object:
     """Check a typed answer; store it and ask the next question, or ask again with why."""
-    guest = await visit(update, context)
+    caller = context.caller
     message = update.effective_message
     assert message is not None
     draft = _draft(context)
-    timezone = guest.services.settings.timezone
+    timezone = caller.services.settings.timezone
     reason = draft.answer(message.text or "", timezone, datetime.now(UTC))
     if reason is None:
         draft.step = draft.next_step(draft.step)
-    return await ask_step(update, guest, draft, reason)
+    return await ask_step(update, caller, draft, reason)
 
 
 async def wrong_kind(update: Update, context: AssistantContext) -> object:
     """Ask the current question again after a sticker, a photo or text where a button is due."""
-    guest = await visit(update, context)
+    caller = context.caller
     draft = _draft(context)
     reason = "other" if draft.step in TYPED_STEPS else "choose"
-    return await ask_step(update, guest, draft, reason)
+    return await ask_step(update, caller, draft, reason)
 
 
 async def kind_chosen(update: Update, context: AssistantContext) -> object:
     """Store the kind of event."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    assert context.matches is not None
+    caller = context.caller
     draft = _draft(context)
-    draft.kind = KIND_CODES[context.matches[0].group(1)]
+    draft.kind = KIND_CODES[context.match.group(1)]
     draft.step = draft.next_step("kind")
-    return await ask_step(update, guest, draft)
+    return await ask_step(update, caller, draft)
 
 
 async def place_chosen(update: Update, context: AssistantContext) -> object:
     """Store whether the event is in a place or online."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    assert context.matches is not None
+    caller = context.caller
     draft = _draft(context)
-    draft.online = context.matches[0].group(1) == "o"
+    draft.online = context.match.group(1) == "o"
     draft.step = draft.next_step("place")
-    return await ask_step(update, guest, draft)
+    return await ask_step(update, caller, draft)
 
 
 async def unlimited(update: Update, context: AssistantContext) -> object:
     """Leave the event without a seat limit."""
-    guest = await visit(update, context)
-    await acknowledge(update)
+    caller = context.caller
     draft = _draft(context)
     draft.capacity = None
     draft.step = draft.next_step("capacity")
-    return await ask_step(update, guest, draft)
+    return await ask_step(update, caller, draft)
 
 
 async def skipped(update: Update, context: AssistantContext) -> object:
     """Leave out an optional answer."""
-    guest = await visit(update, context)
-    await acknowledge(update)
+    caller = context.caller
     draft = _draft(context)
     draft.skip()
     draft.step = draft.next_step(draft.step)
-    return await ask_step(update, guest, draft)
+    return await ask_step(update, caller, draft)
 
 
 async def kept(update: Update, context: AssistantContext) -> object:
     """Keep the current answer while changing an event."""
-    guest = await visit(update, context)
+    caller = context.caller
     draft = _draft(context)
     reason = draft.keep()
     if reason is not None:
         # The screen may look the same as before: say why in the button's answer too.
-        why = guest.render("staff_form_reason", reason=reason, draft=draft)
-        await acknowledge(update, why, alert=True)
-        return await ask_step(update, guest, draft, reason)
-    await acknowledge(update)
+        why = caller.render("staff_form_reason", reason=reason, draft=draft)
+        await context.acknowledge(why, alert=True)
+        return await ask_step(update, caller, draft, reason)
     draft.step = draft.next_step(draft.step)
-    return await ask_step(update, guest, draft)
+    return await ask_step(update, caller, draft)
 
 
 async def sector_toggled(update: Update, context: AssistantContext) -> object:
     """Add or remove a sector the event is for."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    assert context.matches is not None
+    caller = context.caller
     draft = _draft(context)
-    sector_id = context.matches[0].group(1)
-    if guest.services.catalogue.sector(sector_id) is not None:
+    sector_id = context.match.group(1)
+    if caller.services.catalogue.sector(sector_id) is not None:
         if sector_id in draft.sectors:
             draft.sectors.remove(sector_id)
         else:
             draft.sectors.append(sector_id)
-    return await ask_step(update, guest, draft)
+    return await ask_step(update, caller, draft)
 
 
 async def sectors_done(update: Update, context: AssistantContext) -> object:
     """Move on from the sectors."""
-    guest = await visit(update, context)
-    await acknowledge(update)
+    caller = context.caller
     draft = _draft(context)
-    order = [sector.id for sector in guest.services.catalogue.sectors]
+    order = [sector.id for sector in caller.services.catalogue.sectors]
     draft.sectors.sort(key=order.index)
     draft.step = draft.next_step("sectors")
-    return await ask_step(update, guest, draft)
+    return await ask_step(update, caller, draft)
 
 
 async def show_preview(
-    update: Update, guest: Visit, draft: EventDraft, problem: str | None = None
+    update: Update, caller: Caller, draft: EventDraft, problem: str | None = None
 ) -> object:
     """Show the event as people will see it, with publish (or save) and discard."""
-    services = guest.services
+    services = caller.services
     draft.step = PREVIEW
     event = draft.to_event(draft.event_id or "preview")
     listing = EventListing(event, 0, 0)
@@ -322,9 +311,9 @@ async def show_preview(
             "location" if name == "online" else name for name in changed_fields(base, event, zone)
         )
         fields = tuple(dict.fromkeys(named))
-    viewer = Visit(services, guest.person, draft.preview_language or guest.language)
+    viewer = Caller(services, caller.person, draft.preview_language or caller.language)
     page, _ = render_event(viewer, listing, datetime.now(UTC), None)
-    text = guest.render(
+    text = caller.render(
         "staff_event_preview",
         page=Markup(page),
         is_change=draft.is_change,
@@ -334,10 +323,10 @@ async def show_preview(
     )
     other = "en" if viewer.language == "tr" else "tr"
     rows: Keyboard = [
-        [guest.button("staff_save" if draft.is_change else "staff_publish", "se:f:pub")],
+        [caller.button("staff_save" if draft.is_change else "staff_publish", "se:f:pub")],
         [
-            guest.button(f"staff_show_{other}", "se:f:lang"),
-            guest.button("staff_discard", "se:f:del"),
+            caller.button(f"staff_show_{other}", "se:f:lang"),
+            caller.button("staff_discard", "se:f:del"),
         ],
     ]
     await show(update, text, rows)
@@ -346,46 +335,44 @@ async def show_preview(
 
 async def preview_language(update: Update, context: AssistantContext) -> object:
     """Show the preview in the other language."""
-    guest = await visit(update, context)
-    await acknowledge(update)
+    caller = context.caller
     draft = _draft(context)
-    current = draft.preview_language or guest.language
+    current = draft.preview_language or caller.language
     draft.preview_language = "en" if current == "tr" else "tr"
-    return await show_preview(update, guest, draft)
+    return await show_preview(update, caller, draft)
 
 
 async def publish(update: Update, context: AssistantContext, show_event: ShowEvent) -> object:
     """Publish the new event, or save the change; then show the event's staff page."""
-    guest = await visit(update, context)
-    await acknowledge(update)
+    caller = context.caller
     draft = _draft(context)
-    services = guest.services
+    services = caller.services
     try:
         if draft.started is None:
-            event = await publish_event(services, guest.person.id, draft)
+            event = await publish_event(services, caller.person.id, draft)
             _drop_draft(context)
-            await show_event(update, guest, event.id, "published")
+            await show_event(update, caller, event.id, "published")
             return ConversationHandler.END
         edited = draft.to_event(draft.started.id)
-        change = await change_event(services, guest.person.id, draft.started, edited)
+        change = await change_event(services, caller.person.id, draft.started, edited)
     except SeatsTaken as refusal:
         # Seats were confirmed while the form was open: ask for the capacity again.
         draft.capacity, draft.seats_taken = refusal.capacity, refusal.confirmed
         draft.step = "capacity"
-        return await ask_step(update, guest, draft, "taken_meanwhile")
+        return await ask_step(update, caller, draft, "taken_meanwhile")
     except EventRejected as error:
-        return await show_preview(update, guest, draft, problem=str(error))
+        return await show_preview(update, caller, draft, problem=str(error))
     _drop_draft(context)
     if change is None:
         await show(
             update,
-            guest.render("not_available"),
-            [[guest.button("staff_event_list", staff_event_list())]],
+            caller.render("not_available"),
+            [[caller.button("staff_event_list", staff_event_list())]],
         )
         return ConversationHandler.END
     await show_event(
         update,
-        guest,
+        caller,
         change.after.id,
         "saved" if change.fields else "unchanged",
         notified=change.notified,
@@ -397,32 +384,31 @@ async def publish(update: Update, context: AssistantContext, show_event: ShowEve
 
 async def discard(update: Update, context: AssistantContext) -> object:
     """Drop the draft; nothing is written."""
-    guest = await visit(update, context)
-    await acknowledge(update)
+    caller = context.caller
     draft = _draft(context)
     _drop_draft(context)
-    rows: Keyboard = [[guest.button("staff_menu", "sm:home")]]
+    rows: Keyboard = [[caller.button("staff_menu", "sm:home")]]
     if draft.event_id is not None:
-        rows = [[guest.button("staff_back_to_event", staff_event_page(draft.event_id))]]
-    await show(update, guest.render("staff_form_closed", timeout=False), rows)
+        rows = [[caller.button("staff_back_to_event", staff_event_page(draft.event_id))]]
+    await show(update, caller.render("staff_form_closed", timeout=False), rows)
     return ConversationHandler.END
 
 
 async def cancel_form(update: Update, context: AssistantContext) -> object:
     """Leave the form with /cancel; nothing is written."""
-    guest = await visit(update, context)
+    caller = context.caller
     _drop_draft(context)
-    await show(update, guest.render("staff_form_closed", timeout=False))
+    await show(update, caller.render("staff_form_closed", timeout=False))
     return ConversationHandler.END
 
 
 async def timed_out(update: Update, context: AssistantContext) -> None:
     """Tell the staff member the form was closed for lack of an answer."""
-    guest = await visit(update, context)
+    caller = context.caller
     _drop_draft(context)
     chat = update.effective_chat
     if chat is not None:
-        await context.bot.send_message(chat.id, guest.render("staff_form_closed", timeout=True))
+        await context.bot.send_message(chat.id, caller.render("staff_form_closed", timeout=True))
 
 
 def conversation(show_event: ShowEvent) -> ConversationHandler[AssistantContext]:
@@ -436,54 +422,50 @@ def conversation(show_event: ShowEvent) -> ConversationHandler[AssistantContext]
 def _conversation(show_event: ShowEvent) -> ConversationHandler[AssistantContext]:
     text = filters.TEXT & ~filters.COMMAND
     not_text = ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
-    typed = MessageHandler(text, staff_only(typed_answer))
-    other = MessageHandler(not_text, staff_only(wrong_kind))
-    choose = MessageHandler(text | not_text, staff_only(wrong_kind))
-    skip = CallbackQueryHandler(staff_only(skipped), pattern=r"^se:f:skip$")
-    keep = CallbackQueryHandler(staff_only(kept), pattern=r"^se:f:keep$")
+    typed = MessageHandler(text, typed_answer)
+    other = MessageHandler(not_text, wrong_kind)
+    choose = MessageHandler(text | not_text, wrong_kind)
+    skip = CallbackQueryHandler(skipped, pattern=r"^se:f:skip$")
+    keep = CallbackQueryHandler(kept, pattern=r"^se:f:keep$")
     kinds = "".join(KIND_CODES)
     states: dict[object, list[BaseHandler[Update, AssistantContext, object]]] = {
         step: [typed, skip, keep, other] for step in TYPED_STEPS
     }
     states["kind"] = [
-        CallbackQueryHandler(staff_only(kind_chosen), pattern=rf"^se:f:k:([{kinds}])$"),
+        CallbackQueryHandler(kind_chosen, pattern=rf"^se:f:k:([{kinds}])$"),
         choose,
     ]
     states["place"] = [
-        CallbackQueryHandler(staff_only(place_chosen), pattern=r"^se:f:pl:([po])$"),
+        CallbackQueryHandler(place_chosen, pattern=r"^se:f:pl:([po])$"),
         choose,
     ]
     states["capacity"] = [
         typed,
-        CallbackQueryHandler(staff_only(unlimited), pattern=r"^se:f:unl$"),
+        CallbackQueryHandler(unlimited, pattern=r"^se:f:unl$"),
         keep,
         other,
     ]
     states["sectors"] = [
-        CallbackQueryHandler(staff_only(sectors_done), pattern=r"^se:f:sec:done$"),
-        CallbackQueryHandler(staff_only(sector_toggled), pattern=rf"^se:f:sec:({ENTRY_ID})$"),
+        CallbackQueryHandler(sectors_done, pattern=r"^se:f:sec:done$"),
+        CallbackQueryHandler(sector_toggled, pattern=rf"^se:f:sec:({ENTRY_ID})$"),
         choose,
     ]
     states[PREVIEW] = [
-        CallbackQueryHandler(
-            staff_only(partial(publish, show_event=show_event)), pattern=r"^se:f:pub$"
-        ),
-        CallbackQueryHandler(staff_only(preview_language), pattern=r"^se:f:lang$"),
-        CallbackQueryHandler(staff_only(discard), pattern=r"^se:f:del$"),
+        CallbackQueryHandler(partial(publish, show_event=show_event), pattern=r"^se:f:pub$"),
+        CallbackQueryHandler(preview_language, pattern=r"^se:f:lang$"),
+        CallbackQueryHandler(discard, pattern=r"^se:f:del$"),
         choose,
     ]
-    states[ConversationHandler.TIMEOUT] = [TypeHandler(Update, staff_only(timed_out))]
+    states[ConversationHandler.TIMEOUT] = [TypeHandler(Update, timed_out)]
     changes = "".join(STAFF_CHANGE_CODES)
     return ConversationHandler(
         entry_points=[
-            CommandHandler("newevent", staff_only(new_event), filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(staff_only(new_event), pattern=r"^sm:newevent$"),
-            CallbackQueryHandler(
-                staff_only(begin_change), pattern=rf"^se:e:([{changes}]):({ENTRY_ID})$"
-            ),
+            CommandHandler("newevent", new_event, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(new_event, pattern=r"^sm:newevent$"),
+            CallbackQueryHandler(begin_change, pattern=rf"^se:e:([{changes}]):({ENTRY_ID})$"),
         ],
         states=states,
-        fallbacks=[CommandHandler("cancel", staff_only(cancel_form))],
+        fallbacks=[CommandHandler("cancel", cancel_form)],
         conversation_timeout=FORM_TIMEOUT,
         name="staff_event_form",
         allow_reentry=True,

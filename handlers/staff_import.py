@@ -22,10 +22,11 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.context import AssistantContext
+from bot.context import AssistantContext, Caller
+from bot.domain.access import Ability
 from bot.domain.notices import fill_free_seats
-from handlers.replies import Visit, acknowledge, show, visit
-from handlers.staff_access import staff_only
+from handlers.replies import show
+from handlers.staff_access import staff
 from storage.catalogue import ImportReport
 from storage.content import Catalogue, ContentError, parse_catalogue_text
 
@@ -62,45 +63,44 @@ def _keep(context: AssistantContext, pending: PendingImport | None) -> None:
 
 async def import_command(update: Update, context: AssistantContext) -> int:
     """Ask for the content file."""
-    guest = await visit(update, context)
-    await acknowledge(update)
+    caller = context.caller
     _keep(context, None)
-    await show(update, guest.render("staff_import_ask", limit=FILE_LIMIT // 1024))
+    await show(update, caller.render("staff_import_ask", limit=FILE_LIMIT // 1024))
     return WAITING
 
 
 async def file_received(update: Update, context: AssistantContext) -> int:
     """Download and check the file, then show what importing it would change."""
-    guest = await visit(update, context)
+    caller = context.caller
     message = update.effective_message
     assert message is not None and message.document is not None
     document = message.document
     filename = document.file_name or "content.yaml"
     if not (filename.lower().endswith(YAML_SUFFIXES) or (document.mime_type or "") in YAML_TYPES):
-        return await _refuse(update, guest, "wrong_type", filename=filename)
+        return await _refuse(update, caller, "wrong_type", filename=filename)
     if (document.file_size or 0) > FILE_LIMIT:
-        return await _refuse(update, guest, "too_big", filename=filename)
+        return await _refuse(update, caller, "too_big", filename=filename)
     telegram_file = await document.get_file()
     data = bytes(await telegram_file.download_as_bytearray())
     if len(data) > FILE_LIMIT:
-        return await _refuse(update, guest, "too_big", filename=filename)
+        return await _refuse(update, caller, "too_big", filename=filename)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return await _refuse(update, guest, "encoding", filename=filename)
+        return await _refuse(update, caller, "encoding", filename=filename)
     try:
         catalogue = parse_catalogue_text(text, filename)
     except ContentError as error:
-        return await _refuse(update, guest, "content", filename=filename, error=error)
-    report = await guest.services.catalogue_store.preview_import(catalogue)
+        return await _refuse(update, caller, "content", filename=filename, error=error)
+    report = await caller.services.catalogue_store.preview_import(catalogue)
     _keep(context, PendingImport(filename, catalogue))
-    text = guest.render("staff_import_preview", filename=filename, report=report, listed=LISTED)
+    text = caller.render("staff_import_preview", filename=filename, report=report, listed=LISTED)
     rows = [
-        [guest.button("staff_apply_import", "si:apply")],
-        [guest.button("staff_discard", "si:discard")],
+        [caller.button("staff_apply_import", "si:apply")],
+        [caller.button("staff_discard", "si:discard")],
     ]
     if report.is_empty:
-        rows = [[guest.button("staff_menu", "sm:home")]]
+        rows = [[caller.button("staff_menu", "sm:home")]]
         _keep(context, None)
         await show(update, text, rows)
         return ConversationHandler.END
@@ -108,10 +108,10 @@ async def file_received(update: Update, context: AssistantContext) -> int:
     return CONFIRM
 
 
-async def _refuse(update: Update, guest: Visit, problem: str, **details: Any) -> int:
+async def _refuse(update: Update, caller: Caller, problem: str, **details: Any) -> int:
     await show(
         update,
-        guest.render(
+        caller.render(
             "staff_import_error",
             problem=problem,
             limit=FILE_LIMIT // 1024,
@@ -124,30 +124,31 @@ async def _refuse(update: Update, guest: Visit, problem: str, **details: Any) ->
 
 async def not_a_file(update: Update, context: AssistantContext) -> int:
     """Ask again for the file after text, a photo or a sticker."""
-    guest = await visit(update, context)
-    return await _refuse(update, guest, "not_a_file")
+    caller = context.caller
+    return await _refuse(update, caller, "not_a_file")
 
 
 async def apply(update: Update, context: AssistantContext) -> int:
     """Import the checked file, reload the catalogue and record it in the audit log."""
-    guest = await visit(update, context)
-    await acknowledge(update)
+    caller = context.caller
     pending = _pending(context)
     _keep(context, None)
     if pending is None:
-        await show(update, guest.render("not_available"), [[guest.button("staff_menu", "sm:home")]])
+        await show(
+            update, caller.render("not_available"), [[caller.button("staff_menu", "sm:home")]]
+        )
         return ConversationHandler.END
-    services = guest.services
+    services = caller.services
     report = await services.catalogue_store.import_catalogue(pending.catalogue)
     await services.reload_catalogue()
     await fill_free_seats(services.registrations, services.catalogue)
     await services.audit.record(
-        guest.person.id, "content.import", f"file:{pending.filename}", _summary(report)
+        caller.person.id, "content.import", f"file:{pending.filename}", _summary(report)
     )
     await show(
         update,
-        guest.render("staff_import_done", filename=pending.filename, report=report),
-        [[guest.button("staff_menu", "sm:home")]],
+        caller.render("staff_import_done", filename=pending.filename, report=report),
+        [[caller.button("staff_menu", "sm:home")]],
     )
     return ConversationHandler.END
 
@@ -158,32 +159,31 @@ def _summary(report: ImportReport) -> dict[str, Any]:
 
 async def discard(update: Update, context: AssistantContext) -> int:
     """Drop the checked file; nothing is imported."""
-    guest = await visit(update, context)
-    await acknowledge(update)
+    caller = context.caller
     _keep(context, None)
     await show(
         update,
-        guest.render("staff_import_closed", timeout=False),
-        [[guest.button("staff_menu", "sm:home")]],
+        caller.render("staff_import_closed", timeout=False),
+        [[caller.button("staff_menu", "sm:home")]],
     )
     return ConversationHandler.END
 
 
 async def cancel(update: Update, context: AssistantContext) -> int:
     """Leave the import with /cancel."""
-    guest = await visit(update, context)
+    caller = context.caller
     _keep(context, None)
-    await show(update, guest.render("staff_import_closed", timeout=False))
+    await show(update, caller.render("staff_import_closed", timeout=False))
     return ConversationHandler.END
 
 
 async def timed_out(update: Update, context: AssistantContext) -> None:
     """Tell the staff member the import was closed for lack of an answer."""
-    guest = await visit(update, context)
+    caller = context.caller
     _keep(context, None)
     chat = update.effective_chat
     if chat is not None:
-        await context.bot.send_message(chat.id, guest.render("staff_import_closed", timeout=True))
+        await context.bot.send_message(chat.id, caller.render("staff_import_closed", timeout=True))
 
 
 def conversation() -> ConversationHandler[AssistantContext]:
@@ -196,23 +196,23 @@ def conversation() -> ConversationHandler[AssistantContext]:
 
 def _conversation() -> ConversationHandler[AssistantContext]:
     anything_else = ~filters.COMMAND & ~filters.Document.ALL & ~filters.StatusUpdate.ALL
-    document = MessageHandler(filters.Document.ALL, staff_only(file_received))
+    document = MessageHandler(filters.Document.ALL, file_received)
     states: dict[object, list[BaseHandler[Update, AssistantContext, Any]]] = {
-        WAITING: [document, MessageHandler(anything_else, staff_only(not_a_file))],
+        WAITING: [document, MessageHandler(anything_else, not_a_file)],
         CONFIRM: [
-            CallbackQueryHandler(staff_only(apply), pattern=r"^si:apply$"),
-            CallbackQueryHandler(staff_only(discard), pattern=r"^si:discard$"),
+            CallbackQueryHandler(apply, pattern=r"^si:apply$"),
+            CallbackQueryHandler(discard, pattern=r"^si:discard$"),
             document,
         ],
-        ConversationHandler.TIMEOUT: [TypeHandler(Update, staff_only(timed_out))],
+        ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
     }
     return ConversationHandler(
         entry_points=[
-            CommandHandler("import", staff_only(import_command), filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(staff_only(import_command), pattern=r"^sm:import$"),
+            CommandHandler("import", import_command, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(import_command, pattern=r"^sm:import$"),
         ],
         states=states,
-        fallbacks=[CommandHandler("cancel", staff_only(cancel))],
+        fallbacks=[CommandHandler("cancel", cancel)],
         conversation_timeout=FORM_TIMEOUT,
         name="staff_import",
         allow_reentry=True,
@@ -221,4 +221,4 @@ def _conversation() -> ConversationHandler[AssistantContext]:
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return this feature's handlers."""
-    return [conversation()]
+    return staff(Ability.MANAGE, [conversation()])

@@ -12,10 +12,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.context import AssistantContext
+from bot.context import AssistantContext, Caller
+from bot.domain.access import Ability
 from bot.domain.answering import normalise_question
-from handlers.replies import Visit, acknowledge, show, visit
-from handlers.staff_access import staff_only
+from handlers.replies import show
+from handlers.staff_access import staff
 from storage.tickets import NOT_FOUND
 
 DEFAULT_DAYS = 30
@@ -23,26 +24,24 @@ MAX_DAYS = 3650
 SHOWN = 15
 
 
-async def record_not_found(update: Update, guest: Visit) -> None:
+async def record_not_found(update: Update, caller: Caller) -> None:
     """Count the typed question the assistant found nothing for."""
     message = update.message
     if message is None or not message.text:
         return
-    await guest.services.tickets.record_unanswered(
-        normalise_question(message.text), guest.language, NOT_FOUND, guest.person.id
+    await caller.services.tickets.record_unanswered(
+        normalise_question(message.text), caller.language, NOT_FOUND, caller.person.id
     )
 
 
-@staff_only
 async def unanswered_command(update: Update, context: AssistantContext) -> None:
     """List the most frequent unanswered questions (staff only; from /unanswered or the menu)."""
-    guest = await visit(update, context)
-    await acknowledge(update)
+    caller = context.caller
     days = _days(context.args or [])
     since = datetime.now(UTC) - timedelta(days=days)
-    found = await guest.services.tickets.most_unanswered(since, SHOWN)
-    text = guest.render("ticket_unanswered", questions=found, days=days)
-    await show(update, text, [[guest.button("staff_menu", "sm:home")]])
+    found = await caller.services.tickets.most_unanswered(since, SHOWN)
+    text = caller.render("ticket_unanswered", questions=found, days=days)
+    await show(update, text, [[caller.button("staff_menu", "sm:home")]])
 
 
 def _days(args: list[str]) -> int:
@@ -54,7 +53,10 @@ def _days(args: list[str]) -> int:
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return this feature's handlers."""
-    return [
-        CommandHandler("unanswered", unanswered_command),
-        CallbackQueryHandler(unanswered_command, pattern=r"^sm:unanswered$"),
-    ]
+    return staff(
+        Ability.READ,
+        [
+            CommandHandler("unanswered", unanswered_command),
+            CallbackQueryHandler(unanswered_command, pattern=r"^sm:unanswered$"),
+        ],
+    )

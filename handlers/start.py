@@ -7,61 +7,60 @@ import re
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import AssistantContext
+from bot.context import AssistantContext, Caller
+from bot.domain.access import Ability
 from bot.domain.checkin import token_of
 from bot.screens.links import ENTRY_ID
 from handlers import events, staff_attendees
-from handlers.replies import Keyboard, Visit, acknowledge, show, visit
+from handlers.replies import Keyboard, show
 
 _DEEP_LINK = re.compile(rf"^event_({ENTRY_ID})$")
 
 
-def main_menu(guest: Visit) -> Keyboard:
+def main_menu(caller: Caller) -> Keyboard:
     """Return the main menu buttons."""
     return [
-        [guest.button("menu_events", "m:events"), guest.button("menu_services", "m:services")],
-        [guest.button("menu_ask", "m:ask"), guest.button("menu_my", "m:my")],
-        [guest.button("menu_settings", "m:settings"), guest.button("menu_help", "m:help")],
+        [caller.button("menu_events", "m:events"), caller.button("menu_services", "m:services")],
+        [caller.button("menu_ask", "m:ask"), caller.button("menu_my", "m:my")],
+        [caller.button("menu_settings", "m:settings"), caller.button("menu_help", "m:help")],
     ]
 
 
 async def start(update: Update, context: AssistantContext) -> None:
     """Greet the person, or open the event a deep link points at."""
-    guest = await visit(update, context)
+    caller = context.caller
     payload = context.args[0] if context.args else ""
     token = token_of(payload)
     # A check-in code scanned by staff marks the person present; for anyone else it is /start.
-    if token is not None and guest.services.is_staff(guest.person.id):
-        await staff_attendees.check_in(update, context, guest, token)
+    if token is not None and caller.can(Ability.CHECK_IN):
+        await staff_attendees.check_in(update, context, caller, token)
         return
     match = _DEEP_LINK.match(payload)
     if match is not None:
-        await events.show_event(update, guest, match.group(1))
+        await events.show_event(update, caller, match.group(1))
         return
     user = update.effective_user
-    services = guest.services.catalogue.cluster
-    text = guest.render(
+    services = caller.services.catalogue.cluster
+    text = caller.render(
         "start",
         name=user.first_name if user is not None else "",
-        cluster_name=services.name.get(guest.language),
+        cluster_name=services.name.get(caller.language),
     )
-    await show(update, text, main_menu(guest))
+    await show(update, text, main_menu(caller))
 
 
 async def home(update: Update, context: AssistantContext) -> None:
     """Show the main menu in place."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    cluster_name = guest.services.catalogue.cluster.name.get(guest.language)
-    await show(update, guest.render("menu", cluster_name=cluster_name), main_menu(guest))
+    caller = context.caller
+    cluster_name = caller.services.catalogue.cluster.name.get(caller.language)
+    await show(update, caller.render("menu", cluster_name=cluster_name), main_menu(caller))
 
 
 async def help_command(update: Update, context: AssistantContext) -> None:
     """Explain what the assistant can do."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    contact = guest.services.catalogue.cluster.contact
-    await show(update, guest.render("help", contact=contact), [[guest.button("home", "m:home")]])
+    caller = context.caller
+    contact = caller.services.catalogue.cluster.contact
+    await show(update, caller.render("help", contact=contact), [[caller.button("home", "m:home")]])
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:

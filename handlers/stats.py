@@ -9,34 +9,37 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AssistantContext
-from handlers.replies import acknowledge, show, visit
-from handlers.staff_access import staff_only
+from bot.domain.access import Ability
+from handlers.replies import show
+from handlers.staff_access import staff
 from storage.stats import StatsRepository
 
 
 async def stats_command(update: Update, context: AssistantContext) -> None:
     """Show the impact report."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    services = guest.services
+    caller = context.caller
+    services = caller.services
     report = await StatsRepository(services.database, services.settings.default_language).impact(
         datetime.now(UTC)
     )
     catalogue = services.catalogue
-    sectors = {sector.id: sector.name.get(guest.language) for sector in catalogue.sectors}
+    sectors = {sector.id: sector.name.get(caller.language) for sector in catalogue.sectors}
     titles = {
-        past.event_id: event.title.get(guest.language) if event is not None else past.event_id
+        past.event_id: event.title.get(caller.language) if event is not None else past.event_id
         for past in report.past
         for event in (catalogue.event(past.event_id),)
     }
-    text = guest.render("stats", report=report, sectors=sectors, titles=titles)
-    rows = [[guest.button("stats_refresh", "sm:stats"), guest.button("staff_menu", "sm:home")]]
+    text = caller.render("stats", report=report, sectors=sectors, titles=titles)
+    rows = [[caller.button("stats_refresh", "sm:stats"), caller.button("staff_menu", "sm:home")]]
     await show(update, text, rows)
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return this feature's handlers."""
-    return [
-        CommandHandler("stats", staff_only(stats_command), filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(staff_only(stats_command), pattern=r"^sm:stats$"),
-    ]
+    return staff(
+        Ability.READ,
+        [
+            CommandHandler("stats", stats_command, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(stats_command, pattern=r"^sm:stats$"),
+        ],
+    )

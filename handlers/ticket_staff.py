@@ -13,6 +13,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ExtBot
 
 from bot.context import AssistantContext, Services
+from bot.domain.access import Ability
 from bot.domain.tickets import (
     CAPTION_BUDGET,
     TEXT_BUDGET,
@@ -24,10 +25,15 @@ from bot.domain.tickets import (
     shorten,
     staff_note,
 )
-from handlers.replies import acknowledge
 from storage.tickets import COPY, FROM_STAFF, MEMBER, RECEIPT, STAFF, Ticket, TicketPost
 
 logger = logging.getLogger(__name__)
+
+
+def _may_answer(context: AssistantContext) -> bool:
+    """Tell whether the sender may answer and close tickets."""
+    caller = context.known_caller
+    return caller is not None and caller.can(Ability.MANAGE)
 
 
 async def staff_replied(update: Update, context: AssistantContext, post: TicketPost) -> None:
@@ -39,7 +45,7 @@ async def staff_replied(update: Update, context: AssistantContext, post: TicketP
     ticket_id = post.ticket_id
     ticket = await services.tickets.get(ticket_id)
     draft = draft_of(message)
-    if not services.is_staff(user.id):
+    if not _may_answer(context):
         outcome = "not_staff"
     elif ticket is None or ticket.person_id is None:
         outcome = "erased"
@@ -103,24 +109,24 @@ async def close_pressed(update: Update, context: AssistantContext) -> None:
     """Close a ticket from its staff post (staff only) and tell the person."""
     services = context.services
     user = update.effective_user
-    assert user is not None and context.matches is not None
-    if not services.is_staff(user.id):
+    assert user is not None
+    if not _may_answer(context):
         # Whoever pressed it may be a person: tell them in their own language.
         language = services.language_of(await services.people.get(user.id), user)
         text = services.texts.render(language, "ticket_staff_note", what="staff_only")
-        await acknowledge(update, text, alert=True)
+        await context.acknowledge(text, alert=True)
         return
-    ticket_id = int(context.matches[0].group(1))
+    ticket_id = int(context.match.group(1))
     if await services.tickets.get(ticket_id) is None:
         language = services.settings.default_language
-        await acknowledge(update, services.texts.render(language, "not_available"), alert=True)
+        await context.acknowledge(services.texts.render(language, "not_available"), alert=True)
         return
     closed = await services.tickets.close(ticket_id, user.id)
     if closed is None:
-        await acknowledge(update, staff_note(services, "already_closed", ticket_id=ticket_id))
+        await context.acknowledge(staff_note(services, "already_closed", ticket_id=ticket_id))
         await _remove_close_buttons(context.bot, await services.tickets.ticket_posts(ticket_id))
         return
-    await acknowledge(update, staff_note(services, "closed_alert", ticket_id=ticket_id))
+    await context.acknowledge(staff_note(services, "closed_alert", ticket_id=ticket_id))
     posts = await services.tickets.ticket_posts(ticket_id)
     await _remove_close_buttons(context.bot, posts)
     person_told = await _tell_person_closed(context.bot, services, closed)

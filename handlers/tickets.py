@@ -24,12 +24,12 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.context import AssistantContext, PersonSession
+from bot.context import AssistantContext, Caller, PersonSession
 from bot.domain.tickets import TICKET_ID, Draft, add_follow_up, draft_of, open_ticket
 from bot.screens.links import ENTRY_ID
 from handlers import fallback, questions, ticket_staff
 from handlers.groups import FEATURES, TICKET_REPLIES
-from handlers.replies import Visit, acknowledge, show, visit
+from handlers.replies import show
 from storage.tickets import (
     MEMBER,
     PROMPT,
@@ -67,43 +67,43 @@ async def _reply(update: Update, text: str, rows: list[list[InlineKeyboardButton
     return await message.chat.send_message(text, reply_markup=markup)
 
 
-def _new_question_rows(guest: Visit) -> list[list[InlineKeyboardButton]]:
-    if not questions.can_ask_team(guest):
-        return [[guest.button("home", "m:home")]]
-    return [[guest.button("ticket_new", "tk:new")], [guest.button("home", "m:home")]]
+def _new_question_rows(caller: Caller) -> list[list[InlineKeyboardButton]]:
+    if not questions.can_ask_team(caller):
+        return [[caller.button("home", "m:home")]]
+    return [[caller.button("ticket_new", "tk:new")], [caller.button("home", "m:home")]]
 
 
 def _prompt_text(
-    guest: Visit,
+    caller: Caller,
     kind: str,
     *,
     service_id: str | None = None,
     ticket_id: int | None = None,
     reason: str | None = None,
 ) -> str:
-    service = guest.services.catalogue.service(service_id or "")
-    return guest.render(
+    service = caller.services.catalogue.service(service_id or "")
+    return caller.render(
         "ticket_prompt",
         kind=kind,
-        service=service.title.get(guest.language) if service is not None else "",
+        service=service.title.get(caller.language) if service is not None else "",
         ticket_id=ticket_id,
         reason=reason,
-        consented=guest.person.has_consented,
+        consented=caller.person.has_consented,
     )
 
 
 async def _prompt(
-    update: Update, guest: Visit, session: PersonSession, reason: str | None = None
+    update: Update, caller: Caller, session: PersonSession, reason: str | None = None
 ) -> None:
     """Ask the person to write (again, saying why, after something we can't pass on)."""
     text = _prompt_text(
-        guest,
+        caller,
         session.ticket_kind or QUESTION,
         service_id=session.ticket_service,
         ticket_id=session.ticket_id,
         reason=reason,
     )
-    rows = [[guest.button("ticket_cancel", "tk:cancel")]]
+    rows = [[caller.button("ticket_cancel", "tk:cancel")]]
     if reason is None:
         await show(update, text, rows)
     else:
@@ -113,62 +113,57 @@ async def _prompt(
 async def _begin(
     update: Update,
     context: AssistantContext,
-    guest: Visit,
+    caller: Caller,
     kind: str,
     service_id: str | None = None,
 ) -> int:
     session = _session(context)
     _forget(session)
-    if not questions.can_ask_team(guest):
-        contact = guest.services.catalogue.cluster.contact
-        text = guest.render("ticket_unavailable", failed=False, contact=contact)
-        await show(update, text, [[guest.button("home", "m:home")]])
+    if not questions.can_ask_team(caller):
+        contact = caller.services.catalogue.cluster.contact
+        text = caller.render("ticket_unavailable", failed=False, contact=contact)
+        await show(update, text, [[caller.button("home", "m:home")]])
         return ConversationHandler.END
     session.ticket_kind = kind
     session.ticket_service = service_id
-    await _prompt(update, guest, session)
+    await _prompt(update, caller, session)
     return WRITING
 
 
 async def ask(update: Update, context: AssistantContext) -> int:
     """Ask the person to write their question for the team."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    return await _begin(update, context, guest, QUESTION)
+    caller = context.caller
+    return await _begin(update, context, caller, QUESTION)
 
 
 async def request_service(update: Update, context: AssistantContext) -> int:
     """Ask the person what they need, from a service's "Request this service" button."""
-    guest = await visit(update, context)
-    await acknowledge(update)
-    assert context.matches is not None
-    service_id = context.matches[0].group(1)
-    if guest.services.catalogue.service(service_id) is None:
-        await show(update, guest.render("not_available"), [[guest.button("home", "m:home")]])
+    caller = context.caller
+    service_id = context.match.group(1)
+    if caller.services.catalogue.service(service_id) is None:
+        await show(update, caller.render("not_available"), [[caller.button("home", "m:home")]])
         return ConversationHandler.END
-    return await _begin(update, context, guest, SERVICE_REQUEST, service_id)
+    return await _begin(update, context, caller, SERVICE_REQUEST, service_id)
 
 
 async def reply_pressed(update: Update, context: AssistantContext) -> int:
     """Ask the person for their reply to the team, from the button under an answer."""
-    guest = await visit(update, context)
-    assert context.matches is not None
-    tickets = guest.services.tickets
-    ticket = await tickets.get(int(context.matches[0].group(1)))
-    if ticket is None or ticket.person_id != guest.person.id:
-        await acknowledge(update, guest.render("not_available"), alert=True)
+    caller = context.caller
+    tickets = caller.services.tickets
+    ticket = await tickets.get(int(context.match.group(1)))
+    if ticket is None or ticket.person_id != caller.person.id:
+        await context.acknowledge(caller.render("not_available"), alert=True)
         return ConversationHandler.END
-    await acknowledge(update)
     session = _session(context)
     _forget(session)
     if not ticket.is_open:
-        text = guest.render("ticket_closed", ticket_id=ticket.id, by_staff=False)
-        await _reply(update, text, _new_question_rows(guest))
+        text = caller.render("ticket_closed", ticket_id=ticket.id, by_staff=False)
+        await _reply(update, text, _new_question_rows(caller))
         return ConversationHandler.END
     session.ticket_kind = REPLY
     session.ticket_id = ticket.id
-    text = _prompt_text(guest, REPLY, ticket_id=ticket.id)
-    prompt = await _reply(update, text, [[guest.button("ticket_cancel", "tk:cancel")]])
+    text = _prompt_text(caller, REPLY, ticket_id=ticket.id)
+    prompt = await _reply(update, text, [[caller.button("ticket_cancel", "tk:cancel")]])
     # Stored like every ticket message: a Telegram reply to the prompt continues the ticket.
     await tickets.add_post(ticket.id, prompt.chat_id, prompt.message_id, MEMBER, PROMPT)
     return WRITING
@@ -191,25 +186,25 @@ async def written(update: Update, context: AssistantContext) -> int:
     if kind is None:
         # A reply to a ticket message already answered the prompt (see `reply_received`).
         return await _not_for_the_team(update, context)
-    guest = await visit(update, context)
+    caller = context.caller
     message = update.effective_message
     assert message is not None
     draft = draft_of(message)
     assert draft is not None  # the state's filter lets only text, photos and documents in
     reason = _problem(draft, kind)
     if reason is not None:
-        await _prompt(update, guest, session, reason)
+        await _prompt(update, caller, session, reason)
         return WRITING
     service_id, ticket_id = session.ticket_service, session.ticket_id
     _forget(session)
     if kind != REPLY:
-        await _open_ticket(update, context, guest, kind, service_id, draft)
+        await _open_ticket(update, context, caller, kind, service_id, draft)
         return ConversationHandler.END
-    ticket = await guest.services.tickets.get(ticket_id) if ticket_id is not None else None
-    if ticket is None or ticket.person_id != guest.person.id:
-        await _reply(update, guest.render("not_available"), [])
+    ticket = await caller.services.tickets.get(ticket_id) if ticket_id is not None else None
+    if ticket is None or ticket.person_id != caller.person.id:
+        await _reply(update, caller.render("not_available"), [])
         return ConversationHandler.END
-    await _follow_up(update, context, guest, ticket, draft)
+    await _follow_up(update, context, caller, ticket, draft)
     return ConversationHandler.END
 
 
@@ -225,40 +220,39 @@ async def _not_for_the_team(update: Update, context: AssistantContext) -> int:
 
 async def wrong_kind(update: Update, context: AssistantContext) -> int:
     """Ask for text, a photo or a document after a sticker, voice message or the like."""
-    guest = await visit(update, context)
-    await _prompt(update, guest, _session(context), "other")
+    caller = context.caller
+    await _prompt(update, caller, _session(context), "other")
     return WRITING
 
 
 async def cancel(update: Update, context: AssistantContext) -> int:
     """Leave the question without sending anything."""
-    guest = await visit(update, context)
-    await acknowledge(update)
+    caller = context.caller
     _forget(_session(context))
-    text = guest.render("ticket_cancelled", timeout=False)
-    await show(update, text, [[guest.button("home", "m:home")]])
+    text = caller.render("ticket_cancelled", timeout=False)
+    await show(update, text, [[caller.button("home", "m:home")]])
     return ConversationHandler.END
 
 
 async def timed_out(update: Update, context: AssistantContext) -> None:
     """Tell the person we stopped waiting for their question."""
-    guest = await visit(update, context)
+    caller = context.caller
     _forget(_session(context))
     chat = update.effective_chat
     if chat is not None:
-        await context.bot.send_message(chat.id, guest.render("ticket_cancelled", timeout=True))
+        await context.bot.send_message(chat.id, caller.render("ticket_cancelled", timeout=True))
 
 
 async def _open_ticket(
     update: Update,
     context: AssistantContext,
-    guest: Visit,
+    caller: Caller,
     kind: str,
     service_id: str | None,
     draft: Draft,
 ) -> None:
     """Hand the person's message to the team as a new ticket, and confirm it to them."""
-    services = guest.services
+    services = caller.services
     message = update.effective_message
     assert message is not None
     ticket = await open_ticket(
@@ -266,37 +260,39 @@ async def _open_ticket(
         services,
         message,
         draft,
-        guest.person,
+        caller.person,
         kind=kind,
         service_id=service_id,
-        language=guest.language,
+        language=caller.language,
     )
-    home = [[guest.button("home", "m:home")]]
+    home = [[caller.button("home", "m:home")]]
     if ticket is None:
         contact = services.catalogue.cluster.contact
-        await _reply(update, guest.render("ticket_unavailable", failed=True, contact=contact), home)
+        await _reply(
+            update, caller.render("ticket_unavailable", failed=True, contact=contact), home
+        )
         return
-    text = guest.render("ticket_sent", follow_up=False, kind=kind, ticket_id=ticket.id)
+    text = caller.render("ticket_sent", follow_up=False, kind=kind, ticket_id=ticket.id)
     receipt = await _reply(update, text, home)
     await services.tickets.add_post(ticket.id, receipt.chat_id, receipt.message_id, MEMBER, RECEIPT)
 
 
 async def _follow_up(
-    update: Update, context: AssistantContext, guest: Visit, ticket: Ticket, draft: Draft
+    update: Update, context: AssistantContext, caller: Caller, ticket: Ticket, draft: Draft
 ) -> None:
     """Pass the person's answer on to the ticket's staff thread(s), if the ticket is open."""
-    services = guest.services
+    services = caller.services
     if not ticket.is_open:
-        text = guest.render("ticket_closed", ticket_id=ticket.id, by_staff=False)
-        await _reply(update, text, _new_question_rows(guest))
+        text = caller.render("ticket_closed", ticket_id=ticket.id, by_staff=False)
+        await _reply(update, text, _new_question_rows(caller))
         return
     message = update.effective_message
     assert message is not None
-    if not await add_follow_up(context.bot, services, ticket, message, draft, guest.person):
+    if not await add_follow_up(context.bot, services, ticket, message, draft, caller.person):
         contact = services.catalogue.cluster.contact
-        await _reply(update, guest.render("ticket_unavailable", failed=True, contact=contact), [])
+        await _reply(update, caller.render("ticket_unavailable", failed=True, contact=contact), [])
         return
-    text = guest.render("ticket_sent", follow_up=True, kind=ticket.kind, ticket_id=ticket.id)
+    text = caller.render("ticket_sent", follow_up=True, kind=ticket.kind, ticket_id=ticket.id)
     receipt = await _reply(update, text, [])
     await services.tickets.add_post(ticket.id, receipt.chat_id, receipt.message_id, MEMBER, RECEIPT)
 
@@ -321,23 +317,23 @@ async def reply_received(update: Update, context: AssistantContext) -> None:
 
 async def _person_replied(update: Update, context: AssistantContext, post: TicketPost) -> None:
     """Add the person's reply to their ticket."""
-    guest = await visit(update, context)
+    caller = context.caller
     message = update.effective_message
     assert message is not None
-    ticket = await guest.services.tickets.get(post.ticket_id)
-    if ticket is None or ticket.person_id != guest.person.id:
-        await _reply(update, guest.render("not_available"), [])
+    ticket = await caller.services.tickets.get(post.ticket_id)
+    if ticket is None or ticket.person_id != caller.person.id:
+        await _reply(update, caller.render("not_available"), [])
         return
     draft = draft_of(message)
     if draft is None or draft.is_empty:
         reason = "other" if draft is None else "empty"
-        await _reply(update, _prompt_text(guest, REPLY, ticket_id=ticket.id, reason=reason), [])
+        await _reply(update, _prompt_text(caller, REPLY, ticket_id=ticket.id, reason=reason), [])
         return
     session = _session(context)
     if session.ticket_kind == REPLY:
         # The reply they were prompted for came as a Telegram reply: the prompt is answered.
         _forget(session)
-    await _follow_up(update, context, guest, ticket, draft)
+    await _follow_up(update, context, caller, ticket, draft)
 
 
 def conversation() -> ConversationHandler[AssistantContext]:

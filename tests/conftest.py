@@ -82,6 +82,8 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
     """Return a running Bot API emulator on a free local port."""
     async with BotApiEmulator() as emu:
         yield emu
+        # Telegram refuses a second answer to a button press: no update may try one.
+        assert not emu.queries_answered_twice(), emu.queries_answered_twice()
 
 
 @pytest.fixture

@@ -304,6 +304,8 @@ class MessageMethods(ApiBase):
     async def answer_callback_query(self, p: Params) -> Any:
         query_id = p.get_str("callback_query_id") or ""
         record = self.state.queries.get(query_id)
+        if record is not None:
+            record.answer_calls += 1
         if record is None or record.answered:
             raise bad_request(
                 "query is too old and response timeout expired or query ID is invalid"

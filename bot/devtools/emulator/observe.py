@@ -55,6 +55,14 @@ class ChatObserver:
     def callback_answers(self) -> dict[str, CallbackAnswer]:
         return self.state.callback_answers
 
+    def queries_answered_twice(self) -> list[str]:
+        """Return the data of every button press the bot tried to answer more than once."""
+        return [
+            f"{record.query_id} ({record.data}): {record.answer_calls} answers"
+            for record in self.state.queries.values()
+            if record.answer_calls > 1
+        ]
+
     def documents(self, chat_id: int) -> list[Document]:
         """Files the bot sent to the chat (not deleted), oldest first."""
         return [m.document for m in self.bot_messages(chat_id) if m.document is not None]

@@ -16,7 +16,7 @@ from bot.devtools.emulator.faults import EmulatorStats, Faults
 from bot.devtools.emulator.observe import ActivityCallback, ChatObserver
 from bot.devtools.emulator.params import error_response, ok_response, read_params
 from bot.devtools.emulator.signals import Signal
-from bot.devtools.emulator.state import BotActivity, EmulatorState
+from bot.devtools.emulator.state import BotActivity, EmulatorState, User, now_ts
 from bot.devtools.emulator.user_side import UserActions
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,22 @@ class BotApiEmulator(UserActions, ChatObserver):
     def block(self, user_id: int) -> None:
         """The user blocks the bot: sends to them answer 403."""
         self.faults.blocked_users.add(user_id)
+
+    def blocks_bot(self, user: User) -> None:
+        """The user blocks the bot as Telegram tells it: my_chat_member "kicked", then 403s."""
+        self.block(user.id)
+        chat = self.state.add_user(user)
+        old = {"user": self.state.bot_user(), "status": "member"}
+        new = {"user": self.state.bot_user(), "status": "kicked", "until_date": 0}
+        payload = {
+            "chat": chat.to_api(),
+            "from": user.to_api(),
+            "date": now_ts(),
+            "old_chat_member": old,
+            "new_chat_member": new,
+        }
+        self.state.push_update("my_chat_member", payload)
+        self._updates.fire()
 
     def unblock(self, user_id: int) -> None:
         self.faults.blocked_users.discard(user_id)

@@ -216,6 +216,8 @@ class CallbackQueryRecord:
     message_id: int
     data: str | None
     answered: bool = False
+    # Every answerCallbackQuery call, refused ones included: a bot should answer exactly once.
+    answer_calls: int = 0
 
 
 @dataclass(frozen=True)

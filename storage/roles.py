@@ -1,0 +1,48 @@
+"""Staff roles kept in the database: who may do what among the cluster's team."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from storage.catalogue import utc_text
+from storage.database import Database
+
+
+class Role(StrEnum):
+    """A role in the cluster's team; what each may do is decided in `bot.domain.access`."""
+
+    ADMIN = "admin"
+    STAFF = "staff"
+    CHECKIN = "checkin"
+    VIEWER = "viewer"
+
+
+class RoleRepository:
+    """Reads and writes staff roles; the small table is kept in memory once read."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+        self._roles: dict[int, Role] | None = None
+
+    async def role_of(self, person_id: int) -> Role | None:
+        """Return the role stored for a person, or None for someone outside the team."""
+        if self._roles is None:
+            rows = await self._db.fetch_all("SELECT person_id, role FROM staff_roles")
+            self._roles = {row["person_id"]: Role(row["role"]) for row in rows}
+        return self._roles.get(person_id)
+
+    async def grant(self, person_id: int, role: Role, *, granted_by: int | None = None) -> None:
+        """Give a person a role, replacing the one they had."""
+        await self._db.execute(
+            "INSERT INTO staff_roles (person_id, role, granted_by, granted_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (person_id) DO UPDATE SET role = excluded.role, "
+            "granted_by = excluded.granted_by, granted_at = excluded.granted_at",
+            (person_id, role.value, granted_by, utc_text(datetime.now(UTC))),
+        )
+        self._roles = None
+
+    async def revoke(self, person_id: int) -> None:
+        """Take a person's role away."""
+        await self._db.execute("DELETE FROM staff_roles WHERE person_id = ?", (person_id,))
+        self._roles = None
