@@ -1,6 +1,6 @@
 """Benchmark: reminders in the outbox at scale.
 
-Run: .venv/bin/python benchmarks/bench_reminders.py [--full]
+Run: .venv/bin/python benchmarks/bench_reminders.py [--quick | --full]
 
 1. Startup with 100,000 pending reminders against an empty outbox: time to start (migrations,
    catalogue, in-flight recovery, the first sweep) and resident memory. Nothing pending is
@@ -9,7 +9,8 @@ Run: .venv/bin/python benchmarks/bench_reminders.py [--full]
    application: none lost, none repeated (counted per chat in the emulator), at the
    configured rate. The main run uses BROADCAST_RATE=100 to stay short (the setting caps
    it at 30 for Telegram; the dispatcher does not care); a second run of 500 shows the
-   default 25/s. `--full` sends all 5,000 at 25/s (about 3.5 minutes).
+   default 25/s. `--full` sends all 5,000 at 25/s (about 3.5 minutes); `--quick` starts with
+   20,000 pending and sends 1,000 at 100/s and 200 at 25/s.
 
 Each measurement runs in a fresh process so that memory figures are not mixed up.
 """
@@ -171,7 +172,9 @@ async def measure_burst(path: Path, people: int, rate: float) -> dict[str, Any]:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(all_sent.wait(), timeout=people / rate * 3 + 30)
         await emulator.wait_idle(quiet=1.0, timeout=30)
-        counts = await OutboxRepository(application.services.database).count_by_status()
+        outbox = OutboxRepository(application.services.database)
+        counts = await outbox.count_by_status()
+        resent = await outbox.count_resent()
         await stop_application(application)
         per_chat = Counter(len(emulator.bot_messages(person_id)) for person_id in ids)
     span = sent_at[-1] - sent_at[0] if len(sent_at) > 1 else float("nan")
@@ -185,6 +188,7 @@ async def measure_burst(path: Path, people: int, rate: float) -> dict[str, Any]:
         "repeated": sum(n for count, n in per_chat.items() if count > 1),
         "sent_rows": counts.get("sent", 0),
         "other_rows": sum(n for status, n in counts.items() if status != "sent"),
+        "resent": resent,
         "rss_after_mb": rss_mb(),
     }
 
@@ -222,6 +226,7 @@ def prepare(folder: Path, name: str, people: int, starts_at: datetime, offsets: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="send the 5,000 at 25/s")
+    parser.add_argument("--quick", action="store_true", help="smaller figures, for development")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--scenario", choices=("startup", "burst"), help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
@@ -232,12 +237,17 @@ def main() -> None:
         child(arguments)
         return
 
+    pending, burst_size, short_burst = (
+        (PENDING // 5, BURST // 5, SHORT_BURST // 5)
+        if arguments.quick
+        else (PENDING, BURST, SHORT_BURST)
+    )
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         later = datetime.now(UTC) + timedelta(days=30)
         seeding = time.perf_counter()
-        full = prepare(folder, "pending", PENDING // 2, later, "24h,1h")
+        full = prepare(folder, "pending", pending // 2, later, "24h,1h")
         seeding = time.perf_counter() - seeding
         empty = folder / "empty.sqlite3"
         cold = run_child("--scenario", "startup", "--database", str(empty))
@@ -258,13 +268,13 @@ def main() -> None:
                 str(rate),
             )
 
-        runs = [burst(BURST, DEFAULT_RATE if arguments.full else FAST_RATE)]
+        runs = [burst(burst_size, DEFAULT_RATE if arguments.full else FAST_RATE)]
         if not arguments.full:
-            runs.append(burst(SHORT_BURST, DEFAULT_RATE))
+            runs.append(burst(short_burst, DEFAULT_RATE))
 
     print()
     print("Startup with pending reminders (fresh process each)")
-    print(f"{'measure':<34}{'empty outbox':>16}{f'{PENDING:,} pending':>18}")
+    print(f"{'measure':<34}{'empty outbox':>16}{f'{pending:,} pending':>18}")
     print("-" * 68)
     for label, key, form in (
         ("startup to polling (s)", "startup_s", "{:.3f}"),
@@ -275,7 +285,7 @@ def main() -> None:
         ("RSS after start + 1.5 s (MB)", "rss_after_mb", "{:.1f}"),
     ):
         print(f"{label:<34}{form.format(cold[key]):>16}{form.format(loaded[key]):>18}")
-    print(f"(seeding {PENDING:,} reminders for {PENDING // 2:,} registrations: {seeding:.1f} s)")
+    print(f"(seeding {pending:,} reminders for {pending // 2:,} registrations: {seeding:.1f} s)")
     print()
     print("Reminders due at the same moment, delivered through the emulator")
     titles = [f"{run['people']:,} at {run['configured_rate']:g}/s" for run in runs]
@@ -290,6 +300,7 @@ def main() -> None:
         ("chats with more (repeated)", "repeated", "{:,}"),
         ("outbox rows sent", "sent_rows", "{:,}"),
         ("outbox rows not sent", "other_rows", "{:,}"),
+        ("re-sent after a crash", "resent", "{:,}"),
         ("RSS at the end (MB)", "rss_after_mb", "{:.1f}"),
     ):
         print(f"{label:<30}" + "".join(f"{form.format(run[key]):>18}" for run in runs))

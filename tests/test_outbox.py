@@ -1,18 +1,35 @@
-"""The one outbox: its kinds, and the migration that moved the two older outboxes into it."""
+"""The one outbox: its kinds, waiting-list promotions through it, and the migration into it.
+
+A promotion's news is three rows (the text, the calendar file, the check-in code) queued in
+the transaction that gives the seat: whatever stops the assistant after that, the news goes
+out, each part once and in order.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import storage.database
+from bot.app import stop_application
+from bot.domain.notices import fill_free_seats
 from bot.outbox.kinds import KINDS
 from storage import outbox
 from storage.catalogue import CatalogueRepository
-from storage.content import bundled_content_path, load_catalogue
+from storage.content import (
+    Event,
+    bundled_content_path,
+    catalogue_to_document,
+    load_catalogue,
+    parse_catalogue,
+)
 from storage.database import Database
+from storage.registrations import Registration
+from tests.conftest import Assistant, Person
+from tests.outbox_clock import FakeClock, outbox_on
 
 MOMENT = "2027-01-10T09:00:00+00:00"
 
@@ -92,3 +109,161 @@ async def test_the_migration_moves_both_outboxes_rows_into_one(
     # The moved rows go on under the one protocol: the interrupted reminder fails, once.
     recovery = await outbox.OutboxRepository(database).recover_interrupted()
     assert (recovery.retried, recovery.failed) == (0, 1)
+
+
+# -- waiting-list promotions ---------------------------------------------------------------
+
+
+async def one_seat_taken(
+    assistant: Assistant, event_id: str, **fields: Any
+) -> tuple[Event, Person, Registration, Person, Registration]:
+    """Publish a one-seat event; Ali takes the seat and Ayşe waits for it."""
+    await assistant.add_event(event_id, capacity=1, **fields)
+    event = assistant.services.catalogue.event(event_id)
+    assert event is not None
+    ali, ayse = assistant.person("Ali"), assistant.person("Ayşe")
+    registrations = assistant.services.registrations
+    seats = []
+    for person in (ali, ayse):
+        await assistant.services.people.seen(person.id, "tr")
+        seats.append((await registrations.sign_up(event, person.id, None, None)).registration)
+    assert [seat.status for seat in seats] == ["confirmed", "waitlisted"]
+    return event, ali, seats[0], ayse, seats[1]
+
+
+async def parts(assistant: Assistant, registration_id: int) -> list[tuple[str, str]]:
+    """Return (kind, status) of a registration's promotion rows, in order."""
+    rows = await assistant.fetch(
+        "SELECT kind, status FROM outbox WHERE registration_id = ? "
+        "AND kind IN ('promoted', 'calendar', 'checkin_code') ORDER BY id",
+        registration_id,
+    )
+    return [(row["kind"], row["status"]) for row in rows]
+
+
+async def test_a_promotion_sends_its_text_then_the_calendar_then_the_code(
+    assistant: Assistant,
+) -> None:
+    clock = FakeClock()
+    worker = outbox_on(assistant, clock)
+    event, ali, seat, ayse, waiting = await one_seat_taken(assistant, "one-seat")
+    outcome = await assistant.services.registrations.cancel(seat.id, ali.id, event)
+    assert outcome is not None and [r.id for r in outcome.promoted] == [waiting.id]
+    assert await parts(assistant, waiting.id) == [
+        ("promoted", "pending"),
+        ("calendar", "pending"),
+        ("checkin_code", "pending"),
+    ]
+
+    clock.advance(1)
+    # One part a batch: each waits for the one before it to be settled.
+    assert [await worker.dispatch_batch() for _ in range(4)] == [1, 1, 1, 0]
+    text, calendar, code = ayse.emulator.bot_messages(ayse.id)
+    assert "Yer açıldı, kaydınız onaylandı" in (text.text or "")
+    assert "Test etkinliği one-seat" in (text.text or "")
+    assert text.buttons == ["🎟 Kayıtlarım"]
+    assert calendar.document is not None
+    assert calendar.document.filename.endswith(".ics")
+    assert b"BEGIN:VCALENDAR" in calendar.document.content
+    assert code.photo is not None and "Giriş kodunuz" in (code.caption or "")
+    assert await parts(assistant, waiting.id) == [
+        ("promoted", "sent"),
+        ("calendar", "sent"),
+        ("checkin_code", "sent"),
+    ]
+    assert ali.emulator.bot_messages(ali.id) == []
+
+
+async def test_an_online_event_promotion_comes_without_a_code(assistant: Assistant) -> None:
+    clock = FakeClock()
+    worker = outbox_on(assistant, clock)
+    event, ali, seat, ayse, waiting = await one_seat_taken(
+        assistant, "webinar", online=True, online_url="https://meet.example/w", location=None
+    )
+    await assistant.services.registrations.cancel(seat.id, ali.id, event)
+    clock.advance(1)
+    await worker.drain()
+    assert await parts(assistant, waiting.id) == [("promoted", "sent"), ("calendar", "sent")]
+    assert [m.photo for m in ayse.emulator.bot_messages(ayse.id)] == [None, None]
+
+
+async def test_news_of_a_seat_given_up_before_it_went_is_dropped(assistant: Assistant) -> None:
+    clock = FakeClock()
+    worker = outbox_on(assistant, clock)
+    event, ali, seat, ayse, waiting = await one_seat_taken(assistant, "one-seat")
+    await assistant.services.registrations.cancel(seat.id, ali.id, event)
+    await assistant.services.registrations.cancel(waiting.id, ayse.id, event)
+    clock.advance(1)
+    assert await worker.drain() == 0
+    assert await parts(assistant, waiting.id) == []
+    assert ayse.emulator.bot_messages(ayse.id) == []
+
+
+async def test_seats_freed_by_an_import_go_out_through_the_outbox(assistant: Assistant) -> None:
+    clock = FakeClock()
+    worker = outbox_on(assistant, clock)
+    event, _, _, ayse, waiting = await one_seat_taken(assistant, "one-seat")
+    services = assistant.services
+    document = catalogue_to_document(services.catalogue)
+    [entry] = [entry for entry in document["events"] if entry["id"] == "one-seat"]
+    entry["capacity"] = 2  # an import gives the event one seat more
+    await services.catalogue_store.import_catalogue(parse_catalogue(document, "test"))
+    await services.reload_catalogue()
+    assert await fill_free_seats(services.registrations, services.catalogue) == 1
+    clock.advance(1)
+    await worker.drain()
+    assert [kind for kind, status in await parts(assistant, waiting.id) if status == "sent"] == [
+        "promoted",
+        "calendar",
+        "checkin_code",
+    ]
+    assert "Yer açıldı" in (ayse.emulator.bot_messages(ayse.id)[0].text or "")
+    assert event.capacity == 1
+
+
+@pytest.mark.parametrize("in_flight", [None, "promoted", "calendar"])
+async def test_a_promotion_survives_a_crash_and_goes_exactly_once(
+    start_assistant: Any, make_settings: Any, in_flight: str | None
+) -> None:
+    first = await start_assistant()
+    outbox_on(first, FakeClock())  # the sweep is held back: the crash comes before it
+    event, ali, seat, ayse, waiting = await one_seat_taken(first, "one-seat")
+    await first.services.registrations.cancel(seat.id, ali.id, event)
+    assert [status for _, status in await parts(first, waiting.id)] == ["pending"] * 3
+    await stop_application(first.application)
+    assert ayse.emulator.bot_messages(ayse.id) == []
+    if in_flight is not None:
+        # A crash in the middle of sending that part: it may or may not have gone out.
+        database = Database(make_settings().database_path)
+        await database.open()
+        await database.execute(
+            "UPDATE outbox SET status = 'sent' WHERE registration_id = ? AND kind = 'promoted' "
+            "AND ? = 'calendar'",
+            (waiting.id, in_flight),
+        )
+        await database.execute(
+            "UPDATE outbox SET status = 'sending', attempts = 1 "
+            "WHERE registration_id = ? AND kind = ?",
+            (waiting.id, in_flight),
+        )
+        await database.close()
+
+    second = await start_assistant()  # its own sweep sends what the first left behind
+    await ayse.emulator.wait_for_bot_message(ayse.id, predicate=lambda m: m.photo is not None)
+    await second.emulator.wait_idle(quiet=0.3)
+    messages = ayse.emulator.bot_messages(ayse.id)
+    sent_before = 1 if in_flight == "calendar" else 0  # the text went before that crash
+    assert len(messages) == 3 - sent_before
+    kinds = ["text", "calendar", "code"][sent_before:]
+    seen = [
+        "code" if m.photo is not None else "calendar" if m.document is not None else "text"
+        for m in messages
+    ]
+    assert seen == kinds
+    assert await parts(second, waiting.id) == [
+        ("promoted", "sent"),
+        ("calendar", "sent"),
+        ("checkin_code", "sent"),
+    ]
+    resent = await outbox.OutboxRepository(second.services.database).count_resent()
+    assert resent == (0 if in_flight is None else 1)

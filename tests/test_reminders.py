@@ -1,36 +1,29 @@
 """Reminders, notices and the feedback survey, end to end: on time, once, through restarts.
 
-Offsets are seconds here (REMINDER_OFFSETS="2s,1s") and events start a few seconds ahead,
-so every scenario runs in real time within a few seconds.
+The outbox runs on a clock the test moves (tests/outbox_clock.py): events are days ahead,
+and a reminder falls due when the test sets the clock to its time and lets the worker drain
+the outbox. Nothing waits on the real clock.
 """
 
 from __future__ import annotations
 
-import asyncio
 import copy
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
-
-import bot.outbox.worker
 from bot.app import stop_application
-from bot.devtools.emulator import EmulatorTimeout, Message
+from bot.devtools.emulator import Message
 from bot.domain.event_changes import cancel_event, change_event
 from storage.content import Event, catalogue_to_document, parse_catalogue
 from storage.database import Database
 from storage.feedback import FeedbackRepository
 from storage.registrations import Registration
 from tests.conftest import STAFF_ID, Assistant, Person
+from tests.outbox_clock import FakeClock, outbox_on
 
 REMINDER = "Hatırlatma"
-
-
-@pytest.fixture(autouse=True)
-def quick_sweep(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sweep the outbox every quarter second: due times are whole seconds anyway."""
-    monkeypatch.setattr(bot.outbox.worker, "SWEEP_INTERVAL", 0.25)
+DAY = 86400
 
 
 async def publish_event(
@@ -45,9 +38,7 @@ async def publish_event(
     services = assistant.services
     document = catalogue_to_document(services.catalogue)
     entry = copy.deepcopy(document["events"][0])
-    # Whole seconds, as stored; rounded up so the event never starts earlier than asked.
-    asked = datetime.now(UTC) + timedelta(seconds=starts_in)
-    starts_at = asked.replace(microsecond=0) + timedelta(seconds=1 if asked.microsecond else 0)
+    starts_at = (datetime.now(UTC) + timedelta(seconds=starts_in)).replace(microsecond=0)
     entry.update(
         id=event_id,
         title={"tr": f"Deneme eğitimi {event_id}", "en": f"Test training {event_id}"},
@@ -74,14 +65,7 @@ async def sign_up(assistant: Assistant, person: Person, event: Event) -> Registr
 
 
 async def deliveries(assistant: Assistant, registration_id: int) -> list[tuple[str, int, str]]:
-    """Return (kind, offset seconds, status) of a registration's outbox rows, in due order.
-
-    A message shows in the chat a moment before its row is marked: wait out 'sending' first.
-    """
-    for _ in range(100):
-        if not await assistant.fetch("SELECT id FROM outbox WHERE status = 'sending'"):
-            break
-        await asyncio.sleep(0.02)
+    """Return (kind, offset seconds, status) of a registration's outbox rows, in due order."""
     rows = await assistant.fetch(
         "SELECT kind, offset_seconds, status FROM outbox WHERE registration_id = ? "
         "ORDER BY due_at, id",
@@ -94,44 +78,45 @@ def reminders_seen(person: Person) -> list[Message]:
     return [m for m in person.emulator.bot_messages(person.id) if REMINDER in (m.text or "")]
 
 
-async def wait_until(moment: datetime) -> None:
-    """Let real time pass: the bot is down and nothing can be waited on."""
-    await asyncio.sleep(max(0.0, (moment - datetime.now(UTC)).total_seconds()))
-
-
 async def test_reminders_arrive_on_time_with_the_event_and_its_buttons(
     start_assistant: Any,
 ) -> None:
-    assistant = await start_assistant(REMINDER_OFFSETS="2s,1s")
-    event = await publish_event(assistant, "soon", starts_in=2.3)
+    assistant = await start_assistant(REMINDER_OFFSETS="2h,1h")
+    clock = FakeClock()
+    outbox = outbox_on(assistant, clock)
+    event = await publish_event(assistant, "soon", starts_in=DAY)
     ayse = assistant.person("Ayşe")
     registration = await sign_up(assistant, ayse, event)
     assert await deliveries(assistant, registration.id) == [
-        ("reminder", 2, "pending"),
-        ("reminder", 1, "pending"),
+        ("reminder", 7200, "pending"),
+        ("reminder", 3600, "pending"),
         ("survey", None, "pending"),
     ]
 
-    first = await ayse.emulator.wait_for_bot_message(ayse.id, contains=REMINDER, timeout=4)
-    late = datetime.now(UTC) - (event.starts_at - timedelta(seconds=2))
-    assert timedelta(0) <= late < timedelta(seconds=1.5)
+    clock.set(event.starts_at - timedelta(hours=2, seconds=1))
+    assert await outbox.drain() == 0  # a second early: nothing yet
+    clock.advance(1)
+    assert await outbox.drain() == 1
+    [first] = reminders_seen(ayse)
     text = first.text or ""
     assert "Deneme eğitimi soon" in text
-    assert "başlıyor" in text
+    assert "2 saat sonra başlıyor" in text
     assert "Küme Eğitim Salonu, Ankara" in text  # the place, in her language
     assert first.buttons == ["ℹ️ Ayrıntılar", "✖️ Katılamayacağım"]
     assert first.reply_markup[0][0]["callback_data"] == "ev:s:soon:a:0"
     assert first.reply_markup[1][0]["callback_data"] == f"rg:cx:{registration.id}"
 
-    second = await ayse.next_message(first, contains=REMINDER, timeout=4)
-    late = datetime.now(UTC) - (event.starts_at - timedelta(seconds=1))
-    assert timedelta(0) <= late < timedelta(seconds=1.5)
+    clock.set(event.starts_at - timedelta(hours=1))
+    assert await outbox.drain() == 1
     assert len(reminders_seen(ayse)) == 2
+    second = reminders_seen(ayse)[-1]
+    assert "1 saat sonra başlıyor" in (second.text or "")
     assert await deliveries(assistant, registration.id) == [
-        ("reminder", 2, "sent"),
-        ("reminder", 1, "sent"),
+        ("reminder", 7200, "sent"),
+        ("reminder", 3600, "sent"),
         ("survey", None, "pending"),
     ]
+    assert await outbox.drain() == 0  # nothing goes twice
 
     details = await ayse.press(second, "Ayrıntılar")
     assert "Deneme eğitimi soon" in (details.text or "")
@@ -139,26 +124,32 @@ async def test_reminders_arrive_on_time_with_the_event_and_its_buttons(
 
 
 async def test_an_english_person_gets_the_online_link(start_assistant: Any) -> None:
-    assistant = await start_assistant(REMINDER_OFFSETS="1s")
+    assistant = await start_assistant(REMINDER_OFFSETS="1h")
+    clock = FakeClock()
+    outbox = outbox_on(assistant, clock)
     event = await publish_event(
         assistant,
         "webinar-soon",
-        starts_in=1.3,
+        starts_in=DAY,
         online=True,
         online_url="https://meet.cluster.example/soon",
         location=None,
     )
     sam = assistant.person("Sam", language="en")
     await sign_up(assistant, sam, event)
-    reminder = await sam.emulator.wait_for_bot_message(sam.id, contains="Reminder", timeout=5)
+    clock.set(event.starts_at - timedelta(hours=1))
+    await outbox.drain()
+    [reminder] = [m for m in sam.emulator.bot_messages(sam.id) if "Reminder" in (m.text or "")]
     assert "Test training webinar-soon" in (reminder.text or "")
     assert "https://meet.cluster.example/soon" in (reminder.text or "")
     assert reminder.buttons == ["ℹ️ Details", "✖️ I can't come"]
 
 
 async def test_only_confirmed_people_with_reminders_on_get_them(start_assistant: Any) -> None:
-    assistant = await start_assistant(REMINDER_OFFSETS="1s")
-    event = await publish_event(assistant, "quiet", starts_in=1.3)
+    assistant = await start_assistant(REMINDER_OFFSETS="1h")
+    clock = FakeClock()
+    outbox = outbox_on(assistant, clock)
+    event = await publish_event(assistant, "quiet", starts_in=DAY)
     ayse, mehmet, zeynep = (assistant.person(name) for name in ("Ayşe", "Mehmet", "Zeynep"))
     kept = await sign_up(assistant, ayse, event)
     cancelled = await sign_up(assistant, mehmet, event)
@@ -168,12 +159,13 @@ async def test_only_confirmed_people_with_reminders_on_get_them(start_assistant:
     assert await deliveries(assistant, cancelled.id) == []  # cancelling removed them
     await assistant.services.people.set_reminders(zeynep.id, False)
 
-    await ayse.emulator.wait_for_bot_message(ayse.id, contains=REMINDER, timeout=5)
-    await assistant.emulator.wait_idle(quiet=0.3)
+    clock.set(event.starts_at - timedelta(hours=1))
+    await outbox.drain()
+    assert len(reminders_seen(ayse)) == 1
     assert reminders_seen(mehmet) == []
     assert reminders_seen(zeynep) == []
     assert await deliveries(assistant, kept.id) == [
-        ("reminder", 1, "sent"),
+        ("reminder", 3600, "sent"),
         ("survey", None, "pending"),
     ]
     [row] = await assistant.fetch(
@@ -186,66 +178,89 @@ async def test_only_confirmed_people_with_reminders_on_get_them(start_assistant:
 async def test_i_cant_come_cancels_after_confirmation_and_the_waiting_person_is_reminded(
     start_assistant: Any,
 ) -> None:
-    assistant = await start_assistant(REMINDER_OFFSETS="3s,1s")
-    event = await publish_event(assistant, "one-seat", starts_in=3.3, capacity=1)
+    assistant = await start_assistant(REMINDER_OFFSETS="3h,1h")
+    clock = FakeClock()
+    outbox = outbox_on(assistant, clock)
+    event = await publish_event(assistant, "one-seat", starts_in=DAY, capacity=1)
     ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet")
     seat = await sign_up(assistant, ayse, event)
     waiting = await sign_up(assistant, mehmet, event)
     assert waiting.status == "waitlisted"
     assert await deliveries(assistant, waiting.id) == []  # no reminders on the waiting list
 
-    reminder = await ayse.emulator.wait_for_bot_message(ayse.id, contains=REMINDER, timeout=6)
+    clock.set(event.starts_at - timedelta(hours=3))
+    await outbox.drain()
+    [reminder] = reminders_seen(ayse)
     question = await ayse.press(reminder, "Katılamayacağım")
     assert "iptal" in (question.text or "")
     done = await ayse.press(question, "Evet, iptal et")
     assert "kaydınız iptal edildi" in (done.text or "")
 
-    promoted = await mehmet.emulator.wait_for_bot_message(mehmet.id, contains="Yer açıldı")
-    assert await deliveries(assistant, seat.id) == [("reminder", 3, "sent")]
-    assert ("reminder", 1, "pending") in await deliveries(assistant, waiting.id)
-    theirs = await mehmet.next_message(promoted, contains=REMINDER, timeout=4)
+    # The seat went to Mehmet in the same transaction that queued his news and reminders
+    # (planned from the real time of the cancel: both are ahead of it).
+    assert [kind for kind, _, _ in await deliveries(assistant, waiting.id)] == [
+        "promoted",
+        "calendar",
+        "checkin_code",
+        "reminder",
+        "reminder",
+        "survey",
+    ]
+    await outbox.drain()
+    news = [m for m in mehmet.emulator.bot_messages(mehmet.id) if REMINDER not in (m.text or "")]
+    assert "Yer açıldı" in (news[0].text or "")
+    assert news[1].document is not None and news[2].photo is not None
+    [theirs] = reminders_seen(mehmet)  # by the test's clock, his 3h reminder is due too
     assert f"rg:cx:{waiting.id}" in theirs.reply_markup[1][0]["callback_data"]
-    await assistant.emulator.wait_idle(quiet=0.3)
-    # Her 1s reminder went with her seat: her only message is the first one, edited in place.
+    assert await deliveries(assistant, seat.id) == [("reminder", 10800, "sent")]
+    assert ("reminder", 3600, "pending") in await deliveries(assistant, waiting.id)
+
+    clock.set(event.starts_at - timedelta(hours=1))
+    await outbox.drain()
+    assert len(reminders_seen(mehmet)) == 2
+    # Her 1h reminder went with her seat: her only message is the first one, edited in place.
     assert len(ayse.emulator.bot_messages(ayse.id)) == 1
 
 
 async def test_a_restart_before_the_due_time_sends_the_reminder_once(
     start_assistant: Any,
 ) -> None:
-    first = await start_assistant(REMINDER_OFFSETS="1s")
-    event = await publish_event(first, "restart", starts_in=2.3)
+    first = await start_assistant(REMINDER_OFFSETS="1h")
+    event = await publish_event(first, "restart", starts_in=DAY)
     ayse = first.person("Ayşe")
     registration = await sign_up(first, ayse, event)
     await stop_application(first.application)
 
-    second = await start_assistant(REMINDER_OFFSETS="1s")
-    await ayse.emulator.wait_for_bot_message(ayse.id, contains=REMINDER, timeout=6)
-    await second.emulator.wait_idle(quiet=0.5)
+    second = await start_assistant(REMINDER_OFFSETS="1h")
+    clock = FakeClock()
+    outbox = outbox_on(second, clock)
+    clock.set(event.starts_at - timedelta(hours=1))
+    assert await outbox.drain() == 1
+    assert await outbox.drain() == 0
     assert len(reminders_seen(ayse)) == 1
     assert await deliveries(second, registration.id) == [
-        ("reminder", 1, "sent"),
+        ("reminder", 3600, "sent"),
         ("survey", None, "pending"),
     ]
 
 
 async def test_after_downtime_only_the_latest_due_reminder_is_sent(start_assistant: Any) -> None:
-    first = await start_assistant(REMINDER_OFFSETS="3s,2s")
-    event = await publish_event(first, "downtime", starts_in=3.3)
+    first = await start_assistant(REMINDER_OFFSETS="3h,2h")
+    event = await publish_event(first, "downtime", starts_in=DAY)
     ayse = first.person("Ayşe")
     registration = await sign_up(first, ayse, event)
     await stop_application(first.application)
-    await wait_until(event.starts_at - timedelta(seconds=1.8))  # both came due while down
 
-    second = await start_assistant(REMINDER_OFFSETS="3s,2s")
-    reminder = await ayse.emulator.wait_for_bot_message(ayse.id, contains=REMINDER, timeout=3)
-    assert datetime.now(UTC) < event.starts_at
+    second = await start_assistant(REMINDER_OFFSETS="3h,2h")
+    clock = FakeClock()
+    outbox = outbox_on(second, clock)
+    clock.set(event.starts_at - timedelta(seconds=20))  # both came due while down
+    await outbox.drain()
+    [reminder] = reminders_seen(ayse)
     assert "birazdan başlıyor" in (reminder.text or "")
-    await second.emulator.wait_idle(quiet=0.3)
-    assert len(reminders_seen(ayse)) == 1
     assert await deliveries(second, registration.id) == [
-        ("reminder", 3, "skipped"),
-        ("reminder", 2, "sent"),
+        ("reminder", 10800, "skipped"),
+        ("reminder", 7200, "sent"),
         ("survey", None, "pending"),
     ]
 
@@ -253,18 +268,20 @@ async def test_after_downtime_only_the_latest_due_reminder_is_sent(start_assista
 async def test_a_reminder_for_an_event_that_started_during_downtime_is_missed(
     start_assistant: Any,
 ) -> None:
-    first = await start_assistant(REMINDER_OFFSETS="1s")
-    event = await publish_event(first, "started", starts_in=1.3)
+    first = await start_assistant(REMINDER_OFFSETS="1h")
+    event = await publish_event(first, "started", starts_in=DAY)
     ayse = first.person("Ayşe")
     registration = await sign_up(first, ayse, event)
     await stop_application(first.application)
-    await wait_until(event.starts_at + timedelta(seconds=0.2))
 
-    second = await start_assistant(REMINDER_OFFSETS="1s")
-    await second.emulator.wait_idle(quiet=0.5)
+    second = await start_assistant(REMINDER_OFFSETS="1h")
+    clock = FakeClock()
+    outbox = outbox_on(second, clock)
+    clock.set(event.starts_at + timedelta(seconds=1))
+    await outbox.drain()
     assert reminders_seen(ayse) == []
     assert await deliveries(second, registration.id) == [
-        ("reminder", 1, "missed"),
+        ("reminder", 3600, "missed"),
         ("survey", None, "pending"),
     ]
 
@@ -272,8 +289,8 @@ async def test_a_reminder_for_an_event_that_started_during_downtime_is_missed(
 async def test_a_send_interrupted_by_a_crash_is_retried_once(
     start_assistant: Any, make_settings: Any
 ) -> None:
-    first = await start_assistant(REMINDER_OFFSETS="1s")
-    event = await publish_event(first, "crash", starts_in=1.5)
+    first = await start_assistant(REMINDER_OFFSETS="1h")
+    event = await publish_event(first, "crash", starts_in=DAY)
     ayse, mehmet = first.person("Ayşe"), first.person("Mehmet")
     once = await sign_up(first, ayse, event)
     twice = await sign_up(first, mehmet, event)
@@ -291,49 +308,63 @@ async def test_a_send_interrupted_by_a_crash_is_retried_once(
     )
     await database.close()
 
-    second = await start_assistant(REMINDER_OFFSETS="1s")
-    await ayse.emulator.wait_for_bot_message(ayse.id, contains=REMINDER, timeout=5)
-    await second.emulator.wait_idle(quiet=0.3)
+    second = await start_assistant(REMINDER_OFFSETS="1h")
+    clock = FakeClock()
+    outbox = outbox_on(second, clock)
+    clock.set(event.starts_at - timedelta(hours=1))
+    await outbox.drain()
     assert len(reminders_seen(ayse)) == 1
     assert reminders_seen(mehmet) == []
-    assert ("reminder", 1, "sent") in await deliveries(second, once.id)
-    assert ("reminder", 1, "failed") in await deliveries(second, twice.id)
+    assert outbox.resent == 1  # the worker tells how many went again after the crash
+    assert ("reminder", 3600, "sent") in await deliveries(second, once.id)
+    assert ("reminder", 3600, "failed") in await deliveries(second, twice.id)
 
 
 async def test_a_person_who_blocked_the_bot_is_marked_unreachable(start_assistant: Any) -> None:
-    assistant = await start_assistant(REMINDER_OFFSETS="2s,1s")
-    event = await publish_event(assistant, "blocked", starts_in=2.3)
+    assistant = await start_assistant(REMINDER_OFFSETS="2h,1h")
+    clock = FakeClock()
+    outbox = outbox_on(assistant, clock)
+    event = await publish_event(assistant, "blocked", starts_in=DAY)
     ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet")
     blocked = await sign_up(assistant, ayse, event)
     await sign_up(assistant, mehmet, event)
     assistant.emulator.block(ayse.id)
 
-    first = await mehmet.emulator.wait_for_bot_message(mehmet.id, contains=REMINDER, timeout=4)
-    await mehmet.next_message(first, contains=REMINDER, timeout=4)
-    await assistant.emulator.wait_idle(quiet=0.3)
+    clock.set(event.starts_at - timedelta(hours=2))
+    await outbox.drain()
+    clock.set(event.starts_at - timedelta(hours=1))
+    await outbox.drain()
+    assert len(reminders_seen(mehmet)) == 2
     assert assistant.emulator.stats.forbidden == 1  # tried once, never again
     person = await assistant.services.people.get(ayse.id)
     assert person is not None and person.unreachable
     assert await deliveries(assistant, blocked.id) == [
-        ("reminder", 2, "blocked"),
-        ("reminder", 1, "skipped"),
+        ("reminder", 7200, "blocked"),
+        ("reminder", 3600, "skipped"),
         ("survey", None, "pending"),
     ]
 
 
 async def test_a_flood_of_429s_delays_reminders_but_repeats_none(start_assistant: Any) -> None:
-    assistant = await start_assistant(REMINDER_OFFSETS="4s")
-    event = await publish_event(assistant, "storm", starts_in=4.3)
+    assistant = await start_assistant(REMINDER_OFFSETS="4h")
+    clock = FakeClock()
+    outbox = outbox_on(assistant, clock)
+    event = await publish_event(assistant, "storm", starts_in=DAY)
     people = [assistant.person(f"Üye {n}") for n in range(6)]
     registrations = [await sign_up(assistant, person, event) for person in people]
     assistant.emulator.global_rate_limit = 2  # messages a second, far below the bot's 25
 
-    for person in people:
-        await person.emulator.wait_for_bot_message(person.id, contains=REMINDER, timeout=8)
+    clock.set(event.starts_at - timedelta(hours=4))
+    rounds = 0
+    while any(not reminders_seen(person) for person in people):
+        rounds += 1
+        assert rounds < 50, "the reminders never all went out"
+        await outbox.drain()
+        clock.advance(1)  # postponed rows come due after their retry_after
     assert assistant.emulator.stats.rate_limited > 0
     # Every row is finished as sent: nothing is waiting to go a second time.
     for registration in registrations:
-        assert ("reminder", 4, "sent") in await deliveries(assistant, registration.id)
+        assert ("reminder", 14400, "sent") in await deliveries(assistant, registration.id)
     assert [len(reminders_seen(person)) for person in people] == [1] * 6
 
 
@@ -341,7 +372,9 @@ async def test_cancelling_an_event_tells_every_registrant_and_drops_reminders(
     start_assistant: Any,
 ) -> None:
     assistant = await start_assistant(REMINDER_OFFSETS="24h,1h")
-    event = await publish_event(assistant, "called-off", starts_in=3 * 86400, capacity=1)
+    clock = FakeClock()
+    outbox = outbox_on(assistant, clock)
+    event = await publish_event(assistant, "called-off", starts_in=3 * DAY, capacity=1)
     ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet", language="en")
     seat = await sign_up(assistant, ayse, event)
     waiting = await sign_up(assistant, mehmet, event)
@@ -349,10 +382,14 @@ async def test_cancelling_an_event_tells_every_registrant_and_drops_reminders(
 
     told = await cancel_event(assistant.services, STAFF_ID, event)
     assert told == 2
-    notice = await ayse.emulator.wait_for_bot_message(ayse.id, contains="iptal edildi")
+    clock.advance(1)  # the notices are due at once: a second later they are out
+    await outbox.drain()
+    [notice] = ayse.emulator.bot_messages(ayse.id)
+    assert "iptal edildi" in (notice.text or "")
     assert "Deneme eğitimi called-off" in (notice.text or "")
     assert notice.buttons == ["📅 Tüm etkinlikler"]
-    english = await mehmet.emulator.wait_for_bot_message(mehmet.id, contains="cancelled")
+    [english] = mehmet.emulator.bot_messages(mehmet.id)
+    assert "cancelled" in (english.text or "")
     assert "Test training called-off" in (english.text or "")
 
     assert assistant.services.catalogue.event("called-off") is None
@@ -370,8 +407,10 @@ async def test_cancelling_an_event_tells_every_registrant_and_drops_reminders(
 async def test_moving_an_event_moves_its_reminders_and_tells_the_person(
     start_assistant: Any,
 ) -> None:
-    assistant = await start_assistant(REMINDER_OFFSETS="24h,2s")
-    event = await publish_event(assistant, "moved", starts_in=2 * 86400)
+    assistant = await start_assistant(REMINDER_OFFSETS="24h,2h")
+    clock = FakeClock()
+    outbox = outbox_on(assistant, clock)
+    event = await publish_event(assistant, "moved", starts_in=2 * DAY)
     ayse = assistant.person("Ayşe")
     registration = await sign_up(assistant, ayse, event)
     assert [kind for kind, _, _ in await deliveries(assistant, registration.id)] == [
@@ -380,8 +419,7 @@ async def test_moving_an_event_moves_its_reminders_and_tells_the_person(
         "survey",
     ]
 
-    soon = datetime.now(UTC) + timedelta(seconds=2.3)
-    starts_at = soon.replace(microsecond=0) + timedelta(seconds=1)
+    starts_at = (datetime.now(UTC) + timedelta(hours=5)).replace(microsecond=0)
     moved = replace(
         event,
         starts_at=starts_at,
@@ -390,30 +428,38 @@ async def test_moving_an_event_moves_its_reminders_and_tells_the_person(
     )
     change = await change_event(assistant.services, STAFF_ID, event, moved)
     assert change is not None and change.notified == 1
-    notice = await ayse.emulator.wait_for_bot_message(ayse.id, contains="zamanı değişti")
+    clock.advance(1)
+    await outbox.drain()
+    [notice] = ayse.emulator.bot_messages(ayse.id)
+    assert "zamanı değişti" in (notice.text or "")
     assert "Önceki:" in (notice.text or "")
     assert assistant.services.catalogue.event("moved").starts_at == starts_at  # type: ignore[union-attr]
-    # The 24h reminder is already past for the new time; only the 2s one is planned.
+    # The 24h reminder is already past for the new time; only the 2h one is planned.
     assert await deliveries(assistant, registration.id) == [
         ("event_changed", None, "sent"),
-        ("reminder", 2, "pending"),
+        ("reminder", 7200, "pending"),
         ("survey", None, "pending"),
     ]
-    reminder = await ayse.next_message(notice, contains=REMINDER, timeout=5)
-    late = datetime.now(UTC) - (starts_at - timedelta(seconds=2))
-    assert timedelta(0) <= late < timedelta(seconds=1.5)
+    clock.set(starts_at - timedelta(hours=2))
+    await outbox.drain()
+    [reminder] = reminders_seen(ayse)
     assert "Deneme eğitimi moved" in (reminder.text or "")
 
 
 async def test_the_survey_is_answered_then_answered_again_and_replaced(
     start_assistant: Any,
 ) -> None:
-    assistant = await start_assistant(FEEDBACK_DELAY="1s")
-    event = await publish_event(assistant, "done", starts_in=0.3, lasts=1)
+    assistant = await start_assistant(FEEDBACK_DELAY="2h")
+    clock = FakeClock()
+    outbox = outbox_on(assistant, clock)
+    event = await publish_event(assistant, "done", starts_in=DAY, lasts=3600)
     ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet")
     registration = await sign_up(assistant, ayse, event)
 
-    survey = await ayse.emulator.wait_for_bot_message(ayse.id, contains="nasıl buldunuz", timeout=6)
+    clock.set(event.ends_at + timedelta(hours=2))
+    await outbox.drain()
+    [survey] = ayse.emulator.bot_messages(ayse.id)
+    assert "nasıl buldunuz" in (survey.text or "")
     assert survey.buttons == ["1", "2", "3", "4", "5"]
     rated = await ayse.press(survey, "4")
     assert "(4/5)" in (rated.text or "")
@@ -454,8 +500,8 @@ async def test_the_survey_is_answered_then_answered_again_and_replaced(
 async def test_only_people_marked_present_get_the_survey_even_after_downtime(
     start_assistant: Any,
 ) -> None:
-    first = await start_assistant(FEEDBACK_DELAY="1s")
-    event = await publish_event(first, "attended", starts_in=0.3, lasts=1)
+    first = await start_assistant(FEEDBACK_DELAY="2h")
+    event = await publish_event(first, "attended", starts_in=DAY, lasts=3600)
     ayse, mehmet = first.person("Ayşe"), first.person("Mehmet")
     present = await sign_up(first, ayse, event)
     absent = await sign_up(first, mehmet, event)
@@ -463,24 +509,37 @@ async def test_only_people_marked_present_get_the_survey_even_after_downtime(
         "UPDATE registrations SET attended = (id = ?) WHERE event_id = 'attended'", (present.id,)
     )
     await stop_application(first.application)
-    await wait_until(event.ends_at + timedelta(seconds=1.2))  # the survey came due while down
 
-    second = await start_assistant(FEEDBACK_DELAY="1s")
-    await ayse.emulator.wait_for_bot_message(ayse.id, contains="nasıl buldunuz", timeout=3)
-    await second.emulator.wait_idle(quiet=0.3)
+    second = await start_assistant(FEEDBACK_DELAY="2h")
+    clock = FakeClock()
+    outbox = outbox_on(second, clock)
+    clock.set(event.ends_at + timedelta(hours=3))  # the survey came due while down
+    await outbox.drain()
+    assert any("nasıl buldunuz" in text for text in ayse.texts())
     assert mehmet.texts() == []
-    assert await deliveries(second, present.id) == [("survey", None, "sent")]
-    assert await deliveries(second, absent.id) == [("survey", None, "skipped")]
+    assert await deliveries(second, present.id) == [
+        ("reminder", 3600, "missed"),
+        ("survey", None, "sent"),
+    ]
+    assert await deliveries(second, absent.id) == [
+        ("reminder", 3600, "missed"),
+        ("survey", None, "skipped"),
+    ]
 
 
 async def test_a_people_export_and_erasure_cover_reminders_and_feedback(
     start_assistant: Any,
 ) -> None:
-    assistant = await start_assistant(REMINDER_OFFSETS="24h", FEEDBACK_DELAY="1s")
-    event = await publish_event(assistant, "private", starts_in=0.3, lasts=1)
+    assistant = await start_assistant(REMINDER_OFFSETS="24h", FEEDBACK_DELAY="1h")
+    clock = FakeClock()
+    outbox = outbox_on(assistant, clock)
+    event = await publish_event(assistant, "private", starts_in=3600, lasts=3600)
     ayse = assistant.person("Ayşe")
     registration = await sign_up(assistant, ayse, event)
-    survey = await ayse.emulator.wait_for_bot_message(ayse.id, contains="nasıl buldunuz", timeout=6)
+    clock.set(event.ends_at + timedelta(hours=1))
+    await outbox.drain()
+    survey = ayse.last()
+    assert "nasıl buldunuz" in (survey.text or "")
     rated = await ayse.press(survey, "5")
     await ayse.emulator.send_message(ayse.user, "Harikaydı")
     await ayse.next_message(rated, contains="Harikaydı")
@@ -501,13 +560,16 @@ async def test_a_people_export_and_erasure_cover_reminders_and_feedback(
 
 async def test_nothing_is_sent_for_a_plain_future_event(start_assistant: Any) -> None:
     assistant = await start_assistant()
-    event = await publish_event(assistant, "later", starts_in=7 * 86400)
+    clock = FakeClock()
+    outbox = outbox_on(assistant, clock)
+    event = await publish_event(assistant, "later", starts_in=7 * DAY)
     ayse = assistant.person("Ayşe")
     registration = await sign_up(assistant, ayse, event)
     assert await deliveries(assistant, registration.id) == [
-        ("reminder", 86400, "pending"),
+        ("reminder", DAY, "pending"),
         ("reminder", 3600, "pending"),
         ("survey", None, "pending"),
     ]
-    with pytest.raises(EmulatorTimeout):
-        await ayse.emulator.wait_for_bot_message(ayse.id, timeout=0.6)
+    clock.advance(5 * DAY)
+    assert await outbox.drain() == 0
+    assert ayse.emulator.bot_messages(ayse.id) == []

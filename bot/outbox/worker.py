@@ -181,6 +181,9 @@ class OutboxWorker:
             await self._outbox.mark_sent(message.id, now, result.message_id)
             if message.interrupted:
                 self.resent += 1
+                logger.info(
+                    "Re-sent %s %s: a crash had caught it in flight", message.kind, message.id
+                )
         elif result.outcome is Outcome.RATE_LIMITED:
             later = now + timedelta(seconds=result.retry_after)
             await self._outbox.postpone(message.id, later, f"rate limited: {result.error}")
