@@ -11,7 +11,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 import handlers
 from bot.commands import publish_commands
-from bot.context import AssistantApplication, AssistantContext, PersonSession, Services
+from bot.context import AssistantApplication, AssistantContext, Services
 from bot.domain.notices import fill_free_seats
 from bot.outbox.worker import start_outbox
 from bot.settings import Settings
@@ -43,7 +43,7 @@ def build_application(settings: Settings) -> AssistantApplication:
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .context_types(ContextTypes(context=AssistantContext, user_data=PersonSession))
+        .context_types(ContextTypes(context=AssistantContext))
         .rate_limiter(
             # Telegram's own ceiling for everything; bulk sending is paced lower (BROADCAST_RATE)
             # by bot.outbox.sending, so replies to people keep headroom during a broadcast.

@@ -112,18 +112,6 @@ class Services:
         return self.settings.default_language
 
 
-@dataclass
-class PersonSession:
-    """Per-person state of a conversation in progress (kept in memory only)."""
-
-    ticket_kind: str | None = None
-    ticket_service: str | None = None
-    # The ticket a reply is being written for, after the "Reply" button under an answer.
-    ticket_id: int | None = None
-    # The registration whose survey was just rated: the next text typed is its comment.
-    survey_registration: int | None = None
-
-
 @dataclass(frozen=True)
 class Caller:
     """The person behind an update, in their language, with their staff role if they have one."""
@@ -181,7 +169,7 @@ class Turn:
 
 
 class AssistantContext(
-    CallbackContext[ExtBot[None], PersonSession, dict[Any, Any], dict[Any, Any]]
+    CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
 ):
     """The callback context: the services, and who sent the update (`context.caller`)."""
 
@@ -252,7 +240,7 @@ class AssistantApplication(
     Application[
         ExtBot[None],
         AssistantContext,
-        PersonSession,
+        dict[Any, Any],
         dict[Any, Any],
         dict[Any, Any],
         JobQueue[AssistantContext],

@@ -36,7 +36,16 @@ def register(application: AssistantApplication) -> None:
     application.add_handlers(caller.handlers(), group=CALLER)
     # The forms come first, in a group of their own: while one waits for an answer, what the
     # person sends is that answer; a command or another button closes it and goes on below.
-    engine = forms.FormEngine([profile.PROFILE])
+    engine = forms.FormEngine(
+        [
+            profile.PROFILE,
+            staff_import.IMPORT,
+            staff_events.EVENT_FORM,
+            broadcast.BROADCAST,
+            tickets.TICKET,
+            reminders.COMMENT,
+        ]
+    )
     application.add_handlers(engine.handlers(), group=FORMS)
     engine.schedule(application)
     features = (
@@ -60,7 +69,7 @@ def register(application: AssistantApplication) -> None:
     )
     for feature in (*features, questions):
         application.add_handlers(feature.handlers())
-    # Typed text is a question only when no conversation above claimed it.
+    # Typed text is a question only when no form and no feature above claimed it.
     application.add_handler(questions.text_handler())
     # The catch-alls come last: unknown commands, stickers, stale buttons.
     application.add_handlers(fallback.handlers())

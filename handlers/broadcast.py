@@ -2,10 +2,11 @@
 
 The draft is a row in SQLite (storage.broadcasts) and every button carries its id, so the
 buttons keep working after a restart and a forged one is checked like any other: staff only,
-the staff member's own draft, still a draft. Only typed answers (the announcement itself, the
-second language's text, a time) need a conversation state. Sending belongs to the dispatcher
-(bot/outbox/worker.py): it claims the recipients' rows within the shared rate budget, edits the
-progress message shown here and sends the final report.
+the staff member's own draft, still a draft. What is typed (the announcement itself, the
+second language's text, a time) is a step of the broadcast form (handlers/forms.py), opened
+by /broadcast or by the panel's buttons, with the draft's id as its subject. Sending belongs to
+the dispatcher (bot/outbox/worker.py): it claims the recipients' rows within the shared rate
+budget, edits the progress message shown here and sends the final report.
 
 The draft's panel and its send, schedule and stop buttons are in broadcast_panel, the audience
 choice in broadcast_audience, and what the dispatcher sends in broadcast_messages.
@@ -13,25 +14,16 @@ choice in broadcast_audience, and what the dispatcher sends in broadcast_message
 
 from __future__ import annotations
 
-import warnings
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, Message, Update
+from telegram import InlineKeyboardButton, Update
 from telegram.error import BadRequest
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import AssistantContext, Caller
+from bot.context import AssistantContext, Caller, Services
 from bot.domain.access import Ability
+from bot.domain.forms import OTHER, Answers, Flow, MessageStep, Moved
 from bot.screens.broadcasts import broadcast_message, stop_data
 from bot.screens.links import ENTRY_ID
 from bot.screens.outgoing import post
@@ -42,26 +34,21 @@ from handlers.broadcast_audience import (
     audience_list,
 )
 from handlers.broadcast_panel import (
-    COMPOSE,
-    VERSION,
-    WHEN,
-    ask_when,
     discard,
-    drop_form,
-    form_gone,
-    form_of,
-    not_a_time,
+    draft_gone,
     own_draft,
     panel_screen,
     quick_chosen,
     repository,
+    schedule,
     send_now,
     send_panel,
+    show_when,
     stop,
-    typing_for,
+    typed_time,
     view,
-    when_typed,
 )
+from handlers.forms import Form, FormCall, open_form
 from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
 from storage.broadcasts import DOCUMENT, PHOTO, Broadcast
@@ -72,15 +59,85 @@ CAPTION_LIMIT = 1024
 BROADCAST_ID = r"(\d{1,10})"
 
 
+def _one_step(step: str, answers: Answers) -> bool:
+    # Each opening asks one thing (the announcement, its other version, a time): no step follows.
+    return False
+
+
+class BroadcastForm(Form):
+    """What staff type for a broadcast: the announcement, its second version, or a time."""
+
+    kind = "broadcast"
+    code = "bc"
+    staff = True
+    closed_template = "broadcast_closed"
+    flow = Flow(
+        "broadcast",
+        (
+            MessageStep("compose", back=False, photos=True, documents=True),
+            MessageStep("version", back=False),
+            MessageStep("when", back=False),
+        ),
+        _one_step,
+    )
+
+    @property
+    def timeout(self) -> timedelta:
+        return timedelta(seconds=FORM_TIMEOUT)
+
+    def closed_text(self, services: Services, language: str, *, timeout: bool) -> str | None:
+        what = "timeout" if timeout else "form"
+        return services.texts.render(language, "broadcast_closed", what=what, number=0)
+
+    async def ask(self, call: FormCall, reason: str | None = None) -> None:
+        caller, step = call.caller, call.state.step
+        if step == "compose":
+            shown = "kind" if reason == OTHER else reason
+            await _ask_content(call.update, caller, shown, call.details.get("error"))
+            return
+        draft = await self._draft(call)
+        if draft is None:
+            await draft_gone(call.update, caller)
+        elif step == "version":
+            shown = "text" if reason == OTHER else reason
+            await _ask_version(call.update, caller, draft, shown, call.details.get("length", 0))
+        else:
+            await show_when(call.update, caller, draft, "moment" if reason == OTHER else reason)
+
+    async def _draft(self, call: FormCall) -> Broadcast | None:
+        subject = call.state.subject
+        if subject is None:
+            return None
+        return await repository(call.services).draft_of(int(subject), call.caller.person.id)
+
+    async def finish(self, call: FormCall) -> Moved | None:
+        step = call.state.step
+        typed = call.state.answers[step]
+        if step == "compose":
+            return await _composed(call, typed)
+        draft = await self._draft(call)
+        if draft is None:
+            await draft_gone(call.update, call.caller)
+            return None
+        if step == "version":
+            return await _version_typed(call, draft, typed)
+        at, reason = typed_time(typed["text"], call.services, datetime.now(UTC))
+        if at is None:
+            return Moved(call.state, reason)
+        await schedule(call.update, call.caller, draft, at)
+        return None
+
+
+BROADCAST = BroadcastForm()
+
+
 # -- writing the announcement ------------------------------------------------------------------
 
 
-async def begin(update: Update, context: AssistantContext) -> int:
+async def begin(update: Update, context: AssistantContext) -> None:
     """Ask for the announcement, listing the ones already scheduled."""
     caller = context.caller
-    drop_form(context)
-    await _ask_content(update, caller)
-    return COMPOSE
+    await open_form(update, context, caller, BROADCAST, step="compose")
 
 
 async def _ask_content(
@@ -106,46 +163,34 @@ async def _ask_content(
     await show(update, text, rows)
 
 
-def _content(message: Message) -> tuple[str | None, str | None, str | None]:
-    """Return (HTML text, media kind, file id) of the staff member's message."""
-    if message.photo:
-        caption = message.caption_html if message.caption else None
-        return caption, PHOTO, message.photo[-1].file_id
-    if message.document is not None:
-        caption = message.caption_html if message.caption else None
-        return caption, DOCUMENT, message.document.file_id
-    return message.text_html, None, None
-
-
-async def composed(update: Update, context: AssistantContext) -> int:
+async def _composed(call: FormCall, typed: dict[str, Any]) -> Moved | None:
     """Store the announcement as a draft to everyone and show its preview."""
-    caller = context.caller
-    message = update.effective_message
-    assert message is not None
-    html, media_kind, file_id = _content(message)
+    caller = call.caller
+    media_kind = {"photo": PHOTO, "document": DOCUMENT}.get(typed.get("kind", ""))
+    html = typed["html"] if media_kind is None or typed.get("text") else None
     store = repository(caller.services)
     broadcast = await store.create_draft(
         caller.person.id,
         caller.services.settings.default_language,
         html,
         media_kind,
-        file_id,
+        typed.get("file_id"),
         datetime.now(UTC),
     )
-    problem = await _post_previews(context, message.chat_id, caller, broadcast)
+    chat_id = _chat_id(call)
+    problem = await _post_previews(call.context, chat_id, caller, broadcast)
     if problem is not None:
         await store.discard(broadcast.id, caller.person.id)
-        await _ask_content(update, caller, "refused", error=problem)
-        return COMPOSE
-    await send_panel(context, message.chat_id, caller, broadcast)
-    return ConversationHandler.END
+        call.details["error"] = problem
+        return Moved(call.state, "refused")
+    await send_panel(call.context, chat_id, caller, broadcast)
+    return None
 
 
-async def not_composable(update: Update, context: AssistantContext) -> int:
-    """Ask again after a sticker, a voice message or anything else that can't be broadcast."""
-    caller = context.caller
-    await _ask_content(update, caller, "kind")
-    return COMPOSE
+def _chat_id(call: FormCall) -> int:
+    chat = call.update.effective_chat
+    assert chat is not None
+    return chat.id
 
 
 async def _post_previews(
@@ -172,15 +217,13 @@ async def _post_previews(
 # -- the second language's version --------------------------------------------------------
 
 
-async def ask_version(update: Update, context: AssistantContext) -> int:
+async def ask_version(update: Update, context: AssistantContext) -> None:
     """Ask for the text people of the other language get."""
     caller = context.caller
     draft = await own_draft(update, context, caller)
     if draft is None:
-        return ConversationHandler.END
-    form_of(context).broadcast_id = draft.id
-    await _ask_version(update, caller, draft)
-    return VERSION
+        return
+    await open_form(update, context, caller, BROADCAST, step="version", subject=str(draft.id))
 
 
 async def _ask_version(
@@ -192,154 +235,81 @@ async def _ask_version(
     await show(update, text, [[caller.button("back", f"bc:v:{draft.id}")]])
 
 
-async def version_typed(update: Update, context: AssistantContext) -> int:
+async def _version_typed(call: FormCall, draft: Broadcast, typed: dict[str, Any]) -> Moved | None:
     """Store the second language's text and preview it."""
-    caller = context.caller
-    message = update.effective_message
-    assert message is not None
-    draft = await typing_for(context, caller)
-    if draft is None:
-        return await form_gone(update, context, caller)
-    text = message.text or ""
+    caller = call.caller
+    text = typed["text"]
     if draft.media_kind is not None and len(text) > CAPTION_LIMIT:
-        await _ask_version(update, caller, draft, "too_long", len(text))
-        return VERSION
+        call.details["length"] = len(text)
+        return Moved(call.state, "too_long")
     store = repository(caller.services)
     changed = await store.set_version(
-        draft.id, caller.person.id, draft.other_language, message.text_html
+        draft.id, caller.person.id, draft.other_language, typed["html"]
     )
     if changed is None:
-        return await form_gone(update, context, caller)
-    drop_form(context)
+        await draft_gone(call.update, caller)
+        return None
+    chat_id = _chat_id(call)
     problem = await _post_previews(
-        context, message.chat_id, caller, changed, (changed.other_language,)
+        call.context, chat_id, caller, changed, (changed.other_language,)
     )
     if problem is not None:
-        changed = await store.set_version(draft.id, caller.person.id, draft.other_language, None)
-        assert changed is not None
-        await _ask_version(update, caller, changed, "refused")
-        form_of(context).broadcast_id = draft.id
-        return VERSION
-    await send_panel(context, message.chat_id, caller, changed)
-    return ConversationHandler.END
+        await store.set_version(draft.id, caller.person.id, draft.other_language, None)
+        return Moved(call.state, "refused")
+    await send_panel(call.context, chat_id, caller, changed)
+    return None
 
 
-async def not_a_version(update: Update, context: AssistantContext) -> int:
-    """Ask again for text after a photo, a sticker or a file."""
-    caller = context.caller
-    draft = await typing_for(context, caller)
-    if draft is None:
-        return await form_gone(update, context, caller)
-    await _ask_version(update, caller, draft, "text")
-    return VERSION
-
-
-async def remove_version(update: Update, context: AssistantContext) -> int:
+async def remove_version(update: Update, context: AssistantContext) -> None:
     """Drop the second language's text: everyone gets the main one."""
     caller = context.caller
     draft = await own_draft(update, context, caller)
     if draft is None:
-        return ConversationHandler.END
+        return
     changed = await repository(caller.services).set_version(
         draft.id, caller.person.id, draft.other_language, None
     )
     if changed is not None:
         text, rows = await panel_screen(caller, changed)
         await show(update, text, rows)
-    return ConversationHandler.END
 
 
-async def cancel(update: Update, context: AssistantContext) -> int:
-    """Leave with /cancel; a draft already shown stays usable from its panel."""
+async def ask_when(update: Update, context: AssistantContext) -> None:
+    """Ask when to send: a typed time, or a quick button."""
     caller = context.caller
-    drop_form(context)
-    await show(update, caller.render("broadcast_closed", what="form", number=0))
-    return ConversationHandler.END
-
-
-async def timed_out(update: Update, context: AssistantContext) -> None:
-    """Tell the staff member the broadcast form was closed for lack of an answer."""
-    caller = context.caller
-    drop_form(context)
-    chat = update.effective_chat
-    if chat is not None:
-        text = caller.render("broadcast_closed", what="timeout", number=0)
-        await context.bot.send_message(chat.id, text)
+    draft = await own_draft(update, context, caller)
+    if draft is None:
+        return
+    await open_form(update, context, caller, BROADCAST, step="when", subject=str(draft.id))
 
 
 # -- wiring --------------------------------------------------------------------------------
 
 
-def conversation() -> ConversationHandler[AssistantContext]:
-    """Return the broadcast conversation."""
-    # Tracked per staff member and chat, not per message: the panel's buttons carry the
-    # draft's id and work from any message, which is what we want.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
-        return _conversation()
-
-
-def _conversation() -> ConversationHandler[AssistantContext]:
-    text = filters.TEXT & ~filters.COMMAND
-    content = text | filters.PHOTO | filters.Document.ALL
-    other = ~filters.COMMAND & ~filters.StatusUpdate.ALL
-    not_text = other & ~filters.TEXT
+def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
+    """Return this feature's handlers; every draft button carries its draft's id."""
     lists = "|".join(AUDIENCE_LISTS)
     choices = "|".join(code for code in AUDIENCE_CODES if code != "all")
 
     def button(callback: Any, pattern: str) -> CallbackQueryHandler[AssistantContext, object]:
         return CallbackQueryHandler(callback, pattern=pattern)
 
-    # Every draft button is an entry point: it works in any state, and after a restart.
-    buttons = [
-        button(view, rf"^bc:(v):{BROADCAST_ID}$"),
-        button(audience_list, rf"^bc:({lists}):{BROADCAST_ID}$"),
-        button(audience_chosen, rf"^bc:(all):{BROADCAST_ID}()$"),
-        button(audience_chosen, rf"^bc:({choices}):{BROADCAST_ID}:({ENTRY_ID})$"),
-        button(audience_chosen, rf"^bc:(rs):{BROADCAST_ID}:([cwb])$"),
-        button(ask_version, rf"^bc:(tx):{BROADCAST_ID}$"),
-        button(remove_version, rf"^bc:(rx):{BROADCAST_ID}$"),
-        button(send_now, rf"^bc:(go):{BROADCAST_ID}$"),
-        button(ask_when, rf"^bc:(at):{BROADCAST_ID}$"),
-        button(quick_chosen, rf"^bc:(q):{BROADCAST_ID}:(h1|t9)$"),
-        button(discard, rf"^bc:(del):{BROADCAST_ID}$"),
-    ]
-    states: dict[object, list[BaseHandler[Update, AssistantContext, object]]] = {
-        COMPOSE: [
-            MessageHandler(content, composed),
-            MessageHandler(other, not_composable),
-        ],
-        VERSION: [
-            MessageHandler(text, version_typed),
-            MessageHandler(not_text, not_a_version),
-        ],
-        WHEN: [
-            MessageHandler(text, when_typed),
-            MessageHandler(not_text, not_a_time),
-        ],
-        ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
-    }
-    return ConversationHandler(
-        entry_points=[
-            CommandHandler("broadcast", begin, filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(begin, pattern=r"^sm:broadcast$"),
-            *buttons,
-        ],
-        states=states,
-        fallbacks=[CommandHandler("cancel", cancel)],
-        conversation_timeout=FORM_TIMEOUT,
-        name="broadcast",
-        allow_reentry=True,
-    )
-
-
-def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
-    """Return this feature's handlers."""
     return staff(
         Ability.MANAGE,
         [
-            conversation(),
-            # Outside the conversation: a progress message's button works whatever is typed.
-            CallbackQueryHandler(stop, pattern=rf"^bc:stop:{BROADCAST_ID}$"),
+            CommandHandler("broadcast", begin, filters=filters.ChatType.PRIVATE),
+            button(begin, r"^sm:broadcast$"),
+            button(view, rf"^bc:(v):{BROADCAST_ID}$"),
+            button(audience_list, rf"^bc:({lists}):{BROADCAST_ID}$"),
+            button(audience_chosen, rf"^bc:(all):{BROADCAST_ID}()$"),
+            button(audience_chosen, rf"^bc:({choices}):{BROADCAST_ID}:({ENTRY_ID})$"),
+            button(audience_chosen, rf"^bc:(rs):{BROADCAST_ID}:([cwb])$"),
+            button(ask_version, rf"^bc:(tx):{BROADCAST_ID}$"),
+            button(remove_version, rf"^bc:(rx):{BROADCAST_ID}$"),
+            button(send_now, rf"^bc:(go):{BROADCAST_ID}$"),
+            button(ask_when, rf"^bc:(at):{BROADCAST_ID}$"),
+            button(quick_chosen, rf"^bc:(q):{BROADCAST_ID}:(h1|t9)$"),
+            button(discard, rf"^bc:(del):{BROADCAST_ID}$"),
+            button(stop, rf"^bc:stop:{BROADCAST_ID}$"),
         ],
     )

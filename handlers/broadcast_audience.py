@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import ConversationHandler
 
 from bot.context import AssistantContext, Services
 from bot.screens.broadcasts import audience_view
@@ -29,12 +28,12 @@ AUDIENCE_LISTS = ("au", "sec", "lng", "reg", "att")
 AUDIENCE_CODES = {"all": EVERYONE, "s": SECTOR, "l": LANGUAGE, "r": REGISTRANTS, "p": ATTENDEES}
 
 
-async def audience_list(update: Update, context: AssistantContext) -> int:
+async def audience_list(update: Update, context: AssistantContext) -> None:
     """Show the audience choices, or one list of them: sectors, languages, events."""
     caller = context.caller
     draft = await own_draft(update, context, caller)
     if draft is None:
-        return ConversationHandler.END
+        return
     step = context.match.group(1)
     number = draft.id
     services = caller.services
@@ -96,7 +95,6 @@ async def audience_list(update: Update, context: AssistantContext) -> int:
         audience=audience_view(services.catalogue, draft.audience, caller.language),
     )
     await show(update, text, rows)
-    return ConversationHandler.END
 
 
 def _shorten(title: str) -> str:
@@ -105,22 +103,21 @@ def _shorten(title: str) -> str:
     return title[: EVENT_TITLE_SHOWN - 1].rstrip() + "…"
 
 
-async def audience_chosen(update: Update, context: AssistantContext) -> int:
+async def audience_chosen(update: Update, context: AssistantContext) -> None:
     """Set the draft's audience to the choice pressed, then show the panel with its count."""
     caller = context.caller
     draft = await own_draft(update, context, caller)
     if draft is None:
-        return ConversationHandler.END
+        return
     code, _, value = context.match.groups()
     audience = _audience(caller.services, draft, code, value)
     if audience is None:
         await context.acknowledge(caller.render("not_available"), alert=True)
-        return ConversationHandler.END
+        return
     changed = await repository(caller.services).set_audience(draft.id, caller.person.id, audience)
     if changed is not None:
         text, rows = await panel_screen(caller, changed)
         await show(update, text, rows)
-    return ConversationHandler.END
 
 
 def _audience(

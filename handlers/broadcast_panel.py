@@ -1,16 +1,14 @@
 """A broadcast draft's panel, and the buttons that finish it: send now, schedule, discard, stop.
 
-Also the draft whose text or time is being typed, shared with the compose conversation
-(handlers/broadcast.py), which wires the handlers here into its states.
+The sending time typed after "Schedule" is a step of the broadcast form (handlers/broadcast.py),
+which uses `ask_when` and `schedule_typed` here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import ConversationHandler
 
 from bot.context import AssistantContext, Caller, Services
 from bot.domain.event_form import parse_local_time
@@ -25,31 +23,9 @@ from storage.broadcasts import (
     BroadcastRepository,
 )
 
-# The conversation's states, here because the schedule button opens WHEN.
-COMPOSE, VERSION, WHEN = range(3)
 SCHEDULE_HORIZON = timedelta(days=366)
 # Registrant filters on the draft's buttons: confirmed, waiting list, both.
 STATUS_CODES = {"c": ("confirmed",), "w": ("waitlisted",), "b": REGISTRANT_STATUSES}
-
-
-@dataclass
-class BroadcastForm:
-    """The draft whose second-language text or sending time the staff member is typing."""
-
-    broadcast_id: int | None = None
-
-
-def form_of(context: AssistantContext) -> BroadcastForm:
-    assert context.chat_data is not None
-    form = context.chat_data.get(BroadcastForm)
-    if not isinstance(form, BroadcastForm):
-        form = context.chat_data[BroadcastForm] = BroadcastForm()
-    return form
-
-
-def drop_form(context: AssistantContext) -> None:
-    if context.chat_data is not None:
-        context.chat_data.pop(BroadcastForm, None)
 
 
 def repository(services: Services) -> BroadcastRepository:
@@ -113,35 +89,25 @@ async def own_draft(update: Update, context: AssistantContext, caller: Caller) -
     return draft
 
 
-async def view(update: Update, context: AssistantContext) -> int:
+async def view(update: Update, context: AssistantContext) -> None:
     """Show the draft's panel again."""
     caller = context.caller
     draft = await own_draft(update, context, caller)
     if draft is None:
-        return ConversationHandler.END
+        return
     text, rows = await panel_screen(caller, draft)
     await show(update, text, rows)
-    return ConversationHandler.END
 
 
-async def typing_for(context: AssistantContext, caller: Caller) -> Broadcast | None:
-    """Return the draft whose text or time is being typed, if it is still a draft."""
-    broadcast_id = form_of(context).broadcast_id
-    if broadcast_id is None:
-        return None
-    return await repository(caller.services).draft_of(broadcast_id, caller.person.id)
-
-
-async def form_gone(update: Update, context: AssistantContext, caller: Caller) -> int:
-    drop_form(context)
+async def draft_gone(update: Update, caller: Caller) -> None:
+    """Say the draft being worked on is no longer a draft (sent, discarded by a colleague)."""
     await show(update, caller.render("not_available"), [[caller.button("staff_menu", "sm:home")]])
-    return ConversationHandler.END
 
 
 # -- sending now, scheduling, discarding, stopping -------------------------------------------
 
 
-async def send_now(update: Update, context: AssistantContext) -> int:
+async def send_now(update: Update, context: AssistantContext) -> None:
     """Start sending: the dispatcher turns the panel into the progress message."""
     caller = context.caller
     query = update.callback_query
@@ -156,7 +122,7 @@ async def send_now(update: Update, context: AssistantContext) -> int:
     )
     if started is None:
         await context.acknowledge(caller.render("not_available"), alert=True)
-        return ConversationHandler.END
+        return
     await caller.services.audit.record(
         caller.person.id,
         "broadcast.send",
@@ -164,23 +130,12 @@ async def send_now(update: Update, context: AssistantContext) -> int:
         {"audience": started.audience.to_document(), "recipients": started.recipients},
     )
     await context.acknowledge(caller.label("broadcast_started"))
-    return ConversationHandler.END
 
 
-async def ask_when(update: Update, context: AssistantContext) -> int:
-    """Ask when to send: a typed time, or a quick button."""
-    caller = context.caller
-    draft = await own_draft(update, context, caller)
-    if draft is None:
-        return ConversationHandler.END
-    form_of(context).broadcast_id = draft.id
-    await _ask_when(update, caller, draft)
-    return WHEN
-
-
-async def _ask_when(
+async def show_when(
     update: Update, caller: Caller, draft: Broadcast, reason: str | None = None
 ) -> None:
+    """Ask when to send: a typed time, or a quick button (again, saying why)."""
     text = caller.render(
         "broadcast_when",
         broadcast=draft,
@@ -207,57 +162,35 @@ def quick_time(code: str, now: datetime, services: Services) -> datetime:
     return datetime.combine(tomorrow, time(9, 0), tzinfo=zone).astimezone(UTC)
 
 
-async def quick_chosen(update: Update, context: AssistantContext) -> int:
+async def quick_chosen(update: Update, context: AssistantContext) -> None:
     """Schedule the draft for the time of the quick button."""
     caller = context.caller
     draft = await own_draft(update, context, caller)
     if draft is None:
-        return ConversationHandler.END
+        return
     at = quick_time(context.match.group(3), datetime.now(UTC), caller.services)
-    return await _schedule(update, context, caller, draft, at)
+    await schedule(update, caller, draft, at)
 
 
-async def when_typed(update: Update, context: AssistantContext) -> int:
-    """Schedule the draft for a typed time in the cluster's zone, or ask again with why."""
-    caller = context.caller
-    message = update.effective_message
-    assert message is not None
-    draft = await typing_for(context, caller)
-    if draft is None:
-        return await form_gone(update, context, caller)
-    now = datetime.now(UTC)
-    at = parse_local_time(message.text or "", caller.services.settings.timezone)
-    reason = None
+def typed_time(text: str, services: Services, now: datetime) -> tuple[datetime | None, str | None]:
+    """Return the sending time typed in the cluster's zone, or why it can't be used."""
+    at = parse_local_time(text, services.settings.timezone)
     if at is None:
-        reason = "moment"
-    elif at <= now:
-        reason = "past"
-    elif at > now + SCHEDULE_HORIZON:
-        reason = "far"
-    if at is None or reason is not None:
-        await _ask_when(update, caller, draft, reason)
-        return WHEN
-    return await _schedule(update, context, caller, draft, at)
+        return None, "moment"
+    if at <= now:
+        return None, "past"
+    if at > now + SCHEDULE_HORIZON:
+        return None, "far"
+    return at, None
 
 
-async def not_a_time(update: Update, context: AssistantContext) -> int:
-    """Ask again for the time after something that is not text."""
-    caller = context.caller
-    draft = await typing_for(context, caller)
-    if draft is None:
-        return await form_gone(update, context, caller)
-    await _ask_when(update, caller, draft, "moment")
-    return WHEN
-
-
-async def _schedule(
-    update: Update, context: AssistantContext, caller: Caller, draft: Broadcast, at: datetime
-) -> int:
-    drop_form(context)
+async def schedule(update: Update, caller: Caller, draft: Broadcast, at: datetime) -> None:
+    """Schedule the draft and show when it goes out, to how many people."""
     store = repository(caller.services)
     scheduled = await store.schedule(draft.id, caller.person.id, at)
     if scheduled is None:
-        return await form_gone(update, context, caller)
+        await draft_gone(update, caller)
+        return
     await caller.services.audit.record(
         caller.person.id,
         "broadcast.schedule",
@@ -276,23 +209,20 @@ async def _schedule(
         [caller.button("staff_menu", "sm:home")],
     ]
     await show(update, text, rows)
-    return ConversationHandler.END
 
 
-async def discard(update: Update, context: AssistantContext) -> int:
+async def discard(update: Update, context: AssistantContext) -> None:
     """Delete the draft; nothing is sent."""
     caller = context.caller
     draft = await own_draft(update, context, caller)
     if draft is None:
-        return ConversationHandler.END
-    drop_form(context)
+        return
     await repository(caller.services).discard(draft.id, caller.person.id)
     await show(
         update,
         caller.render("broadcast_closed", what="discarded", number=draft.id),
         [[caller.button("staff_menu", "sm:home")]],
     )
-    return ConversationHandler.END
 
 
 async def stop(update: Update, context: AssistantContext) -> None:

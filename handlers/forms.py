@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -54,6 +54,8 @@ from bot.domain.forms import (
     Flow,
     FormState,
     Moved,
+    Outcome,
+    Reask,
     Reply,
     Upload,
 )
@@ -77,7 +79,8 @@ _CODE_OF_ACTION = {BACK: "b", SKIP: "s", DONE: "d"}
 class FormButton:
     """The callback data of a form's buttons: `f:<form code>:<action>[:<value>]`."""
 
-    PATTERN: ClassVar[str] = r"^f:([a-z]{1,3}):([cbsd])(?::(.{1,48}))?$"
+    # Values up to 57 characters fill Telegram's 64 bytes with a two-letter form code.
+    PATTERN: ClassVar[str] = r"^f:([a-z]{1,3}):([cbsd])(?::(.{1,57}))?$"
 
     code: str
     action: str | None = None  # None: a choice
@@ -112,6 +115,8 @@ class FormCall:
     caller: Caller
     state: FormState
     row: OpenForm | None = None
+    # What a form found wrong beyond the reason (a file's name, Telegram's refusal), for `ask`.
+    details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def services(self) -> Services:
@@ -160,6 +165,22 @@ class Form:
         """Turn a form's own shortcut into a reply its step reads (a name button into text)."""
         return reply
 
+    def route(self, call: FormCall, reply: Reply) -> str | None:
+        """Return the step a reply answers when not the current one (a new file at a preview)."""
+        return None
+
+    def passes(self, call: FormCall, reply: Reply) -> bool:
+        """Tell whether the reply is not for the form: it closes, and the reply goes on."""
+        return False
+
+    async def take(self, call: FormCall, reply: Reply) -> Moved | Finished | None:
+        """Read a reply the form's own way; None lets its steps read it (the usual way)."""
+        return None
+
+    async def verify(self, call: FormCall, step: str, value: Any) -> tuple[Any, str | None]:
+        """Check an answer against the world (a file's content); return it or a reason."""
+        return value, None
+
     async def ask(self, call: FormCall, reason: str | None = None) -> None:
         """Show the current step's question (again, saying why, after a wrong answer)."""
         raise NotImplementedError
@@ -174,15 +195,15 @@ class Form:
         """Act on the complete answers; return where to go instead when they can't be used."""
         raise NotImplementedError
 
-    def closed_text(self, services: Services, language: str, *, timeout: bool) -> str:
+    def closed_text(self, services: Services, language: str, *, timeout: bool) -> str | None:
         """Return the text saying the form was closed by /cancel or for lack of an answer."""
         return services.texts.render(language, self.closed_template, timeout=timeout)
 
     async def cancelled(self, call: FormCall) -> None:
         """Say the form was closed with /cancel."""
         message = call.update.effective_message
-        if message is not None:
-            text = self.closed_text(call.services, call.caller.language, timeout=False)
+        text = self.closed_text(call.services, call.caller.language, timeout=False)
+        if message is not None and text is not None:
             await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
 
 
@@ -356,17 +377,29 @@ class FormEngine:
         caller = context.caller
         call = FormCall(update, context, caller, _state(row), row)
         reply = _with_typed_actions(reply_of_message(message, caller), caller, form, call.state)
+        if form.passes(call, reply):
+            await context.services.forms.close(row.person_id, revision=row.revision)
+            return
         await self._take(form, call, reply)
         raise ApplicationHandlerStop
 
     async def _take(self, form: Form, call: FormCall, reply: Reply) -> None:
         """Read the reply with the current step, store where it leads, ask or finish."""
+        reply = form.translate(call, reply)
+        routed = form.route(call, reply)
+        if routed is not None:
+            call.state = replace(call.state, step=routed)
         state = call.state
         step = form.flow.step(state.step)
-        reply = form.translate(call, reply)
-        asked = Asked(form.offered(call), call.caller.person.id)
-        outcome = step.read(reply, asked, state.answers.get(step.name))
-        result = form.flow.advance(state, outcome)
+        result = await form.take(call, reply)
+        outcome: Outcome | None = None
+        if result is None:
+            asked = Asked(form.offered(call), call.caller.person.id)
+            outcome = step.read(reply, asked, state.answers.get(step.name))
+            if isinstance(outcome, Answered):
+                value, reason = await form.verify(call, step.name, outcome.value)
+                outcome = Answered(value) if reason is None else Reask(reason)
+            result = form.flow.advance(state, outcome)
         if isinstance(result, Moved) and result.reason is not None:
             await form.ask(call, result.reason)
             return
@@ -417,6 +450,8 @@ class FormEngine:
                 continue
             language = await services.language_of_person(row.person_id)
             text = form.closed_text(services, language, timeout=True)
+            if text is None:
+                continue
             try:
                 await context.bot.send_message(
                     row.chat_id, text, reply_markup=ReplyKeyboardRemove()

@@ -9,10 +9,8 @@ CALLER = -100
 # A reply to one of the bot's ticket messages (a staff answer in the staff chat, a person's
 # follow-up) belongs to that ticket, whatever else the text would mean.
 TICKET_REPLIES = -10
-# Text typed right after rating a survey is that rating's comment.
-SURVEY_COMMENTS = -2
-# A form in progress (the profile form) takes the person's next answer; any other command or
-# button leaves the form and goes on to the features below.
+# A form in progress (handlers/forms.py) takes the person's next answer; any other command or
+# button closes the form and goes on to the features below.
 FORMS = -1
 # Everything else: conversations first, then features, questions and the catch-alls.
 FEATURES = 0

@@ -1,31 +1,27 @@
 """The post-event survey (a rating, then an optional comment) and the buttons reminders carry.
 
-The survey's handlers sit in a group of their own (handlers/groups.py), ahead of the
-features: a text typed right after a rating is that rating's comment, whatever else would
-claim it (the question matcher, a form). Any other update closes the comment step and goes
-on to the other groups untouched; the handlers that act stop the update there with
-`ApplicationHandlerStop`.
+A rating opens the comment step, a one-step form (handlers/forms.py): the text typed next is
+the rating's comment, whatever else it would mean. Anything else (a command, another button,
+a sticker) closes the step without a word and is handled as usual; so does the timeout, since
+the rating is already stored and the comment is optional.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from telegram import Update
-from telegram.ext import (
-    ApplicationHandlerStop,
-    BaseHandler,
-    CallbackQueryHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.context import AssistantContext, Caller
+from bot.context import AssistantContext, Caller, Services
+from bot.domain.forms import Flow, MessageStep, Moved, Reply
 from bot.screens.links import rating_row, skip_data
-from handlers.groups import SURVEY_COMMENTS
+from handlers.forms import Form, FormCall, close_form, open_form
 from handlers.replies import show
 from storage.feedback import Feedback, FeedbackRepository
+
+# How long a rating waits for its comment.
+COMMENT_TIMEOUT = 60 * 60
 
 
 def _feedback(caller: Caller) -> FeedbackRepository:
@@ -37,64 +33,88 @@ def _title(caller: Caller, answer: Feedback) -> str | None:
     return event.title.get(caller.language) if event is not None else None
 
 
+class CommentForm(Form):
+    """The comment on a rating just given; the form's subject is the registration."""
+
+    kind = "survey_comment"
+    code = "sc"
+    closed_template = "survey_thanks"
+    flow = Flow("survey_comment", (MessageStep("comment", back=False),))
+
+    @property
+    def timeout(self) -> timedelta:
+        return timedelta(seconds=COMMENT_TIMEOUT)
+
+    def passes(self, call: FormCall, reply: Reply) -> bool:
+        # Only typed text is a comment; a sticker or a photo is handled as usual.
+        return reply.text is None
+
+    def closed_text(self, services: Services, language: str, *, timeout: bool) -> str | None:
+        return None
+
+    async def ask(self, call: FormCall, reason: str | None = None) -> None:
+        caller = call.caller
+        answer = await _feedback(caller).of_registration(_registration(call))
+        if answer is None:
+            return
+        rows = [
+            rating_row(answer.registration_id, answer.rating),
+            [caller.button("survey_skip", skip_data(answer.registration_id))],
+        ]
+        text = caller.render("survey_rated", title=_title(caller, answer), answer=answer)
+        await show(call.update, text, rows)
+
+    async def finish(self, call: FormCall) -> Moved | None:
+        caller = call.caller
+        comment = call.state.answers["comment"]["text"]
+        answer = await _feedback(caller).add_comment(
+            _registration(call), caller.person.id, comment, datetime.now(UTC)
+        )
+        if answer is None:
+            await show(call.update, caller.render("not_available"))
+            return None
+        await _thank(call.update, caller, answer)
+        return None
+
+    async def cancelled(self, call: FormCall) -> None:
+        # /cancel at the comment step: no comment, and the thanks that skipping gives.
+        answer = await _feedback(call.caller).of_registration(_registration(call))
+        if answer is not None:
+            await _thank(call.update, call.caller, answer)
+
+
+def _registration(call: FormCall) -> int:
+    assert call.state.subject is not None
+    return int(call.state.subject)
+
+
+COMMENT = CommentForm()
+
+
 async def rate(update: Update, context: AssistantContext) -> None:
-    """Store the rating (replacing an earlier answer) and offer the comment step."""
+    """Store the rating (replacing an earlier answer) and ask for the optional comment."""
     caller = context.caller
-    assert context.user_data is not None
     registration_id, score = (int(part) for part in context.match.groups())
     answer = await _feedback(caller).rate(
         registration_id, caller.person.id, score, datetime.now(UTC)
     )
     if answer is None:
         await context.acknowledge(caller.render("not_available"), alert=True)
-        raise ApplicationHandlerStop
-    context.user_data.survey_registration = registration_id
-    rows = [
-        rating_row(registration_id, answer.rating),
-        [caller.button("survey_skip", skip_data(registration_id))],
-    ]
-    await show(
-        update, caller.render("survey_rated", title=_title(caller, answer), answer=answer), rows
-    )
-    raise ApplicationHandlerStop
+        return
+    await open_form(update, context, caller, COMMENT, subject=str(registration_id))
 
 
 async def skip_comment(update: Update, context: AssistantContext) -> None:
     """Close the survey without a comment."""
     caller = context.caller
-    assert context.user_data is not None
     registration_id = int(context.match.group(1))
-    context.user_data.survey_registration = None
+    await close_form(caller.services, caller.person.id, COMMENT.kind)
     answer = await _feedback(caller).of_registration(registration_id)
     registration = await caller.services.registrations.get(registration_id)
     if answer is None or registration is None or registration.person_id != caller.person.id:
         await context.acknowledge(caller.render("not_available"), alert=True)
-        raise ApplicationHandlerStop
-    await _thank(update, caller, answer)
-    raise ApplicationHandlerStop
-
-
-async def comment_typed(update: Update, context: AssistantContext) -> None:
-    """Save the text typed right after a rating as its comment; let any other text pass."""
-    session = context.user_data
-    message = update.effective_message
-    if session is None or session.survey_registration is None or message is None:
         return
-    registration_id, session.survey_registration = session.survey_registration, None
-    caller = context.caller
-    answer = await _feedback(caller).add_comment(
-        registration_id, caller.person.id, message.text or "", datetime.now(UTC)
-    )
-    if answer is None:
-        return  # the answer is gone (data erased): the text is an ordinary message again
     await _thank(update, caller, answer)
-    raise ApplicationHandlerStop
-
-
-async def close_comment_step(update: Update, context: AssistantContext) -> None:
-    """Forget a comment step when the person does something else; the update goes on."""
-    if context.user_data is not None:
-        context.user_data.survey_registration = None
 
 
 async def _thank(update: Update, caller: Caller, answer: Feedback) -> None:
@@ -104,16 +124,9 @@ async def _thank(update: Update, caller: Caller, answer: Feedback) -> None:
     )
 
 
-def handlers() -> dict[int, list[BaseHandler[Update, AssistantContext, None]]]:
-    """Return the survey's handlers, in their own group (see the module's docstring)."""
-    typed_text = (
-        filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
-    )
-    return {
-        SURVEY_COMMENTS: [
-            CallbackQueryHandler(rate, pattern=r"^fb:(\d{1,12}):([1-5])$"),
-            CallbackQueryHandler(skip_comment, pattern=r"^fb:(\d{1,12}):s$"),
-            MessageHandler(typed_text, comment_typed),
-            TypeHandler(Update, close_comment_step),
-        ]
-    }
+def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
+    """Return the survey's buttons."""
+    return [
+        CallbackQueryHandler(rate, pattern=r"^fb:(\d{1,12}):([1-5])$"),
+        CallbackQueryHandler(skip_comment, pattern=r"^fb:(\d{1,12}):s$"),
+    ]

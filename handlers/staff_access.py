@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import BaseHandler, ConversationHandler
+from telegram.ext import BaseHandler
 
 from bot.context import AssistantContext
 from bot.domain.access import Ability
@@ -24,23 +24,10 @@ Callback = Callable[[Update, AssistantContext], Coroutine[Any, Any, Any]]
 
 
 def staff(ability: Ability, handlers: Sequence[H]) -> list[H]:
-    """Let these handlers (conversations included) run only for staff whose role allows it."""
-    for handler in _unique(handlers):
+    """Let these handlers run only for staff whose role allows it."""
+    for handler in handlers:
         handler.callback = _guarded(ability, handler.callback)
     return list(handlers)
-
-
-def _unique(handlers: Sequence[BaseHandler[Update, AssistantContext, Any]]) -> list[Any]:
-    """Return the handlers, those inside conversations instead of them, each once."""
-    found: dict[int, BaseHandler[Update, AssistantContext, Any]] = {}
-    for handler in handlers:
-        if isinstance(handler, ConversationHandler):
-            inner = [*handler.entry_points, *handler.fallbacks]
-            inner += [each for state in handler.states.values() for each in state]
-            found.update((id(each), each) for each in _unique(inner))
-        else:
-            found[id(handler)] = handler
-    return list(found.values())
 
 
 def _guarded(ability: Ability, callback: Callback) -> Callback:
@@ -53,6 +40,6 @@ def _guarded(ability: Ability, callback: Callback) -> Callback:
             await fallback.stale_button(update, context)
         elif update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE:
             await fallback.unknown_command(update, context)
-        return ConversationHandler.END
+        return None
 
     return guarded

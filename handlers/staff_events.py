@@ -209,12 +209,15 @@ async def confirm_cancel(update: Update, context: AssistantContext) -> None:
     await show(update, caller.render("staff_event_cancelled", event=event, told=told), rows)
 
 
+# The event form ends on the event's staff page.
+EVENT_FORM = staff_event_form.EventForm(show_staff_event)
+
+
 def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return this feature's handlers."""
     private = filters.ChatType.PRIVATE
     return [
-        # The form first: while it is open, typed text is its answer.
-        *staff(Ability.MANAGE, [staff_event_form.conversation(show_staff_event)]),
+        *staff(Ability.MANAGE, staff_event_form.handlers(EVENT_FORM)),
         *staff(
             Ability.READ,
             [

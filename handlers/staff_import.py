@@ -1,30 +1,23 @@
 """`/import`: a staff member sends a YAML content file, sees what it would change, applies it.
 
 The file is checked completely before anything is written (type, size, encoding, every field);
-the import itself upserts by id and never removes anything.
+the import itself upserts by id and never removes anything. The form keeps the checked file's
+text, so what was previewed is what is imported, after a restart too.
 """
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import AssistantContext, Caller
+from bot.context import AssistantContext
 from bot.domain.access import Ability
+from bot.domain.forms import DOCUMENT, Answers, ChoiceStep, Flow, MessageStep, Moved, Reply
 from bot.domain.notices import fill_free_seats
+from handlers.forms import Form, FormCall, open_form
 from handlers.replies import show
 from handlers.staff_access import staff
 from storage.catalogue import ImportReport
@@ -36,189 +29,145 @@ YAML_SUFFIXES = (".yaml", ".yml")
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 # Entries listed by name in the preview; the rest are counted, to stay inside one message.
 LISTED = 25
-WAITING, CONFIRM = range(2)
+APPLY, DISCARD = "apply", "discard"
 
 
-@dataclass(frozen=True)
-class PendingImport:
-    """A checked content file waiting for the staff member's confirmation."""
-
-    filename: str
-    catalogue: Catalogue
+def _applies(step: str, answers: Answers) -> bool:
+    # A file that would change nothing is shown and the form ends: there is nothing to confirm.
+    return step != "confirm" or bool(answers.get("file", {}).get("changes"))
 
 
-def _pending(context: AssistantContext) -> PendingImport | None:
-    assert context.chat_data is not None
-    pending = context.chat_data.get(PendingImport)
-    return pending if isinstance(pending, PendingImport) else None
+class ImportForm(Form):
+    """The content file, then apply or discard after seeing what it would change."""
 
-
-def _keep(context: AssistantContext, pending: PendingImport | None) -> None:
-    assert context.chat_data is not None
-    if pending is None:
-        context.chat_data.pop(PendingImport, None)
-    else:
-        context.chat_data[PendingImport] = pending
-
-
-async def import_command(update: Update, context: AssistantContext) -> int:
-    """Ask for the content file."""
-    caller = context.caller
-    _keep(context, None)
-    await show(update, caller.render("staff_import_ask", limit=FILE_LIMIT // 1024))
-    return WAITING
-
-
-async def file_received(update: Update, context: AssistantContext) -> int:
-    """Download and check the file, then show what importing it would change."""
-    caller = context.caller
-    message = update.effective_message
-    assert message is not None and message.document is not None
-    document = message.document
-    filename = document.file_name or "content.yaml"
-    if not (filename.lower().endswith(YAML_SUFFIXES) or (document.mime_type or "") in YAML_TYPES):
-        return await _refuse(update, caller, "wrong_type", filename=filename)
-    if (document.file_size or 0) > FILE_LIMIT:
-        return await _refuse(update, caller, "too_big", filename=filename)
-    telegram_file = await document.get_file()
-    data = bytes(await telegram_file.download_as_bytearray())
-    if len(data) > FILE_LIMIT:
-        return await _refuse(update, caller, "too_big", filename=filename)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return await _refuse(update, caller, "encoding", filename=filename)
-    try:
-        catalogue = parse_catalogue_text(text, filename)
-    except ContentError as error:
-        return await _refuse(update, caller, "content", filename=filename, error=error)
-    report = await caller.services.catalogue_store.preview_import(catalogue)
-    _keep(context, PendingImport(filename, catalogue))
-    text = caller.render("staff_import_preview", filename=filename, report=report, listed=LISTED)
-    rows = [
-        [caller.button("staff_apply_import", "si:apply")],
-        [caller.button("staff_discard", "si:discard")],
-    ]
-    if report.is_empty:
-        rows = [[caller.button("staff_menu", "sm:home")]]
-        _keep(context, None)
-        await show(update, text, rows)
-        return ConversationHandler.END
-    await show(update, text, rows)
-    return CONFIRM
-
-
-async def _refuse(update: Update, caller: Caller, problem: str, **details: Any) -> int:
-    await show(
-        update,
-        caller.render(
-            "staff_import_error",
-            problem=problem,
-            limit=FILE_LIMIT // 1024,
-            error=details.pop("error", None),
-            **details,
+    kind = "import"
+    code = "im"
+    staff = True
+    closed_template = "staff_import_closed"
+    flow = Flow(
+        "import",
+        (
+            MessageStep("file", back=False, text=False, documents=True),
+            ChoiceStep("confirm", back=False),
         ),
+        _applies,
     )
-    return WAITING
 
+    @property
+    def timeout(self) -> timedelta:
+        return timedelta(seconds=FORM_TIMEOUT)
 
-async def not_a_file(update: Update, context: AssistantContext) -> int:
-    """Ask again for the file after text, a photo or a sticker."""
-    caller = context.caller
-    return await _refuse(update, caller, "not_a_file")
+    def offered(self, call: FormCall) -> frozenset[str]:
+        return frozenset((APPLY, DISCARD))
 
+    def route(self, call: FormCall, reply: Reply) -> str | None:
+        # Another file sent at the preview replaces the one previewed.
+        return "file" if reply.upload is not None else None
 
-async def apply(update: Update, context: AssistantContext) -> int:
-    """Import the checked file, reload the catalogue and record it in the audit log."""
-    caller = context.caller
-    pending = _pending(context)
-    _keep(context, None)
-    if pending is None:
-        await show(
-            update, caller.render("not_available"), [[caller.button("staff_menu", "sm:home")]]
+    async def verify(self, call: FormCall, step: str, value: Any) -> tuple[Any, str | None]:
+        if step != "file":
+            return value, None
+        filename = value["file_name"] or "content.yaml"
+        call.details = {"filename": filename}
+        if not (
+            filename.lower().endswith(YAML_SUFFIXES) or (value["mime_type"] or "") in YAML_TYPES
+        ):
+            return None, "wrong_type"
+        if (value["size"] or 0) > FILE_LIMIT:
+            return None, "too_big"
+        telegram_file = await call.context.bot.get_file(value["file_id"])
+        data = bytes(await telegram_file.download_as_bytearray())
+        if len(data) > FILE_LIMIT:
+            return None, "too_big"
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None, "encoding"
+        try:
+            catalogue = parse_catalogue_text(text, filename)
+        except ContentError as error:
+            call.details["error"] = error
+            return None, "content"
+        report = await call.services.catalogue_store.preview_import(catalogue)
+        return {"filename": filename, "content": text, "changes": not report.is_empty}, None
+
+    async def ask(self, call: FormCall, reason: str | None = None) -> None:
+        caller = call.caller
+        if call.state.step == "file":
+            if reason is None:
+                text = caller.render("staff_import_ask", limit=FILE_LIMIT // 1024)
+            else:
+                text = caller.render(
+                    "staff_import_error",
+                    problem="not_a_file" if reason in (DOCUMENT, "other") else reason,
+                    limit=FILE_LIMIT // 1024,
+                    filename=call.details.get("filename", ""),
+                    error=call.details.get("error"),
+                )
+            await show(call.update, text)
+            return
+        text = await self._preview(call)
+        rows = [
+            [call.button(self, caller.label("staff_apply_import"), APPLY)],
+            [call.button(self, caller.label("staff_discard"), DISCARD)],
+        ]
+        await show(call.update, text, rows)
+
+    async def _preview(self, call: FormCall) -> str:
+        filename, catalogue = _checked(call)
+        report = await call.services.catalogue_store.preview_import(catalogue)
+        return call.caller.render(
+            "staff_import_preview", filename=filename, report=report, listed=LISTED
         )
-        return ConversationHandler.END
-    services = caller.services
-    report = await services.catalogue_store.import_catalogue(pending.catalogue)
-    await services.reload_catalogue()
-    await fill_free_seats(services.registrations, services.catalogue)
-    await services.audit.record(
-        caller.person.id, "content.import", f"file:{pending.filename}", _summary(report)
-    )
-    await show(
-        update,
-        caller.render("staff_import_done", filename=pending.filename, report=report),
-        [[caller.button("staff_menu", "sm:home")]],
-    )
-    return ConversationHandler.END
+
+    async def finish(self, call: FormCall) -> Moved | None:
+        caller, answers = call.caller, call.state.answers
+        menu = [[caller.button("staff_menu", "sm:home")]]
+        if not answers["file"]["changes"]:
+            await show(call.update, await self._preview(call), menu)
+            return None
+        if answers["confirm"] == DISCARD:
+            await show(call.update, caller.render("staff_import_closed", timeout=False), menu)
+            return None
+        filename, catalogue = _checked(call)
+        services = call.services
+        await call.acknowledge()
+        report = await services.catalogue_store.import_catalogue(catalogue)
+        await services.reload_catalogue()
+        await fill_free_seats(services.registrations, services.catalogue)
+        await services.audit.record(
+            caller.person.id, "content.import", f"file:{filename}", _summary(report)
+        )
+        text = caller.render("staff_import_done", filename=filename, report=report)
+        await show(call.update, text, menu)
+        return None
+
+
+def _checked(call: FormCall) -> tuple[str, Catalogue]:
+    """Return the checked file's name and catalogue (checked again: it is only text here)."""
+    checked = call.state.answers["file"]
+    return checked["filename"], parse_catalogue_text(checked["content"], checked["filename"])
 
 
 def _summary(report: ImportReport) -> dict[str, Any]:
     return {"added": report.added, "changed": report.changed, "unchanged": report.unchanged}
 
 
-async def discard(update: Update, context: AssistantContext) -> int:
-    """Drop the checked file; nothing is imported."""
+IMPORT = ImportForm()
+
+
+async def import_command(update: Update, context: AssistantContext) -> None:
+    """Ask for the content file."""
     caller = context.caller
-    _keep(context, None)
-    await show(
-        update,
-        caller.render("staff_import_closed", timeout=False),
-        [[caller.button("staff_menu", "sm:home")]],
-    )
-    return ConversationHandler.END
-
-
-async def cancel(update: Update, context: AssistantContext) -> int:
-    """Leave the import with /cancel."""
-    caller = context.caller
-    _keep(context, None)
-    await show(update, caller.render("staff_import_closed", timeout=False))
-    return ConversationHandler.END
-
-
-async def timed_out(update: Update, context: AssistantContext) -> None:
-    """Tell the staff member the import was closed for lack of an answer."""
-    caller = context.caller
-    _keep(context, None)
-    chat = update.effective_chat
-    if chat is not None:
-        await context.bot.send_message(chat.id, caller.render("staff_import_closed", timeout=True))
-
-
-def conversation() -> ConversationHandler[AssistantContext]:
-    """Return the import conversation."""
-    # Tracked per staff member and chat, not per message, like every form here.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
-        return _conversation()
-
-
-def _conversation() -> ConversationHandler[AssistantContext]:
-    anything_else = ~filters.COMMAND & ~filters.Document.ALL & ~filters.StatusUpdate.ALL
-    document = MessageHandler(filters.Document.ALL, file_received)
-    states: dict[object, list[BaseHandler[Update, AssistantContext, Any]]] = {
-        WAITING: [document, MessageHandler(anything_else, not_a_file)],
-        CONFIRM: [
-            CallbackQueryHandler(apply, pattern=r"^si:apply$"),
-            CallbackQueryHandler(discard, pattern=r"^si:discard$"),
-            document,
-        ],
-        ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
-    }
-    return ConversationHandler(
-        entry_points=[
-            CommandHandler("import", import_command, filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(import_command, pattern=r"^sm:import$"),
-        ],
-        states=states,
-        fallbacks=[CommandHandler("cancel", cancel)],
-        conversation_timeout=FORM_TIMEOUT,
-        name="staff_import",
-        allow_reentry=True,
-    )
+    await open_form(update, context, caller, IMPORT)
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return this feature's handlers."""
-    return staff(Ability.MANAGE, [conversation()])
+    return staff(
+        Ability.MANAGE,
+        [
+            CommandHandler("import", import_command, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(import_command, pattern=r"^sm:import$"),
+        ],
+    )

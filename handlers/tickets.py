@@ -1,7 +1,7 @@
 """Ask the team: a person's question or service request becomes a ticket the staff answer.
 
-The person writes in a short conversation (`/ask`, the menu, "Ask the team", a service's
-"Request this service", or "Reply" under an answer). The ticket is posted for the staff
+The person writes their message in a one-step form (`/ask`, the menu, "Ask the team", a
+service's "Request this service", or "Reply" under an answer). The ticket is posted for the staff
 (bot/domain/tickets.py), who answer it by replying to its post (handlers/ticket_staff.py);
 the person answers back with the "Reply" button or by replying to the answer. Every message the bot
 sends for a ticket is stored, so a reply on either side finds its ticket, even after a restart.
@@ -9,7 +9,8 @@ sends for a ticket is stored, so a reply on either side finds its ticket, even a
 
 from __future__ import annotations
 
-import warnings
+from dataclasses import replace
+from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
@@ -17,17 +18,16 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
-    TypeHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
-from bot.context import AssistantContext, Caller, PersonSession
+from bot.context import AssistantContext, Caller
+from bot.domain.forms import Flow, MessageStep, Moved
 from bot.domain.tickets import TICKET_ID, Draft, add_follow_up, draft_of, open_ticket
 from bot.screens.links import ENTRY_ID
-from handlers import fallback, questions, ticket_staff
+from handlers import questions, ticket_staff
+from handlers.forms import Form, FormCall, close_form, open_form
 from handlers.groups import FEATURES, TICKET_REPLIES
 from handlers.replies import show
 from storage.tickets import (
@@ -41,22 +41,11 @@ from storage.tickets import (
     TicketPost,
 )
 
+# Seconds the prompt waits for the person's message before it closes.
 TICKET_TIMEOUT = 15 * 60
-WRITING = 0
-# The person's session says what they are writing: a question, a service request, or a reply
-# to the ticket in `PersonSession.ticket_id`.
+# What the person writes: a question, a service request, or a reply to the ticket that is the
+# form's subject.
 REPLY = "reply"
-
-
-def _session(context: AssistantContext) -> PersonSession:
-    assert context.user_data is not None
-    return context.user_data
-
-
-def _forget(session: PersonSession) -> None:
-    session.ticket_kind = None
-    session.ticket_service = None
-    session.ticket_id = None
 
 
 async def _reply(update: Update, text: str, rows: list[list[InlineKeyboardButton]]) -> Message:
@@ -92,83 +81,6 @@ def _prompt_text(
     )
 
 
-async def _prompt(
-    update: Update, caller: Caller, session: PersonSession, reason: str | None = None
-) -> None:
-    """Ask the person to write (again, saying why, after something we can't pass on)."""
-    text = _prompt_text(
-        caller,
-        session.ticket_kind or QUESTION,
-        service_id=session.ticket_service,
-        ticket_id=session.ticket_id,
-        reason=reason,
-    )
-    rows = [[caller.button("ticket_cancel", "tk:cancel")]]
-    if reason is None:
-        await show(update, text, rows)
-    else:
-        await _reply(update, text, rows)
-
-
-async def _begin(
-    update: Update,
-    context: AssistantContext,
-    caller: Caller,
-    kind: str,
-    service_id: str | None = None,
-) -> int:
-    session = _session(context)
-    _forget(session)
-    if not questions.can_ask_team(caller):
-        contact = caller.services.catalogue.cluster.contact
-        text = caller.render("ticket_unavailable", failed=False, contact=contact)
-        await show(update, text, [[caller.button("home", "m:home")]])
-        return ConversationHandler.END
-    session.ticket_kind = kind
-    session.ticket_service = service_id
-    await _prompt(update, caller, session)
-    return WRITING
-
-
-async def ask(update: Update, context: AssistantContext) -> int:
-    """Ask the person to write their question for the team."""
-    caller = context.caller
-    return await _begin(update, context, caller, QUESTION)
-
-
-async def request_service(update: Update, context: AssistantContext) -> int:
-    """Ask the person what they need, from a service's "Request this service" button."""
-    caller = context.caller
-    service_id = context.match.group(1)
-    if caller.services.catalogue.service(service_id) is None:
-        await show(update, caller.render("not_available"), [[caller.button("home", "m:home")]])
-        return ConversationHandler.END
-    return await _begin(update, context, caller, SERVICE_REQUEST, service_id)
-
-
-async def reply_pressed(update: Update, context: AssistantContext) -> int:
-    """Ask the person for their reply to the team, from the button under an answer."""
-    caller = context.caller
-    tickets = caller.services.tickets
-    ticket = await tickets.get(int(context.match.group(1)))
-    if ticket is None or ticket.person_id != caller.person.id:
-        await context.acknowledge(caller.render("not_available"), alert=True)
-        return ConversationHandler.END
-    session = _session(context)
-    _forget(session)
-    if not ticket.is_open:
-        text = caller.render("ticket_closed", ticket_id=ticket.id, by_staff=False)
-        await _reply(update, text, _new_question_rows(caller))
-        return ConversationHandler.END
-    session.ticket_kind = REPLY
-    session.ticket_id = ticket.id
-    text = _prompt_text(caller, REPLY, ticket_id=ticket.id)
-    prompt = await _reply(update, text, [[caller.button("ticket_cancel", "tk:cancel")]])
-    # Stored like every ticket message: a Telegram reply to the prompt continues the ticket.
-    await tickets.add_post(ticket.id, prompt.chat_id, prompt.message_id, MEMBER, PROMPT)
-    return WRITING
-
-
 def _problem(draft: Draft, kind: str) -> str | None:
     """Return why a draft can't go to the team, if it can't."""
     if draft.is_empty:
@@ -179,68 +91,128 @@ def _problem(draft: Draft, kind: str) -> str | None:
     return None
 
 
-async def written(update: Update, context: AssistantContext) -> int:
-    """Send what the person wrote to the team: a new ticket, or their reply to one."""
-    session = _session(context)
-    kind = session.ticket_kind
-    if kind is None:
-        # A reply to a ticket message already answered the prompt (see `reply_received`).
-        return await _not_for_the_team(update, context)
+class TicketForm(Form):
+    """One message for the team: a question, a service request, or a reply to a ticket."""
+
+    kind = "ticket"
+    code = "tk"
+    closed_template = "ticket_cancelled"
+    flow = Flow("ticket", (MessageStep("message", back=False, photos=True, documents=True),))
+
+    @property
+    def timeout(self) -> timedelta:
+        return timedelta(seconds=TICKET_TIMEOUT)
+
+    async def ask(self, call: FormCall, reason: str | None = None) -> None:
+        caller, answers = call.caller, call.state.answers
+        kind = answers["kind"]
+        ticket_id = int(call.state.subject) if call.state.subject is not None else None
+        text = _prompt_text(
+            caller,
+            kind,
+            service_id=answers.get("service"),
+            ticket_id=ticket_id,
+            reason=reason,
+        )
+        rows = [[caller.button("ticket_cancel", "tk:cancel")]]
+        if reason is None and kind != REPLY:
+            await show(call.update, text, rows)
+            return
+        prompt = await _reply(call.update, text, rows)
+        if reason is None and ticket_id is not None:
+            # Stored like every ticket message: a Telegram reply to the prompt continues it.
+            await caller.services.tickets.add_post(
+                ticket_id, prompt.chat_id, prompt.message_id, MEMBER, PROMPT
+            )
+
+    async def finish(self, call: FormCall) -> Moved | None:
+        caller, answers = call.caller, call.state.answers
+        message = call.update.effective_message
+        assert message is not None
+        draft = draft_of(message)
+        assert draft is not None  # the step takes only text, photos and documents
+        kind = answers["kind"]
+        reason = _problem(draft, kind)
+        if reason is not None:
+            return Moved(replace(call.state, step="message"), reason)
+        if kind != REPLY:
+            await _open_ticket(
+                call.update, call.context, caller, kind, answers.get("service"), draft
+            )
+            return None
+        subject = call.state.subject
+        ticket = await caller.services.tickets.get(int(subject)) if subject is not None else None
+        if ticket is None or ticket.person_id != caller.person.id:
+            await _reply(call.update, caller.render("not_available"), [])
+            return None
+        await _follow_up(call.update, call.context, caller, ticket, draft)
+        return None
+
+    async def cancelled(self, call: FormCall) -> None:
+        caller = call.caller
+        text = caller.render("ticket_cancelled", timeout=False)
+        await show(call.update, text, [[caller.button("home", "m:home")]])
+
+
+TICKET = TicketForm()
+
+
+async def _begin(
+    update: Update,
+    context: AssistantContext,
+    caller: Caller,
+    kind: str,
+    service_id: str | None = None,
+) -> None:
+    if not questions.can_ask_team(caller):
+        await close_form(caller.services, caller.person.id)
+        contact = caller.services.catalogue.cluster.contact
+        text = caller.render("ticket_unavailable", failed=False, contact=contact)
+        await show(update, text, [[caller.button("home", "m:home")]])
+        return
+    answers = {"kind": kind, "service": service_id}
+    await open_form(update, context, caller, TICKET, answers=answers, step="message")
+
+
+async def ask(update: Update, context: AssistantContext) -> None:
+    """Ask the person to write their question for the team."""
     caller = context.caller
-    message = update.effective_message
-    assert message is not None
-    draft = draft_of(message)
-    assert draft is not None  # the state's filter lets only text, photos and documents in
-    reason = _problem(draft, kind)
-    if reason is not None:
-        await _prompt(update, caller, session, reason)
-        return WRITING
-    service_id, ticket_id = session.ticket_service, session.ticket_id
-    _forget(session)
-    if kind != REPLY:
-        await _open_ticket(update, context, caller, kind, service_id, draft)
-        return ConversationHandler.END
-    ticket = await caller.services.tickets.get(ticket_id) if ticket_id is not None else None
+    await _begin(update, context, caller, QUESTION)
+
+
+async def request_service(update: Update, context: AssistantContext) -> None:
+    """Ask the person what they need, from a service's "Request this service" button."""
+    caller = context.caller
+    service_id = context.match.group(1)
+    if caller.services.catalogue.service(service_id) is None:
+        await show(update, caller.render("not_available"), [[caller.button("home", "m:home")]])
+        return
+    await _begin(update, context, caller, SERVICE_REQUEST, service_id)
+
+
+async def reply_pressed(update: Update, context: AssistantContext) -> None:
+    """Ask the person for their reply to the team, from the button under an answer."""
+    caller = context.caller
+    tickets = caller.services.tickets
+    ticket = await tickets.get(int(context.match.group(1)))
     if ticket is None or ticket.person_id != caller.person.id:
-        await _reply(update, caller.render("not_available"), [])
-        return ConversationHandler.END
-    await _follow_up(update, context, caller, ticket, draft)
-    return ConversationHandler.END
+        await context.acknowledge(caller.render("not_available"), alert=True)
+        return
+    if not ticket.is_open:
+        text = caller.render("ticket_closed", ticket_id=ticket.id, by_staff=False)
+        await _reply(update, text, _new_question_rows(caller))
+        return
+    await open_form(
+        update, context, caller, TICKET, answers={"kind": REPLY}, subject=str(ticket.id)
+    )
 
 
-async def _not_for_the_team(update: Update, context: AssistantContext) -> int:
-    """Handle a message as if no ticket conversation were open."""
-    message = update.effective_message
-    if message is not None and message.text is not None:
-        await questions.answer_question(update, context)
-    else:
-        await fallback.anything_else(update, context)
-    return ConversationHandler.END
-
-
-async def wrong_kind(update: Update, context: AssistantContext) -> int:
-    """Ask for text, a photo or a document after a sticker, voice message or the like."""
-    caller = context.caller
-    await _prompt(update, caller, _session(context), "other")
-    return WRITING
-
-
-async def cancel(update: Update, context: AssistantContext) -> int:
+async def cancel(update: Update, context: AssistantContext) -> None:
     """Leave the question without sending anything."""
     caller = context.caller
-    _forget(_session(context))
+    await close_form(caller.services, caller.person.id, TICKET.kind)
     text = caller.render("ticket_cancelled", timeout=False)
     await show(update, text, [[caller.button("home", "m:home")]])
-    return ConversationHandler.END
-
-
-async def timed_out(update: Update, context: AssistantContext) -> None:
-    """Tell the person we stopped waiting for their question."""
-    caller = context.caller
-    _forget(_session(context))
-    chat = update.effective_chat
-    if chat is not None:
-        await context.bot.send_message(chat.id, caller.render("ticket_cancelled", timeout=True))
 
 
 async def _open_ticket(
@@ -329,44 +301,11 @@ async def _person_replied(update: Update, context: AssistantContext, post: Ticke
         reason = "other" if draft is None else "empty"
         await _reply(update, _prompt_text(caller, REPLY, ticket_id=ticket.id, reason=reason), [])
         return
-    session = _session(context)
-    if session.ticket_kind == REPLY:
-        # The reply they were prompted for came as a Telegram reply: the prompt is answered.
-        _forget(session)
+    # A prompt for a reply to this ticket is answered by it.
+    open_prompt = await caller.services.forms.of_person(caller.person.id)
+    if open_prompt is not None and open_prompt.subject == str(ticket.id):
+        await close_form(caller.services, caller.person.id, TICKET.kind)
     await _follow_up(update, context, caller, ticket, draft)
-
-
-def conversation() -> ConversationHandler[AssistantContext]:
-    """Return the "write your question for the team" conversation."""
-    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-    content = private & ((filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.Document.ALL)
-    anything_else = private & ~filters.COMMAND & ~filters.StatusUpdate.ALL
-    # Tracked per person and chat, not per message, like the profile form: the buttons that
-    # start it live on many different messages.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[
-                CommandHandler("ask", ask, filters=filters.ChatType.PRIVATE),
-                CallbackQueryHandler(ask, pattern=r"^(m:ask|tk:new)$"),
-                CallbackQueryHandler(request_service, pattern=rf"^tk:svc:({ENTRY_ID})$"),
-                CallbackQueryHandler(reply_pressed, pattern=rf"^tk:re:({TICKET_ID})$"),
-            ],
-            states={
-                WRITING: [
-                    MessageHandler(content, written),
-                    MessageHandler(anything_else, wrong_kind),
-                ],
-                ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
-            },
-            fallbacks=[
-                CommandHandler("cancel", cancel),
-                CallbackQueryHandler(cancel, pattern=r"^tk:cancel$"),
-            ],
-            conversation_timeout=TICKET_TIMEOUT,
-            name="tickets",
-            allow_reentry=True,
-        )
 
 
 def handlers() -> dict[int, list[BaseHandler[Update, AssistantContext, None]]]:
@@ -377,7 +316,11 @@ def handlers() -> dict[int, list[BaseHandler[Update, AssistantContext, None]]]:
     return {
         TICKET_REPLIES: [MessageHandler(replies & ~filters.StatusUpdate.ALL, reply_received)],
         FEATURES: [
-            conversation(),  # type: ignore[list-item]
+            CommandHandler("ask", ask, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(ask, pattern=r"^(m:ask|tk:new)$"),
+            CallbackQueryHandler(request_service, pattern=rf"^tk:svc:({ENTRY_ID})$"),
+            CallbackQueryHandler(reply_pressed, pattern=rf"^tk:re:({TICKET_ID})$"),
+            CallbackQueryHandler(cancel, pattern=r"^tk:cancel$"),
             *ticket_staff.handlers(),
         ],
     }

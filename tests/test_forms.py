@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.app import stop_application
+from bot.devtools.emulator import User
 from bot.domain.forms import (
     BACK,
     DONE,
@@ -23,6 +24,7 @@ from bot.domain.forms import (
     Flow,
     FormState,
     GoBack,
+    MessageStep,
     Moved,
     MultiChoiceStep,
     NumberStep,
@@ -32,7 +34,6 @@ from bot.domain.forms import (
     Stay,
     TextStep,
     Upload,
-    UploadStep,
     YesNoStep,
     parse_number,
 )
@@ -41,7 +42,7 @@ from handlers import forms, profile
 from handlers.forms import FormButton
 from storage.database import Database
 from storage.forms import FormRepository
-from tests.conftest import Assistant, Person
+from tests.conftest import STAFF_ID, Assistant, Person
 
 # -- the steps -------------------------------------------------------------------------------
 
@@ -85,8 +86,20 @@ SECTORS = Asked(frozenset({"machinery", "textile"}))
             Asked(person_id=5),
             Reask("phone"),
         ),
-        (UploadStep("d"), Reply(text="here"), NOTHING, Reask("document")),
-        (UploadStep("d"), Reply(upload=Upload("photo", "f1")), NOTHING, Reask("document")),
+        (MessageStep("d", text=False, documents=True), Reply(text="x"), NOTHING, Reask("document")),
+        (
+            MessageStep("d", text=False, documents=True),
+            Reply(upload=Upload("photo", "f1")),
+            NOTHING,
+            Reask("document"),
+        ),
+        (MessageStep("m", photos=True), Reply(unreadable="sticker"), NOTHING, Reask("other")),
+        (
+            MessageStep("m"),
+            Reply(text="a <b>", html="a &lt;b&gt;"),
+            NOTHING,
+            Answered({"text": "a <b>", "html": "a &lt;b&gt;"}),
+        ),
     ],
 )
 def test_a_step_reads_a_reply(step: Any, reply: Reply, asked: Asked, outcome: Any) -> None:
@@ -105,7 +118,7 @@ def test_a_multiple_choice_toggles_then_finishes() -> None:
 
 def test_an_upload_is_kept_as_json() -> None:
     upload = Upload("document", "f1", "c.yaml", "application/yaml", 10)
-    outcome = UploadStep("d").read(Reply(upload=upload), NOTHING)
+    outcome = MessageStep("d", documents=True).read(Reply(upload=upload), NOTHING)
     assert isinstance(outcome, Answered)
     assert json.loads(json.dumps(outcome.value))["file_name"] == "c.yaml"
 
@@ -346,4 +359,66 @@ async def test_a_half_filled_form_is_in_the_export_and_erased(assistant: Assista
     exported = await assistant.services.people.personal_data(ayse.id)
     assert "Ayşe Silinecek" in exported["forms"][0]["answers"]
     await assistant.services.people.erase(ayse.id)
+    assert await assistant.fetch("SELECT * FROM forms") == []
+
+
+# -- one form at a time (issue 9, defect 3) --------------------------------------------------
+
+
+def _staff(assistant: Assistant) -> Person:
+    user = User(id=STAFF_ID, first_name="Elif", last_name="Demir", language_code="tr")
+    assistant.emulator.add_user(user)
+    return Person(assistant.emulator, user)
+
+
+async def test_a_staff_form_gives_way_to_the_next_staff_command(assistant: Assistant) -> None:
+    elif_ = _staff(assistant)
+    ask_file = await elif_.says("/import")
+    assert "YAML" in (ask_file.text or "")
+    compose = await elif_.says("/broadcast")
+    assert "Duyurunuzu bana gönderin" in (compose.text or "")
+    await elif_.emulator.send_message(elif_.user, "Yarın sabah kümede toplantı var.")
+    panel = await elif_.emulator.wait_for_bot_message(elif_.id, contains="Duyuru taslağı")
+    assert panel.buttons
+    await elif_.emulator.wait_idle()
+    after = [m.content for m in elif_.emulator.bot_messages(elif_.id) if m.seq > compose.seq]
+    assert not any("belge olarak" in text for text in after)
+    [draft] = await assistant.fetch("SELECT status, text_tr FROM broadcasts")
+    assert draft == {"status": "draft", "text_tr": "Yarın sabah kümede toplantı var."}
+    assert await assistant.fetch("SELECT * FROM forms") == []
+
+
+async def test_cancel_closes_whatever_form_is_open(assistant: Assistant) -> None:
+    elif_ = _staff(assistant)
+    kind_step = await elif_.says("/newevent")
+    assert "Etkinliğin türü nedir?" in (kind_step.text or "")
+    await elif_.says("/broadcast")
+    await elif_.says("/import")
+    [open_form] = await assistant.fetch("SELECT kind FROM forms WHERE person_id = ?", elif_.id)
+    assert open_form["kind"] == "import"
+    cancelled = await elif_.says("/cancel")
+    assert "iptal ettim; içerik değişmedi" in (cancelled.text or "")
+    assert await assistant.fetch("SELECT * FROM forms") == []
+    compose = await elif_.says("/broadcast")
+    assert "Duyurunuzu bana gönderin" in (compose.text or "")
+    await elif_.emulator.send_message(elif_.user, "Kayıtlar açıldı.")
+    await elif_.emulator.wait_for_bot_message(elif_.id, contains="Duyuru taslağı")
+    await elif_.emulator.wait_idle()
+    later = elif_.emulator.bot_messages(elif_.id)[-3:]
+    assert not any("türü" in m.content or "belge olarak" in m.content for m in later)
+    [draft] = await assistant.fetch("SELECT text_tr FROM broadcasts")
+    assert draft["text_tr"] == "Kayıtlar açıldı."
+    nothing = await elif_.says("/cancel")
+    assert "yarım kalmış bir işlem yok" in (nothing.text or "")
+
+
+async def test_a_person_form_gives_way_to_asking_the_team(assistant: Assistant) -> None:
+    ayse = assistant.person("Ayşe")
+    await ayse.press(await ayse.says("/profile"), "Kabul ediyorum")
+    prompt = await ayse.says("/ask")
+    assert "Sorunuzu" in (prompt.text or "") or "yazın" in (prompt.text or "")
+    [form] = await assistant.fetch("SELECT kind FROM forms WHERE person_id = ?", ayse.id)
+    assert form["kind"] == "ticket"
+    cancelled = await ayse.says("/cancel")
+    assert "Adınız" not in (cancelled.text or "")
     assert await assistant.fetch("SELECT * FROM forms") == []

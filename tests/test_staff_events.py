@@ -223,6 +223,9 @@ async def test_people_cannot_use_staff_commands_or_buttons(assistant: Assistant)
         "sa:x:x:lean-2027-01",
         f"sa:t:{registration['id']}:0",
         "si:apply",
+        "f:ev:c:pub",
+        "f:im:c:apply",
+        "f:bc:c:x",
     ):
         query = await ali.emulator.press_callback(ali.user, menu, data)
         refused = await ali.emulator.wait_for_callback_answer(query)

@@ -14,6 +14,7 @@ from bot.devtools.emulator import BotApiEmulator, Chat, Message, User
 from bot.domain.answering import normalise_question
 from bot.domain.profile import company_key
 from bot.domain.tickets import shorten, utf16_length
+from handlers import forms
 from handlers import tickets as tickets_feature
 from storage.people import Profile
 from tests.conftest import STAFF_ID, Assistant, Person
@@ -570,6 +571,7 @@ async def test_an_unanswered_prompt_times_out(
     start_assistant: StartAssistant, emulator: BotApiEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(tickets_feature, "TICKET_TIMEOUT", 0.3)
+    monkeypatch.setattr(forms, "SWEEP_INTERVAL", 0.2)
     room = await staff_room(start_assistant, emulator)
     ayse = room.assistant.person("Ayşe")
     await ayse.says("/ask")

@@ -7,7 +7,7 @@ form to ask again; the finished draft becomes an event with an id slugged from i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -212,6 +212,37 @@ class EventDraft:
             return "deadline_conflict"
         return None
 
+    def to_answers(self) -> dict[str, Any]:
+        """Return the draft as JSON values, to keep it with the open form."""
+        answers: dict[str, Any] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.name == "started":
+                value = None if value is None else event_to_answers(value)
+            elif item.name == "keywords":
+                value = {"tr": list(value.tr), "en": list(value.en)}
+            elif isinstance(value, datetime):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = list(value)
+            answers[item.name] = value
+        return answers
+
+    @classmethod
+    def from_answers(cls, answers: dict[str, Any]) -> EventDraft:
+        """Return the draft `to_answers` kept."""
+        values = dict(answers)
+        started = values.pop("started")
+        keywords = values.pop("keywords")
+        for name in ("starts_at", "ends_at", "deadline"):
+            if values[name] is not None:
+                values[name] = datetime.fromisoformat(values[name])
+        return cls(
+            started=None if started is None else event_from_answers(started),
+            keywords=Phrases(tuple(keywords["tr"]), tuple(keywords["en"])),
+            **{**values, "asking": tuple(values["asking"])},
+        )
+
     def to_event(self, event_id: str) -> Event:
         """Return the event the draft describes."""
         assert self.kind and self.title_tr and self.description_tr
@@ -239,6 +270,56 @@ class EventDraft:
             max_per_company=self.max_per_company,
             keywords=self.keywords,
         )
+
+
+def event_to_answers(event: Event) -> dict[str, Any]:
+    """Return an event as JSON values, exactly: the base a change is compared with."""
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "service_id": event.service_id,
+        "title": [event.title.tr, event.title.en],
+        "description": [event.description.tr, event.description.en],
+        "starts_at": event.starts_at.isoformat(),
+        "ends_at": event.ends_at.isoformat(),
+        "location": None if event.location is None else [event.location.tr, event.location.en],
+        "online": event.online,
+        "online_url": event.online_url,
+        "capacity": event.capacity,
+        "registration_deadline": _moment(event.registration_deadline),
+        "sectors": list(event.sectors),
+        "language": event.language,
+        "max_per_company": event.max_per_company,
+        "keywords": [list(event.keywords.tr), list(event.keywords.en)],
+    }
+
+
+def event_from_answers(data: dict[str, Any]) -> Event:
+    """Return the event `event_to_answers` kept."""
+    location = data["location"]
+    deadline = data["registration_deadline"]
+    return Event(
+        id=data["id"],
+        kind=data["kind"],
+        service_id=data["service_id"],
+        title=Text(*data["title"]),
+        description=Text(*data["description"]),
+        starts_at=datetime.fromisoformat(data["starts_at"]),
+        ends_at=datetime.fromisoformat(data["ends_at"]),
+        location=None if location is None else Text(*location),
+        online=data["online"],
+        online_url=data["online_url"],
+        capacity=data["capacity"],
+        registration_deadline=None if deadline is None else datetime.fromisoformat(deadline),
+        sectors=tuple(data["sectors"]),
+        language=data["language"],
+        max_per_company=data["max_per_company"],
+        keywords=Phrases(*(tuple(phrases) for phrases in data["keywords"])),
+    )
+
+
+def _moment(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
 
 
 # -- answers ---------------------------------------------------------------------------

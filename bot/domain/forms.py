@@ -257,27 +257,26 @@ class ContactStep(Step):
 
 
 @dataclass(frozen=True)
-class UploadStep(Step):
-    """A document (or, when `photos`, a photo too), optionally with a typed text instead."""
+class MessageStep(Step):
+    """A message as sent: text with its formatting, or a photo or document with its caption.
 
+    The answer is a JSON object: `text` and `html`, and for a file `kind`, `file_id`,
+    `file_name`, `mime_type` and `size`.
+    """
+
+    text: bool = True
     photos: bool = False
-    text: bool = False
-    caption_limit: int | None = None
+    documents: bool = False
 
     def read_answer(self, reply: Reply, asked: Asked, current: Any) -> Outcome:
-        if reply.upload is not None and (reply.upload.kind == "document" or self.photos):
-            if (
-                self.caption_limit is not None
-                and reply.html is not None
-                and len(reply.text or "") > self.caption_limit
-            ):
-                return Reask(TOO_LONG)
-            return Answered(_upload_answer(reply))
-        if self.text and reply.text is not None:
-            if not reply.text.strip():
-                return Reask(EMPTY)
-            return Answered({"text": reply.text, "html": reply.html})
-        return Reask(DOCUMENT if not self.text else OTHER)
+        upload = reply.upload
+        if upload is not None:
+            if self.documents if upload.kind == "document" else self.photos:
+                return Answered(_upload_answer(reply))
+        elif self.text and reply.text is not None:
+            return Answered({"text": reply.text, "html": reply.html or reply.text})
+        only_documents = self.documents and not (self.text or self.photos)
+        return Reask(DOCUMENT if only_documents else OTHER)
 
 
 def _upload_answer(reply: Reply) -> dict[str, Any]:
