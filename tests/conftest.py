@@ -193,6 +193,14 @@ async def start_assistant(
     """
     running: list[AssistantApplication] = []
 
+    async def settled() -> None:
+        # PTB marks each fetched update done once its handlers have returned.
+        for application in running:
+            if application.running:
+                await application.update_queue.join()
+
+    emulator.watch_bot(settled)
+
     async def start(**overrides: str) -> Assistant:
         settings = make_settings(**overrides)
         if settings.content_file is None and not settings.database_path.exists():

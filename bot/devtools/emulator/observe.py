@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from bot.devtools.emulator.errors import EmulatorTimeout
@@ -33,6 +34,8 @@ class ChatObserver:
     _user_marks: dict[int, int]
     _inflight: int
     _last_request: float
+    _bot_settled: Callable[[], Awaitable[None]] | None = None
+    _idle_quiet = 0.1
 
     # -- reading ------------------------------------------------------------
 
@@ -177,17 +180,45 @@ class ChatObserver:
         chat_id = record.chat_id if record else 0
         return await self._wait(check, timeout, f"an answer to callback query {query_id}", chat_id)
 
+    def watch_bot(self, settled: Callable[[], Awaitable[None]], *, quiet: float = 0.02) -> None:
+        """Let ``wait_idle`` also wait for the bot to say it has handled what it fetched.
+
+        For a bot running in this process (the tests): ``settled`` returns once every update
+        the bot has fetched is handled. The quiet time, which only guesses at work between
+        requests, can then be shorter: ``quiet`` becomes the default of ``wait_idle``.
+        """
+        self._bot_settled = settled
+        self._idle_quiet = quiet
+
     async def wait_idle(
         self,
         *,
-        quiet: float = 0.1,
+        quiet: float | None = None,
         timeout: float = 5.0,  # noqa: ASYNC109
     ) -> None:
         """Wait until updates are fetched, no request is running and ``quiet`` s passed.
 
-        A heuristic for asserting that the bot did *not* do something.
+        A heuristic for asserting that the bot did *not* do something; with ``watch_bot``, also
+        until the bot has handled every update it fetched (default quiet: 0.1 s, else the
+        one given to ``watch_bot``).
         """
+        quiet = self._idle_quiet if quiet is None else quiet
         deadline = time.monotonic() + timeout
+        while True:
+            await self._quiet_for(quiet, deadline, timeout)
+            if self._bot_settled is None:
+                return
+            before = self._last_request
+            try:
+                async with asyncio.timeout(max(deadline - time.monotonic(), 0.0)):
+                    await self._bot_settled()
+            except TimeoutError:
+                raise EmulatorTimeout(f"bot still handling updates after {timeout}s") from None
+            # Handling may have sent requests or made updates: then wait for quiet again.
+            if self._last_request == before and not self._inflight and not self.state.updates:
+                return
+
+    async def _quiet_for(self, quiet: float, deadline: float, limit: float) -> None:
         while True:
             now = time.monotonic()
             busy = bool(self.state.updates) or self._inflight > 0
@@ -196,7 +227,7 @@ class ChatObserver:
                 return
             if now >= deadline:
                 raise EmulatorTimeout(
-                    f"bot not idle after {timeout}s: {len(self.state.updates)} unconfirmed "
+                    f"bot not idle after {limit}s: {len(self.state.updates)} unconfirmed "
                     f"updates, {self._inflight} requests in flight"
                 )
             pause = quiet if busy else quiet - idle_for
