@@ -227,7 +227,15 @@ async def open_form(
     assert first is not None and chat is not None
     now = datetime.now(UTC)
     row = await caller.services.forms.open(
-        caller.person.id, chat.id, form.kind, first, answers, subject, now, now + form.timeout
+        caller.person.id,
+        chat.id,
+        form.kind,
+        first,
+        answers,
+        subject,
+        now,
+        now + form.timeout,
+        update.update_id,
     )
     call = FormCall(update, context, caller, _state(row), row)
     await form.ask(call)
@@ -385,6 +393,11 @@ class FormEngine:
 
     async def _take(self, form: Form, call: FormCall, reply: Reply) -> None:
         """Read the reply with the current step, store where it leads, ask or finish."""
+        taken = call.row.update_id if call.row is not None else None
+        if taken is not None and call.update.update_id <= taken:
+            # Delivered again after a crash, but its answer was stored: show where the form is.
+            await form.ask(call)
+            return
         reply = form.translate(call, reply)
         routed = form.route(call, reply)
         if routed is not None:
@@ -421,7 +434,12 @@ class FormEngine:
         assert call.row is not None
         now = datetime.now(UTC)
         row = await call.services.forms.move(
-            call.row, state.step, dict(state.answers), now, now + form.timeout
+            call.row,
+            state.step,
+            dict(state.answers),
+            now,
+            now + form.timeout,
+            call.update.update_id,
         )
         if row is None:
             await call.acknowledge()

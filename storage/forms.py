@@ -10,7 +10,9 @@ from typing import Any
 from storage.catalogue import parse_utc, utc_text
 from storage.database import Database
 
-_COLUMNS = "person_id, chat_id, kind, step, answers, subject, revision, updated_at, expires_at"
+_COLUMNS = (
+    "person_id, chat_id, kind, step, answers, subject, revision, updated_at, expires_at, update_id"
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class OpenForm:
     revision: int
     updated_at: datetime
     expires_at: datetime
+    # The Telegram update that moved it last: a later copy of it changes nothing.
+    update_id: int | None = None
 
 
 def _form(row: Any) -> OpenForm:
@@ -39,6 +43,7 @@ def _form(row: Any) -> OpenForm:
         revision=row["revision"],
         updated_at=parse_utc(row["updated_at"]),
         expires_at=parse_utc(row["expires_at"]),
+        update_id=row["update_id"],
     )
 
 
@@ -62,16 +67,18 @@ class FormRepository:
         subject: str | None,
         now: datetime,
         expires_at: datetime,
+        update_id: int | None = None,
     ) -> OpenForm:
         """Open a form for the person, closing the one they had open, if any."""
         async with self._db.transaction() as tx:
             row = await tx.fetch_one(
                 "INSERT INTO forms (person_id, chat_id, kind, step, answers, subject, revision, "
-                "updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?) "
+                "updated_at, expires_at, update_id) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) "
                 "ON CONFLICT (person_id) DO UPDATE SET chat_id = excluded.chat_id, "
                 "kind = excluded.kind, step = excluded.step, answers = excluded.answers, "
                 "subject = excluded.subject, revision = forms.revision + 1, "
-                "updated_at = excluded.updated_at, expires_at = excluded.expires_at "
+                "updated_at = excluded.updated_at, expires_at = excluded.expires_at, "
+                "update_id = excluded.update_id "
                 f"RETURNING {_COLUMNS}",
                 (
                     person_id,
@@ -82,6 +89,7 @@ class FormRepository:
                     subject,
                     utc_text(now),
                     utc_text(expires_at),
+                    update_id,
                 ),
             )
         assert row is not None
@@ -101,6 +109,7 @@ class FormRepository:
         answers: dict[str, Any],
         now: datetime,
         expires_at: datetime,
+        update_id: int | None = None,
     ) -> OpenForm | None:
         """Record the answers and the step they lead to, in one write.
 
@@ -110,7 +119,7 @@ class FormRepository:
         async with self._db.transaction() as tx:
             row = await tx.fetch_one(
                 "UPDATE forms SET step = ?, answers = ?, revision = revision + 1, "
-                "updated_at = ?, expires_at = ? "
+                "updated_at = ?, expires_at = ?, update_id = COALESCE(?, update_id) "
                 "WHERE person_id = ? AND kind = ? AND revision = ? "
                 f"RETURNING {_COLUMNS}",
                 (
@@ -118,6 +127,7 @@ class FormRepository:
                     _json(answers),
                     utc_text(now),
                     utc_text(expires_at),
+                    update_id,
                     form.person_id,
                     form.kind,
                     form.revision,

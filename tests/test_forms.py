@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram import Update
 
 from bot.app import stop_application
 from bot.devtools.emulator import User
@@ -422,3 +423,24 @@ async def test_a_person_form_gives_way_to_asking_the_team(assistant: Assistant) 
     cancelled = await ayse.says("/cancel")
     assert "Adınız" not in (cancelled.text or "")
     assert await assistant.fetch("SELECT * FROM forms") == []
+
+
+async def test_an_answer_delivered_again_after_a_crash_is_not_taken_twice(
+    assistant: Assistant,
+) -> None:
+    ayse = assistant.person("Ayşe")
+    await ayse.press(await ayse.says("/profile"), "Kabul ediyorum")
+    sent = await ayse.emulator.send_message(ayse.user, "Ayşe Kaya")
+    await ayse.emulator.wait_for_bot_message(ayse.id, contains="Hangi firmada")
+    [form] = await assistant.fetch("SELECT step, update_id FROM forms WHERE person_id = ?", ayse.id)
+    assert form["step"] == "company" and form["update_id"] is not None
+    # The update that answered the name comes again, as it does when the bot crashed between
+    # storing the answer and marking the update handled: it must not become the company.
+    again = Update.de_json(
+        {"update_id": form["update_id"], "message": sent.to_api()}, assistant.application.bot
+    )
+    await assistant.application.process_update(again)
+    assert "Hangi firmada" in (ayse.last().text or "")
+    [after] = await assistant.fetch("SELECT step, answers FROM forms WHERE person_id = ?", ayse.id)
+    assert after["step"] == "company"
+    assert json.loads(after["answers"]) == {"consent": "yes", "name": "Ayşe Kaya"}
