@@ -20,6 +20,7 @@ from bot.domain.access import Ability, can
 from bot.domain.answering import AnswerIndex, index_of
 from bot.screens.texts import Texts
 from bot.settings import Settings
+from storage.asked import AskedQuestionRepository
 from storage.audit import AuditLog
 from storage.catalogue import CatalogueRepository
 from storage.content import Catalogue
@@ -48,6 +49,7 @@ class Services:
     audit: AuditLog
     forms: FormRepository
     roles: RoleRepository
+    asked: AskedQuestionRepository
     _catalogue: Catalogue | None = field(default=None, repr=False)
     _answers: AnswerIndex | None = field(default=None, repr=False)
 
@@ -68,6 +70,7 @@ class Services:
             audit=AuditLog(database),
             forms=FormRepository(database),
             roles=RoleRepository(database),
+            asked=AskedQuestionRepository(database),
         )
 
     @property

@@ -20,7 +20,7 @@ from bot.screens.links import (
     service_page,
 )
 from handlers import registrations
-from handlers.replies import show
+from handlers.replies import Keyboard, show
 from storage.catalogue import EventListing
 from storage.content import EVENT_KINDS
 from storage.registrations import Registration
@@ -101,9 +101,14 @@ async def open_event(update: Update, context: AssistantContext) -> None:
 
 
 async def show_event(
-    update: Update, caller: Caller, event_id: str, kind_code: str = ALL_KINDS, page: int = 0
+    update: Update,
+    caller: Caller,
+    event_id: str,
+    kind_code: str = ALL_KINDS,
+    page: int = 0,
+    extra: Keyboard = (),
 ) -> None:
-    """Render an event's page, or say politely that it is gone."""
+    """Render an event's page, or say politely that it is gone; `extra` rows go above "back"."""
     services = caller.services
     listing = await services.catalogue_store.listing(services.catalogue, event_id)
     if listing is None:
@@ -116,7 +121,7 @@ async def show_event(
     registration = await services.registrations.of_person_for_event(caller.person.id, event_id)
     text, rows = render_event(caller, listing, datetime.now(UTC), registration)
     back = caller.button("back", event_list(kind_code, page))
-    await show(update, text, [*rows, [back, caller.button("home", "m:home")]])
+    await show(update, text, [*rows, *extra, [back, caller.button("home", "m:home")]])
 
 
 def render_event(

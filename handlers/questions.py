@@ -1,28 +1,46 @@
-"""Free-text questions answered from the FAQ, services and events."""
+"""Typed questions, answered first by the assistant and handed to the team only when it can't.
+
+A question typed in the chat, or after "Ask a question" and /ask, is answered from the FAQ,
+services and events: the answer's links become buttons and "Did this help?" is asked. Small talk
+gets a friendly word. When nothing fits, or the person says the answer didn't help, one tap
+passes the very text they typed to the team (bot/domain/tickets.py), at most once.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from datetime import UTC, datetime
 
-from telegram import InlineKeyboardButton, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import AssistantContext, Caller
-from bot.domain.answering import Answer, Match
-from bot.screens.links import ENTRY_ID, event_page, service_page
+from bot.domain.answering import Match, normalise_question
+from bot.domain.tickets import Draft, open_ticket_from
+from bot.screens.answers import AnswerScreens, suggestion_data
+from bot.screens.links import ENTRY_ID
 from handlers import events, services, staff_questions
-from handlers.replies import show
+from handlers.replies import Keyboard, show
+from storage.tickets import MEMBER, QUESTION, RECEIPT
 
 # Long messages are answered from their beginning: a question is in its first sentences.
 QUESTION_LIMIT = 500
-KIND_CODES = {"faq": "f", "service": "s", "event": "e"}
-KIND_OF_CODE = {code: kind for kind, code in KIND_CODES.items()}
+KIND_OF_CODE = {"f": "faq", "s": "service", "e": "event"}
+_ASKED_ID = r"(\d{1,12})"
 
 
 def has_words(text: str) -> bool:
     """Tell whether a text holds at least one letter or digit (not only emoji or marks)."""
     return any(unicodedata.category(char)[0] in "LN" for char in text)
+
+
+def _has_latin_letters(text: str) -> bool:
+    """Tell whether a text has a letter of the Latin script (Turkish and English use it)."""
+    return any(char.isalpha() and "LATIN" in unicodedata.name(char, "") for char in text) or any(
+        char.isdigit() for char in text
+    )
 
 
 def can_ask_team(caller: Caller) -> bool:
@@ -31,31 +49,26 @@ def can_ask_team(caller: Caller) -> bool:
     return settings.staff_chat_id is not None or bool(settings.staff_ids)
 
 
-def _shown_matches(caller: Caller, answer: Answer) -> list[Match]:
+def _screens(caller: Caller) -> AnswerScreens:
+    return AnswerScreens(caller.services.texts, caller.services.catalogue, caller.language)
+
+
+def _upcoming(caller: Caller, matches: tuple[Match, ...], now: datetime) -> list[Match]:
     """Drop matches that point at events already started or gone."""
-    now = datetime.now(UTC)
     kept = []
-    for match in answer.matches:
-        kind, _, entry_id = match.id.partition(":")
-        if kind == "event":
-            event = caller.services.catalogue.event(entry_id)
+    for match in matches:
+        if match.kind == "event":
+            event = caller.services.catalogue.event(match.entry_id)
             if event is None or event.starts_at <= now:
                 continue
         kept.append(match)
     return kept
 
 
-def _title(caller: Caller, match: Match) -> str | None:
-    catalogue = caller.services.catalogue
-    kind, _, entry_id = match.id.partition(":")
-    language = caller.language
-    if kind == "faq" and (faq := catalogue.faq_entry(entry_id)) is not None:
-        return "❓ " + faq.question.get(language)
-    if kind == "service" and (service := catalogue.service(entry_id)) is not None:
-        return "🧰 " + service.title.get(language)
-    if kind == "event" and (event := catalogue.event(entry_id)) is not None:
-        return "📅 " + event.title.get(language)
-    return None
+def _team_row(caller: Caller, asked_id: int) -> list[InlineKeyboardButton]:
+    if not can_ask_team(caller):
+        return []
+    return [caller.button("hand_over", f"qa:t:{asked_id}")]
 
 
 async def answer_question(update: Update, context: AssistantContext) -> None:
@@ -64,81 +77,233 @@ async def answer_question(update: Update, context: AssistantContext) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    text = message.text.strip()
+    await answer_text(update, caller, message.text.strip(), message.message_id)
+
+
+async def answer_text(update: Update, caller: Caller, text: str, message_id: int | None) -> None:
+    """Answer a question the person wrote; `message_id` is their message, for the team."""
+    message = update.effective_message
+    assert message is not None
+    services = caller.services
+    now = datetime.now(UTC)
+    answer = services.answers.ask(text[:QUESTION_LIMIT], caller.language, now)
+    if answer.small_talk is not None:
+        screen = _screens(caller).small_talk(answer.small_talk)
+        await show(update, screen.text, screen.rows)
+        return
     if not has_words(text):
         await message.reply_text(caller.render("no_words"))
         return
     if len(text) > QUESTION_LIMIT:
         await message.reply_text(caller.render("too_long"))
-        text = text[:QUESTION_LIMIT]
-    answer = caller.services.answers.ask(text, caller.language)
-    matches = _shown_matches(caller, answer)
-    if answer.decision == "answer" and matches and matches[0] is answer.matches[0]:
-        await open_entry(update, caller, matches[0].id)
+    matches = _upcoming(caller, answer.matches, now)
+    if not _has_latin_letters(text):
+        # Another script: the catalogue can't answer it, but the team may read it.
+        asked_id = await services.asked.record(
+            caller.person.id, text, normalise_question(text), caller.language, "none", None, (),
+            message_id,
+        )  # fmt: skip
+        team = can_ask_team(caller)
+        rows = [_team_row(caller, asked_id), _screens(caller).home_row()]
+        await show(update, caller.render("other_script", can_ask_team=team), rows)
         return
-    await suggest(update, caller, matches if answer.decision != "none" else [])
+    answered = answer.decision == "answer" and matches and matches[0] == answer.matches[0]
+    if answer.decision == "choose" and len(matches) == 1:
+        answered = True  # the others are over: the one left is the answer
+    entry = matches[0].id if answered else None
+    others = tuple(match.id for match in matches if match.id != entry)
+    decision = "answer" if answered else answer.decision if matches else "none"
+    asked_id = await services.asked.record(
+        caller.person.id,
+        text,
+        normalise_question(text),
+        caller.language,
+        decision,
+        entry,
+        others,
+        message_id,
+    )
+    if entry is not None:
+        await open_entry(update, caller, entry, asked_id)
+    elif decision == "choose":
+        screen = _screens(caller).which_event([match.entry_id for match in matches])
+        await show(update, screen.text, screen.rows)
+    else:
+        await suggest(update, caller, matches if decision == "suggest" else [], asked_id)
 
 
-async def suggest(update: Update, caller: Caller, matches: list[Match]) -> None:
-    """Offer up to three entries, or say honestly that nothing was found."""
+async def suggest(update: Update, caller: Caller, matches: list[Match], asked_id: int) -> None:
+    """Offer up to three entries, or say honestly that nothing was found, and the team."""
+    screens = _screens(caller)
     rows: list[list[InlineKeyboardButton]] = []
     for match in matches[:3]:
-        title = _title(caller, match)
+        title = screens.entry_title(match.id)
         if title is not None:
-            kind, _, entry_id = match.id.partition(":")
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        title[:60], callback_data=f"qa:{KIND_CODES[kind]}:{entry_id}"
-                    )
-                ]
-            )
+            rows.append([InlineKeyboardButton(title[:60], callback_data=suggestion_data(match.id))])
     team = can_ask_team(caller)
-    tail = [caller.button("ask_team", "tk:new")] if team else []
     if rows:
         text = caller.render("did_you_mean", can_ask_team=team)
     else:
         contact = caller.services.catalogue.cluster.contact
         text = caller.render("not_found", can_ask_team=team, contact=contact)
         await staff_questions.record_not_found(update, caller)
-    await show(update, text, [*rows, tail, [caller.button("home", "m:home")]])
+    await show(update, text, [*rows, _team_row(caller, asked_id), screens.home_row()])
 
 
-async def open_entry(update: Update, caller: Caller, entry: str) -> None:
-    """Show a FAQ answer, a service or an event chosen by the matcher."""
+async def open_entry(update: Update, caller: Caller, entry: str, asked_id: int | None) -> None:
+    """Show an FAQ answer, a service or an event; with `asked_id`, ask whether it helped."""
+    screens = _screens(caller)
     kind, _, entry_id = entry.partition(":")
+    feedback: Keyboard = [screens.feedback_row(asked_id)] if asked_id is not None else []
     if kind == "service":
-        await services.show_service(update, caller, entry_id)
+        await services.show_service(update, caller, entry_id, feedback)
         return
     if kind == "event":
-        await events.show_event(update, caller, entry_id)
+        await events.show_event(update, caller, entry_id, extra=feedback)
         return
-    catalogue = caller.services.catalogue
-    faq = catalogue.faq_entry(entry_id)
-    if faq is None:
-        await show(update, caller.render("not_available"), [[caller.button("home", "m:home")]])
+    screen = screens.faq(entry_id, asked_id or 0, datetime.now(UTC))
+    if screen is None:
+        await show(update, caller.render("not_available"), [screens.home_row()])
         return
-    rows = []
-    if faq.service_id is not None and catalogue.service(faq.service_id) is not None:
-        rows.append([caller.button("open_service", service_page(faq.service_id))])
-    if faq.event_id is not None and catalogue.event(faq.event_id) is not None:
-        rows.append([caller.button("open_event", event_page(faq.event_id))])
-    await show(
-        update, caller.render("faq_answer", faq=faq), [*rows, [caller.button("home", "m:home")]]
-    )
+    rows = screen.rows if asked_id is not None else [r for r in screen.rows if not _is_rating(r)]
+    await show(update, screen.text, rows)
+
+
+def _is_rating(row: list[InlineKeyboardButton]) -> bool:
+    return any(str(button.callback_data).startswith("qa:h:") for button in row)
 
 
 async def suggestion_pressed(update: Update, context: AssistantContext) -> None:
-    """Open the entry behind a "did you mean" button."""
+    """Open the entry behind a "did you mean" or "other answers" button."""
     caller = context.caller
     code, entry_id = context.match.groups()
-    await open_entry(update, caller, f"{KIND_OF_CODE[code]}:{entry_id}")
+    await open_entry(update, caller, f"{KIND_OF_CODE[code]}:{entry_id}", None)
+
+
+async def ask_command(update: Update, context: AssistantContext) -> None:
+    """Answer "/ask QUESTION", or invite the person to type their question."""
+    caller = context.caller
+    message = update.effective_message
+    question = " ".join(context.args or []).strip()
+    if question and message is not None:
+        await answer_text(update, caller, question, message.message_id)
+        return
+    await show(update, caller.render("ask_prompt"), [_screens(caller).home_row()])
+
+
+async def rated(update: Update, context: AssistantContext) -> None:
+    """Record 👍 or 👎 on an answer; after 👎 offer the other candidates and the team."""
+    caller = context.caller
+    asked_id, mark = int(context.match.group(1)), context.match.group(2)
+    helpful = mark == "y"
+    outcome = await caller.services.asked.rate(asked_id, caller.person.id, helpful)
+    if outcome != "rated":
+        name = "rated_already" if outcome == "already" else "not_available"
+        await context.acknowledge(caller.render(name), alert=True)
+        return
+    await context.acknowledge(caller.render("rated_thanks", helpful=helpful))
+    await _drop_rating_row(update)
+    if helpful:
+        return
+    asked = await caller.services.asked.get(asked_id, caller.person.id)
+    assert asked is not None
+    screens = _screens(caller)
+    rows = [
+        [InlineKeyboardButton(title[:60], callback_data=suggestion_data(entry))]
+        for entry in asked.candidates[:3]
+        if (title := screens.entry_title(entry)) is not None
+    ]
+    team = can_ask_team(caller)
+    text = caller.render("unhelpful", others=bool(rows), can_ask_team=team)
+    message = update.effective_message
+    if message is not None:
+        markup = InlineKeyboardMarkup(
+            [row for row in [*rows, _team_row(caller, asked_id), screens.home_row()] if row]
+        )
+        await message.chat.send_message(text, reply_markup=markup)
+
+
+async def _drop_rating_row(update: Update) -> None:
+    """Take "Did this help?" off the answer once it is answered."""
+    query = update.callback_query
+    if query is None or query.message is None or not query.message.is_accessible:
+        return
+    markup = getattr(query.message, "reply_markup", None)
+    if markup is None:
+        return
+    rows = [list(row) for row in markup.inline_keyboard if not _is_rating(list(row))]
+    with contextlib.suppress(BadRequest):  # too old to edit: the rating is stored all the same
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+
+
+async def hand_over(update: Update, context: AssistantContext) -> None:
+    """Pass the question the person typed to the team, in one tap, at most once."""
+    caller = context.caller
+    asked_id = int(context.match.group(1))
+    services_ = caller.services
+    home = [_screens(caller).home_row()]
+    if not can_ask_team(caller):
+        contact = services_.catalogue.cluster.contact
+        await show(update, caller.render("ticket_unavailable", failed=False, contact=contact), home)
+        return
+    claim = await services_.asked.claim_handover(asked_id, caller.person.id)
+    if claim.question is None:
+        await context.acknowledge(caller.render("not_available"), alert=True)
+        return
+    if not claim.claimed:
+        ticket_id = claim.question.ticket_id
+        await context.acknowledge(
+            caller.render("handed_over_already", ticket_id=ticket_id), alert=True
+        )
+        return
+    message = update.effective_message
+    assert message is not None
+    ticket = await open_ticket_from(
+        context.bot,
+        services_,
+        Draft(claim.question.question, None),
+        caller.person,
+        kind=QUESTION,
+        service_id=None,
+        language=caller.language,
+        origin=(message.chat_id, claim.question.message_id),
+        user=update.effective_user,
+    )
+    if ticket is None:
+        await services_.asked.handed_over(asked_id, None)  # it may be tried again
+        contact = services_.catalogue.cluster.contact
+        text = caller.render("ticket_unavailable", failed=True, contact=contact)
+        await message.chat.send_message(text, reply_markup=InlineKeyboardMarkup(home))
+        return
+    await services_.asked.handed_over(asked_id, ticket.id)
+    text = caller.render("handed_over", ticket_id=ticket.id, question=claim.question.question)
+    rows = [[caller.button("add_detail", f"tk:re:{ticket.id}")], *home]
+    receipt = await message.chat.send_message(text, reply_markup=InlineKeyboardMarkup(rows))
+    # Stored like every ticket message: a Telegram reply to it adds to the ticket.
+    await services_.tickets.add_post(
+        ticket.id, receipt.chat_id, receipt.message_id, MEMBER, RECEIPT
+    )
+
+
+async def contact_pressed(update: Update, context: AssistantContext) -> None:
+    """Show the office's e-mail address or phone number (buttons can't open mailto: links)."""
+    caller = context.caller
+    way = "email" if context.match.group(1) == "e" else "phone"
+    contact = caller.services.catalogue.cluster.contact
+    message = update.effective_message
+    if message is not None:
+        await message.chat.send_message(caller.render("contact_way", way=way, contact=contact))
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return this feature's handlers."""
     return [
+        CommandHandler("ask", ask_command, filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(ask_command, pattern=r"^m:ask$"),
         CallbackQueryHandler(suggestion_pressed, pattern=rf"^qa:([fse]):({ENTRY_ID})$"),
+        CallbackQueryHandler(rated, pattern=rf"^qa:h:{_ASKED_ID}:([yn])$"),
+        CallbackQueryHandler(hand_over, pattern=rf"^qa:t:{_ASKED_ID}$"),
+        CallbackQueryHandler(contact_pressed, pattern=r"^qa:ct:([ep])$"),
     ]
 
 

@@ -41,7 +41,10 @@ def registration_rows(
             return []  # once it has started there is nothing left to change
         rows = []
         if registration.status == "confirmed":
-            rows.append([caller.button("calendar_file", f"rg:ics:{registration.id}")])
+            files = [caller.button("calendar_file", f"rg:ics:{registration.id}")]
+            if not listing.event.online:
+                files.append(caller.button("checkin_code", f"rg:qr:{registration.id}"))
+            rows.append(files)
             rows.append([caller.button("cancel_registration", f"rg:cx:{registration.id}")])
         else:
             rows.append([caller.button("leave_waitlist", f"rg:cx:{registration.id}")])
@@ -95,17 +98,24 @@ async def sign_up(update: Update, context: AssistantContext, caller: Caller, eve
     await show(update, text, rows)
     if confirmed and not outcome.existing:
         await _send_calendar(context, caller, event, registration.id)
-        code = checkin_photo(
-            services.texts, context.bot.username, event, registration, caller.language
-        )
-        if code is not None:
-            try:
-                await post(context.bot, person.id, code)
-            except Forbidden:
-                await services.people.mark_unreachable(person.id)
-            except TelegramError:
-                # The confirmation went out; a missing code is not worth failing the sign-up.
-                logger.exception("Could not send the check-in code to %s", person.id)
+        await _send_checkin_code(context, caller, event, registration)
+
+
+async def _send_checkin_code(
+    context: AssistantContext, caller: Caller, event: Event, registration: Registration
+) -> None:
+    """Send the check-in QR code of an in-person event; a failure only logs."""
+    services = caller.services
+    code = checkin_photo(services.texts, context.bot.username, event, registration, caller.language)
+    if code is None:
+        return
+    try:
+        await post(context.bot, caller.person.id, code)
+    except Forbidden:
+        await services.people.mark_unreachable(caller.person.id)
+    except TelegramError:
+        # The confirmation went out; a missing code is not worth failing the sign-up.
+        logger.exception("Could not send the check-in code to %s", caller.person.id)
 
 
 async def ask_cancel(update: Update, context: AssistantContext) -> None:
@@ -177,6 +187,19 @@ async def calendar_file(update: Update, context: AssistantContext) -> None:
     await _send_calendar(context, caller, event, registration.id)
 
 
+async def checkin_code(update: Update, context: AssistantContext) -> None:
+    """Send the check-in QR code of the person's own confirmed registration again."""
+    caller = context.caller
+    found = await _own_active(caller, context)
+    if found is None or found[0].status != "confirmed" or found[1].online:
+        await show(
+            update, caller.render("not_available"), [[caller.button("my_registrations", "m:my")]]
+        )
+        return
+    registration, event = found
+    await _send_checkin_code(context, caller, event, registration)
+
+
 async def _send_calendar(
     context: AssistantContext, caller: Caller, event: Event, registration_id: int
 ) -> None:
@@ -229,9 +252,30 @@ async def my_registrations(update: Update, context: AssistantContext) -> None:
         InlineKeyboardButton(str(index + 1), callback_data=event_page(item.event.id))
         for index, item in enumerate(upcoming[:10])
     ]
+    # The calendar file and check-in code of each confirmed seat, fetchable again at any time.
+    files = []
+    for index, item in enumerate(upcoming[:10], start=1):
+        if item.registration.status != "confirmed":
+            continue
+        registration_id = item.registration.id
+        row = [
+            InlineKeyboardButton(
+                caller.label("calendar_file_of").format(number=index),
+                callback_data=f"rg:ics:{registration_id}",
+            )
+        ]
+        if not item.event.online:
+            row.append(
+                InlineKeyboardButton(
+                    caller.label("checkin_code_of").format(number=index),
+                    callback_data=f"rg:qr:{registration_id}",
+                )
+            )
+        files.append(row)
     rows = [
         numbers[:5],
         numbers[5:],
+        *files,
         [caller.button("menu_events", "m:events"), caller.button("home", "m:home")],
     ]
     text = caller.render("my_registrations", upcoming=upcoming[:10], past=past, attended=attended)
@@ -246,4 +290,5 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
         CallbackQueryHandler(ask_cancel, pattern=rf"^rg:cx:{_ID}$"),
         CallbackQueryHandler(confirm_cancel, pattern=rf"^rg:cy:{_ID}$"),
         CallbackQueryHandler(calendar_file, pattern=rf"^rg:ics:{_ID}$"),
+        CallbackQueryHandler(checkin_code, pattern=rf"^rg:qr:{_ID}$"),
     ]

@@ -9,7 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import AssistantContext, Caller
 from bot.screens.links import ENTRY_ID, event_page, service_page
-from handlers.replies import show
+from handlers.replies import Keyboard, show
 
 # How many upcoming events a service's page lists.
 SHOWN_EVENTS = 5
@@ -37,8 +37,10 @@ async def open_service(update: Update, context: AssistantContext) -> None:
     await show_service(update, caller, context.match.group(1))
 
 
-async def show_service(update: Update, caller: Caller, service_id: str) -> None:
-    """Render a service's page, with buttons to its upcoming events."""
+async def show_service(
+    update: Update, caller: Caller, service_id: str, extra: Keyboard = ()
+) -> None:
+    """Render a service's page, with buttons to its upcoming events; `extra` rows at the end."""
     services = caller.services
     service = services.catalogue.service(service_id)
     back = [caller.button("all_services", "m:services"), caller.button("home", "m:home")]
@@ -69,7 +71,7 @@ async def show_service(update: Update, caller: Caller, service_id: str) -> None:
         "service_page", service=service, sectors=sectors, listings=listings[:SHOWN_EVENTS]
     )
     request = [caller.button("ticket_request_service", f"tk:svc:{service.id}")]
-    await show(update, text, [*rows, request, back])
+    await show(update, text, [*rows, request, *extra, back])
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:

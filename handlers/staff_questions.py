@@ -1,7 +1,8 @@
-"""Questions the assistant could not answer: counted as they come, listed for staff (/unanswered).
+"""The FAQ-improvement page for staff (/unanswered): what the FAQ is missing or answers badly.
 
-Only the normalised question, its language and how it ended are shown, never who asked (the
-person is kept only so that erasing their data erases their questions too).
+Questions the assistant could not answer, grouped by similarity (twenty wordings of one
+question are one line with a count); answers people said did not help, per entry; and the most
+asked entries with their 👍/👎. Only folded question texts and counts are shown, never who asked.
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
 from bot.domain.answering import normalise_question
+from bot.domain.answering.grouping import group_similar
+from bot.screens.answers import AnswerScreens
 from handlers.replies import show
 from handlers.staff_access import staff
 from storage.tickets import NOT_FOUND
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3650
-SHOWN = 15
+SHOWN = 10
+GROUPED_FROM = 500  # the most frequent wordings grouped into the lines shown
 
 
 async def record_not_found(update: Update, caller: Caller) -> None:
@@ -35,12 +39,29 @@ async def record_not_found(update: Update, caller: Caller) -> None:
 
 
 async def unanswered_command(update: Update, context: AssistantContext) -> None:
-    """List the most frequent unanswered questions (staff only; from /unanswered or the menu)."""
+    """Show the FAQ-improvement page: unanswered questions, unhelpful answers, most asked."""
     caller = context.caller
     days = _days(context.args or [])
     since = datetime.now(UTC) - timedelta(days=days)
-    found = await caller.services.tickets.most_unanswered(since, SHOWN)
-    text = caller.render("ticket_unanswered", questions=found, days=days)
+    services = caller.services
+    unanswered = await services.tickets.most_unanswered(since, GROUPED_FROM)
+    groups = group_similar([(item.question, item.asked) for item in unanswered])[:SHOWN]
+    screens = AnswerScreens(services.texts, services.catalogue, caller.language)
+    uses = [
+        (screens.entry_title(use.entry) or use.entry, use)
+        for use in await services.asked.entry_uses(since, SHOWN)
+    ]
+    by_entry: dict[str, list[tuple[str, int]]] = {}
+    for item in await services.asked.unhelpful(since, GROUPED_FROM):
+        by_entry.setdefault(item.entry, []).append((item.question, item.count))
+    unhelpful = [
+        (screens.entry_title(entry) or entry, sum(n for _, n in found), group_similar(found)[:3])
+        for entry, found in by_entry.items()
+    ]
+    unhelpful.sort(key=lambda item: -item[1])
+    text = caller.render(
+        "faq_improvement", groups=groups, uses=uses, unhelpful=unhelpful[:SHOWN], days=days
+    )
     await show(update, text, [[caller.button("staff_menu", "sm:home")]])
 
 

@@ -1,8 +1,8 @@
 """Ask the team: a person's question or service request becomes a ticket the staff answer.
 
-The person writes their message in a one-step form (`/ask`, the menu, "Ask the team", a
-service's "Request this service", or "Reply" under an answer). The ticket is posted for the staff
-(bot/domain/tickets.py), who answer it by replying to its post (handlers/ticket_staff.py);
+The person writes their message in a one-step form ("Write to the team", "Ask the team something
+new", a service's "Request this service", or "Reply" under an answer). The ticket is posted for the
+staff (bot/domain/tickets.py), who answer it by replying to its post (handlers/ticket_staff.py);
 the person answers back with the "Reply" button or by replying to the answer. Every message the bot
 sends for a ticket is stored, so a reply on either side finds its ticket, even after a restart.
 """
@@ -17,7 +17,6 @@ from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
-    CommandHandler,
     MessageHandler,
     filters,
 )
@@ -316,8 +315,9 @@ def handlers() -> dict[int, list[BaseHandler[Update, AssistantContext, None]]]:
     return {
         TICKET_REPLIES: [MessageHandler(replies & ~filters.StatusUpdate.ALL, reply_received)],
         FEATURES: [
-            CommandHandler("ask", ask, filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(ask, pattern=r"^(m:ask|tk:new)$"),
+            # "/ask" and the menu's "Ask a question" go to the assistant first
+            # (handlers/questions.py); "Write to the team" and "Ask the team something new" here.
+            CallbackQueryHandler(ask, pattern=r"^tk:new$"),
             CallbackQueryHandler(request_service, pattern=rf"^tk:svc:({ENTRY_ID})$"),
             CallbackQueryHandler(reply_pressed, pattern=rf"^tk:re:({TICKET_ID})$"),
             CallbackQueryHandler(cancel, pattern=r"^tk:cancel$"),

@@ -161,7 +161,7 @@ class Event:
 # Where an FAQ answer can lead, shown as a button under it (see the catalogue's header).
 LINK_KINDS = ("service", "event", "events", "service_events", "url", "contact", "screen")
 # Screens of the assistant an answer can open, and the ways to reach the office.
-SCREENS = ("events", "services", "my", "profile", "settings", "language", "privacy")
+SCREENS = ("events", "services", "my", "profile", "settings", "language", "privacy", "team")
 CONTACT_WAYS = ("email", "phone")
 LABEL_LIMIT = 40  # a button label: Telegram shows about this much on a phone
 

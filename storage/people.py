@@ -248,3 +248,13 @@ _PERSONAL_TABLES += [
     ("forms", "SELECT kind, step, answers, subject, updated_at FROM forms WHERE person_id = ?"),
 ]
 _ERASE_STATEMENTS += ["DELETE FROM forms WHERE person_id = ?"]
+
+# Typed questions: the person's own words and what answered them, with their ratings.
+_PERSONAL_TABLES += [
+    (
+        "asked_questions",
+        "SELECT question, language, decision, entry, helpful, ticket_id, created_at "
+        "FROM asked_questions WHERE person_id = ? ORDER BY id",
+    ),
+]
+_ERASE_STATEMENTS += ["DELETE FROM asked_questions WHERE person_id = ?"]

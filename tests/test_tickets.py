@@ -68,11 +68,21 @@ async def staff_room(start_assistant: StartAssistant, emulator: BotApiEmulator) 
     return StaffRoom(assistant, group)
 
 
-async def ask_team(person: Person, text: str) -> Message:
-    """Open the question flow with /ask and send a question; return the confirmation."""
-    prompt = await person.says("/ask")
+async def team_prompt(person: Person) -> Message:
+    """Ask how to reach the team and press "Write to the team"; return the prompt."""
+    english = person.user.language_code == "en"
+    answer = await person.says(
+        "I want to talk to a person" if english else "ekiple konuşmak istiyorum"
+    )
+    prompt = await person.press(answer, "👥 Write to the team" if english else "👥 Ekibe yaz")
     assert "Küme ekibine sorun" in prompt.content or "Ask the cluster team" in prompt.content
     await person.emulator.wait_idle()  # the conversation now waits for the question
+    return prompt
+
+
+async def ask_team(person: Person, text: str) -> Message:
+    """Open the question flow for the team and send a question; return the confirmation."""
+    await team_prompt(person)
     return await person.says(text)
 
 
@@ -101,7 +111,7 @@ async def test_question_answer_follow_up_and_close_round_trip(
     room = await staff_room(start_assistant, emulator)
     ayse = room.assistant.person("Ayşe")
 
-    prompt = await ayse.says("/ask")
+    prompt = await team_prompt(ayse)
     await emulator.wait_idle()
     assert "Küme ekibine sorun" in prompt.content
     # Without consent, the person is told what is kept and why.
@@ -280,7 +290,7 @@ async def test_photos_and_documents_travel_both_ways(
 ) -> None:
     room = await staff_room(start_assistant, emulator)
     ayse = room.assistant.person("Ayşe")
-    await ayse.says("/ask")
+    await team_prompt(ayse)
     await emulator.wait_idle()
     await emulator.send_photo(ayse.user, png_bytes(), caption="Bu parça için <destek> var mı?")
     await emulator.wait_for_bot_message(ayse.id, contains="iletildi")
@@ -378,7 +388,11 @@ async def test_without_a_staff_chat_each_staff_member_gets_it_privately(
 async def test_no_staff_at_all_points_to_the_office(start_assistant: StartAssistant) -> None:
     assistant: Assistant = await start_assistant(STAFF_IDS="")
     ayse = assistant.person("Ayşe")
-    reply = await ayse.says("/ask")
+    not_found = await ayse.says("zürafa kaç yıl yaşar")
+    assert "info@cluster.example" in not_found.content
+    assert not_found.buttons == ["🏠 Ana menü"]
+    answer = await ayse.says("ekiple konuşmak istiyorum")
+    reply = await ayse.press(answer, "👥 Ekibe yaz")
     assert "info@cluster.example" in reply.content
     assert await rows(assistant, "SELECT * FROM tickets") == []
 
@@ -396,7 +410,7 @@ async def test_a_question_without_words_is_asked_again(
 ) -> None:
     room = await staff_room(start_assistant, emulator)
     ayse = room.assistant.person("Ayşe")
-    await ayse.says("/ask")
+    await team_prompt(ayse)
     await emulator.wait_idle()
     again = await ayse.says(typed)
     assert expected in again.content
@@ -412,7 +426,7 @@ async def test_stickers_and_voice_are_refused_and_cancel_leaves(
 ) -> None:
     room = await staff_room(start_assistant, emulator)
     ayse = room.assistant.person("Ayşe")
-    await ayse.says("/ask")
+    await team_prompt(ayse)
     await emulator.wait_idle()
     await emulator.send_sticker(ayse.user)
     sticker = await emulator.wait_for_bot_message(ayse.id)
@@ -426,7 +440,7 @@ async def test_stickers_and_voice_are_refused_and_cancel_leaves(
     reply = await ayse.says("zürafa kaç yıl yaşar")
     assert "bulamadım" in reply.content
     # The cancel button works too.
-    prompt = await ayse.says("/ask")
+    prompt = await team_prompt(ayse)
     cancelled = await ayse.press(prompt, "✖️ Vazgeç")
     assert "işlemi iptal ettim" in cancelled.content
     await emulator.wait_idle()
@@ -478,12 +492,22 @@ async def test_unanswered_questions_are_counted_for_staff_only(
         assert "bulamadım" in not_found.content
     answered = await ayse.says("eğitimler ücretli mi")  # answered: not counted
     assert "Eğitimler ücretli mi?" in answered.content
-    # "Ask the team" under the honest "not found" opens the question flow in place.
-    prompt = await ayse.press(not_found, "👥 Ekibe sor")
-    await emulator.wait_idle()
-    assert prompt.message_id == not_found.message_id and "Küme ekibine sorun" in prompt.content
-    confirmation = await ayse.says(QUESTION)
-    assert "#1" in confirmation.content
+    # Under the honest "not found", one tap passes the very question she typed to the team.
+    sent = await ayse.press(not_found, "👥 Sorumu ekibe ilet")
+    assert "#1" in sent.content and "zurafa kac yil yasar" in sent.content
+    assert sent.buttons == ["✏️ Ayrıntı ekle", "🏠 Ana menü"]
+    post = await room.wait("Talep #1")
+    assert "zurafa kac yil yasar" in post.content
+    # Pressing it again, or on an older "not found", never makes a second ticket.
+    again = await emulator.press_button(ayse.user, not_found, "👥 Sorumu ekibe ilet")
+    refusal = await emulator.wait_for_callback_answer(again)
+    assert refusal.show_alert and "zaten iletildi (talep #1)" in (refusal.text or "")
+    assert len(await rows(room.assistant, "SELECT id FROM tickets")) == 1
+    asked = await rows(
+        room.assistant,
+        "SELECT question, decision, ticket_id FROM asked_questions WHERE ticket_id IS NOT NULL",
+    )
+    assert asked == [{"question": "zurafa kac yil yasar", "decision": "none", "ticket_id": 1}]
     recorded = await rows(
         room.assistant, "SELECT question, language, outcome FROM unanswered_questions ORDER BY id"
     )
@@ -493,13 +517,14 @@ async def test_unanswered_questions_are_counted_for_staff_only(
     )
     assert recorded[3]["outcome"] == "team" and len(recorded) == 4
 
-    # Staff ask in the staff group.
+    # Staff ask in the staff group: the wordings of one question are one line with a count.
+    await ayse.says("zürafalar kaç yıl yaşıyor")
     await emulator.send_message(room.staff, "/unanswered", chat_id=room.group.id)
-    listing = await room.wait("Yanıtlanamayan sorular")
+    listing = await room.wait("SSS iyileştirme")
     lines = listing.content.splitlines()
     first = next(line for line in lines if line.startswith("1."))
-    assert "zurafa kac yil yasar" in first and "3 kez" in first
-    assert any(line.startswith("2.") and "kosgeb" in line and "ekibe: 1" in line for line in lines)
+    assert "zurafa kac yil yasar" in first and "5 kez" in first and "2 farklı ifadeyle" in first
+    assert "1. ❓ Eğitimler ücretli mi? — 1 kez · 👍 0 · 👎 0" in lines
 
     # Anyone else gets the unknown-command answer, word for word.
     unknown = await ayse.says("/nosuchcommand")
@@ -508,7 +533,7 @@ async def test_unanswered_questions_are_counted_for_staff_only(
     # ... and in the group, silence, as for any unknown command.
     await emulator.send_message(room.intern, "/unanswered", chat_id=room.group.id)
     await emulator.wait_idle()
-    assert sum("Yanıtlanamayan" in m.content for m in room.posts()) == 1
+    assert sum("SSS iyileştirme" in m.content for m in room.posts()) == 1
 
 
 async def test_english_person_and_staff_side_in_the_default_language(
@@ -518,12 +543,16 @@ async def test_english_person_and_staff_side_in_the_default_language(
     john = room.assistant.person("John", language="en")
     menu = await john.says("/start")
     prompt = await john.press(menu, "💬 Ask a question")
-    await emulator.wait_idle()
-    assert "Ask the cluster team" in prompt.content
-    assert "only the message you send and your Telegram id" in prompt.content
-    confirmation = await john.says("Is there export support for machinery?")
-    assert "Your question was passed to the cluster team" in confirmation.content
+    assert "I'll try to answer it right away" in prompt.content
+    # The assistant answers first; he says it didn't help and passes it on in one tap.
+    answer = await john.says("Is there export support for machinery?")
+    assert "export support" in answer.content
+    await emulator.press_button(john.user, answer, "👎 It didn't")
+    sorry = await emulator.wait_for_bot_message(john.id, contains="didn't help")
+    confirmation = await john.press(sorry, "👥 Pass my question to the team")
+    assert "I've passed your question to the cluster team" in confirmation.content
     post = await room.wait("Talep #1")
+    assert "Is there export support for machinery?" in post.content
     assert "İngilizce" in post.content
     await room.answer(post, "Yes, there is.")
     answer = await emulator.wait_for_bot_message(john.id, contains="Yes, there is.")
@@ -574,7 +603,7 @@ async def test_an_unanswered_prompt_times_out(
     monkeypatch.setattr(forms, "SWEEP_INTERVAL", 0.2)
     room = await staff_room(start_assistant, emulator)
     ayse = room.assistant.person("Ayşe")
-    await ayse.says("/ask")
+    await team_prompt(ayse)
     closed = await emulator.wait_for_bot_message(ayse.id, contains="Uzun süre mesaj gelmediği")
     assert "/ask" in closed.content
     reply = await ayse.says("zürafa kaç yıl yaşar")  # a question for the assistant again
@@ -589,9 +618,9 @@ async def test_staff_open_the_unanswered_questions_from_their_menu(assistant: As
     assistant.emulator.add_user(staff)
     elif_ = Person(assistant.emulator, staff)
     menu = await elif_.says("/staff")
-    listing = await elif_.press(menu, "Yanıtlanamayan sorular")
+    listing = await elif_.press(menu, "SSS iyileştirme")
     assert "bitcoin fiyati" in (listing.text or "").lower()
     forged = await assistant.emulator.press_callback(person.user, menu, "sm:unanswered")
     await assistant.emulator.wait_for_callback_answer(forged)
     await assistant.emulator.wait_idle()
-    assert "Yanıtlanamayan" not in (person.last().text or "")
+    assert "SSS iyileştirme" not in (person.last().text or "")

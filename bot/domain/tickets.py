@@ -171,6 +171,33 @@ async def open_ticket(
     language: str,
 ) -> Ticket | None:
     """Store a new ticket and post it for the staff; None, keeping nothing, if no one got it."""
+    return await open_ticket_from(
+        bot,
+        services,
+        draft,
+        person,
+        kind=kind,
+        service_id=service_id,
+        language=language,
+        origin=(message.chat_id, message.message_id),
+        user=message.from_user,
+    )
+
+
+async def open_ticket_from(
+    bot: ExtBot[None],
+    services: Services,
+    draft: Draft,
+    person: Person,
+    *,
+    kind: str,
+    service_id: str | None,
+    language: str,
+    origin: tuple[int, int | None],
+    user: User | None,
+) -> Ticket | None:
+    """Open a ticket from what the person wrote earlier (`origin`: its chat and message)."""
+    chat_id, message_id = origin
     ticket = await services.tickets.open(
         person.id,
         kind,
@@ -178,10 +205,10 @@ async def open_ticket(
         draft.text or None,
         draft.attachment,
         service_id=service_id,
-        chat_id=message.chat_id,
-        message_id=message.message_id,
+        chat_id=chat_id,
+        message_id=message_id,
     )
-    sender = sender_of(services, person, message.from_user)
+    sender = sender_of(services, person, user)
     if not await _post_ticket(bot, services, ticket, draft, sender):
         await services.tickets.discard(ticket.id)
         return None

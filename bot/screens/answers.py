@@ -129,7 +129,8 @@ class AnswerScreens:
             elif link.kind == "contact":
                 rows.append([self._button(f"contact_{link.target}", contact_data(link.target))])
             elif link.kind == "screen":
-                rows.append([self._button(f"screen_{link.target}", f"m:{link.target}")])
+                data = "tk:new" if link.target == "team" else f"m:{link.target}"
+                rows.append([self._button(f"screen_{link.target}", data)])
         return rows
 
     def feedback_row(self, asked_id: int) -> list[InlineKeyboardButton]:
