@@ -11,7 +11,7 @@ arrived:
    more), the 429 answers received, duplicates and missing people (both should be 0).
 2. The same at the default BROADCAST_RATE=25.
 3. BROADCAST_RATE=30 with the bot killed twice in the middle (at a third and at two thirds):
-   the dispatcher's task is cancelled mid-batch, the application stopped without draining,
+   the outbox worker's task is cancelled mid-batch, the application stopped without draining,
    and a new one started on the same database. Missing must be 0; duplicates at most the
    messages that were in flight (rows left in 'sending') at the kills, which the outbox
    re-sends once after each restart (counted in the table as "re-sent after a crash").
@@ -90,7 +90,7 @@ def build(emulator: BotApiEmulator, path: Path, rate: float) -> AssistantApplica
 
 
 async def crash(application: AssistantApplication) -> None:
-    """Kill the dispatcher in the middle of a batch, as a crash would, then stop the rest."""
+    """Kill the outbox worker in the middle of a batch, as a crash would, then stop the rest."""
 
     def sweeping(task: asyncio.Task[Any]) -> bool:
         coroutine: Any = task.get_coro()

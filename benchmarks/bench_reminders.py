@@ -8,7 +8,7 @@ Run: .venv/bin/python benchmarks/bench_reminders.py [--quick | --full]
 2. 5,000 reminders due at the same moment, delivered to the emulator through the real
    application: none lost, none repeated (counted per chat in the emulator), at the
    configured rate. The main run uses BROADCAST_RATE=100 to stay short (the setting caps
-   it at 30 for Telegram; the dispatcher does not care); a second run of 500 shows the
+   it at 30 for Telegram; the outbox worker does not care); a second run of 500 shows the
    default 25/s. `--full` sends all 5,000 at 25/s (about 3.5 minutes); `--quick` starts with
    20,000 pending and sends 1,000 at 100/s and 200 at 25/s.
 

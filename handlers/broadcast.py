@@ -5,11 +5,11 @@ buttons keep working after a restart and a forged one is checked like any other:
 the staff member's own draft, still a draft. What is typed (the announcement itself, the
 second language's text, a time) is a step of the broadcast form (handlers/forms.py), opened
 by /broadcast or by the panel's buttons, with the draft's id as its subject. Sending belongs to
-the dispatcher (bot/outbox/worker.py): it claims the recipients' rows within the shared rate
-budget, edits the progress message shown here and sends the final report.
+the outbox worker (bot/outbox/worker.py): it claims the recipients' rows within the shared
+rate budget, edits the progress message shown here and sends the final report.
 
 The draft's panel and its send, schedule and stop buttons are in broadcast_panel, the audience
-choice in broadcast_audience, and what the dispatcher sends in broadcast_messages.
+choice in broadcast_audience, and what the outbox worker sends in bot.screens.broadcasts.
 """
 
 from __future__ import annotations

@@ -108,7 +108,7 @@ async def draft_gone(update: Update, caller: Caller) -> None:
 
 
 async def send_now(update: Update, context: AssistantContext) -> None:
-    """Start sending: the dispatcher turns the panel into the progress message."""
+    """Start sending: the outbox worker turns the panel into the progress message."""
     caller = context.caller
     query = update.callback_query
     assert query is not None and query.message is not None
@@ -245,5 +245,5 @@ async def stop(update: Update, context: AssistantContext) -> None:
             [[caller.button("staff_menu", "sm:home")]],
         )
         return
-    # The dispatcher edits the progress message and sends the report once in-flight settle.
+    # The outbox worker edits the progress message and sends the report once in-flight settle.
     await context.acknowledge(caller.label("broadcast_stopping"))

@@ -125,7 +125,7 @@ async def test_staff_send_a_formatted_announcement_and_get_the_report(
         "🕒 İleri bir saate planla",
         "🗑 Vazgeç",
     ]
-    assert all(len(data.encode()) <= 64 for data in map(panel.button_data, panel.buttons))
+    assert all(len((data or "").encode()) <= 64 for data in map(panel.button_data, panel.buttons))
 
     query = await elif_.emulator.press_button(elif_.user, panel, "Şimdi gönder")
     answer = await elif_.emulator.wait_for_callback_answer(query)
@@ -412,7 +412,7 @@ async def test_a_photo_or_a_file_goes_out_with_its_caption(assistant: Assistant,
 
 
 async def crash(assistant: Assistant) -> None:
-    """Kill the dispatcher in the middle of a batch, as a crash would, then stop the rest."""
+    """Kill the outbox worker in the middle of a batch, as a crash would, then stop the rest."""
 
     def sweeping(task: asyncio.Task[Any]) -> bool:
         coroutine: Any = task.get_coro()

@@ -8,15 +8,20 @@ out, each part once and in order.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram.constants import ParseMode
+from telegram.ext import Defaults, ExtBot
 
 import storage.database
 from bot.app import stop_application
 from bot.domain.notices import fill_free_seats
 from bot.outbox.kinds import KINDS
+from bot.outbox.sending import Courier, RateBudget
+from bot.outbox.worker import OutboxWorker
 from storage import outbox
 from storage.catalogue import CatalogueRepository
 from storage.content import (
@@ -28,7 +33,7 @@ from storage.content import (
 )
 from storage.database import Database
 from storage.registrations import Registration
-from tests.conftest import Assistant, Person
+from tests.conftest import TOKEN, Assistant, Person
 from tests.outbox_clock import FakeClock, outbox_on
 
 MOMENT = "2027-01-10T09:00:00+00:00"
@@ -267,3 +272,47 @@ async def test_a_promotion_survives_a_crash_and_goes_exactly_once(
     ]
     resent = await outbox.OutboxRepository(second.services.database).count_resent()
     assert resent == (0 if in_flight is None else 1)
+
+
+# -- Telegram's limits without any rate limiter under the bot -------------------------------
+
+
+async def test_a_429_puts_the_message_back_in_line_even_without_a_limiter_under_the_bot(
+    start_assistant: Any,
+) -> None:
+    """Replies may go out unpaced (no AIORateLimiter): the outbox honours 429s on its own."""
+    assistant = await start_assistant(REMINDER_OFFSETS="1h")
+    services = assistant.services
+    root = services.settings.telegram_api_url
+    bare = ExtBot(
+        TOKEN,
+        base_url=f"{root}/bot",
+        base_file_url=f"{root}/file/bot",
+        defaults=Defaults(parse_mode=ParseMode.HTML),
+    )
+    await bare.initialize()
+    clock = FakeClock()
+    outbox_on(assistant, clock)  # the application's own sweep is held back
+    courier = Courier(bare, RateBudget(100), services.people.mark_unreachable)
+    worker = OutboxWorker(services, courier, bare, clock=clock)
+    await assistant.add_event("storm", starts_in=timedelta(days=1))
+    event = services.catalogue.event("storm")
+    assert event is not None
+    people = [assistant.person(f"Üye {n}") for n in range(6)]
+    for person in people:
+        await services.people.seen(person.id, "tr")
+        await services.registrations.sign_up(event, person.id, None, None)
+    assistant.emulator.global_rate_limit = 2  # messages a second
+
+    clock.set(event.starts_at - timedelta(hours=1))
+    for _ in range(60):
+        await worker.drain()
+        if all(person.emulator.bot_messages(person.id) for person in people):
+            break
+        clock.advance(1)  # a postponed row comes due after its retry_after
+    await bare.shutdown()
+    assert assistant.emulator.stats.rate_limited > 0
+    assert [len(p.emulator.bot_messages(p.id)) for p in people] == [1] * 6
+    rows = await assistant.fetch("SELECT status, attempts FROM outbox WHERE kind = 'reminder'")
+    assert {row["status"] for row in rows} == {"sent"}
+    assert max(row["attempts"] for row in rows) > 1  # put back in line, then sent

@@ -64,7 +64,9 @@ async def sign_up(assistant: Assistant, person: Person, event: Event) -> Registr
     return outcome.registration
 
 
-async def deliveries(assistant: Assistant, registration_id: int) -> list[tuple[str, int, str]]:
+async def deliveries(
+    assistant: Assistant, registration_id: int
+) -> list[tuple[str, int | None, str]]:
     """Return (kind, offset seconds, status) of a registration's outbox rows, in due order."""
     rows = await assistant.fetch(
         "SELECT kind, offset_seconds, status FROM outbox WHERE registration_id = ? "
@@ -433,7 +435,8 @@ async def test_moving_an_event_moves_its_reminders_and_tells_the_person(
     [notice] = ayse.emulator.bot_messages(ayse.id)
     assert "zamanı değişti" in (notice.text or "")
     assert "Önceki:" in (notice.text or "")
-    assert assistant.services.catalogue.event("moved").starts_at == starts_at  # type: ignore[union-attr]
+    stored = assistant.services.catalogue.event("moved")
+    assert stored is not None and stored.starts_at == starts_at
     # The 24h reminder is already past for the new time; only the 2h one is planned.
     assert await deliveries(assistant, registration.id) == [
         ("event_changed", None, "sent"),
