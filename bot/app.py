@@ -12,6 +12,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 import handlers
 from bot.commands import publish_commands
 from bot.context import AssistantApplication, AssistantContext, Services
+from bot.domain.company_files import load_demo_companies
 from bot.domain.notices import fill_free_seats
 from bot.outbox.worker import start_outbox
 from bot.settings import Settings
@@ -71,6 +72,9 @@ async def prepare_storage(services: Services, first_content: Path | None = None)
         logger.info("Empty database: importing the catalogue from %s", path)
         await services.catalogue_store.import_catalogue(load_catalogue(Path(path)))
     await services.reload_catalogue()
+    if services.settings.content_file is None and not await services.companies.count():
+        # The demo catalogue comes with its demo companies; a cluster's own content does not.
+        await load_demo_companies(services.companies, services.catalogue)
 
 
 async def _on_startup(application: Application) -> None:  # type: ignore[type-arg]

@@ -1,9 +1,10 @@
-"""The `clustem-bot` command line: run, demo, content, ask, db backup, check."""
+"""The `clustem-bot` command line: run, demo, content, companies, ask, db backup, check."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import json
 import logging
 import sys
@@ -73,6 +74,17 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("--dry-run", action="store_true", help="show changes, apply none")
     exporting = content_commands.add_parser("export", help="write the catalogue as YAML")
     exporting.add_argument("file", type=Path)
+    companies = commands.add_parser("companies", help="import or export the company registry")
+    company_commands = companies.add_subparsers(dest="action", required=True, metavar="ACTION")
+    company_import = company_commands.add_parser(
+        "import", help="upsert companies from XLSX, CSV or YAML (by tax number, else name)"
+    )
+    company_import.add_argument("file", type=Path)
+    company_import.add_argument("--dry-run", action="store_true", help="show changes, apply none")
+    company_export = company_commands.add_parser(
+        "export", help="write the registry as XLSX, CSV or YAML, suspected duplicates marked"
+    )
+    company_export.add_argument("file", type=Path)
     ask = commands.add_parser("ask", help="show how the assistant answers a question")
     ask.add_argument("question", help='the question, or "-" to read one per line from stdin')
     ask.add_argument("--lang", choices=("tr", "en"), default=None)
@@ -120,6 +132,8 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings) -> int:
         return _check(settings)
     if command == "ask":
         return _ask(arguments, settings)
+    if command == "companies":
+        return _companies(arguments, settings)
     return asyncio.run(_storage_command(arguments, settings))
 
 
@@ -187,6 +201,73 @@ async def _current_catalogue(settings: Settings) -> Catalogue:
         finally:
             await services.database.close()
     return load_catalogue(Path(settings.content_file or bundled_content_path()))
+
+
+def _companies(arguments: argparse.Namespace, settings: Settings) -> int:
+    from bot.domain.company_files import FILE_SUFFIXES
+
+    path: Path = arguments.file
+    if not path.name.lower().endswith(FILE_SUFFIXES):
+        print(f"clustem-bot: {path}: use a .xlsx, .csv or .yaml file", file=sys.stderr)
+        return 2
+    if arguments.action == "export":
+        content = asyncio.run(_export_companies(path.name, settings))
+        path.write_bytes(content)
+        print(f"Company registry written to {path}")
+        return 0
+    if not path.is_file():
+        print(f"clustem-bot: no file {path}", file=sys.stderr)
+        return 2
+    text, problems = asyncio.run(
+        _import_companies(path.read_bytes(), path.name, arguments.dry_run, settings)
+    )
+    print(html.unescape(text))
+    return 2 if problems else 0
+
+
+async def _export_companies(filename: str, settings: Settings) -> bytes:
+    from bot.app import prepare_storage
+    from bot.context import Services
+    from bot.domain.companies import suspected_duplicates
+    from bot.domain.company_files import company_sheet, write_company_file
+
+    services = Services.create(settings)
+    language = settings.default_language
+    await prepare_storage(services)
+    try:
+        companies = await services.companies.all()
+    finally:
+        await services.database.close()
+    sectors = {sector.id: sector.name.get(language) for sector in services.catalogue.sectors}
+    sheet = company_sheet(
+        companies,
+        lambda name: services.texts.label(language, name),
+        lambda sector_id: sectors.get(sector_id or "", sector_id or ""),
+        suspected_duplicates(companies),
+    )
+    return write_company_file(filename, sheet, companies, ";" if language == "tr" else ",")
+
+
+async def _import_companies(
+    content: bytes, filename: str, dry_run: bool, settings: Settings
+) -> tuple[str, bool]:
+    from bot.app import prepare_storage
+    from bot.context import Services
+    from bot.domain.company_files import catalogue_sectors, import_companies, read_company_file
+
+    services = Services.create(settings)
+    await prepare_storage(services)
+    try:
+        sectors = catalogue_sectors(services.catalogue)
+        company_file = read_company_file(content, filename, sectors)
+        plan = await import_companies(services.companies, company_file, dry_run=dry_run)
+    finally:
+        await services.database.close()
+    applied = not dry_run and not plan.problems
+    text = services.texts.render(
+        settings.default_language, "company_import", plan=plan, applied=applied, listed=50
+    )
+    return text, bool(plan.problems)
 
 
 async def _storage_command(arguments: argparse.Namespace, settings: Settings) -> int:

@@ -23,6 +23,7 @@ from bot.settings import Settings
 from storage.asked import AskedQuestionRepository
 from storage.audit import AuditLog
 from storage.catalogue import CatalogueRepository
+from storage.companies import CompanyRepository
 from storage.content import Catalogue
 from storage.database import Database
 from storage.forms import FormRepository
@@ -50,6 +51,7 @@ class Services:
     forms: FormRepository
     roles: RoleRepository
     asked: AskedQuestionRepository
+    companies: CompanyRepository
     _catalogue: Catalogue | None = field(default=None, repr=False)
     _answers: AnswerIndex | None = field(default=None, repr=False)
 
@@ -71,6 +73,7 @@ class Services:
             forms=FormRepository(database),
             roles=RoleRepository(database),
             asked=AskedQuestionRepository(database),
+            companies=CompanyRepository(database),
         )
 
     @property

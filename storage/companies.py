@@ -1,0 +1,111 @@
+"""The company registry: the cluster's SMEs, members or not, that people belong to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import astuple, dataclass, fields
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from storage.catalogue import utc_text
+from storage.database import Database
+
+MEMBERSHIPS = ("member", "non_member", "former")
+SIZE_CLASSES = ("micro", "small", "medium", "large")
+
+
+@dataclass(frozen=True)
+class Company:
+    """One company of the registry; `id` is None until it is stored."""
+
+    id: int | None
+    name: str
+    name_key: str
+    short_name: str | None = None
+    tax_number: str | None = None
+    sector_id: str | None = None
+    employees: int | None = None
+    turnover_band: str | None = None  # one of SIZE_CLASSES
+    city: str | None = None
+    membership: str = "non_member"  # one of MEMBERSHIPS
+    member_since: str | None = None  # YYYY-MM-DD
+    website: str | None = None
+
+    def same_as(self, other: Company) -> bool:
+        """Tell whether two versions hold the same data (ids aside)."""
+        return astuple(self)[1:] == astuple(other)[1:]
+
+
+_COLUMNS = tuple(field.name for field in fields(Company))
+_DATA_COLUMNS = _COLUMNS[1:]
+
+
+def bundled_companies_path() -> Path:
+    """Return the path of the demo company registry shipped inside the package."""
+    return Path(str(resources.files("storage") / "demo-companies.yaml"))
+
+
+def _company(row: Any) -> Company:
+    return Company(**{name: row[name] for name in _COLUMNS})
+
+
+class CompanyRepository:
+    """Reads and writes the company registry."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def all(self) -> list[Company]:
+        """Return every company, by name."""
+        rows = await self._db.fetch_all(
+            f"SELECT {', '.join(_COLUMNS)} FROM companies ORDER BY name_key, id"
+        )
+        return [_company(row) for row in rows]
+
+    async def get(self, company_id: int) -> Company | None:
+        """Return one company, if it exists."""
+        row = await self._db.fetch_one(
+            f"SELECT {', '.join(_COLUMNS)} FROM companies WHERE id = ?", (company_id,)
+        )
+        return _company(row) if row is not None else None
+
+    async def count(self) -> int:
+        """Return how many companies the registry holds."""
+        row = await self._db.fetch_one("SELECT COUNT(*) FROM companies")
+        return int(row[0]) if row is not None else 0
+
+    async def save(self, added: Sequence[Company], changed: Sequence[Company]) -> None:
+        """Insert `added` and update `changed` (by id) in one transaction."""
+        now = utc_text(datetime.now(UTC))
+        placeholders = ", ".join("?" for _ in _DATA_COLUMNS)
+        async with self._db.transaction() as tx:
+            await tx.executemany(
+                f"INSERT INTO companies ({', '.join(_DATA_COLUMNS)}, created_at, updated_at) "
+                f"VALUES ({placeholders}, ?, ?)",
+                [(*astuple(company)[1:], now, now) for company in added],
+            )
+            assignments = ", ".join(f"{name} = ?" for name in _DATA_COLUMNS)
+            await tx.executemany(
+                f"UPDATE companies SET {assignments}, updated_at = ? WHERE id = ?",
+                [(*astuple(company)[1:], now, company.id) for company in changed],
+            )
+
+    async def referenced(self) -> set[int]:
+        """Return the ids of companies that people or registrations point to."""
+        rows = await self._db.fetch_all(
+            "SELECT company_id FROM people WHERE company_id IS NOT NULL "
+            "UNION SELECT company_id FROM registrations WHERE company_id IS NOT NULL"
+        )
+        return {row[0] for row in rows}
+
+    async def delete_unreferenced(self, company_id: int) -> bool:
+        """Delete a company nothing points to; return False (and keep it) otherwise."""
+        changed = await self._db.execute(
+            "DELETE FROM companies WHERE id = :id "
+            "AND NOT EXISTS (SELECT 1 FROM people WHERE company_id = :id) "
+            "AND NOT EXISTS (SELECT 1 FROM registrations WHERE company_id = :id)",
+            {"id": company_id},
+        )
+        return changed == 1

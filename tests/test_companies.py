@@ -1,0 +1,290 @@
+"""The company registry: KOBİ size classes, search, and import/export round trips with bad input."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from openpyxl import Workbook, load_workbook
+
+from bot.domain.companies import CompanyIndex, ImportPlan, name_key, size_of, suspected_duplicates
+from bot.domain.company_files import (
+    ROW_LIMIT,
+    CompanyFile,
+    catalogue_sectors,
+    company_sheet,
+    import_companies,
+    read_company_file,
+    write_company_file,
+)
+from bot.screens.texts import Texts
+from storage.companies import Company, CompanyRepository, bundled_companies_path
+from storage.content import bundled_content_path, load_catalogue
+from storage.database import Database
+from tests.conftest import CliResult
+
+SECTORS = catalogue_sectors(load_catalogue(bundled_content_path()))
+
+
+@pytest.fixture
+async def registry(tmp_path: Path) -> AsyncIterator[CompanyRepository]:
+    database = Database(tmp_path / "companies.sqlite3")
+    await database.open()
+    yield CompanyRepository(database)
+    await database.close()
+
+
+def company(name: str, **fields: object) -> Company:
+    return Company(id=None, name=name, name_key=name_key(name), **fields)  # type: ignore[arg-type]
+
+
+async def imported(
+    registry: CompanyRepository, content: bytes | str, filename: str, *, dry_run: bool = False
+) -> tuple[CompanyFile, ImportPlan]:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    company_file = read_company_file(data, filename, SECTORS)
+    return company_file, await import_companies(registry, company_file, dry_run=dry_run)
+
+
+def xlsx(rows: list[list[object]], merge: str | None = None) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    if merge:
+        sheet.merge_cells(merge)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("employees", "turnover", "expected"),
+    [
+        (4, "micro", ("micro", "both")),
+        (9, "small", ("small", "both")),  # few people, but the turnover of a small company
+        (45, "micro", ("small", "both")),
+        (249, None, ("medium", "employees")),
+        (250, None, ("large", "employees")),
+        (None, "medium", ("medium", "turnover")),
+        (None, None, (None, None)),
+    ],
+)
+def test_kobi_size_class_is_the_larger_of_headcount_and_turnover(
+    employees: int | None, turnover: str | None, expected: tuple[str | None, str | None]
+) -> None:
+    size = size_of(company("Örnek A.Ş.", employees=employees, turnover_band=turnover))
+    assert (size.size_class, size.basis) == expected
+
+
+def test_search_tolerates_typos_and_missing_turkish_letters() -> None:
+    names = [
+        "Akın Makina San. ve Tic. A.Ş.",
+        "Akın Tekstil Ltd. Şti.",
+        "Gökçe Boya Apre A.Ş.",
+        "Hitit Dokuma San. ve Tic. A.Ş.",
+        "Özdemir Hidrolik A.Ş.",
+    ]
+    companies = [
+        Company(id=n, name=name, name_key=name_key(name), short_name="GBA" if n == 3 else None)
+        for n, name in enumerate(names, start=1)
+    ]
+    index = CompanyIndex(companies)
+    assert index.search("gokce boya")[0].company.id == 3
+    assert index.search("ozdmir hidrolik")[0].company.id == 5
+    assert index.search("hitit dokma")[0].company.id == 4
+    assert index.search("GBA")[0].company.id == 3
+    assert {found.company.id for found in index.search("akin")} >= {1, 2}
+    assert index.search("a") == []
+    assert len(CompanyIndex(companies * 3).search("a.ş.", limit=5)) <= 5
+
+
+async def test_the_demo_registry_loads_without_problems(registry: CompanyRepository) -> None:
+    path = bundled_companies_path()
+    company_file, _ = await imported(registry, path.read_bytes(), path.name)
+    assert company_file.problems == [] and company_file.ignored_columns == []
+    companies = await registry.all()
+    assert len(companies) == len(company_file.rows) >= 150
+    assert {c.membership for c in companies} == {"member", "non_member", "former"}
+    duplicates = suspected_duplicates(companies)
+    [hitit] = [c for c in companies if c.name == "HİTİT DOKUMA A.Ş."]
+    assert hitit.id in duplicates  # entered twice on purpose, to show the cleanup
+
+
+@pytest.mark.parametrize("language", ["tr", "en"])
+@pytest.mark.parametrize("filename", ["registry.xlsx", "registry.csv", "registry.yaml"])
+async def test_an_exported_registry_imports_back_unchanged(
+    registry: CompanyRepository, filename: str, language: str
+) -> None:
+    path = bundled_companies_path()
+    await imported(registry, path.read_bytes(), path.name)
+    companies = await registry.all()
+    texts = Texts(ZoneInfo("Europe/Istanbul"))
+    names = {"machinery": "İş ve inşaat makineleri", "textile": "Tekstil ve hazır giyim"}
+    sheet = company_sheet(
+        companies,
+        lambda label: texts.label(language, label),
+        lambda sector: names.get(sector or "", sector or ""),
+        suspected_duplicates(companies),
+    )
+    content = write_company_file(filename, sheet, companies, ";" if language == "tr" else ",")
+    company_file, plan = await imported(registry, content, filename, dry_run=True)
+    assert company_file.problems == []
+    assert company_file.ignored_columns == []
+    assert (plan.added, plan.changed, plan.unchanged) == ([], [], len(companies))
+
+
+async def test_import_upserts_by_tax_number_else_by_name(registry: CompanyRepository) -> None:
+    await imported(
+        registry,
+        "Firma adı,Vergi no,Çalışan sayısı,Üyelik\n"
+        "Akın Makina A.Ş.,9000000001,12,üye\n"
+        "Gökçe Boya Ltd.,,5,hayır\n",
+        "a.csv",
+    )
+    _, plan = await imported(
+        registry,
+        "Firma adı,Vergi no,Çalışan sayısı\n"
+        "Akın Makina Sanayi ve Ticaret A.Ş.,9000000001,14\n"  # renamed: found by tax number
+        "GÖKÇE BOYA LTD,,6\n",  # found by its folded name
+        "b.csv",
+    )
+    assert plan.problems == []
+    companies = {c.tax_number: c for c in await registry.all()}
+    assert len(companies) == 2
+    akin = companies["9000000001"]
+    assert (akin.name, akin.employees, akin.membership) == (
+        "Akın Makina Sanayi ve Ticaret A.Ş.",
+        14,
+        "member",  # a column the file doesn't have keeps its value
+    )
+    assert companies[None].name == "GÖKÇE BOYA LTD" and companies[None].employees == 6
+
+
+async def test_a_windows_1254_csv_keeps_its_turkish_letters(registry: CompanyRepository) -> None:
+    text = "Firma adı;İl;Sektör;Ciro sınıfı\nÇağlar Örme Şirketi;Eskişehir;Tekstil;küçük\n"
+    company_file, _ = await imported(registry, text.encode("cp1254"), "liste.csv")
+    assert company_file.problems == []
+    [stored] = await registry.all()
+    assert (stored.name, stored.city, stored.sector_id, stored.turnover_band) == (
+        "Çağlar Örme Şirketi",
+        "Eskişehir",
+        "textile",
+        "small",
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "expected"),
+    [
+        (b"", "empty.csv", [("empty", None, None)]),
+        (b"\n;;\n", "blank.csv", [("empty", None, None)]),
+        (b"Vergi no,Il\n9000000001,Ankara\n", "x.csv", [("no_name_column", 1, None)]),
+        (b"Firma\xff\x81,Il\n", "bad.csv", [("encoding", None, None)]),
+        (b"name: [unclosed", "bad.yaml", [("unreadable", None, None)]),
+        (b"%PDF-1.4", "list.pdf", [("format", None, None)]),
+        (b"not a workbook", "list.xlsx", [("unreadable", None, None)]),
+        (
+            "Firma adı,Vergi no\nA Makina,9000000001\nB Makina,9000000001\n".encode(),
+            "dup.csv",
+            [("repeats_row:2", 3, "Vergi no")],
+        ),
+        (
+            "Firma adı,Çalışan sayısı,Üyelik,Üyelik tarihi\nA Makina,çok,belki,dün\n".encode(),
+            "values.csv",
+            [
+                ("number", 2, "Çalışan sayısı"),
+                ("membership", 2, "Üyelik"),
+                ("date", 2, "Üyelik tarihi"),
+            ],
+        ),
+        (
+            "Firma adı,Firma\nA Makina,A\n".encode(),
+            "twice.csv",
+            [("column_twice", 1, "Firma")],
+        ),
+    ],
+)
+async def test_bad_files_name_rows_and_columns_and_change_nothing(
+    registry: CompanyRepository,
+    content: bytes,
+    filename: str,
+    expected: list[tuple[str, int | None, str | None]],
+) -> None:
+    _, plan = await imported(registry, content, filename)
+    found = [(p.reason, p.row, p.column) for p in plan.problems]
+    assert found == expected
+    assert await registry.count() == 0
+
+
+async def test_merged_cells_and_formulas_are_named(registry: CompanyRepository) -> None:
+    content = xlsx(
+        [["Firma adı", "Çalışan sayısı"], ["A Makina", "=2*5"], ["B Makina", 3]], merge="A3:B3"
+    )
+    _, plan = await imported(registry, content, "liste.xlsx")
+    found = [(p.reason, p.row, p.value) for p in plan.problems]
+    assert found == [("merged", 3, "A3:B3"), ("formula", 2, "B2")]
+    assert await registry.count() == 0
+
+
+async def test_ten_thousand_rows_preview_and_import(registry: CompanyRepository) -> None:
+    lines = ["Firma adı;Vergi no;İl"]
+    lines += [f"Firma {n} Makina;{9_100_000_000 + n};Ankara" for n in range(10_000)]
+    company_file = read_company_file("\n".join(lines).encode(), "big.csv", SECTORS)
+    preview = await import_companies(registry, company_file, dry_run=True)
+    assert len(preview.added) == 10_000 and await registry.count() == 0
+    await import_companies(registry, company_file, dry_run=False)
+    assert await registry.count() == 10_000
+    assert ROW_LIMIT >= 10_000
+
+
+async def test_a_referenced_company_is_never_deleted(registry: CompanyRepository) -> None:
+    await imported(registry, "Firma adı\nA Makina\nB Makina\n", "a.csv")
+    first, second = await registry.all()
+    database = registry._db
+    await database.execute(
+        "INSERT INTO people (id, first_seen_at, last_seen_at, company_id) VALUES (1, 'x', 'x', ?)",
+        (first.id,),
+    )
+    assert not await registry.delete_unreferenced(first.id or 0)
+    assert await registry.delete_unreferenced(second.id or 0)
+    # An import of a file without the company changes nothing about it either.
+    await imported(registry, "Firma adı\nC Makina\n", "c.csv")
+    assert [c.name for c in await registry.all()] == ["A Makina", "C Makina"]
+
+
+def test_companies_import_and_export_on_the_command_line(
+    cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    (tmp_path / "new.csv").write_text(
+        "Firma adı,Vergi no,Sektör,Üyelik\nYeni Örme A.Ş.,9555555555,Tekstil,üye\n",
+        encoding="utf-8",
+    )
+    preview = cli("companies", "import", "new.csv", "--dry-run")
+    assert preview.returncode == 0, preview.stderr
+    assert "İçe aktarılırsa: 1 yeni, 0 değişen, 0 aynı." in preview.stdout
+    assert "+ Yeni Örme A.Ş." in preview.stdout
+    done = cli("companies", "import", "new.csv")
+    assert "Firma listesi güncellendi: 1 yeni" in done.stdout
+    exported = cli("companies", "export", "all.xlsx")
+    assert exported.returncode == 0, exported.stderr
+    sheet = load_workbook(tmp_path / "all.xlsx").active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:4] == ["No", "Firma adı", "Kısa ad", "Vergi no"]
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "Yeni Örme A.Ş." in names and len(names) == 183
+    checks = [row[12] for row in sheet.iter_rows(min_row=2, values_only=True) if row[12]]
+    assert any("Aynı firma olabilir" in str(check) for check in checks)
+    (tmp_path / "bad.csv").write_text("Firma adı,Vergi no\nX Makina,123\n", encoding="utf-8")
+    refused = cli("companies", "import", "bad.csv")
+    assert refused.returncode == 2
+    assert "2. satır, “Vergi no” sütunu" in refused.stdout
+    assert cli("companies", "export", "all.pdf").returncode == 2
+    exported_yaml = cli("companies", "export", "all.yaml")
+    assert exported_yaml.returncode == 0
+    document = yaml.safe_load((tmp_path / "all.yaml").read_text(encoding="utf-8"))
+    assert len(document["companies"]) == 183
