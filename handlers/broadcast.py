@@ -69,7 +69,7 @@ class BroadcastForm(Form):
 
     kind = "broadcast"
     code = "bc"
-    staff = True
+    ability = Ability.MANAGE
     closed_template = "broadcast_closed"
     flow = Flow(
         "broadcast",

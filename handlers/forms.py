@@ -147,8 +147,9 @@ class Form:
     kind: ClassVar[str]
     code: ClassVar[str]  # in its buttons' callback data
     flow: ClassVar[Flow]
-    # Only staff may fill it in; checked with every answer, not only at the start.
-    staff: ClassVar[bool] = False
+    # What a staff member's role must allow to fill it in (None: anyone), checked with every
+    # answer: a role taken away in the middle of a form ends it.
+    ability: ClassVar[Ability | None] = None
     # The template of the message saying the form was closed, with `timeout` true or false.
     closed_template: ClassVar[str]
 
@@ -329,7 +330,10 @@ class FormEngine:
     def _form(self, update: Update, context: AssistantContext, row: OpenForm) -> Form | None:
         """Return the row's form, if the person may still fill it in."""
         form = self._forms.get(row.kind)
-        if form is None or (form.staff and not _is_staff(update, context)):
+        if form is None:
+            return None
+        caller = context.known_caller
+        if form.ability is not None and (caller is None or not caller.can(form.ability)):
             return None
         return form
 
@@ -476,8 +480,3 @@ class FormEngine:
                 )
             except TelegramError as error:
                 logger.info("Could not say form %s closed: %s", row.kind, error)
-
-
-def _is_staff(update: Update, context: AssistantContext) -> bool:
-    caller = context.known_caller
-    return caller is not None and caller.can(Ability.MANAGE)

@@ -22,6 +22,7 @@ from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AssistantContext, Caller
+from bot.domain.access import Ability
 from bot.domain.event_changes import (
     EventRejected,
     SeatsTaken,
@@ -116,7 +117,7 @@ class EventForm(Form):
 
     kind = "event"
     code = "ev"
-    staff = True
+    ability = Ability.MANAGE
     closed_template = "staff_form_closed"
     flow = Flow("event", tuple(_declared(name) for name in (*STEPS, PREVIEW)))
 

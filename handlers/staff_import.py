@@ -42,7 +42,7 @@ class ImportForm(Form):
 
     kind = "import"
     code = "im"
-    staff = True
+    ability = Ability.MANAGE
     closed_template = "staff_import_closed"
     flow = Flow(
         "import",
