@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import signal
 import sqlite3
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,7 +16,7 @@ import pytest
 from telegram import Update
 
 from bot.app import stop_application
-from bot.devtools.emulator import User
+from bot.devtools.emulator import BotApiEmulator, User
 from bot.domain.forms import (
     BACK,
     DONE,
@@ -43,7 +47,7 @@ from handlers import forms, profile
 from handlers.forms import FormButton
 from storage.database import Database
 from storage.forms import FormRepository
-from tests.conftest import STAFF_ID, Assistant, Person
+from tests.conftest import STAFF_ID, TOKEN, Assistant, Person
 
 # -- the steps -------------------------------------------------------------------------------
 
@@ -447,3 +451,56 @@ async def test_an_answer_delivered_again_after_a_crash_is_not_taken_twice(
     [after] = await assistant.fetch("SELECT step, answers FROM forms WHERE person_id = ?", ayse.id)
     assert after["step"] == "company"
     assert json.loads(after["answers"]) == {"consent": "yes", "name": "Ayşe Kaya"}
+
+
+# -- a real crash: the bot process killed with SIGKILL halfway through the form ---------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def _run_bot(emulator: BotApiEmulator, folder: Path) -> asyncio.subprocess.Process:
+    """Start `clustem-bot run` in its own process, pointed at the emulator."""
+    environment = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": emulator.base_url,
+        "DATABASE_PATH": str(folder / "clustem.sqlite3"),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=environment, cwd=folder
+    )
+
+
+async def test_the_sign_up_form_survives_a_kill_9(emulator: BotApiEmulator, tmp_path: Path) -> None:
+    user = User(id=640001, first_name="Ayşe", last_name="Yılmaz", language_code="tr")
+    emulator.add_user(user)
+    ayse = Person(emulator, user)
+    bot = await _run_bot(emulator, tmp_path)
+    try:
+        consent = await ayse.says("/profile", timeout=30)  # the first start fills the database
+        name_step = await ayse.press(consent, "Kabul ediyorum")
+        await ayse.press(name_step, 0)
+        sector_step = await ayse.says("Öldürülen Makina")
+        assert "hangi sektörde" in (sector_step.text or "")
+        bot.send_signal(signal.SIGKILL)
+        assert await bot.wait() == -signal.SIGKILL
+
+        bot = await _run_bot(emulator, tmp_path)
+        phone_step = await ayse.press(sector_step, "Tekstil ve hazır giyim", timeout=30)
+        assert "Telefon numaranız" in (phone_step.text or "")
+        await emulator.send_message(user, "Atla")
+        email_step = await emulator.wait_for_bot_message(user.id, contains="E-posta")
+        saved = await ayse.press(email_step, "Atla")
+        assert "Öldürülen Makina" in (saved.text or "")
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(bot.wait(), 60)
+    with sqlite3.connect(tmp_path / "clustem.sqlite3") as connection:
+        person = connection.execute(
+            "SELECT full_name, company, sector_id, phone FROM people WHERE id = ?", (user.id,)
+        ).fetchone()
+        forms_left = connection.execute("SELECT COUNT(*) FROM forms").fetchone()[0]
+    assert person == ("Ayşe Yılmaz", "Öldürülen Makina", "textile", None)
+    assert forms_left == 0
