@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx._config as httpx_config
 import httpx._transports.default as httpx_transport
 import pytest
 
@@ -42,7 +43,7 @@ def _one_tls_context() -> Iterator[None]:
     Each application opens two HTTP clients, and loading the CA bundle for each costs ~20 ms;
     the tests talk plain HTTP to the emulator, so sharing one context changes nothing they see.
     """
-    original = httpx_transport.create_ssl_context
+    original = httpx_config.create_ssl_context
     shared = original()
 
     def create_ssl_context(

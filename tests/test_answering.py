@@ -386,7 +386,9 @@ def test_faq_answers_lead_on_to_services_events_and_contacts() -> None:
     ]
     after = datetime(2027, 3, 10, tzinfo=UTC)  # the export training is over
     assert [link.kind for link in answer_links(export, catalogue, after)] == ["service"]
-    unlinked = dataclasses.replace(catalogue.faq_entry("delete-data"), links=())  # type: ignore[type-var]
+    entry = catalogue.faq_entry("delete-data")
+    assert entry is not None
+    unlinked = dataclasses.replace(entry, links=())
     assert ("screen", "privacy") in [
         (link.kind, link.target) for link in answer_links(unlinked, catalogue)
     ]

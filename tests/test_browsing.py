@@ -67,7 +67,7 @@ async def test_a_chosen_language_is_remembered(assistant: Assistant) -> None:
         "SELECT language FROM people WHERE id = ?", (mehmet.id,)
     )
     assert row is not None and row["language"] == "en"
-    assert (await mehmet.says("/start")).text.startswith("Hello Mehmet")
+    assert ((await mehmet.says("/start")).text or "").startswith("Hello Mehmet")
 
 
 async def test_events_are_upcoming_soonest_first_and_paged_in_place(assistant: Assistant) -> None:
