@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+import storage.database
 from storage.catalogue import CatalogueRepository
 from storage.content import (
     ANSWER_LIMIT,
@@ -290,6 +291,13 @@ async def test_a_dry_run_reports_and_changes_nothing(
     assert preview.changed == ["service:benchmarking"]
     service = (await store.load()).service("benchmarking")
     assert service is not None and service.title.en == "Benchmarking"
+
+
+def test_migrations_are_numbered_without_a_gap_or_a_repeat() -> None:
+    # A database at version N skips every migration numbered N or less: two migrations with
+    # one number would leave one of them unapplied on databases that had the other.
+    numbers = [number for number, _, _ in storage.database._migrations()]
+    assert numbers == list(range(1, len(numbers) + 1))
 
 
 async def test_migrations_are_safe_to_run_twice(database: Database) -> None:
