@@ -11,7 +11,7 @@ import os
 import shutil
 import ssl
 import sys
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -87,8 +87,11 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
         assert not emu.queries_answered_twice(), emu.queries_answered_twice()
 
 
+MakeSettings = Callable[..., Settings]
+
+
 @pytest.fixture
-def make_settings(tmp_path: Path, emulator: BotApiEmulator) -> Callable[..., Settings]:
+def make_settings(tmp_path: Path, emulator: BotApiEmulator) -> MakeSettings:
     """Return a factory of settings pointing at the emulator and a temporary database."""
 
     def make(**overrides: str) -> Settings:
@@ -183,10 +186,14 @@ class Person:
         return [m.text or m.caption or "" for m in self.emulator.bot_messages(self.user.id)]
 
 
+# start_assistant(**SETTING_OVERRIDES) starts one more application on the test's database.
+StartAssistant = Callable[..., Awaitable[Assistant]]
+
+
 @pytest.fixture
 async def start_assistant(
-    emulator: BotApiEmulator, make_settings: Callable[..., Settings], demo_database: Path
-) -> AsyncIterator[Callable[..., Any]]:
+    emulator: BotApiEmulator, make_settings: MakeSettings, demo_database: Path
+) -> AsyncIterator[StartAssistant]:
     """Return a function that starts the real application; every started one is stopped.
 
     A first start on the demo content begins from a copy of the session's prepared database;
@@ -218,10 +225,9 @@ async def start_assistant(
 
 
 @pytest.fixture
-async def assistant(start_assistant: Callable[..., Any]) -> Assistant:
+async def assistant(start_assistant: StartAssistant) -> Assistant:
     """Return the application running on the bundled demo content."""
-    started: Assistant = await start_assistant()
-    return started
+    return await start_assistant()
 
 
 @dataclass(frozen=True)

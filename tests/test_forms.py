@@ -8,6 +8,7 @@ import os
 import signal
 import sqlite3
 import sys
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ from handlers import forms, profile
 from handlers.forms import FormButton
 from storage.database import Database
 from storage.forms import FormRepository
-from tests.conftest import STAFF_ID, TOKEN, Assistant, Person
+from tests.conftest import STAFF_ID, TOKEN, Assistant, Person, StartAssistant
 
 # -- the steps -------------------------------------------------------------------------------
 
@@ -194,7 +195,7 @@ def test_every_profile_button_fits_in_callback_data() -> None:
 
 
 @pytest.fixture
-async def form_store(tmp_path: Path) -> Any:
+async def form_store(tmp_path: Path) -> AsyncIterator[FormRepository]:
     database = Database(tmp_path / "forms.sqlite3")
     await database.open()
     await database.execute(
@@ -204,7 +205,9 @@ async def form_store(tmp_path: Path) -> Any:
     await database.close()
 
 
-async def test_one_open_form_per_person_and_stale_writes_refused(form_store: Any) -> None:
+async def test_one_open_form_per_person_and_stale_writes_refused(
+    form_store: FormRepository,
+) -> None:
     now = datetime(2027, 1, 1, tzinfo=UTC)
     later = now + timedelta(minutes=15)
     first = await form_store.open(1, 1, "profile", "name", {}, "ev-1", now, later)
@@ -221,7 +224,7 @@ async def test_one_open_form_per_person_and_stale_writes_refused(form_store: Any
     assert await form_store.of_person(1) is None
 
 
-async def test_expired_forms_are_closed_once(form_store: Any) -> None:
+async def test_expired_forms_are_closed_once(form_store: FormRepository) -> None:
     now = datetime(2027, 1, 1, tzinfo=UTC)
     await form_store.open(1, 1, "profile", "name", {}, None, now, now + timedelta(minutes=1))
     await form_store.open(2, 2, "profile", "name", {}, None, now, now + timedelta(minutes=30))
@@ -245,7 +248,7 @@ def _committed_form(assistant: Assistant, person: Person) -> dict[str, Any] | No
 
 
 async def test_the_sign_up_form_continues_where_it_was_after_a_restart(
-    start_assistant: Any,
+    start_assistant: StartAssistant,
 ) -> None:
     first: Assistant = await start_assistant()
     ayse = first.person("Ayşe", last_name="Yılmaz")
@@ -292,7 +295,7 @@ async def test_the_sign_up_form_continues_where_it_was_after_a_restart(
     assert _committed_form(second, ayse) is None
 
 
-async def test_typed_answers_continue_after_a_restart(start_assistant: Any) -> None:
+async def test_typed_answers_continue_after_a_restart(start_assistant: StartAssistant) -> None:
     first: Assistant = await start_assistant()
     ali = first.person("Ali")
     await ali.press(await ali.says("/profile"), "Kabul ediyorum")
@@ -338,7 +341,7 @@ async def test_what_no_step_takes_is_asked_again_and_nothing_is_lost(
 
 
 async def test_a_form_left_open_times_out_across_a_restart(
-    start_assistant: Any, monkeypatch: pytest.MonkeyPatch
+    start_assistant: StartAssistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first: Assistant = await start_assistant()
     ayse = first.person("Ayşe")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.devtools.emulator import BotApiEmulator
-from tests.conftest import Assistant, Person
-from tests.test_tickets import StartAssistant, staff_room
+from tests.conftest import Assistant, Person, StartAssistant
+from tests.test_tickets import staff_room
 
 
 async def rated_rows(assistant: Assistant) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ import pytest
 
 from bot.devtools.emulator import Message
 from handlers import forms, profile
-from tests.conftest import Assistant, Person
+from tests.conftest import Assistant, Person, StartAssistant
 
 
 def has_button(message: Message, label: str) -> bool:
@@ -173,7 +173,7 @@ async def test_cancel_leaves_the_form_and_keeps_nothing_typed(assistant: Assista
 
 
 async def test_an_abandoned_form_times_out_and_says_so(
-    start_assistant: Any, monkeypatch: pytest.MonkeyPatch
+    start_assistant: StartAssistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(profile, "FORM_TIMEOUT", 1)
     monkeypatch.setattr(forms, "SWEEP_INTERVAL", 0.2)
@@ -455,7 +455,7 @@ async def test_erasure_keeps_past_attendance_without_the_person(assistant: Assis
     assert row == {"person_id": None, "status": "confirmed", "attended": 1}
 
 
-async def test_buttons_from_before_a_restart_keep_working(start_assistant: Any) -> None:
+async def test_buttons_from_before_a_restart_keep_working(start_assistant: StartAssistant) -> None:
     from bot.app import stop_application
 
     first = await start_assistant()
@@ -528,7 +528,7 @@ async def test_no_cancelling_or_promotion_once_the_event_has_started(
 
 
 async def test_seats_added_by_an_import_while_stopped_go_to_the_waiting_list(
-    start_assistant: Any,
+    start_assistant: StartAssistant,
 ) -> None:
     from bot.app import stop_application
     from storage.catalogue import CatalogueRepository

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +15,7 @@ from bot.devtools.emulator import BotApiEmulator, Message, User
 from bot.domain.event_changes import publish_event
 from bot.domain.event_form import EventDraft, parse_local_time, slug
 from storage.content import catalogue_to_document, parse_catalogue
-from tests.conftest import STAFF_ID, Assistant, Person
+from tests.conftest import STAFF_ID, Assistant, Person, StartAssistant
 from tests.test_signup import signed_up_person
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
@@ -397,7 +396,7 @@ async def test_cancelling_an_event_asks_first_then_tells_registrants(assistant: 
 
 
 async def test_two_staff_changes_to_different_fields_both_stay(
-    start_assistant: Callable[..., Any],
+    start_assistant: StartAssistant,
 ) -> None:
     assistant: Assistant = await start_assistant(STAFF_IDS=f"{STAFF_ID},{COLLEAGUE_ID}")
     await assistant.add_event("shared")
@@ -568,7 +567,7 @@ async def test_a_content_error_names_the_file_entry_and_field(assistant: Assista
 
 
 async def test_staff_get_their_own_command_menu(
-    emulator: BotApiEmulator, start_assistant: Callable[..., Any]
+    emulator: BotApiEmulator, start_assistant: StartAssistant
 ) -> None:
     emulator.add_user(User(id=STAFF_ID, first_name="Elif", language_code="tr"))
     await start_assistant()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import struct
 import zlib
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,9 +16,7 @@ from bot.domain.tickets import shorten, utf16_length
 from handlers import forms
 from handlers import tickets as tickets_feature
 from storage.people import Profile
-from tests.conftest import STAFF_ID, Assistant, Person
-
-StartAssistant = Callable[..., Any]
+from tests.conftest import STAFF_ID, Assistant, Person, StartAssistant
 
 QUESTION = "Makine ihracatı için KOSGEB desteği var mı?"
 
