@@ -18,6 +18,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.domain.access import Ability, can
 from bot.domain.answering import AnswerIndex, index_of
+from bot.screens.callback_data import CallbackData
 from bot.screens.texts import Texts
 from bot.settings import Settings
 from storage.asked import AskedQuestionRepository
@@ -135,9 +136,10 @@ class Caller:
         """Return a button label in the person's language."""
         return self.services.texts.label(self.language, name)
 
-    def button(self, label_name: str, data: str) -> InlineKeyboardButton:
+    def button(self, label_name: str, data: CallbackData | str) -> InlineKeyboardButton:
         """Return a callback button with a label from `labels.j2`."""
-        return InlineKeyboardButton(self.label(label_name), callback_data=data)
+        packed = data.data if isinstance(data, CallbackData) else data
+        return InlineKeyboardButton(self.label(label_name), callback_data=packed)
 
     def can(self, ability: Ability) -> bool:
         """Tell whether the person's staff role allows this."""

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
 from bot.context import AssistantContext, Caller
+from bot.screens.callback_data import allowed_in_groups
 from handlers import fallback
-
-# The only buttons the assistant puts in group chats: "close" under a ticket's staff post.
-GROUP_BUTTONS = re.compile(r"^tk:close:\d{1,12}$")
 
 
 async def identify(update: Update, context: AssistantContext) -> None:
@@ -33,7 +29,7 @@ async def identify(update: Update, context: AssistantContext) -> None:
         person = await services.people.seen(user.id, user.language_code)
         turn.caller = Caller(services, person, services.language_of(person, user), role)
     query = update.callback_query
-    if in_group and query is not None and not GROUP_BUTTONS.match(query.data or ""):
+    if in_group and query is not None and not allowed_in_groups(query.data or ""):
         # Buttons of a person's own screens work only in the private chat they were sent to.
         await fallback.stale_button(update, context)
         raise ApplicationHandlerStop

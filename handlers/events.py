@@ -9,15 +9,15 @@ from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AssistantContext, Caller
-from bot.screens.links import (
+from bot.screens.buttons import (
     ALL_KINDS,
     CODE_OF_KIND,
-    ENTRY_ID,
-    KIND_CODE,
+    HOME,
     KIND_CODES,
-    event_list,
-    event_page,
-    service_page,
+    EventList,
+    EventPage,
+    Menu,
+    ServicePage,
 )
 from handlers import registrations
 from handlers.replies import Keyboard, show
@@ -37,8 +37,8 @@ async def events_command(update: Update, context: AssistantContext) -> None:
 async def list_page(update: Update, context: AssistantContext) -> None:
     """Show another page or another kind of the event list."""
     caller = context.caller
-    _, _, kind_code, page = context.match.group(0).split(":")
-    await show_list(update, caller, kind_code, int(page))
+    pressed = EventList.of(update)
+    await show_list(update, caller, pressed.kind, pressed.page)
 
 
 async def show_list(update: Update, caller: Caller, kind_code: str, page: int) -> None:
@@ -62,19 +62,19 @@ async def show_list(update: Update, caller: Caller, kind_code: str, page: int) -
     )
     numbers = [
         InlineKeyboardButton(
-            str(first + index + 1), callback_data=event_page(item.event.id, kind_code, page)
+            str(first + index + 1), callback_data=EventPage(item.event.id, kind_code, page).data
         )
         for index, item in enumerate(shown)
     ]
     paging = []
     if page > 0:
-        paging.append(caller.button("previous_page", event_list(kind_code, page - 1)))
+        paging.append(caller.button("previous_page", EventList(kind_code, page - 1)))
     if page < pages - 1:
-        paging.append(caller.button("next_page", event_list(kind_code, page + 1)))
+        paging.append(caller.button("next_page", EventList(kind_code, page + 1)))
     await show(
         update,
         text,
-        [numbers, paging, *_kind_filter(caller, kind_code), [caller.button("home", "m:home")]],
+        [numbers, paging, *_kind_filter(caller, kind_code), [caller.button("home", HOME)]],
     )
 
 
@@ -82,13 +82,13 @@ def _kind_filter(caller: Caller, current: str) -> list[list[InlineKeyboardButton
     buttons = [
         InlineKeyboardButton(
             ("• " if CODE_OF_KIND[kind] == current else "") + caller.label(f"kind_{kind}"),
-            callback_data=event_list(CODE_OF_KIND[kind], 0),
+            callback_data=EventList(CODE_OF_KIND[kind], 0).data,
         )
         for kind in EVENT_KINDS
     ]
     everything = InlineKeyboardButton(
         ("• " if current == ALL_KINDS else "") + caller.label("all_kinds"),
-        callback_data=event_list(ALL_KINDS, 0),
+        callback_data=EventList(ALL_KINDS, 0).data,
     )
     return [buttons[:3], buttons[3:6], [*buttons[6:], everything]]
 
@@ -96,7 +96,8 @@ def _kind_filter(caller: Caller, current: str) -> list[list[InlineKeyboardButton
 async def open_event(update: Update, context: AssistantContext) -> None:
     """Open an event from a button."""
     caller = context.caller
-    event_id, kind_code, page = context.match.groups()
+    pressed = EventPage.of(update)
+    event_id, kind_code, page = pressed.event_id, pressed.kind, pressed.page
     await show_event(update, caller, event_id, kind_code or ALL_KINDS, int(page or 0))
 
 
@@ -115,13 +116,13 @@ async def show_event(
         await show(
             update,
             caller.render("not_available"),
-            [[caller.button("all_events", event_list(ALL_KINDS, 0))]],
+            [[caller.button("all_events", EventList(ALL_KINDS, 0))]],
         )
         return
     registration = await services.registrations.of_person_for_event(caller.person.id, event_id)
     text, rows = render_event(caller, listing, datetime.now(UTC), registration)
-    back = caller.button("back", event_list(kind_code, page))
-    await show(update, text, [*rows, *extra, [back, caller.button("home", "m:home")]])
+    back = caller.button("back", EventList(kind_code, page))
+    await show(update, text, [*rows, *extra, [back, caller.button("home", HOME)]])
 
 
 def render_event(
@@ -148,7 +149,7 @@ def render_event(
     )
     rows = registrations.registration_rows(caller, listing, registration, closed)
     if event.service_id is not None:
-        rows.append([caller.button("open_service", service_page(event.service_id))])
+        rows.append([caller.button("open_service", ServicePage(event.service_id))])
     return text, rows
 
 
@@ -156,9 +157,7 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return this feature's handlers."""
     return [
         CommandHandler("events", events_command, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(events_command, pattern=r"^m:events$"),
-        CallbackQueryHandler(list_page, pattern=rf"^ev:l:{KIND_CODE}:\d{{1,3}}$"),
-        CallbackQueryHandler(
-            open_event, pattern=rf"^ev:s:({ENTRY_ID})(?::({KIND_CODE}):(\d{{1,3}}))?$"
-        ),
+        CallbackQueryHandler(events_command, pattern=Menu.pattern(screen="events")),
+        CallbackQueryHandler(list_page, pattern=EventList.pattern()),
+        CallbackQueryHandler(open_event, pattern=EventPage.pattern()),
     ]

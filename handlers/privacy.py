@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AssistantContext
+from bot.screens.buttons import HOME, DeleteConfirmed, Menu, PrivacyAction
 from handlers.replies import show
 from storage.catalogue import parse_utc
 
@@ -20,9 +21,9 @@ async def privacy_command(update: Update, context: AssistantContext) -> None:
     notice = caller.services.catalogue.cluster.privacy_notice.get(caller.language)
     consent_at = parse_utc(person.consent_at) if person.consent_at else None
     rows = [
-        [caller.button("download_data", "pv:export")],
-        [caller.button("delete_data", "pv:delete")],
-        [caller.button("home", "m:home")],
+        [caller.button("download_data", PrivacyAction("export"))],
+        [caller.button("delete_data", PrivacyAction("delete"))],
+        [caller.button("home", HOME)],
     ]
     await show(
         update, caller.render("privacy", notice=notice, person=person, consent_at=consent_at), rows
@@ -47,8 +48,8 @@ async def ask_delete(update: Update, context: AssistantContext) -> None:
     """Ask for confirmation before erasing."""
     caller = context.caller
     rows = [
-        [caller.button("confirm_delete", "pv:delete:yes")],
-        [caller.button("keep_data", "m:privacy")],
+        [caller.button("confirm_delete", DeleteConfirmed())],
+        [caller.button("keep_data", Menu("privacy"))],
     ]
     await show(update, caller.render("delete_confirm"), rows)
 
@@ -76,8 +77,8 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return this feature's handlers."""
     return [
         CommandHandler("privacy", privacy_command, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(privacy_command, pattern=r"^m:privacy$"),
-        CallbackQueryHandler(export_data, pattern=r"^pv:export$"),
-        CallbackQueryHandler(ask_delete, pattern=r"^pv:delete$"),
-        CallbackQueryHandler(delete_data, pattern=r"^pv:delete:yes$"),
+        CallbackQueryHandler(privacy_command, pattern=Menu.pattern(screen="privacy")),
+        CallbackQueryHandler(export_data, pattern=PrivacyAction.pattern(action="export")),
+        CallbackQueryHandler(ask_delete, pattern=PrivacyAction.pattern(action="delete")),
+        CallbackQueryHandler(delete_data, pattern=DeleteConfirmed.pattern()),
     ]

@@ -29,7 +29,7 @@ from bot.domain.forms import (
     YesNoStep,
 )
 from bot.domain.profile import check_company, check_email, check_name, check_phone, company_key
-from bot.screens.links import ENTRY_ID
+from bot.screens.buttons import HOME, EditProfile, Menu, SignUp
 from handlers import registrations
 from handlers.forms import Form, FormCall, open_form
 from handlers.replies import Keyboard, show
@@ -143,7 +143,10 @@ class ProfileForm(Form):
         answers, caller = call.state.answers, call.caller
         if answers.get("consent") == NO:
             # Nothing is stored; a way to change one's mind is offered.
-            rows = [[caller.button("consent_again", "pf:again")], [caller.button("home", "m:home")]]
+            rows = [
+                [caller.button("consent_again", EditProfile("again"))],
+                [caller.button("home", HOME)],
+            ]
             await show(call.update, caller.render("consent_refused"), rows)
             return None
         profile = Profile(
@@ -204,14 +207,14 @@ async def show_profile(update: Update, caller: Caller, *, saved: bool) -> None:
     await show(
         update,
         text,
-        [[caller.button("edit_profile", "pf:edit")], [caller.button("home", "m:home")]],
+        [[caller.button("edit_profile", EditProfile("edit"))], [caller.button("home", HOME)]],
     )
 
 
 async def sign_up_pressed(update: Update, context: AssistantContext) -> None:
     """Sign up at once when the profile is complete, else fill the form first."""
     caller = context.caller
-    event_id = context.match.group(1)
+    event_id = SignUp.of(update).event_id
     if caller.person.has_profile:
         await registrations.sign_up(update, context, caller, event_id)
         return
@@ -222,7 +225,7 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return the ways into the form and the profile page."""
     return [
         CommandHandler("profile", profile_command, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(profile_command, pattern=r"^m:profile$"),
-        CallbackQueryHandler(edit_pressed, pattern=r"^pf:(edit|again)$"),
-        CallbackQueryHandler(sign_up_pressed, pattern=rf"^rg:new:({ENTRY_ID})$"),
+        CallbackQueryHandler(profile_command, pattern=Menu.pattern(screen="profile")),
+        CallbackQueryHandler(edit_pressed, pattern=EditProfile.pattern()),
+        CallbackQueryHandler(sign_up_pressed, pattern=SignUp.pattern()),
     ]

@@ -19,16 +19,22 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot.context import AssistantContext, Caller
 from bot.domain.answering import Match, normalise_question
 from bot.domain.tickets import Draft, open_ticket_from
-from bot.screens.answers import AnswerScreens, suggestion_data
-from bot.screens.links import ENTRY_ID
+from bot.screens.answers import AnswerScreens, suggestion
+from bot.screens.buttons import (
+    KIND_OF_SUGGESTION,
+    Contact,
+    HandOver,
+    Helpful,
+    Menu,
+    ReplyToTicket,
+    Suggestion,
+)
 from handlers import events, services, staff_questions
 from handlers.replies import Keyboard, show
 from storage.tickets import MEMBER, QUESTION, RECEIPT
 
 # Long messages are answered from their beginning: a question is in its first sentences.
 QUESTION_LIMIT = 500
-KIND_OF_CODE = {"f": "faq", "s": "service", "e": "event"}
-_ASKED_ID = r"(\d{1,12})"
 
 
 def has_words(text: str) -> bool:
@@ -68,7 +74,7 @@ def _upcoming(caller: Caller, matches: tuple[Match, ...], now: datetime) -> list
 def _team_row(caller: Caller, asked_id: int) -> list[InlineKeyboardButton]:
     if not can_ask_team(caller):
         return []
-    return [caller.button("hand_over", f"qa:t:{asked_id}")]
+    return [caller.button("hand_over", HandOver(asked_id))]
 
 
 async def answer_question(update: Update, context: AssistantContext) -> None:
@@ -139,7 +145,7 @@ async def suggest(update: Update, caller: Caller, matches: list[Match], asked_id
     for match in matches[:3]:
         title = screens.entry_title(match.id)
         if title is not None:
-            rows.append([InlineKeyboardButton(title[:60], callback_data=suggestion_data(match.id))])
+            rows.append([InlineKeyboardButton(title[:60], callback_data=suggestion(match.id).data)])
     team = can_ask_team(caller)
     if rows:
         text = caller.render("did_you_mean", can_ask_team=team)
@@ -170,14 +176,14 @@ async def open_entry(update: Update, caller: Caller, entry: str, asked_id: int |
 
 
 def _is_rating(row: list[InlineKeyboardButton]) -> bool:
-    return any(str(button.callback_data).startswith("qa:h:") for button in row)
+    return any(Helpful.parse(str(button.callback_data)) for button in row)
 
 
 async def suggestion_pressed(update: Update, context: AssistantContext) -> None:
     """Open the entry behind a "did you mean" or "other answers" button."""
     caller = context.caller
-    code, entry_id = context.match.groups()
-    await open_entry(update, caller, f"{KIND_OF_CODE[code]}:{entry_id}", None)
+    pressed = Suggestion.of(update)
+    await open_entry(update, caller, f"{KIND_OF_SUGGESTION[pressed.kind]}:{pressed.entry_id}", None)
 
 
 async def ask_command(update: Update, context: AssistantContext) -> None:
@@ -194,8 +200,8 @@ async def ask_command(update: Update, context: AssistantContext) -> None:
 async def rated(update: Update, context: AssistantContext) -> None:
     """Record 👍 or 👎 on an answer; after 👎 offer the other candidates and the team."""
     caller = context.caller
-    asked_id, mark = int(context.match.group(1)), context.match.group(2)
-    helpful = mark == "y"
+    pressed = Helpful.of(update)
+    asked_id, helpful = pressed.asked_id, pressed.helpful == "y"
     outcome = await caller.services.asked.rate(asked_id, caller.person.id, helpful)
     if outcome != "rated":
         name = "rated_already" if outcome == "already" else "not_available"
@@ -209,7 +215,7 @@ async def rated(update: Update, context: AssistantContext) -> None:
     assert asked is not None
     screens = _screens(caller)
     rows = [
-        [InlineKeyboardButton(title[:60], callback_data=suggestion_data(entry))]
+        [InlineKeyboardButton(title[:60], callback_data=suggestion(entry).data)]
         for entry in asked.candidates[:3]
         if (title := screens.entry_title(entry)) is not None
     ]
@@ -239,7 +245,7 @@ async def _drop_rating_row(update: Update) -> None:
 async def hand_over(update: Update, context: AssistantContext) -> None:
     """Pass the question the person typed to the team, in one tap, at most once."""
     caller = context.caller
-    asked_id = int(context.match.group(1))
+    asked_id = HandOver.of(update).asked_id
     services_ = caller.services
     home = [_screens(caller).home_row()]
     if not can_ask_team(caller):
@@ -277,7 +283,7 @@ async def hand_over(update: Update, context: AssistantContext) -> None:
         return
     await services_.asked.handed_over(asked_id, ticket.id)
     text = caller.render("handed_over", ticket_id=ticket.id, question=claim.question.question)
-    rows = [[caller.button("add_detail", f"tk:re:{ticket.id}")], *home]
+    rows = [[caller.button("add_detail", ReplyToTicket(ticket.id))], *home]
     receipt = await message.chat.send_message(text, reply_markup=InlineKeyboardMarkup(rows))
     # Stored like every ticket message: a Telegram reply to it adds to the ticket.
     await services_.tickets.add_post(
@@ -288,7 +294,7 @@ async def hand_over(update: Update, context: AssistantContext) -> None:
 async def contact_pressed(update: Update, context: AssistantContext) -> None:
     """Show the office's e-mail address or phone number (buttons can't open mailto: links)."""
     caller = context.caller
-    way = "email" if context.match.group(1) == "e" else "phone"
+    way = "email" if Contact.of(update).way == "e" else "phone"
     contact = caller.services.catalogue.cluster.contact
     message = update.effective_message
     if message is not None:
@@ -299,11 +305,11 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return this feature's handlers."""
     return [
         CommandHandler("ask", ask_command, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(ask_command, pattern=r"^m:ask$"),
-        CallbackQueryHandler(suggestion_pressed, pattern=rf"^qa:([fse]):({ENTRY_ID})$"),
-        CallbackQueryHandler(rated, pattern=rf"^qa:h:{_ASKED_ID}:([yn])$"),
-        CallbackQueryHandler(hand_over, pattern=rf"^qa:t:{_ASKED_ID}$"),
-        CallbackQueryHandler(contact_pressed, pattern=r"^qa:ct:([ep])$"),
+        CallbackQueryHandler(ask_command, pattern=Menu.pattern(screen="ask")),
+        CallbackQueryHandler(suggestion_pressed, pattern=Suggestion.pattern()),
+        CallbackQueryHandler(rated, pattern=Helpful.pattern()),
+        CallbackQueryHandler(hand_over, pattern=HandOver.pattern()),
+        CallbackQueryHandler(contact_pressed, pattern=Contact.pattern()),
     ]
 
 

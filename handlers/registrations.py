@@ -11,7 +11,17 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AssistantContext, Caller
-from bot.screens.links import event_page
+from bot.screens.buttons import (
+    HOME,
+    CalendarFile,
+    CancelRegistration,
+    CheckinCode,
+    ConfirmCancel,
+    EventList,
+    EventPage,
+    Menu,
+    SignUp,
+)
 from bot.screens.notices import calendar_document, checkin_photo
 from bot.screens.outgoing import post
 from handlers.replies import show
@@ -20,8 +30,6 @@ from storage.content import Event
 from storage.registrations import EventUnavailable, Registration
 
 logger = logging.getLogger(__name__)
-
-_ID = r"(\d{1,12})"
 
 
 @dataclass(frozen=True)
@@ -41,18 +49,18 @@ def registration_rows(
             return []  # once it has started there is nothing left to change
         rows = []
         if registration.status == "confirmed":
-            files = [caller.button("calendar_file", f"rg:ics:{registration.id}")]
+            files = [caller.button("calendar_file", CalendarFile(registration.id))]
             if not listing.event.online:
-                files.append(caller.button("checkin_code", f"rg:qr:{registration.id}"))
+                files.append(caller.button("checkin_code", CheckinCode(registration.id)))
             rows.append(files)
-            rows.append([caller.button("cancel_registration", f"rg:cx:{registration.id}")])
+            rows.append([caller.button("cancel_registration", CancelRegistration(registration.id))])
         else:
-            rows.append([caller.button("leave_waitlist", f"rg:cx:{registration.id}")])
+            rows.append([caller.button("leave_waitlist", CancelRegistration(registration.id))])
         return rows
     if closed:
         return []
     label = "join_waitlist" if listing.is_full else "sign_up"
-    return [[caller.button(label, f"rg:new:{listing.event.id}")]]
+    return [[caller.button(label, SignUp(listing.event.id))]]
 
 
 async def sign_up(update: Update, context: AssistantContext, caller: Caller, event_id: str) -> None:
@@ -60,7 +68,7 @@ async def sign_up(update: Update, context: AssistantContext, caller: Caller, eve
     services = caller.services
     listing = await services.catalogue_store.listing(services.catalogue, event_id)
     if listing is None:
-        await show(update, caller.render("not_available"), [[caller.button("home", "m:home")]])
+        await show(update, caller.render("not_available"), [[caller.button("home", HOME)]])
         return
     event = listing.event
     now = datetime.now(UTC)
@@ -68,7 +76,7 @@ async def sign_up(update: Update, context: AssistantContext, caller: Caller, eve
         await show(
             update,
             caller.render("signup_closed", event=event, started=now >= event.starts_at),
-            [[caller.button("all_events", "ev:l:a:0")]],
+            [[caller.button("all_events", EventList())]],
         )
         return
     person = caller.person
@@ -78,7 +86,7 @@ async def sign_up(update: Update, context: AssistantContext, caller: Caller, eve
             event, person.id, company_key, person.sector_id
         )
     except EventUnavailable:
-        await show(update, caller.render("not_available"), [[caller.button("home", "m:home")]])
+        await show(update, caller.render("not_available"), [[caller.button("home", HOME)]])
         return
     registration = outcome.registration
     confirmed = registration.status == "confirmed"
@@ -92,8 +100,8 @@ async def sign_up(update: Update, context: AssistantContext, caller: Caller, eve
         reminders_on=person.reminders_on,
     )
     rows = [
-        [caller.button("open_event", event_page(event.id))],
-        [caller.button("my_registrations", "m:my"), caller.button("home", "m:home")],
+        [caller.button("open_event", EventPage(event.id))],
+        [caller.button("my_registrations", Menu("my")), caller.button("home", HOME)],
     ]
     await show(update, text, rows)
     if confirmed and not outcome.existing:
@@ -121,10 +129,12 @@ async def _send_checkin_code(
 async def ask_cancel(update: Update, context: AssistantContext) -> None:
     """Ask the person to confirm cancelling their own registration."""
     caller = context.caller
-    found = await _own_active(caller, context)
+    found = await _own_active(caller, CancelRegistration.of(update).registration_id)
     if found is None:
         await show(
-            update, caller.render("not_available"), [[caller.button("my_registrations", "m:my")]]
+            update,
+            caller.render("not_available"),
+            [[caller.button("my_registrations", Menu("my"))]],
         )
         return
     registration, event = found
@@ -132,12 +142,12 @@ async def ask_cancel(update: Update, context: AssistantContext) -> None:
         await show(
             update,
             caller.render("cancel_too_late", event=event),
-            [[caller.button("home", "m:home")]],
+            [[caller.button("home", HOME)]],
         )
         return
     rows = [
-        [caller.button("confirm_cancel", f"rg:cy:{registration.id}")],
-        [caller.button("keep_registration", event_page(event.id))],
+        [caller.button("confirm_cancel", ConfirmCancel(registration.id))],
+        [caller.button("keep_registration", EventPage(event.id))],
     ]
     await show(
         update, caller.render("cancel_confirm", registration=registration, event=event), rows
@@ -147,10 +157,12 @@ async def ask_cancel(update: Update, context: AssistantContext) -> None:
 async def confirm_cancel(update: Update, context: AssistantContext) -> None:
     """Cancel the registration and pass the seat to the waiting list."""
     caller = context.caller
-    found = await _own_active(caller, context)
+    found = await _own_active(caller, ConfirmCancel.of(update).registration_id)
     if found is None:
         await show(
-            update, caller.render("not_available"), [[caller.button("my_registrations", "m:my")]]
+            update,
+            caller.render("not_available"),
+            [[caller.button("my_registrations", Menu("my"))]],
         )
         return
     registration, event = found
@@ -158,7 +170,7 @@ async def confirm_cancel(update: Update, context: AssistantContext) -> None:
         await show(
             update,
             caller.render("cancel_too_late", event=event),
-            [[caller.button("home", "m:home")]],
+            [[caller.button("home", HOME)]],
         )
         return
     cancellation = await caller.services.registrations.cancel(
@@ -166,10 +178,12 @@ async def confirm_cancel(update: Update, context: AssistantContext) -> None:
     )
     if cancellation is None:
         await show(
-            update, caller.render("not_available"), [[caller.button("my_registrations", "m:my")]]
+            update,
+            caller.render("not_available"),
+            [[caller.button("my_registrations", Menu("my"))]],
         )
         return
-    rows = [[caller.button("my_registrations", "m:my"), caller.button("home", "m:home")]]
+    rows = [[caller.button("my_registrations", Menu("my")), caller.button("home", HOME)]]
     # Whoever got the seat is told by the outbox: their news was queued with the seat.
     await show(update, caller.render("cancelled", event=event), rows)
 
@@ -177,10 +191,12 @@ async def confirm_cancel(update: Update, context: AssistantContext) -> None:
 async def calendar_file(update: Update, context: AssistantContext) -> None:
     """Send the calendar file of the person's own confirmed registration."""
     caller = context.caller
-    found = await _own_active(caller, context)
+    found = await _own_active(caller, CalendarFile.of(update).registration_id)
     if found is None or found[0].status != "confirmed":
         await show(
-            update, caller.render("not_available"), [[caller.button("my_registrations", "m:my")]]
+            update,
+            caller.render("not_available"),
+            [[caller.button("my_registrations", Menu("my"))]],
         )
         return
     registration, event = found
@@ -190,10 +206,12 @@ async def calendar_file(update: Update, context: AssistantContext) -> None:
 async def checkin_code(update: Update, context: AssistantContext) -> None:
     """Send the check-in QR code of the person's own confirmed registration again."""
     caller = context.caller
-    found = await _own_active(caller, context)
+    found = await _own_active(caller, CheckinCode.of(update).registration_id)
     if found is None or found[0].status != "confirmed" or found[1].online:
         await show(
-            update, caller.render("not_available"), [[caller.button("my_registrations", "m:my")]]
+            update,
+            caller.render("not_available"),
+            [[caller.button("my_registrations", Menu("my"))]],
         )
         return
     registration, event = found
@@ -214,11 +232,9 @@ async def _send_calendar(
     await post(context.bot, caller.person.id, document)
 
 
-async def _own_active(
-    caller: Caller, context: AssistantContext
-) -> tuple[Registration, Event] | None:
+async def _own_active(caller: Caller, registration_id: int) -> tuple[Registration, Event] | None:
     """Return the pressed registration if it is the person's own, active, and its event exists."""
-    registration = await caller.services.registrations.get(int(context.match.group(1)))
+    registration = await caller.services.registrations.get(registration_id)
     if (
         registration is None
         or registration.person_id != caller.person.id
@@ -249,7 +265,7 @@ async def my_registrations(update: Update, context: AssistantContext) -> None:
             attended += registration.attended is True
     upcoming.sort(key=lambda item: item.event.starts_at)
     numbers = [
-        InlineKeyboardButton(str(index + 1), callback_data=event_page(item.event.id))
+        InlineKeyboardButton(str(index + 1), callback_data=EventPage(item.event.id).data)
         for index, item in enumerate(upcoming[:10])
     ]
     # The calendar file and check-in code of each confirmed seat, fetchable again at any time.
@@ -261,14 +277,14 @@ async def my_registrations(update: Update, context: AssistantContext) -> None:
         row = [
             InlineKeyboardButton(
                 caller.label("calendar_file_of").format(number=index),
-                callback_data=f"rg:ics:{registration_id}",
+                callback_data=CalendarFile(registration_id).data,
             )
         ]
         if not item.event.online:
             row.append(
                 InlineKeyboardButton(
                     caller.label("checkin_code_of").format(number=index),
-                    callback_data=f"rg:qr:{registration_id}",
+                    callback_data=CheckinCode(registration_id).data,
                 )
             )
         files.append(row)
@@ -276,7 +292,7 @@ async def my_registrations(update: Update, context: AssistantContext) -> None:
         numbers[:5],
         numbers[5:],
         *files,
-        [caller.button("menu_events", "m:events"), caller.button("home", "m:home")],
+        [caller.button("menu_events", Menu("events")), caller.button("home", HOME)],
     ]
     text = caller.render("my_registrations", upcoming=upcoming[:10], past=past, attended=attended)
     await show(update, text, rows)
@@ -286,9 +302,9 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return this feature's handlers (sign-up itself enters through the profile form)."""
     return [
         CommandHandler("my", my_registrations, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(my_registrations, pattern=r"^m:my$"),
-        CallbackQueryHandler(ask_cancel, pattern=rf"^rg:cx:{_ID}$"),
-        CallbackQueryHandler(confirm_cancel, pattern=rf"^rg:cy:{_ID}$"),
-        CallbackQueryHandler(calendar_file, pattern=rf"^rg:ics:{_ID}$"),
-        CallbackQueryHandler(checkin_code, pattern=rf"^rg:qr:{_ID}$"),
+        CallbackQueryHandler(my_registrations, pattern=Menu.pattern(screen="my")),
+        CallbackQueryHandler(ask_cancel, pattern=CancelRegistration.pattern()),
+        CallbackQueryHandler(confirm_cancel, pattern=ConfirmCancel.pattern()),
+        CallbackQueryHandler(calendar_file, pattern=CalendarFile.pattern()),
+        CallbackQueryHandler(checkin_code, pattern=CheckinCode.pattern()),
     ]

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AssistantContext, Caller
-from bot.screens.links import ENTRY_ID, event_page, service_page
+from bot.screens.buttons import HOME, EventPage, Menu, RequestService, ServicePage
 from handlers.replies import Keyboard, show
 
 # How many upcoming events a service's page lists.
@@ -20,21 +20,21 @@ async def services_command(update: Update, context: AssistantContext) -> None:
     caller = context.caller
     services = caller.services.catalogue.services
     numbers = [
-        InlineKeyboardButton(str(index + 1), callback_data=service_page(service.id))
+        InlineKeyboardButton(str(index + 1), callback_data=ServicePage(service.id).data)
         for index, service in enumerate(services)
     ]
     rows = [numbers[start : start + 5] for start in range(0, len(numbers), 5)]
     await show(
         update,
         caller.render("services_list", services=services),
-        [*rows, [caller.button("home", "m:home")]],
+        [*rows, [caller.button("home", HOME)]],
     )
 
 
 async def open_service(update: Update, context: AssistantContext) -> None:
     """Open a service from a button."""
     caller = context.caller
-    await show_service(update, caller, context.match.group(1))
+    await show_service(update, caller, ServicePage.of(update).service_id)
 
 
 async def show_service(
@@ -43,7 +43,7 @@ async def show_service(
     """Render a service's page, with buttons to its upcoming events; `extra` rows at the end."""
     services = caller.services
     service = services.catalogue.service(service_id)
-    back = [caller.button("all_services", "m:services"), caller.button("home", "m:home")]
+    back = [caller.button("all_services", Menu("services")), caller.button("home", HOME)]
     if service is None:
         await show(update, caller.render("not_available"), [back])
         return
@@ -61,7 +61,7 @@ async def show_service(
         [
             InlineKeyboardButton(
                 "📅 " + item.event.title.get(caller.language),
-                callback_data=event_page(item.event.id),
+                callback_data=EventPage(item.event.id).data,
             )
         ]
         for item in listings[:SHOWN_EVENTS]
@@ -70,7 +70,7 @@ async def show_service(
     text = caller.render(
         "service_page", service=service, sectors=sectors, listings=listings[:SHOWN_EVENTS]
     )
-    request = [caller.button("ticket_request_service", f"tk:svc:{service.id}")]
+    request = [caller.button("ticket_request_service", RequestService(service.id))]
     await show(update, text, [*rows, request, *extra, back])
 
 
@@ -78,6 +78,6 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return this feature's handlers."""
     return [
         CommandHandler("services", services_command, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(services_command, pattern=r"^m:services$"),
-        CallbackQueryHandler(open_service, pattern=rf"^sv:s:({ENTRY_ID})$"),
+        CallbackQueryHandler(services_command, pattern=Menu.pattern(screen="services")),
+        CallbackQueryHandler(open_service, pattern=ServicePage.pattern()),
     ]

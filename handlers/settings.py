@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AssistantContext, Caller
+from bot.screens.buttons import HOME, Menu, ToggleSetting
 from handlers.replies import show
 
 
@@ -19,15 +20,20 @@ async def show_settings(update: Update, caller: Caller) -> None:
     """Render the settings screen."""
     person = caller.person
     rows = [
-        [caller.button("reminders_off" if person.reminders_on else "reminders_on", "st:rem")],
         [
             caller.button(
-                "announcements_off" if person.announcements_on else "announcements_on", "st:ann"
+                "reminders_off" if person.reminders_on else "reminders_on", ToggleSetting("rem")
             )
         ],
-        [caller.button("change_language", "m:language")],
-        [caller.button("profile", "m:profile"), caller.button("privacy", "m:privacy")],
-        [caller.button("home", "m:home")],
+        [
+            caller.button(
+                "announcements_off" if person.announcements_on else "announcements_on",
+                ToggleSetting("ann"),
+            )
+        ],
+        [caller.button("change_language", Menu("language"))],
+        [caller.button("profile", Menu("profile")), caller.button("privacy", Menu("privacy"))],
+        [caller.button("home", HOME)],
     ]
     await show(update, caller.render("settings", person=person), rows)
 
@@ -36,7 +42,7 @@ async def toggle(update: Update, context: AssistantContext) -> None:
     """Switch reminders or announcements."""
     caller = context.caller
     people = caller.services.people
-    if context.match.group(1) == "rem":
+    if ToggleSetting.of(update).setting == "rem":
         await people.set_reminders(caller.person.id, not caller.person.reminders_on)
     else:
         await people.set_announcements(caller.person.id, not caller.person.announcements_on)
@@ -47,6 +53,6 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return this feature's handlers."""
     return [
         CommandHandler("settings", settings_command, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(settings_command, pattern=r"^m:settings$"),
-        CallbackQueryHandler(toggle, pattern=r"^st:(rem|ann)$"),
+        CallbackQueryHandler(settings_command, pattern=Menu.pattern(screen="settings")),
+        CallbackQueryHandler(toggle, pattern=ToggleSetting.pattern()),
     ]

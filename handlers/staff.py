@@ -13,6 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
+from bot.screens.buttons import StaffMenu
 from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
 
@@ -22,18 +23,18 @@ def menu_rows(caller: Caller) -> Keyboard:
     read, manage = caller.can(Ability.READ), caller.can(Ability.MANAGE)
     return [
         [
-            caller.button("staff_events", "sm:events"),
-            *([caller.button("staff_new_event", "sm:newevent")] if manage else []),
+            caller.button("staff_events", StaffMenu("events")),
+            *([caller.button("staff_new_event", StaffMenu("newevent"))] if manage else []),
         ],
         [
-            *([caller.button("staff_exports", "sm:exports")] if read else []),
-            *([caller.button("staff_import", "sm:import")] if manage else []),
+            *([caller.button("staff_exports", StaffMenu("exports"))] if read else []),
+            *([caller.button("staff_import", StaffMenu("import"))] if manage else []),
         ],
         [
-            *([caller.button("staff_broadcast", "sm:broadcast")] if manage else []),
-            *([caller.button("staff_stats", "sm:stats")] if read else []),
+            *([caller.button("staff_broadcast", StaffMenu("broadcast"))] if manage else []),
+            *([caller.button("staff_stats", StaffMenu("stats"))] if read else []),
         ],
-        [caller.button("staff_unanswered", "sm:unanswered")] if read else [],
+        [caller.button("staff_unanswered", StaffMenu("unanswered"))] if read else [],
     ]
 
 
@@ -49,6 +50,6 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
         Ability.BROWSE,
         [
             CommandHandler("staff", staff_menu, filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(staff_menu, pattern=r"^sm:home$"),
+            CallbackQueryHandler(staff_menu, pattern=StaffMenu.pattern(screen="home")),
         ],
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
@@ -10,7 +12,15 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
 from bot.domain.exports import attendee_sheet, to_csv, to_xlsx
-from bot.screens.links import ENTRY_ID, staff_event_page
+from bot.screens.buttons import (
+    STAFF_HOME,
+    Attendance,
+    AttendeeList,
+    ExportAttendees,
+    StaffEventPage,
+    ToggleAttended,
+)
+from bot.screens.callback_data import CallbackData
 from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
 from storage.attendees import CONFIRMED, WAITLISTED, Attendee, AttendeeRepository
@@ -36,22 +46,25 @@ def _sector_names(caller: Caller) -> dict[str, str]:
 
 
 async def _gone(update: Update, caller: Caller) -> None:
-    await show(update, caller.render("not_available"), [[caller.button("staff_menu", "sm:home")]])
+    await show(update, caller.render("not_available"), [[caller.button("staff_menu", STAFF_HOME)]])
 
 
-def _paging(caller: Caller, prefix: str, page: int, pages: int) -> list[InlineKeyboardButton]:
+def _paging(
+    caller: Caller, button: Callable[[int], CallbackData], page: int, pages: int
+) -> list[InlineKeyboardButton]:
     buttons = []
     if page > 0:
-        buttons.append(caller.button("previous_page", f"{prefix}:{page - 1}"))
+        buttons.append(caller.button("previous_page", button(page - 1)))
     if page < pages - 1:
-        buttons.append(caller.button("next_page", f"{prefix}:{page + 1}"))
+        buttons.append(caller.button("next_page", button(page + 1)))
     return buttons
 
 
 async def attendee_list(update: Update, context: AssistantContext) -> None:
     """Show a page of an event's confirmed list or its waiting list."""
     caller = context.caller
-    which, event_id, page_text = context.match.groups()
+    pressed = AttendeeList.of(update)
+    which, event_id = pressed.which, pressed.event_id
     event = caller.services.catalogue.event(event_id)
     if event is None:
         await _gone(update, caller)
@@ -60,7 +73,7 @@ async def attendee_list(update: Update, context: AssistantContext) -> None:
     repository = _attendees(caller)
     total = await repository.count(event_id, status)
     pages = _pages(total)
-    page = min(int(page_text), pages - 1)
+    page = min(pressed.page, pages - 1)
     shown = await repository.page(event_id, status, page * PAGE_SIZE, PAGE_SIZE)
     text = caller.render(
         "staff_attendees",
@@ -73,8 +86,8 @@ async def attendee_list(update: Update, context: AssistantContext) -> None:
         sectors=_sector_names(caller),
     )
     rows: Keyboard = [
-        _paging(caller, f"sa:{which}:{event_id}", page, pages),
-        [caller.button("staff_back_to_event", staff_event_page(event_id))],
+        _paging(caller, partial(AttendeeList, which, event_id), page, pages),
+        [caller.button("staff_back_to_event", StaffEventPage(event_id))],
     ]
     await show(update, text, rows)
 
@@ -82,12 +95,13 @@ async def attendee_list(update: Update, context: AssistantContext) -> None:
 async def attendance(update: Update, context: AssistantContext) -> None:
     """Show a page of confirmed people with a present/absent button each."""
     caller = context.caller
-    event_id, page_text = context.match.groups()
+    pressed = Attendance.of(update)
+    event_id = pressed.event_id
     event = caller.services.catalogue.event(event_id)
     if event is None:
         await _gone(update, caller)
         return
-    await show_attendance(update, caller, event, int(page_text))
+    await show_attendance(update, caller, event, pressed.page)
 
 
 async def show_attendance(update: Update, caller: Caller, event: Event, page: int) -> None:
@@ -105,13 +119,13 @@ async def show_attendance(update: Update, caller: Caller, event: Event, page: in
         [
             InlineKeyboardButton(
                 _toggle_label(caller, attendee),
-                callback_data=f"sa:t:{attendee.registration_id}:{page}",
+                callback_data=ToggleAttended(attendee.registration_id, page).data,
             )
         ]
         for attendee in shown
     ]
-    rows.append(_paging(caller, f"sa:a:{event.id}", page, pages))
-    rows.append([caller.button("staff_back_to_event", staff_event_page(event.id))])
+    rows.append(_paging(caller, partial(Attendance, event.id), page, pages))
+    rows.append([caller.button("staff_back_to_event", StaffEventPage(event.id))])
     await show(update, text, rows)
 
 
@@ -126,7 +140,8 @@ def _toggle_label(caller: Caller, attendee: Attendee) -> str:
 async def toggle_attended(update: Update, context: AssistantContext) -> None:
     """Mark a confirmed person present or absent, and show the list again."""
     caller = context.caller
-    registration_id, page = (int(part) for part in context.match.groups())
+    pressed_toggle = ToggleAttended.of(update)
+    registration_id, page = pressed_toggle.registration_id, pressed_toggle.page
     services = caller.services
     repository = _attendees(caller)
     attendee = await repository.get(registration_id)
@@ -151,7 +166,8 @@ async def toggle_attended(update: Update, context: AssistantContext) -> None:
 async def export(update: Update, context: AssistantContext) -> None:
     """Send the event's attendee list as a CSV or an Excel file."""
     caller = context.caller
-    kind, event_id = context.match.groups()
+    pressed_export = ExportAttendees.of(update)
+    kind, event_id = pressed_export.format, pressed_export.event_id
     services = caller.services
     event = services.catalogue.event(event_id)
     if event is None:
@@ -216,9 +232,9 @@ async def check_in(update: Update, context: AssistantContext, caller: Caller, to
         event=event,
         sector=_sector_names(caller).get(attendee.sector_id or "", "") if attendee else "",
     )
-    rows: Keyboard = [[caller.button("staff_menu", "sm:home")]]
+    rows: Keyboard = [[caller.button("staff_menu", STAFF_HOME)]]
     if event is not None:
-        rows = [[caller.button("staff_attendance", f"sa:a:{event.id}:0")], *rows]
+        rows = [[caller.button("staff_attendance", Attendance(event.id))], *rows]
     await show(update, text, rows)
 
 
@@ -228,17 +244,15 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
         *staff(
             Ability.READ,
             [
-                CallbackQueryHandler(
-                    attendee_list, pattern=rf"^sa:([cw]):({ENTRY_ID}):(\d{{1,4}})$"
-                ),
-                CallbackQueryHandler(export, pattern=rf"^sa:x:([cx]):({ENTRY_ID})$"),
+                CallbackQueryHandler(attendee_list, pattern=AttendeeList.pattern()),
+                CallbackQueryHandler(export, pattern=ExportAttendees.pattern()),
             ],
         ),
         *staff(
             Ability.CHECK_IN,
             [
-                CallbackQueryHandler(attendance, pattern=rf"^sa:a:({ENTRY_ID}):(\d{{1,4}})$"),
-                CallbackQueryHandler(toggle_attended, pattern=r"^sa:t:(\d{1,12}):(\d{1,4})$"),
+                CallbackQueryHandler(attendance, pattern=Attendance.pattern()),
+                CallbackQueryHandler(toggle_attended, pattern=ToggleAttended.pattern()),
             ],
         ),
     ]

@@ -15,7 +15,19 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
 from bot.domain.event_changes import cancel_event
-from bot.screens.links import ENTRY_ID, staff_event_change, staff_event_list, staff_event_page
+from bot.screens.buttons import (
+    CODE_OF_STAFF_CHANGE,
+    STAFF_HOME,
+    Attendance,
+    AttendeeList,
+    CancelEvent,
+    ChangeEvent,
+    ConfirmCancelEvent,
+    ExportAttendees,
+    StaffEventList,
+    StaffEventPage,
+    StaffMenu,
+)
 from handlers import staff_event_form
 from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
@@ -44,8 +56,8 @@ async def export_command(update: Update, context: AssistantContext) -> None:
 async def list_page(update: Update, context: AssistantContext) -> None:
     """Show another page or the other half (upcoming, past) of the staff event list."""
     caller = context.caller
-    scope, purpose, page = context.match.groups()
-    await show_event_list(update, caller, scope, purpose, int(page))
+    pressed = StaffEventList.of(update)
+    await show_event_list(update, caller, pressed.scope, pressed.purpose, pressed.page)
 
 
 async def show_event_list(
@@ -77,28 +89,30 @@ async def show_event_list(
         purpose=purpose,
     )
     numbers = [
-        InlineKeyboardButton(str(first + index + 1), callback_data=staff_event_page(item.event.id))
+        InlineKeyboardButton(
+            str(first + index + 1), callback_data=StaffEventPage(item.event.id).data
+        )
         for index, item in enumerate(shown)
     ]
     paging = []
     if page > 0:
-        paging.append(caller.button("previous_page", staff_event_list(scope, purpose, page - 1)))
+        paging.append(caller.button("previous_page", StaffEventList(scope, purpose, page - 1)))
     if page < pages - 1:
-        paging.append(caller.button("next_page", staff_event_list(scope, purpose, page + 1)))
+        paging.append(caller.button("next_page", StaffEventList(scope, purpose, page + 1)))
     other = "p" if scope == "u" else "u"
     other_label = "staff_past_events" if scope == "u" else "staff_upcoming_events"
     rows: Keyboard = [
         numbers[:4],
         numbers[4:],
         paging,
-        [caller.button(other_label, staff_event_list(other, purpose, 0))],
+        [caller.button(other_label, StaffEventList(other, purpose, 0))],
         [
             *(
-                [caller.button("staff_new_event", "sm:newevent")]
+                [caller.button("staff_new_event", StaffMenu("newevent"))]
                 if caller.can(Ability.MANAGE)
                 else []
             ),
-            caller.button("staff_menu", "sm:home"),
+            caller.button("staff_menu", STAFF_HOME),
         ],
     ]
     await show(update, text, rows)
@@ -107,7 +121,7 @@ async def show_event_list(
 async def open_event(update: Update, context: AssistantContext) -> None:
     """Open an event's staff page from a button."""
     caller = context.caller
-    await show_staff_event(update, caller, context.match.group(1))
+    await show_staff_event(update, caller, StaffEventPage.of(update).event_id)
 
 
 async def show_staff_event(
@@ -120,7 +134,7 @@ async def show_staff_event(
         await show(
             update,
             caller.render("not_available"),
-            [[caller.button("staff_event_list", staff_event_list())]],
+            [[caller.button("staff_event_list", StaffEventList())]],
         )
         return
     event = listing.event
@@ -144,28 +158,28 @@ async def show_staff_event(
         details=details,
     )
     changes = [
-        caller.button(f"staff_change_{name}", staff_event_change(name, event.id))
+        caller.button(f"staff_change_{name}", ChangeEvent(CODE_OF_STAFF_CHANGE[name], event.id))
         for name in ("title", "description", "time", "place", "capacity", "deadline")
     ]
     manage, read = caller.can(Ability.MANAGE), caller.can(Ability.READ)
     lists = [
-        caller.button("staff_attendees", f"sa:c:{event.id}:0"),
-        caller.button("staff_waitlist", f"sa:w:{event.id}:0"),
+        caller.button("staff_attendees", AttendeeList("c", event.id)),
+        caller.button("staff_waitlist", AttendeeList("w", event.id)),
     ]
     exports = [
-        caller.button("staff_export_csv", f"sa:x:c:{event.id}"),
-        caller.button("staff_export_xlsx", f"sa:x:x:{event.id}"),
+        caller.button("staff_export_csv", ExportAttendees("c", event.id)),
+        caller.button("staff_export_xlsx", ExportAttendees("x", event.id)),
     ]
-    attendance = [caller.button("staff_attendance", f"sa:a:{event.id}:0")]
+    attendance = [caller.button("staff_attendance", Attendance(event.id))]
     rows: Keyboard = [
         *([changes[0:2], changes[2:4], changes[4:6]] if manage else []),
         lists if read else [],
         attendance if caller.can(Ability.CHECK_IN) else [],
         exports if read else [],
-        [caller.button("staff_cancel_event", f"se:c:{event.id}")] if manage else [],
+        [caller.button("staff_cancel_event", CancelEvent(event.id))] if manage else [],
         [
-            caller.button("staff_event_list", staff_event_list()),
-            caller.button("staff_menu", "sm:home"),
+            caller.button("staff_event_list", StaffEventList()),
+            caller.button("staff_menu", STAFF_HOME),
         ],
     ]
     await show(update, text, rows)
@@ -178,18 +192,19 @@ async def ask_cancel(update: Update, context: AssistantContext) -> None:
     """Ask the staff member to confirm cancelling an event."""
     caller = context.caller
     services = caller.services
-    listing = await services.catalogue_store.listing(services.catalogue, context.match.group(1))
+    event_id = CancelEvent.of(update).event_id
+    listing = await services.catalogue_store.listing(services.catalogue, event_id)
     if listing is None:
         await show(
             update,
             caller.render("not_available"),
-            [[caller.button("staff_event_list", staff_event_list())]],
+            [[caller.button("staff_event_list", StaffEventList())]],
         )
         return
     event = listing.event
     rows = [
-        [caller.button("staff_confirm_cancel", f"se:cy:{event.id}")],
-        [caller.button("staff_keep_event", staff_event_page(event.id))],
+        [caller.button("staff_confirm_cancel", ConfirmCancelEvent(event.id))],
+        [caller.button("staff_keep_event", StaffEventPage(event.id))],
     ]
     await show(update, caller.render("staff_cancel_confirm", listing=listing), rows)
 
@@ -198,11 +213,11 @@ async def confirm_cancel(update: Update, context: AssistantContext) -> None:
     """Cancel the event, its registrations, and tell the registrants."""
     caller = context.caller
     services = caller.services
-    event = services.catalogue.event(context.match.group(1))
+    event = services.catalogue.event(ConfirmCancelEvent.of(update).event_id)
     told = None
     if event is not None:
         told = await cancel_event(services, caller.person.id, event)
-    rows = [[caller.button("staff_event_list", staff_event_list())]]
+    rows = [[caller.button("staff_event_list", StaffEventList())]]
     if event is None or told is None:
         await show(update, caller.render("not_available"), rows)
         return
@@ -222,22 +237,22 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
             Ability.READ,
             [
                 CommandHandler("export", export_command, filters=private),
-                CallbackQueryHandler(export_command, pattern=r"^sm:exports$"),
+                CallbackQueryHandler(export_command, pattern=StaffMenu.pattern(screen="exports")),
             ],
         ),
         *staff(
             Ability.BROWSE,
             [
-                CallbackQueryHandler(events_command, pattern=r"^sm:events$"),
-                CallbackQueryHandler(list_page, pattern=r"^se:l:([up]):([mx]):(\d{1,3})$"),
-                CallbackQueryHandler(open_event, pattern=rf"^se:s:({ENTRY_ID})$"),
+                CallbackQueryHandler(events_command, pattern=StaffMenu.pattern(screen="events")),
+                CallbackQueryHandler(list_page, pattern=StaffEventList.pattern()),
+                CallbackQueryHandler(open_event, pattern=StaffEventPage.pattern()),
             ],
         ),
         *staff(
             Ability.MANAGE,
             [
-                CallbackQueryHandler(ask_cancel, pattern=rf"^se:c:({ENTRY_ID})$"),
-                CallbackQueryHandler(confirm_cancel, pattern=rf"^se:cy:({ENTRY_ID})$"),
+                CallbackQueryHandler(ask_cancel, pattern=CancelEvent.pattern()),
+                CallbackQueryHandler(confirm_cancel, pattern=ConfirmCancelEvent.pattern()),
             ],
         ),
     ]

@@ -18,6 +18,7 @@ from bot.domain.access import Ability
 from bot.domain.answering import normalise_question
 from bot.domain.answering.grouping import group_similar
 from bot.screens.answers import AnswerScreens
+from bot.screens.buttons import STAFF_HOME, StaffMenu
 from handlers.replies import show
 from handlers.staff_access import staff
 from storage.tickets import NOT_FOUND
@@ -62,7 +63,7 @@ async def unanswered_command(update: Update, context: AssistantContext) -> None:
     text = caller.render(
         "faq_improvement", groups=groups, uses=uses, unhelpful=unhelpful[:SHOWN], days=days
     )
-    await show(update, text, [[caller.button("staff_menu", "sm:home")]])
+    await show(update, text, [[caller.button("staff_menu", STAFF_HOME)]])
 
 
 def _days(args: list[str]) -> int:
@@ -78,6 +79,8 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
         Ability.READ,
         [
             CommandHandler("unanswered", unanswered_command),
-            CallbackQueryHandler(unanswered_command, pattern=r"^sm:unanswered$"),
+            CallbackQueryHandler(
+                unanswered_command, pattern=StaffMenu.pattern(screen="unanswered")
+            ),
         ],
     )

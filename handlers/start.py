@@ -10,7 +10,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
 from bot.domain.checkin import token_of
-from bot.screens.links import ENTRY_ID
+from bot.screens.buttons import HOME, Menu
+from bot.screens.callback_data import ENTRY_ID
 from handlers import events, staff_attendees
 from handlers.replies import Keyboard, show
 
@@ -20,9 +21,15 @@ _DEEP_LINK = re.compile(rf"^event_({ENTRY_ID})$")
 def main_menu(caller: Caller) -> Keyboard:
     """Return the main menu buttons."""
     return [
-        [caller.button("menu_events", "m:events"), caller.button("menu_services", "m:services")],
-        [caller.button("menu_ask", "m:ask"), caller.button("menu_my", "m:my")],
-        [caller.button("menu_settings", "m:settings"), caller.button("menu_help", "m:help")],
+        [
+            caller.button("menu_events", Menu("events")),
+            caller.button("menu_services", Menu("services")),
+        ],
+        [caller.button("menu_ask", Menu("ask")), caller.button("menu_my", Menu("my"))],
+        [
+            caller.button("menu_settings", Menu("settings")),
+            caller.button("menu_help", Menu("help")),
+        ],
     ]
 
 
@@ -60,7 +67,7 @@ async def help_command(update: Update, context: AssistantContext) -> None:
     """Explain what the assistant can do."""
     caller = context.caller
     contact = caller.services.catalogue.cluster.contact
-    await show(update, caller.render("help", contact=contact), [[caller.button("home", "m:home")]])
+    await show(update, caller.render("help", contact=contact), [[caller.button("home", HOME)]])
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
@@ -69,6 +76,6 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     return [
         CommandHandler("start", start, filters=private),
         CommandHandler("help", help_command, filters=private),
-        CallbackQueryHandler(home, pattern=r"^m:home$"),
-        CallbackQueryHandler(help_command, pattern=r"^m:help$"),
+        CallbackQueryHandler(home, pattern=Menu.pattern(screen="home")),
+        CallbackQueryHandler(help_command, pattern=Menu.pattern(screen="help")),
     ]

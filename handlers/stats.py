@@ -10,6 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import AssistantContext
 from bot.domain.access import Ability
+from bot.screens.buttons import STAFF_HOME, StaffMenu
 from handlers.replies import show
 from handlers.staff_access import staff
 from storage.stats import StatsRepository
@@ -30,7 +31,12 @@ async def stats_command(update: Update, context: AssistantContext) -> None:
         for event in (catalogue.event(past.event_id),)
     }
     text = caller.render("stats", report=report, sectors=sectors, titles=titles)
-    rows = [[caller.button("stats_refresh", "sm:stats"), caller.button("staff_menu", "sm:home")]]
+    rows = [
+        [
+            caller.button("stats_refresh", StaffMenu("stats")),
+            caller.button("staff_menu", STAFF_HOME),
+        ]
+    ]
     await show(update, text, rows)
 
 
@@ -40,6 +46,6 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
         Ability.READ,
         [
             CommandHandler("stats", stats_command, filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(stats_command, pattern=r"^sm:stats$"),
+            CallbackQueryHandler(stats_command, pattern=StaffMenu.pattern(screen="stats")),
         ],
     )

@@ -17,7 +17,6 @@ from bot.domain.access import Ability
 from bot.domain.tickets import (
     CAPTION_BUDGET,
     TEXT_BUDGET,
-    TICKET_ID,
     Draft,
     draft_of,
     reply_parameters,
@@ -25,6 +24,7 @@ from bot.domain.tickets import (
     shorten,
     staff_note,
 )
+from bot.screens.buttons import CloseTicket, NewTicket, ReplyToTicket
 from storage.tickets import COPY, FROM_STAFF, MEMBER, RECEIPT, STAFF, Ticket, TicketPost
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ async def _relay(
     assert person_id is not None
     language = await services.language_of_person(person_id)
     button = InlineKeyboardButton(
-        services.texts.label(language, "ticket_reply"), callback_data=f"tk:re:{ticket.id}"
+        services.texts.label(language, "ticket_reply"), callback_data=ReplyToTicket(ticket.id).data
     )
     markup = InlineKeyboardMarkup([[button]])
     text, truncated = shorten(draft.text, CAPTION_BUDGET if draft.attachment else TEXT_BUDGET)
@@ -116,7 +116,7 @@ async def close_pressed(update: Update, context: AssistantContext) -> None:
         text = services.texts.render(language, "ticket_staff_note", what="staff_only")
         await context.acknowledge(text, alert=True)
         return
-    ticket_id = int(context.match.group(1))
+    ticket_id = CloseTicket.of(update).ticket_id
     if await services.tickets.get(ticket_id) is None:
         language = services.settings.default_language
         await context.acknowledge(services.texts.render(language, "not_available"), alert=True)
@@ -157,7 +157,7 @@ async def _tell_person_closed(bot: ExtBot[None], services: Services, ticket: Tic
     language = await services.language_of_person(ticket.person_id)
     text = services.texts.render(language, "ticket_closed", ticket_id=ticket.id, by_staff=True)
     button = InlineKeyboardButton(
-        services.texts.label(language, "ticket_new"), callback_data="tk:new"
+        services.texts.label(language, "ticket_new"), callback_data=NewTicket().data
     )
     try:
         await bot.send_message(
@@ -189,4 +189,4 @@ async def _note_under_posts(
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return the staff side's handlers (staff replies are routed by `tickets.reply_received`)."""
-    return [CallbackQueryHandler(close_pressed, pattern=rf"^tk:close:({TICKET_ID})$")]
+    return [CallbackQueryHandler(close_pressed, pattern=CloseTicket.pattern())]

@@ -16,38 +16,32 @@ from telegram import InlineKeyboardButton
 
 from bot.domain.answering import Answer
 from bot.domain.answering.leads import answer_links
-from bot.screens.links import CODE_OF_KIND, event_list, event_page, service_page
+from bot.screens.buttons import (
+    CODE_OF_KIND,
+    HOME,
+    SUGGESTION_CODES,
+    Contact,
+    EventList,
+    EventPage,
+    Helpful,
+    Menu,
+    NewTicket,
+    RequestService,
+    ServicePage,
+    Suggestion,
+)
+from bot.screens.callback_data import CallbackData
 from bot.screens.texts import Texts
 from storage.content import Catalogue, FaqLink
 
 Rows = list[list[InlineKeyboardButton]]
-HOME = "m:home"
 _TAG = re.compile(r"<[^>]+>")
 
 
-def helpful_data(asked_id: int, helpful: bool) -> str:
-    """Return the callback data of "did this help?" for one answered question."""
-    return f"qa:h:{asked_id}:{'y' if helpful else 'n'}"
-
-
-# Suggested entries travel as one letter for their kind.
-SUGGESTION_CODES = {"faq": "f", "service": "s", "event": "e"}
-
-
-def suggestion_data(entry: str) -> str:
-    """Return the callback data that opens a suggested entry ("faq:ID" -> "qa:f:ID")."""
+def suggestion(entry: str) -> Suggestion:
+    """Return the button that opens a suggested entry ("faq:ID" -> "qa:f:ID")."""
     kind, _, entry_id = entry.partition(":")
-    return f"qa:{SUGGESTION_CODES[kind]}:{entry_id}"
-
-
-def contact_data(way: str) -> str:
-    """Return the callback data that shows the office's e-mail address or phone number."""
-    return f"qa:ct:{way[0]}"
-
-
-def request_service_data(service_id: str) -> str:
-    """Return the callback data that asks the team for a service."""
-    return f"tk:svc:{service_id}"
+    return Suggestion(SUGGESTION_CODES[kind], entry_id)
 
 
 @dataclass(frozen=True)
@@ -83,8 +77,8 @@ class AnswerScreens:
     def _label(self, name: str) -> str:
         return self._texts.label(self.language, name)
 
-    def _button(self, name: str, data: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(self._label(name), callback_data=data)
+    def _button(self, name: str, data: CallbackData) -> InlineKeyboardButton:
+        return InlineKeyboardButton(self._label(name), callback_data=data.data)
 
     def _render(self, template: str, **context: object) -> str:
         return self._texts.render(self.language, template, **context)
@@ -103,22 +97,24 @@ class AnswerScreens:
                 rows.append(
                     [
                         InlineKeyboardButton(
-                            "🧰 " + title[:50], callback_data=service_page(service.id)
+                            "🧰 " + title[:50], callback_data=ServicePage(service.id).data
                         ),
-                        self._button("ticket_request_service", request_service_data(service.id)),
+                        self._button("ticket_request_service", RequestService(service.id)),
                     ]
                 )
             elif link.kind == "service_events" and catalogue.service(link.target):
-                rows.append([self._button("service_events", service_page(link.target))])
+                rows.append([self._button("service_events", ServicePage(link.target))])
             elif link.kind == "event" and (event := catalogue.event(link.target)):
                 title = "📅 " + event.title.get(self.language)
-                rows.append([InlineKeyboardButton(title[:60], callback_data=event_page(event.id))])
+                rows.append(
+                    [InlineKeyboardButton(title[:60], callback_data=EventPage(event.id).data)]
+                )
             elif link.kind == "events":
                 label = self._label("upcoming") + " " + self._label(f"kind_{link.target}").lower()
                 rows.append(
                     [
                         InlineKeyboardButton(
-                            label, callback_data=event_list(CODE_OF_KIND[link.target])
+                            label, callback_data=EventList(CODE_OF_KIND[link.target]).data
                         )
                     ]
                 )
@@ -127,17 +123,17 @@ class AnswerScreens:
                     [InlineKeyboardButton("🔗 " + link.label.get(self.language), url=link.target)]
                 )
             elif link.kind == "contact":
-                rows.append([self._button(f"contact_{link.target}", contact_data(link.target))])
+                rows.append([self._button(f"contact_{link.target}", Contact(link.target[0]))])
             elif link.kind == "screen":
-                data = "tk:new" if link.target == "team" else f"m:{link.target}"
+                data = NewTicket() if link.target == "team" else Menu(link.target)
                 rows.append([self._button(f"screen_{link.target}", data)])
         return rows
 
     def feedback_row(self, asked_id: int) -> list[InlineKeyboardButton]:
         """Return "👍 / 👎" for one answered question."""
         return [
-            self._button("helpful_yes", helpful_data(asked_id, True)),
-            self._button("helpful_no", helpful_data(asked_id, False)),
+            self._button("helpful_yes", Helpful(asked_id, "y")),
+            self._button("helpful_no", Helpful(asked_id, "n")),
         ]
 
     def faq(self, faq_id: str, asked_id: int, now: datetime | None) -> AnswerScreen | None:
@@ -153,7 +149,10 @@ class AnswerScreens:
         """Return the friendly reply to small talk, with the main menu's first buttons."""
         text = self._render("small_talk", kind=kind, cluster=self._catalogue.cluster)
         rows = [
-            [self._button("menu_events", "m:events"), self._button("menu_services", "m:services")],
+            [
+                self._button("menu_events", Menu("events")),
+                self._button("menu_services", Menu("services")),
+            ],
             self.home_row(),
         ]
         return AnswerScreen(text, rows)
@@ -166,7 +165,7 @@ class AnswerScreens:
             [
                 InlineKeyboardButton(
                     f"{number}. {event.title.get(self.language)}"[:60],
-                    callback_data=event_page(event.id),
+                    callback_data=EventPage(event.id).data,
                 )
             ]
             for number, event in enumerate(events, start=1)
@@ -197,24 +196,24 @@ class AnswerScreens:
                 return screen
             if top.kind == "service" and (service := self._catalogue.service(top.entry_id)):
                 text = self._render("service_page", service=service, sectors=[], listings=[])
-                rows = [[self._button("ticket_request_service", request_service_data(service.id))]]
+                rows = [[self._button("ticket_request_service", RequestService(service.id))]]
                 return AnswerScreen(text, [*rows, self.home_row()])
             if top.kind == "event" and (event := self._catalogue.event(top.entry_id)):
                 text = self._render("event_brief", event=event)
                 return AnswerScreen(
                     text,
-                    [[self._button("open_event_signup", event_page(event.id))], self.home_row()],
+                    [[self._button("open_event_signup", EventPage(event.id))], self.home_row()],
                 )
         found = [(m.id, title) for m in answer.matches[:3] if (title := self.entry_title(m.id))]
         if answer.decision == "suggest" and found:
             rows = [
-                [InlineKeyboardButton(title[:60], callback_data=suggestion_data(entry))]
+                [InlineKeyboardButton(title[:60], callback_data=suggestion(entry).data)]
                 for entry, title in found
             ]
             text = self._render("did_you_mean", can_ask_team=True)
             return AnswerScreen(
-                text, [*rows, [self._button("ask_team", "tk:new")], self.home_row()]
+                text, [*rows, [self._button("ask_team", NewTicket())], self.home_row()]
             )
         contact = self._catalogue.cluster.contact
         text = self._render("not_found", can_ask_team=True, contact=contact)
-        return AnswerScreen(text, [[self._button("ask_team", "tk:new")], self.home_row()])
+        return AnswerScreen(text, [[self._button("ask_team", NewTicket())], self.home_row()])

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.calendar import calendar_filename, event_calendar
 from bot.domain.checkin import checkin_link, checkin_png
-from bot.screens.links import event_list
+from bot.screens.buttons import EventList
 from bot.screens.outgoing import DocumentMessage, PhotoMessage, TextMessage
 from bot.screens.reminders import event_buttons
 from bot.screens.texts import Texts
@@ -49,7 +49,9 @@ def event_cancelled_screen(
 ) -> TextMessage:
     """Return the notice that an event was cancelled, with the way to the other events."""
     text = texts.render(language, "event_cancelled", title=title, starts_at=starts_at)
-    button = InlineKeyboardButton(texts.label(language, "all_events"), callback_data=event_list())
+    button = InlineKeyboardButton(
+        texts.label(language, "all_events"), callback_data=EventList().data
+    )
     return TextMessage(text, InlineKeyboardMarkup([[button]]))
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.screens.links import cancel_data, event_page, rating_row
+from bot.screens.buttons import SCORES, CancelRegistration, EventPage, SurveyAnswer
 from bot.screens.outgoing import TextMessage
 from bot.screens.texts import Texts
 from storage.content import Event
@@ -20,13 +20,14 @@ def event_buttons(
         [
             [
                 InlineKeyboardButton(
-                    texts.label(language, "reminder_details"), callback_data=event_page(event.id)
+                    texts.label(language, "reminder_details"),
+                    callback_data=EventPage(event.id).data,
                 )
             ],
             [
                 InlineKeyboardButton(
                     texts.label(language, "reminder_cant_come"),
-                    callback_data=cancel_data(registration_id),
+                    callback_data=CancelRegistration(registration_id).data,
                 )
             ],
         ]
@@ -46,3 +47,14 @@ def survey_screen(texts: Texts, event: Event, registration_id: int, language: st
     """Return the feedback survey of an event that ended: a rating from 1 to 5."""
     text = texts.render(language, "survey", event=event)
     return TextMessage(text, InlineKeyboardMarkup([rating_row(registration_id)]))
+
+
+def rating_row(registration_id: int, chosen: int | None = None) -> list[InlineKeyboardButton]:
+    """Return the 1 to 5 buttons of the survey, the person's current rating marked."""
+    return [
+        InlineKeyboardButton(
+            f"• {score}" if score == chosen else str(score),
+            callback_data=SurveyAnswer(registration_id, str(score)).data,
+        )
+        for score in SCORES
+    ]

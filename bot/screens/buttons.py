@@ -1,0 +1,333 @@
+"""Every kind of button the assistant sends, declared once: its data and its pattern.
+
+Data is limited to 64 bytes, so kinds have short prefixes (`m:` menu, `ev:` events, `sv:`
+services, `rg:` registrations, `qa:` answers, `tk:` tickets, `sm:` staff menu, `se:` staff
+events, `sa:` attendees, `bc:` broadcasts) and short codes for their values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from bot.screens.callback_data import CallbackData, EntryId, Number, Page
+from storage.content import EVENT_KINDS
+
+ALL_KINDS = "a"
+# Event kinds travel as one character.
+KIND_CODES = {str(index): kind for index, kind in enumerate(EVENT_KINDS)}
+CODE_OF_KIND = {kind: code for code, kind in KIND_CODES.items()}
+KindCode = Annotated[str, f"[{ALL_KINDS}{''.join(KIND_CODES)}]"]
+ListPage = Annotated[int, r"\d{1,3}"]
+
+# -- a person's screens ---------------------------------------------------------------------
+
+MENU_SCREENS = (
+    "home",
+    "events",
+    "services",
+    "ask",
+    "my",
+    "settings",
+    "help",
+    "profile",
+    "privacy",
+    "language",
+)
+
+
+@dataclass(frozen=True)
+class Menu(CallbackData, prefix="m"):
+    """A screen of the main menu."""
+
+    screen: Annotated[str, "|".join(MENU_SCREENS)]
+
+
+HOME = Menu("home")
+
+
+@dataclass(frozen=True)
+class EventList(CallbackData, prefix="ev:l"):
+    """A page of upcoming events, all kinds or one."""
+
+    kind: KindCode = ALL_KINDS
+    page: ListPage = 0
+
+
+@dataclass(frozen=True)
+class EventPage(CallbackData, prefix="ev:s"):
+    """An event's page, remembering the list page to go back to."""
+
+    event_id: EntryId
+    kind: KindCode = ALL_KINDS
+    page: ListPage = 0
+
+
+@dataclass(frozen=True)
+class ServicePage(CallbackData, prefix="sv:s"):
+    """A service's page."""
+
+    service_id: EntryId
+
+
+@dataclass(frozen=True)
+class SignUp(CallbackData, prefix="rg:new"):
+    """Sign up for an event (the profile form first when needed)."""
+
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
+class CancelRegistration(CallbackData, prefix="rg:cx"):
+    """Ask whether to cancel a registration."""
+
+    registration_id: Number
+
+
+@dataclass(frozen=True)
+class ConfirmCancel(CallbackData, prefix="rg:cy"):
+    """Cancel a registration, confirmed."""
+
+    registration_id: Number
+
+
+@dataclass(frozen=True)
+class CalendarFile(CallbackData, prefix="rg:ics"):
+    """Send a registration's calendar file."""
+
+    registration_id: Number
+
+
+@dataclass(frozen=True)
+class CheckinCode(CallbackData, prefix="rg:qr"):
+    """Send a registration's check-in code again."""
+
+    registration_id: Number
+
+
+@dataclass(frozen=True)
+class ToggleSetting(CallbackData, prefix="st"):
+    """Switch reminders or announcements."""
+
+    setting: Literal["rem", "ann"]
+
+
+@dataclass(frozen=True)
+class ChooseLanguage(CallbackData, prefix="lang"):
+    """Speak Turkish or English."""
+
+    language: Literal["tr", "en"]
+
+
+@dataclass(frozen=True)
+class PrivacyAction(CallbackData, prefix="pv"):
+    """Download one's data, or ask to delete it."""
+
+    action: Literal["export", "delete"]
+
+
+@dataclass(frozen=True)
+class DeleteConfirmed(CallbackData, prefix="pv:delete:yes"):
+    """Delete one's data, confirmed."""
+
+
+@dataclass(frozen=True)
+class EditProfile(CallbackData, prefix="pf"):
+    """Fill in the profile form (again, after refusing consent)."""
+
+    how: Literal["edit", "again"]
+
+
+SCORES = range(1, 6)
+
+
+@dataclass(frozen=True)
+class SurveyAnswer(CallbackData, prefix="fb"):
+    """A rating of 1 to 5 after an event, or "s" to skip the comment."""
+
+    registration_id: Number
+    answer: Annotated[str, "[1-5]|s"]
+
+
+SKIP_COMMENT = "s"
+RATINGS = tuple(str(score) for score in SCORES)
+
+# -- answers and tickets ----------------------------------------------------------------------
+
+SUGGESTION_CODES = {"faq": "f", "service": "s", "event": "e"}
+KIND_OF_SUGGESTION = {code: kind for kind, code in SUGGESTION_CODES.items()}
+
+
+@dataclass(frozen=True)
+class Suggestion(CallbackData, prefix="qa"):
+    """Open an entry the assistant suggested: a FAQ, a service or an event."""
+
+    kind: Annotated[str, "[" + "".join(KIND_OF_SUGGESTION) + "]"]
+    entry_id: EntryId
+
+
+@dataclass(frozen=True)
+class Helpful(CallbackData, prefix="qa:h"):
+    """Whether an answer helped."""
+
+    asked_id: Number
+    helpful: Literal["y", "n"]
+
+
+@dataclass(frozen=True)
+class HandOver(CallbackData, prefix="qa:t"):
+    """Pass the question the person typed to the team, in one tap."""
+
+    asked_id: Number
+
+
+@dataclass(frozen=True)
+class Contact(CallbackData, prefix="qa:ct"):
+    """Show the office's e-mail address or phone number."""
+
+    way: Annotated[str, "e|p"]
+
+
+@dataclass(frozen=True)
+class NewTicket(CallbackData, prefix="tk:new"):
+    """Ask the team a question."""
+
+
+@dataclass(frozen=True)
+class CancelTicket(CallbackData, prefix="tk:cancel"):
+    """Leave the question unsent."""
+
+
+@dataclass(frozen=True)
+class RequestService(CallbackData, prefix="tk:svc"):
+    """Ask the team for a service."""
+
+    service_id: EntryId
+
+
+@dataclass(frozen=True)
+class ReplyToTicket(CallbackData, prefix="tk:re"):
+    """Answer the team's reply."""
+
+    ticket_id: Number
+
+
+@dataclass(frozen=True)
+class CloseTicket(CallbackData, prefix="tk:close", in_groups=True):
+    """Close a ticket from its post in the staff chat."""
+
+    ticket_id: Number
+
+
+# -- staff ------------------------------------------------------------------------------------
+
+STAFF_SCREENS = (
+    "home",
+    "events",
+    "exports",
+    "import",
+    "newevent",
+    "broadcast",
+    "stats",
+    "unanswered",
+)
+
+
+@dataclass(frozen=True)
+class StaffMenu(CallbackData, prefix="sm"):
+    """A screen of the staff menu."""
+
+    screen: Annotated[str, "|".join(STAFF_SCREENS)]
+
+
+STAFF_HOME = StaffMenu("home")
+
+
+@dataclass(frozen=True)
+class StaffEventList(CallbackData, prefix="se:l"):
+    """A page of upcoming or past events, to manage them or to export a list."""
+
+    scope: Annotated[str, "u|p"] = "u"
+    purpose: Annotated[str, "m|x"] = "m"
+    page: ListPage = 0
+
+
+@dataclass(frozen=True)
+class StaffEventPage(CallbackData, prefix="se:s"):
+    """An event's staff page."""
+
+    event_id: EntryId
+
+
+# What staff change on an event, one character each.
+STAFF_CHANGE_CODES = {
+    "t": "title",
+    "d": "description",
+    "w": "time",
+    "p": "place",
+    "c": "capacity",
+    "l": "deadline",
+}
+CODE_OF_STAFF_CHANGE = {change: code for code, change in STAFF_CHANGE_CODES.items()}
+
+
+@dataclass(frozen=True)
+class ChangeEvent(CallbackData, prefix="se:e"):
+    """Start changing one thing about an event."""
+
+    change: Annotated[str, "[" + "".join(STAFF_CHANGE_CODES) + "]"]
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
+class CancelEvent(CallbackData, prefix="se:c"):
+    """Ask whether to cancel an event."""
+
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
+class ConfirmCancelEvent(CallbackData, prefix="se:cy"):
+    """Cancel an event, confirmed."""
+
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
+class AttendeeList(CallbackData, prefix="sa"):
+    """A page of an event's confirmed list ("c") or waiting list ("w")."""
+
+    which: Literal["c", "w"]
+    event_id: EntryId
+    page: Page = 0
+
+
+@dataclass(frozen=True)
+class Attendance(CallbackData, prefix="sa:a"):
+    """A page of an event's attendance toggles."""
+
+    event_id: EntryId
+    page: Page = 0
+
+
+@dataclass(frozen=True)
+class ToggleAttended(CallbackData, prefix="sa:t"):
+    """Mark a registration present or absent, staying on the same page."""
+
+    registration_id: Number
+    page: Page = 0
+
+
+@dataclass(frozen=True)
+class ExportAttendees(CallbackData, prefix="sa:x"):
+    """An event's attendee list as CSV ("c") or Excel ("x")."""
+
+    format: Literal["c", "x"]
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
+class StopBroadcast(CallbackData, prefix="bc:stop"):
+    """Stop a broadcast being sent."""
+
+    broadcast_id: Number
