@@ -8,7 +8,6 @@ every context built for that update shares, so it is resolved once and answered 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -227,13 +226,6 @@ class AssistantContext(
         )
         self.turn.caller = refreshed
         return refreshed
-
-    @property
-    def match(self) -> re.Match[str]:
-        """Return the match of the pattern that selected this handler."""
-        if not self.matches:
-            raise RuntimeError("this handler was not selected by a pattern")
-        return self.matches[0]
 
     async def acknowledge(self, text: str | None = None, *, alert: bool = False) -> bool:
         """Answer the pressed button with a text; once per update, later calls do nothing.

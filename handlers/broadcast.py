@@ -24,12 +24,16 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.context import AssistantContext, Caller, Services
 from bot.domain.access import Ability
 from bot.domain.forms import OTHER, Answers, Flow, MessageStep, Moved
-from bot.screens.broadcasts import broadcast_message, stop_data
-from bot.screens.links import ENTRY_ID
+from bot.screens.broadcasts import broadcast_message
+from bot.screens.buttons import (
+    AudienceChoice,
+    DraftStep,
+    QuickTime,
+    RegistrantStatus,
+    StopBroadcast,
+)
 from bot.screens.outgoing import post
 from handlers.broadcast_audience import (
-    AUDIENCE_CODES,
-    AUDIENCE_LISTS,
     audience_chosen,
     audience_list,
 )
@@ -56,7 +60,6 @@ from storage.broadcasts import DOCUMENT, PHOTO, Broadcast
 FORM_TIMEOUT = 30 * 60
 # Telegram's limit for a photo's or document's caption.
 CAPTION_LIMIT = 1024
-BROADCAST_ID = r"(\d{1,10})"
 
 
 def _one_step(step: str, answers: Answers) -> bool:
@@ -155,7 +158,7 @@ async def _ask_content(
         [
             InlineKeyboardButton(
                 f"#{broadcast.id} · {caller.label('broadcast_unschedule')}",
-                callback_data=stop_data(broadcast.id),
+                callback_data=StopBroadcast(broadcast.id).data,
             )
         ]
         for broadcast in scheduled
@@ -232,7 +235,7 @@ async def _ask_version(
     text = caller.render(
         "broadcast_version", broadcast=draft, reason=reason, limit=CAPTION_LIMIT, length=length
     )
-    await show(update, text, [[caller.button("back", f"bc:v:{draft.id}")]])
+    await show(update, text, [[caller.button("back", DraftStep("v", draft.id))]])
 
 
 async def _version_typed(call: FormCall, draft: Broadcast, typed: dict[str, Any]) -> Moved | None:
@@ -288,28 +291,29 @@ async def ask_when(update: Update, context: AssistantContext) -> None:
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return this feature's handlers; every draft button carries its draft's id."""
-    lists = "|".join(AUDIENCE_LISTS)
-    choices = "|".join(code for code in AUDIENCE_CODES if code != "all")
 
-    def button(callback: Any, pattern: str) -> CallbackQueryHandler[AssistantContext, object]:
+    def button(callback: Any, pattern: Any) -> CallbackQueryHandler[AssistantContext, object]:
         return CallbackQueryHandler(callback, pattern=pattern)
+
+    def step(callback: Any, *steps: str) -> CallbackQueryHandler[AssistantContext, object]:
+        return button(callback, DraftStep.pattern(step=steps))
 
     return staff(
         Ability.MANAGE,
         [
             CommandHandler("broadcast", begin, filters=filters.ChatType.PRIVATE),
             button(begin, r"^sm:broadcast$"),
-            button(view, rf"^bc:(v):{BROADCAST_ID}$"),
-            button(audience_list, rf"^bc:({lists}):{BROADCAST_ID}$"),
-            button(audience_chosen, rf"^bc:(all):{BROADCAST_ID}()$"),
-            button(audience_chosen, rf"^bc:({choices}):{BROADCAST_ID}:({ENTRY_ID})$"),
-            button(audience_chosen, rf"^bc:(rs):{BROADCAST_ID}:([cwb])$"),
-            button(ask_version, rf"^bc:(tx):{BROADCAST_ID}$"),
-            button(remove_version, rf"^bc:(rx):{BROADCAST_ID}$"),
-            button(send_now, rf"^bc:(go):{BROADCAST_ID}$"),
-            button(ask_when, rf"^bc:(at):{BROADCAST_ID}$"),
-            button(quick_chosen, rf"^bc:(q):{BROADCAST_ID}:(h1|t9)$"),
-            button(discard, rf"^bc:(del):{BROADCAST_ID}$"),
-            button(stop, rf"^bc:stop:{BROADCAST_ID}$"),
+            step(view, "v"),
+            step(audience_list, "au", "sec", "lng", "reg", "att"),
+            step(audience_chosen, "all"),
+            button(audience_chosen, AudienceChoice.pattern()),
+            button(audience_chosen, RegistrantStatus.pattern()),
+            step(ask_version, "tx"),
+            step(remove_version, "rx"),
+            step(send_now, "go"),
+            step(ask_when, "at"),
+            button(quick_chosen, QuickTime.pattern()),
+            step(discard, "del"),
+            button(stop, StopBroadcast.pattern()),
         ],
     )

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, Update
 
 from bot.context import AssistantContext, Services
 from bot.screens.broadcasts import audience_view
+from bot.screens.buttons import AudienceChoice, DraftStep, RegistrantStatus
 from handlers.broadcast_panel import STATUS_CODES, own_draft, panel_screen, repository
 from handlers.replies import show
 from storage.broadcasts import (
@@ -24,7 +25,6 @@ from storage.broadcasts import (
 EVENTS_LISTED = 8
 EVENT_TITLE_SHOWN = 48
 # Audience choices: the list each opens, and the code of one choice in it.
-AUDIENCE_LISTS = ("au", "sec", "lng", "reg", "att")
 AUDIENCE_CODES = {"all": EVERYONE, "s": SECTOR, "l": LANGUAGE, "r": REGISTRANTS, "p": ATTENDEES}
 
 
@@ -34,31 +34,32 @@ async def audience_list(update: Update, context: AssistantContext) -> None:
     draft = await own_draft(update, context, caller)
     if draft is None:
         return
-    step = context.match.group(1)
+    step = DraftStep.of(update).step
     number = draft.id
     services = caller.services
     events = []
     rows: list[list[InlineKeyboardButton]] = []
     if step == "au":
         rows = [
-            [caller.button("broadcast_to_everyone", f"bc:all:{number}")],
-            [caller.button("broadcast_by_sector", f"bc:sec:{number}")],
-            [caller.button("broadcast_by_language", f"bc:lng:{number}")],
-            [caller.button("broadcast_to_registrants", f"bc:reg:{number}")],
-            [caller.button("broadcast_to_attendees", f"bc:att:{number}")],
+            [caller.button("broadcast_to_everyone", DraftStep("all", number))],
+            [caller.button("broadcast_by_sector", DraftStep("sec", number))],
+            [caller.button("broadcast_by_language", DraftStep("lng", number))],
+            [caller.button("broadcast_to_registrants", DraftStep("reg", number))],
+            [caller.button("broadcast_to_attendees", DraftStep("att", number))],
         ]
     elif step == "sec":
         rows = [
             [
                 InlineKeyboardButton(
-                    sector.name.get(caller.language), callback_data=f"bc:s:{number}:{sector.id}"
+                    sector.name.get(caller.language),
+                    callback_data=AudienceChoice("s", number, sector.id).data,
                 )
             ]
             for sector in services.catalogue.sectors
         ]
     elif step == "lng":
         rows = [
-            [caller.button(f"broadcast_language_{language}", f"bc:l:{number}:{language}")]
+            [caller.button(f"broadcast_language_{language}", AudienceChoice("l", number, language))]
             for language in ("tr", "en")
         ]
     else:
@@ -80,12 +81,12 @@ async def audience_list(update: Update, context: AssistantContext) -> None:
                 InlineKeyboardButton(
                     f"{event.starts_at.astimezone(zone):%d.%m} · "
                     f"{_shorten(event.title.get(caller.language))}",
-                    callback_data=f"bc:{code}:{number}:{event.id}",
+                    callback_data=AudienceChoice(code, number, event.id).data,
                 )
             ]
             for event in events
         ]
-    back = f"bc:v:{number}" if step == "au" else f"bc:au:{number}"
+    back = DraftStep("v" if step == "au" else "au", number)
     rows.append([caller.button("back", back)])
     text = caller.render(
         "broadcast_audience",
@@ -95,6 +96,16 @@ async def audience_list(update: Update, context: AssistantContext) -> None:
         audience=audience_view(services.catalogue, draft.audience, caller.language),
     )
     await show(update, text, rows)
+
+
+def _choice(update: Update) -> tuple[str, str | None]:
+    """Return the audience code and value of the button pressed ("rs": registrant statuses)."""
+    data = update.callback_query.data or "" if update.callback_query else ""
+    if (chosen := AudienceChoice.parse(data)) is not None:
+        return chosen.code, chosen.value
+    if (statuses := RegistrantStatus.parse(data)) is not None:
+        return "rs", statuses.status
+    return DraftStep.of(update).step, None
 
 
 def _shorten(title: str) -> str:
@@ -109,7 +120,7 @@ async def audience_chosen(update: Update, context: AssistantContext) -> None:
     draft = await own_draft(update, context, caller)
     if draft is None:
         return
-    code, _, value = context.match.groups()
+    code, value = _choice(update)
     audience = _audience(caller.services, draft, code, value)
     if audience is None:
         await context.acknowledge(caller.render("not_available"), alert=True)

@@ -12,7 +12,15 @@ from telegram import InlineKeyboardButton, Update
 
 from bot.context import AssistantContext, Caller, Services
 from bot.domain.event_form import parse_local_time
-from bot.screens.broadcasts import audience_view, stop_data
+from bot.screens.broadcasts import audience_view
+from bot.screens.buttons import (
+    STAFF_HOME,
+    AudienceChoice,
+    DraftStep,
+    QuickTime,
+    RegistrantStatus,
+    StopBroadcast,
+)
 from handlers.replies import Keyboard, keyboard, show
 from storage.broadcasts import (
     REGISTRANT_STATUSES,
@@ -51,24 +59,24 @@ def _panel_rows(caller: Caller, broadcast: Broadcast, count: AudienceCount) -> K
     number = broadcast.id
     other = broadcast.other_language
     action = "change" if broadcast.has_second_version else "add"
-    version = [caller.button(f"broadcast_{action}_{other}", f"bc:tx:{number}")]
+    version = [caller.button(f"broadcast_{action}_{other}", DraftStep("tx", number))]
     if broadcast.has_second_version:
-        version.append(caller.button(f"broadcast_remove_{other}", f"bc:rx:{number}"))
+        version.append(caller.button(f"broadcast_remove_{other}", DraftStep("rx", number)))
     rows: list[list[InlineKeyboardButton]] = [
-        [caller.button("broadcast_audience", f"bc:au:{number}")]
+        [caller.button("broadcast_audience", DraftStep("au", number))]
     ]
     if broadcast.audience.kind == REGISTRANTS:
         rows.append(
             [
-                caller.button(f"broadcast_registrants_{code}", f"bc:rs:{number}:{code}")
+                caller.button(f"broadcast_registrants_{code}", RegistrantStatus(number, code))
                 for code in STATUS_CODES
             ]
         )
     rows.append(version)
-    send = [caller.button("broadcast_schedule", f"bc:at:{number}")]
+    send = [caller.button("broadcast_schedule", DraftStep("at", number))]
     if count.total:
-        send.insert(0, caller.button("broadcast_send_now", f"bc:go:{number}"))
-    rows += [send, [caller.button("broadcast_discard", f"bc:del:{number}")]]
+        send.insert(0, caller.button("broadcast_send_now", DraftStep("go", number)))
+    rows += [send, [caller.button("broadcast_discard", DraftStep("del", number))]]
     return rows
 
 
@@ -80,10 +88,23 @@ async def send_panel(
     await context.bot.send_message(chat_id, text, reply_markup=keyboard(rows))
 
 
+def _draft_id(update: Update) -> int:
+    """Return the id of the draft whose button was pressed."""
+    data = update.callback_query.data or "" if update.callback_query else ""
+    pressed = (
+        DraftStep.parse(data)
+        or AudienceChoice.parse(data)
+        or RegistrantStatus.parse(data)
+        or QuickTime.parse(data)
+    )
+    if pressed is None:
+        raise ValueError("not a draft's button")
+    return pressed.broadcast_id
+
+
 async def own_draft(update: Update, context: AssistantContext, caller: Caller) -> Broadcast | None:
     """Return the draft named by the button, if it is this staff member's and still a draft."""
-    broadcast_id = int(context.match.group(2))
-    draft = await repository(caller.services).draft_of(broadcast_id, caller.person.id)
+    draft = await repository(caller.services).draft_of(_draft_id(update), caller.person.id)
     if draft is None:
         await context.acknowledge(caller.render("not_available"), alert=True)
     return draft
@@ -101,7 +122,7 @@ async def view(update: Update, context: AssistantContext) -> None:
 
 async def draft_gone(update: Update, caller: Caller) -> None:
     """Say the draft being worked on is no longer a draft (sent, discarded by a colleague)."""
-    await show(update, caller.render("not_available"), [[caller.button("staff_menu", "sm:home")]])
+    await show(update, caller.render("not_available"), [[caller.button("staff_menu", STAFF_HOME)]])
 
 
 # -- sending now, scheduling, discarding, stopping -------------------------------------------
@@ -112,7 +133,7 @@ async def send_now(update: Update, context: AssistantContext) -> None:
     caller = context.caller
     query = update.callback_query
     assert query is not None and query.message is not None
-    broadcast_id = int(context.match.group(2))
+    broadcast_id = DraftStep.of(update).broadcast_id
     started = await repository(caller.services).start(
         broadcast_id,
         caller.person.id,
@@ -145,10 +166,10 @@ async def show_when(
     number = draft.id
     rows: Keyboard = [
         [
-            caller.button("broadcast_in_an_hour", f"bc:q:{number}:h1"),
-            caller.button("broadcast_tomorrow_morning", f"bc:q:{number}:t9"),
+            caller.button("broadcast_in_an_hour", QuickTime(number, "h1")),
+            caller.button("broadcast_tomorrow_morning", QuickTime(number, "t9")),
         ],
-        [caller.button("back", f"bc:v:{number}")],
+        [caller.button("back", DraftStep("v", number))],
     ]
     await show(update, text, rows)
 
@@ -168,7 +189,7 @@ async def quick_chosen(update: Update, context: AssistantContext) -> None:
     draft = await own_draft(update, context, caller)
     if draft is None:
         return
-    at = quick_time(context.match.group(3), datetime.now(UTC), caller.services)
+    at = quick_time(QuickTime.of(update).when, datetime.now(UTC), caller.services)
     await schedule(update, caller, draft, at)
 
 
@@ -205,8 +226,8 @@ async def schedule(update: Update, caller: Caller, draft: Broadcast, at: datetim
         audience=audience_view(caller.services.catalogue, scheduled.audience, caller.language),
     )
     rows = [
-        [caller.button("broadcast_unschedule", stop_data(scheduled.id))],
-        [caller.button("staff_menu", "sm:home")],
+        [caller.button("broadcast_unschedule", StopBroadcast(scheduled.id))],
+        [caller.button("staff_menu", STAFF_HOME)],
     ]
     await show(update, text, rows)
 
@@ -221,14 +242,14 @@ async def discard(update: Update, context: AssistantContext) -> None:
     await show(
         update,
         caller.render("broadcast_closed", what="discarded", number=draft.id),
-        [[caller.button("staff_menu", "sm:home")]],
+        [[caller.button("staff_menu", STAFF_HOME)]],
     )
 
 
 async def stop(update: Update, context: AssistantContext) -> None:
     """Cancel a scheduled broadcast, or stop one being sent: nothing waiting goes out."""
     caller = context.caller
-    broadcast_id = int(context.match.group(1))
+    broadcast_id = StopBroadcast.of(update).broadcast_id
     before = await repository(caller.services).cancel(
         broadcast_id, caller.person.id, datetime.now(UTC)
     )
@@ -242,7 +263,7 @@ async def stop(update: Update, context: AssistantContext) -> None:
         await show(
             update,
             caller.render("broadcast_closed", what="unscheduled", number=broadcast_id),
-            [[caller.button("staff_menu", "sm:home")]],
+            [[caller.button("staff_menu", STAFF_HOME)]],
         )
         return
     # The outbox worker edits the progress message and sends the report once in-flight settle.

@@ -15,7 +15,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import AssistantContext, Caller, Services
 from bot.domain.forms import Flow, MessageStep, Moved, Reply
-from bot.screens.links import rating_row, skip_data
+from bot.screens.buttons import RATINGS, SKIP_COMMENT, SurveyAnswer
+from bot.screens.reminders import rating_row
 from handlers.forms import Form, FormCall, close_form, open_form
 from handlers.replies import show
 from storage.feedback import Feedback, FeedbackRepository
@@ -59,7 +60,7 @@ class CommentForm(Form):
             return
         rows = [
             rating_row(answer.registration_id, answer.rating),
-            [caller.button("survey_skip", skip_data(answer.registration_id))],
+            [caller.button("survey_skip", SurveyAnswer(answer.registration_id, SKIP_COMMENT))],
         ]
         text = caller.render("survey_rated", title=_title(caller, answer), answer=answer)
         await show(call.update, text, rows)
@@ -94,7 +95,8 @@ COMMENT = CommentForm()
 async def rate(update: Update, context: AssistantContext) -> None:
     """Store the rating (replacing an earlier answer) and ask for the optional comment."""
     caller = context.caller
-    registration_id, score = (int(part) for part in context.match.groups())
+    pressed = SurveyAnswer.of(update)
+    registration_id, score = pressed.registration_id, int(pressed.answer)
     answer = await _feedback(caller).rate(
         registration_id, caller.person.id, score, datetime.now(UTC)
     )
@@ -107,7 +109,7 @@ async def rate(update: Update, context: AssistantContext) -> None:
 async def skip_comment(update: Update, context: AssistantContext) -> None:
     """Close the survey without a comment."""
     caller = context.caller
-    registration_id = int(context.match.group(1))
+    registration_id = SurveyAnswer.of(update).registration_id
     await close_form(caller.services, caller.person.id, COMMENT.kind)
     answer = await _feedback(caller).of_registration(registration_id)
     registration = await caller.services.registrations.get(registration_id)
@@ -127,6 +129,6 @@ async def _thank(update: Update, caller: Caller, answer: Feedback) -> None:
 def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return the survey's buttons."""
     return [
-        CallbackQueryHandler(rate, pattern=r"^fb:(\d{1,12}):([1-5])$"),
-        CallbackQueryHandler(skip_comment, pattern=r"^fb:(\d{1,12}):s$"),
+        CallbackQueryHandler(rate, pattern=SurveyAnswer.pattern(answer=RATINGS)),
+        CallbackQueryHandler(skip_comment, pattern=SurveyAnswer.pattern(answer=SKIP_COMMENT)),
     ]

@@ -45,13 +45,15 @@ from bot.domain.forms import (
     Step,
     TextStep,
 )
-from bot.screens.links import (
+from bot.screens.buttons import (
     CODE_OF_KIND,
-    ENTRY_ID,
     KIND_CODES,
     STAFF_CHANGE_CODES,
-    staff_event_list,
-    staff_event_page,
+    STAFF_HOME,
+    ChangeEvent,
+    StaffEventList,
+    StaffEventPage,
+    StaffMenu,
 )
 from handlers.events import render_event
 from handlers.forms import Form, FormCall, open_form
@@ -274,9 +276,9 @@ class EventForm(Form):
         caller, draft = call.caller, _draft(call)
         await call.acknowledge()
         if call.state.answers["action"] == DISCARD:
-            rows: Keyboard = [[caller.button("staff_menu", "sm:home")]]
+            rows: Keyboard = [[caller.button("staff_menu", STAFF_HOME)]]
             if draft.event_id is not None:
-                rows = [[caller.button("staff_back_to_event", staff_event_page(draft.event_id))]]
+                rows = [[caller.button("staff_back_to_event", StaffEventPage(draft.event_id))]]
             await show(call.update, caller.render("staff_form_closed", timeout=False), rows)
             return None
         return await self._publish(call, draft)
@@ -303,7 +305,7 @@ class EventForm(Form):
             await show(
                 call.update,
                 caller.render("not_available"),
-                [[caller.button("staff_event_list", staff_event_list())]],
+                [[caller.button("staff_event_list", StaffEventList())]],
             )
             return None
         await self.show_event(
@@ -333,11 +335,12 @@ def handlers(form: EventForm) -> list[BaseHandler[Update, AssistantContext, Any]
     async def begin_change(update: Update, context: AssistantContext) -> None:
         """Start changing one thing about an event, from its staff page."""
         caller = context.caller
-        code, event_id = context.match.groups()
+        pressed = ChangeEvent.of(update)
+        code, event_id = pressed.change, pressed.event_id
         services = caller.services
         event = services.catalogue.event(event_id)
         if event is None:
-            rows = [[caller.button("staff_event_list", staff_event_list())]]
+            rows = [[caller.button("staff_event_list", StaffEventList())]]
             await show(update, caller.render("not_available"), rows)
             return
         taken = await event_store.confirmed_count(services.database, event.id)
@@ -347,9 +350,8 @@ def handlers(form: EventForm) -> list[BaseHandler[Update, AssistantContext, Any]
             update, context, caller, form, answers=answers, subject=event.id, step=draft.step
         )
 
-    changes = "".join(STAFF_CHANGE_CODES)
     return [
         CommandHandler("newevent", new_event, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(new_event, pattern=r"^sm:newevent$"),
-        CallbackQueryHandler(begin_change, pattern=rf"^se:e:([{changes}]):({ENTRY_ID})$"),
+        CallbackQueryHandler(new_event, pattern=StaffMenu.pattern(screen="newevent")),
+        CallbackQueryHandler(begin_change, pattern=ChangeEvent.pattern()),
     ]

@@ -17,6 +17,7 @@ from bot.context import AssistantContext
 from bot.domain.access import Ability
 from bot.domain.forms import DOCUMENT, Answers, ChoiceStep, Flow, MessageStep, Moved, Reply
 from bot.domain.notices import fill_free_seats
+from bot.screens.buttons import STAFF_HOME, StaffMenu
 from handlers.forms import Form, FormCall, open_form
 from handlers.replies import show
 from handlers.staff_access import staff
@@ -122,7 +123,7 @@ class ImportForm(Form):
 
     async def finish(self, call: FormCall) -> Moved | None:
         caller, answers = call.caller, call.state.answers
-        menu = [[caller.button("staff_menu", "sm:home")]]
+        menu = [[caller.button("staff_menu", STAFF_HOME)]]
         if not answers["file"]["changes"]:
             await show(call.update, await self._preview(call), menu)
             return None
@@ -168,6 +169,6 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
         Ability.MANAGE,
         [
             CommandHandler("import", import_command, filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(import_command, pattern=r"^sm:import$"),
+            CallbackQueryHandler(import_command, pattern=StaffMenu.pattern(screen="import")),
         ],
     )

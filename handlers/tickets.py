@@ -23,8 +23,8 @@ from telegram.ext import (
 
 from bot.context import AssistantContext, Caller
 from bot.domain.forms import Flow, MessageStep, Moved
-from bot.domain.tickets import TICKET_ID, Draft, add_follow_up, draft_of, open_ticket
-from bot.screens.links import ENTRY_ID
+from bot.domain.tickets import Draft, add_follow_up, draft_of, open_ticket
+from bot.screens.buttons import HOME, CancelTicket, NewTicket, ReplyToTicket, RequestService
 from handlers import questions, ticket_staff
 from handlers.forms import Form, FormCall, close_form, open_form
 from handlers.groups import FEATURES, TICKET_REPLIES
@@ -57,8 +57,8 @@ async def _reply(update: Update, text: str, rows: list[list[InlineKeyboardButton
 
 def _new_question_rows(caller: Caller) -> list[list[InlineKeyboardButton]]:
     if not questions.can_ask_team(caller):
-        return [[caller.button("home", "m:home")]]
-    return [[caller.button("ticket_new", "tk:new")], [caller.button("home", "m:home")]]
+        return [[caller.button("home", HOME)]]
+    return [[caller.button("ticket_new", NewTicket())], [caller.button("home", HOME)]]
 
 
 def _prompt_text(
@@ -113,7 +113,7 @@ class TicketForm(Form):
             ticket_id=ticket_id,
             reason=reason,
         )
-        rows = [[caller.button("ticket_cancel", "tk:cancel")]]
+        rows = [[caller.button("ticket_cancel", CancelTicket())]]
         if reason is None and kind != REPLY:
             await show(call.update, text, rows)
             return
@@ -150,7 +150,7 @@ class TicketForm(Form):
     async def cancelled(self, call: FormCall) -> None:
         caller = call.caller
         text = caller.render("ticket_cancelled", timeout=False)
-        await show(call.update, text, [[caller.button("home", "m:home")]])
+        await show(call.update, text, [[caller.button("home", HOME)]])
 
 
 TICKET = TicketForm()
@@ -167,7 +167,7 @@ async def _begin(
         await close_form(caller.services, caller.person.id)
         contact = caller.services.catalogue.cluster.contact
         text = caller.render("ticket_unavailable", failed=False, contact=contact)
-        await show(update, text, [[caller.button("home", "m:home")]])
+        await show(update, text, [[caller.button("home", HOME)]])
         return
     answers = {"kind": kind, "service": service_id}
     await open_form(update, context, caller, TICKET, answers=answers, step="message")
@@ -182,9 +182,9 @@ async def ask(update: Update, context: AssistantContext) -> None:
 async def request_service(update: Update, context: AssistantContext) -> None:
     """Ask the person what they need, from a service's "Request this service" button."""
     caller = context.caller
-    service_id = context.match.group(1)
+    service_id = RequestService.of(update).service_id
     if caller.services.catalogue.service(service_id) is None:
-        await show(update, caller.render("not_available"), [[caller.button("home", "m:home")]])
+        await show(update, caller.render("not_available"), [[caller.button("home", HOME)]])
         return
     await _begin(update, context, caller, SERVICE_REQUEST, service_id)
 
@@ -193,7 +193,7 @@ async def reply_pressed(update: Update, context: AssistantContext) -> None:
     """Ask the person for their reply to the team, from the button under an answer."""
     caller = context.caller
     tickets = caller.services.tickets
-    ticket = await tickets.get(int(context.match.group(1)))
+    ticket = await tickets.get(ReplyToTicket.of(update).ticket_id)
     if ticket is None or ticket.person_id != caller.person.id:
         await context.acknowledge(caller.render("not_available"), alert=True)
         return
@@ -211,7 +211,7 @@ async def cancel(update: Update, context: AssistantContext) -> None:
     caller = context.caller
     await close_form(caller.services, caller.person.id, TICKET.kind)
     text = caller.render("ticket_cancelled", timeout=False)
-    await show(update, text, [[caller.button("home", "m:home")]])
+    await show(update, text, [[caller.button("home", HOME)]])
 
 
 async def _open_ticket(
@@ -236,7 +236,7 @@ async def _open_ticket(
         service_id=service_id,
         language=caller.language,
     )
-    home = [[caller.button("home", "m:home")]]
+    home = [[caller.button("home", HOME)]]
     if ticket is None:
         contact = services.catalogue.cluster.contact
         await _reply(
@@ -317,10 +317,10 @@ def handlers() -> dict[int, list[BaseHandler[Update, AssistantContext, None]]]:
         FEATURES: [
             # "/ask" and the menu's "Ask a question" go to the assistant first
             # (handlers/questions.py); "Write to the team" and "Ask the team something new" here.
-            CallbackQueryHandler(ask, pattern=r"^tk:new$"),
-            CallbackQueryHandler(request_service, pattern=rf"^tk:svc:({ENTRY_ID})$"),
-            CallbackQueryHandler(reply_pressed, pattern=rf"^tk:re:({TICKET_ID})$"),
-            CallbackQueryHandler(cancel, pattern=r"^tk:cancel$"),
+            CallbackQueryHandler(ask, pattern=NewTicket.pattern()),
+            CallbackQueryHandler(request_service, pattern=RequestService.pattern()),
+            CallbackQueryHandler(reply_pressed, pattern=ReplyToTicket.pattern()),
+            CallbackQueryHandler(cancel, pattern=CancelTicket.pattern()),
             *ticket_staff.handlers(),
         ],
     }

@@ -23,6 +23,7 @@ from bot.screens.callback_data import (
 )
 from handlers.forms import FormButton
 from tests.conftest import Assistant, Person
+from tests.test_broadcast import draft
 from tests.test_signup import fill_profile, open_event
 from tests.test_staff_events import open_staff_event, staff_member
 from tests.test_tickets import ask_team, staff_room
@@ -128,6 +129,17 @@ async def test_every_button_sent_in_the_main_flows_parses_to_one_kind(
     staff_page = await open_staff_event(elif_, "Yalın Üretim ve Verimlilik Eğitimi")
     await _walk(elif_, staff_page, "👥 Katılımcılar", "‹ Etkinliğe dön", "☑️ Yoklama", "⬜ 1")
     await elif_.says("/stats")
+    panel = await draft(elif_, "Duyuru")
+    for choice in (
+        ("Sektöre göre", "İş ve inşaat makineleri"),
+        ("Dile göre", "İngilizce kullananlar"),
+        ("Bir etkinliğe katılmış olanlar", "‹ Geri", "Herkes"),
+        ("Bir etkinliğe kayıtlı olanlar", 0),
+    ):
+        await _walk(elif_, panel, "Alıcıları değiştir", *choice)
+    await _walk(elif_, panel, "Yalnız onaylılar", "İleri bir saate planla")
+    await elif_.says("/cancel")
+    await elif_.says("/newevent")
     await emulator.wait_idle()
 
     assert len(seen) > 40

@@ -15,6 +15,7 @@ from typing import Any
 from bot.app import stop_application
 from bot.devtools.emulator import Message
 from bot.domain.event_changes import cancel_event, change_event
+from bot.screens.buttons import EventPage
 from storage.content import Event, catalogue_to_document, parse_catalogue
 from storage.database import Database
 from storage.feedback import FeedbackRepository
@@ -105,7 +106,7 @@ async def test_reminders_arrive_on_time_with_the_event_and_its_buttons(
     assert "2 saat sonra başlıyor" in text
     assert "Küme Eğitim Salonu, Ankara" in text  # the place, in her language
     assert first.buttons == ["ℹ️ Ayrıntılar", "✖️ Katılamayacağım"]
-    assert first.reply_markup[0][0]["callback_data"] == "ev:s:soon:a:0"
+    assert first.reply_markup[0][0]["callback_data"] == EventPage("soon").data == "ev:s:soon"
     assert first.reply_markup[1][0]["callback_data"] == f"rg:cx:{registration.id}"
 
     clock.set(event.starts_at - timedelta(hours=1))

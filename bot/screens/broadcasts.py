@@ -6,6 +6,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.screens.buttons import StopBroadcast
 from bot.screens.outgoing import DocumentMessage, Outgoing, PhotoMessage, TextMessage
 from bot.screens.texts import Texts
 from storage.broadcasts import (
@@ -71,7 +72,7 @@ def progress_screen(
     if broadcast.status != SENDING:
         return TextMessage(text)
     stop = InlineKeyboardButton(
-        texts.label(language, "broadcast_stop"), callback_data=stop_data(broadcast.id)
+        texts.label(language, "broadcast_stop"), callback_data=StopBroadcast(broadcast.id).data
     )
     return TextMessage(text, InlineKeyboardMarkup([[stop]]))
 
@@ -92,8 +93,3 @@ def report_screen(
         seconds=seconds % 60,
     )
     return TextMessage(text)
-
-
-def stop_data(broadcast_id: int) -> str:
-    """Return the callback data of the button that stops a scheduled or sending broadcast."""
-    return f"bc:stop:{broadcast_id}"

@@ -328,6 +328,45 @@ class ExportAttendees(CallbackData, prefix="sa:x"):
 
 @dataclass(frozen=True)
 class StopBroadcast(CallbackData, prefix="bc:stop"):
-    """Stop a broadcast being sent."""
+    """Cancel a scheduled broadcast, or stop one being sent."""
 
     broadcast_id: Number
+
+
+# What a draft's buttons do: view the panel, type or remove the other language's version,
+# send now, ask when, discard; open the audience choices or one list of them; send to all.
+DRAFT_STEPS = ("v", "tx", "rx", "go", "at", "del", "au", "sec", "lng", "reg", "att", "all")
+BroadcastId = Annotated[int, r"\d{1,10}"]
+
+
+@dataclass(frozen=True)
+class DraftStep(CallbackData, prefix="bc"):
+    """A step on a broadcast draft's panel."""
+
+    step: Annotated[str, "|".join(DRAFT_STEPS)]
+    broadcast_id: BroadcastId
+
+
+@dataclass(frozen=True)
+class AudienceChoice(CallbackData, prefix="bc"):
+    """Send a draft to one sector, language, event's registrants or event's attendees."""
+
+    code: Annotated[str, "s|l|r|p"]
+    broadcast_id: BroadcastId
+    value: EntryId
+
+
+@dataclass(frozen=True)
+class RegistrantStatus(CallbackData, prefix="bc:rs"):
+    """Which registrants of the chosen event: confirmed, waiting, or both."""
+
+    broadcast_id: BroadcastId
+    status: Annotated[str, "[cwb]"]
+
+
+@dataclass(frozen=True)
+class QuickTime(CallbackData, prefix="bc:q"):
+    """Schedule a draft in an hour ("h1") or tomorrow at nine ("t9")."""
+
+    broadcast_id: BroadcastId
+    when: Annotated[str, "h1|t9"]

@@ -13,7 +13,7 @@ regular expression a handler is registered with (`EventPage.pattern(kind="a")` f
 and `EventPage.parse(data)` / `EventPage.of(update)` read a press back into the dataclass. A
 field's type says what it may hold: `int` (or an `Annotated` int with its own pattern), a
 `Literal` of strings, or an `Annotated` str with its pattern. Fields with defaults may be left
-off at the end of the data (buttons sent before a field was added still parse). Building data
+off at the end of the data, and are when they hold their default. Building data
 that would not parse back, or that is longer than Telegram's 64 bytes, raises at once.
 """
 
@@ -78,7 +78,11 @@ class CallbackData:
     @property
     def data(self) -> str:
         """Return the callback data of this button."""
-        values = [_text(getattr(self, field.name)) for field in self.fields()]
+        fields = list(self.fields())
+        # Trailing fields left at their defaults stay off: shorter data, and it parses back.
+        while fields and getattr(self, fields[-1].name) == fields[-1].default:
+            fields.pop()
+        values = [_text(getattr(self, field.name)) for field in fields]
         return SEPARATOR.join([self.prefix, *values])
 
     @classmethod

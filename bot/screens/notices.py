@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.calendar import calendar_filename, event_calendar
 from bot.domain.checkin import checkin_link, checkin_png
-from bot.screens.buttons import EventList
+from bot.screens.buttons import EventList, Menu
 from bot.screens.outgoing import DocumentMessage, PhotoMessage, TextMessage
 from bot.screens.reminders import event_buttons
 from bot.screens.texts import Texts
@@ -58,7 +58,9 @@ def event_cancelled_screen(
 def promoted_screen(texts: Texts, event: Event, language: str) -> TextMessage:
     """Return the news that a seat opened up and is now the person's."""
     text = texts.render(language, "promoted", event=event)
-    button = InlineKeyboardButton(texts.label(language, "my_registrations"), callback_data="m:my")
+    button = InlineKeyboardButton(
+        texts.label(language, "my_registrations"), callback_data=Menu("my").data
+    )
     return TextMessage(text, InlineKeyboardMarkup([[button]]))
 
 
