@@ -8,7 +8,7 @@ A kind is a frozen dataclass with a prefix and typed fields::
         kind: KindCode = "a"
         page: Page = 0
 
-`EventPage("lean").data` is the callback data ("ev:s:lean:a:0"), `EventPage.pattern()` the
+`EventPage("lean", page=2).data` is the callback data ("ev:s:lean:a:2"), `EventPage.pattern()` the
 regular expression a handler is registered with (`EventPage.pattern(kind="a")` fixes a field),
 and `EventPage.parse(data)` / `EventPage.of(update)` read a press back into the dataclass. A
 field's type says what it may hold: `int` (or an `Annotated` int with its own pattern), a
