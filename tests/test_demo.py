@@ -6,23 +6,78 @@ import subprocess
 import sys
 from pathlib import Path
 
+from storage.content import bundled_content_path
 
-def test_the_demo_chats_in_the_terminal(tmp_path: Path) -> None:
-    result = subprocess.run(
+ROOT = str(Path(__file__).resolve().parents[1])
+
+
+def _demo(tmp_path: Path, lines: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "-m", "bot", "demo"],
-        input="1\n1\n/quit\n",
+        input="".join(line + "\n" for line in [*lines, "/quit"]),
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin"},
+        # This checkout's code; files the bot sends land in the test's own temporary folder.
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": ROOT, "TMPDIR": str(tmp_path)},
         cwd=tmp_path,
         timeout=120,
         check=False,
     )
+
+
+def test_the_demo_chats_in_the_terminal(tmp_path: Path) -> None:
+    result = _demo(tmp_path, ["#1", "#1"])
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Merhaba Demo!" in out
-    assert "[1] 📅 Etkinlikler" in out
+    assert "[#1] 📅 Etkinlikler" in out
     assert "Yaklaşan etkinlikler" in out  # button 1 pressed
     assert "Yalın Üretim ve Verimlilik Eğitimi" in out  # event 1 opened
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "data").exists()  # the demo database is temporary
+
+
+def test_typed_numbers_are_messages_and_older_buttons_can_be_pressed(tmp_path: Path) -> None:
+    # "6" on the event list is a message, not "‹ Previous"; #1.1 presses the first message's
+    # first button although newer buttons came after it.
+    result = _demo(tmp_path, ["/events", "6", "#1.2"])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "🤖 (3) Üzgünüm, bu sorunun yanıtını bulamadım" in out
+    assert "🤖 (1) (edited) 🧰 Kümenin hizmetleri" in out
+    assert "(Sayfa 1/3)" in out and "(Sayfa 2/3)" not in out
+
+
+def test_files_the_bot_sends_are_saved_where_the_demo_says(tmp_path: Path) -> None:
+    result = _demo(tmp_path, ["/privacy", "#1"])
+    assert result.returncode == 0, result.stderr
+    (folder,) = tmp_path.glob("clustem-demo-files-*")
+    assert str(folder) in result.stdout.splitlines()[7]  # told in the introduction
+    (saved,) = folder.glob("*-my-data.json")
+    assert f"[my-data.json: {saved}]" in result.stdout
+    assert '"id": 424242' in saved.read_text(encoding="utf-8")
+
+
+def test_staff_act_in_their_group_reply_and_send_files(tmp_path: Path) -> None:
+    result = _demo(
+        tmp_path,
+        [
+            "zürafa kaç yıl yaşar",  # (2) not found
+            "#1",  # passed to the team: (3) in the staff group, (4) the receipt
+            "!reply 3 Yaklaşık 25 yıl.",  # staff answer the request by replying to its post
+            "!team /unanswered",
+            "/import",
+            f"!file {bundled_content_path()}",
+            "!file /no/such/file.yaml",
+            "#99",
+        ],
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "👥 (3) 🎫 Talep #1" in out
+    assert "Yaklaşık 25 yıl." in out and "Küme ekibinden yanıt" in out
+    assert "👥" in out and "SSS iyileştirme" in out
+    assert "demo-cluster.yaml kontrol edildi" in out
+    assert "Dosya bulunamadı: /no/such/file.yaml" in out
+    assert "Böyle bir düğme yok" in out
+    assert "Traceback" not in result.stderr
