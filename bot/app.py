@@ -2,35 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from pathlib import Path
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
 from bot.commands import publish_commands
 from bot.context import AssistantApplication, AssistantContext, Services
 from bot.domain.company_files import load_demo_companies
 from bot.domain.notices import fill_free_seats
+from bot.flood import FloodControl
 from bot.outbox.worker import start_outbox
 from bot.settings import Settings
-from bot.updates import PerChatUpdateProcessor
+from bot.updates import PerChatUpdateProcessor, UpdateInbox
 from storage.content import bundled_content_path, load_catalogue
+from storage.inbox import InboxRepository
 
 logger = logging.getLogger(__name__)
-
-# How often a request that Telegram refused with 429 is retried after its retry_after.
-RATE_LIMIT_RETRIES = 5
-# Messages a second Telegram accepts from one bot overall.
-TELEGRAM_RATE = 30
 
 
 def build_application(settings: Settings) -> AssistantApplication:
     """Build the assistant; nothing is opened or sent until the application starts."""
     services = Services.create(settings)
     root = settings.telegram_api_url
+    inbox = UpdateInbox(InboxRepository(services.database))
     application = (
         ApplicationBuilder()
         .application_class(AssistantApplication, kwargs={"services": services})
@@ -45,12 +45,11 @@ def build_application(settings: Settings) -> AssistantApplication:
             )
         )
         .context_types(ContextTypes(context=AssistantContext))
-        .rate_limiter(
-            # Telegram's own ceiling for everything; bulk sending is paced lower (BROADCAST_RATE)
-            # by bot.outbox.sending, so replies to people keep headroom during a broadcast.
-            AIORateLimiter(overall_max_rate=TELEGRAM_RATE, max_retries=RATE_LIMIT_RETRIES)
-        )
-        .concurrent_updates(PerChatUpdateProcessor())
+        # Replies go at once; bulk sending is paced within BROADCAST_RATE by bot.outbox.sending.
+        .rate_limiter(FloodControl())
+        .concurrent_updates(PerChatUpdateProcessor(inbox))
+        # Updates come through the inbox (bot.updates), stored before they are acknowledged.
+        .updater(None)
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
         .build()
@@ -98,23 +97,46 @@ async def _on_shutdown(application: Application) -> None:  # type: ignore[type-a
     await application.services.database.close()
 
 
+def _inbox(application: AssistantApplication) -> UpdateInbox:
+    processor = application.update_processor
+    assert isinstance(processor, PerChatUpdateProcessor) and processor.inbox is not None
+    return processor.inbox
+
+
 async def start_application(application: AssistantApplication, *, poll_timeout: int = 10) -> None:
-    """Start the bot inside a running event loop, as `run_polling` does (tests, the demo)."""
+    """Start the bot inside a running event loop and poll for updates (run, tests, the demo)."""
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
+    inbox = _inbox(application)
+    # What a crash left unhandled is queued first, ahead of anything newer.
+    await inbox.open(application.bot, application.update_queue)
     await application.start()
+    inbox.start_polling(poll_timeout)
 
 
 async def stop_application(application: AssistantApplication) -> None:
     """Stop a bot started with `start_application`, releasing every resource."""
-    assert application.updater is not None
-    if application.updater.running:
-        await application.updater.stop()
+    inbox = _inbox(application)
+    await inbox.stop_fetching()
     if application.running:
+        # Handles the updates already queued before it returns.
         await application.stop()
+    await inbox.close()
     await application.shutdown()
     if application.post_shutdown is not None:
         await application.post_shutdown(application)
+
+
+async def run_until_stopped(application: AssistantApplication) -> None:
+    """Run the bot until SIGINT or SIGTERM (`clustem-bot run`)."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stopping.set)
+    await start_application(application)
+    logger.info("Running; Ctrl-C stops")
+    try:
+        await stopping.wait()
+    finally:
+        await stop_application(application)

@@ -117,9 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(arguments: argparse.Namespace, settings: Settings) -> int:
     command = arguments.command
     if command == "run":
-        from bot.app import build_application
+        from bot.app import build_application, run_until_stopped
 
-        build_application(settings).run_polling(drop_pending_updates=False)
+        asyncio.run(run_until_stopped(build_application(settings)))
         return 0
     if command == "demo":
         from bot.devtools.demo import run_demo

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from storage.catalogue import utc_text
 from storage.database import Database
+
+# When a person was last seen is kept to this precision; a visit within it writes nothing.
+LAST_SEEN_PRECISION = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,16 @@ def _person(row: Any) -> Person:
     )
 
 
+def _visit_changes(row: Any, telegram_language: str | None, moment: datetime) -> bool:
+    """Tell whether a visit now changes what is stored about the person."""
+    if row["unreachable_at"] is not None:
+        return True
+    if telegram_language is not None and telegram_language != row["telegram_language"]:
+        return True
+    # Stored times share one format (utc_text), so they compare as text.
+    return bool(row["last_seen_at"] <= utc_text(moment - LAST_SEEN_PRECISION))
+
+
 class PeopleRepository:
     """Reads and writes people."""
 
@@ -65,8 +78,14 @@ class PeopleRepository:
         """Record that a person wrote to the assistant and return them.
 
         Writing again clears the unreachable mark: a person who unblocked us is reachable.
+        Nothing is written when nothing changed and the last visit is recent: this runs on
+        every update, and a write transaction costs more than the rest of a reply.
         """
-        now = utc_text(datetime.now(UTC))
+        moment = datetime.now(UTC)
+        row = await self._db.fetch_one("SELECT * FROM people WHERE id = ?", (person_id,))
+        if row is not None and not _visit_changes(row, telegram_language, moment):
+            return _person(row)
+        now = utc_text(moment)
         async with self._db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO people (id, first_seen_at, last_seen_at, telegram_language) "
@@ -258,3 +277,7 @@ _PERSONAL_TABLES += [
     ),
 ]
 _ERASE_STATEMENTS += ["DELETE FROM asked_questions WHERE person_id = ?"]
+
+# The inbox holds the updates of the last minutes (messages as sent): erasure deletes the
+# person's handled ones now; those still waiting are handled first and pruned soon after.
+_ERASE_STATEMENTS += ["DELETE FROM inbox WHERE person_id = ? AND handled_at IS NOT NULL"]

@@ -15,6 +15,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.updates.inbox import UpdateInbox
+
 # How many updates of different chats may run at the same time.
 MAX_CONCURRENT_UPDATES = 64
 
@@ -30,10 +32,18 @@ def _queue_key(update: object) -> int | None:
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Runs updates of different chats concurrently and those of one chat in order."""
+    """Runs updates of different chats concurrently and those of one chat in order.
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+    Each update handled (or failed in its handler) is reported to the inbox, which marks it.
+    """
+
+    def __init__(
+        self,
+        inbox: UpdateInbox | None = None,
+        max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
+    ) -> None:
         super().__init__(max_concurrent_updates)
+        self.inbox = inbox
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
@@ -41,19 +51,32 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         """Await the update's handling after the earlier updates of the same chat."""
         key = _queue_key(update)
         if key is None:
-            await coroutine
+            await self._handle(update, coroutine)
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:
-                await coroutine
+                await self._handle(update, coroutine)
         finally:
             self._waiting[key] -= 1
             if self._waiting[key] == 0:
                 # Forget idle chats so the table doesn't grow with every person ever seen.
                 del self._waiting[key]
                 del self._locks[key]
+
+    async def _handle(self, update: object, coroutine: Awaitable[Any]) -> None:
+        try:
+            await coroutine
+        except Exception:
+            # PTB hands handler errors to the error handler; anything else is not worth a retry.
+            self._report(update)
+            raise
+        self._report(update)
+
+    def _report(self, update: object) -> None:
+        if self.inbox is not None:
+            self.inbox.handled(update)
 
     async def initialize(self) -> None:
         """Nothing to set up."""
