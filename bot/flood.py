@@ -54,8 +54,9 @@ SEND_METHODS = frozenset(
         "forwardMessages",
     }
 )
-# A private chat: a burst of this many messages, then one a second.
-PRIVATE_BURST = 3
+# A private chat: a short burst (quick answers to a form, a confirmation with its calendar file
+# and QR code), then one a second.
+PRIVATE_BURST = 10
 PRIVATE_RATE = 1.0
 # A group: 20 messages a minute.
 GROUP_BURST = 20
