@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram.error import RetryAfter
 
-from bot.flood import FloodControl
+from bot.flood import PRIVATE_BURST, FloodControl
 
 
 class Clock:
@@ -36,15 +36,15 @@ async def post(limiter: FloodControl, clock: Clock, endpoint: str, chat_id: Any)
 async def test_a_burst_to_one_chat_goes_at_once_then_a_message_a_second() -> None:
     clock = Clock()
     limiter = FloodControl(clock=clock, sleep=clock.sleep)
-    for _ in range(5):
+    for _ in range(PRIVATE_BURST + 2):
         await post(limiter, clock, "sendMessage", 42)
-    assert [moment for moment, _, _ in clock.sent] == [0.0, 0.0, 0.0, 1.0, 2.0]
+    assert [moment for moment, _, _ in clock.sent] == [0.0] * PRIVATE_BURST + [1.0, 2.0]
 
 
 async def test_other_chats_and_edits_do_not_wait_for_a_busy_chat() -> None:
     clock = Clock()
     limiter = FloodControl(clock=clock, sleep=clock.sleep)
-    for _ in range(3):
+    for _ in range(PRIVATE_BURST):
         await post(limiter, clock, "sendMessage", 42)
     await post(limiter, clock, "editMessageText", 42)
     await post(limiter, clock, "sendMessage", 43)
@@ -62,9 +62,9 @@ async def test_a_chats_waiting_messages_leave_in_the_order_they_were_sent() -> N
 
         await limiter.process_request(request, (), {}, "sendDocument", {"chat_id": 7}, None)
 
-    # A small burst for the test: refill is a second, so keep within the burst plus one.
-    await asyncio.gather(*(send(n) for n in range(4)))
-    assert order == [0, 1, 2, 3]
+    # The burst, then one that waits a second.
+    await asyncio.gather(*(send(n) for n in range(PRIVATE_BURST + 1)))
+    assert order == list(range(PRIVATE_BURST + 1))
 
 
 async def test_a_429_pauses_every_request_and_the_refused_one_is_sent_after_it() -> None:
