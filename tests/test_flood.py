@@ -72,11 +72,11 @@ async def test_a_429_pauses_every_request_and_the_refused_one_is_sent_after_it()
     limiter = FloodControl(clock=clock, sleep=clock.sleep)
     refusals = [RetryAfter(timedelta(seconds=3))]
 
-    async def refused_once(*_: Any) -> str:
+    async def refused_once(*_: Any) -> bool:
         if refusals:
             raise refusals.pop()
         clock.sent.append((clock.now, "sendMessage", 1))
-        return "sent"
+        return True
 
     assert await limiter.process_request(refused_once, (), {}, "sendMessage", {"chat_id": 1}, None)
     assert clock.sent == [(3.0, "sendMessage", 1)]
