@@ -1,10 +1,8 @@
--- Numbered 0013: it first landed as a second 0011 beside 0011_form_updates; IF NOT EXISTS
--- keeps a database that already applied it under that number as it is.
 -- Questions people typed and what the assistant did with each: which entry answered it, the
 -- other candidates (for "that didn't help"), whether the person found it helpful, and the
 -- ticket it was handed to the team as (at most one). Small talk is not kept. Staff see only
 -- counts and folded question texts, never who asked; the person is kept to erase their rows.
-CREATE TABLE IF NOT EXISTS asked_questions (
+CREATE TABLE asked_questions (
     id INTEGER PRIMARY KEY,
     person_id INTEGER REFERENCES people (id) ON DELETE CASCADE,
     question TEXT NOT NULL,             -- as typed, for the team if it is handed over
@@ -20,5 +18,5 @@ CREATE TABLE IF NOT EXISTS asked_questions (
     ticket_id INTEGER,
     created_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS asked_questions_by_time ON asked_questions (created_at);
-CREATE INDEX IF NOT EXISTS asked_questions_by_person ON asked_questions (person_id);
+CREATE INDEX asked_questions_by_time ON asked_questions (created_at);
+CREATE INDEX asked_questions_by_person ON asked_questions (person_id);
