@@ -225,7 +225,7 @@ async def test_staff_choose_the_audience_and_see_each_count(assistant: Assistant
     shown = await choose("Dile göre", "İngilizce kullananlar")
     assert "Şu an 2 kişiye ulaşıyor (Türkçe: 0 · İngilizce: 2)" in shown
     shown = await choose("Bir etkinliğe kayıtlı olanlar", "Test etkinliği coming")
-    assert "«Test etkinliği coming» etkinliğine kayıtlı olanlar" in shown
+    assert "“Test etkinliği coming” etkinliğine kayıtlı olanlar" in shown
     assert "Şu an 2 kişiye ulaşıyor" in shown
     screen = await elif_.press(panel, "Yalnız onaylılar")
     assert "kaydı onaylananlar" in (screen.text or "")
@@ -233,7 +233,7 @@ async def test_staff_choose_the_audience_and_see_each_count(assistant: Assistant
     screen = await elif_.press(screen, "Yalnız bekleme listesi")
     assert "Şu an 1 kişiye ulaşıyor" in (screen.text or "")
     shown = await choose("Bir etkinliğe katılmış olanlar", "Test etkinliği held")
-    assert "«Test etkinliği held» etkinliğine katılmış olanlar" in shown
+    assert "“Test etkinliği held” etkinliğine katılmış olanlar" in shown
     assert "Şu an 2 kişiye ulaşıyor (Türkçe: 1 · İngilizce: 1)" in shown
 
     shown = await choose("Sektöre göre", "İş ve inşaat makineleri")

@@ -77,7 +77,7 @@ async def test_events_are_upcoming_soonest_first_and_paged_in_place(assistant: A
     text = first.text or ""
     assert "1. Yalın Üretim ve Verimlilik Eğitimi" in text
     assert "19 Ocak 2027 Salı, 09:30" in text
-    assert text.index("Yalın Üretim") < text.index("AB Hibe Programları")
+    assert text.index("Yalın Üretim") < text.index("AB Destek Programları")
     assert "(Sayfa 1/3)" in text
     second = await ayse.press(first, "Sonraki ›")
     assert second.message_id == first.message_id  # the same message, edited
@@ -93,7 +93,7 @@ async def test_events_can_be_filtered_by_kind(assistant: Assistant) -> None:
     webinars = await ayse.press(listing, "Webinarlar")
     text = webinars.text or ""
     assert "Webinarlar" in text
-    assert "AB Hibe Programları" in text and "Kilit Etkinleştirici" in text
+    assert "AB Destek Programları" in text and "Kilit Etkinleştirici" in text
     assert "Yalın Üretim" not in text
     visits = await ayse.press(webinars, "Çalışma ziyaretleri")
     assert "İtalya" in (visits.text or "") and "İspanya" in (visits.text or "")

@@ -353,7 +353,7 @@ async def test_a_form_left_open_times_out_across_a_restart(
     with sqlite3.connect(first.services.settings.database_path) as connection:
         connection.execute("UPDATE forms SET expires_at = '2020-01-01T00:00:00+00:00'")
     second: Assistant = await start_assistant()
-    closed = await ayse.emulator.wait_for_bot_message(ayse.id, contains="yanıtsız kaldığı için")
+    closed = await ayse.emulator.wait_for_bot_message(ayse.id, contains="yanıt gelmediği için")
     assert "/profile" in (closed.text or "")
     assert await second.fetch("SELECT * FROM forms") == []
     answer = await ayse.says("eğitimler ücretli mi")
@@ -405,7 +405,7 @@ async def test_cancel_closes_whatever_form_is_open(assistant: Assistant) -> None
     [open_form] = await assistant.fetch("SELECT kind FROM forms WHERE person_id = ?", elif_.id)
     assert open_form["kind"] == "import"
     cancelled = await elif_.says("/cancel")
-    assert "iptal ettim; içerik değişmedi" in (cancelled.text or "")
+    assert "kapattım; içerik değişmedi" in (cancelled.text or "")
     assert await assistant.fetch("SELECT * FROM forms") == []
     compose = await elif_.says("/broadcast")
     assert "Duyurunuzu bana gönderin" in (compose.text or "")

@@ -372,15 +372,22 @@ async def test_cancelling_an_event_asks_first_then_tells_registrants(assistant: 
     confirm = await elif_.press(page, "✖️ Etkinliği iptal et")
     assert "emin misiniz" in (confirm.text or "")
     assert "1 onaylı kayıt ve bekleme listesindeki 1 kişinin" in (confirm.text or "")
-    kept = await elif_.press(confirm, "Hayır, vazgeç")
+    kept = await elif_.press(confirm, "Hayır, etkinlik kalsın")
     assert "Onaylı: 1 / 1" in (kept.text or "")
     confirm = await elif_.press(kept, "✖️ Etkinliği iptal et")
     done = await elif_.press(confirm, "Evet, etkinliği iptal et")
     assert "iptal edildi" in (done.text or "") and "2 kişiye" in (done.text or "")
 
+    notices = {}
     for person in (ali, ayse):
         told = await person.emulator.wait_for_bot_message(person.id, contains="iptal edildi")
         assert "Test etkinliği doomed" in (told.text or "")
+        notices[person.id] = told.text or ""
+    # Each is told what they had: Ali a seat, Ayşe a place on the waiting list.
+    assert "Kayıtlı olduğunuz" in notices[ali.id]
+    assert "Kaydınız kendiliğinden düştü" in notices[ali.id]
+    assert "Bekleme listesinde olduğunuz" in notices[ayse.id]
+    assert "Kayıtlı olduğunuz" not in notices[ayse.id]
     [event] = await assistant.fetch("SELECT status FROM events WHERE id = 'doomed'")
     assert event["status"] == "cancelled"
     statuses = await assistant.fetch("SELECT status FROM registrations WHERE event_id = 'doomed'")

@@ -211,7 +211,7 @@ async def cancel_event(
     """
     moment = now or datetime.now(UTC)
     # The event leaves the catalogue, so the notice carries what it needs to say.
-    payload = {
+    payload: dict[str, Any] = {
         "title": {"tr": event.title.tr, "en": event.title.en},
         "starts_at": utc_text(event.starts_at),
     }
@@ -219,6 +219,8 @@ async def cancel_event(
         registrants = await event_store.cancel_event(event.id, moment, tx)
         if registrants is None:
             return None
+        # Someone on the waiting list held no seat: their notice says so.
+        payload["waitlisted"] = [r.registration_id for r in registrants if r.status == "waitlisted"]
         told = await announce_event_cancelled(
             tx,
             event.id,

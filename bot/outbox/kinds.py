@@ -138,8 +138,9 @@ async def compose_event_cancelled(
     starts_at = message.payload.get("starts_at")
     if title is None or not isinstance(starts_at, str):
         return Skip("notice without its event's title and time")
+    waitlisted = message.registration_id in message.payload.get("waitlisted", [])
     return event_cancelled_screen(
-        context.services.texts, title.get(language), parse_utc(starts_at), language
+        context.services.texts, title.get(language), parse_utc(starts_at), language, waitlisted
     )
 
 

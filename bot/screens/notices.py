@@ -45,10 +45,12 @@ def event_changed_screen(
 
 
 def event_cancelled_screen(
-    texts: Texts, title: str, starts_at: datetime, language: str
+    texts: Texts, title: str, starts_at: datetime, language: str, waitlisted: bool = False
 ) -> TextMessage:
     """Return the notice that an event was cancelled, with the way to the other events."""
-    text = texts.render(language, "event_cancelled", title=title, starts_at=starts_at)
+    text = texts.render(
+        language, "event_cancelled", title=title, starts_at=starts_at, waitlisted=waitlisted
+    )
     button = InlineKeyboardButton(
         texts.label(language, "all_events"), callback_data=EventList().data
     )

@@ -39,7 +39,12 @@ def reminder_screen(
 ) -> TextMessage:
     """Return the reminder of an event about to start, with its buttons."""
     seconds = (event.starts_at - now).total_seconds()
-    text = texts.render(language, "reminder", event=event, minutes=round(seconds / 60))
+    # People say "tomorrow", not "in 24 hours": count calendar days in the cluster's zone.
+    zone = texts.timezone
+    days = (event.starts_at.astimezone(zone).date() - now.astimezone(zone).date()).days
+    text = texts.render(
+        language, "reminder", event=event, minutes=round(seconds / 60), days_ahead=days
+    )
     return TextMessage(text, event_buttons(texts, event, registration_id, language))
 
 
