@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
@@ -47,17 +48,22 @@ from bot.domain.access import Ability
 from bot.domain.forms import (
     BACK,
     DONE,
+    NO,
     SKIP,
+    YES,
     Answered,
     Asked,
+    ChoiceStep,
     Finished,
     Flow,
     FormState,
     Moved,
+    MultiChoiceStep,
     Outcome,
     Reask,
     Reply,
     Upload,
+    YesNoStep,
 )
 from handlers import fallback
 from storage.forms import OpenForm
@@ -158,9 +164,13 @@ class Form:
         """Return how long the form waits for an answer before it closes."""
         raise NotImplementedError
 
+    def options(self, call: FormCall) -> Sequence[tuple[str, str]]:
+        """Return the current step's choices as (value, label), for `step_keyboard`."""
+        return ()
+
     def offered(self, call: FormCall) -> frozenset[str]:
         """Return the values of the choice buttons the current step shows."""
-        return frozenset()
+        return frozenset(value for value, _ in self.options(call))
 
     def translate(self, call: FormCall, reply: Reply) -> Reply:
         """Turn a form's own shortcut into a reply its step reads (a name button into text)."""
@@ -206,6 +216,34 @@ class Form:
         text = self.closed_text(call.services, call.caller.language, timeout=False)
         if message is not None and text is not None:
             await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
+
+
+def step_keyboard(call: FormCall, form: Form) -> list[list[InlineKeyboardButton]]:
+    """Return the current step's buttons, by its kind: its choices (those chosen marked in a
+    multiple choice, then "done"), yes and no, then skip and back where the step allows them."""
+    step = form.flow.step(call.state.step)
+    caller = call.caller
+    rows: list[list[InlineKeyboardButton]] = []
+    if isinstance(step, YesNoStep):
+        rows.append(
+            [
+                call.button(form, caller.label("form_yes"), YES),
+                call.button(form, caller.label("form_no"), NO),
+            ]
+        )
+    elif isinstance(step, MultiChoiceStep):
+        chosen = call.state.answers.get(step.name) or []
+        for value, label in form.options(call):
+            mark = "✅" if value in chosen else "⬜"
+            rows.append([call.button(form, f"{mark} {label}", value)])
+        rows.append([call.action(form, "form_done", DONE)])
+    elif isinstance(step, ChoiceStep):
+        rows += [[call.button(form, label, value)] for value, label in form.options(call)]
+    if step.optional:
+        rows.append([call.action(form, "skip", SKIP)])
+    if step.back and form.flow.before(step.name, call.state.answers) != step.name:
+        rows.append([call.action(form, "back", BACK)])
+    return rows
 
 
 # -- opening and closing ---------------------------------------------------------------------

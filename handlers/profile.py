@@ -15,9 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import AssistantContext, Caller
 from bot.domain.forms import (
-    BACK,
     NO,
-    SKIP,
     YES,
     Answers,
     ChoiceStep,
@@ -31,7 +29,7 @@ from bot.domain.forms import (
 from bot.domain.profile import check_company, check_email, check_name, check_phone, company_key
 from bot.screens.buttons import HOME, EditProfile, Menu, SignUp
 from handlers import registrations
-from handlers.forms import Form, FormCall, open_form
+from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.replies import Keyboard, show
 from storage.people import Profile
 
@@ -69,10 +67,13 @@ class ProfileForm(Form):
     def timeout(self) -> timedelta:
         return timedelta(seconds=FORM_TIMEOUT)
 
-    def offered(self, call: FormCall) -> frozenset[str]:
-        if call.state.step == "sector":
-            return frozenset(sector.id for sector in call.services.catalogue.sectors)
-        return frozenset()
+    def options(self, call: FormCall) -> list[tuple[str, str]]:
+        if call.state.step != "sector":
+            return []
+        language = call.caller.language
+        return [
+            (sector.id, sector.name.get(language)) for sector in call.services.catalogue.sectors
+        ]
 
     def translate(self, call: FormCall, reply: Reply) -> Reply:
         user = call.update.effective_user
@@ -101,18 +102,9 @@ class ProfileForm(Form):
             await call.acknowledge()
             await self._ask_phone(call, text)
             return
-        rows: Keyboard = []
+        rows: Keyboard = step_keyboard(call, self)
         if step == "name" and user is not None and user.full_name:
             rows = [[call.button(self, user.full_name[:60], TELEGRAM_NAME)]]
-        elif step == "sector":
-            rows = [
-                [call.button(self, sector.name.get(caller.language), sector.id)]
-                for sector in call.services.catalogue.sectors
-            ]
-        elif step == "email":
-            rows = [[call.action(self, "skip", SKIP)]]
-        if self.flow.step(step).back:
-            rows = [*rows, [call.action(self, "back", BACK)]]
         await show(call.update, text, rows)
 
     async def _ask_phone(self, call: FormCall, text: str) -> None:

@@ -11,12 +11,13 @@ import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 
 from bot.app import stop_application
+from bot.context import AssistantContext, Caller
 from bot.devtools.emulator import BotApiEmulator, User
 from bot.domain.forms import (
     BACK,
@@ -45,7 +46,7 @@ from bot.domain.forms import (
 )
 from bot.domain.profile import check_name
 from handlers import forms, profile
-from handlers.forms import FormButton
+from handlers.forms import Form, FormButton, FormCall, step_keyboard
 from storage.database import Database
 from storage.forms import FormRepository
 from tests.conftest import STAFF_ID, TOKEN, Assistant, Person, StartAssistant
@@ -189,6 +190,59 @@ def test_form_buttons_parse_back(data: str) -> None:
 def test_every_profile_button_fits_in_callback_data() -> None:
     longest = FormButton("pf", None, "x" * 48).data
     assert len(longest.encode()) <= 64 and FormButton.parse(longest) is not None
+
+
+class _Survey(Form):
+    """A form of every kind of choice, to see the buttons the engine gives each."""
+
+    kind = "test"
+    code = "ts"
+    closed_template = "form_cancelled"
+    flow = Flow(
+        "test",
+        (
+            YesNoStep("agree", back=False),
+            ChoiceStep("one"),
+            MultiChoiceStep("many", optional=True),
+        ),
+    )
+
+    def options(self, call: FormCall) -> list[tuple[str, str]]:
+        return [("a", "Alpha"), ("b", "Beta")]
+
+
+def _labels_and_data(rows: list[list[InlineKeyboardButton]]) -> list[list[tuple[str, str]]]:
+    return [[(button.text, str(button.callback_data)) for button in row] for row in rows]
+
+
+async def test_each_kind_of_step_gets_its_buttons(assistant: Assistant) -> None:
+    person = await assistant.services.people.seen(1, "en")
+    caller = Caller(assistant.services, person, "en")
+    form = _Survey()
+
+    def call_at(step: str, answers: dict[str, Any]) -> FormCall:
+        state = FormState("test", step, answers)
+        return FormCall(cast(Update, None), cast(AssistantContext, None), caller, state)
+
+    def keyboard(step: str, answers: dict[str, Any]) -> list[list[tuple[str, str]]]:
+        return _labels_and_data(step_keyboard(call_at(step, answers), form))
+
+    assert keyboard("agree", {}) == [[("Yes", "f:ts:c:yes"), ("No", "f:ts:c:no")]]
+    assert keyboard("one", {"agree": "yes"}) == [
+        [("Alpha", "f:ts:c:a")],
+        [("Beta", "f:ts:c:b")],
+        [("‹ Back", "f:ts:b")],
+    ]
+    assert keyboard("many", {"many": ["b"]}) == [
+        [("⬜ Alpha", "f:ts:c:a")],
+        [("✅ Beta", "f:ts:c:b")],
+        [("✔️ Done", "f:ts:d")],
+        [("Skip", "f:ts:s")],
+        [("‹ Back", "f:ts:b")],
+    ]
+    assert form.offered(
+        FormCall(cast(Update, None), cast(AssistantContext, None), caller, FormState("test", "one"))
+    ) == {"a", "b"}
 
 
 # -- the table -------------------------------------------------------------------------------
