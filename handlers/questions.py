@@ -3,7 +3,7 @@
 A question typed in the chat, or after "Ask a question" and /ask, is answered from the FAQ,
 services and events: the answer's links become buttons and "Did this help?" is asked. Small talk
 gets a friendly word. When nothing fits, or the person says the answer didn't help, one tap
-passes the very text they typed to the team (bot/domain/tickets.py), at most once.
+passes the very text they typed to the team (handlers/ticket_posts.py), at most once.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.context import AssistantContext, Caller
 from bot.domain.answering import Match, normalise_question
-from bot.domain.tickets import Draft, open_ticket_from
+from bot.domain.tickets import Draft
 from bot.screens.answers import AnswerScreens, suggestion
 from bot.screens.buttons import (
     KIND_OF_SUGGESTION,
@@ -31,6 +31,7 @@ from bot.screens.buttons import (
 )
 from handlers import events, services, staff_questions
 from handlers.replies import Keyboard, show
+from handlers.ticket_posts import open_ticket_from
 from storage.tickets import MEMBER, QUESTION, RECEIPT
 
 # Long messages are answered from their beginning: a question is in its first sentences.

@@ -14,17 +14,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ExtBot
 
 from bot.context import AssistantContext, Services
 from bot.domain.access import Ability
-from bot.domain.tickets import (
-    CAPTION_BUDGET,
-    TEXT_BUDGET,
-    Draft,
-    draft_of,
-    reply_parameters,
-    send_file,
-    shorten,
-    staff_note,
-)
+from bot.domain.tickets import CAPTION_BUDGET, TEXT_BUDGET, Draft, shorten
 from bot.screens.buttons import CloseTicket, NewTicket, ReplyToTicket
+from handlers.ticket_posts import draft_of, reply_parameters, send_file, staff_note
 from storage.tickets import COPY, FROM_STAFF, MEMBER, RECEIPT, STAFF, Ticket, TicketPost
 
 logger = logging.getLogger(__name__)

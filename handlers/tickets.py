@@ -2,7 +2,7 @@
 
 The person writes their message in a one-step form ("Write to the team", "Ask the team something
 new", a service's "Request this service", or "Reply" under an answer). The ticket is posted for the
-staff (bot/domain/tickets.py), who answer it by replying to its post (handlers/ticket_staff.py);
+staff (handlers/ticket_posts.py), who answer it by replying to its post (handlers/ticket_staff.py);
 the person answers back with the "Reply" button or by replying to the answer. Every message the bot
 sends for a ticket is stored, so a reply on either side finds its ticket, even after a restart.
 """
@@ -23,12 +23,13 @@ from telegram.ext import (
 
 from bot.context import AssistantContext, Caller
 from bot.domain.forms import Flow, MessageStep, Moved
-from bot.domain.tickets import Draft, add_follow_up, draft_of, open_ticket
+from bot.domain.tickets import Draft
 from bot.screens.buttons import HOME, CancelTicket, NewTicket, ReplyToTicket, RequestService
 from handlers import questions, ticket_staff
 from handlers.forms import Form, FormCall, close_form, open_form
 from handlers.groups import FEATURES, TICKET_REPLIES
 from handlers.replies import show
+from handlers.ticket_posts import add_follow_up, draft_of, open_ticket
 from storage.tickets import (
     MEMBER,
     PROMPT,

@@ -10,25 +10,46 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.context import Services
 from bot.domain.event_form import EventDraft, event_id_base
+from bot.settings import Settings
 from storage import events as event_store
+from storage.audit import AuditLog
 from storage.catalogue import utc_text
 from storage.content import (
+    Catalogue,
     Event,
     catalogue_to_document,
     event_to_document,
     parse_catalogue,
 )
+from storage.database import Database
 from storage.outbox import Addressee, announce_event_cancelled, announce_event_change
-from storage.registrations import Registration
+from storage.registrations import Registration, RegistrationRepository
 
 # Fields of the event document whose change registrants are told about.
 TIME_FIELDS = ("starts_at", "ends_at")
 PLACE_FIELDS = ("online", "online_url", "location")
+
+
+class EventServices(Protocol):
+    """What changing events needs of the running assistant (bot.context.Services has it)."""
+
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def database(self) -> Database: ...
+    @property
+    def audit(self) -> AuditLog: ...
+    @property
+    def registrations(self) -> RegistrationRepository: ...
+    @property
+    def catalogue(self) -> Catalogue: ...
+
+    async def reload_catalogue(self) -> None:
+        """Reload the catalogue after a change, and what is built from it."""
 
 
 class EventRejected(ValueError):
@@ -60,11 +81,11 @@ class EventChange:
         return any(name in self.fields for name in TIME_FIELDS + PLACE_FIELDS)
 
 
-def _document_zone(services: Services) -> ZoneInfo:
+def _document_zone(services: EventServices) -> ZoneInfo:
     return ZoneInfo(services.catalogue.cluster.timezone)
 
 
-def _read_event(services: Services, document: dict[str, Any]) -> Event:
+def _read_event(services: EventServices, document: dict[str, Any]) -> Event:
     """Read an event document with the catalogue's own validation, so a reload can't fail."""
     alone = catalogue_to_document(replace(services.catalogue, events=(), faq=()))
     alone["events"] = [document]
@@ -86,7 +107,7 @@ def changed_fields(before: Event, after: Event, timezone: ZoneInfo) -> dict[str,
     }
 
 
-def apply_edits(services: Services, current: Event, started: Event, edited: Event) -> Event:
+def apply_edits(services: EventServices, current: Event, started: Event, edited: Event) -> Event:
     """Return `current` with only what differs between `started` and `edited` put on it.
 
     A change form copies the whole event when it opens; applying only the fields its
@@ -104,7 +125,7 @@ def apply_edits(services: Services, current: Event, started: Event, edited: Even
 
 
 async def publish_event(
-    services: Services, staff_id: int, draft: EventDraft, now: datetime | None = None
+    services: EventServices, staff_id: int, draft: EventDraft, now: datetime | None = None
 ) -> Event:
     """Write a new event with its audit entry, and reload the catalogue."""
     moment = now or datetime.now(UTC)
@@ -128,7 +149,7 @@ async def publish_event(
 
 
 async def change_event(
-    services: Services,
+    services: EventServices,
     staff_id: int,
     started: Event,
     edited: Event,
@@ -203,7 +224,7 @@ def _more_seats(before: Event, after: Event) -> bool:
 
 
 async def cancel_event(
-    services: Services, staff_id: int, event: Event, now: datetime | None = None
+    services: EventServices, staff_id: int, event: Event, now: datetime | None = None
 ) -> int | None:
     """Cancel an event and its registrations, drop its reminders, audit it, tell registrants.
 
