@@ -1,4 +1,4 @@
-"""The `clustem-bot` command line: run, demo, content, companies, ask, db backup, check."""
+"""The `clustem-bot` command line: run, demo, content, companies, report, ask, db backup, check."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import html
 import json
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from bot.domain.answering import Answer, AnswerIndex, tokenize
 from bot.domain.answering.normalise import guess_language
+from bot.domain.impact import Period, PeriodError
 from bot.screens.answers import AnswerScreen, AnswerScreens
 from bot.screens.texts import Texts
 from bot.settings import Settings, SettingsError, load_settings
@@ -85,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
         "export", help="write the registry as XLSX, CSV or YAML, suspected duplicates marked"
     )
     company_export.add_argument("file", type=Path)
+    report = commands.add_parser("report", help="write the impact report of a period as XLSX")
+    report.add_argument("--from", dest="first", required=True, help="first day, YYYY-MM-DD")
+    report.add_argument("--to", dest="last", required=True, help="last day, YYYY-MM-DD")
+    report.add_argument("--out", type=Path, required=True, help="the workbook to write (.xlsx)")
+    report.add_argument("--lang", choices=("tr", "en"), default=None)
     ask = commands.add_parser("ask", help="show how the assistant answers a question")
     ask.add_argument("question", help='the question, or "-" to read one per line from stdin')
     ask.add_argument("--lang", choices=("tr", "en"), default=None)
@@ -134,6 +141,8 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings) -> int:
         return _ask(arguments, settings)
     if command == "companies":
         return _companies(arguments, settings)
+    if command == "report":
+        return _report(arguments, settings)
     return asyncio.run(_storage_command(arguments, settings))
 
 
@@ -201,6 +210,51 @@ async def _current_catalogue(settings: Settings) -> Catalogue:
         finally:
             await services.database.close()
     return load_catalogue(Path(settings.content_file or bundled_content_path()))
+
+
+def _report(arguments: argparse.Namespace, settings: Settings) -> int:
+    try:
+        period = Period.parse(arguments.first, arguments.last)
+    except PeriodError as error:
+        reason = {
+            "end_before_start": "the end (--to) is before the start (--from)",
+            "not_a_date": "dates are written YYYY-MM-DD",
+        }.get(str(error), str(error))
+        print(f"clustem-bot: report: {reason}", file=sys.stderr)
+        return 2
+    if arguments.out.suffix.lower() != ".xlsx":
+        print("clustem-bot: report: --out must be an .xlsx file", file=sys.stderr)
+        return 2
+    language = arguments.lang or settings.default_language
+    content, summary = asyncio.run(_report_workbook(period, language, settings))
+    arguments.out.write_bytes(content)
+    print(summary)
+    print(f"Report written to {arguments.out}")
+    return 0
+
+
+async def _report_workbook(period: Period, language: str, settings: Settings) -> tuple[bytes, str]:
+    from bot.app import prepare_storage
+    from bot.context import Services
+    from bot.domain.impact import period_report
+    from bot.screens.impact import ImpactScreens
+    from storage.impact import ImpactRepository
+
+    services = Services.create(settings)
+    await prepare_storage(services)
+    try:
+        report = await period_report(
+            ImpactRepository(services.database), services.companies, period, settings.timezone
+        )
+    finally:
+        await services.database.close()
+    screens = ImpactScreens(services.texts, services.catalogue, language)
+    return screens.workbook(report), _plain(screens.text(report))
+
+
+def _plain(text: str) -> str:
+    """Return a chat text as plain terminal text."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 def _companies(arguments: argparse.Namespace, settings: Settings) -> int:

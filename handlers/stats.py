@@ -1,24 +1,35 @@
-"""`/stats`: the cluster's impact report for staff: people, events, attendance, feedback."""
+"""`/stats`: the cluster's impact report for staff: the totals now, and any period's report
+with its chart and the Excel workbook funders accept (`/stats FIRST LAST` for any dates)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import AssistantContext
+from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
-from bot.screens.buttons import STAFF_HOME, StaffMenu
-from handlers.replies import show
+from bot.domain.impact import Period, PeriodError, period_report
+from bot.screens.buttons import STAFF_HOME, ReportPeriod, ReportWorkbook, StaffMenu
+from bot.screens.impact import ImpactScreens
+from handlers.replies import keyboard, show
 from handlers.staff_access import staff
+from storage.impact import ImpactRepository
 from storage.stats import StatsRepository
+
+PRESETS: tuple[Literal["month", "quarter", "year"], ...] = ("month", "quarter", "year")
+_DAY = "%Y%m%d"
 
 
 async def stats_command(update: Update, context: AssistantContext) -> None:
-    """Show the impact report."""
+    """Show the totals now, or the report of the period typed after the command."""
     caller = context.caller
+    if context.args:
+        await _typed_period(update, context, caller, context.args)
+        return
     services = caller.services
     report = await StatsRepository(services.database, services.settings.default_language).impact(
         datetime.now(UTC)
@@ -32,12 +43,98 @@ async def stats_command(update: Update, context: AssistantContext) -> None:
     }
     text = caller.render("stats", report=report, sectors=sectors, titles=titles)
     rows = [
+        [caller.button(f"report_this_{name}", ReportPeriod(name)) for name in PRESETS],
+        [caller.button("report_custom", ReportPeriod("custom"))],
         [
             caller.button("stats_refresh", StaffMenu("stats")),
             caller.button("staff_menu", STAFF_HOME),
-        ]
+        ],
     ]
     await show(update, text, rows)
+
+
+async def _typed_period(
+    update: Update, context: AssistantContext, caller: Caller, args: list[str]
+) -> None:
+    try:
+        if len(args) != 2:
+            raise PeriodError("two_dates")
+        period = Period.parse(args[0], args[1])
+    except PeriodError as error:
+        await show(update, caller.render("stats_custom", problem=str(error)))
+        return
+    await _send_period(context, caller, period)
+
+
+async def period_pressed(update: Update, context: AssistantContext) -> None:
+    """Show the report of this month, quarter or year, or say how to ask for any dates."""
+    caller = context.caller
+    name = ReportPeriod.of(update).period
+    if name == "custom":
+        rows = [[caller.button("report_back", StaffMenu("stats"))]]
+        await show(update, caller.render("stats_custom", problem=None), rows)
+        return
+    today = datetime.now(caller.services.settings.timezone).date()
+    await _send_period(context, caller, Period.preset(name, today))
+
+
+async def _send_period(context: AssistantContext, caller: Caller, period: Period) -> None:
+    services = caller.services
+    report = await period_report(
+        ImpactRepository(services.database),
+        services.companies,
+        period,
+        services.settings.timezone,
+    )
+    screens = ImpactScreens(services.texts, services.catalogue, caller.language)
+    # Drawing takes a moment of CPU: off the event loop, so other chats are not held up.
+    chart = await asyncio.to_thread(screens.chart, report)
+    chat_id = caller.person.id
+    await context.bot.send_photo(chat_id, chart)
+    workbook = ReportWorkbook(period.first.strftime(_DAY), period.last.strftime(_DAY))
+    rows = [
+        [caller.button("report_workbook", workbook)],
+        [caller.button("report_back", StaffMenu("stats"))],
+    ]
+    # New messages, not an edit: the text belongs under the chart it describes.
+    await context.bot.send_message(chat_id, screens.text(report), reply_markup=keyboard(rows))
+
+
+async def workbook_pressed(update: Update, context: AssistantContext) -> None:
+    """Send the period's report as an Excel workbook."""
+    caller = context.caller
+    services = caller.services
+    pressed = ReportWorkbook.of(update)
+    period = _period(pressed.first, pressed.last)
+    if period is None:
+        return
+    report = await period_report(
+        ImpactRepository(services.database),
+        services.companies,
+        period,
+        services.settings.timezone,
+    )
+    screens = ImpactScreens(services.texts, services.catalogue, caller.language)
+    content = await asyncio.to_thread(screens.workbook, report)
+    await context.bot.send_document(
+        caller.person.id,
+        document=content,
+        filename=f"impact-{period.first.isoformat()}-{period.last.isoformat()}.xlsx",
+        caption=screens.workbook_caption(period),
+    )
+    await services.audit.record(
+        caller.person.id,
+        "report.export",
+        f"period:{period.first.isoformat()}/{period.last.isoformat()}",
+        {},
+    )
+
+
+def _period(first: str, last: str) -> Period | None:
+    try:
+        return Period(datetime.strptime(first, _DAY).date(), datetime.strptime(last, _DAY).date())
+    except (ValueError, PeriodError):
+        return None
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
@@ -47,5 +144,7 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
         [
             CommandHandler("stats", stats_command, filters=filters.ChatType.PRIVATE),
             CallbackQueryHandler(stats_command, pattern=StaffMenu.pattern(screen="stats")),
+            CallbackQueryHandler(period_pressed, pattern=ReportPeriod.pattern()),
+            CallbackQueryHandler(workbook_pressed, pattern=ReportWorkbook.pattern()),
         ],
     )

@@ -109,7 +109,14 @@ async def test_staff_see_the_impact_report_in_turkish(cluster_year: Assistant) -
     assert "Sorular: 2 açık · 0 kapalı" in text
     assert "Hizmet talepleri: 0 açık · 1 kapalı" in text
     assert "Gönderilen duyuru: 1 · Üyelere ulaşan mesaj: 1.198" in text
-    assert report.buttons == ["🔄 Yenile", "🛠 Ekip menüsü"]
+    assert report.buttons == [
+        "Bu ay",
+        "Bu çeyrek",
+        "Bu yıl",
+        "📅 Tarih aralığı",
+        "🔄 Yenile",
+        "🛠 Ekip menüsü",
+    ]
     assert len(text) < 4096
 
 

@@ -14,9 +14,11 @@ import re
 import sys
 import tempfile
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import build_application, start_application, stop_application
+from bot.app import build_application, prepare_storage, start_application, stop_application
+from bot.context import Services
 from bot.devtools.emulator import (
     BotActivity,
     BotApiEmulator,
@@ -25,6 +27,7 @@ from bot.devtools.emulator import (
     User,
     html_to_plain_readable,
 )
+from bot.devtools.history import add_history
 from bot.screens.texts import Texts
 from bot.settings import Secret, Settings
 
@@ -182,6 +185,16 @@ def demo_settings(
     )
 
 
+async def _add_demo_history(settings: Settings) -> None:
+    """Give the demo a year of past events, attendance and ratings, for /stats to show."""
+    services = Services.create(settings)
+    await prepare_storage(services)
+    try:
+        await add_history(services, datetime.now(UTC))
+    finally:
+        await services.database.close()
+
+
 async def run_demo(settings: Settings, *, user_language: str = "tr") -> int:
     """Run the demo until the person types /quit or input ends."""
     texts = Texts(settings.timezone)
@@ -196,7 +209,9 @@ async def run_demo(settings: Settings, *, user_language: str = "tr") -> int:
                 emulator, user, sys.stdout.isatty(), files, group, texts, user_language
             )
             unsubscribe = emulator.on_bot_activity(chat.show)
-            application = build_application(demo_settings(settings, emulator, Path(folder), group))
+            settings = demo_settings(settings, emulator, Path(folder), group)
+            await _add_demo_history(settings)
+            application = build_application(settings)
             await start_application(application, poll_timeout=1)
 
             async def settled() -> None:

@@ -370,3 +370,23 @@ class QuickTime(CallbackData, prefix="bc:q"):
 
     broadcast_id: BroadcastId
     when: Annotated[str, "h1|t9"]
+
+
+# -- the impact report ----------------------------------------------------------------------
+
+Day = Annotated[str, r"\d{8}"]  # YYYYMMDD
+
+
+@dataclass(frozen=True)
+class ReportPeriod(CallbackData, prefix="sm:rp"):
+    """The impact report of this month, quarter or year, or how to ask for any dates."""
+
+    period: Literal["month", "quarter", "year", "custom"]
+
+
+@dataclass(frozen=True)
+class ReportWorkbook(CallbackData, prefix="sm:rx"):
+    """The impact report of a period as an Excel workbook."""
+
+    first: Day
+    last: Day

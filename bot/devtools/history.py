@@ -1,0 +1,224 @@
+"""A past for the demo and the benchmarks: events held, who came from which company, ratings,
+service requests, questions and announcements, so the impact report has something to show.
+
+Deterministic for a given seed. The people are fictional; their ids lie far above real
+Telegram test ids so they never meet the emulator's users.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.context import Services
+from storage.catalogue import utc_text
+from storage.companies import Company
+from storage.content import catalogue_to_document, parse_catalogue
+from storage.seeding import (
+    SeedPerson,
+    SeedRegistration,
+    SeedTicket,
+    add_broadcasts,
+    add_people,
+    add_questions,
+    add_registrations,
+    add_tickets,
+)
+
+_FIRST_NAMES = (
+    "Ayşe Fatma Zeynep Elif Merve Emine Hatice Esra Selin Derya Gül Seda Burcu Özlem Gamze "
+    "Mehmet Mustafa Ahmet Ali Hüseyin Hasan İbrahim Murat Emre Burak Serkan Oğuz Kerem Tolga Cem"
+)
+_LAST_NAMES = (
+    "Yılmaz Kaya Demir Şahin Çelik Yıldız Yıldırım Öztürk Aydın Özdemir Arslan Doğan Kılıç "
+    "Aslan Çetin Kara Koç Kurt Özkan Şimşek Polat Korkmaz Çakır Erdoğan Güneş Aksoy Tekin"
+)
+FIRST_NAMES = _FIRST_NAMES.split()
+LAST_NAMES = _LAST_NAMES.split()
+FIRST_PERSON_ID = 9_000_000_000
+QUESTIONS = ("aidat ne kadar", "egitim sertifikasi", "ihracat destegi", "b2b gorusme", "kosgeb")
+
+
+@dataclass(frozen=True)
+class HistorySize:
+    """How much past to make."""
+
+    events: int = 24
+    people: int = 320
+    registrations: int = 1_400
+    companies: int = 0  # extra synthetic companies beyond the registry's
+
+
+async def add_history(
+    services: Services, now: datetime, size: HistorySize = HistorySize(), seed: int = 13
+) -> None:
+    """Write a year of past activity ending at `now` into the assistant's database."""
+    rng = random.Random(seed)
+    if size.companies:
+        await _add_companies(services, size.companies, rng)
+    companies = await services.companies.all()
+    events = await _add_events(services, now, size.events, rng)
+    people = _people(companies, size.people, now, rng)
+    await add_people(services.database, people)
+    registrations = _registrations(events, people, size.registrations, rng)
+    await add_registrations(services.database, registrations)
+    await _add_the_rest(services, now, people, len(events), rng)
+
+
+async def _add_companies(services: Services, count: int, rng: random.Random) -> None:
+    sectors = [sector.id for sector in services.catalogue.sectors]
+    extra = []
+    for n in range(count):
+        name = f"{rng.choice(LAST_NAMES)} {n} Sanayi A.Ş."
+        extra.append(
+            Company(
+                id=None,
+                name=name,
+                name_key=name.lower(),
+                sector_id=rng.choice(sectors),
+                employees=rng.randint(3, 400),
+                city=rng.choice(("Ankara", "Konya", "Kayseri", "Bursa")),
+                membership=rng.choice(("member", "member", "non_member", "former")),
+            )
+        )
+    await services.companies.save(extra, [])
+
+
+async def _add_events(
+    services: Services, now: datetime, count: int, rng: random.Random
+) -> list[tuple[str, datetime, datetime]]:
+    document = catalogue_to_document(services.catalogue)
+    templates = list(document["events"])
+    held = []
+    for n in range(count):
+        template = templates[n % len(templates)]
+        event = copy.deepcopy(template)
+        length = datetime.fromisoformat(template["ends_at"]) - datetime.fromisoformat(
+            template["starts_at"]
+        )
+        # Spread over the past year, the newest a week ago.
+        day = now - timedelta(days=7 + (358 * n) // max(count, 1) + rng.randint(0, 3))
+        starts_at = day.replace(hour=6, minute=30, second=0, microsecond=0)
+        event.update(
+            id=f"held-{n + 1:04d}",
+            starts_at=starts_at.isoformat(),
+            ends_at=(starts_at + length).isoformat(),
+        )
+        event.pop("registration_deadline", None)
+        event.pop("capacity", None)
+        document["events"].append(event)
+        held.append((event["id"], starts_at, starts_at + length))
+    await services.catalogue_store.import_catalogue(parse_catalogue(document, "history"))
+    await services.reload_catalogue()
+    return held
+
+
+def _people(
+    companies: list[Company], count: int, now: datetime, rng: random.Random
+) -> list[SeedPerson]:
+    members = [c for c in companies if c.membership == "member"] or companies
+    people = []
+    for n in range(count):
+        # Most participants come from member companies; a few typed a company not listed.
+        company = rng.choice(members if rng.random() < 0.75 else companies) if companies else None
+        listed = company is not None and rng.random() < 0.95
+        people.append(
+            SeedPerson(
+                id=FIRST_PERSON_ID + n,
+                full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                company=company.name if company else "Bilinmeyen Ltd.",
+                company_id=company.id if company and listed else None,
+                sector_id=company.sector_id if company else None,
+                language="tr" if rng.random() < 0.9 else "en",
+                seen_at=utc_text(now - timedelta(days=400)),
+            )
+        )
+    return people
+
+
+def _registrations(
+    events: list[tuple[str, datetime, datetime]],
+    people: list[SeedPerson],
+    count: int,
+    rng: random.Random,
+) -> list[SeedRegistration]:
+    registrations = []
+    per_event = max(1, count // max(len(events), 1))
+    for event_id, starts_at, _ in events:
+        size = min(len(people), max(1, int(per_event * rng.uniform(0.6, 1.4))))
+        for person in rng.sample(people, size):
+            status = "confirmed" if rng.random() < 0.9 else "cancelled"
+            came = status == "confirmed" and rng.random() < 0.78
+            rating = rng.choices((5, 4, 3, 2, 1), (45, 35, 12, 5, 3))[0]
+            registrations.append(
+                SeedRegistration(
+                    event_id=event_id,
+                    person_id=person.id,
+                    company_id=person.company_id,
+                    sector_id=person.sector_id,
+                    status=status,
+                    created_at=utc_text(starts_at - timedelta(days=rng.randint(2, 20))),
+                    attended=(1 if came else 0) if status == "confirmed" else None,
+                    attended_at=(
+                        utc_text(starts_at + timedelta(minutes=rng.randint(-20, 15)))
+                        if came
+                        else None
+                    ),
+                    rating=rating if came and rng.random() < 0.6 else None,
+                )
+            )
+    return registrations
+
+
+async def _add_the_rest(
+    services: Services,
+    now: datetime,
+    people: list[SeedPerson],
+    events: int,
+    rng: random.Random,
+) -> None:
+    service_ids = [service.id for service in services.catalogue.services]
+    tickets = []
+    for _ in range(max(4, events // 2)):
+        created = now - timedelta(days=rng.randint(8, 360), hours=rng.randint(0, 8))
+        answered = created + timedelta(hours=rng.uniform(0.5, 30)) if rng.random() < 0.85 else None
+        kind = "service_request" if rng.random() < 0.6 else "question"
+        tickets.append(
+            SeedTicket(
+                person_id=rng.choice(people).id,
+                kind=kind,
+                service_id=rng.choice(service_ids) if kind == "service_request" else None,
+                status="closed" if answered and rng.random() < 0.8 else "open",
+                created_at=utc_text(created),
+                answered_at=utc_text(answered) if answered else None,
+            )
+        )
+    await add_tickets(services.database, tickets)
+    questions = [
+        (
+            rng.choice(people).id,
+            rng.choice(QUESTIONS),
+            rng.choices(("answer", "suggest", "none"), (70, 18, 12))[0],
+            rng.choice((1, 1, 1, 0, None)),
+            utc_text(now - timedelta(days=rng.randint(1, 360))),
+        )
+        for _ in range(max(10, events * 4))
+    ]
+    await add_questions(services.database, questions)
+    broadcasts = []
+    for month in range(1, 12):
+        audience = {"kind": "all"} if month % 3 else {"kind": "sector", "value": "textile"}
+        recipients = len(people) if month % 3 else len(people) // 3
+        broadcasts.append(
+            (
+                next(iter(services.settings.staff_ids), 1),
+                json.dumps(audience),
+                utc_text(now - timedelta(days=30 * month)),
+                recipients,
+                int(recipients * 0.97),
+            )
+        )
+    await add_broadcasts(services.database, broadcasts)

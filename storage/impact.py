@@ -1,0 +1,225 @@
+"""Raw figures of one reporting period for the impact report: events, attendance, services,
+questions and dissemination. bot.domain.impact turns them into the report funders read.
+
+A period is [start, end) in UTC; an event belongs to the period it ends in.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.catalogue import parse_utc, utc_text
+from storage.database import Database
+
+# The company a registration counts for: the one it was made for, else the person's.
+_COMPANY_OF = "COALESCE(r.company_id, p.company_id)"
+
+
+@dataclass(frozen=True)
+class EventTurnout:
+    """One event held in the period: seats, attendance and ratings."""
+
+    event_id: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    confirmed: int
+    attended: int
+    attendance_taken: bool
+    ratings: tuple[int, int, int, int, int]  # how many rated 1, 2, 3, 4, 5
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """One person marked present at an event of the period."""
+
+    event_id: str
+    person_id: int | None  # None once the person's data was erased
+    full_name: str | None
+    company_id: int | None
+    company_text: str | None  # what the person typed, when no registry company is known
+    attended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ServiceRequest:
+    """A service request made in the period, and when the team first answered it."""
+
+    ticket_id: int
+    service_id: str | None
+    status: str
+    created_at: datetime
+    first_answer_at: datetime | None
+    company_id: int | None
+
+
+@dataclass(frozen=True)
+class QuestionCounts:
+    """Questions people typed in the period and where they went."""
+
+    asked: int
+    answered: int  # the assistant gave an answer or suggestions
+    helpful: int
+    not_helpful: int
+    to_team: int  # handed to the team as tickets
+    team_answer_hours: list[float]  # for each question ticket answered: hours to the answer
+
+
+@dataclass(frozen=True)
+class BroadcastSent:
+    """An announcement sent in the period."""
+
+    audience_kind: str
+    recipients: int
+    sent: int
+
+
+class ImpactRepository:
+    """Reads what the impact report counts; writes nothing."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def events(self, start: datetime, end: datetime) -> list[EventTurnout]:
+        """Return the events that ended in the period and were not cancelled, by start."""
+        rows = await self._db.fetch_all(
+            "SELECT e.id, e.kind, e.starts_at, e.ends_at, "
+            "COUNT(r.id) FILTER (WHERE r.status = 'confirmed') AS confirmed, "
+            "COUNT(r.id) FILTER (WHERE r.attended = 1) AS attended, "
+            "COUNT(r.id) FILTER (WHERE r.attended IS NOT NULL) > 0 AS taken, "
+            "(SELECT json_group_array(f.rating) FROM feedback f WHERE f.event_id = e.id) "
+            "AS ratings "
+            "FROM events e LEFT JOIN registrations r ON r.event_id = e.id "
+            "WHERE e.status = 'scheduled' AND e.ends_at >= ? AND e.ends_at < ? "
+            "GROUP BY e.id ORDER BY e.starts_at, e.id",
+            (utc_text(start), utc_text(end)),
+        )
+        turnouts = []
+        for row in rows:
+            counts = [0] * 5
+            for rating in json.loads(row["ratings"]):
+                counts[rating - 1] += 1
+            turnouts.append(
+                EventTurnout(
+                    event_id=row["id"],
+                    kind=row["kind"],
+                    starts_at=parse_utc(row["starts_at"]),
+                    ends_at=parse_utc(row["ends_at"]),
+                    confirmed=row["confirmed"],
+                    attended=row["attended"],
+                    attendance_taken=bool(row["taken"]),
+                    ratings=(counts[0], counts[1], counts[2], counts[3], counts[4]),
+                )
+            )
+        return turnouts
+
+    async def attendance(self, start: datetime, end: datetime) -> list[Attendance]:
+        """Return everyone marked present at an event that ended in the period."""
+        rows = await self._db.fetch_all(
+            "SELECT r.event_id, r.person_id, p.full_name, p.company, r.attended_at, "
+            f"{_COMPANY_OF} AS company_id "
+            "FROM registrations r JOIN events e ON e.id = r.event_id "
+            "LEFT JOIN people p ON p.id = r.person_id "
+            "WHERE r.attended = 1 AND e.status = 'scheduled' AND e.ends_at >= ? AND e.ends_at < ? "
+            "ORDER BY e.starts_at, e.id, p.full_name, r.id",
+            (utc_text(start), utc_text(end)),
+        )
+        return [
+            Attendance(
+                event_id=row["event_id"],
+                person_id=row["person_id"],
+                full_name=row["full_name"],
+                company_id=row["company_id"],
+                company_text=row["company"],
+                attended_at=parse_utc(row["attended_at"]) if row["attended_at"] else None,
+            )
+            for row in rows
+        ]
+
+    async def companies_served_before(self, start: datetime) -> set[int]:
+        """Return the companies someone attended an event for before `start`."""
+        rows = await self._db.fetch_all(
+            f"SELECT DISTINCT {_COMPANY_OF} AS company_id "
+            "FROM registrations r JOIN events e ON e.id = r.event_id "
+            "LEFT JOIN people p ON p.id = r.person_id "
+            "WHERE r.attended = 1 AND e.status = 'scheduled' AND e.ends_at < ? "
+            f"AND {_COMPANY_OF} IS NOT NULL",
+            (utc_text(start),),
+        )
+        return {row["company_id"] for row in rows}
+
+    async def service_requests(self, start: datetime, end: datetime) -> list[ServiceRequest]:
+        """Return the service requests made in the period."""
+        rows = await self._db.fetch_all(
+            "SELECT t.id, t.service_id, t.status, t.created_at, p.company_id, "
+            "(SELECT MIN(m.created_at) FROM ticket_messages m WHERE m.ticket_id = t.id "
+            " AND m.direction = 'staff') AS first_answer_at "
+            "FROM tickets t LEFT JOIN people p ON p.id = t.person_id "
+            "WHERE t.kind = 'service_request' AND t.created_at >= ? AND t.created_at < ? "
+            "ORDER BY t.id",
+            (utc_text(start), utc_text(end)),
+        )
+        return [
+            ServiceRequest(
+                ticket_id=row["id"],
+                service_id=row["service_id"],
+                status=row["status"],
+                created_at=parse_utc(row["created_at"]),
+                first_answer_at=(
+                    parse_utc(row["first_answer_at"]) if row["first_answer_at"] else None
+                ),
+                company_id=row["company_id"],
+            )
+            for row in rows
+        ]
+
+    async def questions(self, start: datetime, end: datetime) -> QuestionCounts:
+        """Return what happened to the questions people typed in the period."""
+        bounds = (utc_text(start), utc_text(end))
+        asked = await self._db.fetch_one(
+            "SELECT COUNT(*) AS asked, "
+            "COUNT(*) FILTER (WHERE decision != 'none') AS answered, "
+            "COUNT(*) FILTER (WHERE helpful = 1) AS helpful, "
+            "COUNT(*) FILTER (WHERE helpful = 0) AS not_helpful "
+            "FROM asked_questions WHERE created_at >= ? AND created_at < ?",
+            bounds,
+        )
+        tickets = await self._db.fetch_all(
+            "SELECT t.created_at, (SELECT MIN(m.created_at) FROM ticket_messages m "
+            " WHERE m.ticket_id = t.id AND m.direction = 'staff') AS answered_at "
+            "FROM tickets t WHERE t.kind = 'question' AND t.created_at >= ? AND t.created_at < ?",
+            bounds,
+        )
+        assert asked is not None
+        hours = [
+            (parse_utc(row["answered_at"]) - parse_utc(row["created_at"])).total_seconds() / 3600
+            for row in tickets
+            if row["answered_at"]
+        ]
+        return QuestionCounts(
+            asked=asked["asked"],
+            answered=asked["answered"],
+            helpful=asked["helpful"],
+            not_helpful=asked["not_helpful"],
+            to_team=len(tickets),
+            team_answer_hours=hours,
+        )
+
+    async def broadcasts(self, start: datetime, end: datetime) -> list[BroadcastSent]:
+        """Return the announcements whose sending started in the period."""
+        rows = await self._db.fetch_all(
+            "SELECT audience, recipients, sent FROM broadcasts "
+            "WHERE started_at >= ? AND started_at < ? AND status IN ('sending', 'done', "
+            "'cancelled') ORDER BY started_at",
+            (utc_text(start), utc_text(end)),
+        )
+        return [
+            BroadcastSent(
+                audience_kind=str(json.loads(row["audience"]).get("kind", "all")),
+                recipients=row["recipients"],
+                sent=row["sent"],
+            )
+            for row in rows
+        ]
