@@ -91,7 +91,7 @@ async def _send_period(context: AssistantContext, caller: Caller, period: Period
     chart = await asyncio.to_thread(screens.chart, report)
     chat_id = caller.person.id
     await context.bot.send_photo(chat_id, chart)
-    workbook = ReportWorkbook(period.first.strftime(_DAY), period.last.strftime(_DAY))
+    workbook = ReportWorkbook(int(period.first.strftime(_DAY)), int(period.last.strftime(_DAY)))
     rows = [
         [caller.button("report_workbook", workbook)],
         [caller.button("report_back", StaffMenu("stats"))],
@@ -130,9 +130,11 @@ async def workbook_pressed(update: Update, context: AssistantContext) -> None:
     )
 
 
-def _period(first: str, last: str) -> Period | None:
+def _period(first: int, last: int) -> Period | None:
     try:
-        return Period(datetime.strptime(first, _DAY).date(), datetime.strptime(last, _DAY).date())
+        return Period(
+            datetime.strptime(str(first), _DAY).date(), datetime.strptime(str(last), _DAY).date()
+        )
     except (ValueError, PeriodError):
         return None
 

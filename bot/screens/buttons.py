@@ -374,7 +374,7 @@ class QuickTime(CallbackData, prefix="bc:q"):
 
 # -- the impact report ----------------------------------------------------------------------
 
-Day = Annotated[str, r"\d{8}"]  # YYYYMMDD
+Day = Annotated[int, r"\d{1,8}"]  # YYYYMMDD as a number
 
 
 @dataclass(frozen=True)

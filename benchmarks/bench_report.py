@@ -1,0 +1,128 @@
+"""Benchmark: the impact report and company search at a large cluster's scale.
+
+Run: .venv/bin/python benchmarks/bench_report.py [--quick]
+2,000 companies, 10,000 people, 500 events over a year and 50,000 registrations (bot.devtools
+.history writes them as the features would have). Targets: the year's report computes in under
+1 s, its workbook builds in under 5 s, a company search by name answers in under 20 ms at p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.app import prepare_storage
+from bot.context import Services
+from bot.devtools.history import HistorySize, add_history
+from bot.domain.companies import CompanyIndex
+from bot.domain.impact import Period, period_report
+from bot.domain.profile import fold_turkish
+from bot.screens.impact import ImpactScreens
+from bot.settings import load_settings
+from storage.impact import ImpactRepository
+
+COMPANIES = 2_000
+SEARCHES = 500
+
+
+def _typo(name: str, rng: random.Random) -> str:
+    """Return what a person types: part of the name, no Turkish letters, maybe one typo."""
+    words = fold_turkish(name).split()[:2]
+    typed = " ".join(words)
+    if len(typed) > 4 and rng.random() < 0.5:
+        at = rng.randrange(1, len(typed) - 1)
+        typed = typed[:at] + typed[at + 1 :]
+    return typed
+
+
+def _timed(durations: list[float], started: float) -> None:
+    durations.append(time.perf_counter() - started)
+
+
+async def main(quick: bool) -> None:
+    scale = 10 if quick else 1
+    size = HistorySize(
+        events=500 // scale,
+        people=10_000 // scale,
+        registrations=50_000 // scale,
+        companies=0,
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        settings = load_settings({"DATABASE_PATH": str(Path(folder) / "bench.sqlite3")}, None)
+        services = Services.create(settings)
+        await prepare_storage(services)  # the demo catalogue and its registry
+        extra = COMPANIES // scale - await services.companies.count()
+        size = HistorySize(size.events, size.people, size.registrations, companies=extra)
+        now = datetime.now(UTC)
+        started = time.perf_counter()
+        await add_history(services, now, size)
+        seeding = time.perf_counter() - started
+        counts = {
+            table: (await services.database.fetch_one(f"SELECT COUNT(*) FROM {table}") or [0])[0]
+            for table in ("companies", "people", "events", "registrations")
+        }
+        today = now.astimezone(settings.timezone).date()
+        period = Period(today - timedelta(days=365), today)
+        impact = ImpactRepository(services.database)
+        reports: list[float] = []
+        for _ in range(5):
+            started = time.perf_counter()
+            report = await period_report(impact, services.companies, period, settings.timezone)
+            _timed(reports, started)
+        screens = ImpactScreens(services.texts, services.catalogue, "tr")
+        workbooks: list[float] = []
+        for _ in range(2):
+            started = time.perf_counter()
+            workbook = screens.workbook(report)
+            _timed(workbooks, started)
+        started = time.perf_counter()
+        screens.chart(report)
+        chart = time.perf_counter() - started
+        started = time.perf_counter()
+        companies = await services.companies.all()
+        index = CompanyIndex(companies)
+        index_build = time.perf_counter() - started
+        rng = random.Random(7)
+        searches: list[float] = []
+        hits = 0
+        for company in rng.choices(companies, k=SEARCHES):
+            query = _typo(company.name, rng)
+            started = time.perf_counter()
+            found = index.search(query)
+            _timed(searches, started)
+            hits += any(f.company.id == company.id for f in found)
+        await services.database.close()
+    p95 = statistics.quantiles(searches, n=20)[-1]
+    rows = [
+        ("companies", f"{counts['companies']:,}", ""),
+        ("people", f"{counts['people']:,}", ""),
+        ("events", f"{counts['events']:,}", ""),
+        ("registrations", f"{counts['registrations']:,}", ""),
+        ("seeding (s)", f"{seeding:.2f}", ""),
+        ("attended in the period", f"{len(report.attendance):,}", ""),
+        ("SMEs served in the period", f"{report.smes_served:,}", ""),
+        ("report, median of 5 (s)", f"{statistics.median(reports):.3f}", "< 1"),
+        ("workbook, best of 2 (s)", f"{min(workbooks):.3f}", "< 5"),
+        ("workbook size (KB)", f"{len(workbook) / 1024:,.0f}", ""),
+        ("chat chart (s)", f"{chart:.3f}", ""),
+        ("search index build (ms)", f"{index_build * 1000:.1f}", ""),
+        ("company search p50 (ms)", f"{statistics.median(searches) * 1000:.2f}", ""),
+        ("company search p95 (ms)", f"{p95 * 1000:.2f}", "< 20"),
+        ("searches finding the company", f"{hits}/{SEARCHES}", ""),
+    ]
+    print(f"{'measure':<32} {'value':>12} {'target':>8}")
+    print("-" * 54)
+    for name, value, target in rows:
+        print(f"{name:<32} {value:>12} {target:>8}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a tenth of the scale")
+    asyncio.run(main(parser.parse_args().quick))
