@@ -135,19 +135,13 @@ class Caller:
         """Return a button label in the person's language."""
         return self.services.texts.label(self.language, name)
 
-    def button(self, label_name: str, data: CallbackData | str) -> InlineKeyboardButton:
+    def button(self, label_name: str, data: CallbackData) -> InlineKeyboardButton:
         """Return a callback button with a label from `labels.j2`."""
-        packed = data.data if isinstance(data, CallbackData) else data
-        return InlineKeyboardButton(self.label(label_name), callback_data=packed)
+        return InlineKeyboardButton(self.label(label_name), callback_data=data.data)
 
     def can(self, ability: Ability) -> bool:
         """Tell whether the person's staff role allows this."""
         return can(self.role, ability)
-
-    @property
-    def is_staff(self) -> bool:
-        """Tell whether the person is in the cluster's team, whatever their role."""
-        return self.role is not None
 
 
 @dataclass

@@ -65,6 +65,7 @@ from bot.domain.forms import (
     Upload,
     YesNoStep,
 )
+from bot.screens.buttons import FormPress
 from handlers import fallback
 from storage.forms import OpenForm
 
@@ -85,28 +86,31 @@ _CODE_OF_ACTION = {BACK: "b", SKIP: "s", DONE: "d"}
 class FormButton:
     """The callback data of a form's buttons: `f:<form code>:<action>[:<value>]`."""
 
-    # Values up to 57 characters fill Telegram's 64 bytes with a two-letter form code.
-    PATTERN: ClassVar[str] = r"^f:([a-z]{1,3}):([cbsd])(?::(.{1,57}))?$"
+    PATTERN: ClassVar[re.Pattern[str]] = FormPress.pattern()
 
     code: str
     action: str | None = None  # None: a choice
     value: str = ""
 
     @property
+    def press(self) -> FormPress:
+        """Return the button's kind of callback data."""
+        if self.action is None:
+            return FormPress(self.code, "c", self.value)
+        return FormPress(self.code, _CODE_OF_ACTION[self.action])
+
+    @property
     def data(self) -> str:
         """Return the callback data (at most 64 bytes: codes are short, values are ids)."""
-        if self.action is None:
-            return f"f:{self.code}:c:{self.value}"
-        return f"f:{self.code}:{_CODE_OF_ACTION[self.action]}"
+        return self.press.data
 
     @classmethod
     def parse(cls, data: str) -> FormButton | None:
         """Return the button a callback data stands for, or None when it is not a form's."""
-        match = re.match(cls.PATTERN, data)
-        if match is None:
+        pressed = FormPress.parse(data)
+        if pressed is None:
             return None
-        code, action, value = match.groups()
-        return cls(code, _ACTIONS[action], value or "")
+        return cls(pressed.form, _ACTIONS[pressed.action], pressed.value)
 
 
 # -- one update, for one form ----------------------------------------------------------------
@@ -144,7 +148,7 @@ class FormCall:
 
     def action(self, form: Form, label_name: str, action: str) -> InlineKeyboardButton:
         """Return a back, skip or done button of `form`, labelled from `labels.j2`."""
-        return self.caller.button(label_name, FormButton(form.code, action).data)
+        return self.caller.button(label_name, FormButton(form.code, action).press)
 
 
 class Form:

@@ -152,6 +152,18 @@ class SurveyAnswer(CallbackData, prefix="fb"):
 SKIP_COMMENT = "s"
 RATINGS = tuple(str(score) for score in SCORES)
 
+
+@dataclass(frozen=True)
+class FormPress(CallbackData, prefix="f"):
+    """A button of an open form (handlers/forms.py): choose a value ("c"), or go back ("b"),
+    skip ("s"), finish a multiple choice ("d")."""
+
+    form: Annotated[str, "[a-z]{1,3}"]
+    action: Annotated[str, "[cbsd]"]
+    # Values up to 57 characters fill Telegram's 64 bytes with a two-letter form code.
+    value: Annotated[str, ".{1,57}"] = ""
+
+
 # -- answers and tickets ----------------------------------------------------------------------
 
 SUGGESTION_CODES = {"faq": "f", "service": "s", "event": "e"}
