@@ -239,14 +239,15 @@ class CliResult:
     stderr: str
 
 
+Cli = Callable[..., CliResult]
+
+
 @pytest.fixture
-def cli(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., CliResult]:
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
     """Return a function that runs `clustem-bot ARGS` in this process, in `tmp_path`.
 
-    As from a shell with nothing set but PATH and DATABASE_PATH (tmp_path/db.sqlite3), without
-    paying for a new Python per command; the entry point itself is run by test_demo.
+    As from a shell with nothing set but PATH, DATABASE_PATH (tmp_path/db.sqlite3) and the
+    `env` given, without paying for a new Python per command; test_demo runs the entry point.
     """
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
@@ -254,7 +255,9 @@ def cli(
             monkeypatch.delenv(name)
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
 
-    def run(*args: str, stdin: str = "") -> CliResult:
+    def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> CliResult:
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
         root = logging.getLogger()
         handlers, level = root.handlers[:], root.level

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from storage.content import (
 )
 from storage.database import Database
 from storage.registrations import RegistrationRepository
-from tests.conftest import Assistant, CliResult
+from tests.conftest import Assistant, Cli
 from tests.test_staff_events import open_staff_event, staff_member
 
 
@@ -310,9 +310,6 @@ async def test_migrations_are_safe_to_run_twice(database: Database) -> None:
     assert mode is not None and mode[0] == "wal"
     secure = await database.fetch_one("PRAGMA secure_delete")
     assert secure is not None and secure[0] == 1
-
-
-Cli = Callable[..., CliResult]
 
 
 def test_cli_export_import_round_trip_and_check(tmp_path: Path, cli: Cli) -> None:

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.cli import configure_logging
 from bot.settings import load_settings
-from tests.conftest import CliResult
+from tests.conftest import Cli
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
-
-
-Cli = Callable[..., CliResult]
 
 
 def test_ask_json_gives_the_decision_and_ranked_matches(tmp_path: Path, cli: Cli) -> None:

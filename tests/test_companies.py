@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -25,7 +25,7 @@ from bot.screens.texts import Texts
 from storage.companies import Company, CompanyRepository, bundled_companies_path
 from storage.content import bundled_content_path, load_catalogue
 from storage.database import Database
-from tests.conftest import CliResult
+from tests.conftest import Cli
 
 SECTORS = catalogue_sectors(load_catalogue(bundled_content_path()))
 
@@ -257,9 +257,7 @@ async def test_a_referenced_company_is_never_deleted(registry: CompanyRepository
     assert [c.name for c in await registry.all()] == ["A Makina", "C Makina"]
 
 
-def test_companies_import_and_export_on_the_command_line(
-    cli: Callable[..., CliResult], tmp_path: Path
-) -> None:
+def test_companies_import_and_export_on_the_command_line(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "new.csv").write_text(
         "Firma adı,Vergi no,Sektör,Üyelik\nYeni Örme A.Ş.,9555555555,Tekstil,üye\n",
         encoding="utf-8",

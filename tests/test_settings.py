@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.settings import SettingsError, load_settings
+from tests.conftest import Cli
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 
@@ -93,35 +92,23 @@ def test_the_token_never_prints() -> None:
     assert settings.require_token().reveal() == TOKEN
 
 
-def _cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin", **env},
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
-
-
-def test_startup_exits_2_with_one_line_naming_the_setting(tmp_path: Path) -> None:
-    result = _cli("check", env={"TIMEZONE": "Nowhere/City"}, cwd=tmp_path)
+def test_startup_exits_2_with_one_line_naming_the_setting(cli: Cli) -> None:
+    result = cli("check", env={"TIMEZONE": "Nowhere/City"})
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "clustem-bot: setting TIMEZONE: unknown time zone 'Nowhere/City'"
     ]
 
 
-def test_run_without_a_token_exits_2(tmp_path: Path) -> None:
-    result = _cli("run", env={}, cwd=tmp_path)
+def test_run_without_a_token_exits_2(cli: Cli) -> None:
+    result = cli("run")
     assert result.returncode == 2
     assert "BOT_TOKEN" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_a_malformed_token_is_not_echoed(tmp_path: Path) -> None:
+def test_a_malformed_token_is_not_echoed(cli: Cli) -> None:
     secret = "999:short"
-    result = _cli("run", env={"BOT_TOKEN": secret}, cwd=tmp_path)
+    result = cli("run", env={"BOT_TOKEN": secret})
     assert result.returncode == 2
     assert secret not in result.stderr + result.stdout
