@@ -10,7 +10,7 @@ Run: .venv/bin/python benchmarks/bench_reminders.py [--quick | --full]
    configured rate. The main run uses BROADCAST_RATE=100 to stay short (the setting caps
    it at 30 for Telegram; the outbox worker does not care); a second run of 500 shows the
    default 25/s. `--full` sends all 5,000 at 25/s (about 3.5 minutes); `--quick` starts with
-   20,000 pending and sends 1,000 at 100/s and 200 at 25/s.
+   20,000 pending and sends 1,000 at 100/s and 100 at 25/s.
 
 Each measurement runs in a fresh process so that memory figures are not mixed up.
 """
