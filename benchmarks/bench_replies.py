@@ -255,74 +255,95 @@ async def offered(rate: float, count: int, send: Callable[[int], Awaitable[None]
         await send(i)
 
 
-async def measure(kind: str, people: int, database: Path | None) -> dict[str, Any]:
-    """Run the scenarios against one bot; return its figures."""
-    from bot.devtools.emulator import BotApiEmulator, User
+class Side:
+    """One bot with its own emulator, the people who talk to it, and their replies."""
 
-    async with BotApiEmulator() as emulator:
-        people_users = [
+    def __init__(self, kind: str, emulator: BotApiEmulator, people: int) -> None:
+        from bot.devtools.emulator import User
+
+        self.kind = kind
+        self.emulator = emulator
+        self.people = [
             User(id=FIRST_PERSON + n, first_name=f"Kişi {n}", language_code="tr")
             for n in range(people)
         ]
-        for user in people_users:
-            emulator.add_user(user)
-        askers = [
+        self.askers = [
             User(id=FIRST_ASKER + n, first_name=f"Soran {n}", language_code="tr")
             for n in range(ASKING_AT_ONCE)
         ]
-        for user in askers:
+        self.staff = User(id=STAFF_ID, first_name="Elif", language_code="tr")
+        for user in (*self.people, *self.askers, self.staff):
             emulator.add_user(user)
-        staff = User(id=STAFF_ID, first_name="Elif", language_code="tr")
-        emulator.add_user(staff)
-        text = QUESTION
-        arguments = ["--bot", kind, "--url", emulator.base_url]
-        if database is not None:
-            arguments += ["--database", str(database)]
-        replies = Replies(emulator)
-        result: dict[str, Any] = {}
-        async with BotProcess(arguments) as bot:
-            # Warm up: the first answers build caches, open connections.
-            await asyncio.gather(*(replies.ask(emulator, user, text) for user in askers[:20]))
+        self.replies = Replies(emulator)
+        self.figures: dict[str, Any] = {}
 
-            # 1. Throughput, CPU per reply and memory.
-            replies.reset()
-            cpu_before = bot.cpu_seconds()
-            started = time.perf_counter()
+    async def warm_up(self) -> None:
+        """Let the first answers build caches and open connections."""
+        await asyncio.gather(
+            *(self.replies.ask(self.emulator, user, QUESTION) for user in self.askers[:20])
+        )
 
-            async def asker(slot: int) -> None:
-                for user in people_users[slot::ASKING_AT_ONCE]:
-                    await replies.ask(emulator, user, text)
+    async def throughput(self, bot: BotProcess) -> None:
+        """Everyone asks once, 200 at a time; replies/s, CPU per reply, then memory."""
+        self.replies.reset()
+        cpu_before = bot.cpu_seconds()
+        started = time.perf_counter()
 
-            await asyncio.gather(*(asker(slot) for slot in range(ASKING_AT_ONCE)))
-            elapsed = time.perf_counter() - started
-            answered = len(replies.latencies)
-            result["throughput"] = answered / elapsed
-            result["cpu_ms"] = (bot.cpu_seconds() - cpu_before) / answered * 1000
-            result["rss_mb"] = bot.rss_mb()
+        async def asker(slot: int) -> None:
+            for user in self.people[slot::ASKING_AT_ONCE]:
+                await self.replies.ask(self.emulator, user, QUESTION)
 
-            # 2. Latency at a steady offered rate.
-            replies.reset()
+        await asyncio.gather(*(asker(slot) for slot in range(ASKING_AT_ONCE)))
+        elapsed = time.perf_counter() - started
+        answered = len(self.replies.latencies)
+        self.figures["throughput"] = answered / elapsed
+        self.figures["cpu_ms"] = (bot.cpu_seconds() - cpu_before) / answered * 1000
+        self.figures["rss_mb"] = bot.rss_mb()
 
-            async def send(i: int) -> None:
-                user = askers[i % len(askers)]
-                replies.sent(user.id)
-                await emulator.send_message(user, text)
+    async def latency(self) -> None:
+        """Messages at a steady offered rate, whatever the replies do; p50 and p99."""
+        self.replies.reset()
 
-            await offered(OFFERED_RATE, OFFERED_MESSAGES, send)
-            await replies.drain()
-            result["p50_ms"] = percentile(replies.latencies, 0.50) * 1000
-            result["p99_ms"] = percentile(replies.latencies, 0.99) * 1000
+        async def send(i: int) -> None:
+            user = self.askers[i % len(self.askers)]
+            self.replies.sent(user.id)
+            await self.emulator.send_message(user, QUESTION)
 
-            # 3. Replies during a broadcast to everyone.
-            if kind == "assistant":
-                result.update(await during_broadcast(emulator, replies, staff, askers, people))
-    return result
+        await offered(OFFERED_RATE, OFFERED_MESSAGES, send)
+        await self.replies.drain()
+        self.figures["p50_ms"] = percentile(self.replies.latencies, 0.50) * 1000
+        self.figures["p99_ms"] = percentile(self.replies.latencies, 0.99) * 1000
 
 
-async def during_broadcast(
-    emulator: BotApiEmulator, replies: Replies, staff: User, askers: list[User], people: int
-) -> dict[str, Any]:
+async def measure(people: int, database: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run each scenario on the echo bot, then at once on the assistant; return their figures.
+
+    Both bots run all along (the one not measured waits idle on its long poll), and each
+    scenario measures them back to back, so other load on the machine weighs on both alike.
+    """
+    from bot.devtools.emulator import BotApiEmulator
+
+    async with BotApiEmulator() as echo_emulator, BotApiEmulator() as assistant_emulator:
+        echo = Side("echo", echo_emulator, people)
+        assistant = Side("assistant", assistant_emulator, people)
+        assistant_arguments = ["--bot", "assistant", "--url", assistant_emulator.base_url]
+        async with (
+            BotProcess(["--bot", "echo", "--url", echo_emulator.base_url]) as echo_bot,
+            BotProcess([*assistant_arguments, "--database", str(database)]) as assistant_bot,
+        ):
+            for side in (echo, assistant):
+                await side.warm_up()
+            await echo.throughput(echo_bot)
+            await assistant.throughput(assistant_bot)
+            await echo.latency()
+            await assistant.latency()
+            assistant.figures.update(await during_broadcast(assistant, people))
+    return echo.figures, assistant.figures
+
+
+async def during_broadcast(side: Side, people: int) -> dict[str, Any]:
     """Start a broadcast as staff do; measure replies and the broadcast while it runs."""
+    emulator, replies, staff, askers = side.emulator, side.replies, side.staff, side.askers
     await emulator.send_message(staff, "/broadcast")
     await emulator.wait_for_bot_message(STAFF_ID, contains="Yeni duyuru")
     await emulator.send_message(staff, ANNOUNCEMENT)
@@ -371,8 +392,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "bench.sqlite3"
         asyncio.run(seed(database, people))
-        echo_figures = asyncio.run(measure("echo", people, None))
-        assistant_figures = asyncio.run(measure("assistant", people, database))
+        echo_figures, assistant_figures = asyncio.run(measure(people, database))
     broadcast_rate = float(load_settings({}, env_file=None).broadcast_rate)
 
     print()

@@ -82,26 +82,22 @@ class AskedQuestionRepository:
         message_id: int | None,
     ) -> int:
         """Keep a question and what answered it; return its id."""
-        async with self._db.transaction() as tx:
-            cursor = await tx.execute(
-                "INSERT INTO asked_questions (person_id, question, message_id, normalised, "
-                "language, decision, entry, candidates, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    person_id,
-                    question[:QUESTION_LIMIT],
-                    message_id,
-                    normalised[:NORMALISED_LIMIT],
-                    language,
-                    decision,
-                    entry,
-                    " ".join(candidates),
-                    _now(),
-                ),
-            )
-            asked_id = cursor.lastrowid
-        assert asked_id is not None
-        return asked_id
+        return await self._db.insert(
+            "INSERT INTO asked_questions (person_id, question, message_id, normalised, "
+            "language, decision, entry, candidates, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                person_id,
+                question[:QUESTION_LIMIT],
+                message_id,
+                normalised[:NORMALISED_LIMIT],
+                language,
+                decision,
+                entry,
+                " ".join(candidates),
+                _now(),
+            ),
+        )
 
     async def get(self, asked_id: int, person_id: int) -> AskedQuestion | None:
         """Return one of the person's questions; None for someone else's or a deleted one."""

@@ -112,11 +112,29 @@ class Database:
         async with self._lock:
             return list(await connection.execute_fetchall(sql, params))
 
+    # One statement is atomic on its own (the connection autocommits): one trip, where
+    # BEGIN, the statement and COMMIT would be three.
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one writing statement in its own transaction; return the rows it changed."""
-        async with self.transaction() as tx:
-            cursor = await tx.execute(sql, params)
-            return cursor.rowcount
+        """Run one writing statement on its own; return the rows it changed."""
+        connection = self._require()
+        async with self._lock:
+            cursor = await connection.execute(sql, params)
+        return cursor.rowcount
+
+    async def execute_returning(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        """Run one writing statement on its own; return the rows of its RETURNING clause."""
+        connection = self._require()
+        async with self._lock:
+            return list(await connection.execute_fetchall(sql, params))
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Insert one row on its own; return its rowid."""
+        connection = self._require()
+        async with self._lock:
+            row = await connection.execute_insert(sql, params)
+        if row is None:
+            raise RuntimeError("the insert gave no rowid")
+        return int(row[0])
 
     async def migrate(self) -> None:
         """Apply the numbered migrations not yet applied; running it twice changes nothing."""

@@ -9,6 +9,9 @@ from datetime import UTC, datetime
 from storage.catalogue import utc_text
 from storage.database import Database
 
+# Updates marked by one statement (SQLite takes up to 32,766 parameters).
+MARKS_PER_STATEMENT = 500
+
 
 @dataclass(frozen=True)
 class ArrivedUpdate:
@@ -26,28 +29,25 @@ class InboxRepository:
         self._db = database
 
     async def store(self, updates: Sequence[ArrivedUpdate]) -> set[int]:
-        """Store a batch in one transaction; return the ids that were not stored already.
+        """Store a batch at once; return the ids that were not stored already.
 
         Telegram sends an update again until it is acknowledged: a crash between storing and
         acknowledging brings back updates the inbox holds, and those are not new.
         """
         if not updates:
             return set()
-        ids = [update.update_id for update in updates]
-        marks = ", ".join("?" * len(ids))
         now = utc_text(datetime.now(UTC))
-        async with self._db.transaction() as tx:
-            known = await tx.fetch_all(
-                f"SELECT update_id FROM inbox WHERE update_id IN ({marks})", tuple(ids)
-            )
-            stored = {row["update_id"] for row in known}
-            new = [update for update in updates if update.update_id not in stored]
-            await tx.executemany(
-                "INSERT INTO inbox (update_id, person_id, payload, received_at) "
-                "VALUES (?, ?, ?, ?)",
-                [(u.update_id, u.person_id, u.payload, now) for u in new],
-            )
-        return {update.update_id for update in new}
+        rows = await self._db.execute_returning(
+            "INSERT INTO inbox (update_id, person_id, payload, received_at) VALUES "
+            + ", ".join(["(?, ?, ?, ?)"] * len(updates))
+            + " ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
+            tuple(
+                value
+                for update in updates
+                for value in (update.update_id, update.person_id, update.payload, now)
+            ),
+        )
+        return {row["update_id"] for row in rows}
 
     async def unhandled(self) -> list[ArrivedUpdate]:
         """Return the updates stored but not handled, oldest first."""
@@ -60,10 +60,12 @@ class InboxRepository:
     async def mark_handled(self, update_ids: Sequence[int]) -> None:
         """Record that these updates were handled, so they are never handled again."""
         now = utc_text(datetime.now(UTC))
-        async with self._db.transaction() as tx:
-            await tx.executemany(
-                "UPDATE inbox SET handled_at = ? WHERE update_id = ?",
-                [(now, update_id) for update_id in update_ids],
+        for start in range(0, len(update_ids), MARKS_PER_STATEMENT):
+            chunk = tuple(update_ids[start : start + MARKS_PER_STATEMENT])
+            await self._db.execute(
+                "UPDATE inbox SET handled_at = ? WHERE update_id IN "
+                f"({', '.join('?' * len(chunk))})",
+                (now, *chunk),
             )
 
     async def prune(self, handled_before: datetime, acknowledged_below: int) -> int:

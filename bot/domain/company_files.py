@@ -16,8 +16,6 @@ from datetime import date, datetime
 from typing import Any
 
 import yaml
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 from bot.domain.companies import CompanyRow, ImportPlan, Problem, plan_import, size_of
 from bot.domain.exports import Sheet, to_csv, to_xlsx
@@ -181,6 +179,10 @@ def _yaml_table(content: bytes, found: CompanyFile) -> Table | None:
 
 
 def _xlsx_table(content: bytes, found: CompanyFile) -> Table | None:
+    # Imported here: openpyxl (and Pillow with it) would weigh 25 MB in every running bot.
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=False, data_only=False)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook

@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-
 from storage.attendees import Attendee
 
 COLUMNS = ("name", "company", "sector", "phone", "email", "status", "registered_at", "attended")
@@ -91,6 +88,10 @@ def to_csv(sheet: Sheet, delimiter: str = ",") -> bytes:
 
 def to_xlsx(sheet: Sheet) -> bytes:
     """Return the table as an Excel workbook with one sheet."""
+    # Imported here: openpyxl (and Pillow with it) would weigh 25 MB in every running bot.
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     worksheet = workbook.active
     worksheet.title = sheet.title
