@@ -323,6 +323,8 @@ def test_questions_with_small_talk_in_them_are_questions(index: AnswerIndex, mes
         ("Valensiya'daki ziyaretin son kayıt tarihi", "event:study-visit-spain-2027-05"),
         ("where is the conference", "event:dissemination-conf-2027-06"),
         ("ocaktaki webinar", "event:grants-infoday-2027-01"),
+        # A verb no event has says nothing of which, even when other texts use it.
+        ("Bologna'daki ziyaret ne zaman yapılacak", "event:study-visit-italy-2027-04"),
     ],
 )
 def test_a_question_about_one_event_is_answered_with_it(

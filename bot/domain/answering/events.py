@@ -170,8 +170,8 @@ class EventFinder:
                 continue
             else:
                 terms = {term: s for term, s in expand(word).items() if s >= _MIN_STRENGTH}
-                if looks_like_verb(word) and not any(s == 1.0 for s in terms.values()):
-                    continue  # "yapılacak", "başlıyor" say nothing of which event
+                if looks_like_verb(word) and not any(term in self._by_term for term in terms):
+                    continue  # a verb no event has ("yapılacak", "başlıyor") says nothing of which
                 if not terms:
                     return None  # a word no event explains: the question is about something else
                 references.append(terms)
