@@ -27,6 +27,7 @@ from storage.content import (
     Event,
     Faq,
     Phrases,
+    PrivacyNotice,
     Service,
     Text,
 )
@@ -173,9 +174,9 @@ def synthetic_catalogue(entries: int, seed: int) -> Catalogue:
     contact = Contact(
         "info@example.org", "+90 312 000 00 00", Text("Ankara", "Ankara"), Text("", "")
     )
-    cluster = ClusterInfo(
-        Text("Küme", "Cluster"), "K", "Europe/Istanbul", "tr", contact, Text("", "")
-    )
+    empty = Text("", "")
+    notice = PrivacyNotice("1", empty, empty, empty, empty, empty, empty)
+    cluster = ClusterInfo(Text("Küme", "Cluster"), "K", "Europe/Istanbul", "tr", contact, notice)
     return Catalogue(cluster, (), tuple(services), tuple(events), tuple(faq), synonyms)
 
 

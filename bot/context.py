@@ -29,6 +29,7 @@ from storage.database import Database
 from storage.forms import FormRepository
 from storage.outbox import DeliveryPlan
 from storage.people import PeopleRepository, Person
+from storage.privacy import PrivacyRepository
 from storage.registrations import RegistrationRepository
 from storage.roles import Role, RoleRepository
 from storage.tickets import TicketRepository
@@ -52,6 +53,7 @@ class Services:
     roles: RoleRepository
     asked: AskedQuestionRepository
     companies: CompanyRepository
+    privacy: PrivacyRepository
     _catalogue: Catalogue | None = field(default=None, repr=False)
     _answers: AnswerIndex | None = field(default=None, repr=False)
 
@@ -74,6 +76,7 @@ class Services:
             roles=RoleRepository(database),
             asked=AskedQuestionRepository(database),
             companies=CompanyRepository(database),
+            privacy=PrivacyRepository(database),
         )
 
     @property

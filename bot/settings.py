@@ -68,6 +68,8 @@ class Settings:
     feedback_delay: timedelta
     broadcast_rate: float
     log_level: str
+    # How long personal data of a past event is kept after it ends before it is anonymised.
+    data_retention: timedelta = timedelta(days=730)
 
     def require_token(self) -> Secret:
         """Return the token, or fail naming the setting when it is missing."""
@@ -133,6 +135,22 @@ def _rate(value: str) -> float:
     return rate
 
 
+_RETENTION = re.compile(r"^(\d+)\s*([dy])$")
+# Shorter than this is a typo (30 minutes for 30 days), and would erase what reports need.
+MINIMUM_RETENTION = timedelta(days=30)
+
+
+def _retention(value: str) -> timedelta:
+    match = _RETENTION.match(value.strip().lower())
+    if match is None:
+        raise SettingsError("DATA_RETENTION", f"{value!r} is not a period like 2y or 730d")
+    amount, unit = match.groups()
+    period = timedelta(days=int(amount) * (365 if unit == "y" else 1))
+    if period < MINIMUM_RETENTION:
+        raise SettingsError("DATA_RETENTION", "must be at least 30 days (30d)")
+    return period
+
+
 def _api_url(value: str) -> str:
     url = value.strip().rstrip("/")
     if not re.match(r"^https?://[^\s/]+", url):
@@ -185,4 +203,5 @@ def load_settings(
         feedback_delay=parse_duration("FEEDBACK_DELAY", get("FEEDBACK_DELAY", "2h")),
         broadcast_rate=_rate(get("BROADCAST_RATE", "25")),
         log_level=log_level,
+        data_retention=_retention(get("DATA_RETENTION", "2y")),
     )

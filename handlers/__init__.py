@@ -48,6 +48,7 @@ def register(application: AssistantApplication) -> None:
     )
     application.add_handlers(engine.handlers(), group=FORMS)
     engine.schedule(application)
+    privacy.schedule(application)
     features = (
         profile,
         start,

@@ -1,47 +1,203 @@
-"""KVKK / GDPR: the privacy notice, downloading one's data, and deleting it."""
+"""KVKK / GDPR in the chat: the notice, consents, what is known, download, deletion, retention.
+
+The person uses their rights (KVKK Art. 11) here without asking anyone: read the notice and
+which version they acknowledged, give or withdraw explicit consent, see a summary of what is
+stored, download it (JSON and a readable text), correct it (/profile) and delete it. Exports
+and deletions are written to the audit log without the person's data. A daily job anonymises
+personal data of events that ended longer ago than DATA_RETENTION.
+"""
 
 from __future__ import annotations
 
+import html
 import json
+import logging
 from datetime import UTC, datetime
+from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import AssistantContext
-from bot.screens.buttons import HOME, DeleteConfirmed, Menu, PrivacyAction
+from bot.context import AssistantApplication, AssistantContext, Caller, Services
+from bot.domain.access import Ability
+from bot.screens.buttons import (
+    HOME,
+    STAFF_HOME,
+    AnnouncementsAnswer,
+    ConsentCampaign,
+    DeleteConfirmed,
+    EditProfile,
+    Menu,
+    PrivacyAction,
+    StaffMenu,
+)
+from handlers.profile import notice_context
 from handlers.replies import show
+from handlers.staff_access import staff
 from storage.catalogue import parse_utc
+from storage.privacy import ANNOUNCEMENTS, Anonymised
+
+logger = logging.getLogger(__name__)
+
+# How often retention runs, and how soon after a start (a bot restarted daily still runs it).
+RETENTION_INTERVAL = 24 * 60 * 60
+RETENTION_FIRST = 5 * 60
 
 
 async def privacy_command(update: Update, context: AssistantContext) -> None:
-    """Show the privacy notice and what the person can do with their data."""
-    caller = context.caller
+    """Show what the person can do with their data, and where their consents stand."""
+    await show_privacy(update, context.caller)
+
+
+async def show_privacy(update: Update, caller: Caller) -> None:
+    """Render the privacy screen."""
     person = caller.person
-    notice = caller.services.catalogue.cluster.privacy_notice.get(caller.language)
-    consent_at = parse_utc(person.consent_at) if person.consent_at else None
+    consents = await caller.services.privacy.consents(person.id)
+    in_force = {c.purpose: c for c in consents if c.in_force}
+    announcements = in_force.get(ANNOUNCEMENTS)
     rows = [
+        [caller.button("read_notice", PrivacyAction("notice"))],
+        [caller.button("what_we_know", PrivacyAction("summary"))],
+        [
+            caller.button(
+                "announcements_off" if announcements else "announcements_on",
+                PrivacyAction("announcements"),
+            )
+        ],
         [caller.button("download_data", PrivacyAction("export"))],
+        [caller.button("edit_profile", EditProfile("edit"))],
         [caller.button("delete_data", PrivacyAction("delete"))],
         [caller.button("home", HOME)],
     ]
-    await show(
-        update, caller.render("privacy", notice=notice, person=person, consent_at=consent_at), rows
+    text = caller.render(
+        "privacy",
+        person=person,
+        informed_at=parse_utc(person.informed_at) if person.informed_at else None,
+        current_version=caller.services.catalogue.cluster.privacy_notice.version,
+        announcements=announcements,
+        others=[c for c in in_force.values() if c.purpose != ANNOUNCEMENTS],
+        withdrawn=[c for c in consents if not c.in_force],
     )
+    await show(update, text, rows)
+
+
+async def notice_pressed(update: Update, context: AssistantContext) -> None:
+    """Show the whole privacy notice."""
+    caller = context.caller
+    rows = [[caller.button("privacy", Menu("privacy"))], [caller.button("home", HOME)]]
+    await show(update, caller.render("notice", notice=notice_context(caller)), rows)
+
+
+async def announcements_pressed(update: Update, context: AssistantContext) -> None:
+    """Give or withdraw consent to announcements, then show the privacy screen again."""
+    caller = context.caller
+    await switch_announcements(caller)
+    await show_privacy(update, await context.refresh_caller())
+
+
+async def switch_announcements(caller: Caller) -> None:
+    """Withdraw the consent to announcements when in force, else give it."""
+    privacy = caller.services.privacy
+    if ANNOUNCEMENTS in await privacy.in_force(caller.person.id):
+        await privacy.withdraw(caller.person.id, ANNOUNCEMENTS)
+    else:
+        version = caller.services.catalogue.cluster.privacy_notice.version
+        await privacy.give(caller.person.id, ANNOUNCEMENTS, version)
+
+
+async def announcements_answered(update: Update, context: AssistantContext) -> None:
+    """Take the answer to the one-time question about announcements."""
+    caller = context.caller
+    wants = AnnouncementsAnswer.of(update).answer == "yes"
+    if wants:
+        version = caller.services.catalogue.cluster.privacy_notice.version
+        await caller.services.privacy.give(caller.person.id, ANNOUNCEMENTS, version)
+    # "No" stores nothing: no consent is what there was before.
+    await show(update, caller.render("consent_answered", wants=wants), [])
+
+
+async def campaign_pressed(update: Update, context: AssistantContext) -> None:
+    """Staff: explain the one-time question about announcements and ask to confirm."""
+    caller = context.caller
+    rows = [
+        [caller.button("staff_consent_send", ConsentCampaign())],
+        [caller.button("staff_menu", STAFF_HOME)],
+    ]
+    await show(update, caller.render("staff_consent_campaign", queued=None), rows)
+
+
+async def campaign_confirmed(update: Update, context: AssistantContext) -> None:
+    """Staff: queue the question, once, to everyone informed who has not been asked."""
+    caller = context.caller
+    queued = await caller.services.privacy.ask_for_announcements(datetime.now(UTC))
+    await caller.services.audit.record(
+        caller.person.id, "consent.campaign", None, {"queued": queued}
+    )
+    rows = [[caller.button("staff_menu", STAFF_HOME)]]
+    await show(update, caller.render("staff_consent_campaign", queued=queued), rows)
+
+
+async def summary_pressed(update: Update, context: AssistantContext) -> None:
+    """Tell the person, in a few lines, everything that is stored about them."""
+    caller = context.caller
+    document = await caller.services.people.personal_data(caller.person.id)
+    rows = [
+        [caller.button("download_data", PrivacyAction("export"))],
+        [caller.button("privacy", Menu("privacy"))],
+    ]
+    await show(update, caller.render("data_summary", **_summary(caller, document)), rows)
 
 
 async def export_data(update: Update, context: AssistantContext) -> None:
-    """Send the person a JSON file with everything stored about them."""
+    """Send the person their data: a JSON file, and the same as text a person reads."""
     caller = context.caller
-    document = await caller.services.people.personal_data(caller.person.id)
+    services = caller.services
+    document = await services.people.personal_data(caller.person.id)
     document["exported_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     payload = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    # A text file, not Telegram HTML: the escaping the templates add is undone.
+    readable = html.unescape(caller.render("data_readable", **_summary(caller, document)))
+    await context.acknowledge()
     await context.bot.send_document(
         caller.person.id,
         document=payload,
         filename="my-data.json",
         caption=caller.render("export_ready"),
     )
+    await context.bot.send_document(
+        caller.person.id,
+        document=readable.encode("utf-8"),
+        filename="my-data.txt",
+    )
+    await services.privacy.record_request("privacy.export")
+
+
+def _summary(caller: Caller, document: dict[str, Any]) -> dict[str, Any]:
+    """Return what the summary and the readable export show, from the export's document."""
+    catalogue = caller.services.catalogue
+    member = document.get("member", {})
+    sector = catalogue.sector(member.get("sector_id") or "")
+
+    def title(event_id: str) -> str:
+        event = catalogue.event(event_id)
+        return event.title.get(caller.language) if event is not None else event_id
+
+    return {
+        "member": member,
+        "sector": sector.name.get(caller.language) if sector else None,
+        "registrations": [
+            {**item, "title": title(item["event_id"])} for item in document["registrations"]
+        ],
+        "questions": document.get("asked_questions", []),
+        "tickets": document.get("tickets", []),
+        "ticket_messages": document.get("ticket_messages", []),
+        "feedback": [
+            {**item, "title": title(item["event_id"])} for item in document.get("feedback", [])
+        ],
+        "consents": document.get("consents", []),
+        "notices": document.get("notice_acknowledgements", []),
+        "forms": document.get("forms", []),
+    }
 
 
 async def ask_delete(update: Update, context: AssistantContext) -> None:
@@ -62,7 +218,7 @@ async def delete_data(update: Update, context: AssistantContext) -> None:
     now = datetime.now(UTC)
     for registration in await services.registrations.of_person(caller.person.id):
         event = services.catalogue.event(registration.event_id)
-        # Past registrations stay as they were (without the person) for attendance figures.
+        # Past registrations stay (pseudonymised) for the funders' audits.
         if not registration.is_active or event is None or event.starts_at <= now:
             continue
         # Whoever gets a freed seat is told by the outbox, queued with the seat.
@@ -70,7 +226,35 @@ async def delete_data(update: Update, context: AssistantContext) -> None:
         if outcome is not None:
             cancelled += 1
     await services.people.erase(caller.person.id)
+    await services.privacy.record_request("privacy.erase", {"cancelled": cancelled})
     await show(update, caller.render("deleted", cancelled=cancelled))
+
+
+async def run_retention(services: Services, now: datetime | None = None) -> Anonymised:
+    """Anonymise personal data of events that ended more than DATA_RETENTION ago."""
+    moment = now or datetime.now(UTC)
+    done = await services.privacy.anonymise_before(moment - services.settings.data_retention)
+    if done.registrations or done.questions or done.tickets:
+        logger.info(
+            "Retention: anonymised %d registrations, %d questions, %d tickets",
+            done.registrations,
+            done.questions,
+            done.tickets,
+        )
+    return done
+
+
+async def _retention_job(context: AssistantContext) -> None:
+    """Run retention (JobQueue)."""
+    await run_retention(context.services)
+
+
+def schedule(application: AssistantApplication) -> None:
+    """Run retention once a day (it reads the tables, so it needs no state of its own)."""
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        _retention_job, interval=RETENTION_INTERVAL, first=RETENTION_FIRST, name="retention"
+    )
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
@@ -78,7 +262,20 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     return [
         CommandHandler("privacy", privacy_command, filters=filters.ChatType.PRIVATE),
         CallbackQueryHandler(privacy_command, pattern=Menu.pattern(screen="privacy")),
+        CallbackQueryHandler(notice_pressed, pattern=PrivacyAction.pattern(action="notice")),
+        CallbackQueryHandler(summary_pressed, pattern=PrivacyAction.pattern(action="summary")),
+        CallbackQueryHandler(
+            announcements_pressed, pattern=PrivacyAction.pattern(action="announcements")
+        ),
         CallbackQueryHandler(export_data, pattern=PrivacyAction.pattern(action="export")),
         CallbackQueryHandler(ask_delete, pattern=PrivacyAction.pattern(action="delete")),
         CallbackQueryHandler(delete_data, pattern=DeleteConfirmed.pattern()),
+        CallbackQueryHandler(announcements_answered, pattern=AnnouncementsAnswer.pattern()),
+        *staff(
+            Ability.MANAGE,
+            [
+                CallbackQueryHandler(campaign_pressed, pattern=StaffMenu.pattern(screen="consent")),
+                CallbackQueryHandler(campaign_confirmed, pattern=ConsentCampaign.pattern()),
+            ],
+        ),
     ]

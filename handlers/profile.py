@@ -1,4 +1,10 @@
-"""Consent and the sign-up form, asked once, one question at a time; `/profile` to see or edit.
+"""The privacy notice and the sign-up form, one question at a time; `/profile` to see or correct.
+
+Informing is not consent (KVKK Art. 10 and 5): the form opens with the privacy notice, which
+the person acknowledges with "read, continue", then asks for the profile, which rests on the
+service they asked for, and last, separately, whether they want announcements (explicit
+consent; "no" changes nothing else). A new notice version is shown again at the next sign-up.
+Correcting the profile asks each field with "keep current".
 
 The form runs on the form engine (handlers/forms.py): its answers are stored with each step,
 so a person halfway through continues where they were after a restart; `/cancel`, a back
@@ -31,21 +37,36 @@ from bot.screens.buttons import HOME, EditProfile, Menu, SignUp
 from handlers import registrations
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.replies import Keyboard, show
-from storage.people import Profile
+from storage.people import Person, Profile
+from storage.privacy import ANNOUNCEMENTS
 
 # Seconds the form waits for an answer before it closes.
 FORM_TIMEOUT = 15 * 60
 # The Telegram-name button's value at the name step.
 TELEGRAM_NAME = "tg"
+# The notice's one button, and "keep current" when correcting a field.
+READ = "read"
+KEEP = "keep"
+# What the form is open for: a first sign-up, the notice alone (a new version before a
+# sign-up), or correcting the profile.
+SIGN_UP = "signup"
+NOTICE_ONLY = "notice"
+CORRECT = "correct"
 
 
 def _applies(step: str, answers: Answers) -> bool:
-    # A refused consent ends the form: no question follows it.
-    return step == "consent" or answers.get("consent") != NO
+    mode = answers.get("mode", SIGN_UP)
+    if step == "notice":
+        return bool(answers.get("notice_needed", True))
+    if mode == NOTICE_ONLY:
+        return False
+    if step == "announcements":
+        return mode == SIGN_UP and bool(answers.get("ask_announcements", True))
+    return True
 
 
 class ProfileForm(Form):
-    """Consent (unless given before), then name, company, sector, phone and e-mail."""
+    """The notice (unless read), name, company, sector, phone, e-mail, then announcements."""
 
     kind = "profile"
     code = "pf"
@@ -53,12 +74,13 @@ class ProfileForm(Form):
     flow = Flow(
         "profile",
         (
-            YesNoStep("consent", back=False),
+            ChoiceStep("notice", back=False),
             TextStep("name", back=False, check=check_name),
             TextStep("company", check=check_company),
             ChoiceStep("sector"),
             ContactStep("phone", optional=True, check=check_phone),
             TextStep("email", optional=True, check=check_email),
+            YesNoStep("announcements"),
         ),
         _applies,
     )
@@ -68,63 +90,89 @@ class ProfileForm(Form):
         return timedelta(seconds=FORM_TIMEOUT)
 
     def options(self, call: FormCall) -> list[tuple[str, str]]:
+        language = call.caller.language
+        if call.state.step == "notice":
+            return [(READ, call.caller.label("notice_read"))]
         if call.state.step != "sector":
             return []
-        language = call.caller.language
         return [
             (sector.id, sector.name.get(language)) for sector in call.services.catalogue.sectors
         ]
 
     def translate(self, call: FormCall, reply: Reply) -> Reply:
+        step, answers = call.state.step, call.state.answers
         user = call.update.effective_user
-        if call.state.step == "name" and reply.pressed == TELEGRAM_NAME and user is not None:
+        if step == "name" and reply.pressed == TELEGRAM_NAME and user is not None:
             return Reply(text=user.full_name)
+        keep_typed = step == "phone" and reply.text == call.caller.label("keep_current")
+        if answers.get("mode") == CORRECT and (reply.pressed == KEEP or keep_typed):
+            current = answers.get("current", {}).get(step)
+            if current is None:
+                return Reply(action=SKIP)
+            return Reply(pressed=current) if step == "sector" else Reply(text=current)
         return reply
 
     async def ask(self, call: FormCall, reason: str | None = None) -> None:
-        caller, step = call.caller, call.state.step
-        if step == "consent":
-            notice = call.services.catalogue.cluster.privacy_notice.get(caller.language)
-            choices = [
-                [call.button(self, caller.label("consent_yes"), YES)],
-                [call.button(self, caller.label("consent_no"), NO)],
-            ]
+        caller, step, answers = call.caller, call.state.step, call.state.answers
+        if step == "notice":
             text = caller.render(
-                "consent", notice=notice, for_event=call.state.subject is not None, reason=reason
+                "notice_step",
+                notice=notice_context(call.caller),
+                for_event=call.state.subject is not None,
+                again=caller.person.informed,
+                reason=reason,
             )
-            await show(call.update, text, choices)
+            await show(call.update, text, [[call.button(self, caller.label("notice_read"), READ)]])
+            return
+        if step == "announcements":
+            choices = [
+                [call.button(self, caller.label("announcements_yes"), YES)],
+                [call.button(self, caller.label("announcements_no"), NO)],
+                [call.action(self, "back", BACK)],
+            ]
+            await show(call.update, caller.render("consent_ask", reason=reason), choices)
             return
         user = call.update.effective_user
+        correcting = answers.get("mode") == CORRECT
+        current = answers.get("current", {}).get(step) if correcting else None
         text = caller.render(
-            "form_step", step=step, reason=reason, suggestion=bool(user and user.full_name)
+            "form_step",
+            step=step,
+            reason=reason,
+            suggestion=bool(user and user.full_name) and not correcting,
+            correcting=correcting,
+            current=_shown(call, step, current),
         )
         if step == "phone":
             await call.acknowledge()
-            await self._ask_phone(call, text)
+            await self._ask_phone(call, text, correcting)
             return
         rows: Keyboard = step_keyboard(call, self)
-        if step == "name" and user is not None and user.full_name:
+        if correcting:
+            rows = [[call.button(self, caller.label("keep_current"), KEEP)], *rows]
+        elif step == "name" and user is not None and user.full_name:
             rows = [[call.button(self, user.full_name[:60], TELEGRAM_NAME)]]
         await show(call.update, text, rows)
 
-    async def _ask_phone(self, call: FormCall, text: str) -> None:
+    async def _ask_phone(self, call: FormCall, text: str, correcting: bool) -> None:
         # Sharing a contact needs a reply keyboard; inline buttons can't request it.
         caller = call.caller
-        markup = ReplyKeyboardMarkup(
-            [
-                [KeyboardButton(caller.label("share_phone"), request_contact=True)],
-                [KeyboardButton(caller.label("skip")), KeyboardButton(caller.label("back"))],
-            ],
-            resize_keyboard=True,
-            one_time_keyboard=True,
-        )
+        rows = [[KeyboardButton(caller.label("share_phone"), request_contact=True)]]
+        if correcting:
+            rows.append([KeyboardButton(caller.label("keep_current"))])
+        rows.append([KeyboardButton(caller.label("skip")), KeyboardButton(caller.label("back"))])
+        markup = ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
         chat = call.update.effective_chat
         assert chat is not None
         await call.context.bot.send_message(chat.id, text, reply_markup=markup)
 
     async def answered(self, call: FormCall, step: str, value: Any) -> None:
-        if step == "consent" and value == YES:
-            await call.services.people.give_consent(call.caller.person.id)
+        services, person = call.services, call.caller.person
+        version = services.catalogue.cluster.privacy_notice.version
+        if step == "notice":
+            await services.privacy.acknowledge_notice(person.id, version, call.caller.language)
+        elif step == "announcements" and value == YES:
+            await services.privacy.give(person.id, ANNOUNCEMENTS, version)
 
     async def left(self, call: FormCall, step: str) -> None:
         message = call.update.effective_message
@@ -132,24 +180,17 @@ class ProfileForm(Form):
             await message.reply_text(call.caller.label("noted"), reply_markup=ReplyKeyboardRemove())
 
     async def finish(self, call: FormCall) -> Moved | None:
-        answers, caller = call.state.answers, call.caller
-        if answers.get("consent") == NO:
-            # Nothing is stored; a way to change one's mind is offered.
-            rows = [
-                [caller.button("consent_again", EditProfile("again"))],
-                [caller.button("home", HOME)],
-            ]
-            await show(call.update, caller.render("consent_refused"), rows)
-            return None
-        profile = Profile(
-            full_name=answers["name"],
-            company=answers["company"],
-            company_key=company_key(answers["company"]),
-            sector_id=answers.get("sector"),
-            phone=answers.get("phone"),
-            email=answers.get("email"),
-        )
-        await call.services.people.save_profile(caller.person.id, profile)
+        answers = call.state.answers
+        if answers.get("mode") != NOTICE_ONLY:
+            profile = Profile(
+                full_name=answers["name"],
+                company=answers["company"],
+                company_key=company_key(answers["company"]),
+                sector_id=answers.get("sector"),
+                phone=answers.get("phone"),
+                email=answers.get("email"),
+            )
+            await call.services.people.save_profile(call.caller.person.id, profile)
         refreshed = await call.context.refresh_caller()
         await call.acknowledge()
         if call.state.subject is not None:
@@ -162,12 +203,69 @@ class ProfileForm(Form):
 PROFILE = ProfileForm()
 
 
+def notice_context(caller: Caller) -> dict[str, Any]:
+    """Return what the notice template shows: the controller, the sections, the period."""
+    services = caller.services
+    cluster = services.catalogue.cluster
+    return {
+        "cluster": cluster,
+        "sections": cluster.privacy_notice.sections(caller.language),
+        "version": cluster.privacy_notice.version,
+        "retention_days": services.settings.data_retention.days,
+    }
+
+
+def _shown(call: FormCall, step: str, value: Any) -> str | None:
+    """Return a stored value as the person reads it (a sector's name, not its id)."""
+    if value is None or step != "sector":
+        return value if value is None else str(value)
+    sector = call.services.catalogue.sector(value)
+    return sector.name.get(call.caller.language) if sector else None
+
+
 async def begin(
     update: Update, context: AssistantContext, caller: Caller, event_id: str | None = None
 ) -> None:
-    """Open the form: the privacy notice first, unless consent was already given."""
-    step = "name" if caller.person.has_consented else "consent"
-    await open_form(update, context, caller, PROFILE, subject=event_id, step=step)
+    """Open the sign-up form: the notice first unless this version was read already."""
+    services = caller.services
+    version = services.catalogue.cluster.privacy_notice.version
+    consents = await services.privacy.in_force(caller.person.id)
+    answers = {
+        "mode": SIGN_UP,
+        "notice_needed": caller.person.needs_notice(version),
+        "ask_announcements": ANNOUNCEMENTS not in consents,
+    }
+    await open_form(update, context, caller, PROFILE, answers=answers, subject=event_id)
+
+
+async def show_notice_again(
+    update: Update, context: AssistantContext, caller: Caller, event_id: str
+) -> None:
+    """Show a changed notice before a sign-up; the sign-up follows "read, continue"."""
+    answers = {"mode": NOTICE_ONLY, "notice_needed": True}
+    await open_form(update, context, caller, PROFILE, answers=answers, subject=event_id)
+
+
+async def correct(update: Update, context: AssistantContext, caller: Caller) -> None:
+    """Open the form to correct the profile field by field, each with "keep current"."""
+    person = caller.person
+    version = caller.services.catalogue.cluster.privacy_notice.version
+    answers = {
+        "mode": CORRECT,
+        "notice_needed": person.needs_notice(version),
+        "current": _current(person),
+    }
+    await open_form(update, context, caller, PROFILE, answers=answers)
+
+
+def _current(person: Person) -> dict[str, str | None]:
+    return {
+        "name": person.full_name,
+        "company": person.company,
+        "sector": person.sector_id,
+        "phone": person.phone,
+        "email": person.email,
+    }
 
 
 async def profile_command(update: Update, context: AssistantContext) -> None:
@@ -180,9 +278,12 @@ async def profile_command(update: Update, context: AssistantContext) -> None:
 
 
 async def edit_pressed(update: Update, context: AssistantContext) -> None:
-    """Open the form to fill in the profile again (or to give consent after refusing)."""
+    """Open the form to correct the profile (or to fill it in, when there is none)."""
     caller = context.caller
-    await begin(update, context, caller)
+    if caller.person.has_profile:
+        await correct(update, context, caller)
+    else:
+        await begin(update, context, caller)
 
 
 async def show_profile(update: Update, caller: Caller, *, saved: bool) -> None:
@@ -207,10 +308,14 @@ async def sign_up_pressed(update: Update, context: AssistantContext) -> None:
     """Sign up at once when the profile is complete, else fill the form first."""
     caller = context.caller
     event_id = SignUp.of(update).event_id
-    if caller.person.has_profile:
-        await registrations.sign_up(update, context, caller, event_id)
+    if not caller.person.has_profile:
+        await begin(update, context, caller, event_id)
         return
-    await begin(update, context, caller, event_id)
+    version = caller.services.catalogue.cluster.privacy_notice.version
+    if caller.person.needs_notice(version):
+        await show_notice_again(update, context, caller, event_id)
+        return
+    await registrations.sign_up(update, context, caller, event_id)
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:

@@ -1,4 +1,4 @@
-"""Person settings: reminders, announcements and language."""
+"""Person settings: reminders, announcements (an explicit consent) and language."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import AssistantContext, Caller
 from bot.screens.buttons import HOME, Menu, ToggleSetting
+from handlers import privacy
 from handlers.replies import show
 
 
@@ -45,7 +46,8 @@ async def toggle(update: Update, context: AssistantContext) -> None:
     if ToggleSetting.of(update).setting == "rem":
         await people.set_reminders(caller.person.id, not caller.person.reminders_on)
     else:
-        await people.set_announcements(caller.person.id, not caller.person.announcements_on)
+        # Announcements rest on explicit consent: the switch gives or withdraws it.
+        await privacy.switch_announcements(caller)
     await show_settings(update, await context.refresh_caller())
 
 

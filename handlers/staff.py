@@ -35,6 +35,7 @@ def menu_rows(caller: Caller) -> Keyboard:
             *([caller.button("staff_stats", StaffMenu("stats"))] if read else []),
         ],
         [caller.button("staff_unanswered", StaffMenu("unanswered"))] if read else [],
+        [caller.button("staff_consent", StaffMenu("consent"))] if manage else [],
     ]
 
 

@@ -77,7 +77,7 @@ def _prompt_text(
         service=service.title.get(caller.language) if service is not None else "",
         ticket_id=ticket_id,
         reason=reason,
-        consented=caller.person.has_consented,
+        has_profile=caller.person.has_profile,
     )
 
 

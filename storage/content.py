@@ -38,7 +38,12 @@ LOCATION_LIMIT = 200
 URL_LIMIT = 500
 QUESTION_LIMIT = 300
 ANSWER_LIMIT = 3000
-PRIVACY_NOTICE_LIMIT = 3000
+# Each section of the privacy notice; all of them, with the controller's details and the
+# template around them, fit in one message.
+PRIVACY_NOTICE_LIMIT = 520
+# The privacy notice's sections in the order they are shown (KVKK Art. 10, GDPR Art. 13); the
+# controller's identity and contact come from the cluster's name and contact details.
+NOTICE_SECTIONS = ("data", "purposes", "legal_bases", "transfers", "retention", "rights")
 NAME_LIMIT = 100  # a sector's or the cluster's name
 SHORT_NAME_LIMIT = 30
 CONTACT_LIMIT = 200  # each of the office's e-mail, phone, address and hours
@@ -98,6 +103,29 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class PrivacyNotice:
+    """The privacy notice (aydınlatma metni): its version and its sections, in both languages.
+
+    A new `version` in the content makes the assistant show the notice again at each person's
+    next sign-up. A notice stored before sections existed is read as one `data` section under
+    version "" (shown again to everyone), until the cluster imports a complete one.
+    """
+
+    version: str
+    data: Text  # what is processed
+    purposes: Text
+    legal_bases: Text
+    transfers: Text  # to whom, abroad included
+    retention: Text  # how long, backups included
+    rights: Text  # KVKK Art. 11 / GDPR rights, and how to use them here
+
+    def sections(self, language: str) -> list[tuple[str, str]]:
+        """Return the (section, text) pairs that are not empty, in order."""
+        found = [(name, getattr(self, name).get(language)) for name in NOTICE_SECTIONS]
+        return [(name, text) for name, text in found if text]
+
+
+@dataclass(frozen=True)
 class ClusterInfo:
     """The cluster itself."""
 
@@ -106,7 +134,7 @@ class ClusterInfo:
     timezone: str
     default_language: str
     contact: Contact
-    privacy_notice: Text
+    privacy_notice: PrivacyNotice
 
 
 @dataclass(frozen=True)
@@ -300,7 +328,7 @@ class _Reader:
         assert value is not None  # string() raises for a missing required value
         return value
 
-    def text(self, data: Mapping[str, Any], key: str, limit: int) -> Text:
+    def text(self, data: Mapping[str, Any], key: str, limit: int | None) -> Text:
         value = data.get(key)
         if value is None:
             raise self.fail(key, "is missing")
@@ -459,8 +487,30 @@ class _Reader:
                 address=self.text(contact, "address", CONTACT_LIMIT),
                 hours=self.text(contact, "hours", CONTACT_LIMIT),
             ),
-            privacy_notice=self.text(data, "privacy_notice", PRIVACY_NOTICE_LIMIT),
+            privacy_notice=self.notice(data.get("privacy_notice")),
         )
+
+    def notice(self, value: object) -> PrivacyNotice:
+        """Read the privacy notice: a version and every section (no controller, no notice)."""
+        if value is None:
+            raise self.fail("privacy_notice", "is missing")
+        data = self.mapping(value, "privacy_notice")
+        if self.stored and set(data) <= set(LANGUAGES):
+            # Stored before the notice had sections: keep showing it until a new import.
+            empty = Text("", "")
+            old = self.text({"privacy_notice": data}, "privacy_notice", None)
+            return PrivacyNotice("", old, empty, empty, empty, empty, empty)
+        unknown = set(data) - {"version", *NOTICE_SECTIONS}
+        if unknown:
+            raise self.fail("privacy_notice", f"unknown sections {sorted(unknown)}")
+        try:
+            version = self.required(data, "version", SHORT_NAME_LIMIT)
+            sections = {
+                name: self.text(data, name, PRIVACY_NOTICE_LIMIT) for name in NOTICE_SECTIONS
+            }
+        except ContentError as error:
+            raise self.fail(f"privacy_notice.{error.field_name}", error.problem) from None
+        return PrivacyNotice(version=version, **sections)
 
     def sector(self, value: object, seen: set[str]) -> Sector:
         data = self.mapping(value, "sectors[]")
@@ -689,7 +739,10 @@ def catalogue_to_document(catalogue: Catalogue) -> dict[str, Any]:
                 "address": _text(cluster.contact.address),
                 "hours": _text(cluster.contact.hours),
             },
-            "privacy_notice": _text(cluster.privacy_notice),
+            "privacy_notice": {
+                "version": cluster.privacy_notice.version,
+                **{name: _text(getattr(cluster.privacy_notice, name)) for name in NOTICE_SECTIONS},
+            },
         },
         "sectors": [{"id": s.id, "name": _text(s.name)} for s in catalogue.sectors],
         "services": [],

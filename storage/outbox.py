@@ -35,6 +35,8 @@ PROMOTED = "promoted"  # a seat from the waiting list: the text...
 CALENDAR = "calendar"  # ...then the .ics file...
 CHECKIN_CODE = "checkin_code"  # ...then the QR code, for events held in a place
 BROADCAST = "broadcast"
+# Asking once whether the person wants announcements (explicit consent), in bulk.
+CONSENT_REQUEST = "consent_request"
 KINDS = (
     REMINDER,
     SURVEY,
@@ -44,6 +46,7 @@ KINDS = (
     CALENDAR,
     CHECKIN_CODE,
     BROADCAST,
+    CONSENT_REQUEST,
 )
 # These go only while the registration is confirmed and the event scheduled.
 FOLLOW_REGISTRATION = (REMINDER, SURVEY, PROMOTED, CALENDAR, CHECKIN_CODE)
@@ -368,6 +371,14 @@ def _verdict(row: Any, now: str) -> tuple[str, str | None]:
             return BLOCKED, "person unreachable (blocked the bot)"
         if not row["announcements_on"]:
             return SKIPPED, "announcements switched off"
+        return SENDING, None
+    if kind == CONSENT_REQUEST:
+        if row["person_exists"] is None:
+            return SKIPPED, "person no longer exists"
+        if row["unreachable_at"] is not None:
+            return BLOCKED, "person unreachable (blocked the bot)"
+        if row["announcements_on"]:
+            return SKIPPED, "already consented"
         return SENDING, None
     if row["person_exists"] is None or (row["event_id"] and row["event_status"] is None):
         return SKIPPED, "person or event no longer exists"

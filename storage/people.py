@@ -1,7 +1,8 @@
-"""People: everyone who started the assistant, with a profile once they consented."""
+"""People: everyone who started the assistant, with a profile once they read the notice."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,7 +21,8 @@ class Person:
     id: int
     language: str | None
     telegram_language: str | None
-    consent_at: str | None
+    informed_at: str | None  # when they acknowledged the privacy notice ("read, continue")
+    notice_version: str | None
     full_name: str | None
     company: str | None
     sector_id: str | None
@@ -31,14 +33,18 @@ class Person:
     unreachable: bool
 
     @property
-    def has_consented(self) -> bool:
-        """Tell whether the person agreed to the privacy notice."""
-        return self.consent_at is not None
+    def informed(self) -> bool:
+        """Tell whether the person acknowledged a privacy notice (informing, not consent)."""
+        return self.informed_at is not None
+
+    def needs_notice(self, version: str) -> bool:
+        """Tell whether the notice of `version` must be shown before collecting anything."""
+        return not self.informed or self.notice_version != version
 
     @property
     def has_profile(self) -> bool:
         """Tell whether the sign-up form was completed."""
-        return self.has_consented and bool(self.full_name) and bool(self.company)
+        return self.informed and bool(self.full_name) and bool(self.company)
 
 
 def _person(row: Any) -> Person:
@@ -46,7 +52,8 @@ def _person(row: Any) -> Person:
         id=row["id"],
         language=row["language"],
         telegram_language=row["telegram_language"],
-        consent_at=row["consent_at"],
+        informed_at=row["informed_at"],
+        notice_version=row["notice_version"],
         full_name=row["full_name"],
         company=row["company"],
         sector_id=row["sector_id"],
@@ -88,8 +95,9 @@ class PeopleRepository:
         now = utc_text(moment)
         async with self._db.transaction() as tx:
             await tx.execute(
-                "INSERT INTO people (id, first_seen_at, last_seen_at, telegram_language) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                # Announcements need explicit consent: off until the person says yes.
+                "INSERT INTO people (id, first_seen_at, last_seen_at, telegram_language, "
+                "announcements_on) VALUES (?, ?, ?, ?, 0) ON CONFLICT (id) DO UPDATE SET "
                 "last_seen_at = excluded.last_seen_at, "
                 "telegram_language = COALESCE(excluded.telegram_language, telegram_language), "
                 "unreachable_at = NULL",
@@ -115,18 +123,11 @@ class PeopleRepository:
             (utc_text(datetime.now(UTC)), person_id),
         )
 
-    async def give_consent(self, person_id: int) -> None:
-        """Record that the person agreed to the privacy notice."""
-        await self._db.execute(
-            "UPDATE people SET consent_at = COALESCE(consent_at, ?) WHERE id = ?",
-            (utc_text(datetime.now(UTC)), person_id),
-        )
-
     async def save_profile(self, person_id: int, profile: Profile) -> None:
         """Store the sign-up form's answers; allowed only after consent."""
         changed = await self._db.execute(
             "UPDATE people SET full_name = ?, company = ?, company_key = ?, sector_id = ?, "
-            "phone = ?, email = ? WHERE id = ? AND consent_at IS NOT NULL",
+            "phone = ?, email = ? WHERE id = ? AND informed_at IS NOT NULL",
             (
                 profile.full_name,
                 profile.company,
@@ -138,18 +139,12 @@ class PeopleRepository:
             ),
         )
         if changed != 1:
-            raise PermissionError("a profile is stored only with consent")
+            raise PermissionError("a profile is stored only after the notice was read")
 
     async def set_reminders(self, person_id: int, on: bool) -> None:
         """Switch event reminders on or off."""
         await self._db.execute(
             "UPDATE people SET reminders_on = ? WHERE id = ?", (int(on), person_id)
-        )
-
-    async def set_announcements(self, person_id: int, on: bool) -> None:
-        """Switch announcements on or off."""
-        await self._db.execute(
-            "UPDATE people SET announcements_on = ? WHERE id = ?", (int(on), person_id)
         )
 
     async def company_key(self, person_id: int) -> str | None:
@@ -179,8 +174,15 @@ class PeopleRepository:
 
         Deleting the row sets `person_id` to NULL in registrations (ON DELETE SET NULL);
         `secure_delete` overwrites the freed pages so the data is not left in the file.
+        Attendance is kept for funders' audits (a legal obligation) under a random pseudonym,
+        so one person's rows still count as one, and nothing leads back to them.
         """
         async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE registrations SET pseudonym = ? "
+                "WHERE person_id = ? AND anonymised_at IS NULL",
+                (secrets.token_hex(8), person_id),
+            )
             for statement in _ERASE_STATEMENTS:
                 await tx.execute(statement, (person_id,))
             await tx.execute("DELETE FROM people WHERE id = ?", (person_id,))
@@ -281,3 +283,18 @@ _ERASE_STATEMENTS += ["DELETE FROM asked_questions WHERE person_id = ?"]
 # The inbox holds the updates of the last minutes (messages as sent): erasure deletes the
 # person's handled ones now; those still waiting are handled first and pruned soon after.
 _ERASE_STATEMENTS += ["DELETE FROM inbox WHERE person_id = ? AND handled_at IS NOT NULL"]
+
+# Informing and consent: the notice versions acknowledged and each explicit consent, so the
+# person sees what the cluster can prove. Erasure removes them with the person (CASCADE).
+_PERSONAL_TABLES += [
+    (
+        "notice_acknowledgements",
+        "SELECT version, language, acknowledged_at FROM notice_acknowledgements "
+        "WHERE person_id = ? ORDER BY id",
+    ),
+    (
+        "consents",
+        "SELECT purpose, notice_version, given_at, withdrawn_at FROM consents "
+        "WHERE person_id = ? ORDER BY id",
+    ),
+]

@@ -117,8 +117,8 @@ class StatsRepository:
     async def _people(self) -> PeopleFigures:
         totals = await self._db.fetch_one(
             "SELECT COUNT(*) AS started, "
-            "COUNT(consent_at) AS consented, "
-            "SUM(consent_at IS NOT NULL AND full_name IS NOT NULL AND company IS NOT NULL) "
+            "COUNT(informed_at) AS consented, "
+            "SUM(informed_at IS NOT NULL AND full_name IS NOT NULL AND company IS NOT NULL) "
             "AS with_profile, "
             "SUM(announcements_on = 1 AND unreachable_at IS NULL) AS announcements_on, "
             "COUNT(unreachable_at) AS unreachable "
@@ -126,7 +126,7 @@ class StatsRepository:
         )
         sectors = await self._db.fetch_all(
             "SELECT sector_id, COUNT(*) AS n FROM people "
-            "WHERE consent_at IS NOT NULL AND full_name IS NOT NULL AND company IS NOT NULL "
+            "WHERE informed_at IS NOT NULL AND full_name IS NOT NULL AND company IS NOT NULL "
             "GROUP BY sector_id ORDER BY n DESC, sector_id"
         )
         languages = await self._db.fetch_all(

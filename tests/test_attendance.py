@@ -24,7 +24,7 @@ async def registered(
     person_id = next(_ids)
     assistant.emulator.add_user(User(id=person_id, first_name=name))
     await services.people.seen(person_id, "tr")
-    await services.people.give_consent(person_id)
+    await services.privacy.acknowledge_notice(person_id, "2027-01", "tr")
     details = {"sector_id": "machinery", "phone": "05320000000", "email": None} | profile
     await services.people.save_profile(
         person_id,

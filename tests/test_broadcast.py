@@ -26,6 +26,7 @@ from storage.content import bundled_content_path, load_catalogue
 from storage.database import Database
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository, Profile
+from storage.privacy import ANNOUNCEMENTS, PrivacyRepository
 from tests.conftest import STAFF_ID, Assistant, Person
 from tests.outbox_clock import FakeClock, outbox_on
 
@@ -51,16 +52,25 @@ def staff_member(assistant: Assistant, user_id: int = STAFF_ID, language: str = 
     return Person(assistant.emulator, user)
 
 
+async def announcing_staff(assistant: Assistant) -> Person:
+    """Return the staff member, who like anyone gets announcements only with her consent."""
+    elif_ = staff_member(assistant)
+    await assistant.services.people.seen(elif_.id, "tr")
+    await assistant.services.privacy.give(elif_.id, ANNOUNCEMENTS, "2027-01")
+    return elif_
+
+
 async def started(assistant: Assistant, name: str, language: str | None = "tr") -> Person:
-    """Return a person who has started the assistant."""
+    """Return a person who has started the assistant and wants announcements."""
     person = assistant.person(name, language=language)
     await assistant.services.people.seen(person.id, language)
+    await assistant.services.privacy.give(person.id, ANNOUNCEMENTS, "2027-01")
     return person
 
 
 async def with_profile(assistant: Assistant, person: Person, sector: str | None) -> None:
     people = assistant.services.people
-    await people.give_consent(person.id)
+    await assistant.services.privacy.acknowledge_notice(person.id, "2027-01", "tr")
     profile = Profile(person.user.first_name, "Örnek A.Ş.", "ornek a.s.", sector, None, None)
     await people.save_profile(person.id, profile)
 
@@ -98,8 +108,8 @@ async def test_staff_send_a_formatted_announcement_and_get_the_report(
     ayse, mehmet = await started(assistant, "Ayşe"), await started(assistant, "Mehmet")
     sam = await started(assistant, "Sam", "en")
     quiet = await started(assistant, "Zeynep")
-    await assistant.services.people.set_announcements(quiet.id, False)
-    elif_ = staff_member(assistant)
+    await assistant.services.privacy.withdraw(quiet.id, ANNOUNCEMENTS)
+    elif_ = await announcing_staff(assistant)
     text = "Yeni eğitim takvimi yayında! Ayrıntılar: <site> & daha fazlası"
     entities = [
         {"type": "bold", "offset": 0, "length": 19},
@@ -157,7 +167,7 @@ async def test_the_english_version_reaches_english_people(assistant: Assistant) 
     sam = await started(assistant, "Sam", "en")
     kemal = await started(assistant, "Kemal")
     await assistant.services.people.set_language(kemal.id, "en")  # chose English in /language
-    elif_ = staff_member(assistant)
+    elif_ = await announcing_staff(assistant)
     panel = await draft(elif_, "Fuar katılım başvuruları açıldı.")
 
     ask = await elif_.press(panel, "İngilizce metin ekle")
@@ -194,7 +204,7 @@ async def test_staff_choose_the_audience_and_see_each_count(assistant: Assistant
     await services.people.set_language(kemal.id, "en")
     quiet = await started(assistant, "Zeynep")
     await with_profile(assistant, quiet, "machinery")
-    await services.people.set_announcements(quiet.id, False)
+    await services.privacy.withdraw(quiet.id, ANNOUNCEMENTS)
     await started(assistant, "Deniz", None)  # no Telegram language: the default, Turkish
     coming, held = services.catalogue.event("coming"), services.catalogue.event("held")
     assert coming is not None and held is not None
@@ -209,7 +219,7 @@ async def test_staff_choose_the_audience_and_see_each_count(assistant: Assistant
             "UPDATE registrations SET attended = ? WHERE person_id = ? AND event_id = 'held'",
             (present, person.id),
         )
-    elif_ = staff_member(assistant)
+    elif_ = await announcing_staff(assistant)
     panel = await draft(elif_, "Duyuru")
     assert "Şu an 6 kişiye ulaşıyor (Türkçe: 4 · İngilizce: 2)" in (panel.text or "")
 
@@ -251,7 +261,7 @@ async def test_people_and_forged_buttons_get_nothing(start_assistant: Any) -> No
         reply = await ayse.says(command)
         assert reply.text == unknown.text  # as if the feature did not exist
 
-    elif_ = staff_member(assistant)
+    elif_ = await announcing_staff(assistant)
     panel = await draft(elif_, "Gizli taslak")
     number = (await broadcast_row(assistant))["id"]
     forged = [f"bc:go:{number}", f"bc:all:{number}", f"bc:del:{number}", f"bc:at:{number}"]
@@ -281,7 +291,7 @@ async def test_a_person_who_blocked_the_bot_is_counted_and_marked(
 ) -> None:
     ayse, mehmet = await started(assistant, "Ayşe"), await started(assistant, "Mehmet")
     assistant.emulator.block(mehmet.id)
-    elif_ = staff_member(assistant)
+    elif_ = await announcing_staff(assistant)
     panel = await draft(elif_, "Genel kurul toplantısı 20 Ocak'ta.")
     await elif_.emulator.press_button(elif_.user, panel, "Şimdi gönder")
     final = await report(elif_)
@@ -298,7 +308,7 @@ async def test_a_person_who_blocked_the_bot_is_counted_and_marked(
 async def test_a_stopped_broadcast_sends_nothing_more(start_assistant: Any) -> None:
     assistant = await start_assistant(BROADCAST_RATE="5")
     people = [await started(assistant, f"Üye {n}") for n in range(30)]
-    elif_ = staff_member(assistant)
+    elif_ = await announcing_staff(assistant)
     panel = await draft(elif_, "Yarınki eğitim ertelendi.")
     await elif_.emulator.press_button(elif_.user, panel, "Şimdi gönder")
     sending = await elif_.emulator.wait_for_edit(panel, contains="gönderiliyor", timeout=4)
@@ -326,7 +336,7 @@ async def test_a_stopped_broadcast_sends_nothing_more(start_assistant: Any) -> N
 
 async def test_a_scheduled_broadcast_goes_out_at_its_time(assistant: Assistant) -> None:
     ayse = await started(assistant, "Ayşe")
-    elif_ = staff_member(assistant)
+    elif_ = await announcing_staff(assistant)
     panel = await draft(elif_, "Bugün saat 14:00'te webinar var.")
     ask = await elif_.press(panel, "İleri bir saate planla")
     assert "ne zaman gönderilsin" in (ask.text or "")
@@ -365,7 +375,7 @@ async def test_a_scheduled_broadcast_goes_out_at_its_time(assistant: Assistant) 
 
 async def test_a_scheduled_broadcast_can_be_cancelled(assistant: Assistant) -> None:
     ayse = await started(assistant, "Ayşe")
-    elif_ = staff_member(assistant)
+    elif_ = await announcing_staff(assistant)
     panel = await draft(elif_, "Planlı duyuru")
     ask = await elif_.press(panel, "İleri bir saate planla")
     done = await elif_.press(ask, "1 saat sonra")
@@ -390,7 +400,7 @@ async def test_a_scheduled_broadcast_can_be_cancelled(assistant: Assistant) -> N
 @pytest.mark.parametrize("kind", ["photo", "document"])
 async def test_a_photo_or_a_file_goes_out_with_its_caption(assistant: Assistant, kind: str) -> None:
     ayse = await started(assistant, "Ayşe")
-    elif_ = staff_member(assistant)
+    elif_ = await announcing_staff(assistant)
     await elif_.says("/broadcast")
     if kind == "photo":
         await elif_.emulator.send_photo(elif_.user, PNG, caption="Fuar standımızdan <kareler>")
@@ -435,7 +445,7 @@ async def test_a_restart_in_the_middle_resumes_and_misses_nobody(
 ) -> None:
     first = await start_assistant(BROADCAST_RATE="10")
     people = [await started(first, f"Üye {n}") for n in range(40)]
-    elif_ = staff_member(first)
+    elif_ = await announcing_staff(first)
     panel = await draft(elif_, "Kayıtlar yarın kapanıyor.")
     await elif_.emulator.press_button(elif_.user, panel, "Şimdi gönder")
     twelfth = people[11]  # people are sent to in the order they joined
@@ -462,7 +472,7 @@ async def test_a_restart_in_the_middle_resumes_and_misses_nobody(
 
 async def test_discarding_a_draft_sends_nothing(assistant: Assistant) -> None:
     ayse = await started(assistant, "Ayşe")
-    elif_ = staff_member(assistant)
+    elif_ = await announcing_staff(assistant)
     panel = await draft(elif_, "Vazgeçilecek duyuru")
     closed = await elif_.press(panel, "Vazgeç")
     assert "Taslak #1 silindi" in (closed.text or "")
@@ -474,7 +484,7 @@ async def test_discarding_a_draft_sends_nothing(assistant: Assistant) -> None:
 
 
 async def test_a_sticker_is_not_an_announcement(assistant: Assistant) -> None:
-    elif_ = staff_member(assistant)
+    elif_ = await announcing_staff(assistant)
     await elif_.says("/broadcast")
     await elif_.emulator.send_sticker(elif_.user)
     again = await elif_.emulator.wait_for_bot_message(elif_.id)
@@ -611,8 +621,10 @@ async def test_the_outbox_repeats_only_rows_in_flight_and_finishes_once(
     database: Database,
 ) -> None:
     people = PeopleRepository(database)
+    privacy = PrivacyRepository(database)
     for person_id in range(1, 6):
         await people.seen(person_id, "tr")
+        await privacy.give(person_id, ANNOUNCEMENTS, "2027-01")
     store = BroadcastRepository(database, "tr")
     outbox = OutboxRepository(database)
     now = datetime.now(UTC)
@@ -629,7 +641,8 @@ async def test_the_outbox_repeats_only_rows_in_flight_and_finishes_once(
     recovery = await outbox.recover_interrupted()
     assert (recovery.retried, recovery.failed) == (0, 2)
 
-    await people.set_announcements(4, False)
+    # Switched off between queueing and claiming (withdrawing would cancel the row at once).
+    await database.execute("UPDATE people SET announcements_on = 0 WHERE id = 4")
     await people.mark_unreachable(5)
     [last] = await outbox.claim_due(now, 10)
     assert last.person_id == 3
@@ -658,7 +671,7 @@ async def test_a_long_broadcast_does_not_hold_a_reminder_back(start_assistant: A
     event = assistant.services.catalogue.event("soon")
     assert event is not None
     await assistant.services.registrations.sign_up(event, last.id, None, None)
-    elif_ = staff_member(assistant)
+    elif_ = await announcing_staff(assistant)
     panel = await draft(elif_, "Uzun bir duyuru")
     query = await elif_.emulator.press_button(elif_.user, panel, "Şimdi gönder")
     await elif_.emulator.wait_for_callback_answer(query)

@@ -153,8 +153,8 @@ def test_errors_name_the_file_the_entry_and_the_field(
         ("faq:membership-how: answer.en", lambda d: d["faq"][0]["answer"], "en", ANSWER_LIMIT),
         ("sector:machinery: name.tr", lambda d: d["sectors"][0]["name"], "tr", NAME_LIMIT),
         (
-            "cluster: privacy_notice.tr",
-            lambda d: d["cluster"]["privacy_notice"],
+            "cluster: privacy_notice.rights.tr",
+            lambda d: d["cluster"]["privacy_notice"]["rights"],
             "tr",
             PRIVACY_NOTICE_LIMIT,
         ),

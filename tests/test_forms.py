@@ -308,7 +308,7 @@ async def test_the_sign_up_form_continues_where_it_was_after_a_restart(
     ayse = first.person("Ayşe", last_name="Yılmaz")
     page = await ayse.says("/start event_lean-2027-01")
     consent = await ayse.press(page, "Kayıt ol")
-    name_step = await ayse.press(consent, "Kabul ediyorum")
+    name_step = await ayse.press(consent, "Okudum, devam")
     company_step = await ayse.press(name_step, 0)
     assert "Hangi firmada" in (company_step.text or "")
     sector_step = await ayse.says("Yarım Kalmış Makina")
@@ -318,7 +318,10 @@ async def test_the_sign_up_form_continues_where_it_was_after_a_restart(
     assert saved is not None
     assert (saved["kind"], saved["step"], saved["subject"]) == ("profile", "sector", "lean-2027-01")
     assert json.loads(saved["answers"]) == {
-        "consent": "yes",
+        "mode": "signup",
+        "notice_needed": True,
+        "ask_announcements": True,
+        "notice": "read",
         "name": "Ayşe Yılmaz",
         "company": "Yarım Kalmış Makina",
     }
@@ -330,7 +333,8 @@ async def test_the_sign_up_form_continues_where_it_was_after_a_restart(
     assert "Telefon numaranız" in (phone_step.text or "")
     await ayse.emulator.send_message(ayse.user, "0532 123 45 67")
     email_step = await ayse.emulator.wait_for_bot_message(ayse.id, contains="E-posta")
-    done = await ayse.press(email_step, "Atla")
+    announcements = await ayse.press(email_step, "Atla")
+    done = await ayse.press(announcements, "Hayır, teşekkürler")
     assert "Kaydınız onaylandı" in (done.text or "")
     await ayse.emulator.wait_idle()  # the calendar file follows; the form closes last
     [person] = await second.fetch(
@@ -352,7 +356,7 @@ async def test_the_sign_up_form_continues_where_it_was_after_a_restart(
 async def test_typed_answers_continue_after_a_restart(start_assistant: StartAssistant) -> None:
     first: Assistant = await start_assistant()
     ali = first.person("Ali")
-    await ali.press(await ali.says("/profile"), "Kabul ediyorum")
+    await ali.press(await ali.says("/profile"), "Okudum, devam")
     await ali.says("Ali Demir")
     await stop_application(first.application)
     second: Assistant = await start_assistant()
@@ -366,7 +370,7 @@ async def test_what_no_step_takes_is_asked_again_and_nothing_is_lost(
     assistant: Assistant,
 ) -> None:
     ayse = assistant.person("Ayşe")
-    await ayse.press(await ayse.says("/profile"), "Kabul ediyorum")
+    await ayse.press(await ayse.says("/profile"), "Okudum, devam")
     company_step = await ayse.says("Ayşe Kaya")
     assert "Hangi firmada" in (company_step.text or "")
     before = _committed_form(assistant, ayse)
@@ -388,7 +392,10 @@ async def test_what_no_step_takes_is_asked_again_and_nothing_is_lost(
     await ayse.emulator.wait_idle()
     assert "düğmelerden birini" in (ayse.last().text or "")
     assert json.loads((_committed_form(assistant, ayse) or {})["answers"]) == {
-        "consent": "yes",
+        "mode": "signup",
+        "notice_needed": True,
+        "ask_announcements": True,
+        "notice": "read",
         "name": "Ayşe Kaya",
         "company": "Kaya Tekstil",
     }
@@ -399,7 +406,7 @@ async def test_a_form_left_open_times_out_across_a_restart(
 ) -> None:
     first: Assistant = await start_assistant()
     ayse = first.person("Ayşe")
-    await ayse.press(await ayse.says("/profile"), "Kabul ediyorum")
+    await ayse.press(await ayse.says("/profile"), "Okudum, devam")
     await stop_application(first.application)
     monkeypatch.setattr(profile, "FORM_TIMEOUT", 0)
     monkeypatch.setattr(forms, "SWEEP_INTERVAL", 0.2)
@@ -416,7 +423,7 @@ async def test_a_form_left_open_times_out_across_a_restart(
 
 async def test_a_half_filled_form_is_in_the_export_and_erased(assistant: Assistant) -> None:
     ayse = assistant.person("Ayşe")
-    await ayse.press(await ayse.says("/profile"), "Kabul ediyorum")
+    await ayse.press(await ayse.says("/profile"), "Okudum, devam")
     await ayse.says("Ayşe Silinecek")
     exported = await assistant.services.people.personal_data(ayse.id)
     assert "Ayşe Silinecek" in exported["forms"][0]["answers"]
@@ -476,7 +483,7 @@ async def test_cancel_closes_whatever_form_is_open(assistant: Assistant) -> None
 
 async def test_a_person_form_gives_way_to_asking_the_team(assistant: Assistant) -> None:
     ayse = assistant.person("Ayşe")
-    await ayse.press(await ayse.says("/profile"), "Kabul ediyorum")
+    await ayse.press(await ayse.says("/profile"), "Okudum, devam")
     prompt = await ayse.says("/ask")  # the assistant answers first: no form of its own
     assert "Sorunuzu yazın" in (prompt.text or "")
     assert await assistant.fetch("SELECT * FROM forms") == []
@@ -493,7 +500,7 @@ async def test_an_answer_delivered_again_after_a_crash_is_not_taken_twice(
     assistant: Assistant,
 ) -> None:
     ayse = assistant.person("Ayşe")
-    await ayse.press(await ayse.says("/profile"), "Kabul ediyorum")
+    await ayse.press(await ayse.says("/profile"), "Okudum, devam")
     sent = await ayse.emulator.send_message(ayse.user, "Ayşe Kaya")
     await ayse.emulator.wait_for_bot_message(ayse.id, contains="Hangi firmada")
     [form] = await assistant.fetch("SELECT step, update_id FROM forms WHERE person_id = ?", ayse.id)
@@ -507,7 +514,13 @@ async def test_an_answer_delivered_again_after_a_crash_is_not_taken_twice(
     assert "Hangi firmada" in (ayse.last().text or "")
     [after] = await assistant.fetch("SELECT step, answers FROM forms WHERE person_id = ?", ayse.id)
     assert after["step"] == "company"
-    assert json.loads(after["answers"]) == {"consent": "yes", "name": "Ayşe Kaya"}
+    assert json.loads(after["answers"]) == {
+        "mode": "signup",
+        "notice_needed": True,
+        "ask_announcements": True,
+        "notice": "read",
+        "name": "Ayşe Kaya",
+    }
 
 
 # -- a real crash: the bot process killed with SIGKILL halfway through the form ---------------
@@ -537,7 +550,7 @@ async def test_the_sign_up_form_survives_a_kill_9(emulator: BotApiEmulator, tmp_
     bot = await _run_bot(emulator, tmp_path)
     try:
         consent = await ayse.says("/profile", timeout=30)  # the first start fills the database
-        name_step = await ayse.press(consent, "Kabul ediyorum")
+        name_step = await ayse.press(consent, "Okudum, devam")
         await ayse.press(name_step, 0)
         sector_step = await ayse.says("Öldürülen Makina")
         assert "hangi sektörde" in (sector_step.text or "")
@@ -553,7 +566,8 @@ async def test_the_sign_up_form_survives_a_kill_9(emulator: BotApiEmulator, tmp_
         assert "Telefon numaranız" in (phone_step.text or "")
         await emulator.send_message(user, "Atla")
         email_step = await emulator.wait_for_bot_message(user.id, contains="E-posta")
-        saved = await ayse.press(email_step, "Atla")
+        announcements = await ayse.press(email_step, "Atla")
+        saved = await ayse.press(announcements, "Hayır, teşekkürler")
         assert "Öldürülen Makina" in (saved.text or "")
     finally:
         bot.send_signal(signal.SIGTERM)

@@ -37,7 +37,7 @@ async def test_a_press_answered_twice_is_caught(
 async def test_a_press_on_a_form_step_is_answered_once(assistant: Assistant) -> None:
     ayse = assistant.person()
     page = await ayse.says("/start event_lean-2027-01")
-    name_step = await ayse.press(await ayse.press(page, "Kayıt ol"), "Kabul ediyorum")
+    name_step = await ayse.press(await ayse.press(page, "Kayıt ol"), "Okudum, devam")
     company_step = await ayse.press(name_step, 0)
     sector_step = await ayse.says("Anadolu Makina")
     query = await ayse.emulator.press_button(ayse.user, sector_step, 0)

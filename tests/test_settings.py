@@ -25,6 +25,7 @@ def test_defaults_follow_the_design() -> None:
     assert settings.broadcast_rate == 25
     assert settings.staff_ids == frozenset()
     assert settings.bot_token is None
+    assert settings.data_retention == timedelta(days=730)
 
 
 def test_values_are_parsed() -> None:
@@ -37,6 +38,7 @@ def test_values_are_parsed() -> None:
             "FEEDBACK_DELAY": "15m",
             "DEFAULT_LANGUAGE": "EN",
             "TELEGRAM_API_URL": "http://127.0.0.1:8081/",
+            "DATA_RETENTION": "400d",
         },
         env_file=None,
     )
@@ -50,6 +52,10 @@ def test_values_are_parsed() -> None:
     assert settings.feedback_delay == timedelta(minutes=15)
     assert settings.default_language == "en"
     assert settings.telegram_api_url == "http://127.0.0.1:8081"
+    assert settings.data_retention == timedelta(days=400)
+    assert load_settings({"DATA_RETENTION": "3y"}, env_file=None).data_retention == timedelta(
+        days=3 * 365
+    )
 
 
 def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
@@ -76,6 +82,9 @@ def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
         ("LOG_LEVEL", "LOUD"),
         ("TELEGRAM_API_URL", "ftp://example"),
         ("BOT_TOKEN", "not-a-token"),
+        ("DATA_RETENTION", "2 years"),
+        ("DATA_RETENTION", "30m"),
+        ("DATA_RETENTION", "7d"),
     ],
 )
 def test_a_value_that_makes_no_sense_names_the_setting(name: str, value: str) -> None:

@@ -32,8 +32,9 @@ async def fill_profile(
     company: str = "Anadolu Makina A.Ş.",
     email: str | None = "ayse@anadolu.example",
 ) -> Message:
-    """Answer the form from the consent screen on; return the first message after it."""
-    name_step = await person.press(consent_screen, "Kabul ediyorum")
+    """Answer the form from the privacy notice on, saying no to announcements; return the
+    first message after it."""
+    name_step = await person.press(consent_screen, "Okudum, devam")
     assert "Adınız ve soyadınız" in (name_step.text or "")
     company_step = await person.press(name_step, 0)  # the Telegram name, one tap
     assert "Hangi firmada" in (company_step.text or "")
@@ -44,9 +45,11 @@ async def fill_profile(
     await person.emulator.send_message(person.user, "0532 123 45 67")
     email_step = await person.emulator.wait_for_bot_message(person.id, contains="E-posta")
     if email is None:
-        result = await person.press(email_step, "Atla")
+        announcements = await person.press(email_step, "Atla")
     else:
-        result = await person.says(email)
+        announcements = await person.says(email)
+    assert "duyuru" in (announcements.text or "")
+    result = await person.press(announcements, "Hayır, teşekkürler")
     await person.emulator.wait_idle()  # the calendar file follows the confirmation
     return result
 
@@ -58,7 +61,9 @@ async def test_first_sign_up_asks_consent_then_the_form_then_confirms(
     ayse = assistant.person("Ayşe", last_name="Yılmaz")
     page = await open_event(ayse, "small-course")
     consent = await ayse.press(page, "Kayıt ol")
-    assert "6698 sayılı" in (consent.text or "")  # the privacy notice from the content
+    # The privacy notice from the content, with the controller from the cluster's details.
+    assert "Veri sorumlusu: Makine ve Tekstil Kümesi" in (consent.text or "")
+    assert consent.buttons == ["✅ Okudum, devam"]
     confirmation = await fill_profile(ayse, consent)
     assert "Kaydınız onaylandı" in (confirmation.text or "")
     assert "Test etkinliği small-course" in (confirmation.text or "")
@@ -72,7 +77,9 @@ async def test_first_sign_up_asks_consent_then_the_form_then_confirms(
     assert person["sector_id"] == "textile"
     assert person["phone"] == "05321234567"
     assert person["email"] == "ayse@anadolu.example"
-    assert person["consent_at"] is not None
+    assert person["informed_at"] is not None and person["notice_version"] == "2027-01"
+    assert person["announcements_on"] == 0  # she said no
+    assert await assistant.fetch("SELECT * FROM consents") == []
     [registration] = await assistant.fetch(
         "SELECT * FROM registrations WHERE person_id = ?", ayse.id
     )
@@ -112,24 +119,10 @@ async def test_the_calendar_file_parses_back_with_the_right_times(assistant: Ass
     assert str(again.walk("VEVENT")[0].get("uid")) == str(entry.get("uid"))
 
 
-async def test_consent_refused_stores_nothing_and_can_be_changed(assistant: Assistant) -> None:
-    ayse = assistant.person("Ayşe")
-    consent = await ayse.press(await open_event(ayse, "lean-2027-01"), "Kayıt ol")
-    refused = await ayse.press(consent, "Kabul etmiyorum")
-    assert "hiçbir kişisel bilginizi kaydetmedim" in (refused.text or "")
-    [person] = await assistant.fetch("SELECT * FROM people WHERE id = ?", ayse.id)
-    assert person["consent_at"] is None and person["full_name"] is None
-    assert await assistant.fetch("SELECT * FROM registrations") == []
-    again = await ayse.press(refused, "Onay vermek istiyorum")
-    assert "6698 sayılı" in (again.text or "")
-    name_step = await ayse.press(again, "Kabul ediyorum")
-    assert "Adınız" in (name_step.text or "")
-
-
 async def test_wrong_answers_are_asked_again_with_a_reason(assistant: Assistant) -> None:
     ayse = assistant.person("Ayşe")
     consent = await ayse.press(await open_event(ayse, "lean-2027-01"), "Kayıt ol")
-    await ayse.press(consent, "Kabul ediyorum")
+    await ayse.press(consent, "Okudum, devam")
     again = await ayse.says("!!")
     assert "harflerle yazın" in (again.text or "") and "Adınız" in (again.text or "")
     too_long = await ayse.says("A" * 300)
@@ -152,7 +145,8 @@ async def test_wrong_answers_are_asked_again_with_a_reason(assistant: Assistant)
     email_step = await ayse.emulator.wait_for_bot_message(ayse.id, contains="E-posta")
     bad_email = await ayse.says("ayse@")
     assert "e-posta adresine benzemiyor" in (bad_email.text or "")
-    done = await ayse.press(email_step, "Atla")
+    announcements = await ayse.press(email_step, "Atla")
+    done = await ayse.press(announcements, "Hayır, teşekkürler")
     assert "Kaydınız onaylandı" in (done.text or "")
     [person] = await assistant.fetch("SELECT phone, email FROM people WHERE id = ?", ayse.id)
     assert person == {"phone": "+905551112233", "email": None}
@@ -161,7 +155,7 @@ async def test_wrong_answers_are_asked_again_with_a_reason(assistant: Assistant)
 async def test_cancel_leaves_the_form_and_keeps_nothing_typed(assistant: Assistant) -> None:
     ayse = assistant.person("Ayşe")
     consent = await ayse.press(await open_event(ayse, "lean-2027-01"), "Kayıt ol")
-    await ayse.press(consent, "Kabul ediyorum")
+    await ayse.press(consent, "Okudum, devam")
     await ayse.says("Ayşe Kaya")
     cancelled = await ayse.says("/cancel")
     assert "formu kapattım" in (cancelled.text or "")
@@ -180,7 +174,7 @@ async def test_an_abandoned_form_times_out_and_says_so(
     running: Assistant = await start_assistant()
     ayse = running.person("Ayşe")
     consent = await ayse.press(await open_event(ayse, "lean-2027-01"), "Kayıt ol")
-    await ayse.press(consent, "Kabul ediyorum")
+    await ayse.press(consent, "Okudum, devam")
     closed = await ayse.emulator.wait_for_bot_message(
         ayse.id, contains="yanıt gelmediği için", timeout=10
     )
@@ -364,12 +358,20 @@ async def test_settings_switch_reminders_and_announcements(assistant: Assistant)
     assert "Etkinlik hatırlatmaları: açık" in (screen.text or "")
     screen = await ayse.press(screen, "Hatırlatmaları kapat")
     assert "Etkinlik hatırlatmaları: kapalı" in (screen.text or "")
-    screen = await ayse.press(screen, "Duyuruları kapat")
+    # Announcements need explicit consent: off until she asks for them, and she can take it back.
+    assert "Duyurular: kapalı" in (screen.text or "")
+    screen = await ayse.press(screen, "Duyuruları almak istiyorum")
+    assert "Duyurular: açık (rızanız var)" in (screen.text or "")
+    [consent] = await assistant.fetch("SELECT * FROM consents WHERE person_id = ?", ayse.id)
+    assert consent["purpose"] == "announcements" and consent["withdrawn_at"] is None
+    screen = await ayse.press(screen, "Duyuru iznimi geri al")
     assert "Duyurular: kapalı" in (screen.text or "")
     [person] = await assistant.fetch(
         "SELECT reminders_on, announcements_on FROM people WHERE id = ?", ayse.id
     )
     assert person == {"reminders_on": 0, "announcements_on": 0}
+    [consent] = await assistant.fetch("SELECT * FROM consents WHERE person_id = ?", ayse.id)
+    assert consent["withdrawn_at"] is not None
 
 
 async def test_a_person_downloads_and_then_deletes_their_data(assistant: Assistant) -> None:
@@ -379,7 +381,7 @@ async def test_a_person_downloads_and_then_deletes_their_data(assistant: Assista
     )
     waiting = await signed_up_person(assistant, "Bora", "erase-me", company="Bora Makina")
     privacy = await ayse.says("/privacy")
-    assert "6698 sayılı" in (privacy.text or "")
+    assert "Açık rızalarınız" in (privacy.text or "")
     await ayse.emulator.press_button(ayse.user, privacy, "Verilerimi indir")
     exported = await ayse.emulator.wait_for_bot_message(
         ayse.id, predicate=lambda m: m.document is not None
@@ -388,6 +390,14 @@ async def test_a_person_downloads_and_then_deletes_their_data(assistant: Assista
     data = json.loads(exported.document.content)
     assert data["member"]["company"] == "Zeytin Dalı Tekstil"
     assert data["registrations"][0]["event_id"] == "erase-me"
+    # The same, for a person to read.
+    readable = await ayse.emulator.wait_for_bot_message(
+        ayse.id, predicate=lambda m: m.document is not None and m.document.filename == "my-data.txt"
+    )
+    assert readable.document is not None
+    text = readable.document.content.decode("utf-8")
+    assert "HAKKINIZDA SAKLANAN VERİLER" in text and "Firma: Zeytin Dalı Tekstil" in text
+    assert "Test etkinliği erase-me: onaylı" in text
     privacy = await ayse.says("/privacy")
     confirm = await ayse.press(privacy, "Verilerimi sil")
     assert "geri alınamaz" in (confirm.text or "")
@@ -415,7 +425,7 @@ async def test_a_person_downloads_and_then_deletes_their_data(assistant: Assista
 async def test_quick_answers_in_a_row_are_taken_in_order(assistant: Assistant) -> None:
     ayse = assistant.person("Ayşe")
     consent = await ayse.press(await open_event(ayse, "lean-2027-01"), "Kayıt ol")
-    await ayse.press(consent, "Kabul ediyorum")
+    await ayse.press(consent, "Okudum, devam")
     # Typed without waiting for the questions in between: each answer fills its own step.
     await ayse.emulator.send_message(ayse.user, "Ayşe Hızlı")
     await ayse.emulator.send_message(ayse.user, "Hızlı Makina")
@@ -473,7 +483,7 @@ async def test_buttons_from_before_a_restart_keep_working(start_assistant: Start
 
 async def test_another_command_leaves_the_form_and_runs(assistant: Assistant) -> None:
     ayse = assistant.person("Ayşe")
-    consent = await ayse.press(await ayse.says("/profile"), "Kabul ediyorum")
+    consent = await ayse.press(await ayse.says("/profile"), "Okudum, devam")
     assert "Adınız" in (consent.text or "")
     events = await ayse.says("/events")
     assert "Yaklaşan etkinlikler" in (events.text or "")
@@ -488,7 +498,7 @@ async def test_another_command_leaves_the_form_and_runs(assistant: Assistant) ->
 
 async def test_a_menu_button_leaves_the_form(assistant: Assistant) -> None:
     ayse = assistant.person("Ayşe")
-    await ayse.press(await ayse.says("/profile"), "Kabul ediyorum")
+    await ayse.press(await ayse.says("/profile"), "Okudum, devam")
     menu = await ayse.says("/start")
     services = await ayse.press(menu, "Hizmetler")
     assert "Kümenin hizmetleri" in (services.text or "")

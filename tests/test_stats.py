@@ -19,7 +19,7 @@ async def started(assistant: Assistant, name: str, language: str = "tr") -> Pers
 
 async def with_profile(assistant: Assistant, person: Person, sector: str) -> None:
     people = assistant.services.people
-    await people.give_consent(person.id)
+    await assistant.services.privacy.acknowledge_notice(person.id, "2027-01", "tr")
     profile = Profile(person.user.first_name, "Örnek A.Ş.", "ornek a.s.", sector, None, None)
     await people.save_profile(person.id, profile)
 
@@ -97,7 +97,7 @@ async def test_staff_see_the_impact_report_in_turkish(cluster_year: Assistant) -
     assert "Etki raporu" in text
     # 1,200 + Ali, Ayşe, Kemal, Sam + the staff member herself.
     assert "Asistanı başlatan: 1.205" in text
-    assert "Aydınlatma metnini onaylayan: 3 · Profilini dolduran: 3" in text
+    assert "Aydınlatma metnini okuduğunu bildiren: 3 · Profilini dolduran: 3" in text
     assert "Dil: İngilizce 1 · Türkçe 1.204" in text
     assert "• İş ve inşaat makineleri: 2" in text
     assert "• Tekstil ve hazır giyim: 1" in text

@@ -90,7 +90,7 @@ async def rows(assistant: Assistant, sql: str, *params: Any) -> list[dict[str, A
 async def give_profile(assistant: Assistant, person: Person, company: str) -> None:
     people = assistant.services.people
     await people.seen(person.id, "tr")
-    await people.give_consent(person.id)
+    await assistant.services.privacy.acknowledge_notice(person.id, "2027-01", "tr")
     profile = Profile(
         full_name="Ayşe <i>Yılmaz</i>",
         company=company,

@@ -22,6 +22,7 @@ from bot.screens.notices import (
     promoted_screen,
 )
 from bot.screens.outgoing import Outgoing
+from bot.screens.privacy import consent_request_screen
 from bot.screens.reminders import reminder_screen, survey_screen
 from storage import outbox
 from storage.broadcasts import Broadcast, BroadcastRepository
@@ -203,6 +204,26 @@ async def broadcast_still_sending(context: ComposeContext, message: OutboxMessag
     return await context.broadcasts.is_sending(message.broadcast_id or 0)
 
 
+async def compose_consent_request(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Ask, once, whether the person wants announcements."""
+    return consent_request_screen(context.services.texts, language)
+
+
+async def still_without_consent(context: ComposeContext, message: OutboxMessage) -> bool:
+    """Tell whether the person has not said yes meanwhile (in /settings, say)."""
+    return not await context.services.privacy.wants_announcements(message.person_id or 0)
+
+
+async def broadcast_still_wanted(context: ComposeContext, message: OutboxMessage) -> bool:
+    """Tell whether the broadcast still goes and the person still wants announcements."""
+    if not await broadcast_still_sending(context, message):
+        return False
+    # Withdrawn after the row was claimed: at once means this copy too.
+    return await context.services.privacy.wants_announcements(message.person_id or 0)
+
+
 KINDS: dict[str, Kind] = {
     outbox.REMINDER: Kind(compose_reminder),
     outbox.SURVEY: Kind(compose_survey),
@@ -211,7 +232,8 @@ KINDS: dict[str, Kind] = {
     outbox.PROMOTED: Kind(compose_promoted),
     outbox.CALENDAR: Kind(compose_calendar),
     outbox.CHECKIN_CODE: Kind(compose_checkin_code),
-    outbox.BROADCAST: Kind(compose_broadcast, still_wanted=broadcast_still_sending),
+    outbox.BROADCAST: Kind(compose_broadcast, still_wanted=broadcast_still_wanted),
+    outbox.CONSENT_REQUEST: Kind(compose_consent_request, still_wanted=still_without_consent),
 }
 
 

@@ -121,14 +121,27 @@ class ChooseLanguage(CallbackData, prefix="lang"):
 
 @dataclass(frozen=True)
 class PrivacyAction(CallbackData, prefix="pv"):
-    """Download one's data, or ask to delete it."""
+    """Read the notice, see what is known, download one's data, ask to delete it, or switch
+    the consent to announcements."""
 
-    action: Literal["export", "delete"]
+    action: Literal["notice", "summary", "export", "delete", "announcements"]
 
 
 @dataclass(frozen=True)
 class DeleteConfirmed(CallbackData, prefix="pv:delete:yes"):
     """Delete one's data, confirmed."""
+
+
+@dataclass(frozen=True)
+class AnnouncementsAnswer(CallbackData, prefix="cs"):
+    """A person's answer to the one-time question whether they want announcements."""
+
+    answer: Literal["yes", "no"]
+
+
+@dataclass(frozen=True)
+class ConsentCampaign(CallbackData, prefix="sm:cc"):
+    """Staff: ask everyone informed, once, whether they want announcements (confirmed)."""
 
 
 @dataclass(frozen=True)
@@ -242,6 +255,7 @@ STAFF_SCREENS = (
     "broadcast",
     "stats",
     "unanswered",
+    "consent",
 )
 
 

@@ -1,0 +1,28 @@
+"""Privacy screens sent on the assistant's own: the one-time question about announcements."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.screens.buttons import AnnouncementsAnswer
+from bot.screens.outgoing import TextMessage
+from bot.screens.texts import Texts
+
+
+def consent_request_screen(texts: Texts, language: str) -> TextMessage:
+    """Return the polite question whether the person wants announcements, yes or no."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                texts.label(language, "announcements_yes"),
+                callback_data=AnnouncementsAnswer("yes").data,
+            )
+        ],
+        [
+            InlineKeyboardButton(
+                texts.label(language, "announcements_no"),
+                callback_data=AnnouncementsAnswer("no").data,
+            )
+        ],
+    ]
+    return TextMessage(texts.render(language, "consent_request"), InlineKeyboardMarkup(rows))

@@ -1,0 +1,226 @@
+"""KVKK / GDPR records: notices acknowledged, explicit consents, retention, requests made.
+
+Informing and consent are kept apart, as the law does: acknowledging the notice (aydınlatma)
+is stored with its version and time; an explicit consent (açık rıza) is a row per purpose with
+the time it was given and withdrawn. A person's requests (exports, erasures) go to the audit
+log without any of their data.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from storage.catalogue import parse_utc, utc_text
+from storage.database import Database
+
+# Purposes that need explicit consent. Sharing with a study visit's host is per event.
+ANNOUNCEMENTS = "announcements"
+HOST_PREFIX = "host:"
+# The audit log's staff id for what a person did themselves.
+PERSON_ACTION = 0
+
+
+def host_purpose(event_id: str) -> str:
+    """Return the purpose of sharing one's details with the host of one event."""
+    return f"{HOST_PREFIX}{event_id}"
+
+
+@dataclass(frozen=True)
+class Consent:
+    """An explicit consent: what for, under which notice, when given, when withdrawn."""
+
+    purpose: str
+    notice_version: str | None
+    given_at: datetime
+    withdrawn_at: datetime | None
+
+    @property
+    def in_force(self) -> bool:
+        """Tell whether the consent has not been withdrawn."""
+        return self.withdrawn_at is None
+
+
+@dataclass(frozen=True)
+class Anonymised:
+    """What one retention run anonymised."""
+
+    registrations: int
+    questions: int
+    tickets: int
+
+
+class PrivacyRepository:
+    """Writes and reads the records that prove informing and consent; runs retention."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def acknowledge_notice(self, person_id: int, version: str, language: str) -> None:
+        """Record that the person read the notice of `version` ("read, continue")."""
+        now = utc_text(datetime.now(UTC))
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE people SET informed_at = ?, notice_version = ? WHERE id = ?",
+                (now, version, person_id),
+            )
+            await tx.execute(
+                "INSERT INTO notice_acknowledgements (person_id, version, language, "
+                "acknowledged_at) VALUES (?, ?, ?, ?)",
+                (person_id, version, language, now),
+            )
+
+    async def consents(self, person_id: int) -> list[Consent]:
+        """Return every consent the person gave, the latest first, withdrawn ones included."""
+        rows = await self._db.fetch_all(
+            "SELECT purpose, notice_version, given_at, withdrawn_at FROM consents "
+            "WHERE person_id = ? ORDER BY given_at DESC, id DESC",
+            (person_id,),
+        )
+        return [
+            Consent(
+                purpose=row["purpose"],
+                notice_version=row["notice_version"],
+                given_at=parse_utc(row["given_at"]),
+                withdrawn_at=parse_utc(row["withdrawn_at"]) if row["withdrawn_at"] else None,
+            )
+            for row in rows
+        ]
+
+    async def in_force(self, person_id: int) -> set[str]:
+        """Return the purposes the person's consent is in force for."""
+        rows = await self._db.fetch_all(
+            "SELECT purpose FROM consents WHERE person_id = ? AND withdrawn_at IS NULL",
+            (person_id,),
+        )
+        return {row["purpose"] for row in rows}
+
+    async def give(self, person_id: int, purpose: str, notice_version: str | None) -> None:
+        """Record an explicit consent (nothing changes when it is in force already)."""
+        now = utc_text(datetime.now(UTC))
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT OR IGNORE INTO consents (person_id, purpose, notice_version, given_at) "
+                "VALUES (?, ?, ?, ?)",
+                (person_id, purpose, notice_version, now),
+            )
+            if purpose == ANNOUNCEMENTS:
+                await tx.execute(
+                    "UPDATE people SET announcements_on = 1 WHERE id = ?", (person_id,)
+                )
+
+    async def withdraw(self, person_id: int, purpose: str) -> None:
+        """Withdraw a consent; for announcements, drop the copies still waiting to go."""
+        now = utc_text(datetime.now(UTC))
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE consents SET withdrawn_at = ? "
+                "WHERE person_id = ? AND purpose = ? AND withdrawn_at IS NULL",
+                (now, person_id, purpose),
+            )
+            if purpose == ANNOUNCEMENTS:
+                await tx.execute(
+                    "UPDATE people SET announcements_on = 0 WHERE id = ?", (person_id,)
+                )
+                # At once: a broadcast already queued for them does not reach them either.
+                await tx.execute(
+                    "UPDATE outbox SET status = 'cancelled', "
+                    "last_error = 'announcement consent withdrawn' "
+                    "WHERE person_id = ? AND kind IN ('broadcast', 'consent_request') "
+                    "AND status = 'pending'",
+                    (person_id,),
+                )
+
+    async def wants_announcements(self, person_id: int) -> bool:
+        """Tell whether the person's announcement consent is in force right now."""
+        row = await self._db.fetch_one(
+            "SELECT announcements_on FROM people WHERE id = ?", (person_id,)
+        )
+        return row is not None and bool(row["announcements_on"])
+
+    async def ask_for_announcements(self, now: datetime) -> int:
+        """Queue one consent request to each informed person never asked; return how many.
+
+        Asked once: a person who has a consent in force, or was sent a request before (whatever
+        they answered), is not asked again.
+        """
+        moment = utc_text(now)
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "INSERT INTO outbox (kind, person_id, bulk, due_at, created_at) "
+                "SELECT 'consent_request', p.id, 1, :now, :now FROM people p "
+                "WHERE p.informed_at IS NOT NULL AND p.unreachable_at IS NULL "
+                "AND NOT EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id "
+                "  AND c.purpose = :purpose AND c.withdrawn_at IS NULL) "
+                "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.person_id = p.id "
+                "  AND o.kind = 'consent_request') "
+                "ORDER BY p.id",
+                {"now": moment, "purpose": ANNOUNCEMENTS},
+            )
+            return cursor.rowcount
+
+    async def record_request(self, action: str, detail: dict[str, int] | None = None) -> None:
+        """Write a person's export or erasure to the audit log, without who or what."""
+        await self._db.execute(
+            "INSERT INTO audit_log (staff_id, action, subject, detail, created_at) "
+            "VALUES (?, ?, NULL, ?, ?)",
+            (
+                PERSON_ACTION,
+                action,
+                json.dumps(detail or {}, sort_keys=True),
+                utc_text(datetime.now(UTC)),
+            ),
+        )
+
+    async def anonymise_before(self, cutoff: datetime) -> Anonymised:
+        """Anonymise personal data of events that ended before `cutoff`; counts stay.
+
+        Registrations keep their event, status, company, sector and attendance (the impact
+        report's figures) and lose the person, the pseudonym and the check-in code; ratings
+        keep their score and lose their comment; the messages sent about them go. Questions
+        and closed tickets older than the cutoff lose the person and the thread.
+        """
+        moment = utc_text(cutoff)
+        now = utc_text(datetime.now(UTC))
+        async with self._db.transaction() as tx:
+            past = (
+                "SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id "
+                "WHERE e.ends_at < :cutoff AND r.anonymised_at IS NULL"
+            )
+            params = {"cutoff": moment, "now": now}
+            await tx.execute(
+                f"UPDATE feedback SET comment = NULL WHERE registration_id IN ({past})", params
+            )
+            await tx.execute(
+                f"DELETE FROM outbox WHERE status IN "
+                f"('sent', 'missed', 'blocked', 'failed', 'skipped', 'cancelled') "
+                f"AND registration_id IN ({past})",
+                params,
+            )
+            cursor = await tx.execute(
+                "UPDATE registrations SET person_id = NULL, pseudonym = NULL, "
+                f"checkin_token = NULL, anonymised_at = :now WHERE id IN ({past})",
+                params,
+            )
+            registrations = cursor.rowcount
+            cursor = await tx.execute(
+                "UPDATE asked_questions SET person_id = NULL, message_id = NULL "
+                "WHERE created_at < :cutoff AND person_id IS NOT NULL",
+                params,
+            )
+            questions = cursor.rowcount
+            old_tickets = (
+                "SELECT id FROM tickets WHERE status = 'closed' AND closed_at < :cutoff "
+                "AND person_id IS NOT NULL"
+            )
+            await tx.execute(
+                f"DELETE FROM ticket_messages WHERE ticket_id IN ({old_tickets})", params
+            )
+            cursor = await tx.execute(
+                f"UPDATE tickets SET person_id = NULL WHERE id IN ({old_tickets})", params
+            )
+            tickets = cursor.rowcount
+        if registrations or questions or tickets:
+            await self._db.checkpoint()
+        return Anonymised(registrations, questions, tickets)

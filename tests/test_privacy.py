@@ -1,0 +1,387 @@
+"""KVKK / GDPR as people and staff live it: informed first, consent apart, rights in the chat."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.devtools.emulator import Message
+from handlers.privacy import run_retention
+from storage.broadcasts import BroadcastRepository
+from storage.content import ContentError, catalogue_to_document, parse_catalogue
+from storage.privacy import ANNOUNCEMENTS
+from storage.stats import StatsRepository
+from tests.conftest import STAFF_ID, Assistant, Person
+from tests.outbox_clock import FakeClock, outbox_on
+from tests.test_broadcast import staff_member
+from tests.test_signup import open_event
+
+
+async def sign_up(
+    person: Person, event_id: str, *, announcements: str = "Hayır, teşekkürler"
+) -> Message:
+    """Sign up from the event's page through the notice and the form; return the last reply."""
+    notice = await person.press(await open_event(person, event_id), "Kayıt ol")
+    name_step = await person.press(notice, "Okudum, devam")
+    company_step = await person.press(name_step, 0)
+    sector_step = await person.says("Anadolu Makina")
+    phone_step = await person.press(sector_step, "Tekstil ve hazır giyim")
+    assert "Telefon" in (phone_step.text or "")
+    await person.emulator.send_message(person.user, "0532 123 45 67")
+    await person.emulator.wait_for_bot_message(person.id, contains="E-posta")
+    assert company_step.text
+    question = await person.says("ayse@anadolu.example")
+    result = await person.press(question, announcements)
+    await person.emulator.wait_idle()
+    return result
+
+
+async def test_the_notice_comes_first_and_says_everything_the_law_asks(
+    assistant: Assistant,
+) -> None:
+    ayse = assistant.person("Ayşe")
+    notice = await ayse.press(await open_event(ayse, "lean-2027-01"), "Kayıt ol")
+    text = notice.text or ""
+    # Controller, from the cluster's details; then every section; the period from the settings.
+    assert "Veri sorumlusu: Makine ve Tekstil Kümesi, Küme Ofisi" in text
+    assert "info@cluster.example" in text and "+90 312 000 00 00" in text
+    for heading in ("İşlenen veriler", "Amaçlar", "Hukuki sebepler", "Aktarım", "Haklarınız"):
+        assert f"{heading}:" in text
+    assert "Telegram'ın yurt dışındaki sunucularından" in text
+    assert "Saklama süresi: etkinlikten sonra 2 yıl." in text
+    assert "Metin sürümü: 2027-01" in text
+    # Informing, not consent: one button, and nothing stored before it is pressed.
+    assert notice.buttons == ["✅ Okudum, devam"]
+    assert "Bu bir onay değildir" in text
+    assert len(text) <= 4096
+    [person] = await assistant.fetch("SELECT informed_at FROM people WHERE id = ?", ayse.id)
+    assert person["informed_at"] is None
+
+
+async def test_refusing_every_consent_still_signs_up(assistant: Assistant) -> None:
+    ayse = assistant.person("Ayşe")
+    confirmation = await sign_up(ayse, "lean-2027-01", announcements="Hayır, teşekkürler")
+    assert "Kaydınız onaylandı" in (confirmation.text or "")
+    [registration] = await assistant.fetch(
+        "SELECT status FROM registrations WHERE person_id = ?", ayse.id
+    )
+    assert registration["status"] == "confirmed"
+    [person] = await assistant.fetch("SELECT * FROM people WHERE id = ?", ayse.id)
+    assert person["announcements_on"] == 0 and person["notice_version"] == "2027-01"
+    assert await assistant.fetch("SELECT * FROM consents") == []
+    [acknowledged] = await assistant.fetch(
+        "SELECT version, language FROM notice_acknowledgements WHERE person_id = ?", ayse.id
+    )
+    assert acknowledged == {"version": "2027-01", "language": "tr"}
+    # Reminders rest on the service, not on consent: they are planned all the same.
+    reminders = await assistant.fetch(
+        "SELECT COUNT(*) AS n FROM outbox WHERE person_id = ? AND kind = 'reminder'", ayse.id
+    )
+    assert reminders[0]["n"] > 0
+
+
+async def test_consent_is_stored_with_purpose_time_and_notice(assistant: Assistant) -> None:
+    ayse = assistant.person("Ayşe")
+    await sign_up(ayse, "lean-2027-01", announcements="Evet, duyuruları almak istiyorum")
+    [consent] = await assistant.fetch("SELECT * FROM consents WHERE person_id = ?", ayse.id)
+    assert consent["purpose"] == ANNOUNCEMENTS and consent["notice_version"] == "2027-01"
+    assert consent["given_at"] and consent["withdrawn_at"] is None
+    screen = await ayse.says("/privacy")
+    assert "Duyurular ve bülten: rızanız var" in (screen.text or "")
+
+
+async def queued_broadcast(assistant: Assistant, now: datetime) -> int:
+    """Start a broadcast to everyone who wants announcements; return its id."""
+    store = BroadcastRepository(assistant.services.database, "tr")
+    draft = await store.create_draft(STAFF_ID, "tr", "<b>Yeni eğitim takvimi</b>", None, None, now)
+    started = await store.start(draft.id, STAFF_ID, now)
+    assert started is not None
+    return draft.id
+
+
+async def test_withdrawing_consent_stops_announcements_at_once(assistant: Assistant) -> None:
+    clock = FakeClock()
+    outbox = outbox_on(assistant, clock)
+    ayse, bora = assistant.person("Ayşe"), assistant.person("Bora")
+    for person in (ayse, bora):
+        await sign_up(person, "lean-2027-01", announcements="Evet, duyuruları almak istiyorum")
+    await outbox.drain()  # the calendar files and codes of the sign-ups
+    broadcast_id = await queued_broadcast(assistant, clock.now)
+    rows = await assistant.fetch(
+        "SELECT person_id, status FROM outbox WHERE broadcast_id = ? ORDER BY person_id",
+        broadcast_id,
+    )
+    assert [row["status"] for row in rows] == ["pending", "pending"]
+
+    # Ayşe withdraws while her copy is already queued: it does not reach her.
+    screen = await ayse.says("/privacy")
+    screen = await ayse.press(screen, "Duyuru iznimi geri al")
+    assert "Duyurular ve bülten: rızanız yok" in (screen.text or "")
+    assert "geri aldınız" in (screen.text or "")
+    [mine] = await assistant.fetch(
+        "SELECT status, last_error FROM outbox WHERE broadcast_id = ? AND person_id = ?",
+        broadcast_id,
+        ayse.id,
+    )
+    assert mine == {"status": "cancelled", "last_error": "announcement consent withdrawn"}
+    clock.advance(1)
+    await outbox.drain()
+    await assistant.emulator.wait_idle()
+    assert any("Yeni eğitim takvimi" in text for text in bora.texts())
+    assert not any("Yeni eğitim takvimi" in text for text in ayse.texts())
+    # The next broadcast does not count her either.
+    second = await queued_broadcast(assistant, clock.now)
+    reached = await assistant.fetch("SELECT person_id FROM outbox WHERE broadcast_id = ?", second)
+    assert [row["person_id"] for row in reached] == [bora.id]
+    [consent] = await assistant.fetch(
+        "SELECT withdrawn_at FROM consents WHERE person_id = ?", ayse.id
+    )
+    assert consent["withdrawn_at"] is not None
+
+
+async def new_notice_version(assistant: Assistant, version: str) -> None:
+    """Import the catalogue again with a new notice version, as a cluster would."""
+    document = catalogue_to_document(assistant.services.catalogue)
+    document["cluster"]["privacy_notice"]["version"] = version
+    await assistant.services.catalogue_store.import_catalogue(parse_catalogue(document, "test"))
+    await assistant.services.reload_catalogue()
+
+
+async def test_a_new_notice_version_is_shown_again_at_the_next_sign_up(
+    assistant: Assistant,
+) -> None:
+    await assistant.add_event("later", capacity=10)
+    ayse = assistant.person("Ayşe")
+    await sign_up(ayse, "lean-2027-01")
+    await new_notice_version(assistant, "2027-06")
+
+    again = await ayse.press(await open_event(ayse, "later"), "Kayıt ol")
+    assert "Aydınlatma metnimiz değişti" in (again.text or "")
+    assert "Metin sürümü: 2027-06" in (again.text or "")
+    confirmation = await ayse.press(again, "Okudum, devam")
+    assert "Kaydınız onaylandı" in (confirmation.text or "")  # no form again: the profile stands
+    await ayse.emulator.wait_idle()
+    acknowledged = await assistant.fetch(
+        "SELECT version FROM notice_acknowledgements WHERE person_id = ? ORDER BY id", ayse.id
+    )
+    assert [row["version"] for row in acknowledged] == ["2027-01", "2027-06"]
+    [person] = await assistant.fetch("SELECT notice_version FROM people WHERE id = ?", ayse.id)
+    assert person["notice_version"] == "2027-06"
+
+
+async def test_correcting_the_profile_keeps_what_is_not_changed(assistant: Assistant) -> None:
+    ayse = assistant.person("Ayşe", last_name="Yılmaz")
+    await sign_up(ayse, "lean-2027-01")
+    profile = await ayse.says("/profile")
+    name_step = await ayse.press(profile, "Profili güncelle")
+    assert "Şu an kayıtlı olan: Ayşe Yılmaz" in (name_step.text or "")
+    company_step = await ayse.press(name_step, "Aynı kalsın")
+    assert "Şu an kayıtlı olan: Anadolu Makina" in (company_step.text or "")
+    sector_step = await ayse.says("Yılmaz Dokuma")
+    assert "Şu an kayıtlı olan: Tekstil ve hazır giyim" in (sector_step.text or "")
+    phone_step = await ayse.press(sector_step, "Aynı kalsın")
+    assert "↩️ Aynı kalsın" in phone_step.buttons  # a reply keyboard: typed back as text
+    await ayse.emulator.send_message(ayse.user, "↩️ Aynı kalsın")
+    email_step = await ayse.emulator.wait_for_bot_message(ayse.id, contains="E-posta")
+    saved = await ayse.press(email_step, "Aynı kalsın")
+    assert "Profiliniz kaydedildi" in (saved.text or "")
+    [person] = await assistant.fetch(
+        "SELECT full_name, company, sector_id, phone, email FROM people WHERE id = ?", ayse.id
+    )
+    assert person == {
+        "full_name": "Ayşe Yılmaz",
+        "company": "Yılmaz Dokuma",
+        "sector_id": "textile",
+        "phone": "05321234567",
+        "email": "ayse@anadolu.example",
+    }
+    # Correcting asks no consent question and no notice again.
+    assert not any("Son olarak: duyurular" in text for text in ayse.texts()[-8:])
+
+
+async def test_what_do_you_know_export_and_delete_reach_every_copy(assistant: Assistant) -> None:
+    await assistant.add_event("erase", capacity=10)
+    ayse = assistant.person("Ayşe")
+    await sign_up(ayse, "erase", announcements="Evet, duyuruları almak istiyorum")
+    question = await ayse.says("zürafa kaç yıl yaşar")  # the assistant can't answer it
+    assert question.text
+    screen = await ayse.says("/privacy")
+    summary = await ayse.press(screen, "Hakkımda ne biliyorsunuz?")
+    text = summary.text or ""
+    assert "Anadolu Makina" in text and "1 etkinlik kaydı" in text and "1 soru" in text
+    await ayse.emulator.press_button(ayse.user, summary, "Verilerimi indir")
+    readable = await ayse.emulator.wait_for_bot_message(
+        ayse.id, predicate=lambda m: m.document is not None and m.document.filename == "my-data.txt"
+    )
+    assert readable.document is not None
+    assert "zürafa kaç yıl yaşar" in readable.document.content.decode("utf-8")
+    # A half-filled form and a message still waiting in the outbox are copies too.
+    await ayse.says("/profile")
+    screen = await ayse.says("/privacy")
+    confirm = await ayse.press(screen, "Verilerimi sil")
+    done = await ayse.press(confirm, "Evet, hepsini sil")
+    assert "silindi" in (done.text or "")
+    await assistant.emulator.wait_idle()
+
+    # Staff see that it happened, never who or what.
+    audit = await assistant.fetch(
+        "SELECT staff_id, action, subject, detail FROM audit_log "
+        "WHERE action LIKE 'privacy.%' ORDER BY id"
+    )
+    assert [(row["action"], row["staff_id"], row["subject"]) for row in audit] == [
+        ("privacy.export", 0, None),
+        ("privacy.erase", 0, None),
+    ]
+    assert json.loads(audit[1]["detail"]) == {"cancelled": 1}
+    # No table holds her id, name, company, e-mail or question any more.
+    await assistant.services.database.checkpoint()
+    traces = (str(ayse.id), "Anadolu Makina", "ayse@anadolu.example", "zürafa")
+    tables = await assistant.fetch("SELECT name FROM sqlite_master WHERE type = 'table'")
+    for table in (row["name"] for row in tables):
+        for row in await assistant.fetch(f"SELECT * FROM {table}"):
+            values = [str(value) for value in row.values() if value is not None]
+            # An inbox row is the update as Telegram sent it: from her, so it names her.
+            if table == "inbox":
+                continue
+            for trace in traces:
+                assert all(trace != value and trace not in value for value in values), (
+                    table,
+                    trace,
+                    row,
+                )
+    # Attendance kept for audits carries a pseudonym, not her.
+    [kept] = await assistant.fetch(
+        "SELECT person_id, pseudonym FROM registrations WHERE event_id = 'erase'"
+    )
+    assert kept["person_id"] is None and kept["pseudonym"]
+    raw = assistant.services.settings.database_path.read_bytes()
+    assert b"ayse@anadolu.example" not in raw
+    wal = assistant.services.settings.database_path.with_name(
+        assistant.services.settings.database_path.name + "-wal"
+    )
+    assert not wal.exists() or b"ayse@anadolu.example" not in wal.read_bytes()
+
+
+async def test_the_retention_job_anonymises_old_data_and_the_counts_stay(
+    assistant: Assistant,
+) -> None:
+    services = assistant.services
+    await assistant.add_event("old", starts_in=timedelta(days=3), capacity=10)
+    ayse = assistant.person("Ayşe")
+    await sign_up(ayse, "old")
+    [registration] = await assistant.fetch(
+        "SELECT id FROM registrations WHERE person_id = ?", ayse.id
+    )
+    await services.database.execute(
+        "UPDATE registrations SET attended = 1 WHERE id = ?", (registration["id"],)
+    )
+    await services.database.execute(
+        "INSERT INTO feedback (registration_id, event_id, rating, comment, answered_at) "
+        "VALUES (?, 'old', 5, 'Ayşe çok memnun kaldı', ?)",
+        (registration["id"], datetime.now(UTC).isoformat()),
+    )
+    stats = StatsRepository(services.database, "tr")
+    # Two years and a day after the event (DATA_RETENTION's default is two years).
+    later = datetime.now(UTC) + timedelta(days=3 + 731)
+    before = await stats.impact(later)
+
+    done = await run_retention(services, later)
+    assert done.registrations == 1
+    after = await stats.impact(later)
+    assert replace(after, people=before.people) == before
+    [row] = await assistant.fetch(
+        "SELECT person_id, checkin_token, attended, status, anonymised_at FROM registrations "
+        "WHERE id = ?",
+        registration["id"],
+    )
+    assert row["person_id"] is None and row["checkin_token"] is None
+    assert row["attended"] == 1 and row["status"] == "confirmed" and row["anonymised_at"]
+    [feedback] = await assistant.fetch("SELECT rating, comment FROM feedback")
+    assert feedback == {"rating": 5, "comment": None}
+    # A second run finds nothing new; a person's profile is not "data of a past event".
+    assert (await run_retention(services, later)).registrations == 0
+    [person] = await assistant.fetch("SELECT full_name FROM people WHERE id = ?", ayse.id)
+    assert person["full_name"]
+
+
+async def test_the_retention_job_leaves_recent_events_alone(assistant: Assistant) -> None:
+    ayse = assistant.person("Ayşe")
+    await sign_up(ayse, "lean-2027-01")
+    done = await run_retention(assistant.services)
+    assert done.registrations == 0
+    [row] = await assistant.fetch("SELECT person_id FROM registrations")
+    assert row["person_id"] == ayse.id
+
+
+async def test_staff_ask_everyone_once_and_a_yes_turns_announcements_on(
+    assistant: Assistant,
+) -> None:
+    clock = FakeClock()
+    outbox = outbox_on(assistant, clock)
+    ayse, bora = assistant.person("Ayşe"), assistant.person("Bora")
+    await sign_up(ayse, "lean-2027-01")
+    await sign_up(bora, "lean-2027-01")
+    await outbox.drain()
+    elif_ = staff_member(assistant)
+    menu = await elif_.says("/staff")
+    explained = await elif_.press(menu, "Duyuru iznini bir kez sor")
+    assert "yalnızca bir kez" in (explained.text or "")
+    done = await elif_.press(explained, "Evet, soruyu gönder")
+    assert "2 kişiye" in (done.text or "")
+    rows = await assistant.fetch(
+        "SELECT person_id, bulk FROM outbox WHERE kind = 'consent_request' ORDER BY person_id"
+    )
+    assert [(row["person_id"], row["bulk"]) for row in rows] == [(ayse.id, 1), (bora.id, 1)]
+    clock.set(datetime.now(UTC))
+    await outbox.drain()
+    await assistant.emulator.wait_idle()
+    question = ayse.emulator.last_bot_message(ayse.id)
+    assert "Duyuruları almak ister misiniz?" in (question.text or "")
+    answered = await ayse.press(question, "Evet, duyuruları almak istiyorum")
+    assert "Teşekkürler" in (answered.text or "")
+    [person] = await assistant.fetch("SELECT announcements_on FROM people WHERE id = ?", ayse.id)
+    assert person["announcements_on"] == 1
+    assert await assistant.services.privacy.in_force(ayse.id) == {ANNOUNCEMENTS}
+    assert await assistant.services.privacy.in_force(bora.id) == set()
+    # Asked once: a second campaign asks nobody.
+    again = await elif_.press(await elif_.says("/staff"), "Duyuru iznini bir kez sor")
+    none_left = await elif_.press(again, "Evet, soruyu gönder")
+    assert "Sorulacak kimse kalmadı" in (none_left.text or "")
+    [audit] = await assistant.fetch(
+        "SELECT detail FROM audit_log WHERE action = 'consent.campaign' ORDER BY id LIMIT 1"
+    )
+    assert json.loads(audit["detail"]) == {"queued": 2}
+
+
+def demo_document(assistant: Assistant) -> dict[str, Any]:
+    """Return the running catalogue as a content document."""
+    return copy.deepcopy(catalogue_to_document(assistant.services.catalogue))
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d["cluster"]["privacy_notice"].pop("rights"), "privacy_notice.rights"),
+        (lambda d: d["cluster"]["privacy_notice"].pop("version"), "privacy_notice.version"),
+        (
+            lambda d: d["cluster"]["privacy_notice"]["transfers"].pop("tr"),
+            "privacy_notice.transfers.tr",
+        ),
+        (lambda d: d["cluster"]["contact"].pop("address"), "address"),
+        (lambda d: d["cluster"].pop("privacy_notice"), "privacy_notice"),
+    ],
+)
+async def test_a_notice_without_the_controller_or_the_rights_is_a_content_error(
+    assistant: Assistant, change: Any, field: str
+) -> None:
+    document = demo_document(assistant)
+    change(document)
+    with pytest.raises(ContentError) as error:
+        parse_catalogue(document, "cluster.yaml")
+    assert error.value.field_name == field
+    assert error.value.entry == "cluster"
