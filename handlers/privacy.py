@@ -58,13 +58,13 @@ async def show_privacy(update: Update, caller: Caller) -> None:
     rows = [
         [caller.button("read_notice", PrivacyAction("notice"))],
         [caller.button("what_we_know", PrivacyAction("summary"))],
+        [caller.button("download_data", PrivacyAction("export"))],
         [
             caller.button(
                 "announcements_off" if announcements else "announcements_on",
                 PrivacyAction("announcements"),
             )
         ],
-        [caller.button("download_data", PrivacyAction("export"))],
         [caller.button("edit_profile", EditProfile("edit"))],
         [caller.button("delete_data", PrivacyAction("delete"))],
         [caller.button("home", HOME)],

@@ -21,7 +21,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import AssistantContext, Caller
 from bot.domain.forms import (
+    BACK,
     NO,
+    SKIP,
     YES,
     Answers,
     ChoiceStep,

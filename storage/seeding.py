@@ -53,12 +53,12 @@ class SeedTicket:
 
 
 async def add_people(database: Database, people: Sequence[SeedPerson]) -> None:
-    """Insert people who consented and filled their profile."""
+    """Insert people who read the notice and filled their profile (no announcements consent)."""
     async with database.transaction() as tx:
         await tx.executemany(
             "INSERT INTO people (id, first_seen_at, last_seen_at, language, telegram_language, "
-            "consent_at, full_name, company, company_key, company_id, sector_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, lower(?), ?, ?)",
+            "informed_at, full_name, company, company_key, company_id, sector_id, "
+            "announcements_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, lower(?), ?, ?, 0)",
             [
                 (
                     p.id,

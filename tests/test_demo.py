@@ -49,7 +49,7 @@ def test_typed_numbers_are_messages_and_older_buttons_can_be_pressed(tmp_path: P
 
 
 def test_files_the_bot_sends_are_saved_where_the_demo_says(tmp_path: Path) -> None:
-    result = _demo(tmp_path, ["/privacy", "#1"])
+    result = _demo(tmp_path, ["/privacy", "#3"])  # "Download my data"
     assert result.returncode == 0, result.stderr
     (folder,) = tmp_path.glob("clustem-demo-files-*")
     assert str(folder) in result.stdout.splitlines()[7]  # told in the introduction
