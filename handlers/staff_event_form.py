@@ -242,7 +242,7 @@ class EventForm(Form):
             try:
                 event = apply_edits(services, base, started, event)
             except EventRejected as error:
-                base, problem = started, problem or str(error)
+                base, problem = started, problem or rejection(caller, error)
             listing = EventListing(event, current.confirmed, current.waitlisted)
             # "online" and "location" are one thing to staff: where the event is.
             zone = services.settings.timezone
@@ -299,7 +299,7 @@ class EventForm(Form):
             draft.step = "capacity"
             return Moved(_state(call, draft), "taken_meanwhile")
         except EventRejected as error:
-            call.details["problem"] = str(error)
+            call.details["problem"] = rejection(caller, error)
             return Moved(_state(call, draft), "rejected")
         if change is None:
             await show(
@@ -355,3 +355,10 @@ def handlers(form: EventForm) -> list[BaseHandler[Update, AssistantContext, Any]
         CallbackQueryHandler(new_event, pattern=StaffMenu.pattern(screen="newevent")),
         CallbackQueryHandler(begin_change, pattern=ChangeEvent.pattern()),
     ]
+
+
+def rejection(caller: Caller, error: EventRejected) -> str:
+    """Say why the catalogue refused the event, in the staff member's language."""
+    if error.content is None:
+        return str(error)
+    return caller.render("content_problem", error=error.content, field=True)

@@ -53,12 +53,27 @@ EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z
 
 
 class ContentError(ValueError):
-    """A catalogue that cannot be used, with the place of the first problem."""
+    """A catalogue that cannot be used, with the place of the first problem.
 
-    def __init__(self, source: str, entry: str, field_name: str, problem: str) -> None:
+    `template` is the problem in English with `{name}` fields filled from `params`: staff see
+    it in their language through messages/<language>/content_problem.j2, which keys on it (the
+    way gettext keys on the English text).
+    """
+
+    def __init__(
+        self,
+        source: str,
+        entry: str,
+        field_name: str,
+        template: str,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
         self.source = source
         self.entry = entry
         self.field_name = field_name
+        self.template = template
+        self.params = dict(params or {})
+        problem = template.format(**self.params) if self.params else template
         self.problem = problem
         where = f"{entry}: " if entry else ""
         super().__init__(f"{source}: {where}{field_name}: {problem}")
@@ -257,7 +272,9 @@ def load_catalogue(path: Path) -> Catalogue:
     try:
         raw = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise ContentError(source, "", "file", f"cannot be read ({error.strerror})") from error
+        raise ContentError(
+            source, "", "file", "cannot be read ({reason})", {"reason": error.strerror}
+        ) from error
     return parse_catalogue_text(raw, source)
 
 
@@ -290,8 +307,8 @@ class _Reader:
         self.entry = ""
         self.stored = stored
 
-    def fail(self, field_name: str, problem: str) -> ContentError:
-        return ContentError(self.source, self.entry, field_name, problem)
+    def fail(self, field_name: str, problem: str, **params: Any) -> ContentError:
+        return ContentError(self.source, self.entry, field_name, problem, params)
 
     def mapping(self, value: object, field_name: str) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
@@ -300,7 +317,12 @@ class _Reader:
 
     def within(self, field_name: str, text: str, limit: int | None) -> str:
         if limit is not None and len(text) > limit:
-            raise self.fail(field_name, f"is too long: {len(text)} characters, at most {limit}")
+            raise self.fail(
+                field_name,
+                "is too long: {length} characters, at most {limit}",
+                length=len(text),
+                limit=limit,
+            )
         return text
 
     def string(
@@ -343,7 +365,7 @@ class _Reader:
             parts[language] = self.within(f"{key}.{language}", part.strip(), limit)
         unknown = set(texts) - set(LANGUAGES)
         if unknown:
-            raise self.fail(key, f"has unknown languages {sorted(unknown)}")
+            raise self.fail(key, "has unknown languages {languages}", languages=sorted(unknown))
         return Text(tr=parts["tr"], en=parts["en"])
 
     def phrases(self, data: Mapping[str, Any], key: str) -> Phrases:
@@ -353,7 +375,7 @@ class _Reader:
         per_language = self.mapping(value, key)
         unknown = set(per_language) - set(LANGUAGES)
         if unknown:
-            raise self.fail(key, f"has unknown languages {sorted(unknown)}")
+            raise self.fail(key, "has unknown languages {languages}", languages=sorted(unknown))
         found: dict[str, tuple[str, ...]] = {}
         for language in LANGUAGES:
             items = per_language.get(language) or []
@@ -373,7 +395,7 @@ class _Reader:
         allowed = set(known)
         for item in value:
             if item not in allowed:
-                raise self.fail(key, f"unknown id {item!r}")
+                raise self.fail(key, "unknown id {id!r}", id=item)
         return tuple(value)
 
     def moment(
@@ -390,7 +412,7 @@ class _Reader:
             try:
                 moment = datetime.fromisoformat(value.strip())
             except ValueError as error:
-                raise self.fail(key, f"is not an ISO 8601 time: {value!r}") from error
+                raise self.fail(key, "is not an ISO 8601 time: {value!r}", value=value) from error
         else:
             raise self.fail(key, "must be an ISO 8601 time with its UTC offset")
         if moment.tzinfo is None:
@@ -428,11 +450,11 @@ class _Reader:
         root = self.mapping(data, "document")
         version = root.get("version", FORMAT_VERSION)
         if version != FORMAT_VERSION:
-            raise self.fail("version", f"must be {FORMAT_VERSION}")
+            raise self.fail("version", "must be {version}", version=FORMAT_VERSION)
         known = {"version", "cluster", "sectors", "services", "events", "faq", "synonyms"}
         unknown = set(root) - known
         if unknown:
-            raise self.fail("document", f"unknown sections {sorted(unknown)}")
+            raise self.fail("document", "unknown sections {sections}", sections=sorted(unknown))
         cluster = self.cluster(root.get("cluster"))
         seen: set[str] = set()
         sectors = tuple(self.sector(item, seen) for item in self.section(root, "sectors"))
@@ -468,14 +490,14 @@ class _Reader:
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as error:
-            raise self.fail("timezone", f"unknown time zone {timezone!r}") from error
+            raise self.fail("timezone", "unknown time zone {zone!r}", zone=timezone) from error
         language = self.string(data, "default_language", required=False) or "tr"
         if language not in LANGUAGES:
             raise self.fail("default_language", "must be tr or en")
         contact = self.mapping(data.get("contact"), "contact")
         email = self.required(contact, "email", CONTACT_LIMIT)
         if not EMAIL.match(email):
-            raise self.fail("contact.email", f"is not an e-mail address: {email!r}")
+            raise self.fail("contact.email", "is not an e-mail address: {email!r}", email=email)
         return ClusterInfo(
             name=self.text(data, "name", NAME_LIMIT),
             short_name=self.required(data, "short_name", SHORT_NAME_LIMIT),
@@ -502,14 +524,18 @@ class _Reader:
             return PrivacyNotice("", old, empty, empty, empty, empty, empty)
         unknown = set(data) - {"version", *NOTICE_SECTIONS}
         if unknown:
-            raise self.fail("privacy_notice", f"unknown sections {sorted(unknown)}")
+            raise self.fail(
+                "privacy_notice", "unknown sections {sections}", sections=sorted(unknown)
+            )
         try:
             version = self.required(data, "version", SHORT_NAME_LIMIT)
             sections = {
                 name: self.text(data, name, PRIVACY_NOTICE_LIMIT) for name in NOTICE_SECTIONS
             }
         except ContentError as error:
-            raise self.fail(f"privacy_notice.{error.field_name}", error.problem) from None
+            raise self.fail(
+                f"privacy_notice.{error.field_name}", error.template, **error.params
+            ) from None
         return PrivacyNotice(version=version, **sections)
 
     def sector(self, value: object, seen: set[str]) -> Sector:
@@ -536,10 +562,10 @@ class _Reader:
         event_id = self.entry_id(data, seen, "event")
         kind = self.required(data, "kind")
         if kind not in EVENT_KINDS:
-            raise self.fail("kind", f"must be one of {', '.join(EVENT_KINDS)}")
+            raise self.fail("kind", "must be one of {choices}", choices=", ".join(EVENT_KINDS))
         service_id = self.string(data, "service", required=False)
         if service_id is not None and service_id not in service_ids:
-            raise self.fail("service", f"unknown service {service_id!r}")
+            raise self.fail("service", "unknown service {id!r}", id=service_id)
         starts_at = self.moment(data, "starts_at")
         ends_at = self.moment(data, "ends_at")
         assert starts_at is not None and ends_at is not None
@@ -589,11 +615,11 @@ class _Reader:
         faq_id = self.entry_id(data, seen, "faq")
         service_id = self.string(data, "service", required=False)
         if service_id is not None and service_id not in service_ids:
-            raise self.fail("service", f"unknown service {service_id!r}")
+            raise self.fail("service", "unknown service {id!r}", id=service_id)
         event_id = self.string(data, "event", required=False)
         if event_id is not None and event_id not in event_ids:
             if not self.stored:
-                raise self.fail("event", f"unknown event {event_id!r}")
+                raise self.fail("event", "unknown event {id!r}", id=event_id)
             event_id = None
         return Faq(
             id=faq_id,
@@ -621,7 +647,7 @@ class _Reader:
             kinds = [key for key in link if key in LINK_KINDS]
             unknown = set(link) - set(LINK_KINDS) - {"label"}
             if len(kinds) != 1 or unknown:
-                raise self.fail(where, f"needs exactly one of {', '.join(LINK_KINDS)}")
+                raise self.fail(where, "needs exactly one of {kinds}", kinds=", ".join(LINK_KINDS))
             kind = kinds[0]
             target = link[kind]
             if not isinstance(target, str) or not target.strip():
@@ -650,7 +676,9 @@ class _Reader:
             if "label" in link:
                 raise self.fail(f"{where}.label", "only a URL link takes a label")
             if target not in allowed:
-                raise self.fail(f"{where}.{kind}", f"unknown {kind} {target!r}")
+                raise self.fail(
+                    f"{where}.{kind}", "unknown {kind} {target!r}", kind=kind, target=target
+                )
             found.append(FaqLink(kind, target))
         return tuple(found)
 

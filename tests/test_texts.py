@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,6 +11,8 @@ import pytest
 
 import messages
 from bot.screens.texts import Texts
+from storage import content
+from storage.content import ContentError
 
 FOLDER = Path(messages.__file__).parent
 # Guillemets read as French or Russian; Turkish quotes with “…” (or "...").
@@ -44,3 +47,34 @@ def test_turkish_templates_use_turkish_quotation_marks(name: str) -> None:
 def test_the_turkish_demo_catalogue_uses_turkish_quotation_marks() -> None:
     catalogue = Path(__file__).parents[1] / "storage" / "demo-cluster.yaml"
     assert GUILLEMETS.findall(catalogue.read_text(encoding="utf-8")) == []
+
+
+def content_problems() -> list[str]:
+    """Return every problem template the catalogue's validator raises (storage/content.py)."""
+    tree = ast.parse(Path(content.__file__).read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "attr", getattr(node.func, "id", None))
+        position = {"fail": 1, "ContentError": 3}.get(str(name))
+        if position is not None and len(node.args) > position:
+            argument = node.args[position]
+            if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                found.add(argument.value)
+    return sorted(found)
+
+
+def test_the_validator_raises_problems_this_test_can_see() -> None:
+    assert "is missing" in content_problems() and len(content_problems()) > 30
+
+
+@pytest.mark.parametrize("template", content_problems())
+def test_every_content_problem_reads_in_turkish(template: str) -> None:
+    texts = Texts(ZoneInfo("Europe/Istanbul"))
+    params = {name: "x" for name in re.findall(r"{(\w+)(?:![rs])?}", template)}
+    if "{tr" in template or "{service" in template:
+        params = {}  # braces shown as they are, not fields
+    error = ContentError("file.yaml", "event:x", "field", template, params)
+    turkish = texts.render("tr", "content_problem", error=error)
+    assert turkish and turkish != error.problem, f"no Turkish for {template!r}"

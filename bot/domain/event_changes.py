@@ -20,6 +20,7 @@ from storage.audit import AuditLog
 from storage.catalogue import utc_text
 from storage.content import (
     Catalogue,
+    ContentError,
     Event,
     catalogue_to_document,
     event_to_document,
@@ -54,6 +55,11 @@ class EventServices(Protocol):
 
 class EventRejected(ValueError):
     """A change that can't be saved as it is; nothing was written."""
+
+    def __init__(self, message: str, content: ContentError | None = None) -> None:
+        super().__init__(message)
+        # The catalogue's own objection, for staff to read in their language.
+        self.content = content
 
 
 class SeatsTaken(EventRejected):
@@ -92,7 +98,8 @@ def _read_event(services: EventServices, document: dict[str, Any]) -> Event:
     try:
         return parse_catalogue(alone, "staff").events[0]
     except ValueError as error:
-        raise EventRejected(str(error)) from error
+        content = error if isinstance(error, ContentError) else None
+        raise EventRejected(str(error), content) from error
 
 
 def changed_fields(before: Event, after: Event, timezone: ZoneInfo) -> dict[str, Any]:
