@@ -40,7 +40,7 @@ QUESTION_LIMIT = 300
 ANSWER_LIMIT = 3000
 # Each section of the privacy notice; all of them, with the controller's details and the
 # template around them, fit in one message.
-PRIVACY_NOTICE_LIMIT = 520
+PRIVACY_NOTICE_LIMIT = 450
 # The privacy notice's sections in the order they are shown (KVKK Art. 10, GDPR Art. 13); the
 # controller's identity and contact come from the cluster's name and contact details.
 NOTICE_SECTIONS = ("data", "purposes", "legal_bases", "transfers", "retention", "rights")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,7 +14,15 @@ import pytest
 from bot.devtools.emulator import Message
 from handlers.privacy import run_retention
 from storage.broadcasts import BroadcastRepository
-from storage.content import ContentError, catalogue_to_document, parse_catalogue
+from storage.content import (
+    CONTACT_LIMIT,
+    NAME_LIMIT,
+    NOTICE_SECTIONS,
+    PRIVACY_NOTICE_LIMIT,
+    ContentError,
+    catalogue_to_document,
+    parse_catalogue,
+)
 from storage.privacy import ANNOUNCEMENTS
 from storage.stats import StatsRepository
 from tests.conftest import STAFF_ID, Assistant, Person
@@ -385,3 +394,59 @@ async def test_a_notice_without_the_controller_or_the_rights_is_a_content_error(
         parse_catalogue(document, "cluster.yaml")
     assert error.value.field_name == field
     assert error.value.entry == "cluster"
+
+
+@pytest.mark.parametrize("language", ["tr", "en"])
+def test_a_notice_at_every_limit_still_fits_in_one_message(
+    assistant: Assistant, language: str
+) -> None:
+    long_text = {"tr": "ş" * PRIVACY_NOTICE_LIMIT, "en": "s" * PRIVACY_NOTICE_LIMIT}
+    document = demo_document(assistant)
+    notice = document["cluster"]["privacy_notice"]
+    for section in NOTICE_SECTIONS:
+        notice[section] = long_text
+    notice["version"] = "v" * 30
+    contact = document["cluster"]["contact"]
+    contact["address"] = {"tr": "a" * CONTACT_LIMIT, "en": "a" * CONTACT_LIMIT}
+    contact["email"] = "e" * (CONTACT_LIMIT - 12) + "@example.org"
+    contact["phone"] = "1" * CONTACT_LIMIT
+    document["cluster"]["name"] = {"tr": "n" * NAME_LIMIT, "en": "n" * NAME_LIMIT}
+    catalogue = parse_catalogue(document, "cluster.yaml")
+    cluster = catalogue.cluster
+    shown = {
+        "cluster": cluster,
+        "sections": cluster.privacy_notice.sections(language),
+        "version": cluster.privacy_notice.version,
+        "retention_days": 730,
+    }
+    text = assistant.services.texts.render(
+        language, "notice_step", notice=shown, for_event=True, again=True, reason="choose"
+    )
+    assert len(re.sub(r"<[^>]+>", "", text)) <= 4096
+
+
+async def test_an_english_speaker_reads_the_notice_and_her_data_in_english(
+    assistant: Assistant,
+) -> None:
+    sam = assistant.person("Sam", language="en")
+    notice = await sam.press(await open_event(sam, "lean-2027-01"), "Sign up")
+    text = notice.text or ""
+    assert "Controller: Machinery and Textile Cluster" in text
+    assert "Retention period: 2 years after the event." in text
+    assert notice.buttons == ["✅ I've read it, continue"]
+    name_step = await sam.press(notice, "I've read it, continue")
+    await sam.press(name_step, 0)
+    sector_step = await sam.says("Sam Textiles")
+    phone_step = await sam.press(sector_step, "Textiles and apparel")
+    assert phone_step.text
+    await sam.emulator.send_message(sam.user, "Skip")
+    email_step = await sam.emulator.wait_for_bot_message(sam.id, contains="e-mail")
+    question = await sam.press(email_step, "Skip")
+    assert "One last thing: announcements" in (question.text or "")
+    done = await sam.press(question, "Yes, send me announcements")
+    assert "confirmed" in (done.text or "")
+    await sam.emulator.wait_idle()
+    screen = await sam.says("/privacy")
+    assert "Announcements and newsletter: given" in (screen.text or "")
+    summary = await sam.press(screen, "What do you know about me?")
+    assert "Sam Textiles" in (summary.text or "") and "1 event registration" in (summary.text or "")
