@@ -217,12 +217,17 @@ async def test_what_do_you_know_export_and_delete_reach_every_copy(assistant: As
     await assistant.add_event("erase", capacity=10)
     ayse = assistant.person("Ayşe")
     await sign_up(ayse, "erase", announcements="Evet, duyuruları almak istiyorum")
-    question = await ayse.says("zürafa kaç yıl yaşar")  # the assistant can't answer it
-    assert question.text
+    staff_member(assistant)  # the team, reachable in private
+    sorry = await ayse.says("zürafa kaç yıl yaşar")  # the assistant can't answer it
+    sent = await ayse.press(sorry, "👥 Sorumu ekibe ilet")  # a ticket, with its thread
+    assert "#1" in (sent.text or "")
+    await assistant.emulator.wait_idle()
+    assert await assistant.fetch("SELECT id FROM tickets WHERE person_id = ?", ayse.id)
     screen = await ayse.says("/privacy")
     summary = await ayse.press(screen, "Hakkımda ne biliyorsunuz?")
     text = summary.text or ""
     assert "Anadolu Makina" in text and "1 etkinlik kaydı" in text and "1 soru" in text
+    assert "ekiple 1 talep" in text
     await ayse.emulator.press_button(ayse.user, summary, "Verilerimi indir")
     readable = await ayse.emulator.wait_for_bot_message(
         ayse.id, predicate=lambda m: m.document is not None and m.document.filename == "my-data.txt"
