@@ -21,6 +21,7 @@ import httpx._config as httpx_config
 import httpx._transports.default as httpx_transport
 import pytest
 
+from bot import flood
 from bot.app import build_application, prepare_storage, start_application, stop_application
 from bot.cli import main
 from bot.context import AssistantApplication, Services
@@ -76,6 +77,17 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Closing the last connection checkpoints the write-ahead log into the file itself.
     assert not path.with_name(path.name + "-wal").exists()
     return path
+
+
+@pytest.fixture
+def unpaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let a private chat take any number of messages at once (use with usefixtures).
+
+    bot.flood paces a chat to a message a second after a burst of ten (test_flood checks it);
+    a test holding a long conversation with one person to check something else would only
+    wait for the real clock.
+    """
+    monkeypatch.setattr(flood, "PRIVATE_BURST", 1_000)
 
 
 @pytest.fixture

@@ -103,6 +103,7 @@ async def _walk(person: Person, message: Any, *labels: str) -> Any:
     return message
 
 
+@pytest.mark.usefixtures("unpaced")
 async def test_every_button_sent_in_the_main_flows_parses_to_one_kind(
     start_assistant: Any, emulator: BotApiEmulator
 ) -> None:

@@ -119,6 +119,7 @@ async def test_the_calendar_file_parses_back_with_the_right_times(assistant: Ass
     assert str(again.walk("VEVENT")[0].get("uid")) == str(entry.get("uid"))
 
 
+@pytest.mark.usefixtures("unpaced")
 async def test_wrong_answers_are_asked_again_with_a_reason(assistant: Assistant) -> None:
     ayse = assistant.person("Ayşe")
     consent = await ayse.press(await open_event(ayse, "lean-2027-01"), "Kayıt ol")
@@ -374,6 +375,7 @@ async def test_settings_switch_reminders_and_announcements(assistant: Assistant)
     assert consent["withdrawn_at"] is not None
 
 
+@pytest.mark.usefixtures("unpaced")
 async def test_a_person_downloads_and_then_deletes_their_data(assistant: Assistant) -> None:
     await assistant.add_event("erase-me", capacity=1)
     ayse = await signed_up_person(

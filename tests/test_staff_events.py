@@ -53,6 +53,7 @@ async def audit(assistant: Assistant, action: str) -> list[dict[str, Any]]:
     )
 
 
+@pytest.mark.usefixtures("unpaced")
 async def test_staff_publish_an_event_step_by_step_and_people_see_it(
     assistant: Assistant,
 ) -> None:
@@ -199,6 +200,7 @@ async def test_cancel_abandons_the_form_and_writes_nothing(assistant: Assistant)
     assert "Eğitimler ücretli mi?" in (answer.text or "")  # typed text is a question again
 
 
+@pytest.mark.usefixtures("unpaced")
 async def test_people_cannot_use_staff_commands_or_buttons(assistant: Assistant) -> None:
     ali = await signed_up_person(assistant, "Ali", "lean-2027-01")
     [registration] = await assistant.fetch("SELECT id FROM registrations")
