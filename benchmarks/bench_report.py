@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import tempfile
@@ -41,8 +42,21 @@ def _typo(name: str, rng: random.Random) -> str:
     return typed
 
 
-def _timed(durations: list[float], started: float) -> None:
-    durations.append(time.perf_counter() - started)
+class Clock:
+    """Wall time and the process's CPU time (SQLite's thread included) of what runs inside it:
+    on a machine shared with other work, waiting for a core inflates the wall time only."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def __enter__(self) -> Clock:
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.wall.append(time.perf_counter() - self._wall)
+        self.cpu.append(time.process_time() - self._cpu)
 
 
 async def main(quick: bool) -> None:
@@ -70,56 +84,77 @@ async def main(quick: bool) -> None:
         today = now.astimezone(settings.timezone).date()
         period = Period(today - timedelta(days=365), today)
         impact = ImpactRepository(services.database)
-        reports: list[float] = []
+        reports = Clock()
         for _ in range(5):
-            started = time.perf_counter()
-            report = await period_report(impact, services.companies, period, settings.timezone)
-            _timed(reports, started)
+            with reports:
+                report = await period_report(impact, services.companies, period, settings.timezone)
         screens = ImpactScreens(services.texts, services.catalogue, "tr")
-        workbooks: list[float] = []
+        workbooks = Clock()
         for _ in range(2):
-            started = time.perf_counter()
-            workbook = screens.workbook(report)
-            _timed(workbooks, started)
-        started = time.perf_counter()
-        screens.chart(report)
-        chart = time.perf_counter() - started
-        started = time.perf_counter()
-        companies = await services.companies.all()
-        index = CompanyIndex(companies)
-        index_build = time.perf_counter() - started
+            with workbooks:
+                workbook = screens.workbook(report)
+        chart = Clock()
+        with chart:
+            screens.chart(report)
+        building = Clock()
+        with building:
+            companies = await services.companies.all()
+            index = CompanyIndex(companies)
         rng = random.Random(7)
-        searches: list[float] = []
+        searches = Clock()
         hits = 0
         for company in rng.choices(companies, k=SEARCHES):
             query = _typo(company.name, rng)
-            started = time.perf_counter()
-            found = index.search(query)
-            _timed(searches, started)
+            with searches:
+                found = index.search(query)
             hits += any(f.company.id == company.id for f in found)
         await services.database.close()
-    p95 = statistics.quantiles(searches, n=20)[-1]
+
+    def p95(values: list[float]) -> float:
+        return statistics.quantiles(values, n=20)[-1] * 1000
+
     rows = [
-        ("companies", f"{counts['companies']:,}", ""),
-        ("people", f"{counts['people']:,}", ""),
-        ("events", f"{counts['events']:,}", ""),
-        ("registrations", f"{counts['registrations']:,}", ""),
-        ("seeding (s)", f"{seeding:.2f}", ""),
-        ("attended in the period", f"{len(report.attendance):,}", ""),
-        ("SMEs served in the period", f"{report.smes_served:,}", ""),
-        ("report, median of 5 (s)", f"{statistics.median(reports):.3f}", "< 1"),
-        ("workbook, best of 2 (s)", f"{min(workbooks):.3f}", "< 5"),
-        ("workbook size (KB)", f"{len(workbook) / 1024:,.0f}", ""),
-        ("chat chart (s)", f"{chart:.3f}", ""),
-        ("search index build (ms)", f"{index_build * 1000:.1f}", ""),
-        ("company search p50 (ms)", f"{statistics.median(searches) * 1000:.2f}", ""),
-        ("company search p95 (ms)", f"{p95 * 1000:.2f}", "< 20"),
-        ("searches finding the company", f"{hits}/{SEARCHES}", ""),
+        ("companies", f"{counts['companies']:,}", "", ""),
+        ("people", f"{counts['people']:,}", "", ""),
+        ("events", f"{counts['events']:,}", "", ""),
+        ("registrations", f"{counts['registrations']:,}", "", ""),
+        ("attended in the year's report", f"{len(report.attendance):,}", "", ""),
+        ("SMEs served in it", f"{report.smes_served:,}", "", ""),
+        ("seeding (s)", f"{seeding:.2f}", "", ""),
+        (
+            "report, median of 5 (s)",
+            f"{statistics.median(reports.wall):.3f}",
+            f"{statistics.median(reports.cpu):.3f}",
+            "< 1",
+        ),
+        (
+            "workbook, best of 2 (s)",
+            f"{min(workbooks.wall):.3f}",
+            f"{min(workbooks.cpu):.3f}",
+            "< 5",
+        ),
+        ("workbook size (KB)", f"{len(workbook) / 1024:,.0f}", "", ""),
+        ("chat chart (s)", f"{chart.wall[0]:.3f}", f"{chart.cpu[0]:.3f}", ""),
+        ("search index build (ms)", f"{building.wall[0] * 1000:.1f}", "", ""),
+        (
+            "company search p50 (ms)",
+            f"{statistics.median(searches.wall) * 1000:.2f}",
+            f"{statistics.median(searches.cpu) * 1000:.2f}",
+            "",
+        ),
+        (
+            "company search p95 (ms)",
+            f"{p95(searches.wall):.2f}",
+            f"{p95(searches.cpu):.2f}",
+            "< 20",
+        ),
+        ("searches finding the company", f"{hits}/{SEARCHES}", "", ""),
     ]
-    print(f"{'measure':<32} {'value':>12} {'target':>8}")
-    print("-" * 54)
-    for name, value, target in rows:
-        print(f"{name:<32} {value:>12} {target:>8}")
+    print(f"load average while running: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{'measure':<32} {'wall':>10} {'cpu':>10} {'target':>8}")
+    print("-" * 63)
+    for name, wall, cpu, target in rows:
+        print(f"{name:<32} {wall:>10} {cpu:>10} {target:>8}")
 
 
 if __name__ == "__main__":

@@ -220,6 +220,8 @@ async def test_the_workbook_has_a_sheet_and_a_chart_per_indicator(assistant: Ass
     assert [row[2] for row in activities] == ["Eğitim", "Çalışma ziyareti"]
     attendance = list(workbook["Katılım"].iter_rows(min_row=2, values_only=True))
     assert len(attendance) == 5
+    checked_in = [row[6] for row in attendance if row[2] != "(verileri silinmiş kişi)"]
+    assert all(isinstance(moment, datetime) for moment in checked_in)  # times, not text
     assert {row[2] for row in attendance} >= {"Ali Kaya", "(verileri silinmiş kişi)"}
     assert {row[3] for row in attendance} >= {
         "Anka Makina A.Ş.",

@@ -146,9 +146,12 @@ def _registrations(
     rng: random.Random,
 ) -> list[SeedRegistration]:
     registrations = []
-    per_event = max(1, count // max(len(events), 1))
-    for event_id, starts_at, _ in events:
-        size = min(len(people), max(1, int(per_event * rng.uniform(0.6, 1.4))))
+    weights = [rng.uniform(0.6, 1.4) for _ in events]
+    # Events differ in size; together they hold `count` registrations (as far as people allow).
+    sizes = [min(len(people), max(1, round(count * w / sum(weights)))) for w in weights]
+    if sizes:
+        sizes[-1] = min(len(people), max(1, sizes[-1] + count - sum(sizes)))
+    for (event_id, starts_at, _), size in zip(events, sizes, strict=True):
         for person in rng.sample(people, size):
             status = "confirmed" if rng.random() < 0.9 else "cancelled"
             came = status == "confirmed" and rng.random() < 0.78

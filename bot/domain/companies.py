@@ -113,7 +113,9 @@ class CompanyIndex:
         self._companies = list(companies)
         self._names = [core_name(company.name) for company in companies]
         self._short = [
-            fold_turkish(company.short_name) if company.short_name else "" for company in companies
+            (position, fold_turkish(company.short_name))
+            for position, company in enumerate(companies)
+            if company.short_name
         ]
 
     def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[Found]:
@@ -122,17 +124,17 @@ class CompanyIndex:
         if len(query.replace(" ", "")) < 2:
             return []
         best: dict[int, float] = {}
-        for choices in (self._names, self._short):
-            for _, score, position in process.extract(
-                query,
-                choices,
-                scorer=fuzz.WRatio,
-                limit=limit * 2,
-                score_cutoff=_SEARCH_CUTOFF,
-            ):
-                # A name that starts with what was typed is the one meant more often than not.
-                bonus = 5 if choices[position].startswith(query) else 0
-                best[position] = max(best.get(position, 0), min(100.0, score + bonus))
+        for _, score, position in process.extract(
+            query, self._names, scorer=fuzz.WRatio, limit=limit * 2, score_cutoff=_SEARCH_CUTOFF
+        ):
+            # A name that starts with what was typed is the one meant more often than not.
+            bonus = 5 if self._names[position].startswith(query) else 0
+            best[position] = min(100.0, score + bonus)
+        # Short names are abbreviations ("GBA"): typed as they are, so no fuzzy pass for them.
+        folded = fold_turkish(text).strip()
+        for position, short in self._short:
+            if short.startswith(folded):
+                best[position] = 100.0
         ranked = sorted(best.items(), key=lambda item: (-item[1], self._names[item[0]]))
         return [Found(self._companies[position], score) for position, score in ranked[:limit]]
 
