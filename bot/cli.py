@@ -87,6 +87,15 @@ def _parser() -> argparse.ArgumentParser:
         "export", help="write the registry as XLSX, CSV or YAML, suspected duplicates marked"
     )
     company_export.add_argument("file", type=Path)
+    company_match = company_commands.add_parser(
+        "match", help="link people's typed company names to the registry where the match is sure"
+    )
+    company_match.add_argument("--dry-run", action="store_true", help="show links, make none")
+    company_merge = company_commands.add_parser(
+        "merge", help="merge company SOURCE into TARGET (people and registrations follow)"
+    )
+    company_merge.add_argument("source", type=int)
+    company_merge.add_argument("target", type=int)
     report = commands.add_parser("report", help="write the impact report of a period as XLSX")
     report.add_argument("--from", dest="first", required=True, help="first day, YYYY-MM-DD")
     report.add_argument("--to", dest="last", required=True, help="last day, YYYY-MM-DD")
@@ -260,6 +269,11 @@ def _plain(text: str) -> str:
 def _companies(arguments: argparse.Namespace, settings: Settings) -> int:
     from bot.domain.company_files import FILE_SUFFIXES
 
+    if arguments.action in ("match", "merge"):
+        text, failed = asyncio.run(_company_links(arguments, settings))
+        print(html.unescape(text), file=sys.stderr if failed else sys.stdout)
+        return 2 if failed else 0
+
     path: Path = arguments.file
     if not path.name.lower().endswith(FILE_SUFFIXES):
         print(f"clustem-bot: {path}: use a .xlsx, .csv or .yaml file", file=sys.stderr)
@@ -300,6 +314,51 @@ async def _export_companies(filename: str, settings: Settings) -> bytes:
         suspected_duplicates(companies),
     )
     return write_company_file(filename, sheet, companies, ";" if language == "tr" else ",")
+
+
+async def _company_links(arguments: argparse.Namespace, settings: Settings) -> tuple[str, bool]:
+    from bot.app import prepare_storage
+    from bot.context import Services
+    from bot.domain.companies import match_typed
+    from storage.companies import CompanyLinks, MergeError
+
+    services = Services.create(settings)
+    await prepare_storage(services)
+    links = CompanyLinks(services.database)
+    language = settings.default_language
+    try:
+        if arguments.action == "merge":
+            source = await services.companies.get(arguments.source)
+            target = await services.companies.get(arguments.target)
+            try:
+                people, registrations = await links.merge(arguments.source, arguments.target)
+            except MergeError as error:
+                problem = str(error).split(":")[0]
+                text = services.texts.render(
+                    language, "company_merge", problem=problem, source=source, target=target
+                )
+                return text, True
+            text = services.texts.render(
+                language,
+                "company_merge",
+                problem=None,
+                source=source,
+                target=target,
+                people=people,
+                registrations=registrations,
+            )
+            return text, False
+        matching = match_typed(await links.typed_only(), await services.companies.all())
+        if not arguments.dry_run:
+            await links.link(
+                [(typed.person_id, company.id or 0) for typed, company in matching.sure]
+            )
+        text = services.texts.render(
+            language, "company_match", matching=matching, applied=not arguments.dry_run, listed=50
+        )
+        return text, False
+    finally:
+        await services.database.close()
 
 
 async def _import_companies(

@@ -109,3 +109,63 @@ class CompanyRepository:
             {"id": company_id},
         )
         return changed == 1
+
+
+@dataclass(frozen=True)
+class TypedCompany:
+    """A person whose company is only the name they typed, not a registry company."""
+
+    person_id: int
+    company: str
+    company_key: str | None
+
+
+class MergeError(ValueError):
+    """A merge that can't be done: a company into itself, or one that does not exist."""
+
+
+class CompanyLinks:
+    """Who belongs to which registry company: matching typed names, merging duplicates."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def typed_only(self) -> list[TypedCompany]:
+        """Return the people with a typed company name and no registry company."""
+        rows = await self._db.fetch_all(
+            "SELECT id, company, company_key FROM people "
+            "WHERE company IS NOT NULL AND company_id IS NULL ORDER BY id"
+        )
+        return [TypedCompany(row["id"], row["company"], row["company_key"]) for row in rows]
+
+    async def link(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """Point each (person, company) person at the company, unless linked meanwhile."""
+        async with self._db.transaction() as tx:
+            await tx.executemany(
+                "UPDATE people SET company_id = ? WHERE id = ? AND company_id IS NULL",
+                [(company_id, person_id) for person_id, company_id in pairs],
+            )
+
+    async def merge(self, source_id: int, target_id: int) -> tuple[int, int]:
+        """Move a company's people and registrations to another and delete it, atomically.
+
+        Return how many people and registrations moved.
+        """
+        if source_id == target_id:
+            raise MergeError("same")
+        async with self._db.transaction() as tx:
+            for company_id in (source_id, target_id):
+                if (
+                    await tx.fetch_one("SELECT 1 FROM companies WHERE id = ?", (company_id,))
+                    is None
+                ):
+                    raise MergeError(f"unknown:{company_id}")
+            people = await tx.execute(
+                "UPDATE people SET company_id = ? WHERE company_id = ?", (target_id, source_id)
+            )
+            registrations = await tx.execute(
+                "UPDATE registrations SET company_id = ? WHERE company_id = ?",
+                (target_id, source_id),
+            )
+            await tx.execute("DELETE FROM companies WHERE id = ?", (source_id,))
+        return people.rowcount, registrations.rowcount

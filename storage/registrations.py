@@ -125,19 +125,24 @@ class RegistrationRepository:
             if row is not None and row["status"] != CANCELLED:
                 return SignUp(_registration(row, await _position(tx, row)), existing=True)
             seats_free = await self._seat_free(tx, event)
-            company_full = await self._company_full(tx, event, company_key)
+            # The registry's company, when the person has one, is what the per-company limit
+            # counts: two spellings of one company's name are still one company.
+            person = await tx.fetch_one("SELECT company_id FROM people WHERE id = ?", (person_id,))
+            company_id = person["company_id"] if person is not None else None
+            company_full = await self._company_full(tx, event, company_key, company_id)
             status = CONFIRMED if seats_free and not company_full else WAITLISTED
             token = secrets.token_urlsafe(12)
             if row is None:
                 cursor = await tx.execute(
                     "INSERT INTO registrations (event_id, person_id, status, company_key, "
-                    "sector_id, created_at, queued_at, confirmed_at, checkin_token) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "company_id, sector_id, created_at, queued_at, confirmed_at, checkin_token) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         event.id,
                         person_id,
                         status,
                         company_key,
+                        company_id,
                         sector_id,
                         moment,
                         moment,
@@ -149,12 +154,13 @@ class RegistrationRepository:
             else:
                 registration_id = row["id"]
                 await tx.execute(
-                    "UPDATE registrations SET status = ?, company_key = ?, sector_id = ?, "
-                    "created_at = ?, queued_at = ?, confirmed_at = ?, cancelled_at = NULL, "
-                    "attended = NULL, checkin_token = ? WHERE id = ?",
+                    "UPDATE registrations SET status = ?, company_key = ?, company_id = ?, "
+                    "sector_id = ?, created_at = ?, queued_at = ?, confirmed_at = ?, "
+                    "cancelled_at = NULL, attended = NULL, checkin_token = ? WHERE id = ?",
                     (
                         status,
                         company_key,
+                        company_id,
                         sector_id,
                         moment,
                         moment,
@@ -196,13 +202,16 @@ class RegistrationRepository:
         )
         return (row[0] if row is not None else 0) < event.capacity
 
-    async def _company_full(self, tx: Transaction, event: Event, company_key: str | None) -> bool:
-        if event.max_per_company is None or not company_key:
+    async def _company_full(
+        self, tx: Transaction, event: Event, company_key: str | None, company_id: int | None
+    ) -> bool:
+        if event.max_per_company is None or not (company_key or company_id):
             return False
+        # Seats of the registry company, and of anyone who typed the same name.
         row = await tx.fetch_one(
-            "SELECT COUNT(*) FROM registrations WHERE event_id = ? AND status = 'confirmed' "
-            "AND company_key = ?",
-            (event.id, company_key),
+            "SELECT COUNT(*) FROM registrations WHERE event_id = :event AND status = 'confirmed' "
+            "AND (company_id = :id OR company_key = :key)",
+            {"event": event.id, "id": company_id, "key": company_key},
         )
         return (row[0] if row is not None else 0) >= event.max_per_company
 
@@ -250,7 +259,7 @@ class RegistrationRepository:
         for row in waiting:
             if not await self._seat_free(tx, event):
                 break
-            if await self._company_full(tx, event, row["company_key"]):
+            if await self._company_full(tx, event, row["company_key"], row["company_id"]):
                 continue  # their company's seats are taken; the next in line may fit
             await tx.execute(
                 "UPDATE registrations SET status = 'confirmed', confirmed_at = ? WHERE id = ?",

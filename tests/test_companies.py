@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import sqlite3
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -25,7 +27,8 @@ from bot.screens.texts import Texts
 from storage.companies import Company, CompanyRepository, bundled_companies_path
 from storage.content import bundled_content_path, load_catalogue
 from storage.database import Database
-from tests.conftest import Cli
+from storage.seeding import SeedPerson, add_people
+from tests.conftest import Assistant, Cli
 
 SECTORS = catalogue_sectors(load_catalogue(bundled_content_path()))
 
@@ -286,3 +289,96 @@ def test_companies_import_and_export_on_the_command_line(cli: Cli, tmp_path: Pat
     assert exported_yaml.returncode == 0
     document = yaml.safe_load((tmp_path / "all.yaml").read_text(encoding="utf-8"))
     assert len(document["companies"]) == 183
+
+
+async def test_the_per_company_seat_limit_counts_by_registry_company(assistant: Assistant) -> None:
+    services = assistant.services
+    await assistant.add_event("one-each", max_per_company=1, capacity=10)
+    event = services.catalogue.event("one-each")
+    assert event is not None
+    [anka] = [c for c in await services.companies.all() if c.tax_number][:1]
+    seen = datetime.now(UTC).isoformat(timespec="seconds")
+    # Two spellings of one company: by name they differ, in the registry they are one.
+    await add_people(
+        services.database,
+        [
+            SeedPerson(920_001, "Ali Kaya", "ANKA MAKİNA", anka.id, None, "tr", seen),
+            SeedPerson(920_002, "Ayşe Su", "Anka Makina Sanayi", anka.id, None, "tr", seen),
+            SeedPerson(920_003, "Can Er", "Başka Firma", None, None, "tr", seen),
+        ],
+    )
+    first = await services.registrations.sign_up(event, 920_001, "ankamakina", None)
+    second = await services.registrations.sign_up(event, 920_002, "ankamakinasanayi", None)
+    other = await services.registrations.sign_up(event, 920_003, "baskafirma", None)
+    assert first.registration.status == "confirmed"
+    assert second.registration.status == "waitlisted" and second.company_limited
+    assert other.registration.status == "confirmed"
+    rows = await assistant.fetch(
+        "SELECT person_id, company_id FROM registrations WHERE event_id = 'one-each' "
+        "ORDER BY person_id"
+    )
+    assert [row["company_id"] for row in rows] == [anka.id, anka.id, None]
+
+
+def test_typed_company_names_are_linked_where_the_match_is_sure(cli: Cli, tmp_path: Path) -> None:
+    assert cli("companies", "export", "before.yaml").returncode == 0  # the registry is there
+    database = tmp_path / "db.sqlite3"
+    with sqlite3.connect(database) as connection:
+        connection.executemany(
+            "INSERT INTO people (id, first_seen_at, last_seen_at, company) VALUES (?, 'x', 'x', ?)",
+            [
+                (1, "Akdeniz Kalıp Ltd. Şti."),  # the registry's own spelling: sure
+                (2, "hitit dokuma san ve tic as"),  # same name once folded: sure
+                (3, "Hitit Dokuma"),  # two companies are called that: staff decide
+                (4, "Hiç Bilinmeyen Firma"),
+            ],
+        )
+    preview = cli("companies", "match", "--dry-run")
+    assert "4 kişiden 2 kişi kayıtlı firmasına bağlanabilir" in preview.stdout
+    assert "? Hitit Dokuma: " in preview.stdout
+    assert "? Hiç Bilinmeyen Firma" in preview.stdout
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT COUNT(company_id) FROM people").fetchone() == (0,)
+    done = cli("companies", "match")
+    assert "2 kişi kayıtlı firmasına bağlandı" in done.stdout
+    with sqlite3.connect(database) as connection:
+        linked = dict(connection.execute("SELECT id, company_id FROM people WHERE id < 5"))
+        names = dict(connection.execute("SELECT id, name FROM companies"))
+    assert names[linked[1]] == "Akdeniz Kalıp Ltd. Şti."
+    assert names[linked[2]] == "Hitit Dokuma San. ve Tic. A.Ş."
+    assert linked[3] is None and linked[4] is None
+
+
+def test_merging_moves_people_and_registrations_and_refuses_itself(
+    cli: Cli, tmp_path: Path
+) -> None:
+    assert cli("companies", "export", "before.yaml").returncode == 0
+    database = tmp_path / "db.sqlite3"
+    with sqlite3.connect(database) as connection:
+        ids = dict(connection.execute("SELECT name, id FROM companies"))
+        duplicate, original = ids["HİTİT DOKUMA A.Ş."], ids["Hitit Dokuma San. ve Tic. A.Ş."]
+        connection.execute(
+            "INSERT INTO people (id, first_seen_at, last_seen_at, company_id) "
+            "VALUES (1, 'x', 'x', ?)",
+            (duplicate,),
+        )
+        event = connection.execute("SELECT id FROM events LIMIT 1").fetchone()[0]
+        connection.execute(
+            "INSERT INTO registrations (event_id, person_id, status, company_id, created_at, "
+            "queued_at) VALUES (?, 1, 'confirmed', ?, 'x', 'x')",
+            (event, duplicate),
+        )
+    itself = cli("companies", "merge", str(original), str(original))
+    assert itself.returncode == 2 and "kendisiyle birleştirilemez" in itself.stderr
+    unknown = cli("companies", "merge", "99999", str(original))
+    assert unknown.returncode == 2 and "Hiçbir şey değişmedi" in unknown.stderr
+    merged = cli("companies", "merge", str(duplicate), str(original))
+    assert merged.returncode == 0, merged.stderr
+    assert "1 kişi ve 1 kayıt taşındı" in merged.stdout
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT company_id FROM people WHERE id = 1").fetchone() == (
+            original,
+        )
+        assert connection.execute("SELECT company_id FROM registrations").fetchone() == (original,)
+        gone = connection.execute("SELECT 1 FROM companies WHERE id = ?", (duplicate,)).fetchone()
+        assert gone is None

@@ -10,7 +10,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bot.domain.profile import company_key, fold_turkish
-from storage.companies import SIZE_CLASSES, Company
+from storage.companies import SIZE_CLASSES, Company, TypedCompany
 
 # The KOBİ regulation (Küçük ve Orta Büyüklükteki İşletmelerin Tanımı, Nitelikleri ve
 # Sınıflandırılması Hakkında Yönetmelik, as amended in 2018): a company is in the smallest class
@@ -284,3 +284,35 @@ def _flag_duplicates(plan: ImportPlan, existing: Sequence[Company]) -> None:
             if not _different_tax(company, existing[position]):
                 plan.duplicates.append((company, existing[position]))
                 break
+
+
+@dataclass(frozen=True)
+class Matching:
+    """Typed company names matched to the registry: sure links, and the rest for staff."""
+
+    sure: list[tuple[TypedCompany, Company]]
+    unsure: list[tuple[TypedCompany, list[Company]]]  # with the likeliest companies, if any
+
+
+def match_typed(typed: Sequence[TypedCompany], companies: Sequence[Company]) -> Matching:
+    """Link a typed name where exactly one company has the same name once folded.
+
+    Same folded name, or the same name without its legal form ("Akın Makina" for "Akın Makina
+    San. ve Tic. A.Ş."), and only one company like it: anything looser is left for staff.
+    """
+    by_key: dict[str, list[Company]] = {}
+    by_core: dict[str, list[Company]] = {}
+    for company in companies:
+        by_key.setdefault(company.name_key, []).append(company)
+        by_core.setdefault(core_name(company.name), []).append(company)
+    index = CompanyIndex(companies)
+    sure: list[tuple[TypedCompany, Company]] = []
+    unsure: list[tuple[TypedCompany, list[Company]]] = []
+    for person in typed:
+        same = by_key.get(name_key(person.company)) or by_core.get(core_name(person.company), [])
+        if len(same) == 1:
+            sure.append((person, same[0]))
+        else:
+            likely = same or [found.company for found in index.search(person.company, limit=3)]
+            unsure.append((person, likely))
+    return Matching(sure, unsure)
