@@ -4,7 +4,6 @@ training hours and satisfaction, in the chat with a chart and as a workbook fund
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,7 +26,7 @@ from storage.seeding import (
     add_registrations,
     add_tickets,
 )
-from tests.conftest import Assistant, CliResult, Person
+from tests.conftest import Assistant, Cli, Person
 from tests.test_staff_events import staff_member
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
@@ -269,7 +268,7 @@ async def test_people_can_not_get_a_report(assistant: Assistant) -> None:
     assert not [m for m in ayse.emulator.bot_messages(ayse.id) if m.document is not None]
 
 
-def test_report_on_the_command_line(cli: Callable[..., CliResult], tmp_path: Path) -> None:
+def test_report_on_the_command_line(cli: Cli, tmp_path: Path) -> None:
     done = cli("report", "--from", "2026-01-01", "--to", "2026-12-31", "--out", "r.xlsx")
     assert done.returncode == 0, done.stderr
     assert "Etki raporu" in done.stdout and "<b>" not in done.stdout
