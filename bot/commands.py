@@ -26,6 +26,7 @@ STAFF_COMMANDS: tuple[str, ...] = (
     "newevent",
     "broadcast",
     "stats",
+    "company",
     "import",
     "export",
     "unanswered",

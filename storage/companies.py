@@ -169,3 +169,77 @@ class CompanyLinks:
             )
             await tx.execute("DELETE FROM companies WHERE id = ?", (source_id,))
         return people.rowcount, registrations.rowcount
+
+
+@dataclass(frozen=True)
+class Participation:
+    """An event someone of the company signed up for, and whether they came."""
+
+    event_id: str
+    starts_at: str
+    registered: int
+    attended: int
+
+
+@dataclass(frozen=True)
+class CompanyActivity:
+    """What a company did with the cluster, for its staff page."""
+
+    people: list[str]  # the names of its people with a profile
+    events: list[Participation]  # newest first
+    registrations: int
+    attended: int
+    service_requests: dict[str, int]  # status -> count
+    ratings: int
+    average_rating: float | None
+
+
+_REGISTRATIONS_OF = (
+    "FROM registrations r LEFT JOIN people p ON p.id = r.person_id "
+    "WHERE COALESCE(r.company_id, p.company_id) = :company AND r.status != 'cancelled'"
+)
+
+
+async def company_activity(database: Database, company_id: int, events: int) -> CompanyActivity:
+    """Return a company's people, its latest `events` events and its other figures."""
+    people = await database.fetch_all(
+        "SELECT full_name FROM people WHERE company_id = ? AND full_name IS NOT NULL "
+        "ORDER BY full_name",
+        (company_id,),
+    )
+    rows = await database.fetch_all(
+        "SELECT r.event_id, e.starts_at, COUNT(*) AS registered, "
+        "COUNT(*) FILTER (WHERE r.attended = 1) AS attended "
+        "FROM registrations r JOIN events e ON e.id = r.event_id "
+        "LEFT JOIN people p ON p.id = r.person_id "
+        "WHERE COALESCE(r.company_id, p.company_id) = :company AND r.status != 'cancelled' "
+        "GROUP BY r.event_id ORDER BY e.starts_at DESC LIMIT :limit",
+        {"company": company_id, "limit": events},
+    )
+    totals = await database.fetch_one(
+        "SELECT COUNT(*) AS registrations, COUNT(*) FILTER (WHERE r.attended = 1) AS attended, "
+        "(SELECT COUNT(*) FROM feedback f WHERE f.registration_id IN "
+        f" (SELECT r.id {_REGISTRATIONS_OF})) AS ratings, "
+        "(SELECT AVG(f.rating) FROM feedback f WHERE f.registration_id IN "
+        f" (SELECT r.id {_REGISTRATIONS_OF})) AS average "
+        f"{_REGISTRATIONS_OF}",
+        {"company": company_id},
+    )
+    requests = await database.fetch_all(
+        "SELECT t.status, COUNT(*) AS n FROM tickets t JOIN people p ON p.id = t.person_id "
+        "WHERE p.company_id = ? AND t.kind = 'service_request' GROUP BY t.status",
+        (company_id,),
+    )
+    assert totals is not None
+    return CompanyActivity(
+        people=[row["full_name"] for row in people],
+        events=[
+            Participation(row["event_id"], row["starts_at"], row["registered"], row["attended"])
+            for row in rows
+        ],
+        registrations=totals["registrations"],
+        attended=totals["attended"],
+        service_requests={row["status"]: row["n"] for row in requests},
+        ratings=totals["ratings"],
+        average_rating=round(totals["average"], 1) if totals["average"] is not None else None,
+    )

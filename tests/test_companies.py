@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import sqlite3
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -27,8 +27,9 @@ from bot.screens.texts import Texts
 from storage.companies import Company, CompanyRepository, bundled_companies_path
 from storage.content import bundled_content_path, load_catalogue
 from storage.database import Database
-from storage.seeding import SeedPerson, add_people
+from storage.seeding import SeedPerson, SeedRegistration, add_people, add_registrations
 from tests.conftest import Assistant, Cli
+from tests.test_staff_events import staff_member
 
 SECTORS = catalogue_sectors(load_catalogue(bundled_content_path()))
 
@@ -382,3 +383,51 @@ def test_merging_moves_people_and_registrations_and_refuses_itself(
         assert connection.execute("SELECT company_id FROM registrations").fetchone() == (original,)
         gone = connection.execute("SELECT 1 FROM companies WHERE id = ?", (duplicate,)).fetchone()
         assert gone is None
+
+
+async def test_staff_find_a_company_and_open_its_page(assistant: Assistant) -> None:
+    services = assistant.services
+    ids = {c.name: c.id for c in await services.companies.all()}
+    hitit = ids["Hitit Dokuma San. ve Tic. A.Ş."]
+    seen = datetime.now(UTC).isoformat(timespec="seconds")
+    await add_people(
+        services.database,
+        [
+            SeedPerson(930_001, "Ali Kaya", "Hitit Dokuma", hitit, "textile", "tr", seen),
+            SeedPerson(930_002, "Zehra Ak", "Hitit", hitit, "textile", "tr", seen),
+        ],
+    )
+    await assistant.add_event("held-here", starts_in=timedelta(days=-3))
+    await add_registrations(
+        services.database,
+        [
+            SeedRegistration("held-here", 930_001, hitit, None, "confirmed", seen, 1, seen, 5),
+            SeedRegistration("held-here", 930_002, hitit, None, "confirmed", seen, 0, None, None),
+        ],
+    )
+    elif_ = staff_member(assistant)
+    found = await elif_.says("/company hitit dokma")
+    assert "için bulunan firmalar" in (found.text or "")
+    assert set(found.buttons[:2]) == {"Hitit Dokuma San. ve Tic. A.Ş.", "HİTİT DOKUMA A.Ş."}
+    page = await elif_.press(found, "Hitit Dokuma San. ve Tic. A.Ş.")
+    text = page.text or ""
+    assert f"No {hitit} · Vergi no 9882164643" in text
+    assert "Üye (2025-04-04 tarihinden beri) · Tekstil ve hazır giyim · Ankara" in text
+    assert "KOBİ sınıfı: orta · 233 çalışan" in text
+    assert "Kişiler (2)" in text and "• Ali Kaya" in text and "• Zehra Ak" in text
+    assert "2 kayıt · 1 katılım · memnuniyet 5/5 (1 yanıt)" in text
+    assert "Test etkinliği held-here (2 kayıt, 1 katıldı)" in text
+    nothing = await elif_.says("/company zzqx")
+    assert "eşleşen kayıtlı firma bulunamadı" in (nothing.text or "")
+    # A company merged away since its button was sent.
+    await elif_.emulator.press_callback(elif_.user, found, "co:s:999999")
+    await elif_.emulator.wait_for_bot_message(elif_.id, contains="artık kayıtlı değil")
+
+
+async def test_people_can_not_open_companies(assistant: Assistant) -> None:
+    ayse = assistant.person("Ayşe")
+    unknown = await ayse.says("/nosuchcommand")
+    assert (await ayse.says("/company hitit")).text == unknown.text
+    query = await ayse.emulator.press_callback(ayse.user, unknown, "co:s:1")
+    answer = await ayse.emulator.wait_for_callback_answer(query)
+    assert answer.show_alert

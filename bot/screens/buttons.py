@@ -416,3 +416,10 @@ class ReportWorkbook(CallbackData, prefix="sm:rx"):
 
     first: Day
     last: Day
+
+
+@dataclass(frozen=True)
+class CompanyPage(CallbackData, prefix="co:s"):
+    """A registry company's staff page."""
+
+    company_id: Number

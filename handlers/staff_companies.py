@@ -1,0 +1,88 @@
+"""`/company NAME`: staff find a registry company (typos and missing Turkish letters allowed)
+and open its page: its data and KOBİ size class, its people, participation and requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.context import AssistantContext, Caller
+from bot.domain.access import Ability
+from bot.domain.companies import CompanyIndex, size_of
+from bot.screens.buttons import STAFF_HOME, CompanyPage
+from handlers.replies import show
+from handlers.staff_access import staff
+from storage.catalogue import parse_utc
+from storage.companies import company_activity
+
+# Events listed on a company's page; the totals count them all.
+EVENTS_LISTED = 10
+PEOPLE_LISTED = 15
+
+
+async def company_command(update: Update, context: AssistantContext) -> None:
+    """Find companies by what was typed after the command, or open the only one found."""
+    caller = context.caller
+    typed = " ".join(context.args or []).strip()
+    if not typed:
+        await show(update, caller.render("staff_company_search", typed=None, found=[]))
+        return
+    found = CompanyIndex(await caller.services.companies.all()).search(typed)
+    if len(found) == 1:
+        await _show_company(update, caller, found[0].company.id or 0)
+        return
+    rows = [
+        [
+            InlineKeyboardButton(
+                item.company.name[:60], callback_data=CompanyPage(item.company.id or 0).data
+            )
+        ]
+        for item in found
+    ]
+    await show(update, caller.render("staff_company_search", typed=typed, found=found), rows)
+
+
+async def company_pressed(update: Update, context: AssistantContext) -> None:
+    """Open the company whose button was pressed."""
+    await _show_company(update, context.caller, CompanyPage.of(update).company_id)
+
+
+async def _show_company(update: Update, caller: Caller, company_id: int) -> None:
+    services = caller.services
+    company = await services.companies.get(company_id)
+    if company is None:
+        # Merged or never there: said plainly, never someone else's company.
+        await show(update, caller.render("staff_company_search", typed="", found=[]))
+        return
+    activity = await company_activity(services.database, company_id, EVENTS_LISTED)
+    catalogue = services.catalogue
+    sector = catalogue.sector(company.sector_id or "")
+    titles = {
+        event.event_id: found.title.get(caller.language) if found else event.event_id
+        for event in activity.events
+        for found in (catalogue.event(event.event_id),)
+    }
+    text = caller.render(
+        "staff_company",
+        company=company,
+        size=size_of(company),
+        sector=sector.name.get(caller.language) if sector else None,
+        activity=activity,
+        titles=titles,
+        starts={event.event_id: parse_utc(event.starts_at) for event in activity.events},
+        people_listed=PEOPLE_LISTED,
+    )
+    await show(update, text, [[caller.button("staff_menu", STAFF_HOME)]])
+
+
+def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
+    """Return this feature's handlers."""
+    return staff(
+        Ability.READ,
+        [
+            CommandHandler("company", company_command, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(company_pressed, pattern=CompanyPage.pattern()),
+        ],
+    )
