@@ -11,7 +11,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
 from bot.domain.companies import CompanyIndex, size_of
-from bot.screens.buttons import STAFF_HOME, CompanyPage
+from bot.domain.invites import invite_code
+from bot.screens.buttons import STAFF_HOME, CompanyInvite, CompanyPage
+from handlers.companies import invite_secret
 from handlers.replies import show
 from handlers.staff_access import staff
 from storage.catalogue import parse_utc
@@ -74,7 +76,29 @@ async def _show_company(update: Update, caller: Caller, company_id: int) -> None
         starts={event.event_id: parse_utc(event.starts_at) for event in activity.events},
         people_listed=PEOPLE_LISTED,
     )
-    await show(update, text, [[caller.button("staff_menu", STAFF_HOME)]])
+    rows = [
+        [caller.button("company_invite", CompanyInvite(company_id))],
+        [caller.button("staff_menu", STAFF_HOME)],
+    ]
+    await show(update, text, rows)
+
+
+async def invite_pressed(update: Update, context: AssistantContext) -> None:
+    """Send the company's invite link, to pass on to its contact or its people."""
+    caller = context.caller
+    company_id = CompanyInvite.of(update).company_id
+    company = await caller.services.companies.get(company_id)
+    if company is None:
+        await show(update, caller.render("staff_company_search", typed="", found=[]))
+        return
+    code = invite_code(company_id, invite_secret(caller))
+    link = f"https://t.me/{context.bot.username}?start={code}"
+    await context.bot.send_message(
+        caller.person.id, caller.render("company_invite", company=company, link=link)
+    )
+    await caller.services.audit.record(
+        caller.person.id, "company.invite", f"company:{company_id}", {}
+    )
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
@@ -84,5 +108,6 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
         [
             CommandHandler("company", company_command, filters=filters.ChatType.PRIVATE),
             CallbackQueryHandler(company_pressed, pattern=CompanyPage.pattern()),
+            CallbackQueryHandler(invite_pressed, pattern=CompanyInvite.pattern()),
         ],
     )

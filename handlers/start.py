@@ -12,7 +12,7 @@ from bot.domain.access import Ability
 from bot.domain.checkin import token_of
 from bot.screens.buttons import HOME, Menu
 from bot.screens.callback_data import ENTRY_ID
-from handlers import events, staff_attendees
+from handlers import companies, events, staff_attendees
 from handlers.replies import Keyboard, show
 
 _DEEP_LINK = re.compile(rf"^event_({ENTRY_ID})$")
@@ -41,6 +41,8 @@ async def start(update: Update, context: AssistantContext) -> None:
     # A check-in code scanned by staff marks the person present; for anyone else it is /start.
     if token is not None and caller.can(Ability.CHECK_IN):
         await staff_attendees.check_in(update, context, caller, token)
+        return
+    if await companies.join(update, caller, payload):
         return
     match = _DEEP_LINK.match(payload)
     if match is not None:

@@ -243,3 +243,13 @@ async def company_activity(database: Database, company_id: int, events: int) -> 
         ratings=totals["ratings"],
         average_rating=round(totals["average"], 1) if totals["average"] is not None else None,
     )
+
+
+async def join_company(database: Database, person_id: int, company_id: int) -> bool:
+    """Make the person one of the company's people, verified; False if the company is gone."""
+    changed = await database.execute(
+        "UPDATE people SET company_id = :company, company_verified = 1 WHERE id = :person "
+        "AND EXISTS (SELECT 1 FROM companies WHERE id = :company)",
+        {"company": company_id, "person": person_id},
+    )
+    return changed == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -431,3 +432,33 @@ async def test_people_can_not_open_companies(assistant: Assistant) -> None:
     query = await ayse.emulator.press_callback(ayse.user, unknown, "co:s:1")
     answer = await ayse.emulator.wait_for_callback_answer(query)
     assert answer.show_alert
+
+
+async def test_an_invite_link_makes_its_opener_one_of_the_companys_people(
+    assistant: Assistant,
+) -> None:
+    services = assistant.services
+    ids = {c.name: c.id for c in await services.companies.all()}
+    akdeniz = ids["Akdeniz Kalıp Ltd. Şti."]
+    elif_ = staff_member(assistant)
+    found = await elif_.says("/company akdeniz kalip")
+    page = await elif_.press(found, "Akdeniz Kalıp Ltd. Şti.")
+    invite = await elif_.press(page, "🔗 Davet bağlantısı")
+    link = re.search(r"https://t\.me/\w+\?start=(co\d+-[a-z2-7]+)", invite.text or "")
+    assert link is not None, invite.text
+    ayse = assistant.person("Ayşe")
+    joined = await ayse.says(f"/start {link.group(1)}")
+    assert "Artık Akdeniz Kalıp Ltd. Şti. çalışanı olarak kayıtlısınız" in (joined.text or "")
+    [row] = await assistant.fetch(
+        "SELECT company_id, company_verified FROM people WHERE id = ?", ayse.id
+    )
+    assert row == {"company_id": akdeniz, "company_verified": 1}
+    # A code for another company with this one's signature, or made up, names no company.
+    forged = link.group(1).replace(f"co{akdeniz}-", f"co{akdeniz + 1}-")
+    kemal = assistant.person("Kemal")
+    refused = await kemal.says(f"/start {forged}")
+    assert "davet bağlantısı geçerli değil" in (refused.text or "")
+    [row] = await assistant.fetch("SELECT company_id FROM people WHERE id = ?", kemal.id)
+    assert row == {"company_id": None}
+    audit = await assistant.fetch("SELECT subject FROM audit_log WHERE action = 'company.invite'")
+    assert audit == [{"subject": f"company:{akdeniz}"}]

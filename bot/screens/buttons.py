@@ -423,3 +423,10 @@ class CompanyPage(CallbackData, prefix="co:s"):
     """A registry company's staff page."""
 
     company_id: Number
+
+
+@dataclass(frozen=True)
+class CompanyInvite(CallbackData, prefix="co:i"):
+    """Make a company's invite link."""
+
+    company_id: Number
