@@ -440,6 +440,7 @@ async def test_an_invite_link_makes_its_opener_one_of_the_companys_people(
     services = assistant.services
     ids = {c.name: c.id for c in await services.companies.all()}
     akdeniz = ids["Akdeniz Kalıp Ltd. Şti."]
+    assert akdeniz is not None
     elif_ = staff_member(assistant)
     found = await elif_.says("/company akdeniz kalip")
     page = await elif_.press(found, "Akdeniz Kalıp Ltd. Şti.")
