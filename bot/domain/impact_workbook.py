@@ -13,14 +13,14 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import xlsxwriter
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
-
 from bot.domain.impact import PeriodReport
+
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
 
 _DATE_FORMATS = {"tr": "dd.mm.yyyy", "en": "d mmm yyyy"}
 _TIME_FORMATS = {"tr": "dd.mm.yyyy hh:mm", "en": "d mmm yyyy hh:mm"}
@@ -66,6 +66,8 @@ class _Book:
     """A workbook being written, with the formats of one language made once."""
 
     def __init__(self, names: ReportNames, buffer: io.BytesIO) -> None:
+        import xlsxwriter  # only when a workbook is made, not in every running bot
+
         self.names = names
         self.workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
         add = self.workbook.add_format

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from babel.dates import format_date
 
 from bot.domain.impact import Period, PeriodReport
-from bot.domain.impact_chart import impact_chart
-from bot.domain.impact_workbook import ReportNames, impact_workbook
+from bot.domain.impact_workbook import ReportNames
 from bot.screens.texts import Texts
 from storage.content import Catalogue
 
@@ -65,11 +64,16 @@ class ImpactScreens:
 
     def chart(self, report: PeriodReport) -> bytes:
         """Return the chart image for the chat."""
+        # Imported here: matplotlib (with numpy) would weigh tens of MB in every running bot.
+        from bot.domain.impact_chart import impact_chart
+
         names = self.names
         return impact_chart(report, self.language, names.label, names.sector)
 
     def workbook(self, report: PeriodReport) -> bytes:
         """Return the workbook for funders."""
+        from bot.domain.impact_workbook import impact_workbook
+
         return impact_workbook(report, self.names)
 
     def workbook_caption(self, period: Period) -> str:
