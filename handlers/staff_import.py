@@ -1,4 +1,5 @@
-"""`/import`: a staff member sends a YAML content file, sees what it would change, applies it.
+"""`/import`: a staff member sends a YAML content file, or a company list (XLSX, CSV or a YAML
+with `companies:`), sees what it would change, applies it.
 
 The file is checked completely before anything is written (type, size, encoding, every field);
 the import itself upserts by id and never removes anything. The form keeps the checked file's
@@ -7,6 +8,7 @@ text, so what was previewed is what is imported, after a restart too.
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +17,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import AssistantContext
 from bot.domain.access import Ability
+from bot.domain.companies import ImportPlan
+from bot.domain.company_files import (
+    catalogue_sectors,
+    import_companies,
+    is_company_yaml,
+    read_company_file,
+)
 from bot.domain.forms import DOCUMENT, Answers, ChoiceStep, Flow, MessageStep, Moved, Reply
 from bot.domain.notices import fill_free_seats
 from bot.screens.buttons import STAFF_HOME, StaffMenu
@@ -25,6 +34,9 @@ from storage.catalogue import ImportReport
 from storage.content import Catalogue, ContentError, parse_catalogue_text
 
 FILE_LIMIT = 1024 * 1024
+# A company list of ten thousand rows is a few megabytes as XLSX.
+SPREADSHEET_LIMIT = 8 * 1024 * 1024
+SPREADSHEET_SUFFIXES = (".xlsx", ".csv")
 FORM_TIMEOUT = 15 * 60
 YAML_SUFFIXES = (".yaml", ".yml")
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
@@ -70,16 +82,25 @@ class ImportForm(Form):
             return value, None
         filename = value["file_name"] or "content.yaml"
         call.details = {"filename": filename}
+        spreadsheet = filename.lower().endswith(SPREADSHEET_SUFFIXES)
         if not (
-            filename.lower().endswith(YAML_SUFFIXES) or (value["mime_type"] or "") in YAML_TYPES
+            spreadsheet
+            or filename.lower().endswith(YAML_SUFFIXES)
+            or (value["mime_type"] or "") in YAML_TYPES
         ):
             return None, "wrong_type"
-        if (value["size"] or 0) > FILE_LIMIT:
+        limit = SPREADSHEET_LIMIT if spreadsheet else FILE_LIMIT
+        if (value["size"] or 0) > limit:
             return None, "too_big"
         telegram_file = await call.context.bot.get_file(value["file_id"])
         data = bytes(await telegram_file.download_as_bytearray())
-        if len(data) > FILE_LIMIT:
+        if len(data) > limit:
             return None, "too_big"
+        if spreadsheet or is_company_yaml(data):
+            plan = await _company_plan(call, data, filename)
+            changes = plan.has_changes and not plan.problems
+            content = base64.b64encode(data).decode()
+            return {"filename": filename, "companies": content, "changes": changes}, None
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -115,6 +136,10 @@ class ImportForm(Form):
         await show(call.update, text, rows)
 
     async def _preview(self, call: FormCall) -> str:
+        checked = call.state.answers["file"]
+        if "companies" in checked:
+            plan = await _company_plan(call, _company_bytes(call), checked["filename"])
+            return call.caller.render("company_import", plan=plan, applied=False, listed=LISTED)
         filename, catalogue = _checked(call)
         report = await call.services.catalogue_store.preview_import(catalogue)
         return call.caller.render(
@@ -130,6 +155,10 @@ class ImportForm(Form):
         if answers["confirm"] == DISCARD:
             await show(call.update, caller.render("staff_import_closed", timeout=False), menu)
             return None
+        if "companies" in answers["file"]:
+            await call.acknowledge()
+            await self._import_companies(call)
+            return None
         filename, catalogue = _checked(call)
         services = call.services
         await call.acknowledge()
@@ -142,6 +171,37 @@ class ImportForm(Form):
         text = caller.render("staff_import_done", filename=filename, report=report)
         await show(call.update, text, menu)
         return None
+
+    async def _import_companies(self, call: FormCall) -> None:
+        caller, services = call.caller, call.services
+        filename = call.state.answers["file"]["filename"]
+        company_file = read_company_file(
+            _company_bytes(call), filename, catalogue_sectors(services.catalogue)
+        )
+        plan = await import_companies(services.companies, company_file, dry_run=False)
+        await services.audit.record(
+            caller.person.id,
+            "companies.import",
+            f"file:{filename}",
+            {
+                "added": len(plan.added),
+                "changed": len(plan.changed),
+                "problems": len(plan.problems),
+            },
+        )
+        text = caller.render("company_import", plan=plan, applied=not plan.problems, listed=LISTED)
+        await show(call.update, text, [[caller.button("staff_menu", STAFF_HOME)]])
+
+
+async def _company_plan(call: FormCall, data: bytes, filename: str) -> ImportPlan:
+    """Return what a company list would change; it is read again when applied."""
+    services = call.services
+    company_file = read_company_file(data, filename, catalogue_sectors(services.catalogue))
+    return await import_companies(services.companies, company_file, dry_run=True)
+
+
+def _company_bytes(call: FormCall) -> bytes:
+    return base64.b64decode(call.state.answers["file"]["companies"])
 
 
 def _checked(call: FormCall) -> tuple[str, Catalogue]:

@@ -463,3 +463,30 @@ async def test_an_invite_link_makes_its_opener_one_of_the_companys_people(
     assert row == {"company_id": None}
     audit = await assistant.fetch("SELECT subject FROM audit_log WHERE action = 'company.invite'")
     assert audit == [{"subject": f"company:{akdeniz}"}]
+
+
+async def test_staff_send_a_company_list_and_see_it_before_it_applies(
+    assistant: Assistant,
+) -> None:
+    elif_ = staff_member(assistant)
+    ask = await elif_.says("/import")
+    assert "firma listesini" in (ask.text or "")
+    rows = "Firma adı;Vergi no;Sektör;Üyelik\nYeni Örme A.Ş.;9555555555;Tekstil;üye\n"
+    await elif_.emulator.send_document(elif_.user, "firmalar.csv", rows.encode("cp1254"))
+    preview = await elif_.emulator.wait_for_bot_message(elif_.id, contains="İçe aktarılırsa")
+    assert "1 yeni, 0 değişen, 0 aynı" in (preview.text or "") and "+ Yeni Örme A.Ş." in (
+        preview.text or ""
+    )
+    assert not [c for c in await assistant.services.companies.all() if c.name == "Yeni Örme A.Ş."]
+    done = await elif_.press(preview, "✅ İçe aktar")
+    assert "Firma listesi güncellendi: 1 yeni" in (done.text or "")
+    [company] = [c for c in await assistant.services.companies.all() if c.name == "Yeni Örme A.Ş."]
+    assert (company.sector_id, company.membership) == ("textile", "member")
+    assert len(await assistant.fetch("SELECT 1 FROM audit_log WHERE action = 'companies.import'"))
+
+    await elif_.says("/import")
+    bad = "Firma adı;Vergi no\nX Makina;123\n"
+    await elif_.emulator.send_document(elif_.user, "hatali.csv", bad.encode())
+    refused = await elif_.emulator.wait_for_bot_message(elif_.id, contains="sorun var")
+    assert "2. satır, “Vergi no” sütunu" in (refused.text or "")
+    assert "✅ İçe aktar" not in refused.buttons

@@ -133,6 +133,14 @@ class CompanyFile:
     titles: dict[str, str] = field(default_factory=dict)  # field name -> the file's title
 
 
+def is_company_yaml(content: bytes) -> bool:
+    """Tell whether a YAML file is a company list (`companies:`) rather than a catalogue."""
+    head = content[:4096].decode("utf-8-sig", errors="replace")
+    return re.search(r"^companies:", head, re.MULTILINE) is not None and not re.search(
+        r"^(events|services|cluster):", head, re.MULTILINE
+    )
+
+
 def read_company_file(content: bytes, filename: str, sectors: Mapping[str, str]) -> CompanyFile:
     """Read a registry file; `sectors` maps each sector id and folded name to its id."""
     suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
