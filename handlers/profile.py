@@ -20,6 +20,7 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, U
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AssistantContext, Caller
+from bot.domain.companies import CompanyIndex
 from bot.domain.forms import (
     BACK,
     NO,
@@ -39,6 +40,7 @@ from bot.screens.buttons import HOME, EditProfile, Menu, SignUp
 from handlers import registrations
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.replies import Keyboard, show
+from storage.companies import claim_company
 from storage.people import Person, Profile
 from storage.privacy import ANNOUNCEMENTS
 
@@ -56,12 +58,20 @@ NOTICE_ONLY = "notice"
 CORRECT = "correct"
 
 
+# A registry company this close to what was typed is offered as a button ("is it this one?").
+LIKELY_MATCH = 90
+NOT_LISTED = "none"
+
+
 def _applies(step: str, answers: Answers) -> bool:
     mode = answers.get("mode", SIGN_UP)
     if step == "notice":
         return bool(answers.get("notice_needed", True))
     if mode == NOTICE_ONLY:
         return False
+    if step == "company_pick":
+        # Asked only when the typed name found registry companies (kept with it, see verify).
+        return isinstance(answers.get("company"), dict)
     if step == "announcements":
         return mode == SIGN_UP and bool(answers.get("ask_announcements", True))
     return True
@@ -79,6 +89,7 @@ class ProfileForm(Form):
             ChoiceStep("notice", back=False),
             TextStep("name", back=False, check=check_name),
             TextStep("company", check=check_company),
+            ChoiceStep("company_pick"),
             ChoiceStep("sector"),
             ContactStep("phone", optional=True, check=check_phone),
             TextStep("email", optional=True, check=check_email),
@@ -95,6 +106,12 @@ class ProfileForm(Form):
         language = call.caller.language
         if call.state.step == "notice":
             return [(READ, call.caller.label("notice_read"))]
+        if call.state.step == "company_pick":
+            company = call.state.answers.get("company")
+            matches = company.get("matches", []) if isinstance(company, dict) else []
+            return [(str(match["id"]), match["name"]) for match in matches] + [
+                (NOT_LISTED, call.caller.label("company_not_listed"))
+            ]
         if call.state.step != "sector":
             return []
         return [
@@ -168,6 +185,17 @@ class ProfileForm(Form):
         assert chat is not None
         await call.context.bot.send_message(chat.id, text, reply_markup=markup)
 
+    async def verify(self, call: FormCall, step: str, value: Any) -> tuple[Any, str | None]:
+        if step != "company":
+            return value, None
+        # Registry companies like the typed name are kept with it, to offer them as buttons.
+        found = CompanyIndex(await call.services.companies.all()).search(value)
+        likely = [item.company for item in found if item.score >= LIKELY_MATCH]
+        if not likely:
+            return value, None
+        matches = [{"id": company.id, "name": company.name[:60]} for company in likely]
+        return {"name": value, "matches": matches}, None
+
     async def answered(self, call: FormCall, step: str, value: Any) -> None:
         services, person = call.services, call.caller.person
         version = services.catalogue.cluster.privacy_notice.version
@@ -184,15 +212,23 @@ class ProfileForm(Form):
     async def finish(self, call: FormCall) -> Moved | None:
         answers = call.state.answers
         if answers.get("mode") != NOTICE_ONLY:
+            company = typed_company(answers)
             profile = Profile(
                 full_name=answers["name"],
-                company=answers["company"],
-                company_key=company_key(answers["company"]),
+                company=company,
+                company_key=company_key(company),
                 sector_id=answers.get("sector"),
                 phone=answers.get("phone"),
                 email=answers.get("email"),
             )
             await call.services.people.save_profile(call.caller.person.id, profile)
+            picked = answers.get("company_pick")
+            # A company found by typing is claimed, not earned: unverified until approved.
+            await claim_company(
+                call.services.database,
+                call.caller.person.id,
+                int(picked) if picked and picked != NOT_LISTED else None,
+            )
         refreshed = await call.context.refresh_caller()
         await call.acknowledge()
         if call.state.subject is not None:
@@ -203,6 +239,12 @@ class ProfileForm(Form):
 
 
 PROFILE = ProfileForm()
+
+
+def typed_company(answers: Answers) -> str:
+    """Return the company name as typed, however the company step stored it."""
+    company = answers["company"]
+    return str(company["name"]) if isinstance(company, dict) else str(company)
 
 
 def notice_context(caller: Caller) -> dict[str, Any]:

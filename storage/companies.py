@@ -253,3 +253,15 @@ async def join_company(database: Database, person_id: int, company_id: int) -> b
         {"company": company_id, "person": person_id},
     )
     return changed == 1
+
+
+async def claim_company(database: Database, person_id: int, company_id: int | None) -> None:
+    """Record the company a person picked in the profile form: unverified, unless it is the
+    one they already belong to verified (through an invite); None: theirs is not listed,
+    which leaves a verified company in place."""
+    await database.execute(
+        "UPDATE people SET company_verified = CASE WHEN company_verified = 1 "
+        "AND company_id IS :company THEN 1 ELSE 0 END, company_id = :company "
+        "WHERE id = :person AND NOT (:company IS NULL AND company_verified = 1)",
+        {"company": company_id, "person": person_id},
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import sqlite3
 from collections.abc import AsyncIterator
@@ -490,3 +491,45 @@ async def test_staff_send_a_company_list_and_see_it_before_it_applies(
     refused = await elif_.emulator.wait_for_bot_message(elif_.id, contains="sorun var")
     assert "2. satır, “Vergi no” sütunu" in (refused.text or "")
     assert "✅ İçe aktar" not in refused.buttons
+
+
+async def test_a_company_found_by_typing_is_claimed_unverified(assistant: Assistant) -> None:
+    ids = {c.name: c.id for c in await assistant.services.companies.all()}
+    ayse = assistant.person("Ayşe", last_name="Yılmaz")
+    notice = await ayse.says("/profile")
+    name_step = await ayse.press(notice, "✅ Okudum, devam")
+    company_step = await ayse.press(name_step, "Ayşe Yılmaz")
+    assert "Hangi firmada" in (company_step.text or "")
+    pick = await ayse.says("akdeniz kalip")  # no Turkish letters, no legal form
+    assert "Firmanız bunlardan biri mi?" in (pick.text or "")
+    assert "Akdeniz Kalıp Ltd. Şti." in pick.buttons and "Firmam listede yok" in pick.buttons
+    sector_step = await ayse.press(pick, "Akdeniz Kalıp Ltd. Şti.")
+    assert "hangi sektörde" in (sector_step.text or "")
+    phone_step = await ayse.press(sector_step, "İş ve inşaat makineleri")
+    assert "Telefon" in (phone_step.text or "")
+    await ayse.emulator.send_message(ayse.user, "Atla")
+    email_step = await ayse.emulator.wait_for_bot_message(ayse.id, contains="E-posta")
+    announcements = await ayse.press(email_step, "Atla")
+    await ayse.press(announcements, "Hayır, teşekkürler")
+    await ayse.emulator.wait_idle()
+    [row] = await assistant.fetch(
+        "SELECT company, company_id, company_verified FROM people WHERE id = ?", ayse.id
+    )
+    assert row == {
+        "company": "akdeniz kalip",
+        "company_id": ids["Akdeniz Kalıp Ltd. Şti."],
+        "company_verified": 0,
+    }
+
+
+async def test_not_listed_keeps_only_the_typed_name(assistant: Assistant) -> None:
+    can = assistant.person("Can")
+    notice = await can.says("/profile")
+    name_step = await can.press(notice, "✅ Okudum, devam")
+    await can.says("Can Er")
+    pick = await can.says("Hitit Dokuma")
+    sector_step = await can.press(pick, "Firmam listede yok")
+    assert "hangi sektörde" in (sector_step.text or "")
+    del name_step
+    [row] = await assistant.fetch("SELECT answers FROM forms WHERE person_id = ?", can.id)
+    assert json.loads(row["answers"])["company_pick"] == "none"
