@@ -12,16 +12,18 @@ from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
 from bot.domain.companies import CompanyIndex, size_of
 from bot.domain.invites import invite_code
-from bot.screens.buttons import STAFF_HOME, CompanyInvite, CompanyPage
+from bot.screens.buttons import STAFF_HOME, CompanyApproval, CompanyInvite, CompanyPage
 from handlers.companies import invite_secret
 from handlers.replies import show
 from handlers.staff_access import staff
 from storage.catalogue import parse_utc
-from storage.companies import company_activity
+from storage.companies import company_activity, decide_claim, unverified_people
 
 # Events listed on a company's page; the totals count them all.
 EVENTS_LISTED = 10
 PEOPLE_LISTED = 15
+# Claims waiting for approval shown as buttons at once; approving one shows the next.
+PENDING_LISTED = 5
 
 
 async def company_command(update: Update, context: AssistantContext) -> None:
@@ -76,11 +78,42 @@ async def _show_company(update: Update, caller: Caller, company_id: int) -> None
         starts={event.event_id: parse_utc(event.starts_at) for event in activity.events},
         people_listed=PEOPLE_LISTED,
     )
+    pending = await unverified_people(services.database, company_id)
+    text += "\n\n" + caller.render("staff_company_pending", pending=pending[:PENDING_LISTED])
     rows = [
+        [
+            InlineKeyboardButton(
+                f"✅ {name[:40]}", callback_data=CompanyApproval(company_id, person_id, "y").data
+            ),
+            InlineKeyboardButton(
+                "✖️", callback_data=CompanyApproval(company_id, person_id, "n").data
+            ),
+        ]
+        for person_id, name in pending[:PENDING_LISTED]
+    ]
+    rows += [
         [caller.button("company_invite", CompanyInvite(company_id))],
         [caller.button("staff_menu", STAFF_HOME)],
     ]
     await show(update, text, rows)
+
+
+async def approval_pressed(update: Update, context: AssistantContext) -> None:
+    """Approve or decline a person's claim to the company, then show the page again."""
+    caller = context.caller
+    pressed = CompanyApproval.of(update)
+    approve = pressed.decision == "y"
+    done = await decide_claim(
+        caller.services.database, pressed.person_id, pressed.company_id, approve
+    )
+    if done:
+        await caller.services.audit.record(
+            caller.person.id,
+            "company.approve" if approve else "company.decline",
+            f"company:{pressed.company_id}",
+            {"person": pressed.person_id},
+        )
+    await _show_company(update, caller, pressed.company_id)
 
 
 async def invite_pressed(update: Update, context: AssistantContext) -> None:
@@ -103,11 +136,19 @@ async def invite_pressed(update: Update, context: AssistantContext) -> None:
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return this feature's handlers."""
-    return staff(
-        Ability.READ,
-        [
-            CommandHandler("company", company_command, filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(company_pressed, pattern=CompanyPage.pattern()),
-            CallbackQueryHandler(invite_pressed, pattern=CompanyInvite.pattern()),
-        ],
-    )
+    return [
+        *staff(
+            Ability.READ,
+            [
+                CommandHandler("company", company_command, filters=filters.ChatType.PRIVATE),
+                CallbackQueryHandler(company_pressed, pattern=CompanyPage.pattern()),
+            ],
+        ),
+        *staff(
+            Ability.MANAGE,
+            [
+                CallbackQueryHandler(invite_pressed, pattern=CompanyInvite.pattern()),
+                CallbackQueryHandler(approval_pressed, pattern=CompanyApproval.pattern()),
+            ],
+        ),
+    ]

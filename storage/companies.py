@@ -265,3 +265,25 @@ async def claim_company(database: Database, person_id: int, company_id: int | No
         "WHERE id = :person AND NOT (:company IS NULL AND company_verified = 1)",
         {"company": company_id, "person": person_id},
     )
+
+
+async def unverified_people(database: Database, company_id: int) -> list[tuple[int, str]]:
+    """Return (person id, name) of those who claimed the company and wait for approval."""
+    rows = await database.fetch_all(
+        "SELECT id, full_name FROM people WHERE company_id = ? AND company_verified = 0 "
+        "AND full_name IS NOT NULL ORDER BY full_name, id",
+        (company_id,),
+    )
+    return [(row["id"], row["full_name"]) for row in rows]
+
+
+async def decide_claim(database: Database, person_id: int, company_id: int, approve: bool) -> bool:
+    """Approve (verified) or decline (unlinked) a pending claim; False if it is not pending."""
+    if approve:
+        sql = "UPDATE people SET company_verified = 1 "
+    else:
+        sql = "UPDATE people SET company_id = NULL "
+    changed = await database.execute(
+        sql + "WHERE id = ? AND company_id = ? AND company_verified = 0", (person_id, company_id)
+    )
+    return changed == 1

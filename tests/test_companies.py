@@ -533,3 +533,39 @@ async def test_not_listed_keeps_only_the_typed_name(assistant: Assistant) -> Non
     del name_step
     [row] = await assistant.fetch("SELECT answers FROM forms WHERE person_id = ?", can.id)
     assert json.loads(row["answers"])["company_pick"] == "none"
+
+
+async def test_staff_approve_or_decline_claims_on_the_company_page(assistant: Assistant) -> None:
+    services = assistant.services
+    ids = {c.name: c.id for c in await services.companies.all()}
+    akdeniz = ids["Akdeniz Kalıp Ltd. Şti."]
+    assert akdeniz is not None
+    seen = datetime.now(UTC).isoformat(timespec="seconds")
+    await add_people(
+        services.database,
+        [
+            SeedPerson(940_001, "Deniz Ak", "akdeniz kalip", akdeniz, None, "tr", seen),
+            SeedPerson(940_002, "Hakan Öz", "Akdeniz", akdeniz, None, "tr", seen),
+        ],
+    )
+    elif_ = staff_member(assistant)
+    found = await elif_.says("/company akdeniz kalip")
+    page = await elif_.press(found, "Akdeniz Kalıp Ltd. Şti.")
+    assert "Onay bekleyenler" in (page.text or "")
+    assert "✅ Deniz Ak" in page.buttons and "✅ Hakan Öz" in page.buttons
+    page = await elif_.press(page, "✅ Deniz Ak")
+    assert "✅ Deniz Ak" not in page.buttons
+    page = await elif_.press(page, "✖️")  # Hakan's, the only claim left
+    assert "Onay bekleyen kimse yok" in (page.text or "")
+    rows = await assistant.fetch(
+        "SELECT id, company_id, company_verified FROM people WHERE id IN (940001, 940002) "
+        "ORDER BY id"
+    )
+    assert rows == [
+        {"id": 940_001, "company_id": akdeniz, "company_verified": 1},
+        {"id": 940_002, "company_id": None, "company_verified": 0},
+    ]
+    actions = await assistant.fetch(
+        "SELECT action FROM audit_log WHERE action LIKE 'company.%' ORDER BY id"
+    )
+    assert [a["action"] for a in actions] == ["company.approve", "company.decline"]

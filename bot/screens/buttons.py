@@ -430,3 +430,12 @@ class CompanyInvite(CallbackData, prefix="co:i"):
     """Make a company's invite link."""
 
     company_id: Number
+
+
+@dataclass(frozen=True)
+class CompanyApproval(CallbackData, prefix="co:a"):
+    """Approve ("y") or decline ("n") a person's unverified claim to a company."""
+
+    company_id: Number
+    person_id: Number
+    decision: Literal["y", "n"]
