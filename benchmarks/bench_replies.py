@@ -2,11 +2,13 @@
 
 Run: .venv/bin/python benchmarks/bench_replies.py [--quick]
 
-Both bots run as their own process against the project's Bot API emulator (no flood limits),
-one after the other, in the same run; the emulator and the people asking live in this
-process. The echo bot is defined below (`echo_bot`): python-telegram-bot with one handler that
-sends the text back, nothing else. The assistant runs as `bot.app` builds it, on a database
-holding 10,000 people, and answers an FAQ question ("Kümeye nasıl üye olurum?").
+Both bots run at once, each as its own process against its own instance of the project's
+Bot API emulator (no flood limits); each scenario measures the echo bot, then at once the
+assistant, so other load on the machine weighs on both alike. The emulators and the people
+asking live in this process. The echo bot is defined below (`echo_bot`): python-telegram-bot
+with one handler that sends the text back, nothing else. The assistant runs as `bot.app`
+builds it, on a database holding 10,000 people, and answers an FAQ question ("Kümeye nasıl
+üye olurum?").
 
 1. Throughput: 200 people ask at the same time, each asking again as soon as answered, until
    10,000 people have asked once (10,000 replies). Reports replies/s and the bot process's CPU

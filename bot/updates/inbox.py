@@ -2,9 +2,9 @@
 
 Whatever brings updates (polling now, a webhook later) hands each batch to `accept` and only
 then acknowledges it to Telegram (the next getUpdates offset; the webhook's 200). `accept`
-stores the batch in one transaction and queues the updates not stored before; the update
+stores the batch in one statement and queues the updates not stored before; the update
 processor reports each one handled, and the marks are written in batches: one write carries
-every update handled while the previous write ran. At start, `replay` queues what a crash
+every update handled while the previous write ran. At start, `open` queues what a crash
 left unhandled, in arrival order. So delivery is at least once, and the update_id keeps a
 handled update from being handled again; an update whose reply went out in the instant before
 its mark was written is the one that can be answered twice.
