@@ -60,18 +60,6 @@ def _screens(caller: Caller) -> AnswerScreens:
     return AnswerScreens(caller.services.texts, caller.services.catalogue, caller.language)
 
 
-def _upcoming(caller: Caller, matches: tuple[Match, ...], now: datetime) -> list[Match]:
-    """Drop matches that point at events already started or gone."""
-    kept = []
-    for match in matches:
-        if match.kind == "event":
-            event = caller.services.catalogue.event(match.entry_id)
-            if event is None or event.starts_at <= now:
-                continue
-        kept.append(match)
-    return kept
-
-
 def _team_row(caller: Caller, asked_id: int) -> list[InlineKeyboardButton]:
     if not can_ask_team(caller):
         return []
@@ -103,7 +91,8 @@ async def answer_text(update: Update, caller: Caller, text: str, message_id: int
         return
     if len(text) > QUESTION_LIMIT:
         await message.reply_text(caller.render("too_long"))
-    matches = _upcoming(caller, answer.matches, now)
+    # The index already left out events held before `now`: `python -m bot ask` decides alike.
+    matches = list(answer.matches)
     if not _has_latin_letters(text):
         # Another script: the catalogue can't answer it, but the team may read it.
         asked_id = await services.asked.record(
@@ -114,9 +103,9 @@ async def answer_text(update: Update, caller: Caller, text: str, message_id: int
         rows = [_team_row(caller, asked_id), _screens(caller).home_row()]
         await show(update, caller.render("other_script", can_ask_team=team), rows)
         return
-    answered = answer.decision == "answer" and matches and matches[0] == answer.matches[0]
-    if answer.decision == "choose" and len(matches) == 1:
-        answered = True  # the others are over: the one left is the answer
+    answered = bool(matches) and (
+        answer.decision == "answer" or (answer.decision == "choose" and len(matches) == 1)
+    )
     entry = matches[0].id if answered else None
     others = tuple(match.id for match in matches if match.id != entry)
     decision = "answer" if answered else answer.decision if matches else "none"

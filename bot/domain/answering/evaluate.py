@@ -6,7 +6,8 @@ A question file is a YAML list of {q: "...", expect: [faq:ID, service:ID, event:
 entry counts as right, and `expect: []` marks a question outside what the cluster does.
 `expect: [smalltalk:KIND]` marks small talk, and `which: true` a question several events fit, to
 be answered with "which one?" offering every listed event. Without --questions, the sets shipped
-in tests/data are measured: the development set, the held-out set and the small-talk and event set.
+in tests/data are measured: the development set, the held-out set, the small-talk and event set
+and the questions of the first review.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ DEFAULT_QUESTIONS = (
     _DATA / "demo-questions.yaml",
     _DATA / "heldout-questions.yaml",
     _DATA / "smalltalk-event-questions.yaml",
+    _DATA / "review-questions.yaml",
 )
 SMALL_TALK = "smalltalk:"
 

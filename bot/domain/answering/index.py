@@ -31,6 +31,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.domain.answering.events import MAX_CHOICES, EventFinder, EventTerms
+from bot.domain.answering.focus import focused
 from bot.domain.answering.normalise import (
     WEAK_WORDS,
     WHEN_WORDS,
@@ -218,6 +219,7 @@ class AnswerIndex:
         self._synonyms = Synonyms(())
         self._vocabulary = Vocabulary({}, {})
         self._events = EventFinder((), ZoneInfo("UTC"))
+        self._starts: dict[int, datetime] = {}  # event entry -> when it starts
 
     @classmethod
     def build(cls, catalogue: Catalogue) -> AnswerIndex:
@@ -261,6 +263,10 @@ class AnswerIndex:
         synonyms = {term: sorted(groups) for term, groups in index._synonyms.single.items()}
         index._vocabulary = Vocabulary(forms, synonyms)
         index._events = index._event_finder(catalogue, forms)
+        first = len(catalogue.faq) + len(catalogue.services)
+        index._starts = {
+            number: event.starts_at for number, event in enumerate(catalogue.events, start=first)
+        }
         return index
 
     def _event_finder(self, catalogue: Catalogue, forms: dict[str, set[str]]) -> EventFinder:
@@ -367,12 +373,28 @@ class AnswerIndex:
         """Find the entries that answer a question, in either language.
 
         `language` is the person's chosen language: only a hint for words both languages spell
-        alike ("is" is "iş" in Turkish). With `now`, a question about an event's facts looks only
-        at events not yet over; other matches are not filtered by date (the caller does that).
+        alike ("is" is "iş" in Turkish). With `now`, events already started are left out (a
+        question about an event's facts looks at events not yet over): the live chat and the
+        `ask` command decide on the same matches.
         """
         small_talk = recognise_small_talk(question)
         if small_talk is not None:
             return Answer("answer", small_talk=small_talk)
+        answer = self._ask(question, language, now)
+        if answer.decision in ("answer", "choose"):
+            return answer
+        # A polite message that describes the company first: ask again without the description,
+        # then clause by clause (the question itself is usually one of them).
+        for part in focused(question):
+            if recognise_small_talk(part) is not None:
+                continue
+            found = self._ask(part, language, now)
+            if found.decision in ("answer", "choose"):
+                return found
+        return answer
+
+    def _ask(self, question: str, language: str | None, now: datetime | None) -> Answer:
+        """Answer one question or clause, small talk aside."""
         words = tokenize(question)
         language = guess_language(question, words, language)
         parsed = self._parse(question, words, language)
@@ -384,7 +406,7 @@ class AnswerIndex:
                 matches = tuple(self._match(event.number, 1.0) for event in events)
                 decision: Decision = "answer" if len(matches) == 1 else "choose"
                 return Answer(decision, matches[:MAX_CHOICES], about_event=True)
-        return self._decide(self._score(parsed), parsed)
+        return self._decide(self._score(parsed, now), parsed)
 
     def _parse(self, question: str, words: list[str], language: str) -> _Question | None:
         """Return the question's meaningful words with their weights and terms, if it has any."""
@@ -421,7 +443,9 @@ class AnswerIndex:
             unknown=not all(found),
         )
 
-    def _score(self, question: _Question) -> list[tuple[float, int, float]]:
+    def _score(
+        self, question: _Question, now: datetime | None = None
+    ) -> list[tuple[float, int, float]]:
         """Return (score, entry, evidence) for the best entries, best first.
 
         Coverage is counted for every entry the question touches. The best phrasing can only lower
@@ -445,6 +469,9 @@ class AnswerIndex:
         bonus = EVENT_WHEN_BONUS if question.when else 0.0
         best: list[tuple[float, int, float]] = []
         for entry, explained in sorted(coverage.items(), key=lambda item: -item[1]):
+            started = self._starts.get(entry)
+            if now is not None and started is not None and started <= now:
+                continue  # an event already held answers nothing: it neither wins nor competes
             share = explained / total
             if len(best) >= MAX_MATCHES and share + bonus < best[-1][0]:
                 break  # the score never exceeds the coverage (plus the event bonus)
