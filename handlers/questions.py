@@ -135,7 +135,8 @@ async def suggest(update: Update, caller: Caller, matches: list[Match], asked_id
     for match in matches[:3]:
         title = screens.entry_title(match.id)
         if title is not None:
-            rows.append([InlineKeyboardButton(title[:60], callback_data=suggestion(match.id).data)])
+            data = suggestion(match.id, asked_id).data
+            rows.append([InlineKeyboardButton(title[:60], callback_data=data)])
     team = can_ask_team(caller)
     if rows:
         text = caller.render("did_you_mean", can_ask_team=team)
@@ -146,23 +147,27 @@ async def suggest(update: Update, caller: Caller, matches: list[Match], asked_id
     await show(update, text, [*rows, _team_row(caller, asked_id), screens.home_row()])
 
 
-async def open_entry(update: Update, caller: Caller, entry: str, asked_id: int | None) -> None:
-    """Show an FAQ answer, a service or an event; with `asked_id`, ask whether it helped."""
+async def open_entry(
+    update: Update, caller: Caller, entry: str, asked_id: int | None, team: Keyboard = ()
+) -> None:
+    """Show an FAQ answer, a service or an event; with `asked_id`, ask whether it helped.
+
+    `team` rows (the way to the team) come after the rating, above the menu."""
     screens = _screens(caller)
     kind, _, entry_id = entry.partition(":")
     feedback: Keyboard = [screens.feedback_row(asked_id)] if asked_id is not None else []
     if kind == "service":
-        await services.show_service(update, caller, entry_id, feedback)
+        await services.show_service(update, caller, entry_id, [*feedback, *team])
         return
     if kind == "event":
-        await events.show_event(update, caller, entry_id, extra=feedback)
+        await events.show_event(update, caller, entry_id, extra=[*feedback, *team])
         return
     screen = screens.faq(entry_id, asked_id or 0, datetime.now(UTC))
     if screen is None:
         await show(update, caller.render("not_available"), [screens.home_row()])
         return
     rows = screen.rows if asked_id is not None else [r for r in screen.rows if not _is_rating(r)]
-    await show(update, screen.text, rows)
+    await show(update, screen.text, [*rows[:-1], *team, *rows[-1:]])
 
 
 def _is_rating(row: list[InlineKeyboardButton]) -> bool:
@@ -170,10 +175,24 @@ def _is_rating(row: list[InlineKeyboardButton]) -> bool:
 
 
 async def suggestion_pressed(update: Update, context: AssistantContext) -> None:
-    """Open the entry behind a "did you mean" or "other answers" button."""
+    """Open the entry behind a "did you mean" or "other answers" button.
+
+    The chosen entry becomes the question's answer: its page asks whether it helped (unless the
+    question was rated already) and keeps the way to the team while the question is not there.
+    """
     caller = context.caller
     pressed = Suggestion.of(update)
-    await open_entry(update, caller, f"{KIND_OF_SUGGESTION[pressed.kind]}:{pressed.entry_id}", None)
+    entry = f"{KIND_OF_SUGGESTION[pressed.kind]}:{pressed.entry_id}"
+    asked_store = caller.services.asked
+    asked = None
+    if pressed.asked_id:
+        asked = await asked_store.get(pressed.asked_id, caller.person.id)
+    if asked is None:
+        await open_entry(update, caller, entry, None)
+        return
+    rate = asked.helpful is None and await asked_store.choose(asked.id, caller.person.id, entry)
+    team = [row] if asked.ticket_id is None and (row := _team_row(caller, asked.id)) else []
+    await open_entry(update, caller, entry, asked.id if rate else None, team)
 
 
 async def ask_command(update: Update, context: AssistantContext) -> None:
@@ -205,7 +224,7 @@ async def rated(update: Update, context: AssistantContext) -> None:
     assert asked is not None
     screens = _screens(caller)
     rows = [
-        [InlineKeyboardButton(title[:60], callback_data=suggestion(entry).data)]
+        [InlineKeyboardButton(title[:60], callback_data=suggestion(entry, asked_id).data)]
         for entry in asked.candidates[:3]
         if (title := screens.entry_title(entry)) is not None
     ]

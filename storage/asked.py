@@ -133,6 +133,17 @@ class AskedQuestionRepository:
             return "rated"
         return "already" if await self.get(asked_id, person_id) is not None else "missing"
 
+    async def choose(self, asked_id: int, person_id: int, entry: str) -> bool:
+        """Record the suggestion the person chose as the question's entry, if none is yet.
+
+        Return whether the question's entry is now `entry` (so 👍 / 👎 rate that entry)."""
+        await self._db.execute(
+            "UPDATE asked_questions SET entry = ? WHERE id = ? AND person_id = ? AND entry IS NULL",
+            (entry, asked_id, person_id),
+        )
+        asked = await self.get(asked_id, person_id)
+        return asked is not None and asked.entry == entry
+
     async def claim_handover(self, asked_id: int, person_id: int) -> Handover:
         """Claim a question for handing it to the team; a second claim gets `claimed=False`."""
         changed = await self._db.execute(

@@ -277,3 +277,27 @@ async def test_an_event_held_before_does_not_hide_the_coming_one(assistant: Assi
     assert "bulamadım" not in (answer.text or "")
     rows = await assistant.fetch("SELECT decision, entry FROM asked_questions")
     assert rows == [{"decision": "answer", "entry": "event:study-visit-italy-2027-04"}]
+
+
+async def test_a_chosen_suggestion_keeps_the_rating_and_the_way_to_the_team(
+    start_assistant: StartAssistant, emulator: BotApiEmulator
+) -> None:
+    """Choosing a "Tam emin olamadım" suggestion showed the page with no 👍/👎 and no team."""
+    room = await staff_room(start_assistant, emulator)
+    ayse = room.assistant.person()
+    unsure = await ayse.says("ziyarete katılacaklar nasıl belirleniyor")
+    assert "emin olamadım" in (unsure.text or "")
+    chosen = await ayse.press(unsure, "❓ Çalışma ziyaretine katılımcılar nasıl seçilir?")
+    assert "👍 İşe yaradı" in chosen.buttons and "👎 İşe yaramadı" in chosen.buttons
+    assert chosen.buttons[-2:] == ["👥 Sorumu ekibe ilet", "🏠 Ana menü"]
+    await emulator.press_button(ayse.user, chosen, "👎 İşe yaramadı")
+    sorry = await emulator.wait_for_bot_message(ayse.id, contains="işinize yaramadı")
+    other = next(button for button in sorry.buttons if button.startswith(("❓", "🧰")))
+    page = await ayse.press(sorry, other)
+    assert "👍 İşe yaradı" not in page.buttons  # rated already: only the team is offered
+    sent = await ayse.press(page, "👥 Sorumu ekibe ilet")
+    assert "ziyarete katılacaklar nasıl belirleniyor" in (sent.text or "")
+    rows = await rated_rows(room.assistant)
+    assert [(row["decision"], row["entry"], row["helpful"], row["ticket_id"]) for row in rows] == [
+        ("suggest", "faq:study-visit-selection", 0, 1)
+    ]

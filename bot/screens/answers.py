@@ -38,10 +38,10 @@ Rows = list[list[InlineKeyboardButton]]
 _TAG = re.compile(r"<[^>]+>")
 
 
-def suggestion(entry: str) -> Suggestion:
-    """Return the button that opens a suggested entry ("faq:ID" -> "qa:f:ID")."""
+def suggestion(entry: str, asked_id: int = 0) -> Suggestion:
+    """Return the button that opens a suggested entry ("faq:ID" -> "qa:f:ID"), for a question."""
     kind, _, entry_id = entry.partition(":")
-    return Suggestion(SUGGESTION_CODES[kind], entry_id)
+    return Suggestion(SUGGESTION_CODES[kind], entry_id, asked_id)
 
 
 @dataclass(frozen=True)

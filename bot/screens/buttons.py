@@ -185,10 +185,13 @@ KIND_OF_SUGGESTION = {code: kind for kind, code in SUGGESTION_CODES.items()}
 
 @dataclass(frozen=True)
 class Suggestion(CallbackData, prefix="qa"):
-    """Open an entry the assistant suggested: a FAQ, a service or an event."""
+    """Open an entry the assistant suggested: a FAQ, a service or an event; `asked_id` is the
+    typed question it was suggested for (0: none), so the page keeps 👍 / 👎 and the team."""
 
     kind: Annotated[str, "[" + "".join(KIND_OF_SUGGESTION) + "]"]
     entry_id: EntryId
+    # Nine digits: with the longest entry id the data stays within 64 bytes.
+    asked_id: Annotated[int, r"\d{1,9}"] = 0
 
 
 @dataclass(frozen=True)
