@@ -43,6 +43,11 @@ def has_words(text: str) -> bool:
     return any(unicodedata.category(char)[0] in "LN" for char in text)
 
 
+def _is_fragment(text: str) -> bool:
+    """Tell whether a message is too little to be a question: "a", "7", "?", "...", emoji."""
+    return sum(1 for char in text if unicodedata.category(char)[0] in "LN") < 2
+
+
 def _has_latin_letters(text: str) -> bool:
     """Tell whether a text has a letter of the Latin script (Turkish and English use it)."""
     return any(char.isalpha() and "LATIN" in unicodedata.name(char, "") for char in text) or any(
@@ -86,8 +91,9 @@ async def answer_text(update: Update, caller: Caller, text: str, message_id: int
         screen = _screens(caller).small_talk(answer.small_talk)
         await show(update, screen.text, screen.rows)
         return
-    if not has_words(text):
-        await message.reply_text(caller.render("no_words"))
+    if _is_fragment(text):
+        # Not a question: a hint, never logged as unanswered nor offered to the team.
+        await show(update, caller.render("no_words"), [_screens(caller).home_row()])
         return
     if len(text) > QUESTION_LIMIT:
         await message.reply_text(caller.render("too_long"))
@@ -101,7 +107,11 @@ async def answer_text(update: Update, caller: Caller, text: str, message_id: int
         )  # fmt: skip
         team = can_ask_team(caller)
         rows = [_team_row(caller, asked_id), _screens(caller).home_row()]
-        await show(update, caller.render("other_script", can_ask_team=team), rows)
+        # In English, which more people read than Turkish; and in Turkish for a Turkish setting.
+        texts = caller.services.texts
+        said = [texts.render(lang, "other_script", can_ask_team=team) for lang in ("en", "tr")]
+        text = said[0] if caller.language != "tr" else "\n\n".join(said)
+        await show(update, text, [row for row in rows if row])
         return
     answered = bool(matches) and (
         answer.decision == "answer" or (answer.decision == "choose" and len(matches) == 1)

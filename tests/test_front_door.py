@@ -301,3 +301,27 @@ async def test_a_chosen_suggestion_keeps_the_rating_and_the_way_to_the_team(
     assert [(row["decision"], row["entry"], row["helpful"], row["ticket_id"]) for row in rows] == [
         ("suggest", "faq:study-visit-selection", 0, 1)
     ]
+
+
+async def test_a_stray_character_gets_a_hint_and_is_not_a_question(assistant: Assistant) -> None:
+    """ "a", a digit, "?" or "..." were taken for questions, logged and offered to the team."""
+    ayse = assistant.person()
+    for typed in ("a", "7", "?", "...", "🙂"):
+        hint = await ayse.says(typed)
+        assert "anlayamadım" in (hint.text or "") and "“eğitimler ücretli mi”" in (hint.text or "")
+        assert hint.buttons == ["🏠 Ana menü"]
+    assert await assistant.fetch("SELECT id FROM asked_questions") == []
+    assert await assistant.fetch("SELECT id FROM tickets") == []
+
+
+async def test_another_script_is_answered_in_english_and_the_persons_turkish(
+    assistant: Assistant,
+) -> None:
+    ayse = assistant.person()
+    john = assistant.person("John", language="en")
+    russian = await ayse.says("Сколько стоит членство?")
+    assert "only answer questions in Turkish or English" in (russian.text or "")
+    assert "yalnızca Türkçe ve İngilizce" in (russian.text or "")
+    arabic = await john.says("كم تكلفة العضوية؟")
+    assert "only answer questions in Turkish or English" in (arabic.text or "")
+    assert "Türkçe" not in (arabic.text or "")
