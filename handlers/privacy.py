@@ -15,7 +15,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AssistantApplication, AssistantContext, Caller, Services
@@ -27,17 +27,23 @@ from bot.screens.buttons import (
     ConsentCampaign,
     DeleteConfirmed,
     EditProfile,
+    EventPage,
+    HostConsent,
     Menu,
     PrivacyAction,
     StaffMenu,
+    WithdrawHostConsent,
 )
 from handlers.profile import notice_context
 from handlers.replies import show
 from handlers.staff_access import staff
 from storage.catalogue import parse_utc
-from storage.privacy import ANNOUNCEMENTS, Anonymised
+from storage.privacy import ANNOUNCEMENTS, HOST_PREFIX, Anonymised, Consent, host_purpose
 
 logger = logging.getLogger(__name__)
+
+# A withdraw button names its event; Telegram shows about this much of a label on a phone.
+BUTTON_TITLE_LIMIT = 30
 
 # How often retention runs, and how soon after a start (a bot restarted daily still runs it).
 RETENTION_INTERVAL = 24 * 60 * 60
@@ -65,6 +71,16 @@ async def show_privacy(update: Update, caller: Caller) -> None:
                 PrivacyAction("announcements"),
             )
         ],
+    ]
+    hosts = [_host(caller, c) for c in in_force.values() if c.purpose.startswith(HOST_PREFIX)]
+    for host in hosts:
+        title = host["title"]
+        if len(title) > BUTTON_TITLE_LIMIT:
+            title = title[: BUTTON_TITLE_LIMIT - 1] + "…"
+        data = WithdrawHostConsent(host["event_id"]).data
+        label = f"{caller.label('host_withdraw')} · {title}"
+        rows.append([InlineKeyboardButton(label, callback_data=data)])
+    rows += [
         [caller.button("edit_profile", EditProfile("edit"))],
         [caller.button("delete_data", PrivacyAction("delete"))],
         [caller.button("home", HOME)],
@@ -75,10 +91,57 @@ async def show_privacy(update: Update, caller: Caller) -> None:
         informed_at=parse_utc(person.informed_at) if person.informed_at else None,
         current_version=caller.services.catalogue.cluster.privacy_notice.version,
         announcements=announcements,
-        others=[c for c in in_force.values() if c.purpose != ANNOUNCEMENTS],
-        withdrawn=[c for c in consents if not c.in_force],
+        hosts=hosts,
+        withdrawn=[_host(caller, c) for c in consents if not c.in_force],
     )
     await show(update, text, rows)
+
+
+def _host(caller: Caller, consent: Consent) -> dict[str, Any]:
+    """Return a consent as the privacy screen names it: the event, its host and country."""
+    event_id = consent.purpose.removeprefix(HOST_PREFIX)
+    event = caller.services.catalogue.event(event_id)
+    transfer = event.transfer_abroad if event is not None else None
+    language = caller.language
+    return {
+        "consent": consent,
+        "announcements": consent.purpose == ANNOUNCEMENTS,
+        "event_id": event_id,
+        "title": event.title.get(language) if event is not None else event_id,
+        "host": transfer.host.get(language) if transfer is not None else None,
+        "country": transfer.country.get(language) if transfer is not None else None,
+    }
+
+
+async def host_answered(update: Update, context: AssistantContext) -> None:
+    """Take the answer to sharing one's details with an event's host abroad."""
+    caller = context.caller
+    pressed = HostConsent.of(update)
+    event = caller.services.catalogue.event(pressed.event_id)
+    if event is None or event.transfer_abroad is None:
+        await show(update, caller.render("not_available"), [[caller.button("home", HOME)]])
+        return
+    wants = pressed.answer == "yes"
+    privacy, purpose = caller.services.privacy, host_purpose(event.id)
+    if wants:
+        version = caller.services.catalogue.cluster.privacy_notice.version
+        await privacy.give(caller.person.id, purpose, version)
+    elif purpose in await privacy.in_force(caller.person.id):
+        await privacy.withdraw(caller.person.id, purpose)
+    # "No" otherwise stores nothing: no consent, and the registration stands.
+    rows = [[caller.button("open_event", EventPage(event.id))], [caller.button("home", HOME)]]
+    text = caller.render(
+        "host_consent_answered", wants=wants, event=event, transfer=event.transfer_abroad
+    )
+    await show(update, text, rows)
+
+
+async def host_withdrawn(update: Update, context: AssistantContext) -> None:
+    """Withdraw the consent to share one's details with an event's host, then show /privacy."""
+    caller = context.caller
+    event_id = WithdrawHostConsent.of(update).event_id
+    await caller.services.privacy.withdraw(caller.person.id, host_purpose(event_id))
+    await show_privacy(update, await context.refresh_caller())
 
 
 async def notice_pressed(update: Update, context: AssistantContext) -> None:
@@ -271,6 +334,8 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
         CallbackQueryHandler(ask_delete, pattern=PrivacyAction.pattern(action="delete")),
         CallbackQueryHandler(delete_data, pattern=DeleteConfirmed.pattern()),
         CallbackQueryHandler(announcements_answered, pattern=AnnouncementsAnswer.pattern()),
+        CallbackQueryHandler(host_answered, pattern=HostConsent.pattern()),
+        CallbackQueryHandler(host_withdrawn, pattern=WithdrawHostConsent.pattern()),
         *staff(
             Ability.MANAGE,
             [

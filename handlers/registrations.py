@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
@@ -19,6 +19,7 @@ from bot.screens.buttons import (
     ConfirmCancel,
     EventList,
     EventPage,
+    HostConsent,
     Menu,
     SignUp,
 )
@@ -27,6 +28,7 @@ from bot.screens.outgoing import post
 from handlers.replies import show
 from storage.catalogue import EventListing
 from storage.content import Event
+from storage.privacy import host_purpose
 from storage.registrations import EventUnavailable, Registration
 
 logger = logging.getLogger(__name__)
@@ -107,6 +109,32 @@ async def sign_up(update: Update, context: AssistantContext, caller: Caller, eve
     if confirmed and not outcome.existing:
         await _send_calendar(context, caller, event, registration.id)
         await _send_checkin_code(context, caller, event, registration)
+    if not outcome.existing:
+        await ask_host_consent(context, caller, event)
+
+
+async def ask_host_consent(context: AssistantContext, caller: Caller, event: Event) -> None:
+    """Ask, after the sign-up, whether the person's details may go to the event's host abroad.
+
+    A separate, optional explicit consent for this one transfer (KVKK Art. 9, GDPR Art.
+    49(1)(a)): the registration stands whatever the answer.
+    """
+    if event.transfer_abroad is None:
+        return
+    purpose = host_purpose(event.id)
+    if purpose in await caller.services.privacy.in_force(caller.person.id):
+        return
+    markup = InlineKeyboardMarkup(
+        [
+            [caller.button("host_share_yes", HostConsent(event.id, "yes"))],
+            [caller.button("host_share_no", HostConsent(event.id, "no"))],
+        ]
+    )
+    text = caller.render("host_consent_ask", event=event, transfer=event.transfer_abroad)
+    try:
+        await context.bot.send_message(caller.person.id, text, reply_markup=markup)
+    except Forbidden:
+        await caller.services.people.mark_unreachable(caller.person.id)
 
 
 async def _send_checkin_code(

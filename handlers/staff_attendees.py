@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
-from bot.domain.exports import attendee_sheet, to_csv, to_xlsx
+from bot.domain.exports import attendee_sheet, host_sheet, to_csv, to_xlsx
 from bot.screens.buttons import (
     STAFF_HOME,
     Attendance,
@@ -25,6 +25,7 @@ from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
 from storage.attendees import CONFIRMED, WAITLISTED, Attendee, AttendeeRepository
 from storage.content import Event
+from storage.privacy import host_purpose
 
 PAGE_SIZE = 10
 BUTTON_NAME_LIMIT = 40
@@ -78,6 +79,7 @@ async def attendee_list(update: Update, context: AssistantContext) -> None:
     text = caller.render(
         "staff_attendees",
         event=event,
+        host_consent=await _host_consent(caller, event),
         status=status,
         attendees=shown,
         total=total,
@@ -163,6 +165,13 @@ async def toggle_attended(update: Update, context: AssistantContext) -> None:
     await show_attendance(update, caller, event, page)
 
 
+async def _host_consent(caller: Caller, event: Event) -> set[int] | None:
+    """Return who consented to sharing with the event's host abroad; None without a host."""
+    if event.transfer_abroad is None:
+        return None
+    return await caller.services.privacy.consenting(host_purpose(event.id))
+
+
 async def export(update: Update, context: AssistantContext) -> None:
     """Send the event's attendee list as a CSV or an Excel file."""
     caller = context.caller
@@ -175,11 +184,16 @@ async def export(update: Update, context: AssistantContext) -> None:
         return
     attendees = await _attendees(caller).for_export(event_id)
     names = _sector_names(caller)
+    consented = await _host_consent(caller, event)
+    if kind == "h":
+        await _export_for_host(context, caller, event, attendees, consented or set())
+        return
     sheet = attendee_sheet(
         attendees,
         caller.label,
         lambda sector_id: names.get(sector_id or "", ""),
         services.settings.timezone,
+        consented,
     )
     if kind == "c":
         content = to_csv(sheet, CSV_DELIMITERS[caller.language])
@@ -198,6 +212,40 @@ async def export(update: Update, context: AssistantContext) -> None:
         "attendees.export",
         f"event:{event.id}",
         {"format": file_format, "rows": len(attendees)},
+    )
+
+
+async def _export_for_host(
+    context: AssistantContext,
+    caller: Caller,
+    event: Event,
+    attendees: list[Attendee],
+    consented: set[int],
+) -> None:
+    """Send the list meant for the host abroad: only confirmed people who consented."""
+    if event.transfer_abroad is None:
+        await context.acknowledge(caller.render("not_available"), alert=True)
+        return
+    names = _sector_names(caller)
+    sheet = host_sheet(
+        attendees, caller.label, lambda sector_id: names.get(sector_id or "", ""), consented
+    )
+    await context.bot.send_document(
+        caller.person.id,
+        document=to_xlsx(sheet),
+        filename=f"{event.id}-host.xlsx",
+        caption=caller.render(
+            "staff_host_export_ready",
+            event=event,
+            transfer=event.transfer_abroad,
+            rows=len(sheet.rows),
+        ),
+    )
+    await caller.services.audit.record(
+        caller.person.id,
+        "attendees.export",
+        f"event:{event.id}",
+        {"format": "host", "rows": len(sheet.rows)},
     )
 
 

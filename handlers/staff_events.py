@@ -171,11 +171,13 @@ async def show_staff_event(
         caller.button("staff_export_xlsx", ExportAttendees("x", event.id)),
     ]
     attendance = [caller.button("staff_attendance", Attendance(event.id))]
+    host = [caller.button("staff_export_host", ExportAttendees("h", event.id))]
     rows: Keyboard = [
         *([changes[0:2], changes[2:4], changes[4:6]] if manage else []),
         lists if read else [],
         attendance if caller.can(Ability.CHECK_IN) else [],
         exports if read else [],
+        host if read and event.transfer_abroad is not None else [],
         [caller.button("staff_cancel_event", CancelEvent(event.id))] if manage else [],
         [
             caller.button("staff_event_list", StaffEventList()),

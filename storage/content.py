@@ -173,6 +173,14 @@ class Service:
 
 
 @dataclass(frozen=True)
+class TransferAbroad:
+    """A study visit's host abroad with whom attendees' details may be shared, on consent."""
+
+    host: Text
+    country: Text
+
+
+@dataclass(frozen=True)
 class Event:
     """A training, webinar, visit or other event people sign up for. Times are aware, in UTC."""
 
@@ -192,6 +200,8 @@ class Event:
     language: str
     max_per_company: int | None = None
     keywords: Phrases = field(default_factory=Phrases)
+    # Set: sign-up asks a separate explicit consent to share details with this host abroad.
+    transfer_abroad: TransferAbroad | None = None
 
     @property
     def signup_closes_at(self) -> datetime:
@@ -606,7 +616,23 @@ class _Reader:
             language=language,
             max_per_company=self.positive(data, "max_per_company"),
             keywords=self.phrases(data, "keywords"),
+            transfer_abroad=self.transfer_abroad(data.get("transfer_abroad")),
         )
+
+    def transfer_abroad(self, value: object) -> TransferAbroad | None:
+        """Read the host abroad an event may share attendees' details with, if any."""
+        if value is None:
+            return None
+        data = self.mapping(value, "transfer_abroad")
+        try:
+            return TransferAbroad(
+                host=self.text(data, "host", NAME_LIMIT),
+                country=self.text(data, "country", NAME_LIMIT),
+            )
+        except ContentError as error:
+            raise self.fail(
+                f"transfer_abroad.{error.field_name}", error.template, **error.params
+            ) from None
 
     def faq(
         self, value: object, seen: set[str], service_ids: list[str], event_ids: list[str]
@@ -747,6 +773,11 @@ def event_to_document(event: Event, timezone: ZoneInfo) -> dict[str, Any]:
     entry["language"] = event.language
     if (keywords := _phrases(event.keywords)) is not None:
         entry["keywords"] = keywords
+    if event.transfer_abroad is not None:
+        entry["transfer_abroad"] = {
+            "host": _text(event.transfer_abroad.host),
+            "country": _text(event.transfer_abroad.country),
+        }
     return entry
 
 

@@ -96,6 +96,14 @@ class PrivacyRepository:
         )
         return {row["purpose"] for row in rows}
 
+    async def consenting(self, purpose: str) -> set[int]:
+        """Return the people whose consent to `purpose` is in force."""
+        rows = await self._db.fetch_all(
+            "SELECT person_id FROM consents WHERE purpose = ? AND withdrawn_at IS NULL",
+            (purpose,),
+        )
+        return {row["person_id"] for row in rows}
+
     async def give(self, person_id: int, purpose: str, notice_version: str | None) -> None:
         """Record an explicit consent (nothing changes when it is in force already)."""
         now = utc_text(datetime.now(UTC))

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from storage.attendees import Attendee
 
 COLUMNS = ("name", "company", "sector", "phone", "email", "status", "registered_at", "attended")
+# What a study visit's host abroad gets of those who consented: who they are and how to reach them.
+HOST_COLUMNS = ("name", "company", "sector", "phone", "email")
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_TITLE_LIMIT = 31
@@ -39,8 +41,13 @@ def attendee_sheet(
     label: Callable[[str], str],
     sector_name: Callable[[str | None], str],
     timezone: ZoneInfo,
+    host_consent: set[int] | None = None,
 ) -> Sheet:
-    """Return the attendee table; `label` names columns and values in the staff's language."""
+    """Return the attendee table; `label` names columns and values in the staff's language.
+
+    With `host_consent` (an event with a host abroad), a last column says who agreed to have
+    their details shared with the host.
+    """
     rows = []
     for attendee in attendees:
         registered = attendee.registered_at.astimezone(timezone).replace(tzinfo=None)
@@ -48,22 +55,52 @@ def attendee_sheet(
             attended = ""
         else:
             attended = label("staff_yes" if attendee.attended else "staff_no")
-        rows.append(
-            (
-                label("staff_deleted_person") if attendee.erased else attendee.full_name or "",
-                attendee.company or "",
-                sector_name(attendee.sector_id),
-                attendee.phone or "",
-                attendee.email or "",
-                label(f"staff_status_{attendee.status}"),
-                registered.replace(second=0, microsecond=0),
-                attended,
-            )
+        row: tuple[Cell, ...] = (
+            label("staff_deleted_person") if attendee.erased else attendee.full_name or "",
+            attendee.company or "",
+            sector_name(attendee.sector_id),
+            attendee.phone or "",
+            attendee.email or "",
+            label(f"staff_status_{attendee.status}"),
+            registered.replace(second=0, microsecond=0),
+            attended,
         )
+        if host_consent is not None:
+            shared = attendee.person_id is not None and attendee.person_id in host_consent
+            row += (label("staff_yes" if shared else "staff_no"),)
+        rows.append(row)
+    columns = COLUMNS if host_consent is None else (*COLUMNS, "host_consent")
     return Sheet(
         title=label("staff_sheet_title")[:_SHEET_TITLE_LIMIT],
-        header=tuple(label(f"staff_column_{name}") for name in COLUMNS),
+        header=tuple(label(f"staff_column_{name}") for name in columns),
         rows=tuple(rows),
+    )
+
+
+def host_sheet(
+    attendees: Sequence[Attendee],
+    label: Callable[[str], str],
+    sector_name: Callable[[str | None], str],
+    host_consent: set[int],
+) -> Sheet:
+    """Return the list for a host abroad: confirmed people who consented, nobody else."""
+    rows = tuple(
+        (
+            attendee.full_name or "",
+            attendee.company or "",
+            sector_name(attendee.sector_id),
+            attendee.phone or "",
+            attendee.email or "",
+        )
+        for attendee in attendees
+        if attendee.status == "confirmed"
+        and attendee.person_id is not None
+        and attendee.person_id in host_consent
+    )
+    return Sheet(
+        title=label("staff_host_sheet_title")[:_SHEET_TITLE_LIMIT],
+        header=tuple(label(f"staff_column_{name}") for name in HOST_COLUMNS),
+        rows=rows,
     )
 
 

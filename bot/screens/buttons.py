@@ -140,6 +140,21 @@ class AnnouncementsAnswer(CallbackData, prefix="cs"):
 
 
 @dataclass(frozen=True)
+class HostConsent(CallbackData, prefix="hc"):
+    """A person's answer to sharing their details with one event's host abroad."""
+
+    event_id: EntryId
+    answer: Literal["yes", "no"]
+
+
+@dataclass(frozen=True)
+class WithdrawHostConsent(CallbackData, prefix="hw"):
+    """Withdraw the consent to share one's details with one event's host abroad."""
+
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
 class ConsentCampaign(CallbackData, prefix="sm:cc"):
     """Staff: ask everyone informed, once, whether they want announcements (confirmed)."""
 
@@ -349,9 +364,10 @@ class ToggleAttended(CallbackData, prefix="sa:t"):
 
 @dataclass(frozen=True)
 class ExportAttendees(CallbackData, prefix="sa:x"):
-    """An event's attendee list as CSV ("c") or Excel ("x")."""
+    """An event's attendee list as CSV ("c") or Excel ("x"), or the host's list ("h": Excel,
+    only those who consented to sharing with the host abroad)."""
 
-    format: Literal["c", "x"]
+    format: Literal["c", "x", "h"]
     event_id: EntryId
 
 
