@@ -43,7 +43,7 @@ def test_typed_numbers_are_messages_and_older_buttons_can_be_pressed(tmp_path: P
     result = _demo(tmp_path, ["/events", "6", "#1.2"])
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "🤖 (3) Üzgünüm, bu sorunun yanıtını bulamadım" in out
+    assert "🤖 (3) Bunu bir soru olarak anlayamadım" in out  # a lone digit is no question
     assert "🤖 (1) (edited) 🧰 Kümenin hizmetleri" in out
     assert "(Sayfa 1/3)" in out and "(Sayfa 2/3)" not in out
 
