@@ -9,10 +9,11 @@ passes the very text they typed to the team (handlers/ticket_posts.py), at most 
 from __future__ import annotations
 
 import contextlib
+import html
 import unicodedata
 from datetime import UTC, datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -226,8 +227,9 @@ async def rated(update: Update, context: AssistantContext) -> None:
         name = "rated_already" if outcome == "already" else "not_available"
         await context.acknowledge(caller.render(name), alert=True)
         return
-    await context.acknowledge(caller.render("rated_thanks", helpful=helpful))
-    await _drop_rating_row(update)
+    thanks = caller.render("rated_thanks", helpful=helpful)
+    await context.acknowledge(thanks)
+    await _drop_rating_row(update, thanks)
     if helpful:
         return
     asked = await caller.services.asked.get(asked_id, caller.person.id)
@@ -248,17 +250,28 @@ async def rated(update: Update, context: AssistantContext) -> None:
         await message.chat.send_message(text, reply_markup=markup)
 
 
-async def _drop_rating_row(update: Update) -> None:
-    """Take "Did this help?" off the answer once it is answered."""
+async def _drop_rating_row(update: Update, thanks: str) -> None:
+    """Take "Did this help?" off the answer once it is answered, and say thank you instead."""
     query = update.callback_query
-    if query is None or query.message is None or not query.message.is_accessible:
+    message = query.message if query is not None else None
+    if query is None or not isinstance(message, Message):
         return
-    markup = getattr(query.message, "reply_markup", None)
+    markup = message.reply_markup
     if markup is None:
         return
-    rows = [list(row) for row in markup.inline_keyboard if not _is_rating(list(row))]
+    rows = InlineKeyboardMarkup(
+        [list(row) for row in markup.inline_keyboard if not _is_rating(list(row))]
+    )
+    text = message.text_html if message.text else ""
+    head, _, last = text.rpartition("\n")
     with contextlib.suppress(BadRequest):  # too old to edit: the rating is stored all the same
-        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+        if head and last.startswith("<i>") and last.endswith("?</i>"):
+            # An FAQ answer ends with the question in italics: the thanks take its place.
+            await query.edit_message_text(
+                f"{head}\n<i>{html.escape(thanks)}</i>", reply_markup=rows
+            )
+        else:
+            await query.edit_message_reply_markup(rows)
 
 
 async def hand_over(update: Update, context: AssistantContext) -> None:

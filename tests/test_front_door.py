@@ -70,7 +70,7 @@ async def test_an_answer_offers_the_service_its_event_and_a_way_to_request_it(
     assert "📝 Bu hizmeti talep et" in patent.buttons
     membership = await ayse.says("Kümeye nasıl üye olurum?")
     assert "🔗 Üyelik başvuru formu" in membership.buttons
-    email = await ayse.press(membership, "✉️ E-posta adresi")
+    email = await ayse.press(membership, "✉️ Ofise e-posta gönder")
     assert "info@cluster.example" in (email.text or "")
 
 
@@ -325,3 +325,13 @@ async def test_another_script_is_answered_in_english_and_the_persons_turkish(
     arabic = await john.says("كم تكلفة العضوية؟")
     assert "only answer questions in Turkish or English" in (arabic.text or "")
     assert "Türkçe" not in (arabic.text or "")
+
+
+async def test_a_rating_replaces_did_this_help_with_thanks(assistant: Assistant) -> None:
+    ayse = assistant.person()
+    answer = await ayse.says("eğitimler ücretli mi")
+    rated = await ayse.press(answer, "👍 İşe yaradı")
+    assert "Bu yanıt işinize yaradı mı?" not in (rated.text or "")
+    assert "Teşekkürler, işinize yaradığına sevindim!" in (rated.text or "")
+    assert "Eğitimler ücretli mi?" in (rated.text or "")
+    assert "👍 İşe yaradı" not in rated.buttons and "🏠 Ana menü" in rated.buttons
