@@ -397,8 +397,18 @@ class FormEngine:
         if chat is None or chat.type != "private":
             return  # a button in a group (a ticket post) leaves a private form alone
         row = await self._open(update, context)
-        if row is not None:
-            await context.services.forms.close(row.person_id)
+        if row is None:
+            return
+        if _is_unknown_command(update, context):
+            # A typo ("/foo") is not a wish to leave: keep the form and ask its step again.
+            form = self._form(update, context, row)
+            message = update.effective_message
+            if form is not None and message is not None:
+                call = FormCall(update, context, context.caller, _state(row), row)
+                await message.reply_text(call.caller.render("form_unknown_command"))
+                await form.ask(call)
+                raise ApplicationHandlerStop
+        await context.services.forms.close(row.person_id)
 
     async def button(self, update: Update, context: AssistantContext) -> None:
         """Take a press of the open form's button; any other form's button is stale."""
@@ -455,6 +465,11 @@ class FormEngine:
         if result is None:
             asked = Asked(form.offered(call), call.caller.person.id)
             outcome = step.read(reply, asked, state.answers.get(step.name))
+            if isinstance(outcome, Reask) and reply.pressed is not None and reply.action is None:
+                # A button of an earlier question (a double tap): the form has moved on, so
+                # the press changes nothing and the question on screen stays as it is.
+                await call.acknowledge(call.caller.label("form_earlier_button"))
+                return
             if isinstance(outcome, Answered):
                 value, reason = await form.verify(call, step.name, outcome.value)
                 outcome = Answered(value) if reason is None else Reask(reason)
@@ -522,3 +537,19 @@ class FormEngine:
                 )
             except TelegramError as error:
                 logger.info("Could not say form %s closed: %s", row.kind, error)
+
+
+def _is_unknown_command(update: Update, context: AssistantContext) -> bool:
+    """Tell whether the message is a command no handler of the application knows."""
+    message = update.effective_message
+    if message is None or not message.text or not message.text.startswith("/"):
+        return False
+    name = message.text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower()
+    known = {
+        command
+        for handlers in context.application.handlers.values()
+        for handler in handlers
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    }
+    return name not in known

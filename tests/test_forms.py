@@ -388,9 +388,11 @@ async def test_what_no_step_takes_is_asked_again_and_nothing_is_lost(
     sector_step = await ayse.says("Kaya Tekstil")
     assert "hangi sektörde" in (sector_step.text or "")
     stale = await ayse.emulator.press_callback(ayse.user, sector_step, "f:pf:c:no-such-sector")
-    await ayse.emulator.wait_for_callback_answer(stale)
+    answer = await ayse.emulator.wait_for_callback_answer(stale)
     await ayse.emulator.wait_idle()
-    assert "düğmelerden birini" in (ayse.last().text or "")
+    # A button no question on screen offers is answered with a note, not a new message.
+    assert "artık geçerli değil" in (answer.text or "")
+    assert ayse.last().message_id == sector_step.message_id
     assert json.loads((_committed_form(assistant, ayse) or {})["answers"]) == {
         "mode": "signup",
         "notice_needed": True,
@@ -579,3 +581,33 @@ async def test_the_sign_up_form_survives_a_kill_9(emulator: BotApiEmulator, tmp_
         forms_left = connection.execute("SELECT COUNT(*) FROM forms").fetchone()[0]
     assert person == ("Ayşe Yılmaz", "Öldürülen Makina", "textile", None)
     assert forms_left == 0
+
+
+async def test_a_double_tap_on_an_answered_question_changes_nothing(assistant: Assistant) -> None:
+    ayse = assistant.person("Ayşe")
+    await ayse.press(await ayse.says("/profile"), "Okudum, devam")
+    await ayse.says("Ayşe Kaya")
+    sector_step = await ayse.says("Kaya Tekstil")
+    phone_step = await ayse.press(sector_step, "İş ve inşaat makineleri")
+    assert "Telefon numaranız" in (phone_step.text or "")
+    again = await ayse.emulator.press_button(ayse.user, sector_step, "İş ve inşaat makineleri")
+    answer = await ayse.emulator.wait_for_callback_answer(again)
+    await ayse.emulator.wait_idle()
+    assert "artık geçerli değil" in (answer.text or "")
+    assert ayse.last().message_id == phone_step.message_id
+    saved = _committed_form(assistant, ayse)
+    assert saved is not None and saved["step"] == "phone"
+
+
+async def test_an_unknown_command_keeps_the_form_open(assistant: Assistant) -> None:
+    ayse = assistant.person("Ayşe")
+    await ayse.press(await ayse.says("/profile"), "Okudum, devam")
+    await ayse.says("Ayşe Kaya")
+    notice = await ayse.says("/foo")
+    assert "Yarım kalan formunuz hâlâ açık" in (notice.text or "")
+    asked = await ayse.next_message(notice)
+    assert "Hangi firmada" in (asked.text or "")
+    sector_step = await ayse.says("Acme Makina")
+    assert "hangi sektörde" in (sector_step.text or "")
+    saved = _committed_form(assistant, ayse)
+    assert saved is not None and json.loads(saved["answers"])["company"] == "Acme Makina"
