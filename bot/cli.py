@@ -166,12 +166,19 @@ def _check(settings: Settings) -> int:
     return 0
 
 
+def _kind(answer: Answer) -> str:
+    """Return the kind of what the person sees; for suggestions, the kind of the first one."""
+    if answer.decision == "suggest" and answer.matches:
+        return answer.matches[0].kind
+    return answer.kind
+
+
 def _answer_json(answer: Answer, screen: AnswerScreen) -> str:
     return json.dumps(
         {
             "decision": answer.decision,
             "matches": [{"id": m.id, "score": round(m.score, 4)} for m in answer.matches],
-            "kind": answer.kind,
+            "kind": _kind(answer),
             "answer": screen.plain_text(),
             "buttons": screen.labels(),
         },
@@ -201,7 +208,7 @@ def _ask(arguments: argparse.Namespace, settings: Settings) -> int:
 
 
 def _answer_text(answer: Answer, screen: AnswerScreen) -> str:
-    lines = [screen.plain(), "", f"decision: {answer.decision}  kind: {answer.kind}"]
+    lines = [screen.plain(), "", f"decision: {answer.decision}  kind: {_kind(answer)}"]
     lines += [f"  {m.score:.3f}  {m.id}" for m in answer.matches]
     return "\n".join(lines)
 

@@ -75,3 +75,12 @@ def test_logs_never_show_the_token(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert TOKEN not in err
     assert "bot<token>/getMe" in err and "bot<token>/sendMessage" in err
+
+
+def test_ask_shows_a_suggestion_as_the_chat_does(cli: Cli) -> None:
+    result = cli("ask", "ziyarete katılacaklar nasıl belirleniyor", "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert (answer["decision"], answer["kind"]) == ("suggest", "faq")
+    assert answer["matches"][0]["id"] == "faq:study-visit-selection"
+    assert "👥 Sorumu ekibe ilet" in answer["buttons"] and "👥 Ekibe sor" not in answer["buttons"]

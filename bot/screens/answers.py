@@ -23,6 +23,7 @@ from bot.screens.buttons import (
     Contact,
     EventList,
     EventPage,
+    HandOver,
     Helpful,
     Menu,
     NewTicket,
@@ -211,9 +212,11 @@ class AnswerScreens:
                 for entry, title in found
             ]
             text = self._render("did_you_mean", can_ask_team=True)
-            return AnswerScreen(
-                text, [*rows, [self._button("ask_team", NewTicket())], self.home_row()]
-            )
+            return AnswerScreen(text, [*rows, self._team_row(), self.home_row()])
         contact = self._catalogue.cluster.contact
         text = self._render("not_found", can_ask_team=True, contact=contact)
-        return AnswerScreen(text, [[self._button("ask_team", NewTicket())], self.home_row()])
+        return AnswerScreen(text, [self._team_row(), self.home_row()])
+
+    def _team_row(self) -> list[InlineKeyboardButton]:
+        """Return the chat's "pass my question to the team" button, as `ask` shows it."""
+        return [self._button("hand_over", HandOver(0))]
