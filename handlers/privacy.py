@@ -200,6 +200,26 @@ async def campaign_confirmed(update: Update, context: AssistantContext) -> None:
     await show(update, caller.render("staff_consent_campaign", queued=queued), rows)
 
 
+# How many of the latest exports and erasures the staff screen lists.
+PRIVACY_LOG_SIZE = 20
+
+
+async def privacy_log(update: Update, context: AssistantContext) -> None:
+    """Staff: list the latest exports and erasures from the audit log, without personal data."""
+    caller = context.caller
+    entries = await caller.services.audit.data_actions(PRIVACY_LOG_SIZE)
+    catalogue, language = caller.services.catalogue, caller.language
+
+    def title(subject: str | None) -> str | None:
+        event_id = (subject or "").removeprefix("event:")
+        event = catalogue.event(event_id) if event_id else None
+        return event.title.get(language) if event is not None else event_id or None
+
+    shown = [{"entry": entry, "event": title(entry.subject)} for entry in entries]
+    rows = [[caller.button("staff_menu", STAFF_HOME)]]
+    await show(update, caller.render("staff_privacy_log", entries=shown), rows)
+
+
 async def summary_pressed(update: Update, context: AssistantContext) -> None:
     """Tell the person, in a few lines, everything that is stored about them."""
     caller = context.caller
@@ -341,6 +361,7 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
             [
                 CallbackQueryHandler(campaign_pressed, pattern=StaffMenu.pattern(screen="consent")),
                 CallbackQueryHandler(campaign_confirmed, pattern=ConsentCampaign.pattern()),
+                CallbackQueryHandler(privacy_log, pattern=StaffMenu.pattern(screen="privacylog")),
             ],
         ),
     ]

@@ -36,6 +36,7 @@ def menu_rows(caller: Caller) -> Keyboard:
         ],
         [caller.button("staff_unanswered", StaffMenu("unanswered"))] if read else [],
         [caller.button("staff_consent", StaffMenu("consent"))] if manage else [],
+        [caller.button("staff_privacy_log", StaffMenu("privacylog"))] if manage else [],
     ]
 
 

@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from storage.catalogue import utc_text
+from storage.catalogue import parse_utc, utc_text
 from storage.database import Database, Transaction
+
+# The actions that copy or erase personal data: what the privacy log shows staff.
+DATA_ACTIONS = ("privacy.export", "privacy.erase", "attendees.export")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the audit log: who (staff id, 0 for a person's own request), what, when."""
+
+    staff_id: int
+    action: str
+    subject: str | None
+    detail: dict[str, Any]
+    created_at: datetime
 
 
 class AuditLog:
-    """Writes the audit log (staff read it with SQL or the database backup)."""
+    """Writes the audit log; staff read its exports and deletions on a screen."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
@@ -41,3 +56,22 @@ class AuditLog:
             await tx.execute(sql, params)
         else:
             await self._db.execute(sql, params)
+
+    async def data_actions(self, limit: int) -> list[AuditEntry]:
+        """Return the latest exports and erasures, newest first (they hold no personal data)."""
+        placeholders = ", ".join("?" for _ in DATA_ACTIONS)
+        rows = await self._db.fetch_all(
+            "SELECT staff_id, action, subject, detail, created_at FROM audit_log "
+            f"WHERE action IN ({placeholders}) ORDER BY id DESC LIMIT ?",
+            (*DATA_ACTIONS, limit),
+        )
+        return [
+            AuditEntry(
+                staff_id=row["staff_id"],
+                action=row["action"],
+                subject=row["subject"],
+                detail=json.loads(row["detail"] or "{}"),
+                created_at=parse_utc(row["created_at"]),
+            )
+            for row in rows
+        ]

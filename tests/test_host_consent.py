@@ -173,3 +173,31 @@ def test_a_host_needs_a_country_in_both_languages(assistant: Assistant) -> None:
     with pytest.raises(ContentError) as raised:
         parse_catalogue(document, "test")
     assert raised.value.field_name == "transfer_abroad.country.en"
+
+
+async def test_staff_read_exports_and_erasures_without_personal_data(
+    assistant: Assistant,
+) -> None:
+    await visit(assistant)
+    ayse, bora = assistant.person("Ayşe"), assistant.person("Bora")
+    await sign_up(ayse, VISIT)
+    await ayse.press(await host_question(ayse), "Evet, paylaşılabilir")
+    await sign_up(bora, VISIT)
+    privacy = await bora.says("/privacy")
+    confirm = await bora.press(privacy, "Verilerimi sil")
+    await bora.press(confirm, "Evet, hepsini sil")
+    await bora.emulator.wait_idle()
+    elif_ = staff_member(assistant)
+    page = await open_staff_event(elif_, f"Test etkinliği {VISIT}")
+    await download(elif_, page, "Ev sahibi listesi")
+
+    menu = await elif_.says("/staff")
+    log = await elif_.press(menu, "Veri dışa aktarma ve silme kaydı")
+    text = log.text or ""
+    lines = [line for line in text.splitlines() if " · " in line]
+    assert "ev sahibi listesini indirdi (1 satır)" in lines[0]
+    assert f"“Test etkinliği {VISIT}”" in lines[0]
+    assert "bir üye kendi verilerini sildi (1 kaydı iptal edildi)" in lines[1]
+    # Nobody's name, company or address: the log never had them.
+    for detail in ("Ayşe", "Bora", "Anadolu", "@", str(bora.id), str(ayse.id)):
+        assert detail not in text

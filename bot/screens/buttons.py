@@ -274,6 +274,7 @@ STAFF_SCREENS = (
     "stats",
     "unanswered",
     "consent",
+    "privacylog",
 )
 
 
