@@ -7,6 +7,7 @@ asked entries with their 👍/👎. Only folded question texts and counts are sh
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -45,16 +46,30 @@ async def unanswered_command(update: Update, context: AssistantContext) -> None:
     days = _days(context.args or [])
     since = datetime.now(UTC) - timedelta(days=days)
     services = caller.services
-    unanswered = await services.tickets.most_unanswered(since, GROUPED_FROM)
+    unhelpful_items = await services.asked.unhelpful(since, GROUPED_FROM)
+    # A question whose answer got 👎 before it went to the team is listed under that answer only.
+    rated_down = {item.question for item in unhelpful_items}
+    unanswered = [
+        item
+        for item in await services.tickets.most_unanswered(since, GROUPED_FROM)
+        if item.question not in rated_down
+    ]
     groups = group_similar([(item.question, item.asked) for item in unanswered])[:SHOWN]
+    # Counted in folded form; shown as one person typed it ("Üyelik ücreti?", not "uyelik ucreti").
+    typed = await services.asked.as_typed([group.question for group in groups])
+    groups = [
+        replace(group, question=typed.get(group.question, group.question)) for group in groups
+    ]
     screens = AnswerScreens(services.texts, services.catalogue, caller.language)
     uses = [
         (screens.entry_title(use.entry) or use.entry, use)
         for use in await services.asked.entry_uses(since, SHOWN)
     ]
     by_entry: dict[str, list[tuple[str, int]]] = {}
-    for item in await services.asked.unhelpful(since, GROUPED_FROM):
-        by_entry.setdefault(item.entry, []).append((item.question, item.count))
+    typed_unhelpful = await services.asked.as_typed([item.question for item in unhelpful_items])
+    for item in unhelpful_items:
+        question = typed_unhelpful.get(item.question, item.question)
+        by_entry.setdefault(item.entry, []).append((question, item.count))
     unhelpful = [
         (screens.entry_title(entry) or entry, sum(n for _, n in found), group_similar(found)[:3])
         for entry, found in by_entry.items()

@@ -159,6 +159,18 @@ class AskedQuestionRepository:
             "UPDATE asked_questions SET ticket_id = ? WHERE id = ?", (ticket_id, asked_id)
         )
 
+    async def as_typed(self, normalised: list[str]) -> dict[str, str]:
+        """Return a question as a person typed it for each folded form (the latest wording)."""
+        if not normalised:
+            return {}
+        marks = ", ".join("?" for _ in normalised)
+        rows = await self._db.fetch_all(
+            f"SELECT normalised, question FROM asked_questions WHERE normalised IN ({marks}) "
+            "ORDER BY id",
+            tuple(normalised),
+        )
+        return {row["normalised"]: row["question"] for row in rows}
+
     async def entry_uses(self, since: datetime, limit: int) -> list[EntryUse]:
         """Return the entries that answered most questions since a time, with their ratings."""
         rows = await self._db.fetch_all(
