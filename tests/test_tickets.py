@@ -615,6 +615,8 @@ async def test_staff_open_the_unanswered_questions_from_their_menu(assistant: As
     assistant.emulator.add_user(staff)
     elif_ = Person(assistant.emulator, staff)
     menu = await elif_.says("/staff")
+    icons = [label.split()[0] for label in menu.buttons]
+    assert len(icons) == len(set(icons)), menu.buttons  # each entry has its own icon
     listing = await elif_.press(menu, "SSS iyileştirme")
     assert "bitcoin fiyatı ne kadar" in (listing.text or "")  # as typed, not folded
     forged = await assistant.emulator.press_callback(person.user, menu, "sm:unanswered")
