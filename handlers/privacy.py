@@ -129,7 +129,7 @@ async def host_answered(update: Update, context: AssistantContext) -> None:
     elif purpose in await privacy.in_force(caller.person.id):
         await privacy.withdraw(caller.person.id, purpose)
     # "No" otherwise stores nothing: no consent, and the registration stands.
-    rows = [[caller.button("open_event", EventPage(event.id))], [caller.button("home", HOME)]]
+    rows = [[caller.button("event_page", EventPage(event.id))], [caller.button("home", HOME)]]
     text = caller.render(
         "host_consent_answered", wants=wants, event=event, transfer=event.transfer_abroad
     )

@@ -102,7 +102,7 @@ async def sign_up(update: Update, context: AssistantContext, caller: Caller, eve
         reminders_on=person.reminders_on,
     )
     rows = [
-        [caller.button("open_event", EventPage(event.id))],
+        [caller.button("event_page", EventPage(event.id))],
         [caller.button("my_registrations", Menu("my")), caller.button("home", HOME)],
     ]
     await show(update, text, rows)
