@@ -87,10 +87,12 @@ async def _send_period(context: AssistantContext, caller: Caller, period: Period
         services.settings.timezone,
     )
     screens = ImpactScreens(services.texts, services.catalogue, caller.language)
-    # Drawing takes a moment of CPU: off the event loop, so other chats are not held up.
-    chart = await asyncio.to_thread(screens.chart, report)
     chat_id = caller.person.id
-    await context.bot.send_photo(chat_id, chart)
+    # A period with no participation has nothing to draw: an empty chart only puzzles.
+    if any(month.participants or month.smes for month in report.months):
+        # Drawing takes a moment of CPU: off the event loop, so other chats are not held up.
+        chart = await asyncio.to_thread(screens.chart, report)
+        await context.bot.send_photo(chat_id, chart)
     workbook = ReportWorkbook(int(period.first.strftime(_DAY)), int(period.last.strftime(_DAY)))
     rows = [
         [caller.button("report_workbook", workbook)],
