@@ -45,6 +45,7 @@ from storage.catalogue import CatalogueRepository, utc_text
 from storage.content import bundled_content_path, load_catalogue
 from storage.database import Database
 from storage.outbox import OutboxRepository
+from storage.seeding import add_started_people
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
 MEMBERS = 10_000
@@ -61,16 +62,8 @@ async def seed(path: Path, people: int) -> None:
     database = Database(path)
     await database.open()
     await CatalogueRepository(database).import_catalogue(load_catalogue(bundled_content_path()))
-    moment = utc_text(datetime.now(UTC))
-    async with database.transaction() as tx:
-        await tx.executemany(
-            "INSERT INTO people (id, first_seen_at, last_seen_at, telegram_language) "
-            "VALUES (?, ?, ?, 'tr')",
-            [
-                (person_id, moment, moment)
-                for person_id in range(FIRST_MEMBER, FIRST_MEMBER + people)
-            ],
-        )
+    ids = range(FIRST_MEMBER, FIRST_MEMBER + people)
+    await add_started_people(database, ids, utc_text(datetime.now(UTC)))
     await database.close()
 
 

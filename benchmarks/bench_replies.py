@@ -137,17 +137,13 @@ async def seed(path: Path, people: int) -> None:
     from storage.catalogue import CatalogueRepository, utc_text
     from storage.content import bundled_content_path, load_catalogue
     from storage.database import Database
+    from storage.seeding import add_started_people
 
     database = Database(path)
     await database.open()
     await CatalogueRepository(database).import_catalogue(load_catalogue(bundled_content_path()))
-    moment = utc_text(datetime.now(UTC))
-    async with database.transaction() as tx:
-        await tx.executemany(
-            "INSERT INTO people (id, first_seen_at, last_seen_at, telegram_language) "
-            "VALUES (?, ?, ?, 'tr')",
-            [(person, moment, moment) for person in range(FIRST_PERSON, FIRST_PERSON + people)],
-        )
+    ids = range(FIRST_PERSON, FIRST_PERSON + people)
+    await add_started_people(database, ids, utc_text(datetime.now(UTC)))
     await database.close()
 
 

@@ -163,3 +163,13 @@ async def add_broadcasts(
             "VALUES (?, 'tr', '-', ?, 'done', ?, ?, ?, ?, ?)",
             [(s, audience, at, at, at, n, sent) for s, audience, at, n, sent in broadcasts],
         )
+
+
+async def add_started_people(database: Database, ids: range, seen_at: str) -> None:
+    """Insert people who only started the assistant (the benchmarks' thousands of chats)."""
+    async with database.transaction() as tx:
+        await tx.executemany(
+            "INSERT INTO people (id, first_seen_at, last_seen_at, telegram_language) "
+            "VALUES (?, ?, ?, 'tr')",
+            [(person_id, seen_at, seen_at) for person_id in ids],
+        )
