@@ -314,8 +314,15 @@ async def delete_data(update: Update, context: AssistantContext) -> None:
 
 
 async def run_retention(services: Services, now: datetime | None = None) -> Anonymised:
-    """Anonymise personal data of events that ended more than DATA_RETENTION ago."""
+    """Clear what only an event that is over needed; anonymise data past DATA_RETENTION."""
     moment = now or datetime.now(UTC)
+    for cleared in await services.privacy.clear_past_events(moment):
+        logger.info(
+            "Retention: event %s is over, %d scoped consents and %d special answers cleared",
+            cleared.event_id,
+            cleared.consents,
+            cleared.special_answers,
+        )
     done = await services.privacy.anonymise_before(moment - services.settings.data_retention)
     if done.registrations or done.questions or done.tickets:
         logger.info(

@@ -11,7 +11,12 @@ from storage.catalogue import parse_utc, utc_text
 from storage.database import Database, Transaction
 
 # The actions that copy or erase personal data: what the privacy log shows staff.
-DATA_ACTIONS = ("privacy.export", "privacy.erase", "attendees.export")
+DATA_ACTIONS = (
+    "privacy.export",
+    "privacy.erase",
+    "privacy.event_data_cleared",
+    "attendees.export",
+)
 
 
 @dataclass(frozen=True)

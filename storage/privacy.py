@@ -15,9 +15,12 @@ from datetime import UTC, datetime
 from storage.catalogue import parse_utc, utc_text
 from storage.database import Database
 
-# Purposes that need explicit consent. Sharing with a study visit's host is per event.
+# Purposes that need explicit consent. Sharing with a study visit's host and answering an
+# event's special-category question (KVKK Art. 6) are per event.
 ANNOUNCEMENTS = "announcements"
 HOST_PREFIX = "host:"
+SPECIAL_PREFIX = "special:"
+EVENT_SCOPED = (HOST_PREFIX, SPECIAL_PREFIX)
 # The audit log's staff id for what a person did themselves.
 PERSON_ACTION = 0
 
@@ -25,6 +28,19 @@ PERSON_ACTION = 0
 def host_purpose(event_id: str) -> str:
     """Return the purpose of sharing one's details with the host of one event."""
     return f"{HOST_PREFIX}{event_id}"
+
+
+def special_purpose(event_id: str) -> str:
+    """Return the purpose of answering one event's special-category question."""
+    return f"{SPECIAL_PREFIX}{event_id}"
+
+
+def scoped_event(purpose: str) -> str | None:
+    """Return the event a consent is scoped to, or None for a standing one."""
+    for prefix in EVENT_SCOPED:
+        if purpose.startswith(prefix):
+            return purpose.removeprefix(prefix)
+    return None
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,20 @@ class Anonymised:
     registrations: int
     questions: int
     tickets: int
+
+
+@dataclass(frozen=True)
+class EventDataCleared:
+    """What was cleared for one event that is over: its scoped consents, its special answers."""
+
+    event_id: str
+    consents: int
+    special_answers: int
+
+
+# The events whose scoped data is no longer needed: over, or cancelled by staff.
+_OVER = "SELECT id FROM events WHERE ends_at < :now OR status = 'cancelled'"
+_SCOPED_EVENT = "substr(purpose, instr(purpose, ':') + 1)"
 
 
 class PrivacyRepository:
@@ -181,6 +211,65 @@ class PrivacyRepository:
             ),
         )
 
+    async def clear_past_events(self, now: datetime) -> list[EventDataCleared]:
+        """Delete what was only needed for an event once it is over, with one audit entry each.
+
+        Consents scoped to one event (sharing with its host, its special-category question)
+        have nothing left to allow; special-category answers (KVKK Art. 6) go right after the
+        event, and at once when their registration was cancelled.
+        """
+        params = {"now": utc_text(now)}
+        scoped = " OR ".join(f"purpose LIKE '{prefix}%'" for prefix in EVENT_SCOPED)
+        async with self._db.transaction() as tx:
+            consents = await tx.fetch_all(
+                f"SELECT {_SCOPED_EVENT} AS event_id, COUNT(*) AS n FROM consents "
+                f"WHERE ({scoped}) AND {_SCOPED_EVENT} IN ({_OVER}) GROUP BY 1",
+                params,
+            )
+            answers = await tx.fetch_all(
+                "SELECT event_id, COUNT(*) AS n FROM special_category_answers a "
+                f"WHERE event_id IN ({_OVER}) OR NOT EXISTS (SELECT 1 FROM registrations r "
+                "  WHERE r.event_id = a.event_id AND r.person_id = a.person_id "
+                "  AND r.status IN ('confirmed', 'waitlisted')) GROUP BY event_id",
+                params,
+            )
+            await tx.execute(
+                f"DELETE FROM consents WHERE ({scoped}) AND {_SCOPED_EVENT} IN ({_OVER})", params
+            )
+            await tx.execute(
+                "DELETE FROM special_category_answers AS a "
+                f"WHERE event_id IN ({_OVER}) OR NOT EXISTS (SELECT 1 FROM registrations r "
+                "  WHERE r.event_id = a.event_id AND r.person_id = a.person_id "
+                "  AND r.status IN ('confirmed', 'waitlisted'))",
+                params,
+            )
+            per_event: dict[str, list[int]] = {}
+            for row in consents:
+                per_event.setdefault(row["event_id"], [0, 0])[0] = row["n"]
+            for row in answers:
+                per_event.setdefault(row["event_id"], [0, 0])[1] = row["n"]
+            cleared = [
+                EventDataCleared(event_id, counts[0], counts[1])
+                for event_id, counts in sorted(per_event.items())
+            ]
+            for item in cleared:
+                await tx.execute(
+                    "INSERT INTO audit_log (staff_id, action, subject, detail, created_at) "
+                    "VALUES (?, 'privacy.event_data_cleared', ?, ?, ?)",
+                    (
+                        PERSON_ACTION,
+                        f"event:{item.event_id}",
+                        json.dumps(
+                            {"consents": item.consents, "special_answers": item.special_answers},
+                            sort_keys=True,
+                        ),
+                        utc_text(datetime.now(UTC)),
+                    ),
+                )
+        if cleared:
+            await self._db.checkpoint()
+        return cleared
+
     async def anonymise_before(self, cutoff: datetime) -> Anonymised:
         """Anonymise personal data of events that ended before `cutoff`; counts stay.
 
@@ -204,6 +293,13 @@ class PrivacyRepository:
                 f"DELETE FROM outbox WHERE status IN "
                 f"('sent', 'missed', 'blocked', 'failed', 'skipped', 'cancelled') "
                 f"AND registration_id IN ({past})",
+                params,
+            )
+            # Participants staff added keep their registration (it counts) and lose who they were.
+            await tx.execute(
+                "UPDATE staff_added_participants SET full_name = NULL, company_name = NULL, "
+                "phone = NULL, email = NULL, anonymised_at = :now "
+                f"WHERE anonymised_at IS NULL AND registration_id IN ({past})",
                 params,
             )
             cursor = await tx.execute(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import io
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 import pytest
 
 from bot.devtools.emulator import Message
+from handlers.privacy import run_retention
 from storage.content import (
     ContentError,
     bundled_content_path,
@@ -201,3 +203,42 @@ async def test_staff_read_exports_and_erasures_without_personal_data(
     # Nobody's name, company or address: the log never had them.
     for detail in ("Ayşe", "Bora", "Anadolu", "@", str(bora.id), str(ayse.id)):
         assert detail not in text
+
+
+async def test_consent_to_the_host_is_cleared_once_the_visit_is_over(
+    assistant: Assistant,
+) -> None:
+    await visit(assistant)
+    ayse = assistant.person("Ayşe")
+    await sign_up(ayse, VISIT)
+    await ayse.press(await host_question(ayse), "Evet, paylaşılabilir")
+    await assistant.services.privacy.give(ayse.id, "announcements", "2027-01")
+    # Before the visit the daily job leaves it alone.
+    assert await run_retention(assistant.services) is not None
+    assert len(await assistant.fetch("SELECT * FROM consents WHERE person_id = ?", ayse.id)) == 2
+
+    after_visit = datetime.now(UTC) + timedelta(days=8)
+    await run_retention(assistant.services, after_visit)
+    [left] = await assistant.fetch("SELECT purpose FROM consents WHERE person_id = ?", ayse.id)
+    assert left["purpose"] == "announcements"  # a standing consent is not event data
+    screen = await ayse.says("/privacy")
+    assert "Emilia-Romagna" not in (screen.text or "")
+    assert not any("Paylaşım iznini geri al" in button for button in screen.buttons)
+    # Written down for staff, without whose consent it was.
+    [entry] = await assistant.fetch(
+        "SELECT staff_id, subject, detail FROM audit_log "
+        "WHERE action = 'privacy.event_data_cleared'"
+    )
+    assert entry == {
+        "staff_id": 0,
+        "subject": f"event:{VISIT}",
+        "detail": '{"consents": 1, "special_answers": 0}',
+    }
+    elif_ = staff_member(assistant)
+    log = await elif_.press(await elif_.says("/staff"), "Veri dışa aktarma ve silme kaydı")
+    assert f"“Test etkinliği {VISIT}” sona erdi: bu etkinliğe özel 1 rıza kaydı otomatik" in (
+        log.text or ""
+    )
+    # A second run finds nothing more.
+    assert await run_retention(assistant.services, after_visit) is not None
+    assert len(await assistant.fetch("SELECT * FROM audit_log WHERE action LIKE '%cleared'")) == 1
