@@ -66,6 +66,7 @@ async def prepare_storage(services: Services, first_content: Path | None = None)
     database), else from CONTENT_FILE, else from the bundled demo.
     """
     await services.database.open()
+    await services.follow_staff_chat()
     if await services.catalogue_store.is_empty():
         path = first_content or services.settings.content_file or bundled_content_path()
         logger.info("Empty database: importing the catalogue from %s", path)

@@ -17,6 +17,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.domain.access import Ability, can
 from bot.domain.answering import AnswerIndex, index_of
+from bot.domain.staff_chat import staff_chat_after
 from bot.screens.callback_data import CallbackData
 from bot.screens.texts import Texts
 from bot.settings import Settings
@@ -27,6 +28,7 @@ from storage.companies import CompanyRepository
 from storage.content import Catalogue
 from storage.database import Database
 from storage.forms import FormRepository
+from storage.operating import OperatingState
 from storage.outbox import DeliveryPlan
 from storage.people import PeopleRepository, Person
 from storage.privacy import PrivacyRepository
@@ -54,6 +56,7 @@ class Services:
     asked: AskedQuestionRepository
     companies: CompanyRepository
     privacy: PrivacyRepository
+    operating: OperatingState
     _catalogue: Catalogue | None = field(default=None, repr=False)
     _answers: AnswerIndex | None = field(default=None, repr=False)
 
@@ -77,6 +80,7 @@ class Services:
             asked=AskedQuestionRepository(database),
             companies=CompanyRepository(database),
             privacy=PrivacyRepository(database),
+            operating=OperatingState(database),
         )
 
     @property
@@ -108,6 +112,19 @@ class Services:
         if user_id in self.settings.staff_ids:
             return Role.ADMIN
         return await self.roles.role_of(user_id)
+
+    async def admin_ids(self) -> list[int]:
+        """Return every admin: STAFF_IDS and those the database makes admins."""
+        team = await self.roles.team()
+        stored = {member.person_id for member in team if member.role is Role.ADMIN}
+        return sorted(self.settings.staff_ids | stored)
+
+    async def follow_staff_chat(self) -> None:
+        """Use the staff chat's new id when Telegram moved the configured one."""
+        move = await self.operating.staff_chat_move()
+        moved = staff_chat_after(self.settings.staff_chat_id, move)
+        if moved != self.settings.staff_chat_id:
+            self.settings = replace(self.settings, staff_chat_id=moved)
 
     def language_of(self, person: Person | None, user: User | None) -> str:
         """Return the person's language: their choice, else Telegram's, else the default."""

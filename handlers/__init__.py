@@ -6,6 +6,7 @@ from bot.context import AssistantApplication
 from handlers import (
     broadcast,
     caller,
+    chat_setup,
     errors,
     events,
     fallback,
@@ -51,6 +52,8 @@ def register(application: AssistantApplication) -> None:
     engine.schedule(application)
     privacy.schedule(application)
     features = (
+        # Any chat, before anything that looks at who is writing: /id, groups joined, upgrades.
+        chat_setup,
         profile,
         start,
         events,

@@ -37,6 +37,9 @@ CHECKIN_CODE = "checkin_code"  # ...then the QR code, for events held in a place
 BROADCAST = "broadcast"
 # Asking once whether the person wants announcements (explicit consent), in bulk.
 CONSENT_REQUEST = "consent_request"
+# What the team must know about the assistant itself or their place in it: the staff chat
+# moved, a backup failed, their role changed. The payload says which (`about`) and its facts.
+STAFF_NOTICE = "staff_notice"
 KINDS = (
     REMINDER,
     SURVEY,
@@ -47,6 +50,7 @@ KINDS = (
     CHECKIN_CODE,
     BROADCAST,
     CONSENT_REQUEST,
+    STAFF_NOTICE,
 )
 # These go only while the registration is confirmed and the event scheduled.
 FOLLOW_REGISTRATION = (REMINDER, SURVEY, PROMOTED, CALENDAR, CHECKIN_CODE)
@@ -294,6 +298,25 @@ async def queue_broadcast(
         f"SELECT 'broadcast', m.id, :broadcast_id, 1, {language}, :now, :now {people} "
         "ORDER BY m.id",
         {**params, "broadcast_id": broadcast_id, "now": utc_text(now)},
+    )
+    return cursor.rowcount
+
+
+async def queue_staff_notice(
+    tx: Transaction, person_ids: Sequence[int], payload: dict[str, Any], now: datetime
+) -> int:
+    """Queue a notice to each of these people the assistant knows; return how many.
+
+    Someone who never wrote to the assistant can't be written to, and has no row in people.
+    """
+    if not person_ids:
+        return 0
+    moment = utc_text(now)
+    cursor = await tx.execute(
+        "INSERT INTO outbox (kind, person_id, payload, due_at, created_at) "
+        f"SELECT '{STAFF_NOTICE}', id, ?, ?, ? FROM people "
+        f"WHERE id IN ({', '.join('?' * len(person_ids))}) ORDER BY id",
+        (json.dumps(payload, sort_keys=True), moment, moment, *person_ids),
     )
     return cursor.rowcount
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from storage.catalogue import utc_text
+from storage.catalogue import parse_utc, utc_text
 from storage.database import Database
 
 
@@ -16,6 +17,16 @@ class Role(StrEnum):
     STAFF = "staff"
     CHECKIN = "checkin"
     VIEWER = "viewer"
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """Someone the database gives a role, who gave it and when."""
+
+    person_id: int
+    role: Role
+    granted_by: int | None
+    granted_at: datetime
 
 
 class RoleRepository:
@@ -46,3 +57,17 @@ class RoleRepository:
         """Take a person's role away."""
         await self._db.execute("DELETE FROM staff_roles WHERE person_id = ?", (person_id,))
         self._roles = None
+
+    async def team(self) -> list[TeamMember]:
+        """Return everyone with a stored role, admins first."""
+        rows = await self._db.fetch_all(
+            "SELECT person_id, role, granted_by, granted_at FROM staff_roles "
+            "ORDER BY CASE role WHEN 'admin' THEN 0 WHEN 'staff' THEN 1 "
+            "WHEN 'checkin' THEN 2 ELSE 3 END, granted_at, person_id"
+        )
+        return [
+            TeamMember(
+                row["person_id"], Role(row["role"]), row["granted_by"], parse_utc(row["granted_at"])
+            )
+            for row in rows
+        ]

@@ -24,6 +24,7 @@ from bot.screens.notices import (
 from bot.screens.outgoing import Outgoing
 from bot.screens.privacy import consent_request_screen
 from bot.screens.reminders import reminder_screen, survey_screen
+from bot.screens.staff_notices import staff_notice_screen
 from storage import outbox
 from storage.broadcasts import Broadcast, BroadcastRepository
 from storage.catalogue import parse_utc
@@ -216,6 +217,13 @@ async def still_without_consent(context: ComposeContext, message: OutboxMessage)
     return not await context.services.privacy.wants_announcements(message.person_id or 0)
 
 
+async def compose_staff_notice(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Tell a team member what happened (the staff chat moved, a backup failed, a new role)."""
+    return staff_notice_screen(context.services.texts, message.payload, language)
+
+
 async def broadcast_still_wanted(context: ComposeContext, message: OutboxMessage) -> bool:
     """Tell whether the broadcast still goes and the person still wants announcements."""
     if not await broadcast_still_sending(context, message):
@@ -234,6 +242,7 @@ KINDS: dict[str, Kind] = {
     outbox.CHECKIN_CODE: Kind(compose_checkin_code),
     outbox.BROADCAST: Kind(compose_broadcast, still_wanted=broadcast_still_wanted),
     outbox.CONSENT_REQUEST: Kind(compose_consent_request, still_wanted=still_without_consent),
+    outbox.STAFF_NOTICE: Kind(compose_staff_notice),
 }
 
 

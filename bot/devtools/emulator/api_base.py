@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.devtools.emulator.errors import bad_request, forbidden
+from bot.devtools.emulator.errors import ApiError, bad_request, forbidden
 from bot.devtools.emulator.faults import EmulatorStats, Faults
 from bot.devtools.emulator.html_check import (
     HtmlParseError,
@@ -60,6 +60,13 @@ class ApiBase:
         return chat
 
     def ensure_reachable(self, chat: Chat) -> None:
+        moved_to = self.state.migrated.get(chat.id)
+        if moved_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=moved_to,
+            )
         if chat.type == "private" and chat.id in self.faults.blocked_users:
             raise forbidden("bot was blocked by the user")
         if chat.id in self.faults.kicked_chats:

@@ -13,6 +13,7 @@ from aiohttp import web
 from bot.devtools.emulator.api import BotApi
 from bot.devtools.emulator.errors import ApiError, not_found
 from bot.devtools.emulator.faults import EmulatorStats, Faults
+from bot.devtools.emulator.group_side import GroupActions
 from bot.devtools.emulator.observe import ActivityCallback, ChatObserver
 from bot.devtools.emulator.params import error_response, ok_response, read_params
 from bot.devtools.emulator.signals import Signal
@@ -25,7 +26,7 @@ TOKEN_RE = re.compile(r"(\d+):([A-Za-z0-9_-]+)")
 MAX_BODY = 60 * 1024 * 1024
 
 
-class BotApiEmulator(UserActions, ChatObserver):
+class BotApiEmulator(UserActions, GroupActions, ChatObserver):
     """A local Telegram Bot API server plus the users talking to the bot.
 
     Point the bot at ``f"{emu.base_url}/bot"`` (files: ``f"{emu.base_url}/file/bot"``).

@@ -264,6 +264,8 @@ class EmulatorState:
         self.bot_texts: dict[tuple[str, str], str] = {}
         self.menu_buttons: dict[int | None, JSON] = {}
         self.webhook: JSON | None = None
+        # Groups upgraded to supergroups: old id -> new id (sends to the old id are refused).
+        self.migrated: dict[int, int] = {}
         self.chat_actions: list[tuple[int, str]] = []
         self.seq = 0
         self._groups = 0
