@@ -8,6 +8,7 @@ from handlers import (
     caller,
     chat_setup,
     errors,
+    event_questions,
     events,
     fallback,
     forms,
@@ -41,6 +42,7 @@ def register(application: AssistantApplication) -> None:
     engine = forms.FormEngine(
         [
             profile.PROFILE,
+            event_questions.EVENT_QUESTIONS,
             staff_import.IMPORT,
             staff_events.EVENT_FORM,
             broadcast.BROADCAST,

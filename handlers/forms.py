@@ -168,6 +168,11 @@ class Form:
         """Return how long the form waits for an answer before it closes."""
         raise NotImplementedError
 
+    def flow_for(self, call: FormCall) -> Flow:
+        """Return the form's steps for this call; a form built from content (an event's own
+        questions) returns the steps of its subject."""
+        return self.flow
+
     def options(self, call: FormCall) -> Sequence[tuple[str, str]]:
         """Return the current step's choices as (value, label), for `step_keyboard`."""
         return ()
@@ -225,7 +230,8 @@ class Form:
 def step_keyboard(call: FormCall, form: Form) -> list[list[InlineKeyboardButton]]:
     """Return the current step's buttons, by its kind: its choices (those chosen marked in a
     multiple choice, then "done"), yes and no, then skip and back where the step allows them."""
-    step = form.flow.step(call.state.step)
+    flow = form.flow_for(call)
+    step = flow.step(call.state.step)
     caller = call.caller
     rows: list[list[InlineKeyboardButton]] = []
     if isinstance(step, YesNoStep):
@@ -245,7 +251,7 @@ def step_keyboard(call: FormCall, form: Form) -> list[list[InlineKeyboardButton]
         rows += [[call.button(form, label, value)] for value, label in form.options(call)]
     if step.optional:
         rows.append([call.action(form, "skip", SKIP)])
-    if step.back and form.flow.before(step.name, call.state.answers) != step.name:
+    if step.back and flow.before(step.name, call.state.answers) != step.name:
         rows.append([call.action(form, "back", BACK)])
     return rows
 
@@ -265,7 +271,8 @@ async def open_form(
 ) -> None:
     """Open `form` for the person (closing the one they had open) and ask its first step."""
     answers = answers or {}
-    first = step or form.flow.first(answers)
+    opening = FormCall(update, context, caller, FormState(form.kind, "", answers, subject))
+    first = step or form.flow_for(opening).first(answers)
     chat = update.effective_chat
     assert first is not None and chat is not None
     now = datetime.now(UTC)
@@ -320,11 +327,12 @@ def reply_of_message(message: Message, caller: Caller) -> Reply:
     return Reply(unreadable="other")
 
 
-def _with_typed_actions(reply: Reply, caller: Caller, form: Form, state: FormState) -> Reply:
+def _with_typed_actions(reply: Reply, call: FormCall, form: Form) -> Reply:
     """Read a reply keyboard's "Back" and "Skip" (they arrive as text) as the actions."""
     if reply.text is None:
         return reply
-    step = form.flow.step(state.step)
+    caller = call.caller
+    step = form.flow_for(call).step(call.state.step)
     if step.back and reply.text == caller.label("back"):
         return Reply(action=BACK)
     if step.optional and reply.text == caller.label("skip"):
@@ -423,6 +431,11 @@ class FormEngine:
         reply = Reply(pressed=pressed.value, action=pressed.action)
         caller = context.caller
         call = FormCall(update, context, caller, _state(row), row)
+        if not form.flow_for(call).has(call.state.step):
+            # The content changed under the form (the event's questions): it can't go on.
+            await context.services.forms.close(row.person_id)
+            await fallback.stale_button(update, context)
+            raise ApplicationHandlerStop
         await self._take(form, call, reply)
         await call.acknowledge()
         raise ApplicationHandlerStop
@@ -440,7 +453,11 @@ class FormEngine:
         assert message is not None
         caller = context.caller
         call = FormCall(update, context, caller, _state(row), row)
-        reply = _with_typed_actions(reply_of_message(message, caller), caller, form, call.state)
+        if not form.flow_for(call).has(call.state.step):
+            # The content changed under the form (the event's questions): it can't go on.
+            await context.services.forms.close(row.person_id)
+            return
+        reply = _with_typed_actions(reply_of_message(message, caller), call, form)
         if form.passes(call, reply):
             await context.services.forms.close(row.person_id, revision=row.revision)
             return
@@ -459,7 +476,8 @@ class FormEngine:
         if routed is not None:
             call.state = replace(call.state, step=routed)
         state = call.state
-        step = form.flow.step(state.step)
+        flow = form.flow_for(call)
+        step = flow.step(state.step)
         result = await form.take(call, reply)
         outcome: Outcome | None = None
         if result is None:
@@ -473,7 +491,7 @@ class FormEngine:
             if isinstance(outcome, Answered):
                 value, reason = await form.verify(call, step.name, outcome.value)
                 outcome = Answered(value) if reason is None else Reask(reason)
-            result = form.flow.advance(state, outcome)
+            result = flow.advance(state, outcome)
         if isinstance(result, Moved) and result.reason is not None:
             await form.ask(call, result.reason)
             return

@@ -37,7 +37,7 @@ from bot.domain.forms import (
 )
 from bot.domain.profile import check_company, check_email, check_name, check_phone, company_key
 from bot.screens.buttons import HOME, EditProfile, Menu, SignUp
-from handlers import registrations
+from handlers import event_questions
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.replies import Keyboard, show
 from storage.companies import claim_company
@@ -232,7 +232,7 @@ class ProfileForm(Form):
         refreshed = await call.context.refresh_caller()
         await call.acknowledge()
         if call.state.subject is not None:
-            await registrations.sign_up(call.update, call.context, refreshed, call.state.subject)
+            await event_questions.proceed(call.update, call.context, refreshed, call.state.subject)
         else:
             await show_profile(call.update, refreshed, saved=True)
         return None
@@ -359,7 +359,7 @@ async def sign_up_pressed(update: Update, context: AssistantContext) -> None:
     if caller.person.needs_notice(version):
         await show_notice_again(update, context, caller, event_id)
         return
-    await registrations.sign_up(update, context, caller, event_id)
+    await event_questions.proceed(update, context, caller, event_id)
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:

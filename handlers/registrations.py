@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AssistantContext, Caller
+from bot.domain.forms import NO, YES
+from bot.domain.questions import answer_lines
 from bot.screens.buttons import (
     HOME,
     CalendarFile,
@@ -26,6 +29,7 @@ from bot.screens.buttons import (
 from bot.screens.notices import calendar_document, checkin_photo
 from bot.screens.outgoing import post
 from handlers.replies import show
+from storage.answers import AnswerRepository
 from storage.catalogue import EventListing
 from storage.content import Event
 from storage.privacy import host_purpose
@@ -40,6 +44,17 @@ class MyRegistration:
 
     registration: Registration
     event: Event
+    answers: tuple[tuple[str, str], ...] = ()  # the event's own questions, as answered
+
+
+def yes_no_labels(caller: Caller) -> dict[str, str]:
+    """Return how yes and no read in the person's language."""
+    return {YES: caller.label("form_yes"), NO: caller.label("form_no")}
+
+
+def answers_shown(caller: Caller, event: Event, answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """Return the event's questions with the person's answers, as they read them."""
+    return answer_lines(event.questions, answers, caller.language, yes_no_labels(caller))
 
 
 def registration_rows(
@@ -65,7 +80,13 @@ def registration_rows(
     return [[caller.button(label, SignUp(listing.event.id))]]
 
 
-async def sign_up(update: Update, context: AssistantContext, caller: Caller, event_id: str) -> None:
+async def sign_up(
+    update: Update,
+    context: AssistantContext,
+    caller: Caller,
+    event_id: str,
+    answers: dict[str, Any] | None = None,
+) -> None:
     """Sign the person up (a seat or the waiting list) and confirm with the details."""
     services = caller.services
     listing = await services.catalogue_store.listing(services.catalogue, event_id)
@@ -85,7 +106,7 @@ async def sign_up(update: Update, context: AssistantContext, caller: Caller, eve
     company_key = await services.people.company_key(person.id)
     try:
         outcome = await services.registrations.sign_up(
-            event, person.id, company_key, person.sector_id
+            event, person.id, company_key, person.sector_id, answers=answers
         )
     except EventUnavailable:
         await show(update, caller.render("not_available"), [[caller.button("home", HOME)]])
@@ -282,12 +303,15 @@ async def my_registrations(update: Update, context: AssistantContext) -> None:
     catalogue = caller.services.catalogue
     upcoming: list[MyRegistration] = []
     past = attended = 0
+    given = await AnswerRepository(caller.services.database).of_person(caller.person.id)
     for registration in await caller.services.registrations.of_person(caller.person.id):
         event = catalogue.event(registration.event_id)
         if event is None:
             continue
         if event.starts_at > now and registration.is_active:
-            upcoming.append(MyRegistration(registration, event))
+            answers = given.get(event.id, {})
+            shown = tuple(answers_shown(caller, event, answers)) if answers else ()
+            upcoming.append(MyRegistration(registration, event, shown))
         elif event.starts_at <= now and registration.status == "confirmed":
             past += 1
             attended += registration.attended is True

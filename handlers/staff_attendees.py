@@ -12,8 +12,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
 from bot.domain.exports import attendee_sheet, host_sheet, to_csv, to_xlsx
+from bot.domain.questions import shown_answer, summaries
 from bot.screens.buttons import (
     STAFF_HOME,
+    AnswerSummary,
     Attendance,
     AttendeeList,
     ExportAttendees,
@@ -21,14 +23,18 @@ from bot.screens.buttons import (
     ToggleAttended,
 )
 from bot.screens.callback_data import CallbackData
+from handlers.registrations import yes_no_labels
 from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
+from storage.answers import AnswerRepository
 from storage.attendees import CONFIRMED, WAITLISTED, Attendee, AttendeeRepository
 from storage.content import Event
 from storage.privacy import host_purpose
 
 PAGE_SIZE = 10
 BUTTON_NAME_LIMIT = 40
+# An answer in the chat list is cut here; the exports hold it whole.
+LISTED_ANSWER_LIMIT = 80
 LISTS = {"c": CONFIRMED, "w": WAITLISTED}
 # Turkish Excel expects ";" between columns (the comma is its decimal mark); English ",".
 CSV_DELIMITERS = {"tr": ";", "en": ","}
@@ -61,6 +67,33 @@ def _paging(
     return buttons
 
 
+async def event_answers(caller: Caller, event: Event) -> dict[int, list[str]]:
+    """Return everyone's answers to the event's questions as staff read them, by person."""
+    if not event.questions:
+        return {}
+    given = await AnswerRepository(caller.services.database).for_event(event.id)
+    labels = yes_no_labels(caller)
+    return {
+        person_id: [
+            shown_answer(question, answers.get(question.id), caller.language, labels)
+            for question in event.questions
+        ]
+        for person_id, answers in given.items()
+    }
+
+
+def _listed(answers: list[str]) -> list[tuple[int, str]]:
+    """Return a person's answers numbered for the chat list, long ones cut."""
+    return [
+        (
+            number,
+            answer if len(answer) <= LISTED_ANSWER_LIMIT else answer[:LISTED_ANSWER_LIMIT] + "…",
+        )
+        for number, answer in enumerate(answers, start=1)
+        if answer
+    ]
+
+
 async def attendee_list(update: Update, context: AssistantContext) -> None:
     """Show a page of an event's confirmed list or its waiting list."""
     caller = context.caller
@@ -76,8 +109,10 @@ async def attendee_list(update: Update, context: AssistantContext) -> None:
     pages = _pages(total)
     page = min(pressed.page, pages - 1)
     shown = await repository.page(event_id, status, page * PAGE_SIZE, PAGE_SIZE)
+    answers = await event_answers(caller, event)
     text = caller.render(
         "staff_attendees",
+        answers={person: _listed(given) for person, given in answers.items()},
         event=event,
         host_consent=await _host_consent(caller, event),
         status=status,
@@ -194,6 +229,11 @@ async def export(update: Update, context: AssistantContext) -> None:
         lambda sector_id: names.get(sector_id or "", ""),
         services.settings.timezone,
         consented,
+        questions=[
+            f"{number}. {question.text.get(caller.language)}"
+            for number, question in enumerate(event.questions, start=1)
+        ],
+        answers=await event_answers(caller, event),
     )
     if kind == "c":
         content = to_csv(sheet, CSV_DELIMITERS[caller.language])
@@ -213,6 +253,25 @@ async def export(update: Update, context: AssistantContext) -> None:
         f"event:{event.id}",
         {"format": file_format, "rows": len(attendees)},
     )
+
+
+async def answer_summary(update: Update, context: AssistantContext) -> None:
+    """Show how people registered for an event answered its questions, per choice."""
+    caller = context.caller
+    event = caller.services.catalogue.event(AnswerSummary.of(update).event_id)
+    if event is None:
+        await _gone(update, caller)
+        return
+    given = await AnswerRepository(caller.services.database).for_event(event.id)
+    active = await _attendees(caller).active_people(event.id)
+    counted = [answers for person_id, answers in given.items() if person_id in active]
+    text = caller.render(
+        "staff_answer_summary",
+        event=event,
+        people=len(counted),
+        summaries=summaries(event.questions, counted),
+    )
+    await show(update, text, [[caller.button("staff_back_to_event", StaffEventPage(event.id))]])
 
 
 async def _export_for_host(
@@ -294,6 +353,7 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
             [
                 CallbackQueryHandler(attendee_list, pattern=AttendeeList.pattern()),
                 CallbackQueryHandler(export, pattern=ExportAttendees.pattern()),
+                CallbackQueryHandler(answer_summary, pattern=AnswerSummary.pattern()),
             ],
         ),
         *staff(

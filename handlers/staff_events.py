@@ -18,6 +18,7 @@ from bot.domain.event_changes import cancel_event
 from bot.screens.buttons import (
     CODE_OF_STAFF_CHANGE,
     STAFF_HOME,
+    AnswerSummary,
     Attendance,
     AttendeeList,
     CancelEvent,
@@ -172,12 +173,14 @@ async def show_staff_event(
     ]
     attendance = [caller.button("staff_attendance", Attendance(event.id))]
     host = [caller.button("staff_export_host", ExportAttendees("h", event.id))]
+    summary = [caller.button("staff_answer_summary", AnswerSummary(event.id))]
     rows: Keyboard = [
         *([changes[0:2], changes[2:4], changes[4:6]] if manage else []),
         lists if read else [],
         attendance if caller.can(Ability.CHECK_IN) else [],
         exports if read else [],
         host if read and event.transfer_abroad is not None else [],
+        summary if read and event.questions else [],
         [caller.button("staff_cancel_event", CancelEvent(event.id))] if manage else [],
         [
             caller.button("staff_event_list", StaffEventList()),

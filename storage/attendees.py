@@ -122,6 +122,15 @@ class AttendeeRepository:
         )
         return attendees + [_attendee(row) for row in rows]
 
+    async def active_people(self, event_id: str) -> set[int]:
+        """Return the people who hold or wait for a seat at the event."""
+        rows = await self._db.fetch_all(
+            "SELECT person_id FROM registrations WHERE event_id = ? "
+            "AND status IN ('confirmed', 'waitlisted') AND person_id IS NOT NULL",
+            (event_id,),
+        )
+        return {row["person_id"] for row in rows}
+
     async def get(self, registration_id: int) -> Attendee | None:
         """Return one registration with its person's details."""
         row = await self._db.fetch_one(f"{_SELECT} WHERE r.id = ?", (registration_id,))

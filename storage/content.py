@@ -17,6 +17,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from storage.questions import (
+    CHOICE_LABEL_LIMIT,
+    CHOICE_TYPES,
+    CHOICES_LIMIT,
+    NUMBER,
+    QUESTION_TEXT_LIMIT,
+    QUESTION_TYPES,
+    QUESTIONS_LIMIT,
+    Choice,
+    Question,
+    question_to_document,
+)
+
 LANGUAGES = ("tr", "en")
 EVENT_KINDS = (
     "training",
@@ -202,6 +215,12 @@ class Event:
     keywords: Phrases = field(default_factory=Phrases)
     # Set: sign-up asks a separate explicit consent to share details with this host abroad.
     transfer_abroad: TransferAbroad | None = None
+    # Asked after the profile at sign-up; the answers are kept with the registration.
+    questions: tuple[Question, ...] = ()
+
+    def question(self, question_id: str) -> Question | None:
+        """Return the event's registration question with this id, if any."""
+        return next((q for q in self.questions if q.id == question_id), None)
 
     @property
     def signup_closes_at(self) -> datetime:
@@ -617,6 +636,89 @@ class _Reader:
             max_per_company=self.positive(data, "max_per_company"),
             keywords=self.phrases(data, "keywords"),
             transfer_abroad=self.transfer_abroad(data.get("transfer_abroad")),
+            questions=self.questions(data.get("questions")),
+        )
+
+    def questions(self, value: object, key: str = "questions") -> tuple[Question, ...]:
+        """Read a list of form questions; an error names the question and its field."""
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail(key, "must be a list of questions")
+        if len(value) > QUESTIONS_LIMIT:
+            raise self.fail(key, "has more than {limit} questions", limit=QUESTIONS_LIMIT)
+        found: list[Question] = []
+        for number, item in enumerate(value, start=1):
+            where = f"{key}[{number}]"
+            data = self.mapping(item, where)
+            question_id = data.get("id")
+            if not isinstance(question_id, str) or not _ID.match(question_id):
+                raise self.fail(
+                    f"{where}.id", "must be a slug of lower-case letters, digits, - and _"
+                )
+            where = f"{key}[{question_id}]"
+            if any(earlier.id == question_id for earlier in found):
+                raise self.fail(f"{where}.id", "is used twice")
+            try:
+                found.append(self.question(data, question_id))
+            except ContentError as error:
+                raise self.fail(
+                    f"{where}.{error.field_name}", error.template, **error.params
+                ) from None
+        return tuple(found)
+
+    def question(self, data: Mapping[str, Any], question_id: str) -> Question:
+        """Read one question (its fields named without the list around it)."""
+        unknown = set(data) - {"id", "type", "text", "choices", "optional", "min", "max"}
+        if unknown:
+            raise self.fail("question", "unknown fields {fields}", fields=sorted(unknown))
+        kind = self.required(data, "type")
+        if kind not in QUESTION_TYPES:
+            raise self.fail("type", "must be one of {choices}", choices=", ".join(QUESTION_TYPES))
+        optional = data.get("optional", False)
+        if not isinstance(optional, bool):
+            raise self.fail("optional", "must be true or false")
+        choices: list[Choice] = []
+        raw_choices = data.get("choices")
+        if kind in CHOICE_TYPES:
+            if not isinstance(raw_choices, list) or len(raw_choices) < 2:
+                raise self.fail("choices", "a choice question needs at least two choices")
+            if len(raw_choices) > CHOICES_LIMIT:
+                raise self.fail("choices", "has more than {limit} choices", limit=CHOICES_LIMIT)
+            for number, raw in enumerate(raw_choices, start=1):
+                choice = self.mapping(raw, f"choices[{number}]")
+                choice_id = choice.get("id")
+                if not isinstance(choice_id, str) or not _ID.match(choice_id):
+                    raise self.fail(f"choices[{number}].id", "must be a slug")
+                if any(earlier.id == choice_id for earlier in choices):
+                    raise self.fail(f"choices[{choice_id}].id", "is used twice")
+                try:
+                    label = self.text(choice, "label", CHOICE_LABEL_LIMIT)
+                except ContentError as error:
+                    raise self.fail(
+                        f"choices[{choice_id}].{error.field_name}", error.template, **error.params
+                    ) from None
+                choices.append(Choice(choice_id, label))
+        elif raw_choices is not None:
+            raise self.fail("choices", "only choice and multi_choice questions have choices")
+        minimum, maximum = data.get("min"), data.get("max")
+        for name, bound in (("min", minimum), ("max", maximum)):
+            if bound is None:
+                continue
+            if kind != NUMBER:
+                raise self.fail(name, "only number questions have a range")
+            if isinstance(bound, bool) or not isinstance(bound, int | float):
+                raise self.fail(name, "must be a number")
+        if minimum is not None and maximum is not None and minimum > maximum:
+            raise self.fail("max", "must not be below min")
+        return Question(
+            id=question_id,
+            type=kind,
+            text=self.text(data, "text", QUESTION_TEXT_LIMIT),
+            choices=tuple(choices),
+            optional=optional,
+            minimum=None if minimum is None else float(minimum),
+            maximum=None if maximum is None else float(maximum),
         )
 
     def transfer_abroad(self, value: object) -> TransferAbroad | None:
@@ -778,6 +880,8 @@ def event_to_document(event: Event, timezone: ZoneInfo) -> dict[str, Any]:
             "host": _text(event.transfer_abroad.host),
             "country": _text(event.transfer_abroad.country),
         }
+    if event.questions:
+        entry["questions"] = [question_to_document(question) for question in event.questions]
     return entry
 
 

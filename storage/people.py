@@ -298,3 +298,14 @@ _PERSONAL_TABLES += [
         "WHERE person_id = ? ORDER BY id",
     ),
 ]
+
+# An event's own registration questions: the person's answers, by event. Erasure removes them
+# with the person (CASCADE); the statement says so where the others are listed.
+_PERSONAL_TABLES += [
+    (
+        "event_answers",
+        "SELECT event_id, question_id, value, answered_at FROM event_answers "
+        "WHERE person_id = ? ORDER BY event_id, question_id",
+    ),
+]
+_ERASE_STATEMENTS += ["DELETE FROM event_answers WHERE person_id = ?"]

@@ -295,6 +295,12 @@ class PrivacyRepository:
                 f"AND registration_id IN ({past})",
                 params,
             )
+            # Answers to an event's own questions are the person's words: they go entirely.
+            await tx.execute(
+                "DELETE FROM event_answers WHERE event_id IN "
+                "(SELECT id FROM events WHERE ends_at < :cutoff)",
+                params,
+            )
             # Participants staff added keep their registration (it counts) and lose who they were.
             await tx.execute(
                 "UPDATE staff_added_participants SET full_name = NULL, company_name = NULL, "

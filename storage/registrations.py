@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from storage.answers import record_answers
 from storage.catalogue import parse_utc, utc_text
 from storage.content import Event
 from storage.database import Database, Transaction
@@ -105,11 +107,13 @@ class RegistrationRepository:
         company_key: str | None,
         sector_id: str | None,
         now: datetime | None = None,
+        answers: Mapping[str, Any] | None = None,
     ) -> SignUp:
         """Give the person a seat while one is free, else a place on the waiting list.
 
         Capacity and the per-company limit are checked and the row written in one
         transaction, so concurrent sign-ups can never confirm more seats than the event has.
+        The answers to the event's own questions are stored with the registration.
         """
         current = now or datetime.now(UTC)
         moment = utc_text(current)
@@ -170,6 +174,8 @@ class RegistrationRepository:
                     ),
                 )
             assert registration_id is not None
+            if answers is not None:
+                await record_answers(tx, event.id, person_id, answers, current)
             if status == CONFIRMED:
                 await self._plan(tx, event, registration_id, person_id, current)
             fresh = await tx.fetch_one(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -42,11 +42,14 @@ def attendee_sheet(
     sector_name: Callable[[str | None], str],
     timezone: ZoneInfo,
     host_consent: set[int] | None = None,
+    questions: Sequence[str] = (),
+    answers: Mapping[int, Sequence[str]] | None = None,
 ) -> Sheet:
     """Return the attendee table; `label` names columns and values in the staff's language.
 
-    With `host_consent` (an event with a host abroad), a last column says who agreed to have
-    their details shared with the host.
+    With `host_consent` (an event with a host abroad), a column says who agreed to have their
+    details shared with the host. Then one column per question of the event (`questions`, the
+    headers), with each person's answers as read (`answers`, by person id).
     """
     rows = []
     for attendee in attendees:
@@ -68,11 +71,14 @@ def attendee_sheet(
         if host_consent is not None:
             shared = attendee.person_id is not None and attendee.person_id in host_consent
             row += (label("staff_yes" if shared else "staff_no"),)
+        if questions:
+            given = (answers or {}).get(attendee.person_id or 0, ())
+            row += tuple(given) + ("",) * (len(questions) - len(given))
         rows.append(row)
     columns = COLUMNS if host_consent is None else (*COLUMNS, "host_consent")
     return Sheet(
         title=label("staff_sheet_title")[:_SHEET_TITLE_LIMIT],
-        header=tuple(label(f"staff_column_{name}") for name in columns),
+        header=tuple(label(f"staff_column_{name}") for name in columns) + tuple(questions),
         rows=tuple(rows),
     )
 

@@ -335,6 +335,10 @@ class Flow:
     steps: Sequence[Step]
     applies: Applies = _always
 
+    def has(self, name: str) -> bool:
+        """Tell whether the form has a step called `name`."""
+        return any(step.name == name for step in self.steps)
+
     def step(self, name: str) -> Step:
         """Return the step called `name`."""
         for step in self.steps:

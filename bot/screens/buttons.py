@@ -364,6 +364,13 @@ class ToggleAttended(CallbackData, prefix="sa:t"):
 
 
 @dataclass(frozen=True)
+class AnswerSummary(CallbackData, prefix="sa:q"):
+    """How people answered an event's own registration questions, counted per choice."""
+
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
 class ExportAttendees(CallbackData, prefix="sa:x"):
     """An event's attendee list as CSV ("c") or Excel ("x"), or the host's list ("h": Excel,
     only those who consented to sharing with the host abroad)."""

@@ -1,0 +1,157 @@
+"""Content-defined questions on the one form engine: their steps, answers as read, summaries.
+
+Each question of storage/questions.py becomes a step of bot/domain/forms.py named
+`q:<question id>`; the answer a step stores is the question's answer. Staff read the answers
+as labels in the person's or their own language, and a summary counts each choice.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.domain.forms import (
+    LONG_TEXT_LIMIT,
+    SHORT_TEXT_LIMIT,
+    YES,
+    ChoiceStep,
+    MultiChoiceStep,
+    NumberStep,
+    Step,
+    TextStep,
+    YesNoStep,
+)
+from storage.questions import (
+    CHOICE,
+    LONG_TEXT,
+    MULTI_CHOICE,
+    NUMBER,
+    TEXT,
+    YES_NO,
+    Question,
+    is_answer,
+)
+
+STEP_PREFIX = "q:"
+
+
+def step_name(question: Question) -> str:
+    """Return the name of the step that asks `question`."""
+    return STEP_PREFIX + question.id
+
+
+def question_id(step: str) -> str | None:
+    """Return the question a step asks, or None for a step that is not a question."""
+    return step[len(STEP_PREFIX) :] if step.startswith(STEP_PREFIX) else None
+
+
+def question_step(question: Question) -> Step:
+    """Return the form step that asks `question`."""
+    name, optional = step_name(question), question.optional
+    if question.type == TEXT:
+        return TextStep(name, optional=optional, limit=SHORT_TEXT_LIMIT)
+    if question.type == LONG_TEXT:
+        return TextStep(name, optional=optional, limit=LONG_TEXT_LIMIT, multiline=True)
+    if question.type == CHOICE:
+        return ChoiceStep(name, optional=optional)
+    if question.type == MULTI_CHOICE:
+        return MultiChoiceStep(name, optional=optional)
+    if question.type == YES_NO:
+        return YesNoStep(name, optional=optional)
+    if question.type == NUMBER:
+        bounds = [bound for bound in (question.minimum, question.maximum) if bound is not None]
+        return NumberStep(
+            name,
+            optional=optional,
+            minimum=question.minimum,
+            maximum=question.maximum,
+            whole=all(float(bound).is_integer() for bound in bounds),
+        )
+    raise ValueError(f"unknown question type {question.type!r}")
+
+
+def choice_options(question: Question, language: str) -> list[tuple[str, str]]:
+    """Return a choice question's buttons as (value, label)."""
+    return [(choice.id, choice.label.get(language)) for choice in question.choices]
+
+
+def shown_answer(question: Question, value: Any, language: str, yes_no: Mapping[str, str]) -> str:
+    """Return an answer as people read it: labels for choices, `yes_no` for yes and no."""
+    if value is None or not is_answer(question, value):
+        return ""
+    if question.type == CHOICE:
+        choice = question.choice(value)
+        return choice.label.get(language) if choice else ""
+    if question.type == MULTI_CHOICE:
+        labels = [question.choice(item) for item in value]
+        return ", ".join(choice.label.get(language) for choice in labels if choice is not None)
+    if question.type == YES_NO:
+        return yes_no[value]
+    if question.type == NUMBER:
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class QuestionSummary:
+    """How a question was answered across people: counts per choice, or the numbers' range."""
+
+    question: Question
+    answered: int
+    counts: tuple[tuple[str, int], ...] = ()  # (choice id or yes/no, how many), in order
+    smallest: float | None = None
+    largest: float | None = None
+    average: float | None = None
+
+
+def summarise(question: Question, values: Iterable[Any]) -> QuestionSummary:
+    """Return the summary of the answers people gave to one question."""
+    valid = [value for value in values if value is not None and is_answer(question, value)]
+    if question.type in (CHOICE, MULTI_CHOICE):
+        counter: Counter[str] = Counter()
+        for value in valid:
+            counter.update(value if isinstance(value, list) else [value])
+        counts = tuple((choice.id, counter[choice.id]) for choice in question.choices)
+        return QuestionSummary(question, len(valid), counts)
+    if question.type == YES_NO:
+        yes = sum(value == YES for value in valid)
+        return QuestionSummary(question, len(valid), (("yes", yes), ("no", len(valid) - yes)))
+    if question.type == NUMBER and valid:
+        numbers = [float(value) for value in valid]
+        return QuestionSummary(
+            question,
+            len(valid),
+            smallest=min(numbers),
+            largest=max(numbers),
+            average=sum(numbers) / len(numbers),
+        )
+    return QuestionSummary(question, len(valid))
+
+
+def summaries(
+    questions: Sequence[Question], answers: Iterable[Mapping[str, Any]]
+) -> list[QuestionSummary]:
+    """Return a summary per question of everyone's answers."""
+    everyone = list(answers)
+    return [
+        summarise(question, (person.get(question.id) for person in everyone))
+        for question in questions
+    ]
+
+
+def answer_lines(
+    questions: Sequence[Question],
+    answers: Mapping[str, Any],
+    language: str,
+    yes_no: Mapping[str, str],
+) -> list[tuple[str, str]]:
+    """Return (question, answer) pairs as people read them; "" for a question left unanswered."""
+    return [
+        (
+            question.text.get(language),
+            shown_answer(question, answers.get(question.id), language, yes_no),
+        )
+        for question in questions
+    ]

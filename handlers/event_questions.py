@@ -1,0 +1,169 @@
+"""An event's own registration questions, asked after the profile on the one form engine.
+
+The steps come from the event's questions in the catalogue (bot/domain/questions.py), then a
+review of every answer with a button to change each one and one to send. Sending signs the
+person up with the answers, stored with the registration in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from telegram import Update
+
+from bot.context import AssistantContext, Caller
+from bot.domain.forms import Answers, ChoiceStep, Flow, Moved, Reply
+from bot.domain.questions import (
+    choice_options,
+    question_id,
+    question_step,
+    shown_answer,
+    step_name,
+)
+from handlers import registrations
+from handlers.forms import Form, FormCall, open_form, step_keyboard
+from handlers.registrations import answers_shown, yes_no_labels
+from handlers.replies import Keyboard, show
+from storage.content import Event
+from storage.questions import Question
+
+FORM_TIMEOUT = timedelta(minutes=30)
+REVIEW = "review"
+SEND = "send"
+EDIT = "e:"
+# The answers key of the question being changed from the review: the form comes back to the
+# review once it is answered.
+EDITING = "editing"
+
+
+def _applies(step: str, answers: Answers) -> bool:
+    editing = answers.get(EDITING)
+    return not (editing and question_id(step) not in (None, editing))
+
+
+class EventQuestionsForm(Form):
+    """The event's questions one at a time, then a review to change any answer or send."""
+
+    kind = "event_questions"
+    code = "eq"
+    closed_template = "form_cancelled"
+    flow = Flow(kind, (ChoiceStep(REVIEW),))
+
+    @property
+    def timeout(self) -> timedelta:
+        return FORM_TIMEOUT
+
+    def _event(self, call: FormCall) -> Event | None:
+        return call.services.catalogue.event(call.state.subject or "")
+
+    def flow_for(self, call: FormCall) -> Flow:
+        event = self._event(call)
+        questions = event.questions if event is not None else ()
+        steps = [question_step(question) for question in questions]
+        return Flow(self.kind, (*steps, ChoiceStep(REVIEW)), _applies)
+
+    def _question(self, call: FormCall) -> Question | None:
+        event = self._event(call)
+        asked = question_id(call.state.step)
+        return event.question(asked) if event is not None and asked else None
+
+    def options(self, call: FormCall) -> list[tuple[str, str]]:
+        if call.state.step == REVIEW:
+            event = self._event(call)
+            questions = event.questions if event is not None else ()
+            edits = [
+                (EDIT + question.id, call.caller.label("question_change").format(number=number))
+                for number, question in enumerate(questions, start=1)
+            ]
+            return [(SEND, call.caller.label("questions_send")), *edits]
+        question = self._question(call)
+        return choice_options(question, call.caller.language) if question is not None else []
+
+    async def take(self, call: FormCall, reply: Reply) -> Moved | None:
+        if call.state.step != REVIEW or not (reply.pressed or "").startswith(EDIT):
+            return None
+        event = self._event(call)
+        wanted = (reply.pressed or "")[len(EDIT) :]
+        if event is None or event.question(wanted) is None:
+            return None  # the review's step reads it: not a button it offers
+        question = event.question(wanted)
+        assert question is not None
+        answers = {**call.state.answers, EDITING: wanted}
+        return Moved(replace(call.state, step=step_name(question), answers=answers))
+
+    async def ask(self, call: FormCall, reason: str | None = None) -> None:
+        caller = call.caller
+        event = self._event(call)
+        if event is None:
+            await show(call.update, caller.render("not_available"), [])
+            return
+        rows: Keyboard = step_keyboard(call, self)
+        if call.state.step == REVIEW:
+            text = caller.render(
+                "event_questions_review",
+                event=event,
+                answers=answers_shown(caller, event, self._answers(call)),
+                reason=reason,
+            )
+            await show(call.update, text, _review_rows(rows, len(event.questions)))
+            return
+        question = self._question(call)
+        assert question is not None
+        current = call.state.answers.get(step_name(question))
+        text = caller.render(
+            "event_question",
+            event=event,
+            question=question,
+            number=event.questions.index(question) + 1,
+            total=len(event.questions),
+            reason=reason,
+            current=shown_answer(question, current, caller.language, yes_no_labels(caller))
+            if call.state.answers.get(EDITING) == question.id
+            else "",
+        )
+        await show(call.update, text, rows)
+
+    def _answers(self, call: FormCall) -> dict[str, Any]:
+        """Return the answers given so far, by question id."""
+        found = {}
+        for step, value in call.state.answers.items():
+            asked = question_id(step)
+            if asked is not None:
+                found[asked] = value
+        return found
+
+    async def finish(self, call: FormCall) -> Moved | None:
+        await call.acknowledge()
+        event_id = call.state.subject or ""
+        await registrations.sign_up(
+            call.update, call.context, call.caller, event_id, answers=self._answers(call)
+        )
+        return None
+
+
+def _review_rows(rows: Keyboard, edits: int) -> Keyboard:
+    """Put the change buttons (after "send") two to a row, to keep the review short."""
+    flat = [button for row in rows[1 : 1 + edits] for button in row]
+    paired = [flat[index : index + 2] for index in range(0, len(flat), 2)]
+    return [rows[0], *paired, *rows[1 + edits :]]
+
+
+EVENT_QUESTIONS = EventQuestionsForm()
+
+
+async def proceed(update: Update, context: AssistantContext, caller: Caller, event_id: str) -> None:
+    """Go on to the sign-up once the profile is there: the event's questions first, if any."""
+    services = caller.services
+    event = services.catalogue.event(event_id)
+    needs_answers = (
+        event is not None
+        and bool(event.questions)
+        and datetime.now(UTC) < event.signup_closes_at
+        and await services.registrations.of_person_for_event(caller.person.id, event_id) is None
+    )
+    if not needs_answers:
+        await registrations.sign_up(update, context, caller, event_id)
+        return
+    await open_form(update, context, caller, EVENT_QUESTIONS, subject=event_id)
