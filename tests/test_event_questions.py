@@ -62,8 +62,8 @@ async def answer_training(person: Person, first: Message) -> Message:
     exporting = await person.press(toggled, "Tamam")
     assert "ihracat yapıyor mu" in (exporting.text or "")
     lunch = await person.press(exporting, "Düzenli olarak")
-    diet = await person.press(lunch, "Evet")
-    assert "İsteğe bağlı" in (diet.text or "")
+    product = await person.press(lunch, "Evet")
+    assert "İsteğe bağlı" in (product.text or "")
     hopes = await person.says("tekstil makinesi")
     return await person.press(hopes, "Atla")
 
