@@ -96,9 +96,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     company_merge.add_argument("source", type=int)
     company_merge.add_argument("target", type=int)
-    report = commands.add_parser("report", help="write the impact report of a period as XLSX")
-    report.add_argument("--from", dest="first", required=True, help="first day, YYYY-MM-DD")
-    report.add_argument("--to", dest="last", required=True, help="last day, YYYY-MM-DD")
+    report = commands.add_parser(
+        "report", help="write the impact report of a period, or of a funded project, as XLSX"
+    )
+    report.add_argument(
+        "--from", dest="first", help="first day, YYYY-MM-DD (with --project: its start)"
+    )
+    report.add_argument("--to", dest="last", help="last day, YYYY-MM-DD (with --project: its end)")
+    report.add_argument(
+        "--project", help="count only this project's activities, against its targets"
+    )
     report.add_argument("--out", type=Path, required=True, help="the workbook to write (.xlsx)")
     report.add_argument("--lang", choices=("tr", "en"), default=None)
     ask = commands.add_parser("ask", help="show how the assistant answers a question")
@@ -229,8 +236,15 @@ async def _current_catalogue(settings: Settings) -> Catalogue:
 
 
 def _report(arguments: argparse.Namespace, settings: Settings) -> int:
+    if arguments.project is None and (arguments.first is None or arguments.last is None):
+        print("clustem-bot: report: give --from and --to, or --project", file=sys.stderr)
+        return 2
+    if arguments.out.suffix.lower() != ".xlsx":
+        print("clustem-bot: report: --out must be an .xlsx file", file=sys.stderr)
+        return 2
+    language = arguments.lang or settings.default_language
     try:
-        period = Period.parse(arguments.first, arguments.last)
+        content, summary = asyncio.run(_report_workbook(arguments, language, settings))
     except PeriodError as error:
         reason = {
             "end_before_start": "the end (--to) is before the start (--from)",
@@ -238,29 +252,42 @@ def _report(arguments: argparse.Namespace, settings: Settings) -> int:
         }.get(str(error), str(error))
         print(f"clustem-bot: report: {reason}", file=sys.stderr)
         return 2
-    if arguments.out.suffix.lower() != ".xlsx":
-        print("clustem-bot: report: --out must be an .xlsx file", file=sys.stderr)
-        return 2
-    language = arguments.lang or settings.default_language
-    content, summary = asyncio.run(_report_workbook(period, language, settings))
     arguments.out.write_bytes(content)
     print(summary)
     print(f"Report written to {arguments.out}")
     return 0
 
 
-async def _report_workbook(period: Period, language: str, settings: Settings) -> tuple[bytes, str]:
+async def _report_workbook(
+    arguments: argparse.Namespace, language: str, settings: Settings
+) -> tuple[bytes, str]:
     from bot.app import prepare_storage
     from bot.context import Services
-    from bot.domain.impact import period_report
+    from bot.domain.impact import ProjectCut, period_report
     from bot.screens.impact import ImpactScreens
     from storage.impact import ImpactRepository
 
     services = Services.create(settings)
     await prepare_storage(services)
     try:
+        cut = None
+        if arguments.project is not None:
+            project = services.catalogue.project(arguments.project)
+            if project is None:
+                known = ", ".join(p.id for p in services.catalogue.projects) or "none"
+                raise PeriodError(f"unknown project {arguments.project!r} (projects: {known})")
+            cut = ProjectCut.of(services.catalogue, project)
+        whole = cut.period if cut is not None else None
+        period = Period.parse(
+            arguments.first or (whole.first.isoformat() if whole else ""),
+            arguments.last or (whole.last.isoformat() if whole else ""),
+        )
         report = await period_report(
-            ImpactRepository(services.database), services.companies, period, settings.timezone
+            ImpactRepository(services.database),
+            services.companies,
+            period,
+            settings.timezone,
+            cut,
         )
     finally:
         await services.database.close()

@@ -1,5 +1,6 @@
-"""`/stats`: the cluster's impact report for staff: the totals now, and any period's report
-with its chart and the Excel workbook funders accept (`/stats FIRST LAST` for any dates)."""
+"""`/stats`: the cluster's impact report for staff: the totals now, and any period's or funded
+project's report with its chart and the Excel workbook funders accept (`/stats FIRST LAST` for
+any dates)."""
 
 from __future__ import annotations
 
@@ -7,21 +8,31 @@ import asyncio
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
-from bot.domain.impact import Period, PeriodError, period_report
-from bot.screens.buttons import STAFF_HOME, ReportPeriod, ReportWorkbook, StaffMenu
+from bot.domain.impact import Period, PeriodError, PeriodReport, ProjectCut, period_report
+from bot.screens.buttons import (
+    STAFF_HOME,
+    ProjectWorkbook,
+    ReportPeriod,
+    ReportProject,
+    ReportWorkbook,
+    StaffMenu,
+)
 from bot.screens.impact import ImpactScreens
 from handlers.replies import keyboard, show
 from handlers.staff_access import staff
+from storage.content import Project
 from storage.impact import ImpactRepository
 from storage.stats import StatsRepository
 
 PRESETS: tuple[Literal["month", "quarter", "year"], ...] = ("month", "quarter", "year")
 _DAY = "%Y%m%d"
+# A project's name on its button: about what a phone shows on one line.
+_BUTTON_NAME = 40
 
 
 async def stats_command(update: Update, context: AssistantContext) -> None:
@@ -44,7 +55,10 @@ async def stats_command(update: Update, context: AssistantContext) -> None:
     text = caller.render("stats", report=report, sectors=sectors, titles=titles)
     rows = [
         [caller.button(f"report_this_{name}", ReportPeriod(name)) for name in PRESETS],
-        [caller.button("report_custom", ReportPeriod("custom"))],
+        [
+            caller.button("report_project_period", ReportPeriod("project")),
+            caller.button("report_custom", ReportPeriod("custom")),
+        ],
         [
             caller.button("stats_refresh", StaffMenu("stats")),
             caller.button("staff_menu", STAFF_HOME),
@@ -70,6 +84,9 @@ async def period_pressed(update: Update, context: AssistantContext) -> None:
     """Show the report of this month, quarter or year, or say how to ask for any dates."""
     caller = context.caller
     name = ReportPeriod.of(update).period
+    if name == "project":
+        await _projects(update, caller)
+        return
     if name == "custom":
         rows = [[caller.button("report_back", StaffMenu("stats"))]]
         await show(update, caller.render("stats_custom", problem=None), rows)
@@ -78,14 +95,64 @@ async def period_pressed(update: Update, context: AssistantContext) -> None:
     await _send_period(context, caller, Period.preset(name, today))
 
 
-async def _send_period(context: AssistantContext, caller: Caller, period: Period) -> None:
+async def _projects(update: Update, caller: Caller) -> None:
+    catalogue = caller.services.catalogue
+    screens = ImpactScreens(caller.services.texts, catalogue, caller.language)
+    projects = [
+        (project, *screens.dates(Period(project.starts_on, project.ends_on)))
+        for project in catalogue.projects
+    ]
+    rows = [[_project_button(caller, project)] for project in catalogue.projects]
+    rows.append([caller.button("report_back", StaffMenu("stats"))])
+    await show(update, caller.render("stats_projects", projects=projects), rows)
+
+
+def _project_button(caller: Caller, project: Project) -> InlineKeyboardButton:
+    name = project.name.get(caller.language)
+    if len(name) > _BUTTON_NAME:
+        name = name[: _BUTTON_NAME - 1].rstrip() + "…"
+    return InlineKeyboardButton(name, callback_data=ReportProject(project.id).data)
+
+
+async def project_pressed(update: Update, context: AssistantContext) -> None:
+    """Show a funded project's report over its whole period, against its targets."""
+    caller = context.caller
+    cut = _cut(caller, ReportProject.of(update).project_id)
+    if cut is None:
+        await _project_gone(update, context)
+        return
+    await _send_period(context, caller, cut.period, cut)
+
+
+async def _project_gone(update: Update, context: AssistantContext) -> None:
+    # The content was re-imported without it since the list was shown.
+    caller = context.caller
+    await context.acknowledge(caller.label("report_project_gone"), alert=True)
+    await _projects(update, caller)
+
+
+def _cut(caller: Caller, project_id: str) -> ProjectCut | None:
+    catalogue = caller.services.catalogue
+    project = catalogue.project(project_id)
+    return ProjectCut.of(catalogue, project) if project is not None else None
+
+
+async def _report(caller: Caller, period: Period, cut: ProjectCut | None) -> PeriodReport:
     services = caller.services
-    report = await period_report(
+    return await period_report(
         ImpactRepository(services.database),
         services.companies,
         period,
         services.settings.timezone,
+        cut,
     )
+
+
+async def _send_period(
+    context: AssistantContext, caller: Caller, period: Period, cut: ProjectCut | None = None
+) -> None:
+    services = caller.services
+    report = await _report(caller, period, cut)
     screens = ImpactScreens(services.texts, services.catalogue, caller.language)
     chat_id = caller.person.id
     # A period with no participation has nothing to draw: an empty chart only puzzles.
@@ -93,7 +160,11 @@ async def _send_period(context: AssistantContext, caller: Caller, period: Period
         # Drawing takes a moment of CPU: off the event loop, so other chats are not held up.
         chart = await asyncio.to_thread(screens.chart, report)
         await context.bot.send_photo(chat_id, chart)
-    workbook = ReportWorkbook(int(period.first.strftime(_DAY)), int(period.last.strftime(_DAY)))
+    workbook = (
+        ReportWorkbook(int(period.first.strftime(_DAY)), int(period.last.strftime(_DAY)))
+        if cut is None
+        else ProjectWorkbook(cut.project.id)
+    )
     rows = [
         [caller.button("report_workbook", workbook)],
         [caller.button("report_back", StaffMenu("stats"))],
@@ -104,30 +175,44 @@ async def _send_period(context: AssistantContext, caller: Caller, period: Period
 
 async def workbook_pressed(update: Update, context: AssistantContext) -> None:
     """Send the period's report as an Excel workbook."""
-    caller = context.caller
-    services = caller.services
     pressed = ReportWorkbook.of(update)
     period = _period(pressed.first, pressed.last)
     if period is None:
         return
-    report = await period_report(
-        ImpactRepository(services.database),
-        services.companies,
-        period,
-        services.settings.timezone,
-    )
+    await _send_workbook(context, context.caller, period, None)
+
+
+async def project_workbook_pressed(update: Update, context: AssistantContext) -> None:
+    """Send a funded project's report as an Excel workbook."""
+    caller = context.caller
+    cut = _cut(caller, ProjectWorkbook.of(update).project_id)
+    if cut is None:
+        await _project_gone(update, context)
+        return
+    await _send_workbook(context, caller, cut.period, cut)
+
+
+async def _send_workbook(
+    context: AssistantContext, caller: Caller, period: Period, cut: ProjectCut | None
+) -> None:
+    services = caller.services
+    report = await _report(caller, period, cut)
     screens = ImpactScreens(services.texts, services.catalogue, caller.language)
     content = await asyncio.to_thread(screens.workbook, report)
+    name = f"impact-{period.first.isoformat()}-{period.last.isoformat()}.xlsx"
+    if cut is not None:
+        name = f"impact-{cut.project.id}.xlsx"
     await context.bot.send_document(
         caller.person.id,
         document=content,
-        filename=f"impact-{period.first.isoformat()}-{period.last.isoformat()}.xlsx",
+        filename=name,
         caption=screens.workbook_caption(period),
     )
+    subject = f"period:{period.first.isoformat()}/{period.last.isoformat()}"
     await services.audit.record(
         caller.person.id,
         "report.export",
-        f"period:{period.first.isoformat()}/{period.last.isoformat()}",
+        subject if cut is None else f"project:{cut.project.id}",
         {},
     )
 
@@ -150,5 +235,7 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
             CallbackQueryHandler(stats_command, pattern=StaffMenu.pattern(screen="stats")),
             CallbackQueryHandler(period_pressed, pattern=ReportPeriod.pattern()),
             CallbackQueryHandler(workbook_pressed, pattern=ReportWorkbook.pattern()),
+            CallbackQueryHandler(project_pressed, pattern=ReportProject.pattern()),
+            CallbackQueryHandler(project_workbook_pressed, pattern=ProjectWorkbook.pattern()),
         ],
     )

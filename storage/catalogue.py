@@ -10,7 +10,7 @@ from typing import Any
 from storage.content import Catalogue, Event, catalogue_to_document, parse_catalogue
 from storage.database import Database, Transaction
 
-SECTIONS = ("sectors", "services", "faq")
+SECTIONS = ("sectors", "services", "projects", "faq")
 
 
 def utc_text(moment: datetime) -> str:
@@ -138,7 +138,9 @@ class CatalogueRepository:
         report: ImportReport,
         prune: bool,
     ) -> None:
-        kind = {"sectors": "sector", "services": "service", "faq": "faq"}[section]
+        kind = {"sectors": "sector", "services": "service", "projects": "project", "faq": "faq"}[
+            section
+        ]
         rows = await tx.fetch_all(f"SELECT id, position, document FROM {section}")
         existing = {row["id"]: (row["position"], row["document"]) for row in rows}
         for position, entry in enumerate(entries):

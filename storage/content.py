@@ -1,4 +1,5 @@
-"""The cluster's catalogue: sectors, services, events and FAQ, read from and written to YAML.
+"""The cluster's catalogue: sectors, services, events, funded projects and FAQ, read from and
+written to YAML.
 
 The YAML format is documented in the header of the bundled `storage/demo-cluster.yaml`.
 Every field is validated; an error names the file, the entry id and the field.
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,24 @@ PRIVACY_NOTICE_LIMIT = 450
 # controller's identity and contact come from the cluster's name and contact details.
 NOTICE_SECTIONS = ("data", "purposes", "legal_bases", "transfers", "retention", "rights")
 NAME_LIMIT = 100  # a sector's or the cluster's name
+# What a funded project can set a target for: figures the impact report computes
+# (bot.domain.projects says how each is counted and which activities are its evidence).
+PROJECT_INDICATORS = (
+    "smes_served",
+    "smes_trained",
+    "new_smes",
+    "people_reached",
+    "participants",
+    "women_participants",
+    "training_hours",
+    "events_held",
+    "trainings",
+    "study_visits",
+    "b2b_meetings",
+    "services_delivered",
+    "average_rating",
+)
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
 SHORT_NAME_LIMIT = 30
 CONTACT_LIMIT = 200  # each of the office's e-mail, phone, address and hours
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
@@ -221,6 +240,7 @@ class Event:
     def question(self, question_id: str) -> Question | None:
         """Return the event's registration question with this id, if any."""
         return next((q for q in self.questions if q.id == question_id), None)
+    project_id: str | None = None  # the funded project it is part of (a project may list more)
 
     @property
     def signup_closes_at(self) -> datetime:
@@ -263,6 +283,26 @@ class Faq:
 
 
 @dataclass(frozen=True)
+class Project:
+    """A funded project: its funder, period, indicator targets and the activities it covers."""
+
+    id: str
+    name: Text
+    funder: Text
+    starts_on: date
+    ends_on: date
+    targets: tuple[tuple[str, float], ...]  # (indicator, target) in the content's order
+    event_ids: tuple[str, ...] = ()  # listed on the project; events may also name it
+    service_ids: tuple[str, ...] = ()  # its service requests count for it
+    survey_ids: tuple[str, ...] = ()  # kept for the surveys it commissions
+    logo: str | None = None  # an image for reports, relative to the content file
+
+    def target(self, indicator: str) -> float | None:
+        """Return the target set for an indicator, if any."""
+        return dict(self.targets).get(indicator)
+
+
+@dataclass(frozen=True)
 class Catalogue:
     """Everything the cluster publishes."""
 
@@ -272,6 +312,7 @@ class Catalogue:
     events: tuple[Event, ...]
     faq: tuple[Faq, ...]
     synonyms: tuple[tuple[str, ...], ...] = ()
+    projects: tuple[Project, ...] = ()
 
     def sector(self, sector_id: str) -> Sector | None:
         """Return the sector with this id, if any."""
@@ -288,6 +329,15 @@ class Catalogue:
     def faq_entry(self, faq_id: str) -> Faq | None:
         """Return the FAQ entry with this id, if any."""
         return next((f for f in self.faq if f.id == faq_id), None)
+
+    def project(self, project_id: str) -> Project | None:
+        """Return the project with this id, if any."""
+        return next((p for p in self.projects if p.id == project_id), None)
+
+    def project_events(self, project: Project) -> frozenset[str]:
+        """Return the events a project covers: those it lists and those that name it."""
+        named = {event.id for event in self.events if event.project_id == project.id}
+        return frozenset(named | set(project.event_ids))
 
 
 def bundled_content_path() -> Path:
@@ -480,7 +530,16 @@ class _Reader:
         version = root.get("version", FORMAT_VERSION)
         if version != FORMAT_VERSION:
             raise self.fail("version", "must be {version}", version=FORMAT_VERSION)
-        known = {"version", "cluster", "sectors", "services", "events", "faq", "synonyms"}
+        known = {
+            "version",
+            "cluster",
+            "sectors",
+            "services",
+            "events",
+            "projects",
+            "faq",
+            "synonyms",
+        }
         unknown = set(root) - known
         if unknown:
             raise self.fail("document", "unknown sections {sections}", sections=sorted(unknown))
@@ -499,6 +558,12 @@ class _Reader:
         )
         event_ids = [e.id for e in events]
         seen = set()
+        projects = tuple(
+            self.project(item, seen, service_ids, event_ids)
+            for item in self.section(root, "projects")
+        )
+        events = self.events_in_projects(events, {project.id for project in projects})
+        seen = set()
         faq = tuple(
             self.faq(item, seen, service_ids, event_ids) for item in self.section(root, "faq")
         )
@@ -510,7 +575,95 @@ class _Reader:
             events=events,
             faq=faq,
             synonyms=self.synonyms(root.get("synonyms")),
+            projects=projects,
         )
+
+    def events_in_projects(
+        self, events: tuple[Event, ...], project_ids: set[str]
+    ) -> tuple[Event, ...]:
+        """Check that each event's `project` is a project of the catalogue."""
+        checked = []
+        for event in events:
+            if event.project_id is not None and event.project_id not in project_ids:
+                self.entry = f"event:{event.id}"
+                if not self.stored:
+                    raise self.fail("project", "unknown project {id!r}", id=event.project_id)
+                event = replace(event, project_id=None)  # the project was removed since
+            checked.append(event)
+        return tuple(checked)
+
+    def project(
+        self, value: object, seen: set[str], service_ids: list[str], event_ids: list[str]
+    ) -> Project:
+        data = self.mapping(value, "projects[]")
+        project_id = self.entry_id(data, seen, "project")
+        period = self.mapping(data.get("period"), "period")
+        starts_on = self.day(period, "start", "period.start")
+        ends_on = self.day(period, "end", "period.end")
+        if ends_on < starts_on:
+            raise self.fail("period.end", "must not be before period.start")
+        listed = data.get("events")
+        if self.stored and isinstance(listed, list):
+            # Staff may have cancelled a listed event since the import: it no longer counts.
+            data = {**data, "events": [item for item in listed if item in event_ids]}
+        logo = self.string(data, "logo", required=False, limit=URL_LIMIT)
+        if logo is not None and not logo.lower().endswith(LOGO_SUFFIXES):
+            raise self.fail("logo", "must be a .png or .jpg image")
+        return Project(
+            id=project_id,
+            name=self.text(data, "name", TITLE_LIMIT),
+            funder=self.text(data, "funder", NAME_LIMIT),
+            starts_on=starts_on,
+            ends_on=ends_on,
+            targets=self.targets(data.get("targets")),
+            event_ids=self.ids(data, "events", event_ids),
+            service_ids=self.ids(data, "services", service_ids),
+            survey_ids=self.slugs(data, "surveys"),
+            logo=logo,
+        )
+
+    def day(self, data: Mapping[str, Any], key: str, field_name: str) -> date:
+        value = data.get(key)
+        if isinstance(value, datetime):
+            raise self.fail(field_name, "must be a date like 2027-01-31, without a time")
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        if value is None:
+            raise self.fail(field_name, "is missing")
+        raise self.fail(field_name, "must be a date like 2027-01-31, without a time")
+
+    def targets(self, value: object) -> tuple[tuple[str, float], ...]:
+        if value is None:
+            return ()
+        data = self.mapping(value, "targets")
+        found = []
+        for indicator, target in data.items():
+            where = f"targets.{indicator}"
+            if indicator not in PROJECT_INDICATORS:
+                choices = ", ".join(PROJECT_INDICATORS)
+                raise self.fail(where, "unknown indicator; one of {choices}", choices=choices)
+            if isinstance(target, bool) or not isinstance(target, int | float) or target <= 0:
+                raise self.fail(where, "must be a number above 0")
+            if indicator == "average_rating" and target > 5:
+                raise self.fail(where, "is a rating out of 5")
+            found.append((str(indicator), float(target) if isinstance(target, float) else target))
+        # One order for every project (the stored document's keys are sorted anyway).
+        return tuple(sorted(found, key=lambda item: PROJECT_INDICATORS.index(item[0])))
+
+    def slugs(self, data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(
+            isinstance(item, str) and _ID.match(item) for item in value
+        ):
+            raise self.fail(key, "must be a list of ids")
+        return tuple(value)
 
     def cluster(self, value: object) -> ClusterInfo:
         self.entry = "cluster"
@@ -637,6 +790,7 @@ class _Reader:
             keywords=self.phrases(data, "keywords"),
             transfer_abroad=self.transfer_abroad(data.get("transfer_abroad")),
             questions=self.questions(data.get("questions")),
+            project_id=self.string(data, "project", required=False),
         )
 
     def questions(self, value: object, key: str = "questions") -> tuple[Question, ...]:
@@ -882,6 +1036,30 @@ def event_to_document(event: Event, timezone: ZoneInfo) -> dict[str, Any]:
         }
     if event.questions:
         entry["questions"] = [question_to_document(question) for question in event.questions]
+    if event.project_id is not None:
+        entry["project"] = event.project_id
+    return entry
+
+
+def project_to_document(project: Project) -> dict[str, Any]:
+    """Return one project as a YAML-ready entry in the import format."""
+    entry: dict[str, Any] = {
+        "id": project.id,
+        "name": _text(project.name),
+        "funder": _text(project.funder),
+        "period": {"start": project.starts_on.isoformat(), "end": project.ends_on.isoformat()},
+    }
+    if project.logo is not None:
+        entry["logo"] = project.logo
+    if project.targets:
+        entry["targets"] = dict(project.targets)
+    for key, ids in (
+        ("events", project.event_ids),
+        ("services", project.service_ids),
+        ("surveys", project.survey_ids),
+    ):
+        if ids:
+            entry[key] = list(ids)
     return entry
 
 
@@ -910,6 +1088,7 @@ def catalogue_to_document(catalogue: Catalogue) -> dict[str, Any]:
         "sectors": [{"id": s.id, "name": _text(s.name)} for s in catalogue.sectors],
         "services": [],
         "events": [],
+        "projects": [],
         "faq": [],
     }
     for service in catalogue.services:
@@ -924,6 +1103,7 @@ def catalogue_to_document(catalogue: Catalogue) -> dict[str, Any]:
             item["keywords"] = keywords
         document["services"].append(item)
     document["events"] = [event_to_document(event, timezone) for event in catalogue.events]
+    document["projects"] = [project_to_document(project) for project in catalogue.projects]
     for faq in catalogue.faq:
         question: dict[str, Any] = {
             "id": faq.id,

@@ -1,7 +1,8 @@
 """Raw figures of one reporting period for the impact report: events, attendance, services,
 questions and dissemination. bot.domain.impact turns them into the report funders read.
 
-A period is [start, end) in UTC; an event belongs to the period it ends in.
+A period is [start, end) in UTC; an event belongs to the period it ends in. A `Scope` narrows
+the activities counted to a funded project's events and services.
 """
 
 from __future__ import annotations
@@ -15,6 +16,32 @@ from storage.database import Database
 
 # The company a registration counts for: the one it was made for, else the person's.
 _COMPANY_OF = "COALESCE(r.company_id, p.company_id)"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The activities a report counts: all of them (None), or only these events and services."""
+
+    event_ids: frozenset[str] | None = None
+    service_ids: frozenset[str] | None = None
+
+    def events(self, column: str) -> tuple[str, tuple[str, ...]]:
+        """Return the SQL condition (and its parameter) keeping the scope's events."""
+        return _within(column, self.event_ids)
+
+    def services(self, column: str) -> tuple[str, tuple[str, ...]]:
+        """Return the SQL condition (and its parameter) keeping the scope's services."""
+        return _within(column, self.service_ids)
+
+
+EVERYTHING = Scope()
+
+
+def _within(column: str, ids: frozenset[str] | None) -> tuple[str, tuple[str, ...]]:
+    if ids is None:
+        return "", ()
+    # One JSON parameter, however many ids: a project may cover hundreds of events.
+    return f" AND {column} IN (SELECT value FROM json_each(?))", (json.dumps(sorted(ids)),)
 
 
 @dataclass(frozen=True)
@@ -41,6 +68,7 @@ class Attendance:
     company_id: int | None
     company_text: str | None  # what the person typed, when no registry company is known
     attended_at: datetime | None
+    gender: str | None = None  # 'woman' or 'man' if the person chose to say
 
 
 @dataclass(frozen=True)
@@ -82,8 +110,11 @@ class ImpactRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    async def events(self, start: datetime, end: datetime) -> list[EventTurnout]:
+    async def events(
+        self, start: datetime, end: datetime, scope: Scope = EVERYTHING
+    ) -> list[EventTurnout]:
         """Return the events that ended in the period and were not cancelled, by start."""
+        within, ids = scope.events("e.id")
         rows = await self._db.fetch_all(
             "SELECT e.id, e.kind, e.starts_at, e.ends_at, "
             "COUNT(r.id) FILTER (WHERE r.status = 'confirmed') AS confirmed, "
@@ -92,9 +123,9 @@ class ImpactRepository:
             "(SELECT json_group_array(f.rating) FROM feedback f WHERE f.event_id = e.id) "
             "AS ratings "
             "FROM events e LEFT JOIN registrations r ON r.event_id = e.id "
-            "WHERE e.status = 'scheduled' AND e.ends_at >= ? AND e.ends_at < ? "
-            "GROUP BY e.id ORDER BY e.starts_at, e.id",
-            (utc_text(start), utc_text(end)),
+            "WHERE e.status = 'scheduled' AND e.ends_at >= ? AND e.ends_at < ?"
+            f"{within} GROUP BY e.id ORDER BY e.starts_at, e.id",
+            (utc_text(start), utc_text(end), *ids),
         )
         turnouts = []
         for row in rows:
@@ -115,16 +146,19 @@ class ImpactRepository:
             )
         return turnouts
 
-    async def attendance(self, start: datetime, end: datetime) -> list[Attendance]:
+    async def attendance(
+        self, start: datetime, end: datetime, scope: Scope = EVERYTHING
+    ) -> list[Attendance]:
         """Return everyone marked present at an event that ended in the period."""
+        within, ids = scope.events("e.id")
         rows = await self._db.fetch_all(
-            "SELECT r.event_id, r.person_id, p.full_name, p.company, r.attended_at, "
+            "SELECT r.event_id, r.person_id, p.full_name, p.company, r.attended_at, p.gender, "
             f"{_COMPANY_OF} AS company_id "
             "FROM registrations r JOIN events e ON e.id = r.event_id "
             "LEFT JOIN people p ON p.id = r.person_id "
-            "WHERE r.attended = 1 AND e.status = 'scheduled' AND e.ends_at >= ? AND e.ends_at < ? "
-            "ORDER BY e.starts_at, e.id, p.full_name, r.id",
-            (utc_text(start), utc_text(end)),
+            "WHERE r.attended = 1 AND e.status = 'scheduled' AND e.ends_at >= ? AND e.ends_at < ?"
+            f"{within} ORDER BY e.starts_at, e.id, p.full_name, r.id",
+            (utc_text(start), utc_text(end), *ids),
         )
         return [
             Attendance(
@@ -134,6 +168,7 @@ class ImpactRepository:
                 company_id=row["company_id"],
                 company_text=row["company"],
                 attended_at=parse_utc(row["attended_at"]) if row["attended_at"] else None,
+                gender=row["gender"] if row["gender"] in ("woman", "man") else None,
             )
             for row in rows
         ]
@@ -150,16 +185,19 @@ class ImpactRepository:
         )
         return {row["company_id"] for row in rows}
 
-    async def service_requests(self, start: datetime, end: datetime) -> list[ServiceRequest]:
+    async def service_requests(
+        self, start: datetime, end: datetime, scope: Scope = EVERYTHING
+    ) -> list[ServiceRequest]:
         """Return the service requests made in the period."""
+        within, ids = scope.services("t.service_id")
         rows = await self._db.fetch_all(
             "SELECT t.id, t.service_id, t.status, t.created_at, p.company_id, "
             "(SELECT MIN(m.created_at) FROM ticket_messages m WHERE m.ticket_id = t.id "
             " AND m.direction = 'staff') AS first_answer_at "
             "FROM tickets t LEFT JOIN people p ON p.id = t.person_id "
-            "WHERE t.kind = 'service_request' AND t.created_at >= ? AND t.created_at < ? "
-            "ORDER BY t.id",
-            (utc_text(start), utc_text(end)),
+            "WHERE t.kind = 'service_request' AND t.created_at >= ? AND t.created_at < ?"
+            f"{within} ORDER BY t.id",
+            (utc_text(start), utc_text(end), *ids),
         )
         return [
             ServiceRequest(

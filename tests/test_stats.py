@@ -113,6 +113,7 @@ async def test_staff_see_the_impact_report_in_turkish(cluster_year: Assistant) -
         "Bu ay",
         "Bu çeyrek",
         "Bu yıl",
+        "📁 Proje dönemi",
         "📅 Tarih aralığı",
         "🔄 Yenile",
         "🛠 Ekip menüsü",

@@ -93,7 +93,10 @@ def _document_zone(services: EventServices) -> ZoneInfo:
 
 def _read_event(services: EventServices, document: dict[str, Any]) -> Event:
     """Read an event document with the catalogue's own validation, so a reload can't fail."""
-    alone = catalogue_to_document(replace(services.catalogue, events=(), faq=()))
+    catalogue = services.catalogue
+    # Projects stay (an event may name one), without the events they list.
+    projects = tuple(replace(project, event_ids=()) for project in catalogue.projects)
+    alone = catalogue_to_document(replace(catalogue, events=(), faq=(), projects=projects))
     alone["events"] = [document]
     try:
         return parse_catalogue(alone, "staff").events[0]

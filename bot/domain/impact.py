@@ -1,7 +1,8 @@
 """The impact report for one period: SMEs served, activities, services, questions, reach.
 
 Built from storage.impact's raw figures and the company registry; every number a funder sees
-is computed here once and shown by the chat, the chart and the workbook alike.
+is computed here once and shown by the chat, the chart and the workbook alike. A report can be
+cut by a funded project: then only the events and services linked to the project count.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.companies import size_of
 from storage.companies import SIZE_CLASSES, Company, CompanyRepository
+from storage.content import Catalogue, Project
 from storage.impact import (
+    EVERYTHING,
     Attendance,
     BroadcastSent,
     EventTurnout,
     ImpactRepository,
     QuestionCounts,
+    Scope,
     ServiceRequest,
 )
 
@@ -28,6 +32,7 @@ KINDS = ("training", "webinar", "workshop", "study_visit", "b2b", "info_day", "c
 # A day of a multi-day event (a study visit) counts as a working day of learning, not 24 hours.
 HOURS_PER_DAY = 8
 LONGEST_SINGLE_SESSION = timedelta(hours=10)
+NO_QUESTIONS = QuestionCounts(0, 0, 0, 0, 0, [])
 
 
 class PeriodError(ValueError):
@@ -70,6 +75,29 @@ class Period:
     def parse(cls, first: str, last: str) -> Period:
         """Read two dates typed as YYYY-MM-DD or DD.MM.YYYY."""
         return cls(_date(first), _date(last))
+
+
+@dataclass(frozen=True)
+class ProjectCut:
+    """A funded project a report is cut by: only the activities linked to it count."""
+
+    project: Project
+    event_ids: frozenset[str]
+
+    @classmethod
+    def of(cls, catalogue: Catalogue, project: Project) -> ProjectCut:
+        """Return the cut of a project of the catalogue."""
+        return cls(project, catalogue.project_events(project))
+
+    @property
+    def scope(self) -> Scope:
+        """Return what storage counts for the project."""
+        return Scope(self.event_ids, frozenset(self.project.service_ids))
+
+    @property
+    def period(self) -> Period:
+        """Return the project's whole period."""
+        return Period(self.project.starts_on, self.project.ends_on)
 
 
 def _date(text: str) -> date:
@@ -181,6 +209,19 @@ class PeriodReport:
     events: tuple[EventTurnout, ...]
     attendance: tuple[Attendance, ...]
     companies: dict[int, Company]  # the companies the attendance names
+    requests: tuple[ServiceRequest, ...] = ()
+    new_company_ids: frozenset[int] = frozenset()
+    project: Project | None = None  # set: only the project's activities were counted
+
+    @property
+    def gender_answered(self) -> int:
+        """Return the participations of people who said whether they are a woman or a man."""
+        return sum(1 for present in self.attendance if present.gender is not None)
+
+    @property
+    def women(self) -> int:
+        """Return the participations of women, among those who chose to say."""
+        return sum(1 for present in self.attendance if present.gender == "woman")
 
     @property
     def team_answer_hours(self) -> float | None:
@@ -194,12 +235,20 @@ async def period_report(
     registry: CompanyRepository,
     period: Period,
     timezone: ZoneInfo,
+    cut: ProjectCut | None = None,
+    now: datetime | None = None,
 ) -> PeriodReport:
-    """Compute the report for a period."""
+    """Compute the report for a period, of everything or of one project's activities.
+
+    Only what has happened by `now` counts: a period (a project's) may reach into the future,
+    where events are planned, not held.
+    """
     start, end = period.bounds(timezone)
-    turnouts = await impact.events(start, end)
-    attendance = await impact.attendance(start, end)
-    requests = await impact.service_requests(start, end)
+    end = max(start, min(end, now or datetime.now(UTC)))
+    scope = cut.scope if cut is not None else EVERYTHING
+    turnouts = await impact.events(start, end, scope)
+    attendance = await impact.attendance(start, end, scope)
+    requests = await impact.service_requests(start, end, scope)
     before = await impact.companies_served_before(start)
     companies = {company.id: company for company in await registry.all() if company.id}
     delivered = [r for r in requests if r.status == "closed"]
@@ -212,7 +261,9 @@ async def period_report(
     activities = [_activity(kind, held) for kind, held in by_kind.items() if held]
     if others:
         activities.append(_activity("other", others))
-    sent = await impact.broadcasts(start, end)
+    # Questions and announcements are the cluster's, not a project's: a project cut leaves them out.
+    sent = await impact.broadcasts(start, end) if cut is None else []
+    questions = await impact.questions(start, end) if cut is None else NO_QUESTIONS
     return PeriodReport(
         period=period,
         smes_served=len(served),
@@ -229,7 +280,7 @@ async def period_report(
         total=_activity("all", turnouts),
         services=_services(requests),
         first_answer_hours=_average_hours(requests),
-        questions=await impact.questions(start, end),
+        questions=questions,
         broadcasts=len(sent),
         broadcast_recipients=sum(b.recipients for b in sent),
         broadcast_delivered=sum(b.sent for b in sent),
@@ -238,6 +289,9 @@ async def period_report(
         events=tuple(turnouts),
         attendance=tuple(attendance),
         companies={i: companies[i] for i in served_ids if i in companies},
+        requests=tuple(requests),
+        new_company_ids=frozenset(served_ids - before),
+        project=cut.project if cut is not None else None,
     )
 
 

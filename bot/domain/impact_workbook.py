@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.impact import PeriodReport
+from bot.domain.projects import project_progress
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -168,6 +169,8 @@ def impact_workbook(report: PeriodReport, names: ReportNames) -> bytes:
     buffer = io.BytesIO()
     book = _Book(names, buffer)
     _summary(book, report)
+    if report.project is not None:
+        _targets(book, report)
     _smes(book, report)
     _kinds(book, report)
     _satisfaction(book, report)
@@ -189,6 +192,13 @@ def _summary(book: _Book, report: PeriodReport) -> None:
     sheet.write_string(1, 0, label("report_period"))
     book.cell(sheet, 1, 1, report.period.first)
     book.cell(sheet, 1, 2, report.period.last)
+    project = report.project
+    if project is not None:
+        # Three rows more above the figures: a project's name and its funder.
+        sheet.write_string(2, 0, label("report_project"))
+        sheet.write_string(2, 1, project.name.get(names.language))
+        sheet.write_string(3, 0, label("report_funder"))
+        sheet.write_string(3, 1, project.funder.get(names.language))
     total = report.total
     q = report.questions
     figures: list[tuple[str, Any]] = [
@@ -209,12 +219,18 @@ def _summary(book: _Book, report: PeriodReport) -> None:
         ("report_questions_answered", q.answered),
         ("report_questions_to_team", q.to_team),
         ("report_team_answer_hours", _number(report.team_answer_hours)),
-        ("report_broadcasts", report.broadcasts),
-        ("report_broadcast_delivered", report.broadcast_delivered),
     ]
+    if report.gender_answered:
+        figures.append(("report_women", report.women))
+        figures.append(("report_gender_answered", report.gender_answered))
+    if project is None:
+        figures += [
+            ("report_broadcasts", report.broadcasts),
+            ("report_broadcast_delivered", report.broadcast_delivered),
+        ]
     span = book.table(
         sheet,
-        3,
+        3 if project is None else 5,
         ("report_column_indicator", "report_column_value"),
         [(label(name), value) for name, value in figures],
     )
@@ -229,6 +245,60 @@ def _summary(book: _Book, report: PeriodReport) -> None:
             sheet.write_string(note, 0, label(name))
             book.cell(sheet, note, 1, count)
             note += 1
+
+
+def _targets(book: _Book, report: PeriodReport) -> None:
+    """Write each target against its actual figure, with a chart, and the evidence below."""
+    names = book.names
+    label = names.label
+    sheet = book.sheet("report_sheet_targets")
+    progress = project_progress(report)
+    rows = [
+        (
+            label(f"report_indicator_{item.indicator}"),
+            item.target,
+            item.actual,
+            Percent(item.share),
+        )
+        for item in progress
+    ]
+    header = (
+        "report_column_indicator",
+        "report_column_target",
+        "report_column_actual",
+        "report_column_achieved",
+    )
+    span = book.table(sheet, 0, header, rows)
+    sheet.set_column(0, 0, 40)
+    book.chart(sheet, "bar", "report_chart_targets", span, [1, 2], "F1")
+    top = max(span[1] + 3, 20)
+    sheet.write_string(top, 0, label("report_sheet_evidence"), book.formats["title"])
+    services = names.services
+    requests = {str(request.ticket_id): request for request in report.requests}
+    starts = {event.event_id: event.starts_at for event in report.events}
+    evidence: list[Sequence[Any]] = []
+    for item in progress:
+        indicator = label(f"report_indicator_{item.indicator}")
+        for proof in item.evidence:
+            if proof.kind == "event":
+                when: Any = starts[proof.ref]
+                what = names.event_titles.get(proof.ref, proof.ref)
+            else:
+                request = requests[proof.ref]
+                when = request.created_at
+                service = services.get(request.service_id or "", request.service_id or "")
+                what = f"{label('report_service_request')} #{proof.ref} {service}".strip()
+            evidence.append((indicator, when, what, proof.amount))
+    header = (
+        "report_column_indicator",
+        "report_column_date",
+        "report_column_evidence",
+        "report_column_contribution",
+    )
+    book.table(sheet, top + 1, header, evidence)
+    sheet.set_column(0, 0, 40)
+    sheet.set_column(1, 1, 17)
+    sheet.set_column(2, 2, 50)
 
 
 def _smes(book: _Book, report: PeriodReport) -> None:

@@ -432,9 +432,23 @@ Day = Annotated[int, r"\d{1,8}"]  # YYYYMMDD as a number
 
 @dataclass(frozen=True)
 class ReportPeriod(CallbackData, prefix="sm:rp"):
-    """The impact report of this month, quarter or year, or how to ask for any dates."""
+    """The impact report of this month, quarter or year; the projects; or any dates."""
 
-    period: Literal["month", "quarter", "year", "custom"]
+    period: Literal["month", "quarter", "year", "project", "custom"]
+
+
+@dataclass(frozen=True)
+class ReportProject(CallbackData, prefix="sm:rj"):
+    """The impact report of a funded project over its whole period."""
+
+    project_id: EntryId
+
+
+@dataclass(frozen=True)
+class ProjectWorkbook(CallbackData, prefix="sm:rw"):
+    """A funded project's report as an Excel workbook."""
+
+    project_id: EntryId
 
 
 @dataclass(frozen=True)

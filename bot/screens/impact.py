@@ -8,10 +8,22 @@ from babel.dates import format_date
 
 from bot.domain.impact import Period, PeriodReport
 from bot.domain.impact_workbook import ReportNames
+from bot.domain.projects import Progress, project_progress
 from bot.screens.texts import Texts
 from storage.content import Catalogue
 
 _LOCALES = {"tr": "tr_TR", "en": "en_GB"}
+# Evidence named in the chat under each target; the workbook lists all of it.
+EVIDENCE_NAMED = 3
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A target as the chat shows it: the figures and the first activities behind them."""
+
+    progress: Progress
+    titles: tuple[str, ...]
+    more: int
 
 
 @dataclass(frozen=True)
@@ -50,17 +62,32 @@ class ImpactScreens:
         names = self.names
         label = names.label
         first, last = self.dates(report.period)
+        project = report.project
         return self.texts.render(
             self.language,
             "stats_period",
             report=report,
             first=first,
             last=last,
+            project_name=project.name.get(self.language) if project else None,
+            funder=project.funder.get(self.language) if project else None,
+            goals=self.goals(report),
+            indicator=lambda key: label(f"report_indicator_{key}"),
             sector=names.sector,
             size=lambda key: label(f"company_size_{key}") if key else label("report_unknown"),
             membership=lambda key: label(f"company_membership_{key}"),
             kind=lambda key: label(f"report_kind_{key}"),
         )
+
+    def goals(self, report: PeriodReport) -> list[Goal]:
+        """Return the project's targets with the first activities that count for each."""
+        names = self.names
+        goals = []
+        for progress in project_progress(report):
+            events = [item.ref for item in progress.evidence if item.kind == "event"]
+            titles = tuple(names.event_titles.get(ref, ref) for ref in events[:EVIDENCE_NAMED])
+            goals.append(Goal(progress, titles, max(len(events) - EVIDENCE_NAMED, 0)))
+        return goals
 
     def chart(self, report: PeriodReport) -> bytes:
         """Return the chart image for the chat."""
