@@ -236,11 +236,11 @@ class Event:
     transfer_abroad: TransferAbroad | None = None
     # Asked after the profile at sign-up; the answers are kept with the registration.
     questions: tuple[Question, ...] = ()
+    project_id: str | None = None  # the funded project it is part of (a project may list more)
 
     def question(self, question_id: str) -> Question | None:
         """Return the event's registration question with this id, if any."""
         return next((q for q in self.questions if q.id == question_id), None)
-    project_id: str | None = None  # the funded project it is part of (a project may list more)
 
     @property
     def signup_closes_at(self) -> datetime:
