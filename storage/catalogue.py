@@ -141,6 +141,8 @@ class CatalogueRepository:
         kind = {"sectors": "sector", "services": "service", "projects": "project", "faq": "faq"}[
             section
         ]
+        if not entries and not prune:
+            return  # nothing to add or change, and nothing to remove
         rows = await tx.fetch_all(f"SELECT id, position, document FROM {section}")
         existing = {row["id"]: (row["position"], row["document"]) for row in rows}
         for position, entry in enumerate(entries):

@@ -8,6 +8,7 @@ out, each part once and in order.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,9 @@ async def database_before_outbox(
     monkeypatch.setattr(storage.database, "_migrations", lambda: [m for m in every if m[0] <= 8])
     database = Database(tmp_path / "old.sqlite3")
     await database.open()
-    await CatalogueRepository(database).import_catalogue(load_catalogue(bundled_content_path()))
+    # Projects came after migration 0008: that assistant's catalogue had none.
+    catalogue = replace(load_catalogue(bundled_content_path()), projects=())
+    await CatalogueRepository(database).import_catalogue(catalogue)
     monkeypatch.setattr(storage.database, "_migrations", lambda: every)
     yield database
     await database.close()
