@@ -30,6 +30,7 @@ STAFF_COMMANDS: tuple[str, ...] = (
     "import",
     "export",
     "unanswered",
+    "team",
 )
 
 

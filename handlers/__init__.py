@@ -28,6 +28,7 @@ from handlers import (
     staff_questions,
     start,
     stats,
+    team,
     tickets,
 )
 from handlers.groups import CALLER, FORMS
@@ -74,6 +75,7 @@ def register(application: AssistantApplication) -> None:
         language,
         tickets,
         staff_questions,
+        team,
     )
     for feature in (*features, questions):
         application.add_handlers(feature.handlers())

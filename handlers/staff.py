@@ -37,6 +37,7 @@ def menu_rows(caller: Caller) -> Keyboard:
         [caller.button("staff_unanswered", StaffMenu("unanswered"))] if read else [],
         [caller.button("staff_consent", StaffMenu("consent"))] if manage else [],
         [caller.button("staff_privacy_log", StaffMenu("privacylog"))] if manage else [],
+        [caller.button("staff_team", StaffMenu("team"))] if caller.can(Ability.TEAM) else [],
     ]
 
 

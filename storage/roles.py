@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from storage.catalogue import parse_utc, utc_text
-from storage.database import Database
+from storage.database import Database, Transaction
 
 
 class Role(StrEnum):
@@ -71,3 +71,33 @@ class RoleRepository:
             )
             for row in rows
         ]
+
+    async def assign(
+        self, tx: Transaction, person_id: int, role: Role, granted_by: int
+    ) -> Role | None:
+        """Give a person a role inside a transaction; return the role they had before."""
+        before = await tx.fetch_one(
+            "SELECT role FROM staff_roles WHERE person_id = ?", (person_id,)
+        )
+        await tx.execute(
+            "INSERT INTO staff_roles (person_id, role, granted_by, granted_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (person_id) DO UPDATE SET role = excluded.role, "
+            "granted_by = excluded.granted_by, granted_at = excluded.granted_at",
+            (person_id, role.value, granted_by, utc_text(datetime.now(UTC))),
+        )
+        self._roles = None
+        return None if before is None else Role(before["role"])
+
+    async def withdraw(self, tx: Transaction, person_id: int) -> Role | None:
+        """Take a person's role away inside a transaction; return the role they had."""
+        before = await tx.fetch_one(
+            "SELECT role FROM staff_roles WHERE person_id = ?", (person_id,)
+        )
+        await tx.execute("DELETE FROM staff_roles WHERE person_id = ?", (person_id,))
+        self._roles = None
+        return None if before is None else Role(before["role"])
+
+    async def count_admins(self, tx: Transaction) -> int:
+        """Return how many people the database makes admins."""
+        row = await tx.fetch_one("SELECT COUNT(*) AS n FROM staff_roles WHERE role = 'admin'")
+        return int(row["n"]) if row else 0

@@ -1,8 +1,9 @@
 """What each staff role may do.
 
-Admins and staff do everything; check-in staff only take attendance (toggles and QR codes);
-viewers only read lists, exports and statistics. Everyone in the team may open the staff menu
-and the staff event pages, which show each of them only the buttons their role allows.
+Admins do everything, staff everything but managing the team; check-in staff only take
+attendance (toggles and QR codes); viewers only read lists, exports and statistics. Everyone in
+the team may open the staff menu and the staff event pages, which show each of them only the
+buttons their role allows.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ class Ability(Enum):
     CHECK_IN = "check_in"
     # Creating, changing and cancelling events, broadcasts, imports, answering tickets.
     MANAGE = "manage"
+    # Who is in the team and with which role (/team): admins only.
+    TEAM = "team"
 
 
 ABILITIES: dict[Role, frozenset[Ability]] = {
     Role.ADMIN: frozenset(Ability),
-    Role.STAFF: frozenset(Ability),
+    Role.STAFF: frozenset(Ability) - {Ability.TEAM},
     Role.CHECKIN: frozenset({Ability.BROWSE, Ability.CHECK_IN}),
     Role.VIEWER: frozenset({Ability.BROWSE, Ability.READ}),
 }

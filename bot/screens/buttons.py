@@ -275,6 +275,7 @@ STAFF_SCREENS = (
     "unanswered",
     "consent",
     "privacylog",
+    "team",
 )
 
 
@@ -480,3 +481,35 @@ class CompanyApproval(CallbackData, prefix="co:a"):
     company_id: Number
     person_id: Number
     decision: Literal["y", "n"]
+
+
+# -- the team (admins) -------------------------------------------------------------------------
+
+RoleCode = Literal["admin", "staff", "checkin", "viewer"]
+
+
+@dataclass(frozen=True)
+class TeamAdd(CallbackData, prefix="tm:add"):
+    """Start adding someone to the team (the user picker, or /team ID)."""
+
+
+@dataclass(frozen=True)
+class TeamMemberPage(CallbackData, prefix="tm:p"):
+    """A team member's page: their role, and buttons to change or remove it."""
+
+    person_id: Number
+
+
+@dataclass(frozen=True)
+class SetTeamRole(CallbackData, prefix="tm:r"):
+    """Give a person a role (adding them, or changing the one they have)."""
+
+    person_id: Number
+    role: RoleCode
+
+
+@dataclass(frozen=True)
+class RemoveFromTeam(CallbackData, prefix="tm:x"):
+    """Take a person's role away."""
+
+    person_id: Number
