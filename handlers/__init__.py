@@ -49,6 +49,7 @@ def register(application: AssistantApplication) -> None:
             broadcast.BROADCAST,
             tickets.TICKET,
             reminders.COMMENT,
+            stats.DATES,
         ]
     )
     application.add_handlers(engine.handlers(), group=FORMS)

@@ -5,7 +5,8 @@ any dates)."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from telegram import InlineKeyboardButton, Update
@@ -13,7 +14,15 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
-from bot.domain.impact import Period, PeriodError, PeriodReport, ProjectCut, period_report
+from bot.domain.forms import Flow, Moved, TextStep
+from bot.domain.impact import (
+    Period,
+    PeriodError,
+    PeriodReport,
+    ProjectCut,
+    period_report,
+    read_day,
+)
 from bot.screens.buttons import (
     STAFF_HOME,
     ProjectWorkbook,
@@ -23,6 +32,7 @@ from bot.screens.buttons import (
     StaffMenu,
 )
 from bot.screens.impact import ImpactScreens
+from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.replies import keyboard, show
 from handlers.staff_access import staff
 from storage.content import Project
@@ -33,6 +43,62 @@ PRESETS: tuple[Literal["month", "quarter", "year"], ...] = ("month", "quarter", 
 _DAY = "%Y%m%d"
 # A project's name on its button: about what a phone shows on one line.
 _BUTTON_NAME = 40
+DATES_TIMEOUT = timedelta(minutes=15)
+
+
+def _day_answer(text: str) -> tuple[str | None, str | None]:
+    """Read a typed day into its ISO text (a form's answer is a JSON value)."""
+    try:
+        return read_day(text).isoformat(), None
+    except PeriodError as error:
+        return None, str(error)
+
+
+class ReportDatesForm(Form):
+    """The first and last day of a report's period, typed the way people write dates."""
+
+    kind = "report_dates"
+    code = "rd"
+    ability = Ability.READ
+    closed_template = "stats_dates_closed"
+    flow = Flow(
+        "report_dates",
+        (
+            TextStep("first", back=False, check=_day_answer),
+            TextStep("last", check=_day_answer),
+        ),
+    )
+
+    @property
+    def timeout(self) -> timedelta:
+        return DATES_TIMEOUT
+
+    async def ask(self, call: FormCall, reason: str | None = None) -> None:
+        caller = call.caller
+        first = call.state.answers.get("first")
+        screens = ImpactScreens(caller.services.texts, caller.services.catalogue, caller.language)
+        shown = screens.day(date.fromisoformat(first)) if first else None
+        text = caller.render("stats_dates", step=call.state.step, reason=reason, first=shown)
+        rows = [
+            *step_keyboard(call, self),
+            [caller.button("report_back", StaffMenu("stats"))],
+        ]
+        await show(call.update, text, rows)
+
+    async def finish(self, call: FormCall) -> Moved | None:
+        answers = call.state.answers
+        try:
+            period = Period(
+                date.fromisoformat(answers["first"]), date.fromisoformat(answers["last"])
+            )
+        except PeriodError as error:
+            # The end before the start: ask the end again, saying so; the start stays.
+            return Moved(replace(call.state, step="last"), str(error))
+        await _send_period(call.context, call.caller, period)
+        return None
+
+
+DATES = ReportDatesForm()
 
 
 async def stats_command(update: Update, context: AssistantContext) -> None:
@@ -88,8 +154,7 @@ async def period_pressed(update: Update, context: AssistantContext) -> None:
         await _projects(update, caller)
         return
     if name == "custom":
-        rows = [[caller.button("report_back", StaffMenu("stats"))]]
-        await show(update, caller.render("stats_custom", problem=None), rows)
+        await open_form(update, context, caller, DATES)
         return
     today = datetime.now(caller.services.settings.timezone).date()
     await _send_period(context, caller, Period.preset(name, today))

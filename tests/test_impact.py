@@ -10,11 +10,13 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from babel.dates import format_date
 
 from bot.devtools.emulator import Message
 from bot.devtools.history import add_history
 from bot.domain.companies import name_key
-from bot.domain.impact import Period, PeriodError, event_hours
+from bot.domain.impact import Period, PeriodError, event_hours, read_day
+from bot.domain.profile import fold_turkish
 from storage.companies import Company
 from storage.seeding import (
     SeedPerson,
@@ -51,6 +53,29 @@ def test_a_period_can_not_end_before_it_starts() -> None:
     with pytest.raises(PeriodError, match="not_a_date"):
         Period.parse("yesterday", "2027-01-01")
     assert Period.parse("01.01.2027", "2027-06-30") == Period(date(2027, 1, 1), date(2027, 6, 30))
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("31.01.2027", date(2027, 1, 31)),
+        ("1.2.27", date(2027, 2, 1)),
+        ("31/1/2027", date(2027, 1, 31)),
+        ("2027-01-31", date(2027, 1, 31)),
+        ("31 Ocak 2027", date(2027, 1, 31)),
+        ("5 AĞUSTOS 2027", date(2027, 8, 5)),
+        ("1 subat 2027", date(2027, 2, 1)),
+        ("3 September 2027", date(2027, 9, 3)),
+    ],
+)
+def test_days_are_read_as_people_in_turkey_write_them(typed: str, day: date) -> None:
+    assert read_day(typed) == day
+
+
+@pytest.mark.parametrize("typed", ["29.02.2027", "31 Smarch 2027", "dün", "2027", ""])
+def test_what_is_not_a_day_is_refused(typed: str) -> None:
+    with pytest.raises(PeriodError, match="not_a_date"):
+        read_day(typed)
 
 
 def test_a_day_of_a_multi_day_event_counts_eight_hours() -> None:
@@ -249,9 +274,6 @@ async def test_period_buttons_and_bad_dates(assistant: Assistant) -> None:
     assert text.photo is None
     year = datetime.now(ISTANBUL).year
     assert f"1 Ocak {year} – 31 Aralık {year}" in (text.text or "")
-    custom = await elif_.press(text, "‹ İstatistikler")
-    hint = await elif_.press(custom, "📅 Tarih aralığı")
-    assert "/stats 01.01.2027 30.06.2027" in (hint.text or "")
     refused = await elif_.says("/stats 30.06.2027 01.01.2027")
     assert "Bitiş tarihi başlangıçtan önce olamaz." in (refused.text or "")
     unread = await elif_.says("/stats dün bugün")
@@ -303,3 +325,44 @@ async def test_the_demo_history_gives_the_report_something_to_show(assistant: As
     assert "24 etkinlik" in text
     for kind in ("Eğitim", "Çalışma ziyareti", "B2B görüşmeleri", "Webinar"):
         assert f"• {kind}:" in text
+
+
+async def test_staff_type_any_period_in_a_short_form(assistant: Assistant) -> None:
+    period = await held_period(assistant)
+    elif_ = staff_member(assistant)
+    stats = await elif_.says("/stats")
+    ask = await elif_.press(stats, "📅 Tarih aralığı")
+    assert "Raporun başlangıç tarihini yazın" in (ask.text or "")
+    forms = "SELECT kind, step FROM forms WHERE person_id = ?"
+    assert await assistant.fetch(forms, elif_.id) == [{"kind": "report_dates", "step": "first"}]
+    unread = await elif_.says("geçen ay")
+    assert "Bu tarihi anlayamadım" in (unread.text or "")
+    # Turkish month names, typed without Turkish letters, are understood too.
+    first = format_date(period.first, "d MMMM y", locale="tr")
+    end = await elif_.says(fold_turkish(first).upper())
+    assert f"Başlangıç: {first}" in (end.text or "")
+    assert await assistant.fetch(forms, elif_.id) == [{"kind": "report_dates", "step": "last"}]
+    refused = await elif_.says("01.01.2020")
+    assert f"Bitiş tarihi başlangıçtan ({first}) önce olamaz" in (refused.text or "")
+    assert await assistant.fetch(forms, elif_.id) == [{"kind": "report_dates", "step": "last"}]
+    photo = await elif_.says(f"{period.last:%d/%m/%Y}")
+    assert photo.photo is not None
+    text = await elif_.next_message(photo)
+    assert "Hizmet verilen KOBİ: 2" in (text.text or "")
+    await elif_.emulator.wait_idle()  # the form closes once the report is sent
+    assert await assistant.fetch(forms, elif_.id) == []
+
+
+async def test_the_dates_form_closes_with_cancel_and_is_staff_only(assistant: Assistant) -> None:
+    john = staff_member(assistant, "en", name="John")
+    stats = await john.says("/stats")
+    ask = await john.press(stats, "📅 Date range")
+    assert "Type the first day of the report" in (ask.text or "")
+    closed = await john.says("/cancel")
+    assert "I closed the date range question" in (closed.text or "")
+    ayse = assistant.person("Ayşe")
+    unknown = await ayse.says("/nosuchcommand")
+    query = await ayse.emulator.press_callback(ayse.user, unknown, "sm:rp:custom")
+    answer = await ayse.emulator.wait_for_callback_answer(query)
+    assert answer.show_alert
+    assert await assistant.fetch("SELECT kind FROM forms WHERE person_id = ?", ayse.id) == []

@@ -7,6 +7,7 @@ cut by a funded project: then only the events and services linked to the project
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from statistics import mean
 from zoneinfo import ZoneInfo
 
 from bot.domain.companies import size_of
+from bot.domain.profile import fold_turkish
 from storage.companies import SIZE_CLASSES, Company, CompanyRepository
 from storage.content import Catalogue, Project
 from storage.impact import (
@@ -73,8 +75,8 @@ class Period:
 
     @classmethod
     def parse(cls, first: str, last: str) -> Period:
-        """Read two dates typed as YYYY-MM-DD or DD.MM.YYYY."""
-        return cls(_date(first), _date(last))
+        """Read two dates typed as YYYY-MM-DD, DD.MM.YYYY or the like (see `read_day`)."""
+        return cls(read_day(first), read_day(last))
 
 
 @dataclass(frozen=True)
@@ -100,13 +102,53 @@ class ProjectCut:
         return Period(self.project.starts_on, self.project.ends_on)
 
 
-def _date(text: str) -> date:
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    raise PeriodError("not_a_date")
+# Month names as people type them, Turkish letters optional, and English.
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("ocak", "oca", "january", "jan"),
+            ("subat", "sub", "february", "feb"),
+            ("mart", "mar", "march"),
+            ("nisan", "nis", "april", "apr"),
+            ("mayis", "may"),
+            ("haziran", "haz", "june", "jun"),
+            ("temmuz", "tem", "july", "jul"),
+            ("agustos", "agu", "august", "aug"),
+            ("eylul", "eyl", "september", "sep", "sept"),
+            ("ekim", "eki", "october", "oct"),
+            ("kasim", "kas", "november", "nov"),
+            ("aralik", "ara", "december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_NUMERIC_DAY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})$")
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_NAMED_DAY = re.compile(r"^(\d{1,2})\.?\s+([a-z]+)\.?,?\s+(\d{4})$")
+
+
+def read_day(text: str) -> date:
+    """Read a day as people in Turkey write it: 31.01.2027, 31/1/27, 31 Ocak 2027 (or
+    2027-01-31); raise PeriodError("not_a_date") for anything else."""
+    typed = " ".join(fold_turkish(text).split())
+    numbers: tuple[int, int, int] | None = None
+    if found := _ISO_DAY.match(typed):
+        numbers = (int(found[3]), int(found[2]), int(found[1]))
+    elif found := _NUMERIC_DAY.match(typed):
+        numbers = (int(found[1]), int(found[2]), int(found[3]))
+    elif (found := _NAMED_DAY.match(typed)) and found[2] in _MONTHS:
+        numbers = (int(found[1]), _MONTHS[found[2]], int(found[3]))
+    if numbers is None:
+        raise PeriodError("not_a_date")
+    day, month, year = numbers
+    if year < 100:
+        year += 2000  # "31.01.27": this century
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise PeriodError("not_a_date") from None
 
 
 def event_hours(starts_at: datetime, ends_at: datetime) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from babel.dates import format_date
 
@@ -48,6 +49,10 @@ class ImpactScreens:
             services={service.id: service.title.get(language) for service in catalogue.services},
             timezone=self.texts.timezone,
         )
+
+    def day(self, day: date) -> str:
+        """Return a day written out."""
+        return format_date(day, "long", locale=_LOCALES[self.language])
 
     def dates(self, period: Period) -> tuple[str, str]:
         """Return the period's first and last day written out."""
