@@ -35,6 +35,7 @@ def test_the_demo_chats_in_the_terminal(tmp_path: Path) -> None:
     assert "Yalın Üretim ve Verimlilik Eğitimi" in out  # event 1 opened
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "data").exists()  # the demo database is temporary
+    assert not list(tmp_path.glob("clustem-demo-files-*"))  # no file sent, no folder left
 
 
 def test_typed_numbers_are_messages_and_older_buttons_can_be_pressed(tmp_path: Path) -> None:
@@ -56,6 +57,7 @@ def test_files_the_bot_sends_are_saved_where_the_demo_says(tmp_path: Path) -> No
     (saved,) = folder.glob("*-my-data.json")
     assert f"[my-data.json: {saved}]" in result.stdout
     assert '"id": 424242' in saved.read_text(encoding="utf-8")
+    assert f"dosya bu klasörde duruyor: {folder}" in result.stdout.splitlines()[-1]
 
 
 def test_staff_act_in_their_group_reply_and_send_files(tmp_path: Path) -> None:

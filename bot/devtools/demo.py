@@ -231,4 +231,14 @@ async def run_demo(settings: Settings, *, user_language: str = "tr") -> int:
             finally:
                 unsubscribe()
                 await stop_application(application)
+    _tidy_files(files, texts, user_language)
     return 0
+
+
+def _tidy_files(files: Path, texts: Texts, language: str) -> None:
+    """Remove the files folder when the bot sent nothing; otherwise say where the files stay."""
+    saved = sorted(files.iterdir())
+    if not saved:
+        files.rmdir()  # each run would otherwise leave an empty folder in /tmp
+        return
+    print(texts.render(language, "demo_files_kept", files=str(files), count=len(saved)), flush=True)
