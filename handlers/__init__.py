@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.context import AssistantApplication
 from handlers import (
+    access_needs,
     broadcast,
     caller,
     chat_setup,
@@ -50,6 +51,7 @@ def register(application: AssistantApplication) -> None:
             tickets.TICKET,
             reminders.COMMENT,
             stats.DATES,
+            access_needs.ACCESS_NEEDS,
         ]
     )
     application.add_handlers(engine.handlers(), group=FORMS)
@@ -63,6 +65,7 @@ def register(application: AssistantApplication) -> None:
         events,
         services,
         registrations,
+        access_needs,
         staff,
         staff_events,
         staff_attendees,

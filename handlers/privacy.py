@@ -32,13 +32,24 @@ from bot.screens.buttons import (
     Menu,
     PrivacyAction,
     StaffMenu,
+    WithdrawAccessNeeds,
     WithdrawHostConsent,
 )
+from bot.screens.callback_data import CallbackData
 from handlers.profile import notice_context
 from handlers.replies import show
 from handlers.staff_access import staff
 from storage.catalogue import parse_utc
-from storage.privacy import ANNOUNCEMENTS, HOST_PREFIX, Anonymised, Consent, host_purpose
+from storage.privacy import (
+    ANNOUNCEMENTS,
+    HOST_PREFIX,
+    SPECIAL_PREFIX,
+    Anonymised,
+    Consent,
+    host_purpose,
+    scoped_event,
+    special_purpose,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -73,13 +84,19 @@ async def show_privacy(update: Update, caller: Caller) -> None:
         ],
     ]
     hosts = [_host(caller, c) for c in in_force.values() if c.purpose.startswith(HOST_PREFIX)]
-    for host in hosts:
-        title = host["title"]
+    specials = [_host(caller, c) for c in in_force.values() if c.purpose.startswith(SPECIAL_PREFIX)]
+    withdraws: list[tuple[str, dict[str, Any], CallbackData]] = [
+        ("host_withdraw", host, WithdrawHostConsent(host["event_id"])) for host in hosts
+    ] + [
+        ("access_needs_withdraw", special, WithdrawAccessNeeds(special["event_id"]))
+        for special in specials
+    ]
+    for label_name, item, pressed in withdraws:
+        title = item["title"]
         if len(title) > BUTTON_TITLE_LIMIT:
             title = title[: BUTTON_TITLE_LIMIT - 1] + "…"
-        data = WithdrawHostConsent(host["event_id"]).data
-        label = f"{caller.label('host_withdraw')} · {title}"
-        rows.append([InlineKeyboardButton(label, callback_data=data)])
+        label = f"{caller.label(label_name)} · {title}"
+        rows.append([InlineKeyboardButton(label, callback_data=pressed.data)])
     rows += [
         [caller.button("edit_profile", EditProfile("edit"))],
         [caller.button("delete_data", PrivacyAction("delete"))],
@@ -92,6 +109,7 @@ async def show_privacy(update: Update, caller: Caller) -> None:
         current_version=caller.services.catalogue.cluster.privacy_notice.version,
         announcements=announcements,
         hosts=hosts,
+        specials=specials,
         withdrawn=[_host(caller, c) for c in consents if not c.in_force],
     )
     await show(update, text, rows)
@@ -99,13 +117,14 @@ async def show_privacy(update: Update, caller: Caller) -> None:
 
 def _host(caller: Caller, consent: Consent) -> dict[str, Any]:
     """Return a consent as the privacy screen names it: the event, its host and country."""
-    event_id = consent.purpose.removeprefix(HOST_PREFIX)
+    event_id = scoped_event(consent.purpose) or consent.purpose
     event = caller.services.catalogue.event(event_id)
     transfer = event.transfer_abroad if event is not None else None
     language = caller.language
     return {
         "consent": consent,
         "announcements": consent.purpose == ANNOUNCEMENTS,
+        "special": consent.purpose.startswith(SPECIAL_PREFIX),
         "event_id": event_id,
         "title": event.title.get(language) if event is not None else event_id,
         "host": transfer.host.get(language) if transfer is not None else None,
@@ -141,6 +160,14 @@ async def host_withdrawn(update: Update, context: AssistantContext) -> None:
     caller = context.caller
     event_id = WithdrawHostConsent.of(update).event_id
     await caller.services.privacy.withdraw(caller.person.id, host_purpose(event_id))
+    await show_privacy(update, await context.refresh_caller())
+
+
+async def access_needs_withdrawn(update: Update, context: AssistantContext) -> None:
+    """Withdraw the consent to an event's special question (its answer goes), then /privacy."""
+    caller = context.caller
+    event_id = WithdrawAccessNeeds.of(update).event_id
+    await caller.services.privacy.withdraw(caller.person.id, special_purpose(event_id))
     await show_privacy(update, await context.refresh_caller())
 
 
@@ -278,6 +305,10 @@ def _summary(caller: Caller, document: dict[str, Any]) -> dict[str, Any]:
             {**item, "title": title(item["event_id"])} for item in document.get("feedback", [])
         ],
         "consents": document.get("consents", []),
+        "special_answers": [
+            {**item, "title": title(item["event_id"])}
+            for item in document.get("special_category_answers", [])
+        ],
         "notices": document.get("notice_acknowledgements", []),
         "forms": document.get("forms", []),
     }
@@ -363,6 +394,7 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
         CallbackQueryHandler(announcements_answered, pattern=AnnouncementsAnswer.pattern()),
         CallbackQueryHandler(host_answered, pattern=HostConsent.pattern()),
         CallbackQueryHandler(host_withdrawn, pattern=WithdrawHostConsent.pattern()),
+        CallbackQueryHandler(access_needs_withdrawn, pattern=WithdrawAccessNeeds.pattern()),
         *staff(
             Ability.MANAGE,
             [

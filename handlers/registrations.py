@@ -16,6 +16,7 @@ from bot.domain.forms import NO, YES
 from bot.domain.questions import answer_lines
 from bot.screens.buttons import (
     HOME,
+    AccessNeedsConsent,
     CalendarFile,
     CancelRegistration,
     CheckinCode,
@@ -28,6 +29,7 @@ from bot.screens.buttons import (
 )
 from bot.screens.notices import calendar_document, checkin_photo
 from bot.screens.outgoing import post
+from handlers import access_needs
 from handlers.replies import show
 from storage.answers import AnswerRepository
 from storage.catalogue import EventListing
@@ -73,6 +75,10 @@ def registration_rows(
             rows.append([caller.button("cancel_registration", CancelRegistration(registration.id))])
         else:
             rows.append([caller.button("leave_waitlist", CancelRegistration(registration.id))])
+        if listing.event.access_needs is not None:
+            # The special question again: to answer later, change the answer or withdraw.
+            ask = AccessNeedsConsent(listing.event.id, "ask")
+            rows.insert(0, [caller.button("access_needs_open", ask)])
         return rows
     if closed:
         return []
@@ -132,6 +138,7 @@ async def sign_up(
         await _send_checkin_code(context, caller, event, registration)
     if not outcome.existing:
         await ask_host_consent(context, caller, event)
+        await access_needs.ask_consent(context, caller, event)
 
 
 async def ask_host_consent(context: AssistantContext, caller: Caller, event: Event) -> None:

@@ -25,6 +25,7 @@ from bot.screens.buttons import (
     ChangeEvent,
     ConfirmCancelEvent,
     ExportAttendees,
+    StaffAccessNeeds,
     StaffEventList,
     StaffEventPage,
     StaffMenu,
@@ -174,6 +175,8 @@ async def show_staff_event(
     attendance = [caller.button("staff_attendance", Attendance(event.id))]
     host = [caller.button("staff_export_host", ExportAttendees("h", event.id))]
     summary = [caller.button("staff_answer_summary", AnswerSummary(event.id))]
+    # Special-category answers (KVKK Art. 6): only for those who manage the event.
+    special = [caller.button("staff_access_needs", StaffAccessNeeds(event.id))]
     rows: Keyboard = [
         *([changes[0:2], changes[2:4], changes[4:6]] if manage else []),
         lists if read else [],
@@ -181,6 +184,7 @@ async def show_staff_event(
         exports if read else [],
         host if read and event.transfer_abroad is not None else [],
         summary if read and event.questions else [],
+        special if manage and event.access_needs is not None else [],
         [caller.button("staff_cancel_event", CancelEvent(event.id))] if manage else [],
         [
             caller.button("staff_event_list", StaffEventList()),

@@ -213,6 +213,22 @@ class TransferAbroad:
 
 
 @dataclass(frozen=True)
+class SpecialQuestion:
+    """An event's question whose answer can reveal health data (access or dietary needs).
+
+    A special category of personal data (KVKK Art. 6, GDPR Art. 9): asked after the sign-up
+    only with its own explicit consent, stored apart, erased once the event is over.
+    """
+
+    prompt: Text
+
+
+# Where every audience of an event may sign up; "members": only verified people of member
+# companies.
+AUDIENCES = ("all", "members")
+
+
+@dataclass(frozen=True)
 class Event:
     """A training, webinar, visit or other event people sign up for. Times are aware, in UTC."""
 
@@ -237,10 +253,19 @@ class Event:
     # Asked after the profile at sign-up; the answers are kept with the registration.
     questions: tuple[Question, ...] = ()
     project_id: str | None = None  # the funded project it is part of (a project may list more)
+    # Set: after the sign-up, a separate consent, then this question (special category).
+    access_needs: SpecialQuestion | None = None
+    # Who may sign up: everyone, or only verified people of member companies.
+    audience: str = "all"
 
     def question(self, question_id: str) -> Question | None:
         """Return the event's registration question with this id, if any."""
         return next((q for q in self.questions if q.id == question_id), None)
+
+    @property
+    def members_only(self) -> bool:
+        """Tell whether only verified people of member companies may sign up."""
+        return self.audience == "members"
 
     @property
     def signup_closes_at(self) -> datetime:
@@ -791,6 +816,8 @@ class _Reader:
             transfer_abroad=self.transfer_abroad(data.get("transfer_abroad")),
             questions=self.questions(data.get("questions")),
             project_id=self.string(data, "project", required=False),
+            access_needs=self.access_needs(data.get("access_needs")),
+            audience=self.audience(data),
         )
 
     def questions(self, value: object, key: str = "questions") -> tuple[Question, ...]:
@@ -874,6 +901,36 @@ class _Reader:
             minimum=None if minimum is None else float(minimum),
             maximum=None if maximum is None else float(maximum),
         )
+
+    def audience(self, data: Mapping[str, Any]) -> str:
+        """Read who may sign up: all (the default) or members."""
+        value = self.string(data, "audience", required=False) or "all"
+        if value not in AUDIENCES:
+            raise self.fail("audience", "must be one of {choices}", choices=", ".join(AUDIENCES))
+        return value
+
+    def access_needs(self, value: object) -> SpecialQuestion | None:
+        """Read an event's access or dietary needs question; it must be flagged special."""
+        if value is None:
+            return None
+        data = self.mapping(value, "access_needs")
+        unknown = set(data) - {"prompt", "special_category"}
+        if unknown:
+            raise self.fail(
+                "access_needs", "unknown fields {fields}", fields=", ".join(sorted(unknown))
+            )
+        if data.get("special_category") is not True:
+            # Health data is never asked like an ordinary question: the content says so.
+            raise self.fail(
+                "access_needs.special_category",
+                "must be true: the answer can reveal health data (KVKK Art. 6)",
+            )
+        try:
+            return SpecialQuestion(prompt=self.text(data, "prompt", QUESTION_LIMIT))
+        except ContentError as error:
+            raise self.fail(
+                f"access_needs.{error.field_name}", error.template, **error.params
+            ) from None
 
     def transfer_abroad(self, value: object) -> TransferAbroad | None:
         """Read the host abroad an event may share attendees' details with, if any."""
@@ -1038,6 +1095,13 @@ def event_to_document(event: Event, timezone: ZoneInfo) -> dict[str, Any]:
         entry["questions"] = [question_to_document(question) for question in event.questions]
     if event.project_id is not None:
         entry["project"] = event.project_id
+    if event.access_needs is not None:
+        entry["access_needs"] = {
+            "prompt": _text(event.access_needs.prompt),
+            "special_category": True,
+        }
+    if event.audience != "all":
+        entry["audience"] = event.audience
     return entry
 
 

@@ -309,3 +309,14 @@ _PERSONAL_TABLES += [
     ),
 ]
 _ERASE_STATEMENTS += ["DELETE FROM event_answers WHERE person_id = ?"]
+
+# Special-category answers (KVKK Art. 6): in the export, and erased with the person (the
+# CASCADE would too; the statement says so where erasure is read).
+_PERSONAL_TABLES += [
+    (
+        "special_category_answers",
+        "SELECT event_id, answer, answered_at FROM special_category_answers "
+        "WHERE person_id = ? ORDER BY id",
+    ),
+]
+_ERASE_STATEMENTS += ["DELETE FROM special_category_answers WHERE person_id = ?"]

@@ -157,6 +157,12 @@ class PrivacyRepository:
                 "WHERE person_id = ? AND purpose = ? AND withdrawn_at IS NULL",
                 (now, person_id, purpose),
             )
+            if purpose.startswith(SPECIAL_PREFIX):
+                # Without the consent the answer has no ground: it goes with it.
+                await tx.execute(
+                    "DELETE FROM special_category_answers WHERE person_id = ? AND event_id = ?",
+                    (person_id, purpose.removeprefix(SPECIAL_PREFIX)),
+                )
             if purpose == ANNOUNCEMENTS:
                 await tx.execute(
                     "UPDATE people SET announcements_on = 0 WHERE id = ?", (person_id,)

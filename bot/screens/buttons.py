@@ -155,6 +155,29 @@ class WithdrawHostConsent(CallbackData, prefix="hw"):
 
 
 @dataclass(frozen=True)
+class AccessNeedsConsent(CallbackData, prefix="nc"):
+    """A person's answer to being asked an event's special-category question (KVKK Art. 6);
+    "ask" shows the question again (from the event's page)."""
+
+    event_id: EntryId
+    answer: Literal["yes", "no", "ask"]
+
+
+@dataclass(frozen=True)
+class WithdrawAccessNeeds(CallbackData, prefix="nw"):
+    """Withdraw the consent to an event's special-category question; its answer goes too."""
+
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
+class StaffAccessNeeds(CallbackData, prefix="se:an"):
+    """Staff who manage: the answers to an event's special-category question."""
+
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
 class ConsentCampaign(CallbackData, prefix="sm:cc"):
     """Staff: ask everyone informed, once, whether they want announcements (confirmed)."""
 
