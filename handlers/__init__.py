@@ -44,6 +44,7 @@ def register(application: AssistantApplication) -> None:
     engine = forms.FormEngine(
         [
             profile.PROFILE,
+            profile.GENDER,
             event_questions.EVENT_QUESTIONS,
             staff_import.IMPORT,
             staff_events.EVENT_FORM,

@@ -41,7 +41,7 @@ from handlers import event_questions
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.replies import Keyboard, show
 from storage.companies import claim_company
-from storage.people import Person, Profile
+from storage.people import GENDERS, Person, Profile
 from storage.privacy import ANNOUNCEMENTS
 
 # Seconds the form waits for an answer before it closes.
@@ -241,6 +241,46 @@ class ProfileForm(Form):
 PROFILE = ProfileForm()
 
 
+class GenderForm(Form):
+    """The optional gender question, asked only when the person opens it from their profile.
+
+    Funders ask for women's participation; the report counts only those who chose to say, and
+    "prefer not to say" is an answer like the others.
+    """
+
+    kind = "gender"
+    code = "gd"
+    closed_template = "form_cancelled"
+    flow = Flow("gender", (ChoiceStep("gender", back=False),))
+
+    @property
+    def timeout(self) -> timedelta:
+        return timedelta(seconds=FORM_TIMEOUT)
+
+    def options(self, call: FormCall) -> list[tuple[str, str]]:
+        return [(value, call.caller.label(f"gender_{value}")) for value in GENDERS]
+
+    async def ask(self, call: FormCall, reason: str | None = None) -> None:
+        caller = call.caller
+        text = caller.render("profile_gender", reason=reason, current=caller.person.gender)
+        await show(call.update, text, step_keyboard(call, self))
+
+    async def finish(self, call: FormCall) -> Moved | None:
+        caller = call.caller
+        if not caller.person.informed:
+            # Erased (or never informed) since the question was shown: nothing is stored.
+            await show(call.update, caller.render("not_available"), [])
+            return None
+        await caller.services.people.set_gender(caller.person.id, call.state.answers["gender"])
+        refreshed = await call.context.refresh_caller()
+        await call.acknowledge()
+        await show_profile(call.update, refreshed, saved=True)
+        return None
+
+
+GENDER = GenderForm()
+
+
 def typed_company(answers: Answers) -> str:
     """Return the company name as typed, however the company step stored it."""
     company = answers["company"]
@@ -324,6 +364,9 @@ async def profile_command(update: Update, context: AssistantContext) -> None:
 async def edit_pressed(update: Update, context: AssistantContext) -> None:
     """Open the form to correct the profile (or to fill it in, when there is none)."""
     caller = context.caller
+    if EditProfile.of(update).how == "gender" and caller.person.has_profile:
+        await open_form(update, context, caller, GENDER)
+        return
     if caller.person.has_profile:
         await correct(update, context, caller)
     else:
@@ -339,13 +382,15 @@ async def show_profile(update: Update, caller: Caller, *, saved: bool) -> None:
         "profile",
         person=person,
         sector=sector.name.get(caller.language) if sector else "",
+        gender=caller.label(f"gender_{person.gender}") if person.gender else None,
         saved=saved,
     )
-    await show(
-        update,
-        text,
-        [[caller.button("edit_profile", EditProfile("edit"))], [caller.button("home", HOME)]],
-    )
+    rows = [
+        [caller.button("edit_profile", EditProfile("edit"))],
+        [caller.button("profile_gender", EditProfile("gender"))],
+        [caller.button("home", HOME)],
+    ]
+    await show(update, text, rows)
 
 
 async def sign_up_pressed(update: Update, context: AssistantContext) -> None:

@@ -10,6 +10,8 @@ from typing import Any
 from storage.catalogue import utc_text
 from storage.database import Database
 
+# The optional gender question's answers; 'unsaid' is "prefer not to say".
+GENDERS = ("woman", "man", "unsaid")
 # When a person was last seen is kept to this precision; a visit within it writes nothing.
 LAST_SEEN_PRECISION = timedelta(hours=1)
 
@@ -31,6 +33,7 @@ class Person:
     reminders_on: bool
     announcements_on: bool
     unreachable: bool
+    gender: str | None = None  # one of GENDERS, if the person answered the optional question
 
     @property
     def informed(self) -> bool:
@@ -62,6 +65,7 @@ def _person(row: Any) -> Person:
         reminders_on=bool(row["reminders_on"]),
         announcements_on=bool(row["announcements_on"]),
         unreachable=row["unreachable_at"] is not None,
+        gender=row["gender"],
     )
 
 
@@ -140,6 +144,15 @@ class PeopleRepository:
         )
         if changed != 1:
             raise PermissionError("a profile is stored only after the notice was read")
+
+    async def set_gender(self, person_id: int, gender: str) -> None:
+        """Store what the person chose to say: woman, man, or 'unsaid' (prefer not to say)."""
+        if gender not in GENDERS:
+            raise ValueError(f"unknown gender answer {gender!r}")
+        await self._db.execute(
+            "UPDATE people SET gender = ? WHERE id = ? AND informed_at IS NOT NULL",
+            (gender, person_id),
+        )
 
     async def set_reminders(self, person_id: int, on: bool) -> None:
         """Switch event reminders on or off."""

@@ -186,7 +186,7 @@ class ConsentCampaign(CallbackData, prefix="sm:cc"):
 class EditProfile(CallbackData, prefix="pf"):
     """Fill in the profile form (again, after refusing consent)."""
 
-    how: Literal["edit", "again"]
+    how: Literal["edit", "again", "gender"]
 
 
 SCORES = range(1, 6)
