@@ -108,6 +108,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--out", type=Path, required=True, help="the workbook to write (.xlsx)")
     report.add_argument("--lang", choices=("tr", "en"), default=None)
+    verify = commands.add_parser("verify", help="check a certificate of participation's code")
+    verify.add_argument("code", help="the verification code printed on the certificate")
+    verify.add_argument("--lang", choices=("tr", "en"), default=None)
     ask = commands.add_parser("ask", help="show how the assistant answers a question")
     ask.add_argument("question", help='the question, or "-" to read one per line from stdin')
     ask.add_argument("--lang", choices=("tr", "en"), default=None)
@@ -159,6 +162,8 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings) -> int:
         return _companies(arguments, settings)
     if command == "report":
         return _report(arguments, settings)
+    if command == "verify":
+        return _verify(arguments, settings)
     return asyncio.run(_storage_command(arguments, settings))
 
 
@@ -293,6 +298,31 @@ async def _report_workbook(
         await services.database.close()
     screens = ImpactScreens(services.texts, services.catalogue, language)
     return screens.workbook(report), _plain(screens.text(report))
+
+
+def _verify(arguments: argparse.Namespace, settings: Settings) -> int:
+    """Print what a certificate code proves; exit 0 only for a valid certificate."""
+    language = arguments.lang or settings.default_language
+    text, valid = asyncio.run(_verification(arguments.code, language, settings))
+    print(_plain(text))
+    return 0 if valid else 1
+
+
+async def _verification(code: str, language: str, settings: Settings) -> tuple[str, bool]:
+    from bot.app import prepare_storage
+    from bot.context import Services
+    from bot.domain.certificates import verify
+    from bot.screens.certificates import verification_text
+    from storage.certificates import CertificateRepository
+
+    services = Services.create(settings)
+    await prepare_storage(services)
+    try:
+        found = await verify(CertificateRepository(services.database), code)
+    finally:
+        await services.database.close()
+    cluster = services.catalogue.cluster
+    return verification_text(services.texts, cluster, found, language), found.valid
 
 
 def _plain(text: str) -> str:

@@ -19,6 +19,7 @@ MEMBER_COMMANDS = (
     "language",
     "privacy",
     "help",
+    "verify",
     "cancel",
 )
 STAFF_COMMANDS: tuple[str, ...] = (

@@ -8,6 +8,7 @@ from handlers import (
     broadcast,
     caller,
     chat_setup,
+    certificates,
     errors,
     event_questions,
     events,
@@ -58,6 +59,7 @@ def register(application: AssistantApplication) -> None:
     application.add_handlers(engine.handlers(), group=FORMS)
     engine.schedule(application)
     privacy.schedule(application)
+    certificates.schedule(application)
     features = (
         # Any chat, before anything that looks at who is writing: /id, groups joined, upgrades.
         chat_setup,
@@ -67,6 +69,7 @@ def register(application: AssistantApplication) -> None:
         services,
         registrations,
         access_needs,
+        certificates,
         staff,
         staff_events,
         staff_attendees,

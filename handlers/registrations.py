@@ -25,6 +25,7 @@ from bot.screens.buttons import (
     EventPage,
     HostConsent,
     Menu,
+    MyCertificates,
     SignUp,
 )
 from bot.screens.notices import calendar_document, checkin_photo
@@ -33,6 +34,7 @@ from handlers import access_needs
 from handlers.replies import show
 from storage.answers import AnswerRepository
 from storage.catalogue import EventListing
+from storage.certificates import CertificateRepository
 from storage.content import Event
 from storage.privacy import host_purpose
 from storage.registrations import EventUnavailable, Registration
@@ -347,10 +349,13 @@ async def my_registrations(update: Update, context: AssistantContext) -> None:
                 )
             )
         files.append(row)
+    certificates = CertificateRepository(caller.services.database)
+    has_certificates = bool(await certificates.of_person(caller.person.id))
     rows = [
         numbers[:5],
         numbers[5:],
         *files,
+        [caller.button("my_certificates", MyCertificates())] if has_certificates else [],
         [caller.button("menu_events", Menu("events")), caller.button("home", HOME)],
     ]
     text = caller.render("my_registrations", upcoming=upcoming[:10], past=past, attended=attended)

@@ -257,6 +257,8 @@ class Event:
     access_needs: SpecialQuestion | None = None
     # Who may sign up: everyone, or only verified people of member companies.
     audience: str = "all"
+    # Set: each person marked present gets a certificate of participation after the event.
+    certificate: bool = False
 
     def question(self, question_id: str) -> Question | None:
         """Return the event's registration question with this id, if any."""
@@ -796,6 +798,9 @@ class _Reader:
         language = self.string(data, "language", required=False) or "tr"
         if language not in LANGUAGES:
             raise self.fail("language", "must be tr or en")
+        certificate = data.get("certificate", False)
+        if not isinstance(certificate, bool):
+            raise self.fail("certificate", "must be true or false")
         return Event(
             id=event_id,
             kind=kind,
@@ -818,6 +823,7 @@ class _Reader:
             project_id=self.string(data, "project", required=False),
             access_needs=self.access_needs(data.get("access_needs")),
             audience=self.audience(data),
+            certificate=certificate,
         )
 
     def questions(self, value: object, key: str = "questions") -> tuple[Question, ...]:
@@ -1102,6 +1108,8 @@ def event_to_document(event: Event, timezone: ZoneInfo) -> dict[str, Any]:
         }
     if event.audience != "all":
         entry["audience"] = event.audience
+    if event.certificate:
+        entry["certificate"] = True
     return entry
 
 

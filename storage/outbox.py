@@ -40,6 +40,8 @@ CONSENT_REQUEST = "consent_request"
 # What the team must know about the assistant itself or their place in it: the staff chat
 # moved, a backup failed, their role changed. The payload says which (`about`) and its facts.
 STAFF_NOTICE = "staff_notice"
+# A certificate of participation (PDF), after an event flagged for certificates.
+CERTIFICATE = "certificate"
 KINDS = (
     REMINDER,
     SURVEY,
@@ -51,6 +53,7 @@ KINDS = (
     BROADCAST,
     CONSENT_REQUEST,
     STAFF_NOTICE,
+    CERTIFICATE,
 )
 # These go only while the registration is confirmed and the event scheduled.
 FOLLOW_REGISTRATION = (REMINDER, SURVEY, PROMOTED, CALENDAR, CHECKIN_CODE)
@@ -423,6 +426,8 @@ def _verdict(row: Any, now: str) -> tuple[str, str | None]:
             return SKIPPED, "reminders switched off"
     if kind == SURVEY and row["attendance_taken"] and row["attended"] != 1:
         return SKIPPED, "not marked present"
+    if kind == CERTIFICATE and row["unreachable_at"] is not None:
+        return BLOCKED, "person unreachable (blocked the bot)"
     return SENDING, None
 
 

@@ -333,3 +333,18 @@ _PERSONAL_TABLES += [
     ),
 ]
 _ERASE_STATEMENTS += ["DELETE FROM special_category_answers WHERE person_id = ?"]
+
+# Certificates of participation: the export lists the person's certificates; erasure takes their
+# name and company off them, so a code no longer vouches for anyone and verifies as withdrawn.
+# The certificate row stays (without the person) so a withdrawn code is not taken for a forgery.
+_PERSONAL_TABLES += [
+    (
+        "certificates",
+        "SELECT code, event_id, holder_name, company, held_at, hours, issued_at, revoked_at "
+        "FROM certificates WHERE person_id = ? ORDER BY id",
+    ),
+]
+_ERASE_STATEMENTS += [
+    "UPDATE certificates SET holder_name = NULL, company = NULL, "
+    "withdrawn_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') WHERE person_id = ?",
+]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
+
+import pypdf
 
 from storage.content import bundled_content_path
 
@@ -83,3 +86,18 @@ def test_staff_act_in_their_group_reply_and_send_files(tmp_path: Path) -> None:
     assert "Dosya bulunamadı: /no/such/file.yaml" in out
     assert "Böyle bir düğme yok" in out
     assert "Traceback" not in result.stderr
+
+
+def test_the_demo_member_gets_last_week_s_certificate(tmp_path: Path) -> None:
+    result = _demo(tmp_path, ["/my", "#1", "#1"])  # My certificates, then certificate 1
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "📜 Katılım belgelerim" in out and "Yalın Üretim ve Verimlilik Eğitimi" in out
+    (folder,) = tmp_path.glob("clustem-demo-files-*")
+    (saved,) = folder.glob("*-katilim-belgesi-held-*.pdf")
+    text = "\n".join(
+        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(saved.read_bytes())).pages
+    )
+    assert "KATILIM BELGESİ" in text and "Demo Üye" in text
+    code = text.split("Doğrulama kodu: ")[1][:14]
+    assert f"/verify {code}" in out  # the caption says how to check it

@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Spreadsheet and chart libraries (with Pillow and numpy) weigh some 60 MB: staff tools only.
-HEAVY = ("openpyxl", "xlsxwriter", "PIL", "matplotlib", "numpy")
+# Spreadsheet, chart and PDF libraries (with Pillow and numpy) weigh some 60 MB: loaded when a
+# staff tool or a certificate needs them.
+HEAVY = ("openpyxl", "xlsxwriter", "PIL", "matplotlib", "numpy", "fpdf", "fontTools")
 
 
 def test_the_running_bot_does_not_load_spreadsheet_or_chart_libraries() -> None:

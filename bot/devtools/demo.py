@@ -27,7 +27,7 @@ from bot.devtools.emulator import (
     User,
     html_to_plain_readable,
 )
-from bot.devtools.history import add_history
+from bot.devtools.history import add_demo_member, add_history
 from bot.screens.texts import Texts
 from bot.settings import Secret, Settings
 
@@ -185,12 +185,18 @@ def demo_settings(
     )
 
 
-async def _add_demo_history(settings: Settings) -> None:
-    """Give the demo a year of past events, attendance and ratings, for /stats to show."""
+async def _add_demo_history(settings: Settings, user: User) -> None:
+    """Give the demo a year of past events, attendance and ratings, for /stats to show.
+
+    The demo's person came to the latest training held: /my has their certificate.
+    """
     services = Services.create(settings)
     await prepare_storage(services)
     try:
-        await add_history(services, datetime.now(UTC))
+        now = datetime.now(UTC)
+        await add_history(services, now)
+        name = " ".join(part for part in (user.first_name, user.last_name) if part)
+        await add_demo_member(services, user.id, name, now)
     finally:
         await services.database.close()
 
@@ -210,7 +216,7 @@ async def run_demo(settings: Settings, *, user_language: str = "tr") -> int:
             )
             unsubscribe = emulator.on_bot_activity(chat.show)
             settings = demo_settings(settings, emulator, Path(folder), group)
-            await _add_demo_history(settings)
+            await _add_demo_history(settings, user)
             application = build_application(settings)
             await start_application(application, poll_timeout=1)
 

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.context import Services
+from bot.domain.certificates import new_code
+from bot.domain.impact import event_hours
 from storage.catalogue import utc_text
+from storage.certificates import CertificateRepository
 from storage.companies import Company
 from storage.content import catalogue_to_document, parse_catalogue
 from storage.seeding import (
@@ -65,7 +68,74 @@ async def add_history(
     await add_people(services.database, people)
     registrations = _registrations(events, people, size.registrations, rng)
     await add_registrations(services.database, registrations)
+    await _certify(services, [event_id for event_id, _, _ in events], now)
     await _add_the_rest(services, now, people, len(events), rng)
+
+
+async def _certify(services: Services, event_ids: list[str], now: datetime) -> None:
+    """Record the certificates the trainings held gave (sent back then: nothing is queued)."""
+    certificates = CertificateRepository(services.database)
+    for event_id in event_ids:
+        event = services.catalogue.event(event_id)
+        if event is not None and event.certificate:
+            hours = event_hours(event.starts_at, event.ends_at)
+            await certificates.issue(event, hours, new_code, now, deliver=False)
+
+
+async def add_demo_member(
+    services: Services, person_id: int, full_name: str, now: datetime
+) -> str | None:
+    """Make the demo's person a member who came to the latest training held, certified.
+
+    Returns the event's id, or None when the history holds no training with certificates.
+    """
+    held = sorted(
+        (
+            event
+            for event in services.catalogue.events
+            if event.certificate and event.ends_at <= now and event.id.startswith("held-")
+        ),
+        key=lambda event: event.starts_at,
+    )
+    if not held:
+        return None
+    event = held[-1]
+    companies = [c for c in await services.companies.all() if c.membership == "member"]
+    company = companies[0] if companies else None
+    seen = utc_text(now - timedelta(days=30))
+    await add_people(
+        services.database,
+        [
+            SeedPerson(
+                id=person_id,
+                full_name=full_name,
+                company=company.name if company else "Demo Makina Ltd.",
+                company_id=company.id if company else None,
+                sector_id=company.sector_id if company else None,
+                language="tr",
+                seen_at=seen,
+            )
+        ],
+    )
+    arrived = utc_text(event.starts_at + timedelta(minutes=-5))
+    await add_registrations(
+        services.database,
+        [
+            SeedRegistration(
+                event_id=event.id,
+                person_id=person_id,
+                company_id=company.id if company else None,
+                sector_id=company.sector_id if company else None,
+                status="confirmed",
+                created_at=seen,
+                attended=1,
+                attended_at=arrived,
+                rating=None,
+            )
+        ],
+    )
+    await _certify(services, [event.id], now)
+    return event.id
 
 
 async def _add_companies(services: Services, count: int, rng: random.Random) -> None:

@@ -8,12 +8,14 @@ adds a kind to storage.outbox.KINDS and its composer to `KINDS` below.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.context import Services
 from bot.screens.broadcasts import broadcast_message
+from bot.screens.certificates import certificate_document
 from bot.screens.notices import (
     calendar_document,
     checkin_photo,
@@ -28,6 +30,7 @@ from bot.screens.staff_notices import staff_notice_screen
 from storage import outbox
 from storage.broadcasts import Broadcast, BroadcastRepository
 from storage.catalogue import parse_utc
+from storage.certificates import VALID, CertificateRepository
 from storage.content import Event, Text
 from storage.outbox import OutboxMessage
 
@@ -232,6 +235,32 @@ async def broadcast_still_wanted(context: ComposeContext, message: OutboxMessage
     return await context.services.privacy.wants_announcements(message.person_id or 0)
 
 
+async def compose_certificate(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Make a person's certificate of participation, unless it was revoked meanwhile."""
+    services = context.services
+    certificate_id = message.payload.get("certificate_id")
+    certificate = (
+        await CertificateRepository(services.database).get(certificate_id)
+        if isinstance(certificate_id, int)
+        else None
+    )
+    if certificate is None:
+        return Skip("certificate no longer exists")
+    if certificate.status != VALID:
+        return Skip(f"certificate {certificate.status}")
+    # A PDF takes a tenth of a second to build: off the loop, so updates keep flowing.
+    return await asyncio.to_thread(
+        certificate_document,
+        services.texts,
+        services.catalogue.cluster,
+        certificate,
+        language,
+        context.bot_username,
+    )
+
+
 KINDS: dict[str, Kind] = {
     outbox.REMINDER: Kind(compose_reminder),
     outbox.SURVEY: Kind(compose_survey),
@@ -243,6 +272,7 @@ KINDS: dict[str, Kind] = {
     outbox.BROADCAST: Kind(compose_broadcast, still_wanted=broadcast_still_wanted),
     outbox.CONSENT_REQUEST: Kind(compose_consent_request, still_wanted=still_without_consent),
     outbox.STAFF_NOTICE: Kind(compose_staff_notice),
+    outbox.CERTIFICATE: Kind(compose_certificate),
 }
 
 

@@ -536,3 +536,47 @@ class RemoveFromTeam(CallbackData, prefix="tm:x"):
     """Take a person's role away."""
 
     person_id: Number
+
+
+# -- evidence: certificates of participation and attendance sheets ---------------------------
+
+
+@dataclass(frozen=True)
+class MyCertificates(CallbackData, prefix="ce:l"):
+    """The person's certificates of participation."""
+
+
+@dataclass(frozen=True)
+class CertificateFile(CallbackData, prefix="ce:f"):
+    """Send one of the person's certificates again."""
+
+    certificate_id: Number
+
+
+@dataclass(frozen=True)
+class RevokeCertificate(CallbackData, prefix="ce:r"):
+    """Staff: ask whether to revoke a certificate (confirmed: `confirmed` is 1)."""
+
+    certificate_id: Number
+    confirmed: Literal["0", "1"] = "0"
+
+
+@dataclass(frozen=True)
+class AttendanceSheet(CallbackData, prefix="sd:p"):
+    """Staff: an event's attendance sheet as a PDF to print (with check-in times after it)."""
+
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
+class AddEvidence(CallbackData, prefix="sd:u"):
+    """Staff: attach a photo or scan of an event's signed attendance sheet."""
+
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
+class ShowEvidence(CallbackData, prefix="sd:v"):
+    """Staff: send an event's signed attendance sheets again."""
+
+    event_id: EntryId

@@ -1,0 +1,282 @@
+"""Certificates of participation: issued once to those present, delivered, verified, revoked."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import itertools
+import re
+from datetime import UTC, datetime, timedelta
+
+import pypdf
+
+from bot.app import prepare_storage
+from bot.context import Services
+from bot.devtools.emulator import Message, User
+from bot.domain.certificates import ALPHABET, issue_due, shown_code, typed_code
+from bot.settings import load_settings
+from storage.certificates import CertificateRepository
+from storage.seeding import SeedPerson, SeedRegistration, add_people, add_registrations
+from tests.conftest import Assistant, Cli, Person
+from tests.test_staff_events import staff_member
+
+_ids = itertools.count(620001)
+TURKISH = "İĞŞÇÖÜığşçöü"
+NAME = "Işıl Ağaoğlu Çiğdemli"
+COMPANY = f"Öztürk Şişe Ürünleri ({TURKISH}) Ltd."
+
+
+def pdf_text(content: bytes) -> str:
+    """Return the text of every page of a PDF."""
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+async def held_training(
+    assistant: Assistant, event_id: str, people: dict[str, bool | None], **fields: object
+) -> dict[str, Person]:
+    """A training that ended yesterday, with these people signed up (present, absent, unknown)."""
+    fields.setdefault("certificate", True)
+    await assistant.add_event(event_id, starts_in=timedelta(days=-1), hours=2.5, **fields)
+    seen = datetime.now(UTC).isoformat(timespec="seconds")
+    persons: dict[str, Person] = {}
+    seeds, registrations = [], []
+    for name, present in people.items():
+        user = User(id=next(_ids), first_name=name.split()[0], language_code="tr")
+        assistant.emulator.add_user(user)
+        persons[name] = Person(assistant.emulator, user)
+        company = COMPANY if name == NAME else f"{name} Ltd."
+        seeds.append(SeedPerson(user.id, name, company, None, "machinery", "tr", seen))
+        attended = None if present is None else int(present)
+        registrations.append(
+            SeedRegistration(event_id, user.id, None, None, "confirmed", seen, attended, None, None)
+        )
+    await add_people(assistant.services.database, seeds)
+    await add_registrations(assistant.services.database, registrations)
+    return persons
+
+
+async def issue(assistant: Assistant) -> int:
+    """Run what the certificates job runs."""
+    services = assistant.services
+    repository = CertificateRepository(services.database)
+    return await issue_due(repository, services.catalogue, datetime.now(UTC))
+
+
+async def certificate_of(person: Person) -> tuple[Message, str]:
+    """Wait for the person's certificate; return the message and its code."""
+    message = await person.emulator.wait_for_bot_message(
+        person.id, predicate=lambda m: m.document is not None, timeout=10
+    )
+    found = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", message.caption or "")
+    assert found is not None, message.caption
+    return message, found.group(0)
+
+
+async def test_people_present_get_a_certificate_once_and_anyone_can_verify_it(
+    assistant: Assistant,
+) -> None:
+    people = await held_training(
+        assistant, "lean-cert", {NAME: True, "Bora Tan": False, "Cem Er": None}
+    )
+    assert await issue(assistant) == 1
+    assert await issue(assistant) == 0  # the job runs again and again: once is once
+
+    message, code = await certificate_of(people[NAME])
+    assert message.document is not None
+    assert message.document.filename.endswith(".pdf")
+    assert message.document.filename.startswith("katilim-belgesi-lean-cert")
+    text = pdf_text(message.document.content)
+    for expected in (
+        "KATILIM BELGESİ",
+        NAME,
+        COMPANY,
+        "Test etkinliği lean-cert",
+        "Makine ve Tekstil Kümesi",
+        "Toplam süre: 2,5 saat",
+        f"Doğrulama kodu: {code}",
+        f"/verify {code}",
+    ):
+        assert expected in text, expected
+    assert all(letter in text for letter in TURKISH)
+    await assistant.emulator.wait_idle(quiet=0.3)
+    for absent in ("Bora Tan", "Cem Er"):
+        assert people[absent].emulator.bot_messages(people[absent].id) == []
+    rows = await assistant.fetch("SELECT code, holder_name, hours, event_id FROM certificates")
+    assert rows == [
+        {"code": code.replace("-", ""), "holder_name": NAME, "hours": 2.5, "event_id": "lean-cert"}
+    ]
+    sent = await assistant.fetch("SELECT status FROM outbox WHERE kind = 'certificate'")
+    assert sent == [{"status": "sent"}]
+
+    # Anyone checks the code, typed any way: dashes, spaces and case do not matter.
+    stranger = assistant.person("Deniz")
+    for typed in (code, code.replace("-", " ").lower()):
+        answer = await stranger.says(f"/verify {typed}")
+        assert "✅ Geçerli katılım belgesi" in (answer.text or "")
+        assert NAME in (answer.text or "") and "Test etkinliği lean-cert" in (answer.text or "")
+        assert "2,5 saat" in (answer.text or "")
+        assert answer.buttons == []  # only staff may revoke
+
+
+async def test_unknown_forged_and_malformed_codes_say_so(assistant: Assistant) -> None:
+    people = await held_training(assistant, "forge-cert", {"Ali Kaya": True})
+    await issue(assistant)
+    _, code = await certificate_of(people["Ali Kaya"])
+    # One character changed: still well formed, but no certificate has it.
+    last = code[-1]
+    forged = code[:-1] + next(ch for ch in ALPHABET if ch != last)
+    stranger = assistant.person("Deniz")
+    usage = await stranger.says("/verify")
+    assert "/verify ABCD-EFGH-JKMN" in (usage.text or "")
+    for typed in (forged, "hello", "<b>0000</b>", "Ş" * 12):
+        answer = await stranger.says(f"/verify {typed}")
+        text = answer.text or ""
+        assert "❌ Bu kodla verilmiş bir belge bulunamadı" in text, typed
+        assert "Ali Kaya" not in text
+    assert "&lt;b&gt;0000&lt;/b&gt;" in (stranger.last().html or "") or "Ş" in (
+        stranger.last().text or ""
+    )
+
+
+async def test_a_certificate_is_only_for_events_flagged_for_one(assistant: Assistant) -> None:
+    await held_training(assistant, "plain-visit", {"Ali Kaya": True}, certificate=False)
+    assert await issue(assistant) == 0
+    assert await assistant.fetch("SELECT * FROM certificates") == []
+    assert await assistant.fetch("SELECT * FROM outbox WHERE kind = 'certificate'") == []
+
+
+async def test_staff_revoke_a_certificate_and_it_verifies_as_revoked(
+    assistant: Assistant,
+) -> None:
+    people = await held_training(assistant, "revoke-cert", {"Ali Kaya": True})
+    await issue(assistant)
+    ali = people["Ali Kaya"]
+    _, code = await certificate_of(ali)
+    elif_ = staff_member(assistant)
+    checked = await elif_.says(f"/verify {code}")
+    ask = await elif_.press(checked, "🚫 Belgeyi iptal et")
+    assert "iptal etmek istediğinizden emin misiniz" in (ask.text or "")
+    done = await elif_.press(ask, "🚫 Evet, iptal et")
+    assert "iptal edildi" in (done.text or "")
+    # The same confirmation pressed again (two staff at once) changes nothing more.
+    (row,) = await assistant.fetch("SELECT id, revoked_by FROM certificates")
+    assert row["revoked_by"] == elif_.id
+    query = await elif_.emulator.press_callback(elif_.user, done, f"ce:r:{row['id']}:1")
+    await elif_.emulator.wait_for_callback_answer(query)
+    await assistant.emulator.wait_idle(quiet=0.3)
+    assert "artık geçerli değil" in (elif_.last().text or "")
+    answer = await ali.says(f"/verify {code}")
+    assert "⚠️ Bu belge iptal edilmiştir" in (answer.text or "")
+    assert "Ali Kaya" not in (answer.text or "")
+    audit = await assistant.fetch(
+        "SELECT action FROM audit_log WHERE action = 'certificate.revoke'"
+    )
+    assert len(audit) == 1
+    # A member can't revoke, even with a forged button.
+    query = await ali.emulator.press_callback(ali.user, answer, f"ce:r:{row['id']}:1")
+    reply = await ali.emulator.wait_for_callback_answer(query)
+    assert reply.show_alert and "artık geçerli değil" in (reply.text or "")
+    # The member's list marks it revoked and offers no file for it.
+    listing = await ali.says("/my")
+    mine = await ali.press(listing, "📜 Katılım belgelerim")
+    assert "iptal edildi" in (mine.text or "")
+    assert not any(label.startswith("📄") for label in mine.buttons)
+
+
+async def test_a_member_gets_their_certificates_again_from_my(assistant: Assistant) -> None:
+    people = await held_training(assistant, "again-cert", {NAME: True, "Bora Tan": True})
+    await issue(assistant)
+    ayse = people[NAME]
+    first, code = await certificate_of(ayse)
+    listing = await ayse.says("/my")
+    mine = await ayse.press(listing, "📜 Katılım belgelerim")
+    assert "Test etkinliği again-cert" in (mine.text or "") and code in (mine.text or "")
+    await ayse.emulator.press_button(ayse.user, mine, "📄 Belge 1")
+    again = await ayse.emulator.wait_for_bot_message(
+        ayse.id, predicate=lambda m: m.document is not None, after=first
+    )
+    assert again.document is not None and NAME in pdf_text(again.document.content)
+    # Someone else's certificate can't be fetched by forging its button.
+    bora = people["Bora Tan"]
+    await certificate_of(bora)
+    mine_id = (await assistant.fetch("SELECT id FROM certificates WHERE holder_name = ?", NAME))[0]
+    hello = await bora.says("/my")
+    query = await bora.emulator.press_callback(bora.user, hello, f"ce:f:{mine_id['id']}")
+    await bora.emulator.wait_for_callback_answer(query)
+    await assistant.emulator.wait_idle(quiet=0.3)
+    documents = [m for m in bora.emulator.bot_messages(bora.id) if m.document is not None]
+    (own,) = [m.document for m in documents]
+    assert own is not None and NAME not in pdf_text(own.content)
+
+
+async def test_an_erased_person_s_certificate_is_withdrawn_and_still_counts(
+    assistant: Assistant,
+) -> None:
+    people = await held_training(assistant, "erase-cert", {NAME: True})
+    await issue(assistant)
+    ayse = people[NAME]
+    _, code = await certificate_of(ayse)
+    privacy = await ayse.says("/privacy")
+    ask = await ayse.press(privacy, "🗑 Verilerimi sil")
+    await ayse.press(ask, "Evet, hepsini sil")
+    stranger = assistant.person("Deniz")
+    answer = await stranger.says(f"/verify {code}")
+    text = answer.text or ""
+    assert "ℹ️ Bu belge geri çekilmiştir" in text and "KVKK" in text
+    assert NAME not in text and "Öztürk" not in text
+    rows = await assistant.fetch(
+        "SELECT holder_name, company, person_id, withdrawn_at FROM certificates"
+    )
+    assert rows[0]["holder_name"] is None and rows[0]["company"] is None
+    assert rows[0]["person_id"] is None and rows[0]["withdrawn_at"] is not None
+    # The participation still counts for the funders, under a pseudonym.
+    kept = await assistant.fetch(
+        "SELECT person_id, pseudonym, attended FROM registrations WHERE event_id = 'erase-cert'"
+    )
+    assert kept[0]["person_id"] is None and kept[0]["pseudonym"] and kept[0]["attended"] == 1
+
+
+def test_codes_are_random_readable_and_forgiving() -> None:
+    from bot.domain.certificates import new_code
+
+    codes = {new_code() for _ in range(500)}
+    assert len(codes) == 500
+    assert all(len(code) == 12 and set(code) <= set(ALPHABET) for code in codes)
+    assert not set(ALPHABET) & set("01ILOUV")
+    code = next(iter(codes))
+    assert typed_code(shown_code(code).lower()) == code
+    assert typed_code(f"  {shown_code(code)} ") == code
+    assert typed_code(code[:-1]) is None and typed_code(code + "2") is None
+
+
+async def _certified(services: Services) -> int:
+    """Prepare the database the command line reads, with one certificate issued."""
+    await prepare_storage(services)
+    try:
+        event = services.catalogue.events[0]
+        seen = datetime.now(UTC).isoformat(timespec="seconds")
+        await add_people(
+            services.database, [SeedPerson(630001, NAME, COMPANY, None, None, "tr", seen)]
+        )
+        await add_registrations(
+            services.database,
+            [SeedRegistration(event.id, 630001, None, None, "confirmed", seen, 1, seen, None)],
+        )
+        repository = CertificateRepository(services.database)
+        codes = iter(["ABCDEFGHJKMN", "PQRSTWXYZ234"])
+        return await repository.issue(event, 7.5, lambda: next(codes), datetime.now(UTC))
+    finally:
+        await services.database.close()
+
+
+def test_verify_on_the_command_line(cli: Cli) -> None:
+    assert asyncio.run(_certified(Services.create(load_settings(env_file=None)))) == 1
+    valid = cli("verify", "abcd-efgh-jkmn")
+    assert valid.returncode == 0
+    assert "✅ Geçerli katılım belgesi" in valid.stdout and NAME in valid.stdout
+    assert "7,5 saat" in valid.stdout
+    english = cli("verify", "ABCDEFGHJKMN", "--lang", "en")
+    assert "Valid certificate of participation" in english.stdout
+    unknown = cli("verify", "PQRS-TWXY-Z234")
+    assert unknown.returncode == 1 and "bulunamadı" in unknown.stdout
