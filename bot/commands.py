@@ -13,6 +13,7 @@ MEMBER_COMMANDS = (
     "events",
     "services",
     "my",
+    "b2b",
     "ask",
     "profile",
     "settings",

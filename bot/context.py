@@ -28,6 +28,7 @@ from storage.companies import CompanyRepository
 from storage.content import Catalogue
 from storage.database import Database
 from storage.forms import FormRepository
+from storage.matchmaking import MatchmakingRepository
 from storage.operating import OperatingState
 from storage.outbox import DeliveryPlan
 from storage.people import PeopleRepository, Person
@@ -57,6 +58,7 @@ class Services:
     companies: CompanyRepository
     privacy: PrivacyRepository
     operating: OperatingState
+    matchmaking: MatchmakingRepository
     _catalogue: Catalogue | None = field(default=None, repr=False)
     _answers: AnswerIndex | None = field(default=None, repr=False)
 
@@ -81,6 +83,7 @@ class Services:
             companies=CompanyRepository(database),
             privacy=PrivacyRepository(database),
             operating=OperatingState(database),
+            matchmaking=MatchmakingRepository(database),
         )
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.context import AssistantApplication
 from handlers import (
     access_needs,
+    b2b,
     broadcast,
     caller,
     certificates,
@@ -54,6 +55,7 @@ def register(application: AssistantApplication) -> None:
             reminders.COMMENT,
             stats.DATES,
             access_needs.ACCESS_NEEDS,
+            *b2b.FORMS,
         ]
     )
     application.add_handlers(engine.handlers(), group=FORMS)
@@ -84,6 +86,7 @@ def register(application: AssistantApplication) -> None:
         tickets,
         staff_questions,
         team,
+        b2b,
     )
     for feature in (*features, questions):
         application.add_handlers(feature.handlers())

@@ -24,6 +24,7 @@ from bot.screens.buttons import (
     HOME,
     STAFF_HOME,
     AnnouncementsAnswer,
+    B2bScreen,
     ConsentCampaign,
     DeleteConfirmed,
     EditProfile,
@@ -40,6 +41,7 @@ from handlers.profile import notice_context
 from handlers.replies import show
 from handlers.staff_access import staff
 from storage.catalogue import parse_utc
+from storage.matchmaking import MATCH_PREFIX
 from storage.privacy import (
     ANNOUNCEMENTS,
     HOST_PREFIX,
@@ -84,13 +86,19 @@ async def show_privacy(update: Update, caller: Caller) -> None:
         ],
     ]
     hosts = [_host(caller, c) for c in in_force.values() if c.purpose.startswith(HOST_PREFIX)]
+    listings = [_host(caller, c) for c in in_force.values() if c.purpose.startswith(MATCH_PREFIX)]
     specials = [_host(caller, c) for c in in_force.values() if c.purpose.startswith(SPECIAL_PREFIX)]
-    withdraws: list[tuple[str, dict[str, Any], CallbackData]] = [
-        ("host_withdraw", host, WithdrawHostConsent(host["event_id"])) for host in hosts
-    ] + [
-        ("access_needs_withdraw", special, WithdrawAccessNeeds(special["event_id"]))
-        for special in specials
-    ]
+    withdraws: list[tuple[str, dict[str, Any], CallbackData]] = (
+        [("host_withdraw", host, WithdrawHostConsent(host["event_id"])) for host in hosts]
+        + [
+            ("access_needs_withdraw", special, WithdrawAccessNeeds(special["event_id"]))
+            for special in specials
+        ]
+        + [
+            ("b2b_unlist", listing, B2bScreen(listing["event_id"], "unlist"))
+            for listing in listings
+        ]
+    )
     for label_name, item, pressed in withdraws:
         title = item["title"]
         if len(title) > BUTTON_TITLE_LIMIT:
@@ -110,6 +118,7 @@ async def show_privacy(update: Update, caller: Caller) -> None:
         announcements=announcements,
         hosts=hosts,
         specials=specials,
+        listings=listings,
         withdrawn=[_host(caller, c) for c in consents if not c.in_force],
     )
     await show(update, text, rows)
@@ -117,7 +126,8 @@ async def show_privacy(update: Update, caller: Caller) -> None:
 
 def _host(caller: Caller, consent: Consent) -> dict[str, Any]:
     """Return a consent as the privacy screen names it: the event, its host and country."""
-    event_id = scoped_event(consent.purpose) or consent.purpose
+    listing = consent.purpose.startswith(MATCH_PREFIX)
+    event_id = scoped_event(consent.purpose) or consent.purpose.removeprefix(MATCH_PREFIX)
     event = caller.services.catalogue.event(event_id)
     transfer = event.transfer_abroad if event is not None else None
     language = caller.language
@@ -125,6 +135,7 @@ def _host(caller: Caller, consent: Consent) -> dict[str, Any]:
         "consent": consent,
         "announcements": consent.purpose == ANNOUNCEMENTS,
         "special": consent.purpose.startswith(SPECIAL_PREFIX),
+        "listing": listing,
         "event_id": event_id,
         "title": event.title.get(language) if event is not None else event_id,
         "host": transfer.host.get(language) if transfer is not None else None,
@@ -339,6 +350,8 @@ async def delete_data(update: Update, context: AssistantContext) -> None:
         outcome = await services.registrations.cancel(registration.id, caller.person.id, event)
         if outcome is not None:
             cancelled += 1
+    # Meetings booked go first, so the other side of each is told and the slot is freed.
+    await services.matchmaking.leave(caller.person.id, "erased", now)
     await services.people.erase(caller.person.id)
     await services.privacy.record_request("privacy.erase", {"cancelled": cancelled})
     await show(update, caller.render("deleted", cancelled=cancelled))

@@ -84,6 +84,8 @@ class CatalogueRepository:
         document: dict[str, Any] = {"version": 1, "cluster": head["cluster"]}
         if head.get("synonyms"):
             document["synonyms"] = head["synonyms"]
+        if head.get("matchmaking"):
+            document["matchmaking"] = head["matchmaking"]
         for section in SECTIONS:
             rows = await self._db.fetch_all(f"SELECT document FROM {section} ORDER BY position, id")
             document[section] = [json.loads(row["document"]) for row in rows]
@@ -105,6 +107,9 @@ class CatalogueRepository:
         now = utc_text(datetime.now(UTC))
         async with self._db.transaction() as tx:
             head = {"cluster": document["cluster"], "synonyms": document.get("synonyms", [])}
+            # Written only when there are categories, so older catalogues read as unchanged.
+            if document.get("matchmaking"):
+                head["matchmaking"] = document["matchmaking"]
             before = await tx.fetch_one("SELECT document FROM cluster_info WHERE id = 1")
             if before is None or before["document"] != _dumps(head):
                 (report.changed if before else report.added).append("cluster")

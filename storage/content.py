@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -212,6 +212,74 @@ class TransferAbroad:
     country: Text
 
 
+MATCH_SCHEDULING = ("auto", "staff")  # an accepted meeting gets a slot at once, or staff give it
+DEFAULT_MEETING_MINUTES = 20
+DEFAULT_TABLES = 10
+DEFAULT_PENDING_CAP = 10
+
+
+@dataclass(frozen=True)
+class MatchCategory:
+    """Something a member company offers or looks for at a B2B day (laser cutting, dyeing)."""
+
+    id: str
+    name: Text
+    keywords: Phrases = field(default_factory=Phrases)
+
+
+@dataclass(frozen=True)
+class MatchSession:
+    """A time window of one-to-one meetings."""
+
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One meeting time of an event: its number across sessions, start and end (UTC)."""
+
+    number: int
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
+class Matchmaking:
+    """How an event's one-to-one meetings run: sessions, meeting length, tables, limits.
+
+    No sessions: one session spanning the whole event, so moving the event moves its meetings.
+    """
+
+    sessions: tuple[MatchSession, ...] = ()
+    meeting_minutes: int = DEFAULT_MEETING_MINUTES
+    tables: int = DEFAULT_TABLES
+    pending_cap: int = DEFAULT_PENDING_CAP  # requests a participant may have waiting at once
+    scheduling: str = "auto"  # one of MATCH_SCHEDULING
+
+    def slots(self, starts_at: datetime, ends_at: datetime) -> tuple[Slot, ...]:
+        """Return the meeting times of every session, numbered from 0 in time order."""
+        windows = self.sessions or (MatchSession(starts_at, ends_at),)
+        length = timedelta(minutes=self.meeting_minutes)
+        found: list[Slot] = []
+        for window in sorted(windows, key=lambda session: session.starts_at):
+            start = window.starts_at
+            while start + length <= window.ends_at:
+                found.append(Slot(len(found), start, start + length))
+                start += length
+        return tuple(found)
+
+    def moved(self, by: timedelta) -> Matchmaking:
+        """Return the settings with every session moved along with its event."""
+        sessions = tuple(MatchSession(s.starts_at + by, s.ends_at + by) for s in self.sessions)
+        return replace(self, sessions=sessions)
+
+    @property
+    def is_default(self) -> bool:
+        """Tell whether every setting is the default (written back as `matchmaking: true`)."""
+        return self == Matchmaking()
+
+
 @dataclass(frozen=True)
 class SpecialQuestion:
     """An event's question whose answer can reveal health data (access or dietary needs).
@@ -263,6 +331,15 @@ class Event:
     def question(self, question_id: str) -> Question | None:
         """Return the event's registration question with this id, if any."""
         return next((q for q in self.questions if q.id == question_id), None)
+
+    # Set: participants publish profiles and book one-to-one meetings (B2B days by default).
+    matchmaking: Matchmaking | None = None
+
+    def slots(self) -> tuple[Slot, ...]:
+        """Return the event's meeting times (none without matchmaking)."""
+        if self.matchmaking is None:
+            return ()
+        return self.matchmaking.slots(self.starts_at, self.ends_at)
 
     @property
     def members_only(self) -> bool:
@@ -340,6 +417,12 @@ class Catalogue:
     faq: tuple[Faq, ...]
     synonyms: tuple[tuple[str, ...], ...] = ()
     projects: tuple[Project, ...] = ()
+    # What member companies offer and look for, in their matchmaking profiles.
+    categories: tuple[MatchCategory, ...] = ()
+
+    def category(self, category_id: str) -> MatchCategory | None:
+        """Return the matchmaking category with this id, if any."""
+        return next((c for c in self.categories if c.id == category_id), None)
 
     def sector(self, sector_id: str) -> Sector | None:
         """Return the sector with this id, if any."""
@@ -566,6 +649,7 @@ class _Reader:
             "projects",
             "faq",
             "synonyms",
+            "matchmaking",
         }
         unknown = set(root) - known
         if unknown:
@@ -603,7 +687,31 @@ class _Reader:
             faq=faq,
             synonyms=self.synonyms(root.get("synonyms")),
             projects=projects,
+            categories=self.categories(root.get("matchmaking")),
         )
+
+    def categories(self, value: object) -> tuple[MatchCategory, ...]:
+        """Read the matchmaking section: the categories companies offer and look for."""
+        if value is None:
+            return ()
+        self.entry = "matchmaking"
+        data = self.mapping(value, "matchmaking")
+        unknown = set(data) - {"categories"}
+        if unknown:
+            raise self.fail("matchmaking", "unknown fields {fields}", fields=sorted(unknown))
+        seen: set[str] = set()
+        found = []
+        for item in self.section(data, "categories"):
+            entry = self.mapping(item, "categories[]")
+            category_id = self.entry_id(entry, seen, "category")
+            found.append(
+                MatchCategory(
+                    id=category_id,
+                    name=self.text(entry, "name", LABEL_LIMIT),
+                    keywords=self.phrases(entry, "keywords"),
+                )
+            )
+        return tuple(found)
 
     def events_in_projects(
         self, events: tuple[Event, ...], project_ids: set[str]
@@ -824,6 +932,7 @@ class _Reader:
             access_needs=self.access_needs(data.get("access_needs")),
             audience=self.audience(data),
             certificate=certificate,
+            matchmaking=self.matchmaking(data.get("matchmaking"), kind, starts_at, ends_at),
         )
 
     def questions(self, value: object, key: str = "questions") -> tuple[Question, ...]:
@@ -937,6 +1046,45 @@ class _Reader:
             raise self.fail(
                 f"access_needs.{error.field_name}", error.template, **error.params
             ) from None
+
+    def matchmaking(
+        self, value: object, kind: str, starts_at: datetime, ends_at: datetime
+    ) -> Matchmaking | None:
+        """Read an event's matchmaking: true, false, or its settings (B2B days have it)."""
+        if value is None:
+            return Matchmaking() if kind == "b2b" else None
+        if isinstance(value, bool):
+            return Matchmaking() if value else None
+        data = self.mapping(value, "matchmaking")
+        known = {"sessions", "meeting_minutes", "tables", "pending_cap", "scheduling"}
+        unknown = set(data) - known
+        if unknown:
+            raise self.fail("matchmaking", "unknown fields {fields}", fields=sorted(unknown))
+        scheduling = self.string(data, "scheduling", required=False) or "auto"
+        if scheduling not in MATCH_SCHEDULING:
+            raise self.fail("matchmaking.scheduling", "must be auto or staff")
+        sessions = []
+        for number, item in enumerate(self.section(data, "sessions"), start=1):
+            where = f"matchmaking.sessions[{number}]"
+            window = self.mapping(item, where)
+            start = self.moment(window, "starts_at")
+            end = self.moment(window, "ends_at")
+            assert start is not None and end is not None
+            if end <= start:
+                raise self.fail(f"{where}.ends_at", "must be after starts_at")
+            if start < starts_at or end > ends_at:
+                raise self.fail(where, "must lie within the event's times")
+            sessions.append(MatchSession(start, end))
+        settings = Matchmaking(
+            sessions=tuple(sessions),
+            meeting_minutes=self.positive(data, "meeting_minutes") or DEFAULT_MEETING_MINUTES,
+            tables=self.positive(data, "tables") or DEFAULT_TABLES,
+            pending_cap=self.positive(data, "pending_cap") or DEFAULT_PENDING_CAP,
+            scheduling=scheduling,
+        )
+        if not settings.slots(starts_at, ends_at):
+            raise self.fail("matchmaking", "leaves no time for a single meeting")
+        return settings
 
     def transfer_abroad(self, value: object) -> TransferAbroad | None:
         """Read the host abroad an event may share attendees' details with, if any."""
@@ -1110,6 +1258,9 @@ def event_to_document(event: Event, timezone: ZoneInfo) -> dict[str, Any]:
         entry["audience"] = event.audience
     if event.certificate:
         entry["certificate"] = True
+
+    if (matchmaking := _matchmaking(event, timezone)) is not None:
+        entry["matchmaking"] = matchmaking
     return entry
 
 
@@ -1133,6 +1284,27 @@ def project_to_document(project: Project) -> dict[str, Any]:
         if ids:
             entry[key] = list(ids)
     return entry
+
+
+def _matchmaking(event: Event, timezone: ZoneInfo) -> bool | dict[str, Any] | None:
+    """Return an event's matchmaking as written in the content, None when it goes unsaid."""
+    settings = event.matchmaking
+    if settings is None:
+        return False if event.kind == "b2b" else None
+    if settings.is_default:
+        return None if event.kind == "b2b" else True
+    written: dict[str, Any] = {
+        "meeting_minutes": settings.meeting_minutes,
+        "tables": settings.tables,
+        "pending_cap": settings.pending_cap,
+        "scheduling": settings.scheduling,
+    }
+    if settings.sessions:
+        written["sessions"] = [
+            {"starts_at": _moment(s.starts_at, timezone), "ends_at": _moment(s.ends_at, timezone)}
+            for s in settings.sessions
+        ]
+    return written
 
 
 def catalogue_to_document(catalogue: Catalogue) -> dict[str, Any]:
@@ -1195,6 +1367,14 @@ def catalogue_to_document(catalogue: Catalogue) -> dict[str, Any]:
         document["faq"].append(question)
     if catalogue.synonyms:
         document["synonyms"] = [list(group) for group in catalogue.synonyms]
+    if catalogue.categories:
+        categories = []
+        for category in catalogue.categories:
+            written: dict[str, Any] = {"id": category.id, "name": _text(category.name)}
+            if (keywords := _phrases(category.keywords)) is not None:
+                written["keywords"] = keywords
+            categories.append(written)
+        document["matchmaking"] = {"categories": categories}
     return document
 
 

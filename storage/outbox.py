@@ -42,6 +42,12 @@ CONSENT_REQUEST = "consent_request"
 STAFF_NOTICE = "staff_notice"
 # A certificate of participation (PDF), after an event flagged for certificates.
 CERTIFICATE = "certificate"
+# B2B matchmaking: a request, its answer, a meeting's reminder, a cancellation, the follow-up.
+MEETING_REQUEST = "meeting_request"
+MEETING_ANSWER = "meeting_answer"
+MEETING_REMINDER = "meeting_reminder"
+MEETING_CANCELLED = "meeting_cancelled"
+MEETING_FOLLOWUP = "meeting_followup"
 KINDS = (
     REMINDER,
     SURVEY,
@@ -54,6 +60,11 @@ KINDS = (
     CONSENT_REQUEST,
     STAFF_NOTICE,
     CERTIFICATE,
+    MEETING_REQUEST,
+    MEETING_ANSWER,
+    MEETING_REMINDER,
+    MEETING_CANCELLED,
+    MEETING_FOLLOWUP,
 )
 # These go only while the registration is confirmed and the event scheduled.
 FOLLOW_REGISTRATION = (REMINDER, SURVEY, PROMOTED, CALENDAR, CHECKIN_CODE)
@@ -110,6 +121,7 @@ class OutboxMessage:
     interrupted: bool
     last_error: str | None
     sent_at: datetime | None
+    meeting_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +157,7 @@ def _message(row: Any) -> OutboxMessage:
         interrupted=bool(row["interrupted"]),
         last_error=row["last_error"],
         sent_at=parse_utc(row["sent_at"]) if row["sent_at"] else None,
+        meeting_id=row["meeting_id"],
     )
 
 

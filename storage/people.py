@@ -348,3 +348,28 @@ _ERASE_STATEMENTS += [
     "UPDATE certificates SET holder_name = NULL, company = NULL, "
     "withdrawn_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') WHERE person_id = ?",
 ]
+
+# B2B matchmaking: the export shows the person's profiles, requests and meetings; erasure
+# deletes the profiles (ON DELETE CASCADE) after their meetings were cancelled and the other
+# sides told (handlers.privacy); requests and meetings stay without the person, for the counts.
+_PERSONAL_TABLES += [
+    (
+        "match_profiles",
+        "SELECT event_id, company, sector_id, offers, seeks, offers_text, seeks_text, languages, "
+        "description, listed_at, updated_at FROM match_profiles WHERE person_id = ? ORDER BY id",
+    ),
+    (
+        "meeting_requests",
+        "SELECT event_id, requester_id = ?1 AS sent, note, reply, status, created_at "
+        "FROM meeting_requests WHERE requester_id = ?1 OR invitee_id = ?1 ORDER BY id",
+    ),
+    (
+        "meetings",
+        "SELECT event_id, starts_at, table_no, status FROM meetings "
+        "WHERE person_a = ?1 OR person_b = ?1 ORDER BY id",
+    ),
+]
+_ERASE_STATEMENTS += [
+    "UPDATE meeting_requests SET note = NULL, reply = NULL "
+    "WHERE requester_id = ?1 OR invitee_id = ?1",
+]

@@ -179,6 +179,8 @@ async def _add_events(
         )
         event.pop("registration_deadline", None)
         event.pop("capacity", None)
+        # Past copies need no meeting schedule (its sessions would lie on the original day).
+        event.pop("matchmaking", None)
         document["events"].append(event)
         held.append((event["id"], starts_at, starts_at + length))
     await services.catalogue_store.import_catalogue(parse_catalogue(document, "history"))

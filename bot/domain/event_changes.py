@@ -125,6 +125,10 @@ def apply_edits(services: EventServices, current: Event, started: Event, edited:
     EventRejected when the result is not a valid event (an end before a new start).
     """
     zone = _document_zone(services)
+    moved_by = edited.starts_at - started.starts_at
+    if moved_by and current.matchmaking is not None:
+        # A B2B day's meeting sessions move with it.
+        current = replace(current, matchmaking=current.matchmaking.moved(moved_by))
     document = event_to_document(current, zone)
     for name, change in changed_fields(started, edited, zone).items():
         if change["after"] is None:

@@ -14,6 +14,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.context import Services
+from bot.screens.b2b import (
+    answer_notice,
+    cancelled_notice,
+    followup_question,
+    reminder_notice,
+    request_notice,
+)
 from bot.screens.broadcasts import broadcast_message
 from bot.screens.certificates import certificate_document
 from bot.screens.notices import (
@@ -261,6 +268,102 @@ async def compose_certificate(
     )
 
 
+async def compose_meeting_request(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Tell a participant someone asks them for a meeting, while the request still waits."""
+    event = _event(context, message)
+    if isinstance(event, Skip):
+        return event
+    matchmaking = context.services.matchmaking
+    request = await matchmaking.get_request(int(message.payload.get("request_id", 0)))
+    if request is None or request.status != "pending" or request.requester_id is None:
+        return Skip("request no longer waiting")
+    requester = await matchmaking.profile(request.requester_id, event.id)
+    if requester is None:
+        return Skip("requester has no profile")
+    services = context.services
+    return request_notice(services.texts, services.catalogue, event, request, requester, language)
+
+
+async def compose_meeting_answer(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Tell how a request ended (or that staff moved the meeting): time and table, or why not."""
+    event = _event(context, message)
+    if isinstance(event, Skip):
+        return event
+    matchmaking = context.services.matchmaking
+    meeting = await matchmaking.meeting(message.meeting_id) if message.meeting_id else None
+    if meeting is not None and meeting.status == "cancelled":
+        return Skip("meeting cancelled meanwhile")
+    request_id = message.payload.get("request_id")
+    request = await matchmaking.get_request(int(request_id)) if request_id else None
+    person = message.person_id or 0
+    if meeting is not None:
+        other = meeting.other(person)
+    else:
+        other = request.invitee_id if request is not None else None
+    return answer_notice(
+        context.services.texts,
+        event,
+        str(message.payload.get("outcome", "")),
+        await matchmaking.name_of(other),
+        request.reply if request is not None else None,
+        meeting,
+        language,
+        to_requester=request is not None and request.requester_id == person,
+    )
+
+
+async def compose_meeting_reminder(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Remind a participant of a meeting a few minutes ahead, if it still stands there."""
+    event = _event(context, message)
+    if isinstance(event, Skip):
+        return event
+    matchmaking = context.services.matchmaking
+    meeting = await matchmaking.meeting(message.meeting_id or 0)
+    if meeting is None or meeting.status != "scheduled" or meeting.starts_at is None:
+        return Skip("meeting no longer scheduled")
+    if meeting.slot != message.payload.get("slot"):
+        return Skip("meeting moved")
+    now = context.clock()
+    if meeting.starts_at <= now:
+        return Skip("meeting had started")
+    minutes = round((meeting.starts_at - now).total_seconds() / 60)
+    other = await matchmaking.name_of(meeting.other(message.person_id or 0))
+    return reminder_notice(context.services.texts, event, meeting, other, minutes, language)
+
+
+async def compose_meeting_cancelled(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Tell a participant their meeting (or a request) was cancelled, and why."""
+    event = _event(context, message)
+    if isinstance(event, Skip):
+        return event
+    starts_at = message.payload.get("starts_at")
+    when = parse_utc(starts_at) if isinstance(starts_at, str) else None
+    return cancelled_notice(context.services.texts, event, message.payload, when, language)
+
+
+async def compose_meeting_followup(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Ask after the event what a meeting led to."""
+    event = _event(context, message)
+    if isinstance(event, Skip):
+        return event
+    matchmaking = context.services.matchmaking
+    meeting = await matchmaking.meeting(message.meeting_id or 0)
+    if meeting is None or meeting.status != "scheduled":
+        return Skip("meeting did not take place")
+    other = await matchmaking.name_of(meeting.other(message.person_id or 0))
+    return followup_question(context.services.texts, event, meeting, other, language)
+
+
 KINDS: dict[str, Kind] = {
     outbox.REMINDER: Kind(compose_reminder),
     outbox.SURVEY: Kind(compose_survey),
@@ -273,6 +376,11 @@ KINDS: dict[str, Kind] = {
     outbox.CONSENT_REQUEST: Kind(compose_consent_request, still_wanted=still_without_consent),
     outbox.STAFF_NOTICE: Kind(compose_staff_notice),
     outbox.CERTIFICATE: Kind(compose_certificate),
+    outbox.MEETING_REQUEST: Kind(compose_meeting_request),
+    outbox.MEETING_ANSWER: Kind(compose_meeting_answer),
+    outbox.MEETING_REMINDER: Kind(compose_meeting_reminder),
+    outbox.MEETING_CANCELLED: Kind(compose_meeting_cancelled),
+    outbox.MEETING_FOLLOWUP: Kind(compose_meeting_followup),
 }
 
 

@@ -580,3 +580,97 @@ class ShowEvidence(CallbackData, prefix="sd:v"):
     """Staff: send an event's signed attendance sheets again."""
 
     event_id: EntryId
+
+
+# -- B2B matchmaking --------------------------------------------------------------------------
+
+Index = Annotated[int, r"\d{1,3}"]
+B2B_SCREENS = ("suggested", "requests", "agenda", "browse", "search", "profile", "unlist")
+
+
+@dataclass(frozen=True)
+class B2bHub(CallbackData, prefix="b2:h"):
+    """A participant's B2B page of one event: their listing, requests and agenda."""
+
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
+class B2bScreen(CallbackData, prefix="b2:v"):
+    """A screen of one event's matchmaking: suggestions, requests, agenda, browsing..."""
+
+    event_id: EntryId
+    screen: Annotated[str, "|".join(B2B_SCREENS)]
+
+
+@dataclass(frozen=True)
+class B2bBrowse(CallbackData, prefix="b2:f"):
+    """The participants who offer ("o") or look for ("s") one category (its place in the
+    catalogue's list), or everyone (category 0 with side "a")."""
+
+    event_id: EntryId
+    side: Literal["o", "s", "a"] = "a"
+    category: Index = 0
+    page: ListPage = 0
+
+
+@dataclass(frozen=True)
+class B2bParticipant(CallbackData, prefix="b2:p"):
+    """Another listed participant's profile (its id: one person at one event), with "request a
+    meeting"."""
+
+    profile_id: Number
+
+
+@dataclass(frozen=True)
+class B2bRequest(CallbackData, prefix="b2:r"):
+    """Ask the participant of this profile for a meeting (a short note first)."""
+
+    profile_id: Number
+
+
+@dataclass(frozen=True)
+class B2bAnswer(CallbackData, prefix="b2:a"):
+    """Accept ("y") or decline ("n") a meeting request."""
+
+    request_id: Number
+    answer: Literal["y", "n"]
+
+
+@dataclass(frozen=True)
+class B2bWithdraw(CallbackData, prefix="b2:w"):
+    """Take back one's own request while it waits."""
+
+    request_id: Number
+
+
+@dataclass(frozen=True)
+class B2bCancelMeeting(CallbackData, prefix="b2:c"):
+    """Cancel one's meeting: ask first ("0"), then cancel ("1")."""
+
+    meeting_id: Number
+    confirmed: Literal["0", "1"] = "0"
+
+
+@dataclass(frozen=True)
+class B2bCalendar(CallbackData, prefix="b2:i"):
+    """Send the calendar file of one's meetings at an event."""
+
+    event_id: EntryId
+
+
+OutcomeCode = Literal["n", "f", "o", "d"]
+OUTCOME_CODES: dict[OutcomeCode, str] = {
+    "n": "nothing",
+    "f": "follow_up",
+    "o": "offer",
+    "d": "deal",
+}
+
+
+@dataclass(frozen=True)
+class B2bOutcome(CallbackData, prefix="b2:o"):
+    """What a meeting led to, after the event."""
+
+    meeting_id: Number
+    outcome: OutcomeCode

@@ -1,0 +1,809 @@
+"""B2B matchmaking: profiles, meeting requests and the meetings they become.
+
+Every change that someone else must hear of queues its outbox row in the same transaction (a
+request, an answer, a cancellation, a meeting's reminders). Scheduling is race-safe by the
+schema: a unique index allows one meeting per table and slot, another one seat per person and
+slot, so two acceptances that race for the last place can't both take it, whatever the code
+above does; the earliest free place is looked up and taken inside one write transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from storage.catalogue import parse_utc, utc_text
+from storage.content import Slot
+from storage.database import Database, Transaction
+from storage.outbox import (
+    MEETING_ANSWER,
+    MEETING_CANCELLED,
+    MEETING_FOLLOWUP,
+    MEETING_REMINDER,
+    MEETING_REQUEST,
+)
+
+# Consent purposes: being listed for one event, or in the year-round directory.
+MATCH_PREFIX = "match:"
+DIRECTORY = "directory"
+OUTCOMES = ("nothing", "follow_up", "offer", "deal")
+
+
+def listing_purpose(event_id: str | None) -> str:
+    """Return the consent purpose of being listed for an event (None: the directory)."""
+    return f"{MATCH_PREFIX}{event_id or DIRECTORY}"
+
+
+@dataclass(frozen=True)
+class MatchProfile:
+    """What one participant's company offers and looks for, as they published it."""
+
+    id: int
+    person_id: int
+    event_id: str | None
+    full_name: str
+    company: str
+    company_id: int | None
+    verified: bool
+    sector_id: str | None
+    offers: tuple[str, ...]
+    seeks: tuple[str, ...]
+    offers_text: str | None
+    seeks_text: str | None
+    languages: tuple[str, ...]
+    description: str | None
+    listed: bool
+    absent: bool
+
+
+@dataclass(frozen=True)
+class ProfileDraft:
+    """The answers of the profile form."""
+
+    company: str
+    company_id: int | None
+    sector_id: str | None
+    offers: tuple[str, ...]
+    seeks: tuple[str, ...]
+    offers_text: str | None
+    seeks_text: str | None
+    languages: tuple[str, ...]
+    description: str | None
+
+
+@dataclass(frozen=True)
+class MeetingRequest:
+    """A request for a one-to-one meeting."""
+
+    id: int
+    event_id: str
+    requester_id: int | None
+    invitee_id: int | None
+    note: str | None
+    reply: str | None
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A meeting between two participants: where and when, or why not."""
+
+    id: int
+    request_id: int | None
+    event_id: str
+    person_a: int | None
+    person_b: int | None
+    slot: int | None
+    table_no: int | None
+    starts_at: datetime | None
+    status: str
+    note: str | None
+    outcome_a: str | None
+    outcome_b: str | None
+
+    def other(self, person_id: int) -> int | None:
+        """Return the other side of the meeting."""
+        return self.person_b if self.person_a == person_id else self.person_a
+
+    def outcome_of(self, person_id: int) -> str | None:
+        """Return what the person said the meeting led to."""
+        return self.outcome_a if self.person_a == person_id else self.outcome_b
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """An event's meeting times and tables, and how accepted meetings are placed."""
+
+    slots: Sequence[Slot]
+    tables: int
+    auto: bool = True
+    reminder_before: timedelta = timedelta(minutes=10)
+
+    def first_open(self, now: datetime) -> int:
+        """Return the number of the first slot that has not started."""
+        return next((s.number for s in self.slots if s.starts_at > now), len(self.slots))
+
+
+# Why a request could not be made.
+SELF = "self"
+UNLISTED = "unlisted"
+NOT_LISTED_YOURSELF = "not_listed"
+TWICE = "twice"
+CAP = "cap"
+
+
+@dataclass(frozen=True)
+class Requested:
+    """A request made, or why not (`refused`: one of the reasons above)."""
+
+    request_id: int | None = None
+    refused: str | None = None
+
+
+# How an answer ended.
+ACCEPTED = "accepted"  # scheduled at a slot and table
+HELD = "held"  # accepted; staff will place it
+NO_SLOT = "no_slot"  # accepted, but no slot is free for both
+DECLINED = "declined"
+GONE = "gone"  # withdrawn or answered meanwhile, or not theirs to answer
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What answering a request did."""
+
+    outcome: str
+    meeting: Meeting | None = None
+
+
+def _profile(row: Any) -> MatchProfile:
+    return MatchProfile(
+        id=row["id"],
+        person_id=row["person_id"],
+        event_id=row["event_id"],
+        full_name=row["full_name"] or "",
+        company=row["company"],
+        company_id=row["company_id"],
+        verified=bool(row["company_verified"]),
+        sector_id=row["sector_id"],
+        offers=tuple(json.loads(row["offers"])),
+        seeks=tuple(json.loads(row["seeks"])),
+        offers_text=row["offers_text"],
+        seeks_text=row["seeks_text"],
+        languages=tuple(json.loads(row["languages"])),
+        description=row["description"],
+        listed=row["listed_at"] is not None,
+        absent=row["absent_at"] is not None,
+    )
+
+
+def _request(row: Any) -> MeetingRequest:
+    return MeetingRequest(
+        id=row["id"],
+        event_id=row["event_id"],
+        requester_id=row["requester_id"],
+        invitee_id=row["invitee_id"],
+        note=row["note"],
+        reply=row["reply"],
+        status=row["status"],
+        created_at=parse_utc(row["created_at"]),
+    )
+
+
+def _meeting(row: Any) -> Meeting:
+    return Meeting(
+        id=row["id"],
+        request_id=row["request_id"],
+        event_id=row["event_id"],
+        person_a=row["person_a"],
+        person_b=row["person_b"],
+        slot=row["slot"],
+        table_no=row["table_no"],
+        starts_at=parse_utc(row["starts_at"]) if row["starts_at"] else None,
+        status=row["status"],
+        note=row["note"],
+        outcome_a=row["outcome_a"],
+        outcome_b=row["outcome_b"],
+    )
+
+
+_PROFILE = (
+    "SELECT f.*, p.full_name, p.company_verified FROM match_profiles f "
+    "JOIN people p ON p.id = f.person_id "
+)
+_MEETING = "SELECT m.*, r.note FROM meetings m LEFT JOIN meeting_requests r ON r.id = m.request_id "
+# The earliest slot from :first where neither side sits, with its lowest free table.
+_EARLIEST = """
+WITH RECURSIVE
+    slot (n) AS (SELECT :first UNION ALL SELECT n + 1 FROM slot WHERE n + 1 < :slots),
+    seat (t) AS (SELECT 1 UNION ALL SELECT t + 1 FROM seat WHERE t < :tables)
+SELECT slot.n AS slot, (
+    SELECT min(seat.t) FROM seat WHERE NOT EXISTS (
+        SELECT 1 FROM meetings m WHERE m.event_id = :event AND m.status = 'scheduled'
+        AND m.slot = slot.n AND m.table_no = seat.t)
+) AS table_no
+FROM slot
+WHERE :first < :slots
+AND NOT EXISTS (
+    SELECT 1 FROM meeting_seats s WHERE s.event_id = :event AND s.slot = slot.n
+    AND s.person_id IN (:a, :b))
+AND table_no IS NOT NULL
+ORDER BY slot.n LIMIT 1
+"""
+
+
+_NAME = "SELECT full_name, company FROM people WHERE id = ?"
+
+
+def _named(row: Any) -> str:
+    if row is None:
+        return ""
+    return " · ".join(part for part in (row["full_name"], row["company"]) if part)
+
+
+async def _queue(
+    tx: Transaction,
+    kind: str,
+    person_id: int | None,
+    event_id: str,
+    payload: dict[str, Any],
+    due: datetime,
+    now: datetime,
+    meeting_id: int | None = None,
+) -> None:
+    if person_id is None:
+        return
+    await tx.execute(
+        "INSERT INTO outbox (kind, person_id, event_id, meeting_id, payload, due_at, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            kind,
+            person_id,
+            event_id,
+            meeting_id,
+            json.dumps(payload, ensure_ascii=False, sort_keys=True),
+            utc_text(due),
+            utc_text(now),
+        ),
+    )
+
+
+class MatchmakingRepository:
+    """Profiles, requests and meetings of B2B days and the directory."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    # -- profiles and listing ---------------------------------------------------------------
+
+    async def profile(self, person_id: int, event_id: str | None) -> MatchProfile | None:
+        """Return the person's profile for an event (None: the directory), if any."""
+        row = await self._db.fetch_one(
+            _PROFILE + "WHERE f.person_id = ? AND IFNULL(f.event_id, '') = ?",
+            (person_id, event_id or ""),
+        )
+        return _profile(row) if row is not None else None
+
+    async def profile_by_id(self, profile_id: int) -> MatchProfile | None:
+        """Return a profile by its id (what a participant's buttons carry)."""
+        row = await self._db.fetch_one(_PROFILE + "WHERE f.id = ?", (profile_id,))
+        return _profile(row) if row is not None else None
+
+    async def latest_profile(self, person_id: int) -> MatchProfile | None:
+        """Return the profile the person saved last, whatever it was for (to start from)."""
+        row = await self._db.fetch_one(
+            _PROFILE + "WHERE f.person_id = ? ORDER BY f.updated_at DESC, f.id DESC LIMIT 1",
+            (person_id,),
+        )
+        return _profile(row) if row is not None else None
+
+    async def save_profile(
+        self,
+        person_id: int,
+        event_id: str | None,
+        draft: ProfileDraft,
+        notice_version: str | None,
+        now: datetime,
+    ) -> None:
+        """Store the profile and list it, recording the consent to be listed, in one go."""
+        moment = utc_text(now)
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO match_profiles (person_id, event_id, company_id, company, sector_id, "
+                "offers, seeks, offers_text, seeks_text, languages, description, listed_at, "
+                "updated_at) VALUES (:person, :event, "
+                "IFNULL(:company_id, (SELECT company_id FROM people WHERE id = :person)), "
+                ":company, :sector, :offers, :seeks, :offers_text, :seeks_text, :languages, "
+                ":description, :now, :now) "
+                "ON CONFLICT (person_id, IFNULL(event_id, '')) DO UPDATE SET "
+                "company_id = excluded.company_id, company = excluded.company, "
+                "sector_id = excluded.sector_id, offers = excluded.offers, "
+                "seeks = excluded.seeks, offers_text = excluded.offers_text, "
+                "seeks_text = excluded.seeks_text, languages = excluded.languages, "
+                "description = excluded.description, "
+                "listed_at = IFNULL(listed_at, excluded.listed_at), "
+                "updated_at = excluded.updated_at",
+                {
+                    "person": person_id,
+                    "event": event_id,
+                    "company_id": draft.company_id,
+                    "company": draft.company,
+                    "sector": draft.sector_id,
+                    "offers": json.dumps(list(draft.offers)),
+                    "seeks": json.dumps(list(draft.seeks)),
+                    "offers_text": draft.offers_text,
+                    "seeks_text": draft.seeks_text,
+                    "languages": json.dumps(list(draft.languages)),
+                    "description": draft.description,
+                    "now": moment,
+                },
+            )
+            await tx.execute(
+                "INSERT OR IGNORE INTO consents (person_id, purpose, notice_version, given_at) "
+                "VALUES (?, ?, ?, ?)",
+                (person_id, listing_purpose(event_id), notice_version, moment),
+            )
+
+    async def unlist(self, person_id: int, event_id: str | None, now: datetime) -> int:
+        """Withdraw the listing: the consent ends, requests waiting are cancelled politely.
+
+        Returns how many requests were cancelled; each other side is told. Meetings already
+        agreed stay: both sides agreed to them, and either can cancel one.
+        """
+        moment = utc_text(now)
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE consents SET withdrawn_at = ? "
+                "WHERE person_id = ? AND purpose = ? AND withdrawn_at IS NULL",
+                (moment, person_id, listing_purpose(event_id)),
+            )
+            await tx.execute(
+                "UPDATE match_profiles SET listed_at = NULL "
+                "WHERE person_id = ? AND IFNULL(event_id, '') = ?",
+                (person_id, event_id or ""),
+            )
+            if event_id is None:
+                return 0
+            return await self._cancel_requests(tx, person_id, event_id, "unlisted", now)
+
+    async def _cancel_requests(
+        self, tx: Transaction, person_id: int, event_id: str | None, reason: str, now: datetime
+    ) -> int:
+        rows = await tx.fetch_all(
+            "SELECT * FROM meeting_requests WHERE status = 'pending' "
+            "AND (requester_id = :p OR invitee_id = :p) AND (:e IS NULL OR event_id = :e)",
+            {"p": person_id, "e": event_id},
+        )
+        for row in rows:
+            await tx.execute(
+                "UPDATE meeting_requests SET status = 'cancelled', answered_at = ? WHERE id = ?",
+                (utc_text(now), row["id"]),
+            )
+            other = row["invitee_id"] if row["requester_id"] == person_id else row["requester_id"]
+            name = await self._name(tx, person_id)
+            payload = {"request_id": row["id"], "reason": reason, "who": name}
+            await _queue(tx, MEETING_CANCELLED, other, row["event_id"], payload, now, now)
+        return len(rows)
+
+    async def listed(self, event_id: str | None) -> list[MatchProfile]:
+        """Return the profiles listed for an event (None: the directory), present ones."""
+        rows = await self._db.fetch_all(
+            _PROFILE + "WHERE IFNULL(f.event_id, '') = ? AND f.listed_at IS NOT NULL "
+            "AND f.absent_at IS NULL ORDER BY f.company, p.full_name",
+            (event_id or "",),
+        )
+        return [_profile(row) for row in rows]
+
+    async def listed_events(self, person_id: int) -> list[str]:
+        """Return the events the person has a listed profile for."""
+        rows = await self._db.fetch_all(
+            "SELECT event_id FROM match_profiles WHERE person_id = ? AND event_id IS NOT NULL "
+            "AND listed_at IS NOT NULL",
+            (person_id,),
+        )
+        return [row["event_id"] for row in rows]
+
+    # -- requests ---------------------------------------------------------------------------
+
+    async def request(
+        self,
+        event_id: str,
+        requester_id: int,
+        invitee_id: int,
+        note: str | None,
+        cap: int,
+        now: datetime,
+    ) -> Requested:
+        """Ask for a meeting; refused for oneself, someone unlisted, twice, or over the cap."""
+        if requester_id == invitee_id:
+            return Requested(refused=SELF)
+        async with self._db.transaction() as tx:
+            listed = await tx.fetch_all(
+                "SELECT person_id FROM match_profiles WHERE event_id = ? AND person_id IN (?, ?) "
+                "AND listed_at IS NOT NULL AND absent_at IS NULL",
+                (event_id, requester_id, invitee_id),
+            )
+            found = {row["person_id"] for row in listed}
+            if requester_id not in found:
+                return Requested(refused=NOT_LISTED_YOURSELF)
+            if invitee_id not in found:
+                return Requested(refused=UNLISTED)
+            open_ = await tx.fetch_one(
+                "SELECT 1 FROM meeting_requests WHERE event_id = ? AND status IN "
+                "('pending', 'accepted') AND ((requester_id = ? AND invitee_id = ?) "
+                "OR (requester_id = ? AND invitee_id = ?))",
+                (event_id, requester_id, invitee_id, invitee_id, requester_id),
+            )
+            if open_ is not None:
+                return Requested(refused=TWICE)
+            waiting = await tx.fetch_one(
+                "SELECT COUNT(*) FROM meeting_requests WHERE event_id = ? AND requester_id = ? "
+                "AND status = 'pending'",
+                (event_id, requester_id),
+            )
+            if waiting is not None and waiting[0] >= cap:
+                return Requested(refused=CAP)
+            cursor = await tx.execute(
+                "INSERT INTO meeting_requests (event_id, requester_id, invitee_id, note, "
+                "created_at) VALUES (?, ?, ?, ?, ?)",
+                (event_id, requester_id, invitee_id, note, utc_text(now)),
+            )
+            request_id = cursor.lastrowid
+            assert request_id is not None
+            payload = {"request_id": request_id}
+            await _queue(tx, MEETING_REQUEST, invitee_id, event_id, payload, now, now)
+        return Requested(request_id=request_id)
+
+    async def get_request(self, request_id: int) -> MeetingRequest | None:
+        """Return a request, if it exists."""
+        row = await self._db.fetch_one("SELECT * FROM meeting_requests WHERE id = ?", (request_id,))
+        return _request(row) if row is not None else None
+
+    async def requests_of(self, event_id: str, person_id: int) -> list[MeetingRequest]:
+        """Return the person's requests waiting for an answer, sent and received."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM meeting_requests WHERE event_id = :e AND status = 'pending' "
+            "AND (requester_id = :p OR invitee_id = :p) ORDER BY id",
+            {"e": event_id, "p": person_id},
+        )
+        return [_request(row) for row in rows]
+
+    async def withdraw_request(self, request_id: int, person_id: int, now: datetime) -> bool:
+        """Take back one's own request while it waits; False when it no longer waits."""
+        changed = await self._db.execute(
+            "UPDATE meeting_requests SET status = 'withdrawn', answered_at = ? "
+            "WHERE id = ? AND requester_id = ? AND status = 'pending'",
+            (utc_text(now), request_id, person_id),
+        )
+        return changed == 1
+
+    async def answer(
+        self,
+        request_id: int,
+        person_id: int,
+        accept: bool,
+        reply: str | None,
+        schedule: Schedule,
+        now: datetime,
+    ) -> Answer:
+        """Accept (and place the meeting) or decline a request, telling the one who asked."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "SELECT * FROM meeting_requests WHERE id = ? AND invitee_id = ? "
+                "AND status = 'pending'",
+                (request_id, person_id),
+            )
+            if row is None:
+                return Answer(GONE)
+            request = _request(row)
+            status = "accepted" if accept else "declined"
+            await tx.execute(
+                "UPDATE meeting_requests SET status = ?, reply = ?, answered_at = ? WHERE id = ?",
+                (status, reply, utc_text(now), request_id),
+            )
+            if not accept:
+                payload = {"request_id": request_id, "outcome": DECLINED}
+                await _queue(
+                    tx, MEETING_ANSWER, request.requester_id, request.event_id, payload, now, now
+                )
+                return Answer(DECLINED)
+            meeting = await self._place(tx, request, schedule, now)
+            outcome = {"scheduled": ACCEPTED, "held": HELD}.get(meeting.status, NO_SLOT)
+            payload = {"request_id": request_id, "outcome": outcome, "meeting_id": meeting.id}
+            await _queue(
+                tx,
+                MEETING_ANSWER,
+                request.requester_id,
+                request.event_id,
+                payload,
+                now,
+                now,
+                meeting.id,
+            )
+            return Answer(outcome, meeting)
+
+    async def _place(
+        self, tx: Transaction, request: MeetingRequest, schedule: Schedule, now: datetime
+    ) -> Meeting:
+        """Create the meeting of an accepted request at the earliest place both are free."""
+        a, b = request.requester_id, request.invitee_id
+        found = None
+        if schedule.auto:
+            found = await tx.fetch_one(
+                _EARLIEST,
+                {
+                    "first": schedule.first_open(now),
+                    "slots": len(schedule.slots),
+                    "tables": schedule.tables,
+                    "event": request.event_id,
+                    "a": a,
+                    "b": b,
+                },
+            )
+        status = (
+            "scheduled" if found is not None else ("held" if not schedule.auto else "unscheduled")
+        )
+        slot = found["slot"] if found is not None else None
+        table = found["table_no"] if found is not None else None
+        starts_at = utc_text(schedule.slots[slot].starts_at) if slot is not None else None
+        cursor = await tx.execute(
+            "INSERT INTO meetings (request_id, event_id, person_a, person_b, slot, table_no, "
+            "starts_at, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (request.id, request.event_id, a, b, slot, table, starts_at, status, utc_text(now)),
+        )
+        meeting_id = cursor.lastrowid
+        assert meeting_id is not None
+        if slot is not None:
+            await self._seat(tx, meeting_id, request.event_id, slot, (a, b))
+            await self._plan_reminders(
+                tx, meeting_id, request.event_id, (a, b), schedule, slot, now
+            )
+        row = await tx.fetch_one(_MEETING + "WHERE m.id = ?", (meeting_id,))
+        return _meeting(row)
+
+    async def _seat(
+        self,
+        tx: Transaction,
+        meeting_id: int,
+        event_id: str,
+        slot: int,
+        people: Sequence[int | None],
+    ) -> None:
+        await tx.executemany(
+            "INSERT INTO meeting_seats (meeting_id, event_id, slot, person_id) VALUES (?, ?, ?, ?)",
+            [(meeting_id, event_id, slot, person) for person in people if person is not None],
+        )
+
+    async def _plan_reminders(
+        self,
+        tx: Transaction,
+        meeting_id: int,
+        event_id: str,
+        people: Sequence[int | None],
+        schedule: Schedule,
+        slot: int,
+        now: datetime,
+    ) -> None:
+        await tx.execute(
+            "DELETE FROM outbox WHERE meeting_id = ? AND kind = ? AND status = 'pending'",
+            (meeting_id, MEETING_REMINDER),
+        )
+        due = schedule.slots[slot].starts_at - schedule.reminder_before
+        if due <= now:
+            return
+        for person in people:
+            payload = {"slot": slot}
+            await _queue(tx, MEETING_REMINDER, person, event_id, payload, due, now, meeting_id)
+
+    # -- meetings ---------------------------------------------------------------------------
+
+    async def meeting(self, meeting_id: int) -> Meeting | None:
+        """Return a meeting, if it exists."""
+        row = await self._db.fetch_one(_MEETING + "WHERE m.id = ?", (meeting_id,))
+        return _meeting(row) if row is not None else None
+
+    async def agenda(self, event_id: str, person_id: int) -> list[Meeting]:
+        """Return the person's meetings at an event that are not cancelled, in time order."""
+        rows = await self._db.fetch_all(
+            _MEETING + "WHERE m.event_id = :e AND (m.person_a = :p OR m.person_b = :p) "
+            "AND m.status != 'cancelled' ORDER BY m.slot IS NULL, m.slot, m.id",
+            {"e": event_id, "p": person_id},
+        )
+        return [_meeting(row) for row in rows]
+
+    async def meetings(self, event_id: str, status: str | None = None) -> list[Meeting]:
+        """Return an event's meetings (of one status, when given), by slot and table."""
+        rows = await self._db.fetch_all(
+            _MEETING + "WHERE m.event_id = :e AND (:s IS NULL OR m.status = :s) "
+            "ORDER BY m.slot IS NULL, m.slot, m.table_no, m.id",
+            {"e": event_id, "s": status},
+        )
+        return [_meeting(row) for row in rows]
+
+    async def cancel_meeting(
+        self, meeting_id: int, by: int | None, reason: str, now: datetime
+    ) -> Meeting | None:
+        """Cancel a meeting (by one side, or staff when `by` is None), freeing its place.
+
+        Each side other than `by` is told; returns the meeting as it was, None when it was
+        cancelled already or `by` is not in it.
+        """
+        async with self._db.transaction() as tx:
+            return await self._cancel(tx, meeting_id, by, reason, now)
+
+    async def _cancel(
+        self, tx: Transaction, meeting_id: int, by: int | None, reason: str, now: datetime
+    ) -> Meeting | None:
+        row = await tx.fetch_one(
+            _MEETING + "WHERE m.id = ? AND m.status != 'cancelled'", (meeting_id,)
+        )
+        if row is None:
+            return None
+        meeting = _meeting(row)
+        if by is not None and by not in (meeting.person_a, meeting.person_b):
+            return None
+        await tx.execute(
+            "UPDATE meetings SET status = 'cancelled', slot = NULL, table_no = NULL, "
+            "cancel_reason = ?, cancelled_at = ? WHERE id = ?",
+            (reason, utc_text(now), meeting_id),
+        )
+        await tx.execute("DELETE FROM meeting_seats WHERE meeting_id = ?", (meeting_id,))
+        await tx.execute(
+            "DELETE FROM outbox WHERE meeting_id = ? AND status = 'pending' AND kind = ?",
+            (meeting_id, MEETING_REMINDER),
+        )
+        if meeting.request_id is not None:
+            await tx.execute(
+                "UPDATE meeting_requests SET status = 'cancelled' WHERE id = ?",
+                (meeting.request_id,),
+            )
+        told = [p for p in (meeting.person_a, meeting.person_b) if p is not None and p != by]
+        for person in told:
+            other = meeting.other(person)
+            payload = {
+                "reason": reason,
+                "who": await self._name(tx, other) if other is not None else "",
+                "starts_at": utc_text(meeting.starts_at) if meeting.starts_at else None,
+                "table_no": meeting.table_no,
+            }
+            await _queue(tx, MEETING_CANCELLED, person, meeting.event_id, payload, now, now)
+        return meeting
+
+    async def name_of(self, person_id: int | None) -> str:
+        """Return how a participant is named to others: "name · company" ("" once erased)."""
+        return _named(await self._db.fetch_one(_NAME, (person_id,)))
+
+    async def _name(self, tx: Transaction, person_id: int | None) -> str:
+        return _named(await tx.fetch_one(_NAME, (person_id,)))
+
+    async def leave(self, person_id: int, reason: str, now: datetime) -> int:
+        """Before an erasure: cancel the person's meetings and requests, telling the others.
+
+        Returns how many meetings were cancelled.
+        """
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(
+                "SELECT id FROM meetings WHERE (person_a = :p OR person_b = :p) "
+                "AND status != 'cancelled'",
+                {"p": person_id},
+            )
+            for row in rows:
+                await self._cancel(tx, row["id"], person_id, reason, now)
+            await self._cancel_requests(tx, person_id, None, reason, now)
+        return len(rows)
+
+    async def mark_absent(self, event_id: str, person_id: int, now: datetime) -> int:
+        """Staff: the person did not come; their meetings go, the others are told."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE match_profiles SET absent_at = ? WHERE event_id = ? AND person_id = ?",
+                (utc_text(now), event_id, person_id),
+            )
+            rows = await tx.fetch_all(
+                "SELECT id FROM meetings WHERE event_id = :e AND (person_a = :p OR person_b = :p) "
+                "AND status != 'cancelled'",
+                {"e": event_id, "p": person_id},
+            )
+            for row in rows:
+                await self._cancel(tx, row["id"], person_id, "absent", now)
+        return len(rows)
+
+    async def move(
+        self, meeting_id: int, slot: int, table_no: int, schedule: Schedule, now: datetime
+    ) -> bool:
+        """Staff: put a meeting at another slot and table; False when either side or the
+        table is taken there. Both sides are told (as a cancelled-and-new notice)."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                _MEETING + "WHERE m.id = ? AND m.status != 'cancelled'", (meeting_id,)
+            )
+            if row is None or not 0 <= slot < len(schedule.slots) or table_no < 1:
+                return False
+            meeting = _meeting(row)
+            people = (meeting.person_a, meeting.person_b)
+            busy = await tx.fetch_one(
+                "SELECT 1 FROM meeting_seats WHERE event_id = ? AND slot = ? AND meeting_id != ? "
+                "AND person_id IN (?, ?) UNION ALL SELECT 1 FROM meetings WHERE event_id = ? "
+                "AND slot = ? AND table_no = ? AND status = 'scheduled' AND id != ?",
+                (
+                    meeting.event_id,
+                    slot,
+                    meeting_id,
+                    *people,
+                    meeting.event_id,
+                    slot,
+                    table_no,
+                    meeting_id,
+                ),
+            )
+            if busy is not None or table_no > schedule.tables:
+                return False
+            await tx.execute("DELETE FROM meeting_seats WHERE meeting_id = ?", (meeting_id,))
+            await tx.execute(
+                "UPDATE meetings SET status = 'scheduled', slot = ?, table_no = ?, starts_at = ? "
+                "WHERE id = ?",
+                (slot, table_no, utc_text(schedule.slots[slot].starts_at), meeting_id),
+            )
+            await self._seat(tx, meeting_id, meeting.event_id, slot, people)
+            await self._plan_reminders(
+                tx, meeting_id, meeting.event_id, people, schedule, slot, now
+            )
+            for person in people:
+                payload = {"request_id": meeting.request_id, "outcome": "moved"}
+                await _queue(
+                    tx, MEETING_ANSWER, person, meeting.event_id, payload, now, now, meeting_id
+                )
+        return True
+
+    async def record_outcome(self, meeting_id: int, person_id: int, outcome: str) -> bool:
+        """Record what a held meeting led to, as one side says; False when not theirs."""
+        if outcome not in OUTCOMES:
+            return False
+        changed = await self._db.execute(
+            "UPDATE meetings SET "
+            "outcome_a = CASE WHEN person_a = :p THEN :o ELSE outcome_a END, "
+            "outcome_b = CASE WHEN person_b = :p THEN :o ELSE outcome_b END "
+            "WHERE id = :m AND status = 'scheduled' AND (person_a = :p OR person_b = :p)",
+            {"p": person_id, "o": outcome, "m": meeting_id},
+        )
+        return changed == 1
+
+    async def plan_followups(self, event_id: str, due: datetime, now: datetime) -> int:
+        """Queue one follow-up question per side of each meeting held; returns how many."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "INSERT INTO outbox (kind, person_id, event_id, meeting_id, due_at, created_at) "
+                "SELECT :kind, x.person_id, m.event_id, m.id, :due, :now FROM meetings m "
+                "JOIN meeting_seats x ON x.meeting_id = m.id "
+                "WHERE m.event_id = :e AND m.status = 'scheduled' AND NOT EXISTS ("
+                "  SELECT 1 FROM outbox o WHERE o.meeting_id = m.id AND o.kind = :kind "
+                "  AND o.person_id = x.person_id)",
+                {
+                    "kind": MEETING_FOLLOWUP,
+                    "due": utc_text(due),
+                    "now": utc_text(now),
+                    "e": event_id,
+                },
+            )
+            return cursor.rowcount
+
+    async def double_bookings(self, event_id: str) -> int:
+        """Return how many places or people are booked twice at a slot (the schema forbids it).
+
+        Read from the meetings themselves, not from the seats that enforce it.
+        """
+        row = await self._db.fetch_one(
+            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM meetings WHERE event_id = :e "
+            "AND status = 'scheduled' GROUP BY slot, table_no HAVING COUNT(*) > 1)) + "
+            "(SELECT COUNT(*) FROM (SELECT slot, person FROM ("
+            "  SELECT slot, person_a AS person FROM meetings WHERE event_id = :e "
+            "  AND status = 'scheduled' UNION ALL "
+            "  SELECT slot, person_b FROM meetings WHERE event_id = :e AND status = 'scheduled'"
+            ") GROUP BY slot, person HAVING COUNT(*) > 1))",
+            {"e": event_id},
+        )
+        return int(row[0]) if row is not None else 0
