@@ -1,14 +1,18 @@
-"""Joining a company through its invite link (`/start co<id>-<signature>`)."""
+"""Joining a company through its invite link (`/start co<id>-<signature>`, or `cc...` for its
+contact person), and the contact's one-tap answer to someone who claims the company."""
 
 from __future__ import annotations
 
-from telegram import Update
+from typing import Any
 
-from bot.context import Caller
-from bot.domain.invites import company_of_invite, invite_key, is_invite
-from bot.screens.buttons import HOME
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.context import AssistantContext, Caller
+from bot.domain.invites import invite_key, is_invite, read_invite
+from bot.screens.buttons import HOME, ContactApproval
 from handlers.replies import show
-from storage.companies import join_company
+from storage.companies import contact_of, decide_claim, join_company, set_contact
 
 
 def invite_secret(caller: Caller) -> bytes:
@@ -21,11 +25,51 @@ async def join(update: Update, caller: Caller, payload: str) -> bool:
     if not is_invite(payload):
         return False
     services = caller.services
-    company_id = company_of_invite(payload, invite_secret(caller))
+    found = read_invite(payload, invite_secret(caller))
+    company_id, as_contact = found if found is not None else (None, False)
     joined = company_id is not None and await join_company(
         services.database, caller.person.id, company_id
     )
     company = await services.companies.get(company_id) if joined and company_id else None
-    text = caller.render("company_joined", company=company)
+    if company is not None and as_contact:
+        await set_contact(services.database, company_id or 0, caller.person.id)
+        await services.audit.record(
+            caller.person.id, "company.contact", f"company:{company_id}", {"by": "invite"}
+        )
+    text = caller.render("company_joined", company=company, contact=as_contact)
     await show(update, text, [[caller.button("home", HOME)]])
     return True
+
+
+async def contact_decided(update: Update, context: AssistantContext) -> None:
+    """Take the contact's answer to a claim: only the company's contact may give it."""
+    caller = context.caller
+    pressed = ContactApproval.of(update)
+    services = caller.services
+    company = await services.companies.get(pressed.company_id)
+    if company is None or await contact_of(services.database, company.id or 0) != caller.person.id:
+        await show(update, caller.render("not_available"), [[caller.button("home", HOME)]])
+        return
+    claimant = await services.people.get(pressed.person_id)
+    approve = pressed.decision == "y"
+    done = await decide_claim(services.database, pressed.person_id, pressed.company_id, approve)
+    if done:
+        await services.audit.record(
+            caller.person.id,
+            "company.contact_approve" if approve else "company.contact_decline",
+            f"company:{pressed.company_id}",
+            {"person": pressed.person_id},
+        )
+    text = caller.render(
+        "company_claim_answered",
+        company=company.name,
+        claimant=claimant.full_name if claimant is not None else None,
+        approved=approve,
+        done=done,
+    )
+    await show(update, text, [[caller.button("home", HOME)]])
+
+
+def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
+    """Return this feature's handlers (the invite itself enters through /start)."""
+    return [CallbackQueryHandler(contact_decided, pattern=ContactApproval.pattern())]

@@ -11,19 +11,35 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
 from bot.domain.companies import CompanyIndex, size_of
-from bot.domain.invites import invite_code
-from bot.screens.buttons import STAFF_HOME, CompanyApproval, CompanyInvite, CompanyPage
+from bot.domain.invites import contact_invite_code, invite_code
+from bot.screens.buttons import (
+    STAFF_HOME,
+    CompanyApproval,
+    CompanyContact,
+    CompanyContactSet,
+    CompanyInvite,
+    CompanyPage,
+)
 from handlers.companies import invite_secret
 from handlers.replies import show
 from handlers.staff_access import staff
 from storage.catalogue import parse_utc
-from storage.companies import company_activity, decide_claim, unverified_people
+from storage.companies import (
+    company_activity,
+    contact_of,
+    decide_claim,
+    set_contact,
+    unverified_people,
+    verified_people,
+)
 
 # Events listed on a company's page; the totals count them all.
 EVENTS_LISTED = 10
 PEOPLE_LISTED = 15
 # Claims waiting for approval shown as buttons at once; approving one shows the next.
 PENDING_LISTED = 5
+# The company's verified people offered as its contact person.
+CONTACTS_LISTED = 10
 
 
 async def company_command(update: Update, context: AssistantContext) -> None:
@@ -78,8 +94,14 @@ async def _show_company(update: Update, caller: Caller, company_id: int) -> None
         starts={event.event_id: parse_utc(event.starts_at) for event in activity.events},
         people_listed=PEOPLE_LISTED,
     )
+    contact_id = await contact_of(services.database, company_id)
+    contact = await services.people.get(contact_id) if contact_id is not None else None
     pending = await unverified_people(services.database, company_id)
-    text += "\n\n" + caller.render("staff_company_pending", pending=pending[:PENDING_LISTED])
+    text += "\n\n" + caller.render(
+        "staff_company_pending",
+        pending=pending[:PENDING_LISTED],
+        contact=contact,
+    )
     rows = [
         [
             InlineKeyboardButton(
@@ -92,7 +114,11 @@ async def _show_company(update: Update, caller: Caller, company_id: int) -> None
         for person_id, name in pending[:PENDING_LISTED]
     ]
     rows += [
-        [caller.button("company_invite", CompanyInvite(company_id))],
+        [
+            caller.button("company_invite", CompanyInvite(company_id)),
+            caller.button("company_contact_invite", CompanyInvite(company_id, "c")),
+        ],
+        [caller.button("company_contact", CompanyContact(company_id))],
         [caller.button("staff_menu", STAFF_HOME)],
     ]
     await show(update, text, rows)
@@ -124,14 +150,65 @@ async def invite_pressed(update: Update, context: AssistantContext) -> None:
     if company is None:
         await show(update, caller.render("staff_company_search", typed="", found=[]))
         return
-    code = invite_code(company_id, invite_secret(caller))
+    for_contact = CompanyInvite.of(update).whom == "c"
+    make = contact_invite_code if for_contact else invite_code
+    code = make(company_id, invite_secret(caller))
     link = f"https://t.me/{context.bot.username}?start={code}"
     await context.bot.send_message(
-        caller.person.id, caller.render("company_invite", company=company, link=link)
+        caller.person.id,
+        caller.render("company_invite", company=company, link=link, contact=for_contact),
     )
     await caller.services.audit.record(
-        caller.person.id, "company.invite", f"company:{company_id}", {}
+        caller.person.id,
+        "company.invite",
+        f"company:{company_id}",
+        {"contact": True} if for_contact else {},
     )
+
+
+async def contact_pressed(update: Update, context: AssistantContext) -> None:
+    """Offer the company's verified people as its contact person."""
+    caller = context.caller
+    company_id = CompanyContact.of(update).company_id
+    company = await caller.services.companies.get(company_id)
+    if company is None:
+        await show(update, caller.render("staff_company_search", typed="", found=[]))
+        return
+    people = await verified_people(caller.services.database, company_id, CONTACTS_LISTED)
+    current = await contact_of(caller.services.database, company_id)
+    rows = [
+        [
+            InlineKeyboardButton(
+                f"{'👤 ' if person_id == current else ''}{name[:40]}",
+                callback_data=CompanyContactSet(company_id, person_id).data,
+            )
+        ]
+        for person_id, name in people
+    ]
+    if current is not None:
+        rows.append([caller.button("company_contact_none", CompanyContactSet(company_id, 0))])
+    rows.append([caller.button("company_page", CompanyPage(company_id))])
+    text = caller.render("staff_company_contact", company=company, people=people)
+    await show(update, text, rows)
+
+
+async def contact_chosen(update: Update, context: AssistantContext) -> None:
+    """Make the chosen person the company's contact (or none), then show the company."""
+    caller = context.caller
+    pressed = CompanyContactSet.of(update)
+    person_id = pressed.person_id or None
+    done = await set_contact(caller.services.database, pressed.company_id, person_id)
+    if done:
+        await caller.services.audit.record(
+            caller.person.id,
+            "company.contact",
+            f"company:{pressed.company_id}",
+            {"person": person_id},
+        )
+    else:
+        # Unlinked or erased meanwhile: said, and the page shows how things stand.
+        await context.acknowledge(caller.label("company_contact_gone"), alert=True)
+    await _show_company(update, caller, pressed.company_id)
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
@@ -149,6 +226,8 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
             [
                 CallbackQueryHandler(invite_pressed, pattern=CompanyInvite.pattern()),
                 CallbackQueryHandler(approval_pressed, pattern=CompanyApproval.pattern()),
+                CallbackQueryHandler(contact_pressed, pattern=CompanyContact.pattern()),
+                CallbackQueryHandler(contact_chosen, pattern=CompanyContactSet.pattern()),
             ],
         ),
     ]

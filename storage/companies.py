@@ -11,6 +11,7 @@ from typing import Any
 
 from storage.catalogue import utc_text
 from storage.database import Database
+from storage.outbox import queue_claim_decided, queue_company_claim
 
 MEMBERSHIPS = ("member", "non_member", "former")
 SIZE_CLASSES = ("micro", "small", "medium", "large")
@@ -167,6 +168,12 @@ class CompanyLinks:
                 "UPDATE registrations SET company_id = ? WHERE company_id = ?",
                 (target_id, source_id),
             )
+            # The merged company's contact stays the contact when the target had none.
+            await tx.execute(
+                "UPDATE companies SET contact_person_id = COALESCE(contact_person_id, "
+                "(SELECT contact_person_id FROM companies WHERE id = ?)) WHERE id = ?",
+                (source_id, target_id),
+            )
             await tx.execute("DELETE FROM companies WHERE id = ?", (source_id,))
         return people.rowcount, registrations.rowcount
 
@@ -255,16 +262,38 @@ async def join_company(database: Database, person_id: int, company_id: int) -> b
     return changed == 1
 
 
-async def claim_company(database: Database, person_id: int, company_id: int | None) -> None:
+async def claim_company(database: Database, person_id: int, company_id: int | None) -> bool:
     """Record the company a person picked in the profile form: unverified, unless it is the
     one they already belong to verified (through an invite); None: theirs is not listed,
-    which leaves a verified company in place."""
-    await database.execute(
-        "UPDATE people SET company_verified = CASE WHEN company_verified = 1 "
-        "AND company_id IS :company THEN 1 ELSE 0 END, company_id = :company "
-        "WHERE id = :person AND NOT (:company IS NULL AND company_verified = 1)",
-        {"company": company_id, "person": person_id},
-    )
+    which leaves a verified company in place.
+
+    A new claim asks the company's contact, if it has one, to confirm it (outbox, in the same
+    transaction). Return whether the claim waits for approval.
+    """
+    async with database.transaction() as tx:
+        before = await tx.fetch_one(
+            "SELECT company_id, company_verified FROM people WHERE id = ?", (person_id,)
+        )
+        await tx.execute(
+            "UPDATE people SET company_verified = CASE WHEN company_verified = 1 "
+            "AND company_id IS :company THEN 1 ELSE 0 END, company_id = :company "
+            "WHERE id = :person AND NOT (:company IS NULL AND company_verified = 1)",
+            {"company": company_id, "person": person_id},
+        )
+        after = await tx.fetch_one(
+            "SELECT p.company_id, p.company_verified, c.contact_person_id "
+            "FROM people p LEFT JOIN companies c ON c.id = p.company_id WHERE p.id = ?",
+            (person_id,),
+        )
+        if after is None or after["company_id"] is None or after["company_verified"]:
+            return False
+        already = before is not None and tuple(before) == (after["company_id"], 0)
+        contact = after["contact_person_id"]
+        if not already and contact is not None and contact != person_id:
+            await queue_company_claim(
+                tx, contact, after["company_id"], person_id, datetime.now(UTC)
+            )
+        return True
 
 
 async def unverified_people(database: Database, company_id: int) -> list[tuple[int, str]]:
@@ -278,12 +307,69 @@ async def unverified_people(database: Database, company_id: int) -> list[tuple[i
 
 
 async def decide_claim(database: Database, person_id: int, company_id: int, approve: bool) -> bool:
-    """Approve (verified) or decline (unlinked) a pending claim; False if it is not pending."""
+    """Approve (verified) or decline (unlinked) a pending claim and tell the claimant (outbox);
+    False if it is not pending (decided by someone else a moment ago, or erased)."""
     if approve:
         sql = "UPDATE people SET company_verified = 1 "
     else:
         sql = "UPDATE people SET company_id = NULL "
+    async with database.transaction() as tx:
+        cursor = await tx.execute(
+            sql + "WHERE id = ? AND company_id = ? AND company_verified = 0",
+            (person_id, company_id),
+        )
+        if cursor.rowcount != 1:
+            return False
+        await queue_claim_decided(tx, person_id, company_id, approve, datetime.now(UTC))
+    return True
+
+
+@dataclass(frozen=True)
+class CompanyLink:
+    """The registry company a person belongs to, and whether that was confirmed."""
+
+    company_id: int | None
+    verified: bool
+    membership: str | None  # the company's membership, None without a company
+
+
+async def company_link(database: Database, person_id: int) -> CompanyLink:
+    """Return the person's registry company, verified or not, with its membership."""
+    row = await database.fetch_one(
+        "SELECT p.company_id, p.company_verified, c.membership FROM people p "
+        "LEFT JOIN companies c ON c.id = p.company_id WHERE p.id = ?",
+        (person_id,),
+    )
+    if row is None or row["company_id"] is None:
+        return CompanyLink(None, False, None)
+    return CompanyLink(row["company_id"], bool(row["company_verified"]), row["membership"])
+
+
+async def contact_of(database: Database, company_id: int) -> int | None:
+    """Return the person id of the company's contact, if it has one."""
+    row = await database.fetch_one(
+        "SELECT contact_person_id FROM companies WHERE id = ?", (company_id,)
+    )
+    return row["contact_person_id"] if row is not None else None
+
+
+async def set_contact(database: Database, company_id: int, person_id: int | None) -> bool:
+    """Make a verified person of the company its contact (None: no contact); False when the
+    person is not (or no longer) one of its verified people, or the company is gone."""
     changed = await database.execute(
-        sql + "WHERE id = ? AND company_id = ? AND company_verified = 0", (person_id, company_id)
+        "UPDATE companies SET contact_person_id = :person WHERE id = :company "
+        "AND (:person IS NULL OR EXISTS (SELECT 1 FROM people WHERE id = :person "
+        "  AND company_id = :company AND company_verified = 1))",
+        {"company": company_id, "person": person_id},
     )
     return changed == 1
+
+
+async def verified_people(database: Database, company_id: int, limit: int) -> list[tuple[int, str]]:
+    """Return (person id, name) of the company's verified people, by name."""
+    rows = await database.fetch_all(
+        "SELECT id, full_name FROM people WHERE company_id = ? AND company_verified = 1 "
+        "AND full_name IS NOT NULL ORDER BY full_name, id LIMIT ?",
+        (company_id, limit),
+    )
+    return [(row["id"], row["full_name"]) for row in rows]

@@ -48,6 +48,10 @@ MEETING_ANSWER = "meeting_answer"
 MEETING_REMINDER = "meeting_reminder"
 MEETING_CANCELLED = "meeting_cancelled"
 MEETING_FOLLOWUP = "meeting_followup"
+# A company's contact is asked to confirm someone who claims the company (payload: company,
+# claimant); the claimant is told what the contact or staff decided (payload: company, approved).
+COMPANY_CLAIM = "company_claim"
+CLAIM_DECIDED = "claim_decided"
 KINDS = (
     REMINDER,
     SURVEY,
@@ -65,6 +69,8 @@ KINDS = (
     MEETING_REMINDER,
     MEETING_CANCELLED,
     MEETING_FOLLOWUP,
+    COMPANY_CLAIM,
+    CLAIM_DECIDED,
 )
 # These go only while the registration is confirmed and the event scheduled.
 FOLLOW_REGISTRATION = (REMINDER, SURVEY, PROMOTED, CALENDAR, CHECKIN_CODE)
@@ -335,6 +341,32 @@ async def queue_staff_notice(
         (json.dumps(payload, sort_keys=True), moment, moment, *person_ids),
     )
     return cursor.rowcount
+
+
+async def queue_company_claim(
+    tx: Transaction, contact_id: int, company_id: int, claimant_id: int, now: datetime
+) -> None:
+    """Queue the question to a company's contact: does the claimant work there?"""
+    moment = utc_text(now)
+    payload = json.dumps({"company": company_id, "claimant": claimant_id}, sort_keys=True)
+    await tx.execute(
+        "INSERT INTO outbox (kind, person_id, payload, due_at, created_at) "
+        f"VALUES ('{COMPANY_CLAIM}', ?, ?, ?, ?)",
+        (contact_id, payload, moment, moment),
+    )
+
+
+async def queue_claim_decided(
+    tx: Transaction, claimant_id: int, company_id: int, approved: bool, now: datetime
+) -> None:
+    """Queue the news of a decided claim to the person who made it."""
+    moment = utc_text(now)
+    payload = json.dumps({"company": company_id, "approved": approved}, sort_keys=True)
+    await tx.execute(
+        "INSERT INTO outbox (kind, person_id, payload, due_at, created_at) "
+        f"VALUES ('{CLAIM_DECIDED}', ?, ?, ?, ?)",
+        (claimant_id, payload, moment, moment),
+    )
 
 
 async def _active_registrants(tx: Transaction, event_id: str) -> list[tuple[Addressee, str]]:

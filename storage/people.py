@@ -373,3 +373,8 @@ _ERASE_STATEMENTS += [
     "UPDATE meeting_requests SET note = NULL, reply = NULL "
     "WHERE requester_id = ?1 OR invitee_id = ?1",
 ]
+# A claim to a company asks its contact by name: the question waiting for the contact names
+# the claimant by id, so it goes with the claimant (sent or not).
+_ERASE_STATEMENTS += [
+    "DELETE FROM outbox WHERE kind = 'company_claim' AND json_extract(payload, '$.claimant') = ?",
+]

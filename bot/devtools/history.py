@@ -66,6 +66,7 @@ async def add_history(
     events = await _add_events(services, now, size.events, rng)
     people = _people(companies, size.people, now, rng)
     await add_people(services.database, people)
+    await _confirm_people(services, people, rng)
     registrations = _registrations(events, people, size.registrations, rng)
     await add_registrations(services.database, registrations)
     await _certify(services, [event_id for event_id, _, _ in events], now)
@@ -155,6 +156,27 @@ async def _add_companies(services: Services, count: int, rng: random.Random) -> 
             )
         )
     await services.companies.save(extra, [])
+
+
+# Member companies given a contact person (the first of their confirmed people).
+CONTACTS = 3
+
+
+async def _confirm_people(services: Services, people: list[SeedPerson], rng: random.Random) -> None:
+    """Confirm most people's companies, leave a few claims waiting, give some a contact."""
+    confirmed = [p.id for p in people if p.company_id is not None and rng.random() < 0.9]
+    async with services.database.transaction() as tx:
+        await tx.executemany(
+            "UPDATE people SET company_verified = 1 WHERE id = ?", [(i,) for i in confirmed]
+        )
+        await tx.execute(
+            "UPDATE companies SET contact_person_id = (SELECT MIN(p.id) FROM people p "
+            "  WHERE p.company_id = companies.id AND p.company_verified = 1) "
+            "WHERE id IN (SELECT c.id FROM companies c WHERE c.membership = 'member' "
+            "  AND EXISTS (SELECT 1 FROM people p WHERE p.company_id = c.id "
+            "  AND p.company_verified = 1) ORDER BY c.name_key LIMIT ?)",
+            (CONTACTS,),
+        )
 
 
 async def _add_events(

@@ -23,6 +23,7 @@ from bot.screens.b2b import (
 )
 from bot.screens.broadcasts import broadcast_message
 from bot.screens.certificates import certificate_document
+from bot.screens.company_claims import claim_decided_screen, claim_request_screen
 from bot.screens.notices import (
     calendar_document,
     checkin_photo,
@@ -38,6 +39,7 @@ from storage import outbox
 from storage.broadcasts import Broadcast, BroadcastRepository
 from storage.catalogue import parse_utc
 from storage.certificates import VALID, CertificateRepository
+from storage.companies import company_link, contact_of
 from storage.content import Event, Text
 from storage.outbox import OutboxMessage
 
@@ -234,6 +236,41 @@ async def compose_staff_notice(
     return staff_notice_screen(context.services.texts, message.payload, language)
 
 
+async def compose_company_claim(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Ask a company's contact whether the person who claimed the company works there."""
+    services = context.services
+    company_id = int(message.payload.get("company", 0))
+    claimant_id = int(message.payload.get("claimant", 0))
+    company = await services.companies.get(company_id)
+    if company is None or await contact_of(services.database, company_id) != message.person_id:
+        return Skip("company gone or its contact changed")
+    link = await company_link(services.database, claimant_id)
+    claimant = await services.people.get(claimant_id)
+    if claimant is None or link.company_id != company_id or link.verified:
+        return Skip("claim no longer pending")
+    return claim_request_screen(
+        services.texts,
+        language,
+        company_id,
+        company.name,
+        claimant_id,
+        claimant.full_name or "",
+    )
+
+
+async def compose_claim_decided(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Tell the person who claimed a company whether they were confirmed."""
+    company = await context.services.companies.get(int(message.payload.get("company", 0)))
+    if company is None:
+        return Skip("company gone")
+    approved = bool(message.payload.get("approved"))
+    return claim_decided_screen(context.services.texts, language, company.name, approved)
+
+
 async def broadcast_still_wanted(context: ComposeContext, message: OutboxMessage) -> bool:
     """Tell whether the broadcast still goes and the person still wants announcements."""
     if not await broadcast_still_sending(context, message):
@@ -381,6 +418,8 @@ KINDS: dict[str, Kind] = {
     outbox.MEETING_REMINDER: Kind(compose_meeting_reminder),
     outbox.MEETING_CANCELLED: Kind(compose_meeting_cancelled),
     outbox.MEETING_FOLLOWUP: Kind(compose_meeting_followup),
+    outbox.COMPANY_CLAIM: Kind(compose_company_claim),
+    outbox.CLAIM_DECIDED: Kind(compose_claim_decided),
 }
 
 

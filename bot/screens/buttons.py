@@ -492,9 +492,34 @@ class CompanyPage(CallbackData, prefix="co:s"):
 
 @dataclass(frozen=True)
 class CompanyInvite(CallbackData, prefix="co:i"):
-    """Make a company's invite link."""
+    """Make a company's invite link: for its people ("p") or for its contact person ("c")."""
 
     company_id: Number
+    whom: Literal["p", "c"] = "p"
+
+
+@dataclass(frozen=True)
+class ContactApproval(CallbackData, prefix="co:ca"):
+    """A company's contact approves ("y") or declines ("n") someone who claims the company."""
+
+    company_id: Number
+    person_id: Number
+    decision: Literal["y", "n"]
+
+
+@dataclass(frozen=True)
+class CompanyContact(CallbackData, prefix="co:c"):
+    """Staff: choose the company's contact person among its verified people."""
+
+    company_id: Number
+
+
+@dataclass(frozen=True)
+class CompanyContactSet(CallbackData, prefix="co:cs"):
+    """Staff: make this person the company's contact (0: no contact)."""
+
+    company_id: Number
+    person_id: Number
 
 
 @dataclass(frozen=True)
