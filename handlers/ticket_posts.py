@@ -8,6 +8,7 @@ either side finds its ticket, even after a restart.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, User
 from telegram.error import TelegramError
@@ -31,6 +32,7 @@ from storage.tickets import (
     COPY,
     FROM_MEMBER,
     QUESTION,
+    SERVICE_REQUEST,
     STAFF,
     TICKET_POST,
     TO_TEAM,
@@ -65,6 +67,26 @@ def reply_parameters(message_id: int | None) -> ReplyParameters | None:
     if message_id is None:
         return None
     return ReplyParameters(message_id, allow_sending_without_reply=True)
+
+
+def close_buttons(services: Services, ticket: Ticket) -> list[list[InlineKeyboardButton]]:
+    """Return a ticket post's close buttons: a service request closes as delivered or not."""
+    label = partial(services.texts.label, services.settings.default_language)
+    if ticket.kind != SERVICE_REQUEST:
+        return [
+            [InlineKeyboardButton(label("ticket_close"), callback_data=CloseTicket(ticket.id).data)]
+        ]
+    return [
+        [
+            InlineKeyboardButton(
+                label("ticket_close_delivered"), callback_data=CloseTicket(ticket.id, "d").data
+            ),
+            InlineKeyboardButton(
+                label("ticket_close_not_delivered"),
+                callback_data=CloseTicket(ticket.id, "n").data,
+            ),
+        ]
+    ]
 
 
 def staff_note(services: Services, what: str, **context: object) -> str:
@@ -207,10 +229,7 @@ async def _post_ticket(
         length=len(draft.text),
         attachment=draft.attachment,
     )
-    close = InlineKeyboardButton(
-        services.texts.label(language, "ticket_close"), callback_data=CloseTicket(ticket.id).data
-    )
-    markup = InlineKeyboardMarkup([[close]])
+    markup = InlineKeyboardMarkup(close_buttons(services, ticket))
     delivered = False
     for chat_id in staff_chats(services.settings):
         delivered |= await _post_to_staff(

@@ -1,7 +1,8 @@
 """Ask the team, the staff side: answering a ticket by replying to its post, and closing it.
 
 A staff answer reaches the person as from the cluster team, with a "Reply" button; only
-people in STAFF_IDS may answer or close, whoever else is in the staff chat.
+people in STAFF_IDS may answer or close, whoever else is in the staff chat. A service request
+closes as delivered or not delivered; a staff reply to it after that is its outcome note.
 """
 
 from __future__ import annotations
@@ -17,9 +18,23 @@ from bot.domain.access import Ability
 from bot.domain.tickets import CAPTION_BUDGET, TEXT_BUDGET, Draft, shorten
 from bot.screens.buttons import CloseTicket, NewTicket, ReplyToTicket
 from handlers.ticket_posts import draft_of, reply_parameters, send_file, staff_note
-from storage.tickets import COPY, FROM_STAFF, MEMBER, RECEIPT, STAFF, Ticket, TicketPost
+from storage.tickets import (
+    COPY,
+    DELIVERED,
+    FROM_STAFF,
+    MEMBER,
+    NOT_DELIVERED,
+    OUTCOME_NOTE_LIMIT,
+    RECEIPT,
+    SERVICE_REQUEST,
+    STAFF,
+    Ticket,
+    TicketPost,
+)
 
 logger = logging.getLogger(__name__)
+# A service request's close buttons say how it ended; "c" (an older post's one button) says not.
+_OUTCOMES = {"d": DELIVERED, "n": NOT_DELIVERED}
 
 
 def _may_answer(context: AssistantContext) -> bool:
@@ -39,6 +54,9 @@ async def staff_replied(update: Update, context: AssistantContext, post: TicketP
     draft = draft_of(message)
     if not _may_answer(context):
         outcome = "not_staff"
+    elif ticket is not None and not ticket.is_open and ticket.kind == SERVICE_REQUEST:
+        # A reply after a service request closed is its outcome note, for the report.
+        outcome = await _note_outcome(services, ticket, draft)
     elif ticket is None or ticket.person_id is None:
         outcome = "erased"
     elif not ticket.is_open:
@@ -50,6 +68,17 @@ async def staff_replied(update: Update, context: AssistantContext, post: TicketP
     note = await message.reply_text(staff_note(services, outcome, ticket_id=ticket_id))
     if outcome == "delivered":
         await services.tickets.add_post(ticket_id, note.chat_id, note.message_id, STAFF, RECEIPT)
+
+
+async def _note_outcome(services: Services, ticket: Ticket, draft: Draft | None) -> str:
+    """Keep a staff reply to a closed service request as its outcome note."""
+    text = (draft.text or "").strip() if draft is not None else ""
+    if not text:
+        return "outcome_note_text"
+    if len(text) > OUTCOME_NOTE_LIMIT:
+        return "outcome_note_long"
+    await services.tickets.note_outcome(ticket.id, text)
+    return "outcome_noted"
 
 
 async def _relay(
@@ -108,12 +137,15 @@ async def close_pressed(update: Update, context: AssistantContext) -> None:
         text = services.texts.render(language, "ticket_staff_note", what="staff_only")
         await context.acknowledge(text, alert=True)
         return
-    ticket_id = CloseTicket.of(update).ticket_id
-    if await services.tickets.get(ticket_id) is None:
+    pressed = CloseTicket.of(update)
+    ticket_id = pressed.ticket_id
+    ticket = await services.tickets.get(ticket_id)
+    if ticket is None:
         language = services.settings.default_language
         await context.acknowledge(services.texts.render(language, "not_available"), alert=True)
         return
-    closed = await services.tickets.close(ticket_id, user.id)
+    outcome = _OUTCOMES.get(pressed.outcome) if ticket.kind == SERVICE_REQUEST else None
+    closed = await services.tickets.close(ticket_id, user.id, outcome)
     if closed is None:
         await context.acknowledge(staff_note(services, "already_closed", ticket_id=ticket_id))
         await _remove_close_buttons(context.bot, await services.tickets.ticket_posts(ticket_id))
@@ -128,6 +160,7 @@ async def close_pressed(update: Update, context: AssistantContext) -> None:
         ticket_id=ticket_id,
         staff_name=user.first_name,
         person_told=person_told,
+        outcome=outcome,
     )
     await _note_under_posts(context.bot, services, ticket_id, posts, note)
 

@@ -81,6 +81,19 @@ class ServiceRequest:
     created_at: datetime
     first_answer_at: datetime | None
     company_id: int | None
+    outcome: str | None = None  # 'delivered' or 'not_delivered', as staff closed it
+    outcome_note: str | None = None
+
+    @property
+    def delivered(self) -> bool:
+        """Tell whether the service was delivered (a request closed before outcomes were
+        asked counts as delivered, as it did then)."""
+        return self.status == "closed" and self.outcome != "not_delivered"
+
+    @property
+    def not_delivered(self) -> bool:
+        """Tell whether staff closed the request as not delivered."""
+        return self.status == "closed" and self.outcome == "not_delivered"
 
 
 @dataclass(frozen=True)
@@ -191,7 +204,8 @@ class ImpactRepository:
         """Return the service requests made in the period."""
         within, ids = scope.services("t.service_id")
         rows = await self._db.fetch_all(
-            "SELECT t.id, t.service_id, t.status, t.created_at, p.company_id, "
+            "SELECT t.id, t.service_id, t.status, t.created_at, p.company_id, t.outcome, "
+            "t.outcome_note, "
             "(SELECT MIN(m.created_at) FROM ticket_messages m WHERE m.ticket_id = t.id "
             " AND m.direction = 'staff') AS first_answer_at "
             "FROM tickets t LEFT JOIN people p ON p.id = t.person_id "
@@ -209,6 +223,8 @@ class ImpactRepository:
                     parse_utc(row["first_answer_at"]) if row["first_answer_at"] else None
                 ),
                 company_id=row["company_id"],
+                outcome=row["outcome"],
+                outcome_note=row["outcome_note"],
             )
             for row in rows
         ]

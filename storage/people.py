@@ -230,8 +230,8 @@ _ERASE_STATEMENTS: list[str] = [
 _PERSONAL_TABLES += [
     (
         "tickets",
-        "SELECT id, kind, service_id, status, language, created_at, closed_at "
-        "FROM tickets WHERE person_id = ? ORDER BY id",
+        "SELECT id, kind, service_id, status, language, created_at, closed_at, outcome, "
+        "outcome_note FROM tickets WHERE person_id = ? ORDER BY id",
     ),
     (
         "ticket_messages",
@@ -242,6 +242,8 @@ _PERSONAL_TABLES += [
 ]
 _ERASE_STATEMENTS += [
     "DELETE FROM ticket_messages WHERE ticket_id IN (SELECT id FROM tickets WHERE person_id = ?)",
+    # Staff's outcome note may name the person; whether the service was delivered stays.
+    "UPDATE tickets SET outcome_note = NULL WHERE person_id = ?",
     "DELETE FROM ticket_posts WHERE audience = 'member' "
     "AND ticket_id IN (SELECT id FROM tickets WHERE person_id = ?)",
     "UPDATE tickets SET status = 'closed', "

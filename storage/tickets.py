@@ -13,6 +13,11 @@ QUESTION = "question"
 SERVICE_REQUEST = "service_request"
 OPEN = "open"
 CLOSED = "closed"
+# How staff close a service request; an outcome note is at most this long.
+DELIVERED = "delivered"
+NOT_DELIVERED = "not_delivered"
+OUTCOMES = (DELIVERED, NOT_DELIVERED)
+OUTCOME_NOTE_LIMIT = 500
 FROM_MEMBER = "member"
 FROM_STAFF = "staff"
 # Who a ticket post was sent to, and what it is (see 0004_tickets.sql).
@@ -52,6 +57,8 @@ class Ticket:
     closed_at: datetime | None
     staff_chat_id: int | None
     staff_message_id: int | None
+    outcome: str | None = None  # a closed service request: one of OUTCOMES, if staff said
+    outcome_note: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -109,6 +116,8 @@ def _ticket(row: Any) -> Ticket:
         closed_at=parse_utc(row["closed_at"]) if row["closed_at"] else None,
         staff_chat_id=row["staff_chat_id"],
         staff_message_id=row["staff_message_id"],
+        outcome=row["outcome"],
+        outcome_note=row["outcome_note"],
     )
 
 
@@ -283,19 +292,32 @@ class TicketRepository:
         )
         return [_post(row) for row in rows]
 
-    async def close(self, ticket_id: int, staff_user_id: int) -> Ticket | None:
-        """Close an open ticket; return it, or None when it was not open."""
+    async def close(
+        self, ticket_id: int, staff_user_id: int, outcome: str | None = None
+    ) -> Ticket | None:
+        """Close an open ticket (a service request as delivered or not); return it, or None
+        when it was not open."""
+        if outcome is not None and outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
         async with self._db.transaction() as tx:
             cursor = await tx.execute(
-                "UPDATE tickets SET status = ?, closed_at = ?, closed_by = ? "
+                "UPDATE tickets SET status = ?, closed_at = ?, closed_by = ?, outcome = ? "
                 "WHERE id = ? AND status = ?",
-                (CLOSED, _now(), staff_user_id, ticket_id, OPEN),
+                (CLOSED, _now(), staff_user_id, outcome, ticket_id, OPEN),
             )
             if cursor.rowcount != 1:
                 return None
             row = await tx.fetch_one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
         assert row is not None
         return _ticket(row)
+
+    async def note_outcome(self, ticket_id: int, note: str) -> bool:
+        """Keep staff's outcome note on a closed service request (the latest note wins)."""
+        changed = await self._db.execute(
+            "UPDATE tickets SET outcome_note = ? WHERE id = ? AND status = ? AND kind = ?",
+            (note[:OUTCOME_NOTE_LIMIT], ticket_id, CLOSED, SERVICE_REQUEST),
+        )
+        return changed == 1
 
     async def record_unanswered(
         self, normalised: str, language: str, outcome: str, person_id: int

@@ -213,6 +213,9 @@ class ServiceFigures:
     requests: int
     open: int
     delivered: int
+    not_delivered: int = 0
+    first_answer_hours: float | None = None  # average hours to the team's first answer
+    notes: tuple[ServiceRequest, ...] = ()  # closed requests with an outcome note
 
 
 @dataclass(frozen=True)
@@ -250,7 +253,7 @@ class PeriodReport:
     months: tuple[Month, ...]
     events: tuple[EventTurnout, ...]
     attendance: tuple[Attendance, ...]
-    companies: dict[int, Company]  # the companies the attendance names
+    companies: dict[int, Company]  # the companies the attendance and the requests name
     requests: tuple[ServiceRequest, ...] = ()
     new_company_ids: frozenset[int] = frozenset()
     project: Project | None = None  # set: only the project's activities were counted
@@ -286,17 +289,20 @@ async def period_report(
     where events are planned, not held.
     """
     start, end = period.bounds(timezone)
-    end = max(start, min(end, now or datetime.now(UTC)))
+    # Stored times are whole seconds: what happened in this very second counts too.
+    held_by = (now or datetime.now(UTC)).replace(microsecond=0) + timedelta(seconds=1)
+    end = max(start, min(end, held_by))
     scope = cut.scope if cut is not None else EVERYTHING
     turnouts = await impact.events(start, end, scope)
     attendance = await impact.attendance(start, end, scope)
     requests = await impact.service_requests(start, end, scope)
     before = await impact.companies_served_before(start)
     companies = {company.id: company for company in await registry.all() if company.id}
-    delivered = [r for r in requests if r.status == "closed"]
+    delivered = [r for r in requests if r.delivered]
     served_ids = {a.company_id for a in attendance if a.company_id is not None}
     served_ids |= {r.company_id for r in delivered if r.company_id is not None}
     served = [companies[i] for i in sorted(served_ids) if i in companies]
+    requested = {r.company_id for r in requests if r.company_id is not None}
     sizes = [size_of(company) for company in served]
     by_kind = {kind: [t for t in turnouts if t.kind == kind] for kind in KINDS}
     others = [t for t in turnouts if t.kind not in KINDS]
@@ -330,7 +336,8 @@ async def period_report(
         months=_months(period, turnouts, attendance, timezone),
         events=tuple(turnouts),
         attendance=tuple(attendance),
-        companies={i: companies[i] for i in served_ids if i in companies},
+        # The companies the attendance and the requests name (requests not delivered too).
+        companies={i: companies[i] for i in served_ids | requested if i in companies},
         requests=tuple(requests),
         new_company_ids=frozenset(served_ids - before),
         project=cut.project if cut is not None else None,
@@ -356,7 +363,10 @@ def _services(requests: Sequence[ServiceRequest]) -> tuple[ServiceFigures, ...]:
             service_id=service_id,
             requests=len(made),
             open=sum(1 for r in made if r.status == "open"),
-            delivered=sum(1 for r in made if r.status == "closed"),
+            delivered=sum(1 for r in made if r.delivered),
+            not_delivered=sum(1 for r in made if r.not_delivered),
+            first_answer_hours=_average_hours(made),
+            notes=tuple(r for r in made if r.outcome_note),
         )
         for service_id, made in sorted(grouped.items(), key=lambda item: -len(item[1]))
     )

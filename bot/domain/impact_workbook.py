@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.impact import PeriodReport
 from bot.domain.projects import project_progress
+from storage.impact import ServiceRequest
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -41,6 +42,12 @@ class ReportNames:
     sectors: Mapping[str, str]
     services: Mapping[str, str]
     timezone: ZoneInfo
+
+    def service(self, service_id: str | None) -> str:
+        """Return a service's title; None is a request made without a service."""
+        if not service_id:
+            return self.label("report_unknown")
+        return self.services.get(service_id, service_id)
 
     def sector(self, sector_id: str) -> str:
         """Return a sector's name; "" is a company that gave none."""
@@ -374,14 +381,18 @@ def _months(book: _Book, report: PeriodReport) -> None:
 
 
 def _services(book: _Book, report: PeriodReport) -> None:
+    """Write requests by service with a chart, then every request with how it ended."""
     names = book.names
+    label = names.label
     sheet = book.sheet("report_sheet_services")
     rows = [
         (
-            names.services.get(figures.service_id or "", figures.service_id or ""),
+            names.service(figures.service_id),
             figures.requests,
             figures.open,
             figures.delivered,
+            figures.not_delivered,
+            _number(figures.first_answer_hours),
         )
         for figures in report.services
     ]
@@ -390,9 +401,54 @@ def _services(book: _Book, report: PeriodReport) -> None:
         "report_column_requests",
         "report_column_open",
         "report_column_delivered",
+        "report_column_not_delivered",
+        "report_column_first_answer_hours",
     )
     span = book.table(sheet, 0, header, rows)
-    book.chart(sheet, "bar", "report_chart_services", span, [1, 3], "F1")
+    book.chart(sheet, "bar", "report_chart_services", span, [1, 3], "H1")
+    top = max(span[1] + 3, 20)
+    sheet.write_string(top, 0, label("report_service_requests_list"), book.formats["title"])
+    requests = [
+        (
+            request.ticket_id,
+            request.created_at,
+            names.service(request.service_id),
+            _company_name(report, request.company_id),
+            label(f"report_request_{_ending(request)}"),
+            _number(
+                (request.first_answer_at - request.created_at).total_seconds() / 3600
+                if request.first_answer_at is not None
+                else None
+            ),
+            request.outcome_note or "",
+        )
+        for request in report.requests
+    ]
+    columns = (
+        "report_column_request",
+        "report_column_date",
+        "report_column_service",
+        "report_column_company",
+        "report_column_outcome",
+        "report_column_first_answer_hours",
+        "report_column_outcome_note",
+    )
+    book.table(sheet, top + 1, columns, requests)
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 1, 17)
+    sheet.set_column(2, 3, 30)
+    sheet.set_column(6, 6, 60)
+
+
+def _ending(request: ServiceRequest) -> str:
+    if request.status != "closed":
+        return "open"
+    return "not_delivered" if request.not_delivered else "delivered"
+
+
+def _company_name(report: PeriodReport, company_id: int | None) -> str:
+    company = report.companies.get(company_id or 0)
+    return company.name if company is not None else ""
 
 
 def _questions(book: _Book, report: PeriodReport) -> None:

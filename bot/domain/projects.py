@@ -102,8 +102,7 @@ def _delivered(report: PeriodReport, with_company: bool) -> tuple[Evidence, ...]
     return tuple(
         Evidence("service_request", str(request.ticket_id), 1)
         for request in report.requests
-        if request.status == "closed"
-        and (not with_company or request.company_id in report.companies)
+        if request.delivered and (not with_company or request.company_id in report.companies)
     )
 
 

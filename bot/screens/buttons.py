@@ -280,9 +280,11 @@ class ReplyToTicket(CallbackData, prefix="tk:re"):
 
 @dataclass(frozen=True)
 class CloseTicket(CallbackData, prefix="tk:close", in_groups=True):
-    """Close a ticket from its post in the staff chat."""
+    """Close a ticket from its post in the staff chat; a service request as delivered ("d")
+    or not delivered ("n")."""
 
     ticket_id: Number
+    outcome: Literal["c", "d", "n"] = "c"
 
 
 # -- staff ------------------------------------------------------------------------------------

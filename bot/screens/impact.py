@@ -14,6 +14,8 @@ from bot.screens.texts import Texts
 from storage.content import Catalogue
 
 _LOCALES = {"tr": "tr_TR", "en": "en_GB"}
+# Telegram's longest message, in characters.
+MESSAGE_LIMIT = 4096
 # Evidence named in the chat under each target; the workbook lists all of it.
 EVIDENCE_NAMED = 3
 
@@ -63,7 +65,11 @@ class ImpactScreens:
         )
 
     def text(self, report: PeriodReport) -> str:
-        """Return the report as a chat message."""
+        """Return the report as a chat message (briefer when the full one would not fit)."""
+        full = self._text(report, brief=False)
+        return full if len(full) <= MESSAGE_LIMIT else self._text(report, brief=True)
+
+    def _text(self, report: PeriodReport, *, brief: bool) -> str:
         names = self.names
         label = names.label
         first, last = self.dates(report.period)
@@ -74,11 +80,13 @@ class ImpactScreens:
             report=report,
             first=first,
             last=last,
+            brief=brief,
             project_name=project.name.get(self.language) if project else None,
             funder=project.funder.get(self.language) if project else None,
             goals=self.goals(report),
             indicator=lambda key: label(f"report_indicator_{key}"),
             sector=names.sector,
+            service=names.service,
             size=lambda key: label(f"company_size_{key}") if key else label("report_unknown"),
             membership=lambda key: label(f"company_membership_{key}"),
             kind=lambda key: label(f"report_kind_{key}"),
