@@ -65,7 +65,7 @@ async def test_staff_close_a_request_as_delivered_and_note_the_outcome(
     await room.answer(refused, "Fuar takvimi bu yıl uymadı.")
     await room.wait("#2 için sonuç notu kaydedildi")
 
-    text, _, elif_ = await report_text(assistant)
+    text, _, _ = await report_text(assistant)
     assert "Hizmet talepleri: 2 talep · 1 karşılandı · 0 açık · 1 karşılanamadı" in text
     assert "• Uluslararasılaşma ve ihracat desteği: 2 talep · 1 karşılandı · 0 açık" in text
     assert "📝 #1 ✅ Almanya için pazar raporu hazırlandı" in text
