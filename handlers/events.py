@@ -120,15 +120,21 @@ async def show_event(
         )
         return
     registration = await services.registrations.of_person_for_event(caller.person.id, event_id)
-    text, rows = render_event(caller, listing, datetime.now(UTC), registration)
+    refused = await registrations.audience_refusal(caller, listing.event)
+    text, rows = render_event(caller, listing, datetime.now(UTC), registration, refused)
     back = caller.button("back", EventList(kind_code, page))
     await show(update, text, [*rows, *extra, [back, caller.button("home", HOME)]])
 
 
 def render_event(
-    caller: Caller, listing: EventListing, now: datetime, registration: Registration | None
+    caller: Caller,
+    listing: EventListing,
+    now: datetime,
+    registration: Registration | None,
+    refused: str | None = None,
 ) -> tuple[str, list[list[InlineKeyboardButton]]]:
-    """Return an event's page text and its own buttons (without navigation)."""
+    """Return an event's page text and its own buttons (without navigation); `refused`: why
+    this person may not sign up for a members-only event, already rendered."""
     event = listing.event
     timezone = caller.services.settings.timezone
     same_day = (
@@ -146,8 +152,10 @@ def render_event(
         same_day=same_day,
         closed=closed,
         status_line=status_line,
+        refused=Markup(refused) if refused and registration is None else "",
     )
-    rows = registrations.registration_rows(caller, listing, registration, closed)
+    allowed = refused is None
+    rows = registrations.registration_rows(caller, listing, registration, closed, allowed)
     if event.service_id is not None:
         rows.append([caller.button("open_service", ServicePage(event.service_id))])
     return text, rows

@@ -36,8 +36,8 @@ from bot.domain.forms import (
     YesNoStep,
 )
 from bot.domain.profile import check_company, check_email, check_name, check_phone, company_key
-from bot.screens.buttons import HOME, EditProfile, Menu, SignUp
-from handlers import event_questions
+from bot.screens.buttons import HOME, EditProfile, EventPage, Menu, SignUp
+from handlers import event_questions, registrations
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.replies import Keyboard, show
 from storage.companies import claim_company
@@ -397,6 +397,12 @@ async def sign_up_pressed(update: Update, context: AssistantContext) -> None:
     """Sign up at once when the profile is complete, else fill the form first."""
     caller = context.caller
     event_id = SignUp.of(update).event_id
+    event = caller.services.catalogue.event(event_id)
+    refused = await registrations.audience_refusal(caller, event) if event else None
+    if refused is not None:
+        # Said before the form, not after it: the form would not lead to a seat.
+        await show(update, refused, [[caller.button("event_page", EventPage(event_id))]])
+        return
     if not caller.person.has_profile:
         await begin(update, context, caller, event_id)
         return

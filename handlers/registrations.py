@@ -12,6 +12,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AssistantContext, Caller
+from bot.domain.audience import refusal
 from bot.domain.forms import NO, YES
 from bot.domain.questions import answer_lines
 from bot.screens.buttons import (
@@ -35,6 +36,7 @@ from handlers.replies import show
 from storage.answers import AnswerRepository
 from storage.catalogue import EventListing
 from storage.certificates import CertificateRepository
+from storage.companies import company_link
 from storage.content import Event
 from storage.privacy import host_purpose
 from storage.registrations import EventUnavailable, Registration
@@ -61,10 +63,28 @@ def answers_shown(caller: Caller, event: Event, answers: dict[str, Any]) -> list
     return answer_lines(event.questions, answers, caller.language, yes_no_labels(caller))
 
 
+async def audience_refusal(caller: Caller, event: Event) -> str | None:
+    """Return the members-only screen's text when the person may not sign up, else None."""
+    if not event.members_only:
+        return None
+    link = await company_link(caller.services.database, caller.person.id)
+    reason = refusal(event, link)
+    if reason is None:
+        return None
+    return caller.render(
+        "members_only", reason=reason, company=link.name, cluster=caller.services.catalogue.cluster
+    )
+
+
 def registration_rows(
-    caller: Caller, listing: EventListing, registration: Registration | None, closed: bool
+    caller: Caller,
+    listing: EventListing,
+    registration: Registration | None,
+    closed: bool,
+    allowed: bool = True,
 ) -> list[list[InlineKeyboardButton]]:
-    """Return the sign-up or cancel buttons an event's page shows this person."""
+    """Return the sign-up or cancel buttons an event's page shows this person (`allowed`:
+    whether a members-only event lets them sign up)."""
     if registration is not None:
         if listing.event.starts_at <= datetime.now(UTC):
             return []  # once it has started there is nothing left to change
@@ -82,7 +102,7 @@ def registration_rows(
             ask = AccessNeedsConsent(listing.event.id, "ask")
             rows.insert(0, [caller.button("access_needs_open", ask)])
         return rows
-    if closed:
+    if closed or not allowed:
         return []
     label = "join_waitlist" if listing.is_full else "sign_up"
     return [[caller.button(label, SignUp(listing.event.id))]]
@@ -109,6 +129,11 @@ async def sign_up(
             caller.render("signup_closed", event=event, started=now >= event.starts_at),
             [[caller.button("all_events", EventList())]],
         )
+        return
+    refused = await audience_refusal(caller, event)
+    if refused is not None:
+        # A forged or old button: the page said so already; nothing is written.
+        await show(update, refused, [[caller.button("event_page", EventPage(event.id))]])
         return
     person = caller.person
     company_key = await services.people.company_key(person.id)

@@ -86,7 +86,8 @@ TYPED_STEPS = (
     "max_per_company",
 )
 # The values of the form's buttons (callback data `f:ev:c:<value>`).
-KIND, PLACE, SECTOR = "k:", "p:", "s:"
+KIND, PLACE, SECTOR, AUDIENCE = "k:", "p:", "s:", "a:"
+AUDIENCE_CODES = {"all": "all", "mem": "members"}
 UNLIMITED, KEEP, PUBLISH, LANGUAGE, DISCARD = "unl", "keep", "pub", "lang", "del"
 
 
@@ -99,7 +100,7 @@ class ShowEvent(Protocol):
 
 
 def _declared(name: str) -> Step:
-    if name in ("kind", "place"):
+    if name in ("kind", "place", "audience"):
         return ChoiceStep(name, back=False)
     if name == "sectors":
         return MultiChoiceStep(name, back=False, minimum=0)
@@ -155,6 +156,8 @@ class EventForm(Form):
             draft.kind = KIND_CODES[pressed[2:]]
         elif step == "place" and pressed in (f"{PLACE}p", f"{PLACE}o"):
             draft.online = pressed == f"{PLACE}o"
+        elif step == "audience" and pressed.startswith(AUDIENCE) and pressed[2:] in AUDIENCE_CODES:
+            draft.audience = AUDIENCE_CODES[pressed[2:]]
         elif step == "capacity" and pressed == UNLIMITED:
             draft.capacity = None
         elif step == "sectors" and pressed.startswith(SECTOR):
@@ -214,6 +217,11 @@ class EventForm(Form):
             ]
         elif step == "capacity":
             rows = [[call.button(self, caller.label("staff_unlimited"), UNLIMITED)]]
+        elif step == "audience":
+            rows = [
+                [call.button(self, caller.label(f"staff_audience_{code}"), AUDIENCE + code)]
+                for code in AUDIENCE_CODES
+            ]
         elif step == "sectors":
             for sector in call.services.catalogue.sectors:
                 mark = "✅" if sector.id in draft.sectors else "⬜"

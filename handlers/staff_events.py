@@ -161,7 +161,7 @@ async def show_staff_event(
     )
     changes = [
         caller.button(f"staff_change_{name}", ChangeEvent(CODE_OF_STAFF_CHANGE[name], event.id))
-        for name in ("title", "description", "time", "place", "capacity", "deadline")
+        for name in ("title", "description", "time", "place", "capacity", "deadline", "audience")
     ]
     manage, read = caller.can(Ability.MANAGE), caller.can(Ability.READ)
     lists = [
@@ -178,7 +178,7 @@ async def show_staff_event(
     # Special-category answers (KVKK Art. 6): only for those who manage the event.
     special = [caller.button("staff_access_needs", StaffAccessNeeds(event.id))]
     rows: Keyboard = [
-        *([changes[0:2], changes[2:4], changes[4:6]] if manage else []),
+        *([changes[0:2], changes[2:4], changes[4:6], changes[6:]] if manage else []),
         lists if read else [],
         attendance if caller.can(Ability.CHECK_IN) else [],
         exports if read else [],

@@ -331,18 +331,21 @@ class CompanyLink:
     company_id: int | None
     verified: bool
     membership: str | None  # the company's membership, None without a company
+    name: str | None = None
 
 
 async def company_link(database: Database, person_id: int) -> CompanyLink:
     """Return the person's registry company, verified or not, with its membership."""
     row = await database.fetch_one(
-        "SELECT p.company_id, p.company_verified, c.membership FROM people p "
+        "SELECT p.company_id, p.company_verified, c.membership, c.name FROM people p "
         "LEFT JOIN companies c ON c.id = p.company_id WHERE p.id = ?",
         (person_id,),
     )
     if row is None or row["company_id"] is None:
         return CompanyLink(None, False, None)
-    return CompanyLink(row["company_id"], bool(row["company_verified"]), row["membership"])
+    return CompanyLink(
+        row["company_id"], bool(row["company_verified"]), row["membership"], row["name"]
+    )
 
 
 async def contact_of(database: Database, company_id: int) -> int | None:

@@ -99,7 +99,9 @@ async def test_staff_publish_an_event_step_by_step_and_people_see_it(
     step = await elif_.press(step, "⬜ İş ve inşaat makineleri")
     step = await elif_.press(step, "✔️ Tamam")
     assert "Bir firmadan en fazla" in (step.text or "")
-    preview = await elif_.says("2")
+    step = await elif_.says("2")
+    assert "Kimler kayıt olabilir?" in (step.text or "")
+    preview = await elif_.press(step, "🌐 Herkese açık")
     text = preview.text or ""
     assert "Önizleme" in text and "Dijital Dönüşüm Atölyesi" in text
     assert "Üretimde veri toplama <ve> analiz & raporlama." in text  # shown literally

@@ -43,6 +43,7 @@ STEPS = (
     "deadline",
     "sectors",
     "max_per_company",
+    "audience",
 )
 PREVIEW = "preview"
 # What a staff member can change from an event's page, and the questions each change asks.
@@ -53,6 +54,7 @@ CHANGES = {
     "place": ("place", "location_tr", "location_en", "online_url"),
     "capacity": ("capacity",),
     "deadline": ("deadline",),
+    "audience": ("audience",),
 }
 _DATE_TIME = re.compile(
     r"^(?:(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})"
@@ -92,6 +94,7 @@ class EventDraft:
     deadline: datetime | None = None
     sectors: list[str] = field(default_factory=list)
     max_per_company: int | None = None
+    audience: str = "all"  # who may sign up: everyone, or member companies only
     service_id: str | None = None
     language: str = "tr"
     keywords: Phrases = field(default_factory=Phrases)
@@ -121,6 +124,7 @@ class EventDraft:
             deadline=event.registration_deadline,
             sectors=list(event.sectors),
             max_per_company=event.max_per_company,
+            audience=event.audience,
             service_id=event.service_id,
             language=event.language,
             keywords=event.keywords,
@@ -269,6 +273,7 @@ class EventDraft:
             language=self.language,
             max_per_company=self.max_per_company,
             keywords=self.keywords,
+            audience=self.audience,
         )
 
 
@@ -291,6 +296,7 @@ def event_to_answers(event: Event) -> dict[str, Any]:
         "language": event.language,
         "max_per_company": event.max_per_company,
         "keywords": [list(event.keywords.tr), list(event.keywords.en)],
+        "audience": event.audience,
     }
 
 
@@ -315,6 +321,8 @@ def event_from_answers(data: dict[str, Any]) -> Event:
         language=data["language"],
         max_per_company=data["max_per_company"],
         keywords=Phrases(*(tuple(phrases) for phrases in data["keywords"])),
+        # A form opened before events had an audience reads as open to all.
+        audience=data.get("audience", "all"),
     )
 
 

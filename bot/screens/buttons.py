@@ -338,6 +338,7 @@ STAFF_CHANGE_CODES = {
     "p": "place",
     "c": "capacity",
     "l": "deadline",
+    "a": "audience",
 }
 CODE_OF_STAFF_CHANGE = {change: code for code, change in STAFF_CHANGE_CODES.items()}
 
