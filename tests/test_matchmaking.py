@@ -11,6 +11,7 @@ import icalendar
 import pytest
 
 from bot.app import stop_application
+from bot.devtools.b2b_day import add_b2b_day
 from bot.devtools.emulator import Message
 from bot.domain.profile import company_key
 from bot.screens.buttons import B2bAnswer, B2bRequest
@@ -403,3 +404,21 @@ async def test_a_forged_answer_to_someone_elses_request_is_refused(assistant: As
     assert refused.text
     [still] = await assistant.fetch("SELECT status FROM meeting_requests")
     assert still["status"] == "pending"
+
+
+async def test_the_demo_b2b_day_has_listed_participants_and_work_for_the_demo_person(
+    assistant: Assistant,
+) -> None:
+    member = assistant.person("Demo")
+    await member.says("/start")
+    event_id = await add_b2b_day(assistant.services, member.id, datetime.now(UTC))
+    assert event_id == B2B
+    listed_now = await assistant.services.matchmaking.listed(B2B)
+    assert len(listed_now) > 20 and all(p.verified or p.person_id == member.id for p in listed_now)
+    assert await assistant.services.matchmaking.double_bookings(B2B) == 0
+    hub = await member.says("/b2b")
+    assert "Size gelen talepler: <b>2</b>" in (hub.html or hub.text or "") or (
+        "Size gelen talepler: 2" in (hub.text or "")
+    )
+    suggested = await member.press(hub, "Size önerilenler")
+    assert "💡" in (suggested.text or "")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bot.app import build_application, prepare_storage, start_application, stop_application
 from bot.context import Services
+from bot.devtools.b2b_day import add_b2b_day
 from bot.devtools.emulator import (
     BotActivity,
     BotApiEmulator,
@@ -188,7 +189,8 @@ def demo_settings(
 async def _add_demo_history(settings: Settings, user: User) -> None:
     """Give the demo a year of past events, attendance and ratings, for /stats to show.
 
-    The demo's person came to the latest training held: /my has their certificate.
+    The demo's person came to the latest training held: /my has their certificate. They are
+    listed for the B2B day too, with requests to answer and a meeting: /b2b.
     """
     services = Services.create(settings)
     await prepare_storage(services)
@@ -197,6 +199,7 @@ async def _add_demo_history(settings: Settings, user: User) -> None:
         await add_history(services, now)
         name = " ".join(part for part in (user.first_name, user.last_name) if part)
         await add_demo_member(services, user.id, name, now)
+        await add_b2b_day(services, user.id, now)
     finally:
         await services.database.close()
 
