@@ -92,6 +92,7 @@ async def test_the_contact_approves_a_claim_and_the_claimant_is_told(
     selin = await contact_by_invite(assistant)
     ayse = assistant.person("Ayşe", last_name="Yılmaz")
     await claims_akdeniz(ayse)
+    clock.set(datetime.now(UTC))  # the question was queued after the clock was made
     await outbox.drain()
     question = await selin.emulator.wait_for_bot_message(
         selin.id, contains="firmasında çalıştığını söyledi"
@@ -141,6 +142,7 @@ async def test_a_declined_claim_unlinks_and_staff_can_still_decide(assistant: As
     ayse, can = assistant.person("Ayşe", last_name="Yılmaz"), assistant.person("Can")
     await claims_akdeniz(ayse)
     await claims_akdeniz(can)
+    clock.set(datetime.now(UTC))  # the questions were queued after the clock was made
     await outbox.drain()
     first = await selin.emulator.wait_for_bot_message(selin.id, contains="Ayşe Yılmaz")
     declined = await selin.press(first, "✖️ Hayır")

@@ -11,6 +11,7 @@ import copy
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.app import stop_application
 from bot.devtools.emulator import Message
@@ -25,6 +26,16 @@ from tests.outbox_clock import FakeClock, outbox_on
 
 REMINDER = "Hatırlatma"
 DAY = 86400
+
+
+def _seconds_to_noon_tomorrow() -> float:
+    """Return the seconds from now until 12:00 tomorrow in the cluster's time zone."""
+    zone = ZoneInfo("Europe/Istanbul")
+    now = datetime.now(UTC)
+    noon = (now.astimezone(zone) + timedelta(days=1)).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
+    return (noon - now).total_seconds()
 
 
 async def publish_event(
@@ -87,7 +98,9 @@ async def test_reminders_arrive_on_time_with_the_event_and_its_buttons(
     assistant = await start_assistant(REMINDER_OFFSETS="2h,1h")
     clock = FakeClock()
     outbox = outbox_on(assistant, clock)
-    event = await publish_event(assistant, "soon", starts_in=DAY)
+    # Tomorrow at noon in Istanbul: two hours before is the same day ("2 saat sonra"), whatever
+    # time the test runs (a start just after midnight would rightly say "yarın").
+    event = await publish_event(assistant, "soon", starts_in=_seconds_to_noon_tomorrow())
     ayse = assistant.person("Ayşe")
     registration = await sign_up(assistant, ayse, event)
     assert await deliveries(assistant, registration.id) == [
