@@ -8,6 +8,7 @@ import html
 import json
 import logging
 import re
+import shutil
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -19,6 +20,14 @@ from bot.domain.impact import Period, PeriodError
 from bot.screens.answers import AnswerScreen, AnswerScreens
 from bot.screens.texts import Texts
 from bot.settings import Settings, SettingsError, load_settings
+from storage.backups import (
+    BackupCheck,
+    BackupError,
+    backup_name,
+    check_backup,
+    make_backup,
+    restore_backup,
+)
 from storage.content import (
     Catalogue,
     ContentError,
@@ -26,6 +35,7 @@ from storage.content import (
     dump_catalogue,
     load_catalogue,
 )
+from storage.database import DatabaseTooNew
 
 logger = logging.getLogger("bot")
 
@@ -119,6 +129,11 @@ def _parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="action", required=True, metavar="ACTION")
     backup = db_commands.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("file", type=Path)
+    restore = db_commands.add_parser(
+        "restore", help="replace the database with a backup (stop the assistant first)"
+    )
+    restore.add_argument("file", type=Path)
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     commands.add_parser("check", help="validate settings and content")
     return parser
 
@@ -137,6 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except ContentError as error:
         print(f"clustem-bot: content error: {error}", file=sys.stderr)
+        return 2
+    except DatabaseTooNew as error:
+        print(f"clustem-bot: {error}", file=sys.stderr)
         return 2
 
 
@@ -164,6 +182,8 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings) -> int:
         return _report(arguments, settings)
     if command == "verify":
         return _verify(arguments, settings)
+    if command == "db" and arguments.action == "restore":
+        return _restore(arguments.file, settings, confirmed=arguments.yes)
     return asyncio.run(_storage_command(arguments, settings))
 
 
@@ -176,6 +196,59 @@ def _check(settings: Settings) -> int:
         f"{len(catalogue.sectors)} sectors."
     )
     return 0
+
+
+def _holds(check: BackupCheck) -> str:
+    return (
+        f"schema {check.version}: {check.people} people, {check.events} events, "
+        f"{check.registrations} registrations"
+    )
+
+
+def _restore(source: Path, settings: Settings, *, confirmed: bool) -> int:
+    """Replace the database with a verified backup, keeping a copy of the one replaced."""
+    try:
+        check = check_backup(source)
+    except BackupError as error:
+        print(f"clustem-bot: db restore refused: {error}", file=sys.stderr)
+        return 2
+    target = settings.database_path
+    print(f"Backup {source}: {_holds(check)}.")
+    if target.is_file():
+        try:
+            print(f"It replaces the database {target}: {_holds(check_backup(target))}.")
+        except BackupError as error:
+            print(f"It replaces the database {target} ({error}).")
+    print("Stop the assistant before restoring; start it again afterwards.")
+    if not confirmed:
+        print("Type yes to restore: ", end="", flush=True)
+        if sys.stdin.readline().strip().lower() not in ("yes", "evet"):
+            print("Nothing was changed.")
+            return 1
+    if target.is_file():
+        kept = settings.backup_dir / backup_name(datetime.now(UTC), "before-restore")
+        try:
+            asyncio.run(_copy_current(settings, kept))
+        except (BackupError, DatabaseTooNew):
+            # Damaged or foreign: kept byte for byte, whatever it holds.
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(target, kept)
+        print(f"The database it replaces was copied to {kept}.")
+    restore_backup(source, target)
+    print(f"Restored {target} from {source}.")
+    return 0
+
+
+async def _copy_current(settings: Settings, target: Path) -> None:
+    from storage.database import Database
+
+    database = Database(settings.database_path)
+    # Opened without migrating: the copy is the database exactly as it was.
+    await database.open(migrate=False)
+    try:
+        await make_backup(database, target)
+    finally:
+        await database.close()
 
 
 def _kind(answer: Answer) -> str:
@@ -463,8 +536,8 @@ async def _storage_command(arguments: argparse.Namespace, settings: Settings) ->
     await prepare_storage(services, first_content)
     try:
         if arguments.command == "db":
-            await services.database.backup(arguments.file)
-            print(f"Backup written to {arguments.file}")
+            check = await make_backup(services.database, arguments.file)
+            print(f"Backup written to {arguments.file} and verified ({_holds(check)}).")
         elif arguments.action == "export":
             arguments.file.write_text(dump_catalogue(services.catalogue), encoding="utf-8")
             print(f"Catalogue written to {arguments.file}")

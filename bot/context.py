@@ -23,6 +23,7 @@ from bot.screens.texts import Texts
 from bot.settings import Settings
 from storage.asked import AskedQuestionRepository
 from storage.audit import AuditLog
+from storage.backups import copy_before_migration
 from storage.catalogue import CatalogueRepository
 from storage.companies import CompanyRepository
 from storage.content import Catalogue
@@ -66,6 +67,7 @@ class Services:
     def create(cls, settings: Settings) -> Services:
         """Wire the services together; nothing is opened until `post_init`."""
         database = Database(settings.database_path)
+        database.before_migration = copy_before_migration(settings.backup_dir)
         return cls(
             settings=settings,
             database=database,

@@ -70,6 +70,9 @@ class Settings:
     log_level: str
     # How long personal data of a past event is kept after it ends before it is anonymised.
     data_retention: timedelta = timedelta(days=730)
+    # Nightly backups go here and are kept this long (the newest one always stays).
+    backup_dir: Path = Path("data/backups")
+    backup_keep: timedelta = timedelta(days=14)
 
     def require_token(self) -> Secret:
         """Return the token, or fail naming the setting when it is missing."""
@@ -151,6 +154,23 @@ def _retention(value: str) -> timedelta:
     return period
 
 
+def _backup_keep(value: str) -> timedelta:
+    text = value.strip().lower().removesuffix("d")
+    if not text.isdigit() or not 1 <= int(text) <= 3650:
+        raise SettingsError("BACKUP_KEEP", f"{value!r} is not a number of days from 1 to 3650")
+    return timedelta(days=int(text))
+
+
+def _backup_dir(value: str, database: Path) -> Path:
+    if not value.strip():
+        # Beside the database by default: better than none, and `status` says to copy them off.
+        return database.parent / "backups"
+    folder = Path(value.strip())
+    if folder.exists() and not folder.is_dir():
+        raise SettingsError("BACKUP_DIR", f"{value!r} is a file, not a folder")
+    return folder
+
+
 def _api_url(value: str) -> str:
     url = value.strip().rstrip("/")
     if not re.match(r"^https?://[^\s/]+", url):
@@ -204,4 +224,6 @@ def load_settings(
         broadcast_rate=_rate(get("BROADCAST_RATE", "25")),
         log_level=log_level,
         data_retention=_retention(get("DATA_RETENTION", "2y")),
+        backup_dir=_backup_dir(get("BACKUP_DIR", ""), Path(database)),
+        backup_keep=_backup_keep(get("BACKUP_KEEP", "14")),
     )

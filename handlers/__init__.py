@@ -6,6 +6,7 @@ from bot.context import AssistantApplication
 from handlers import (
     access_needs,
     b2b,
+    backups,
     broadcast,
     caller,
     certificates,
@@ -63,6 +64,7 @@ def register(application: AssistantApplication) -> None:
     engine.schedule(application)
     privacy.schedule(application)
     certificates.schedule(application)
+    backups.schedule(application)
     features = (
         # Any chat, before anything that looks at who is writing: /id, groups joined, upgrades.
         chat_setup,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import AsyncIterator, Iterable
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -15,6 +17,18 @@ import aiosqlite
 logger = logging.getLogger(__name__)
 
 Params = tuple[Any, ...] | dict[str, Any]
+
+
+class DatabaseTooNew(Exception):
+    """The database was written by a newer version of the assistant than this one."""
+
+    def __init__(self, path: Path, version: int, latest: int) -> None:
+        self.version, self.latest = version, latest
+        super().__init__(
+            f"the database {path} was written by a newer version of clustem-bot (schema "
+            f"{version}; this version knows up to {latest}). It was left untouched: install "
+            "the newer version again, or restore a backup made by this one (db restore)."
+        )
 
 
 class Transaction:
@@ -46,6 +60,9 @@ class Database:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # Called with the database and its version before migrations change a database that
+        # holds data (storage.backups takes the copy).
+        self.before_migration: Callable[[Database, int], Awaitable[None]] | None = None
         self._connection: aiosqlite.Connection | None = None
         # One connection is shared by every handler: the lock keeps one coroutine's
         # transaction from interleaving with another's statements.
@@ -56,7 +73,7 @@ class Database:
         """Tell whether the connection is open."""
         return self._connection is not None
 
-    async def open(self) -> None:
+    async def open(self, *, migrate: bool = True) -> None:
         """Open the file (creating its folder), set pragmas and apply migrations."""
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -71,7 +88,13 @@ class Database:
         ):
             await connection.execute(pragma)
         self._connection = connection
-        await self.migrate()
+        if migrate:
+            try:
+                await self.migrate()
+            except BaseException:
+                # A failed upgrade leaves no connection (and no thread) behind.
+                await self.close()
+                raise
 
     async def close(self) -> None:
         """Close the connection, if open."""
@@ -137,14 +160,24 @@ class Database:
         return int(row[0])
 
     async def migrate(self) -> None:
-        """Apply the numbered migrations not yet applied; running it twice changes nothing."""
+        """Apply the numbered migrations not yet applied; running it twice changes nothing.
+
+        A database written by a newer version is refused untouched. Before migrating a database
+        that holds data, a copy is made beside it (`before_migration`), so an upgrade that goes
+        wrong can be undone with `clustem-bot db restore`.
+        """
         connection = self._require()
         async with connection.execute("PRAGMA user_version") as cursor:
             row = await cursor.fetchone()
         current = int(row[0]) if row else 0
-        for number, name, script in _migrations():
-            if number <= current:
-                continue
+        latest = latest_version()
+        if current > latest:
+            raise DatabaseTooNew(self.path, current, latest)
+        pending = [m for m in _migrations() if m[0] > current]
+        if pending and current > 0 and self.before_migration is not None:
+            logger.warning("Copying the database before migrating it from version %s", current)
+            await self.before_migration(self, current)
+        for number, name, script in pending:
             logger.info("Applying migration %s", name)
             # executescript commits on its own, so the version bump rides in the same script.
             await connection.executescript(
@@ -157,14 +190,26 @@ class Database:
         async with self._lock:
             await connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
-    async def backup(self, target: Path) -> None:
-        """Write a consistent copy of the database to `target`."""
+    async def copy_to(self, target: sqlite3.Connection) -> None:
+        """Copy the database into another connection with SQLite's online backup."""
         connection = self._require()
-        target.parent.mkdir(parents=True, exist_ok=True)
         async with self._lock:
-            await connection.execute("VACUUM INTO ?", (str(target),))
+            await connection.backup(target)
+
+    async def size(self) -> int:
+        """Return the database's size in bytes (pages in use and free)."""
+        row = await self.fetch_one(
+            "SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()"
+        )
+        return int(row["size"]) if row else 0
 
 
+def latest_version() -> int:
+    """Return the schema version this code migrates to."""
+    return max(number for number, _, _ in _migrations())
+
+
+@functools.cache
 def _migrations() -> list[tuple[int, str, str]]:
     folder = resources.files("storage") / "migrations"
     found = []
