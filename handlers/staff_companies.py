@@ -92,6 +92,11 @@ async def _show_company(update: Update, caller: Caller, company_id: int) -> None
         activity=activity,
         titles=titles,
         starts={event.event_id: parse_utc(event.starts_at) for event in activity.events},
+        services={
+            use.service_id: (found.title.get(caller.language) if found else use.service_id)
+            for use in activity.services
+            for found in (catalogue.service(use.service_id or ""),)
+        },
         people_listed=PEOPLE_LISTED,
     )
     contact_id = await contact_of(services.database, company_id)

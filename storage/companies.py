@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass, field, fields
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -15,6 +15,8 @@ from storage.outbox import queue_claim_decided, queue_company_claim
 
 MEMBERSHIPS = ("member", "non_member", "former")
 SIZE_CLASSES = ("micro", "small", "medium", "large")
+# Feedback comments a company's staff page shows, newest first.
+COMMENTS_LISTED = 3
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class Company:
         return astuple(self)[1:] == astuple(other)[1:]
 
 
-_COLUMNS = tuple(field.name for field in fields(Company))
+_COLUMNS = tuple(column.name for column in fields(Company))
 _DATA_COLUMNS = _COLUMNS[1:]
 
 
@@ -189,6 +191,18 @@ class Participation:
 
 
 @dataclass(frozen=True)
+class ServiceUse:
+    """The requests the company's people made for one service, and how they ended."""
+
+    service_id: str | None
+    requested: int
+    open: int
+    delivered: int  # closed as delivered (or closed before outcomes were asked)
+    not_delivered: int
+    last_note: str | None  # the latest outcome note staff wrote
+
+
+@dataclass(frozen=True)
 class CompanyActivity:
     """What a company did with the cluster, for its staff page."""
 
@@ -199,6 +213,9 @@ class CompanyActivity:
     service_requests: dict[str, int]  # status -> count
     ratings: int
     average_rating: float | None
+    services: list[ServiceUse] = field(default_factory=list)  # most requested first
+    rating_counts: tuple[int, ...] = (0, 0, 0, 0, 0)  # how many rated 1, 2, 3, 4, 5
+    comments: list[str] = field(default_factory=list)  # the latest feedback comments, no names
 
 
 _REGISTRATIONS_OF = (
@@ -237,6 +254,34 @@ async def company_activity(database: Database, company_id: int, events: int) -> 
         "WHERE p.company_id = ? AND t.kind = 'service_request' GROUP BY t.status",
         (company_id,),
     )
+    uses = await database.fetch_all(
+        "SELECT t.service_id, COUNT(*) AS requested, "
+        "COUNT(*) FILTER (WHERE t.status = 'open') AS open, "
+        "COUNT(*) FILTER (WHERE t.status = 'closed' AND t.outcome IS NOT 'not_delivered') "
+        "AS delivered, "
+        "COUNT(*) FILTER (WHERE t.status = 'closed' AND t.outcome = 'not_delivered') "
+        "AS not_delivered, "
+        "(SELECT n.outcome_note FROM tickets n JOIN people q ON q.id = n.person_id "
+        " WHERE q.company_id = :company AND n.kind = 'service_request' "
+        " AND n.service_id IS t.service_id AND n.outcome_note IS NOT NULL "
+        " ORDER BY n.closed_at DESC, n.id DESC LIMIT 1) AS last_note "
+        "FROM tickets t JOIN people p ON p.id = t.person_id "
+        "WHERE p.company_id = :company AND t.kind = 'service_request' "
+        "GROUP BY t.service_id ORDER BY requested DESC, t.service_id",
+        {"company": company_id},
+    )
+    ratings = await database.fetch_all(
+        "SELECT f.rating, COUNT(*) AS n FROM feedback f WHERE f.registration_id IN "
+        f"(SELECT r.id {_REGISTRATIONS_OF}) GROUP BY f.rating",
+        {"company": company_id},
+    )
+    comments = await database.fetch_all(
+        "SELECT f.comment FROM feedback f WHERE f.comment IS NOT NULL AND f.comment != '' "
+        f"AND f.registration_id IN (SELECT r.id {_REGISTRATIONS_OF}) "
+        "ORDER BY f.answered_at DESC LIMIT :limit",
+        {"company": company_id, "limit": COMMENTS_LISTED},
+    )
+    counts = dict.fromkeys(range(1, 6), 0) | {row["rating"]: row["n"] for row in ratings}
     assert totals is not None
     return CompanyActivity(
         people=[row["full_name"] for row in people],
@@ -249,6 +294,19 @@ async def company_activity(database: Database, company_id: int, events: int) -> 
         service_requests={row["status"]: row["n"] for row in requests},
         ratings=totals["ratings"],
         average_rating=round(totals["average"], 1) if totals["average"] is not None else None,
+        services=[
+            ServiceUse(
+                row["service_id"],
+                row["requested"],
+                row["open"],
+                row["delivered"],
+                row["not_delivered"],
+                row["last_note"],
+            )
+            for row in uses
+        ],
+        rating_counts=tuple(counts[score] for score in range(1, 6)),
+        comments=[row["comment"] for row in comments],
     )
 
 
