@@ -15,6 +15,7 @@ from handlers import (
     errors,
     event_questions,
     events,
+    evidence,
     fallback,
     forms,
     language,
@@ -58,6 +59,7 @@ def register(application: AssistantApplication) -> None:
             stats.DATES,
             access_needs.ACCESS_NEEDS,
             *b2b.FORMS,
+            evidence.EVIDENCE,
         ]
     )
     application.add_handlers(engine.handlers(), group=FORMS)
@@ -77,6 +79,7 @@ def register(application: AssistantApplication) -> None:
         certificates,
         staff,
         staff_events,
+        evidence,
         staff_attendees,
         staff_companies,
         companies,

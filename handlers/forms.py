@@ -312,12 +312,19 @@ def reply_of_message(message: Message, caller: Caller) -> Reply:
     if message.document is not None:
         document = message.document
         upload = Upload(
-            "document", document.file_id, document.file_name, document.mime_type, document.file_size
+            "document",
+            document.file_id,
+            document.file_name,
+            document.mime_type,
+            document.file_size,
+            document.file_unique_id,
         )
         return Reply(text=caption, html=caption_html, upload=upload)
     if message.photo:
         photo = message.photo[-1]
-        upload = Upload("photo", photo.file_id, size=photo.file_size)
+        upload = Upload(
+            "photo", photo.file_id, size=photo.file_size, unique_id=photo.file_unique_id
+        )
         return Reply(text=caption, html=caption_html, upload=upload)
     if message.text is not None:
         return Reply(text=message.text, html=message.text_html)

@@ -30,7 +30,7 @@ from bot.screens.buttons import (
     StaffEventPage,
     StaffMenu,
 )
-from handlers import staff_event_form
+from handlers import evidence, staff_event_form
 from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
 from storage import events as event_store
@@ -181,6 +181,7 @@ async def show_staff_event(
         *([changes[0:2], changes[2:4], changes[4:6], changes[6:]] if manage else []),
         lists if read else [],
         attendance if caller.can(Ability.CHECK_IN) else [],
+        *await evidence.staff_page_rows(caller, event.id),
         exports if read else [],
         host if read and event.transfer_abroad is not None else [],
         summary if read and event.questions else [],

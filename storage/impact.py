@@ -56,6 +56,7 @@ class EventTurnout:
     attended: int
     attendance_taken: bool
     ratings: tuple[int, int, int, int, int]  # how many rated 1, 2, 3, 4, 5
+    signed_sheets: int = 0  # scans or photos of the signed attendance sheet attached
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,8 @@ class ImpactRepository:
             "COUNT(r.id) FILTER (WHERE r.attended = 1) AS attended, "
             "COUNT(r.id) FILTER (WHERE r.attended IS NOT NULL) > 0 AS taken, "
             "(SELECT json_group_array(f.rating) FROM feedback f WHERE f.event_id = e.id) "
-            "AS ratings "
+            "AS ratings, "
+            "(SELECT COUNT(*) FROM event_evidence v WHERE v.event_id = e.id) AS signed "
             "FROM events e LEFT JOIN registrations r ON r.event_id = e.id "
             "WHERE e.status = 'scheduled' AND e.ends_at >= ? AND e.ends_at < ?"
             f"{within} GROUP BY e.id ORDER BY e.starts_at, e.id",
@@ -155,6 +157,7 @@ class ImpactRepository:
                     attended=row["attended"],
                     attendance_taken=bool(row["taken"]),
                     ratings=(counts[0], counts[1], counts[2], counts[3], counts[4]),
+                    signed_sheets=row["signed"],
                 )
             )
         return turnouts

@@ -46,6 +46,8 @@ class Upload:
     file_name: str | None = None
     mime_type: str | None = None
     size: int | None = None
+    # The same file sent twice has the same unique id (its file_id may differ).
+    unique_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -261,7 +263,7 @@ class MessageStep(Step):
     """A message as sent: text with its formatting, or a photo or document with its caption.
 
     The answer is a JSON object: `text` and `html`, and for a file `kind`, `file_id`,
-    `file_name`, `mime_type` and `size`.
+    `file_name`, `mime_type`, `size` and `unique_id`.
     """
 
     text: bool = True
@@ -287,6 +289,7 @@ def _upload_answer(reply: Reply) -> dict[str, Any]:
         "file_name": reply.upload.file_name,
         "mime_type": reply.upload.mime_type,
         "size": reply.upload.size,
+        "unique_id": reply.upload.unique_id,
         "text": reply.text,
         "html": reply.html,
     }

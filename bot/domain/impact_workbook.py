@@ -500,6 +500,7 @@ def _activities(book: _Book, report: PeriodReport) -> None:
                 _percent(event.attended / event.confirmed if taken else None),
                 _number(average),
                 label("report_yes" if event.attendance_taken else "report_no"),
+                event.signed_sheets or label("report_no"),
             )
         )
     header = (
@@ -511,6 +512,7 @@ def _activities(book: _Book, report: PeriodReport) -> None:
         "report_column_attendance_rate",
         "report_column_average_rating",
         "report_column_attendance_list",
+        "report_column_signed_sheet",
     )
     book.table(sheet, 0, header, rows)
     sheet.set_column(0, 0, 17)

@@ -2,8 +2,8 @@
 
 PDF's built-in fonts stop at Latin-1, which has no ı, ğ, ş or İ: every document embeds DejaVu
 Sans instead, taken from matplotlib's own data folder (already installed with the project) so
-nothing is vendored. fpdf2 (with Pillow) is imported only by the modules that make a document,
-and those are imported only when one is made.
+nothing is vendored. fpdf2 (with Pillow and fontTools) is imported only when a document is
+made, so a running bot that never makes one does not carry it.
 """
 
 from __future__ import annotations

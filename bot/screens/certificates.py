@@ -7,6 +7,7 @@ from datetime import datetime
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from bot.domain.certificate_pdf import CertificateWording, certificate_pdf
 from bot.domain.certificates import Verification, shown_code
 from bot.screens.outgoing import DocumentMessage
 from bot.screens.texts import Texts
@@ -35,8 +36,6 @@ def certificate_document(
     bot_username: str | None,
 ) -> DocumentMessage:
     """Return the certificate as a PDF file with its caption (slow: build it off the loop)."""
-    # Imported here: fpdf2 (with Pillow) is loaded only when a document is made.
-    from bot.domain.certificate_pdf import CertificateWording, certificate_pdf
 
     def label(name: str, **values: str) -> str:
         return texts.label(language, name).format(**values)
