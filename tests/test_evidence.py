@@ -97,8 +97,11 @@ async def test_after_the_event_the_sheet_carries_check_in_times(assistant: Assis
     )
     seen = (start - timedelta(days=5)).astimezone(UTC).isoformat(timespec="seconds")
     arrived = (start + timedelta(minutes=5)).astimezone(UTC).isoformat(timespec="seconds")
-    people = [(640001, "Ali Kaya", 1, arrived), (640002, "Bora Tan", 0, None)]
-    people += [(640003, "Cem Er", None, None)]
+    people: list[tuple[int, str, int | None, str | None]] = [
+        (640001, "Ali Kaya", 1, arrived),
+        (640002, "Bora Tan", 0, None),
+        (640003, "Cem Er", None, None),
+    ]
     await add_people(
         assistant.services.database,
         [
