@@ -173,3 +173,9 @@ async def add_started_people(database: Database, ids: range, seen_at: str) -> No
             "VALUES (?, ?, ?, 'tr')",
             [(person_id, seen_at, seen_at) for person_id in ids],
         )
+
+
+async def set_genders(database: Database, answers: Sequence[tuple[str, int]]) -> None:
+    """Store (gender, person id) answers to the optional gender question."""
+    async with database.transaction() as tx:
+        await tx.executemany("UPDATE people SET gender = ? WHERE id = ?", answers)

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 import yaml
 
+from bot.devtools.history import add_history
 from bot.domain.projects import INDICATORS
 from storage.content import (
     PROJECT_INDICATORS,
@@ -231,3 +232,14 @@ def test_a_projects_report_on_the_command_line(cli: Cli, tmp_path: Path) -> None
     assert "unknown project 'nope'" in unknown.stderr and "kumevizyon-2026" in unknown.stderr
     neither = cli("report", "--out", "r.xlsx")
     assert neither.returncode == 2 and "--project" in neither.stderr
+
+
+async def test_the_demo_history_gives_each_project_something_to_show(
+    assistant: Assistant,
+) -> None:
+    await add_history(assistant.services, datetime.now(UTC))
+    text, _ = await project_report(staff_member(assistant))
+    participants = text.split("• Katılımcı: ")[1].split(" / ")[0]
+    assert int(participants.replace(".", "")) > 100
+    assert "Kadın katılımı: " in text
+    assert "• Kadın katılımcı: 0 /" not in text

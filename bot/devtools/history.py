@@ -29,6 +29,7 @@ from storage.seeding import (
     add_questions,
     add_registrations,
     add_tickets,
+    set_genders,
 )
 
 _FIRST_NAMES = (
@@ -66,6 +67,7 @@ async def add_history(
     events = await _add_events(services, now, size.events, rng)
     people = _people(companies, size.people, now, rng)
     await add_people(services.database, people)
+    await _add_genders(services, people, random.Random(seed + 1))
     await _confirm_people(services, people, rng)
     registrations = _registrations(events, people, size.registrations, rng)
     await add_registrations(services.database, registrations)
@@ -231,6 +233,17 @@ def _people(
             )
         )
     return people
+
+
+async def _add_genders(services: Services, people: list[SeedPerson], rng: random.Random) -> None:
+    """Answer the optional gender question for some: most never open it, a few prefer not to."""
+    # Its own random stream: the rest of the history stays as it was before genders.
+    answers = [
+        (rng.choices(("woman", "man", "unsaid"), (35, 55, 10))[0], person.id)
+        for person in people
+        if rng.random() < 0.6
+    ]
+    await set_genders(services.database, answers)
 
 
 def _registrations(
