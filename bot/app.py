@@ -17,6 +17,7 @@ from bot.context import AssistantApplication, AssistantContext, Services
 from bot.domain.company_files import load_demo_companies
 from bot.domain.notices import fill_free_seats
 from bot.flood import FloodControl
+from bot.health import HealthServer
 from bot.outbox.worker import start_outbox
 from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor, UpdateInbox
@@ -136,8 +137,15 @@ async def run_until_stopped(application: AssistantApplication) -> None:
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signal_number, stopping.set)
     await start_application(application)
+    health = None
+    port = application.services.settings.health_port
+    if port:
+        health = HealthServer(application.services, application.bot)
+        await health.start("127.0.0.1", port)
     logger.info("Running; Ctrl-C stops")
     try:
         await stopping.wait()
     finally:
+        if health is not None:
+            await health.stop()
         await stop_application(application)

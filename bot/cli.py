@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.context import CURRENT_UPDATE
 from bot.domain.answering import Answer, AnswerIndex, tokenize
 from bot.domain.answering.normalise import guess_language
 from bot.domain.impact import Period, PeriodError
@@ -56,14 +57,50 @@ class _RedactToken(logging.Filter):
 
 
 def configure_logging(settings: Settings) -> None:
-    """Log to stderr at the configured level, never showing the token."""
+    """Log to stderr at the configured level (one line per event), never showing the token."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    formatter = (
+        _JsonLines()
+        if settings.log_format == "json"
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     if settings.bot_token is not None:
-        handler.addFilter(_RedactToken(settings.bot_token.reveal()))
+        token = settings.bot_token.reveal()
+        handler.addFilter(_RedactToken(token))
+        formatter = _Redacting(formatter, token)
+    handler.setFormatter(formatter)
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     # httpx logs every request URL, and the URL holds the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+class _Redacting(logging.Formatter):
+    """Take the token out of a whole formatted line, tracebacks included."""
+
+    def __init__(self, inner: logging.Formatter, token: str) -> None:
+        super().__init__()
+        self._inner, self._token = inner, token
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self._inner.format(record).replace(self._token, "<token>")
+
+
+class _JsonLines(logging.Formatter):
+    """One JSON object per line: time, level, logger, event, the update and person ids."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        current = CURRENT_UPDATE.get()
+        if current is not None:
+            entry["update_id"], entry["person_id"] = current
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -135,6 +172,10 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path)
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     commands.add_parser("check", help="validate settings and content")
+    status = commands.add_parser(
+        "status", help="show health: Telegram, last update, outbox, backups, database size"
+    )
+    status.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
@@ -174,6 +215,10 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(run_demo(settings, user_language=arguments.user_language))
     if command == "check":
         return _check(settings)
+    if command == "status":
+        from bot.status import print_status
+
+        return asyncio.run(print_status(settings, as_json=arguments.json))
     if command == "ask":
         return _ask(arguments, settings)
     if command == "companies":

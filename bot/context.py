@@ -8,6 +8,7 @@ every context built for that update shares, so it is resolved once and answered 
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -39,6 +40,11 @@ from storage.roles import Role, RoleRepository
 from storage.tickets import TicketRepository
 
 logger = logging.getLogger(__name__)
+
+# The update being handled, for log lines: (update id, the person's id). Ids only, never names.
+CURRENT_UPDATE: ContextVar[tuple[int, int | None] | None] = ContextVar(
+    "current_update", default=None
+)
 
 
 @dataclass
@@ -283,6 +289,8 @@ class AssistantApplication(
             return
         turn = Turn(update)
         self._turns[id(update)] = turn
+        user = update.effective_user
+        CURRENT_UPDATE.set((update.update_id, user.id if user is not None else None))
         try:
             await super().process_update(update)
         finally:

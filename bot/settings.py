@@ -73,6 +73,14 @@ class Settings:
     # Nightly backups go here and are kept this long (the newest one always stays).
     backup_dir: Path = Path("data/backups")
     backup_keep: timedelta = timedelta(days=14)
+    # "text" for people reading a terminal, "json" (one object a line) for log collectors.
+    log_format: str = "text"
+    # The local health endpoint (http://127.0.0.1:PORT/health); 0 switches it off.
+    health_port: int = 8080
+    # Webhook mode when set (https URL Telegram posts updates to); polling otherwise.
+    webhook_url: str | None = None
+    webhook_secret: Secret | None = None
+    webhook_listen: tuple[str, int] = ("0.0.0.0", 8443)
 
     def require_token(self) -> Secret:
         """Return the token, or fail naming the setting when it is missing."""
@@ -171,6 +179,36 @@ def _backup_dir(value: str, database: Path) -> Path:
     return folder
 
 
+def _port(setting: str, value: str, *, allow_off: bool) -> int:
+    text = value.strip()
+    if not text.isdigit() or not (0 if allow_off else 1) <= int(text) <= 65535:
+        low = "0 (off)" if allow_off else "1"
+        raise SettingsError(setting, f"{value!r} is not a port number from {low} to 65535")
+    return int(text)
+
+
+def _listen(value: str) -> tuple[str, int]:
+    host, _, port = value.strip().rpartition(":")
+    if not host:
+        raise SettingsError("WEBHOOK_LISTEN", f"{value!r} is not an address like 0.0.0.0:8443")
+    return host.strip("[]"), _port("WEBHOOK_LISTEN", port, allow_off=False)
+
+
+def _webhook(url: str, secret: str) -> tuple[str | None, Secret | None]:
+    url, secret = url.strip(), secret.strip()
+    if not url:
+        return None, None
+    if not re.match(r"^https://[^\s/]+", url):
+        raise SettingsError("WEBHOOK_URL", f"{url!r} is not an https URL (Telegram requires one)")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+        raise SettingsError(
+            "WEBHOOK_SECRET",
+            "is required with WEBHOOK_URL: 16 to 256 letters, digits, _ or - "
+            "(e.g. from: openssl rand -hex 32)",
+        )
+    return url, Secret(secret)
+
+
 def _api_url(value: str) -> str:
     url = value.strip().rstrip("/")
     if not re.match(r"^https?://[^\s/]+", url):
@@ -210,6 +248,10 @@ def load_settings(
     if not database:
         raise SettingsError("DATABASE_PATH", "is empty")
     content = get("CONTENT_FILE", "").strip()
+    log_format = get("LOG_FORMAT", "text").strip().lower()
+    if log_format not in ("text", "json"):
+        raise SettingsError("LOG_FORMAT", f"{log_format!r} must be text or json")
+    webhook_url, webhook_secret = _webhook(get("WEBHOOK_URL", ""), get("WEBHOOK_SECRET", ""))
     return Settings(
         bot_token=_token(get("BOT_TOKEN", "")),
         telegram_api_url=_api_url(get("TELEGRAM_API_URL", "https://api.telegram.org")),
@@ -226,4 +268,9 @@ def load_settings(
         data_retention=_retention(get("DATA_RETENTION", "2y")),
         backup_dir=_backup_dir(get("BACKUP_DIR", ""), Path(database)),
         backup_keep=_backup_keep(get("BACKUP_KEEP", "14")),
+        log_format=log_format,
+        health_port=_port("HEALTH_PORT", get("HEALTH_PORT", "8080"), allow_off=True),
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        webhook_listen=_listen(get("WEBHOOK_LISTEN", "0.0.0.0:8443")),
     )

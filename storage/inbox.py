@@ -74,6 +74,8 @@ class InboxRepository:
         An update Telegram was not told about yet may come again, and must still be known then.
         """
         return await self._db.execute(
-            "DELETE FROM inbox WHERE handled_at IS NOT NULL AND handled_at < ? AND update_id < ?",
+            "DELETE FROM inbox WHERE handled_at IS NOT NULL AND handled_at < ? AND update_id < ? "
+            # The newest stays: the health report tells when the last update arrived.
+            "AND update_id < (SELECT MAX(update_id) FROM inbox)",
             (utc_text(handled_before), acknowledged_below),
         )
