@@ -24,9 +24,11 @@ async def health(assistant: Assistant) -> tuple[int, dict[str, object]]:
     server = HealthServer(assistant.services, assistant.application.bot)
     port = await server.start("127.0.0.1", 0)
     try:
-        async with aiohttp.ClientSession() as session:
-            async with session.get(f"http://127.0.0.1:{port}/health") as response:
-                return response.status, await response.json()
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"http://127.0.0.1:{port}/health") as response,
+        ):
+            return response.status, await response.json()
     finally:
         await server.stop()
 
