@@ -22,6 +22,7 @@ from bot.domain.staff_chat import staff_chat_after
 from bot.screens.callback_data import CallbackData
 from bot.screens.texts import Texts
 from bot.settings import Settings
+from storage.applications import ApplicationRepository
 from storage.asked import AskedQuestionRepository
 from storage.audit import AuditLog
 from storage.backups import copy_before_migration
@@ -100,6 +101,11 @@ class Services:
         if self._catalogue is None:
             raise RuntimeError("the catalogue is not loaded yet")
         return self._catalogue
+
+    @property
+    def applications(self) -> ApplicationRepository:
+        """Return the applications of events where staff select (a light view of the database)."""
+        return ApplicationRepository(self.database, self.registrations.plan, self.audit)
 
     @property
     def answers(self) -> AnswerIndex:

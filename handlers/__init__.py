@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.context import AssistantApplication
 from handlers import (
     access_needs,
+    applications,
     b2b,
     backups,
     broadcast,
@@ -27,6 +28,7 @@ from handlers import (
     services,
     settings,
     staff,
+    staff_applications,
     staff_attendees,
     staff_companies,
     staff_events,
@@ -51,6 +53,10 @@ def register(application: AssistantApplication) -> None:
             profile.PROFILE,
             profile.GENDER,
             event_questions.EVENT_QUESTIONS,
+            staff_applications.BULK,
+            staff_applications.NOTE,
+            staff_applications.OVERRIDE,
+            staff_applications.SHEET,
             staff_import.IMPORT,
             staff_events.EVENT_FORM,
             broadcast.BROADCAST,
@@ -67,6 +73,7 @@ def register(application: AssistantApplication) -> None:
     privacy.schedule(application)
     certificates.schedule(application)
     backups.schedule(application)
+    staff_applications.schedule(application)
     features = (
         # Any chat, before anything that looks at who is writing: /id, groups joined, upgrades.
         chat_setup,
@@ -77,10 +84,12 @@ def register(application: AssistantApplication) -> None:
         registrations,
         access_needs,
         certificates,
+        applications,
         staff,
         staff_events,
         evidence,
         staff_attendees,
+        staff_applications,
         staff_companies,
         companies,
         staff_import,

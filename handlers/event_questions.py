@@ -22,10 +22,11 @@ from bot.domain.questions import (
     shown_answer,
     step_name,
 )
-from handlers import registrations
+from handlers import applications, registrations
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.registrations import answers_shown, yes_no_labels
 from handlers.replies import Keyboard, show
+from storage.applications import LAPSED, WITHDRAWN
 from storage.content import Event
 from storage.questions import Question
 
@@ -77,7 +78,12 @@ class EventQuestionsForm(Form):
                 (EDIT + question.id, call.caller.label("question_change").format(number=number))
                 for number, question in enumerate(questions, start=1)
             ]
-            return [(SEND, call.caller.label("questions_send")), *edits]
+            send = (
+                "application_send"
+                if event is not None and event.by_application
+                else "questions_send"
+            )
+            return [(SEND, call.caller.label(send)), *edits]
         question = self._question(call)
         return choice_options(question, call.caller.language) if question is not None else []
 
@@ -137,9 +143,14 @@ class EventQuestionsForm(Form):
     async def finish(self, call: FormCall) -> Moved | None:
         await call.acknowledge()
         event_id = call.state.subject or ""
-        await registrations.sign_up(
-            call.update, call.context, call.caller, event_id, answers=self._answers(call)
-        )
+        event = self._event(call)
+        answers = self._answers(call)
+        if event is not None and event.by_application:
+            await applications.apply(call.update, call.context, call.caller, event_id, answers)
+        else:
+            await registrations.sign_up(
+                call.update, call.context, call.caller, event_id, answers=answers
+            )
         return None
 
 
@@ -157,6 +168,14 @@ async def proceed(update: Update, context: AssistantContext, caller: Caller, eve
     """Go on to the sign-up once the profile is there: the event's questions first, if any."""
     services = caller.services
     event = services.catalogue.event(event_id)
+    if event is not None and event.by_application:
+        applied = await services.applications.of_person_for_event(caller.person.id, event_id)
+        fresh = applied is None or applied.status in (WITHDRAWN, LAPSED)
+        if fresh and event.questions and datetime.now(UTC) < event.signup_closes_at:
+            await open_form(update, context, caller, EVENT_QUESTIONS, subject=event_id)
+        else:
+            await applications.apply(update, context, caller, event_id)
+        return
     needs_answers = (
         event is not None
         and bool(event.questions)

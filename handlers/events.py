@@ -19,8 +19,9 @@ from bot.screens.buttons import (
     Menu,
     ServicePage,
 )
-from handlers import registrations
+from handlers import applications, registrations
 from handlers.replies import Keyboard, show
+from storage.applications import Applicant
 from storage.catalogue import EventListing
 from storage.content import EVENT_KINDS
 from storage.registrations import Registration
@@ -121,7 +122,12 @@ async def show_event(
         return
     registration = await services.registrations.of_person_for_event(caller.person.id, event_id)
     refused = await registrations.audience_refusal(caller, listing.event)
-    text, rows = render_event(caller, listing, datetime.now(UTC), registration, refused)
+    application = None
+    if listing.event.by_application:
+        application = await services.applications.of_person_for_event(caller.person.id, event_id)
+    text, rows = render_event(
+        caller, listing, datetime.now(UTC), registration, refused, application
+    )
     back = caller.button("back", EventList(kind_code, page))
     await show(update, text, [*rows, *extra, [back, caller.button("home", HOME)]])
 
@@ -132,6 +138,7 @@ def render_event(
     now: datetime,
     registration: Registration | None,
     refused: str | None = None,
+    application: Applicant | None = None,
 ) -> tuple[str, list[list[InlineKeyboardButton]]]:
     """Return an event's page text and its own buttons (without navigation); `refused`: why
     this person may not sign up for a members-only event, already rendered."""
@@ -142,9 +149,13 @@ def render_event(
     )
     closed = now >= event.signup_closes_at
     # Already rendered (and escaped) HTML: Markup keeps the page template from escaping it again.
-    status_line = Markup(
-        caller.render("registration_status", registration=registration) if registration else ""
-    )
+    if registration is not None:
+        status = caller.render("registration_status", registration=registration)
+    elif application is not None:
+        status = caller.render("application_status", application=application)
+    else:
+        status = ""
+    status_line = Markup(status)
     text = caller.render(
         "event_page",
         event=event,
@@ -155,7 +166,10 @@ def render_event(
         refused=Markup(refused) if refused and registration is None else "",
     )
     allowed = refused is None
-    rows = registrations.registration_rows(caller, listing, registration, closed, allowed)
+    if event.by_application and registration is None:
+        rows = applications.application_rows(caller, listing, application, closed or not allowed)
+    else:
+        rows = registrations.registration_rows(caller, listing, registration, closed, allowed)
     if event.service_id is not None:
         rows.append([caller.button("open_service", ServicePage(event.service_id))])
     return text, rows

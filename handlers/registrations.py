@@ -34,6 +34,7 @@ from bot.screens.outgoing import post
 from handlers import access_needs
 from handlers.replies import show
 from storage.answers import AnswerRepository
+from storage.applications import ACCEPTED, PENDING, RESERVE, Applicant
 from storage.catalogue import EventListing
 from storage.certificates import CertificateRepository
 from storage.companies import company_link
@@ -42,6 +43,8 @@ from storage.privacy import host_purpose
 from storage.registrations import EventUnavailable, Registration
 
 logger = logging.getLogger(__name__)
+# Applications shown in /my: those still waiting for or holding a place.
+APPLYING = (PENDING, ACCEPTED, RESERVE)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,15 @@ class MyRegistration:
     registration: Registration
     event: Event
     answers: tuple[tuple[str, str], ...] = ()  # the event's own questions, as answered
+
+
+@dataclass(frozen=True)
+class MyApplication:
+    """An application to an upcoming event, for the person's list."""
+
+    application: Applicant
+    event: Event
+    answers: tuple[tuple[str, str], ...] = ()
 
 
 def yes_no_labels(caller: Caller) -> dict[str, str]:
@@ -192,6 +204,14 @@ async def ask_host_consent(context: AssistantContext, caller: Caller, event: Eve
         await caller.services.people.mark_unreachable(caller.person.id)
 
 
+async def send_seat_files(
+    context: AssistantContext, caller: Caller, event: Event, registration: Registration
+) -> None:
+    """Send a newly confirmed seat's calendar file and (in a place) its check-in code."""
+    await _send_calendar(context, caller, event, registration.id)
+    await _send_checkin_code(context, caller, event, registration)
+
+
 async def _send_checkin_code(
     context: AssistantContext, caller: Caller, event: Event, registration: Registration
 ) -> None:
@@ -266,6 +286,13 @@ async def confirm_cancel(update: Update, context: AssistantContext) -> None:
             [[caller.button("my_registrations", Menu("my"))]],
         )
         return
+    if event.by_application:
+        # A selected place passes down the reserve list (or staff are told after the cutoff).
+        services = caller.services
+        staff = await services.applications.staff_to_tell(sorted(services.settings.staff_ids))
+        await services.applications.registration_cancelled(
+            registration.id, event, staff, datetime.now(UTC)
+        )
     rows = [[caller.button("my_registrations", Menu("my")), caller.button("home", HOME)]]
     # Whoever got the seat is told by the outbox: their news was queued with the seat.
     await show(update, caller.render("cancelled", event=event), rows)
@@ -350,9 +377,19 @@ async def my_registrations(update: Update, context: AssistantContext) -> None:
             past += 1
             attended += registration.attended is True
     upcoming.sort(key=lambda item: item.event.starts_at)
+    # Applications still waiting for or holding a place, after the registrations.
+    applied = []
+    for application in await caller.services.applications.of_person(caller.person.id):
+        event = catalogue.event(application.event_id)
+        if event is not None and event.starts_at > now and application.status in APPLYING:
+            answers = given.get(event.id, {})
+            shown = tuple(answers_shown(caller, event, answers)) if answers else ()
+            applied.append(MyApplication(application, event, shown))
+    applied = sorted(applied, key=lambda item: item.event.starts_at)[:5]
+    shown_events = [item.event for item in upcoming[:10]] + [item.event for item in applied]
     numbers = [
-        InlineKeyboardButton(str(index + 1), callback_data=EventPage(item.event.id).data)
-        for index, item in enumerate(upcoming[:10])
+        InlineKeyboardButton(str(index + 1), callback_data=EventPage(event.id).data)
+        for index, event in enumerate(shown_events)
     ]
     # The calendar file and check-in code of each confirmed seat, fetchable again at any time.
     files = []
@@ -378,12 +415,19 @@ async def my_registrations(update: Update, context: AssistantContext) -> None:
     has_certificates = bool(await certificates.of_person(caller.person.id))
     rows = [
         numbers[:5],
-        numbers[5:],
+        numbers[5:10],
+        numbers[10:],
         *files,
         [caller.button("my_certificates", MyCertificates())] if has_certificates else [],
         [caller.button("menu_events", Menu("events")), caller.button("home", HOME)],
     ]
-    text = caller.render("my_registrations", upcoming=upcoming[:10], past=past, attended=attended)
+    text = caller.render(
+        "my_registrations",
+        upcoming=upcoming[:10],
+        applied=applied,
+        past=past,
+        attended=attended,
+    )
     await show(update, text, rows)
 
 

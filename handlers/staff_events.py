@@ -19,6 +19,7 @@ from bot.screens.buttons import (
     CODE_OF_STAFF_CHANGE,
     STAFF_HOME,
     AnswerSummary,
+    ApplicationReview,
     Attendance,
     AttendeeList,
     CancelEvent,
@@ -177,8 +178,10 @@ async def show_staff_event(
     summary = [caller.button("staff_answer_summary", AnswerSummary(event.id))]
     # Special-category answers (KVKK Art. 6): only for those who manage the event.
     special = [caller.button("staff_access_needs", StaffAccessNeeds(event.id))]
+    selection = [caller.button("staff_applications", ApplicationReview(event.id))]
     rows: Keyboard = [
         *([changes[0:2], changes[2:4], changes[4:6], changes[6:]] if manage else []),
+        selection if read and event.by_application else [],
         lists if read else [],
         attendance if caller.can(Ability.CHECK_IN) else [],
         *await evidence.staff_page_rows(caller, event.id),

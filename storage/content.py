@@ -42,6 +42,12 @@ EVENT_KINDS = (
     "conference",
 )
 FORMAT_VERSION = 1
+# Who gets a place: whoever signs up first ("open"), or those staff select from the applicants.
+OPEN = "open"
+APPLICATION = "application"
+SELECTIONS = (OPEN, APPLICATION)
+DEFAULT_CONFIRM_DAYS = 3
+DEFAULT_RESERVE_CUTOFF_DAYS = 2
 # The longest texts, in characters: with the template around them, an event, service, FAQ
 # or privacy page stays inside Telegram's 4096 characters a message (1024 a caption, which
 # carries at most a title). The staff event form checks its answers against the same limits.
@@ -327,6 +333,23 @@ class Event:
     audience: str = "all"
     # Set: each person marked present gets a certificate of participation after the event.
     certificate: bool = False
+    # "application": people apply and staff select (the deadline closes applications, the
+    # capacity is the places); accepted people confirm within `confirm_days`, and a place
+    # freed is offered down the reserve list until `reserve_cutoff_days` before the start.
+    selection: str = OPEN
+    decision_at: datetime | None = None  # when applicants will hear, as promised to them
+    confirm_days: int = DEFAULT_CONFIRM_DAYS
+    reserve_cutoff_days: int = DEFAULT_RESERVE_CUTOFF_DAYS
+
+    @property
+    def by_application(self) -> bool:
+        """Tell whether staff select the participants from applications."""
+        return self.selection == APPLICATION
+
+    @property
+    def reserve_closes_at(self) -> datetime:
+        """Return when a freed place stops going to the reserve list (staff are told instead)."""
+        return self.starts_at - timedelta(days=self.reserve_cutoff_days)
 
     def question(self, question_id: str) -> Question | None:
         """Return the event's registration question with this id, if any."""
@@ -933,7 +956,31 @@ class _Reader:
             audience=self.audience(data),
             certificate=certificate,
             matchmaking=self.matchmaking(data.get("matchmaking"), kind, starts_at, ends_at),
+            **self.selection(data, starts_at),
         )
+
+    def selection(self, data: Mapping[str, Any], starts_at: datetime) -> dict[str, Any]:
+        """Read how participants are chosen, and an application event's dates."""
+        selection = self.string(data, "selection", required=False) or OPEN
+        if selection not in SELECTIONS:
+            raise self.fail("selection", "must be one of {choices}", choices=", ".join(SELECTIONS))
+        found: dict[str, Any] = {"selection": selection}
+        fields = ("decision_date", "confirm_days", "reserve_cutoff_days")
+        if selection == OPEN:
+            for name in fields:
+                if data.get(name) is not None:
+                    raise self.fail(name, "only events with selection: application have it")
+            return found
+        decision = self.moment(data, "decision_date", required=False)
+        if decision is not None and decision > starts_at:
+            raise self.fail("decision_date", "must not be after starts_at")
+        found["decision_at"] = decision
+        found["confirm_days"] = self.positive(data, "confirm_days") or DEFAULT_CONFIRM_DAYS
+        cutoff = data.get("reserve_cutoff_days", DEFAULT_RESERVE_CUTOFF_DAYS)
+        if isinstance(cutoff, bool) or not isinstance(cutoff, int) or cutoff < 0:
+            raise self.fail("reserve_cutoff_days", "must be a whole number of at least 0")
+        found["reserve_cutoff_days"] = cutoff
+        return found
 
     def questions(self, value: object, key: str = "questions") -> tuple[Question, ...]:
         """Read a list of form questions; an error names the question and its field."""
@@ -1261,6 +1308,13 @@ def event_to_document(event: Event, timezone: ZoneInfo) -> dict[str, Any]:
 
     if (matchmaking := _matchmaking(event, timezone)) is not None:
         entry["matchmaking"] = matchmaking
+
+    if event.by_application:
+        entry["selection"] = event.selection
+        if event.decision_at is not None:
+            entry["decision_date"] = _moment(event.decision_at, timezone)
+        entry["confirm_days"] = event.confirm_days
+        entry["reserve_cutoff_days"] = event.reserve_cutoff_days
     return entry
 
 

@@ -52,6 +52,12 @@ MEETING_FOLLOWUP = "meeting_followup"
 # claimant); the claimant is told what the contact or staff decided (payload: company, approved).
 COMPANY_CLAIM = "company_claim"
 CLAIM_DECIDED = "claim_decided"
+# Events where staff select: a decision told to the applicant (accepted, reserve, declined;
+# payload: application, round, decision, note), the reminder to confirm an accepted place
+# before its deadline, and the note to the team that a place is free with nobody to offer it.
+APPLICATION_DECISION = "application_decision"
+PLACE_REMINDER = "place_reminder"
+PLACES_UNFILLED = "places_unfilled"
 KINDS = (
     REMINDER,
     SURVEY,
@@ -71,7 +77,12 @@ KINDS = (
     MEETING_FOLLOWUP,
     COMPANY_CLAIM,
     CLAIM_DECIDED,
+    APPLICATION_DECISION,
+    PLACE_REMINDER,
+    PLACES_UNFILLED,
 )
+# A decision about a place is worth nothing once the event is cancelled or has started.
+SELECTION = (APPLICATION_DECISION, PLACE_REMINDER)
 # These go only while the registration is confirmed and the event scheduled.
 FOLLOW_REGISTRATION = (REMINDER, SURVEY, PROMOTED, CALENDAR, CHECKIN_CODE)
 # A seat's news is worth nothing once the event has started.
@@ -460,6 +471,11 @@ def _verdict(row: Any, now: str) -> tuple[str, str | None]:
             return SKIPPED, "event cancelled"
         if row["unreachable_at"] is not None:
             return SKIPPED, "person unreachable (blocked the bot)"
+    if kind in SELECTION:
+        if row["event_status"] != "scheduled":
+            return SKIPPED, "event cancelled"
+        if row["event_starts_at"] <= now:
+            return MISSED, "event had started"
     if kind in PROMOTION and row["event_starts_at"] <= now:
         return MISSED, "event had started"
     if kind == REMINDER:

@@ -380,3 +380,20 @@ _ERASE_STATEMENTS += [
 _ERASE_STATEMENTS += [
     "DELETE FROM outbox WHERE kind = 'company_claim' AND json_extract(payload, '$.claimant') = ?",
 ]
+
+# Applications to events where staff select: the export shows each with its decision; erasure
+# withdraws the ones still open (their place frees up) and keeps the rest without the person
+# (person_id becomes NULL with the person row), for the counts of the impact report.
+_PERSONAL_TABLES += [
+    (
+        "applications",
+        "SELECT event_id, status, created_at, decided_at, note, confirm_by "
+        "FROM applications WHERE person_id = ? ORDER BY created_at, id",
+    ),
+]
+_ERASE_STATEMENTS += [
+    "UPDATE applications SET status = 'withdrawn', confirm_by = NULL, version = version + 1 "
+    "WHERE person_id = ? AND status IN ('pending', 'accepted', 'reserve')",
+    "UPDATE applications SET company_key = NULL, note = NULL, company_override = NULL "
+    "WHERE person_id = ?",
+]

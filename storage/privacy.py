@@ -301,6 +301,13 @@ class PrivacyRepository:
                 f"AND registration_id IN ({past})",
                 params,
             )
+            # Applications keep their event and decision (the impact report counts them).
+            await tx.execute(
+                "UPDATE applications SET person_id = NULL, company_key = NULL, note = NULL, "
+                "company_override = NULL WHERE person_id IS NOT NULL AND event_id IN "
+                "(SELECT id FROM events WHERE ends_at < :cutoff)",
+                params,
+            )
             # Answers to an event's own questions are the person's words: they go entirely.
             await tx.execute(
                 "DELETE FROM event_answers WHERE event_id IN "

@@ -202,9 +202,12 @@ class RegistrationRepository:
     async def _seat_free(self, tx: Transaction, event: Event) -> bool:
         if event.capacity is None:
             return True
+        # Places accepted from applications and not yet confirmed are held too.
         row = await tx.fetch_one(
-            "SELECT COUNT(*) FROM registrations WHERE event_id = ? AND status = 'confirmed'",
-            (event.id,),
+            "SELECT (SELECT COUNT(*) FROM registrations WHERE event_id = :event "
+            "AND status = 'confirmed') + (SELECT COUNT(*) FROM applications "
+            "WHERE event_id = :event AND status = 'accepted')",
+            {"event": event.id},
         )
         return (row[0] if row is not None else 0) < event.capacity
 

@@ -35,6 +35,10 @@ def _samples(field: FieldSpec) -> list[Any]:
         return [0, int("9" * digits)]
     if field.pattern == ENTRY_ID:
         return ["a", "lean-2027_01", "x" * 48]
+    classes = re.findall(r"\[([^\]]+)\]", field.pattern)
+    if len(classes) > 1 and "".join(f"[{c}]" for c in classes) == field.pattern:
+        # A code of several characters (a review list's filters): each class's first and last.
+        return ["".join(c[0] for c in classes), "".join(c[-1] for c in classes)]
     candidates = set(field.pattern.split("|")) | set(string.ascii_lowercase + string.digits)
     return sorted(c for c in candidates if re.fullmatch(field.pattern, c))
 

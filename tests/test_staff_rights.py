@@ -22,7 +22,7 @@ from tests.test_roles import STALE, UNKNOWN, team_member
 
 ROLES: tuple[Role | None, ...] = (None, Role.VIEWER, Role.CHECKIN, Role.STAFF, Role.ADMIN)
 # Values tried for a field whose pattern is not a plain list of words.
-CANDIDATES = ("1", "a", "u", "m", "c", "s", "e", "y", "t", "x", "tr")
+CANDIDATES = ("1", "a", "u", "m", "c", "s", "e", "y", "t", "x", "tr", "p---")
 
 
 def field_values(pattern: str) -> list[str]:
@@ -114,7 +114,7 @@ async def test_every_staff_command_and_button_against_every_role(
         "team": Ability.TEAM,
     }
     assert len(buttons) > 50
-    prefixes = {"bc", "ce", "co", "sa", "sd", "se", "sm", "tm"}
+    prefixes = {"ap", "bc", "ce", "co", "sa", "sd", "se", "sm", "tm"}
     assert {data.split(":")[0] for data in buttons} == prefixes
     caplog.set_level(logging.INFO, logger="handlers.staff_access")
     emulator = assistant.emulator

@@ -16,10 +16,12 @@ from datetime import datetime, timedelta
 from bot.context import Services
 from bot.domain.certificates import new_code
 from bot.domain.impact import event_hours
+from storage.applications import ACCEPTED, DECLINED, RESERVE
 from storage.catalogue import utc_text
 from storage.certificates import CertificateRepository
 from storage.companies import Company
 from storage.content import catalogue_to_document, parse_catalogue
+from storage.questions import CHOICE, MULTI_CHOICE, NUMBER, YES_NO, Question
 from storage.seeding import (
     SeedPerson,
     SeedRegistration,
@@ -44,6 +46,16 @@ FIRST_NAMES = _FIRST_NAMES.split()
 LAST_NAMES = _LAST_NAMES.split()
 FIRST_PERSON_ID = 9_000_000_000
 QUESTIONS = ("aidat ne kadar", "egitim sertifikasi", "ihracat destegi", "b2b gorusme", "kosgeb")
+# What applicants write where an event asks in words.
+_WRITTEN = (
+    "Avrupa'daki tedarikçilerle tanışmak ve otomasyon çözümlerini yerinde görmek.",
+    "Üretim hattımızda verimliliği artırmak için örnek uygulamalar arıyoruz.",
+    "İhracat pazarımızı genişletmek, yeni iş ortaklıkları kurmak.",
+    "Boya hattındaki fire oranı",
+    "Kalıp değişim süreleri",
+)
+# Applications to each upcoming event where staff select, for staff to try the review.
+APPLICANTS = 30
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,7 @@ async def add_history(
     await add_registrations(services.database, registrations)
     await _certify(services, [event_id for event_id, _, _ in events], now)
     await _add_the_rest(services, now, people, len(events), rng)
+    await _add_applications(services, people, now, rng)
 
 
 async def _certify(services: Services, event_ids: list[str], now: datetime) -> None:
@@ -205,6 +218,9 @@ async def _add_events(
         event.pop("capacity", None)
         # Past copies need no meeting schedule (its sessions would lie on the original day).
         event.pop("matchmaking", None)
+        # Held long ago: whoever came is in the registrations, however they got there.
+        for name in ("selection", "decision_date", "confirm_days", "reserve_cutoff_days"):
+            event.pop(name, None)
         document["events"].append(event)
         held.append((event["id"], starts_at, starts_at + length))
     await services.catalogue_store.import_catalogue(parse_catalogue(document, "history"))
@@ -332,3 +348,41 @@ async def _add_the_rest(
             )
         )
     await add_broadcasts(services.database, broadcasts)
+
+
+async def _add_applications(
+    services: Services, people: list[SeedPerson], now: datetime, rng: random.Random
+) -> None:
+    """Let some of the people apply to each upcoming selection event, a few already decided."""
+    upcoming = [e for e in services.catalogue.events if e.by_application and e.starts_at > now]
+    staff_id = next(iter(services.settings.staff_ids), 1)
+    for event in upcoming:
+        for person in rng.sample(people, min(APPLICANTS, len(people))):
+            answers = {q.id: _answer(q, rng) for q in event.questions}
+            applied = await services.applications.apply(
+                event, person.id, None, person.sector_id, answers, now
+            )
+            if applied is None:
+                continue
+            decision = rng.choices((None, ACCEPTED, RESERVE, DECLINED), (70, 10, 10, 10))[0]
+            if decision is not None:
+                await services.applications.decide(
+                    event, applied.application.id, decision, staff_id, now=now
+                )
+        # Decisions made "earlier" wait, like any, for staff to press "notify".
+
+
+def _answer(question: Question, rng: random.Random) -> object:
+    """Return a plausible answer to one question."""
+    if question.type == CHOICE:
+        return rng.choice(question.choices).id
+    if question.type == MULTI_CHOICE:
+        picked = rng.sample(question.choices, rng.randint(1, len(question.choices)))
+        return [choice.id for choice in picked]
+    if question.type == YES_NO:
+        return "yes" if rng.random() < 0.8 else "no"
+    if question.type == NUMBER:
+        low = int(question.minimum if question.minimum is not None else 1)
+        high = int(question.maximum if question.maximum is not None else 500)
+        return rng.randint(low, min(high, max(low, 250)))
+    return rng.choice(_WRITTEN)

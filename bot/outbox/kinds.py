@@ -14,6 +14,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.context import Services
+from bot.screens.applications import (
+    decision_screen,
+    place_reminder_screen,
+    places_unfilled_screen,
+)
 from bot.screens.b2b import (
     answer_notice,
     cancelled_notice,
@@ -401,6 +406,86 @@ async def compose_meeting_followup(
     return followup_question(context.services.texts, event, meeting, other, language)
 
 
+async def compose_application_decision(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Write the decision on an application, with the personal line staff added."""
+    event = _event(context, message)
+    if isinstance(event, Skip):
+        return event
+    payload = message.payload
+    application = await context.services.applications.get(int(payload.get("application", 0)))
+    if application is None or application.person_id != message.person_id:
+        return Skip("application no longer exists")
+    decision = str(payload.get("decision"))
+    return decision_screen(
+        context.services.texts,
+        event,
+        application.id,
+        decision,
+        payload.get("note"),
+        application.confirm_by,
+        offered=application.notified_round > 1 and decision == "accepted",
+        language=language,
+    )
+
+
+async def decision_still_stands(context: ComposeContext, message: OutboxMessage) -> bool:
+    """Tell whether the decision is still the application's, in the round it was told."""
+    payload = message.payload
+    application = await context.services.applications.get(int(payload.get("application", 0)))
+    return (
+        application is not None
+        and application.status == payload.get("decision")
+        and application.notified_round == payload.get("round")
+    )
+
+
+async def compose_place_reminder(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Remind an accepted person to confirm their place before it passes on."""
+    event = _event(context, message)
+    if isinstance(event, Skip):
+        return event
+    application = await context.services.applications.get(
+        int(message.payload.get("application", 0))
+    )
+    if application is None or application.confirm_by is None:
+        return Skip("application no longer waits for a confirmation")
+    return place_reminder_screen(
+        context.services.texts, event, application.id, application.confirm_by, language
+    )
+
+
+async def place_still_unconfirmed(context: ComposeContext, message: OutboxMessage) -> bool:
+    """Tell whether the place is still offered and not yet taken, in the same round."""
+    payload = message.payload
+    application = await context.services.applications.get(int(payload.get("application", 0)))
+    return (
+        application is not None
+        and application.status == "accepted"
+        and application.notified_round == payload.get("round")
+    )
+
+
+async def compose_places_unfilled(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Tell a team member a place is free with nobody left to offer it to."""
+    event = _event(context, message)
+    if isinstance(event, Skip):
+        return event
+    balance = await context.services.applications.balance(event)
+    return places_unfilled_screen(
+        context.services.texts,
+        event,
+        bool(message.payload.get("after_cutoff")),
+        balance.left,
+        language,
+    )
+
+
 KINDS: dict[str, Kind] = {
     outbox.REMINDER: Kind(compose_reminder),
     outbox.SURVEY: Kind(compose_survey),
@@ -420,6 +505,11 @@ KINDS: dict[str, Kind] = {
     outbox.MEETING_FOLLOWUP: Kind(compose_meeting_followup),
     outbox.COMPANY_CLAIM: Kind(compose_company_claim),
     outbox.CLAIM_DECIDED: Kind(compose_claim_decided),
+    outbox.APPLICATION_DECISION: Kind(
+        compose_application_decision, still_wanted=decision_still_stands
+    ),
+    outbox.PLACE_REMINDER: Kind(compose_place_reminder, still_wanted=place_still_unconfirmed),
+    outbox.PLACES_UNFILLED: Kind(compose_places_unfilled),
 }
 
 

@@ -702,3 +702,98 @@ class B2bOutcome(CallbackData, prefix="b2:o"):
 
     meeting_id: Number
     outcome: OutcomeCode
+
+
+# -- applications (events where staff select) -------------------------------------------------
+
+# Decisions travel as one character.
+DECISION_CODES = {"a": "accepted", "r": "reserve", "d": "declined"}
+CODE_OF_DECISION = {decision: code for code, decision in DECISION_CODES.items()}
+Decision = Literal["a", "r", "d"]
+# A review list's filters as four characters: status (p pending, a accepted, r reserve,
+# d declined, x all), sector (its place in the catalogue, "-" any), member company and
+# attended before ("y", "n", "-" any).
+ReviewFilters = Annotated[str, "[paxrd][-0-9a-z][-yn][-yn]"]
+ALL_PENDING = "p---"
+
+
+@dataclass(frozen=True)
+class ConfirmPlace(CallbackData, prefix="ap:ok"):
+    """An accepted person takes their place."""
+
+    application_id: Number
+
+
+@dataclass(frozen=True)
+class WithdrawApplication(CallbackData, prefix="ap:wd"):
+    """Withdraw an application or give back a place: asked first ("0"), then done ("1")."""
+
+    application_id: Number
+    sure: Literal["0", "1"] = "0"
+
+
+@dataclass(frozen=True)
+class ApplicationReview(CallbackData, prefix="ap:l"):
+    """A page of an event's applications, filtered, with the balance of places."""
+
+    event_id: EntryId
+    filters: ReviewFilters = ALL_PENDING
+    page: ListPage = 0
+
+
+@dataclass(frozen=True)
+class ApplicationCard(CallbackData, prefix="ap:c"):
+    """One application in full, with the decisions; the list it came from to go back to."""
+
+    application_id: Number
+    filters: ReviewFilters = ALL_PENDING
+    page: ListPage = 0
+
+
+@dataclass(frozen=True)
+class DecideApplication(CallbackData, prefix="ap:d"):
+    """Accept, reserve or decline one application, as it was when the button was shown."""
+
+    application_id: Number
+    decision: Decision
+    version: Number
+    filters: ReviewFilters = ALL_PENDING
+
+
+@dataclass(frozen=True)
+class BulkDecide(CallbackData, prefix="ap:b"):
+    """Decide every application a filtered list shows (a form asks a line and confirms)."""
+
+    event_id: EntryId
+    decision: Decision
+    filters: ReviewFilters = ALL_PENDING
+
+
+@dataclass(frozen=True)
+class ApplicationNote(CallbackData, prefix="ap:t"):
+    """Write the personal line sent with an application's decision."""
+
+    application_id: Number
+
+
+@dataclass(frozen=True)
+class OverrideCompanyLimit(CallbackData, prefix="ap:o"):
+    """Accept past the per-company limit, with a reason (a form asks it)."""
+
+    application_id: Number
+
+
+@dataclass(frozen=True)
+class NotifyApplicants(CallbackData, prefix="ap:n"):
+    """Send the decisions not told yet: asked first ("0"), then queued ("1")."""
+
+    event_id: EntryId
+    sure: Literal["0", "1"] = "0"
+
+
+@dataclass(frozen=True)
+class ApplicationSheet(CallbackData, prefix="ap:x"):
+    """The applications as a spreadsheet ("x"), or a marked one read back ("i")."""
+
+    action: Literal["x", "i"]
+    event_id: EntryId

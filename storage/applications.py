@@ -1,0 +1,827 @@
+"""Applications to events where staff select the participants, each change one transaction.
+
+A person applies (pending); staff accept, put on the reserve list or decline, one by one or in
+bulk, as often as they like; "notify" queues each changed decision to its person through the
+outbox, once. An accepted person confirms within the event's deadline (a confirmed
+registration is made) or the place lapses; a place freed (lapsed, withdrawn, given back) is
+offered to the first on the reserve list until the reserve cutoff, after which staff are told.
+
+Places: accepted applications and confirmed registrations together never outnumber the
+event's capacity. Every check and write happens in one transaction (and a trigger refuses an
+acceptance past the capacity), so two staff members deciding at once can't overfill it.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from storage.answers import record_answers
+from storage.audit import AuditLog
+from storage.catalogue import parse_utc, utc_text
+from storage.content import Event
+from storage.database import Database, Transaction
+from storage.outbox import (
+    APPLICATION_DECISION,
+    PLACE_REMINDER,
+    PLACES_UNFILLED,
+    DeliveryPlan,
+    plan_for_registration,
+    withdraw_for_registration,
+)
+
+PENDING = "pending"
+ACCEPTED = "accepted"
+RESERVE = "reserve"
+DECLINED = "declined"
+CONFIRMED = "confirmed"
+WITHDRAWN = "withdrawn"
+LAPSED = "lapsed"
+DECISIONS = (ACCEPTED, RESERVE, DECLINED)
+# What staff may still change: a confirmed place, a withdrawal or a lapse is the person's.
+OPEN_TO_DECISION = (PENDING, ACCEPTED, RESERVE, DECLINED)
+# The person may withdraw from these (a confirmed place is cancelled with its registration).
+WITHDRAWABLE = (PENDING, ACCEPTED, RESERVE, CONFIRMED)
+# Who is told before the confirmation deadline: a day before, or halfway for a short window.
+REMINDER_BEFORE = timedelta(hours=24)
+# decided_by for what the assistant did itself (a lapse, a reserve place offered).
+ASSISTANT = 0
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """An application with the person's details (none once they erased their data)."""
+
+    id: int
+    event_id: str
+    person_id: int | None
+    status: str
+    created_at: datetime
+    decided_at: datetime | None
+    note: str | None
+    company_override: str | None
+    notified_status: str | None
+    notified_round: int
+    confirm_by: datetime | None
+    registration_id: int | None
+    version: int
+    sector_id: str | None
+    company_id: int | None
+    full_name: str | None = None
+    company: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    member_company: bool = False  # the person's company is in the registry (a member SME)
+    attended_before: int = 0  # other events the person was marked present at
+    number: int = 0  # place in the list shown
+
+    @property
+    def told(self) -> bool:
+        """Tell whether the person was told of the current decision."""
+        return self.notified_status == self.status
+
+    @property
+    def erased(self) -> bool:
+        """Tell whether the person deleted their personal data."""
+        return self.person_id is None
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The outcome of applying: the application, and whether it existed already."""
+
+    application: Applicant
+    existing: bool
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Where an event's selection stands: places and how the decisions are spread."""
+
+    places: int | None
+    confirmed: int  # confirmed registrations (applications confirmed, or registered earlier)
+    accepted: int  # accepted applications not confirmed yet: their places are held
+    pending: int
+    reserve: int
+    declined: int
+    withdrawn: int
+    to_notify: int  # decisions not told yet
+    companies: int  # companies with an accepted or confirmed person
+    sectors: tuple[tuple[str, int], ...]  # sector id -> accepted or confirmed people
+
+    @property
+    def taken(self) -> int:
+        """Return the places held: confirmed plus accepted."""
+        return self.confirmed + self.accepted
+
+    @property
+    def left(self) -> int | None:
+        """Return the places still free, or None without a capacity."""
+        return None if self.places is None else max(self.places - self.taken, 0)
+
+    @property
+    def applications(self) -> int:
+        """Return how many applied (withdrawn ones included)."""
+        return self.pending + self.accepted + self.reserve + self.declined + self.withdrawn
+
+
+@dataclass(frozen=True)
+class Decided:
+    """What a decision did: `done`, or why not: `stale`, `final`, `full`, `company_full`."""
+
+    outcome: str
+    applicant: Applicant | None
+
+
+@dataclass(frozen=True)
+class BulkDecided:
+    """What a bulk decision did, counted."""
+
+    decided: int
+    full: int  # left pending: no place left
+    company_full: int  # left pending: their company's places are taken
+
+
+@dataclass(frozen=True)
+class ReviewFilter:
+    """Which applications staff look at: by status, sector, member company, earlier attendance.
+
+    `status` is one of OPEN_TO_DECISION or "" (all); `member` and `attended` are "" (any),
+    "y" or "n".
+    """
+
+    status: str = PENDING
+    sector_id: str = ""
+    member: str = ""
+    attended: str = ""
+
+
+_SELECT = """
+SELECT a.*, p.full_name, p.company, p.phone, p.email,
+    (p.company_id IS NOT NULL) AS member_company,
+    (SELECT COUNT(*) FROM registrations r
+     WHERE r.person_id = a.person_id AND r.attended = 1 AND r.event_id != a.event_id)
+        AS attended_before
+FROM applications a LEFT JOIN people p ON p.id = a.person_id
+"""
+
+
+def _moment(value: str | None) -> datetime | None:
+    return parse_utc(value) if value else None
+
+
+def _applicant(row: Any, number: int = 0) -> Applicant:
+    erased = row["person_id"] is None
+    return Applicant(
+        id=row["id"],
+        event_id=row["event_id"],
+        person_id=row["person_id"],
+        status=row["status"],
+        created_at=parse_utc(row["created_at"]),
+        decided_at=_moment(row["decided_at"]),
+        note=row["note"],
+        company_override=row["company_override"],
+        notified_status=row["notified_status"],
+        notified_round=row["notified_round"],
+        confirm_by=_moment(row["confirm_by"]),
+        registration_id=row["registration_id"],
+        version=row["version"],
+        sector_id=row["sector_id"],
+        company_id=row["company_id"],
+        full_name=None if erased else row["full_name"],
+        company=None if erased else row["company"],
+        phone=None if erased else row["phone"],
+        email=None if erased else row["email"],
+        member_company=bool(row["member_company"]) and not erased,
+        attended_before=row["attended_before"] or 0,
+        number=number,
+    )
+
+
+def _where(event_id: str, chosen: ReviewFilter) -> tuple[str, dict[str, Any]]:
+    clauses = ["a.event_id = :event"]
+    params: dict[str, Any] = {"event": event_id}
+    if chosen.status:
+        clauses.append("a.status = :status")
+        params["status"] = chosen.status
+    else:
+        clauses.append("a.status IN ('pending', 'accepted', 'reserve', 'declined', 'confirmed')")
+    if chosen.sector_id:
+        clauses.append("a.sector_id = :sector")
+        params["sector"] = chosen.sector_id
+    if chosen.member:
+        clauses.append(f"(p.company_id IS {'NOT ' if chosen.member == 'y' else ''}NULL)")
+    if chosen.attended:
+        earlier = (
+            "EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = a.person_id "
+            "AND r.attended = 1 AND r.event_id != a.event_id)"
+        )
+        clauses.append(earlier if chosen.attended == "y" else f"NOT {earlier}")
+    return " AND ".join(clauses), params
+
+
+# Reserve order first, then arrival: the list staff see and the order places pass down.
+_ORDER = "ORDER BY (a.status = 'reserve') DESC, a.reserve_at, a.created_at, a.id"
+
+
+class ApplicationRepository:
+    """Reads and changes applications; each change and its messages in one transaction."""
+
+    def __init__(self, database: Database, plan: DeliveryPlan, audit: AuditLog) -> None:
+        self._db = database
+        self.plan = plan
+        self._audit = audit
+
+    # -- the person's side ---------------------------------------------------------------
+
+    async def apply(
+        self,
+        event: Event,
+        person_id: int,
+        company_key: str | None,
+        sector_id: str | None,
+        answers: Mapping[str, Any] | None,
+        now: datetime | None = None,
+    ) -> Applied | None:
+        """Record an application (pending) with its answers; None when the event is gone.
+
+        Applying again finds the application there; one withdrawn can be made again.
+        """
+        current = now or datetime.now(UTC)
+        moment = utc_text(current)
+        async with self._db.transaction() as tx:
+            state = await tx.fetch_one("SELECT status FROM events WHERE id = ?", (event.id,))
+            if state is None or state["status"] != "scheduled":
+                return None
+            row = await tx.fetch_one(
+                f"{_SELECT} WHERE a.event_id = ? AND a.person_id = ?", (event.id, person_id)
+            )
+            if row is not None and row["status"] not in (WITHDRAWN, LAPSED):
+                return Applied(_applicant(row), existing=True)
+            person = await tx.fetch_one("SELECT company_id FROM people WHERE id = ?", (person_id,))
+            company_id = person["company_id"] if person is not None else None
+            if row is None:
+                await tx.execute(
+                    "INSERT INTO applications (event_id, person_id, status, company_id, "
+                    "company_key, sector_id, created_at) VALUES (?, ?, 'pending', ?, ?, ?, ?)",
+                    (event.id, person_id, company_id, company_key, sector_id, moment),
+                )
+            else:
+                await tx.execute(
+                    "UPDATE applications SET status = 'pending', company_id = ?, "
+                    "company_key = ?, sector_id = ?, created_at = ?, decided_at = NULL, "
+                    "decided_by = NULL, note = NULL, company_override = NULL, "
+                    "notified_status = NULL, confirm_by = NULL, reserve_at = NULL, "
+                    "registration_id = NULL, version = version + 1 WHERE id = ?",
+                    (company_id, company_key, sector_id, moment, row["id"]),
+                )
+            if answers is not None:
+                await record_answers(tx, event.id, person_id, answers, current)
+            fresh = await tx.fetch_one(
+                f"{_SELECT} WHERE a.event_id = ? AND a.person_id = ?", (event.id, person_id)
+            )
+            assert fresh is not None
+        return Applied(_applicant(fresh), existing=False)
+
+    async def get(self, application_id: int) -> Applicant | None:
+        """Return one application with its person's details."""
+        row = await self._db.fetch_one(f"{_SELECT} WHERE a.id = ?", (application_id,))
+        return _applicant(row) if row is not None else None
+
+    async def of_person(self, person_id: int) -> list[Applicant]:
+        """Return a person's applications, oldest first."""
+        rows = await self._db.fetch_all(
+            f"{_SELECT} WHERE a.person_id = ? ORDER BY a.created_at, a.id", (person_id,)
+        )
+        return [_applicant(row) for row in rows]
+
+    async def of_person_for_event(self, person_id: int, event_id: str) -> Applicant | None:
+        """Return the person's application for an event, whatever its status."""
+        row = await self._db.fetch_one(
+            f"{_SELECT} WHERE a.person_id = ? AND a.event_id = ?", (person_id, event_id)
+        )
+        return _applicant(row) if row is not None else None
+
+    async def confirm(
+        self, application_id: int, person_id: int, event: Event, now: datetime | None = None
+    ) -> tuple[str, Applicant | None]:
+        """Take an accepted place: make the confirmed registration and plan its reminders.
+
+        Returns ("done" | "already" | "late" | "not_accepted", the application).
+        """
+        current = now or datetime.now(UTC)
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                f"{_SELECT} WHERE a.id = ? AND a.person_id = ?", (application_id, person_id)
+            )
+            if row is None:
+                return "not_accepted", None
+            if row["status"] == CONFIRMED:
+                return "already", _applicant(row)
+            if row["status"] != ACCEPTED or row["confirm_by"] is None:
+                return "not_accepted", _applicant(row)
+            if parse_utc(row["confirm_by"]) < current or event.starts_at <= current:
+                return "late", _applicant(row)
+            registration_id = await self._register(tx, event, row, current)
+            await tx.execute(
+                "UPDATE applications SET status = 'confirmed', registration_id = ?, "
+                "version = version + 1 WHERE id = ?",
+                (registration_id, application_id),
+            )
+            fresh = await tx.fetch_one(f"{_SELECT} WHERE a.id = ?", (application_id,))
+            assert fresh is not None
+        return "done", _applicant(fresh)
+
+    async def _register(self, tx: Transaction, event: Event, row: Any, now: datetime) -> int:
+        """Write the confirmed registration of an accepted place (its place is already held)."""
+        moment = utc_text(now)
+        token = secrets.token_urlsafe(12)
+        existing = await tx.fetch_one(
+            "SELECT id FROM registrations WHERE event_id = ? AND person_id = ?",
+            (event.id, row["person_id"]),
+        )
+        values = (row["company_key"], row["company_id"], row["sector_id"], moment, moment, moment)
+        if existing is None:
+            cursor = await tx.execute(
+                "INSERT INTO registrations (event_id, person_id, status, company_key, company_id, "
+                "sector_id, created_at, queued_at, confirmed_at, checkin_token) "
+                "VALUES (?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?)",
+                (event.id, row["person_id"], *values, token),
+            )
+            registration_id = cursor.lastrowid
+        else:
+            registration_id = existing["id"]
+            await tx.execute(
+                "UPDATE registrations SET status = 'confirmed', company_key = ?, company_id = ?, "
+                "sector_id = ?, created_at = ?, queued_at = ?, confirmed_at = ?, "
+                "cancelled_at = NULL, attended = NULL, checkin_token = ? WHERE id = ?",
+                (*values, token, registration_id),
+            )
+        assert registration_id is not None
+        await plan_for_registration(
+            tx,
+            self.plan,
+            registration_id=registration_id,
+            person_id=row["person_id"],
+            event_id=event.id,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            now=now,
+        )
+        return registration_id
+
+    async def withdraw(
+        self,
+        application_id: int,
+        person_id: int,
+        event: Event,
+        staff_ids: Sequence[int],
+        now: datetime | None = None,
+    ) -> Applicant | None:
+        """Withdraw the person's application or give back their place; the place passes on.
+
+        Returns None when the application is not theirs or can't be withdrawn any more.
+        """
+        current = now or datetime.now(UTC)
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "SELECT * FROM applications WHERE id = ? AND person_id = ?",
+                (application_id, person_id),
+            )
+            if row is None or row["status"] not in WITHDRAWABLE:
+                return None
+            if event.starts_at <= current:
+                return None
+            await self._withdraw(tx, row, current)
+            if row["status"] in (ACCEPTED, CONFIRMED):
+                await self._pass_on(tx, event, current, staff_ids)
+            fresh = await tx.fetch_one(f"{_SELECT} WHERE a.id = ?", (application_id,))
+        return _applicant(fresh) if fresh is not None else None
+
+    async def _withdraw(self, tx: Transaction, row: Any, now: datetime) -> None:
+        moment = utc_text(now)
+        await tx.execute(
+            "UPDATE applications SET status = 'withdrawn', confirm_by = NULL, "
+            "version = version + 1 WHERE id = ?",
+            (row["id"],),
+        )
+        if row["status"] == CONFIRMED and row["registration_id"] is not None:
+            await tx.execute(
+                "UPDATE registrations SET status = 'cancelled', cancelled_at = ? "
+                "WHERE id = ? AND status = 'confirmed'",
+                (moment, row["registration_id"]),
+            )
+            await withdraw_for_registration(tx, row["registration_id"])
+        await self._audit.record(
+            ASSISTANT,
+            "application.withdrawn",
+            f"application:{row['id']}",
+            {"event": row["event_id"], "was": row["status"]},
+            tx=tx,
+        )
+
+    async def registration_cancelled(
+        self, registration_id: int, event: Event, staff_ids: Sequence[int], now: datetime
+    ) -> bool:
+        """Follow a confirmed place cancelled from /my: withdraw it and pass the place on."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "SELECT * FROM applications WHERE registration_id = ? AND status = 'confirmed'",
+                (registration_id,),
+            )
+            if row is None:
+                return False
+            await tx.execute(
+                "UPDATE applications SET status = 'withdrawn', version = version + 1 WHERE id = ?",
+                (row["id"],),
+            )
+            await self._audit.record(
+                ASSISTANT,
+                "application.withdrawn",
+                f"application:{row['id']}",
+                {"event": row["event_id"], "was": CONFIRMED},
+                tx=tx,
+            )
+            if event.starts_at > now:
+                await self._pass_on(tx, event, now, staff_ids)
+        return True
+
+    # -- staff's side --------------------------------------------------------------------
+
+    async def balance(self, event: Event) -> Balance:
+        """Return the event's places and how its applications stand."""
+        counts = {
+            row["status"]: row["n"]
+            for row in await self._db.fetch_all(
+                "SELECT status, COUNT(*) AS n FROM applications WHERE event_id = ? GROUP BY status",
+                (event.id,),
+            )
+        }
+        confirmed = await self._db.fetch_one(
+            "SELECT COUNT(*) FROM registrations WHERE event_id = ? AND status = 'confirmed'",
+            (event.id,),
+        )
+        to_notify = await self._db.fetch_one(
+            "SELECT COUNT(*) FROM applications WHERE event_id = ? "
+            "AND status IN ('accepted', 'reserve', 'declined') "
+            "AND notified_status IS NOT status",
+            (event.id,),
+        )
+        holding = (
+            "FROM applications WHERE event_id = :event AND status IN ('accepted', 'confirmed')"
+        )
+        companies = await self._db.fetch_one(
+            "SELECT COUNT(DISTINCT COALESCE(CAST(company_id AS TEXT), company_key)) "
+            f"{holding} AND COALESCE(CAST(company_id AS TEXT), company_key) IS NOT NULL",
+            {"event": event.id},
+        )
+        sectors = await self._db.fetch_all(
+            f"SELECT sector_id, COUNT(*) AS n {holding} AND sector_id IS NOT NULL "
+            "GROUP BY sector_id ORDER BY n DESC, sector_id",
+            {"event": event.id},
+        )
+        return Balance(
+            places=event.capacity,
+            confirmed=confirmed[0] if confirmed is not None else 0,
+            accepted=counts.get(ACCEPTED, 0),
+            pending=counts.get(PENDING, 0),
+            reserve=counts.get(RESERVE, 0),
+            declined=counts.get(DECLINED, 0),
+            withdrawn=counts.get(WITHDRAWN, 0) + counts.get(LAPSED, 0),
+            to_notify=to_notify[0] if to_notify is not None else 0,
+            companies=companies[0] if companies is not None else 0,
+            sectors=tuple((row["sector_id"], row["n"]) for row in sectors),
+        )
+
+    async def review(
+        self, event_id: str, chosen: ReviewFilter, offset: int, limit: int
+    ) -> tuple[int, list[Applicant]]:
+        """Return how many applications match the filter, and one page of them."""
+        where, params = _where(event_id, chosen)
+        base = "FROM applications a LEFT JOIN people p ON p.id = a.person_id"
+        total = await self._db.fetch_one(f"SELECT COUNT(*) {base} WHERE {where}", params)
+        rows = await self._db.fetch_all(
+            f"{_SELECT} WHERE {where} {_ORDER} LIMIT :limit OFFSET :offset",
+            {**params, "limit": limit, "offset": offset},
+        )
+        return (
+            total[0] if total is not None else 0,
+            [_applicant(row, offset + index + 1) for index, row in enumerate(rows)],
+        )
+
+    async def for_export(self, event_id: str) -> list[Applicant]:
+        """Return every application of an event, in the review's order."""
+        rows = await self._db.fetch_all(
+            f"{_SELECT} WHERE a.event_id = :event {_ORDER}", {"event": event_id}
+        )
+        return [_applicant(row, index + 1) for index, row in enumerate(rows)]
+
+    async def decide(
+        self,
+        event: Event,
+        application_id: int,
+        decision: str,
+        staff_id: int,
+        *,
+        version: int | None = None,
+        override: str | None = None,
+        now: datetime | None = None,
+    ) -> Decided:
+        """Accept, put on the reserve list or decline one application.
+
+        `version`: the application as staff saw it; a change since (another staff member
+        decided) refuses the decision. `override`: the reason to accept past the company limit.
+        """
+        current = now or datetime.now(UTC)
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(f"{_SELECT} WHERE a.id = ?", (application_id,))
+            if row is None or row["event_id"] != event.id:
+                return Decided("final", None)
+            if version is not None and row["version"] != version:
+                return Decided("stale", _applicant(row))
+            outcome = await self._decide(tx, event, row, decision, staff_id, override, current)
+            fresh = await tx.fetch_one(f"{_SELECT} WHERE a.id = ?", (application_id,))
+        return Decided(outcome, _applicant(fresh) if fresh is not None else None)
+
+    async def _decide(
+        self,
+        tx: Transaction,
+        event: Event,
+        row: Any,
+        decision: str,
+        staff_id: int,
+        override: str | None,
+        now: datetime,
+    ) -> str:
+        """Apply one decision inside a transaction; return "done" or why not."""
+        if row["status"] not in OPEN_TO_DECISION:
+            return "final"
+        if row["status"] == decision and override is None:
+            return "done"
+        if decision == ACCEPTED:
+            if row["status"] != ACCEPTED and not await self._place_free(tx, event):
+                return "full"
+            if override is None and await self._company_full(tx, event, row):
+                return "company_full"
+        moment = utc_text(now)
+        reserve_at = (row["reserve_at"] or moment) if decision == RESERVE else None
+        await tx.execute(
+            "UPDATE applications SET status = ?, decided_at = ?, decided_by = ?, "
+            "reserve_at = ?, confirm_by = CASE WHEN ? = 'accepted' THEN confirm_by END, "
+            "company_override = COALESCE(?, company_override), version = version + 1 "
+            "WHERE id = ?",
+            (decision, moment, staff_id, reserve_at, decision, override, row["id"]),
+        )
+        detail: dict[str, Any] = {"event": event.id, "from": row["status"], "to": decision}
+        if override is not None:
+            detail["company_override"] = override
+        await self._audit.record(
+            staff_id, "application.decided", f"application:{row['id']}", detail, tx=tx
+        )
+        return "done"
+
+    async def decide_many(
+        self,
+        event: Event,
+        chosen: ReviewFilter,
+        decision: str,
+        staff_id: int,
+        note: str | None = None,
+        now: datetime | None = None,
+    ) -> BulkDecided:
+        """Decide every application the filter shows, in the list's order, in one transaction.
+
+        Accepting stops giving places once none is left; those left over stay as they were.
+        """
+        current = now or datetime.now(UTC)
+        where, params = _where(event.id, chosen)
+        decided = full = company_full = 0
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(f"{_SELECT} WHERE {where} {_ORDER}", params)
+            for row in rows:
+                outcome = await self._decide(tx, event, row, decision, staff_id, None, current)
+                if outcome == "done" and row["status"] != decision:
+                    decided += 1
+                    if note:
+                        await tx.execute(
+                            "UPDATE applications SET note = ? WHERE id = ?", (note, row["id"])
+                        )
+                elif outcome == "full":
+                    full += 1
+                elif outcome == "company_full":
+                    company_full += 1
+            await self._audit.record(
+                staff_id,
+                "application.bulk",
+                f"event:{event.id}",
+                {"to": decision, "decided": decided, "full": full, "company_full": company_full},
+                tx=tx,
+            )
+        return BulkDecided(decided, full, company_full)
+
+    async def set_note(self, application_id: int, note: str | None, staff_id: int) -> bool:
+        """Set (or clear) the personal line sent with the decision; False once final."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE applications SET note = ?, version = version + 1 "
+                "WHERE id = ? AND status IN ('pending', 'accepted', 'reserve', 'declined')",
+                (note, application_id),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await self._audit.record(
+                staff_id, "application.note", f"application:{application_id}", {}, tx=tx
+            )
+        return True
+
+    async def notify(self, event: Event, staff_id: int, now: datetime | None = None) -> int:
+        """Queue each decision not told yet to its person, once; return how many."""
+        current = now or datetime.now(UTC)
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(
+                "SELECT * FROM applications WHERE event_id = ? AND person_id IS NOT NULL "
+                "AND status IN ('accepted', 'reserve', 'declined') "
+                "AND notified_status IS NOT status ORDER BY id",
+                (event.id,),
+            )
+            for row in rows:
+                await self._tell(tx, event, row, current)
+            if rows:
+                await self._audit.record(
+                    staff_id, "application.notify", f"event:{event.id}", {"told": len(rows)}, tx=tx
+                )
+        return len(rows)
+
+    async def _tell(self, tx: Transaction, event: Event, row: Any, now: datetime) -> None:
+        """Queue the decision's message (and an accepted place's reminder), marked as told."""
+        moment = utc_text(now)
+        told_round = row["notified_round"] + 1
+        confirm_by = None
+        if row["status"] == ACCEPTED:
+            deadline = min(now + timedelta(days=event.confirm_days), event.starts_at)
+            confirm_by = utc_text(deadline)
+        await tx.execute(
+            "UPDATE applications SET notified_status = status, notified_round = ?, "
+            "confirm_by = ? WHERE id = ?",
+            (told_round, confirm_by, row["id"]),
+        )
+        payload = {
+            "application": row["id"],
+            "round": told_round,
+            "decision": row["status"],
+            "note": row["note"],
+        }
+        rows: list[tuple[Any, ...]] = [
+            (APPLICATION_DECISION, row["person_id"], event.id, json.dumps(payload), moment, moment)
+        ]
+        if confirm_by is not None:
+            window = parse_utc(confirm_by) - now
+            due = parse_utc(confirm_by) - min(REMINDER_BEFORE, window / 2)
+            reminder = {"application": row["id"], "round": told_round}
+            rows.append(
+                (
+                    PLACE_REMINDER,
+                    row["person_id"],
+                    event.id,
+                    json.dumps(reminder),
+                    utc_text(due),
+                    moment,
+                )
+            )
+        # OR IGNORE: the unique index lets one message per application and round exist.
+        await tx.executemany(
+            "INSERT OR IGNORE INTO outbox (kind, person_id, event_id, payload, due_at, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    async def lapse_overdue(
+        self, events: Mapping[str, Event], staff_ids: Sequence[int], now: datetime | None = None
+    ) -> int:
+        """Let accepted places not confirmed in time lapse, and pass each on; return how many."""
+        current = now or datetime.now(UTC)
+        lapsed = 0
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(
+                "SELECT * FROM applications WHERE status = 'accepted' "
+                "AND confirm_by IS NOT NULL AND confirm_by < ? ORDER BY confirm_by, id",
+                (utc_text(current),),
+            )
+            touched: dict[str, Event] = {}
+            for row in rows:
+                await tx.execute(
+                    "UPDATE applications SET status = 'lapsed', confirm_by = NULL, "
+                    "version = version + 1 WHERE id = ?",
+                    (row["id"],),
+                )
+                await self._audit.record(
+                    ASSISTANT,
+                    "application.lapsed",
+                    f"application:{row['id']}",
+                    {"event": row["event_id"]},
+                    tx=tx,
+                )
+                lapsed += 1
+                event = events.get(row["event_id"])
+                if event is not None and event.starts_at > current:
+                    touched[event.id] = event
+            for event in touched.values():
+                await self._pass_on(tx, event, current, staff_ids)
+        return lapsed
+
+    async def _pass_on(
+        self, tx: Transaction, event: Event, now: datetime, staff_ids: Sequence[int]
+    ) -> None:
+        """Offer free places down the reserve list; after the cutoff, tell staff instead."""
+        if not await self._place_free(tx, event):
+            return
+        if now >= event.reserve_closes_at:
+            await self._tell_staff(tx, event, now, staff_ids)
+            return
+        waiting = await tx.fetch_all(
+            "SELECT * FROM applications WHERE event_id = ? AND status = 'reserve' "
+            "AND person_id IS NOT NULL ORDER BY reserve_at, created_at, id",
+            (event.id,),
+        )
+        for row in waiting:
+            if not await self._place_free(tx, event):
+                return
+            if await self._company_full(tx, event, row):
+                continue  # their company's places are taken; the next in line may fit
+            await tx.execute(
+                "UPDATE applications SET status = 'accepted', decided_at = ?, decided_by = ?, "
+                "version = version + 1 WHERE id = ?",
+                (utc_text(now), ASSISTANT, row["id"]),
+            )
+            await self._audit.record(
+                ASSISTANT,
+                "application.offered",
+                f"application:{row['id']}",
+                {"event": event.id, "from": RESERVE},
+                tx=tx,
+            )
+            fresh = await tx.fetch_one("SELECT * FROM applications WHERE id = ?", (row["id"],))
+            assert fresh is not None
+            # Told at once: a reserve place waits for nobody's "notify".
+            await self._tell(tx, event, fresh, now)
+        if await self._place_free(tx, event):
+            await self._tell_staff(tx, event, now, staff_ids)
+
+    async def _tell_staff(
+        self, tx: Transaction, event: Event, now: datetime, staff_ids: Sequence[int]
+    ) -> None:
+        """Queue a note to the team that a place is free and nobody is left to offer it to."""
+        if not staff_ids:
+            return
+        moment = utc_text(now)
+        payload = json.dumps(
+            {"event": event.id, "after_cutoff": now >= event.reserve_closes_at}, sort_keys=True
+        )
+        await tx.execute(
+            "INSERT INTO outbox (kind, person_id, event_id, payload, due_at, created_at) "
+            f"SELECT '{PLACES_UNFILLED}', id, ?, ?, ?, ? FROM people "
+            f"WHERE id IN ({', '.join('?' * len(staff_ids))}) ORDER BY id",
+            (event.id, payload, moment, moment, *staff_ids),
+        )
+
+    async def _place_free(self, tx: Transaction, event: Event) -> bool:
+        if event.capacity is None:
+            return True
+        row = await tx.fetch_one(
+            "SELECT (SELECT COUNT(*) FROM applications WHERE event_id = :event "
+            "AND status = 'accepted') + (SELECT COUNT(*) FROM registrations "
+            "WHERE event_id = :event AND status = 'confirmed')",
+            {"event": event.id},
+        )
+        return (row[0] if row is not None else 0) < event.capacity
+
+    async def _company_full(self, tx: Transaction, event: Event, row: Any) -> bool:
+        if event.max_per_company is None or not (row["company_id"] or row["company_key"]):
+            return False
+        found = await tx.fetch_one(
+            "SELECT (SELECT COUNT(*) FROM applications WHERE event_id = :event "
+            "AND id != :id AND status IN ('accepted', 'confirmed') "
+            "AND (company_id = :company OR company_key = :key)) + "
+            "(SELECT COUNT(*) FROM registrations WHERE event_id = :event "
+            "AND status = 'confirmed' AND (company_id = :company OR company_key = :key) "
+            "AND id NOT IN (SELECT registration_id FROM applications "
+            "WHERE event_id = :event AND registration_id IS NOT NULL))",
+            {
+                "event": event.id,
+                "id": row["id"],
+                "company": row["company_id"],
+                "key": row["company_key"],
+            },
+        )
+        return (found[0] if found is not None else 0) >= event.max_per_company
+
+    async def staff_to_tell(self, admins: Sequence[int]) -> list[int]:
+        """Return who on the team hears about places left unfilled: admins and staff."""
+        rows = await self._db.fetch_all(
+            "SELECT person_id FROM staff_roles WHERE role IN ('admin', 'staff')"
+        )
+        return sorted({*admins, *(row["person_id"] for row in rows)})
