@@ -118,6 +118,22 @@ class BroadcastSent:
     sent: int
 
 
+@dataclass(frozen=True)
+class SelectionCounts:
+    """Events of the period whose participants were selected from applications."""
+
+    events: int
+    applications: int
+    selected: int  # accepted at some point: accepted, confirmed, or lapsed unconfirmed
+    places: int  # the events' places (those with a limit)
+    taken: int  # places confirmed by selected people
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        """Return the share of applications selected, or None without applications."""
+        return self.selected / self.applications if self.applications else None
+
+
 class ImpactRepository:
     """Reads what the impact report counts; writes nothing."""
 
@@ -161,6 +177,31 @@ class ImpactRepository:
                 )
             )
         return turnouts
+
+    async def selection(
+        self, start: datetime, end: datetime, scope: Scope = EVERYTHING
+    ) -> SelectionCounts:
+        """Count the applications to the events that ended in the period, and their outcome."""
+        within, ids = scope.events("e.id")
+        held = "e.status = 'scheduled' AND e.ends_at >= ? AND e.ends_at < ?" + within
+        params = (utc_text(start), utc_text(end), *ids)
+        row = await self._db.fetch_one(
+            "SELECT COUNT(DISTINCT e.id) AS events, COUNT(a.id) AS applications, "
+            "COUNT(a.id) FILTER (WHERE a.status IN ('accepted', 'confirmed', 'lapsed')) "
+            "AS selected, COUNT(a.id) FILTER (WHERE a.status = 'confirmed') AS taken "
+            f"FROM events e JOIN applications a ON a.event_id = e.id WHERE {held}",
+            params,
+        )
+        places = await self._db.fetch_one(
+            f"SELECT COALESCE(SUM(e.capacity), 0) FROM events e WHERE {held} "
+            "AND EXISTS (SELECT 1 FROM applications a WHERE a.event_id = e.id)",
+            params,
+        )
+        if row is None or places is None:
+            return SelectionCounts(0, 0, 0, 0, 0)
+        return SelectionCounts(
+            row["events"], row["applications"], row["selected"], places[0], row["taken"]
+        )
 
     async def attendance(
         self, start: datetime, end: datetime, scope: Scope = EVERYTHING

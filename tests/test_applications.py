@@ -13,6 +13,7 @@ import pytest
 
 from bot.devtools.emulator import Message
 from storage.content import Event, catalogue_to_document, parse_catalogue
+from storage.impact import ImpactRepository
 from storage.roles import Role
 from tests.conftest import Assistant, Person, StartAssistant
 from tests.test_exports import download
@@ -460,3 +461,26 @@ async def test_erasing_a_person_withdraws_their_application_and_frees_the_place(
     assert kept["person_id"] is None and kept["status"] == "withdrawn"
     assert kept["company_key"] is None
     assert (await services.applications.balance(event)).left == 1
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_the_impact_report_counts_applications_and_places_taken(
+    assistant: Assistant,
+) -> None:
+    event = await selected_visit(assistant, capacity=2, max_per_company=None)
+    people = [assistant.person(name) for name in ("Ayşe", "Mehmet", "Zeynep", "Deniz")]
+    for number, person in enumerate(people):
+        await apply_to(person, company=f"Qwz Örnek {number}")
+    services = assistant.services
+    ids = [(await application_of(assistant, p))["id"] for p in people]
+    await services.applications.decide(event, ids[0], "accepted", 1)
+    await services.applications.decide(event, ids[1], "accepted", 1)
+    await services.applications.decide(event, ids[2], "declined", 1)
+    await services.applications.notify(event, 1)
+    await services.applications.confirm(ids[0], people[0].id, event)
+    counts = await ImpactRepository(services.database).selection(
+        event.ends_at - timedelta(days=1), event.ends_at + timedelta(days=1)
+    )
+    assert (counts.events, counts.applications, counts.selected) == (1, 4, 2)
+    assert (counts.places, counts.taken) == (2, 1)
+    assert counts.acceptance_rate == 0.5

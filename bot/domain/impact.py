@@ -27,6 +27,7 @@ from storage.impact import (
     ImpactRepository,
     QuestionCounts,
     Scope,
+    SelectionCounts,
     ServiceRequest,
 )
 
@@ -257,6 +258,8 @@ class PeriodReport:
     requests: tuple[ServiceRequest, ...] = ()
     new_company_ids: frozenset[int] = frozenset()
     project: Project | None = None  # set: only the project's activities were counted
+    # Events whose participants staff selected from applications (none: no such event).
+    selection: SelectionCounts | None = None
 
     @property
     def gender_answered(self) -> int:
@@ -312,6 +315,7 @@ async def period_report(
     # Questions and announcements are the cluster's, not a project's: a project cut leaves them out.
     sent = await impact.broadcasts(start, end) if cut is None else []
     questions = await impact.questions(start, end) if cut is None else NO_QUESTIONS
+    selection = await impact.selection(start, end, scope)
     return PeriodReport(
         period=period,
         smes_served=len(served),
@@ -341,6 +345,7 @@ async def period_report(
         requests=tuple(requests),
         new_company_ids=frozenset(served_ids - before),
         project=cut.project if cut is not None else None,
+        selection=selection if selection.applications else None,
     )
 
 
