@@ -414,7 +414,13 @@ async def _report_workbook(
         )
     finally:
         await services.database.close()
-    screens = ImpactScreens(services.texts, services.catalogue, language)
+    content = settings.content_file
+    screens = ImpactScreens(
+        services.texts,
+        services.catalogue,
+        language,
+        content.parent if content is not None else None,
+    )
     return screens.workbook(report), _plain(screens.text(report))
 
 

@@ -46,6 +46,17 @@ _BUTTON_NAME = 40
 DATES_TIMEOUT = timedelta(minutes=15)
 
 
+def _screens(caller: Caller) -> ImpactScreens:
+    services = caller.services
+    content = services.settings.content_file
+    return ImpactScreens(
+        services.texts,
+        services.catalogue,
+        caller.language,
+        content.parent if content is not None else None,
+    )
+
+
 def _day_answer(text: str) -> tuple[str | None, str | None]:
     """Read a typed day into its ISO text (a form's answer is a JSON value)."""
     try:
@@ -76,7 +87,7 @@ class ReportDatesForm(Form):
     async def ask(self, call: FormCall, reason: str | None = None) -> None:
         caller = call.caller
         first = call.state.answers.get("first")
-        screens = ImpactScreens(caller.services.texts, caller.services.catalogue, caller.language)
+        screens = _screens(caller)
         shown = screens.day(date.fromisoformat(first)) if first else None
         text = caller.render("stats_dates", step=call.state.step, reason=reason, first=shown)
         rows = [
@@ -162,7 +173,7 @@ async def period_pressed(update: Update, context: AssistantContext) -> None:
 
 async def _projects(update: Update, caller: Caller) -> None:
     catalogue = caller.services.catalogue
-    screens = ImpactScreens(caller.services.texts, catalogue, caller.language)
+    screens = _screens(caller)
     projects = [
         (project, *screens.dates(Period(project.starts_on, project.ends_on)))
         for project in catalogue.projects
@@ -216,9 +227,8 @@ async def _report(caller: Caller, period: Period, cut: ProjectCut | None) -> Per
 async def _send_period(
     context: AssistantContext, caller: Caller, period: Period, cut: ProjectCut | None = None
 ) -> None:
-    services = caller.services
     report = await _report(caller, period, cut)
-    screens = ImpactScreens(services.texts, services.catalogue, caller.language)
+    screens = _screens(caller)
     chat_id = caller.person.id
     # A period with no participation has nothing to draw: an empty chart only puzzles.
     if any(month.participants or month.smes for month in report.months):
@@ -262,7 +272,7 @@ async def _send_workbook(
 ) -> None:
     services = caller.services
     report = await _report(caller, period, cut)
-    screens = ImpactScreens(services.texts, services.catalogue, caller.language)
+    screens = _screens(caller)
     content = await asyncio.to_thread(screens.workbook, report)
     name = f"impact-{period.first.isoformat()}-{period.last.isoformat()}.xlsx"
     if cut is not None:

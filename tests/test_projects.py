@@ -174,6 +174,7 @@ async def test_a_projects_workbook_has_its_targets_and_evidence(assistant: Assis
     assert workbook.sheetnames[:2] == ["Özet", "Hedefler"]
     summary = workbook["Özet"]
     assert summary["B3"].value == YADIP
+    assert len(summary._images) == 1  # the project's logo from the content file
     targets = workbook["Hedefler"]
     assert targets._charts  # target against actual as a native chart
     rows = {row[0]: row[1:4] for row in targets.iter_rows(min_row=2, max_row=7, values_only=True)}
@@ -222,6 +223,7 @@ def test_a_projects_report_on_the_command_line(cli: Cli, tmp_path: Path) -> None
     assert "• Study visits: 0 / 4 (0%)" in done.stdout
     workbook = openpyxl.load_workbook(tmp_path / "p.xlsx")
     assert workbook.sheetnames[:2] == ["Summary", "Targets"]
+    assert workbook["Summary"]._images == []  # the Ministry project has no logo
     narrowed = cli(
         "report", "--project", "kumevizyon-2026", "--from", "2026-06-01", "--out", "q.xlsx"
     )
@@ -243,3 +245,19 @@ async def test_the_demo_history_gives_each_project_something_to_show(
     assert int(participants.replace(".", "")) > 100
     assert "Kadın katılımı: " in text
     assert "• Kadın katılımcı: 0 /" not in text
+
+
+def test_a_logo_is_found_next_to_the_content_file_or_left_out(cli: Cli, tmp_path: Path) -> None:
+    content = tmp_path / "cluster.yaml"
+    content.write_text(bundled_content_path().read_text(encoding="utf-8"), encoding="utf-8")
+    env = {"CONTENT_FILE": str(content)}
+    done = cli("report", "--project", "ankara-yadip-2026", "--out", "a.xlsx", env=env)
+    assert done.returncode == 0, done.stderr
+    assert openpyxl.load_workbook(tmp_path / "a.xlsx")["Özet"]._images == []
+    logos = tmp_path / "demo-logos"
+    logos.mkdir()
+    bundled = bundled_content_path().parent / "demo-logos" / "ankara-yadip.png"
+    (logos / "ankara-yadip.png").write_bytes(bundled.read_bytes())
+    again = cli("report", "--project", "ankara-yadip-2026", "--out", "b.xlsx", env=env)
+    assert again.returncode == 0, again.stderr
+    assert len(openpyxl.load_workbook(tmp_path / "b.xlsx")["Özet"]._images) == 1

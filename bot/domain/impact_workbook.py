@@ -13,6 +13,7 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -171,11 +172,11 @@ def _number(value: float | None) -> float | str:
     return value if value is not None else ""
 
 
-def impact_workbook(report: PeriodReport, names: ReportNames) -> bytes:
-    """Return the report as an XLSX workbook."""
+def impact_workbook(report: PeriodReport, names: ReportNames, logo: Path | None = None) -> bytes:
+    """Return the report as an XLSX workbook (a project's logo at the top of its summary)."""
     buffer = io.BytesIO()
     book = _Book(names, buffer)
-    _summary(book, report)
+    _summary(book, report, logo)
     if report.project is not None:
         _targets(book, report)
     _smes(book, report)
@@ -191,7 +192,7 @@ def impact_workbook(report: PeriodReport, names: ReportNames) -> bytes:
     return buffer.getvalue()
 
 
-def _summary(book: _Book, report: PeriodReport) -> None:
+def _summary(book: _Book, report: PeriodReport, logo: Path | None) -> None:
     names = book.names
     label = names.label
     sheet = book.sheet("report_sheet_summary")
@@ -206,6 +207,8 @@ def _summary(book: _Book, report: PeriodReport) -> None:
         sheet.write_string(2, 1, project.name.get(names.language))
         sheet.write_string(3, 0, label("report_funder"))
         sheet.write_string(3, 1, project.funder.get(names.language))
+    if logo is not None:
+        sheet.insert_image("D1", str(logo), {"object_position": 3})
     total = report.total
     q = report.questions
     figures: list[tuple[str, Any]] = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from babel.dates import format_date
 
@@ -11,7 +12,7 @@ from bot.domain.impact import Period, PeriodReport
 from bot.domain.impact_workbook import ReportNames
 from bot.domain.projects import Progress, project_progress
 from bot.screens.texts import Texts
-from storage.content import Catalogue
+from storage.content import Catalogue, bundled_content_path
 
 _LOCALES = {"tr": "tr_TR", "en": "en_GB"}
 # Telegram's longest message, in characters.
@@ -36,6 +37,8 @@ class ImpactScreens:
     texts: Texts
     catalogue: Catalogue
     language: str
+    # Where the content file is: a project's logo path is relative to it (None: the bundled one).
+    content_dir: Path | None = None
 
     @property
     def names(self) -> ReportNames:
@@ -114,7 +117,17 @@ class ImpactScreens:
         """Return the workbook for funders."""
         from bot.domain.impact_workbook import impact_workbook
 
-        return impact_workbook(report, self.names)
+        return impact_workbook(report, self.names, self.logo(report))
+
+    def logo(self, report: PeriodReport) -> Path | None:
+        """Return the project's logo file, if it has one and it is there."""
+        if report.project is None or report.project.logo is None:
+            return None
+        path = Path(report.project.logo)
+        if not path.is_absolute():
+            path = (self.content_dir or bundled_content_path().parent) / path
+        # A logo moved or missing since the import leaves the report without it, not broken.
+        return path if path.is_file() else None
 
     def workbook_caption(self, period: Period) -> str:
         """Return the caption sent with the workbook."""
