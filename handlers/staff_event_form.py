@@ -351,6 +351,9 @@ def handlers(form: EventForm) -> list[BaseHandler[Update, AssistantContext, Any]
             rows = [[caller.button("staff_event_list", StaffEventList())]]
             await show(update, caller.render("not_available"), rows)
             return
+        if event.ends_at <= datetime.now(UTC):
+            await refuse_held_event(update, caller, event.id)
+            return
         taken = await event_store.confirmed_count(services.database, event.id)
         draft = EventDraft.changing(event, STAFF_CHANGE_CODES[code], taken)
         answers = {"draft": draft.to_answers()}
@@ -363,6 +366,15 @@ def handlers(form: EventForm) -> list[BaseHandler[Update, AssistantContext, Any]
         CallbackQueryHandler(new_event, pattern=StaffMenu.pattern(screen="newevent")),
         CallbackQueryHandler(begin_change, pattern=ChangeEvent.pattern()),
     ]
+
+
+async def refuse_held_event(update: Update, caller: Caller, event_id: str) -> None:
+    """Say that an event that has taken place can no longer be changed or cancelled."""
+    rows = [
+        [caller.button("staff_back_to_event", StaffEventPage(event_id))],
+        [caller.button("staff_event_list", StaffEventList())],
+    ]
+    await show(update, caller.render("staff_event_held"), rows)
 
 
 def rejection(caller: Caller, error: EventRejected) -> str:

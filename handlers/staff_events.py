@@ -141,6 +141,8 @@ async def show_staff_event(
         )
         return
     event = listing.event
+    # A held event is history: only attendance, lists, exports and certificates remain.
+    over = event.ends_at <= datetime.now(UTC)
     attended = await AttendeeRepository(services.database).attended_count(event_id)
     timezone = services.settings.timezone
     sectors = [
@@ -157,6 +159,7 @@ async def show_staff_event(
         same_day=event.starts_at.astimezone(timezone).date()
         == event.ends_at.astimezone(timezone).date(),
         link=f"https://t.me/{update.get_bot().username}?start=event_{event.id}",
+        over=over,
         notice=notice,
         details=details,
     )
@@ -165,6 +168,7 @@ async def show_staff_event(
         for name in ("title", "description", "time", "place", "capacity", "deadline", "audience")
     ]
     manage, read = caller.can(Ability.MANAGE), caller.can(Ability.READ)
+    changeable = manage and not over
     lists = [
         caller.button("staff_attendees", AttendeeList("c", event.id)),
         caller.button("staff_waitlist", AttendeeList("w", event.id)),
@@ -180,7 +184,7 @@ async def show_staff_event(
     special = [caller.button("staff_access_needs", StaffAccessNeeds(event.id))]
     selection = [caller.button("staff_applications", ApplicationReview(event.id))]
     rows: Keyboard = [
-        *([changes[0:2], changes[2:4], changes[4:6], changes[6:]] if manage else []),
+        *([changes[0:2], changes[2:4], changes[4:6], changes[6:]] if changeable else []),
         selection if read and event.by_application else [],
         lists if read else [],
         attendance if caller.can(Ability.CHECK_IN) else [],
@@ -189,7 +193,7 @@ async def show_staff_event(
         host if read and event.transfer_abroad is not None else [],
         summary if read and event.questions else [],
         special if manage and event.access_needs is not None else [],
-        [caller.button("staff_cancel_event", CancelEvent(event.id))] if manage else [],
+        [caller.button("staff_cancel_event", CancelEvent(event.id))] if changeable else [],
         [
             caller.button("staff_event_list", StaffEventList()),
             caller.button("staff_menu", STAFF_HOME),
@@ -215,6 +219,9 @@ async def ask_cancel(update: Update, context: AssistantContext) -> None:
         )
         return
     event = listing.event
+    if event.ends_at <= datetime.now(UTC):
+        await staff_event_form.refuse_held_event(update, caller, event.id)
+        return
     rows = [
         [caller.button("staff_confirm_cancel", ConfirmCancelEvent(event.id))],
         [caller.button("staff_keep_event", StaffEventPage(event.id))],
@@ -227,6 +234,10 @@ async def confirm_cancel(update: Update, context: AssistantContext) -> None:
     caller = context.caller
     services = caller.services
     event = services.catalogue.event(ConfirmCancelEvent.of(update).event_id)
+    if event is not None and event.ends_at <= datetime.now(UTC):
+        # A stale confirmation from before the event ended, or a forged one: nothing changes.
+        await staff_event_form.refuse_held_event(update, caller, event.id)
+        return
     told = None
     if event is not None:
         told = await cancel_event(services, caller.person.id, event)
