@@ -20,7 +20,7 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, U
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AssistantContext, Caller
-from bot.domain.companies import CompanyIndex
+from bot.domain.companies import CompanyIndex, Found, core_name
 from bot.domain.forms import (
     BACK,
     NO,
@@ -40,7 +40,7 @@ from bot.screens.buttons import HOME, EditProfile, EventPage, Menu, SignUp
 from handlers import event_questions, registrations
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.replies import Keyboard, show
-from storage.companies import claim_company
+from storage.companies import claim_company, company_link
 from storage.people import GENDERS, Person, Profile
 from storage.privacy import ANNOUNCEMENTS
 
@@ -70,11 +70,22 @@ def _applies(step: str, answers: Answers) -> bool:
     if mode == NOTICE_ONLY:
         return False
     if step == "company_pick":
-        # Asked only when the typed name found registry companies (kept with it, see verify).
-        return isinstance(answers.get("company"), dict)
+        # Asked only when the typed name found registry companies (kept with it, see verify),
+        # and not when a correction keeps the company the person is already linked to.
+        return isinstance(answers.get("company"), dict) and not _keeps_link(answers)
     if step == "announcements":
         return mode == SIGN_UP and bool(answers.get("ask_announcements", True))
     return True
+
+
+def _keeps_link(answers: Answers) -> bool:
+    """Tell whether a correction kept the company name of a registry company already linked."""
+    if answers.get("mode") != CORRECT or not answers.get("linked"):
+        return False
+    company = answers.get("company")
+    if company is None:
+        return False
+    return typed_company(answers) == answers.get("current", {}).get("company")
 
 
 class ProfileForm(Form):
@@ -152,7 +163,8 @@ class ProfileForm(Form):
             await show(call.update, caller.render("consent_ask", reason=reason), choices)
             return
         user = call.update.effective_user
-        correcting = answers.get("mode") == CORRECT
+        # Picking among registry matches has no "keep": the company step decided that already.
+        correcting = answers.get("mode") == CORRECT and step != "company_pick"
         current = answers.get("current", {}).get(step) if correcting else None
         text = caller.render(
             "form_step",
@@ -190,7 +202,18 @@ class ProfileForm(Form):
             return value, None
         # Registry companies like the typed name are kept with it, to offer them as buttons.
         found = CompanyIndex(await call.services.companies.all()).search(value)
-        likely = [item.company for item in found if item.score >= LIKELY_MATCH]
+        # "Akdeniz Kalip Ltd" and "Akdeniz Kalıp Ltd. Şti." are one company to the person:
+        # of such near-duplicates only the best match is offered, the fuller name on a tie.
+        best: dict[str, Found] = {}
+        for item in found:
+            core = core_name(item.company.name)
+            held = best.get(core)
+            if item.score >= LIKELY_MATCH and (
+                held is None
+                or (item.score, len(item.company.name)) > (held.score, len(held.company.name))
+            ):
+                best[core] = item
+        likely = [item.company for item in best.values()]
         if not likely:
             return value, None
         matches = [{"id": company.id, "name": company.name[:60]} for company in likely]
@@ -224,11 +247,13 @@ class ProfileForm(Form):
             await call.services.people.save_profile(call.caller.person.id, profile)
             picked = answers.get("company_pick")
             # A company found by typing is claimed, not earned: unverified until approved.
-            await claim_company(
-                call.services.database,
-                call.caller.person.id,
-                int(picked) if picked and picked != NOT_LISTED else None,
-            )
+            # A correction that kept the company keeps its link (and its confirmation) as it is.
+            if not _keeps_link(answers):
+                await claim_company(
+                    call.services.database,
+                    call.caller.person.id,
+                    int(picked) if picked and picked != NOT_LISTED else None,
+                )
         refreshed = await call.context.refresh_caller()
         await call.acknowledge()
         if call.state.subject is not None:
@@ -334,10 +359,12 @@ async def correct(update: Update, context: AssistantContext, caller: Caller) -> 
     """Open the form to correct the profile field by field, each with "keep current"."""
     person = caller.person
     version = caller.services.catalogue.cluster.privacy_notice.version
+    link = await company_link(caller.services.database, person.id)
     answers = {
         "mode": CORRECT,
         "notice_needed": person.needs_notice(version),
         "current": _current(person),
+        "linked": link.company_id is not None,
     }
     await open_form(update, context, caller, PROFILE, answers=answers)
 
