@@ -85,7 +85,7 @@ def _keeps_link(answers: Answers) -> bool:
     company = answers.get("company")
     if company is None:
         return False
-    return typed_company(answers) == answers.get("current", {}).get("company")
+    return bool(typed_company(answers) == answers.get("current", {}).get("company"))
 
 
 class ProfileForm(Form):

@@ -24,7 +24,9 @@ async def linked_person(assistant: Assistant) -> tuple[Person, int]:
     announcements = await ayse.press(email_step, "Atla")
     await ayse.press(announcements, "Hayır, teşekkürler")
     await ayse.emulator.wait_idle()
-    return ayse, ids["Akdeniz Kalıp Ltd. Şti."]
+    company_id = ids["Akdeniz Kalıp Ltd. Şti."]
+    assert company_id is not None
+    return ayse, company_id
 
 
 async def test_keeping_the_company_while_correcting_goes_on_and_keeps_the_link(
