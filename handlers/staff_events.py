@@ -27,8 +27,10 @@ from bot.screens.buttons import (
     ConfirmCancelEvent,
     ExportAttendees,
     StaffAccessNeeds,
+    StaffAddParticipant,
     StaffEventList,
     StaffEventPage,
+    StaffImportAttendance,
     StaffMenu,
 )
 from handlers import evidence, staff_event_form
@@ -180,6 +182,11 @@ async def show_staff_event(
     attendance = [caller.button("staff_attendance", Attendance(event.id))]
     host = [caller.button("staff_export_host", ExportAttendees("h", event.id))]
     summary = [caller.button("staff_answer_summary", AnswerSummary(event.id))]
+    # People who are not on Telegram: a walk-in by hand, or a partner's attendance list.
+    participants = [
+        caller.button("staff_add_participant", StaffAddParticipant(event.id)),
+        caller.button("staff_import_attendance", StaffImportAttendance(event.id)),
+    ]
     # Special-category answers (KVKK Art. 6): only for those who manage the event.
     special = [caller.button("staff_access_needs", StaffAccessNeeds(event.id))]
     selection = [caller.button("staff_applications", ApplicationReview(event.id))]
@@ -189,6 +196,7 @@ async def show_staff_event(
         lists if read else [],
         attendance if caller.can(Ability.CHECK_IN) else [],
         *await evidence.staff_page_rows(caller, event.id),
+        participants if manage else [],
         exports if read else [],
         host if read and event.transfer_abroad is not None else [],
         summary if read and event.questions else [],

@@ -13,11 +13,16 @@ CONFIRMED = "confirmed"
 WAITLISTED = "waitlisted"
 CANCELLED = "cancelled"
 
+# Participants staff added have no person: their details come from what staff typed.
 _SELECT = (
     "SELECT r.id, r.event_id, r.person_id, r.status, r.created_at, r.attended, "
-    "m.full_name, m.company, m.sector_id AS person_sector, r.sector_id AS registration_sector, "
-    "m.phone, m.email "
+    "COALESCE(m.full_name, s.full_name) AS full_name, "
+    "COALESCE(m.company, s.company_name) AS company, "
+    "m.sector_id AS person_sector, r.sector_id AS registration_sector, "
+    "COALESCE(m.phone, s.phone) AS phone, COALESCE(m.email, s.email) AS email, "
+    "s.registration_id IS NOT NULL AS added_by_staff "
     "FROM registrations r LEFT JOIN people m ON m.id = r.person_id "
+    "LEFT JOIN staff_added_participants s ON s.registration_id = r.id "
 )
 # The order staff see: seats in the order they were given, the waiting list in its order.
 _ORDER = {
@@ -42,15 +47,16 @@ class Attendee:
     phone: str | None
     email: str | None
     number: int = 0  # place in the list shown: seat order or waiting-list position
+    added_by_staff: bool = False  # no chat: added by hand or from an attendance list
 
     @property
     def erased(self) -> bool:
-        """Tell whether the person deleted their personal data."""
-        return self.person_id is None
+        """Tell whether the person's data is gone (erased, or anonymised by retention)."""
+        return self.person_id is None and (not self.added_by_staff or self.full_name is None)
 
 
 def _attendee(row: Any, number: int = 0) -> Attendee:
-    erased = row["person_id"] is None
+    erased = row["person_id"] is None and not row["added_by_staff"]
     return Attendee(
         registration_id=row["id"],
         event_id=row["event_id"],
@@ -64,6 +70,7 @@ def _attendee(row: Any, number: int = 0) -> Attendee:
         phone=None if erased else row["phone"],
         email=None if erased else row["email"],
         number=number,
+        added_by_staff=bool(row["added_by_staff"]),
     )
 
 

@@ -209,12 +209,15 @@ class ImpactRepository:
         """Return everyone marked present at an event that ended in the period."""
         within, ids = scope.events("e.id")
         rows = await self._db.fetch_all(
-            "SELECT r.event_id, r.person_id, p.full_name, p.company, r.attended_at, p.gender, "
+            # Participants staff added have no person: their names are what staff typed.
+            "SELECT r.event_id, r.person_id, COALESCE(p.full_name, s.full_name) AS full_name, "
+            "COALESCE(p.company, s.company_name) AS company, r.attended_at, p.gender, "
             f"{_COMPANY_OF} AS company_id "
             "FROM registrations r JOIN events e ON e.id = r.event_id "
             "LEFT JOIN people p ON p.id = r.person_id "
+            "LEFT JOIN staff_added_participants s ON s.registration_id = r.id "
             "WHERE r.attended = 1 AND e.status = 'scheduled' AND e.ends_at >= ? AND e.ends_at < ?"
-            f"{within} ORDER BY e.starts_at, e.id, p.full_name, r.id",
+            f"{within} ORDER BY e.starts_at, e.id, full_name, r.id",
             (utc_text(start), utc_text(end), *ids),
         )
         return [

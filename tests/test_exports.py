@@ -27,8 +27,19 @@ HEADER_TR = [
     "Durum",
     "Kayıt zamanı",
     "Katıldı",
+    "Kaydı yapan",
 ]
-HEADER_EN = ["Name", "Company", "Sector", "Phone", "E-mail", "Status", "Registered at", "Attended"]
+HEADER_EN = [
+    "Name",
+    "Company",
+    "Sector",
+    "Phone",
+    "E-mail",
+    "Status",
+    "Registered at",
+    "Attended",
+    "Registered by",
+]
 
 
 async def download(staff: Person, page: Message, button: str) -> Document:

@@ -33,6 +33,7 @@ from storage.seeding import (
     add_tickets,
     set_genders,
 )
+from storage.staff_added import HAND, NewParticipant, add_participants
 
 _FIRST_NAMES = (
     "Ayşe Fatma Zeynep Elif Merve Emine Hatice Esra Selin Derya Gül Seda Burcu Özlem Gamze "
@@ -83,6 +84,7 @@ async def add_history(
     await _confirm_people(services, people, rng)
     registrations = _registrations(events, people, size.registrations, rng)
     await add_registrations(services.database, registrations)
+    await _add_walk_ins(services, events, rng)
     await _certify(services, [event_id for event_id, _, _ in events], now)
     await _add_the_rest(services, now, people, len(events), rng)
     await _add_applications(services, people, now, rng)
@@ -192,6 +194,31 @@ async def _confirm_people(services: Services, people: list[SeedPerson], rng: ran
             "  AND p.company_verified = 1) ORDER BY c.name_key LIMIT ?)",
             (CONTACTS,),
         )
+
+
+# Held events that also had people without Telegram, added by staff at the door.
+WALK_IN_EVENTS = 4
+
+
+async def _add_walk_ins(
+    services: Services, events: list[tuple[str, datetime, datetime]], rng: random.Random
+) -> None:
+    """Give a few held events walk-ins staff added by hand: present, some from the registry."""
+    companies = await services.companies.all()
+    staff_id = next(iter(sorted(services.settings.staff_ids)), 0)
+    for event_id, _, ends_at in events[:WALK_IN_EVENTS]:
+        walk_ins = []
+        for _ in range(rng.randint(1, 3)):
+            company = rng.choice(companies) if companies and rng.random() < 0.7 else None
+            walk_ins.append(
+                NewParticipant(
+                    full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                    company_name=company.name if company else "Bireysel katılımcı",
+                    company_id=company.id if company else None,
+                    present=True,
+                )
+            )
+        await add_participants(services.database, event_id, walk_ins, staff_id, HAND, ends_at)
 
 
 async def _add_events(

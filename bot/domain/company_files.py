@@ -166,6 +166,22 @@ def read_company_file(content: bytes, filename: str, sectors: Mapping[str, str])
 Table = list[tuple[int, list[Any]]]  # (row number in the file, cells); the first is the header
 
 
+def read_spreadsheet(content: bytes, filename: str) -> tuple[Table | None, list[Problem]]:
+    """Read an XLSX or CSV file's cells (any list, not only companies), with the problems a
+    spreadsheet can have: empty, unreadable, a wrong encoding, merged cells, formulas."""
+    suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
+    found = CompanyFile()
+    if not content.strip():
+        return None, [Problem("empty")]
+    if suffix == "xlsx":
+        table = _xlsx_table(content, found)
+    elif suffix in ("csv", "txt"):
+        table = _csv_table(content, found)
+    else:
+        return None, [Problem("format", value=filename)]
+    return table, found.problems
+
+
 def _yaml_table(content: bytes, found: CompanyFile) -> Table | None:
     try:
         document = yaml.safe_load(content.decode("utf-8-sig"))

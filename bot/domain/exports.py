@@ -16,7 +16,17 @@ from zoneinfo import ZoneInfo
 
 from storage.attendees import Attendee
 
-COLUMNS = ("name", "company", "sector", "phone", "email", "status", "registered_at", "attended")
+COLUMNS = (
+    "name",
+    "company",
+    "sector",
+    "phone",
+    "email",
+    "status",
+    "registered_at",
+    "attended",
+    "added_by",
+)
 # What a study visit's host abroad gets of those who consented: who they are and how to reach them.
 HOST_COLUMNS = ("name", "company", "sector", "phone", "email")
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -67,6 +77,8 @@ def attendee_sheet(
             label(f"staff_status_{attendee.status}"),
             registered.replace(second=0, microsecond=0),
             attended,
+            # Who signed them up: themselves in the chat, or staff (a walk-in, a partner's list).
+            label("staff_added_by_staff" if attendee.added_by_staff else "staff_added_by_self"),
         )
         if host_consent is not None:
             shared = attendee.person_id is not None and attendee.person_id in host_consent

@@ -171,6 +171,20 @@ class WithdrawAccessNeeds(CallbackData, prefix="nw"):
 
 
 @dataclass(frozen=True)
+class StaffAddParticipant(CallbackData, prefix="sp:a"):
+    """Staff: add a participant who is not on Telegram to an event, by hand."""
+
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
+class StaffImportAttendance(CallbackData, prefix="sp:i"):
+    """Staff: add an event's participants from an attendance list (XLSX or CSV)."""
+
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
 class StaffAccessNeeds(CallbackData, prefix="se:an"):
     """Staff who manage: the answers to an event's special-category question."""
 

@@ -1,0 +1,372 @@
+"""Participants who are not on Telegram, from an event's staff page: a walk-in or someone who
+registered by phone, added by hand (a form), or a whole attendance list (XLSX or CSV, previewed
+before anything is added).
+
+They are registrations without a person (storage/staff_added.py): counted, listed, exported and
+marked present like anyone, and never sent anything. The audit log records how many were added,
+never who.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.context import AssistantContext, Caller
+from bot.domain.access import Ability
+from bot.domain.attendance_list import AttendanceList, read_attendance_list
+from bot.domain.companies import CompanyIndex
+from bot.domain.forms import (
+    DOCUMENT,
+    Answers,
+    ChoiceStep,
+    Flow,
+    MessageStep,
+    Moved,
+    Reply,
+    TextStep,
+    YesNoStep,
+)
+from bot.domain.profile import check_company, check_email, check_name, check_phone, company_key
+from bot.screens.buttons import (
+    STAFF_HOME,
+    StaffAddParticipant,
+    StaffEventPage,
+    StaffImportAttendance,
+)
+from handlers.forms import Form, FormCall, open_form, step_keyboard
+from handlers.replies import Keyboard, show
+from handlers.staff_access import staff
+from storage.companies import Company
+from storage.content import Event
+from storage.staff_added import HAND, IMPORT, NewParticipant, add_participants
+
+FORM_TIMEOUT = 15 * 60
+# A registry company this close to what was typed is offered as a button.
+LIKELY_MATCH = 90
+NOT_LISTED = "none"
+# An attendance list of two thousand rows is well under a megabyte.
+FILE_LIMIT = 2 * 1024 * 1024
+SUFFIXES = (".xlsx", ".csv")
+# Rows named in the preview; the rest are counted, to stay inside one message.
+LISTED = 15
+APPLY, DISCARD = "apply", "discard"
+
+
+def _event(call: FormCall) -> Event | None:
+    return call.services.catalogue.event(call.state.subject or "")
+
+
+async def _event_gone(call: FormCall) -> None:
+    caller = call.caller
+    await show(
+        call.update, caller.render("not_available"), [[caller.button("staff_menu", STAFF_HOME)]]
+    )
+
+
+def check_contact(text: str) -> tuple[str | None, str | None]:
+    """Return a phone number or an e-mail address, or why it is neither."""
+    return check_email(text) if "@" in text else check_phone(text)
+
+
+def _registry_match(companies: list[Company], typed: str) -> Company | None:
+    """Return the registry company a typed name surely means, if one does."""
+    found = CompanyIndex(companies).search(typed, limit=2)
+    likely = [item for item in found if item.score >= LIKELY_MATCH]
+    return likely[0].company if len(likely) == 1 else None
+
+
+# -- one participant by hand -----------------------------------------------------------------
+
+
+def _applies(step: str, answers: Answers) -> bool:
+    if step == "company_pick":
+        return isinstance(answers.get("company"), dict)
+    return True
+
+
+class AddParticipantForm(Form):
+    """Name, company (registry companies offered), contact, present now."""
+
+    kind = "walk_in"
+    code = "wi"
+    ability = Ability.MANAGE
+    closed_template = "staff_participant_closed"
+    flow = Flow(
+        "walk_in",
+        (
+            TextStep("name", back=False, check=check_name),
+            TextStep("company", optional=True, check=check_company),
+            ChoiceStep("company_pick"),
+            TextStep("contact", optional=True, check=check_contact),
+            YesNoStep("present"),
+        ),
+        _applies,
+    )
+
+    @property
+    def timeout(self) -> timedelta:
+        return timedelta(seconds=FORM_TIMEOUT)
+
+    def options(self, call: FormCall) -> list[tuple[str, str]]:
+        if call.state.step != "company_pick":
+            return []
+        company = call.state.answers.get("company")
+        matches = company.get("matches", []) if isinstance(company, dict) else []
+        return [(str(match["id"]), match["name"]) for match in matches] + [
+            (NOT_LISTED, call.caller.label("participant_company_not_listed"))
+        ]
+
+    async def verify(self, call: FormCall, step: str, value: Any) -> tuple[Any, str | None]:
+        if step != "company":
+            return value, None
+        found = CompanyIndex(await call.services.companies.all()).search(value)
+        likely = [item.company for item in found if item.score >= LIKELY_MATCH]
+        if not likely:
+            return value, None
+        matches = [{"id": company.id, "name": company.name[:60]} for company in likely]
+        return {"name": value, "matches": matches}, None
+
+    async def ask(self, call: FormCall, reason: str | None = None) -> None:
+        event = _event(call)
+        if event is None:
+            await _event_gone(call)
+            return
+        text = call.caller.render(
+            "staff_participant_step", step=call.state.step, reason=reason, event=event
+        )
+        rows: Keyboard = step_keyboard(call, self)
+        await show(call.update, text, rows)
+
+    async def finish(self, call: FormCall) -> Moved | None:
+        caller, answers = call.caller, call.state.answers
+        event = _event(call)
+        if event is None:
+            await _event_gone(call)
+            return None
+        company = answers.get("company")
+        typed = str(company["name"]) if isinstance(company, dict) else company
+        picked = answers.get("company_pick")
+        contact = answers.get("contact")
+        participant = NewParticipant(
+            full_name=answers["name"],
+            company_name=typed,
+            company_key=company_key(typed) if typed else None,
+            company_id=int(picked) if picked and picked != NOT_LISTED else None,
+            phone=contact if contact and "@" not in contact else None,
+            email=contact if contact and "@" in contact else None,
+            present=answers.get("present") == "yes",
+        )
+        added = await add_participants(
+            call.services.database,
+            event.id,
+            [participant],
+            caller.person.id,
+            HAND,
+            datetime.now(UTC),
+        )
+        if not added:
+            await _event_gone(call)
+            return None
+        await call.services.audit.record(
+            caller.person.id, "participants.add", f"event:{event.id}", {"added": 1}
+        )
+        await call.acknowledge()
+        rows = [
+            [caller.button("staff_add_another", StaffAddParticipant(event.id))],
+            [caller.button("staff_back_to_event", StaffEventPage(event.id))],
+        ]
+        text = caller.render("staff_participant_added", event=event, participant=participant)
+        await show(call.update, text, rows)
+        return None
+
+
+WALK_IN = AddParticipantForm()
+
+
+# -- an attendance list ----------------------------------------------------------------------
+
+
+def _import_applies(step: str, answers: Answers) -> bool:
+    # A list with a problem (or nobody in it) is shown and the form ends: nothing to confirm.
+    return step != "confirm" or bool(answers.get("file", {}).get("usable"))
+
+
+def _list_of(call: FormCall) -> AttendanceList:
+    checked = call.state.answers["file"]
+    return read_attendance_list(base64.b64decode(checked["content"]), checked["filename"])
+
+
+class AttendanceImportForm(Form):
+    """The list's file, its preview naming rows and columns, then add or discard."""
+
+    kind = "attendance_import"
+    code = "al"
+    ability = Ability.MANAGE
+    closed_template = "staff_participant_closed"
+    flow = Flow(
+        "attendance_import",
+        (
+            MessageStep("file", back=False, text=False, documents=True),
+            ChoiceStep("confirm", back=False),
+        ),
+        _import_applies,
+    )
+
+    @property
+    def timeout(self) -> timedelta:
+        return timedelta(seconds=FORM_TIMEOUT)
+
+    def offered(self, call: FormCall) -> frozenset[str]:
+        return frozenset((APPLY, DISCARD))
+
+    def route(self, call: FormCall, reply: Reply) -> str | None:
+        # Another file sent at the preview replaces the one previewed.
+        return "file" if reply.upload is not None else None
+
+    async def verify(self, call: FormCall, step: str, value: Any) -> tuple[Any, str | None]:
+        if step != "file":
+            return value, None
+        filename = value["file_name"] or "list.xlsx"
+        call.details = {"filename": filename}
+        if not filename.lower().endswith(SUFFIXES):
+            return None, "wrong_type"
+        if (value["size"] or 0) > FILE_LIMIT:
+            return None, "too_big"
+        telegram_file = await call.context.bot.get_file(value["file_id"])
+        data = bytes(await telegram_file.download_as_bytearray())
+        if len(data) > FILE_LIMIT:
+            return None, "too_big"
+        found = read_attendance_list(data, filename)
+        usable = bool(found.participants) and not found.problems
+        content = base64.b64encode(data).decode()
+        return {"filename": filename, "content": content, "usable": usable}, None
+
+    async def ask(self, call: FormCall, reason: str | None = None) -> None:
+        caller = call.caller
+        event = _event(call)
+        if event is None:
+            await _event_gone(call)
+            return
+        if call.state.step == "file":
+            text = caller.render(
+                "staff_attendance_import_ask",
+                event=event,
+                reason="not_a_file" if reason in (DOCUMENT, "other") else reason,
+                filename=call.details.get("filename", ""),
+                limit=FILE_LIMIT // (1024 * 1024),
+            )
+            await show(call.update, text)
+            return
+        rows = [
+            [call.button(self, caller.label("staff_add_listed"), APPLY)],
+            [call.button(self, caller.label("staff_discard"), DISCARD)],
+        ]
+        await show(call.update, await self._preview(call, event), rows)
+
+    async def _preview(self, call: FormCall, event: Event, added: int | None = None) -> str:
+        found = _list_of(call)
+        companies = await call.services.companies.all()
+        matched = sum(
+            1 for p in found.participants if p.company and _registry_match(companies, p.company)
+        )
+        return call.caller.render(
+            "staff_attendance_import",
+            event=event,
+            found=found,
+            matched=matched,
+            present=sum(1 for p in found.participants if p.present),
+            listed=LISTED,
+            added=added,
+        )
+
+    async def finish(self, call: FormCall) -> Moved | None:
+        caller, answers = call.caller, call.state.answers
+        event = _event(call)
+        if event is None:
+            await _event_gone(call)
+            return None
+        back = [[caller.button("staff_back_to_event", StaffEventPage(event.id))]]
+        if not answers["file"]["usable"]:
+            await show(call.update, await self._preview(call, event), back)
+            return None
+        if answers["confirm"] == DISCARD:
+            await show(call.update, caller.render("staff_participant_closed", timeout=False), back)
+            return None
+        await call.acknowledge()
+        found = _list_of(call)
+        companies = await call.services.companies.all()
+        participants = []
+        for listed in found.participants:
+            registry = _registry_match(companies, listed.company) if listed.company else None
+            participants.append(
+                NewParticipant(
+                    full_name=listed.full_name,
+                    company_name=listed.company,
+                    company_key=company_key(listed.company) if listed.company else None,
+                    company_id=registry.id if registry is not None else None,
+                    phone=listed.phone,
+                    email=listed.email,
+                    present=listed.present,
+                )
+            )
+        added = await add_participants(
+            call.services.database,
+            event.id,
+            participants,
+            caller.person.id,
+            IMPORT,
+            datetime.now(UTC),
+        )
+        await call.services.audit.record(
+            caller.person.id,
+            "participants.import",
+            f"event:{event.id}",
+            {"added": len(added), "present": sum(1 for p in participants if p.present)},
+        )
+        await show(call.update, await self._preview(call, event, added=len(added)), back)
+        return None
+
+
+ATTENDANCE_IMPORT = AttendanceImportForm()
+
+
+# -- the ways in, from the event's staff page ------------------------------------------------
+
+
+async def _open_for_event(
+    update: Update, context: AssistantContext, form: Form, event_id: str
+) -> None:
+    caller: Caller = context.caller
+    if caller.services.catalogue.event(event_id) is None:
+        await show(
+            update, caller.render("not_available"), [[caller.button("staff_menu", STAFF_HOME)]]
+        )
+        return
+    await open_form(update, context, caller, form, subject=event_id)
+
+
+async def add_pressed(update: Update, context: AssistantContext) -> None:
+    """Open the form that adds one participant by hand."""
+    await _open_for_event(update, context, WALK_IN, StaffAddParticipant.of(update).event_id)
+
+
+async def import_pressed(update: Update, context: AssistantContext) -> None:
+    """Ask for an attendance list to add."""
+    event_id = StaffImportAttendance.of(update).event_id
+    await _open_for_event(update, context, ATTENDANCE_IMPORT, event_id)
+
+
+def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
+    """Return this feature's handlers (the answers themselves are the forms')."""
+    return staff(
+        Ability.MANAGE,
+        [
+            CallbackQueryHandler(add_pressed, pattern=StaffAddParticipant.pattern()),
+            CallbackQueryHandler(import_pressed, pattern=StaffImportAttendance.pattern()),
+        ],
+    )
