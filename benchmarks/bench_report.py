@@ -6,6 +6,8 @@ Run: .venv/bin/python benchmarks/bench_report.py [--quick]
 1 s, its workbook builds in under 5 s, a company search by name answers in under 20 ms at p95.
 The same targets hold for a funded project's report over its whole period (the demo agency
 project: the history's copies of its events count for it) with its targets and evidence.
+Also timed: 100 certificates of participation as PDFs (what the outbox sends after a big
+training) and the attendance sheet of the largest event.
 """
 
 from __future__ import annotations
@@ -26,12 +28,17 @@ from bot.devtools.history import HistorySize, add_history
 from bot.domain.companies import CompanyIndex
 from bot.domain.impact import Period, ProjectCut, period_report
 from bot.domain.profile import fold_turkish
+from bot.screens.certificates import certificate_document
+from bot.screens.evidence import attendance_sheet_document
 from bot.screens.impact import ImpactScreens
 from bot.settings import load_settings
+from storage.certificates import Certificate, CertificateRepository
+from storage.evidence import EvidenceRepository, SheetEntry
 from storage.impact import ImpactRepository
 
 COMPANIES = 2_000
 SEARCHES = 500
+CERTIFICATES = 100
 
 
 def _typo(name: str, rng: random.Random) -> str:
@@ -81,7 +88,7 @@ async def main(quick: bool) -> None:
         seeding = time.perf_counter() - started
         counts = {
             table: (await services.database.fetch_one(f"SELECT COUNT(*) FROM {table}") or [0])[0]
-            for table in ("companies", "people", "events", "registrations")
+            for table in ("companies", "people", "events", "registrations", "certificates")
         }
         today = now.astimezone(settings.timezone).date()
         period = Period(today - timedelta(days=365), today)
@@ -112,6 +119,23 @@ async def main(quick: bool) -> None:
         chart = Clock()
         with chart:
             screens.chart(report)
+        certificates = await _certificates(services)
+        certifying = Clock()
+        with certifying:
+            pdfs = [
+                certificate_document(
+                    services.texts, services.catalogue.cluster, certificate, "tr", "clustem_bot"
+                )
+                for certificate in certificates
+            ]
+        event_id, entries = await _largest_sheet(services)
+        event = services.catalogue.event(event_id)
+        assert event is not None
+        sheet = Clock()
+        with sheet:
+            printed = attendance_sheet_document(
+                services.texts, services.catalogue.cluster, event, entries, "tr", now
+            )
         building = Clock()
         with building:
             companies = await services.companies.all()
@@ -175,6 +199,27 @@ async def main(quick: bool) -> None:
             "",
         ),
         ("chat chart (s)", f"{chart.wall[0]:.3f}", f"{chart.cpu[0]:.3f}", ""),
+        ("certificates issued", f"{counts['certificates']:,}", "", ""),
+        (
+            f"{len(pdfs)} certificate PDFs (s)",
+            f"{certifying.wall[0]:.2f}",
+            f"{certifying.cpu[0]:.2f}",
+            "",
+        ),
+        (
+            "one certificate PDF (ms)",
+            f"{certifying.wall[0] / max(len(pdfs), 1) * 1000:.0f}",
+            f"{certifying.cpu[0] / max(len(pdfs), 1) * 1000:.0f}",
+            "",
+        ),
+        ("certificate PDF size (KB)", f"{_size(pdfs[0].document) / 1024:.0f}", "", ""),
+        (
+            f"attendance sheet, {len(entries)} people (s)",
+            f"{sheet.wall[0]:.3f}",
+            f"{sheet.cpu[0]:.3f}",
+            "",
+        ),
+        ("attendance sheet size (KB)", f"{_size(printed.document) / 1024:.0f}", "", ""),
         ("search index build (ms)", f"{building.wall[0] * 1000:.1f}", "", ""),
         (
             "company search p50 (ms)",
@@ -195,6 +240,31 @@ async def main(quick: bool) -> None:
     print("-" * 63)
     for name, wall, cpu, target in rows:
         print(f"{name:<32} {wall:>10} {cpu:>10} {target:>8}")
+
+
+async def _certificates(services: Services) -> list[Certificate]:
+    """Return up to CERTIFICATES of the certificates the history issued."""
+    rows = await services.database.fetch_all(
+        "SELECT id FROM certificates ORDER BY id LIMIT ?", (CERTIFICATES,)
+    )
+    repository = CertificateRepository(services.database)
+    found = [await repository.get(row["id"]) for row in rows]
+    return [certificate for certificate in found if certificate is not None]
+
+
+async def _largest_sheet(services: Services) -> tuple[str, list[SheetEntry]]:
+    """Return the event with the most confirmed seats, and its attendance sheet."""
+    row = await services.database.fetch_one(
+        "SELECT event_id FROM registrations WHERE status = 'confirmed' "
+        "GROUP BY event_id ORDER BY COUNT(*) DESC LIMIT 1"
+    )
+    assert row is not None
+    event_id = str(row["event_id"])
+    return event_id, await EvidenceRepository(services.database).sheet(event_id)
+
+
+def _size(document: bytes | str) -> int:
+    return len(document) if isinstance(document, bytes) else 0
 
 
 if __name__ == "__main__":
