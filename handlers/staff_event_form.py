@@ -86,7 +86,7 @@ TYPED_STEPS = (
     "max_per_company",
 )
 # The values of the form's buttons (callback data `f:ev:c:<value>`).
-KIND, PLACE, SECTOR, AUDIENCE = "k:", "p:", "s:", "a:"
+KIND, PLACE, SECTOR, AUDIENCE, CERTIFICATE = "k:", "p:", "s:", "a:", "b:"
 AUDIENCE_CODES = {"all": "all", "mem": "members"}
 UNLIMITED, KEEP, PUBLISH, LANGUAGE, DISCARD = "unl", "keep", "pub", "lang", "del"
 
@@ -100,7 +100,7 @@ class ShowEvent(Protocol):
 
 
 def _declared(name: str) -> Step:
-    if name in ("kind", "place", "audience"):
+    if name in ("kind", "place", "audience", "certificate"):
         return ChoiceStep(name, back=False)
     if name == "sectors":
         return MultiChoiceStep(name, back=False, minimum=0)
@@ -158,6 +158,8 @@ class EventForm(Form):
             draft.online = pressed == f"{PLACE}o"
         elif step == "audience" and pressed.startswith(AUDIENCE) and pressed[2:] in AUDIENCE_CODES:
             draft.audience = AUDIENCE_CODES[pressed[2:]]
+        elif step == "certificate" and pressed in (f"{CERTIFICATE}y", f"{CERTIFICATE}n"):
+            draft.certificate = pressed == f"{CERTIFICATE}y"
         elif step == "capacity" and pressed == UNLIMITED:
             draft.capacity = None
         elif step == "sectors" and pressed.startswith(SECTOR):
@@ -217,6 +219,11 @@ class EventForm(Form):
             ]
         elif step == "capacity":
             rows = [[call.button(self, caller.label("staff_unlimited"), UNLIMITED)]]
+        elif step == "certificate":
+            rows = [
+                [call.button(self, caller.label(f"staff_certificate_{code}"), CERTIFICATE + code)]
+                for code in ("y", "n")
+            ]
         elif step == "audience":
             rows = [
                 [call.button(self, caller.label(f"staff_audience_{code}"), AUDIENCE + code)]

@@ -167,7 +167,16 @@ async def show_staff_event(
     )
     changes = [
         caller.button(f"staff_change_{name}", ChangeEvent(CODE_OF_STAFF_CHANGE[name], event.id))
-        for name in ("title", "description", "time", "place", "capacity", "deadline", "audience")
+        for name in (
+            "title",
+            "description",
+            "time",
+            "place",
+            "capacity",
+            "deadline",
+            "audience",
+            "certificate",
+        )
     ]
     manage, read = caller.can(Ability.MANAGE), caller.can(Ability.READ)
     changeable = manage and not over

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import itertools
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -18,7 +19,7 @@ from bot.settings import load_settings
 from storage.certificates import CertificateRepository
 from storage.seeding import SeedPerson, SeedRegistration, add_people, add_registrations
 from tests.conftest import Assistant, Cli, Person
-from tests.test_staff_events import staff_member
+from tests.test_staff_events import open_staff_event, staff_member
 
 _ids = itertools.count(620001)
 TURKISH = "İĞŞÇÖÜığşçöü"
@@ -280,3 +281,24 @@ def test_verify_on_the_command_line(cli: Cli) -> None:
     assert "Valid certificate of participation" in english.stdout
     unknown = cli("verify", "PQRS-TWXY-Z234")
     assert unknown.returncode == 1 and "bulunamadı" in unknown.stdout
+
+
+async def test_staff_switch_certificates_on_and_off_from_the_event_page(
+    assistant: Assistant,
+) -> None:
+    await assistant.add_event("switch-cert")
+    elif_ = staff_member(assistant)
+    page = await open_staff_event(elif_, "Test etkinliği switch-cert")
+    assert "📜 Katılanlara katılım belgesi verilir." not in (page.text or "")
+    step = await elif_.press(page, "📜 Katılım belgesi")
+    assert "Şu anki: belge verilmiyor" in (step.text or "")
+    preview = await elif_.press(step, "📜 Evet, katılanlara belge verilsin")
+    saved = await elif_.press(preview, "✅ Değişikliği kaydet")
+    assert "📜 Katılanlara katılım belgesi verilir." in (saved.text or "")
+    event = assistant.services.catalogue.event("switch-cert")
+    assert event is not None and event.certificate
+    step = await elif_.press(saved, "📜 Katılım belgesi")
+    preview = await elif_.press(step, "Hayır, belge verilmesin")
+    await elif_.press(preview, "✅ Değişikliği kaydet")
+    [row] = await assistant.fetch("SELECT document FROM events WHERE id = 'switch-cert'")
+    assert "certificate" not in json.loads(str(row["document"]))

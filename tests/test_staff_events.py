@@ -101,7 +101,9 @@ async def test_staff_publish_an_event_step_by_step_and_people_see_it(
     assert "Bir firmadan en fazla" in (step.text or "")
     step = await elif_.says("2")
     assert "Kimler kayıt olabilir?" in (step.text or "")
-    preview = await elif_.press(step, "🌐 Herkese açık")
+    step = await elif_.press(step, "🌐 Herkese açık")
+    assert "katılım belgesi verilsin mi?" in (step.text or "")
+    preview = await elif_.press(step, "📜 Evet, katılanlara belge verilsin")
     text = preview.text or ""
     assert "Önizleme" in text and "Dijital Dönüşüm Atölyesi" in text
     assert "Üretimde veri toplama <ve> analiz & raporlama." in text  # shown literally
@@ -125,6 +127,7 @@ async def test_staff_publish_an_event_step_by_step_and_people_see_it(
         "en": "Küme Ofisi, OSB 2. Cadde No:10, Ankara"
     }
     assert document["description"]["en"] == document["description"]["tr"]
+    assert document["certificate"] is True
     [entry] = await audit(assistant, "event.create")
     assert entry["staff_id"] == STAFF_ID and entry["subject"] == f"event:{event_id}"
 

@@ -44,6 +44,7 @@ STEPS = (
     "sectors",
     "max_per_company",
     "audience",
+    "certificate",
 )
 PREVIEW = "preview"
 # What a staff member can change from an event's page, and the questions each change asks.
@@ -55,6 +56,7 @@ CHANGES = {
     "capacity": ("capacity",),
     "deadline": ("deadline",),
     "audience": ("audience",),
+    "certificate": ("certificate",),
 }
 _DATE_TIME = re.compile(
     r"^(?:(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})"
@@ -95,6 +97,7 @@ class EventDraft:
     sectors: list[str] = field(default_factory=list)
     max_per_company: int | None = None
     audience: str = "all"  # who may sign up: everyone, or member companies only
+    certificate: bool = False  # those present get a certificate of participation
     service_id: str | None = None
     language: str = "tr"
     keywords: Phrases = field(default_factory=Phrases)
@@ -125,6 +128,7 @@ class EventDraft:
             sectors=list(event.sectors),
             max_per_company=event.max_per_company,
             audience=event.audience,
+            certificate=event.certificate,
             service_id=event.service_id,
             language=event.language,
             keywords=event.keywords,
@@ -274,6 +278,7 @@ class EventDraft:
             max_per_company=self.max_per_company,
             keywords=self.keywords,
             audience=self.audience,
+            certificate=self.certificate,
         )
 
 
@@ -297,6 +302,7 @@ def event_to_answers(event: Event) -> dict[str, Any]:
         "max_per_company": event.max_per_company,
         "keywords": [list(event.keywords.tr), list(event.keywords.en)],
         "audience": event.audience,
+        "certificate": event.certificate,
     }
 
 
@@ -323,6 +329,7 @@ def event_from_answers(data: dict[str, Any]) -> Event:
         keywords=Phrases(*(tuple(phrases) for phrases in data["keywords"])),
         # A form opened before events had an audience reads as open to all.
         audience=data.get("audience", "all"),
+        certificate=data.get("certificate", False),
     )
 
 

@@ -353,6 +353,7 @@ STAFF_CHANGE_CODES = {
     "c": "capacity",
     "l": "deadline",
     "a": "audience",
+    "b": "certificate",
 }
 CODE_OF_STAFF_CHANGE = {change: code for code, change in STAFF_CHANGE_CODES.items()}
 
