@@ -106,7 +106,10 @@ def _inbox(application: AssistantApplication) -> UpdateInbox:
 
 
 async def start_application(application: AssistantApplication, *, poll_timeout: int = 10) -> None:
-    """Start the bot inside a running event loop and poll for updates (run, tests, the demo)."""
+    """Start the bot inside a running event loop and receive updates (run, tests, the demo).
+
+    Polling by default; by webhook when WEBHOOK_URL is set.
+    """
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
@@ -114,7 +117,14 @@ async def start_application(application: AssistantApplication, *, poll_timeout: 
     # What a crash left unhandled is queued first, ahead of anything newer.
     await inbox.open(application.bot, application.update_queue)
     await application.start()
-    inbox.start_polling(poll_timeout)
+    settings = application.services.settings
+    if settings.webhook_url is not None and settings.webhook_secret is not None:
+        host, port = settings.webhook_listen
+        await inbox.start_webhook(
+            settings.webhook_url, settings.webhook_secret.reveal(), host, port
+        )
+    else:
+        await inbox.start_polling(poll_seconds=poll_timeout)
 
 
 async def stop_application(application: AssistantApplication) -> None:

@@ -1,6 +1,6 @@
 """Updates stored before Telegram is told they arrived, handled from the store, marked once.
 
-Whatever brings updates (polling now, a webhook later) hands each batch to `accept` and only
+Whatever brings updates (polling, or the webhook) hands each batch to `accept` and only
 then acknowledges it to Telegram (the next getUpdates offset; the webhook's 200). `accept`
 stores the batch in one statement and queues the updates not stored before; the update
 processor reports each one handled, and the marks are written in batches: one write carries
@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from telegram import Bot, Update
 
 from bot.updates.polling import Polling
+from bot.updates.webhook import Webhook
 from storage.inbox import ArrivedUpdate, InboxRepository
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class UpdateInbox:
         self._acknowledged_below = 0
         self._next_prune = 0.0
         self._polling: Polling | None = None
+        self._webhook: Webhook | None = None
 
     async def open(self, bot: Bot, queue: asyncio.Queue[object]) -> int:
         """Queue what was stored and not handled before (a crash); return how many."""
@@ -74,18 +76,30 @@ class UpdateInbox:
             if update.update_id in new:
                 self._queue.put_nowait(update)
 
-    def start_polling(self, timeout: int) -> None:
+    async def start_polling(self, *, poll_seconds: int) -> None:
         """Fetch updates with long polling (getUpdates) from now on."""
         if self._bot is None:
             raise RuntimeError("the inbox is not open")
-        self._polling = Polling(self._bot, self, timeout=timeout)
+        # A webhook left from webhook mode would refuse getUpdates; its updates stay queued.
+        await self._bot.delete_webhook(drop_pending_updates=False)
+        self._polling = Polling(self._bot, self, timeout=poll_seconds)
         self._polling.start()
+
+    async def start_webhook(self, url: str, secret: str, host: str, port: int) -> int:
+        """Receive updates by webhook from now on; return the port listened on."""
+        if self._bot is None:
+            raise RuntimeError("the inbox is not open")
+        self._webhook = Webhook(self._bot, self, url, secret)
+        return await self._webhook.start(host, port)
 
     async def stop_fetching(self) -> None:
         """Stop fetching updates; a batch being stored is stored and queued first."""
         polling, self._polling = self._polling, None
         if polling is not None:
             await polling.stop()
+        webhook, self._webhook = self._webhook, None
+        if webhook is not None:
+            await webhook.stop()
 
     def acknowledged(self, below: int) -> None:
         """Note that Telegram was told of every update below this id: it won't send them again."""

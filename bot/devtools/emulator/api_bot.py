@@ -83,6 +83,10 @@ class BotMethods(ApiBase):
             return []
         return [u.to_api() for u in updates]
 
+    def deliverable(self, limit: int) -> list[Update]:
+        """Return the next updates the bot would get (by getUpdates or the webhook)."""
+        return self._deliverable(limit)
+
     def _deliverable(self, limit: int) -> list[Update]:
         allowed = self.state.allowed_updates
         wanted = [
@@ -104,6 +108,11 @@ class BotMethods(ApiBase):
         if not url.startswith("https://"):
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
         self.state.webhook = {"url": url}
+        secret = p.get_str("secret_token")
+        if secret:
+            if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+                raise bad_request("bad webhook: secret token contains unallowed characters")
+            self.state.webhook["secret_token"] = secret
         allowed = p.get_json("allowed_updates")
         if isinstance(allowed, list):
             self.state.allowed_updates = [str(a) for a in allowed] or None
@@ -125,7 +134,8 @@ class BotMethods(ApiBase):
             "pending_update_count": len(self.state.updates),
         }
         if self.state.webhook:
-            info.update(self.state.webhook)
+            # The secret is never given back, as in Telegram.
+            info.update({k: v for k, v in self.state.webhook.items() if k != "secret_token"})
         if self.state.allowed_updates:
             info["allowed_updates"] = list(self.state.allowed_updates)
         return info

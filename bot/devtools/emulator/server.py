@@ -19,6 +19,7 @@ from bot.devtools.emulator.params import error_response, ok_response, read_param
 from bot.devtools.emulator.signals import Signal
 from bot.devtools.emulator.state import BotActivity, EmulatorState, User, now_ts
 from bot.devtools.emulator.user_side import UserActions
+from bot.devtools.emulator.webhook import WebhookDelivery
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class BotApiEmulator(UserActions, GroupActions, ChatObserver):
         self.api = BotApi(self.state, self.faults, self.stats, self._bot_activity, self._updates)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
+        self.webhook = WebhookDelivery(self.state, self._updates, self.api.deliverable)
 
     # -- settings -----------------------------------------------------------
 
@@ -171,6 +173,7 @@ class BotApiEmulator(UserActions, GroupActions, ChatObserver):
         site = web.TCPSite(runner, host, port)
         await site.start()
         self._runner = runner
+        self.webhook.start()
         bound_host, bound_port = runner.addresses[0][:2]
         self._base_url = f"http://{host or bound_host}:{bound_port}"
         return self._base_url
@@ -180,6 +183,7 @@ class BotApiEmulator(UserActions, GroupActions, ChatObserver):
         self.api.closing = True
         self._updates.fire()
         self._activity.fire()
+        await self.webhook.stop()
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
