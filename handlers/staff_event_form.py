@@ -86,8 +86,9 @@ TYPED_STEPS = (
     "max_per_company",
 )
 # The values of the form's buttons (callback data `f:ev:c:<value>`).
-KIND, PLACE, SECTOR, AUDIENCE, CERTIFICATE = "k:", "p:", "s:", "a:", "b:"
+KIND, PLACE, SECTOR, AUDIENCE, CERTIFICATE, SELECTION = "k:", "p:", "s:", "a:", "b:", "sl:"
 AUDIENCE_CODES = {"all": "all", "mem": "members"}
+SELECTION_CODES = {"open": "open", "app": "application"}
 UNLIMITED, KEEP, PUBLISH, LANGUAGE, DISCARD = "unl", "keep", "pub", "lang", "del"
 
 
@@ -100,7 +101,7 @@ class ShowEvent(Protocol):
 
 
 def _declared(name: str) -> Step:
-    if name in ("kind", "place", "audience", "certificate"):
+    if name in ("kind", "place", "audience", "certificate", "selection"):
         return ChoiceStep(name, back=False)
     if name == "sectors":
         return MultiChoiceStep(name, back=False, minimum=0)
@@ -160,6 +161,10 @@ class EventForm(Form):
             draft.audience = AUDIENCE_CODES[pressed[2:]]
         elif step == "certificate" and pressed in (f"{CERTIFICATE}y", f"{CERTIFICATE}n"):
             draft.certificate = pressed == f"{CERTIFICATE}y"
+        elif (
+            step == "selection" and pressed.startswith(SELECTION) and pressed[3:] in SELECTION_CODES
+        ):
+            draft.selection = SELECTION_CODES[pressed[3:]]
         elif step == "capacity" and pressed == UNLIMITED:
             draft.capacity = None
         elif step == "sectors" and pressed.startswith(SECTOR):
@@ -228,6 +233,11 @@ class EventForm(Form):
             rows = [
                 [call.button(self, caller.label(f"staff_audience_{code}"), AUDIENCE + code)]
                 for code in AUDIENCE_CODES
+            ]
+        elif step == "selection":
+            rows = [
+                [call.button(self, caller.label(f"staff_selection_{code}"), SELECTION + code)]
+                for code in SELECTION_CODES
             ]
         elif step == "sectors":
             for sector in call.services.catalogue.sectors:

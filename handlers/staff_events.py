@@ -176,6 +176,7 @@ async def show_staff_event(
             "deadline",
             "audience",
             "certificate",
+            "selection",
         )
     ]
     manage, read = caller.can(Ability.MANAGE), caller.can(Ability.READ)

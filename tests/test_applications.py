@@ -484,3 +484,37 @@ async def test_the_impact_report_counts_applications_and_places_taken(
     assert (counts.events, counts.applications, counts.selected) == (1, 4, 2)
     assert (counts.places, counts.taken) == (2, 1)
     assert counts.acceptance_rate == 0.5
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_staff_switch_an_event_with_registrations_to_selection(
+    assistant: Assistant,
+) -> None:
+    await assistant.add_event("switch", capacity=3)
+    services = assistant.services
+    ayse = assistant.person("Ayşe")
+    await ayse.says("/start")
+    event = services.catalogue.event("switch")
+    assert event is not None
+    await services.registrations.sign_up(event, ayse.id, None, None)
+    elif_ = staff_member(assistant)
+    page = await open_staff_event(elif_, "Test etkinliği switch")
+    ask = await elif_.press(page, "Açık kayıt ya da seçim")
+    assert "Şu anki: açık kayıt" in (ask.text or "")
+    preview = await elif_.press(ask, "Başvurular arasından seçim")
+    assert "katılımcı seçimi" in (preview.text or "")
+    saved = await elif_.press(preview, "Değişikliği kaydet")
+    text = saved.text or ""
+    assert "Başvuruyla seçim" in text and "kontenjandan düşülür" in text
+    switched = services.catalogue.event("switch")
+    assert switched is not None and switched.by_application
+    # Her seat stands and counts; a newcomer is asked to apply for the places left.
+    assert (await services.applications.balance(switched)).left == 2
+    assert "Kaydınız onaylı" in ((await open_event(ayse, "switch")).text or "")
+    mehmet = assistant.person("Mehmet")
+    assert "📨 Başvur" in (await open_event(mehmet, "switch")).buttons
+    # And back: the selection's own fields go with it.
+    ask = await elif_.press(await open_staff_event(elif_, "Test etkinliği switch"), "seçim")
+    await elif_.press(await elif_.press(ask, "Açık kayıt"), "Değişikliği kaydet")
+    reopened = services.catalogue.event("switch")
+    assert reopened is not None and not reopened.by_application

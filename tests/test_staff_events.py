@@ -103,7 +103,9 @@ async def test_staff_publish_an_event_step_by_step_and_people_see_it(
     assert "Kimler kayıt olabilir?" in (step.text or "")
     step = await elif_.press(step, "🌐 Herkese açık")
     assert "katılım belgesi verilsin mi?" in (step.text or "")
-    preview = await elif_.press(step, "📜 Evet, katılanlara belge verilsin")
+    step = await elif_.press(step, "📜 Evet, katılanlara belge verilsin")
+    assert "Yerler nasıl verilsin?" in (step.text or "")
+    preview = await elif_.press(step, "Açık kayıt")
     text = preview.text or ""
     assert "Önizleme" in text and "Dijital Dönüşüm Atölyesi" in text
     assert "Üretimde veri toplama <ve> analiz & raporlama." in text  # shown literally

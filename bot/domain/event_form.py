@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.profile import clean_line, fold_turkish
 from storage.content import (
+    DEFAULT_CONFIRM_DAYS,
+    DEFAULT_RESERVE_CUTOFF_DAYS,
     DESCRIPTION_LIMIT,
     LOCATION_LIMIT,
     TITLE_LIMIT,
@@ -45,6 +47,7 @@ STEPS = (
     "max_per_company",
     "audience",
     "certificate",
+    "selection",
 )
 PREVIEW = "preview"
 # What a staff member can change from an event's page, and the questions each change asks.
@@ -57,6 +60,7 @@ CHANGES = {
     "deadline": ("deadline",),
     "audience": ("audience",),
     "certificate": ("certificate",),
+    "selection": ("selection",),
 }
 _DATE_TIME = re.compile(
     r"^(?:(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})"
@@ -98,6 +102,11 @@ class EventDraft:
     max_per_company: int | None = None
     audience: str = "all"  # who may sign up: everyone, or member companies only
     certificate: bool = False  # those present get a certificate of participation
+    selection: str = "open"  # who gets a place: the first to sign up, or staff's selection
+    # An application event's dates, kept as they are (the content file sets them).
+    decision_at: datetime | None = None
+    confirm_days: int = DEFAULT_CONFIRM_DAYS
+    reserve_cutoff_days: int = DEFAULT_RESERVE_CUTOFF_DAYS
     service_id: str | None = None
     language: str = "tr"
     keywords: Phrases = field(default_factory=Phrases)
@@ -129,6 +138,10 @@ class EventDraft:
             max_per_company=event.max_per_company,
             audience=event.audience,
             certificate=event.certificate,
+            selection=event.selection,
+            decision_at=event.decision_at,
+            confirm_days=event.confirm_days,
+            reserve_cutoff_days=event.reserve_cutoff_days,
             service_id=event.service_id,
             language=event.language,
             keywords=event.keywords,
@@ -242,8 +255,8 @@ class EventDraft:
         values = dict(answers)
         started = values.pop("started")
         keywords = values.pop("keywords")
-        for name in ("starts_at", "ends_at", "deadline"):
-            if values[name] is not None:
+        for name in ("starts_at", "ends_at", "deadline", "decision_at"):
+            if values.get(name) is not None:
                 values[name] = datetime.fromisoformat(values[name])
         return cls(
             started=None if started is None else event_from_answers(started),
@@ -279,6 +292,10 @@ class EventDraft:
             keywords=self.keywords,
             audience=self.audience,
             certificate=self.certificate,
+            selection=self.selection,
+            decision_at=self.decision_at,
+            confirm_days=self.confirm_days,
+            reserve_cutoff_days=self.reserve_cutoff_days,
         )
 
 
@@ -303,6 +320,10 @@ def event_to_answers(event: Event) -> dict[str, Any]:
         "keywords": [list(event.keywords.tr), list(event.keywords.en)],
         "audience": event.audience,
         "certificate": event.certificate,
+        "selection": event.selection,
+        "decision_at": _moment(event.decision_at),
+        "confirm_days": event.confirm_days,
+        "reserve_cutoff_days": event.reserve_cutoff_days,
     }
 
 
@@ -330,7 +351,16 @@ def event_from_answers(data: dict[str, Any]) -> Event:
         # A form opened before events had an audience reads as open to all.
         audience=data.get("audience", "all"),
         certificate=data.get("certificate", False),
+        # A form opened before events could be selected reads as open sign-up.
+        selection=data.get("selection", "open"),
+        decision_at=_parsed(data.get("decision_at")),
+        confirm_days=data.get("confirm_days", DEFAULT_CONFIRM_DAYS),
+        reserve_cutoff_days=data.get("reserve_cutoff_days", DEFAULT_RESERVE_CUTOFF_DAYS),
     )
+
+
+def _parsed(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
 
 
 def _moment(moment: datetime | None) -> str | None:

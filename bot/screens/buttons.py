@@ -354,6 +354,7 @@ STAFF_CHANGE_CODES = {
     "l": "deadline",
     "a": "audience",
     "b": "certificate",
+    "s": "selection",
 }
 CODE_OF_STAFF_CHANGE = {change: code for code, change in STAFF_CHANGE_CODES.items()}
 
