@@ -16,6 +16,7 @@ from storage.content import Event, catalogue_to_document, parse_catalogue
 from storage.impact import ImpactRepository
 from storage.roles import Role
 from tests.conftest import Assistant, Person, StartAssistant
+from tests.outbox_clock import FakeClock, outbox_on
 from tests.test_exports import download
 from tests.test_signup import fill_profile, open_event
 from tests.test_staff_events import open_staff_event, staff_member
@@ -518,3 +519,69 @@ async def test_staff_switch_an_event_with_registrations_to_selection(
     await elif_.press(await elif_.press(ask, "Açık kayıt"), "Değişikliği kaydet")
     reopened = services.catalogue.event("switch")
     assert reopened is not None and not reopened.by_application
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_a_reminder_comes_a_day_before_the_deadline_unless_the_place_was_taken(
+    assistant: Assistant,
+) -> None:
+    event = await selected_visit(assistant, capacity=2)
+    ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet")
+    await apply_to(ayse)
+    await apply_to(mehmet)
+    services = assistant.services
+    clock = FakeClock()
+    outbox = outbox_on(assistant, clock)
+    ids = [(await application_of(assistant, p))["id"] for p in (ayse, mehmet)]
+    for application_id in ids:
+        await services.applications.decide(event, application_id, "accepted", 1)
+    await services.applications.notify(event, 1, clock.now)
+    assert await outbox.drain() == 2  # the two decisions; the reminders wait
+    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains="Seçildiniz")
+    await ayse.press(news, "Yerimi onaylıyorum")
+    await assistant.emulator.wait_idle()
+    clock.set(clock.now + timedelta(days=2, minutes=1))
+    await outbox.drain()
+    reminder = await mehmet.emulator.wait_for_bot_message(mehmet.id, contains="Hatırlatma")
+    assert reminder.buttons[0] == "✅ Yerimi onaylıyorum"
+    assert not any("Hatırlatma" in text for text in ayse.texts())
+    rows = await assistant.fetch(
+        "SELECT person_id, status FROM outbox WHERE kind = 'place_reminder' ORDER BY person_id"
+    )
+    assert {row["person_id"]: row["status"] for row in rows} == {
+        ayse.id: "cancelled",
+        mehmet.id: "sent",
+    }
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_the_review_filters_by_status_sector_member_company_and_attendance(
+    assistant: Assistant,
+) -> None:
+    await selected_visit(assistant, capacity=5)
+    ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet")
+    await apply_to(ayse)
+    await apply_to(mehmet)
+    services = assistant.services
+    # Mehmet came to an earlier event.
+    await assistant.add_event("earlier", starts_in=timedelta(days=-30))
+    await services.database.execute(
+        "INSERT INTO registrations (event_id, person_id, status, created_at, queued_at, "
+        "attended) VALUES ('earlier', ?, 'confirmed', '2026-01-01T00:00:00+00:00', "
+        "'2026-01-01T00:00:00+00:00', 1)",
+        (mehmet.id,),
+    )
+    elif_ = staff_member(assistant)
+    listing = await elif_.press(await open_staff_event(elif_, VISIT_TITLE), "Başvurular")
+    assert "Ayşe" in (listing.text or "") and "Mehmet" in (listing.text or "")
+    assert "🎓 daha önce 1 etkinliğe katıldı" in (listing.text or "")
+    attended = await elif_.press(listing, "Daha önce katıldı: hepsi")
+    assert "Mehmet" in (attended.text or "") and "Ayşe" not in (attended.text or "")
+    first_timers = await elif_.press(attended, "Daha önce katıldı: evet")
+    assert "Ayşe" in (first_timers.text or "") and "Mehmet" not in (first_timers.text or "")
+    sector = await elif_.press(first_timers, "Sektör: hepsi")
+    assert "Sektör: İş ve inşaat makineleri" in " ".join(sector.buttons)
+    assert "Bu filtrelere uyan başvuru yok." in (sector.text or "")  # both are in textiles
+    accepted_only = await elif_.press(listing, "Durum: Bekliyor")
+    assert "Durum: Kabul edildi" in " ".join(accepted_only.buttons)
+    assert "Bu filtrelere uyan başvuru yok." in (accepted_only.text or "")
