@@ -585,3 +585,23 @@ async def test_the_review_filters_by_status_sector_member_company_and_attendance
     accepted_only = await elif_.press(listing, "Durum: Bekliyor")
     assert "Durum: Kabul edildi" in " ".join(accepted_only.buttons)
     assert "Bu filtrelere uyan başvuru yok." in (accepted_only.text or "")
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_confirming_after_the_deadline_is_refused_politely(assistant: Assistant) -> None:
+    event = await selected_visit(assistant, capacity=1)
+    ayse = assistant.person("Ayşe")
+    await apply_to(ayse)
+    services = assistant.services
+    application_id = (await application_of(assistant, ayse))["id"]
+    await services.applications.decide(event, application_id, "accepted", 1)
+    await services.applications.notify(event, 1)
+    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains="Seçildiniz")
+    # The deadline passed a minute ago; the sweep has not run yet.
+    await services.database.execute(
+        "UPDATE applications SET confirm_by = ? WHERE id = ?",
+        ((datetime.now(UTC) - timedelta(minutes=1)).isoformat(), application_id),
+    )
+    late = await ayse.press(news, "Yerimi onaylıyorum")
+    assert "onaylama süresi doldu" in (late.text or "")
+    assert not await assistant.fetch("SELECT id FROM registrations WHERE person_id = ?", ayse.id)
