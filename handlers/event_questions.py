@@ -49,6 +49,7 @@ class EventQuestionsForm(Form):
 
     kind = "event_questions"
     code = "eq"
+    signs_up = True
     closed_template = "form_cancelled"
     flow = Flow(kind, (ChoiceStep(REVIEW),))
 

@@ -65,8 +65,9 @@ from bot.domain.forms import (
     Upload,
     YesNoStep,
 )
-from bot.screens.buttons import FormPress
+from bot.screens.buttons import HOME, EventPage, FormPress
 from handlers import fallback
+from handlers.replies import show
 from storage.forms import OpenForm
 
 logger = logging.getLogger(__name__)
@@ -162,6 +163,9 @@ class Form:
     ability: ClassVar[Ability | None] = None
     # The template of the message saying the form was closed, with `timeout` true or false.
     closed_template: ClassVar[str]
+    # A sign-up for its subject (an event): a command that closes it half-filled says so, and
+    # its old buttons lead back to the event's page.
+    signs_up: ClassVar[bool] = False
 
     @property
     def timeout(self) -> timedelta:
@@ -355,6 +359,7 @@ class FormEngine:
 
     def __init__(self, forms: list[Form]) -> None:
         self._forms = {form.kind: form for form in forms}
+        self._by_code = {form.code: form for form in forms}
         codes = [form.code for form in forms]
         if len(set(codes)) != len(codes) or len(self._forms) != len(forms):
             raise ValueError("two forms share a kind or a button code")
@@ -399,7 +404,7 @@ class FormEngine:
         row = await self._open(update, context)
         if row is None:
             return
-        await context.services.forms.close(row.person_id)
+        await context.services.forms.close(row.person_id, left=True)
         form = self._forms.get(row.kind)
         if form is not None:
             caller = context.caller
@@ -423,7 +428,16 @@ class FormEngine:
                 await message.reply_text(call.caller.render("form_unknown_command"))
                 await form.ask(call)
                 raise ApplicationHandlerStop
-        await context.services.forms.close(row.person_id)
+        await context.services.forms.close(row.person_id, left=True)
+        form = self._forms.get(row.kind)
+        message = update.message
+        if form is not None and form.signs_up and row.subject and message and message.text:
+            # A command ended a half-filled sign-up: one line says so before the command answers.
+            event = context.services.catalogue.event(row.subject)
+            if event is not None:
+                caller = context.caller
+                title = event.title.get(caller.language)
+                await message.reply_text(caller.render("form_left_notice", title=title))
 
     async def button(self, update: Update, context: AssistantContext) -> None:
         """Take a press of the open form's button; any other form's button is stale."""
@@ -433,7 +447,8 @@ class FormEngine:
         row = await self._open(update, context)
         form = self._form(update, context, row) if row is not None else None
         if pressed is None or row is None or form is None or pressed.code != form.code:
-            await fallback.stale_button(update, context)
+            if pressed is None or not await self._was_left(update, context, pressed.code):
+                await fallback.stale_button(update, context)
             raise ApplicationHandlerStop
         reply = Reply(pressed=pressed.value, action=pressed.action)
         caller = context.caller
@@ -446,6 +461,27 @@ class FormEngine:
         await self._take(form, call, reply)
         await call.acknowledge()
         raise ApplicationHandlerStop
+
+    async def _was_left(self, update: Update, context: AssistantContext, code: str) -> bool:
+        """Say that the form of an old button was closed half-filled, and offer a new start."""
+        form = self._by_code.get(code)
+        caller = context.known_caller
+        if form is None or caller is None:
+            return False
+        left = await context.services.forms.left_form(caller.person.id, form.kind)
+        if left is None:
+            return False
+        event = context.services.catalogue.event(left.subject) if left.subject else None
+        if form.signs_up and event is not None:
+            rows = [
+                [caller.button("event_page", EventPage(event.id))],
+                [caller.button("home", HOME)],
+            ]
+        else:
+            rows = [[caller.button("home", HOME)]]
+        text = caller.render("form_left", event=event is not None and form.signs_up)
+        await show(update, text, rows)
+        return True
 
     async def message(self, update: Update, context: AssistantContext) -> None:
         """Take a message as the open form's answer; with no form open it goes on."""
@@ -466,7 +502,7 @@ class FormEngine:
             return
         reply = _with_typed_actions(reply_of_message(message, caller), call, form)
         if form.passes(call, reply):
-            await context.services.forms.close(row.person_id, revision=row.revision)
+            await context.services.forms.close(row.person_id, revision=row.revision, left=True)
             return
         await self._take(form, call, reply)
         raise ApplicationHandlerStop

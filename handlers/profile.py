@@ -93,6 +93,7 @@ class ProfileForm(Form):
 
     kind = "profile"
     code = "pf"
+    signs_up = True
     closed_template = "form_cancelled"
     flow = Flow(
         "profile",

@@ -32,6 +32,14 @@ class OpenForm:
     update_id: int | None = None
 
 
+@dataclass(frozen=True)
+class LeftForm:
+    """A form the person left half-filled: which one, and what it was about."""
+
+    kind: str
+    subject: str | None
+
+
 def _form(row: Any) -> OpenForm:
     return OpenForm(
         person_id=row["person_id"],
@@ -157,11 +165,17 @@ class FormRepository:
         return _form(row) if row is not None else None
 
     async def close(
-        self, person_id: int, kind: str | None = None, *, revision: int | None = None
+        self,
+        person_id: int,
+        kind: str | None = None,
+        *,
+        revision: int | None = None,
+        left: bool = False,
     ) -> OpenForm | None:
         """Close the person's open form; return what it was.
 
-        With `kind` or `revision`, only that form: one opened since is left open.
+        With `kind` or `revision`, only that form: one opened since is left open. `left`: the
+        person left it half-filled, remembered so its old buttons can say so (`left_form`).
         """
         async with self._db.transaction() as tx:
             row = await tx.fetch_one(
@@ -169,7 +183,21 @@ class FormRepository:
                 f"AND revision = COALESCE(?, revision) RETURNING {_COLUMNS}",
                 (person_id, kind, revision),
             )
+            if row is not None and left:
+                await tx.execute(
+                    "INSERT OR REPLACE INTO closed_forms (person_id, kind, subject, closed_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (person_id, row["kind"], row["subject"], row["updated_at"]),
+                )
         return self._closed(_form(row) if row is not None else None)
+
+    async def left_form(self, person_id: int, kind: str) -> LeftForm | None:
+        """Return the form of `kind` the person last left half-filled, if that was the last."""
+        row = await self._db.fetch_one(
+            "SELECT kind, subject FROM closed_forms WHERE person_id = ? AND kind = ?",
+            (person_id, kind),
+        )
+        return LeftForm(row["kind"], row["subject"]) if row is not None else None
 
     async def close_expired(self, now: datetime) -> list[OpenForm]:
         """Close every form left unanswered past its expiry; return them to tell the people."""

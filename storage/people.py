@@ -283,7 +283,10 @@ _ERASE_STATEMENTS += [
 _PERSONAL_TABLES += [
     ("forms", "SELECT kind, step, answers, subject, updated_at FROM forms WHERE person_id = ?"),
 ]
-_ERASE_STATEMENTS += ["DELETE FROM forms WHERE person_id = ?"]
+_ERASE_STATEMENTS += [
+    "DELETE FROM forms WHERE person_id = ?",
+    "DELETE FROM closed_forms WHERE person_id = ?",
+]
 
 # Typed questions: the person's own words and what answered them, with their ratings.
 _PERSONAL_TABLES += [
