@@ -34,7 +34,11 @@ def pdf_text(content: bytes) -> str:
 
 
 async def held_training(
-    assistant: Assistant, event_id: str, people: dict[str, bool | None], **fields: object
+    assistant: Assistant,
+    event_id: str,
+    people: dict[str, bool | None],
+    language: str = "tr",
+    **fields: object,
 ) -> dict[str, Person]:
     """A training that ended yesterday, with these people signed up (present, absent, unknown)."""
     fields.setdefault("certificate", True)
@@ -47,7 +51,7 @@ async def held_training(
         assistant.emulator.add_user(user)
         persons[name] = Person(assistant.emulator, user)
         company = COMPANY if name == NAME else f"{name} Ltd."
-        seeds.append(SeedPerson(user.id, name, company, None, "machinery", "tr", seen))
+        seeds.append(SeedPerson(user.id, name, company, None, "machinery", language, seen))
         attended = None if present is None else int(present)
         registrations.append(
             SeedRegistration(event_id, user.id, None, None, "confirmed", seen, attended, None, None)
@@ -118,6 +122,19 @@ async def test_people_present_get_a_certificate_once_and_anyone_can_verify_it(
         assert NAME in (answer.text or "") and "Test etkinliği lean-cert" in (answer.text or "")
         assert "2,5 saat" in (answer.text or "")
         assert answer.buttons == []  # only staff may revoke
+
+
+async def test_an_english_speaker_gets_the_certificate_in_english(assistant: Assistant) -> None:
+    people = await held_training(assistant, "english-cert", {"Jane Smith": True}, language="en")
+    await issue(assistant)
+    message, code = await certificate_of(people["Jane Smith"])
+    assert message.document is not None
+    assert message.document.filename.startswith("certificate-english-cert")
+    text = pdf_text(message.document.content)
+    assert "CERTIFICATE OF PARTICIPATION" in text and "This is to certify that" in text
+    assert "Test event english-cert" in text and "a total of 2.5 hours" in text
+    assert "Machinery and Textile Cluster" in text and f"Verification code: {code}" in text
+    assert "Your certificate of participation" in (message.caption or "")
 
 
 async def test_unknown_forged_and_malformed_codes_say_so(assistant: Assistant) -> None:
