@@ -30,6 +30,7 @@ from handlers import (
     staff,
     staff_applications,
     staff_attendees,
+    staff_b2b,
     staff_companies,
     staff_events,
     staff_import,
@@ -107,6 +108,7 @@ def register(application: AssistantApplication) -> None:
         staff_questions,
         team,
         b2b,
+        staff_b2b,
     )
     for feature in (*features, questions):
         application.add_handlers(feature.handlers())

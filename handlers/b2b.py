@@ -27,7 +27,7 @@ from bot.domain.forms import (
     TextStep,
     YesNoStep,
 )
-from bot.domain.matchmaking import Filter, MatchIndex
+from bot.domain.matchmaking import Filter, MatchIndex, schedule_of
 from bot.screens.b2b import MEETING_LANGUAGES, card, meeting_view
 from bot.screens.buttons import (
     HOME,
@@ -52,7 +52,6 @@ from storage.matchmaking import (
     CAP,
     MatchProfile,
     ProfileDraft,
-    Schedule,
 )
 
 FORM_TIMEOUT = timedelta(minutes=15)
@@ -69,14 +68,6 @@ def matchmaking_event(caller: Caller, event_id: str) -> Event | None:
     """Return the event if it has matchmaking."""
     event = caller.services.catalogue.event(event_id)
     return event if event is not None and event.matchmaking is not None else None
-
-
-def schedule_of(event: Event) -> Schedule:
-    """Return how the event's accepted meetings are placed."""
-    assert event.matchmaking is not None
-    return Schedule(
-        event.slots(), event.matchmaking.tables, auto=event.matchmaking.scheduling == "auto"
-    )
 
 
 async def _registered(caller: Caller, event: Event) -> bool:

@@ -28,6 +28,7 @@ from bot.screens.buttons import (
     ExportAttendees,
     StaffAccessNeeds,
     StaffAddParticipant,
+    StaffB2b,
     StaffEventList,
     StaffEventPage,
     StaffImportAttendance,
@@ -211,6 +212,9 @@ async def show_staff_event(
         host if read and event.transfer_abroad is not None else [],
         summary if read and event.questions else [],
         special if manage and event.access_needs is not None else [],
+        [caller.button("staff_b2b", StaffB2b(event.id, "grid"))]
+        if read and event.matchmaking is not None
+        else [],
         [caller.button("staff_cancel_event", CancelEvent(event.id))] if changeable else [],
         [
             caller.button("staff_event_list", StaffEventList()),

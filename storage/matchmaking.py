@@ -22,6 +22,7 @@ from storage.outbox import (
     MEETING_ANSWER,
     MEETING_CANCELLED,
     MEETING_FOLLOWUP,
+    MEETING_PROPOSAL,
     MEETING_REMINDER,
     MEETING_REQUEST,
 )
@@ -112,6 +113,22 @@ class Meeting:
     def outcome_of(self, person_id: int) -> str | None:
         """Return what the person said the meeting led to."""
         return self.outcome_a if self.person_a == person_id else self.outcome_b
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    """An event's matchmaking in numbers, for staff and the impact report."""
+
+    listed: int
+    pending: int
+    scheduled: int
+    held: int  # accepted, waiting for staff to place
+    unscheduled: int  # accepted, no place was free
+    cancelled: int
+    answered: int  # meetings at least one side said what they led to
+    follow_ups: int
+    offers: int
+    deals: int
 
 
 @dataclass(frozen=True)
@@ -664,12 +681,17 @@ class MatchmakingRepository:
         told = [p for p in (meeting.person_a, meeting.person_b) if p is not None and p != by]
         for person in told:
             other = meeting.other(person)
-            payload = {
+            payload: dict[str, Any] = {
                 "reason": reason,
                 "who": await self._name(tx, other) if other is not None else "",
                 "starts_at": utc_text(meeting.starts_at) if meeting.starts_at else None,
                 "table_no": meeting.table_no,
             }
+            if reason == "absent" and meeting.slot is not None:
+                # Left without a partner: who else is free then, to meet instead.
+                payload["free"] = await self._free_at(
+                    tx, meeting.event_id, meeting.slot, (meeting.person_a, meeting.person_b)
+                )
             await _queue(tx, MEETING_CANCELLED, person, meeting.event_id, payload, now, now)
         return meeting
 
@@ -697,7 +719,11 @@ class MatchmakingRepository:
         return len(rows)
 
     async def mark_absent(self, event_id: str, person_id: int, now: datetime) -> int:
-        """Staff: the person did not come; their meetings go, the others are told."""
+        """Staff: the person did not come; their meetings go, the others are told and offered
+        the participants also free at that time (someone else left without a partner).
+
+        Returns how many meetings were cancelled; None-like 0 when the person is not listed.
+        """
         async with self._db.transaction() as tx:
             await tx.execute(
                 "UPDATE match_profiles SET absent_at = ? WHERE event_id = ? AND person_id = ?",
@@ -711,6 +737,92 @@ class MatchmakingRepository:
             for row in rows:
                 await self._cancel(tx, row["id"], person_id, "absent", now)
         return len(rows)
+
+    async def _free_at(
+        self, tx: Transaction, event_id: str, slot: int, exclude: Sequence[int | None]
+    ) -> list[int]:
+        """Return profiles of listed, present participants with no meeting at this slot."""
+        kept = [person for person in exclude if person is not None]
+        marks = ",".join("?" for _ in kept) or "NULL"
+        rows = await tx.fetch_all(
+            "SELECT f.id FROM match_profiles f WHERE f.event_id = ? AND f.listed_at IS NOT NULL "
+            "AND f.absent_at IS NULL AND NOT EXISTS (SELECT 1 FROM meeting_seats s "
+            "WHERE s.event_id = f.event_id AND s.slot = ? AND s.person_id = f.person_id) "
+            f"AND f.person_id NOT IN ({marks}) ORDER BY f.company LIMIT 3",
+            (event_id, slot, *kept),
+        )
+        return [row["id"] for row in rows]
+
+    async def place_waiting(self, event_id: str, schedule: Schedule, now: datetime) -> int:
+        """Staff: give the meetings held or left without a place the earliest free place;
+        both sides are told. Returns how many were placed."""
+        placed = 0
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(
+                _MEETING + "WHERE m.event_id = ? AND m.status IN ('held', 'unscheduled') "
+                "AND m.person_a IS NOT NULL AND m.person_b IS NOT NULL ORDER BY m.id",
+                (event_id,),
+            )
+            for row in rows:
+                meeting = _meeting(row)
+                found = await tx.fetch_one(
+                    _EARLIEST,
+                    {
+                        "first": schedule.first_open(now),
+                        "slots": len(schedule.slots),
+                        "tables": schedule.tables,
+                        "event": event_id,
+                        "a": meeting.person_a,
+                        "b": meeting.person_b,
+                    },
+                )
+                if found is None:
+                    continue
+                slot, table = found["slot"], found["table_no"]
+                people = (meeting.person_a, meeting.person_b)
+                await tx.execute(
+                    "UPDATE meetings SET status = 'scheduled', slot = ?, table_no = ?, "
+                    "starts_at = ? WHERE id = ?",
+                    (slot, table, utc_text(schedule.slots[slot].starts_at), meeting.id),
+                )
+                await self._seat(tx, meeting.id, event_id, slot, people)
+                await self._plan_reminders(tx, meeting.id, event_id, people, schedule, slot, now)
+                for person in people:
+                    payload = {"request_id": meeting.request_id, "outcome": "moved"}
+                    await _queue(
+                        tx, MEETING_ANSWER, person, event_id, payload, now, now, meeting.id
+                    )
+                placed += 1
+        return placed
+
+    async def propose(self, event_id: str, pairs: Sequence[tuple[int, int]], now: datetime) -> int:
+        """Staff: suggest to each person of `pairs` (person, profile id) the participant to
+        meet; they decide whether to ask. Returns how many suggestions were queued."""
+        async with self._db.transaction() as tx:
+            for person, profile_id in pairs:
+                payload = {"profile_id": profile_id}
+                await _queue(tx, MEETING_PROPOSAL, person, event_id, payload, now, now)
+        return len(pairs)
+
+    async def figures(self, event_id: str) -> DayFigures:
+        """Return the event's matchmaking in numbers."""
+        row = await self._db.fetch_one(
+            "SELECT "
+            "(SELECT COUNT(*) FROM match_profiles WHERE event_id = :e AND listed_at IS NOT NULL) "
+            "  AS listed, "
+            "(SELECT COUNT(*) FROM meeting_requests WHERE event_id = :e AND status = 'pending') "
+            "  AS pending, "
+            "SUM(status = 'scheduled') AS scheduled, SUM(status = 'held') AS held, "
+            "SUM(status = 'unscheduled') AS unscheduled, SUM(status = 'cancelled') AS cancelled, "
+            "SUM(outcome_a IS NOT NULL OR outcome_b IS NOT NULL) AS answered, "
+            "SUM('follow_up' IN (outcome_a, outcome_b)) AS follow_ups, "
+            "SUM('offer' IN (outcome_a, outcome_b)) AS offers, "
+            "SUM('deal' IN (outcome_a, outcome_b)) AS deals "
+            "FROM meetings WHERE event_id = :e",
+            {"e": event_id},
+        )
+        assert row is not None
+        return DayFigures(**{key: int(row[key] or 0) for key in row.keys()})  # noqa: SIM118
 
     async def move(
         self, meeting_id: int, slot: int, table_no: int, schedule: Schedule, now: datetime

@@ -48,6 +48,7 @@ MEETING_ANSWER = "meeting_answer"
 MEETING_REMINDER = "meeting_reminder"
 MEETING_CANCELLED = "meeting_cancelled"
 MEETING_FOLLOWUP = "meeting_followup"
+MEETING_PROPOSAL = "meeting_proposal"  # the team suggests a participant to meet
 # A company's contact is asked to confirm someone who claims the company (payload: company,
 # claimant); the claimant is told what the contact or staff decided (payload: company, approved).
 COMPANY_CLAIM = "company_claim"
@@ -75,6 +76,7 @@ KINDS = (
     MEETING_REMINDER,
     MEETING_CANCELLED,
     MEETING_FOLLOWUP,
+    MEETING_PROPOSAL,
     COMPANY_CLAIM,
     CLAIM_DECIDED,
     APPLICATION_DECISION,

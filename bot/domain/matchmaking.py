@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.domain.profile import fold_turkish
-from storage.content import MatchCategory
-from storage.matchmaking import MatchProfile
+from storage.content import Event, MatchCategory
+from storage.matchmaking import MatchProfile, Schedule
 
 # A category both ways counts more than words typed freely, which are less certain.
 CATEGORY_WEIGHT = 3.0
@@ -54,6 +54,15 @@ class Filter:
     side: str = "offers"  # the category is one they offers or seeks
     sector_id: str | None = None
     members_only: bool = False  # only people whose company membership is verified
+
+
+def schedule_of(event: Event) -> Schedule:
+    """Return how an event's accepted meetings are placed: its slots, tables, and whether at
+    once (auto) or by staff."""
+    assert event.matchmaking is not None
+    return Schedule(
+        event.slots(), event.matchmaking.tables, auto=event.matchmaking.scheduling == "auto"
+    )
 
 
 class MatchIndex:
@@ -162,3 +171,46 @@ class MatchIndex:
 
 def _alike(one: str, other: str) -> bool:
     return fuzz.token_set_ratio(one, other, processor=None) >= WORDS_ALIKE
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A meeting staff may propose to fill a gap: who asks whom, and why."""
+
+    requester: MatchProfile
+    invitee: MatchProfile
+    reasons: tuple[Reason, ...]
+
+
+def proposals(
+    index: MatchIndex,
+    meetings_of: dict[int, int],
+    paired: set[frozenset[int]],
+    slots: int,
+    limit: int = 10,
+) -> list[Proposal]:
+    """Return the best-matched pairs where both still have free slots and nothing between
+    them yet, the emptiest agendas first; each person in at most one proposal."""
+    found: list[tuple[float, int, Proposal]] = []
+    for me in index.profiles:
+        if meetings_of.get(me.person_id, 0) >= slots:
+            continue
+        for suggestion in index.suggest(me, limit=len(index.profiles)):
+            other = suggestion.profile
+            pair = frozenset((me.person_id, other.person_id))
+            if pair in paired or meetings_of.get(other.person_id, 0) >= slots:
+                continue
+            load = meetings_of.get(me.person_id, 0) + meetings_of.get(other.person_id, 0)
+            found.append((-suggestion.score, load, Proposal(me, other, suggestion.reasons)))
+    found.sort(key=lambda item: (item[1], item[0], item[2].requester.company))
+    chosen: list[Proposal] = []
+    busy: set[int] = set()
+    for _, _, proposal in found:
+        people = {proposal.requester.person_id, proposal.invitee.person_id}
+        if people & busy:
+            continue
+        busy |= people
+        chosen.append(proposal)
+        if len(chosen) == limit:
+            break
+    return chosen

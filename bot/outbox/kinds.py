@@ -23,6 +23,7 @@ from bot.screens.b2b import (
     answer_notice,
     cancelled_notice,
     followup_question,
+    proposal_notice,
     reminder_notice,
     request_notice,
 )
@@ -388,7 +389,28 @@ async def compose_meeting_cancelled(
         return event
     starts_at = message.payload.get("starts_at")
     when = parse_utc(starts_at) if isinstance(starts_at, str) else None
-    return cancelled_notice(context.services.texts, event, message.payload, when, language)
+    free = []
+    for profile_id in message.payload.get("free", []):
+        found = await context.services.matchmaking.profile_by_id(int(profile_id))
+        if found is not None and found.listed and not found.absent:
+            free.append(found)
+    return cancelled_notice(context.services.texts, event, message.payload, when, language, free)
+
+
+async def compose_meeting_proposal(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Suggest, from the team, a participant worth meeting, with why and "request a meeting"."""
+    event = _event(context, message)
+    if isinstance(event, Skip):
+        return event
+    matchmaking = context.services.matchmaking
+    other = await matchmaking.profile_by_id(int(message.payload.get("profile_id", 0)))
+    me = await matchmaking.profile(message.person_id or 0, event.id)
+    if other is None or not other.listed or other.absent or me is None or not me.listed:
+        return Skip("one side is no longer listed")
+    services = context.services
+    return proposal_notice(services.texts, services.catalogue, event, me, other, language)
 
 
 async def compose_meeting_followup(
@@ -503,6 +525,7 @@ KINDS: dict[str, Kind] = {
     outbox.MEETING_REMINDER: Kind(compose_meeting_reminder),
     outbox.MEETING_CANCELLED: Kind(compose_meeting_cancelled),
     outbox.MEETING_FOLLOWUP: Kind(compose_meeting_followup),
+    outbox.MEETING_PROPOSAL: Kind(compose_meeting_proposal),
     outbox.COMPANY_CLAIM: Kind(compose_company_claim),
     outbox.CLAIM_DECIDED: Kind(compose_claim_decided),
     outbox.APPLICATION_DECISION: Kind(

@@ -9,12 +9,14 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.matchmaking import Reason
+from bot.domain.matchmaking import MatchIndex, Reason
 from bot.screens.buttons import (
     OUTCOME_CODES,
     B2bAnswer,
     B2bHub,
     B2bOutcome,
+    B2bParticipant,
+    B2bRequest,
     B2bScreen,
 )
 from bot.screens.outgoing import TextMessage
@@ -163,8 +165,10 @@ def cancelled_notice(
     payload: dict[str, Any],
     starts_at: datetime | None,
     language: str,
+    free: Sequence[MatchProfile] = (),
 ) -> TextMessage:
-    """Return the news that a meeting or a request was cancelled, and why."""
+    """Return the news that a meeting or a request was cancelled, and why; after a no-show,
+    the participants also free at that time, to meet instead."""
     text = texts.render(
         language,
         "b2b_cancelled",
@@ -174,8 +178,42 @@ def cancelled_notice(
         request=payload.get("request_id") is not None and payload.get("starts_at") is None,
         starts_at=starts_at,
         table=payload.get("table_no"),
+        free=bool(free),
     )
-    return TextMessage(text, InlineKeyboardMarkup([_hub_button(texts, event, language)]))
+    rows = [_profile_button(profile) for profile in free]
+    return TextMessage(text, InlineKeyboardMarkup([*rows, _hub_button(texts, event, language)]))
+
+
+def _profile_button(profile: MatchProfile) -> list[InlineKeyboardButton]:
+    return [
+        InlineKeyboardButton(
+            f"🏭 {profile.company} · {profile.full_name}"[:60],
+            callback_data=B2bParticipant(profile.id).data,
+        )
+    ]
+
+
+def proposal_notice(
+    texts: Texts,
+    catalogue: Catalogue,
+    event: Event,
+    me: MatchProfile,
+    other: MatchProfile,
+    language: str,
+) -> TextMessage:
+    """Return the team's suggestion of a participant to meet, with the reason."""
+    index = MatchIndex([me, other], catalogue.categories)
+    reasons = next((s.reasons for s in index.suggest(me)), ())
+    text = texts.render(
+        language,
+        "b2b_proposal",
+        event=event,
+        who=card(texts, catalogue, other, language, reasons),
+    )
+    request = InlineKeyboardButton(
+        texts.label(language, "b2b_request"), callback_data=B2bRequest(other.id).data
+    )
+    return TextMessage(text, InlineKeyboardMarkup([[request], _hub_button(texts, event, language)]))
 
 
 def followup_question(
@@ -193,3 +231,19 @@ def followup_question(
         for code, outcome in OUTCOME_CODES.items()
     ]
     return TextMessage(text, InlineKeyboardMarkup(rows))
+
+
+def grid_lines(texts: Texts, event: Event, meetings: Sequence[Meeting], language: str) -> str:
+    """Return the meeting grid as text: a line per slot, a mark per table (● taken, · free)."""
+    assert event.matchmaking is not None
+    tables = event.matchmaking.tables
+    taken: dict[int, set[int]] = {}
+    for meeting in meetings:
+        if meeting.status == "scheduled" and meeting.slot is not None:
+            taken.setdefault(meeting.slot, set()).add(meeting.table_no or 0)
+    lines = []
+    for slot in event.slots():
+        used = taken.get(slot.number, set())
+        marks = "".join("●" if table in used else "·" for table in range(1, tables + 1))
+        lines.append(f"{texts.clock(slot.starts_at, language)} {marks} {len(used)}/{tables}")
+    return "\n".join(lines)

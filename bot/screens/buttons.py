@@ -813,3 +813,32 @@ class ApplicationSheet(CallbackData, prefix="ap:x"):
 
     action: Literal["x", "i"]
     event_id: EntryId
+
+
+# -- B2B matchmaking, staff ---------------------------------------------------------------------
+
+STAFF_B2B_ACTIONS = ("grid", "export", "fill", "propose", "followup")
+
+
+@dataclass(frozen=True)
+class StaffB2b(CallbackData, prefix="sb:g"):
+    """Staff: an event's matchmaking (the grid), or one of its actions."""
+
+    event_id: EntryId
+    action: Annotated[str, "|".join(STAFF_B2B_ACTIONS)]
+
+
+@dataclass(frozen=True)
+class StaffB2bPeople(CallbackData, prefix="sb:p"):
+    """Staff: the event's listed participants, to mark one absent."""
+
+    event_id: EntryId
+    page: ListPage = 0
+
+
+@dataclass(frozen=True)
+class StaffB2bAbsent(CallbackData, prefix="sb:n"):
+    """Staff: mark the participant of this profile absent (asked first, then "1")."""
+
+    profile_id: Number
+    confirmed: Literal["0", "1"] = "0"

@@ -1,0 +1,248 @@
+"""Staff side of a B2B day: the meeting grid (slots x tables), the schedule as a workbook,
+placing meetings left waiting, proposing meetings to fill gaps, marking a no-show, and the
+follow-up question after the event, whose answers feed the figures shown here."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.context import AssistantContext, Caller
+from bot.domain.access import Ability
+from bot.domain.b2b_workbook import schedule_workbook
+from bot.domain.matchmaking import MatchIndex, proposals, schedule_of
+from bot.screens.b2b import grid_lines
+from bot.screens.buttons import (
+    STAFF_HOME,
+    StaffB2b,
+    StaffB2bAbsent,
+    StaffB2bPeople,
+    StaffEventPage,
+)
+from handlers.replies import Keyboard, show
+from handlers.staff_access import staff
+from storage.content import Event
+
+PAGE_SIZE = 10
+PROPOSALS = 10
+WORKBOOK_HEADINGS = (
+    "grid",
+    "agendas",
+    "time",
+    "table",
+    "participant",
+    "with",
+    "status",
+    "note",
+    "status_scheduled",
+    "status_held",
+    "status_unscheduled",
+)
+
+
+def _event(caller: Caller, event_id: str) -> Event | None:
+    event = caller.services.catalogue.event(event_id)
+    return event if event is not None and event.matchmaking is not None else None
+
+
+async def _gone(update: Update, caller: Caller) -> None:
+    await show(update, caller.render("not_available"), [[caller.button("staff_menu", STAFF_HOME)]])
+
+
+async def show_grid(update: Update, caller: Caller, event: Event, note: str | None = None) -> None:
+    """Show the event's matchmaking: figures, the grid, and what staff can do."""
+    store = caller.services.matchmaking
+    figures = await store.figures(event.id)
+    meetings = await store.meetings(event.id, "scheduled")
+    over = event.ends_at <= datetime.now(UTC)
+    text = caller.render(
+        "staff_b2b",
+        event=event,
+        figures=figures,
+        grid=grid_lines(caller.services.texts, event, meetings, caller.language),
+        over=over,
+        note=note,
+    )
+    manage = caller.can(Ability.MANAGE)
+    rows: Keyboard = [
+        [caller.button("staff_b2b_export", StaffB2b(event.id, "export"))],
+        [
+            caller.button("staff_b2b_fill", StaffB2b(event.id, "fill")),
+            caller.button("staff_b2b_propose", StaffB2b(event.id, "propose")),
+        ]
+        if manage and not over
+        else [],
+        [caller.button("staff_b2b_absent", StaffB2bPeople(event.id))] if manage else [],
+        [caller.button("staff_b2b_followup", StaffB2b(event.id, "followup"))]
+        if manage and over
+        else [],
+        [caller.button("staff_b2b_event", StaffEventPage(event.id))],
+    ]
+    await show(update, text, rows)
+
+
+async def grid_pressed(update: Update, context: AssistantContext) -> None:
+    """Show the grid, or send it with every agenda as a workbook."""
+    caller = context.caller
+    pressed = StaffB2b.of(update)
+    event = _event(caller, pressed.event_id)
+    if event is None:
+        await _gone(update, caller)
+        return
+    if pressed.action == "export":
+        await send_workbook(context, caller, event)
+        return
+    await show_grid(update, caller, event)
+
+
+async def send_workbook(context: AssistantContext, caller: Caller, event: Event) -> None:
+    """Send the grid and the agendas as an Excel workbook (audited)."""
+    services = caller.services
+    meetings = await services.matchmaking.meetings(event.id)
+    people = {p for m in meetings for p in (m.person_a, m.person_b) if p is not None}
+    names = {person: await services.matchmaking.name_of(person) for person in people}
+    headings = {key: caller.label(f"b2b_sheet_{key}") for key in WORKBOOK_HEADINGS}
+    content = schedule_workbook(event, meetings, names, headings, services.settings.timezone)
+    await context.acknowledge()
+    await context.bot.send_document(
+        caller.person.id,
+        document=content,
+        filename=f"{event.id}-b2b.xlsx",
+        caption=caller.render("staff_b2b_export", event=event, meetings=len(meetings)),
+    )
+    await services.audit.record(
+        caller.person.id, "b2b.export", f"event:{event.id}", {"meetings": len(meetings)}
+    )
+
+
+async def act_pressed(update: Update, context: AssistantContext) -> None:
+    """Place waiting meetings, propose meetings for free times, or ask for follow-ups."""
+    caller = context.caller
+    pressed = StaffB2b.of(update)
+    event = _event(caller, pressed.event_id)
+    if event is None:
+        await _gone(update, caller)
+        return
+    store, now = caller.services.matchmaking, datetime.now(UTC)
+    over = event.ends_at <= now
+    count = 0
+    if pressed.action == "fill" and not over:
+        count = await store.place_waiting(event.id, schedule_of(event), now)
+    elif pressed.action == "propose" and not over:
+        count = await _propose(caller, event, now)
+    elif pressed.action == "followup" and over:
+        count = await store.plan_followups(event.id, now, now)
+    note = caller.render("staff_b2b_done", action=pressed.action, count=count, over=over)
+    await show_grid(update, caller, event, note)
+
+
+async def _propose(caller: Caller, event: Event, now: datetime) -> int:
+    """Suggest to both sides of the best-matched pairs with free times that they meet."""
+    store = caller.services.matchmaking
+    listed = await store.listed(event.id)
+    index = MatchIndex(listed, caller.services.catalogue.categories)
+    meetings = await store.meetings(event.id)
+    load: dict[int, int] = {}
+    paired: set[frozenset[int]] = set()
+    for meeting in meetings:
+        if meeting.status == "cancelled" or meeting.person_a is None or meeting.person_b is None:
+            continue
+        paired.add(frozenset((meeting.person_a, meeting.person_b)))
+        for person in (meeting.person_a, meeting.person_b):
+            load[person] = load.get(person, 0) + 1
+    for profile in listed:
+        for request in await store.requests_of(event.id, profile.person_id):
+            if request.requester_id is not None and request.invitee_id is not None:
+                paired.add(frozenset((request.requester_id, request.invitee_id)))
+    found = proposals(index, load, paired, len(event.slots()), PROPOSALS)
+    pairs: list[tuple[int, int]] = []
+    for proposal in found:
+        pairs.append((proposal.requester.person_id, proposal.invitee.id))
+        pairs.append((proposal.invitee.person_id, proposal.requester.id))
+    return await store.propose(event.id, pairs, now)
+
+
+async def people_pressed(update: Update, context: AssistantContext) -> None:
+    """List the listed participants, to mark one absent."""
+    caller = context.caller
+    pressed = StaffB2bPeople.of(update)
+    event = _event(caller, pressed.event_id)
+    if event is None:
+        await _gone(update, caller)
+        return
+    listed = await caller.services.matchmaking.listed(event.id)
+    pages = max(1, -(-len(listed) // PAGE_SIZE))
+    page = min(pressed.page, pages - 1)
+    shown = listed[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    rows: list[list[InlineKeyboardButton]] = [
+        [
+            InlineKeyboardButton(
+                f"🚷 {profile.company} · {profile.full_name}"[:60],
+                callback_data=StaffB2bAbsent(profile.id).data,
+            )
+        ]
+        for profile in shown
+    ]
+    moves = []
+    if page > 0:
+        moves.append(caller.button("previous_page", StaffB2bPeople(event.id, page - 1)))
+    if page + 1 < pages:
+        moves.append(caller.button("next_page", StaffB2bPeople(event.id, page + 1)))
+    rows += [moves, [caller.button("staff_b2b_back", StaffB2b(event.id, "grid"))]]
+    text = caller.render("staff_b2b_people", event=event, page=page, pages=pages, count=len(listed))
+    await show(update, text, rows)
+
+
+async def absent_pressed(update: Update, context: AssistantContext) -> None:
+    """Ask, then mark a participant absent: their meetings go and the others are told."""
+    caller = context.caller
+    pressed = StaffB2bAbsent.of(update)
+    store = caller.services.matchmaking
+    profile = await store.profile_by_id(pressed.profile_id)
+    event = _event(caller, profile.event_id or "") if profile is not None else None
+    if profile is None or event is None:
+        await _gone(update, caller)
+        return
+    who: dict[str, Any] = {"name": profile.full_name, "company": profile.company}
+    if pressed.confirmed == "0":
+        agenda = await store.agenda(event.id, profile.person_id)
+        text = caller.render("staff_b2b_absent_confirm", who=who, meetings=len(agenda))
+        rows = [
+            [caller.button("staff_b2b_absent_yes", StaffB2bAbsent(profile.id, "1"))],
+            [caller.button("staff_b2b_back", StaffB2b(event.id, "grid"))],
+        ]
+        await show(update, text, rows)
+        return
+    cancelled = await store.mark_absent(event.id, profile.person_id, datetime.now(UTC))
+    await caller.services.audit.record(
+        caller.person.id, "b2b.absent", f"event:{event.id}", {"meetings": cancelled}
+    )
+    note = caller.render("staff_b2b_absent_done", who=who, cancelled=cancelled)
+    await show_grid(update, caller, event, note)
+
+
+def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
+    """Return the staff's B2B buttons, each with the ability it needs."""
+    return [
+        *staff(
+            Ability.READ,
+            [
+                CallbackQueryHandler(
+                    grid_pressed, pattern=StaffB2b.pattern(action=("grid", "export"))
+                )
+            ],
+        ),
+        *staff(
+            Ability.MANAGE,
+            [
+                CallbackQueryHandler(
+                    act_pressed, pattern=StaffB2b.pattern(action=("fill", "propose", "followup"))
+                ),
+                CallbackQueryHandler(people_pressed, pattern=StaffB2bPeople.pattern()),
+                CallbackQueryHandler(absent_pressed, pattern=StaffB2bAbsent.pattern()),
+            ],
+        ),
+    ]

@@ -1,0 +1,162 @@
+"""B2B matchmaking for staff: the grid, the workbook, a no-show, proposals for free times, and
+the outcome question after the event feeding the figures."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import openpyxl
+
+from bot.devtools.emulator import Message
+from bot.domain.matchmaking import schedule_of
+from bot.screens.buttons import StaffEventPage
+from storage.matchmaking import ProfileDraft
+from storage.seeding import SeedRegistration, add_registrations
+from tests.conftest import Assistant, Person
+from tests.test_exports import download
+from tests.test_matchmaking import (
+    B2B,
+    Outbox,
+    answer_request,
+    listed,
+    pair,
+    participant,
+    request_meeting,
+)
+from tests.test_staff_events import staff_member
+
+
+async def staff_grid(elif_: Person, event_id: str = B2B) -> Message:
+    """Open the event's staff page (as from the event list) and its B2B grid."""
+    menu = await elif_.says("/staff")
+    await elif_.emulator.press_callback(elif_.user, menu, StaffEventPage(event_id).data)
+    page = await elif_.emulator.wait_for_bot_message(
+        elif_.id, predicate=lambda m: "🤝 B2B görüşme tablosu" in m.buttons
+    )
+    return await elif_.press(page, "B2B görüşme tablosu")
+
+
+async def test_staff_see_the_grid_and_download_the_schedule(assistant: Assistant) -> None:
+    ayse, bora, outbox = await pair(assistant)
+    await request_meeting(ayse, await ayse.says("/b2b"), "Kuzey Hidrolik", "Silindir")
+    await outbox.deliver()
+    await answer_request(bora, accept=True)
+    elif_ = staff_member(assistant)
+    grid = await staff_grid(elif_)
+    text = grid.text or ""
+    assert "Listelenen katılımcı: 2" in text and "Planlanan görüşme: 1" in text
+    assert "09:30 ●··········· 1/12" in text
+    assert "09:50 ············ 0/12" in text
+    document = await download(elif_, grid, "Excel: tablo ve gündemler")
+    book = openpyxl.load_workbook(io.BytesIO(document.content))
+    sheet = book["Tablo"]
+    assert sheet.cell(1, 2).value == "Masa 1"
+    assert "Ayşe Kaya · Anadolu Lazer" in str(sheet.cell(2, 2).value)
+    assert "Bora Demir · Kuzey Hidrolik" in str(sheet.cell(2, 2).value)
+    agendas = [row for row in book["Gündemler"].iter_rows(min_row=2, values_only=True)]
+    assert len(agendas) == 2 and {row[5] for row in agendas} == {"Silindir"}
+    [entry] = await assistant.fetch("SELECT action FROM audit_log WHERE action = 'b2b.export'")
+    assert entry["action"] == "b2b.export"
+
+
+async def test_a_no_show_cancels_meetings_and_offers_a_free_partner(assistant: Assistant) -> None:
+    ayse, bora, outbox = await pair(assistant)
+    cem = await participant(assistant, "Cem Yıldız", "Güney Döküm")
+    await listed(cem, ["Döküm"], ["Lazer kesim"])
+    await request_meeting(ayse, await ayse.says("/b2b"), "Kuzey Hidrolik", None)
+    await outbox.deliver()
+    await answer_request(bora, accept=True)
+    elif_ = staff_member(assistant)
+    grid = await staff_grid(elif_)
+    people = await elif_.press(grid, "Gelmeyen katılımcı")
+    confirm = await elif_.press(people, "Kuzey Hidrolik")
+    assert "1 görüşmesi iptal edilecek" in (confirm.text or "")
+    done = await elif_.press(confirm, "Evet, gelmedi")
+    assert "gelmedi olarak işaretlendi; 1 görüşme iptal edildi" in (done.text or "")
+    assert "Planlanan görüşme: 0" in (done.text or "")
+    await outbox.deliver()
+    told = await ayse.emulator.wait_for_bot_message(ayse.id, contains="iptal edildi", after=0)
+    assert "katılımcı etkinliğe gelemedi" in (told.text or "")
+    # Cem is free at that time: offered to Ayşe, one tap from a request.
+    assert any("Güney Döküm" in button for button in told.buttons)
+    page = await ayse.press(told, "Güney Döküm")
+    assert "Görüşme talep et" in " ".join(page.buttons)
+    # Bora, absent, is no longer listed for requests.
+    assert [p.company for p in await assistant.services.matchmaking.listed(B2B)] == [
+        "Anadolu Lazer",
+        "Güney Döküm",
+    ]
+
+
+async def test_staff_propose_meetings_for_free_times(assistant: Assistant) -> None:
+    ayse, _, outbox = await pair(assistant)
+    elif_ = staff_member(assistant)
+    grid = await staff_grid(elif_)
+    done = await elif_.press(grid, "Boşluklar için öner")
+    assert "2 görüşme önerisi gönderiliyor" in (done.text or "")
+    await outbox.deliver()
+    suggestion = await ayse.emulator.wait_for_bot_message(ayse.id, contains="Küme ekibinden")
+    assert "Kuzey Hidrolik" in (suggestion.text or "")
+    assert "Aradığınız “Hidrolik sistemler” alanında hizmet veriyorlar" in (suggestion.text or "")
+    ask = await ayse.press(suggestion, "Görüşme talep et")
+    assert "kısa bir not" in (ask.text or "")
+    # Proposing again suggests nothing new: the pair was already proposed and is now asked.
+    await ayse.press(ask, "Atla")
+    again = await elif_.press(done, "Boşluklar için öner")
+    assert "önerilecek uygun eşleşme yok" in (again.text or "")
+
+
+async def test_after_the_event_the_outcome_question_feeds_the_figures(
+    assistant: Assistant,
+) -> None:
+    await assistant.add_event(
+        "held-b2b", starts_in=-timedelta(hours=3), hours=2, kind="b2b", matchmaking=True
+    )
+    event = assistant.services.catalogue.event("held-b2b")
+    assert event is not None
+    ayse = assistant.person("Ayşe")
+    bora = assistant.person("Bora")
+    store = assistant.services.matchmaking
+    before = event.starts_at - timedelta(days=1)
+    for person, company in ((ayse, "Anadolu Lazer"), (bora, "Kuzey Hidrolik")):
+        await assistant.services.people.seen(person.id, "tr")
+        await add_registrations(
+            assistant.services.database,
+            [
+                SeedRegistration(
+                    "held-b2b",
+                    person.id,
+                    None,
+                    None,
+                    "confirmed",
+                    before.isoformat(),
+                    1,
+                    None,
+                    None,
+                )
+            ],
+        )
+        draft = ProfileDraft(company, None, None, ("laser-cutting",), (), None, None, ("tr",), None)
+        await store.save_profile(person.id, "held-b2b", draft, "2027-01", before)
+    made = await store.request("held-b2b", ayse.id, bora.id, None, 10, before)
+    assert made.request_id is not None
+    await store.answer(made.request_id, bora.id, True, None, schedule_of(event), before)
+    outbox = Outbox(assistant)
+    await outbox.deliver()  # what was queued back then
+
+    elif_ = staff_member(assistant)
+    screen = await staff_grid(elif_, "held-b2b")
+    assert "Sonucunu bildiren görüşme: 0" in (screen.text or "")
+    sent = await elif_.press(screen, "Sonuç sorusunu gönder")
+    assert "2 kişiye görüşmelerinin sonucu soruluyor" in (sent.text or "")
+    assert await outbox.deliver() == 2
+    question = await ayse.emulator.wait_for_bot_message(ayse.id, contains="neye vesile oldu")
+    thanks = await ayse.press(question, "Anlaşma / sipariş")
+    assert "Anlaşmanız hayırlı olsun" in (thanks.text or "")
+    figures = await store.figures("held-b2b")
+    assert (figures.answered, figures.deals, figures.scheduled) == (1, 1, 1)
+    # A second send asks nobody twice.
+    again = await elif_.press(sent, "Sonuç sorusunu gönder")
+    assert "zaten gönderilmiş" in (again.text or "")
+    assert datetime.now(UTC) > event.ends_at
