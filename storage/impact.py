@@ -134,6 +134,18 @@ class SelectionCounts:
         return self.selected / self.applications if self.applications else None
 
 
+@dataclass(frozen=True)
+class MeetingCounts:
+    """B2B meetings held at the events that ended in the period, and what they led to (as at
+    least one side reported after the event)."""
+
+    events: int
+    held: int
+    follow_ups: int
+    offers: int
+    deals: int
+
+
 class ImpactRepository:
     """Reads what the impact report counts; writes nothing."""
 
@@ -201,6 +213,26 @@ class ImpactRepository:
             return SelectionCounts(0, 0, 0, 0, 0)
         return SelectionCounts(
             row["events"], row["applications"], row["selected"], places[0], row["taken"]
+        )
+
+    async def meetings(
+        self, start: datetime, end: datetime, scope: Scope = EVERYTHING
+    ) -> MeetingCounts:
+        """Count the B2B meetings held at the events that ended in the period."""
+        within, ids = scope.events("e.id")
+        row = await self._db.fetch_one(
+            "SELECT COUNT(DISTINCT e.id) AS events, COUNT(m.id) AS held, "
+            "COUNT(m.id) FILTER (WHERE 'follow_up' IN (m.outcome_a, m.outcome_b)) AS follow_ups, "
+            "COUNT(m.id) FILTER (WHERE 'offer' IN (m.outcome_a, m.outcome_b)) AS offers, "
+            "COUNT(m.id) FILTER (WHERE 'deal' IN (m.outcome_a, m.outcome_b)) AS deals "
+            "FROM events e JOIN meetings m ON m.event_id = e.id AND m.status = 'scheduled' "
+            f"WHERE e.status = 'scheduled' AND e.ends_at >= ? AND e.ends_at < ?{within}",
+            (utc_text(start), utc_text(end), *ids),
+        )
+        if row is None:
+            return MeetingCounts(0, 0, 0, 0, 0)
+        return MeetingCounts(
+            row["events"], row["held"], row["follow_ups"], row["offers"], row["deals"]
         )
 
     async def attendance(

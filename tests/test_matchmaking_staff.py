@@ -9,8 +9,10 @@ from datetime import UTC, datetime, timedelta
 import openpyxl
 
 from bot.devtools.emulator import Message
+from bot.domain.impact import Period, period_report
 from bot.domain.matchmaking import schedule_of
 from bot.screens.buttons import StaffEventPage
+from storage.impact import ImpactRepository, MeetingCounts
 from storage.matchmaking import ProfileDraft
 from storage.seeding import SeedRegistration, add_registrations
 from tests.conftest import Assistant, Person
@@ -156,6 +158,15 @@ async def test_after_the_event_the_outcome_question_feeds_the_figures(
     assert "Anlaşmanız hayırlı olsun" in (thanks.text or "")
     figures = await store.figures("held-b2b")
     assert (figures.answered, figures.deals, figures.scheduled) == (1, 1, 1)
+    # The impact report counts the meeting held and the deal it led to.
+    today = datetime.now(UTC).date()
+    report = await period_report(
+        ImpactRepository(assistant.services.database),
+        assistant.services.companies,
+        Period(today - timedelta(days=2), today),
+        assistant.services.settings.timezone,
+    )
+    assert report.meetings == MeetingCounts(events=1, held=1, follow_ups=0, offers=0, deals=1)
     # A second send asks nobody twice.
     again = await elif_.press(sent, "Sonuç sorusunu gönder")
     assert "zaten gönderilmiş" in (again.text or "")

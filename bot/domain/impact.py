@@ -25,6 +25,7 @@ from storage.impact import (
     BroadcastSent,
     EventTurnout,
     ImpactRepository,
+    MeetingCounts,
     QuestionCounts,
     Scope,
     SelectionCounts,
@@ -260,6 +261,8 @@ class PeriodReport:
     project: Project | None = None  # set: only the project's activities were counted
     # Events whose participants staff selected from applications (none: no such event).
     selection: SelectionCounts | None = None
+    # B2B meetings held and what they led to (none: no meeting was held).
+    meetings: MeetingCounts | None = None
 
     @property
     def gender_answered(self) -> int:
@@ -316,6 +319,7 @@ async def period_report(
     sent = await impact.broadcasts(start, end) if cut is None else []
     questions = await impact.questions(start, end) if cut is None else NO_QUESTIONS
     selection = await impact.selection(start, end, scope)
+    meetings = await impact.meetings(start, end, scope)
     return PeriodReport(
         period=period,
         smes_served=len(served),
@@ -346,6 +350,7 @@ async def period_report(
         new_company_ids=frozenset(served_ids - before),
         project=cut.project if cut is not None else None,
         selection=selection if selection.applications else None,
+        meetings=meetings if meetings.held else None,
     )
 
 
