@@ -13,6 +13,7 @@ from handlers import (
     certificates,
     chat_setup,
     companies,
+    directory,
     errors,
     event_questions,
     events,
@@ -69,6 +70,7 @@ def register(application: AssistantApplication) -> None:
             staff_participants.WALK_IN,
             staff_participants.ATTENDANCE_IMPORT,
             *b2b.FORMS,
+            *directory.FORMS,
             evidence.EVIDENCE,
         ]
     )
@@ -109,6 +111,7 @@ def register(application: AssistantApplication) -> None:
         team,
         b2b,
         staff_b2b,
+        directory,
     )
     for feature in (*features, questions):
         application.add_handlers(feature.handlers())

@@ -42,6 +42,7 @@ from bot.screens.buttons import (
     B2bRequest,
     B2bScreen,
     B2bWithdraw,
+    DirHub,
     EventPage,
 )
 from bot.screens.outgoing import DocumentMessage, post
@@ -50,6 +51,7 @@ from handlers.replies import Keyboard, show
 from storage.content import Event
 from storage.matchmaking import (
     CAP,
+    DIRECTORY,
     MatchProfile,
     ProfileDraft,
 )
@@ -105,6 +107,7 @@ async def b2b_command(update: Update, context: AssistantContext) -> None:
         if event.matchmaking is not None and event.ends_at > now
     ]
     mine = [event for event in events if await _registered(caller, event)]
+    # With exactly one B2B day to look at, it opens at once (its page leads to the directory).
     if len(mine) == 1 or (not mine and len(events) == 1):
         await show_hub(update, caller, (mine or events)[0])
         return
@@ -117,7 +120,8 @@ async def b2b_command(update: Update, context: AssistantContext) -> None:
         for event in (mine or events)
     ]
     text = caller.render("b2b_events", events=mine or events, registered=bool(mine))
-    await show(update, text, [*rows, [caller.button("home", HOME)]])
+    directory = [caller.button("directory_open", DirHub())]
+    await show(update, text, [*rows, directory, [caller.button("home", HOME)]])
 
 
 async def hub_pressed(update: Update, context: AssistantContext) -> None:
@@ -181,7 +185,7 @@ async def show_hub(
                 caller.button("b2b_unlist", B2bScreen(event.id, "unlist")),
             ]
         )
-    rows.append([caller.button("home", HOME)])
+    rows.append([caller.button("directory_open", DirHub()), caller.button("home", HOME)])
     await show(update, text, rows)
 
 
@@ -708,6 +712,7 @@ class ProfileForm(Form):
             reason=reason,
             current=current,
             event=event,
+            directory=call.state.subject == DIRECTORY,
             company=call.state.answers.get("company"),
         )
         rows = step_keyboard(call, self)
@@ -717,25 +722,32 @@ class ProfileForm(Form):
 
     async def finish(self, call: FormCall) -> Moved | None:
         caller, answers = call.caller, call.state.answers
+        directory = call.state.subject == DIRECTORY
         event = matchmaking_event(caller, call.state.subject or "")
         await call.acknowledge()
-        if event is None:
+        if event is None and not (
+            directory and await caller.services.matchmaking.is_verified_member(caller.person.id)
+        ):
             await _gone(call.update, caller)
             return None
-        if answers.get("listing") != YES:
+        wants = answers.get("listing") == YES
+        if event is None:
+            # The directory's own page lives in handlers.directory: a button leads there.
+            if wants:
+                await caller.services.matchmaking.save_profile(
+                    caller.person.id,
+                    None,
+                    _draft(caller, answers),
+                    caller.services.catalogue.cluster.privacy_notice.version,
+                    _now(),
+                )
+            text = caller.render("b2b_listed" if wants else "b2b_not_listed")
+            await show(call.update, text, [[caller.button("directory_open", DirHub())]])
+            return None
+        if not wants:
             await show_hub(call.update, caller, event, note=caller.render("b2b_not_listed"))
             return None
-        draft = ProfileDraft(
-            company=str(answers.get("company") or caller.person.company or ""),
-            company_id=None,
-            sector_id=caller.person.sector_id,
-            offers=tuple(answers.get("offers") or ()),
-            seeks=tuple(answers.get("seeks") or ()),
-            offers_text=answers.get("offers_text"),
-            seeks_text=answers.get("seeks_text"),
-            languages=tuple(answers.get("languages") or ()),
-            description=answers.get("description"),
-        )
+        draft = _draft(caller, answers)
         version = caller.services.catalogue.cluster.privacy_notice.version
         await caller.services.matchmaking.save_profile(
             caller.person.id, event.id, draft, version, _now()
@@ -747,6 +759,21 @@ class ProfileForm(Form):
 PROFILE = ProfileForm()
 
 
+def _draft(caller: Caller, answers: Answers) -> ProfileDraft:
+    """Return the profile form's answers as a profile to store."""
+    return ProfileDraft(
+        company=str(answers.get("company") or caller.person.company or ""),
+        company_id=None,
+        sector_id=caller.person.sector_id,
+        offers=tuple(answers.get("offers") or ()),
+        seeks=tuple(answers.get("seeks") or ()),
+        offers_text=answers.get("offers_text"),
+        seeks_text=answers.get("seeks_text"),
+        languages=tuple(answers.get("languages") or ()),
+        description=answers.get("description"),
+    )
+
+
 async def begin_profile(
     update: Update, context: AssistantContext, caller: Caller, event: Event
 ) -> None:
@@ -754,7 +781,14 @@ async def begin_profile(
     if not await _registered(caller, event):
         await show_hub(update, caller, event)
         return
-    previous = await caller.services.matchmaking.profile(caller.person.id, event.id)
+    await open_profile_form(update, context, caller, event.id)
+
+
+async def open_profile_form(
+    update: Update, context: AssistantContext, caller: Caller, event_id: str | None
+) -> None:
+    """Open the profile form for an event (None: the member directory), prefilled."""
+    previous = await caller.services.matchmaking.profile(caller.person.id, event_id)
     previous = previous or await caller.services.matchmaking.latest_profile(caller.person.id)
     known = {c.id for c in caller.services.catalogue.categories}
     answers: dict[str, Any] = {
@@ -768,7 +802,9 @@ async def begin_profile(
             "description": previous.description if previous else None,
         },
     }
-    await open_form(update, context, caller, PROFILE, answers=answers, subject=event.id)
+    await open_form(
+        update, context, caller, PROFILE, answers=answers, subject=event_id or DIRECTORY
+    )
 
 
 class SearchForm(Form):

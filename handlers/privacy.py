@@ -28,6 +28,7 @@ from bot.screens.buttons import (
     B2bScreen,
     ConsentCampaign,
     DeleteConfirmed,
+    DirScreen,
     EditProfile,
     EventPage,
     HostConsent,
@@ -43,7 +44,7 @@ from handlers.replies import show
 from handlers.staff_access import staff
 from handlers.ticket_posts import reply_parameters
 from storage.catalogue import parse_utc
-from storage.matchmaking import MATCH_PREFIX
+from storage.matchmaking import DIRECTORY, MATCH_PREFIX
 from storage.privacy import (
     ANNOUNCEMENTS,
     HOST_PREFIX,
@@ -98,7 +99,13 @@ async def show_privacy(update: Update, caller: Caller) -> None:
             for special in specials
         ]
         + [
-            ("b2b_unlist", listing, B2bScreen(listing["event_id"], "unlist"))
+            (
+                "b2b_unlist",
+                listing,
+                DirScreen("unlist")
+                if listing["event_id"] == DIRECTORY
+                else B2bScreen(listing["event_id"], "unlist"),
+            )
             for listing in listings
         ]
     )
@@ -140,7 +147,11 @@ def _host(caller: Caller, consent: Consent) -> dict[str, Any]:
         "special": consent.purpose.startswith(SPECIAL_PREFIX),
         "listing": listing,
         "event_id": event_id,
-        "title": event.title.get(language) if event is not None else event_id,
+        "title": event.title.get(language)
+        if event is not None
+        else caller.label("directory_open")
+        if listing and event_id == DIRECTORY
+        else event_id,
         "host": transfer.host.get(language) if transfer is not None else None,
         "country": transfer.country.get(language) if transfer is not None else None,
     }

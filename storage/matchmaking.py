@@ -19,6 +19,7 @@ from storage.catalogue import parse_utc, utc_text
 from storage.content import Slot
 from storage.database import Database, Transaction
 from storage.outbox import (
+    DIRECTORY_MESSAGE,
     MEETING_ANSWER,
     MEETING_CANCELLED,
     MEETING_FOLLOWUP,
@@ -254,6 +255,11 @@ ORDER BY slot.n LIMIT 1
 
 
 _NAME = "SELECT full_name, company FROM people WHERE id = ?"
+# A person of a member company whose link to it is verified (invite link or staff approval).
+_VERIFIED_MEMBER = (
+    "p.company_verified = 1 AND EXISTS (SELECT 1 FROM companies c "
+    "WHERE c.id = p.company_id AND c.membership = 'member')"
+)
 
 
 def _named(row: Any) -> str:
@@ -407,13 +413,49 @@ class MatchmakingRepository:
         return len(rows)
 
     async def listed(self, event_id: str | None) -> list[MatchProfile]:
-        """Return the profiles listed for an event (None: the directory), present ones."""
+        """Return the profiles listed for an event, present ones; None: the directory, where
+        only people whose member company is verified are listed."""
+        members = "" if event_id else f"AND ({_VERIFIED_MEMBER}) "
         rows = await self._db.fetch_all(
             _PROFILE + "WHERE IFNULL(f.event_id, '') = ? AND f.listed_at IS NOT NULL "
-            "AND f.absent_at IS NULL ORDER BY f.company, p.full_name",
+            f"AND f.absent_at IS NULL {members}ORDER BY f.company, p.full_name",
             (event_id or "",),
         )
         return [_profile(row) for row in rows]
+
+    async def is_verified_member(self, person_id: int) -> bool:
+        """Tell whether the person belongs, verified, to a member company (the directory)."""
+        row = await self._db.fetch_one(
+            f"SELECT {_VERIFIED_MEMBER} FROM people p WHERE p.id = ?", (person_id,)
+        )
+        return row is not None and bool(row[0])
+
+    async def relay(
+        self, sender: MatchProfile, recipient: MatchProfile, text: str, now: datetime
+    ) -> bool:
+        """Pass one first message from one directory member to another through the assistant;
+        False when this sender has already written to this recipient."""
+        async with self._db.transaction() as tx:
+            before = await tx.fetch_one(
+                "SELECT 1 FROM outbox WHERE kind = ? AND person_id = ? "
+                "AND json_extract(payload, '$.from') = ?",
+                (DIRECTORY_MESSAGE, recipient.person_id, sender.id),
+            )
+            if before is not None:
+                return False
+            payload = {"from": sender.id, "text": text}
+            await tx.execute(
+                "INSERT INTO outbox (kind, person_id, payload, due_at, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    DIRECTORY_MESSAGE,
+                    recipient.person_id,
+                    json.dumps(payload, ensure_ascii=False),
+                    utc_text(now),
+                    utc_text(now),
+                ),
+            )
+        return True
 
     async def listed_events(self, person_id: int) -> list[str]:
         """Return the events the person has a listed profile for."""

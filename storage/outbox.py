@@ -49,6 +49,8 @@ MEETING_REMINDER = "meeting_reminder"
 MEETING_CANCELLED = "meeting_cancelled"
 MEETING_FOLLOWUP = "meeting_followup"
 MEETING_PROPOSAL = "meeting_proposal"  # the team suggests a participant to meet
+# The member directory: one member's first message to another, relayed (no numbers shown).
+DIRECTORY_MESSAGE = "directory_message"
 # A company's contact is asked to confirm someone who claims the company (payload: company,
 # claimant); the claimant is told what the contact or staff decided (payload: company, approved).
 COMPANY_CLAIM = "company_claim"
@@ -77,6 +79,7 @@ KINDS = (
     MEETING_CANCELLED,
     MEETING_FOLLOWUP,
     MEETING_PROPOSAL,
+    DIRECTORY_MESSAGE,
     COMPANY_CLAIM,
     CLAIM_DECIDED,
     APPLICATION_DECISION,

@@ -24,6 +24,7 @@ from bot.screens.b2b import (
     cancelled_notice,
     followup_question,
     proposal_notice,
+    relayed_message,
     reminder_notice,
     request_notice,
 )
@@ -508,6 +509,20 @@ async def compose_places_unfilled(
     )
 
 
+async def compose_directory_message(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Relay one directory member's first message to another, with who they are."""
+    matchmaking = context.services.matchmaking
+    sender = await matchmaking.profile_by_id(int(message.payload.get("from", 0)))
+    if sender is None or not sender.listed:
+        return Skip("sender no longer listed")
+    services = context.services
+    return relayed_message(
+        services.texts, services.catalogue, sender, str(message.payload.get("text", "")), language
+    )
+
+
 KINDS: dict[str, Kind] = {
     outbox.REMINDER: Kind(compose_reminder),
     outbox.SURVEY: Kind(compose_survey),
@@ -526,6 +541,7 @@ KINDS: dict[str, Kind] = {
     outbox.MEETING_CANCELLED: Kind(compose_meeting_cancelled),
     outbox.MEETING_FOLLOWUP: Kind(compose_meeting_followup),
     outbox.MEETING_PROPOSAL: Kind(compose_meeting_proposal),
+    outbox.DIRECTORY_MESSAGE: Kind(compose_directory_message),
     outbox.COMPANY_CLAIM: Kind(compose_company_claim),
     outbox.CLAIM_DECIDED: Kind(compose_claim_decided),
     outbox.APPLICATION_DECISION: Kind(

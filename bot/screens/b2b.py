@@ -18,6 +18,8 @@ from bot.screens.buttons import (
     B2bParticipant,
     B2bRequest,
     B2bScreen,
+    DirContact,
+    DirHub,
 )
 from bot.screens.outgoing import TextMessage
 from bot.screens.texts import Texts
@@ -247,3 +249,26 @@ def grid_lines(texts: Texts, event: Event, meetings: Sequence[Meeting], language
         marks = "".join("●" if table in used else "·" for table in range(1, tables + 1))
         lines.append(f"{texts.clock(slot.starts_at, language)} {marks} {len(used)}/{tables}")
     return "\n".join(lines)
+
+
+def relayed_message(
+    texts: Texts, catalogue: Catalogue, sender: MatchProfile, text: str, language: str
+) -> TextMessage:
+    """Return a directory member's first message to another, with who wrote and a reply."""
+    body = texts.render(
+        language, "directory_message", who=card(texts, catalogue, sender, language), text=text
+    )
+    rows = [
+        [
+            InlineKeyboardButton(
+                texts.label(language, "directory_reply"),
+                callback_data=DirContact(sender.id, "m").data,
+            )
+        ],
+        [
+            InlineKeyboardButton(
+                texts.label(language, "directory_open"), callback_data=DirHub().data
+            )
+        ],
+    ]
+    return TextMessage(body, InlineKeyboardMarkup(rows))

@@ -842,3 +842,36 @@ class StaffB2bAbsent(CallbackData, prefix="sb:n"):
 
     profile_id: Number
     confirmed: Literal["0", "1"] = "0"
+
+
+# -- the member directory (year-round matchmaking) -----------------------------------------------
+
+DIRECTORY_SCREENS = ("suggested", "browse", "search", "profile", "unlist")
+
+
+@dataclass(frozen=True)
+class DirHub(CallbackData, prefix="dr:h"):
+    """The member directory: one's listing and the ways to find companies."""
+
+
+@dataclass(frozen=True)
+class DirScreen(CallbackData, prefix="dr:v"):
+    """A screen of the member directory."""
+
+    screen: Annotated[str, "|".join(DIRECTORY_SCREENS)]
+    page: ListPage = 0
+
+
+@dataclass(frozen=True)
+class DirCompany(CallbackData, prefix="dr:p"):
+    """A listed member's directory profile."""
+
+    profile_id: Number
+
+
+@dataclass(frozen=True)
+class DirContact(CallbackData, prefix="dr:c"):
+    """Ask the team for an introduction ("i"), or write a first message relayed ("m")."""
+
+    profile_id: Number
+    how: Literal["i", "m"]
