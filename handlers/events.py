@@ -14,6 +14,7 @@ from bot.screens.buttons import (
     CODE_OF_KIND,
     HOME,
     KIND_CODES,
+    B2bHub,
     EventList,
     EventPage,
     Menu,
@@ -170,6 +171,10 @@ def render_event(
         rows = applications.application_rows(caller, listing, application, closed or not allowed)
     else:
         rows = registrations.registration_rows(caller, listing, registration, closed, allowed)
+    confirmed = registration is not None and registration.status == "confirmed"
+    if event.matchmaking is not None and confirmed and event.ends_at > now:
+        # A B2B day's participant finds their profile, requests and agenda there.
+        rows.append([caller.button("b2b_open", B2bHub(event.id))])
     if event.service_id is not None:
         rows.append([caller.button("open_service", ServicePage(event.service_id))])
     return text, rows

@@ -25,6 +25,7 @@ from storage.content import (
 from storage.people import Profile
 from tests.conftest import Assistant, Person, StartAssistant
 from tests.outbox_clock import FakeClock, outbox_on
+from tests.test_signup import open_event
 
 B2B = "b2b-days-2027-04"
 
@@ -422,3 +423,12 @@ async def test_the_demo_b2b_day_has_listed_participants_and_work_for_the_demo_pe
     )
     suggested = await member.press(hub, "Size önerilenler")
     assert "💡" in (suggested.text or "")
+
+
+async def test_a_participants_event_page_leads_to_the_b2b_page(assistant: Assistant) -> None:
+    ayse = await participant(assistant, "Ayşe Kaya", "Anadolu Lazer")
+    page = await open_event(ayse, B2B)
+    hub = await ayse.press(page, "B2B sayfası")
+    assert "kısa bir profil oluşturun" in (hub.text or "")
+    visitor = assistant.person("Cem")
+    assert "🤝 B2B sayfası" not in (await open_event(visitor, B2B)).buttons
