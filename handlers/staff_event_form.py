@@ -87,6 +87,8 @@ TYPED_STEPS = (
 )
 # The values of the form's buttons (callback data `f:ev:c:<value>`).
 KIND, PLACE, SECTOR, AUDIENCE, CERTIFICATE, SELECTION = "k:", "p:", "s:", "a:", "b:", "sl:"
+PROJECT = "j:"
+NO_PROJECT = "-"
 AUDIENCE_CODES = {"all": "all", "mem": "members"}
 SELECTION_CODES = {"open": "open", "app": "application"}
 UNLIMITED, KEEP, PUBLISH, LANGUAGE, DISCARD = "unl", "keep", "pub", "lang", "del"
@@ -101,7 +103,7 @@ class ShowEvent(Protocol):
 
 
 def _declared(name: str) -> Step:
-    if name in ("kind", "place", "audience", "certificate", "selection"):
+    if name in ("kind", "place", "audience", "certificate", "selection", "project"):
         return ChoiceStep(name, back=False)
     if name == "sectors":
         return MultiChoiceStep(name, back=False, minimum=0)
@@ -123,7 +125,7 @@ class EventForm(Form):
     code = "ev"
     ability = Ability.MANAGE
     closed_template = "staff_form_closed"
-    flow = Flow("event", tuple(_declared(name) for name in (*STEPS, PREVIEW)))
+    flow = Flow("event", tuple(_declared(name) for name in (*STEPS, "project", PREVIEW)))
 
     def __init__(self, show_event: ShowEvent) -> None:
         self.show_event = show_event
@@ -165,6 +167,11 @@ class EventForm(Form):
             step == "selection" and pressed.startswith(SELECTION) and pressed[3:] in SELECTION_CODES
         ):
             draft.selection = SELECTION_CODES[pressed[3:]]
+        elif step == "project" and pressed.startswith(PROJECT):
+            chosen = pressed[len(PROJECT) :]
+            if chosen != NO_PROJECT and call.services.catalogue.project(chosen) is None:
+                return Moved(call.state, "choose")  # removed from the content meanwhile
+            draft.project_id = None if chosen == NO_PROJECT else chosen
         elif step == "capacity" and pressed == UNLIMITED:
             draft.capacity = None
         elif step == "sectors" and pressed.startswith(SECTOR):
@@ -197,12 +204,14 @@ class EventForm(Form):
         if reason is None and draft.is_change and step == "deadline" and step not in draft.asking:
             # A change of time brought the old deadline after the new start.
             reason = "deadline_conflict"
+        project = call.services.catalogue.project(draft.project_id or "")
         text = caller.render(
             "staff_form_step",
             step=step,
             reason=reason,
             draft=draft,
             zone=call.services.settings.timezone.key,
+            project_name=project.name.get(caller.language) if project else None,
         )
         await show(call.update, text, self._rows(call, draft))
 
@@ -239,6 +248,12 @@ class EventForm(Form):
                 [call.button(self, caller.label(f"staff_selection_{code}"), SELECTION + code)]
                 for code in SELECTION_CODES
             ]
+        elif step == "project":
+            rows = [
+                [call.button(self, project.name.get(caller.language)[:60], PROJECT + project.id)]
+                for project in call.services.catalogue.projects
+            ]
+            rows.append([call.button(self, caller.label("staff_no_project"), PROJECT + NO_PROJECT)])
         elif step == "sectors":
             for sector in call.services.catalogue.sectors:
                 mark = "✅" if sector.id in draft.sectors else "⬜"

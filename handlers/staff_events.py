@@ -165,6 +165,7 @@ async def show_staff_event(
         over=over,
         notice=notice,
         details=details,
+        project=services.catalogue.project(event.project_id or ""),
     )
     changes = [
         caller.button(f"staff_change_{name}", ChangeEvent(CODE_OF_STAFF_CHANGE[name], event.id))
@@ -180,6 +181,12 @@ async def show_staff_event(
             "selection",
         )
     ]
+    if services.catalogue.projects:
+        changes.append(
+            caller.button(
+                "staff_change_project", ChangeEvent(CODE_OF_STAFF_CHANGE["project"], event.id)
+            )
+        )
     manage, read = caller.can(Ability.MANAGE), caller.can(Ability.READ)
     changeable = manage and not over
     lists = [

@@ -24,7 +24,7 @@ from storage.content import (
 from storage.seeding import SeedRegistration, SeedTicket, add_registrations, add_tickets
 from tests.conftest import Assistant, Cli, Person
 from tests.test_impact import held_period
-from tests.test_staff_events import staff_member
+from tests.test_staff_events import open_staff_event, staff_member
 
 YADIP = "KOBİ'lerde Yalın ve Dijital Dönüşüm Projesi (YADİP)"
 
@@ -261,3 +261,34 @@ def test_a_logo_is_found_next_to_the_content_file_or_left_out(cli: Cli, tmp_path
     again = cli("report", "--project", "ankara-yadip-2026", "--out", "b.xlsx", env=env)
     assert again.returncode == 0, again.stderr
     assert len(openpyxl.load_workbook(tmp_path / "b.xlsx")["Özet"]._images) == 1
+
+
+async def test_staff_move_an_event_to_another_project_from_its_page(
+    assistant: Assistant,
+) -> None:
+    await assistant.add_event("linked-here")  # the agency project's, like the lean training
+    elif_ = staff_member(assistant)
+    page = await open_staff_event(elif_, "Test etkinliği linked-here")
+    assert f"📁 Proje: {YADIP}" in (page.text or "")
+    step = await elif_.press(page, "📁 Proje")
+    assert f"Şu anki: {YADIP}" in (step.text or "")
+    assert step.buttons[-1] == "Hiçbir projeye bağlı değil"
+    ministry = "Küme Gelişim Programı: Makine ve Tekstilde Uluslararası Rekabetçilik"
+    preview = await elif_.press(step, ministry[:60])
+    assert "Değişen: proje" in (preview.text or "")
+    saved = await elif_.press(preview, "✅ Değişikliği kaydet")
+    assert f"📁 Proje: {ministry}" in (saved.text or "")
+    catalogue = assistant.services.catalogue
+    event = catalogue.event("linked-here")
+    assert event is not None and event.project_id == "kumevizyon-2026"
+    kumevizyon, yadip = catalogue.projects
+    assert "linked-here" in catalogue.project_events(kumevizyon)
+    assert "linked-here" not in catalogue.project_events(yadip)
+    # And out of any project.
+    page = await open_staff_event(elif_, "Test etkinliği linked-here")
+    step = await elif_.press(page, "📁 Proje")
+    preview = await elif_.press(step, "Hiçbir projeye bağlı değil")
+    saved = await elif_.press(preview, "✅ Değişikliği kaydet")
+    assert "📁 Proje:" not in (saved.text or "")
+    event = assistant.services.catalogue.event("linked-here")
+    assert event is not None and event.project_id is None

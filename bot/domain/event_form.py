@@ -61,6 +61,8 @@ CHANGES = {
     "audience": ("audience",),
     "certificate": ("certificate",),
     "selection": ("selection",),
+    # Asked only when changing an event: which funded project it counts for (or none).
+    "project": ("project",),
 }
 _DATE_TIME = re.compile(
     r"^(?:(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})"
@@ -107,6 +109,7 @@ class EventDraft:
     decision_at: datetime | None = None
     confirm_days: int = DEFAULT_CONFIRM_DAYS
     reserve_cutoff_days: int = DEFAULT_RESERVE_CUTOFF_DAYS
+    project_id: str | None = None  # the funded project it counts for
     service_id: str | None = None
     language: str = "tr"
     keywords: Phrases = field(default_factory=Phrases)
@@ -142,6 +145,7 @@ class EventDraft:
             decision_at=event.decision_at,
             confirm_days=event.confirm_days,
             reserve_cutoff_days=event.reserve_cutoff_days,
+            project_id=event.project_id,
             service_id=event.service_id,
             language=event.language,
             keywords=event.keywords,
@@ -296,6 +300,7 @@ class EventDraft:
             decision_at=self.decision_at,
             confirm_days=self.confirm_days,
             reserve_cutoff_days=self.reserve_cutoff_days,
+            project_id=self.project_id,
         )
 
 
@@ -324,6 +329,7 @@ def event_to_answers(event: Event) -> dict[str, Any]:
         "decision_at": _moment(event.decision_at),
         "confirm_days": event.confirm_days,
         "reserve_cutoff_days": event.reserve_cutoff_days,
+        "project_id": event.project_id,
     }
 
 
@@ -356,6 +362,7 @@ def event_from_answers(data: dict[str, Any]) -> Event:
         decision_at=_parsed(data.get("decision_at")),
         confirm_days=data.get("confirm_days", DEFAULT_CONFIRM_DAYS),
         reserve_cutoff_days=data.get("reserve_cutoff_days", DEFAULT_RESERVE_CUTOFF_DAYS),
+        project_id=data.get("project_id"),
     )
 
 

@@ -355,6 +355,7 @@ STAFF_CHANGE_CODES = {
     "a": "audience",
     "b": "certificate",
     "s": "selection",
+    "j": "project",
 }
 CODE_OF_STAFF_CHANGE = {change: code for code, change in STAFF_CHANGE_CODES.items()}
 
