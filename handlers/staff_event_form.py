@@ -383,11 +383,13 @@ def handlers(form: EventForm) -> list[BaseHandler[Update, AssistantContext, Any]
             rows = [[caller.button("staff_event_list", StaffEventList())]]
             await show(update, caller.render("not_available"), rows)
             return
-        if event.ends_at <= datetime.now(UTC):
+        change = STAFF_CHANGE_CODES[code]
+        # An event held stays as it was, but may still be counted for a funded project.
+        if event.ends_at <= datetime.now(UTC) and change != "project":
             await refuse_held_event(update, caller, event.id)
             return
         taken = await event_store.confirmed_count(services.database, event.id)
-        draft = EventDraft.changing(event, STAFF_CHANGE_CODES[code], taken)
+        draft = EventDraft.changing(event, change, taken)
         answers = {"draft": draft.to_answers()}
         await open_form(
             update, context, caller, form, answers=answers, subject=event.id, step=draft.step

@@ -181,12 +181,9 @@ async def show_staff_event(
             "selection",
         )
     ]
-    if services.catalogue.projects:
-        changes.append(
-            caller.button(
-                "staff_change_project", ChangeEvent(CODE_OF_STAFF_CHANGE["project"], event.id)
-            )
-        )
+    to_project = ChangeEvent(CODE_OF_STAFF_CHANGE["project"], event.id)
+    # Even after it is held: staff may find out later which project an event counts for.
+    project = [caller.button("staff_change_project", to_project)]
     manage, read = caller.can(Ability.MANAGE), caller.can(Ability.READ)
     changeable = manage and not over
     lists = [
@@ -210,6 +207,7 @@ async def show_staff_event(
     selection = [caller.button("staff_applications", ApplicationReview(event.id))]
     rows: Keyboard = [
         *([changes[0:2], changes[2:4], changes[4:6], changes[6:]] if changeable else []),
+        project if manage and services.catalogue.projects else [],
         selection if read and event.by_application else [],
         lists if read else [],
         attendance if caller.can(Ability.CHECK_IN) else [],

@@ -292,3 +292,22 @@ async def test_staff_move_an_event_to_another_project_from_its_page(
     assert "📁 Proje:" not in (saved.text or "")
     event = assistant.services.catalogue.event("linked-here")
     assert event is not None and event.project_id is None
+
+
+async def test_an_event_already_held_can_still_be_counted_for_a_project(
+    assistant: Assistant,
+) -> None:
+    await assistant.add_event("held-before", starts_in=timedelta(days=-20), project=None)
+    elif_ = staff_member(assistant)
+    menu = await elif_.says("/staff")
+    listing = await elif_.press(menu, "📅 Etkinlikler")
+    past = await elif_.press(listing, "🗂 Geçmiş etkinlikler")
+    page = await elif_.press(past, "1")
+    assert "✏️ Başlık" not in page.buttons  # held: the event itself stays as it was
+    step = await elif_.press(page, "📁 Proje")
+    preview = await elif_.press(step, YADIP[:60])
+    saved = await elif_.press(preview, "✅ Değişikliği kaydet")
+    assert f"📁 Proje: {YADIP}" in (saved.text or "")
+    yadip = assistant.services.catalogue.project("ankara-yadip-2026")
+    assert yadip is not None
+    assert "held-before" in assistant.services.catalogue.project_events(yadip)
