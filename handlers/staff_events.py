@@ -25,6 +25,7 @@ from bot.screens.buttons import (
     CancelEvent,
     ChangeEvent,
     ConfirmCancelEvent,
+    EventQuestions,
     ExportAttendees,
     StaffAccessNeeds,
     StaffAddParticipant,
@@ -205,6 +206,7 @@ async def show_staff_event(
     # Special-category answers (KVKK Art. 6): only for those who manage the event.
     special = [caller.button("staff_access_needs", StaffAccessNeeds(event.id))]
     selection = [caller.button("staff_applications", ApplicationReview(event.id))]
+    own_questions = [caller.button("staff_event_questions", EventQuestions(event.id))]
     rows: Keyboard = [
         *([changes[0:2], changes[2:4], changes[4:6], changes[6:]] if changeable else []),
         project if manage and services.catalogue.projects else [],
@@ -216,6 +218,7 @@ async def show_staff_event(
         exports if read else [],
         host if read and event.transfer_abroad is not None else [],
         summary if read and event.questions else [],
+        own_questions if manage else [],
         special if manage and event.access_needs is not None else [],
         [caller.button("staff_b2b", StaffB2b(event.id, "grid"))]
         if read and event.matchmaking is not None

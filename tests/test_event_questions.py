@@ -261,3 +261,55 @@ def test_questions_survive_the_export_and_import_round_trip() -> None:
     catalogue = load_catalogue(bundled_content_path())
     again = parse_catalogue(catalogue_to_document(catalogue), "again")
     assert again.event(TRAINING) == catalogue.event(TRAINING)
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_staff_add_and_remove_a_question_from_the_event_page(assistant: Assistant) -> None:
+    await assistant.add_event("asked-by-staff", capacity=5)
+    elif_ = staff_member(assistant)
+    page = await open_staff_event(elif_, "Test etkinliği asked-by-staff")
+    listing = await elif_.press(page, "Kayıt soruları")
+    assert "Henüz soru yok" in (listing.text or "")
+    kind = await elif_.press(listing, "Soru ekle")
+    turkish = await elif_.press(kind, "Tek seçim")
+    assert "Soruyu Türkçe yazın" in (turkish.text or "")
+    english = await elif_.says("Öğle yemeğinde ne tercih edersiniz?")
+    assert "İngilizcesini yazın" in (english.text or "")
+    choices = await elif_.says("What would you like for lunch?")
+    assert "Türkçe / English" in (choices.text or "")
+    too_few = await elif_.says("Et")
+    assert "en az iki seçenek" in (too_few.text or "")
+    optional = await elif_.says("Et / Meat\nSebze / Vegetables\nBalık")
+    preview = await elif_.press(optional, "Evet")
+    assert "Balık / Balık" in (preview.text or "") and "İsteğe bağlı" in (preview.text or "")
+    saved = await elif_.press(preview, "Soruyu kaydet")
+    assert "Soru eklendi" in (saved.text or "")
+    event = assistant.services.catalogue.event("asked-by-staff")
+    assert event is not None
+    [question] = event.questions
+    assert question.type == "choice" and question.optional
+    assert [choice.id for choice in question.choices] == ["et", "sebze", "balik"]
+    assert question.text.en == "What would you like for lunch?"
+
+    # A member signing up now is asked it.
+    ayse = assistant.person("Ayşe")
+    consent = await ayse.press(await open_event(ayse, "asked-by-staff"), "Kayıt ol")
+    asked = await fill_profile(ayse, consent)
+    assert "Öğle yemeğinde ne tercih edersiniz?" in (asked.text or "")
+    review = await ayse.press(asked, "Sebze")
+    await ayse.press(review, "Gönder")
+
+    ask = await elif_.press(
+        await elif_.press(
+            await open_staff_event(elif_, "Test etkinliği asked-by-staff"), "Kayıt soruları"
+        ),
+        "🗑 1",
+    )
+    removed = await elif_.press(ask, "Evet, kaldır")
+    assert "Soru kaldırıldı" in (removed.text or "")
+    event = assistant.services.catalogue.event("asked-by-staff")
+    assert event is not None and event.questions == ()
+    actions = await assistant.fetch(
+        "SELECT action FROM audit_log WHERE action = 'event.questions' ORDER BY id"
+    )
+    assert len(actions) == 2

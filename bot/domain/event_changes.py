@@ -28,6 +28,7 @@ from storage.content import (
 )
 from storage.database import Database
 from storage.outbox import Addressee, announce_event_cancelled, announce_event_change
+from storage.questions import Question, question_to_document
 from storage.registrations import Registration, RegistrationRepository
 
 # Fields of the event document whose change registrants are told about.
@@ -275,3 +276,39 @@ async def cancel_event(
         )
     await services.reload_catalogue()
     return told
+
+
+async def set_questions(
+    services: EventServices,
+    staff_id: int,
+    event_id: str,
+    questions: tuple[Question, ...],
+    now: datetime | None = None,
+) -> Event | None:
+    """Replace an event's own registration questions, with an audit entry.
+
+    Answers already given stay with the registrations; a question removed is no longer shown.
+    Returns None when the event was cancelled or removed meanwhile; raises EventRejected when
+    the questions are not valid content.
+    """
+    moment = now or datetime.now(UTC)
+    zone = _document_zone(services)
+    async with services.database.transaction() as tx:
+        stored = await event_store.scheduled_document(tx, event_id)
+        if stored is None:
+            return None
+        document = dict(stored)
+        document.pop("questions", None)
+        if questions:
+            document["questions"] = [question_to_document(question) for question in questions]
+        after = _read_event(services, document)
+        await event_store.update_event(after, zone, moment, tx)
+        await services.audit.record(
+            staff_id,
+            "event.questions",
+            f"event:{event_id}",
+            {"questions": [question.id for question in questions]},
+            tx=tx,
+        )
+    await services.reload_catalogue()
+    return services.catalogue.event(event_id) or after

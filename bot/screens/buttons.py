@@ -876,3 +876,29 @@ class DirContact(CallbackData, prefix="dr:c"):
 
     profile_id: Number
     how: Literal["i", "m"]
+
+
+# -- an event's own registration questions (staff) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventQuestions(CallbackData, prefix="se:q"):
+    """An event's registration questions, with add and remove."""
+
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
+class AddQuestion(CallbackData, prefix="se:qa"):
+    """Add a registration question to an event (a form asks it step by step)."""
+
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
+class RemoveQuestion(CallbackData, prefix="se:qx"):
+    """Remove an event's question by its number: asked first ("0"), then done ("1")."""
+
+    event_id: EntryId
+    number: Annotated[int, r"\d{1,2}"]
+    sure: Literal["0", "1"] = "0"
