@@ -189,11 +189,30 @@ async def host_withdrawn(update: Update, context: AssistantContext) -> None:
 
 
 async def access_needs_withdrawn(update: Update, context: AssistantContext) -> None:
-    """Withdraw the consent to an event's special question (its answer goes), then /privacy."""
+    """Ask, then withdraw the consent to an event's special question and delete the answer."""
     caller = context.caller
-    event_id = WithdrawAccessNeeds.of(update).event_id
-    await caller.services.privacy.withdraw(caller.person.id, special_purpose(event_id))
-    await show_privacy(update, await context.refresh_caller())
+    pressed = WithdrawAccessNeeds.of(update)
+    privacy, purpose = caller.services.privacy, special_purpose(pressed.event_id)
+    event = caller.services.catalogue.event(pressed.event_id)
+    title = event.title.get(caller.language) if event is not None else pressed.event_id
+    back = [caller.button("privacy", Menu("privacy"))]
+    if purpose not in await privacy.in_force(caller.person.id):
+        # Withdrawn already (a second tap, another device) or never given: nothing to delete.
+        await show(update, caller.render("not_available"), [back])
+        return
+    if pressed.sure == "0":
+        rows = [
+            [
+                caller.button(
+                    "access_needs_withdraw_yes", WithdrawAccessNeeds(pressed.event_id, "1")
+                )
+            ],
+            back,
+        ]
+        await show(update, caller.render("access_needs_withdraw_confirm", title=title), rows)
+        return
+    await privacy.withdraw(caller.person.id, purpose)
+    await show(update, caller.render("access_needs_withdrawn", title=title), [back])
 
 
 async def notice_pressed(update: Update, context: AssistantContext) -> None:

@@ -63,7 +63,7 @@ async def test_saying_no_still_registers_and_stores_nothing(assistant: Assistant
     question = await the_question(ayse)
     text = question.text or ""
     # Says why it is asked apart, who sees it, how long it is kept, and that no is fine.
-    assert "özel nitelikli kişisel veridir (md. 6)" in text
+    assert "özel nitelikli kişisel veridir (KVKK m. 6)" in text
     assert "yalnızca etkinliği düzenleyen ekip görür" in text
     assert "etkinlik biter bitmez silinir" in text
     assert "kaydınız aynen geçerli kalır" in text
@@ -118,8 +118,14 @@ async def test_withdrawing_the_consent_deletes_the_answer(assistant: Assistant) 
     ayse = assistant.person("Ayşe")
     await answered(ayse)
     screen = await ayse.says("/privacy")
-    withdraw = f"↩️ Sağlık sorusu iznini geri al · Test etkinliği {EVENT}"
-    after = await ayse.press(screen, withdraw)
+    withdraw = f"↩️ Erişim ve beslenme sorusu: açık rızamı geri al · Test etkinliği {EVENT}"
+    sure = await ayse.press(screen, withdraw)
+    assert "geri almak istediğinizden emin misiniz?" in (sure.text or "")
+    # Asking changes nothing yet.
+    assert len(await assistant.fetch("SELECT * FROM special_category_answers")) == 1
+    done = await ayse.press(sure, "Evet, rızamı geri al ve yanıtımı sil")
+    assert "yanıtınız silindi" in (done.text or "")
+    after = await ayse.press(done, "🔒 Kişisel verilerim")
     assert "(erişim ve beslenme sorusu): " in (after.text or "")
     assert await assistant.fetch("SELECT * FROM special_category_answers") == []
     [consent] = await assistant.fetch("SELECT withdrawn_at FROM consents")

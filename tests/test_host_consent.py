@@ -50,7 +50,7 @@ async def test_refusing_to_share_with_the_host_still_registers(assistant: Assist
     text = question.text or ""
     # Specific: who, where, what, for this visit; optional, and the registration stands.
     assert "İtalya'daki Emilia-Romagna Makine Kümesi" in text
-    assert "adınızın, firmanızın ve iletişim bilgilerinizin" in text.lower()
+    assert "adınızın, firmanızın, sektörünüzün ve iletişim bilgilerinizin" in text.lower()
     assert "kaydınız aynen geçerli kalır" in text
     assert question.buttons == ["✅ Evet, paylaşılabilir", "🚫 Hayır, paylaşılmasın"]
     answer = await ayse.press(question, "Hayır, paylaşılmasın")

@@ -165,9 +165,13 @@ class AccessNeedsConsent(CallbackData, prefix="nc"):
 
 @dataclass(frozen=True)
 class WithdrawAccessNeeds(CallbackData, prefix="nw"):
-    """Withdraw the consent to an event's special-category question; its answer goes too."""
+    """Withdraw the consent to an event's special-category question; its answer goes too.
+
+    Asked first ("0"), then done ("1").
+    """
 
     event_id: EntryId
+    sure: Literal["0", "1"] = "0"
 
 
 @dataclass(frozen=True)
