@@ -28,6 +28,7 @@ from bot.screens.buttons import (
     EventQuestions,
     ExportAttendees,
     StaffAccessNeeds,
+    StaffAddedList,
     StaffAddParticipant,
     StaffB2b,
     StaffEventList,
@@ -41,6 +42,7 @@ from handlers.staff_access import staff
 from storage import events as event_store
 from storage.attendees import AttendeeRepository
 from storage.catalogue import EventListing
+from storage.staff_added import count_added
 
 PAGE_SIZE = 8
 
@@ -203,6 +205,8 @@ async def show_staff_event(
         caller.button("staff_add_participant", StaffAddParticipant(event.id)),
         caller.button("staff_import_attendance", StaffImportAttendance(event.id)),
     ]
+    added = await count_added(services.database, event.id) if manage else 0
+    added_row = [caller.button("staff_added_list", StaffAddedList(event.id))] if added else []
     # Special-category answers (KVKK Art. 6): only for those who manage the event.
     special = [caller.button("staff_access_needs", StaffAccessNeeds(event.id))]
     selection = [caller.button("staff_applications", ApplicationReview(event.id))]
@@ -215,6 +219,7 @@ async def show_staff_event(
         attendance if caller.can(Ability.CHECK_IN) else [],
         *await evidence.staff_page_rows(caller, event.id),
         participants if manage else [],
+        added_row,
         exports if read else [],
         host if read and event.transfer_abroad is not None else [],
         summary if read and event.questions else [],

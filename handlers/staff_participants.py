@@ -13,7 +13,7 @@ import base64
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import AssistantContext, Caller
@@ -34,6 +34,8 @@ from bot.domain.forms import (
 from bot.domain.profile import check_company, check_email, check_name, check_phone, company_key
 from bot.screens.buttons import (
     STAFF_HOME,
+    StaffAddedErase,
+    StaffAddedList,
     StaffAddParticipant,
     StaffEventPage,
     StaffImportAttendance,
@@ -43,7 +45,15 @@ from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
 from storage.companies import Company
 from storage.content import Event
-from storage.staff_added import HAND, IMPORT, NewParticipant, add_participants
+from storage.staff_added import (
+    HAND,
+    IMPORT,
+    NewParticipant,
+    add_participants,
+    erase_participant,
+    named_participants,
+    participant,
+)
 
 FORM_TIMEOUT = 15 * 60
 # A registry company this close to what was typed is offered as a button.
@@ -361,6 +371,69 @@ async def import_pressed(update: Update, context: AssistantContext) -> None:
     await _open_for_event(update, context, ATTENDANCE_IMPORT, event_id)
 
 
+# Staff-added people offered for erasure on one screen.
+ERASE_LISTED = 20
+
+
+async def added_list(update: Update, context: AssistantContext) -> None:
+    """List the event's staff-added people, to erase one who asks (KVKK Art. 11)."""
+    caller = context.caller
+    event_id = StaffAddedList.of(update).event_id
+    event = caller.services.catalogue.event(event_id)
+    if event is None:
+        await show(
+            update, caller.render("not_available"), [[caller.button("staff_menu", STAFF_HOME)]]
+        )
+        return
+    people = await named_participants(caller.services.database, event.id)
+    rows: Keyboard = [
+        [
+            InlineKeyboardButton(
+                f"🗑 {name[:40]}", callback_data=StaffAddedErase(registration_id).data
+            )
+        ]
+        for registration_id, name in people[:ERASE_LISTED]
+    ]
+    rows = [*rows, [caller.button("staff_back_to_event", StaffEventPage(event.id))]]
+    text = caller.render("staff_added_list", event=event, people=people, listed=ERASE_LISTED)
+    await show(update, text, rows)
+
+
+async def erase_pressed(update: Update, context: AssistantContext) -> None:
+    """Ask to confirm erasing one staff-added participant, then erase them."""
+    caller = context.caller
+    pressed = StaffAddedErase.of(update)
+    database = caller.services.database
+    found = await participant(database, pressed.registration_id)
+    if found is None:
+        # Erased by a colleague a moment ago, or never there.
+        await show(
+            update, caller.render("not_available"), [[caller.button("staff_menu", STAFF_HOME)]]
+        )
+        return
+    event_id, name = found
+    event = caller.services.catalogue.event(event_id)
+    title = event.title.get(caller.language) if event is not None else event_id
+    back = StaffAddedList(event_id) if event is not None else STAFF_HOME
+    if pressed.confirmed == "n":
+        rows = [
+            [
+                caller.button(
+                    "staff_erase_participant", StaffAddedErase(pressed.registration_id, "y")
+                )
+            ],
+            [caller.button("staff_keep_participant", back)],
+        ]
+        await show(update, caller.render("staff_added_erase", name=name, title=title), rows)
+        return
+    if await erase_participant(database, pressed.registration_id):
+        await caller.services.audit.record(
+            caller.person.id, "participants.erase", f"event:{event_id}", {"erased": 1}
+        )
+    text = caller.render("staff_added_erase", name=None, title=title)
+    await show(update, text, [[caller.button("back", back)]])
+
+
 def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return this feature's handlers (the answers themselves are the forms')."""
     return staff(
@@ -368,5 +441,7 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
         [
             CallbackQueryHandler(add_pressed, pattern=StaffAddParticipant.pattern()),
             CallbackQueryHandler(import_pressed, pattern=StaffImportAttendance.pattern()),
+            CallbackQueryHandler(added_list, pattern=StaffAddedList.pattern()),
+            CallbackQueryHandler(erase_pressed, pattern=StaffAddedErase.pattern()),
         ],
     )

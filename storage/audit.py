@@ -15,6 +15,7 @@ DATA_ACTIONS = (
     "privacy.export",
     "privacy.erase",
     "privacy.event_data_cleared",
+    "participants.erase",
     "attendees.export",
 )
 

@@ -115,3 +115,23 @@ async def erase_participant(database: Database, registration_id: int) -> bool:
         )
         await database.checkpoint()
     return changed == 1
+
+
+async def named_participants(database: Database, event_id: str) -> list[tuple[int, str]]:
+    """Return (registration id, name) of the event's staff-added people not yet anonymised."""
+    rows = await database.fetch_all(
+        "SELECT registration_id, full_name FROM staff_added_participants "
+        "WHERE event_id = ? AND full_name IS NOT NULL ORDER BY full_name, registration_id",
+        (event_id,),
+    )
+    return [(row["registration_id"], row["full_name"]) for row in rows]
+
+
+async def participant(database: Database, registration_id: int) -> tuple[str, str] | None:
+    """Return (event id, name) of one staff-added participant not yet anonymised."""
+    row = await database.fetch_one(
+        "SELECT event_id, full_name FROM staff_added_participants "
+        "WHERE registration_id = ? AND full_name IS NOT NULL",
+        (registration_id,),
+    )
+    return (row["event_id"], row["full_name"]) if row is not None else None

@@ -195,3 +195,34 @@ async def test_only_staff_who_manage_add_participants(assistant: Assistant) -> N
     assert await refused(viewer, f"sp:a:{EVENT}")
     assert await refused(viewer, f"sp:i:{EVENT}")
     assert await assistant.fetch("SELECT * FROM forms") == []
+
+
+async def test_a_walk_in_who_asks_is_erased_and_still_counted(assistant: Assistant) -> None:
+    await assistant.add_event(EVENT)
+    elif_ = staff_member(assistant)
+    page = await open_staff_event(elif_, TITLE)
+    assert not any("Eklenen katılımcılar" in button for button in page.buttons)
+    await add_by_hand(elif_, "Hasan Kapı", None, "Evet")
+    page = await open_staff_event(elif_, TITLE)
+    listed = await elif_.press(page, "✍️ Eklenen katılımcılar (silme talebi)")
+    assert "KVKK md. 11" in (listed.text or "")
+    confirm = await elif_.press(listed, "🗑 Hasan Kapı")
+    assert "Hasan Kapı" in (confirm.text or "") and "geri alınamaz" in (confirm.text or "")
+    erase = confirm.button_data("🗑 Evet, verilerini sil")
+    assert erase is not None
+    done = await elif_.press(confirm, "🗑 Evet, verilerini sil")
+    assert "verileri silindi" in (done.text or "")
+    [row] = await added(assistant)
+    assert row["full_name"] is None and row["phone"] is None
+    assert row["attended"] == 1 and row["status"] == "confirmed"
+    # A second press on the old confirmation (a double tap, a colleague) changes nothing.
+    await elif_.emulator.press_callback(elif_.user, done, erase)
+    gone = await elif_.emulator.wait_for_bot_message(elif_.id, contains="artık geçerli değil")
+    assert gone.text
+    [entry] = await assistant.fetch(
+        "SELECT subject, detail FROM audit_log WHERE action = 'participants.erase'"
+    )
+    assert entry == {"subject": f"event:{EVENT}", "detail": '{"erased": 1}'}
+    log = await elif_.press(await elif_.says("/staff"), "Veri dışa aktarma ve silme kaydı")
+    assert "eklenen bir katılımcının verilerini sildi" in (log.text or "")
+    assert "Hasan" not in (log.text or "")

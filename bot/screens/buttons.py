@@ -189,6 +189,21 @@ class StaffImportAttendance(CallbackData, prefix="sp:i"):
 
 
 @dataclass(frozen=True)
+class StaffAddedList(CallbackData, prefix="sp:l"):
+    """Staff: the participants staff added to an event, to erase one on their request."""
+
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
+class StaffAddedErase(CallbackData, prefix="sp:e"):
+    """Staff: erase one staff-added participant's details ("y": confirmed)."""
+
+    registration_id: Number
+    confirmed: Literal["n", "y"] = "n"
+
+
+@dataclass(frozen=True)
 class StaffAccessNeeds(CallbackData, prefix="se:an"):
     """Staff who manage: the answers to an event's special-category question."""
 
