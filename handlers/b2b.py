@@ -10,7 +10,7 @@ other side must hear of goes through the outbox, queued with the change.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
@@ -37,6 +37,7 @@ from bot.screens.buttons import (
     B2bCalendar,
     B2bCancelMeeting,
     B2bHub,
+    B2bNarrow,
     B2bOutcome,
     B2bParticipant,
     B2bRequest,
@@ -320,6 +321,7 @@ async def _show_page(
     title: str | None,
     side: str = "a",
     page_of: Any = None,
+    narrowed: tuple[int, Literal["a", "m"]] = (0, "a"),
 ) -> None:
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = min(page, pages - 1)
@@ -344,8 +346,65 @@ async def _show_page(
                 caller.button("b2b_filter_seeks", B2bBrowse(event.id, "s")),
             ]
         )
+        rows += _narrowing_rows(caller, event, *narrowed)
     rows.append([caller.button("b2b_back", B2bHub(event.id))])
     await show(update, text, rows)
+
+
+def _narrowing_rows(
+    caller: Caller, event: Event, sector: int, members: Literal["a", "m"]
+) -> list[list[InlineKeyboardButton]]:
+    """Return the sector buttons (the chosen one marked) and the member-companies switch."""
+    sectors = [
+        InlineKeyboardButton(
+            ("• " if number == sector else "") + item.name.get(caller.language)[:28],
+            callback_data=B2bNarrow(event.id, 0 if number == sector else number, members).data,
+        )
+        for number, item in enumerate(caller.services.catalogue.sectors[:99], start=1)
+    ]
+    switch: Literal["a", "m"] = "m" if members == "a" else "a"
+    label = "b2b_members_only" if members == "a" else "b2b_all_companies"
+    return [
+        sectors[0:2],
+        sectors[2:4],
+        sectors[4:6],
+        [caller.button(label, B2bNarrow(event.id, sector, switch))],
+    ]
+
+
+async def narrow_pressed(update: Update, context: AssistantContext) -> None:
+    """Browse the participants of one sector, or of member companies only."""
+    caller = context.caller
+    pressed = B2bNarrow.of(update)
+    event = matchmaking_event(caller, pressed.event_id)
+    if event is None:
+        await _gone(update, caller)
+        return
+    me = await caller.services.matchmaking.profile(caller.person.id, event.id)
+    if me is None or not me.listed:
+        await show_hub(update, caller, event)
+        return
+    sectors = caller.services.catalogue.sectors
+    sector = sectors[pressed.sector - 1] if 0 < pressed.sector <= len(sectors) else None
+    chosen = Filter(sector_id=sector.id if sector else None, members_only=pressed.members == "m")
+    found = (await _index(caller, event)).browse(chosen, exclude=caller.person.id)
+    title = caller.render(
+        "b2b_narrowed",
+        sector=sector.name.get(caller.language) if sector else None,
+        members=pressed.members == "m",
+    )
+    await _show_page(
+        update,
+        caller,
+        event,
+        found,
+        pressed.page,
+        kind="browse",
+        title=title,
+        side="n",
+        page_of=lambda page: B2bNarrow(event.id, pressed.sector, pressed.members, page),
+        narrowed=(pressed.sector if sector else 0, pressed.members),
+    )
 
 
 async def participant_pressed(update: Update, context: AssistantContext) -> None:
@@ -960,6 +1019,7 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
         CallbackQueryHandler(hub_pressed, pattern=B2bHub.pattern()),
         CallbackQueryHandler(screen_pressed, pattern=B2bScreen.pattern()),
         CallbackQueryHandler(browse_pressed, pattern=B2bBrowse.pattern()),
+        CallbackQueryHandler(narrow_pressed, pattern=B2bNarrow.pattern()),
         CallbackQueryHandler(participant_pressed, pattern=B2bParticipant.pattern()),
         CallbackQueryHandler(request_pressed, pattern=B2bRequest.pattern()),
         CallbackQueryHandler(answer_pressed, pattern=B2bAnswer.pattern()),

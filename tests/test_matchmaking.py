@@ -432,3 +432,45 @@ async def test_a_participants_event_page_leads_to_the_b2b_page(assistant: Assist
     assert "kısa bir profil oluşturun" in (hub.text or "")
     visitor = assistant.person("Cem")
     assert "🤝 B2B sayfası" not in (await open_event(visitor, B2B)).buttons
+
+
+async def test_participants_can_be_narrowed_by_sector_and_member_company(
+    assistant: Assistant,
+) -> None:
+    ayse, bora, _ = await pair(assistant)
+    cem = await participant(assistant, "Cem Yıldız", "Güney Döküm")
+    await assistant.services.database.execute(
+        "UPDATE people SET sector_id = 'textile' WHERE id = ?", (cem.id,)
+    )
+    await listed(cem, ["Teknik tekstil"], [])
+    everyone = await ayse.press(await ayse.says("/b2b"), "Katılımcılar")
+    assert "Güney Döküm" in (everyone.text or "") and "Kuzey Hidrolik" in (everyone.text or "")
+    textile = await ayse.press(everyone, "Tekstil ve hazır giyim")
+    text = textile.text or ""
+    assert "Sektör: Tekstil ve hazır giyim" in text
+    assert "Güney Döküm" in text and "Kuzey Hidrolik" not in text
+    # Nobody's company link is verified here: member companies only leaves no one.
+    members = await ayse.press(textile, "Yalnızca üye firmalar")
+    assert "yalnızca üye firmalar" in (members.text or "")
+    assert "Bu listede henüz kimse yok" in (members.text or "")
+    assert bora.id
+
+
+async def test_after_the_event_no_request_can_be_made(assistant: Assistant) -> None:
+    ayse, bora, _ = await pair(assistant)
+    [bora_profile] = await assistant.fetch(
+        "SELECT id FROM match_profiles WHERE person_id = ?", bora.id
+    )
+    document = catalogue_to_document(assistant.services.catalogue)
+    held = next(e for e in document["events"] if e["id"] == B2B)
+    held.pop("matchmaking", None)  # its sessions lie on the original day
+    past = datetime.now(UTC) - timedelta(days=1)
+    held.update(starts_at=past.isoformat(), ends_at=(past + timedelta(hours=8)).isoformat())
+    held.pop("registration_deadline", None)
+    await assistant.services.catalogue_store.import_catalogue(parse_catalogue(document, "t"))
+    await assistant.services.reload_catalogue()
+    hub = await ayse.says("/b2b")
+    await ayse.emulator.press_callback(ayse.user, hub, B2bRequest(bora_profile["id"]).data)
+    refused = await ayse.emulator.wait_for_bot_message(ayse.id, contains="Etkinlik sona erdi")
+    assert "talep edilemiyor" in (refused.text or "")
+    assert await assistant.fetch("SELECT * FROM meeting_requests") == []

@@ -921,3 +921,14 @@ class RemoveQuestion(CallbackData, prefix="se:qx"):
     event_id: EntryId
     number: Annotated[int, r"\d{1,2}"]
     sure: Literal["0", "1"] = "0"
+
+
+@dataclass(frozen=True)
+class B2bNarrow(CallbackData, prefix="b2:n"):
+    """The participants of one sector (its place in the catalogue's list, 0: any), of member
+    companies only ("m") or all ("a")."""
+
+    event_id: EntryId
+    sector: Annotated[int, r"\d{1,2}"] = 0
+    members: Literal["a", "m"] = "a"
+    page: ListPage = 0
