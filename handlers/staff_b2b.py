@@ -19,6 +19,8 @@ from bot.screens.buttons import (
     STAFF_HOME,
     StaffB2b,
     StaffB2bAbsent,
+    StaffB2bMeetings,
+    StaffB2bMove,
     StaffB2bPeople,
     StaffEventPage,
 )
@@ -75,7 +77,12 @@ async def show_grid(update: Update, caller: Caller, event: Event, note: str | No
         ]
         if manage and not over
         else [],
-        [caller.button("staff_b2b_absent", StaffB2bPeople(event.id))] if manage else [],
+        [
+            caller.button("staff_b2b_absent", StaffB2bPeople(event.id)),
+            caller.button("staff_b2b_move", StaffB2bMeetings(event.id)),
+        ]
+        if manage and not over
+        else [],
         [caller.button("staff_b2b_followup", StaffB2b(event.id, "followup"))]
         if manage and over
         else [],
@@ -224,6 +231,77 @@ async def absent_pressed(update: Update, context: AssistantContext) -> None:
     await show_grid(update, caller, event, note)
 
 
+async def meetings_pressed(update: Update, context: AssistantContext) -> None:
+    """List the event's scheduled and waiting meetings, to move one."""
+    caller = context.caller
+    pressed = StaffB2bMeetings.of(update)
+    event = _event(caller, pressed.event_id)
+    if event is None:
+        await _gone(update, caller)
+        return
+    store = caller.services.matchmaking
+    meetings = [m for m in await store.meetings(event.id) if m.status != "cancelled"]
+    pages = max(1, -(-len(meetings) // PAGE_SIZE))
+    page = min(pressed.page, pages - 1)
+    rows: list[list[InlineKeyboardButton]] = []
+    for meeting in meetings[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+        when = (
+            caller.services.texts.clock(meeting.starts_at, caller.language)
+            if meeting.starts_at
+            else "–"
+        )
+        names = [await store.name_of(p) for p in (meeting.person_a, meeting.person_b)]
+        short = " / ".join(name.partition(" · ")[2] or name for name in names)
+        label = f"{when} T{meeting.table_no or '–'} · {short}"[:60]
+        rows.append([InlineKeyboardButton(label, callback_data=StaffB2bMove(meeting.id).data)])
+    moves = []
+    if page > 0:
+        moves.append(caller.button("previous_page", StaffB2bMeetings(event.id, page - 1)))
+    if page + 1 < pages:
+        moves.append(caller.button("next_page", StaffB2bMeetings(event.id, page + 1)))
+    rows += [moves, [caller.button("staff_b2b_back", StaffB2b(event.id, "grid"))]]
+    text = caller.render("staff_b2b_meetings", event=event, count=len(meetings))
+    await show(update, text, rows)
+
+
+async def move_pressed(update: Update, context: AssistantContext) -> None:
+    """Offer the places where both sides are free, then move the meeting there."""
+    caller = context.caller
+    pressed = StaffB2bMove.of(update)
+    store = caller.services.matchmaking
+    meeting = await store.meeting(pressed.meeting_id)
+    event = _event(caller, meeting.event_id) if meeting is not None else None
+    if meeting is None or event is None or meeting.status == "cancelled":
+        await _gone(update, caller)
+        return
+    now, schedule = datetime.now(UTC), schedule_of(event)
+    back = [caller.button("staff_b2b_back", StaffB2b(event.id, "grid"))]
+    if pressed.to == "-":
+        places = await store.free_places(meeting, schedule, now)
+        rows: list[list[InlineKeyboardButton]] = [
+            [
+                InlineKeyboardButton(
+                    caller.render(
+                        "staff_b2b_place", starts_at=schedule.slots[slot].starts_at, table=table
+                    ),
+                    callback_data=StaffB2bMove(meeting.id, f"{slot}.{table}").data,
+                )
+            ]
+            for slot, table in places
+        ]
+        text = caller.render("staff_b2b_move", meeting=meeting, places=len(places))
+        await show(update, text, [*rows, back])
+        return
+    slot, _, table = pressed.to.partition(".")
+    moved = await store.move(meeting.id, int(slot), int(table), schedule, now)
+    if moved:
+        await caller.services.audit.record(
+            caller.person.id, "b2b.move", f"event:{event.id}", {"meeting": meeting.id}
+        )
+    note = caller.render("staff_b2b_moved", moved=moved)
+    await show_grid(update, caller, event, note)
+
+
 def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return the staff's B2B buttons, each with the ability it needs."""
     return [
@@ -243,6 +321,8 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
                 ),
                 CallbackQueryHandler(people_pressed, pattern=StaffB2bPeople.pattern()),
                 CallbackQueryHandler(absent_pressed, pattern=StaffB2bAbsent.pattern()),
+                CallbackQueryHandler(meetings_pressed, pattern=StaffB2bMeetings.pattern()),
+                CallbackQueryHandler(move_pressed, pattern=StaffB2bMove.pattern()),
             ],
         ),
     ]

@@ -866,11 +866,41 @@ class MatchmakingRepository:
         assert row is not None
         return DayFigures(**{key: int(row[key] or 0) for key in row.keys()})  # noqa: SIM118
 
+    async def free_places(
+        self, meeting: Meeting, schedule: Schedule, now: datetime, limit: int = 12
+    ) -> list[tuple[int, int]]:
+        """Return (slot, lowest free table) where both sides of the meeting are free, from the
+        first slot that has not started; the meeting's own place does not count as taken."""
+        rows = await self._db.fetch_all(
+            "WITH RECURSIVE slot (n) AS (SELECT :first UNION ALL SELECT n + 1 FROM slot "
+            "  WHERE n + 1 < :slots), "
+            "seat (t) AS (SELECT 1 UNION ALL SELECT t + 1 FROM seat WHERE t < :tables) "
+            "SELECT slot.n AS slot, (SELECT min(seat.t) FROM seat WHERE NOT EXISTS ("
+            "  SELECT 1 FROM meetings m WHERE m.event_id = :event AND m.status = 'scheduled' "
+            "  AND m.slot = slot.n AND m.table_no = seat.t AND m.id != :meeting)) AS table_no "
+            "FROM slot WHERE :first < :slots AND NOT EXISTS (SELECT 1 FROM meeting_seats s "
+            "  WHERE s.event_id = :event AND s.slot = slot.n AND s.meeting_id != :meeting "
+            "  AND s.person_id IN (:a, :b)) AND table_no IS NOT NULL "
+            "AND slot.n IS NOT :current ORDER BY slot.n LIMIT :limit",
+            {
+                "first": schedule.first_open(now),
+                "slots": len(schedule.slots),
+                "tables": schedule.tables,
+                "event": meeting.event_id,
+                "meeting": meeting.id,
+                "a": meeting.person_a,
+                "b": meeting.person_b,
+                "current": meeting.slot,
+                "limit": limit,
+            },
+        )
+        return [(row["slot"], row["table_no"]) for row in rows]
+
     async def move(
         self, meeting_id: int, slot: int, table_no: int, schedule: Schedule, now: datetime
     ) -> bool:
         """Staff: put a meeting at another slot and table; False when either side or the
-        table is taken there. Both sides are told (as a cancelled-and-new notice)."""
+        table is taken there. Both sides are told its new time and table (outcome "moved")."""
         async with self._db.transaction() as tx:
             row = await tx.fetch_one(
                 _MEETING + "WHERE m.id = ? AND m.status != 'cancelled'", (meeting_id,)

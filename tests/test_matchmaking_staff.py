@@ -171,3 +171,28 @@ async def test_after_the_event_the_outcome_question_feeds_the_figures(
     again = await elif_.press(sent, "Sonuç sorusunu gönder")
     assert "zaten gönderilmiş" in (again.text or "")
     assert datetime.now(UTC) > event.ends_at
+
+
+async def test_staff_move_a_meeting_and_both_sides_are_told(assistant: Assistant) -> None:
+    ayse, bora, outbox = await pair(assistant)
+    await request_meeting(ayse, await ayse.says("/b2b"), "Kuzey Hidrolik", None)
+    await outbox.deliver()
+    await answer_request(bora, accept=True)
+    await outbox.deliver()
+    elif_ = staff_member(assistant)
+    meetings = await elif_.press(await staff_grid(elif_), "Görüşme taşı")
+    choose = await elif_.press(meetings, "Anadolu Lazer / Kuzey Hidrolik")
+    assert "nereye taşınsın" in (choose.text or "")
+    done = await elif_.press(choose, "09:50 · Masa 1")
+    assert "Görüşme taşındı" in (done.text or "")
+    assert "09:50 ●··········· 1/12" in (done.text or "")
+    [meeting] = await assistant.fetch("SELECT slot, table_no FROM meetings")
+    assert meeting == {"slot": 1, "table_no": 1}
+    await outbox.deliver()
+    for person in (ayse, bora):
+        told = await person.emulator.wait_for_bot_message(person.id, contains="yeniden planladı")
+        assert "09:50" in (told.text or "") and "Masa 1" in (told.text or "")
+    reminders = await assistant.fetch(
+        "SELECT due_at FROM outbox WHERE kind = 'meeting_reminder' AND status = 'pending'"
+    )
+    assert len(reminders) == 2 and all("06:40:00" in r["due_at"] for r in reminders)

@@ -932,3 +932,19 @@ class B2bNarrow(CallbackData, prefix="b2:n"):
     sector: Annotated[int, r"\d{1,2}"] = 0
     members: Literal["a", "m"] = "a"
     page: ListPage = 0
+
+
+@dataclass(frozen=True)
+class StaffB2bMeetings(CallbackData, prefix="sb:m"):
+    """Staff: the event's meetings, to move one."""
+
+    event_id: EntryId
+    page: ListPage = 0
+
+
+@dataclass(frozen=True)
+class StaffB2bMove(CallbackData, prefix="sb:v"):
+    """Staff: move a meeting: choose a place ("-"), or move it to "slot.table"."""
+
+    meeting_id: Number
+    to: Annotated[str, r"-|\d{1,3}\.\d{1,3}"] = "-"
