@@ -29,6 +29,8 @@ from handlers.staff_access import staff
 from storage.content import Event
 
 PAGE_SIZE = 10
+# A place travels in a button as slot * PLACE + table (tables are fewer than a thousand).
+PLACE = 1000
 PROPOSALS = 10
 WORKBOOK_HEADINGS = (
     "grid",
@@ -276,7 +278,7 @@ async def move_pressed(update: Update, context: AssistantContext) -> None:
         return
     now, schedule = datetime.now(UTC), schedule_of(event)
     back = [caller.button("staff_b2b_back", StaffB2b(event.id, "grid"))]
-    if pressed.to == "-":
+    if pressed.to == 0:
         places = await store.free_places(meeting, schedule, now)
         rows: list[list[InlineKeyboardButton]] = [
             [
@@ -284,7 +286,7 @@ async def move_pressed(update: Update, context: AssistantContext) -> None:
                     caller.render(
                         "staff_b2b_place", starts_at=schedule.slots[slot].starts_at, table=table
                     ),
-                    callback_data=StaffB2bMove(meeting.id, f"{slot}.{table}").data,
+                    callback_data=StaffB2bMove(meeting.id, slot * PLACE + table).data,
                 )
             ]
             for slot, table in places
@@ -292,8 +294,8 @@ async def move_pressed(update: Update, context: AssistantContext) -> None:
         text = caller.render("staff_b2b_move", meeting=meeting, places=len(places))
         await show(update, text, [*rows, back])
         return
-    slot, _, table = pressed.to.partition(".")
-    moved = await store.move(meeting.id, int(slot), int(table), schedule, now)
+    slot, table = divmod(pressed.to, PLACE)
+    moved = await store.move(meeting.id, slot, table, schedule, now)
     if moved:
         await caller.services.audit.record(
             caller.person.id, "b2b.move", f"event:{event.id}", {"meeting": meeting.id}

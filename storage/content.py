@@ -222,6 +222,7 @@ MATCH_SCHEDULING = ("auto", "staff")  # an accepted meeting gets a slot at once,
 DEFAULT_MEETING_MINUTES = 20
 DEFAULT_TABLES = 10
 DEFAULT_PENDING_CAP = 10
+MAX_TABLES = 500  # a hall's worth; a table number travels in a staff button with its slot
 
 
 @dataclass(frozen=True)
@@ -1122,10 +1123,13 @@ class _Reader:
             if start < starts_at or end > ends_at:
                 raise self.fail(where, "must lie within the event's times")
             sessions.append(MatchSession(start, end))
+        tables = self.positive(data, "tables") or DEFAULT_TABLES
+        if tables > MAX_TABLES:
+            raise self.fail("matchmaking.tables", "must be at most {limit}", limit=MAX_TABLES)
         settings = Matchmaking(
             sessions=tuple(sessions),
             meeting_minutes=self.positive(data, "meeting_minutes") or DEFAULT_MEETING_MINUTES,
-            tables=self.positive(data, "tables") or DEFAULT_TABLES,
+            tables=tables,
             pending_cap=self.positive(data, "pending_cap") or DEFAULT_PENDING_CAP,
             scheduling=scheduling,
         )

@@ -944,7 +944,7 @@ class StaffB2bMeetings(CallbackData, prefix="sb:m"):
 
 @dataclass(frozen=True)
 class StaffB2bMove(CallbackData, prefix="sb:v"):
-    """Staff: move a meeting: choose a place ("-"), or move it to "slot.table"."""
+    """Staff: move a meeting: choose a place (0), or move it to slot * 1000 + table."""
 
     meeting_id: Number
-    to: Annotated[str, r"-|\d{1,3}\.\d{1,3}"] = "-"
+    to: Annotated[int, r"\d{1,7}"] = 0
