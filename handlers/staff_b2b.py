@@ -4,6 +4,7 @@ follow-up question after the event, whose answers feed the figures shown here.""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
 from bot.domain.b2b_workbook import schedule_workbook
 from bot.domain.matchmaking import MatchIndex, proposals, schedule_of
+from bot.domain.table_cards import CardWording, table_cards_pdf
 from bot.screens.b2b import grid_lines
 from bot.screens.buttons import (
     STAFF_HOME,
@@ -72,7 +74,10 @@ async def show_grid(update: Update, caller: Caller, event: Event, note: str | No
     )
     manage = caller.can(Ability.MANAGE)
     rows: Keyboard = [
-        [caller.button("staff_b2b_export", StaffB2b(event.id, "export"))],
+        [
+            caller.button("staff_b2b_export", StaffB2b(event.id, "export")),
+            caller.button("staff_b2b_cards", StaffB2b(event.id, "cards")),
+        ],
         [
             caller.button("staff_b2b_fill", StaffB2b(event.id, "fill")),
             caller.button("staff_b2b_propose", StaffB2b(event.id, "propose")),
@@ -104,6 +109,9 @@ async def grid_pressed(update: Update, context: AssistantContext) -> None:
     if pressed.action == "export":
         await send_workbook(context, caller, event)
         return
+    if pressed.action == "cards":
+        await send_cards(context, caller, event)
+        return
     await show_grid(update, caller, event)
 
 
@@ -124,6 +132,43 @@ async def send_workbook(context: AssistantContext, caller: Caller, event: Event)
     )
     await services.audit.record(
         caller.person.id, "b2b.export", f"event:{event.id}", {"meetings": len(meetings)}
+    )
+
+
+async def send_cards(context: AssistantContext, caller: Caller, event: Event) -> None:
+    """Send a printable PDF with one page per table: its times and who meets there."""
+    assert event.matchmaking is not None
+    services = caller.services
+    meetings = await services.matchmaking.meetings(event.id, "scheduled")
+    placed = {}
+    for meeting in meetings:
+        if meeting.slot is not None and meeting.table_no is not None:
+            sides = [
+                await services.matchmaking.name_of(p) for p in (meeting.person_a, meeting.person_b)
+            ]
+            placed[(meeting.slot, meeting.table_no)] = (sides[0], sides[1])
+    times = [services.texts.clock(slot.starts_at, caller.language) for slot in event.slots()]
+    wording = CardWording(
+        cluster=services.catalogue.cluster.name.get(caller.language),
+        title=event.title.get(caller.language),
+        table=caller.label("b2b_card_table"),
+        columns=(
+            caller.label("b2b_sheet_time"),
+            caller.label("b2b_sheet_participant"),
+            caller.label("b2b_sheet_with"),
+        ),
+        free=caller.label("b2b_card_free"),
+    )
+    # A PDF takes a moment to build: off the loop, so updates keep flowing.
+    content = await asyncio.to_thread(
+        table_cards_pdf, wording, event.matchmaking.tables, times, placed, datetime.now(UTC)
+    )
+    await context.acknowledge()
+    await context.bot.send_document(
+        caller.person.id,
+        document=content,
+        filename=f"{event.id}-tables.pdf",
+        caption=caller.render("staff_b2b_cards", event=event, tables=event.matchmaking.tables),
     )
 
 
@@ -311,7 +356,7 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
             Ability.READ,
             [
                 CallbackQueryHandler(
-                    grid_pressed, pattern=StaffB2b.pattern(action=("grid", "export"))
+                    grid_pressed, pattern=StaffB2b.pattern(action=("grid", "export", "cards"))
                 )
             ],
         ),

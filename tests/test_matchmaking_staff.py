@@ -7,6 +7,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import openpyxl
+import pypdf
 
 from bot.devtools.emulator import Message
 from bot.domain.impact import Period, period_report
@@ -60,6 +61,12 @@ async def test_staff_see_the_grid_and_download_the_schedule(assistant: Assistant
     assert len(agendas) == 2 and {row[5] for row in agendas} == {"Silindir"}
     [entry] = await assistant.fetch("SELECT action FROM audit_log WHERE action = 'b2b.export'")
     assert entry["action"] == "b2b.export"
+    cards = await download(elif_, grid, "Masa kartları (PDF)")
+    pages = pypdf.PdfReader(io.BytesIO(cards.content)).pages
+    assert len(pages) == 12
+    first = pages[0].extract_text()
+    assert "MASA 1" in first and "09:30" in first and "Anadolu Lazer" in first
+    assert "Anadolu Lazer" not in pages[1].extract_text()
 
 
 async def test_a_no_show_cancels_meetings_and_offers_a_free_partner(assistant: Assistant) -> None:
