@@ -73,6 +73,7 @@ def register(application: AssistantApplication) -> None:
             staff_participants.ATTENDANCE_IMPORT,
             *b2b.FORMS,
             *directory.FORMS,
+            *staff_b2b.FORMS,
             evidence.EVIDENCE,
         ]
     )

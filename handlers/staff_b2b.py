@@ -5,7 +5,8 @@ follow-up question after the event, whose answers feed the figures shown here.""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
@@ -14,7 +15,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
 from bot.domain.b2b_workbook import schedule_workbook
-from bot.domain.matchmaking import MatchIndex, proposals, schedule_of
+from bot.domain.event_changes import EventRejected, change_event
+from bot.domain.forms import ChoiceStep, Flow, Moved, NumberStep, Reply, TextStep
+from bot.domain.matchmaking import MatchIndex, proposals, read_sessions, schedule_of
 from bot.domain.table_cards import CardWording, table_cards_pdf
 from bot.screens.b2b import grid_lines
 from bot.screens.buttons import (
@@ -26,13 +29,16 @@ from bot.screens.buttons import (
     StaffB2bPeople,
     StaffEventPage,
 )
+from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
-from storage.content import Event
+from handlers.staff_event_form import rejection
+from storage.content import MATCH_SCHEDULING, MAX_TABLES, Event, Matchmaking, MatchSession
 
 PAGE_SIZE = 10
 # A place travels in a button as slot * PLACE + table (tables are fewer than a thousand).
 PLACE = 1000
+KEEP = "keep"
 PROPOSALS = 10
 WORKBOOK_HEADINGS = (
     "grid",
@@ -82,6 +88,9 @@ async def show_grid(update: Update, caller: Caller, event: Event, note: str | No
             caller.button("staff_b2b_fill", StaffB2b(event.id, "fill")),
             caller.button("staff_b2b_propose", StaffB2b(event.id, "propose")),
         ]
+        if manage and not over
+        else [],
+        [caller.button("staff_b2b_settings", StaffB2b(event.id, "settings"))]
         if manage and not over
         else [],
         [
@@ -349,6 +358,130 @@ async def move_pressed(update: Update, context: AssistantContext) -> None:
     await show_grid(update, caller, event, note)
 
 
+async def settings_pressed(update: Update, context: AssistantContext) -> None:
+    """Open the form for the event's sessions, meeting length, tables, cap and placement."""
+    caller = context.caller
+    event = _event(caller, StaffB2b.of(update).event_id)
+    if event is None or event.matchmaking is None:
+        await _gone(update, caller)
+        return
+    settings = event.matchmaking
+    zone = caller.services.settings.timezone
+    clock = caller.services.texts.clock
+    sessions = settings.sessions or (MatchSession(event.starts_at, event.ends_at),)
+    current = {
+        "sessions": ", ".join(
+            f"{clock(s.starts_at, caller.language)}-{clock(s.ends_at, caller.language)}"
+            for s in sessions
+        ),
+        "minutes": settings.meeting_minutes,
+        "tables": settings.tables,
+        "cap": settings.pending_cap,
+        "scheduling": settings.scheduling,
+        "day": event.starts_at.astimezone(zone).date().isoformat(),
+    }
+    await open_form(
+        update, context, caller, SETTINGS, answers={"current": current}, subject=event.id
+    )
+
+
+class SettingsForm(Form):
+    """A B2B day's sessions (time windows), meeting length, tables, cap and placement."""
+
+    kind = "b2b_settings"
+    code = "mg"
+    ability = Ability.MANAGE
+    closed_template = "staff_form_closed"
+    flow = Flow(
+        "b2b_settings",
+        (
+            TextStep("sessions", back=False, limit=200),
+            NumberStep("minutes", minimum=5, maximum=240),
+            NumberStep("tables", minimum=1, maximum=MAX_TABLES),
+            NumberStep("cap", minimum=1, maximum=100),
+            ChoiceStep("scheduling"),
+        ),
+    )
+
+    @property
+    def timeout(self) -> timedelta:
+        return timedelta(minutes=15)
+
+    def options(self, call: FormCall) -> list[tuple[str, str]]:
+        if call.state.step != "scheduling":
+            return []
+        return [
+            (mode, call.caller.label(f"staff_b2b_scheduling_{mode}")) for mode in MATCH_SCHEDULING
+        ]
+
+    def translate(self, call: FormCall, reply: Reply) -> Reply:
+        current = call.state.answers.get("current", {}).get(call.state.step)
+        if reply.pressed == KEEP and current is not None:
+            step = call.state.step
+            return Reply(pressed=current) if step == "scheduling" else Reply(text=str(current))
+        return reply
+
+    async def verify(self, call: FormCall, step: str, value: Any) -> tuple[Any, str | None]:
+        if step != "sessions":
+            return value, None
+        day = date.fromisoformat(call.state.answers["current"]["day"])
+        sessions, reason = read_sessions(str(value), day, call.services.settings.timezone)
+        return (value, None) if sessions is not None else (None, reason)
+
+    async def ask(self, call: FormCall, reason: str | None = None) -> None:
+        caller, step = call.caller, call.state.step
+        current = call.state.answers.get("current", {}).get(step)
+        shown = caller.label(f"staff_b2b_scheduling_{current}") if step == "scheduling" else current
+        text = caller.render("staff_b2b_settings_step", step=step, current=shown, reason=reason)
+        rows = [[call.button(self, caller.label("keep_current"), KEEP)], *step_keyboard(call, self)]
+        await show(call.update, text, rows)
+
+    async def finish(self, call: FormCall) -> Moved | None:
+        caller, answers = call.caller, call.state.answers
+        event = _event(caller, call.state.subject or "")
+        await call.acknowledge()
+        if event is None or event.matchmaking is None:
+            await _gone(call.update, caller)
+            return None
+        day = date.fromisoformat(answers["current"]["day"])
+        sessions, _ = read_sessions(
+            str(answers["sessions"]), day, caller.services.settings.timezone
+        )
+        settings = Matchmaking(
+            sessions=sessions or (),
+            meeting_minutes=int(answers["minutes"]),
+            tables=int(answers["tables"]),
+            pending_cap=int(answers["cap"]),
+            scheduling=str(answers["scheduling"]),
+        )
+        store = caller.services.matchmaking
+        placed = await store.meetings(event.id, "scheduled")
+        # Slots are numbered from the sessions: they stay as they are once meetings sit in them.
+        reshaped = (settings.sessions, settings.meeting_minutes) != (
+            event.matchmaking.sessions,
+            event.matchmaking.meeting_minutes,
+        ) and settings.slots(event.starts_at, event.ends_at) != event.slots()
+        highest = max((m.table_no or 0 for m in placed), default=0)
+        if (placed and reshaped) or settings.tables < highest:
+            note = caller.render("staff_b2b_settings_refused", tables=highest, reshaped=reshaped)
+            await show_grid(call.update, caller, event, note)
+            return None
+        try:
+            change = await change_event(
+                caller.services, caller.person.id, event, replace(event, matchmaking=settings)
+            )
+        except EventRejected as error:
+            await show_grid(call.update, caller, event, rejection(caller, error))
+            return None
+        current = change.after if change is not None else event
+        await show_grid(call.update, caller, current, caller.render("staff_b2b_settings_saved"))
+        return None
+
+
+SETTINGS = SettingsForm()
+FORMS = (SETTINGS,)
+
+
 def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
     """Return the staff's B2B buttons, each with the ability it needs."""
     return [
@@ -366,6 +499,7 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
                 CallbackQueryHandler(
                     act_pressed, pattern=StaffB2b.pattern(action=("fill", "propose", "followup"))
                 ),
+                CallbackQueryHandler(settings_pressed, pattern=StaffB2b.pattern(action="settings")),
                 CallbackQueryHandler(people_pressed, pattern=StaffB2bPeople.pattern()),
                 CallbackQueryHandler(absent_pressed, pattern=StaffB2bAbsent.pattern()),
                 CallbackQueryHandler(meetings_pressed, pattern=StaffB2bMeetings.pattern()),

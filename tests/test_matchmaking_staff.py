@@ -203,3 +203,42 @@ async def test_staff_move_a_meeting_and_both_sides_are_told(assistant: Assistant
         "SELECT due_at FROM outbox WHERE kind = 'meeting_reminder' AND status = 'pending'"
     )
     assert len(reminders) == 2 and all("06:40:00" in r["due_at"] for r in reminders)
+
+
+async def test_staff_set_sessions_tables_and_placement_in_a_form(assistant: Assistant) -> None:
+    ayse, bora, outbox = await pair(assistant)
+    elif_ = staff_member(assistant)
+    form = await elif_.press(await staff_grid(elif_), "Oturumlar ve masalar")
+    assert "09:30-12:30, 13:30-16:30" in (form.text or "")
+    again = await elif_.says("sabah")
+    assert "Saatleri okuyamadım" in (again.text or "")
+    await elif_.says("10:00-12:00")
+    await elif_.says("30")
+    tables = elif_.last()
+    await elif_.press(tables, "Aynı kalsın")
+    await elif_.says("5")
+    saved = await elif_.press(elif_.last(), "Ekip yerleştirsin")
+    text = saved.text or ""
+    assert "Eşleştirme ayarları kaydedildi" in text
+    assert "10:00 ············ 0/12" in text and "11:30 ············ 0/12" in text
+    assert "09:30" not in text
+    event = assistant.services.catalogue.event(B2B)
+    assert event is not None and event.matchmaking is not None
+    assert (event.matchmaking.meeting_minutes, event.matchmaking.pending_cap) == (30, 5)
+    assert event.matchmaking.scheduling == "staff" and len(event.slots()) == 4
+    # Staff placement: an accepted meeting waits for the team, then "place waiting" seats it.
+    await request_meeting(ayse, await ayse.says("/b2b"), "Kuzey Hidrolik", None)
+    await outbox.deliver()
+    held = await answer_request(bora, accept=True)
+    assert "Saatini ve masasını küme ekibi belirleyip" in (held.text or "")
+    placed = await elif_.press(await staff_grid(elif_), "Bekleyenleri yerleştir")
+    assert "Bekleyen 1 görüşme boş yerlere yerleştirildi" in (placed.text or "")
+    # Once a meeting sits in a slot, the sessions can't be reshaped.
+    form = await elif_.press(placed, "Oturumlar ve masalar")
+    await elif_.says("14:00-15:00")
+    for _ in range(2):
+        await elif_.press(elif_.last(), "Aynı kalsın")
+    await elif_.press(elif_.last(), "Aynı kalsın")
+    refused = await elif_.press(elif_.last(), "Aynı kalsın")
+    assert "oturumlar ve görüşme süresi değiştirilemez" in (refused.text or "")
+    assert form.text

@@ -7,13 +7,16 @@ question in memory; nothing here reads the database or talks to Telegram.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
 from bot.domain.profile import fold_turkish
-from storage.content import Event, MatchCategory
+from storage.content import Event, MatchCategory, MatchSession
 from storage.matchmaking import MatchProfile, Schedule
 
 # A category both ways counts more than words typed freely, which are less certain.
@@ -214,3 +217,32 @@ def proposals(
         if len(chosen) == limit:
             break
     return chosen
+
+
+_WINDOW = re.compile(r"(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})")
+
+
+def read_sessions(
+    text: str, day: date, timezone: ZoneInfo
+) -> tuple[tuple[MatchSession, ...] | None, str | None]:
+    """Read time windows typed as "09:30-12:30, 13:30-16:30" on the event's day.
+
+    Returns (sessions, None), or (None, reason) when a window is unreadable or ends first.
+    """
+    windows = [part.strip() for part in re.split(r"[,;\n]+", text) if part.strip()]
+    sessions = []
+    for window in windows:
+        found = _WINDOW.fullmatch(window)
+        if found is None:
+            return None, "sessions"
+        start_h, start_m, end_h, end_m = (int(group) for group in found.groups())
+        if start_h > 23 or end_h > 23 or start_m > 59 or end_m > 59:
+            return None, "sessions"
+        starts = datetime.combine(day, time(start_h, start_m), timezone).astimezone(UTC)
+        ends = datetime.combine(day, time(end_h, end_m), timezone).astimezone(UTC)
+        if ends <= starts:
+            return None, "sessions"
+        sessions.append(MatchSession(starts, ends))
+    if not sessions:
+        return None, "sessions"
+    return tuple(sorted(sessions, key=lambda s: s.starts_at)), None

@@ -837,7 +837,7 @@ class ApplicationSheet(CallbackData, prefix="ap:x"):
 
 # -- B2B matchmaking, staff ---------------------------------------------------------------------
 
-STAFF_B2B_ACTIONS = ("grid", "export", "cards", "fill", "propose", "followup")
+STAFF_B2B_ACTIONS = ("grid", "export", "cards", "fill", "propose", "followup", "settings")
 
 
 @dataclass(frozen=True)
