@@ -314,6 +314,20 @@ class PrivacyRepository:
                 "(SELECT id FROM events WHERE ends_at < :cutoff)",
                 params,
             )
+            # A past B2B day's profiles, notes and who met whom go; the meetings and what they
+            # led to stay, without the people (the impact report counts them).
+            held = "SELECT id FROM events WHERE ends_at < :cutoff"
+            await tx.execute(f"DELETE FROM match_profiles WHERE event_id IN ({held})", params)
+            await tx.execute(f"DELETE FROM meeting_seats WHERE event_id IN ({held})", params)
+            await tx.execute(
+                "UPDATE meeting_requests SET requester_id = NULL, invitee_id = NULL, note = NULL, "
+                f"reply = NULL WHERE event_id IN ({held})",
+                params,
+            )
+            await tx.execute(
+                f"UPDATE meetings SET person_a = NULL, person_b = NULL WHERE event_id IN ({held})",
+                params,
+            )
             # Participants staff added keep their registration (it counts) and lose who they were.
             await tx.execute(
                 "UPDATE staff_added_participants SET full_name = NULL, company_name = NULL, "

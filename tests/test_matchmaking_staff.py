@@ -242,3 +242,15 @@ async def test_staff_set_sessions_tables_and_placement_in_a_form(assistant: Assi
     refused = await elif_.press(elif_.last(), "Aynı kalsın")
     assert "oturumlar ve görüşme süresi değiştirilemez" in (refused.text or "")
     assert form.text
+
+
+async def test_retention_forgets_who_met_whom_and_keeps_the_figures(assistant: Assistant) -> None:
+    await test_after_the_event_the_outcome_question_feeds_the_figures(assistant)
+    event = assistant.services.catalogue.event("held-b2b")
+    assert event is not None
+    await assistant.services.privacy.anonymise_before(event.ends_at + timedelta(days=1))
+    assert await assistant.fetch("SELECT * FROM match_profiles WHERE event_id = 'held-b2b'") == []
+    [meeting] = await assistant.fetch("SELECT * FROM meetings WHERE event_id = 'held-b2b'")
+    assert (meeting["person_a"], meeting["person_b"], meeting["outcome_a"]) == (None, None, "deal")
+    figures = await assistant.services.matchmaking.figures("held-b2b")
+    assert (figures.scheduled, figures.deals) == (1, 1)
