@@ -679,6 +679,17 @@ class B2bBrowse(CallbackData, prefix="b2:f"):
 
 
 @dataclass(frozen=True)
+class B2bNarrow(CallbackData, prefix="b2:n"):
+    """The participants of one sector (its place in the catalogue's list, 0: any), of member
+    companies only ("m") or all ("a")."""
+
+    event_id: EntryId
+    sector: Annotated[int, r"\d{1,2}"] = 0
+    members: Literal["a", "m"] = "a"
+    page: ListPage = 0
+
+
+@dataclass(frozen=True)
 class B2bParticipant(CallbackData, prefix="b2:p"):
     """Another listed participant's profile (its id: one person at one event), with "request a
     meeting"."""
@@ -864,6 +875,22 @@ class StaffB2bAbsent(CallbackData, prefix="sb:n"):
     confirmed: Literal["0", "1"] = "0"
 
 
+@dataclass(frozen=True)
+class StaffB2bMeetings(CallbackData, prefix="sb:m"):
+    """Staff: the event's meetings, to move one."""
+
+    event_id: EntryId
+    page: ListPage = 0
+
+
+@dataclass(frozen=True)
+class StaffB2bMove(CallbackData, prefix="sb:v"):
+    """Staff: move a meeting: choose a place (0), or move it to slot * 1000 + table."""
+
+    meeting_id: Number
+    to: Annotated[int, r"\d{1,7}"] = 0
+
+
 # -- the member directory (year-round matchmaking) -----------------------------------------------
 
 DIRECTORY_SCREENS = ("suggested", "browse", "search", "profile", "unlist")
@@ -921,30 +948,3 @@ class RemoveQuestion(CallbackData, prefix="se:qx"):
     event_id: EntryId
     number: Annotated[int, r"\d{1,2}"]
     sure: Literal["0", "1"] = "0"
-
-
-@dataclass(frozen=True)
-class B2bNarrow(CallbackData, prefix="b2:n"):
-    """The participants of one sector (its place in the catalogue's list, 0: any), of member
-    companies only ("m") or all ("a")."""
-
-    event_id: EntryId
-    sector: Annotated[int, r"\d{1,2}"] = 0
-    members: Literal["a", "m"] = "a"
-    page: ListPage = 0
-
-
-@dataclass(frozen=True)
-class StaffB2bMeetings(CallbackData, prefix="sb:m"):
-    """Staff: the event's meetings, to move one."""
-
-    event_id: EntryId
-    page: ListPage = 0
-
-
-@dataclass(frozen=True)
-class StaffB2bMove(CallbackData, prefix="sb:v"):
-    """Staff: move a meeting: choose a place (0), or move it to slot * 1000 + table."""
-
-    meeting_id: Number
-    to: Annotated[int, r"\d{1,7}"] = 0
