@@ -23,7 +23,7 @@ from storage.content import (
 )
 from storage.seeding import SeedRegistration, SeedTicket, add_registrations, add_tickets
 from tests.conftest import Assistant, Cli, Person
-from tests.test_impact import held_period
+from tests.test_impact import ISTANBUL, held_period
 from tests.test_staff_events import open_staff_event, staff_member
 
 YADIP = "KOBİ'lerde Yalın ve Dijital Dönüşüm Projesi (YADİP)"
@@ -146,7 +146,8 @@ async def test_staff_see_a_projects_targets_against_what_was_done(assistant: Ass
     assert "1 Mart 2026 – 31 Ağustos 2027" in text
     # 6 participations at the project's three events; the unlinked one is left out.
     assert "• Katılımcı: 6 / 400 (%2)" in text
-    assert "Kanıt: 3 etkinlik — Test etkinliği old-training" in text
+    old = (datetime.now(UTC) - timedelta(days=60)).astimezone(ISTANBUL)
+    assert f"Kanıt: 3 etkinlik — Test etkinliği old-training ({old:%d.%m.%Y})" in text
     assert "• Eğitim alan KOBİ: 2 / 150 (%1)" in text
     assert "• Eğitim saati: 30 / 2.400 (%1)" in text
     assert "• Eğitim, webinar ve atölye: 2 / 12 (%17)" in text

@@ -15,6 +15,7 @@ from bot.screens.texts import Texts
 from storage.content import Catalogue, bundled_content_path
 
 _LOCALES = {"tr": "tr_TR", "en": "en_GB"}
+_SHORT_DATES = {"tr": "dd.MM.yyyy", "en": "d MMM yyyy"}
 # Telegram's longest message, in characters.
 MESSAGE_LIMIT = 4096
 # Evidence named in the chat under each target; the workbook lists all of it.
@@ -98,10 +99,22 @@ class ImpactScreens:
     def goals(self, report: PeriodReport) -> list[Goal]:
         """Return the project's targets with the first activities that count for each."""
         names = self.names
+        # With its day: a training repeated under one title is told apart.
+        days = {
+            event.event_id: format_date(
+                event.starts_at.astimezone(self.texts.timezone).date(),
+                _SHORT_DATES[self.language],
+                locale=_LOCALES[self.language],
+            )
+            for event in report.events
+        }
         goals = []
         for progress in project_progress(report):
             events = [item.ref for item in progress.evidence if item.kind == "event"]
-            titles = tuple(names.event_titles.get(ref, ref) for ref in events[:EVIDENCE_NAMED])
+            titles = tuple(
+                f"{names.event_titles.get(ref, ref)} ({days[ref]})"
+                for ref in events[:EVIDENCE_NAMED]
+            )
             goals.append(Goal(progress, titles, max(len(events) - EVIDENCE_NAMED, 0)))
         return goals
 
