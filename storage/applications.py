@@ -27,6 +27,7 @@ from storage.content import Event
 from storage.database import Database, Transaction
 from storage.outbox import (
     APPLICATION_DECISION,
+    EVENT_CANCELLED,
     PLACE_REMINDER,
     PLACES_UNFILLED,
     DeliveryPlan,
@@ -466,7 +467,7 @@ class ApplicationRepository:
             (event.id,),
         )
         to_notify = await self._db.fetch_one(
-            "SELECT COUNT(*) FROM applications WHERE event_id = ? "
+            "SELECT COUNT(*) FROM applications WHERE event_id = ? AND person_id IS NOT NULL "
             "AND status IN ('accepted', 'reserve', 'declined') "
             "AND notified_status IS NOT status",
             (event.id,),
@@ -825,3 +826,28 @@ class ApplicationRepository:
             "SELECT person_id FROM staff_roles WHERE role IN ('admin', 'staff')"
         )
         return sorted({*admins, *(row["person_id"] for row in rows)})
+
+
+async def close_for_cancelled_event(
+    tx: Transaction, event_id: str, payload: Mapping[str, Any], now: datetime
+) -> int:
+    """In the cancellation's transaction: withdraw open applications and queue their notice.
+
+    Confirmed places are registrations, told with the registrants; this tells those still
+    waiting for a decision, on the reserve list, or offered a place. Returns how many.
+    """
+    moment = utc_text(now)
+    notice = json.dumps({**payload, "applied": True}, ensure_ascii=False, sort_keys=True)
+    cursor = await tx.execute(
+        "INSERT INTO outbox (kind, person_id, event_id, payload, due_at, created_at) "
+        f"SELECT '{EVENT_CANCELLED}', person_id, event_id, ?, ?, ? FROM applications "
+        "WHERE event_id = ? AND person_id IS NOT NULL "
+        "AND status IN ('pending', 'accepted', 'reserve') ORDER BY id",
+        (notice, moment, moment, event_id),
+    )
+    await tx.execute(
+        "UPDATE applications SET status = 'withdrawn', confirm_by = NULL, version = version + 1 "
+        "WHERE event_id = ? AND status IN ('pending', 'accepted', 'reserve')",
+        (event_id,),
+    )
+    return cursor.rowcount

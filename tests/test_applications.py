@@ -605,3 +605,23 @@ async def test_confirming_after_the_deadline_is_refused_politely(assistant: Assi
     late = await ayse.press(news, "Yerimi onaylıyorum")
     assert "onaylama süresi doldu" in (late.text or "")
     assert not await assistant.fetch("SELECT id FROM registrations WHERE person_id = ?", ayse.id)
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_cancelling_a_selection_event_tells_the_applicants(assistant: Assistant) -> None:
+    event = await selected_visit(assistant, capacity=2)
+    ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet")
+    await apply_to(ayse)
+    await apply_to(mehmet)
+    services = assistant.services
+    reserve = (await application_of(assistant, mehmet))["id"]
+    await services.applications.decide(event, reserve, "reserve", 1)
+    elif_ = staff_member(assistant)
+    ask = await elif_.press(await open_staff_event(elif_, VISIT_TITLE), "Etkinliği iptal et")
+    await elif_.press(ask, "Evet, etkinliği iptal et")
+    for person in (ayse, mehmet):
+        notice = await person.emulator.wait_for_bot_message(person.id, contains="iptal edildi")
+        assert "Başvurduğunuz" in (notice.text or "")
+        assert "Başvurunuz da kendiliğinden kapandı" in (notice.text or "")
+    statuses = {row["status"] for row in await assistant.fetch("SELECT status FROM applications")}
+    assert statuses == {"withdrawn"}

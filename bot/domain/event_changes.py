@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.event_form import EventDraft, event_id_base
 from bot.settings import Settings
 from storage import events as event_store
+from storage.applications import close_for_cancelled_event
 from storage.audit import AuditLog
 from storage.catalogue import utc_text
 from storage.content import (
@@ -264,6 +265,8 @@ async def cancel_event(
             payload,
             moment,
         )
+        # Applicants still waiting, on the reserve list or offered a place are told too.
+        told += await close_for_cancelled_event(tx, event.id, payload, moment)
         await services.audit.record(
             staff_id,
             "event.cancel",

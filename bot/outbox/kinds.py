@@ -161,7 +161,12 @@ async def compose_event_cancelled(
         return Skip("notice without its event's title and time")
     waitlisted = message.registration_id in message.payload.get("waitlisted", [])
     return event_cancelled_screen(
-        context.services.texts, title.get(language), parse_utc(starts_at), language, waitlisted
+        context.services.texts,
+        title.get(language),
+        parse_utc(starts_at),
+        language,
+        waitlisted,
+        applied=bool(message.payload.get("applied")),
     )
 
 

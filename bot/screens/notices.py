@@ -45,11 +45,24 @@ def event_changed_screen(
 
 
 def event_cancelled_screen(
-    texts: Texts, title: str, starts_at: datetime, language: str, waitlisted: bool = False
+    texts: Texts,
+    title: str,
+    starts_at: datetime,
+    language: str,
+    waitlisted: bool = False,
+    applied: bool = False,
 ) -> TextMessage:
-    """Return the notice that an event was cancelled, with the way to the other events."""
+    """Return the notice that an event was cancelled, with the way to the other events.
+
+    `applied`: the person had applied (an event where staff select), not registered.
+    """
     text = texts.render(
-        language, "event_cancelled", title=title, starts_at=starts_at, waitlisted=waitlisted
+        language,
+        "event_cancelled",
+        title=title,
+        starts_at=starts_at,
+        waitlisted=waitlisted,
+        applied=applied,
     )
     button = InlineKeyboardButton(
         texts.label(language, "all_events"), callback_data=EventList().data
