@@ -14,7 +14,7 @@ from typing import Any
 from telegram import Update
 
 from bot.context import AssistantContext, Caller
-from bot.domain.forms import Answers, ChoiceStep, Flow, Moved, Reply
+from bot.domain.forms import LONG_TEXT_LIMIT, Answers, ChoiceStep, Flow, Moved, Reply
 from bot.domain.questions import (
     choice_options,
     question_id,
@@ -126,6 +126,8 @@ class EventQuestionsForm(Form):
             number=event.questions.index(question) + 1,
             total=len(event.questions),
             reason=reason,
+            length=call.details.get("length"),
+            limit=call.details.get("limit") or LONG_TEXT_LIMIT,
             current=shown_answer(question, current, caller.language, yes_no_labels(caller))
             if call.state.answers.get(EDITING) == question.id
             else "",

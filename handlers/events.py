@@ -54,8 +54,15 @@ async def show_list(update: Update, caller: Caller, kind_code: str, page: int) -
     page = min(max(page, 0), pages - 1)
     shown = listings[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     first = page * PAGE_SIZE
+    # Events the person already holds a seat or a waiting-list place for are marked.
+    registered = {
+        registration.event_id: registration.status
+        for registration in await services.registrations.of_person(caller.person.id)
+        if registration.is_active
+    }
     text = caller.render(
         "events_list",
+        registered=registered,
         listings=shown,
         first=first,
         page=page,

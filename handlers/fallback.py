@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -12,6 +12,7 @@ from telegram.ext import (
 )
 
 from bot.context import AssistantContext
+from bot.screens.buttons import HOME
 
 
 async def unknown_command(update: Update, context: AssistantContext) -> None:
@@ -24,7 +25,8 @@ async def nothing_to_cancel(update: Update, context: AssistantContext) -> None:
     caller = context.caller
     message = update.effective_message
     if message is not None:
-        await message.reply_text(caller.render("nothing_to_cancel"))
+        menu = InlineKeyboardMarkup([[caller.button("home", HOME)]])
+        await message.reply_text(caller.render("nothing_to_cancel"), reply_markup=menu)
 
 
 async def sticker(update: Update, context: AssistantContext) -> None:

@@ -50,6 +50,7 @@ from bot.domain.forms import (
     DONE,
     NO,
     SKIP,
+    TOO_LONG,
     YES,
     Answered,
     Asked,
@@ -531,6 +532,9 @@ class FormEngine:
                 # the press changes nothing and the question on screen stays as it is.
                 await call.acknowledge(call.caller.label("form_earlier_button"))
                 return
+            if isinstance(outcome, Reask) and outcome.reason == TOO_LONG and reply.text:
+                # "Too long" says by how much, against the step's own limit.
+                call.details.update(length=len(reply.text), limit=getattr(step, "limit", None))
             if isinstance(outcome, Answered):
                 value, reason = await form.verify(call, step.name, outcome.value)
                 outcome = Answered(value) if reason is None else Reask(reason)

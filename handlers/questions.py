@@ -96,8 +96,6 @@ async def answer_text(update: Update, caller: Caller, text: str, message_id: int
         # Not a question: a hint, never logged as unanswered nor offered to the team.
         await show(update, caller.render("no_words"), [_screens(caller).home_row()])
         return
-    if len(text) > QUESTION_LIMIT:
-        await message.reply_text(caller.render("too_long"))
     # The index already left out events held before `now`: `python -m bot ask` decides alike.
     matches = list(answer.matches)
     if not _has_latin_letters(text):
@@ -118,6 +116,10 @@ async def answer_text(update: Update, caller: Caller, text: str, message_id: int
         answer.decision == "answer" or (answer.decision == "choose" and len(matches) == 1)
     )
     entry = matches[0].id if answered else None
+    if len(text) > QUESTION_LIMIT:
+        # Promise 👎 only where the answer shows it: with a found entry, not with suggestions.
+        note = caller.render("too_long", rated=entry is not None, team=can_ask_team(caller))
+        await message.reply_text(note)
     others = tuple(match.id for match in matches if match.id != entry)
     decision = "answer" if answered else answer.decision if matches else "none"
     asked_id = await services.asked.record(

@@ -252,9 +252,11 @@ async def ask_cancel(update: Update, context: AssistantContext) -> None:
         [caller.button("confirm_cancel", ConfirmCancel(registration.id))],
         [caller.button("keep_registration", EventPage(event.id))],
     ]
-    await show(
-        update, caller.render("cancel_confirm", registration=registration, event=event), rows
-    )
+    # The seat passes on only when someone waits for it: say so only then.
+    listing = await caller.services.catalogue_store.listing(caller.services.catalogue, event.id)
+    waiting = listing is not None and listing.waitlisted > 0
+    text = caller.render("cancel_confirm", registration=registration, event=event, waiting=waiting)
+    await show(update, text, rows)
 
 
 async def confirm_cancel(update: Update, context: AssistantContext) -> None:
@@ -293,7 +295,10 @@ async def confirm_cancel(update: Update, context: AssistantContext) -> None:
         await services.applications.registration_cancelled(
             registration.id, event, staff, datetime.now(UTC)
         )
-    rows = [[caller.button("my_registrations", Menu("my")), caller.button("home", HOME)]]
+    rows = [
+        [caller.button("event_page", EventPage(event.id))],
+        [caller.button("my_registrations", Menu("my")), caller.button("home", HOME)],
+    ]
     # Whoever got the seat is told by the outbox: their news was queued with the seat.
     await show(update, caller.render("cancelled", event=event), rows)
 
@@ -391,33 +396,12 @@ async def my_registrations(update: Update, context: AssistantContext) -> None:
         InlineKeyboardButton(str(index + 1), callback_data=EventPage(event.id).data)
         for index, event in enumerate(shown_events)
     ]
-    # The calendar file and check-in code of each confirmed seat, fetchable again at any time.
-    files = []
-    for index, item in enumerate(upcoming[:10], start=1):
-        if item.registration.status != "confirmed":
-            continue
-        registration_id = item.registration.id
-        row = [
-            InlineKeyboardButton(
-                caller.label("calendar_file_of").format(number=index),
-                callback_data=CalendarFile(registration_id).data,
-            )
-        ]
-        if not item.event.online:
-            row.append(
-                InlineKeyboardButton(
-                    caller.label("checkin_code_of").format(number=index),
-                    callback_data=CheckinCode(registration_id).data,
-                )
-            )
-        files.append(row)
     certificates = CertificateRepository(caller.services.database)
     has_certificates = bool(await certificates.of_person(caller.person.id))
     rows = [
         numbers[:5],
         numbers[5:10],
         numbers[10:],
-        *files,
         [caller.button("my_certificates", MyCertificates())] if has_certificates else [],
         [caller.button("menu_events", Menu("events")), caller.button("home", HOME)],
     ]

@@ -90,7 +90,7 @@ def test_staff_act_in_their_group_reply_and_send_files(tmp_path: Path) -> None:
 
 def test_the_demo_member_gets_last_week_s_certificate(tmp_path: Path) -> None:
     # My certificates (after the B2B day the demo person is registered for), then certificate 1.
-    result = _demo(tmp_path, ["/my", "#4", "#1"])
+    result = _demo(tmp_path, ["/my", "#2", "#1"])
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "📜 Katılım belgelerim" in out and "Yalın Üretim ve Verimlilik Eğitimi" in out

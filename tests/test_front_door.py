@@ -191,20 +191,22 @@ async def test_my_registrations_give_the_calendar_file_and_qr_code_again(
     await sign_up(assistant, ayse, "lean-2027-01")  # in person
     await sign_up(assistant, ayse, "grants-infoday-2027-01")  # online: no check-in code
     mine = await ayse.says("/my")
-    assert "📆 1. takvim" in mine.buttons and "🔳 1. QR kodu" in mine.buttons
-    assert "📆 2. takvim" in mine.buttons and "🔳 2. QR kodu" not in mine.buttons
-    await ayse.press(mine, "📆 1. takvim")
+    # Each registration's number opens its page, where its files are.
+    online = await ayse.press(mine, "2")
+    assert "📆 Takvim dosyası" in online.buttons and "🔳 Giriş QR kodu" not in online.buttons
+    mine = await ayse.says("/my")
+    page = await ayse.press(mine, "1")
+    assert "🔳 Giriş QR kodu" in page.buttons and "📆 Takvim dosyası" in page.buttons
+    await ayse.emulator.press_button(ayse.user, page, "📆 Takvim dosyası")
     calendar = await ayse.emulator.wait_for_bot_message(
         ayse.id, predicate=lambda m: m.document is not None
     )
     assert calendar.document is not None and calendar.document.filename.endswith(".ics")
-    await ayse.emulator.press_button(ayse.user, mine, "🔳 1. QR kodu")
+    await ayse.emulator.press_button(ayse.user, page, "🔳 Giriş QR kodu")
     code = await ayse.emulator.wait_for_bot_message(
         ayse.id, predicate=lambda m: m.photo is not None
     )
     assert code.photo
-    page = await ayse.says("/start event_lean-2027-01")
-    assert "🔳 Giriş QR kodu" in page.buttons and "📆 Takvim dosyası" in page.buttons
 
 
 async def test_bad_questions_get_a_polite_answer(
