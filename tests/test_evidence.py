@@ -12,6 +12,7 @@ import openpyxl
 from bot.devtools.emulator import Message
 from bot.domain.impact import Period
 from storage.seeding import SeedPerson, SeedRegistration, add_people, add_registrations
+from storage.staff_added import HAND, NewParticipant, add_participants
 from tests.conftest import Assistant, Person
 from tests.test_attendance import registered
 from tests.test_broadcast import PNG
@@ -34,18 +35,9 @@ async def open_past_event(staff: Person, title: str) -> Message:
 
 async def add_walk_in(assistant: Assistant, event_id: str, name: str, company: str) -> None:
     """Someone staff added by hand: a registration without a person, and what staff typed."""
-    now = datetime.now(UTC).isoformat(timespec="seconds")
+    participant = NewParticipant(full_name=name, company_name=company)
     database = assistant.services.database
-    registration_id = await database.insert(
-        "INSERT INTO registrations (event_id, person_id, status, created_at, queued_at, "
-        "confirmed_at) VALUES (?, NULL, 'confirmed', ?, ?, ?)",
-        (event_id, now, now, now),
-    )
-    await database.execute(
-        "INSERT INTO staff_added_participants (registration_id, event_id, full_name, "
-        "company_name, source, added_by, added_at) VALUES (?, ?, ?, ?, 'hand', 1, ?)",
-        (registration_id, event_id, name, company, now),
-    )
+    await add_participants(database, event_id, [participant], 1, HAND, datetime.now(UTC))
 
 
 async def sheet_of(staff: Person, page: Message) -> str:
