@@ -64,6 +64,7 @@ async def test_the_answer_is_in_the_export_and_goes_with_the_data(assistant: Ass
     await answer(ayse, "Kadın")
     screen = await ayse.says("/privacy")
     summary = await ayse.press(screen, "Hakkımda ne biliyorsunuz?")
+    assert "Cinsiyet sorusuna yanıtınız: kadın" in (summary.text or "")
     await ayse.emulator.press_button(ayse.user, summary, "Verilerimi indir")
     exported = await ayse.emulator.wait_for_bot_message(
         ayse.id, predicate=lambda m: m.document is not None and m.document.filename == "my-data.txt"
