@@ -3,8 +3,9 @@
 Every change that someone else must hear of queues its outbox row in the same transaction (a
 request, an answer, a cancellation, a meeting's reminders). Scheduling is race-safe by the
 schema: a unique index allows one meeting per table and slot, another one seat per person and
-slot, so two acceptances that race for the last place can't both take it, whatever the code
-above does; the earliest free place is looked up and taken inside one write transaction.
+slot (the seats are written by the database with each meeting), so two acceptances that race
+for the last place can't both take it, whatever the code above does; the earliest free place
+is looked up and taken inside one write transaction.
 """
 
 from __future__ import annotations
@@ -234,24 +235,53 @@ _PROFILE = (
     "JOIN people p ON p.id = f.person_id "
 )
 _MEETING = "SELECT m.*, r.note FROM meetings m LEFT JOIN meeting_requests r ON r.id = m.request_id "
-# The earliest slot from :first where neither side sits, with its lowest free table.
+# The earliest slot from :first where neither side sits and a table is free, with its lowest
+# free table: a count per slot (one range of the partial index) rules out the full slots, and
+# the free table is looked for at the one slot found only.
 _EARLIEST = """
 WITH RECURSIVE
     slot (n) AS (SELECT :first UNION ALL SELECT n + 1 FROM slot WHERE n + 1 < :slots),
-    seat (t) AS (SELECT 1 UNION ALL SELECT t + 1 FROM seat WHERE t < :tables)
-SELECT slot.n AS slot, (
+    seat (t) AS (SELECT 1 UNION ALL SELECT t + 1 FROM seat WHERE t < :tables),
+    found (n) AS (
+        SELECT slot.n FROM slot
+        WHERE :first < :slots
+        AND NOT EXISTS (
+            SELECT 1 FROM meeting_seats s WHERE s.event_id = :event AND s.slot = slot.n
+            AND s.person_id IN (:a, :b))
+        AND (SELECT COUNT(*) FROM meetings m WHERE m.event_id = :event
+            AND m.status = 'scheduled' AND m.slot = slot.n) < :tables
+        ORDER BY slot.n LIMIT 1)
+SELECT found.n AS slot, (
     SELECT min(seat.t) FROM seat WHERE NOT EXISTS (
         SELECT 1 FROM meetings m WHERE m.event_id = :event AND m.status = 'scheduled'
-        AND m.slot = slot.n AND m.table_no = seat.t)
+        AND m.slot = found.n AND m.table_no = seat.t)
 ) AS table_no
-FROM slot
-WHERE :first < :slots
-AND NOT EXISTS (
-    SELECT 1 FROM meeting_seats s WHERE s.event_id = :event AND s.slot = slot.n
-    AND s.person_id IN (:a, :b))
-AND table_no IS NOT NULL
-ORDER BY slot.n LIMIT 1
+FROM found
 """
+
+
+async def _earliest(
+    tx: Transaction,
+    event_id: str,
+    people: tuple[int | None, int | None],
+    schedule: Schedule,
+    now: datetime,
+) -> tuple[int, int] | None:
+    """Return the earliest (slot, table) where both are free and a table is, if any."""
+    found = await tx.fetch_one(
+        _EARLIEST,
+        {
+            "first": schedule.first_open(now),
+            "slots": len(schedule.slots),
+            "tables": schedule.tables,
+            "event": event_id,
+            "a": people[0],
+            "b": people[1],
+        },
+    )
+    if found is None or found["table_no"] is None:
+        return None
+    return int(found["slot"]), int(found["table_no"])
 
 
 _NAME = "SELECT full_name, company FROM people WHERE id = ?"
@@ -549,21 +579,22 @@ class MatchmakingRepository:
         schedule: Schedule,
         now: datetime,
     ) -> Answer:
-        """Accept (and place the meeting) or decline a request, telling the one who asked."""
+        """Accept (and place the meeting) or decline a request, telling the one who asked.
+
+        Every acceptance of a B2B day can come at once: the transaction is kept to a few
+        statements (the request answered and read in one, the messages queued in one).
+        """
+        status = "accepted" if accept else "declined"
+        moment = utc_text(now)
         async with self._db.transaction() as tx:
-            row = await tx.fetch_one(
-                "SELECT * FROM meeting_requests WHERE id = ? AND invitee_id = ? "
-                "AND status = 'pending'",
-                (request_id, person_id),
+            rows = await tx.fetch_all(
+                "UPDATE meeting_requests SET status = ?, reply = ?, answered_at = ? "
+                "WHERE id = ? AND invitee_id = ? AND status = 'pending' RETURNING *",
+                (status, reply, moment, request_id, person_id),
             )
-            if row is None:
+            if not rows:
                 return Answer(GONE)
-            request = _request(row)
-            status = "accepted" if accept else "declined"
-            await tx.execute(
-                "UPDATE meeting_requests SET status = ?, reply = ?, answered_at = ? WHERE id = ?",
-                (status, reply, utc_text(now), request_id),
-            )
+            request = _request(rows[0])
             if not accept:
                 payload = {"request_id": request_id, "outcome": DECLINED}
                 await _queue(
@@ -572,69 +603,72 @@ class MatchmakingRepository:
                 return Answer(DECLINED)
             meeting = await self._place(tx, request, schedule, now)
             outcome = {"scheduled": ACCEPTED, "held": HELD}.get(meeting.status, NO_SLOT)
-            payload = {"request_id": request_id, "outcome": outcome, "meeting_id": meeting.id}
-            await _queue(
-                tx,
-                MEETING_ANSWER,
-                request.requester_id,
-                request.event_id,
-                payload,
-                now,
-                now,
-                meeting.id,
+            answer = {"request_id": request_id, "outcome": outcome, "meeting_id": meeting.id}
+            messages = [(MEETING_ANSWER, request.requester_id, json.dumps(answer), moment)]
+            due = meeting.starts_at - schedule.reminder_before if meeting.starts_at else None
+            if due is not None and due > now:
+                reminder = json.dumps({"slot": meeting.slot})
+                messages += [
+                    (MEETING_REMINDER, person, reminder, utc_text(due))
+                    for person in (meeting.person_a, meeting.person_b)
+                ]
+            await tx.executemany(
+                "INSERT INTO outbox (kind, person_id, event_id, meeting_id, payload, due_at, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (kind, person, request.event_id, meeting.id, payload, due_at, moment)
+                    for kind, person, payload, due_at in messages
+                    if person is not None
+                ],
             )
             return Answer(outcome, meeting)
 
     async def _place(
         self, tx: Transaction, request: MeetingRequest, schedule: Schedule, now: datetime
     ) -> Meeting:
-        """Create the meeting of an accepted request at the earliest place both are free."""
+        """Create the meeting of an accepted request at the earliest place both are free (its
+        seats too; its messages are the caller's)."""
         a, b = request.requester_id, request.invitee_id
-        found = None
-        if schedule.auto:
-            found = await tx.fetch_one(
-                _EARLIEST,
-                {
-                    "first": schedule.first_open(now),
-                    "slots": len(schedule.slots),
-                    "tables": schedule.tables,
-                    "event": request.event_id,
-                    "a": a,
-                    "b": b,
-                },
-            )
+        found = (
+            await _earliest(tx, request.event_id, (a, b), schedule, now) if schedule.auto else None
+        )
         status = (
             "scheduled" if found is not None else ("held" if not schedule.auto else "unscheduled")
         )
-        slot = found["slot"] if found is not None else None
-        table = found["table_no"] if found is not None else None
-        starts_at = utc_text(schedule.slots[slot].starts_at) if slot is not None else None
+        slot, table = found if found is not None else (None, None)
+        starts = schedule.slots[slot].starts_at if slot is not None else None
         cursor = await tx.execute(
             "INSERT INTO meetings (request_id, event_id, person_a, person_b, slot, table_no, "
             "starts_at, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (request.id, request.event_id, a, b, slot, table, starts_at, status, utc_text(now)),
+            (
+                request.id,
+                request.event_id,
+                a,
+                b,
+                slot,
+                table,
+                utc_text(starts) if starts else None,
+                status,
+                utc_text(now),
+            ),
         )
         meeting_id = cursor.lastrowid
         assert meeting_id is not None
-        if slot is not None:
-            await self._seat(tx, meeting_id, request.event_id, slot, (a, b))
-            await self._plan_reminders(
-                tx, meeting_id, request.event_id, (a, b), schedule, slot, now
-            )
-        row = await tx.fetch_one(_MEETING + "WHERE m.id = ?", (meeting_id,))
-        return _meeting(row)
-
-    async def _seat(
-        self,
-        tx: Transaction,
-        meeting_id: int,
-        event_id: str,
-        slot: int,
-        people: Sequence[int | None],
-    ) -> None:
-        await tx.executemany(
-            "INSERT INTO meeting_seats (meeting_id, event_id, slot, person_id) VALUES (?, ?, ?, ?)",
-            [(meeting_id, event_id, slot, person) for person in people if person is not None],
+        # Its seats are written by the database (migration 0029), in the same statement.
+        # Built here rather than read back: one statement less in the busiest transaction.
+        return Meeting(
+            meeting_id,
+            request.id,
+            request.event_id,
+            a,
+            b,
+            slot,
+            table,
+            starts,
+            status,
+            request.note,
+            None,
+            None,
         )
 
     async def _plan_reminders(
@@ -646,17 +680,36 @@ class MatchmakingRepository:
         schedule: Schedule,
         slot: int,
         now: datetime,
+        *,
+        fresh: bool = False,
     ) -> None:
-        await tx.execute(
-            "DELETE FROM outbox WHERE meeting_id = ? AND kind = ? AND status = 'pending'",
-            (meeting_id, MEETING_REMINDER),
-        )
+        """Queue each side's reminder of the meeting at `slot`; a moved one's old go first."""
+        if not fresh:
+            await tx.execute(
+                "DELETE FROM outbox WHERE meeting_id = ? AND kind = ? AND status = 'pending'",
+                (meeting_id, MEETING_REMINDER),
+            )
         due = schedule.slots[slot].starts_at - schedule.reminder_before
         if due <= now:
             return
-        for person in people:
-            payload = {"slot": slot}
-            await _queue(tx, MEETING_REMINDER, person, event_id, payload, due, now, meeting_id)
+        payload = json.dumps({"slot": slot})
+        await tx.executemany(
+            "INSERT INTO outbox (kind, person_id, event_id, meeting_id, payload, due_at, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    MEETING_REMINDER,
+                    person,
+                    event_id,
+                    meeting_id,
+                    payload,
+                    utc_text(due),
+                    utc_text(now),
+                )
+                for person in people
+                if person is not None
+            ],
+        )
 
     # -- meetings ---------------------------------------------------------------------------
 
@@ -710,7 +763,6 @@ class MatchmakingRepository:
             "cancel_reason = ?, cancelled_at = ? WHERE id = ?",
             (reason, utc_text(now), meeting_id),
         )
-        await tx.execute("DELETE FROM meeting_seats WHERE meeting_id = ?", (meeting_id,))
         await tx.execute(
             "DELETE FROM outbox WHERE meeting_id = ? AND status = 'pending' AND kind = ?",
             (meeting_id, MEETING_REMINDER),
@@ -807,27 +859,16 @@ class MatchmakingRepository:
             )
             for row in rows:
                 meeting = _meeting(row)
-                found = await tx.fetch_one(
-                    _EARLIEST,
-                    {
-                        "first": schedule.first_open(now),
-                        "slots": len(schedule.slots),
-                        "tables": schedule.tables,
-                        "event": event_id,
-                        "a": meeting.person_a,
-                        "b": meeting.person_b,
-                    },
-                )
+                people = (meeting.person_a, meeting.person_b)
+                found = await _earliest(tx, event_id, people, schedule, now)
                 if found is None:
                     continue
-                slot, table = found["slot"], found["table_no"]
-                people = (meeting.person_a, meeting.person_b)
+                slot, table = found
                 await tx.execute(
                     "UPDATE meetings SET status = 'scheduled', slot = ?, table_no = ?, "
                     "starts_at = ? WHERE id = ?",
                     (slot, table, utc_text(schedule.slots[slot].starts_at), meeting.id),
                 )
-                await self._seat(tx, meeting.id, event_id, slot, people)
                 await self._plan_reminders(tx, meeting.id, event_id, people, schedule, slot, now)
                 for person in people:
                     payload = {"request_id": meeting.request_id, "outcome": "moved"}
@@ -926,13 +967,11 @@ class MatchmakingRepository:
             )
             if busy is not None or table_no > schedule.tables:
                 return False
-            await tx.execute("DELETE FROM meeting_seats WHERE meeting_id = ?", (meeting_id,))
             await tx.execute(
                 "UPDATE meetings SET status = 'scheduled', slot = ?, table_no = ?, starts_at = ? "
                 "WHERE id = ?",
                 (slot, table_no, utc_text(schedule.slots[slot].starts_at), meeting_id),
             )
-            await self._seat(tx, meeting_id, meeting.event_id, slot, people)
             await self._plan_reminders(
                 tx, meeting_id, meeting.event_id, people, schedule, slot, now
             )

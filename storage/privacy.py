@@ -318,7 +318,6 @@ class PrivacyRepository:
             # led to stay, without the people (the impact report counts them).
             held = "SELECT id FROM events WHERE ends_at < :cutoff"
             await tx.execute(f"DELETE FROM match_profiles WHERE event_id IN ({held})", params)
-            await tx.execute(f"DELETE FROM meeting_seats WHERE event_id IN ({held})", params)
             await tx.execute(
                 "UPDATE meeting_requests SET requester_id = NULL, invitee_id = NULL, note = NULL, "
                 f"reply = NULL WHERE event_id IN ({held})",

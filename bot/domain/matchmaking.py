@@ -74,24 +74,9 @@ class MatchIndex:
     def __init__(self, profiles: Sequence[MatchProfile], categories: Sequence[MatchCategory]):
         self.profiles = list(profiles)
         self._by_person = {profile.person_id: profile for profile in self.profiles}
-        names = {c.id: " ".join((c.name.tr, c.name.en, *c.keywords.all())) for c in categories}
-        self._haystacks = [
-            fold_turkish(
-                " ".join(
-                    part
-                    for part in (
-                        profile.company,
-                        profile.full_name,
-                        profile.description or "",
-                        profile.offers_text or "",
-                        profile.seeks_text or "",
-                        *(names.get(c, "") for c in (*profile.offers, *profile.seeks)),
-                    )
-                    if part
-                )
-            )
-            for profile in self.profiles
-        ]
+        self._categories = list(categories)
+        # The search's folded texts are made on the first search: suggestions don't need them.
+        self._haystacks: list[str] | None = None
         self._offers_text = {
             p.person_id: fold_turkish(p.offers_text) for p in self.profiles if p.offers_text
         }
@@ -139,20 +124,46 @@ class MatchIndex:
         query = fold_turkish(words).strip()
         if not query:
             return []
+        haystacks = self._texts()
         hits = process.extract(
             query,
-            self._haystacks,
+            haystacks,
             scorer=fuzz.token_set_ratio,
             processor=None,
             score_cutoff=SEARCH_CUTOFF,
             limit=None,
         )
-        contained = {i for i, text in enumerate(self._haystacks) if query in text}
+        contained = {i for i, text in enumerate(haystacks) if query in text}
         ranked = sorted(
             {index for _, _, index in hits} | contained,
             key=lambda index: (index not in contained, self.profiles[index].company),
         )
         return [self.profiles[i] for i in ranked if self.profiles[i].person_id != exclude]
+
+    def _texts(self) -> list[str]:
+        """Return each profile's words (company, name, texts, category names), folded."""
+        if self._haystacks is None:
+            names = {
+                c.id: " ".join((c.name.tr, c.name.en, *c.keywords.all())) for c in self._categories
+            }
+            self._haystacks = [
+                fold_turkish(
+                    " ".join(
+                        part
+                        for part in (
+                            profile.company,
+                            profile.full_name,
+                            profile.description or "",
+                            profile.offers_text or "",
+                            profile.seeks_text or "",
+                            *(names.get(c, "") for c in (*profile.offers, *profile.seeks)),
+                        )
+                        if part
+                    )
+                )
+                for profile in self.profiles
+            ]
+        return self._haystacks
 
     def browse(self, chosen: Filter, *, exclude: int | None = None) -> list[MatchProfile]:
         """Return the participants the filter keeps, by company."""
