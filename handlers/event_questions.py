@@ -17,6 +17,7 @@ from bot.context import AssistantContext, Caller
 from bot.domain.forms import LONG_TEXT_LIMIT, Answers, ChoiceStep, Flow, Moved, Reply
 from bot.domain.questions import (
     choice_options,
+    fitting,
     question_id,
     question_step,
     shown_answer,
@@ -108,11 +109,14 @@ class EventQuestionsForm(Form):
             return
         rows: Keyboard = step_keyboard(call, self)
         if call.state.step == REVIEW:
-            text = caller.render(
-                "event_questions_review",
-                event=event,
-                answers=answers_shown(caller, event, self._answers(call)),
-                reason=reason,
+            given = self._answers(call)
+            text = fitting(
+                lambda limit: caller.render(
+                    "event_questions_review",
+                    event=event,
+                    answers=answers_shown(caller, event, given, max(limit, 40)),
+                    reason=reason,
+                )
             )
             await show(call.update, text, _review_rows(rows, len(event.questions)))
             return

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden, TelegramError
@@ -14,7 +14,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.context import AssistantContext, Caller
 from bot.domain.audience import refusal
 from bot.domain.forms import NO, YES
-from bot.domain.questions import answer_lines
+from bot.domain.questions import answer_lines, fitting, shortened
 from bot.screens.buttons import (
     HOME,
     AccessNeedsConsent,
@@ -70,9 +70,15 @@ def yes_no_labels(caller: Caller) -> dict[str, str]:
     return {YES: caller.label("form_yes"), NO: caller.label("form_no")}
 
 
-def answers_shown(caller: Caller, event: Event, answers: dict[str, Any]) -> list[tuple[str, str]]:
-    """Return the event's questions with the person's answers, as they read them."""
-    return answer_lines(event.questions, answers, caller.language, yes_no_labels(caller))
+def answers_shown(
+    caller: Caller, event: Event, answers: dict[str, Any], limit: int | None = None
+) -> list[tuple[str, str]]:
+    """Return the event's questions with the person's answers, as they read them (each answer
+    cut to `limit` characters, when given, so a screen of them fits one message)."""
+    lines = answer_lines(event.questions, answers, caller.language, yes_no_labels(caller))
+    if limit is None:
+        return lines
+    return [(question, shortened(answer, limit)) for question, answer in lines]
 
 
 async def audience_refusal(caller: Caller, event: Event) -> str | None:
@@ -405,14 +411,26 @@ async def my_registrations(update: Update, context: AssistantContext) -> None:
         [caller.button("my_certificates", MyCertificates())] if has_certificates else [],
         [caller.button("menu_events", Menu("events")), caller.button("home", HOME)],
     ]
-    text = caller.render(
-        "my_registrations",
-        upcoming=upcoming[:10],
-        applied=applied,
-        past=past,
-        attended=attended,
+    text = fitting(
+        lambda limit: caller.render(
+            "my_registrations",
+            upcoming=[_brief(item, limit) for item in upcoming[:10]],
+            applied=[_brief(item, limit) for item in applied],
+            past=past,
+            attended=attended,
+        )
     )
     await show(update, text, rows)
+
+
+Listed = TypeVar("Listed", MyRegistration, MyApplication)
+
+
+def _brief(item: Listed, limit: int) -> Listed:
+    """Return the item with its answers cut to `limit` characters (none left at 0)."""
+    if limit <= 0:
+        return replace(item, answers=())
+    return replace(item, answers=tuple((q, shortened(a, limit)) for q, a in item.answers))
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:

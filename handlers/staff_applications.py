@@ -38,6 +38,7 @@ from bot.domain.forms import (
     TextStep,
     YesNoStep,
 )
+from bot.domain.questions import fitting, shortened
 from bot.screens.buttons import (
     DECISION_CODES,
     STAFF_HOME,
@@ -185,11 +186,11 @@ def _sector_names(caller: Caller) -> dict[str, str]:
     return {s.id: s.name.get(caller.language) for s in caller.services.catalogue.sectors}
 
 
-def _short(answers: list[str]) -> list[tuple[int, str]]:
+def _short(answers: list[str], limit: int = ANSWER_LIMIT) -> list[tuple[int, str]]:
     return [
-        (number, answer if len(answer) <= ANSWER_LIMIT else answer[:ANSWER_LIMIT] + "…")
+        (number, shortened(answer, limit))
         for number, answer in enumerate(answers, start=1)
-        if answer
+        if answer and limit > 0
     ]
 
 
@@ -224,17 +225,21 @@ async def show_review(
         )
     balance = await applications.balance(event)
     answers = await event_answers(caller, event)
-    text = caller.render(
-        "staff_applications",
-        event=event,
-        balance=balance,
-        applicants=shown,
-        answers={person: _short(given) for person, given in answers.items()},
-        total=total,
-        page=page,
-        pages=pages,
-        sectors=_sector_names(caller),
-        notice=notice,
+    text = fitting(
+        lambda limit: caller.render(
+            "staff_applications",
+            event=event,
+            balance=balance,
+            applicants=shown,
+            answers={
+                person: _short(given, min(limit, ANSWER_LIMIT)) for person, given in answers.items()
+            },
+            total=total,
+            page=page,
+            pages=pages,
+            sectors=_sector_names(caller),
+            notice=notice,
+        )
     )
     code = filters.code
     rows: list[list[InlineKeyboardButton]] = [*map(list, _filter_rows(caller, event, filters))]
@@ -297,14 +302,19 @@ async def show_card(
     given = (await event_answers(caller, event)).get(applicant.person_id or 0, [])
     questions = [question.text.get(caller.language) for question in event.questions]
     balance = await caller.services.applications.balance(event)
-    text = caller.render(
-        "staff_application",
-        event=event,
-        applicant=applicant,
-        answers=list(zip(questions, given, strict=False)),
-        balance=balance,
-        sectors=_sector_names(caller),
-        notice=notice,
+    text = fitting(
+        lambda limit: caller.render(
+            "staff_application",
+            event=event,
+            applicant=applicant,
+            answers=[
+                (question, shortened(answer, max(limit, 40)))
+                for question, answer in zip(questions, given, strict=False)
+            ],
+            balance=balance,
+            sectors=_sector_names(caller),
+            notice=notice,
+        )
     )
     rows: Keyboard = []
     if caller.can(Ability.MANAGE) and applicant.status in (PENDING, ACCEPTED, RESERVE, DECLINED):

@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
 from bot.domain.exports import attendee_sheet, host_sheet, to_csv, to_xlsx
-from bot.domain.questions import shown_answer, summaries
+from bot.domain.questions import fitting, shortened, shown_answer, summaries
 from bot.screens.buttons import (
     STAFF_HOME,
     AnswerSummary,
@@ -82,15 +82,12 @@ async def event_answers(caller: Caller, event: Event) -> dict[int, list[str]]:
     }
 
 
-def _listed(answers: list[str]) -> list[tuple[int, str]]:
-    """Return a person's answers numbered for the chat list, long ones cut."""
+def _listed(answers: list[str], limit: int = LISTED_ANSWER_LIMIT) -> list[tuple[int, str]]:
+    """Return a person's answers numbered for the chat list, long ones cut (none at 0)."""
     return [
-        (
-            number,
-            answer if len(answer) <= LISTED_ANSWER_LIMIT else answer[:LISTED_ANSWER_LIMIT] + "…",
-        )
+        (number, shortened(answer, limit))
         for number, answer in enumerate(answers, start=1)
-        if answer
+        if answer and limit > 0
     ]
 
 
@@ -110,17 +107,23 @@ async def attendee_list(update: Update, context: AssistantContext) -> None:
     page = min(pressed.page, pages - 1)
     shown = await repository.page(event_id, status, page * PAGE_SIZE, PAGE_SIZE)
     answers = await event_answers(caller, event)
-    text = caller.render(
-        "staff_attendees",
-        answers={person: _listed(given) for person, given in answers.items()},
-        event=event,
-        host_consent=await _host_consent(caller, event),
-        status=status,
-        attendees=shown,
-        total=total,
-        page=page,
-        pages=pages,
-        sectors=_sector_names(caller),
+    host_consent = await _host_consent(caller, event)
+    text = fitting(
+        lambda limit: caller.render(
+            "staff_attendees",
+            answers={
+                person: _listed(given, min(limit, LISTED_ANSWER_LIMIT))
+                for person, given in answers.items()
+            },
+            event=event,
+            host_consent=host_consent,
+            status=status,
+            attendees=shown,
+            total=total,
+            page=page,
+            pages=pages,
+            sectors=_sector_names(caller),
+        )
     )
     rows: Keyboard = [
         _paging(caller, partial(AttendeeList, which, event_id), page, pages),

@@ -313,3 +313,30 @@ async def test_staff_add_and_remove_a_question_from_the_event_page(assistant: As
         "SELECT action FROM audit_log WHERE action = 'event.questions' ORDER BY id"
     )
     assert len(actions) == 2
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_long_answers_are_shortened_to_fit_one_message(assistant: Assistant) -> None:
+    long_questions = [
+        {
+            "id": f"essay-{n}",
+            "type": "long_text",
+            "text": {"tr": f"Uzun soru {n}?", "en": f"Long question {n}?"},
+        }
+        for n in range(1, 4)
+    ]
+    await assistant.add_event("essays", capacity=5, questions=long_questions)
+    ayse = assistant.person("Ayşe")
+    consent = await ayse.press(await open_event(ayse, "essays"), "Kayıt ol")
+    step = await fill_profile(ayse, consent)
+    essay = "Uzun bir yanıt. " * 180  # 2,880 characters each
+    for _ in range(3):
+        step = await ayse.says(essay)
+    assert "yanıtlarınız" in (step.text or "") and "…" in (step.text or "")
+    assert len(step.text or "") <= 4096
+    await ayse.press(step, "Gönder")
+    await assistant.emulator.wait_idle()
+    mine = await ayse.says("/my")
+    assert "Uzun soru 3?" in (mine.text or "") and len(mine.text or "") <= 4096
+    rows = await assistant.fetch("SELECT value FROM event_answers WHERE person_id = ?", ayse.id)
+    assert all(len(json.loads(row["value"])) > 2000 for row in rows)  # kept whole

@@ -8,7 +8,7 @@ as labels in the person's or their own language, and a summary counts each choic
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,3 +155,26 @@ def answer_lines(
         )
         for question in questions
     ]
+
+
+# Telegram shows at most 4096 characters a message; a screen listing answers shortens them to fit.
+MESSAGE_LIMIT = 4096
+# How long each answer may be on a screen, tried in turn until the whole screen fits.
+SHOWN_LIMITS = (300, 120, 40, 0)
+
+
+def shortened(text: str, limit: int) -> str:
+    """Return `text` cut to `limit` characters with an ellipsis (0: nothing left)."""
+    if limit <= 0:
+        return ""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def fitting(render: Callable[[int], str]) -> str:
+    """Return the first rendering, with answers cut ever shorter, that fits one message."""
+    text = ""
+    for limit in SHOWN_LIMITS:
+        text = render(limit)
+        if len(text) <= MESSAGE_LIMIT:
+            return text
+    return text
