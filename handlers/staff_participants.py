@@ -18,7 +18,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
-from bot.domain.attendance_list import AttendanceList, read_attendance_list
+from bot.domain.attendance_list import (
+    LIKELY,
+    AttendanceList,
+    match_companies,
+    read_attendance_list,
+)
 from bot.domain.companies import CompanyIndex
 from bot.domain.forms import (
     DOCUMENT,
@@ -43,7 +48,6 @@ from bot.screens.buttons import (
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
-from storage.companies import Company
 from storage.content import Event
 from storage.staff_added import (
     HAND,
@@ -57,7 +61,7 @@ from storage.staff_added import (
 
 FORM_TIMEOUT = 15 * 60
 # A registry company this close to what was typed is offered as a button.
-LIKELY_MATCH = 90
+LIKELY_MATCH = LIKELY
 NOT_LISTED = "none"
 # An attendance list of two thousand rows is well under a megabyte.
 FILE_LIMIT = 2 * 1024 * 1024
@@ -81,13 +85,6 @@ async def _event_gone(call: FormCall) -> None:
 def check_contact(text: str) -> tuple[str | None, str | None]:
     """Return a phone number or an e-mail address, or why it is neither."""
     return check_email(text) if "@" in text else check_phone(text)
-
-
-def _registry_match(companies: list[Company], typed: str) -> Company | None:
-    """Return the registry company a typed name surely means, if one does."""
-    found = CompanyIndex(companies).search(typed, limit=2)
-    likely = [item for item in found if item.score >= LIKELY_MATCH]
-    return likely[0].company if len(likely) == 1 else None
 
 
 # -- one participant by hand -----------------------------------------------------------------
@@ -280,10 +277,9 @@ class AttendanceImportForm(Form):
 
     async def _preview(self, call: FormCall, event: Event, added: int | None = None) -> str:
         found = _list_of(call)
-        companies = await call.services.companies.all()
-        matched = sum(
-            1 for p in found.participants if p.company and _registry_match(companies, p.company)
-        )
+        typed = [p.company for p in found.participants if p.company]
+        matches = match_companies(await call.services.companies.all(), typed)
+        matched = sum(1 for name in typed if matches[name] is not None)
         return call.caller.render(
             "staff_attendance_import",
             event=event,
@@ -309,10 +305,11 @@ class AttendanceImportForm(Form):
             return None
         await call.acknowledge()
         found = _list_of(call)
-        companies = await call.services.companies.all()
+        typed = [p.company for p in found.participants if p.company]
+        matches = match_companies(await call.services.companies.all(), typed)
         participants = []
         for listed in found.participants:
-            registry = _registry_match(companies, listed.company) if listed.company else None
+            registry = matches[listed.company] if listed.company else None
             participants.append(
                 NewParticipant(
                     full_name=listed.full_name,

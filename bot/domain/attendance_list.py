@@ -8,12 +8,14 @@ problem names its row and column, and a list with a problem adds nobody.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.domain.companies import Problem
+from bot.domain.companies import CompanyIndex, Problem, core_name
 from bot.domain.company_files import read_spreadsheet
 from bot.domain.profile import clean_line, fold_turkish
+from storage.companies import Company
 from storage.content import EMAIL
 
 # A list longer than this is not one event's attendance.
@@ -150,3 +152,39 @@ def _cell(name: str, raw: Any) -> tuple[Any, str | None]:
     if name == "email" and not EMAIL.match(text):
         return None, "email"
     return text, None
+
+
+# How close a typed company name must be to a registry company's to be taken for it.
+LIKELY = 90
+
+
+def registry_match(index: CompanyIndex, typed: str) -> Company | None:
+    """Return the registry company a typed name surely means: one likely match, not two."""
+    likely = [item for item in index.search(typed, limit=2) if item.score >= LIKELY]
+    return likely[0].company if len(likely) == 1 else None
+
+
+def match_companies(
+    companies: Sequence[Company], typed: Iterable[str]
+) -> dict[str, Company | None]:
+    """Return the registry company each typed name surely means, each name looked up once.
+
+    A name that is exactly one company's (legal form and Turkish letters aside) is that
+    company; any other is searched for, typos allowed (`registry_match`).
+    """
+    exact: dict[str, list[Company]] = {}
+    for company in companies:
+        exact.setdefault(core_name(company.name), []).append(company)
+    index: CompanyIndex | None = None
+    found: dict[str, Company | None] = {}
+    for name in set(typed):
+        same = exact.get(core_name(name), [])
+        if len(same) == 1:
+            found[name] = same[0]
+            continue
+        if same:
+            found[name] = None  # two registry companies by that name: not sure
+            continue
+        index = index or CompanyIndex(companies)
+        found[name] = registry_match(index, name)
+    return found
