@@ -196,7 +196,8 @@ async def test_staff_get_the_report_of_any_period_with_a_chart(assistant: Assist
     assert "Hizmet verilen KOBİ: 2" in text
     assert "Dönemde ilk kez ulaşılan: 1 · Ulaşılan kişi: 4" in text
     assert "Sektör: İş ve inşaat makineleri 1 · Tekstil ve hazır giyim 1" in text
-    assert "KOBİ sınıfı: mikro 1 · küçük 1" in text
+    assert "Ölçek sınıfı: mikro 1 · küçük 1" in text
+    assert "Hizmet verilen firma toplamı" not in text  # every company served is an SME
     assert "1 firmanın sınıfı yalnızca çalışan sayısına ya da yalnızca ciroya dayanıyor" in text
     assert "Üyelik: üye 1 · üye değil 1" in text
     assert "Firması kayıtlı olmayan 1 katılım KOBİ sayısına girmedi" in text
@@ -223,7 +224,7 @@ async def test_the_workbook_has_a_sheet_and_a_chart_per_indicator(assistant: Ass
     workbook = openpyxl.load_workbook(io.BytesIO(sent.document.content))
     assert workbook.sheetnames == [
         "Özet",
-        "Hizmet verilen KOBİ'ler",
+        "Hizmet verilen firmalar",
         "Faaliyet türleri",
         "Memnuniyet",
         "Aylara göre",
@@ -320,7 +321,7 @@ async def test_the_demo_history_gives_the_report_something_to_show(assistant: As
     await add_history(assistant.services, datetime.now(UTC))
     today = datetime.now(ISTANBUL).date()
     text, _ = await report_of(staff_member(assistant), Period(today - timedelta(days=365), today))
-    served = int(text.split("Hizmet verilen KOBİ: ")[1].split("\n")[0].replace(".", ""))
+    served = int(text.split("Hizmet verilen KOBİ: ")[1].split(" ")[0].replace(".", ""))
     assert served >= 50
     assert "24 etkinlik" in text
     for kind in ("Eğitim", "Çalışma ziyareti", "B2B görüşmeleri", "Webinar"):

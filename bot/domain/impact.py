@@ -32,6 +32,9 @@ from storage.impact import (
     ServiceRequest,
 )
 
+# KOBİ (SME) classes: a large company is served but is not an SME.
+SME_CLASSES = frozenset(SIZE_CLASSES[:3])
+
 KINDS = ("training", "webinar", "workshop", "study_visit", "b2b", "info_day", "conference")
 # A day of a multi-day event (a study visit) counts as a working day of learning, not 24 hours.
 HOURS_PER_DAY = 8
@@ -234,7 +237,7 @@ class PeriodReport:
     """Everything the impact report says about one period."""
 
     period: Period
-    smes_served: int
+    smes_served: int  # micro, small and medium companies only: large ones are not SMEs
     new_smes: int
     people_reached: int
     by_sector: dict[str, int]  # "" for companies without a sector
@@ -263,6 +266,12 @@ class PeriodReport:
     selection: SelectionCounts | None = None
     # B2B meetings held and what they led to (none: no meeting was held).
     meetings: MeetingCounts | None = None
+    # Every registry company served, SME or not; the large ones, and those of unknown size
+    # (not counted as SMEs: nothing shows they are).
+    companies_served: int = 0
+    large_companies: int = 0
+    size_unknown: int = 0
+    sme_ids: frozenset[int] = frozenset()
 
     @property
     def gender_answered(self) -> int:
@@ -310,6 +319,11 @@ async def period_report(
     served = [companies[i] for i in sorted(served_ids) if i in companies]
     requested = {r.company_id for r in requests if r.company_id is not None}
     sizes = [size_of(company) for company in served]
+    sme_ids = frozenset(
+        company.id
+        for company, size in zip(served, sizes, strict=True)
+        if company.id is not None and size.size_class in SME_CLASSES
+    )
     by_kind = {kind: [t for t in turnouts if t.kind == kind] for kind in KINDS}
     others = [t for t in turnouts if t.kind not in KINDS]
     activities = [_activity(kind, held) for kind, held in by_kind.items() if held]
@@ -322,8 +336,8 @@ async def period_report(
     meetings = await impact.meetings(start, end, scope)
     return PeriodReport(
         period=period,
-        smes_served=len(served),
-        new_smes=len(served_ids - before),
+        smes_served=len(sme_ids),
+        new_smes=len((served_ids - before) & sme_ids),
         people_reached=len({a.person_id for a in attendance if a.person_id is not None})
         + sum(1 for a in attendance if a.person_id is None),
         by_sector=_counted(company.sector_id or "" for company in served),
@@ -341,7 +355,7 @@ async def period_report(
         broadcast_recipients=sum(b.recipients for b in sent),
         broadcast_delivered=sum(b.sent for b in sent),
         reach_by_segment=_reach(sent),
-        months=_months(period, turnouts, attendance, timezone),
+        months=_months(period, turnouts, attendance, timezone, sme_ids),
         events=tuple(turnouts),
         attendance=tuple(attendance),
         # The companies the attendance and the requests name (requests not delivered too).
@@ -351,6 +365,10 @@ async def period_report(
         project=cut.project if cut is not None else None,
         selection=selection if selection.applications else None,
         meetings=meetings if meetings.held else None,
+        companies_served=len(served),
+        large_companies=sum(1 for size in sizes if size.size_class == "large"),
+        size_unknown=sum(1 for size in sizes if size.size_class is None),
+        sme_ids=sme_ids,
     )
 
 
@@ -403,6 +421,7 @@ def _months(
     turnouts: Sequence[EventTurnout],
     attendance: Sequence[Attendance],
     timezone: ZoneInfo,
+    sme_ids: frozenset[int],
 ) -> tuple[Month, ...]:
     month_of = {t.event_id: t.ends_at.astimezone(timezone).date().replace(day=1) for t in turnouts}
     people: Counter[date] = Counter()
@@ -410,7 +429,7 @@ def _months(
     for present in attendance:
         month = month_of[present.event_id]
         people[month] += 1
-        if present.company_id is not None:
+        if present.company_id in sme_ids:
             smes.setdefault(month, set()).add(present.company_id)
     months = []
     month = period.first.replace(day=1)

@@ -213,6 +213,9 @@ def _summary(book: _Book, report: PeriodReport, logo: Path | None) -> None:
     q = report.questions
     figures: list[tuple[str, Any]] = [
         ("report_smes_served", report.smes_served),
+        ("report_companies_served", report.companies_served),
+        ("report_large_companies", report.large_companies),
+        ("report_size_unknown", report.size_unknown),
         ("report_new_smes", report.new_smes),
         ("report_people_reached", report.people_reached),
         ("report_events", total.events),
@@ -332,7 +335,7 @@ def _smes(book: _Book, report: PeriodReport) -> None:
     ]
     for position, (title, counts, name) in enumerate(breakdowns):
         rows = [(name(key), count) for key, count in counts.items()]
-        span = book.table(sheet, top, (title, "report_column_smes"), rows)
+        span = book.table(sheet, top, (title, "report_column_companies"), rows)
         book.chart(sheet, "bar", title, span, [1], f"E{1 + position * 20}")
         top = max(span[1] + 3, top + 20 if rows else top + 3)
 

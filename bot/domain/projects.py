@@ -107,7 +107,7 @@ def _delivered(report: PeriodReport, with_company: bool) -> tuple[Evidence, ...]
 
 
 def _smes_served(report: PeriodReport) -> _Figure:
-    by_event = _companies_by_event(report)
+    by_event = _companies_by_event(report, report.sme_ids)
     events = _per_event(report, lambda e: len(by_event.get(e.event_id, ())))
     return _Figure(report.smes_served, events + _delivered(report, with_company=True))
 
@@ -116,7 +116,7 @@ def _smes_trained(report: PeriodReport) -> _Figure:
     trainings = {e.event_id for e in report.events if e.kind in TRAINING_KINDS}
     by_event = {
         event_id: companies
-        for event_id, companies in _companies_by_event(report).items()
+        for event_id, companies in _companies_by_event(report, report.sme_ids).items()
         if event_id in trainings
     }
     trained = set().union(*by_event.values()) if by_event else set()
@@ -125,7 +125,7 @@ def _smes_trained(report: PeriodReport) -> _Figure:
 
 
 def _new_smes(report: PeriodReport) -> _Figure:
-    by_event = _companies_by_event(report, report.new_company_ids)
+    by_event = _companies_by_event(report, report.new_company_ids & report.sme_ids)
     evidence = _per_event(report, lambda e: len(by_event.get(e.event_id, ())))
     return _Figure(report.new_smes, evidence)
 
