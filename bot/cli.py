@@ -172,6 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path)
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     commands.add_parser("check", help="validate settings and content")
+    commands.add_parser("setup", help="first run: token, first admin, staff group, .env, check")
     status = commands.add_parser(
         "status", help="show health: Telegram, last update, outbox, backups, database size"
     )
@@ -183,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     arguments = _parser().parse_args(argv)
     try:
+        if arguments.command == "setup":
+            return _setup()
         settings = load_settings()
         if arguments.command == "run":
             settings.require_token()
@@ -241,6 +244,26 @@ def _check(settings: Settings) -> int:
         f"{len(catalogue.sectors)} sectors."
     )
     return 0
+
+
+def _setup() -> int:
+    """Run the setup wizard, then check the settings it wrote."""
+    from bot.setup import SetupAbandoned, run_setup
+
+    async def ask(prompt: str) -> str:
+        return await asyncio.get_running_loop().run_in_executor(None, input, prompt)
+
+    # Only the Bot API's address is read before: everything else is what the wizard writes.
+    api_url = load_settings(env_file=Path(".env") if Path(".env").is_file() else None)
+    try:
+        asyncio.run(run_setup(api_url.telegram_api_url, Path(".env"), ask, print))
+    except (SetupAbandoned, TimeoutError, KeyboardInterrupt, EOFError) as error:
+        print(
+            f"\nclustem-bot: setup stopped ({error or 'waited too long'}); run it again any time."
+        )
+        return 1
+    print("Checking the settings ...")
+    return main(["check"])
 
 
 def _holds(check: BackupCheck) -> str:
