@@ -166,7 +166,7 @@ async def test_after_the_event_the_outcome_question_feeds_the_figures(
     figures = await store.figures("held-b2b")
     assert (figures.answered, figures.deals, figures.scheduled) == (1, 1, 1)
     # The impact report counts the meeting held and the deal it led to.
-    today = datetime.now(UTC).date()
+    today = datetime.now(assistant.services.settings.timezone).date()
     report = await period_report(
         ImpactRepository(assistant.services.database),
         assistant.services.companies,
