@@ -40,6 +40,7 @@ from bot.screens.buttons import (
 )
 from bot.screens.callback_data import CallbackData
 from handlers.profile import notice_context
+from handlers.registrations import answers_shown
 from handlers.replies import show
 from handlers.staff_access import staff
 from handlers.ticket_posts import reply_parameters
@@ -310,7 +311,7 @@ async def export_data(update: Update, context: AssistantContext) -> None:
     document["exported_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     payload = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
     # A text file, not Telegram HTML: the escaping the templates add is undone.
-    readable = html.unescape(caller.render("data_readable", **_summary(caller, document)))
+    readable = html.unescape(caller.render("data_readable", **_readable(caller, document)))
     await context.acknowledge()
     await context.bot.send_document(
         caller.person.id,
@@ -355,6 +356,106 @@ def _summary(caller: Caller, document: dict[str, Any]) -> dict[str, Any]:
         ],
         "notices": document.get("notice_acknowledgements", []),
         "forms": document.get("forms", []),
+    }
+
+
+def _moment(value: Any) -> datetime | None:
+    """Return a stored UTC time as a datetime, for the templates to show in local time."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return parse_utc(value)
+    except ValueError:
+        return None
+
+
+def _with_moments(item: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {**item, **{name: _moment(item.get(name)) for name in names}}
+
+
+def _readable(caller: Caller, document: dict[str, Any]) -> dict[str, Any]:
+    """Return the readable export: everything of the JSON, in words, in local time."""
+    catalogue = caller.services.catalogue
+    shown = _summary(caller, document)
+
+    def title(event_id: str | None) -> str:
+        event = catalogue.event(event_id or "")
+        return event.title.get(caller.language) if event is not None else (event_id or "–")
+
+    def purpose(name: str) -> tuple[str, str]:
+        """Return what a consent is for, and the event it is about (if any)."""
+        for prefix, kind in (
+            (HOST_PREFIX, "host"),
+            (SPECIAL_PREFIX, "special"),
+            (MATCH_PREFIX, "listing"),
+        ):
+            if name.startswith(prefix):
+                return kind, title(name.removeprefix(prefix))
+        return ("announcements" if name == ANNOUNCEMENTS else "other"), ""
+
+    answers: dict[str, dict[str, Any]] = {}
+    for row in document.get("event_answers", []):
+        try:
+            value = json.loads(row["value"])
+        except (TypeError, ValueError):
+            value = row["value"]
+        answers.setdefault(row["event_id"], {})[row["question_id"]] = value
+    event_answers = []
+    for event_id, given in answers.items():
+        event = catalogue.event(event_id)
+        lines = answers_shown(caller, event, given) if event is not None else []
+        event_answers.append({"title": title(event_id), "answers": lines})
+    sectors = {sector.id: sector.name.get(caller.language) for sector in catalogue.sectors}
+    member = shown["member"]
+    return {
+        **shown,
+        "member": _with_moments(member, "informed_at", "first_seen_at", "last_seen_at"),
+        "registrations": [
+            _with_moments(item, "created_at", "cancelled_at") for item in shown["registrations"]
+        ],
+        "questions": [_with_moments(item, "created_at") for item in shown["questions"]],
+        "tickets": [_with_moments(item, "created_at", "closed_at") for item in shown["tickets"]],
+        "ticket_messages": [_with_moments(item, "created_at") for item in shown["ticket_messages"]],
+        "notices": [_with_moments(item, "acknowledged_at") for item in shown["notices"]],
+        "consents": [
+            {
+                **_with_moments(item, "given_at", "withdrawn_at"),
+                "kind": purpose(item["purpose"])[0],
+                "title": purpose(item["purpose"])[1],
+            }
+            for item in shown["consents"]
+        ],
+        "special_answers": [
+            _with_moments(item, "answered_at") for item in shown["special_answers"]
+        ],
+        "event_answers": event_answers,
+        "certificates": [
+            {**_with_moments(item, "issued_at", "revoked_at"), "title": title(item["event_id"])}
+            for item in document.get("certificates", [])
+        ],
+        "match_profiles": [
+            {
+                **_with_moments(item, "listed_at", "updated_at"),
+                "title": title(item["event_id"]),
+                "sector": sectors.get(item.get("sector_id") or "", ""),
+            }
+            for item in document.get("match_profiles", [])
+        ],
+        "meeting_requests": [
+            {**_with_moments(item, "created_at"), "title": title(item["event_id"])}
+            for item in document.get("meeting_requests", [])
+        ],
+        "meetings": [
+            {**_with_moments(item, "starts_at"), "title": title(item["event_id"])}
+            for item in document.get("meetings", [])
+        ],
+        "applications": [
+            {**_with_moments(item, "created_at", "decided_at"), "title": title(item["event_id"])}
+            for item in document.get("applications", [])
+        ],
+        "deliveries": len(document.get("deliveries", [])),
+        "broadcasts": len(document.get("broadcasts", [])),
+        "forms": [_with_moments(item, "updated_at") for item in shown["forms"]],
     }
 
 

@@ -70,7 +70,7 @@ async def test_the_answer_is_in_the_export_and_goes_with_the_data(assistant: Ass
         ayse.id, predicate=lambda m: m.document is not None and m.document.filename == "my-data.txt"
     )
     assert exported.document is not None
-    assert "Cinsiyet: kadın" in exported.document.content.decode("utf-8")
+    assert "Cinsiyet: Kadın" in exported.document.content.decode("utf-8")
     document = await ayse.emulator.wait_for_bot_message(
         ayse.id,
         predicate=lambda m: m.document is not None and m.document.filename.endswith(".json"),
