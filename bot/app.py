@@ -9,10 +9,16 @@ from pathlib import Path
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
-from bot.commands import publish_commands
+from bot.commands import (
+    publish_commands,
+    publish_profile,
+    publish_staff_menu,
+    staff_command_abilities,
+)
 from bot.context import AssistantApplication, AssistantContext, Services
 from bot.domain.company_files import load_demo_companies
 from bot.domain.notices import fill_free_seats
@@ -23,6 +29,7 @@ from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor, UpdateInbox
 from storage.content import bundled_content_path, load_catalogue
 from storage.inbox import InboxRepository
+from storage.roles import Role
 
 logger = logging.getLogger(__name__)
 
@@ -82,12 +89,24 @@ async def _on_startup(application: Application) -> None:  # type: ignore[type-ar
     assert isinstance(application, AssistantApplication)
     services = application.services
     await prepare_storage(services)
-    await publish_commands(
-        application.bot,
-        services.texts,
-        services.settings.default_language,
-        services.settings.staff_ids,
-    )
+    settings = services.settings
+    abilities = staff_command_abilities(application)
+    team = {member.person_id: member.role for member in await services.roles.team()}
+    team.update({staff_id: Role.ADMIN for staff_id in settings.staff_ids})
+    bot, texts, language = application.bot, services.texts, settings.default_language
+    try:
+        await publish_commands(bot, texts, language, team, abilities)
+        await publish_profile(bot, texts, services.catalogue, language)
+    except TelegramError as error:
+        # The menus and profile are a convenience: the assistant works without them.
+        logger.warning("Could not update the command menus or profile: %s", error)
+
+    async def menu_changed(person_id: int, role: Role | None) -> None:
+        if person_id in settings.staff_ids:
+            role = Role.ADMIN
+        await publish_staff_menu(bot, texts, language, person_id, role, abilities)
+
+    application.menu_changed = menu_changed
     # Seats a command-line import freed while the bot was stopped go to the waiting list now.
     await fill_free_seats(services.registrations, services.catalogue)
     # Last, once storage is ready: first puts back what a crash left in flight, then sweeps.

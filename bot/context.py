@@ -8,6 +8,7 @@ every context built for that update shares, so it is resolved once and answered 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -283,6 +284,8 @@ class AssistantApplication(
         super().__init__(**kwargs)
         self.services = services
         self._turns: dict[int, Turn] = {}
+        # Gives a team member the command menu of their new role (set by bot.app at startup).
+        self.menu_changed: Callable[[int, Role | None], Awaitable[None]] | None = None
 
     def turn_of(self, update: object) -> Turn | None:
         """Return the turn of an update being processed."""

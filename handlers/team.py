@@ -15,7 +15,7 @@ from telegram import (
 )
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import AssistantContext, Caller
+from bot.context import AssistantApplication, AssistantContext, Caller
 from bot.domain.access import Ability
 from bot.domain.team import Team, TeamChange
 from bot.screens.buttons import (
@@ -183,6 +183,10 @@ async def _changed(update: Update, context: AssistantContext, change: TeamChange
         alert=change.outcome in ("fixed", "last_admin", "not_in_team"),
     )
     role = await caller.services.role_of(change.person_id)
+    application = context.application
+    changed = change.outcome in ("granted", "changed", "removed")
+    if changed and isinstance(application, AssistantApplication) and application.menu_changed:
+        await application.menu_changed(change.person_id, role)
     person = await caller.services.people.get(change.person_id)
     text = caller.render(
         "team_member",
