@@ -7,6 +7,7 @@ cut by a funded project: then only the events and services linked to the project
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -136,7 +137,8 @@ _NAMED_DAY = re.compile(r"^(\d{1,2})\.?\s+([a-z]+)\.?,?\s+(\d{4})$")
 
 def read_day(text: str) -> date:
     """Read a day as people in Turkey write it: 31.01.2027, 31/1/27, 31 Ocak 2027 (or
-    2027-01-31); raise PeriodError("not_a_date") for anything else."""
+    2027-01-31); raise PeriodError("not_a_date") for anything else, or
+    "no_such_day:DAY:MONTH:YEAR:DAYS_IN_MONTH" for a day the month does not have."""
     typed = " ".join(fold_turkish(text).split())
     numbers: tuple[int, int, int] | None = None
     if found := _ISO_DAY.match(typed):
@@ -153,6 +155,10 @@ def read_day(text: str) -> date:
     try:
         return date(year, month, day)
     except ValueError:
+        if 1 <= month <= 12 and 1 <= day <= 31 and 1 <= year <= 9999:
+            # 31.02.2026: a real month without that day; say so, with how many days it has.
+            length = calendar.monthrange(year, month)[1]
+            raise PeriodError(f"no_such_day:{day}:{month}:{year}:{length}") from None
         raise PeriodError("not_a_date") from None
 
 

@@ -67,6 +67,12 @@ def check_phone(text: str) -> tuple[str | None, str | None]:
 def check_email(text: str) -> tuple[str | None, str | None]:
     """Return an e-mail address, or a reason it is not one."""
     email = clean_line(text)
-    if len(email) > 254 or not EMAIL.match(email):
+    local, _, domain = email.rpartition("@")
+    try:
+        # A domain with Turkish letters (örnek.com.tr) is a real one: checked in its ASCII form.
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None, "email"
+    if len(email) > 254 or not EMAIL.match(f"{local}@{ascii_domain}"):
         return None, "email"
     return email, None
