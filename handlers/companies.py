@@ -12,7 +12,13 @@ from bot.context import AssistantContext, Caller
 from bot.domain.invites import invite_key, is_invite, read_invite
 from bot.screens.buttons import HOME, ContactApproval
 from handlers.replies import show
-from storage.companies import contact_of, decide_claim, join_company, set_contact
+from storage.companies import (
+    company_link,
+    contact_of,
+    decide_claim,
+    join_company,
+    set_contact,
+)
 
 
 def invite_secret(caller: Caller) -> bytes:
@@ -47,7 +53,13 @@ async def contact_decided(update: Update, context: AssistantContext) -> None:
     pressed = ContactApproval.of(update)
     services = caller.services
     company = await services.companies.get(pressed.company_id)
-    if company is None or await contact_of(services.database, company.id or 0) != caller.person.id:
+    link = await company_link(services.database, caller.person.id)
+    if (
+        company is None
+        or await contact_of(services.database, company.id or 0) != caller.person.id
+        or link.company_id != company.id
+        or not link.verified
+    ):
         await show(update, caller.render("not_available"), [[caller.button("home", HOME)]])
         return
     claimant = await services.people.get(pressed.person_id)

@@ -310,14 +310,24 @@ async def company_activity(database: Database, company_id: int, events: int) -> 
     )
 
 
+# A contact person who no longer belongs to the company, verified, is its contact no more.
+_STALE_CONTACT = (
+    "UPDATE companies SET contact_person_id = NULL WHERE contact_person_id = :person "
+    "AND id IS NOT (SELECT company_id FROM people WHERE id = :person AND company_verified = 1)"
+)
+
+
 async def join_company(database: Database, person_id: int, company_id: int) -> bool:
     """Make the person one of the company's people, verified; False if the company is gone."""
-    changed = await database.execute(
-        "UPDATE people SET company_id = :company, company_verified = 1 WHERE id = :person "
-        "AND EXISTS (SELECT 1 FROM companies WHERE id = :company)",
-        {"company": company_id, "person": person_id},
-    )
-    return changed == 1
+    params = {"company": company_id, "person": person_id}
+    async with database.transaction() as tx:
+        cursor = await tx.execute(
+            "UPDATE people SET company_id = :company, company_verified = 1 WHERE id = :person "
+            "AND EXISTS (SELECT 1 FROM companies WHERE id = :company)",
+            params,
+        )
+        await tx.execute(_STALE_CONTACT, params)
+    return cursor.rowcount == 1
 
 
 async def claim_company(database: Database, person_id: int, company_id: int | None) -> bool:
@@ -338,6 +348,7 @@ async def claim_company(database: Database, person_id: int, company_id: int | No
             "WHERE id = :person AND NOT (:company IS NULL AND company_verified = 1)",
             {"company": company_id, "person": person_id},
         )
+        await tx.execute(_STALE_CONTACT, {"person": person_id})
         after = await tx.fetch_one(
             "SELECT p.company_id, p.company_verified, c.contact_person_id "
             "FROM people p LEFT JOIN companies c ON c.id = p.company_id WHERE p.id = ?",

@@ -43,13 +43,15 @@ async def contact_by_invite(assistant: Assistant, name: str = "Selin") -> Person
     return contact
 
 
-async def claims_akdeniz(person: Person) -> None:
-    """Fill the profile picking Akdeniz from the names offered (unverified)."""
+async def claims_akdeniz(
+    person: Person, typed: str = "akdeniz kalip", picked: str = AKDENIZ
+) -> None:
+    """Fill the profile picking a company (Akdeniz) from the names offered (unverified)."""
     notice = await person.says("/profile")
     name_step = await person.press(notice, "✅ Okudum, devam")
     await person.press(name_step, 0)
-    pick = await person.says("akdeniz kalip")
-    sector_step = await person.press(pick, AKDENIZ)
+    pick = await person.says(typed)
+    sector_step = await person.press(pick, picked)
     phone_step = await person.press(sector_step, "İş ve inşaat makineleri")
     assert "Telefon" in (phone_step.text or "")
     await person.emulator.send_message(person.user, "Atla")
@@ -215,3 +217,14 @@ async def test_a_claimant_who_erases_their_data_leaves_no_trace_with_the_contact
     await ayse.press(confirm, "Evet, hepsini sil")
     assert await assistant.fetch("SELECT * FROM outbox WHERE kind = 'company_claim'") == []
     _ = timedelta
+
+
+async def test_a_contact_who_leaves_the_company_is_its_contact_no_more(
+    assistant: Assistant,
+) -> None:
+    akdeniz = await company_id(assistant)
+    selin = await contact_by_invite(assistant)
+    # Selin picks another company in her profile: a claim elsewhere, not Akdeniz's contact.
+    await claims_akdeniz(selin, "kapadokya metal", "Kapadokya Metal San. Tic. Ltd. Şti.")
+    [row] = await assistant.fetch("SELECT contact_person_id FROM companies WHERE id = ?", akdeniz)
+    assert row["contact_person_id"] is None
