@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.context import CURRENT_UPDATE
+import yaml
+
+from bot.context import CURRENT_UPDATE, Services
 from bot.domain.answering import Answer, AnswerIndex, tokenize
 from bot.domain.answering.normalise import guess_language
 from bot.domain.impact import Period, PeriodError
@@ -33,8 +35,10 @@ from storage.content import (
     Catalogue,
     ContentError,
     bundled_content_path,
+    catalogue_to_document,
     dump_catalogue,
     load_catalogue,
+    parse_catalogue,
 )
 from storage.database import DatabaseTooNew
 
@@ -158,6 +162,18 @@ def _parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="check a certificate of participation's code")
     verify.add_argument("code", help="the verification code printed on the certificate")
     verify.add_argument("--lang", choices=("tr", "en"), default=None)
+    survey = commands.add_parser("survey", help="send a survey of the catalogue")
+    survey_commands = survey.add_subparsers(dest="action", required=True, metavar="ACTION")
+    survey_send = survey_commands.add_parser(
+        "send", help="send a survey to its audience (invitations through the outbox)"
+    )
+    survey_send.add_argument("survey_id", metavar="ID")
+    survey_commands.add_parser("list", help="list the surveys with their rounds")
+    survey_import = survey_commands.add_parser(
+        "import", help="upsert surveys by id from a YAML file with a surveys: list"
+    )
+    survey_import.add_argument("file", type=Path)
+    survey_import.add_argument("--dry-run", action="store_true", help="show changes, apply none")
     ask = commands.add_parser("ask", help="show how the assistant answers a question")
     ask.add_argument("question", help='the question, or "-" to read one per line from stdin')
     ask.add_argument("--lang", choices=("tr", "en"), default=None)
@@ -232,6 +248,8 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings) -> int:
         return _verify(arguments, settings)
     if command == "db" and arguments.action == "restore":
         return _restore(arguments.file, settings, confirmed=arguments.yes)
+    if command == "survey":
+        return asyncio.run(_survey(arguments, settings))
     return asyncio.run(_storage_command(arguments, settings))
 
 
@@ -592,6 +610,83 @@ async def _import_companies(
         settings.default_language, "company_import", plan=plan, applied=applied, listed=50
     )
     return text, bool(plan.problems)
+
+
+async def _survey(arguments: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import prepare_storage
+    from bot.context import Services
+    from bot.domain import surveys
+
+    services = Services.create(settings)
+    await prepare_storage(services)
+    try:
+        now = datetime.now(UTC)
+        if arguments.action == "import":
+            return await _import_surveys(services, arguments.file, dry_run=arguments.dry_run)
+        if arguments.action == "list":
+            for listed in services.catalogue.surveys:
+                rounds = await services.surveys.rounds_of(listed.id)
+                latest = rounds[0] if rounds else None
+                state = "open" if listed.is_open(now) else "closed"
+                sent = "never sent"
+                if latest is not None:
+                    tally = await services.surveys.tally(latest.id)
+                    sent = f"round {latest.number}: {tally.finished}/{tally.invited} finished"
+                print(f"{listed.id}\t{state}\t{sent}\t{listed.title.get('en')}")
+            return 0
+        survey = services.catalogue.survey(arguments.survey_id)
+        if survey is None:
+            known = ", ".join(s.id for s in services.catalogue.surveys) or "none"
+            print(
+                f"clustem-bot: survey: no survey {arguments.survey_id!r} (known: {known})",
+                file=sys.stderr,
+            )
+            return 2
+        try:
+            launched, invited = await surveys.send(
+                services.surveys, survey, now, settings.survey_reminder
+            )
+        except surveys.NotOpen:
+            print(
+                f"clustem-bot: survey: {survey.id} is not open now (see opens_at and closes_at)",
+                file=sys.stderr,
+            )
+            return 2
+        print(
+            f"Survey {survey.id}, round {launched.number}: {invited} invitations queued; "
+            "the running bot sends them at the broadcast rate."
+        )
+        return 0
+    finally:
+        await services.database.close()
+
+
+async def _import_surveys(services: Services, path: Path, *, dry_run: bool) -> int:
+    """Upsert the file's surveys into the stored catalogue, checked against its ids."""
+    source = str(path)
+    try:
+        data = yaml.safe_load(await asyncio.to_thread(path.read_text, encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ContentError(source, "", "file", "is not valid YAML") from error
+    if not isinstance(data, dict) or set(data) - {"version", "surveys"}:
+        raise ContentError(source, "", "document", "must hold only a surveys: list")
+    document = catalogue_to_document(services.catalogue)
+    given = data.get("surveys") or []
+    if not isinstance(given, list):
+        raise ContentError(source, "", "surveys", "must be a list")
+    ids = {entry.get("id") for entry in given if isinstance(entry, dict)}
+    kept = [entry for entry in document["surveys"] if entry["id"] not in ids]
+    document["surveys"] = [*kept, *given]
+    catalogue = parse_catalogue(document, source)
+    store = services.catalogue_store
+    if dry_run:
+        report = await store.preview_import(catalogue)
+    else:
+        report = await store.import_catalogue(catalogue)
+    verb = "Would change" if dry_run else "Changed"
+    surveys = [item for item in (*report.added, *report.changed) if item.startswith("survey:")]
+    print(f"{verb}: {len(surveys)} surveys ({', '.join(surveys) or 'none'}).")
+    return 0
 
 
 async def _storage_command(arguments: argparse.Namespace, settings: Settings) -> int:

@@ -39,6 +39,7 @@ from storage.people import PeopleRepository, Person
 from storage.privacy import PrivacyRepository
 from storage.registrations import RegistrationRepository
 from storage.roles import Role, RoleRepository
+from storage.surveys import SurveyRepository
 from storage.tickets import TicketRepository
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class Services:
     privacy: PrivacyRepository
     operating: OperatingState
     matchmaking: MatchmakingRepository
+    surveys: SurveyRepository
     _catalogue: Catalogue | None = field(default=None, repr=False)
     _answers: AnswerIndex | None = field(default=None, repr=False)
 
@@ -94,6 +96,7 @@ class Services:
             privacy=PrivacyRepository(database),
             operating=OperatingState(database),
             matchmaking=MatchmakingRepository(database),
+            surveys=SurveyRepository(database, settings.default_language),
         )
 
     @property

@@ -81,6 +81,11 @@ class Settings:
     webhook_url: str | None = None
     webhook_secret: Secret | None = None
     webhook_listen: tuple[str, int] = ("0.0.0.0", 8443)
+    # A survey's one reminder to those who haven't finished: this long before it closes (or
+    # after it was sent, for a survey without a closing date).
+    survey_reminder: timedelta = timedelta(days=3)
+    # Benchmark comparisons need at least this many companies (disclosure control).
+    benchmark_k: int = 10
 
     def require_token(self) -> Secret:
         """Return the token, or fail naming the setting when it is missing."""
@@ -273,4 +278,17 @@ def load_settings(
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
         webhook_listen=_listen(get("WEBHOOK_LISTEN", "0.0.0.0:8443")),
+        survey_reminder=parse_duration("SURVEY_REMINDER", get("SURVEY_REMINDER", "3d")),
+        benchmark_k=_benchmark_k(get("BENCHMARK_K", "10")),
     )
+
+
+def _benchmark_k(value: str) -> int:
+    try:
+        k = int(value.strip())
+    except ValueError as error:
+        raise SettingsError("BENCHMARK_K", f"{value!r} is not a whole number") from error
+    # Fewer than five companies would make any statistic close to one company's figure.
+    if not 5 <= k <= 1000:
+        raise SettingsError("BENCHMARK_K", f"{k} must be between 5 and 1000")
+    return k

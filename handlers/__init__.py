@@ -38,8 +38,10 @@ from handlers import (
     staff_import,
     staff_participants,
     staff_questions,
+    staff_surveys,
     start,
     stats,
+    surveys,
     team,
     tickets,
 )
@@ -75,11 +77,13 @@ def register(application: AssistantApplication) -> None:
             *directory.FORMS,
             *staff_b2b.FORMS,
             evidence.EVIDENCE,
+            surveys.SURVEY,
         ]
     )
     application.add_handlers(engine.handlers(), group=FORMS)
     engine.schedule(application)
     privacy.schedule(application)
+    surveys.schedule(application)
     certificates.schedule(application)
     backups.schedule(application)
     staff_applications.schedule(application)
@@ -107,11 +111,13 @@ def register(application: AssistantApplication) -> None:
         broadcast,
         stats,
         reminders,
+        surveys,
         settings,
         privacy,
         language,
         tickets,
         staff_questions,
+        staff_surveys,
         team,
         b2b,
         staff_b2b,

@@ -63,6 +63,7 @@ from bot.domain.forms import (
     Outcome,
     Reask,
     Reply,
+    ScaleStep,
     Upload,
     YesNoStep,
 )
@@ -252,6 +253,11 @@ def step_keyboard(call: FormCall, form: Form) -> list[list[InlineKeyboardButton]
             mark = "✅" if value in chosen else "⬜"
             rows.append([call.button(form, f"{mark} {label}", value)])
         rows.append([call.action(form, "form_done", DONE)])
+    elif isinstance(step, ScaleStep):
+        # A scale's points side by side, as people read a scale: 0 to 10 in two rows.
+        points = [call.button(form, label, value) for value, label in form.options(call)]
+        width = 6 if len(points) > 6 else len(points)
+        rows += [points[start : start + width] for start in range(0, len(points), width)]
     elif isinstance(step, ChoiceStep):
         rows += [[call.button(form, label, value)] for value, label in form.options(call)]
     if step.optional:

@@ -13,7 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
-from bot.screens.buttons import StaffMenu
+from bot.screens.buttons import StaffMenu, StaffSurveys
 from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
 
@@ -35,6 +35,7 @@ def menu_rows(caller: Caller) -> Keyboard:
             *([caller.button("staff_stats", StaffMenu("stats"))] if read else []),
         ],
         [caller.button("staff_unanswered", StaffMenu("unanswered"))] if read else [],
+        [caller.button("staff_surveys", StaffSurveys())] if read else [],
         [caller.button("staff_consent", StaffMenu("consent"))] if manage else [],
         [caller.button("staff_privacy_log", StaffMenu("privacylog"))] if manage else [],
         [caller.button("staff_team", StaffMenu("team"))] if caller.can(Ability.TEAM) else [],

@@ -10,7 +10,7 @@ from typing import Any
 from storage.content import Catalogue, Event, catalogue_to_document, parse_catalogue
 from storage.database import Database, Transaction
 
-SECTIONS = ("sectors", "services", "projects", "faq")
+SECTIONS = ("sectors", "services", "projects", "faq", "surveys")
 
 
 def utc_text(moment: datetime) -> str:
@@ -143,9 +143,13 @@ class CatalogueRepository:
         report: ImportReport,
         prune: bool,
     ) -> None:
-        kind = {"sectors": "sector", "services": "service", "projects": "project", "faq": "faq"}[
-            section
-        ]
+        kind = {
+            "sectors": "sector",
+            "services": "service",
+            "projects": "project",
+            "faq": "faq",
+            "surveys": "survey",
+        }[section]
         if not entries and not prune:
             return  # nothing to add or change, and nothing to remove
         rows = await tx.fetch_all(f"SELECT id, position, document FROM {section}")

@@ -22,13 +22,36 @@ from storage.questions import (
     CHOICE_LABEL_LIMIT,
     CHOICE_TYPES,
     CHOICES_LIMIT,
+    CONDITION_TYPES,
     NUMBER,
+    NUMERIC_TYPES,
+    PERCENTAGE,
     QUESTION_TEXT_LIMIT,
     QUESTION_TYPES,
     QUESTIONS_LIMIT,
+    SCALE,
+    SCALES,
+    SURVEY_QUESTION_FIELDS,
+    SURVEY_QUESTION_TYPES,
+    SURVEY_QUESTIONS_LIMIT,
+    UNIT_LIMIT,
+    YES_NO,
     Choice,
+    Condition,
     Question,
     question_to_document,
+)
+from storage.survey_definitions import (
+    EVENT,
+    EVENT_KIND,
+    EVERYONE,
+    HIGHER,
+    LOWER,
+    MEMBERS,
+    SECTOR,
+    Audience,
+    Indicator,
+    Survey,
 )
 
 LANGUAGES = ("tr", "en")
@@ -83,6 +106,22 @@ PROJECT_INDICATORS = (
     "average_rating",
 )
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
+SURVEY_FIELDS = frozenset(
+    {
+        "id",
+        "title",
+        "intro",
+        "audience",
+        "per",
+        "anonymous",
+        "opens_at",
+        "closes_at",
+        "after_event_days",
+        "benchmark",
+        "indicators",
+        "questions",
+    }
+)
 SHORT_NAME_LIMIT = 30
 CONTACT_LIMIT = 200  # each of the office's e-mail, phone, address and hours
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
@@ -443,6 +482,7 @@ class Catalogue:
     projects: tuple[Project, ...] = ()
     # What member companies offer and look for, in their matchmaking profiles.
     categories: tuple[MatchCategory, ...] = ()
+    surveys: tuple[Survey, ...] = ()
 
     def category(self, category_id: str) -> MatchCategory | None:
         """Return the matchmaking category with this id, if any."""
@@ -459,6 +499,10 @@ class Catalogue:
     def event(self, event_id: str) -> Event | None:
         """Return the event with this id, if any."""
         return next((e for e in self.events if e.id == event_id), None)
+
+    def survey(self, survey_id: str) -> Survey | None:
+        """Return the survey with this id, if any."""
+        return next((s for s in self.surveys if s.id == survey_id), None)
 
     def faq_entry(self, faq_id: str) -> Faq | None:
         """Return the FAQ entry with this id, if any."""
@@ -674,6 +718,7 @@ class _Reader:
             "faq",
             "synonyms",
             "matchmaking",
+            "surveys",
         }
         unknown = set(root) - known
         if unknown:
@@ -702,6 +747,11 @@ class _Reader:
         faq = tuple(
             self.faq(item, seen, service_ids, event_ids) for item in self.section(root, "faq")
         )
+        seen = set()
+        surveys = tuple(
+            self.survey(item, seen, sector_ids, service_ids, event_ids)
+            for item in self.section(root, "surveys")
+        )
         self.entry = ""
         return Catalogue(
             cluster=cluster,
@@ -712,6 +762,7 @@ class _Reader:
             synonyms=self.synonyms(root.get("synonyms")),
             projects=projects,
             categories=self.categories(root.get("matchmaking")),
+            surveys=surveys,
         )
 
     def categories(self, value: object) -> tuple[MatchCategory, ...]:
@@ -983,14 +1034,21 @@ class _Reader:
         found["reserve_cutoff_days"] = cutoff
         return found
 
-    def questions(self, value: object, key: str = "questions") -> tuple[Question, ...]:
-        """Read a list of form questions; an error names the question and its field."""
+    def questions(
+        self, value: object, key: str = "questions", *, survey: bool = False
+    ) -> tuple[Question, ...]:
+        """Read a list of form questions; an error names the question and its field.
+
+        A survey's questions may also be scales and percentages, carry a unit, decimals, a
+        condition on an earlier answer and a section heading.
+        """
         if value is None:
             return ()
         if not isinstance(value, list):
             raise self.fail(key, "must be a list of questions")
-        if len(value) > QUESTIONS_LIMIT:
-            raise self.fail(key, "has more than {limit} questions", limit=QUESTIONS_LIMIT)
+        limit = SURVEY_QUESTIONS_LIMIT if survey else QUESTIONS_LIMIT
+        if len(value) > limit:
+            raise self.fail(key, "has more than {limit} questions", limit=limit)
         found: list[Question] = []
         for number, item in enumerate(value, start=1):
             where = f"{key}[{number}]"
@@ -1004,21 +1062,30 @@ class _Reader:
             if any(earlier.id == question_id for earlier in found):
                 raise self.fail(f"{where}.id", "is used twice")
             try:
-                found.append(self.question(data, question_id))
+                question = self.question(data, question_id, survey=survey)
+                if survey:
+                    question = self.survey_question(data, question, found)
+                found.append(question)
             except ContentError as error:
                 raise self.fail(
                     f"{where}.{error.field_name}", error.template, **error.params
                 ) from None
         return tuple(found)
 
-    def question(self, data: Mapping[str, Any], question_id: str) -> Question:
+    def question(
+        self, data: Mapping[str, Any], question_id: str, *, survey: bool = False
+    ) -> Question:
         """Read one question (its fields named without the list around it)."""
-        unknown = set(data) - {"id", "type", "text", "choices", "optional", "min", "max"}
+        fields = {"id", "type", "text", "choices", "optional", "min", "max"}
+        if survey:
+            fields |= SURVEY_QUESTION_FIELDS
+        unknown = set(data) - fields
         if unknown:
             raise self.fail("question", "unknown fields {fields}", fields=sorted(unknown))
         kind = self.required(data, "type")
-        if kind not in QUESTION_TYPES:
-            raise self.fail("type", "must be one of {choices}", choices=", ".join(QUESTION_TYPES))
+        types = SURVEY_QUESTION_TYPES if survey else QUESTION_TYPES
+        if kind not in types:
+            raise self.fail("type", "must be one of {choices}", choices=", ".join(types))
         optional = data.get("optional", False)
         if not isinstance(optional, bool):
             raise self.fail("optional", "must be true or false")
@@ -1049,8 +1116,10 @@ class _Reader:
         for name, bound in (("min", minimum), ("max", maximum)):
             if bound is None:
                 continue
-            if kind != NUMBER:
+            if kind != NUMBER and not survey:
                 raise self.fail(name, "only number questions have a range")
+            if kind not in (NUMBER, SCALE):
+                raise self.fail(name, "only number and scale questions have a range")
             if isinstance(bound, bool) or not isinstance(bound, int | float):
                 raise self.fail(name, "must be a number")
         if minimum is not None and maximum is not None and minimum > maximum:
@@ -1136,6 +1205,75 @@ class _Reader:
         if not settings.slots(starts_at, ends_at):
             raise self.fail("matchmaking", "leaves no time for a single meeting")
         return settings
+
+    def survey_question(
+        self, data: Mapping[str, Any], question: Question, earlier: list[Question]
+    ) -> Question:
+        """Read a survey question's own fields: scale, percentage, unit, condition, section."""
+        kind = question.type
+        if kind == SCALE:
+            low = 1.0 if question.minimum is None else question.minimum
+            high = question.maximum if question.maximum is not None else (10 if low == 0 else 5)
+            if (low, high) not in SCALES:
+                raise self.fail("max", "a scale runs 1 to 5 or 0 to 10")
+            question = replace(question, minimum=float(low), maximum=float(high))
+        elif kind == PERCENTAGE:
+            question = replace(question, minimum=0.0, maximum=100.0, decimal=True)
+        decimal = data.get("decimal", kind == PERCENTAGE)
+        if not isinstance(decimal, bool):
+            raise self.fail("decimal", "must be true or false")
+        if "decimal" in data and kind != NUMBER:
+            raise self.fail("decimal", "only number questions say whether they take decimals")
+        unit = None
+        if "unit" in data:
+            if kind != NUMBER:
+                raise self.fail("unit", "only number questions have a unit")
+            unit = self.text(data, "unit", UNIT_LIMIT)
+        low_label = high_label = None
+        if "labels" in data:
+            if kind != SCALE:
+                raise self.fail("labels", "only scale questions have end labels")
+            labels = self.mapping(data["labels"], "labels")
+            low_label = self.text(labels, "low", CHOICE_LABEL_LIMIT)
+            high_label = self.text(labels, "high", CHOICE_LABEL_LIMIT)
+        section = self.text(data, "section", QUESTION_TEXT_LIMIT) if "section" in data else None
+        return replace(
+            question,
+            decimal=decimal,
+            unit=unit,
+            low_label=low_label,
+            high_label=high_label,
+            when=self.condition(data.get("when"), earlier),
+            section=section,
+        )
+
+    def condition(self, value: object, earlier: list[Question]) -> Condition | None:
+        """Read `when: {question: ID, is: VALUE or [VALUES]}` about an earlier question."""
+        if value is None:
+            return None
+        when = self.mapping(value, "when")
+        target = when.get("question")
+        asked = next((question for question in earlier if question.id == target), None)
+        if asked is None:
+            raise self.fail(
+                "when.question", "must name an earlier question: {target!r}", target=target
+            )
+        if asked.type not in CONDITION_TYPES:
+            raise self.fail("when.question", "a condition looks at a choice or yes/no question")
+        raw = when.get("is")
+        values = raw if isinstance(raw, list) else [raw]
+        allowed = (
+            ("yes", "no") if asked.type == YES_NO else tuple(choice.id for choice in asked.choices)
+        )
+        for item in values:
+            if item not in allowed:
+                raise self.fail(
+                    "when.is",
+                    "{value!r} is not an answer of {target}",
+                    value=item,
+                    target=asked.id,
+                )
+        return Condition(asked.id, tuple(str(item) for item in values))
 
     def transfer_abroad(self, value: object) -> TransferAbroad | None:
         """Read the host abroad an event may share attendees' details with, if any."""
@@ -1224,6 +1362,134 @@ class _Reader:
                     f"{where}.{kind}", "unknown {kind} {target!r}", kind=kind, target=target
                 )
             found.append(FaqLink(kind, target))
+        return tuple(found)
+
+    def survey(
+        self,
+        value: object,
+        seen: set[str],
+        sector_ids: list[str],
+        service_ids: list[str],
+        event_ids: list[str],
+    ) -> Survey:
+        data = self.mapping(value, "surveys[?]")
+        survey_id = self.entry_id(data, seen, "surveys")
+        unknown = set(data) - SURVEY_FIELDS
+        if unknown:
+            raise self.fail("survey", "unknown fields {fields}", fields=sorted(unknown))
+        flags = {}
+        for name in ("anonymous", "benchmark"):
+            flag = data.get(name, False)
+            if not isinstance(flag, bool):
+                raise self.fail(name, "must be true or false")
+            flags[name] = flag
+        per = data.get("per", "person")
+        if per not in ("person", "company"):
+            raise self.fail("per", "must be person or company")
+        if per == "company" and flags["anonymous"]:
+            raise self.fail(
+                "anonymous",
+                "a company's answer is kept with the company: per company is not anonymous",
+            )
+        opens_at = self.moment(data, "opens_at", required=False)
+        closes_at = self.moment(data, "closes_at", required=False)
+        if opens_at is not None and closes_at is not None and closes_at <= opens_at:
+            raise self.fail("closes_at", "must be after opens_at")
+        questions = self.questions(data.get("questions"), survey=True)
+        if not questions:
+            raise self.fail("questions", "a survey needs at least one question")
+        after = data.get("after_event_days")
+        if after is not None and (
+            isinstance(after, bool) or not isinstance(after, int) or after < 0
+        ):
+            raise self.fail("after_event_days", "must be a whole number of days, 0 or more")
+        audience = self.survey_audience(data.get("audience"), sector_ids, event_ids)
+        if after is not None and audience.kind not in (EVENT, EVENT_KIND):
+            raise self.fail("after_event_days", "needs an audience of an event or a kind of event")
+        indicators = self.indicators(data.get("indicators"), questions, service_ids, event_ids)
+        if flags["benchmark"] and not indicators:
+            raise self.fail("indicators", "a benchmark survey needs its numeric indicators")
+        if indicators and not flags["benchmark"]:
+            raise self.fail(
+                "indicators", "only a benchmark survey (benchmark: true) has indicators"
+            )
+        if flags["benchmark"] and per != "company":
+            raise self.fail("per", "a benchmark compares companies: per company")
+        return Survey(
+            id=survey_id,
+            title=self.text(data, "title", TITLE_LIMIT),
+            intro=self.text(data, "intro", SUMMARY_LIMIT),
+            questions=questions,
+            audience=audience,
+            per_company=per == "company",
+            anonymous=flags["anonymous"],
+            opens_at=opens_at,
+            closes_at=closes_at,
+            benchmark=flags["benchmark"],
+            indicators=indicators,
+            after_event_days=after,
+        )
+
+    def survey_audience(
+        self, value: object, sector_ids: list[str], event_ids: list[str]
+    ) -> Audience:
+        if value is None or value == EVERYONE:
+            return Audience()
+        if value == MEMBERS:
+            return Audience(MEMBERS)
+        where = "audience"
+        problem = (
+            "must be everyone, members, or one of {sector: ID}, {event: ID}, {event_kind: KIND}"
+        )
+        if not isinstance(value, Mapping) or len(value) != 1:
+            raise self.fail(where, problem)
+        kind, target = next(iter(value.items()))
+        allowed: Iterable[str] = {
+            SECTOR: sector_ids,
+            EVENT: event_ids,
+            EVENT_KIND: EVENT_KINDS,
+        }.get(kind, ())
+        if kind not in (SECTOR, EVENT, EVENT_KIND):
+            raise self.fail(where, problem)
+        if target not in allowed and not (kind == EVENT and self.stored):
+            raise self.fail(
+                f"{where}.{kind}", "unknown {kind} {target!r}", kind=kind, target=target
+            )
+        return Audience(kind, str(target))
+
+    def indicators(
+        self,
+        value: object,
+        questions: tuple[Question, ...],
+        service_ids: list[str],
+        event_ids: list[str],
+    ) -> tuple[Indicator, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail("indicators", "must be a list like [{question: ID, better: higher}]")
+        found: list[Indicator] = []
+        for number, item in enumerate(value, start=1):
+            data = self.mapping(item, f"indicators[{number}]")
+            question_id = data.get("question")
+            where = f"indicators[{question_id}]"
+            question = next((q for q in questions if q.id == question_id), None)
+            if question is None or question.type not in NUMERIC_TYPES:
+                raise self.fail(
+                    f"{where}.question", "must name a number, scale or percentage question"
+                )
+            if any(indicator.question == question_id for indicator in found):
+                raise self.fail(f"{where}.question", "is used twice")
+            better = data.get("better")
+            if better not in (HIGHER, LOWER):
+                raise self.fail(f"{where}.better", "must be higher or lower")
+            try:
+                links = self.links(data, service_ids, event_ids)
+            except ContentError as error:
+                raise self.fail(
+                    f"{where}.{error.field_name}", error.template, **error.params
+                ) from None
+            found.append(Indicator(question.id, better, links))
         return tuple(found)
 
     def synonyms(self, value: object) -> tuple[tuple[str, ...], ...]:
@@ -1365,6 +1631,40 @@ def _matchmaking(event: Event, timezone: ZoneInfo) -> bool | dict[str, Any] | No
     return written
 
 
+def survey_to_document(survey: Survey, timezone: ZoneInfo) -> dict[str, Any]:
+    """Return one survey as a YAML-ready entry in the import format."""
+    entry: dict[str, Any] = {
+        "id": survey.id,
+        "title": _text(survey.title),
+        "intro": _text(survey.intro),
+    }
+    audience = survey.audience
+    entry["audience"] = (
+        audience.kind if audience.target is None else {audience.kind: audience.target}
+    )
+    entry["per"] = "company" if survey.per_company else "person"
+    if survey.anonymous:
+        entry["anonymous"] = True
+    if survey.opens_at is not None:
+        entry["opens_at"] = _moment(survey.opens_at, timezone)
+    if survey.closes_at is not None:
+        entry["closes_at"] = _moment(survey.closes_at, timezone)
+    if survey.after_event_days is not None:
+        entry["after_event_days"] = survey.after_event_days
+    if survey.benchmark:
+        entry["benchmark"] = True
+        entry["indicators"] = [
+            {
+                "question": indicator.question,
+                "better": indicator.direction,
+                **({"links": [_link(link) for link in indicator.links]} if indicator.links else {}),
+            }
+            for indicator in survey.indicators
+        ]
+    entry["questions"] = [question_to_document(question) for question in survey.questions]
+    return entry
+
+
 def catalogue_to_document(catalogue: Catalogue) -> dict[str, Any]:
     """Return the catalogue as a YAML-ready document in the import format."""
     timezone = ZoneInfo(catalogue.cluster.timezone)
@@ -1433,6 +1733,7 @@ def catalogue_to_document(catalogue: Catalogue) -> dict[str, Any]:
                 written["keywords"] = keywords
             categories.append(written)
         document["matchmaking"] = {"categories": categories}
+    document["surveys"] = [survey_to_document(survey, timezone) for survey in catalogue.surveys]
     return document
 
 

@@ -61,6 +61,9 @@ CLAIM_DECIDED = "claim_decided"
 APPLICATION_DECISION = "application_decision"
 PLACE_REMINDER = "place_reminder"
 PLACES_UNFILLED = "places_unfilled"
+# A survey round's invitation, and its one reminder to those who have not finished.
+SURVEY_INVITATION = "survey_invitation"
+SURVEY_REMINDER = "survey_reminder"
 KINDS = (
     REMINDER,
     SURVEY,
@@ -85,6 +88,8 @@ KINDS = (
     APPLICATION_DECISION,
     PLACE_REMINDER,
     PLACES_UNFILLED,
+    SURVEY_INVITATION,
+    SURVEY_REMINDER,
 )
 # A decision about a place is worth nothing once the event is cancelled or has started.
 SELECTION = (APPLICATION_DECISION, PLACE_REMINDER)
@@ -458,6 +463,12 @@ def _verdict(row: Any, now: str) -> tuple[str, str | None]:
             return BLOCKED, "person unreachable (blocked the bot)"
         if not row["announcements_on"]:
             return SKIPPED, "announcements switched off"
+        return SENDING, None
+    if kind in (SURVEY_INVITATION, SURVEY_REMINDER):
+        if row["person_exists"] is None:
+            return SKIPPED, "person no longer exists"
+        if row["unreachable_at"] is not None:
+            return BLOCKED, "person unreachable (blocked the bot)"
         return SENDING, None
     if kind == CONSENT_REQUEST:
         if row["person_exists"] is None:

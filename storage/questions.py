@@ -35,8 +35,20 @@ CHOICE = "choice"
 MULTI_CHOICE = "multi_choice"
 YES_NO = "yes_no"
 NUMBER = "number"
+# Surveys' own types: a scale of buttons (1-5, 0-10) and a percentage (0-100, "%12" typed).
+SCALE = "scale"
+PERCENTAGE = "percentage"
 QUESTION_TYPES = (TEXT, LONG_TEXT, CHOICE, MULTI_CHOICE, YES_NO, NUMBER)
+SURVEY_QUESTION_TYPES = (*QUESTION_TYPES, SCALE, PERCENTAGE)
 CHOICE_TYPES = (CHOICE, MULTI_CHOICE)
+# Types whose answers are numbers, counted as such in results and benchmarks.
+NUMERIC_TYPES = (NUMBER, SCALE, PERCENTAGE)
+# Types a condition can look at: the answer is one of a few known values.
+CONDITION_TYPES = (CHOICE, MULTI_CHOICE, YES_NO)
+SCALES = ((1, 5), (0, 10))
+UNIT_LIMIT = 20
+SURVEY_QUESTIONS_LIMIT = 40
+SURVEY_QUESTION_FIELDS = frozenset({"unit", "decimal", "labels", "when", "section"})
 
 # A question's wording and a choice's label: both fit a message and a button.
 QUESTION_TEXT_LIMIT = 300
@@ -54,6 +66,21 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """Ask a question only when an earlier one was answered with one of `values`."""
+
+    question: str
+    values: tuple[str, ...]
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        """Tell whether the earlier answer (a choice, choices or yes/no) is one of the values."""
+        given = answers.get(self.question)
+        if isinstance(given, list):
+            return any(item in self.values for item in given)
+        return isinstance(given, str) and given in self.values
+
+
+@dataclass(frozen=True)
 class Question:
     """One question of a form, as the content file defines it."""
 
@@ -64,6 +91,14 @@ class Question:
     optional: bool = False
     minimum: float | None = None
     maximum: float | None = None
+    # Surveys: a number's unit ("TL", "kişi") and whether it takes decimals; a scale's end
+    # labels; the condition for asking it; the section it opens (a heading above it).
+    unit: Text | None = None
+    decimal: bool = False
+    low_label: Text | None = None
+    high_label: Text | None = None
+    when: Condition | None = None
+    section: Text | None = None
 
     def choice(self, choice_id: str) -> Choice | None:
         """Return the choice with this id, if the question has it."""
@@ -82,13 +117,33 @@ def question_to_document(question: Question) -> dict[str, Any]:
             {"id": choice.id, "label": {"tr": choice.label.tr, "en": choice.label.en}}
             for choice in question.choices
         ]
-    if question.minimum is not None:
+    # A percentage's range and decimals are its type's, not written.
+    ranged = question.type != PERCENTAGE
+    if question.minimum is not None and ranged:
         entry["min"] = _number(question.minimum)
-    if question.maximum is not None:
+    if question.maximum is not None and ranged:
         entry["max"] = _number(question.maximum)
     if question.optional:
         entry["optional"] = True
+    if question.unit is not None:
+        entry["unit"] = _text(question.unit)
+    if question.decimal and ranged:
+        entry["decimal"] = True
+    if question.low_label is not None and question.high_label is not None:
+        entry["labels"] = {"low": _text(question.low_label), "high": _text(question.high_label)}
+    if question.when is not None:
+        values = question.when.values
+        entry["when"] = {
+            "question": question.when.question,
+            "is": values[0] if len(values) == 1 else list(values),
+        }
+    if question.section is not None:
+        entry["section"] = _text(question.section)
     return entry
+
+
+def _text(text: Text) -> dict[str, str]:
+    return {"tr": text.tr, "en": text.en}
 
 
 def _number(value: float) -> float | int:
@@ -103,7 +158,7 @@ def is_answer(question: Question, value: Any) -> bool:
         return isinstance(value, list) and all(
             isinstance(item, str) and question.choice(item) is not None for item in value
         )
-    if question.type == NUMBER:
+    if question.type in NUMERIC_TYPES:
         return isinstance(value, int | float) and not isinstance(value, bool)
     if question.type == YES_NO:
         return value in ("yes", "no")

@@ -179,3 +179,17 @@ async def set_genders(database: Database, answers: Sequence[tuple[str, int]]) ->
     """Store (gender, person id) answers to the optional gender question."""
     async with database.transaction() as tx:
         await tx.executemany("UPDATE people SET gender = ? WHERE id = ?", answers)
+
+
+async def add_survey_round(
+    database: Database, survey_id: str, number: int, opened_at: str, invited: int
+) -> int:
+    """Record a survey round sent in the past (its invitations long delivered); return its id."""
+    async with database.transaction() as tx:
+        row = await tx.fetch_one(
+            "INSERT INTO survey_rounds (survey_id, number, opened_at, invited) "
+            "VALUES (?, ?, ?, ?) RETURNING id",
+            (survey_id, number, opened_at, invited),
+        )
+    assert row is not None
+    return int(row["id"])

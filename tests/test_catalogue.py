@@ -226,8 +226,10 @@ def test_max_per_company_is_part_of_the_format(document: dict[str, Any]) -> None
 
 async def test_import_then_export_then_import_changes_nothing(database: Database) -> None:
     store = CatalogueRepository(database)
-    first = await store.import_catalogue(load_catalogue(bundled_content_path()))
-    assert len(first.added) == 1 + 4 + 10 + 12 + 2 + len(load_catalogue(bundled_content_path()).faq)
+    bundled = load_catalogue(bundled_content_path())
+    first = await store.import_catalogue(bundled)
+    # The cluster, sectors, services, events, projects, FAQ and surveys.
+    assert len(first.added) == 1 + 4 + 10 + 12 + 2 + len(bundled.faq) + len(bundled.surveys)
     exported = dump_catalogue(await store.load())
     second = await store.import_catalogue(parse_catalogue_text(exported, "export.yaml"))
     assert second.is_empty

@@ -102,3 +102,13 @@ def test_the_demo_member_gets_last_week_s_certificate(tmp_path: Path) -> None:
     assert "KATILIM BELGESİ" in text and "Demo Üye" in text
     code = text.split("Doğrulama kodu: ")[1][:14]
     assert f"/verify {code}" in out  # the caption says how to check it
+
+
+def test_the_demo_member_sees_a_real_benchmark_report(tmp_path: Path) -> None:
+    # /surveys: the benchmark her company answered (its report is button 2), the needs analysis.
+    result = _demo(tmp_path, ["/surveys", "#2"])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "İhtiyaç analizi 2027" in out and "firmanız yanıtladı" in out
+    assert "kıyaslama raporunuz" in out and "Küme: ortanca" in out
+    assert "Traceback" not in result.stderr

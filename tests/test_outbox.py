@@ -54,8 +54,8 @@ async def database_before_outbox(
     monkeypatch.setattr(storage.database, "_migrations", lambda: [m for m in every if m[0] <= 8])
     database = Database(tmp_path / "old.sqlite3")
     await database.open()
-    # Projects came after migration 0008: that assistant's catalogue had none.
-    catalogue = replace(load_catalogue(bundled_content_path()), projects=())
+    # Projects and surveys came after migration 0008: that assistant's catalogue had none.
+    catalogue = replace(load_catalogue(bundled_content_path()), projects=(), surveys=())
     await CatalogueRepository(database).import_catalogue(catalogue)
     monkeypatch.setattr(storage.database, "_migrations", lambda: every)
     yield database

@@ -16,12 +16,21 @@ from datetime import datetime, timedelta
 from bot.context import Services
 from bot.domain.certificates import new_code
 from bot.domain.impact import event_hours
+from bot.domain.surveys import as_steps, submitted_answers
 from storage.applications import ACCEPTED, DECLINED, RESERVE
 from storage.catalogue import utc_text
 from storage.certificates import CertificateRepository
 from storage.companies import Company
 from storage.content import catalogue_to_document, parse_catalogue
-from storage.questions import CHOICE, MULTI_CHOICE, NUMBER, YES_NO, Question
+from storage.questions import (
+    CHOICE,
+    MULTI_CHOICE,
+    NUMBER,
+    PERCENTAGE,
+    SCALE,
+    YES_NO,
+    Question,
+)
 from storage.seeding import (
     SeedPerson,
     SeedRegistration,
@@ -30,6 +39,7 @@ from storage.seeding import (
     add_people,
     add_questions,
     add_registrations,
+    add_survey_round,
     add_tickets,
     set_genders,
 )
@@ -88,6 +98,7 @@ async def add_history(
     await _certify(services, [event_id for event_id, _, _ in events], now)
     await _add_the_rest(services, now, people, len(events), rng)
     await _add_applications(services, people, now, rng)
+    await _add_surveys(services, people, now, random.Random(seed + 2))
 
 
 async def _certify(services: Services, event_ids: list[str], now: datetime) -> None:
@@ -153,6 +164,8 @@ async def add_demo_member(
         ],
     )
     await _certify(services, [event.id], now)
+    if company is not None and company.id is not None:
+        await _answer_for_demo_company(services, person_id, company.id, now)
     return event.id
 
 
@@ -413,3 +426,88 @@ def _answer(question: Question, rng: random.Random) -> object:
         high = int(question.maximum if question.maximum is not None else 500)
         return rng.randint(low, min(high, max(low, 250)))
     return rng.choice(_WRITTEN)
+
+
+# Plausible ranges of the demo benchmark's figures, by question id; others take 0-100.
+_FIGURES = {
+    "revenue_per_employee": (550_000.0, 2_400_000.0),
+    "export_share": (0.0, 75.0),
+    "on_time_delivery": (68.0, 99.5),
+    "scrap_rate": (0.4, 9.0),
+    "training_hours": (2.0, 42.0),
+    "rnd_share": (0.0, 6.5),
+}
+# Companies answering each demo benchmark round: well above the K of 10.
+_BENCHMARK_COMPANIES = 24
+_ANONYMOUS_ANSWERS = 60
+
+
+def _survey_answer(question: Question, rng: random.Random, better: float = 0.0) -> object:
+    """Return a plausible answer to a survey question; `better` lifts figures (a later round)."""
+    if question.type == SCALE:
+        first, last = int(question.minimum or 0), int(question.maximum or 5)
+        return rng.randint(max(first, last - 4), last)
+    if (
+        question.type in (NUMBER, PERCENTAGE) and question.id in _FIGURES
+    ) or question.type == PERCENTAGE:
+        low, high = _FIGURES.get(question.id, (0.0, 100.0))
+        value = rng.uniform(low, high) * (1 + better)
+        top = question.maximum if question.maximum is not None else value
+        return round(min(value, top), 2 if question.decimal or question.type == PERCENTAGE else 0)
+    return _answer(question, rng)
+
+
+async def _add_surveys(
+    services: Services, people: list[SeedPerson], now: datetime, rng: random.Random
+) -> None:
+    """Give each demo survey answered rounds: a benchmark two (to compare), others one."""
+    with_company = [person for person in people if person.company_id is not None]
+    for survey in services.catalogue.surveys:
+        if survey.after_event_days is not None:
+            continue
+        rounds = 2 if survey.benchmark else 1
+        for number in range(1, rounds + 1):
+            opened = now - timedelta(days=30 * (rounds - number) + 20)
+            round_id = await add_survey_round(
+                services.database, survey.id, number, utc_text(opened), len(people)
+            )
+            if survey.per_company:
+                answering: list[SeedPerson] = []
+                seen: set[int] = set()
+                for person in with_company:
+                    if person.company_id not in seen:
+                        seen.add(person.company_id or 0)
+                        answering.append(person)
+                answering = answering[:_BENCHMARK_COMPANIES]
+            else:
+                answering = rng.sample(people, min(_ANONYMOUS_ANSWERS, len(people)))
+            for person in answering:
+                given = {
+                    q.id: _survey_answer(q, rng, 0.06 * (number - 1)) for q in survey.questions
+                }
+                await services.surveys.submit(
+                    survey,
+                    round_id,
+                    person.id,
+                    person.company_id if survey.per_company else None,
+                    submitted_answers(survey, as_steps(given)),
+                    opened + timedelta(days=rng.randint(1, 10)),
+                )
+
+
+async def _answer_for_demo_company(
+    services: Services, person_id: int, company_id: int, now: datetime
+) -> None:
+    """Confirm the demo person's company link and answer its latest benchmark, if not yet."""
+    await services.database.execute(
+        "UPDATE people SET company_verified = 1 WHERE id = ?", (person_id,)
+    )
+    rng = random.Random(person_id)
+    for survey in services.catalogue.surveys:
+        rounds = await services.surveys.rounds_of(survey.id) if survey.benchmark else []
+        if not rounds or await services.surveys.company_answer(rounds[0].id, company_id):
+            continue
+        given = {q.id: _survey_answer(q, rng) for q in survey.questions}
+        await services.surveys.submit(
+            survey, rounds[0].id, person_id, company_id, given, now - timedelta(days=3)
+        )

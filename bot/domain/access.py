@@ -26,11 +26,13 @@ class Ability(Enum):
     MANAGE = "manage"
     # Who is in the team and with which role (/team): admins only.
     TEAM = "team"
+    # A benchmark survey's raw values, company by company (each view audited): admins only.
+    RAW_ANSWERS = "raw_answers"
 
 
 ABILITIES: dict[Role, frozenset[Ability]] = {
     Role.ADMIN: frozenset(Ability),
-    Role.STAFF: frozenset(Ability) - {Ability.TEAM},
+    Role.STAFF: frozenset(Ability) - {Ability.TEAM, Ability.RAW_ANSWERS},
     Role.CHECKIN: frozenset({Ability.BROWSE, Ability.CHECK_IN}),
     Role.VIEWER: frozenset({Ability.BROWSE, Ability.READ}),
 }

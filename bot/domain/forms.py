@@ -218,17 +218,50 @@ class MultiChoiceStep(Step):
 
 
 @dataclass(frozen=True)
+class ScaleStep(ChoiceStep):
+    """A point on a scale (1 to 5, 0 to 10): a row of buttons, or the number typed."""
+
+    minimum: int = 1
+    maximum: int = 5
+
+    def points(self) -> list[str]:
+        """Return the scale's points as button values."""
+        return [str(point) for point in range(self.minimum, self.maximum + 1)]
+
+    def read_answer(self, reply: Reply, asked: Asked, current: Any) -> Outcome:
+        if reply.pressed is not None:
+            if reply.pressed in asked.offered:
+                return Answered(int(reply.pressed))
+            return Reask(CHOOSE)
+        if reply.text is None:
+            return Reask(CHOOSE)
+        number = parse_number(reply.text)
+        if number is None or not number.is_integer():
+            return Reask(CHOOSE)
+        if not self.minimum <= number <= self.maximum:
+            return Reask(RANGE)
+        return Answered(int(number))
+
+
+@dataclass(frozen=True)
 class NumberStep(Step):
-    """A typed number within a range; whole numbers unless `whole` is False."""
+    """A typed number within a range; whole numbers unless `whole` is False.
+
+    A percentage takes the sign on either side ("%12", "12 %"), as people write it.
+    """
 
     minimum: float | None = None
     maximum: float | None = None
     whole: bool = True
+    percent: bool = False
 
     def read_answer(self, reply: Reply, asked: Asked, current: Any) -> Outcome:
         if reply.text is None:
             return Reask(OTHER)
-        number = parse_number(reply.text)
+        typed = reply.text.strip()
+        if self.percent:
+            typed = typed.removeprefix("%").removesuffix("%").strip()
+        number = parse_number(typed)
         if number is None or (self.whole and not number.is_integer()):
             return Reask(NUMBER)
         if (self.minimum is not None and number < self.minimum) or (

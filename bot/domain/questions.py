@@ -19,6 +19,7 @@ from bot.domain.forms import (
     ChoiceStep,
     MultiChoiceStep,
     NumberStep,
+    ScaleStep,
     Step,
     TextStep,
     YesNoStep,
@@ -28,6 +29,9 @@ from storage.questions import (
     LONG_TEXT,
     MULTI_CHOICE,
     NUMBER,
+    NUMERIC_TYPES,
+    PERCENTAGE,
+    SCALE,
     TEXT,
     YES_NO,
     Question,
@@ -67,13 +71,23 @@ def question_step(question: Question) -> Step:
             optional=optional,
             minimum=question.minimum,
             maximum=question.maximum,
-            whole=all(float(bound).is_integer() for bound in bounds),
+            whole=not question.decimal and all(float(bound).is_integer() for bound in bounds),
+        )
+    if question.type == SCALE:
+        low, high = int(question.minimum or 0), int(question.maximum or 5)
+        return ScaleStep(name, optional=optional, minimum=low, maximum=high)
+    if question.type == PERCENTAGE:
+        return NumberStep(
+            name, optional=optional, minimum=0, maximum=100, whole=False, percent=True
         )
     raise ValueError(f"unknown question type {question.type!r}")
 
 
 def choice_options(question: Question, language: str) -> list[tuple[str, str]]:
-    """Return a choice question's buttons as (value, label)."""
+    """Return a choice question's buttons as (value, label); a scale's are its points."""
+    if question.type == SCALE:
+        low, high = int(question.minimum or 0), int(question.maximum or 5)
+        return [(str(point), str(point)) for point in range(low, high + 1)]
     return [(choice.id, choice.label.get(language)) for choice in question.choices]
 
 
@@ -89,7 +103,7 @@ def shown_answer(question: Question, value: Any, language: str, yes_no: Mapping[
         return ", ".join(choice.label.get(language) for choice in labels if choice is not None)
     if question.type == YES_NO:
         return yes_no[value]
-    if question.type == NUMBER:
+    if question.type in NUMERIC_TYPES:
         return f"{value:g}" if isinstance(value, float) else str(value)
     return str(value)
 
@@ -118,7 +132,7 @@ def summarise(question: Question, values: Iterable[Any]) -> QuestionSummary:
     if question.type == YES_NO:
         yes = sum(value == YES for value in valid)
         return QuestionSummary(question, len(valid), (("yes", yes), ("no", len(valid) - yes)))
-    if question.type == NUMBER and valid:
+    if question.type in NUMERIC_TYPES and valid:
         numbers = [float(value) for value in valid]
         return QuestionSummary(
             question,

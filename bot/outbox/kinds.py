@@ -42,6 +42,7 @@ from bot.screens.outgoing import Outgoing
 from bot.screens.privacy import consent_request_screen
 from bot.screens.reminders import reminder_screen, survey_screen
 from bot.screens.staff_notices import staff_notice_screen
+from bot.screens.surveys import invitation_screen
 from storage import outbox
 from storage.broadcasts import Broadcast, BroadcastRepository
 from storage.catalogue import parse_utc
@@ -49,6 +50,8 @@ from storage.certificates import VALID, CertificateRepository
 from storage.companies import company_link, contact_of
 from storage.content import Event, Text
 from storage.outbox import OutboxMessage
+from storage.survey_definitions import Survey
+from storage.surveys import Round
 
 
 @dataclass(frozen=True)
@@ -528,6 +531,40 @@ async def compose_directory_message(
     )
 
 
+async def _survey_round(
+    context: ComposeContext, message: OutboxMessage
+) -> tuple[Survey, Round] | Skip:
+    round_id = message.payload.get("round")
+    round_ = await context.services.surveys.get_round(round_id if isinstance(round_id, int) else 0)
+    if round_ is None:
+        return Skip("survey round no longer exists")
+    survey = context.services.catalogue.survey(round_.survey_id)
+    if survey is None:
+        return Skip("survey not in the catalogue")
+    return survey, round_
+
+
+async def compose_survey_invitation(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Invite the person to a survey round (or remind them, once, before it closes)."""
+    found = await _survey_round(context, message)
+    if isinstance(found, Skip):
+        return found
+    survey, round_ = found
+    reminder = message.kind == outbox.SURVEY_REMINDER
+    return invitation_screen(context.services.texts, survey, round_, language, reminder=reminder)
+
+
+async def survey_still_wanted(context: ComposeContext, message: OutboxMessage) -> bool:
+    """Tell whether the round still takes answers and the person has not finished it."""
+    found = await _survey_round(context, message)
+    if isinstance(found, Skip) or not found[1].is_open(context.clock()):
+        return False
+    surveys = context.services.surveys
+    return not await surveys.has_finished(found[1].id, message.person_id or 0)
+
+
 KINDS: dict[str, Kind] = {
     outbox.REMINDER: Kind(compose_reminder),
     outbox.SURVEY: Kind(compose_survey),
@@ -554,6 +591,8 @@ KINDS: dict[str, Kind] = {
     ),
     outbox.PLACE_REMINDER: Kind(compose_place_reminder, still_wanted=place_still_unconfirmed),
     outbox.PLACES_UNFILLED: Kind(compose_places_unfilled),
+    outbox.SURVEY_INVITATION: Kind(compose_survey_invitation, still_wanted=survey_still_wanted),
+    outbox.SURVEY_REMINDER: Kind(compose_survey_invitation, still_wanted=survey_still_wanted),
 }
 
 

@@ -233,6 +233,26 @@ class SurveyAnswer(CallbackData, prefix="fb"):
     answer: Annotated[str, "[1-5]|s"]
 
 
+@dataclass(frozen=True)
+class SurveyOpen(CallbackData, prefix="su:o"):
+    """Start a survey round, or continue where one stopped."""
+
+    round_id: Number
+
+
+@dataclass(frozen=True)
+class SurveyList(CallbackData, prefix="su:l"):
+    """The surveys open to the person."""
+
+
+@dataclass(frozen=True)
+class BenchmarkReport(CallbackData, prefix="su:b"):
+    """A company's benchmark report of a round: in the chat, or as a PDF."""
+
+    round_id: Number
+    as_pdf: Literal["c", "p"] = "c"
+
+
 SKIP_COMMENT = "s"
 RATINGS = tuple(str(score) for score in SCORES)
 
@@ -948,3 +968,36 @@ class RemoveQuestion(CallbackData, prefix="se:qx"):
     event_id: EntryId
     number: Annotated[int, r"\d{1,2}"]
     sure: Literal["0", "1"] = "0"
+
+
+# -- surveys (staff) -------------------------------------------------------------------------
+
+SURVEY_VIEWS = ("sum", "chart", "text", "xlsx", "raw", "bench")
+
+
+@dataclass(frozen=True)
+class StaffSurveys(CallbackData, prefix="ss:l"):
+    """Staff: the surveys of the catalogue, with their rounds."""
+
+
+@dataclass(frozen=True)
+class StaffSurvey(CallbackData, prefix="ss:s"):
+    """Staff: one survey's page (its latest round's response rate, send it again)."""
+
+    survey_id: EntryId
+
+
+@dataclass(frozen=True)
+class SendSurvey(CallbackData, prefix="ss:go"):
+    """Staff: send a survey to its audience ("y" once confirmed)."""
+
+    survey_id: EntryId
+    confirmed: Literal["n", "y"] = "n"
+
+
+@dataclass(frozen=True)
+class SurveyResults(CallbackData, prefix="ss:r"):
+    """Staff: a round's results: summary, charts, free texts, workbook, raw, benchmark."""
+
+    round_id: Number
+    view: Annotated[str, "|".join(SURVEY_VIEWS)] = "sum"

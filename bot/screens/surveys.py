@@ -1,0 +1,118 @@
+"""Survey screens: the invitation and reminder, a person's open surveys, the answers shown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.benchmark_report import CompanyReport
+from bot.domain.questions import shown_answer
+from bot.screens.buttons import SurveyOpen
+from bot.screens.outgoing import TextMessage
+from bot.screens.texts import Texts
+from storage.questions import NUMBER, PERCENTAGE, Question
+from storage.survey_definitions import Survey
+from storage.surveys import Round
+
+
+@dataclass(frozen=True)
+class ShownAnswer:
+    """A question and its answer as the review lists them."""
+
+    number: int
+    question: Question
+    answer: str  # empty: not answered
+
+
+def invitation_screen(
+    texts: Texts, survey: Survey, round_: Round, language: str, *, reminder: bool
+) -> TextMessage:
+    """Return a survey's invitation (or its one reminder) with the button that starts it."""
+    text = texts.render(
+        language,
+        "survey_invitation",
+        survey=survey,
+        round=round_,
+        reminder=reminder,
+        questions=len(survey.questions),
+    )
+    button = InlineKeyboardButton(
+        texts.label(language, "survey_start"), callback_data=SurveyOpen(round_.id).data
+    )
+    return TextMessage(text, InlineKeyboardMarkup([[button]]))
+
+
+def yes_no(texts: Texts, language: str) -> dict[str, str]:
+    """Return how yes and no read in answers."""
+    return {"yes": texts.label(language, "form_yes"), "no": texts.label(language, "form_no")}
+
+
+def answer_text(texts: Texts, question: Question, value: Any, language: str) -> str:
+    """Return an answer as people read it: numbers the Turkish or English way, with the unit."""
+    if value is None:
+        return ""
+    if question.type in (NUMBER, PERCENTAGE) and isinstance(value, int | float):
+        number = texts.render(language, "survey_number", value=value, question=question)
+        return number
+    return shown_answer(question, value, language, yes_no(texts, language))
+
+
+def shown_answers(
+    texts: Texts,
+    survey: Survey,
+    answers: Mapping[str, Any],
+    asked: Sequence[Question],
+    language: str,
+) -> list[ShownAnswer]:
+    """Return the questions asked, numbered as in the survey, with their answers."""
+    return [
+        ShownAnswer(
+            survey.questions.index(question) + 1,
+            question,
+            answer_text(texts, question, answers.get(question.id), language),
+        )
+        for question in asked
+    ]
+
+
+@dataclass(frozen=True)
+class BenchmarkLine:
+    """One indicator of a company's report as the chat and the PDF say it."""
+
+    name: str
+    own: str  # the company's value, formatted ("" when not answered)
+    band: str | None  # the standing's band (templates word it), None: not compared
+    median: str
+    lower: str
+    upper: str
+    lagging: bool
+    plain: str  # the whole line as plain text, for the PDF
+
+
+def benchmark_lines(texts: Texts, report: CompanyReport, language: str) -> list[BenchmarkLine]:
+    """Return the report's indicators as lines, numbers written the language's way."""
+    behind = {item.indicator.question for item in report.lagging}
+    lines = []
+    for item in report.indicators:
+        question = item.question
+
+        def shown(value: float | None, question: Question = question) -> str:
+            return answer_text(texts, question, value, language) if value is not None else ""
+
+        cluster = item.cluster
+        line = BenchmarkLine(
+            name=question.text.get(language),
+            own=shown(item.own),
+            band=item.standing.band if item.standing is not None else None,
+            median=shown(cluster.median) if cluster else "",
+            lower=shown(cluster.lower) if cluster else "",
+            upper=shown(cluster.upper) if cluster else "",
+            lagging=item.indicator.question in behind,
+            plain="",
+        )
+        plain = texts.render(language, "benchmark_line", line=line)
+        lines.append(BenchmarkLine(**{**line.__dict__, "plain": plain}))
+    return lines

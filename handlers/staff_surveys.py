@@ -1,0 +1,300 @@
+"""Staff and surveys: send one to its audience, follow its results live, export them.
+
+`/survey` lists the catalogue's surveys; a survey's page shows its latest round's response
+rate, sends a new round (confirmed, audited) and opens the results: the distribution of each
+question as text, a chart image, the free texts, and the Excel workbook. Anonymous surveys show
+no one's name anywhere; a benchmark survey's numbers are shown only through disclosure control,
+and its raw values only to admins, each view written to the audit log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.context import AssistantContext, Caller
+from bot.domain import surveys as survey_rules
+from bot.domain.access import Ability
+from bot.domain.benchmark_report import ClusterIndicator, cluster_report
+from bot.domain.survey_chart import survey_chart
+from bot.domain.survey_results import RoundResults, round_results
+from bot.domain.survey_workbook import survey_workbook
+from bot.screens.buttons import SendSurvey, StaffSurvey, StaffSurveys, SurveyResults
+from bot.screens.surveys import answer_text, yes_no
+from handlers.replies import show
+from handlers.staff_access import staff
+from storage.questions import Question
+from storage.survey_definitions import Survey
+from storage.surveys import Round
+
+# Free texts shown in the chat at most; the workbook has them all.
+TEXTS_SHOWN = 30
+# Telegram takes 4096 characters a message; a little room for what Telegram counts otherwise.
+MESSAGE_LIMIT = 4000
+
+
+async def survey_list(update: Update, context: AssistantContext) -> None:
+    """List the catalogue's surveys, each with its latest round's response rate."""
+    caller = context.caller
+    services = caller.services
+    entries = []
+    rows = []
+    for survey in services.catalogue.surveys:
+        rounds = await services.surveys.rounds_of(survey.id)
+        tally = await services.surveys.tally(rounds[0].id) if rounds else None
+        entries.append((survey, rounds[0] if rounds else None, tally))
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    f"📋 {survey.title.get(caller.language)}"[:60],
+                    callback_data=StaffSurvey(survey.id).data,
+                )
+            ]
+        )
+    await context.acknowledge()
+    await show(update, caller.render("staff_surveys", entries=entries), rows)
+
+
+async def survey_page(update: Update, context: AssistantContext) -> None:
+    """Show a survey's page: its latest round, and what staff can do with it."""
+    caller = context.caller
+    survey = caller.services.catalogue.survey(StaffSurvey.of(update).survey_id)
+    if survey is None:
+        await context.acknowledge(caller.render("not_available"), alert=True)
+        return
+    await context.acknowledge()
+    await _show_page(update, caller, survey)
+
+
+async def _show_page(
+    update: Update, caller: Caller, survey: Survey, sent: int | None = None
+) -> None:
+    services = caller.services
+    rounds = await services.surveys.rounds_of(survey.id)
+    latest = rounds[0] if rounds else None
+    tally = await services.surveys.tally(latest.id) if latest else None
+    now = datetime.now(UTC)
+    rows: list[list[InlineKeyboardButton]] = []
+    if latest is not None:
+        rows.append([caller.button("survey_results", SurveyResults(latest.id, "sum"))])
+        rows.append(
+            [
+                caller.button("survey_chart", SurveyResults(latest.id, "chart")),
+                caller.button("survey_texts", SurveyResults(latest.id, "text")),
+                caller.button("survey_workbook", SurveyResults(latest.id, "xlsx")),
+            ]
+        )
+        if survey.benchmark:
+            rows.append([caller.button("survey_benchmark", SurveyResults(latest.id, "bench"))])
+        if survey.benchmark and caller.can(Ability.RAW_ANSWERS):
+            rows.append([caller.button("survey_raw", SurveyResults(latest.id, "raw"))])
+    if survey.is_open(now) and caller.can(Ability.MANAGE):
+        rows.append([caller.button("survey_send", SendSurvey(survey.id))])
+    rows.append([caller.button("survey_all", StaffSurveys())])
+    audience = await services.surveys.audience_size(survey.audience, now)
+    text = caller.render(
+        "staff_survey",
+        survey=survey,
+        round=latest,
+        tally=tally,
+        audience=audience,
+        open=survey.is_open(now),
+        sent=sent,
+    )
+    await show(update, text, rows)
+
+
+async def send_survey(update: Update, context: AssistantContext) -> None:
+    """Ask to confirm sending a survey, then send a new round to its audience."""
+    caller = context.caller
+    services = caller.services
+    pressed = SendSurvey.of(update)
+    survey = services.catalogue.survey(pressed.survey_id)
+    now = datetime.now(UTC)
+    if survey is None or not survey.is_open(now):
+        await context.acknowledge(caller.render("not_available"), alert=True)
+        return
+    await context.acknowledge()
+    if pressed.confirmed != "y":
+        audience = await services.surveys.audience_size(survey.audience, now)
+        rows = [
+            [caller.button("survey_send_confirm", SendSurvey(survey.id, "y"))],
+            [caller.button("back", StaffSurvey(survey.id))],
+        ]
+        text = caller.render("staff_survey_confirm", survey=survey, audience=audience)
+        await show(update, text, rows)
+        return
+    launched, invited = await survey_rules.send(
+        services.surveys, survey, now, services.settings.survey_reminder, caller.person.id
+    )
+    await services.audit.record(
+        caller.person.id,
+        "survey.send",
+        f"survey:{survey.id}",
+        {"round": launched.number, "invited": invited},
+    )
+    await _show_page(update, caller, survey, sent=invited)
+
+
+async def _results(caller: Caller, round_: Round, survey: Survey) -> RoundResults:
+    services = caller.services
+    tally = await services.surveys.tally(round_.id)
+    answers = await services.surveys.answers_by_question(round_.id)
+    return round_results(survey, round_.number, tally, answers, services.settings.benchmark_k)
+
+
+async def results(update: Update, context: AssistantContext) -> None:
+    """Show a round's results the way asked: summary, chart, free texts or workbook."""
+    caller = context.caller
+    services = caller.services
+    pressed = SurveyResults.of(update)
+    round_ = await services.surveys.get_round(pressed.round_id)
+    survey = services.catalogue.survey(round_.survey_id) if round_ is not None else None
+    if round_ is None or survey is None:
+        await context.acknowledge(caller.render("not_available"), alert=True)
+        return
+    await context.acknowledge()
+    computed = await _results(caller, round_, survey)
+    back = [[caller.button("back", StaffSurvey(survey.id))]]
+    chat = update.effective_chat
+    assert chat is not None
+    labels = yes_no(services.texts, caller.language)
+    if pressed.view == "chart":
+        image = await asyncio.to_thread(survey_chart, computed, caller.language, labels)
+        if image is None:
+            await show(update, caller.render("staff_survey_nothing", survey=survey), back)
+            return
+        await context.bot.send_photo(
+            chat.id, image, caption=caller.render("staff_survey_caption", survey=survey)
+        )
+        return
+    if pressed.view in ("xlsx", "raw"):
+        raw = None
+        if pressed.view == "raw" or not survey.benchmark:
+            if survey.benchmark and not caller.can(Ability.RAW_ANSWERS):
+                await show(update, caller.render("not_available"), back)
+                return
+            raw = await services.surveys.raw_responses(round_.id)
+        workbook = await asyncio.to_thread(
+            survey_workbook, computed, raw, caller.language, caller.label, labels
+        )
+        await services.audit.record(
+            caller.person.id,
+            "survey.raw" if survey.benchmark and raw is not None else "survey.export",
+            f"survey:{survey.id}",
+            {"round": round_.number, "raw": raw is not None},
+        )
+        await context.bot.send_document(
+            chat.id,
+            workbook,
+            filename=f"{survey.id}-{round_.number}.xlsx",
+            caption=caller.render("staff_survey_caption", survey=survey),
+        )
+        return
+    if pressed.view == "bench":
+        await show(update, await _cluster_benchmark(caller, survey, round_), back)
+        return
+    template = "staff_survey_texts" if pressed.view == "text" else "staff_survey_results"
+
+    def figure(question: Question, value: float) -> str:
+        """Write a figure with its unit or percent sign, the language's way."""
+        return answer_text(services.texts, question, value, caller.language)
+
+    # A long survey is cut to the questions that fit one message; the workbook has them all.
+    questions = computed.questions
+    shown = TEXTS_SHOWN
+    while True:
+        text = caller.render(
+            template,
+            results=replace(computed, questions=questions),
+            labels=labels,
+            shown=shown,
+            k=services.settings.benchmark_k,
+            cut=len(questions) < len(computed.questions) or shown < TEXTS_SHOWN,
+            figure=figure,
+        )
+        if len(text) <= MESSAGE_LIMIT or (len(questions) <= 1 and shown <= 1):
+            break
+        if pressed.view == "text" and shown > 1:
+            shown = max(1, shown // 2)
+        else:
+            questions = questions[: len(questions) - 1]
+    await show(update, text, back)
+
+
+async def _cluster_benchmark(caller: Caller, survey: Survey, round_: Round) -> str:
+    """Return the cluster-level benchmark of a round, with the movement since the one before."""
+    services = caller.services
+    if not survey.benchmark:
+        return caller.render("not_available")
+    rounds = await services.surveys.rounds_of(survey.id)
+    earlier = [r for r in rounds if r.number < round_.number]
+    current = {
+        i.question: await services.surveys.company_figures(round_.id, i.question, None)
+        for i in survey.indicators
+    }
+    previous = None
+    if earlier:
+        previous = {
+            i.question: await services.surveys.company_figures(earlier[0].id, i.question, None)
+            for i in survey.indicators
+        }
+    indicators = cluster_report(survey, current, previous, services.settings.benchmark_k)
+    texts = services.texts
+    lines = []
+    for item in indicators:
+        cluster = item.cluster
+
+        def shown(value: float | None, item: ClusterIndicator = item) -> str:
+            if value is None:
+                return ""
+            return answer_text(texts, item.question, value, caller.language)
+
+        lines.append(
+            {
+                "item": item,
+                "median": shown(cluster.median) if cluster else "",
+                "lower": shown(cluster.lower) if cluster else "",
+                "upper": shown(cluster.upper) if cluster else "",
+                "moved": shown(abs(item.moved)) if item.moved else "",
+                "sectors": [
+                    (services.catalogue.sector(group.key), shown(group.spread.median))
+                    for group in item.sectors
+                ],
+            }
+        )
+    return caller.render(
+        "staff_benchmark",
+        survey=survey,
+        round=round_,
+        previous=earlier[0] if earlier else None,
+        lines=lines,
+        k=services.settings.benchmark_k,
+    )
+
+
+def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
+    """Return the staff's survey command and buttons, each with the ability it needs."""
+    private = filters.ChatType.PRIVATE
+    # Raw values first: the results' own handler would take their presses otherwise.
+    return [
+        *staff(
+            Ability.RAW_ANSWERS,
+            [CallbackQueryHandler(results, pattern=SurveyResults.pattern(view="raw"))],
+        ),
+        *staff(
+            Ability.READ,
+            [
+                CommandHandler("survey", survey_list, filters=private),
+                CallbackQueryHandler(survey_list, pattern=StaffSurveys.pattern()),
+                CallbackQueryHandler(survey_page, pattern=StaffSurvey.pattern()),
+                CallbackQueryHandler(results, pattern=SurveyResults.pattern()),
+            ],
+        ),
+        *staff(Ability.MANAGE, [CallbackQueryHandler(send_survey, pattern=SendSurvey.pattern())]),
+    ]

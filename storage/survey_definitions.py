@@ -1,0 +1,77 @@
+"""Surveys as the content file defines them: who is asked, how, when, and what.
+
+The YAML format (a `surveys:` section of the catalogue, importable on its own) is documented in
+the header of the bundled `storage/demo-cluster.yaml`; storage/content.py reads and validates
+it. A survey's questions are the one question model of storage/questions.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from storage.questions import Question
+
+if TYPE_CHECKING:
+    from storage.content import FaqLink, Text
+
+# Who a survey goes to.
+EVERYONE = "everyone"
+MEMBERS = "members"  # people of the cluster's member companies
+SECTOR = "sector"  # people of one sector
+EVENT = "event"  # those who attended one event
+EVENT_KIND = "event_kind"  # those who attended events of one kind (trainings)
+AUDIENCES = (EVERYONE, MEMBERS, SECTOR, EVENT, EVENT_KIND)
+
+HIGHER = "higher"
+LOWER = "lower"
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a survey is for: everyone, members, a sector, the attendees of an event or a kind."""
+
+    kind: str = EVERYONE
+    target: str | None = None  # the sector, event id or event kind
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A benchmark figure: a numeric question, which way is better, what helps to improve it."""
+
+    question: str
+    direction: str  # HIGHER or LOWER
+    links: tuple[FaqLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class Survey:
+    """A survey of the cluster, with its questions in the order they are asked."""
+
+    id: str
+    title: Text
+    intro: Text
+    questions: tuple[Question, ...]
+    audience: Audience = Audience()
+    # One answer per company (any of its people may update it) instead of one per person.
+    per_company: bool = False
+    # Nobody, staff included, can tell who answered what.
+    anonymous: bool = False
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    benchmark: bool = False
+    indicators: tuple[Indicator, ...] = ()
+    # Sent to an event's attendees this many days after it ends (the audience's event or
+    # events of its kind): the post-event feedback (0) or a follow-up on impact (90).
+    after_event_days: int | None = None
+
+    def question(self, question_id: str) -> Question | None:
+        """Return the survey's question with this id, if any."""
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def is_open(self, now: datetime) -> bool:
+        """Tell whether the survey takes answers at this moment."""
+        if self.opens_at is not None and now < self.opens_at:
+            return False
+        return self.closes_at is None or now < self.closes_at
