@@ -170,7 +170,12 @@ async def run_until_stopped(application: AssistantApplication) -> None:
     port = application.services.settings.health_port
     if port:
         health = HealthServer(application.services, application.bot)
-        await health.start("127.0.0.1", port)
+        try:
+            await health.start("127.0.0.1", port)
+        except OSError as error:
+            # Serving people matters more than reporting on it: run on without the endpoint.
+            logger.error("Health endpoint not started on port %s: %s", port, error)
+            health = None
     logger.info("Running; Ctrl-C stops")
     try:
         await stopping.wait()
