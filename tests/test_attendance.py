@@ -50,7 +50,7 @@ async def test_staff_page_through_the_confirmed_list_and_the_waiting_list(
     assert "Onaylı kayıt: 12 / 12" in text and "Sayfa 1/2" in text
     assert "1. Katılımcı 01 · Firma 1" in text and "10. Katılımcı 10" in text
     assert "Katılımcı 11" not in text
-    assert "İş ve inşaat makineleri" in text and "05320000000" in text
+    assert "İş ve inşaat makineleri" in text and "+90 532 000 00 00" in text
     second = await elif_.press(confirmed, "Sonraki ›")
     assert "11. Katılımcı 11" in (second.text or "") and "12. Katılımcı 12" in (second.text or "")
     back = await elif_.press(second, "‹ Etkinliğe dön")

@@ -52,3 +52,26 @@ async def test_an_e_mail_address_with_a_turkish_domain_is_accepted(assistant: As
     [row] = await assistant.fetch("SELECT email FROM people WHERE id = ?", can.id)
     assert row["email"] == "demo@örnek.com.tr"
     del email_step
+
+
+async def test_a_stored_phone_number_is_shown_the_way_people_write_it(
+    assistant: Assistant,
+) -> None:
+    ayse = assistant.person("Ayşe")
+    notice = await ayse.says("/profile")
+    name_step = await ayse.press(notice, "✅ Okudum, devam")
+    await ayse.press(name_step, 0)
+    sector_step = await ayse.says("Hitit Örme Ltd.")
+    if "Firmanız bunlardan biri mi?" in (sector_step.text or ""):
+        sector_step = await ayse.press(sector_step, "Firmam listede yok")
+    await ayse.press(sector_step, "Tekstil ve hazır giyim")
+    await ayse.emulator.send_message(ayse.user, "0532 123 45 67")
+    email_step = await ayse.emulator.wait_for_bot_message(ayse.id, contains="E-posta")
+    announcements = await ayse.press(email_step, "Atla")
+    profile = await ayse.press(announcements, "Hayır, teşekkürler")
+    await ayse.emulator.wait_idle()
+    [row] = await assistant.fetch("SELECT phone FROM people WHERE id = ?", ayse.id)
+    assert row["phone"] == "05321234567"  # stored as digits, as before
+    shown = await ayse.says("/profile")
+    assert "Telefon: +90 532 123 45 67" in (shown.text or "")
+    del profile

@@ -64,6 +64,18 @@ def check_phone(text: str) -> tuple[str | None, str | None]:
     return ("+" if phone.startswith("+") else "") + digits, None
 
 
+def shown_phone(phone: str) -> str:
+    """Return a stored phone number as people write it: +90 532 123 45 67 for Turkish ones."""
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) == 12 and digits.startswith("90"):
+        digits = digits[2:]
+    elif len(digits) == 11 and digits.startswith("0"):
+        digits = digits[1:]
+    elif not (len(digits) == 10 and not phone.startswith("+")):
+        return phone  # a number from abroad: shown as stored
+    return f"+90 {digits[:3]} {digits[3:6]} {digits[6:8]} {digits[8:]}"
+
+
 def check_email(text: str) -> tuple[str | None, str | None]:
     """Return an e-mail address, or a reason it is not one."""
     email = clean_line(text)

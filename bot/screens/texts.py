@@ -18,6 +18,7 @@ from babel.numbers import format_decimal
 from jinja2.bccache import Bucket
 
 import messages
+from bot.domain.profile import shown_phone
 
 LANGUAGES = ("tr", "en")
 _LOCALES = {"tr": "tr_TR", "en": "en_GB"}
@@ -68,6 +69,7 @@ class Texts:
         self._env.filters["day"] = self.day
         self._env.filters["clock"] = self.clock
         self._env.filters["number"] = _number
+        self._env.filters["phone"] = shown_phone
         self._labels: dict[str, dict[str, str]] = {}
 
     def render(self, language: str, template: str, **context: Any) -> str:
