@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from markupsafe import Markup
@@ -22,12 +23,15 @@ from bot.screens.buttons import (
 )
 from handlers import applications, registrations
 from handlers.replies import Keyboard, show
+from storage.answers import AnswerRepository
 from storage.applications import Applicant
 from storage.catalogue import EventListing
 from storage.content import EVENT_KINDS
 from storage.registrations import Registration
 
 PAGE_SIZE = 5
+# Characters of the person's answers an event's page shows, all questions together.
+ANSWERS_ON_PAGE = 2_000
 
 
 async def events_command(update: Update, context: AssistantContext) -> None:
@@ -133,8 +137,16 @@ async def show_event(
     application = None
     if listing.event.by_application:
         application = await services.applications.of_person_for_event(caller.person.id, event_id)
+    answers: list[tuple[str, str]] = []
+    if registration is not None and registration.is_active and listing.event.questions:
+        # The person's answers to the sign-up questions live on their registration's page.
+        given = await AnswerRepository(services.database).of_person(caller.person.id)
+        if given.get(event_id):
+            # Long answers are cut so the page, with its description, fits one message.
+            limit = max(ANSWERS_ON_PAGE // len(listing.event.questions), 40)
+            answers = registrations.answers_shown(caller, listing.event, given[event_id], limit)
     text, rows = render_event(
-        caller, listing, datetime.now(UTC), registration, refused, application
+        caller, listing, datetime.now(UTC), registration, refused, application, answers
     )
     back = caller.button("back", EventList(kind_code, page))
     await show(update, text, [*rows, *extra, [back, caller.button("home", HOME)]])
@@ -147,6 +159,7 @@ def render_event(
     registration: Registration | None,
     refused: str | None = None,
     application: Applicant | None = None,
+    answers: Sequence[tuple[str, str]] = (),
 ) -> tuple[str, list[list[InlineKeyboardButton]]]:
     """Return an event's page text and its own buttons (without navigation); `refused`: why
     this person may not sign up for a members-only event, already rendered."""
@@ -158,7 +171,7 @@ def render_event(
     closed = now >= event.signup_closes_at
     # Already rendered (and escaped) HTML: Markup keeps the page template from escaping it again.
     if registration is not None:
-        status = caller.render("registration_status", registration=registration)
+        status = caller.render("registration_status", registration=registration, answers=answers)
     elif application is not None:
         status = caller.render("application_status", application=application)
     else:
