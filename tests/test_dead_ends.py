@@ -86,10 +86,10 @@ async def test_a_long_message_promises_thumbs_down_only_with_the_button(
     assert "👎" in (note.text or "") and "👎 İşe yaramadı" in answer.buttons
 
 
-async def test_help_lists_b2b_and_verify(assistant: Assistant) -> None:
+async def test_help_lists_b2b_surveys_and_verify(assistant: Assistant) -> None:
     ayse = assistant.person()
     text = (await ayse.says("/help")).text or ""
-    assert "/b2b" in text and "/verify" in text
+    assert "/b2b" in text and "/verify" in text and "/surveys" in text
 
 
 @pytest.mark.usefixtures("unpaced")
