@@ -1,9 +1,10 @@
-"""The post-event survey (a rating, then an optional comment) and the buttons reminders carry.
+"""The post-event survey and the buttons reminders carry.
 
-A rating opens the comment step, a one-step form (handlers/forms.py): the text typed next is
-the rating's comment, whatever else it would mean. Anything else (a command, another button,
-a sticker) closes the step without a word and is handled as usual; so does the timeout, since
-the rating is already stored and the comment is optional.
+A rating (stored at once, in the table the impact report counts) opens two optional questions
+on the one form engine (handlers/forms.py): what was most useful, then what the cluster should
+do next. The text typed next is the answer, whatever else it would mean; each answer is stored
+as soon as it is given, so anything else (a command, another button, a sticker) closes the
+form without a word, loses nothing, and is handled as usual; so does the timeout.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from bot.context import AssistantContext, Caller, Services
 from bot.domain.forms import Flow, MessageStep, Moved, Reply
 from bot.screens.buttons import RATINGS, SKIP_COMMENT, SurveyAnswer
 from bot.screens.reminders import rating_row
-from handlers.forms import Form, FormCall, close_form, open_form
+from handlers.forms import Form, FormCall, close_form, open_form, step_keyboard
 from handlers.replies import show
 from storage.feedback import Feedback, FeedbackRepository
 
@@ -40,15 +41,21 @@ class CommentForm(Form):
     kind = "survey_comment"
     code = "sc"
     closed_template = "survey_thanks"
-    flow = Flow("survey_comment", (MessageStep("comment", back=False),))
+    flow = Flow(
+        "survey_comment",
+        (
+            MessageStep("comment", optional=True, back=False),
+            MessageStep("next", optional=True),
+        ),
+    )
 
     @property
     def timeout(self) -> timedelta:
         return timedelta(seconds=COMMENT_TIMEOUT)
 
     def passes(self, call: FormCall, reply: Reply) -> bool:
-        # Only typed text is a comment; a sticker or a photo is handled as usual.
-        return reply.text is None
+        # Only typed text (or the form's skip and back) answers; a sticker is handled as usual.
+        return reply.text is None and reply.action is None
 
     def closed_text(self, services: Services, language: str, *, timeout: bool) -> str | None:
         return None
@@ -58,19 +65,26 @@ class CommentForm(Form):
         answer = await _feedback(caller).of_registration(_registration(call))
         if answer is None:
             return
+        if call.state.step == "next":
+            # Keep "most useful" now: leaving before the last question loses nothing.
+            answer = await _store_comment(call) or answer
         rows = [
             rating_row(answer.registration_id, answer.rating),
+            *step_keyboard(call, self),
             [caller.button("survey_skip", SurveyAnswer(answer.registration_id, SKIP_COMMENT))],
         ]
-        text = caller.render("survey_rated", title=_title(caller, answer), answer=answer)
+        template = "survey_next" if call.state.step == "next" else "survey_rated"
+        text = caller.render(template, title=_title(caller, answer), answer=answer)
         await show(call.update, text, rows)
 
     async def finish(self, call: FormCall) -> Moved | None:
         caller = call.caller
-        comment = call.state.answers["comment"]["text"]
-        answer = await _feedback(caller).add_comment(
-            _registration(call), caller.person.id, comment, datetime.now(UTC)
-        )
+        answer = await _store_comment(call)
+        wish = (call.state.answers.get("next") or {}).get("text")
+        if answer is not None and wish is not None:
+            answer = await _feedback(caller).add_next_wish(
+                _registration(call), caller.person.id, wish, datetime.now(UTC)
+            )
         if answer is None:
             await show(call.update, caller.render("not_available"))
             return None
@@ -82,6 +96,18 @@ class CommentForm(Form):
         answer = await _feedback(call.caller).of_registration(_registration(call))
         if answer is not None:
             await _thank(call.update, call.caller, answer)
+
+
+async def _store_comment(call: FormCall) -> Feedback | None:
+    """Store the "most useful" answer given (a skipped one leaves any stored before alone)."""
+    feedback = _feedback(call.caller)
+    registration_id = _registration(call)
+    comment = (call.state.answers.get("comment") or {}).get("text")
+    if comment is None:
+        return await feedback.of_registration(registration_id)
+    return await feedback.add_comment(
+        registration_id, call.caller.person.id, comment, datetime.now(UTC)
+    )
 
 
 def _registration(call: FormCall) -> int:

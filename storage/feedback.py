@@ -20,8 +20,9 @@ class Feedback:
     registration_id: int
     event_id: str
     rating: int
-    comment: str | None
+    comment: str | None  # what was most useful to them
     answered_at: datetime
+    next_wish: str | None = None  # what the cluster should do next
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ def _feedback(row: Any) -> Feedback:
         rating=row["rating"],
         comment=row["comment"],
         answered_at=parse_utc(row["answered_at"]),
+        next_wish=row["next_wish"],
     )
 
 
@@ -78,7 +80,8 @@ class FeedbackRepository:
             await tx.execute(
                 "INSERT INTO feedback (registration_id, event_id, rating, comment, answered_at) "
                 "VALUES (?, ?, ?, NULL, ?) ON CONFLICT (registration_id) DO UPDATE SET "
-                "rating = excluded.rating, comment = NULL, answered_at = excluded.answered_at",
+                "rating = excluded.rating, comment = NULL, next_wish = NULL, "
+                "answered_at = excluded.answered_at",
                 (registration_id, event_id, rating, utc_text(now)),
             )
             row = await tx.fetch_one(
@@ -96,6 +99,22 @@ class FeedbackRepository:
             await tx.execute(
                 "UPDATE feedback SET comment = ?, answered_at = ? WHERE registration_id = ?",
                 (comment.strip()[:COMMENT_LIMIT], utc_text(now), registration_id),
+            )
+            row = await tx.fetch_one(
+                "SELECT * FROM feedback WHERE registration_id = ?", (registration_id,)
+            )
+        return _feedback(row) if row is not None else None
+
+    async def add_next_wish(
+        self, registration_id: int, person_id: int, wish: str, now: datetime
+    ) -> Feedback | None:
+        """Attach what the person wants next to their rating; None when there is no such answer."""
+        async with self._db.transaction() as tx:
+            if await _surveyed_event(tx, registration_id, person_id) is None:
+                return None
+            await tx.execute(
+                "UPDATE feedback SET next_wish = ?, answered_at = ? WHERE registration_id = ?",
+                (wish.strip()[:COMMENT_LIMIT], utc_text(now), registration_id),
             )
             row = await tx.fetch_one(
                 "SELECT * FROM feedback WHERE registration_id = ?", (registration_id,)

@@ -268,14 +268,14 @@ _PERSONAL_TABLES += [
     ),
     (
         "feedback",
-        "SELECT f.event_id, f.rating, f.comment, f.answered_at FROM feedback f "
+        "SELECT f.event_id, f.rating, f.comment, f.next_wish, f.answered_at FROM feedback f "
         "JOIN registrations r ON r.id = f.registration_id WHERE r.person_id = ? "
         "ORDER BY f.answered_at",
     ),
 ]
 _ERASE_STATEMENTS += [
     "DELETE FROM outbox WHERE person_id = ?",
-    "UPDATE feedback SET comment = NULL "
+    "UPDATE feedback SET comment = NULL, next_wish = NULL "
     "WHERE registration_id IN (SELECT id FROM registrations WHERE person_id = ?)",
 ]
 

@@ -293,7 +293,9 @@ class PrivacyRepository:
             )
             params = {"cutoff": moment, "now": now}
             await tx.execute(
-                f"UPDATE feedback SET comment = NULL WHERE registration_id IN ({past})", params
+                f"UPDATE feedback SET comment = NULL, next_wish = NULL "
+                f"WHERE registration_id IN ({past})",
+                params,
             )
             await tx.execute(
                 f"DELETE FROM outbox WHERE status IN "

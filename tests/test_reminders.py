@@ -480,13 +480,28 @@ async def test_the_survey_is_answered_then_answered_again_and_replaced(
     assert survey.buttons == ["1", "2", "3", "4", "5"]
     rated = await ayse.press(survey, "4")
     assert "(4/5)" in (rated.text or "")
-    assert "Yorum eklemeden bitir" in rated.buttons
-    thanks = await ayse.says("Uygulamalı kısım çok faydalıydı <teşekkürler>")
-    assert "Uygulamalı kısım çok faydalıydı &lt;teşekkürler&gt;" in (thanks.html or "")
+    assert "en yararlı olan neydi" in (rated.text or "")
+    assert {"Atla", "Yorum eklemeden bitir"} <= set(rated.buttons)
+    asked_next = await ayse.says("Uygulamalı kısım çok faydalıydı <teşekkürler>")
+    assert "Bundan sonra ne yapmamızı istersiniz" in (asked_next.text or "")
+    assert "Uygulamalı kısım çok faydalıydı &lt;teşekkürler&gt;" in (asked_next.html or "")
+    # "Most useful" is kept as soon as it is given, before the last question is answered.
     [answer] = await assistant.fetch("SELECT * FROM feedback")
     assert (answer["rating"], answer["comment"]) == (
         4,
         "Uygulamalı kısım çok faydalıydı <teşekkürler>",
+    )
+    back = await ayse.press(asked_next, "‹ Geri")
+    assert "en yararlı olan neydi" in (back.text or "")
+    asked_next = await ayse.says("Uygulamalı kısım")
+    thanks = await ayse.says("Yapay zekâ üzerine bir eğitim")
+    assert "Yapay zekâ üzerine bir eğitim" in (thanks.text or "")
+    assert "Uygulamalı kısım" in (thanks.text or "")
+    [answer] = await assistant.fetch("SELECT * FROM feedback")
+    assert (answer["rating"], answer["comment"], answer["next_wish"]) == (
+        4,
+        "Uygulamalı kısım",
+        "Yapay zekâ üzerine bir eğitim",
     )
 
     again = await ayse.press(thanks, "2")  # answering again replaces the whole answer
@@ -498,6 +513,7 @@ async def test_the_survey_is_answered_then_answered_again_and_replaced(
         2,
         None,
     )
+    assert answer["next_wish"] is None
     after_skip = await ayse.says("etkinlik takvimi nerede")  # no longer a comment
     assert "Yorumunuz" not in (after_skip.text or "")
     summary = await FeedbackRepository(assistant.services.database).summary("done")
@@ -512,6 +528,27 @@ async def test_the_survey_is_answered_then_answered_again_and_replaced(
     assert reply.show_alert and "artık geçerli değil" in (reply.text or "")
     [answer] = await assistant.fetch("SELECT rating FROM feedback")
     assert answer["rating"] == 2
+
+
+async def test_both_feedback_questions_can_be_skipped(start_assistant: Any) -> None:
+    assistant = await start_assistant(FEEDBACK_DELAY="2h")
+    clock = FakeClock()
+    outbox = outbox_on(assistant, clock)
+    event = await publish_event(assistant, "skipped", starts_in=DAY, lasts=3600)
+    ayse = assistant.person("Ayşe")
+    await sign_up(assistant, ayse, event)
+    clock.set(event.ends_at + timedelta(hours=2))
+    await outbox.drain()
+    [survey] = ayse.emulator.bot_messages(ayse.id)
+    rated = await ayse.press(survey, "3")
+    asked_next = await ayse.press(rated, "Atla")
+    assert "Bundan sonra ne yapmamızı istersiniz" in (asked_next.text or "")
+    thanks = await ayse.press(asked_next, "Atla")
+    assert "teşekkür ederiz" in (thanks.text or "")
+    [answer] = await assistant.fetch("SELECT rating, comment, next_wish FROM feedback")
+    assert (answer["rating"], answer["comment"], answer["next_wish"]) == (3, None, None)
+    after = await ayse.says("etkinlik takvimi nerede")  # the form is closed
+    assert "öneriniz" not in (after.text or "")
 
 
 async def test_only_people_marked_present_get_the_survey_even_after_downtime(
