@@ -86,6 +86,9 @@ class Settings:
     survey_reminder: timedelta = timedelta(days=3)
     # Benchmark comparisons need at least this many companies (disclosure control).
     benchmark_k: int = 10
+    # The two-person rule: a broadcast to everyone waits for a second staff member's approval
+    # in the staff chat before it is sent (BROADCAST_APPROVAL=on).
+    broadcast_approval: bool = False
 
     def require_token(self) -> Secret:
         """Return the token, or fail naming the setting when it is missing."""
@@ -154,6 +157,16 @@ def _rate(value: str) -> float:
 _RETENTION = re.compile(r"^(\d+)\s*([dy])$")
 # Shorter than this is a typo (30 minutes for 30 days), and would erase what reports need.
 MINIMUM_RETENTION = timedelta(days=30)
+
+
+def _approval(value: str, staff_chat_id: int | None) -> bool:
+    switch = value.strip().lower()
+    if switch not in ("on", "off"):
+        raise SettingsError("BROADCAST_APPROVAL", f"{value!r} must be on or off")
+    if switch == "on" and staff_chat_id is None:
+        # The approval card is posted in the staff chat; without one nothing could be approved.
+        raise SettingsError("BROADCAST_APPROVAL", "on needs STAFF_CHAT_ID (approvals happen there)")
+    return switch == "on"
 
 
 def _retention(value: str) -> timedelta:
@@ -257,13 +270,14 @@ def load_settings(
     if log_format not in ("text", "json"):
         raise SettingsError("LOG_FORMAT", f"{log_format!r} must be text or json")
     webhook_url, webhook_secret = _webhook(get("WEBHOOK_URL", ""), get("WEBHOOK_SECRET", ""))
+    staff_chat_id = _chat_id(get("STAFF_CHAT_ID", ""))
     return Settings(
         bot_token=_token(get("BOT_TOKEN", "")),
         telegram_api_url=_api_url(get("TELEGRAM_API_URL", "https://api.telegram.org")),
         database_path=Path(database),
         content_file=Path(content) if content else None,
         staff_ids=_staff_ids(get("STAFF_IDS", "")),
-        staff_chat_id=_chat_id(get("STAFF_CHAT_ID", "")),
+        staff_chat_id=staff_chat_id,
         timezone=_timezone(get("TIMEZONE", "Europe/Istanbul")),
         default_language=language,
         reminder_offsets=_offsets(get("REMINDER_OFFSETS", "24h,1h")),
@@ -280,6 +294,7 @@ def load_settings(
         webhook_listen=_listen(get("WEBHOOK_LISTEN", "0.0.0.0:8443")),
         survey_reminder=parse_duration("SURVEY_REMINDER", get("SURVEY_REMINDER", "3d")),
         benchmark_k=_benchmark_k(get("BENCHMARK_K", "10")),
+        broadcast_approval=_approval(get("BROADCAST_APPROVAL", "off"), staff_chat_id),
     )
 
 

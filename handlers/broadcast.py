@@ -127,7 +127,7 @@ class BroadcastForm(Form):
         at, reason = typed_time(typed["text"], call.services, datetime.now(UTC))
         if at is None:
             return Moved(call.state, reason)
-        await schedule(call.update, call.caller, draft, at)
+        await schedule(call.update, call.context, call.caller, draft, at)
         return None
 
 

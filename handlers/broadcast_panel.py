@@ -21,6 +21,7 @@ from bot.screens.buttons import (
     RegistrantStatus,
     StopBroadcast,
 )
+from handlers.broadcast_approval import ask_approval, needs_approval
 from handlers.replies import Keyboard, keyboard, show
 from storage.broadcasts import (
     REGISTRANT_STATUSES,
@@ -134,6 +135,10 @@ async def send_now(update: Update, context: AssistantContext) -> None:
     query = update.callback_query
     assert query is not None and query.message is not None
     broadcast_id = DraftStep.of(update).broadcast_id
+    draft = await repository(caller.services).draft_of(broadcast_id, caller.person.id)
+    if draft is not None and needs_approval(caller.services, draft):
+        await ask_approval(update, context, caller, draft, None)
+        return
     started = await repository(caller.services).start(
         broadcast_id,
         caller.person.id,
@@ -190,7 +195,7 @@ async def quick_chosen(update: Update, context: AssistantContext) -> None:
     if draft is None:
         return
     at = quick_time(QuickTime.of(update).when, datetime.now(UTC), caller.services)
-    await schedule(update, caller, draft, at)
+    await schedule(update, context, caller, draft, at)
 
 
 def typed_time(text: str, services: Services, now: datetime) -> tuple[datetime | None, str | None]:
@@ -205,8 +210,13 @@ def typed_time(text: str, services: Services, now: datetime) -> tuple[datetime |
     return at, None
 
 
-async def schedule(update: Update, caller: Caller, draft: Broadcast, at: datetime) -> None:
+async def schedule(
+    update: Update, context: AssistantContext, caller: Caller, draft: Broadcast, at: datetime
+) -> None:
     """Schedule the draft and show when it goes out, to how many people."""
+    if needs_approval(caller.services, draft):
+        await ask_approval(update, context, caller, draft, at)
+        return
     store = repository(caller.services)
     scheduled = await store.schedule(draft.id, caller.person.id, at)
     if scheduled is None:

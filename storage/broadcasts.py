@@ -18,6 +18,7 @@ from storage.database import Database, Transaction
 from storage.outbox import BLOCKED, FAILED, SENT, SKIPPED, queue_broadcast
 
 DRAFT = "draft"
+AWAITING_APPROVAL = "approval"  # the two-person rule: waits for a second staff member
 SCHEDULED = "scheduled"
 SENDING = "sending"
 DONE = "done"
@@ -344,6 +345,73 @@ class BroadcastRepository:
             if cursor.rowcount != 1:
                 return None
             return await self._fill(tx, broadcast_id, now)
+
+    # -- the two-person rule --------------------------------------------------------------------
+
+    async def request_approval(
+        self,
+        broadcast_id: int,
+        staff_id: int,
+        at: datetime | None,
+        progress_chat_id: int | None = None,
+        progress_message_id: int | None = None,
+    ) -> Broadcast | None:
+        """Put the staff member's draft up for approval, to go at `at` (None: once approved).
+
+        Returns None when it is no longer their draft (a second press, discarded).
+        """
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE broadcasts SET status = 'approval', scheduled_at = ?, "
+                "progress_chat_id = ?, progress_message_id = ? "
+                "WHERE id = ? AND staff_id = ? AND status = 'draft'",
+                (
+                    utc_text(at) if at is not None else None,
+                    progress_chat_id,
+                    progress_message_id,
+                    broadcast_id,
+                    staff_id,
+                ),
+            )
+            return await self._get(tx, broadcast_id) if cursor.rowcount == 1 else None
+
+    async def awaiting(self, broadcast_id: int) -> Broadcast | None:
+        """Return the broadcast if it is still waiting for approval."""
+        row = await self._db.fetch_one(
+            "SELECT * FROM broadcasts WHERE id = ? AND status = 'approval'", (broadcast_id,)
+        )
+        return _broadcast(row) if row is not None else None
+
+    async def approve(self, broadcast_id: int, staff_id: int, now: datetime) -> Broadcast | None:
+        """Release a broadcast another staff member wrote: scheduled if its time is ahead,
+        otherwise queued in the outbox at once. None when it no longer waits (or is theirs)."""
+        moment = utc_text(now)
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE broadcasts SET decided_by = ?, decided_at = ?, "
+                "status = CASE WHEN scheduled_at > ? THEN 'scheduled' ELSE 'sending' END, "
+                "started_at = CASE WHEN scheduled_at > ? THEN NULL ELSE ? END "
+                "WHERE id = ? AND status = 'approval' AND staff_id != ?",
+                (staff_id, moment, moment, moment, moment, broadcast_id, staff_id),
+            )
+            if cursor.rowcount != 1:
+                return None
+            approved = await self._get(tx, broadcast_id)
+            if approved.status == SENDING:
+                return await self._fill(tx, broadcast_id, now)
+            return approved
+
+    async def reject(self, broadcast_id: int, staff_id: int, now: datetime) -> Broadcast | None:
+        """Turn down a broadcast another staff member wrote: nothing is sent."""
+        moment = utc_text(now)
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE broadcasts SET status = 'cancelled', cancelled_by = ?, decided_by = ?, "
+                "decided_at = ?, finished_at = ? "
+                "WHERE id = ? AND status = 'approval' AND staff_id != ?",
+                (staff_id, staff_id, moment, moment, broadcast_id, staff_id),
+            )
+            return await self._get(tx, broadcast_id) if cursor.rowcount == 1 else None
 
     async def start_due(self, now: datetime) -> list[Broadcast]:
         """Start every scheduled broadcast whose time has come; return them."""

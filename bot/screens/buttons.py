@@ -463,6 +463,14 @@ class ExportAttendees(CallbackData, prefix="sa:x"):
 
 
 @dataclass(frozen=True)
+class BroadcastVerdict(CallbackData, prefix="bc:ap", in_groups=True):
+    """Approve ("y") or reject ("n") a broadcast to everyone from its card in the staff chat."""
+
+    verdict: Literal["y", "n"]
+    broadcast_id: Number
+
+
+@dataclass(frozen=True)
 class StopBroadcast(CallbackData, prefix="bc:stop"):
     """Cancel a scheduled broadcast, or stop one being sent."""
 
