@@ -184,11 +184,11 @@ def test_the_setting_is_checked_at_startup() -> None:
 
 
 def test_rebuilding_the_broadcasts_table_keeps_their_outbox_rows(tmp_path: Path) -> None:
-    """Migration 0031 drops and recreates `broadcasts`; copies waiting to go must survive."""
+    """Migration 0032 drops and recreates `broadcasts`; copies waiting to go must survive."""
     connection = sqlite3.connect(tmp_path / "old.sqlite3", isolation_level=None)
     connection.execute("PRAGMA foreign_keys = ON")
     for number, _name, script in _migrations():
-        if number == 31:
+        if number == 32:
             people = connection.execute("PRAGMA table_info(people)").fetchall()
             required = [row[1] for row in people if row[3] and row[4] is None and not row[5]]
             columns = ", ".join(["id", *required])
