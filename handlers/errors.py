@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 
 from bot.context import AssistantContext
+from bot.screens.buttons import HOME
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,13 @@ async def on_error(update: object, context: AssistantContext) -> None:
         # The pressed button carries the apology, unless a handler answered it already.
         if not await context.acknowledge(apology, alert=True) and _is_private(update):
             assert chat is not None
-            await context.bot.send_message(chat.id, apology)
+            # A way on from the apology: the menu, rather than a command to remember.
+            home = InlineKeyboardButton(
+                services.texts.label(language, "home"), callback_data=HOME.data
+            )
+            await context.bot.send_message(
+                chat.id, apology, reply_markup=InlineKeyboardMarkup([[home]])
+            )
     except Forbidden:
         pass
     except TelegramError:

@@ -294,6 +294,24 @@ async def test_an_error_in_a_handler_is_logged_and_the_person_gets_an_apology(
     assert "Merhaba" in ((await ayse.says("/start")).text or "")
 
 
+async def test_an_apology_for_a_message_leads_back_to_the_menu(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handlers import services
+
+    async def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(services, "show", broken)
+    ayse = assistant.person()
+    apology = await ayse.says("/services")
+    assert "ters gitti" in (apology.text or "")
+    assert "Traceback" not in (apology.text or "")
+    # One tap back to the menu, rather than a command to remember.
+    menu = await ayse.press(apology, "🏠 Ana menü")
+    assert "ne yapmak istersiniz?" in (menu.text or "")
+
+
 async def test_group_chatter_is_not_treated_as_questions(assistant: Assistant) -> None:
     group = assistant.emulator.create_group("Random group")
     someone = User(id=880001, first_name="Ali")
