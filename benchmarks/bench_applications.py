@@ -37,11 +37,11 @@ from typing import Any
 # PTB warns on every RetryAfter unless it may hand out timedeltas.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from bot.app import build_application, start_application, stop_application
-from bot.context import AssistantApplication
+from outbox_runs import STAFF_ID, build, crash, in_flight
+
+from bot.app import start_application, stop_application
 from bot.devtools.emulator import BotActivity, BotApiEmulator, Message, User
 from bot.screens.buttons import ApplicationReview
-from bot.settings import load_settings
 from storage.catalogue import CatalogueRepository, utc_text
 from storage.content import (
     bundled_content_path,
@@ -53,13 +53,11 @@ from storage.database import Database
 from storage.outbox import OutboxRepository
 from storage.seeding import add_started_people
 
-TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
 APPLICANTS = 500
 QUICK_APPLICANTS = 150
 PLACES_SHARE = 0.6  # 300 of 500 accepted, the rest declined
 TELEGRAM_LIMIT = 30.0
 DEFAULT_RATE = 25.0
-STAFF_ID = 700_001
 FIRST_APPLICANT = 910_000_001
 EVENT = "bench-visit"
 LINE = "Başvurunuz için teşekkür ederiz."
@@ -100,50 +98,6 @@ async def seed(path: Path, applicants: int) -> None:
             [(EVENT, n, f"firma{n}as", now) for n in ids],
         )
     await database.close()
-
-
-def build(emulator: BotApiEmulator, path: Path, rate: float) -> AssistantApplication:
-    settings = load_settings(
-        {
-            "BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": emulator.base_url,
-            "DATABASE_PATH": str(path),
-            "STAFF_IDS": str(STAFF_ID),
-            "BROADCAST_RATE": f"{rate:g}",
-            "LOG_LEVEL": "WARNING",
-        },
-        env_file=None,
-    )
-    return build_application(settings)
-
-
-async def crash(application: AssistantApplication) -> None:
-    """Kill the outbox worker in the middle of a batch, as a crash would, then stop the rest."""
-
-    def sweeping(task: asyncio.Task[Any]) -> bool:
-        coroutine: Any = task.get_coro()
-        while coroutine is not None:
-            if getattr(coroutine, "__qualname__", "") == "OutboxWorker._sweep":
-                return True
-            coroutine = getattr(coroutine, "cr_await", None)
-        return False
-
-    tasks = [task for task in asyncio.all_tasks() if sweeping(task)]
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    await stop_application(application)
-
-
-async def in_flight(path: Path) -> int:
-    """Return the decision rows a kill left in 'sending'."""
-    database = Database(path)
-    await database.open()
-    row = await database.fetch_one(
-        "SELECT COUNT(*) FROM outbox WHERE status = 'sending' AND kind = 'application_decision'"
-    )
-    await database.close()
-    return int(row[0]) if row is not None else 0
 
 
 async def decisions(path: Path) -> dict[int, str]:
@@ -224,7 +178,7 @@ async def measure(path: Path, applicants: int, rate: float, kills: int) -> dict[
         for _, reached in milestones:
             await reached.wait()
             await crash(application)
-            flights.append(await in_flight(path))
+            flights.append(await in_flight(path, "application_decision"))
             application = build(emulator, path, rate)
             await start_application(application, poll_timeout=1)
 
