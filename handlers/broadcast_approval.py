@@ -26,6 +26,7 @@ from bot.screens.outgoing import post
 from handlers.replies import show
 from handlers.staff_access import staff
 from storage.broadcasts import EVERYONE, SCHEDULED, Broadcast, BroadcastRepository
+from storage.outbox import queue_staff_notice
 
 logger = logging.getLogger(__name__)
 
@@ -166,22 +167,22 @@ async def decide(update: Update, context: AssistantContext) -> None:
     except TelegramError:
         logger.info("Could not update the approval card of broadcast %s", decided.id)
     await context.acknowledge(services.texts.label(language, f"broadcast_{decision}_ack"))
-    await _tell_author(context, services, decided, decision, _name(update))
+    await _tell_author(services, decided, decision, _name(update), now)
 
 
 async def _tell_author(
-    context: AssistantContext, services: Services, broadcast: Broadcast, decision: str, by: str
+    services: Services, broadcast: Broadcast, decision: str, by: str, now: datetime
 ) -> None:
-    language = await services.language_of_person(broadcast.staff_id)
-    text = services.texts.render(
-        language, "broadcast_verdict", broadcast=broadcast, decision=decision, decider=by
-    )
-    try:
-        await context.bot.send_message(broadcast.staff_id, text)
-    except TelegramError:
-        logger.info(
-            "Could not tell staff member %s about broadcast %s", broadcast.staff_id, broadcast.id
-        )
+    # Through the outbox like every notice to the team: a 429 or a restart doesn't lose it.
+    payload = {
+        "about": "broadcast_verdict",
+        "broadcast_id": broadcast.id,
+        "decision": decision,
+        "decider": by,
+        "scheduled": broadcast.status == SCHEDULED,
+    }
+    async with services.database.transaction() as tx:
+        await queue_staff_notice(tx, [broadcast.staff_id], payload, now)
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:

@@ -137,7 +137,9 @@ async def test_a_rejected_broadcast_sends_nothing_and_the_author_is_told(
         SECOND_STAFF_ID,
         SECOND_STAFF_ID,
     )
-    assert await assistant.fetch("SELECT * FROM outbox") == []
+    # Only the author's notice went through the outbox, never the broadcast.
+    kinds = await assistant.fetch("SELECT kind, person_id FROM outbox")
+    assert [(k["kind"], k["person_id"]) for k in kinds] == [("staff_notice", STAFF_ID)]
     assert received(ayse, "Yanlış tarihli") == []
     [entry] = await assistant.fetch("SELECT * FROM audit_log WHERE action = 'broadcast.reject'")
     assert entry["staff_id"] == SECOND_STAFF_ID

@@ -8,7 +8,17 @@ from bot.screens.outgoing import TextMessage
 from bot.screens.texts import Texts
 
 # Every fact a notice may mention; a notice's payload fills the ones it has.
-_FACTS = ("old_id", "new_id", "role", "problem", "folder")
+_FACTS = (
+    "old_id",
+    "new_id",
+    "role",
+    "problem",
+    "folder",
+    "broadcast_id",
+    "decision",
+    "decider",
+    "scheduled",
+)
 
 
 def staff_notice_screen(texts: Texts, payload: dict[str, Any], language: str) -> TextMessage:
