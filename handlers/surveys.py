@@ -30,6 +30,7 @@ from bot.domain.surveys import (
     REVIEW,
     SUBMIT,
     SURVEY_KEY,
+    applies,
     as_steps,
     by_question,
     change_value,
@@ -86,7 +87,7 @@ class SurveyForm(Form):
             return []
         if call.state.step == REVIEW:
             given = by_question(call.state.answers)
-            asked = [q for q in survey.questions if _asked(survey, q, given)]
+            asked = [q for q in survey.questions if applies(survey, q, given)]
             label = call.caller.label("survey_change")
             return [
                 (SUBMIT, call.caller.label("survey_submit")),
@@ -134,7 +135,7 @@ class SurveyForm(Form):
         rows: Keyboard = step_keyboard(call, self)
         if call.state.step == REVIEW:
             given = by_question(call.state.answers)
-            asked = [q for q in survey.questions if _asked(survey, q, given)]
+            asked = [q for q in survey.questions if applies(survey, q, given)]
             text = caller.render(
                 "survey_review",
                 survey=survey,
@@ -206,13 +207,9 @@ class SurveyForm(Form):
 SURVEY = SurveyForm()
 
 
-def _asked(survey: Survey, question: Question, given: dict[str, Any]) -> bool:
-    return question.when is None or question.when.holds(given)
-
-
 def _position(survey: Survey, question: Question, given: dict[str, Any]) -> tuple[int, int]:
     """Return the question's number among those asked so far, and how many are asked."""
-    asked = [q for q in survey.questions if _asked(survey, q, given)]
+    asked = [q for q in survey.questions if applies(survey, q, given)]
     number = asked.index(question) + 1 if question in asked else 1
     return number, len(asked)
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from storage.catalogue import parse_utc, utc_text
 from storage.database import Database, Transaction
+from storage.outbox import SURVEY_INVITATION, SURVEY_REMINDER
 from storage.survey_definitions import (
     EVENT,
     EVENT_KIND,
@@ -231,14 +232,14 @@ class SurveyRepository:
         }
         cursor = await tx.execute(
             "INSERT INTO outbox (kind, person_id, event_id, bulk, language, payload, due_at, "
-            f"created_at) SELECT 'survey_invitation', m.id, NULL, 1, {_LANGUAGE}, :payload, "
+            f"created_at) SELECT '{SURVEY_INVITATION}', m.id, NULL, 1, {_LANGUAGE}, :payload, "
             f":now, :now FROM people m WHERE {where} ORDER BY m.id",
             values,
         )
         if reminder_at is not None:
             await tx.execute(
                 "INSERT INTO outbox (kind, person_id, bulk, language, payload, due_at, "
-                f"created_at) SELECT 'survey_reminder', m.id, 1, {_LANGUAGE}, :payload, "
+                f"created_at) SELECT '{SURVEY_REMINDER}', m.id, 1, {_LANGUAGE}, :payload, "
                 f":reminder_at, :now FROM people m WHERE {where} ORDER BY m.id",
                 {**values, "reminder_at": utc_text(reminder_at)},
             )
@@ -525,22 +526,6 @@ class SurveyRepository:
             )
             for row in rows
         ]
-
-    async def companies_answered(self, company_id: int) -> list[int]:
-        """Return the rounds a company has an answer in, newest first."""
-        rows = await self._db.fetch_all(
-            "SELECT round_id FROM survey_responses WHERE company_id = ? ORDER BY round_id DESC",
-            (company_id,),
-        )
-        return [row["round_id"] for row in rows]
-
-    async def unfinished(self, round_id: int, person_ids: Sequence[int]) -> list[int]:
-        """Return those of the people who have not finished the round."""
-        done = await self._db.fetch_all(
-            "SELECT person_id FROM survey_finishers WHERE round_id = ?", (round_id,)
-        )
-        finished = {row["person_id"] for row in done}
-        return [person for person in person_ids if person not in finished]
 
 
 def _number(value: Any) -> float | None:
