@@ -28,7 +28,7 @@ from storage.asked import AskedQuestionRepository
 from storage.audit import AuditLog
 from storage.backups import copy_before_migration
 from storage.catalogue import CatalogueRepository
-from storage.companies import CompanyRepository
+from storage.companies import CompanyLinks, CompanyRepository
 from storage.content import Catalogue
 from storage.database import Database
 from storage.forms import FormRepository
@@ -66,6 +66,7 @@ class Services:
     roles: RoleRepository
     asked: AskedQuestionRepository
     companies: CompanyRepository
+    company_links: CompanyLinks
     privacy: PrivacyRepository
     operating: OperatingState
     matchmaking: MatchmakingRepository
@@ -93,6 +94,7 @@ class Services:
             roles=RoleRepository(database),
             asked=AskedQuestionRepository(database),
             companies=CompanyRepository(database),
+            company_links=CompanyLinks(database),
             privacy=PrivacyRepository(database),
             operating=OperatingState(database),
             matchmaking=MatchmakingRepository(database),

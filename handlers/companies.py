@@ -12,13 +12,6 @@ from bot.context import AssistantContext, Caller
 from bot.domain.invites import invite_key, is_invite, read_invite
 from bot.screens.buttons import HOME, ContactApproval
 from handlers.replies import show
-from storage.companies import (
-    company_link,
-    contact_of,
-    decide_claim,
-    join_company,
-    set_contact,
-)
 
 
 def invite_secret(caller: Caller) -> bytes:
@@ -33,12 +26,12 @@ async def join(update: Update, caller: Caller, payload: str) -> bool:
     services = caller.services
     found = read_invite(payload, invite_secret(caller))
     company_id, as_contact = found if found is not None else (None, False)
-    joined = company_id is not None and await join_company(
-        services.database, caller.person.id, company_id
+    joined = company_id is not None and await services.company_links.join(
+        caller.person.id, company_id
     )
     company = await services.companies.get(company_id) if joined and company_id else None
     if company is not None and as_contact:
-        await set_contact(services.database, company_id or 0, caller.person.id)
+        await services.company_links.set_contact(company_id or 0, caller.person.id)
         await services.audit.record(
             caller.person.id, "company.contact", f"company:{company_id}", {"by": "invite"}
         )
@@ -53,10 +46,10 @@ async def contact_decided(update: Update, context: AssistantContext) -> None:
     pressed = ContactApproval.of(update)
     services = caller.services
     company = await services.companies.get(pressed.company_id)
-    link = await company_link(services.database, caller.person.id)
+    link = await services.company_links.of_person(caller.person.id)
     if (
         company is None
-        or await contact_of(services.database, company.id or 0) != caller.person.id
+        or await services.company_links.contact_of(company.id or 0) != caller.person.id
         or link.company_id != company.id
         or not link.verified
     ):
@@ -64,7 +57,7 @@ async def contact_decided(update: Update, context: AssistantContext) -> None:
         return
     claimant = await services.people.get(pressed.person_id)
     approve = pressed.decision == "y"
-    done = await decide_claim(services.database, pressed.person_id, pressed.company_id, approve)
+    done = await services.company_links.decide_claim(pressed.person_id, pressed.company_id, approve)
     if done:
         await services.audit.record(
             caller.person.id,

@@ -40,7 +40,6 @@ from bot.screens.buttons import HOME, EditProfile, EventPage, Menu, SignUp
 from handlers import event_questions, registrations
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.replies import Keyboard, show
-from storage.companies import claim_company, company_link
 from storage.people import GENDERS, Person, Profile
 from storage.privacy import ANNOUNCEMENTS
 
@@ -250,8 +249,7 @@ class ProfileForm(Form):
             # A company found by typing is claimed, not earned: unverified until approved.
             # A correction that kept the company keeps its link (and its confirmation) as it is.
             if not _keeps_link(answers):
-                await claim_company(
-                    call.services.database,
+                await call.services.company_links.claim(
                     call.caller.person.id,
                     int(picked) if picked and picked != NOT_LISTED else None,
                 )
@@ -360,7 +358,7 @@ async def correct(update: Update, context: AssistantContext, caller: Caller) -> 
     """Open the form to correct the profile field by field, each with "keep current"."""
     person = caller.person
     version = caller.services.catalogue.cluster.privacy_notice.version
-    link = await company_link(caller.services.database, person.id)
+    link = await caller.services.company_links.of_person(person.id)
     answers = {
         "mode": CORRECT,
         "notice_needed": person.needs_notice(version),

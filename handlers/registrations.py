@@ -37,7 +37,6 @@ from storage.answers import AnswerRepository
 from storage.applications import ACCEPTED, PENDING, RESERVE, Applicant
 from storage.catalogue import EventListing
 from storage.certificates import CertificateRepository
-from storage.companies import company_link
 from storage.content import Event
 from storage.privacy import host_purpose
 from storage.registrations import EventUnavailable, Registration
@@ -85,7 +84,7 @@ async def audience_refusal(caller: Caller, event: Event) -> str | None:
     """Return the members-only screen's text when the person may not sign up, else None."""
     if not event.members_only:
         return None
-    link = await company_link(caller.services.database, caller.person.id)
+    link = await caller.services.company_links.of_person(caller.person.id)
     reason = refusal(event, link)
     if reason is None:
         return None

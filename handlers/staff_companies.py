@@ -24,14 +24,6 @@ from handlers.companies import invite_secret
 from handlers.replies import show
 from handlers.staff_access import staff
 from storage.catalogue import parse_utc
-from storage.companies import (
-    company_activity,
-    contact_of,
-    decide_claim,
-    set_contact,
-    unverified_people,
-    verified_people,
-)
 
 # Events listed on a company's page; the totals count them all.
 EVENTS_LISTED = 10
@@ -76,7 +68,7 @@ async def _show_company(update: Update, caller: Caller, company_id: int) -> None
         # Merged or never there: said plainly, never someone else's company.
         await show(update, caller.render("staff_company_search", typed="", found=[]))
         return
-    activity = await company_activity(services.database, company_id, EVENTS_LISTED)
+    activity = await services.companies.activity(company_id, EVENTS_LISTED)
     catalogue = services.catalogue
     sector = catalogue.sector(company.sector_id or "")
     titles = {
@@ -99,9 +91,9 @@ async def _show_company(update: Update, caller: Caller, company_id: int) -> None
         },
         people_listed=PEOPLE_LISTED,
     )
-    contact_id = await contact_of(services.database, company_id)
+    contact_id = await services.company_links.contact_of(company_id)
     contact = await services.people.get(contact_id) if contact_id is not None else None
-    pending = await unverified_people(services.database, company_id)
+    pending = await services.company_links.claimants(company_id)
     text += "\n\n" + caller.render(
         "staff_company_pending",
         pending=pending[:PENDING_LISTED],
@@ -134,8 +126,8 @@ async def approval_pressed(update: Update, context: AssistantContext) -> None:
     caller = context.caller
     pressed = CompanyApproval.of(update)
     approve = pressed.decision == "y"
-    done = await decide_claim(
-        caller.services.database, pressed.person_id, pressed.company_id, approve
+    done = await caller.services.company_links.decide_claim(
+        pressed.person_id, pressed.company_id, approve
     )
     if done:
         await caller.services.audit.record(
@@ -179,8 +171,8 @@ async def contact_pressed(update: Update, context: AssistantContext) -> None:
     if company is None:
         await show(update, caller.render("staff_company_search", typed="", found=[]))
         return
-    people = await verified_people(caller.services.database, company_id, CONTACTS_LISTED)
-    current = await contact_of(caller.services.database, company_id)
+    people = await caller.services.company_links.verified(company_id, CONTACTS_LISTED)
+    current = await caller.services.company_links.contact_of(company_id)
     rows = [
         [
             InlineKeyboardButton(
@@ -202,7 +194,7 @@ async def contact_chosen(update: Update, context: AssistantContext) -> None:
     caller = context.caller
     pressed = CompanyContactSet.of(update)
     person_id = pressed.person_id or None
-    done = await set_contact(caller.services.database, pressed.company_id, person_id)
+    done = await caller.services.company_links.set_contact(pressed.company_id, person_id)
     if done:
         await caller.services.audit.record(
             caller.person.id,

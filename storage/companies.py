@@ -113,6 +113,91 @@ class CompanyRepository:
         )
         return changed == 1
 
+    async def activity(self, company_id: int, events: int) -> CompanyActivity:
+        """Return a company's people, its latest `events` events and its other figures."""
+        people = await self._db.fetch_all(
+            "SELECT full_name FROM people WHERE company_id = ? AND full_name IS NOT NULL "
+            "ORDER BY full_name",
+            (company_id,),
+        )
+        rows = await self._db.fetch_all(
+            "SELECT r.event_id, e.starts_at, COUNT(*) AS registered, "
+            "COUNT(*) FILTER (WHERE r.attended = 1) AS attended "
+            "FROM registrations r JOIN events e ON e.id = r.event_id "
+            "LEFT JOIN people p ON p.id = r.person_id "
+            "WHERE COALESCE(r.company_id, p.company_id) = :company AND r.status != 'cancelled' "
+            "GROUP BY r.event_id ORDER BY e.starts_at DESC LIMIT :limit",
+            {"company": company_id, "limit": events},
+        )
+        totals = await self._db.fetch_one(
+            "SELECT COUNT(*) AS registrations, COUNT(*) FILTER (WHERE r.attended = 1) AS attended, "
+            "(SELECT COUNT(*) FROM feedback f WHERE f.registration_id IN "
+            f" (SELECT r.id {_REGISTRATIONS_OF})) AS ratings, "
+            "(SELECT AVG(f.rating) FROM feedback f WHERE f.registration_id IN "
+            f" (SELECT r.id {_REGISTRATIONS_OF})) AS average "
+            f"{_REGISTRATIONS_OF}",
+            {"company": company_id},
+        )
+        requests = await self._db.fetch_all(
+            "SELECT t.status, COUNT(*) AS n FROM tickets t JOIN people p ON p.id = t.person_id "
+            "WHERE p.company_id = ? AND t.kind = 'service_request' GROUP BY t.status",
+            (company_id,),
+        )
+        uses = await self._db.fetch_all(
+            "SELECT t.service_id, COUNT(*) AS requested, "
+            "COUNT(*) FILTER (WHERE t.status = 'open') AS open, "
+            "COUNT(*) FILTER (WHERE t.status = 'closed' AND t.outcome IS NOT 'not_delivered') "
+            "AS delivered, "
+            "COUNT(*) FILTER (WHERE t.status = 'closed' AND t.outcome = 'not_delivered') "
+            "AS not_delivered, "
+            "(SELECT n.outcome_note FROM tickets n JOIN people q ON q.id = n.person_id "
+            " WHERE q.company_id = :company AND n.kind = 'service_request' "
+            " AND n.service_id IS t.service_id AND n.outcome_note IS NOT NULL "
+            " ORDER BY n.closed_at DESC, n.id DESC LIMIT 1) AS last_note "
+            "FROM tickets t JOIN people p ON p.id = t.person_id "
+            "WHERE p.company_id = :company AND t.kind = 'service_request' "
+            "GROUP BY t.service_id ORDER BY requested DESC, t.service_id",
+            {"company": company_id},
+        )
+        ratings = await self._db.fetch_all(
+            "SELECT f.rating, COUNT(*) AS n FROM feedback f WHERE f.registration_id IN "
+            f"(SELECT r.id {_REGISTRATIONS_OF}) GROUP BY f.rating",
+            {"company": company_id},
+        )
+        comments = await self._db.fetch_all(
+            "SELECT f.comment FROM feedback f WHERE f.comment IS NOT NULL AND f.comment != '' "
+            f"AND f.registration_id IN (SELECT r.id {_REGISTRATIONS_OF}) "
+            "ORDER BY f.answered_at DESC LIMIT :limit",
+            {"company": company_id, "limit": COMMENTS_LISTED},
+        )
+        counts = dict.fromkeys(range(1, 6), 0) | {row["rating"]: row["n"] for row in ratings}
+        assert totals is not None
+        return CompanyActivity(
+            people=[row["full_name"] for row in people],
+            events=[
+                Participation(row["event_id"], row["starts_at"], row["registered"], row["attended"])
+                for row in rows
+            ],
+            registrations=totals["registrations"],
+            attended=totals["attended"],
+            service_requests={row["status"]: row["n"] for row in requests},
+            ratings=totals["ratings"],
+            average_rating=round(totals["average"], 1) if totals["average"] is not None else None,
+            services=[
+                ServiceUse(
+                    row["service_id"],
+                    row["requested"],
+                    row["open"],
+                    row["delivered"],
+                    row["not_delivered"],
+                    row["last_note"],
+                )
+                for row in uses
+            ],
+            rating_counts=tuple(counts[score] for score in range(1, 6)),
+            comments=[row["comment"] for row in comments],
+        )
+
 
 @dataclass(frozen=True)
 class TypedCompany:
@@ -127,8 +212,26 @@ class MergeError(ValueError):
     """A merge that can't be done: a company into itself, or one that does not exist."""
 
 
+@dataclass(frozen=True)
+class CompanyLink:
+    """The registry company a person belongs to, and whether that was confirmed."""
+
+    company_id: int | None
+    verified: bool
+    membership: str | None  # the company's membership, None without a company
+    name: str | None = None
+
+
+# A contact person who no longer belongs to the company, verified, is its contact no more.
+_STALE_CONTACT = (
+    "UPDATE companies SET contact_person_id = NULL WHERE contact_person_id = :person "
+    "AND id IS NOT (SELECT company_id FROM people WHERE id = :person AND company_verified = 1)"
+)
+
+
 class CompanyLinks:
-    """Who belongs to which registry company: matching typed names, merging duplicates."""
+    """Who belongs to which registry company: joining, claims and their approval, the
+    company's contact person, matching typed names, merging duplicates."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
@@ -179,6 +282,118 @@ class CompanyLinks:
             await tx.execute("DELETE FROM companies WHERE id = ?", (source_id,))
         return people.rowcount, registrations.rowcount
 
+    async def join(self, person_id: int, company_id: int) -> bool:
+        """Make the person one of the company's people, verified; False if the company is gone."""
+        params = {"company": company_id, "person": person_id}
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE people SET company_id = :company, company_verified = 1 WHERE id = :person "
+                "AND EXISTS (SELECT 1 FROM companies WHERE id = :company)",
+                params,
+            )
+            await tx.execute(_STALE_CONTACT, params)
+        return cursor.rowcount == 1
+
+    async def claim(self, person_id: int, company_id: int | None) -> bool:
+        """Record the company a person picked in the profile form: unverified, unless it is the
+        one they already belong to verified (through an invite); None: theirs is not listed,
+        which leaves a verified company in place.
+
+        A new claim asks the company's contact, if it has one, to confirm it (outbox, in the same
+        transaction). Return whether the claim waits for approval.
+        """
+        async with self._db.transaction() as tx:
+            before = await tx.fetch_one(
+                "SELECT company_id, company_verified FROM people WHERE id = ?", (person_id,)
+            )
+            await tx.execute(
+                "UPDATE people SET company_verified = CASE WHEN company_verified = 1 "
+                "AND company_id IS :company THEN 1 ELSE 0 END, company_id = :company "
+                "WHERE id = :person AND NOT (:company IS NULL AND company_verified = 1)",
+                {"company": company_id, "person": person_id},
+            )
+            await tx.execute(_STALE_CONTACT, {"person": person_id})
+            after = await tx.fetch_one(
+                "SELECT p.company_id, p.company_verified, c.contact_person_id "
+                "FROM people p LEFT JOIN companies c ON c.id = p.company_id WHERE p.id = ?",
+                (person_id,),
+            )
+            if after is None or after["company_id"] is None or after["company_verified"]:
+                return False
+            already = before is not None and tuple(before) == (after["company_id"], 0)
+            contact = after["contact_person_id"]
+            if not already and contact is not None and contact != person_id:
+                await queue_company_claim(
+                    tx, contact, after["company_id"], person_id, datetime.now(UTC)
+                )
+            return True
+
+    async def claimants(self, company_id: int) -> list[tuple[int, str]]:
+        """Return (person id, name) of those who claimed the company and wait for approval."""
+        rows = await self._db.fetch_all(
+            "SELECT id, full_name FROM people WHERE company_id = ? AND company_verified = 0 "
+            "AND full_name IS NOT NULL ORDER BY full_name, id",
+            (company_id,),
+        )
+        return [(row["id"], row["full_name"]) for row in rows]
+
+    async def decide_claim(self, person_id: int, company_id: int, approve: bool) -> bool:
+        """Approve (verified) or decline (unlinked) a pending claim and tell the claimant (outbox);
+        False if it is not pending (decided by someone else a moment ago, or erased)."""
+        if approve:
+            sql = "UPDATE people SET company_verified = 1 "
+        else:
+            sql = "UPDATE people SET company_id = NULL "
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                sql + "WHERE id = ? AND company_id = ? AND company_verified = 0",
+                (person_id, company_id),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await queue_claim_decided(tx, person_id, company_id, approve, datetime.now(UTC))
+        return True
+
+    async def of_person(self, person_id: int) -> CompanyLink:
+        """Return the person's registry company, verified or not, with its membership."""
+        row = await self._db.fetch_one(
+            "SELECT p.company_id, p.company_verified, c.membership, c.name FROM people p "
+            "LEFT JOIN companies c ON c.id = p.company_id WHERE p.id = ?",
+            (person_id,),
+        )
+        if row is None or row["company_id"] is None:
+            return CompanyLink(None, False, None)
+        return CompanyLink(
+            row["company_id"], bool(row["company_verified"]), row["membership"], row["name"]
+        )
+
+    async def contact_of(self, company_id: int) -> int | None:
+        """Return the person id of the company's contact, if it has one."""
+        row = await self._db.fetch_one(
+            "SELECT contact_person_id FROM companies WHERE id = ?", (company_id,)
+        )
+        return row["contact_person_id"] if row is not None else None
+
+    async def set_contact(self, company_id: int, person_id: int | None) -> bool:
+        """Make a verified person of the company its contact (None: no contact); False when the
+        person is not (or no longer) one of its verified people, or the company is gone."""
+        changed = await self._db.execute(
+            "UPDATE companies SET contact_person_id = :person WHERE id = :company "
+            "AND (:person IS NULL OR EXISTS (SELECT 1 FROM people WHERE id = :person "
+            "  AND company_id = :company AND company_verified = 1))",
+            {"company": company_id, "person": person_id},
+        )
+        return changed == 1
+
+    async def verified(self, company_id: int, limit: int) -> list[tuple[int, str]]:
+        """Return (person id, name) of the company's verified people, by name."""
+        rows = await self._db.fetch_all(
+            "SELECT id, full_name FROM people WHERE company_id = ? AND company_verified = 1 "
+            "AND full_name IS NOT NULL ORDER BY full_name, id LIMIT ?",
+            (company_id, limit),
+        )
+        return [(row["id"], row["full_name"]) for row in rows]
+
 
 @dataclass(frozen=True)
 class Participation:
@@ -222,226 +437,3 @@ _REGISTRATIONS_OF = (
     "FROM registrations r LEFT JOIN people p ON p.id = r.person_id "
     "WHERE COALESCE(r.company_id, p.company_id) = :company AND r.status != 'cancelled'"
 )
-
-
-async def company_activity(database: Database, company_id: int, events: int) -> CompanyActivity:
-    """Return a company's people, its latest `events` events and its other figures."""
-    people = await database.fetch_all(
-        "SELECT full_name FROM people WHERE company_id = ? AND full_name IS NOT NULL "
-        "ORDER BY full_name",
-        (company_id,),
-    )
-    rows = await database.fetch_all(
-        "SELECT r.event_id, e.starts_at, COUNT(*) AS registered, "
-        "COUNT(*) FILTER (WHERE r.attended = 1) AS attended "
-        "FROM registrations r JOIN events e ON e.id = r.event_id "
-        "LEFT JOIN people p ON p.id = r.person_id "
-        "WHERE COALESCE(r.company_id, p.company_id) = :company AND r.status != 'cancelled' "
-        "GROUP BY r.event_id ORDER BY e.starts_at DESC LIMIT :limit",
-        {"company": company_id, "limit": events},
-    )
-    totals = await database.fetch_one(
-        "SELECT COUNT(*) AS registrations, COUNT(*) FILTER (WHERE r.attended = 1) AS attended, "
-        "(SELECT COUNT(*) FROM feedback f WHERE f.registration_id IN "
-        f" (SELECT r.id {_REGISTRATIONS_OF})) AS ratings, "
-        "(SELECT AVG(f.rating) FROM feedback f WHERE f.registration_id IN "
-        f" (SELECT r.id {_REGISTRATIONS_OF})) AS average "
-        f"{_REGISTRATIONS_OF}",
-        {"company": company_id},
-    )
-    requests = await database.fetch_all(
-        "SELECT t.status, COUNT(*) AS n FROM tickets t JOIN people p ON p.id = t.person_id "
-        "WHERE p.company_id = ? AND t.kind = 'service_request' GROUP BY t.status",
-        (company_id,),
-    )
-    uses = await database.fetch_all(
-        "SELECT t.service_id, COUNT(*) AS requested, "
-        "COUNT(*) FILTER (WHERE t.status = 'open') AS open, "
-        "COUNT(*) FILTER (WHERE t.status = 'closed' AND t.outcome IS NOT 'not_delivered') "
-        "AS delivered, "
-        "COUNT(*) FILTER (WHERE t.status = 'closed' AND t.outcome = 'not_delivered') "
-        "AS not_delivered, "
-        "(SELECT n.outcome_note FROM tickets n JOIN people q ON q.id = n.person_id "
-        " WHERE q.company_id = :company AND n.kind = 'service_request' "
-        " AND n.service_id IS t.service_id AND n.outcome_note IS NOT NULL "
-        " ORDER BY n.closed_at DESC, n.id DESC LIMIT 1) AS last_note "
-        "FROM tickets t JOIN people p ON p.id = t.person_id "
-        "WHERE p.company_id = :company AND t.kind = 'service_request' "
-        "GROUP BY t.service_id ORDER BY requested DESC, t.service_id",
-        {"company": company_id},
-    )
-    ratings = await database.fetch_all(
-        "SELECT f.rating, COUNT(*) AS n FROM feedback f WHERE f.registration_id IN "
-        f"(SELECT r.id {_REGISTRATIONS_OF}) GROUP BY f.rating",
-        {"company": company_id},
-    )
-    comments = await database.fetch_all(
-        "SELECT f.comment FROM feedback f WHERE f.comment IS NOT NULL AND f.comment != '' "
-        f"AND f.registration_id IN (SELECT r.id {_REGISTRATIONS_OF}) "
-        "ORDER BY f.answered_at DESC LIMIT :limit",
-        {"company": company_id, "limit": COMMENTS_LISTED},
-    )
-    counts = dict.fromkeys(range(1, 6), 0) | {row["rating"]: row["n"] for row in ratings}
-    assert totals is not None
-    return CompanyActivity(
-        people=[row["full_name"] for row in people],
-        events=[
-            Participation(row["event_id"], row["starts_at"], row["registered"], row["attended"])
-            for row in rows
-        ],
-        registrations=totals["registrations"],
-        attended=totals["attended"],
-        service_requests={row["status"]: row["n"] for row in requests},
-        ratings=totals["ratings"],
-        average_rating=round(totals["average"], 1) if totals["average"] is not None else None,
-        services=[
-            ServiceUse(
-                row["service_id"],
-                row["requested"],
-                row["open"],
-                row["delivered"],
-                row["not_delivered"],
-                row["last_note"],
-            )
-            for row in uses
-        ],
-        rating_counts=tuple(counts[score] for score in range(1, 6)),
-        comments=[row["comment"] for row in comments],
-    )
-
-
-# A contact person who no longer belongs to the company, verified, is its contact no more.
-_STALE_CONTACT = (
-    "UPDATE companies SET contact_person_id = NULL WHERE contact_person_id = :person "
-    "AND id IS NOT (SELECT company_id FROM people WHERE id = :person AND company_verified = 1)"
-)
-
-
-async def join_company(database: Database, person_id: int, company_id: int) -> bool:
-    """Make the person one of the company's people, verified; False if the company is gone."""
-    params = {"company": company_id, "person": person_id}
-    async with database.transaction() as tx:
-        cursor = await tx.execute(
-            "UPDATE people SET company_id = :company, company_verified = 1 WHERE id = :person "
-            "AND EXISTS (SELECT 1 FROM companies WHERE id = :company)",
-            params,
-        )
-        await tx.execute(_STALE_CONTACT, params)
-    return cursor.rowcount == 1
-
-
-async def claim_company(database: Database, person_id: int, company_id: int | None) -> bool:
-    """Record the company a person picked in the profile form: unverified, unless it is the
-    one they already belong to verified (through an invite); None: theirs is not listed,
-    which leaves a verified company in place.
-
-    A new claim asks the company's contact, if it has one, to confirm it (outbox, in the same
-    transaction). Return whether the claim waits for approval.
-    """
-    async with database.transaction() as tx:
-        before = await tx.fetch_one(
-            "SELECT company_id, company_verified FROM people WHERE id = ?", (person_id,)
-        )
-        await tx.execute(
-            "UPDATE people SET company_verified = CASE WHEN company_verified = 1 "
-            "AND company_id IS :company THEN 1 ELSE 0 END, company_id = :company "
-            "WHERE id = :person AND NOT (:company IS NULL AND company_verified = 1)",
-            {"company": company_id, "person": person_id},
-        )
-        await tx.execute(_STALE_CONTACT, {"person": person_id})
-        after = await tx.fetch_one(
-            "SELECT p.company_id, p.company_verified, c.contact_person_id "
-            "FROM people p LEFT JOIN companies c ON c.id = p.company_id WHERE p.id = ?",
-            (person_id,),
-        )
-        if after is None or after["company_id"] is None or after["company_verified"]:
-            return False
-        already = before is not None and tuple(before) == (after["company_id"], 0)
-        contact = after["contact_person_id"]
-        if not already and contact is not None and contact != person_id:
-            await queue_company_claim(
-                tx, contact, after["company_id"], person_id, datetime.now(UTC)
-            )
-        return True
-
-
-async def unverified_people(database: Database, company_id: int) -> list[tuple[int, str]]:
-    """Return (person id, name) of those who claimed the company and wait for approval."""
-    rows = await database.fetch_all(
-        "SELECT id, full_name FROM people WHERE company_id = ? AND company_verified = 0 "
-        "AND full_name IS NOT NULL ORDER BY full_name, id",
-        (company_id,),
-    )
-    return [(row["id"], row["full_name"]) for row in rows]
-
-
-async def decide_claim(database: Database, person_id: int, company_id: int, approve: bool) -> bool:
-    """Approve (verified) or decline (unlinked) a pending claim and tell the claimant (outbox);
-    False if it is not pending (decided by someone else a moment ago, or erased)."""
-    if approve:
-        sql = "UPDATE people SET company_verified = 1 "
-    else:
-        sql = "UPDATE people SET company_id = NULL "
-    async with database.transaction() as tx:
-        cursor = await tx.execute(
-            sql + "WHERE id = ? AND company_id = ? AND company_verified = 0",
-            (person_id, company_id),
-        )
-        if cursor.rowcount != 1:
-            return False
-        await queue_claim_decided(tx, person_id, company_id, approve, datetime.now(UTC))
-    return True
-
-
-@dataclass(frozen=True)
-class CompanyLink:
-    """The registry company a person belongs to, and whether that was confirmed."""
-
-    company_id: int | None
-    verified: bool
-    membership: str | None  # the company's membership, None without a company
-    name: str | None = None
-
-
-async def company_link(database: Database, person_id: int) -> CompanyLink:
-    """Return the person's registry company, verified or not, with its membership."""
-    row = await database.fetch_one(
-        "SELECT p.company_id, p.company_verified, c.membership, c.name FROM people p "
-        "LEFT JOIN companies c ON c.id = p.company_id WHERE p.id = ?",
-        (person_id,),
-    )
-    if row is None or row["company_id"] is None:
-        return CompanyLink(None, False, None)
-    return CompanyLink(
-        row["company_id"], bool(row["company_verified"]), row["membership"], row["name"]
-    )
-
-
-async def contact_of(database: Database, company_id: int) -> int | None:
-    """Return the person id of the company's contact, if it has one."""
-    row = await database.fetch_one(
-        "SELECT contact_person_id FROM companies WHERE id = ?", (company_id,)
-    )
-    return row["contact_person_id"] if row is not None else None
-
-
-async def set_contact(database: Database, company_id: int, person_id: int | None) -> bool:
-    """Make a verified person of the company its contact (None: no contact); False when the
-    person is not (or no longer) one of its verified people, or the company is gone."""
-    changed = await database.execute(
-        "UPDATE companies SET contact_person_id = :person WHERE id = :company "
-        "AND (:person IS NULL OR EXISTS (SELECT 1 FROM people WHERE id = :person "
-        "  AND company_id = :company AND company_verified = 1))",
-        {"company": company_id, "person": person_id},
-    )
-    return changed == 1
-
-
-async def verified_people(database: Database, company_id: int, limit: int) -> list[tuple[int, str]]:
-    """Return (person id, name) of the company's verified people, by name."""
-    rows = await database.fetch_all(
-        "SELECT id, full_name FROM people WHERE company_id = ? AND company_verified = 1 "
-        "AND full_name IS NOT NULL ORDER BY full_name, id LIMIT ?",
-        (company_id, limit),
-    )
-    return [(row["id"], row["full_name"]) for row in rows]

@@ -47,7 +47,6 @@ from storage import outbox
 from storage.broadcasts import Broadcast, BroadcastRepository
 from storage.catalogue import parse_utc
 from storage.certificates import VALID, CertificateRepository
-from storage.companies import company_link, contact_of
 from storage.content import Event, Text
 from storage.outbox import OutboxMessage
 from storage.survey_definitions import Survey
@@ -259,9 +258,9 @@ async def compose_company_claim(
     company_id = int(message.payload.get("company", 0))
     claimant_id = int(message.payload.get("claimant", 0))
     company = await services.companies.get(company_id)
-    if company is None or await contact_of(services.database, company_id) != message.person_id:
+    if company is None or await services.company_links.contact_of(company_id) != message.person_id:
         return Skip("company gone or its contact changed")
-    link = await company_link(services.database, claimant_id)
+    link = await services.company_links.of_person(claimant_id)
     claimant = await services.people.get(claimant_id)
     if claimant is None or link.company_id != company_id or link.verified:
         return Skip("claim no longer pending")
