@@ -10,7 +10,8 @@ import logging
 import re
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,6 +44,20 @@ from storage.content import (
 from storage.database import DatabaseTooNew
 
 logger = logging.getLogger("bot")
+
+
+@asynccontextmanager
+async def _opened(settings: Settings, first_content: Path | None = None) -> AsyncIterator[Services]:
+    """Build the services, open the database (filled when empty) and load the catalogue, for
+    one subcommand; the database is closed when it is done."""
+    from bot.app import prepare_storage
+
+    services = Services.create(settings)
+    await prepare_storage(services, first_content)
+    try:
+        yield services
+    finally:
+        await services.database.close()
 
 
 class _RedactToken(logging.Filter):
@@ -425,15 +440,11 @@ def _report(arguments: argparse.Namespace, settings: Settings) -> int:
 async def _report_workbook(
     arguments: argparse.Namespace, language: str, settings: Settings
 ) -> tuple[bytes, str]:
-    from bot.app import prepare_storage
-    from bot.context import Services
     from bot.domain.impact import ProjectCut, period_report
     from bot.screens.impact import ImpactScreens
     from storage.impact import ImpactRepository
 
-    services = Services.create(settings)
-    await prepare_storage(services)
-    try:
+    async with _opened(settings) as services:
         cut = None
         if arguments.project is not None:
             project = services.catalogue.project(arguments.project)
@@ -453,8 +464,6 @@ async def _report_workbook(
             settings.timezone,
             cut,
         )
-    finally:
-        await services.database.close()
     content = settings.content_file
     screens = ImpactScreens(
         services.texts,
@@ -474,18 +483,12 @@ def _verify(arguments: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _verification(code: str, language: str, settings: Settings) -> tuple[str, bool]:
-    from bot.app import prepare_storage
-    from bot.context import Services
     from bot.domain.certificates import verify
     from bot.screens.certificates import verification_text
     from storage.certificates import CertificateRepository
 
-    services = Services.create(settings)
-    await prepare_storage(services)
-    try:
+    async with _opened(settings) as services:
         found = await verify(CertificateRepository(services.database), code)
-    finally:
-        await services.database.close()
     cluster = services.catalogue.cluster
     return verification_text(services.texts, cluster, found, language), found.valid
 
@@ -523,18 +526,12 @@ def _companies(arguments: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _export_companies(filename: str, settings: Settings) -> bytes:
-    from bot.app import prepare_storage
-    from bot.context import Services
     from bot.domain.companies import suspected_duplicates
     from bot.domain.company_files import company_sheet, write_company_file
 
-    services = Services.create(settings)
     language = settings.default_language
-    await prepare_storage(services)
-    try:
+    async with _opened(settings) as services:
         companies = await services.companies.all()
-    finally:
-        await services.database.close()
     sectors = {sector.id: sector.name.get(language) for sector in services.catalogue.sectors}
     sheet = company_sheet(
         companies,
@@ -546,16 +543,12 @@ async def _export_companies(filename: str, settings: Settings) -> bytes:
 
 
 async def _company_links(arguments: argparse.Namespace, settings: Settings) -> tuple[str, bool]:
-    from bot.app import prepare_storage
-    from bot.context import Services
     from bot.domain.companies import match_typed
-    from storage.companies import CompanyLinks, MergeError
+    from storage.companies import MergeError
 
-    services = Services.create(settings)
-    await prepare_storage(services)
-    links = CompanyLinks(services.database)
     language = settings.default_language
-    try:
+    async with _opened(settings) as services:
+        links = services.company_links
         if arguments.action == "merge":
             source = await services.companies.get(arguments.source)
             target = await services.companies.get(arguments.target)
@@ -586,25 +579,17 @@ async def _company_links(arguments: argparse.Namespace, settings: Settings) -> t
             language, "company_match", matching=matching, applied=not arguments.dry_run, listed=50
         )
         return text, False
-    finally:
-        await services.database.close()
 
 
 async def _import_companies(
     content: bytes, filename: str, dry_run: bool, settings: Settings
 ) -> tuple[str, bool]:
-    from bot.app import prepare_storage
-    from bot.context import Services
     from bot.domain.company_files import catalogue_sectors, import_companies, read_company_file
 
-    services = Services.create(settings)
-    await prepare_storage(services)
-    try:
+    async with _opened(settings) as services:
         sectors = catalogue_sectors(services.catalogue)
         company_file = read_company_file(content, filename, sectors)
         plan = await import_companies(services.companies, company_file, dry_run=dry_run)
-    finally:
-        await services.database.close()
     applied = not dry_run and not plan.problems
     text = services.texts.render(
         settings.default_language, "company_import", plan=plan, applied=applied, listed=50
@@ -613,13 +598,9 @@ async def _import_companies(
 
 
 async def _survey(arguments: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import prepare_storage
-    from bot.context import Services
     from bot.domain import surveys
 
-    services = Services.create(settings)
-    await prepare_storage(services)
-    try:
+    async with _opened(settings) as services:
         now = datetime.now(UTC)
         if arguments.action == "import":
             return await _import_surveys(services, arguments.file, dry_run=arguments.dry_run)
@@ -657,8 +638,6 @@ async def _survey(arguments: argparse.Namespace, settings: Settings) -> int:
             "the running bot sends them at the broadcast rate."
         )
         return 0
-    finally:
-        await services.database.close()
 
 
 async def _import_surveys(services: Services, path: Path, *, dry_run: bool) -> int:
@@ -690,10 +669,6 @@ async def _import_surveys(services: Services, path: Path, *, dry_run: bool) -> i
 
 
 async def _storage_command(arguments: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import prepare_storage
-    from bot.context import Services
-
-    services = Services.create(settings)
     if arguments.command == "db" and not settings.database_path.is_file():
         print(f"clustem-bot: no database at {settings.database_path}", file=sys.stderr)
         return 2
@@ -702,8 +677,7 @@ async def _storage_command(arguments: argparse.Namespace, settings: Settings) ->
     if importing and not arguments.dry_run:
         load_catalogue(arguments.file)  # validate before anything is created
         first_content = arguments.file
-    await prepare_storage(services, first_content)
-    try:
+    async with _opened(settings, first_content) as services:
         if arguments.command == "db":
             check = await make_backup(services.database, arguments.file)
             print(f"Backup written to {arguments.file} and verified ({_holds(check)}).")
@@ -730,6 +704,4 @@ async def _storage_command(arguments: argparse.Namespace, settings: Settings) ->
             ):
                 for item in items:
                     print(f"  {label}: {item}")
-    finally:
-        await services.database.close()
     return 0
