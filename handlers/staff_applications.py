@@ -750,10 +750,12 @@ async def sheet(update: Update, context: AssistantContext) -> None:
 
 async def _lapse_job(context: AssistantContext) -> None:
     """Let accepted places not confirmed in time lapse; each passes down the reserve list."""
-    services = context.services
+    services, now = context.services, datetime.now(UTC)
+    if not await services.applications.any_overdue(now):
+        return  # most minutes: no staff list read, no write transaction
     events = {event.id: event for event in services.catalogue.events}
     staff_ids = await services.applications.staff_to_tell(sorted(services.settings.staff_ids))
-    lapsed = await services.applications.lapse_overdue(events, staff_ids, datetime.now(UTC))
+    lapsed = await services.applications.lapse_overdue(events, staff_ids, now)
     if lapsed:
         logger.info("%d accepted places lapsed unconfirmed", lapsed)
 

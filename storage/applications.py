@@ -700,6 +700,15 @@ class ApplicationRepository:
             rows,
         )
 
+    async def any_overdue(self, now: datetime) -> bool:
+        """Tell whether an accepted place is past its confirmation deadline (one indexed read)."""
+        row = await self._db.fetch_one(
+            "SELECT 1 FROM applications WHERE status = 'accepted' "
+            "AND confirm_by IS NOT NULL AND confirm_by < ? LIMIT 1",
+            (utc_text(now),),
+        )
+        return row is not None
+
     async def lapse_overdue(
         self, events: Mapping[str, Event], staff_ids: Sequence[int], now: datetime | None = None
     ) -> int:

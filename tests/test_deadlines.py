@@ -1,0 +1,73 @@
+"""The confirmation deadline job: quiet while no place is overdue, lapsing one that is."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.conftest import Assistant
+from tests.test_applications import application_of, apply_to, selected_visit
+from tests.test_staff_events import staff_member
+
+
+async def _job_statements(assistant: Assistant) -> list[str]:
+    """Run the deadline job once; return the SQL it ran on applications and the team."""
+    job_queue = assistant.application.job_queue
+    assert job_queue is not None
+    [job] = job_queue.get_jobs_by_name("application-deadlines")
+    # The test watches the shared connection's statements while the job runs.
+    connection = assistant.services.database._connection
+    assert connection is not None
+    statements: list[str] = []
+    await connection.set_trace_callback(statements.append)
+    try:
+        await job.run(assistant.application)
+    finally:
+        await connection.set_trace_callback(None)  # type: ignore[arg-type]  # None clears it
+    return [
+        " ".join(sql.split())
+        for sql in statements
+        if "applications" in sql or "staff_roles" in sql or sql.startswith("BEGIN")
+    ]
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_the_deadline_job_reads_one_row_until_a_place_is_overdue(
+    assistant: Assistant,
+) -> None:
+    event = await selected_visit(assistant, capacity=1)
+    ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet")
+    for person in (ayse, mehmet):
+        await apply_to(person)
+    services = assistant.services
+    staff_id = next(iter(services.settings.staff_ids))
+    await staff_member(assistant).says("/staff")
+    accepted = (await application_of(assistant, ayse))["id"]
+    await services.applications.decide(event, accepted, "accepted", staff_id)
+    reserve = (await application_of(assistant, mehmet))["id"]
+    await services.applications.decide(event, reserve, "reserve", staff_id)
+    assert await services.applications.notify(event, staff_id) == 2
+    await assistant.emulator.wait_for_bot_message(mehmet.id, contains="yedek listedesiniz")
+
+    # Ayşe still has days to confirm: one indexed read, no team list, no write transaction.
+    [statement] = await _job_statements(assistant)
+    assert statement.startswith("SELECT 1 FROM applications WHERE status = 'accepted'")
+    assert (await application_of(assistant, ayse))["status"] == "accepted"
+
+    # Her deadline passes: the place lapses and Mehmet, first in reserve, is offered it.
+    await services.database.execute(
+        "UPDATE applications SET confirm_by = ? WHERE id = ?",
+        ((datetime.now(UTC) - timedelta(minutes=1)).isoformat(), accepted),
+    )
+    statements = await _job_statements(assistant)
+    assert any("staff_roles" in sql for sql in statements)
+    assert "BEGIN IMMEDIATE" in statements
+    assert (await application_of(assistant, ayse))["status"] == "lapsed"
+    assert (await application_of(assistant, mehmet))["status"] == "accepted"
+    offer = await mehmet.emulator.wait_for_bot_message(mehmet.id, contains="bir yer açıldı")
+    assert offer.buttons[0] == "✅ Yerimi onaylıyorum"
+    [audit] = await assistant.fetch(
+        "SELECT subject FROM audit_log WHERE action = 'application.lapsed'"
+    )
+    assert audit["subject"] == f"application:{accepted}"
