@@ -147,7 +147,7 @@ async def show_hub(
     requests = await services.matchmaking.requests_of(event.id, person)
     agenda = await services.matchmaking.agenda(event.id, person)
     over = event.ends_at <= _now()
-    everyone = len(await services.matchmaking.listed(event.id)) if listed else 0
+    everyone = await services.matchmaking.count_listed(event.id) if listed else 0
     text = caller.render(
         "b2b_hub",
         event=event,
@@ -460,16 +460,12 @@ async def _refusal(caller: Caller, event: Event, invitee: int) -> str | None:
     other = await store.profile(invitee, event.id)
     if other is None or not other.listed or other.absent:
         return "unlisted"
-    for request in await store.requests_of(event.id, caller.person.id):
-        if invitee in (request.requester_id, request.invitee_id):
-            return "twice"
+    requests = await store.requests_of(event.id, caller.person.id)
+    if any(invitee in (request.requester_id, request.invitee_id) for request in requests):
+        return "twice"
     if any(invitee in (m.person_a, m.person_b) for m in await store.agenda(event.id, me.person_id)):
         return "twice"
-    waiting = [
-        r
-        for r in await store.requests_of(event.id, caller.person.id)
-        if r.requester_id == caller.person.id
-    ]
+    waiting = [r for r in requests if r.requester_id == caller.person.id]
     if len(waiting) >= event.matchmaking.pending_cap:
         return CAP
     return None
@@ -509,10 +505,11 @@ async def show_requests(update: Update, caller: Caller, event: Event) -> None:
     store = caller.services.matchmaking
     person = caller.person.id
     requests = await store.requests_of(event.id, person)
+    names = await store.names_of(p for r in requests for p in (r.requester_id, r.invitee_id))
     incoming, outgoing, rows = [], [], []
     for request in requests:
         if request.invitee_id == person:
-            name = await store.name_of(request.requester_id)
+            name = names.get(request.requester_id or 0, "")
             incoming.append({"who": name, "note": request.note})
             short = name[:40]
             rows.append(
@@ -526,7 +523,7 @@ async def show_requests(update: Update, caller: Caller, event: Event) -> None:
                 ]
             )
         else:
-            name = await store.name_of(request.invitee_id)
+            name = names.get(request.invitee_id or 0, "")
             outgoing.append({"who": name, "note": request.note})
             rows.append(
                 [
@@ -602,11 +599,14 @@ async def withdraw_pressed(update: Update, context: AssistantContext) -> None:
 async def _agenda_views(caller: Caller, event: Event) -> list[dict[str, Any]]:
     store = caller.services.matchmaking
     slots = event.slots()
+    agenda = await store.agenda(event.id, caller.person.id)
+    names = await store.names_of(meeting.other(caller.person.id) for meeting in agenda)
     views = []
-    for meeting in await store.agenda(event.id, caller.person.id):
+    for meeting in agenda:
         ends = slots[meeting.slot].ends_at if meeting.slot is not None else None
-        other = await store.name_of(meeting.other(caller.person.id))
-        views.append(meeting_view(meeting, ends, other))
+        views.append(
+            meeting_view(meeting, ends, names.get(meeting.other(caller.person.id) or 0, ""))
+        )
     return views
 
 

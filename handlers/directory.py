@@ -60,7 +60,7 @@ async def show_directory(update: Update, caller: Caller, note: str | None = None
     store = caller.services.matchmaking
     member = await store.is_verified_member(caller.person.id)
     me = await _me(caller)
-    everyone = len(await store.listed(None)) if me else 0
+    everyone = await store.count_listed(None) if me else 0
     text = caller.render(
         "directory", member=member, listed=me is not None, everyone=everyone, note=note
     )

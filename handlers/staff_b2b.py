@@ -129,7 +129,8 @@ async def send_workbook(context: AssistantContext, caller: Caller, event: Event)
     services = caller.services
     meetings = await services.matchmaking.meetings(event.id)
     people = {p for m in meetings for p in (m.person_a, m.person_b) if p is not None}
-    names = {person: await services.matchmaking.name_of(person) for person in people}
+    known = await services.matchmaking.names_of(people)
+    names = {person: known.get(person, "") for person in people}
     headings = {key: caller.label(f"b2b_sheet_{key}") for key in WORKBOOK_HEADINGS}
     content = schedule_workbook(event, meetings, names, headings, services.settings.timezone)
     await context.acknowledge()
@@ -149,13 +150,17 @@ async def send_cards(context: AssistantContext, caller: Caller, event: Event) ->
     assert event.matchmaking is not None
     services = caller.services
     meetings = await services.matchmaking.meetings(event.id, "scheduled")
-    placed = {}
-    for meeting in meetings:
-        if meeting.slot is not None and meeting.table_no is not None:
-            sides = [
-                await services.matchmaking.name_of(p) for p in (meeting.person_a, meeting.person_b)
-            ]
-            placed[(meeting.slot, meeting.table_no)] = (sides[0], sides[1])
+    names = await services.matchmaking.names_of(
+        p for m in meetings for p in (m.person_a, m.person_b)
+    )
+    placed = {
+        (meeting.slot, meeting.table_no): (
+            names.get(meeting.person_a or 0, ""),
+            names.get(meeting.person_b or 0, ""),
+        )
+        for meeting in meetings
+        if meeting.slot is not None and meeting.table_no is not None
+    }
     times = [services.texts.clock(slot.starts_at, caller.language) for slot in event.slots()]
     wording = CardWording(
         cluster=services.catalogue.cluster.name.get(caller.language),
@@ -216,10 +221,7 @@ async def _propose(caller: Caller, event: Event, now: datetime) -> int:
         paired.add(frozenset((meeting.person_a, meeting.person_b)))
         for person in (meeting.person_a, meeting.person_b):
             load[person] = load.get(person, 0) + 1
-    for profile in listed:
-        for request in await store.requests_of(event.id, profile.person_id):
-            if request.requester_id is not None and request.invitee_id is not None:
-                paired.add(frozenset((request.requester_id, request.invitee_id)))
+    paired |= await store.waiting_pairs(event.id)
     found = proposals(index, load, paired, len(event.slots()), PROPOSALS)
     pairs: list[tuple[int, int]] = []
     for proposal in found:
@@ -299,15 +301,17 @@ async def meetings_pressed(update: Update, context: AssistantContext) -> None:
     meetings = [m for m in await store.meetings(event.id) if m.status != "cancelled"]
     pages = max(1, -(-len(meetings) // PAGE_SIZE))
     page = min(pressed.page, pages - 1)
+    shown = meetings[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    names = await store.names_of(p for m in shown for p in (m.person_a, m.person_b))
     rows: list[list[InlineKeyboardButton]] = []
-    for meeting in meetings[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+    for meeting in shown:
         when = (
             caller.services.texts.clock(meeting.starts_at, caller.language)
             if meeting.starts_at
             else "–"
         )
-        names = [await store.name_of(p) for p in (meeting.person_a, meeting.person_b)]
-        short = " / ".join(name.partition(" · ")[2] or name for name in names)
+        sides = [names.get(p or 0, "") for p in (meeting.person_a, meeting.person_b)]
+        short = " / ".join(name.partition(" · ")[2] or name for name in sides)
         label = f"{when} T{meeting.table_no or '–'} · {short}"[:60]
         rows.append([InlineKeyboardButton(label, callback_data=StaffB2bMove(meeting.id).data)])
     moves = []

@@ -11,7 +11,7 @@ is looked up and taken inside one write transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,10 +23,13 @@ from storage.outbox import (
     DIRECTORY_MESSAGE,
     MEETING_ANSWER,
     MEETING_CANCELLED,
-    MEETING_FOLLOWUP,
     MEETING_PROPOSAL,
     MEETING_REMINDER,
     MEETING_REQUEST,
+    Personal,
+    queue_meeting_followups,
+    queue_personal,
+    withdraw_meeting_reminders,
 )
 
 # Consent purposes: being listed for one event, or in the year-round directory.
@@ -179,6 +182,39 @@ class Answer:
     meeting: Meeting | None = None
 
 
+def _reminders(meeting: Meeting, schedule: Schedule, slot: int, now: datetime) -> list[Personal]:
+    """Return each side's reminder of the meeting placed at `slot`, unless it is due already."""
+    due = schedule.slots[slot].starts_at - schedule.reminder_before
+    if due <= now:
+        return []
+    return [
+        Personal(
+            MEETING_REMINDER,
+            person,
+            due,
+            {"slot": slot},
+            event_id=meeting.event_id,
+            meeting_id=meeting.id,
+        )
+        for person in (meeting.person_a, meeting.person_b)
+    ]
+
+
+def _moved(meeting: Meeting, now: datetime) -> list[Personal]:
+    """Return the news to both sides that a meeting has (another) place."""
+    return [
+        Personal(
+            MEETING_ANSWER,
+            person,
+            now,
+            {"request_id": meeting.request_id, "outcome": "moved"},
+            event_id=meeting.event_id,
+            meeting_id=meeting.id,
+        )
+        for person in (meeting.person_a, meeting.person_b)
+    ]
+
+
 def _profile(row: Any) -> MatchProfile:
     return MatchProfile(
         id=row["id"],
@@ -284,7 +320,7 @@ async def _earliest(
     return int(found["slot"]), int(found["table_no"])
 
 
-_NAME = "SELECT full_name, company FROM people WHERE id = ?"
+_NAMES = "SELECT id, full_name, company FROM people WHERE id IN ({})"
 # A person of a member company whose link to it is verified (invite link or staff approval).
 _VERIFIED_MEMBER = (
     "p.company_verified = 1 AND EXISTS (SELECT 1 FROM companies c "
@@ -293,36 +329,20 @@ _VERIFIED_MEMBER = (
 
 
 def _named(row: Any) -> str:
-    if row is None:
-        return ""
     return " · ".join(part for part in (row["full_name"], row["company"]) if part)
 
 
-async def _queue(
-    tx: Transaction,
-    kind: str,
-    person_id: int | None,
-    event_id: str,
-    payload: dict[str, Any],
-    due: datetime,
-    now: datetime,
-    meeting_id: int | None = None,
-) -> None:
-    if person_id is None:
-        return
-    await tx.execute(
-        "INSERT INTO outbox (kind, person_id, event_id, meeting_id, payload, due_at, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            kind,
-            person_id,
-            event_id,
-            meeting_id,
-            json.dumps(payload, ensure_ascii=False, sort_keys=True),
-            utc_text(due),
-            utc_text(now),
-        ),
-    )
+async def _names(read: Database | Transaction, person_ids: Iterable[int | None]) -> dict[int, str]:
+    """Return how each of these people is named to others, in one query (erased: absent)."""
+    wanted = sorted({person for person in person_ids if person is not None})
+    if not wanted:
+        return {}
+    rows = await read.fetch_all(_NAMES.format(", ".join("?" * len(wanted))), tuple(wanted))
+    return {row["id"]: _named(row) for row in rows}
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" * len(values))
 
 
 class MatchmakingRepository:
@@ -427,19 +447,26 @@ class MatchmakingRepository:
         self, tx: Transaction, person_id: int, event_id: str | None, reason: str, now: datetime
     ) -> int:
         rows = await tx.fetch_all(
-            "SELECT * FROM meeting_requests WHERE status = 'pending' "
-            "AND (requester_id = :p OR invitee_id = :p) AND (:e IS NULL OR event_id = :e)",
-            {"p": person_id, "e": event_id},
+            "UPDATE meeting_requests SET status = 'cancelled', answered_at = :now "
+            "WHERE status = 'pending' AND (requester_id = :p OR invitee_id = :p) "
+            "AND (:e IS NULL OR event_id = :e) RETURNING id, event_id, requester_id, invitee_id",
+            {"p": person_id, "e": event_id, "now": utc_text(now)},
         )
-        for row in rows:
-            await tx.execute(
-                "UPDATE meeting_requests SET status = 'cancelled', answered_at = ? WHERE id = ?",
-                (utc_text(now), row["id"]),
-            )
-            other = row["invitee_id"] if row["requester_id"] == person_id else row["requester_id"]
-            name = await self._name(tx, person_id)
-            payload = {"request_id": row["id"], "reason": reason, "who": name}
-            await _queue(tx, MEETING_CANCELLED, other, row["event_id"], payload, now, now)
+        name = (await _names(tx, [person_id])).get(person_id, "")
+        await queue_personal(
+            tx,
+            [
+                Personal(
+                    MEETING_CANCELLED,
+                    row["invitee_id"] if row["requester_id"] == person_id else row["requester_id"],
+                    now,
+                    {"request_id": row["id"], "reason": reason, "who": name},
+                    event_id=row["event_id"],
+                )
+                for row in sorted(rows, key=lambda row: int(row["id"]))
+            ],
+            now,
+        )
         return len(rows)
 
     async def listed(self, event_id: str | None) -> list[MatchProfile]:
@@ -452,6 +479,17 @@ class MatchmakingRepository:
             (event_id or "",),
         )
         return [_profile(row) for row in rows]
+
+    async def count_listed(self, event_id: str | None) -> int:
+        """Return how many are listed for an event (None: the directory), as `listed` counts."""
+        members = "" if event_id else f"AND ({_VERIFIED_MEMBER}) "
+        row = await self._db.fetch_one(
+            "SELECT COUNT(*) FROM match_profiles f JOIN people p ON p.id = f.person_id "
+            "WHERE IFNULL(f.event_id, '') = ? AND f.listed_at IS NOT NULL "
+            f"AND f.absent_at IS NULL {members}",
+            (event_id or "",),
+        )
+        return int(row[0]) if row is not None else 0
 
     async def is_verified_member(self, person_id: int) -> bool:
         """Tell whether the person belongs, verified, to a member company (the directory)."""
@@ -466,25 +504,17 @@ class MatchmakingRepository:
         """Pass one first message from one directory member to another through the assistant;
         False when this sender has already written to this recipient."""
         async with self._db.transaction() as tx:
-            before = await tx.fetch_one(
-                "SELECT 1 FROM outbox WHERE kind = ? AND person_id = ? "
-                "AND json_extract(payload, '$.from') = ?",
-                (DIRECTORY_MESSAGE, recipient.person_id, sender.id),
+            # The key allows one first message per sender and recipient, whatever races.
+            first = await tx.execute(
+                "INSERT OR IGNORE INTO directory_first_messages "
+                "(sender_profile_id, recipient_id, sent_at) VALUES (?, ?, ?)",
+                (sender.id, recipient.person_id, utc_text(now)),
             )
-            if before is not None:
+            if first.rowcount == 0:
                 return False
             payload = {"from": sender.id, "text": text}
-            await tx.execute(
-                "INSERT INTO outbox (kind, person_id, payload, due_at, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (
-                    DIRECTORY_MESSAGE,
-                    recipient.person_id,
-                    json.dumps(payload, ensure_ascii=False),
-                    utc_text(now),
-                    utc_text(now),
-                ),
-            )
+            message = Personal(DIRECTORY_MESSAGE, recipient.person_id, now, payload)
+            await queue_personal(tx, [message], now)
         return True
 
     async def listed_events(self, person_id: int) -> list[str]:
@@ -544,7 +574,8 @@ class MatchmakingRepository:
             request_id = cursor.lastrowid
             assert request_id is not None
             payload = {"request_id": request_id}
-            await _queue(tx, MEETING_REQUEST, invitee_id, event_id, payload, now, now)
+            message = Personal(MEETING_REQUEST, invitee_id, now, payload, event_id=event_id)
+            await queue_personal(tx, [message], now)
         return Requested(request_id=request_id)
 
     async def get_request(self, request_id: int) -> MeetingRequest | None:
@@ -560,6 +591,15 @@ class MatchmakingRepository:
             {"e": event_id, "p": person_id},
         )
         return [_request(row) for row in rows]
+
+    async def waiting_pairs(self, event_id: str) -> set[frozenset[int]]:
+        """Return who asked whom of an event's requests waiting for an answer (either way)."""
+        rows = await self._db.fetch_all(
+            "SELECT requester_id, invitee_id FROM meeting_requests WHERE event_id = ? "
+            "AND status = 'pending' AND requester_id IS NOT NULL AND invitee_id IS NOT NULL",
+            (event_id,),
+        )
+        return {frozenset((row["requester_id"], row["invitee_id"])) for row in rows}
 
     async def withdraw_request(self, request_id: int, person_id: int, now: datetime) -> bool:
         """Take back one's own request while it waits; False when it no longer waits."""
@@ -597,30 +637,27 @@ class MatchmakingRepository:
             request = _request(rows[0])
             if not accept:
                 payload = {"request_id": request_id, "outcome": DECLINED}
-                await _queue(
-                    tx, MEETING_ANSWER, request.requester_id, request.event_id, payload, now, now
+                declined = Personal(
+                    MEETING_ANSWER, request.requester_id, now, payload, event_id=request.event_id
                 )
+                await queue_personal(tx, [declined], now)
                 return Answer(DECLINED)
             meeting = await self._place(tx, request, schedule, now)
             outcome = {"scheduled": ACCEPTED, "held": HELD}.get(meeting.status, NO_SLOT)
             answer = {"request_id": request_id, "outcome": outcome, "meeting_id": meeting.id}
-            messages = [(MEETING_ANSWER, request.requester_id, json.dumps(answer), moment)]
-            due = meeting.starts_at - schedule.reminder_before if meeting.starts_at else None
-            if due is not None and due > now:
-                reminder = json.dumps({"slot": meeting.slot})
-                messages += [
-                    (MEETING_REMINDER, person, reminder, utc_text(due))
-                    for person in (meeting.person_a, meeting.person_b)
-                ]
-            await tx.executemany(
-                "INSERT INTO outbox (kind, person_id, event_id, meeting_id, payload, due_at, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (kind, person, request.event_id, meeting.id, payload, due_at, moment)
-                    for kind, person, payload, due_at in messages
-                    if person is not None
-                ],
-            )
+            messages = [
+                Personal(
+                    MEETING_ANSWER,
+                    request.requester_id,
+                    now,
+                    answer,
+                    event_id=request.event_id,
+                    meeting_id=meeting.id,
+                )
+            ]
+            if meeting.slot is not None:
+                messages += _reminders(meeting, schedule, meeting.slot, now)
+            await queue_personal(tx, messages, now)
             return Answer(outcome, meeting)
 
     async def _place(
@@ -671,46 +708,6 @@ class MatchmakingRepository:
             None,
         )
 
-    async def _plan_reminders(
-        self,
-        tx: Transaction,
-        meeting_id: int,
-        event_id: str,
-        people: Sequence[int | None],
-        schedule: Schedule,
-        slot: int,
-        now: datetime,
-        *,
-        fresh: bool = False,
-    ) -> None:
-        """Queue each side's reminder of the meeting at `slot`; a moved one's old go first."""
-        if not fresh:
-            await tx.execute(
-                "DELETE FROM outbox WHERE meeting_id = ? AND kind = ? AND status = 'pending'",
-                (meeting_id, MEETING_REMINDER),
-            )
-        due = schedule.slots[slot].starts_at - schedule.reminder_before
-        if due <= now:
-            return
-        payload = json.dumps({"slot": slot})
-        await tx.executemany(
-            "INSERT INTO outbox (kind, person_id, event_id, meeting_id, payload, due_at, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    MEETING_REMINDER,
-                    person,
-                    event_id,
-                    meeting_id,
-                    payload,
-                    utc_text(due),
-                    utc_text(now),
-                )
-                for person in people
-                if person is not None
-            ],
-        )
-
     # -- meetings ---------------------------------------------------------------------------
 
     async def meeting(self, meeting_id: int) -> Meeting | None:
@@ -745,56 +742,76 @@ class MatchmakingRepository:
         cancelled already or `by` is not in it.
         """
         async with self._db.transaction() as tx:
-            return await self._cancel(tx, meeting_id, by, reason, now)
+            cancelled = await self._cancel(tx, "m.id = :m", {"m": meeting_id}, by, reason, now)
+        return cancelled[0] if cancelled else None
 
     async def _cancel(
-        self, tx: Transaction, meeting_id: int, by: int | None, reason: str, now: datetime
-    ) -> Meeting | None:
-        row = await tx.fetch_one(
-            _MEETING + "WHERE m.id = ? AND m.status != 'cancelled'", (meeting_id,)
+        self,
+        tx: Transaction,
+        which: str,
+        params: dict[str, Any],
+        by: int | None,
+        reason: str,
+        now: datetime,
+    ) -> list[Meeting]:
+        """Cancel the meetings `which` selects that `by` is in (any, for None), all at once;
+        each other side is told. Returns the meetings as they were."""
+        rows = await tx.fetch_all(
+            _MEETING + f"WHERE ({which}) AND m.status != 'cancelled' ORDER BY m.id", params
         )
-        if row is None:
-            return None
-        meeting = _meeting(row)
-        if by is not None and by not in (meeting.person_a, meeting.person_b):
-            return None
+        meetings = [
+            meeting
+            for meeting in map(_meeting, rows)
+            if by is None or by in (meeting.person_a, meeting.person_b)
+        ]
+        if not meetings:
+            return []
+        ids = [meeting.id for meeting in meetings]
         await tx.execute(
             "UPDATE meetings SET status = 'cancelled', slot = NULL, table_no = NULL, "
-            "cancel_reason = ?, cancelled_at = ? WHERE id = ?",
-            (reason, utc_text(now), meeting_id),
+            f"cancel_reason = ?, cancelled_at = ? WHERE id IN ({_marks(ids)})",
+            (reason, utc_text(now), *ids),
         )
-        await tx.execute(
-            "DELETE FROM outbox WHERE meeting_id = ? AND status = 'pending' AND kind = ?",
-            (meeting_id, MEETING_REMINDER),
-        )
-        if meeting.request_id is not None:
+        await withdraw_meeting_reminders(tx, ids)
+        requests = [meeting.request_id for meeting in meetings if meeting.request_id is not None]
+        if requests:
             await tx.execute(
-                "UPDATE meeting_requests SET status = 'cancelled' WHERE id = ?",
-                (meeting.request_id,),
+                "UPDATE meeting_requests SET status = 'cancelled' "
+                f"WHERE id IN ({_marks(requests)})",
+                tuple(requests),
             )
-        told = [p for p in (meeting.person_a, meeting.person_b) if p is not None and p != by]
-        for person in told:
-            other = meeting.other(person)
-            payload: dict[str, Any] = {
-                "reason": reason,
-                "who": await self._name(tx, other) if other is not None else "",
-                "starts_at": utc_text(meeting.starts_at) if meeting.starts_at else None,
-                "table_no": meeting.table_no,
-            }
-            if reason == "absent" and meeting.slot is not None:
-                # Left without a partner: who else is free then, to meet instead.
-                payload["free"] = await self._free_at(
-                    tx, meeting.event_id, meeting.slot, (meeting.person_a, meeting.person_b)
+        names = await _names(tx, (p for m in meetings for p in (m.person_a, m.person_b)))
+        messages = []
+        for meeting in meetings:
+            for person in (meeting.person_a, meeting.person_b):
+                if person is None or person == by:
+                    continue
+                other = meeting.other(person)
+                payload: dict[str, Any] = {
+                    "reason": reason,
+                    "who": names.get(other, "") if other is not None else "",
+                    "starts_at": utc_text(meeting.starts_at) if meeting.starts_at else None,
+                    "table_no": meeting.table_no,
+                }
+                if reason == "absent" and meeting.slot is not None:
+                    # Left without a partner: who else is free then, to meet instead.
+                    payload["free"] = await self._free_at(
+                        tx, meeting.event_id, meeting.slot, (meeting.person_a, meeting.person_b)
+                    )
+                messages.append(
+                    Personal(MEETING_CANCELLED, person, now, payload, event_id=meeting.event_id)
                 )
-            await _queue(tx, MEETING_CANCELLED, person, meeting.event_id, payload, now, now)
-        return meeting
+        await queue_personal(tx, messages, now)
+        return meetings
 
     async def name_of(self, person_id: int | None) -> str:
         """Return how a participant is named to others: "name · company" ("" once erased)."""
-        return _named(await self._db.fetch_one(_NAME, (person_id,)))
+        return (await _names(self._db, [person_id])).get(person_id or 0, "")
 
-    async def _name(self, tx: Transaction, person_id: int | None) -> str:
-        return _named(await tx.fetch_one(_NAME, (person_id,)))
+    async def names_of(self, person_ids: Iterable[int | None]) -> dict[int, str]:
+        """Return how each of these participants is named to others, read at once (erased:
+        absent, so `.get(person, "")` names them as `name_of` does)."""
+        return await _names(self._db, person_ids)
 
     async def leave(self, person_id: int, reason: str, now: datetime) -> int:
         """Before an erasure: cancel the person's meetings and requests, telling the others.
@@ -802,15 +819,11 @@ class MatchmakingRepository:
         Returns how many meetings were cancelled.
         """
         async with self._db.transaction() as tx:
-            rows = await tx.fetch_all(
-                "SELECT id FROM meetings WHERE (person_a = :p OR person_b = :p) "
-                "AND status != 'cancelled'",
-                {"p": person_id},
+            cancelled = await self._cancel(
+                tx, "m.person_a = :p OR m.person_b = :p", {"p": person_id}, person_id, reason, now
             )
-            for row in rows:
-                await self._cancel(tx, row["id"], person_id, reason, now)
             await self._cancel_requests(tx, person_id, None, reason, now)
-        return len(rows)
+        return len(cancelled)
 
     async def mark_absent(self, event_id: str, person_id: int, now: datetime) -> int:
         """Staff: the person did not come; their meetings go, the others are told and offered
@@ -823,14 +836,15 @@ class MatchmakingRepository:
                 "UPDATE match_profiles SET absent_at = ? WHERE event_id = ? AND person_id = ?",
                 (utc_text(now), event_id, person_id),
             )
-            rows = await tx.fetch_all(
-                "SELECT id FROM meetings WHERE event_id = :e AND (person_a = :p OR person_b = :p) "
-                "AND status != 'cancelled'",
+            cancelled = await self._cancel(
+                tx,
+                "m.event_id = :e AND (m.person_a = :p OR m.person_b = :p)",
                 {"e": event_id, "p": person_id},
+                person_id,
+                "absent",
+                now,
             )
-            for row in rows:
-                await self._cancel(tx, row["id"], person_id, "absent", now)
-        return len(rows)
+        return len(cancelled)
 
     async def _free_at(
         self, tx: Transaction, event_id: str, slot: int, exclude: Sequence[int | None]
@@ -850,15 +864,16 @@ class MatchmakingRepository:
     async def place_waiting(self, event_id: str, schedule: Schedule, now: datetime) -> int:
         """Staff: give the meetings held or left without a place the earliest free place;
         both sides are told. Returns how many were placed."""
-        placed = 0
+        placed: list[int] = []
+        messages: list[Personal] = []
         async with self._db.transaction() as tx:
             rows = await tx.fetch_all(
                 _MEETING + "WHERE m.event_id = ? AND m.status IN ('held', 'unscheduled') "
                 "AND m.person_a IS NOT NULL AND m.person_b IS NOT NULL ORDER BY m.id",
                 (event_id,),
             )
-            for row in rows:
-                meeting = _meeting(row)
+            # One at a time: each placement takes a place the next one's search must see.
+            for meeting in map(_meeting, rows):
                 people = (meeting.person_a, meeting.person_b)
                 found = await _earliest(tx, event_id, people, schedule, now)
                 if found is None:
@@ -869,22 +884,22 @@ class MatchmakingRepository:
                     "starts_at = ? WHERE id = ?",
                     (slot, table, utc_text(schedule.slots[slot].starts_at), meeting.id),
                 )
-                await self._plan_reminders(tx, meeting.id, event_id, people, schedule, slot, now)
-                for person in people:
-                    payload = {"request_id": meeting.request_id, "outcome": "moved"}
-                    await _queue(
-                        tx, MEETING_ANSWER, person, event_id, payload, now, now, meeting.id
-                    )
-                placed += 1
-        return placed
+                placed.append(meeting.id)
+                messages += _reminders(meeting, schedule, slot, now) + _moved(meeting, now)
+            # A held meeting has no reminders; one left without a place may have old ones.
+            await withdraw_meeting_reminders(tx, placed)
+            await queue_personal(tx, messages, now)
+        return len(placed)
 
     async def propose(self, event_id: str, pairs: Sequence[tuple[int, int]], now: datetime) -> int:
         """Staff: suggest to each person of `pairs` (person, profile id) the participant to
         meet; they decide whether to ask. Returns how many suggestions were queued."""
+        messages = [
+            Personal(MEETING_PROPOSAL, person, now, {"profile_id": profile}, event_id=event_id)
+            for person, profile in pairs
+        ]
         async with self._db.transaction() as tx:
-            for person, profile_id in pairs:
-                payload = {"profile_id": profile_id}
-                await _queue(tx, MEETING_PROPOSAL, person, event_id, payload, now, now)
+            await queue_personal(tx, messages, now)
         return len(pairs)
 
     async def figures(self, event_id: str) -> DayFigures:
@@ -972,14 +987,10 @@ class MatchmakingRepository:
                 "WHERE id = ?",
                 (slot, table_no, utc_text(schedule.slots[slot].starts_at), meeting_id),
             )
-            await self._plan_reminders(
-                tx, meeting_id, meeting.event_id, people, schedule, slot, now
+            await withdraw_meeting_reminders(tx, [meeting_id])
+            await queue_personal(
+                tx, _reminders(meeting, schedule, slot, now) + _moved(meeting, now), now
             )
-            for person in people:
-                payload = {"request_id": meeting.request_id, "outcome": "moved"}
-                await _queue(
-                    tx, MEETING_ANSWER, person, meeting.event_id, payload, now, now, meeting_id
-                )
         return True
 
     async def record_outcome(self, meeting_id: int, person_id: int, outcome: str) -> bool:
@@ -998,21 +1009,7 @@ class MatchmakingRepository:
     async def plan_followups(self, event_id: str, due: datetime, now: datetime) -> int:
         """Queue one follow-up question per side of each meeting held; returns how many."""
         async with self._db.transaction() as tx:
-            cursor = await tx.execute(
-                "INSERT INTO outbox (kind, person_id, event_id, meeting_id, due_at, created_at) "
-                "SELECT :kind, x.person_id, m.event_id, m.id, :due, :now FROM meetings m "
-                "JOIN meeting_seats x ON x.meeting_id = m.id "
-                "WHERE m.event_id = :e AND m.status = 'scheduled' AND NOT EXISTS ("
-                "  SELECT 1 FROM outbox o WHERE o.meeting_id = m.id AND o.kind = :kind "
-                "  AND o.person_id = x.person_id)",
-                {
-                    "kind": MEETING_FOLLOWUP,
-                    "due": utc_text(due),
-                    "now": utc_text(now),
-                    "e": event_id,
-                },
-            )
-            return cursor.rowcount
+            return await queue_meeting_followups(tx, event_id, due, now)
 
     async def double_bookings(self, event_id: str) -> int:
         """Return how many places or people are booked twice at a slot (the schema forbids it).

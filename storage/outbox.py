@@ -390,6 +390,71 @@ async def queue_claim_decided(
     )
 
 
+@dataclass(frozen=True)
+class Personal:
+    """One message to one person, queued as it is: a B2B day's or the directory's news."""
+
+    kind: str
+    person_id: int | None  # None: nobody left to tell (erased); nothing is queued
+    due: datetime
+    payload: dict[str, Any] | None = None
+    event_id: str | None = None
+    meeting_id: int | None = None
+
+
+async def queue_personal(tx: Transaction, messages: Sequence[Personal], now: datetime) -> int:
+    """Queue each message that has someone to go to, in one statement; return how many."""
+    moment = utc_text(now)
+    rows = [
+        (
+            message.kind,
+            message.person_id,
+            message.event_id,
+            message.meeting_id,
+            None
+            if message.payload is None
+            else json.dumps(message.payload, ensure_ascii=False, sort_keys=True),
+            utc_text(message.due),
+            moment,
+        )
+        for message in messages
+        if message.person_id is not None
+    ]
+    await tx.executemany(
+        "INSERT INTO outbox (kind, person_id, event_id, meeting_id, payload, due_at, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    return len(rows)
+
+
+async def withdraw_meeting_reminders(tx: Transaction, meeting_ids: Sequence[int]) -> None:
+    """Drop the waiting reminders of meetings cancelled or moved, in the change's transaction."""
+    if not meeting_ids:
+        return
+    await tx.execute(
+        f"DELETE FROM outbox WHERE kind = '{MEETING_REMINDER}' AND status = 'pending' "
+        f"AND meeting_id IN ({', '.join('?' * len(meeting_ids))})",
+        tuple(meeting_ids),
+    )
+
+
+async def queue_meeting_followups(
+    tx: Transaction, event_id: str, due: datetime, now: datetime
+) -> int:
+    """Queue the question "what did it lead to?" to each side of each meeting held, once."""
+    cursor = await tx.execute(
+        "INSERT INTO outbox (kind, person_id, event_id, meeting_id, due_at, created_at) "
+        "SELECT :kind, x.person_id, m.event_id, m.id, :due, :now FROM meetings m "
+        "JOIN meeting_seats x ON x.meeting_id = m.id "
+        "WHERE m.event_id = :e AND m.status = 'scheduled' AND NOT EXISTS ("
+        "  SELECT 1 FROM outbox o WHERE o.meeting_id = m.id AND o.kind = :kind "
+        "  AND o.person_id = x.person_id)",
+        {"kind": MEETING_FOLLOWUP, "due": utc_text(due), "now": utc_text(now), "e": event_id},
+    )
+    return cursor.rowcount
+
+
 async def _active_registrants(tx: Transaction, event_id: str) -> list[tuple[Addressee, str]]:
     rows = await tx.fetch_all(
         "SELECT id, person_id, status FROM registrations WHERE event_id = ? "

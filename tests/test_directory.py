@@ -84,6 +84,13 @@ async def test_members_find_each_other_and_write_a_first_message(
     await ayse.press(again, "İlk mesajı gönder")
     refused = await ayse.says("Tekrar merhaba")
     assert "zaten gönderdiniz" in (refused.text or "")
+    [first] = await assistant.fetch(
+        "SELECT f.person_id AS sender, d.recipient_id FROM directory_first_messages d "
+        "JOIN match_profiles f ON f.id = d.sender_profile_id"
+    )
+    assert first == {"sender": ayse.id, "recipient_id": bora.id}
+    relays = await assistant.fetch("SELECT * FROM outbox WHERE kind = 'directory_message'")
+    assert len(relays) == 1
 
     # An introduction by the team: a ticket naming both sides.
     intro = await ayse.press(await ayse.press(refused, "Rehber"), "Katılımcılar")

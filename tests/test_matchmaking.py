@@ -377,6 +377,57 @@ async def test_erasing_ones_data_cancels_meetings_and_tells_the_other_side(
     assert "Henüz bir görüşmeniz yok" in (agenda.text or "")
 
 
+async def test_leaving_with_several_meetings_and_a_request_tells_each_other_side(
+    assistant: Assistant,
+) -> None:
+    ayse, bora, outbox = await pair(assistant)
+    cem = await participant(assistant, "Cem Yıldız", "Güney Döküm")
+    derya = await participant(assistant, "Derya Aksoy", "Batı Kaynak")
+    await listed(cem, ["Döküm"], ["Hidrolik sistemler"])
+    await listed(derya, ["Kaynaklı imalat"], ["Hidrolik sistemler"])
+    await request_meeting(ayse, await ayse.says("/b2b"), "Kuzey Hidrolik", None)
+    await outbox.deliver()
+    await answer_request(bora, accept=True)
+    await request_meeting(bora, await bora.says("/b2b"), "Güney Döküm", "Döküm gövde")
+    await outbox.deliver()
+    await answer_request(cem, accept=True)
+    await request_meeting(derya, await derya.says("/b2b"), "Kuzey Hidrolik", "Kaynak işleri")
+    # Bora's agenda and requests name every other side.
+    agenda = await bora.press(await bora.says("/b2b"), "Gündemim")
+    text = agenda.text or ""
+    assert "Ayşe Kaya · Anadolu Lazer" in text and "Cem Yıldız · Güney Döküm" in text
+    assert text.index("Ayşe Kaya") < text.index("Cem Yıldız")
+    requests = await bora.press(await bora.says("/b2b"), "Talepler")
+    assert "Derya Aksoy · Batı Kaynak: " in (requests.text or "")
+    assert len(await assistant.fetch("SELECT * FROM meeting_seats")) == 4
+
+    confirm = await bora.press(await bora.says("/privacy"), "Verilerimi sil")
+    await bora.press(confirm, "Evet, hepsini sil")
+    await outbox.deliver()
+    for person in (ayse, cem):
+        told = await person.emulator.wait_for_bot_message(
+            person.id, contains="görüşmeniz iptal edildi", after=0
+        )
+        assert "artık aramızda değil" in (told.text or "")
+    told = await derya.emulator.wait_for_bot_message(derya.id, contains="talebi iptal", after=0)
+    assert "artık aramızda değil" in (told.text or "")
+    meetings = await assistant.fetch("SELECT status, slot, cancel_reason FROM meetings")
+    assert meetings == [{"status": "cancelled", "slot": None, "cancel_reason": "erased"}] * 2
+    requests_left = await assistant.fetch("SELECT status FROM meeting_requests ORDER BY id")
+    assert [r["status"] for r in requests_left] == ["cancelled"] * 3
+    assert await assistant.fetch("SELECT * FROM meeting_seats") == []
+    cancelled = await assistant.fetch(
+        "SELECT person_id FROM outbox WHERE kind = 'meeting_cancelled' ORDER BY person_id"
+    )
+    assert sorted(row["person_id"] for row in cancelled) == sorted([ayse.id, cem.id, derya.id])
+    assert (
+        await assistant.fetch(
+            "SELECT * FROM outbox WHERE kind = 'meeting_reminder' AND status = 'pending'"
+        )
+        == []
+    )
+
+
 async def test_reminders_survive_a_restart(
     assistant: Assistant, start_assistant: StartAssistant
 ) -> None:
