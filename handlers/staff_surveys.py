@@ -20,12 +20,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.context import AssistantContext, Caller
 from bot.domain import surveys as survey_rules
 from bot.domain.access import Ability
-from bot.domain.benchmark_report import ClusterIndicator, cluster_report
+from bot.domain.benchmark_report import cluster_report
 from bot.domain.survey_chart import survey_chart
 from bot.domain.survey_results import RoundResults, round_results
 from bot.domain.survey_workbook import survey_workbook
 from bot.screens.buttons import SendSurvey, StaffSurvey, StaffSurveys, SurveyResults
-from bot.screens.surveys import answer_text, yes_no
+from bot.screens.surveys import answer_text, cluster_lines, yes_no
 from handlers.replies import show
 from handlers.staff_access import staff
 from storage.questions import Question
@@ -234,40 +234,18 @@ async def _cluster_benchmark(caller: Caller, survey: Survey, round_: Round) -> s
         return caller.render("not_available")
     rounds = await services.surveys.rounds_of(survey.id)
     earlier = [r for r in rounds if r.number < round_.number]
-    current = {
-        i.question: await services.surveys.company_figures(round_.id, i.question, None)
-        for i in survey.indicators
-    }
+    questions = [indicator.question for indicator in survey.indicators]
+    current = await services.surveys.round_figures(round_.id, questions, None)
     previous = None
     if earlier:
-        previous = {
-            i.question: await services.surveys.company_figures(earlier[0].id, i.question, None)
-            for i in survey.indicators
-        }
+        previous = await services.surveys.round_figures(earlier[0].id, questions, None)
     indicators = cluster_report(survey, current, previous, services.settings.benchmark_k)
-    texts = services.texts
-    lines = []
-    for item in indicators:
-        cluster = item.cluster
 
-        def shown(value: float | None, item: ClusterIndicator = item) -> str:
-            if value is None:
-                return ""
-            return answer_text(texts, item.question, value, caller.language)
+    def sector_name(key: str) -> str:
+        sector = services.catalogue.sector(key)
+        return sector.name.get(caller.language) if sector is not None else ""
 
-        lines.append(
-            {
-                "item": item,
-                "median": shown(cluster.median) if cluster else "",
-                "lower": shown(cluster.lower) if cluster else "",
-                "upper": shown(cluster.upper) if cluster else "",
-                "moved": shown(abs(item.moved)) if item.moved else "",
-                "sectors": [
-                    (services.catalogue.sector(group.key), shown(group.spread.median))
-                    for group in item.sectors
-                ],
-            }
-        )
+    lines = cluster_lines(services.texts, indicators, caller.language, sector_name)
     return caller.render(
         "staff_benchmark",
         survey=survey,

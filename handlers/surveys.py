@@ -42,7 +42,7 @@ from bot.domain.surveys import (
 )
 from bot.screens.answers import AnswerScreens
 from bot.screens.buttons import BenchmarkReport, SurveyList, SurveyOpen
-from bot.screens.surveys import answer_text, benchmark_lines, shown_answers
+from bot.screens.surveys import answer_text, benchmark_lines, chart_words, shown_answers
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.replies import Keyboard, show
 from storage.content import FaqLink
@@ -346,12 +346,8 @@ async def benchmark_report(update: Update, context: AssistantContext) -> None:
         return
     assert company is not None
     await context.acknowledge()
-    figures = {
-        indicator.question: await services.surveys.company_figures(
-            round_.id, indicator.question, company
-        )
-        for indicator in survey.indicators
-    }
+    indicators = [indicator.question for indicator in survey.indicators]
+    figures = await services.surveys.round_figures(round_.id, indicators, company)
     report = company_report(survey, round_.number, figures, services.settings.benchmark_k)
     chat = update.effective_chat
     assert chat is not None
@@ -363,11 +359,7 @@ async def benchmark_report(update: Update, context: AssistantContext) -> None:
     texts = services.texts
     shown = benchmark_lines(texts, report, caller.language)
     chart = await asyncio.to_thread(
-        report_chart,
-        report,
-        caller.language,
-        caller.label("benchmark_own"),
-        caller.label("benchmark_cluster"),
+        report_chart, report, chart_words(texts, report, caller.language)
     )
     if pressed.as_pdf == "p":
         words = PdfText(

@@ -46,6 +46,8 @@ from storage.survey_definitions import (
     EVENT_KIND,
     EVERYONE,
     HIGHER,
+    INDICATOR_DECIMALS,
+    INDICATOR_NAME_LIMIT,
     LOWER,
     MEMBERS,
     SECTOR,
@@ -125,6 +127,9 @@ SURVEY_FIELDS = frozenset(
 SHORT_NAME_LIMIT = 30
 CONTACT_LIMIT = 200  # each of the office's e-mail, phone, address and hours
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
+# A unit in brackets closing a question's wording: "ciro (TL)?".
+_UNIT_AFTER = re.compile(r"\s*\([^()]{1,20}\)\s*\??\s*$")
+_INDICATOR_FIELDS = frozenset({"question", "better", "links", "name", "decimals"})
 # One rule for an e-mail address, for the office in the catalogue and for people's profiles.
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 
@@ -1245,7 +1250,27 @@ class _Reader:
             high_label=high_label,
             when=self.condition(data.get("when"), earlier),
             section=section,
+            typical=self.typical(data.get("typical"), question),
         )
+
+    def typical(self, value: object, question: Question) -> tuple[float, float] | None:
+        """Read `typical: [low, high]`, where most answers of a number or percentage fall."""
+        if value is None:
+            return None
+        if question.type not in (NUMBER, PERCENTAGE):
+            raise self.fail("typical", "only number and percentage questions have a typical range")
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or any(isinstance(bound, bool) or not isinstance(bound, int | float) for bound in value)
+            or not value[0] < value[1]
+        ):
+            raise self.fail("typical", "must be two numbers, the lower first: [low, high]")
+        low, high = float(value[0]), float(value[1])
+        below = question.minimum is not None and low < question.minimum
+        if below or (question.maximum is not None and high > question.maximum):
+            raise self.fail("typical", "must lie within the question's min and max")
+        return low, high
 
     def condition(self, value: object, earlier: list[Question]) -> Condition | None:
         """Read `when: {question: ID, is: VALUE or [VALUES]}` about an earlier question."""
@@ -1473,6 +1498,9 @@ class _Reader:
             data = self.mapping(item, f"indicators[{number}]")
             question_id = data.get("question")
             where = f"indicators[{question_id}]"
+            unknown = set(data) - _INDICATOR_FIELDS
+            if unknown:
+                raise self.fail(where, "unknown fields {fields}", fields=sorted(unknown))
             question = next((q for q in questions if q.id == question_id), None)
             if question is None or question.type not in NUMERIC_TYPES:
                 raise self.fail(
@@ -1489,8 +1517,38 @@ class _Reader:
                 raise self.fail(
                     f"{where}.{error.field_name}", error.template, **error.params
                 ) from None
-            found.append(Indicator(question.id, better, links))
+            try:
+                name = self.indicator_name(data, question)
+            except ContentError as error:
+                raise self.fail(
+                    f"{where}.{error.field_name}", error.template, **error.params
+                ) from None
+            places = data.get(
+                "decimals", 0 if question.type == NUMBER and not question.decimal else 1
+            )
+            if places not in INDICATOR_DECIMALS or isinstance(places, bool):
+                raise self.fail(f"{where}.decimals", "must be 0, 1, 2 or 3")
+            found.append(Indicator(question.id, better, name, places, links))
         return tuple(found)
+
+    def indicator_name(self, data: Mapping[str, Any], question: Question) -> Text:
+        """Read an indicator's short name, or make it from its question's wording."""
+        if "name" in data:
+            return self.text(data, "name", INDICATOR_NAME_LIMIT)
+        # "Fire (hurda) oranı?" reads as a name without its question mark; a trailing "(TL)"
+        # goes too, as the unit is shown with the figures.
+        names = {
+            language: _UNIT_AFTER.sub("", question.text.get(language)).rstrip(" ?")
+            for language in LANGUAGES
+        }
+        if any(len(name) > INDICATOR_NAME_LIMIT for name in names.values()):
+            raise self.fail(
+                "name",
+                "the question is too long to name the indicator: give it a name of at most "
+                "{limit} characters in both languages",
+                limit=INDICATOR_NAME_LIMIT,
+            )
+        return Text(tr=names["tr"], en=names["en"])
 
     def synonyms(self, value: object) -> tuple[tuple[str, ...], ...]:
         self.entry = "synonyms"
@@ -1657,6 +1715,8 @@ def survey_to_document(survey: Survey, timezone: ZoneInfo) -> dict[str, Any]:
             {
                 "question": indicator.question,
                 "better": indicator.direction,
+                "name": {"tr": indicator.name.tr, "en": indicator.name.en},
+                "decimals": indicator.places,
                 **({"links": [_link(link) for link in indicator.links]} if indicator.links else {}),
             }
             for indicator in survey.indicators

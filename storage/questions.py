@@ -48,7 +48,7 @@ CONDITION_TYPES = (CHOICE, MULTI_CHOICE, YES_NO)
 SCALES = ((1, 5), (0, 10))
 UNIT_LIMIT = 20
 SURVEY_QUESTIONS_LIMIT = 40
-SURVEY_QUESTION_FIELDS = frozenset({"unit", "decimal", "labels", "when", "section"})
+SURVEY_QUESTION_FIELDS = frozenset({"unit", "decimal", "labels", "when", "section", "typical"})
 
 # A question's wording and a choice's label: both fit a message and a button.
 QUESTION_TEXT_LIMIT = 300
@@ -99,6 +99,9 @@ class Question:
     high_label: Text | None = None
     when: Condition | None = None
     section: Text | None = None
+    # Where most answers fall (revenue in TL, not thousands): a number outside it, valid as it
+    # is, is shown back for a "sure?" before it is taken.
+    typical: tuple[float, float] | None = None
 
     def choice(self, choice_id: str) -> Choice | None:
         """Return the choice with this id, if the question has it."""
@@ -139,6 +142,8 @@ def question_to_document(question: Question) -> dict[str, Any]:
         }
     if question.section is not None:
         entry["section"] = _text(question.section)
+    if question.typical is not None:
+        entry["typical"] = [_number(bound) for bound in question.typical]
     return entry
 
 

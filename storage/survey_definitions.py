@@ -27,6 +27,10 @@ AUDIENCES = (EVERYONE, MEMBERS, SECTOR, EVENT, EVENT_KIND)
 HIGHER = "higher"
 LOWER = "lower"
 
+# An indicator's short name (a chart's title, a line of the report) and its decimals.
+INDICATOR_NAME_LIMIT = 40
+INDICATOR_DECIMALS = (0, 1, 2, 3)
+
 
 @dataclass(frozen=True)
 class Audience:
@@ -38,10 +42,16 @@ class Audience:
 
 @dataclass(frozen=True)
 class Indicator:
-    """A benchmark figure: a numeric question, which way is better, what helps to improve it."""
+    """A benchmark figure: a numeric question, which way is better, what helps to improve it.
+
+    `name` is what the report, the chart and the PDF call it ("Fire oranı"), and `places` the
+    decimals every figure of it is written with, so a column of figures reads alike.
+    """
 
     question: str
     direction: str  # HIGHER or LOWER
+    name: Text
+    places: int
     links: tuple[FaqLink, ...] = ()
 
 

@@ -110,5 +110,5 @@ def test_the_demo_member_sees_a_real_benchmark_report(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "İhtiyaç analizi 2027" in out and "firmanız yanıtladı" in out
-    assert "kıyaslama raporunuz" in out and "Küme: ortanca" in out
+    assert "kıyaslama raporunuz" in out and "Küme firmalarının yarısı" in out
     assert "Traceback" not in result.stderr

@@ -242,8 +242,8 @@ async def test_a_member_answers_for_her_company_and_gets_her_benchmark_report(
 
     report = await zeynep.press(done, "📊 Kıyaslama raporum")
     text = report.text or ""
-    assert "en iyi çeyrekte" in text  # revenue per employee, on-time delivery
-    assert "en geride kalan çeyrekte" in text  # scrap rate 9.5%: the worst
+    assert "Kümenin en iyi dörtte birindesiniz" in text  # revenue per employee, on-time delivery
+    assert "Kümenin en geride kalan dörtte birindesiniz" in text  # scrap rate 9.5%: the worst
     assert "Geride kaldığınız göstergeler:" in text
     chart = await zeynep.emulator.wait_for_bot_message(
         zeynep.id, predicate=lambda m: m.photo is not None
@@ -328,7 +328,7 @@ async def test_staff_see_the_cluster_benchmark_and_how_it_moved_since_the_last_r
     view = await elif_.press(page, "📊 Küme kıyaslaması")
     text = view.text or ""
     assert "2. tur · küme kıyaslaması" in text
-    assert "Ortanca 1. turdan bu yana %10 arttı" in text
+    assert "Orta değer 1. turdan bu yana %10,0 arttı" in text
     assert "12 firma" in text
 
 

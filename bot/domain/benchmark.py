@@ -89,17 +89,41 @@ def _off_answers(value: float, answers: Collection[float], step: float) -> float
     raise AssertionError("a finite set of answers always leaves a free half step")
 
 
-def spread(values: Sequence[float], k: int = DEFAULT_K) -> Spread | None:
-    """Return the indicator's shown cluster figures, or None with fewer than `k` companies."""
+def spread(values: Sequence[float], k: int = DEFAULT_K, places: int | None = None) -> Spread | None:
+    """Return the indicator's shown cluster figures, or None with fewer than `k` companies.
+
+    With `places` (the indicator's decimals) the figures are written with exactly that many
+    decimals, so they are kept off the companies' values as written that way too: moved by
+    whole steps of the shown precision instead of half steps that the writing would round away.
+    """
     if len(values) < max(k, 3):
         return None
     ordered = sorted(values)
     step = display_step(ordered)
+    if places is None:
+        lower, median, upper = (
+            _off_answers(_snap(_window_mean(ordered, quantile), step), ordered, step)
+            for quantile in (0.25, 0.5, 0.75)
+        )
+        return Spread(len(ordered), lower, median, upper, step)
+    step = max(step, 10.0**-places)
+    written = {round(value / step) for value in ordered}
     lower, median, upper = (
-        _off_answers(_snap(_window_mean(ordered, quantile), step), ordered, step)
+        _off_written(round(_window_mean(ordered, quantile) / step), written) * step
         for quantile in (0.25, 0.5, 0.75)
     )
-    return Spread(len(ordered), lower, median, upper, step)
+    return Spread(
+        len(ordered), round(lower, places), round(median, places), round(upper, places), step
+    )
+
+
+def _off_written(steps: int, written: Collection[int]) -> int:
+    """Return the nearest whole number of steps that no company's value is written as."""
+    for distance in range(0, 2 * len(written) + 2):
+        for candidate in (steps + distance, steps - distance):
+            if candidate not in written:
+                return candidate
+    raise AssertionError("a finite set of values always leaves a free step")
 
 
 def standing(own: float, others: Sequence[float], direction: str) -> Standing:

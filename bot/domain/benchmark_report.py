@@ -11,10 +11,10 @@ project's printed-document base) are made only when asked for.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.domain.benchmark import (
     Group,
@@ -32,6 +32,7 @@ from storage.surveys import CompanyFigure
 
 if TYPE_CHECKING:
     from fpdf import FPDF
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def company_report(
         given = figures.get(indicator.question, ())
         own = next((figure.value for figure in given if figure.mine), None)
         others = [figure.value for figure in given if not figure.mine]
-        shown = spread([figure.value for figure in given], k)
+        shown = spread([figure.value for figure in given], k, indicator.places)
         place = (
             standing(own, others, indicator.direction)
             if own is not None and shown is not None
@@ -120,7 +121,7 @@ def cluster_report(
         question = survey.question(indicator.question)
         assert question is not None
         given = list(current.get(indicator.question, ()))
-        shown = spread([figure.value for figure in given], k)
+        shown = spread([figure.value for figure in given], k, indicator.places)
         groups = [
             Group(
                 "sector",
@@ -132,12 +133,13 @@ def cluster_report(
         sectors = []
         for group in shown_groups(frozenset(range(len(given))), groups, k):
             values = [given[n].value for n in sorted(group.members)]
-            sector_spread = spread(values, k)
+            sector_spread = spread(values, k, indicator.places)
             if sector_spread is not None:
                 sectors.append(GroupSpread(group.key, sector_spread))
         before = None
         if previous is not None:
-            before = spread([figure.value for figure in previous.get(indicator.question, ())], k)
+            earlier = [figure.value for figure in previous.get(indicator.question, ())]
+            before = spread(earlier, k, indicator.places)
         found.append(
             ClusterIndicator(indicator, question, shown, tuple(sectors), movement(before, shown))
         )
@@ -151,18 +153,39 @@ _MEDIAN = "#1f6f8b"
 _OWN = "#d1495b"
 
 
-def report_chart(report: CompanyReport, language: str, own_label: str, cluster_label: str) -> bytes:
-    """Return a PNG: per indicator the cluster's middle half as a band, its median, and the
-    company's own value, each indicator on its own scale."""
+@dataclass(frozen=True)
+class ChartWords:
+    """The chart's words in the company's language, made by the caller."""
+
+    own: str  # the legend's entries
+    cluster: str
+    median: str
+    names: Mapping[str, str]  # indicator (its question id) -> its short name
+    units: Mapping[str, str]  # indicator -> its axis label ("TL", "yüzde (%)"), "" for none
+    tick: Callable[[str, float], str]  # (indicator, value) -> a tick label ("%12,5")
+
+
+def report_chart(report: CompanyReport, words: ChartWords) -> bytes:
+    """Return the chart as a PNG."""
+    buffer = io.BytesIO()
+    chart_figure(report, words).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def chart_figure(report: CompanyReport, words: ChartWords) -> Figure:
+    """Return the chart: per indicator the cluster's middle half as a band, its median, and the
+    company's own value, each indicator on its own scale with its unit and its decimals."""
     from matplotlib.figure import Figure  # only when a chart is made
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     shown = [item for item in report.indicators if item.cluster is not None]
-    figure = Figure(figsize=(8, 1.1 * max(len(shown), 1) + 1), dpi=100, layout="constrained")
+    figure = Figure(figsize=(8, 1.3 * max(len(shown), 1) + 1), dpi=100, layout="constrained")
     axes = figure.subplots(max(len(shown), 1), 1, squeeze=False)
     for row, item in enumerate(shown):
         plot = axes[row][0]
         cluster = item.cluster
         assert cluster is not None
+        name = item.indicator.question
         low = min(cluster.lower, item.own if item.own is not None else cluster.lower)
         high = max(cluster.upper, item.own if item.own is not None else cluster.upper)
         margin = (high - low) * 0.25 or abs(high) * 0.1 or 1.0
@@ -173,18 +196,33 @@ def report_chart(report: CompanyReport, language: str, own_label: str, cluster_l
             left=cluster.lower,
             color=_BAND,
             height=0.6,
-            label=cluster_label,
+            label=words.cluster,
         )
-        plot.plot([cluster.median] * 2, [-0.3, 0.3], color=_MEDIAN, linewidth=3)
+        plot.plot([cluster.median] * 2, [-0.3, 0.3], color=_MEDIAN, linewidth=3, label=words.median)
         if item.own is not None:
-            plot.plot([item.own], [0], marker="D", color=_OWN, markersize=10, label=own_label)
+            plot.plot([item.own], [0], marker="D", color=_OWN, markersize=10, label=words.own)
         plot.set_yticks([])
-        plot.set_title(item.question.text.get(language)[:80], fontsize=9, loc="left")
-        if row == 0:
-            plot.legend(loc="upper right", fontsize=8)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+        # Ticks only where the indicator's decimals can write them (no 2,5 for whole numbers),
+        # each written the language's way ("1.250.000", "%12,5"): no "1e6" offset.
+        plot.xaxis.set_major_locator(
+            MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=item.indicator.places == 0)
+        )
+        plot.xaxis.set_major_formatter(
+            FuncFormatter(lambda value, _, name=name: words.tick(name, value))
+        )
+        plot.tick_params(axis="x", labelsize=8)
+        plot.set_xlabel(words.units.get(name, ""), fontsize=8, loc="right")
+        plot.set_title(words.names.get(name, name), fontsize=10, loc="left", fontweight="bold")
+    # One legend under the chart, where it covers no figure.
+    legend: dict[str, Any] = {}
+    for plot in (row[0] for row in axes):
+        handles, labels = plot.get_legend_handles_labels()
+        legend.update(zip(labels, handles, strict=True))
+    if legend:
+        figure.legend(
+            list(legend.values()), list(legend), loc="outside lower center", ncols=3, fontsize=8
+        )
+    return figure
 
 
 @dataclass(frozen=True)

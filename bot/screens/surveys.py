@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.benchmark_report import CompanyReport
+from bot.domain.benchmark_report import (
+    ChartWords,
+    ClusterIndicator,
+    CompanyReport,
+    IndicatorReport,
+)
 from bot.domain.questions import shown_answer
 from bot.screens.buttons import SurveyOpen
 from bot.screens.outgoing import TextMessage
 from bot.screens.texts import Texts
 from storage.questions import NUMBER, PERCENTAGE, Question
-from storage.survey_definitions import Survey
+from storage.survey_definitions import Indicator, Survey
 from storage.surveys import Round
 
 
@@ -78,6 +83,20 @@ def shown_answers(
     ]
 
 
+def figure_text(
+    texts: Texts, indicator: Indicator, question: Question, value: float, language: str
+) -> str:
+    """Return a benchmark figure with its indicator's decimals and unit ("%12,5", "1.690 TL")."""
+    return texts.render(
+        language,
+        "benchmark_figure",
+        value=value,
+        question=question,
+        places=indicator.places,
+        unit=True,
+    )
+
+
 @dataclass(frozen=True)
 class BenchmarkLine:
     """One indicator of a company's report as the chat and the PDF say it."""
@@ -97,14 +116,15 @@ def benchmark_lines(texts: Texts, report: CompanyReport, language: str) -> list[
     behind = {item.indicator.question for item in report.lagging}
     lines = []
     for item in report.indicators:
-        question = item.question
 
-        def shown(value: float | None, question: Question = question) -> str:
-            return answer_text(texts, question, value, language) if value is not None else ""
+        def shown(value: float | None, item: IndicatorReport = item) -> str:
+            if value is None:
+                return ""
+            return figure_text(texts, item.indicator, item.question, value, language)
 
         cluster = item.cluster
         line = BenchmarkLine(
-            name=question.text.get(language),
+            name=item.indicator.name.get(language),
             own=shown(item.own),
             band=item.standing.band if item.standing is not None else None,
             median=shown(cluster.median) if cluster else "",
@@ -114,5 +134,74 @@ def benchmark_lines(texts: Texts, report: CompanyReport, language: str) -> list[
             plain="",
         )
         plain = texts.render(language, "benchmark_line", line=line)
-        lines.append(BenchmarkLine(**{**line.__dict__, "plain": plain}))
+        lines.append(replace(line, plain=plain))
     return lines
+
+
+@dataclass(frozen=True)
+class ClusterLine:
+    """One indicator of the staff's cluster benchmark, its figures written out."""
+
+    item: ClusterIndicator
+    median: str
+    lower: str
+    upper: str
+    moved: str  # how far the median moved, without its sign ("" when it did not)
+    sectors: tuple[tuple[str, str], ...]  # (sector's name, its median)
+
+
+def cluster_lines(
+    texts: Texts,
+    indicators: Sequence[ClusterIndicator],
+    language: str,
+    sector_name: Callable[[str], str],
+) -> list[ClusterLine]:
+    """Return the staff's cluster benchmark as lines, figures with each indicator's decimals."""
+    lines = []
+    for item in indicators:
+
+        def shown(value: float, item: ClusterIndicator = item) -> str:
+            return figure_text(texts, item.indicator, item.question, value, language)
+
+        cluster = item.cluster
+        lines.append(
+            ClusterLine(
+                item=item,
+                median=shown(cluster.median) if cluster else "",
+                lower=shown(cluster.lower) if cluster else "",
+                upper=shown(cluster.upper) if cluster else "",
+                moved=shown(abs(item.moved)) if item.moved else "",
+                sectors=tuple(
+                    (sector_name(group.key), shown(group.spread.median)) for group in item.sectors
+                ),
+            )
+        )
+    return lines
+
+
+def chart_words(texts: Texts, report: CompanyReport, language: str) -> ChartWords:
+    """Return the chart's words in the company's language: names, units and tick labels."""
+    questions = {item.indicator.question: item for item in report.indicators}
+
+    def tick(indicator: str, value: float) -> str:
+        item = questions[indicator]
+        return texts.render(
+            language,
+            "benchmark_figure",
+            value=value,
+            question=item.question,
+            places=item.indicator.places,
+            unit=False,
+        )
+
+    return ChartWords(
+        own=texts.label(language, "benchmark_own"),
+        cluster=texts.label(language, "benchmark_cluster"),
+        median=texts.label(language, "benchmark_median"),
+        names={name: item.indicator.name.get(language) for name, item in questions.items()},
+        units={
+            name: texts.render(language, "benchmark_axis", question=item.question)
+            for name, item in questions.items()
+        },
+        tick=tick,
+    )

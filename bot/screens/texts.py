@@ -119,5 +119,9 @@ class Texts:
         return format_time(local.time(), "HH:mm", locale=_LOCALES[language])
 
 
-def _number(value: int, language: str) -> str:
-    return format_decimal(value, locale=_LOCALES[language])
+def _number(value: float, language: str, places: int | None = None) -> str:
+    if places is None:
+        return format_decimal(value, locale=_LOCALES[language])
+    # Exactly `places` decimals ("1.250.000,5" at one), and never a "-0".
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(round(value, places) + 0.0, format=pattern, locale=_LOCALES[language])
