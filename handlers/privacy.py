@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AssistantApplication, AssistantContext, Caller, Services
@@ -43,7 +42,6 @@ from handlers.profile import notice_context
 from handlers.registrations import answers_shown
 from handlers.replies import show
 from handlers.staff_access import staff
-from handlers.ticket_posts import reply_parameters
 from storage.catalogue import parse_utc
 from storage.matchmaking import DIRECTORY, MATCH_PREFIX
 from storage.privacy import (
@@ -56,7 +54,6 @@ from storage.privacy import (
     scoped_event,
     special_purpose,
 )
-from storage.tickets import TicketPost
 
 logger = logging.getLogger(__name__)
 
@@ -486,40 +483,10 @@ async def delete_data(update: Update, context: AssistantContext) -> None:
             cancelled += 1
     # Meetings booked go first, so the other side of each is told and the slot is freed.
     await services.matchmaking.leave(caller.person.id, "erased", now)
-    # The posts of the person's tickets in the team's chats: read before the erasure.
-    posts = [
-        post
-        for ticket in await services.tickets.of_person(caller.person.id)
-        for post in await services.tickets.ticket_posts(ticket.id)
-        if post.audience == "staff"
-    ]
+    # The team chats its tickets went to are asked to delete their copies, in the erasure.
     await services.people.erase(caller.person.id)
     await services.privacy.record_request("privacy.erase", {"cancelled": cancelled})
     await show(update, caller.render("deleted", cancelled=cancelled))
-    await _ask_staff_chats_to_delete(context, services, posts)
-
-
-async def _ask_staff_chats_to_delete(
-    context: AssistantContext, services: Services, posts: list[TicketPost]
-) -> None:
-    """Ask each team chat a ticket went to to delete its copies there, under the ticket's post.
-
-    Those copies are Telegram messages the assistant can't reach (a bot deletes its own only
-    for 48 hours, and never what staff wrote): the team deletes them by hand. The note names
-    the ticket's number, nothing of the person.
-    """
-    for post in posts:
-        if post.chat_id < 0:
-            language = services.settings.default_language
-        else:
-            language = await services.language_of_person(post.chat_id)
-        text = services.texts.render(language, "staff_ticket_erased", ticket_id=post.ticket_id)
-        try:
-            await context.bot.send_message(
-                post.chat_id, text, reply_parameters=reply_parameters(post.message_id)
-            )
-        except TelegramError as error:
-            logger.info("Could not ask chat %s to delete ticket copies: %s", post.chat_id, error)
 
 
 async def run_retention(services: Services, now: datetime | None = None) -> Anonymised:

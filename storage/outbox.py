@@ -24,6 +24,7 @@ from typing import Any
 from storage.catalogue import parse_utc, utc_text
 from storage.content import Event
 from storage.database import Database, Transaction
+from storage.tickets import TICKET_POST
 
 # Kinds of message. A new feature adds one here, with its rules in `_verdict` if it needs any,
 # and a composer in bot.outbox.kinds.
@@ -64,6 +65,9 @@ PLACES_UNFILLED = "places_unfilled"
 # A survey round's invitation, and its one reminder to those who have not finished.
 SURVEY_INVITATION = "survey_invitation"
 SURVEY_REMINDER = "survey_reminder"
+# After an erasure, the request to a team chat, under one of the person's tickets' posts, to
+# delete its copies there by hand (payload: ticket, message); addressed by `chat_id`, no person.
+TICKET_COPIES = "ticket_copies"
 KINDS = (
     REMINDER,
     SURVEY,
@@ -90,6 +94,7 @@ KINDS = (
     PLACES_UNFILLED,
     SURVEY_INVITATION,
     SURVEY_REMINDER,
+    TICKET_COPIES,
 )
 # A decision about a place is worth nothing once the event is cancelled or has started.
 SELECTION = (APPLICATION_DECISION, PLACE_REMINDER)
@@ -149,6 +154,12 @@ class OutboxMessage:
     last_error: str | None
     sent_at: datetime | None
     meeting_id: int | None = None
+    chat_id: int | None = None  # a chat that is no person's (the team's group), if not theirs
+
+    @property
+    def chat(self) -> int | None:
+        """Return the chat the message goes to: its own, or the person's."""
+        return self.chat_id if self.chat_id is not None else self.person_id
 
 
 @dataclass(frozen=True)
@@ -185,6 +196,7 @@ def _message(row: Any) -> OutboxMessage:
         last_error=row["last_error"],
         sent_at=parse_utc(row["sent_at"]) if row["sent_at"] else None,
         meeting_id=row["meeting_id"],
+        chat_id=row["chat_id"],
     )
 
 
@@ -455,6 +467,21 @@ async def queue_meeting_followups(
     return cursor.rowcount
 
 
+async def queue_ticket_copies(tx: Transaction, person_id: int, now: datetime) -> int:
+    """Queue, in an erasure's transaction, the request to each team chat the person's tickets
+    were posted to, under the ticket's post, to delete its copies there; return how many."""
+    moment = utc_text(now)
+    cursor = await tx.execute(
+        "INSERT INTO outbox (kind, chat_id, payload, due_at, created_at) "
+        "SELECT :kind, p.chat_id, json_object('message', p.message_id, 'ticket', p.ticket_id), "
+        ":now, :now FROM ticket_posts p JOIN tickets t ON t.id = p.ticket_id "
+        "WHERE t.person_id = :person AND p.audience = 'staff' AND p.purpose = :purpose "
+        "ORDER BY p.created_at, p.chat_id",
+        {"kind": TICKET_COPIES, "now": moment, "person": person_id, "purpose": TICKET_POST},
+    )
+    return cursor.rowcount
+
+
 async def _active_registrants(tx: Transaction, event_id: str) -> list[tuple[Addressee, str]]:
     rows = await tx.fetch_all(
         "SELECT id, person_id, status FROM registrations WHERE event_id = ? "
@@ -519,6 +546,8 @@ LIMIT :limit
 def _verdict(row: Any, now: str) -> tuple[str, str | None]:
     """Decide what happens to a due row: claim it for sending, or settle it without a send."""
     kind = row["kind"]
+    if kind == TICKET_COPIES:
+        return SENDING, None  # to a team chat: no person or event to ask after
     if kind == BROADCAST:
         if row["broadcast_status"] != SENDING:
             return CANCELLED, "broadcast cancelled"

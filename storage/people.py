@@ -9,6 +9,7 @@ from typing import Any
 
 from storage.catalogue import utc_text
 from storage.database import Database
+from storage.outbox import queue_ticket_copies
 
 # The optional gender question's answers; 'unsaid' is "prefer not to say".
 GENDERS = ("woman", "man", "unsaid")
@@ -188,9 +189,13 @@ class PeopleRepository:
         Deleting the row sets `person_id` to NULL in registrations (ON DELETE SET NULL);
         `secure_delete` overwrites the freed pages so the data is not left in the file.
         Attendance is kept for funders' audits (a legal obligation) under a random pseudonym,
-        so one person's rows still count as one, and nothing leads back to them.
+        so one person's rows still count as one, and nothing leads back to them. Each team
+        chat the person's tickets were posted to is asked, through the outbox, to delete its
+        copies there (Telegram keeps them; the assistant can't).
         """
         async with self._db.transaction() as tx:
+            # Read before the tickets lose the person; sent even if a restart comes between.
+            await queue_ticket_copies(tx, person_id, datetime.now(UTC))
             await tx.execute(
                 "UPDATE registrations SET pseudonym = ? "
                 "WHERE person_id = ? AND anonymised_at IS NULL",

@@ -38,7 +38,7 @@ from bot.screens.notices import (
     event_changed_screen,
     promoted_screen,
 )
-from bot.screens.outgoing import Outgoing
+from bot.screens.outgoing import Outgoing, TextMessage
 from bot.screens.privacy import consent_request_screen
 from bot.screens.reminders import reminder_screen, survey_screen
 from bot.screens.staff_notices import staff_notice_screen
@@ -241,6 +241,17 @@ async def compose_consent_request(
 async def still_without_consent(context: ComposeContext, message: OutboxMessage) -> bool:
     """Tell whether the person has not said yes meanwhile (in /settings, say)."""
     return not await context.services.privacy.wants_announcements(message.person_id or 0)
+
+
+async def compose_ticket_copies(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Ask a team chat, under an erased person's ticket, to delete its copies there by hand."""
+    text = context.services.texts.render(
+        language, "staff_ticket_erased", ticket_id=message.payload.get("ticket")
+    )
+    reply_to = message.payload.get("message")
+    return TextMessage(text, reply_to=int(reply_to) if reply_to is not None else None)
 
 
 async def compose_staff_notice(
@@ -575,6 +586,7 @@ KINDS: dict[str, Kind] = {
     outbox.BROADCAST: Kind(compose_broadcast, still_wanted=broadcast_still_wanted),
     outbox.CONSENT_REQUEST: Kind(compose_consent_request, still_wanted=still_without_consent),
     outbox.STAFF_NOTICE: Kind(compose_staff_notice),
+    outbox.TICKET_COPIES: Kind(compose_ticket_copies),
     outbox.CERTIFICATE: Kind(compose_certificate),
     outbox.MEETING_REQUEST: Kind(compose_meeting_request),
     outbox.MEETING_ANSWER: Kind(compose_meeting_answer),

@@ -148,8 +148,8 @@ class OutboxWorker:
             if kind is None:
                 await self._outbox.mark_settled(message.id, FAILED, f"unknown kind {message.kind}")
                 return
-            assert message.person_id is not None
-            chat_id = message.person_id
+            chat_id = message.chat
+            assert chat_id is not None
             language = message.language or await self._services.language_of_person(chat_id)
             composed = await kind.compose(self._composing, message, language)
             if isinstance(composed, Skip):

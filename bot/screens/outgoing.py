@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class TextMessage:
 
     text: str
     markup: InlineKeyboardMarkup | None = None
+    reply_to: int | None = None  # the message it answers in its chat (sent even if deleted)
 
 
 @dataclass(frozen=True)
@@ -47,4 +48,11 @@ async def post(bot: Bot, chat_id: int, message: Outgoing) -> Message:
         )
     if isinstance(message, PhotoMessage):
         return await bot.send_photo(chat_id, message.photo, caption=message.caption)
-    return await bot.send_message(chat_id, message.text, reply_markup=message.markup)
+    replying = (
+        None
+        if message.reply_to is None
+        else ReplyParameters(message.reply_to, allow_sending_without_reply=True)
+    )
+    return await bot.send_message(
+        chat_id, message.text, reply_markup=message.markup, reply_parameters=replying
+    )
