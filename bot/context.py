@@ -111,7 +111,9 @@ class Services:
     @property
     def applications(self) -> ApplicationRepository:
         """Return the applications of events where staff select (a light view of the database)."""
-        return ApplicationRepository(self.database, self.registrations.plan, self.audit)
+        return ApplicationRepository(
+            self.database, self.registrations.plan, self.audit, self.settings.timezone
+        )
 
     @property
     def answers(self) -> AnswerIndex:

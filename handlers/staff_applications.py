@@ -382,7 +382,12 @@ async def notify(update: Update, context: AssistantContext) -> None:
             [caller.button("staff_notify_yes", NotifyApplicants(event.id, "1"))],
             [caller.button("staff_back_to_applications", ApplicationReview(event.id))],
         ]
-        text = caller.render("staff_notify_confirm", event=event, balance=balance)
+        text = caller.render(
+            "staff_notify_confirm",
+            event=event,
+            balance=balance,
+            early=datetime.now(UTC) < event.signup_closes_at,
+        )
         await show(update, text, rows)
         return
     told = await services.applications.notify(event, caller.person.id)
@@ -421,8 +426,13 @@ class BulkForm(Form):
         if event is None:
             await show(call.update, call.caller.render("not_available"))
             return
-        total, _ = await call.services.applications.review(
-            event.id, filters.review(call.caller), 0, 1
+        applications = call.services.applications
+        chosen = filters.review(call.caller)
+        total, _ = await applications.review(event.id, chosen, 0, 1)
+        # What "yes" would do, worked out the same way and rolled back: never more
+        # acceptances promised than there are places.
+        rehearsed = await applications.decide_many(
+            event, chosen, decision, call.caller.person.id, rehearse=True
         )
         text = call.caller.render(
             "staff_bulk_step",
@@ -430,6 +440,8 @@ class BulkForm(Form):
             event=event,
             decision=decision,
             total=total,
+            result=rehearsed,
+            balance=await applications.balance(event),
             note=call.state.answers.get("note"),
             reason=reason,
         )

@@ -17,7 +17,7 @@ import json
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from storage.answers import record_answers
@@ -47,8 +47,10 @@ DECISIONS = (ACCEPTED, RESERVE, DECLINED)
 OPEN_TO_DECISION = (PENDING, ACCEPTED, RESERVE, DECLINED)
 # The person may withdraw from these (a confirmed place is cancelled with its registration).
 WITHDRAWABLE = (PENDING, ACCEPTED, RESERVE, CONFIRMED)
-# Who is told before the confirmation deadline: a day before, or halfway for a short window.
-REMINDER_BEFORE = timedelta(hours=24)
+# A confirmation deadline ends a local day (people read "by 23:59 on Friday", not "by 02:01");
+# the reminder comes that morning, or halfway through a window too short for it.
+DEADLINE_TIME = time(23, 59)
+REMINDER_TIME = time(10, 0)
 # decided_by for what the assistant did itself (a lapse, a reserve place offered).
 ASSISTANT = 0
 
@@ -110,7 +112,7 @@ class Balance:
     reserve: int
     declined: int
     withdrawn: int
-    to_notify: int  # decisions not told yet
+    untold: tuple[tuple[str, int], ...]  # decision -> how many are not told yet
     companies: int  # companies with an accepted or confirmed person
     sectors: tuple[tuple[str, int], ...]  # sector id -> accepted or confirmed people
 
@@ -129,6 +131,15 @@ class Balance:
         """Return how many applied (withdrawn ones included)."""
         return self.pending + self.accepted + self.reserve + self.declined + self.withdrawn
 
+    @property
+    def to_notify(self) -> int:
+        """Return how many decisions "notify" would tell now."""
+        return sum(count for _, count in self.untold)
+
+    def untold_of(self, decision: str) -> int:
+        """Return how many people would be told this decision (accepted, reserve, declined)."""
+        return dict(self.untold).get(decision, 0)
+
 
 @dataclass(frozen=True)
 class Decided:
@@ -145,6 +156,31 @@ class BulkDecided:
     decided: int
     full: int  # left pending: no place left
     company_full: int  # left pending: their company's places are taken
+
+
+class _Rehearsal(Exception):
+    """Raised inside a transaction to roll a rehearsed bulk decision back."""
+
+    def __init__(self, result: BulkDecided) -> None:
+        super().__init__("rehearsal")
+        self.result = result
+
+
+def confirmation_deadline(now: datetime, event: Event, zone: tzinfo) -> datetime:
+    """Return when an accepted place must be confirmed: 23:59 local time, `confirm_days` on.
+
+    Never after the event starts.
+    """
+    last_day = (now + timedelta(days=event.confirm_days)).astimezone(zone).date()
+    end_of_day = datetime.combine(last_day, DEADLINE_TIME, tzinfo=zone).astimezone(UTC)
+    return min(end_of_day, event.starts_at)
+
+
+def reminder_due(now: datetime, deadline: datetime, zone: tzinfo) -> datetime:
+    """Return when to remind an unconfirmed place: the deadline's morning, else halfway."""
+    morning = datetime.combine(deadline.astimezone(zone).date(), REMINDER_TIME, tzinfo=zone)
+    halfway = now + (deadline - now) / 2
+    return morning.astimezone(UTC) if halfway <= morning < deadline else halfway
 
 
 @dataclass(frozen=True)
@@ -232,10 +268,13 @@ _ORDER = "ORDER BY (a.status = 'reserve') DESC, a.reserve_at, a.created_at, a.id
 class ApplicationRepository:
     """Reads and changes applications; each change and its messages in one transaction."""
 
-    def __init__(self, database: Database, plan: DeliveryPlan, audit: AuditLog) -> None:
+    def __init__(
+        self, database: Database, plan: DeliveryPlan, audit: AuditLog, zone: tzinfo = UTC
+    ) -> None:
         self._db = database
         self.plan = plan
         self._audit = audit
+        self._zone = zone  # the cluster's: deadlines end a local day
 
     # -- the person's side ---------------------------------------------------------------
 
@@ -466,12 +505,13 @@ class ApplicationRepository:
             "SELECT COUNT(*) FROM registrations WHERE event_id = ? AND status = 'confirmed'",
             (event.id,),
         )
-        to_notify = await self._db.fetch_one(
-            "SELECT COUNT(*) FROM applications WHERE event_id = ? AND person_id IS NOT NULL "
-            "AND status IN ('accepted', 'reserve', 'declined') "
-            "AND notified_status IS NOT status",
+        untold = await self._db.fetch_all(
+            "SELECT status, COUNT(*) AS n FROM applications WHERE event_id = ? "
+            "AND person_id IS NOT NULL AND status IN ('accepted', 'reserve', 'declined') "
+            "AND notified_status IS NOT status GROUP BY status",
             (event.id,),
         )
+        waiting = {row["status"]: row["n"] for row in untold}
         holding = (
             "FROM applications WHERE event_id = :event AND status IN ('accepted', 'confirmed')"
         )
@@ -493,7 +533,9 @@ class ApplicationRepository:
             reserve=counts.get(RESERVE, 0),
             declined=counts.get(DECLINED, 0),
             withdrawn=counts.get(WITHDRAWN, 0) + counts.get(LAPSED, 0),
-            to_notify=to_notify[0] if to_notify is not None else 0,
+            untold=tuple(
+                (decision, waiting[decision]) for decision in DECISIONS if decision in waiting
+            ),
             companies=companies[0] if companies is not None else 0,
             sectors=tuple((row["sector_id"], row["n"]) for row in sectors),
         )
@@ -593,36 +635,51 @@ class ApplicationRepository:
         staff_id: int,
         note: str | None = None,
         now: datetime | None = None,
+        *,
+        rehearse: bool = False,
     ) -> BulkDecided:
         """Decide every application the filter shows, in the list's order, in one transaction.
 
         Accepting stops giving places once none is left; those left over stay as they were.
+        `rehearse`: work it all out the same way, then roll it back (what staff are asked to
+        confirm is what would happen).
         """
         current = now or datetime.now(UTC)
         where, params = _where(event.id, chosen)
         decided = full = company_full = 0
-        async with self._db.transaction() as tx:
-            rows = await tx.fetch_all(f"{_SELECT} WHERE {where} {_ORDER}", params)
-            for row in rows:
-                outcome = await self._decide(tx, event, row, decision, staff_id, None, current)
-                if outcome == "done" and row["status"] != decision:
-                    decided += 1
-                    if note:
-                        await tx.execute(
-                            "UPDATE applications SET note = ? WHERE id = ?", (note, row["id"])
-                        )
-                elif outcome == "full":
-                    full += 1
-                elif outcome == "company_full":
-                    company_full += 1
-            await self._audit.record(
-                staff_id,
-                "application.bulk",
-                f"event:{event.id}",
-                {"to": decision, "decided": decided, "full": full, "company_full": company_full},
-                tx=tx,
-            )
-        return BulkDecided(decided, full, company_full)
+        try:
+            async with self._db.transaction() as tx:
+                rows = await tx.fetch_all(f"{_SELECT} WHERE {where} {_ORDER}", params)
+                for row in rows:
+                    outcome = await self._decide(tx, event, row, decision, staff_id, None, current)
+                    if outcome == "done" and row["status"] != decision:
+                        decided += 1
+                        if note:
+                            await tx.execute(
+                                "UPDATE applications SET note = ? WHERE id = ?", (note, row["id"])
+                            )
+                    elif outcome == "full":
+                        full += 1
+                    elif outcome == "company_full":
+                        company_full += 1
+                result = BulkDecided(decided, full, company_full)
+                if rehearse:
+                    raise _Rehearsal(result)
+                await self._audit.record(
+                    staff_id,
+                    "application.bulk",
+                    f"event:{event.id}",
+                    {
+                        "to": decision,
+                        "decided": decided,
+                        "full": full,
+                        "company_full": company_full,
+                    },
+                    tx=tx,
+                )
+        except _Rehearsal as rehearsal:
+            return rehearsal.result
+        return result
 
     async def set_note(self, application_id: int, note: str | None, staff_id: int) -> bool:
         """Set (or clear) the personal line sent with the decision; False once final."""
@@ -663,8 +720,7 @@ class ApplicationRepository:
         told_round = row["notified_round"] + 1
         confirm_by = None
         if row["status"] == ACCEPTED:
-            deadline = min(now + timedelta(days=event.confirm_days), event.starts_at)
-            confirm_by = utc_text(deadline)
+            confirm_by = utc_text(confirmation_deadline(now, event, self._zone))
         await tx.execute(
             "UPDATE applications SET notified_status = status, notified_round = ?, "
             "confirm_by = ? WHERE id = ?",
@@ -680,8 +736,7 @@ class ApplicationRepository:
             (APPLICATION_DECISION, row["person_id"], event.id, json.dumps(payload), moment, moment)
         ]
         if confirm_by is not None:
-            window = parse_utc(confirm_by) - now
-            due = parse_utc(confirm_by) - min(REMINDER_BEFORE, window / 2)
+            due = reminder_due(now, parse_utc(confirm_by), self._zone)
             reminder = {"application": row["id"], "round": told_round}
             rows.append(
                 (

@@ -118,14 +118,16 @@ async def test_staff_accept_notify_and_the_person_confirms_the_place(
     assert "Kaydedildi" in (accepted.text or "") and "henüz bildirilmedi" in (accepted.text or "")
     # Nothing reaches her before "notify".
     await assistant.emulator.wait_idle()
-    assert not any("Seçildiniz" in text for text in ayse.texts())
+    assert not any("kabul edildi" in text for text in ayse.texts())
 
     listing = await elif_.press(accepted, "Başvurular")
     ask = await elif_.press(listing, "Bildir (1)")
-    assert "1 kişiye kararı" in (ask.text or "")
+    assert "✅ Kabul edildi: 1" in (ask.text or "")
     sent = await elif_.press(ask, "Evet, gönder")
     assert "1 karar yola çıktı" in (sent.text or "")
-    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains="Seçildiniz, tebrikler")
+    news = await ayse.emulator.wait_for_bot_message(
+        ayse.id, contains="Başvurunuz kabul edildi, tebrikler"
+    )
     assert news.buttons[0] == "✅ Yerimi onaylıyorum"
     confirmed = await ayse.press(news, "Yerimi onaylıyorum")
     assert "Yeriniz onaylandı" in (confirmed.text or "")
@@ -176,7 +178,7 @@ async def test_an_old_accept_button_and_an_old_confirm_button_change_nothing(
     services = assistant.services
     await services.applications.decide(event, application["id"], "accepted", elif_.id)
     await services.applications.notify(event, elif_.id)
-    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains="Seçildiniz")
+    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains="Başvurunuz kabul edildi")
     await services.applications.decide(event, application["id"], "declined", elif_.id)
     await services.applications.notify(event, elif_.id)
     await ayse.emulator.wait_for_bot_message(ayse.id, contains="bu kez seçilemediniz")
@@ -264,7 +266,7 @@ async def test_a_place_not_confirmed_passes_to_the_reserve_then_staff_are_told(
     await services.applications.decide(event, ids[mehmet.id], "reserve", staff_id)
     await services.applications.decide(event, ids[zeynep.id], "declined", staff_id)
     assert await services.applications.notify(event, staff_id) == 3
-    await ayse.emulator.wait_for_bot_message(mehmet.id, contains="yedek listedesiniz")
+    await ayse.emulator.wait_for_bot_message(mehmet.id, contains="yedek listesindesiniz")
 
     # Ayşe lets her deadline pass: the place lapses and Mehmet is offered it at once.
     await services.database.execute(
@@ -277,7 +279,7 @@ async def test_a_place_not_confirmed_passes_to_the_reserve_then_staff_are_told(
     offer = await mehmet.emulator.wait_for_bot_message(mehmet.id, contains="bir yer açıldı")
     assert offer.buttons[0] == "✅ Yerimi onaylıyorum"
     late = await ayse.press(
-        await ayse.emulator.wait_for_bot_message(ayse.id, contains="Seçildiniz"),
+        await ayse.emulator.wait_for_bot_message(ayse.id, contains="Başvurunuz kabul edildi"),
         "Yerimi onaylıyorum",
     )
     assert "karar değişti" in (late.text or "")
@@ -317,7 +319,7 @@ async def test_applying_after_the_deadline_and_withdrawing_a_confirmed_place(
     await services.applications.decide(event, ids[0], "accepted", 1)
     await services.applications.decide(event, ids[1], "reserve", 1)
     await services.applications.notify(event, 1)
-    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains="Seçildiniz")
+    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains="Başvurunuz kabul edildi")
     await ayse.press(news, "Yerimi onaylıyorum")
     await assistant.emulator.wait_idle()
     # She cancels her confirmed place from /my: it passes to Mehmet on the reserve list.
@@ -355,7 +357,7 @@ async def test_bulk_decisions_survive_a_restart_before_notify_and_go_once(
     elif_ = staff_member(assistant)
     listing = await elif_.press(await open_staff_event(elif_, VISIT_TITLE), "Başvurular")
     line = await elif_.press(listing, "Listedekilerin hepsini kabul et")
-    assert "listedeki 3 başvuru kabul edilecek" in (line.text or "")
+    assert "bunlardan 2 başvuru kabul edilecek" in (line.text or "")
     confirm = await elif_.says("Bologna'da görüşmek üzere!")
     done = await elif_.press(confirm, "Evet")
     assert "2 başvuru için karar verildi" in (done.text or "")
@@ -371,7 +373,9 @@ async def test_bulk_decisions_survive_a_restart_before_notify_and_go_once(
     assert await again.services.applications.notify(event, elif_.id) == 2
     assert await again.services.applications.notify(event, elif_.id) == 0
     for person in people[:2]:
-        news = await again.emulator.wait_for_bot_message(person.id, contains="Seçildiniz")
+        news = await again.emulator.wait_for_bot_message(
+            person.id, contains="Başvurunuz kabul edildi"
+        )
         assert "Bologna'da görüşmek üzere!" in (news.text or "")
     rows = await again.fetch(
         "SELECT person_id, COUNT(*) AS n FROM outbox WHERE kind = 'application_decision' "
@@ -522,7 +526,7 @@ async def test_staff_switch_an_event_with_registrations_to_selection(
 
 
 @pytest.mark.usefixtures("unpaced")
-async def test_a_reminder_comes_a_day_before_the_deadline_unless_the_place_was_taken(
+async def test_a_reminder_comes_before_the_deadline_unless_the_place_was_taken(
     assistant: Assistant,
 ) -> None:
     event = await selected_visit(assistant, capacity=2)
@@ -537,10 +541,13 @@ async def test_a_reminder_comes_a_day_before_the_deadline_unless_the_place_was_t
         await services.applications.decide(event, application_id, "accepted", 1)
     await services.applications.notify(event, 1, clock.now)
     assert await outbox.drain() == 2  # the two decisions; the reminders wait
-    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains="Seçildiniz")
+    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains="Başvurunuz kabul edildi")
     await ayse.press(news, "Yerimi onaylıyorum")
     await assistant.emulator.wait_idle()
-    clock.set(clock.now + timedelta(days=2, minutes=1))
+    [due] = await assistant.fetch(
+        "SELECT due_at FROM outbox WHERE kind = 'place_reminder' AND person_id = ?", mehmet.id
+    )
+    clock.set(datetime.fromisoformat(due["due_at"]) + timedelta(minutes=1))
     await outbox.drain()
     reminder = await mehmet.emulator.wait_for_bot_message(mehmet.id, contains="Hatırlatma")
     assert reminder.buttons[0] == "✅ Yerimi onaylıyorum"
@@ -596,7 +603,7 @@ async def test_confirming_after_the_deadline_is_refused_politely(assistant: Assi
     application_id = (await application_of(assistant, ayse))["id"]
     await services.applications.decide(event, application_id, "accepted", 1)
     await services.applications.notify(event, 1)
-    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains="Seçildiniz")
+    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains="Başvurunuz kabul edildi")
     # The deadline passed a minute ago; the sweep has not run yet.
     await services.database.execute(
         "UPDATE applications SET confirm_by = ? WHERE id = ?",

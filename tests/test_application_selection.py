@@ -1,0 +1,131 @@
+"""Selecting from applications, as staff and applicants read it: what "notify" and a bulk
+decision will do before they do it, when a place must be confirmed, and how a refusal reads."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from storage.catalogue import parse_utc
+from tests.conftest import Assistant
+from tests.test_applications import VISIT, VISIT_TITLE, application_of, apply_to, selected_visit
+from tests.test_staff_events import open_staff_event, staff_member
+
+ISTANBUL = ZoneInfo("Europe/Istanbul")
+
+
+async def _set_deadline(assistant: Assistant, moment: datetime) -> None:
+    await assistant.services.database.execute(
+        "UPDATE events SET document = json_set(document, '$.registration_deadline', ?) "
+        "WHERE id = ?",
+        (moment.isoformat(), VISIT),
+    )
+    await assistant.services.reload_catalogue()
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_notify_shows_who_hears_what_and_warns_before_the_deadline(
+    assistant: Assistant,
+) -> None:
+    event = await selected_visit(assistant, capacity=3)
+    ayse, mehmet, zeynep, deniz = (
+        assistant.person(name) for name in ("Ayşe", "Mehmet", "Zeynep", "Deniz")
+    )
+    for number, person in enumerate((ayse, mehmet, zeynep, deniz)):
+        await apply_to(person, company=f"Qwz Örnek {number}")
+    services = assistant.services
+    for person, decision in ((ayse, "accepted"), (mehmet, "reserve"), (zeynep, "declined")):
+        row = await application_of(assistant, person)
+        assert (await services.applications.decide(event, row["id"], decision, 1)).outcome == "done"
+
+    elif_ = staff_member(assistant)
+    listing = await elif_.press(await open_staff_event(elif_, VISIT_TITLE), "Başvurular")
+    ask = await elif_.press(listing, "Bildir (3)")
+    text = ask.text or ""
+    assert "Son başvuru tarihi henüz geçmedi" in text
+    assert "✅ Kabul edildi: 1" in text and "🕒 Yedek listesi: 1" in text
+    assert "❌ Reddedildi: 1" in text
+    assert "Karar bekleyen 1 başvuruya bir şey gönderilmez" in text
+    # Asking sends nothing and marks nothing told.
+    rows = await assistant.fetch(
+        "SELECT notified_status FROM applications WHERE event_id = ?", VISIT
+    )
+    assert {row["notified_status"] for row in rows} == {None}
+    assert not await assistant.fetch("SELECT id FROM outbox WHERE kind = 'application_decision'")
+
+    # Once the deadline has passed, the same question carries no warning.
+    await _set_deadline(assistant, datetime.now(UTC) - timedelta(hours=1))
+    listing = await elif_.press(await open_staff_event(elif_, VISIT_TITLE), "Başvurular")
+    ask = await elif_.press(listing, "Bildir (3)")
+    assert "henüz geçmedi" not in (ask.text or "")
+    sent = await elif_.press(ask, "Evet, gönder")
+    assert "3 karar yola çıktı" in (sent.text or "")
+    told = await assistant.fetch(
+        "SELECT person_id, notified_status FROM applications WHERE notified_status IS NOT NULL"
+    )
+    assert {row["person_id"]: row["notified_status"] for row in told} == {
+        ayse.id: "accepted",
+        mehmet.id: "reserve",
+        zeynep.id: "declined",
+    }
+
+    # The refusal doesn't claim the event was oversubscribed, and says "için" once at most.
+    refusal = await zeynep.emulator.wait_for_bot_message(zeynep.id, contains="seçilemediniz")
+    refused = refusal.text or ""
+    assert "başvurunuz değerlendirildi" in refused
+    assert "kontenjan" not in refused and refused.count("için") <= 1
+    reserve = await mehmet.emulator.wait_for_bot_message(mehmet.id, contains="yedek listesi")
+    assert "kontenjan" not in (reserve.text or "")
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_bulk_accept_says_how_many_places_there_are_before_it_accepts(
+    assistant: Assistant,
+) -> None:
+    await selected_visit(assistant, capacity=2)
+    people = [assistant.person(name) for name in ("Ayşe", "Mehmet", "Zeynep", "Deniz")]
+    for number, person in enumerate(people):
+        await apply_to(person, company=f"Qwz Örnek {number}")
+    elif_ = staff_member(assistant)
+    listing = await elif_.press(await open_staff_event(elif_, VISIT_TITLE), "Başvurular")
+    line = await elif_.press(listing, "Listedekilerin hepsini kabul et")
+    confirm = await elif_.press(line, "Atla")
+    text = confirm.text or ""
+    assert "listede 4 başvuru var; bunlardan 2 başvuru kabul edilecek" in text
+    assert "Boş yer sayısı 2" in text
+    assert "2 başvuru boş yer kalmadığı için olduğu gibi kalacak" in text
+    # Working it out changed nothing and recorded nothing.
+    statuses = {row["status"] for row in await assistant.fetch("SELECT status FROM applications")}
+    assert statuses == {"pending"}
+    assert not await assistant.fetch("SELECT id FROM audit_log WHERE action = 'application.bulk'")
+
+    done = await elif_.press(confirm, "Evet")
+    assert "2 başvuru için karar verildi" in (done.text or "")
+    rows = await assistant.fetch("SELECT status FROM applications ORDER BY id")
+    assert [row["status"] for row in rows] == ["accepted", "accepted", "pending", "pending"]
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_a_confirmation_deadline_ends_a_local_day(assistant: Assistant) -> None:
+    event = await selected_visit(assistant, capacity=2, confirm_days=3)
+    ayse = assistant.person("Ayşe")
+    await apply_to(ayse)
+    services = assistant.services
+    row = await application_of(assistant, ayse)
+    await services.applications.decide(event, row["id"], "accepted", 1)
+    before = datetime.now(UTC)
+    await services.applications.notify(event, 1)
+    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains="kabul edildi")
+    confirm_by = parse_utc((await application_of(assistant, ayse))["confirm_by"])
+    local = confirm_by.astimezone(ISTANBUL)
+    assert (local.hour, local.minute) == (23, 59)
+    assert local.date() == (before + timedelta(days=3)).astimezone(ISTANBUL).date()
+    assert "23:59" in (news.text or "")
+    # The reminder comes on the last day's morning, not at midnight the day before.
+    [reminder] = await assistant.fetch(
+        "SELECT due_at FROM outbox WHERE kind = 'place_reminder' AND person_id = ?", ayse.id
+    )
+    due = parse_utc(reminder["due_at"]).astimezone(ISTANBUL)
+    assert (due.date(), due.hour, due.minute) == (local.date(), 10, 0)
