@@ -48,7 +48,7 @@ async def test_the_deadline_job_reads_one_row_until_a_place_is_overdue(
     reserve = (await application_of(assistant, mehmet))["id"]
     await services.applications.decide(event, reserve, "reserve", staff_id)
     assert await services.applications.notify(event, staff_id) == 2
-    await assistant.emulator.wait_for_bot_message(mehmet.id, contains="yedek listedesiniz")
+    await assistant.emulator.wait_for_bot_message(mehmet.id, contains="yedek listesindesiniz")
 
     # Ayşe still has days to confirm: one indexed read, no team list, no write transaction.
     [statement] = await _job_statements(assistant)
