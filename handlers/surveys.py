@@ -20,7 +20,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import AssistantApplication, AssistantContext, Caller
 from bot.domain.benchmark_report import PdfText, company_report, report_chart, report_pdf
-from bot.domain.forms import Flow, Moved, Reply
+from bot.domain.forms import Finished, Flow, Moved, Reply
 from bot.domain.questions import choice_options, question_id, step_name
 from bot.domain.surveys import (
     BASE,
@@ -45,6 +45,7 @@ from bot.screens.buttons import BenchmarkReport, SurveyList, SurveyOpen
 from bot.screens.surveys import answer_text, benchmark_lines, chart_words, shown_answers
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.replies import Keyboard, show
+from handlers.survey_doubts import checked, confirmed, doubt_shown, sure_rows
 from storage.content import FaqLink
 from storage.questions import Question
 from storage.survey_definitions import EVENT, Audience, Survey
@@ -99,11 +100,14 @@ class SurveyForm(Form):
         question = self._question(call)
         return choice_options(question, call.caller.language) if question is not None else []
 
-    async def take(self, call: FormCall, reply: Reply) -> Moved | None:
+    async def take(self, call: FormCall, reply: Reply) -> Moved | Finished | None:
         round_ = await _round_of(call)
         if round_ is None or not round_.is_open(datetime.now(UTC)):
             await call.services.forms.close(call.caller.person.id)
             return Moved(call.state, "closed")
+        sure = confirmed(call, self._survey(call), reply)
+        if sure is not None:
+            return sure
         if call.state.step != REVIEW or not (reply.pressed or "").startswith(CHANGE):
             return None
         survey = self._survey(call)
@@ -113,6 +117,9 @@ class SurveyForm(Form):
             return None  # the review's step reads it: not a button it offers
         answers = {**call.state.answers, EDITING: wanted}
         return Moved(replace(call.state, step=step_name(question), answers=answers))
+
+    async def verify(self, call: FormCall, step: str, value: Any) -> tuple[Any, str | None]:
+        return await checked(call, self._survey(call), step, value)
 
     async def ask(self, call: FormCall, reason: str | None = None) -> None:
         caller = call.caller
@@ -157,8 +164,9 @@ class SurveyForm(Form):
             reason=reason,
             current=answer_text(caller.services.texts, question, current, caller.language),
             opens_section=question.section is not None,
+            doubt=doubt_shown(call, question),
         )
-        await show(call.update, text, rows)
+        await show(call.update, text, [*sure_rows(call, self, survey, question), *rows])
 
     async def finish(self, call: FormCall) -> Moved | None:
         caller = call.caller

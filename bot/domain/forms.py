@@ -29,6 +29,7 @@ EMPTY = "empty"
 NUMBER = "number"
 RANGE = "range"
 DOCUMENT = "document"
+POINT = "point"  # a scale's point is due: a button, or a whole number of the scale typed
 
 SHORT_TEXT_LIMIT = 200
 LONG_TEXT_LIMIT = 3000
@@ -234,13 +235,18 @@ class ScaleStep(ChoiceStep):
                 return Answered(int(reply.pressed))
             return Reask(CHOOSE)
         if reply.text is None:
-            return Reask(CHOOSE)
-        number = parse_number(reply.text)
+            return Reask(POINT)
+        point = self.typed_point(reply.text)
+        return Reask(POINT) if point is None else Answered(point)
+
+    def typed_point(self, text: str) -> int | None:
+        """Read a point typed instead of pressed: "4", "4/5", "4 puan", "4️⃣"; None if not one."""
+        typed = clean_line(text).replace("\ufe0f\u20e3", "").replace("🔟", "10")
+        typed = _POINT_OUT_OF.sub("", typed).strip()
+        number = parse_number(typed)
         if number is None or not number.is_integer():
-            return Reask(CHOOSE)
-        if not self.minimum <= number <= self.maximum:
-            return Reask(RANGE)
-        return Answered(int(number))
+            return None
+        return int(number) if self.minimum <= number <= self.maximum else None
 
 
 @dataclass(frozen=True)
@@ -262,7 +268,11 @@ class NumberStep(Step):
         if self.percent:
             typed = typed.removeprefix("%").removesuffix("%").strip()
         number = parse_number(typed)
-        if number is None or (self.whole and not number.is_integer()):
+        return Reask(NUMBER) if number is None else self.taking(number)
+
+    def taking(self, number: float) -> Outcome:
+        """Return the number as the step's answer, or why it can't be one."""
+        if self.whole and not number.is_integer():
             return Reask(NUMBER)
         if (self.minimum is not None and number < self.minimum) or (
             self.maximum is not None and number > self.maximum
@@ -444,6 +454,8 @@ def tidy_text(text: str) -> str:
 
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+# What may follow a scale's point: "/5", "üzerinden", "puan", "points".
+_POINT_OUT_OF = re.compile(r"\s*(?:/\s*\d+|üzerinden|puan|points?)\s*$", re.IGNORECASE)
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:[. ]\d{3})+(?:,\d+)?$")
 
 

@@ -14,6 +14,7 @@ from bot.domain.benchmark_report import (
     CompanyReport,
     IndicatorReport,
 )
+from bot.domain.plausibility import Doubt
 from bot.domain.questions import shown_answer
 from bot.screens.buttons import SurveyOpen
 from bot.screens.outgoing import TextMessage
@@ -63,6 +64,29 @@ def answer_text(texts: Texts, question: Question, value: Any, language: str) -> 
         number = texts.render(language, "survey_number", value=value, question=question)
         return number
     return shown_answer(question, value, language, yes_no(texts, language))
+
+
+@dataclass(frozen=True)
+class ShownDoubt:
+    """A typed figure asked about, written as the person reads figures."""
+
+    reason: str  # bot.domain.plausibility's OUTSIDE or JUMPED
+    value: str
+    low: str  # the typical range ("" when the question has none)
+    high: str
+    previous: str  # the company's previous answer ("" when none)
+
+
+def shown_doubt(texts: Texts, question: Question, doubt: Doubt, language: str) -> ShownDoubt:
+    """Return a doubt about a typed figure with its figures written out."""
+    low, high = question.typical or (None, None)
+    return ShownDoubt(
+        reason=doubt.reason,
+        value=answer_text(texts, question, doubt.value, language),
+        low=answer_text(texts, question, low, language),
+        high=answer_text(texts, question, high, language),
+        previous=answer_text(texts, question, doubt.previous, language),
+    )
 
 
 def shown_answers(
