@@ -78,6 +78,7 @@ def register(application: AssistantApplication) -> None:
             *directory.FORMS,
             *staff_b2b.FORMS,
             evidence.EVIDENCE,
+            certificates.REVOKE,
             surveys.SURVEY,
         ]
     )

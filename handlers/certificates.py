@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from telegram import InlineKeyboardButton, Update
@@ -16,12 +17,14 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.context import AssistantApplication, AssistantContext, Caller
 from bot.domain.access import Ability
 from bot.domain.certificates import issue_due, shown_code, verify
+from bot.domain.forms import ChoiceStep, Flow, Moved, TextStep
 from bot.screens.buttons import HOME, CertificateFile, Menu, MyCertificates, RevokeCertificate
 from bot.screens.certificates import certificate_document, verification_text
 from bot.screens.outgoing import post
+from handlers.forms import Form, FormCall, close_form, open_form, step_keyboard
 from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
-from storage.certificates import VALID, CertificateRepository
+from storage.certificates import VALID, Certificate, CertificateRepository
 
 logger = logging.getLogger(__name__)
 
@@ -102,32 +105,98 @@ async def certificate_file(update: Update, context: AssistantContext) -> None:
     await post(context.bot, caller.person.id, document)
 
 
+# The reason goes to the holder as the team wrote it: a sentence or two, not a letter.
+REASON_LIMIT = 300
+REVOKE_TIMEOUT = timedelta(minutes=30)
+CONFIRM = "yes"
+
+
+class RevokeForm(Form):
+    """Why a certificate is revoked (told to its holder), then the confirmation."""
+
+    kind = "certificate_revoke"
+    code = "cr"
+    ability = Ability.MANAGE
+    closed_template = "certificate_revoke_closed"
+    flow = Flow(kind, (TextStep("reason", back=False, limit=REASON_LIMIT), ChoiceStep("confirm")))
+
+    @property
+    def timeout(self) -> timedelta:
+        return REVOKE_TIMEOUT
+
+    def options(self, call: FormCall) -> Sequence[tuple[str, str]]:
+        if call.state.step == "confirm":
+            return [(CONFIRM, call.caller.label("confirm_revoke_certificate"))]
+        return ()
+
+    async def _certificate(self, call: FormCall) -> Certificate | None:
+        found = await _repository(call.caller).get(int(call.state.subject or 0))
+        return found if found is not None and found.status == VALID else None
+
+    async def ask(self, call: FormCall, reason: str | None = None) -> None:
+        caller = call.caller
+        certificate = await self._certificate(call)
+        if certificate is None:
+            await close_form(call.services, caller.person.id, self.kind)
+            await show(call.update, caller.render("not_available"))
+            return
+        text = caller.render(
+            "certificate_revoke",
+            step=call.state.step,
+            code=shown_code(certificate.code),
+            certificate=certificate,
+            reason=call.state.answers.get("reason"),
+            problem=reason,
+            limit=REASON_LIMIT,
+        )
+        rows = [*step_keyboard(call, self), [caller.button("keep_certificate", HOME)]]
+        await show(call.update, text, rows)
+
+    async def finish(self, call: FormCall) -> Moved | None:
+        caller = call.caller
+        await call.acknowledge()
+        certificate = await self._certificate(call)
+        reason = str(call.state.answers.get("reason", ""))
+        repository = _repository(caller)
+        now = datetime.now(UTC)
+        if certificate is None or not await repository.revoke(
+            certificate.id, caller.person.id, reason, now
+        ):
+            await show(call.update, caller.render("not_available"))
+            return None
+        code = shown_code(certificate.code)
+        await caller.services.audit.record(
+            caller.person.id,
+            "certificate.revoke",
+            certificate.event_id,
+            {"code": code, "reason": reason},
+        )
+        told = certificate.person_id is not None
+        text = caller.render(
+            "certificate_revoke",
+            step="done",
+            code=code,
+            certificate=certificate,
+            reason=reason,
+            told=told,
+            problem=None,
+            limit=REASON_LIMIT,
+        )
+        await show(call.update, text)
+        return None
+
+
+REVOKE = RevokeForm()
+
+
 async def revoke(update: Update, context: AssistantContext) -> None:
-    """Ask staff to confirm revoking a certificate, then revoke it (audited)."""
+    """Start revoking a certificate: staff say why, then confirm (audited, holder told)."""
     caller = context.caller
-    pressed = RevokeCertificate.of(update)
-    repository = _repository(caller)
-    certificate = await repository.get(pressed.certificate_id)
+    certificate = await _repository(caller).get(RevokeCertificate.of(update).certificate_id)
     if certificate is None or certificate.status != VALID:
         await show(update, caller.render("not_available"))
         return
-    code = shown_code(certificate.code)
-    if pressed.confirmed == "0":
-        rows = [
-            [caller.button("confirm_revoke_certificate", RevokeCertificate(certificate.id, "1"))],
-            [caller.button("keep_certificate", HOME)],
-        ]
-        text = caller.render("certificate_revoke", done=False, code=code, certificate=certificate)
-        await show(update, text, rows)
-        return
-    if not await repository.revoke(certificate.id, caller.person.id, datetime.now(UTC)):
-        await show(update, caller.render("not_available"))
-        return
-    await caller.services.audit.record(
-        caller.person.id, "certificate.revoke", certificate.event_id, {"code": code}
-    )
-    text = caller.render("certificate_revoke", done=True, code=code, certificate=certificate)
-    await show(update, text)
+    await open_form(update, context, caller, REVOKE, subject=str(certificate.id))
 
 
 async def _issue_job(context: AssistantContext) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from storage.catalogue import parse_utc, utc_text
 from storage.content import Event, Text
 from storage.database import Database
+from storage.outbox import CERTIFICATE_REVOKED
 
 VALID = "valid"
 REVOKED = "revoked"
@@ -40,6 +41,7 @@ class Certificate:
     issued_at: datetime
     revoked_at: datetime | None
     withdrawn_at: datetime | None
+    revoked_reason: str | None = None  # what staff said when revoking, told to the holder
 
     @property
     def status(self) -> str:
@@ -68,6 +70,7 @@ def _certificate(row: Any) -> Certificate:
         issued_at=parse_utc(row["issued_at"]),
         revoked_at=parse_utc(row["revoked_at"]) if row["revoked_at"] else None,
         withdrawn_at=parse_utc(row["withdrawn_at"]) if row["withdrawn_at"] else None,
+        revoked_reason=row["revoked_reason"],
     )
 
 
@@ -164,11 +167,25 @@ class CertificateRepository:
         )
         return [_certificate(row) for row in rows]
 
-    async def revoke(self, certificate_id: int, staff_id: int, now: datetime) -> bool:
-        """Revoke a certificate; False when it was revoked already or does not exist."""
-        changed = await self._db.execute(
-            "UPDATE certificates SET revoked_at = ?, revoked_by = ? "
-            "WHERE id = ? AND revoked_at IS NULL",
-            (utc_text(now), staff_id, certificate_id),
-        )
-        return changed == 1
+    async def revoke(self, certificate_id: int, staff_id: int, reason: str, now: datetime) -> bool:
+        """Revoke a certificate for a reason and queue the news to its holder, in one write.
+
+        False when it was revoked (or withdrawn) already, or does not exist: two staff at once
+        revoke it once, and the holder hears it once.
+        """
+        moment = utc_text(now)
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE certificates SET revoked_at = ?, revoked_by = ?, revoked_reason = ? "
+                "WHERE id = ? AND revoked_at IS NULL AND withdrawn_at IS NULL",
+                (moment, staff_id, reason, certificate_id),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await tx.execute(
+                "INSERT INTO outbox (kind, person_id, event_id, payload, due_at, created_at) "
+                f"SELECT '{CERTIFICATE_REVOKED}', person_id, event_id, ?, ?, ? "
+                "FROM certificates WHERE id = ? AND person_id IS NOT NULL",
+                (json.dumps({"certificate_id": certificate_id}), moment, moment, certificate_id),
+            )
+        return True

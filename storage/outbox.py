@@ -43,6 +43,8 @@ CONSENT_REQUEST = "consent_request"
 STAFF_NOTICE = "staff_notice"
 # A certificate of participation (PDF), after an event flagged for certificates.
 CERTIFICATE = "certificate"
+# The holder of a revoked certificate is told, with the team's reason (payload: certificate_id).
+CERTIFICATE_REVOKED = "certificate_revoked"
 # B2B matchmaking: a request, its answer, a meeting's reminder, a cancellation, the follow-up.
 MEETING_REQUEST = "meeting_request"
 MEETING_ANSWER = "meeting_answer"
@@ -80,6 +82,7 @@ KINDS = (
     CONSENT_REQUEST,
     STAFF_NOTICE,
     CERTIFICATE,
+    CERTIFICATE_REVOKED,
     MEETING_REQUEST,
     MEETING_ANSWER,
     MEETING_REMINDER,
@@ -597,7 +600,7 @@ def _verdict(row: Any, now: str) -> tuple[str, str | None]:
             return SKIPPED, "reminders switched off"
     if kind == SURVEY and row["attendance_taken"] and row["attended"] != 1:
         return SKIPPED, "not marked present"
-    if kind == CERTIFICATE and row["unreachable_at"] is not None:
+    if kind in (CERTIFICATE, CERTIFICATE_REVOKED) and row["unreachable_at"] is not None:
         return BLOCKED, "person unreachable (blocked the bot)"
     return SENDING, None
 

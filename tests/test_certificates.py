@@ -164,35 +164,59 @@ async def test_a_certificate_is_only_for_events_flagged_for_one(assistant: Assis
     assert await assistant.fetch("SELECT * FROM outbox WHERE kind = 'certificate'") == []
 
 
-async def test_staff_revoke_a_certificate_and_it_verifies_as_revoked(
+async def test_staff_revoke_a_certificate_with_a_reason_and_the_holder_is_told(
     assistant: Assistant,
 ) -> None:
     people = await held_training(assistant, "revoke-cert", {"Ali Kaya": True})
     await issue(assistant)
     ali = people["Ali Kaya"]
-    _, code = await certificate_of(ali)
+    delivered, code = await certificate_of(ali)
     elif_ = staff_member(assistant)
     checked = await elif_.says(f"/verify {code}")
     ask = await elif_.press(checked, "🚫 Belgeyi iptal et")
-    assert "iptal etmek istediğinizden emin misiniz" in (ask.text or "")
-    done = await elif_.press(ask, "🚫 Evet, iptal et")
+    assert "iptalin gerekçesini kısaca yazın" in (ask.text or "")
+    # Nothing but emoji is no reason: asked again, nothing revoked.
+    again = await elif_.says("🙂")
+    assert "gerekçesini" in (again.text or "")
+    reason = "Yoklamada yanlışlıkla katıldı olarak işaretlenmiş"
+    confirm = await elif_.says(reason)
+    assert "iptal etmek istediğinizden emin misiniz" in (confirm.text or "")
+    assert f"Gerekçe: {reason}" in (confirm.text or "")
+    assert await assistant.fetch("SELECT 1 FROM certificates WHERE revoked_at IS NOT NULL") == []
+    done = await elif_.press(confirm, "🚫 Evet, iptal et")
     assert "iptal edildi" in (done.text or "")
-    # The same confirmation pressed again (two staff at once) changes nothing more.
-    (row,) = await assistant.fetch("SELECT id, revoked_by FROM certificates")
-    assert row["revoked_by"] == elif_.id
-    query = await elif_.emulator.press_callback(elif_.user, done, f"ce:r:{row['id']}:1")
+    assert "Belge sahibine gerekçenizle birlikte haber veriliyor" in (done.text or "")
+    (row,) = await assistant.fetch("SELECT id, revoked_by, revoked_reason FROM certificates")
+    assert row["revoked_by"] == elif_.id and row["revoked_reason"] == reason
+
+    # The holder is told through the outbox: what, why, and whom to ask.
+    notice = await ali.emulator.wait_for_bot_message(
+        ali.id, predicate=lambda m: "iptal edildi" in (m.text or ""), after=delivered
+    )
+    text = notice.text or ""
+    assert "Katılım belgeniz iptal edildi" in text and code in text
+    assert f"Küme ekibinin açıklaması: {reason}" in text
+    assert "info@cluster.example" in text and "/ask" in text
+
+    # A second revoke (two staff at once, or a stale button) changes nothing and tells no one.
+    query = await elif_.emulator.press_callback(elif_.user, done, f"ce:r:{row['id']}")
     await elif_.emulator.wait_for_callback_answer(query)
     await assistant.emulator.wait_idle(quiet=0.3)
     assert "artık geçerli değil" in (elif_.last().text or "")
+    assert (
+        len(await assistant.fetch("SELECT 1 FROM outbox WHERE kind = 'certificate_revoked'")) == 1
+    )
     answer = await ali.says(f"/verify {code}")
     assert "⚠️ Bu belge iptal edilmiştir" in (answer.text or "")
+    today = assistant.services.texts.day(datetime.now(UTC), "tr")
+    assert today in (answer.text or "")
     assert "Ali Kaya" not in (answer.text or "")
     audit = await assistant.fetch(
-        "SELECT action FROM audit_log WHERE action = 'certificate.revoke'"
+        "SELECT action, detail FROM audit_log WHERE action = 'certificate.revoke'"
     )
-    assert len(audit) == 1
+    assert len(audit) == 1 and reason in audit[0]["detail"]
     # A member can't revoke, even with a forged button.
-    query = await ali.emulator.press_callback(ali.user, answer, f"ce:r:{row['id']}:1")
+    query = await ali.emulator.press_callback(ali.user, answer, f"ce:r:{row['id']}")
     reply = await ali.emulator.wait_for_callback_answer(query)
     assert reply.show_alert and "artık geçerli değil" in (reply.text or "")
     # The member's list marks it revoked and offers no file for it.
@@ -200,6 +224,24 @@ async def test_staff_revoke_a_certificate_and_it_verifies_as_revoked(
     mine = await ali.press(listing, "📜 Katılım belgelerim")
     assert "iptal edildi" in (mine.text or "")
     assert not any(label.startswith("📄") for label in mine.buttons)
+
+
+async def test_staff_change_their_mind_and_the_certificate_stays_valid(
+    assistant: Assistant,
+) -> None:
+    people = await held_training(assistant, "keep-cert", {"Ali Kaya": True})
+    await issue(assistant)
+    _, code = await certificate_of(people["Ali Kaya"])
+    elif_ = staff_member(assistant)
+    checked = await elif_.says(f"/verify {code}")
+    await elif_.press(checked, "🚫 Belgeyi iptal et")
+    cancelled = await elif_.says("/cancel")
+    assert "belge iptal edilmedi" in (cancelled.text or "")
+    rows = await assistant.fetch("SELECT revoked_at, revoked_reason FROM certificates")
+    assert rows == [{"revoked_at": None, "revoked_reason": None}]
+    assert await assistant.fetch("SELECT 1 FROM outbox WHERE kind = 'certificate_revoked'") == []
+    answer = await people["Ali Kaya"].says(f"/verify {code}")
+    assert "✅ Geçerli katılım belgesi" in (answer.text or "")
 
 
 async def test_a_member_gets_their_certificates_again_from_my(assistant: Assistant) -> None:

@@ -29,7 +29,7 @@ from bot.screens.b2b import (
     request_notice,
 )
 from bot.screens.broadcasts import broadcast_message
-from bot.screens.certificates import certificate_document
+from bot.screens.certificates import certificate_document, revoked_notice
 from bot.screens.company_claims import claim_decided_screen, claim_request_screen
 from bot.screens.notices import (
     calendar_document,
@@ -46,7 +46,7 @@ from bot.screens.surveys import invitation_screen
 from storage import outbox
 from storage.broadcasts import Broadcast, BroadcastRepository
 from storage.catalogue import parse_utc
-from storage.certificates import VALID, CertificateRepository
+from storage.certificates import REVOKED, VALID, CertificateRepository
 from storage.content import Event, Text
 from storage.outbox import OutboxMessage
 from storage.survey_definitions import Survey
@@ -330,6 +330,22 @@ async def compose_certificate(
     )
 
 
+async def compose_certificate_revoked(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Tell a holder their certificate was revoked, unless they erased their data meanwhile."""
+    services = context.services
+    certificate_id = message.payload.get("certificate_id")
+    certificate = (
+        await CertificateRepository(services.database).get(certificate_id)
+        if isinstance(certificate_id, int)
+        else None
+    )
+    if certificate is None or certificate.status != REVOKED:
+        return Skip("certificate no longer revoked")
+    return revoked_notice(services.texts, services.catalogue.cluster, certificate, language)
+
+
 async def compose_meeting_request(
     context: ComposeContext, message: OutboxMessage, language: str
 ) -> Outgoing | Skip:
@@ -588,6 +604,7 @@ KINDS: dict[str, Kind] = {
     outbox.STAFF_NOTICE: Kind(compose_staff_notice),
     outbox.TICKET_COPIES: Kind(compose_ticket_copies),
     outbox.CERTIFICATE: Kind(compose_certificate),
+    outbox.CERTIFICATE_REVOKED: Kind(compose_certificate_revoked),
     outbox.MEETING_REQUEST: Kind(compose_meeting_request),
     outbox.MEETING_ANSWER: Kind(compose_meeting_answer),
     outbox.MEETING_REMINDER: Kind(compose_meeting_reminder),

@@ -647,10 +647,9 @@ class CertificateFile(CallbackData, prefix="ce:f"):
 
 @dataclass(frozen=True)
 class RevokeCertificate(CallbackData, prefix="ce:r"):
-    """Staff: ask whether to revoke a certificate (confirmed: `confirmed` is 1)."""
+    """Staff: start revoking a certificate (the reason, then the confirmation, in a form)."""
 
     certificate_id: Number
-    confirmed: Literal["0", "1"] = "0"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from babel.numbers import format_decimal
 
 from bot.domain.certificate_pdf import CertificateWording, certificate_pdf
 from bot.domain.certificates import Verification, shown_code
-from bot.screens.outgoing import DocumentMessage
+from bot.screens.outgoing import DocumentMessage, TextMessage
 from bot.screens.texts import Texts
 from storage.certificates import Certificate
 from storage.content import ClusterInfo
@@ -88,3 +88,17 @@ def verification_text(
         hours=hours_text(certificate.hours, language) if certificate else "",
         cluster=cluster.name.get(language),
     )
+
+
+def revoked_notice(
+    texts: Texts, cluster: ClusterInfo, certificate: Certificate, language: str
+) -> TextMessage:
+    """Return the news to a holder that their certificate was revoked, why, and whom to ask."""
+    text = texts.render(
+        language,
+        "certificate_revoked",
+        certificate=certificate,
+        code=shown_code(certificate.code),
+        contact=cluster.contact,
+    )
+    return TextMessage(text)
