@@ -350,12 +350,12 @@ _ERASE_STATEMENTS += ["DELETE FROM special_category_answers WHERE person_id = ?"
 _PERSONAL_TABLES += [
     (
         "certificates",
-        "SELECT code, event_id, holder_name, company, held_at, hours, issued_at, revoked_at "
-        "FROM certificates WHERE person_id = ? ORDER BY id",
+        "SELECT code, event_id, holder_name, company, held_at, hours, issued_at, revoked_at, "
+        "revoked_reason FROM certificates WHERE person_id = ? ORDER BY id",
     ),
 ]
 _ERASE_STATEMENTS += [
-    "UPDATE certificates SET holder_name = NULL, company = NULL, "
+    "UPDATE certificates SET holder_name = NULL, company = NULL, revoked_reason = NULL, "
     "withdrawn_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') WHERE person_id = ?",
 ]
 
