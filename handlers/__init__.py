@@ -22,6 +22,7 @@ from handlers import (
     fallback,
     forms,
     language,
+    match_forms,
     privacy,
     profile,
     questions,
@@ -76,6 +77,7 @@ def register(application: AssistantApplication) -> None:
             staff_participants.ATTENDANCE_IMPORT,
             *b2b.FORMS,
             *directory.FORMS,
+            *match_forms.FORMS,
             *staff_b2b.FORMS,
             evidence.EVIDENCE,
             certificates.REVOKE,
@@ -125,6 +127,7 @@ def register(application: AssistantApplication) -> None:
         b2b,
         staff_b2b,
         directory,
+        match_forms,
     )
     for feature in (*features, questions):
         application.add_handlers(feature.handlers())

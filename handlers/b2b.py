@@ -18,18 +18,14 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.context import AssistantContext, Caller
 from bot.domain.calendar import MeetingEntry, meetings_calendar
 from bot.domain.forms import (
-    YES,
-    Answers,
     Flow,
     Moved,
-    MultiChoiceStep,
-    Reply,
     TextStep,
-    YesNoStep,
 )
 from bot.domain.matchmaking import Filter, MatchIndex, schedule_of
-from bot.screens.b2b import MEETING_LANGUAGES, card, meeting_view
+from bot.screens.b2b import card, meeting_view
 from bot.screens.buttons import (
+    B2B_SCREENS,
     HOME,
     OUTCOME_CODES,
     B2bAnswer,
@@ -52,16 +48,15 @@ from handlers.replies import Keyboard, show
 from storage.content import Event
 from storage.matchmaking import (
     CAP,
-    DIRECTORY,
     MatchProfile,
-    ProfileDraft,
 )
 
 FORM_TIMEOUT = timedelta(minutes=15)
 PAGE_SIZE = 8
 SUGGESTIONS = 8
-KEEP = "keep"
 CLOSED = "closed"  # the event is over: no more requests
+# The event's screens this module opens; the profile and the search are handlers.match_forms'.
+OWN_SCREENS = tuple(screen for screen in B2B_SCREENS if screen not in ("profile", "search"))
 
 
 # -- what a person may do -------------------------------------------------------------------
@@ -73,7 +68,8 @@ def matchmaking_event(caller: Caller, event_id: str) -> Event | None:
     return event if event is not None and event.matchmaking is not None else None
 
 
-async def _registered(caller: Caller, event: Event) -> bool:
+async def is_registered(caller: Caller, event: Event) -> bool:
+    """Tell whether the person holds a confirmed seat at the event."""
     registration = await caller.services.registrations.of_person_for_event(
         caller.person.id, event.id
     )
@@ -89,7 +85,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def _gone(update: Update, caller: Caller, event_id: str | None = None) -> None:
+async def gone(update: Update, caller: Caller, event_id: str | None = None) -> None:
     """Say the pressed thing no longer applies, with a way back."""
     rows = [[caller.button("b2b_open", B2bHub(event_id))]] if event_id else []
     await show(update, caller.render("not_available"), [*rows, [caller.button("home", HOME)]])
@@ -107,7 +103,7 @@ async def b2b_command(update: Update, context: AssistantContext) -> None:
         for event in caller.services.catalogue.events
         if event.matchmaking is not None and event.ends_at > now
     ]
-    mine = [event for event in events if await _registered(caller, event)]
+    mine = [event for event in events if await is_registered(caller, event)]
     # With exactly one B2B day to look at, it opens at once (its page leads to the directory).
     if len(mine) == 1 or (not mine and len(events) == 1):
         await show_hub(update, caller, (mine or events)[0])
@@ -130,7 +126,7 @@ async def hub_pressed(update: Update, context: AssistantContext) -> None:
     caller = context.caller
     event = matchmaking_event(caller, B2bHub.of(update).event_id)
     if event is None:
-        await _gone(update, caller)
+        await gone(update, caller)
         return
     await show_hub(update, caller, event)
 
@@ -141,7 +137,7 @@ async def show_hub(
     """Show the person's B2B page of an event: their listing, requests, agenda, and the ways on."""
     services = caller.services
     person = caller.person.id
-    registered = await _registered(caller, event)
+    registered = await is_registered(caller, event)
     profile = await services.matchmaking.profile(person, event.id)
     listed = profile is not None and profile.listed
     requests = await services.matchmaking.requests_of(event.id, person)
@@ -196,10 +192,7 @@ async def screen_pressed(update: Update, context: AssistantContext) -> None:
     pressed = B2bScreen.of(update)
     event = matchmaking_event(caller, pressed.event_id)
     if event is None:
-        await _gone(update, caller)
-        return
-    if pressed.screen == "profile":
-        await begin_profile(update, context, caller, event)
+        await gone(update, caller)
         return
     if pressed.screen == "agenda":
         await show_agenda(update, caller, event)
@@ -213,9 +206,6 @@ async def screen_pressed(update: Update, context: AssistantContext) -> None:
     me = await caller.services.matchmaking.profile(caller.person.id, event.id)
     if me is None or not me.listed:
         await show_hub(update, caller, event)
-        return
-    if pressed.screen == "search":
-        await open_form(update, context, caller, SEARCH, subject=event.id)
         return
     await show_suggestions(update, caller, event, me)
 
@@ -265,7 +255,7 @@ async def browse_pressed(update: Update, context: AssistantContext) -> None:
     pressed = B2bBrowse.of(update)
     event = matchmaking_event(caller, pressed.event_id)
     if event is None:
-        await _gone(update, caller)
+        await gone(update, caller)
         return
     me = await caller.services.matchmaking.profile(caller.person.id, event.id)
     if me is None or not me.listed:
@@ -290,7 +280,7 @@ async def browse_pressed(update: Update, context: AssistantContext) -> None:
     title = None
     if pressed.side != "a":
         if pressed.category > len(categories):
-            await _gone(update, caller, event.id)
+            await gone(update, caller, event.id)
             return
         category = categories[pressed.category - 1]
         chosen = Filter(category.id, "offers" if pressed.side == "o" else "seeks")
@@ -308,6 +298,16 @@ async def browse_pressed(update: Update, context: AssistantContext) -> None:
         side=pressed.side,
         page_of=lambda page: B2bBrowse(event.id, pressed.side, pressed.category, page),
     )
+
+
+async def show_search(update: Update, caller: Caller, event_id: str, words: str) -> None:
+    """Show the participants whose profile matches the words searched for."""
+    event = matchmaking_event(caller, event_id)
+    if event is None:
+        await gone(update, caller)
+        return
+    found = (await _index(caller, event)).search(words, exclude=caller.person.id)
+    await _show_page(update, caller, event, found, 0, kind="search", title=words)
 
 
 async def _show_page(
@@ -378,7 +378,7 @@ async def narrow_pressed(update: Update, context: AssistantContext) -> None:
     pressed = B2bNarrow.of(update)
     event = matchmaking_event(caller, pressed.event_id)
     if event is None:
-        await _gone(update, caller)
+        await gone(update, caller)
         return
     me = await caller.services.matchmaking.profile(caller.person.id, event.id)
     if me is None or not me.listed:
@@ -413,7 +413,7 @@ async def participant_pressed(update: Update, context: AssistantContext) -> None
     found = await caller.services.matchmaking.profile_by_id(B2bParticipant.of(update).profile_id)
     event = matchmaking_event(caller, found.event_id or "") if found else None
     if found is None or event is None:
-        await _gone(update, caller)
+        await gone(update, caller)
         return
     index = await _index(caller, event)
     other = index.get(found.person_id)
@@ -477,7 +477,7 @@ async def request_pressed(update: Update, context: AssistantContext) -> None:
     other = await caller.services.matchmaking.profile_by_id(B2bRequest.of(update).profile_id)
     event = matchmaking_event(caller, other.event_id or "") if other else None
     if other is None or event is None:
-        await _gone(update, caller)
+        await gone(update, caller)
         return
     refused = await _refusal(caller, event, other.person_id)
     if refused is not None:
@@ -544,7 +544,7 @@ async def answer_pressed(update: Update, context: AssistantContext) -> None:
     pressed = B2bAnswer.of(update)
     request = await caller.services.matchmaking.get_request(pressed.request_id)
     if request is None or request.invitee_id != caller.person.id:
-        await _gone(update, caller)
+        await gone(update, caller)
         return
     if request.status != "pending":
         await show(
@@ -579,14 +579,14 @@ async def withdraw_pressed(update: Update, context: AssistantContext) -> None:
     request_id = B2bWithdraw.of(update).request_id
     request = await caller.services.matchmaking.get_request(request_id)
     if request is None or request.requester_id != caller.person.id:
-        await _gone(update, caller)
+        await gone(update, caller)
         return
     withdrawn = await caller.services.matchmaking.withdraw_request(
         request_id, caller.person.id, _now()
     )
     event = matchmaking_event(caller, request.event_id)
     if event is None:
-        await _gone(update, caller)
+        await gone(update, caller)
         return
     if not withdrawn:
         await context.acknowledge(caller.render("b2b_already_answered"))
@@ -643,7 +643,7 @@ async def calendar_pressed(update: Update, context: AssistantContext) -> None:
     caller = context.caller
     event = matchmaking_event(caller, B2bCalendar.of(update).event_id)
     if event is None:
-        await _gone(update, caller)
+        await gone(update, caller)
         return
     views = [v for v in await _agenda_views(caller, event) if v["status"] == "scheduled"]
     if not views:
@@ -680,11 +680,11 @@ async def cancel_meeting_pressed(update: Update, context: AssistantContext) -> N
     store = caller.services.matchmaking
     meeting = await store.meeting(pressed.meeting_id)
     if meeting is None or caller.person.id not in (meeting.person_a, meeting.person_b):
-        await _gone(update, caller)
+        await gone(update, caller)
         return
     event = matchmaking_event(caller, meeting.event_id)
     if event is None or meeting.status == "cancelled":
-        await _gone(update, caller, meeting.event_id if event else None)
+        await gone(update, caller, meeting.event_id if event else None)
         return
     other = await store.name_of(meeting.other(caller.person.id))
     if pressed.confirmed == "0":
@@ -709,192 +709,12 @@ async def outcome_pressed(update: Update, context: AssistantContext) -> None:
         pressed.meeting_id, caller.person.id, outcome
     )
     if not recorded:
-        await _gone(update, caller)
+        await gone(update, caller)
         return
     await show(update, caller.render("b2b_outcome_thanks", outcome=outcome))
 
 
 # -- forms: the profile, a search, a request's note, an answer's line -----------------------
-
-
-def _applies(step: str, answers: Answers) -> bool:
-    return True
-
-
-class ProfileForm(Form):
-    """What the company offers and looks for, languages, a description, then the listing."""
-
-    kind = "b2b_profile"
-    code = "mp"
-    closed_template = "form_cancelled"
-    flow = Flow(
-        "b2b_profile",
-        (
-            MultiChoiceStep("offers", back=False, minimum=0),
-            TextStep("offers_text", optional=True, limit=200),
-            MultiChoiceStep("seeks", minimum=0),
-            TextStep("seeks_text", optional=True, limit=200),
-            MultiChoiceStep("languages"),
-            TextStep("description", optional=True, limit=300, multiline=True),
-            YesNoStep("listing"),
-        ),
-        _applies,
-    )
-
-    @property
-    def timeout(self) -> timedelta:
-        return FORM_TIMEOUT
-
-    def options(self, call: FormCall) -> list[tuple[str, str]]:
-        step, language = call.state.step, call.caller.language
-        if step in ("offers", "seeks"):
-            return [(c.id, c.name.get(language)) for c in call.services.catalogue.categories]
-        if step == "languages":
-            return [
-                (code, call.caller.label(f"meeting_language_{code}")) for code in MEETING_LANGUAGES
-            ]
-        return []
-
-    def translate(self, call: FormCall, reply: Reply) -> Reply:
-        current = call.state.answers.get("current", {}).get(call.state.step)
-        if reply.pressed == KEEP and current:
-            return Reply(text=current)
-        return reply
-
-    async def ask(self, call: FormCall, reason: str | None = None) -> None:
-        caller, step = call.caller, call.state.step
-        event = matchmaking_event(caller, call.state.subject or "")
-        current = call.state.answers.get("current", {}).get(step)
-        text = caller.render(
-            "b2b_profile_step",
-            step=step,
-            reason=reason,
-            current=current,
-            event=event,
-            directory=call.state.subject == DIRECTORY,
-            company=call.state.answers.get("company"),
-        )
-        rows = step_keyboard(call, self)
-        if current and step in ("offers_text", "seeks_text", "description"):
-            rows = [[call.button(self, caller.label("keep_current"), KEEP)], *rows]
-        await show(call.update, text, rows)
-
-    async def finish(self, call: FormCall) -> Moved | None:
-        caller, answers = call.caller, call.state.answers
-        directory = call.state.subject == DIRECTORY
-        event = matchmaking_event(caller, call.state.subject or "")
-        await call.acknowledge()
-        if event is None and not (
-            directory and await caller.services.matchmaking.is_verified_member(caller.person.id)
-        ):
-            await _gone(call.update, caller)
-            return None
-        wants = answers.get("listing") == YES
-        if event is None:
-            # The directory's own page lives in handlers.directory: a button leads there.
-            if wants:
-                await caller.services.matchmaking.save_profile(
-                    caller.person.id,
-                    None,
-                    _draft(caller, answers),
-                    caller.services.catalogue.cluster.privacy_notice.version,
-                    _now(),
-                )
-            text = caller.render("b2b_listed" if wants else "b2b_not_listed")
-            await show(call.update, text, [[caller.button("directory_open", DirHub())]])
-            return None
-        if not wants:
-            await show_hub(call.update, caller, event, note=caller.render("b2b_not_listed"))
-            return None
-        draft = _draft(caller, answers)
-        version = caller.services.catalogue.cluster.privacy_notice.version
-        await caller.services.matchmaking.save_profile(
-            caller.person.id, event.id, draft, version, _now()
-        )
-        await show_hub(call.update, caller, event, note=caller.render("b2b_listed"))
-        return None
-
-
-PROFILE = ProfileForm()
-
-
-def _draft(caller: Caller, answers: Answers) -> ProfileDraft:
-    """Return the profile form's answers as a profile to store."""
-    return ProfileDraft(
-        company=str(answers.get("company") or caller.person.company or ""),
-        company_id=None,
-        sector_id=caller.person.sector_id,
-        offers=tuple(answers.get("offers") or ()),
-        seeks=tuple(answers.get("seeks") or ()),
-        offers_text=answers.get("offers_text"),
-        seeks_text=answers.get("seeks_text"),
-        languages=tuple(answers.get("languages") or ()),
-        description=answers.get("description"),
-    )
-
-
-async def begin_profile(
-    update: Update, context: AssistantContext, caller: Caller, event: Event
-) -> None:
-    """Open the profile form, starting from the last profile and the company record."""
-    if not await _registered(caller, event):
-        await show_hub(update, caller, event)
-        return
-    await open_profile_form(update, context, caller, event.id)
-
-
-async def open_profile_form(
-    update: Update, context: AssistantContext, caller: Caller, event_id: str | None
-) -> None:
-    """Open the profile form for an event (None: the member directory), prefilled."""
-    previous = await caller.services.matchmaking.profile(caller.person.id, event_id)
-    previous = previous or await caller.services.matchmaking.latest_profile(caller.person.id)
-    known = {c.id for c in caller.services.catalogue.categories}
-    answers: dict[str, Any] = {
-        "company": caller.person.company,
-        "offers": [c for c in previous.offers if c in known] if previous else [],
-        "seeks": [c for c in previous.seeks if c in known] if previous else [],
-        "languages": list(previous.languages) if previous else [caller.language],
-        "current": {
-            "offers_text": previous.offers_text if previous else None,
-            "seeks_text": previous.seeks_text if previous else None,
-            "description": previous.description if previous else None,
-        },
-    }
-    await open_form(
-        update, context, caller, PROFILE, answers=answers, subject=event_id or DIRECTORY
-    )
-
-
-class SearchForm(Form):
-    """Words to look for among the listed participants."""
-
-    kind = "b2b_search"
-    code = "ms"
-    closed_template = "form_cancelled"
-    flow = Flow("b2b_search", (TextStep("words", back=False, limit=100),))
-
-    @property
-    def timeout(self) -> timedelta:
-        return FORM_TIMEOUT
-
-    async def ask(self, call: FormCall, reason: str | None = None) -> None:
-        await show(call.update, call.caller.render("b2b_search_ask", reason=reason))
-
-    async def finish(self, call: FormCall) -> Moved | None:
-        caller = call.caller
-        event = matchmaking_event(caller, call.state.subject or "")
-        if event is None:
-            await _gone(call.update, caller)
-            return None
-        words = str(call.state.answers["words"])
-        index = await _index(caller, event)
-        found = index.search(words, exclude=caller.person.id)
-        await _show_page(call.update, caller, event, found, 0, kind="search", title=words)
-        return None
-
-
-SEARCH = SearchForm()
 
 
 class NoteForm(Form):
@@ -919,7 +739,7 @@ class NoteForm(Form):
         event = matchmaking_event(caller, event_id)
         await call.acknowledge()
         if event is None or event.matchmaking is None or not invitee.isdigit():
-            await _gone(call.update, caller)
+            await gone(call.update, caller)
             return None
         refused = await _refusal(caller, event, int(invitee))
         if refused is not None:
@@ -977,7 +797,7 @@ class ReplyForm(Form):
         request = await store.get_request(int(call.state.subject or 0))
         event = matchmaking_event(caller, request.event_id) if request else None
         if request is None or event is None:
-            await _gone(call.update, caller)
+            await gone(call.update, caller)
             return None
         accept = bool(answers.get("accept"))
         if accept and event.ends_at <= _now():
@@ -1009,7 +829,7 @@ class ReplyForm(Form):
 
 
 REPLY = ReplyForm()
-FORMS = (PROFILE, SEARCH, NOTE, REPLY)
+FORMS = (NOTE, REPLY)
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
@@ -1017,7 +837,8 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     return [
         CommandHandler("b2b", b2b_command, filters=filters.ChatType.PRIVATE),
         CallbackQueryHandler(hub_pressed, pattern=B2bHub.pattern()),
-        CallbackQueryHandler(screen_pressed, pattern=B2bScreen.pattern()),
+        # The profile and the search are the shared forms' (handlers.match_forms).
+        CallbackQueryHandler(screen_pressed, pattern=B2bScreen.pattern(screen=OWN_SCREENS)),
         CallbackQueryHandler(browse_pressed, pattern=B2bBrowse.pattern()),
         CallbackQueryHandler(narrow_pressed, pattern=B2bNarrow.pattern()),
         CallbackQueryHandler(participant_pressed, pattern=B2bParticipant.pattern()),

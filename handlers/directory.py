@@ -20,8 +20,14 @@ from bot.domain.forms import Flow, TextStep
 from bot.domain.matchmaking import MatchIndex
 from bot.domain.tickets import Draft
 from bot.screens.b2b import card
-from bot.screens.buttons import HOME, DirCompany, DirContact, DirHub, DirScreen
-from handlers.b2b import open_profile_form
+from bot.screens.buttons import (
+    DIRECTORY_SCREENS,
+    HOME,
+    DirCompany,
+    DirContact,
+    DirHub,
+    DirScreen,
+)
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.replies import show
 from handlers.ticket_posts import open_ticket_from
@@ -30,13 +36,15 @@ from storage.matchmaking import MatchProfile
 FORM_TIMEOUT = timedelta(minutes=15)
 PAGE_SIZE = 8
 SUGGESTIONS = 8
+# The directory's screens this module opens; the profile and the search are match_forms'.
+OWN_SCREENS = tuple(s for s in DIRECTORY_SCREENS if s not in ("profile", "search"))
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def _me(caller: Caller) -> MatchProfile | None:
+async def listing_of(caller: Caller) -> MatchProfile | None:
     """Return the person's directory listing, None unless listed and still a verified member."""
     store = caller.services.matchmaking
     profile = await store.profile(caller.person.id, None)
@@ -59,7 +67,7 @@ async def show_directory(update: Update, caller: Caller, note: str | None = None
     """Show one's directory listing and the ways to find companies, or why one can't yet."""
     store = caller.services.matchmaking
     member = await store.is_verified_member(caller.person.id)
-    me = await _me(caller)
+    me = await listing_of(caller)
     everyone = await store.count_listed(None) if me else 0
     text = caller.render(
         "directory", member=member, listed=me is not None, everyone=everyone, note=note
@@ -84,26 +92,20 @@ async def show_directory(update: Update, caller: Caller, note: str | None = None
 
 
 async def screen_pressed(update: Update, context: AssistantContext) -> None:
-    """Open a directory screen: suggestions, everyone, a search, the profile, unlisting."""
+    """Open a directory screen: suggestions, everyone, or unlisting."""
     caller = context.caller
     pressed = DirScreen.of(update)
     store = caller.services.matchmaking
     if not await store.is_verified_member(caller.person.id):
         await show_directory(update, caller)
         return
-    if pressed.screen == "profile":
-        await open_profile_form(update, context, caller, None)
-        return
     if pressed.screen == "unlist":
         await store.unlist(caller.person.id, None, _now())
         await show_directory(update, caller, caller.render("directory_unlisted"))
         return
-    me = await _me(caller)
+    me = await listing_of(caller)
     if me is None:
         await show_directory(update, caller)
-        return
-    if pressed.screen == "search":
-        await open_form(update, context, caller, SEARCH)
         return
     index = await _index(caller)
     if pressed.screen == "suggested":
@@ -117,6 +119,15 @@ async def screen_pressed(update: Update, context: AssistantContext) -> None:
         return
     everyone = [p for p in index.profiles if p.person_id != me.person_id]
     await _show_page(update, caller, "browse", everyone, pressed.page)
+
+
+async def show_search(update: Update, caller: Caller, words: str) -> None:
+    """Show the listed members whose profile matches the words searched for."""
+    if await listing_of(caller) is None:
+        await show_directory(update, caller)
+        return
+    found = (await _index(caller)).search(words, exclude=caller.person.id)
+    await _show_page(update, caller, "search", found, 0, words)
 
 
 async def _show_page(
@@ -169,7 +180,7 @@ async def _show_list(
 async def company_pressed(update: Update, context: AssistantContext) -> None:
     """Show a listed member's profile, why it fits, and the two ways to make contact."""
     caller = context.caller
-    me = await _me(caller)
+    me = await listing_of(caller)
     index = await _index(caller)
     other = next((p for p in index.profiles if p.id == DirCompany.of(update).profile_id), None)
     if me is None or other is None or other.person_id == me.person_id:
@@ -198,7 +209,7 @@ async def contact_pressed(update: Update, context: AssistantContext) -> None:
     """Ask what to tell the team (an introduction) or the member (a relayed first message)."""
     caller = context.caller
     pressed = DirContact.of(update)
-    me = await _me(caller)
+    me = await listing_of(caller)
     other = await caller.services.matchmaking.profile_by_id(pressed.profile_id)
     if (
         me is None
@@ -238,7 +249,7 @@ class ContactForm(Form):
     async def finish(self, call: FormCall) -> None:
         caller, answers = call.caller, call.state.answers
         store = caller.services.matchmaking
-        me = await _me(caller)
+        me = await listing_of(caller)
         other = await store.profile_by_id(int(call.state.subject or 0))
         back = [[caller.button("directory_back", DirHub())]]
         if me is None or other is None or not other.listed:
@@ -277,44 +288,16 @@ class ContactForm(Form):
         return None
 
 
-class SearchForm(Form):
-    """Words to look for among the listed members."""
-
-    kind = "directory_search"
-    code = "ds"
-    closed_template = "form_cancelled"
-    flow = Flow("directory_search", (TextStep("words", back=False, limit=100),))
-
-    @property
-    def timeout(self) -> timedelta:
-        return FORM_TIMEOUT
-
-    async def ask(self, call: FormCall, reason: str | None = None) -> None:
-        await show(call.update, call.caller.render("b2b_search_ask", reason=reason))
-
-    async def finish(self, call: FormCall) -> None:
-        caller = call.caller
-        me = await _me(caller)
-        if me is None:
-            await show_directory(call.update, caller)
-            return None
-        words = str(call.state.answers["words"])
-        index = await _index(caller)
-        found = index.search(words, exclude=caller.person.id)
-        await _show_page(call.update, caller, "search", found, 0, words)
-        return None
-
-
 CONTACT = ContactForm()
-SEARCH = SearchForm()
-FORMS = (CONTACT, SEARCH)
+FORMS = (CONTACT,)
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return the member directory's buttons."""
     return [
         CallbackQueryHandler(hub_pressed, pattern=DirHub.pattern()),
-        CallbackQueryHandler(screen_pressed, pattern=DirScreen.pattern()),
+        # The profile and the search are the shared forms' (handlers.match_forms).
+        CallbackQueryHandler(screen_pressed, pattern=DirScreen.pattern(screen=OWN_SCREENS)),
         CallbackQueryHandler(company_pressed, pattern=DirCompany.pattern()),
         CallbackQueryHandler(contact_pressed, pattern=DirContact.pattern()),
     ]

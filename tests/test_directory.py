@@ -114,3 +114,40 @@ async def test_only_verified_members_may_use_the_directory(assistant: Assistant)
     assert "doğrulanmış olması gerekir" in (page.text or "")
     assert "✍️ Rehbere katıl" not in page.buttons
     assert await assistant.fetch("SELECT * FROM match_profiles") == []
+
+
+async def test_the_directory_and_a_b2b_day_share_one_profile_and_search_form(
+    assistant: Assistant,
+) -> None:
+    ayse = await member(assistant, "Ayşe Kaya", "Anadolu Lazer")
+    bora = await member(assistant, "Bora Demir", "Kuzey Hidrolik")
+    await join(ayse, ["Lazer kesim"], ["Hidrolik sistemler"])
+    await join(bora, ["Hidrolik sistemler"], ["Lazer kesim"])
+
+    # A search in the directory is the shared form, about the directory.
+    page = await ayse.press(await ayse.says("/b2b"), "Üye firma rehberi")
+    ask = await ayse.press(page, "Ara")
+    assert "Ne arıyorsunuz?" in (ask.text or "")
+    [form] = await assistant.fetch("SELECT kind, subject FROM forms WHERE person_id = ?", ayse.id)
+    assert form == {"kind": "b2b_search", "subject": "directory"}
+    found = await ayse.says("hidrolik")
+    assert "“hidrolik” araması" in (found.text or "") and "Kuzey Hidrolik" in (found.text or "")
+    assert "Anadolu Lazer" not in " ".join(found.buttons)
+
+    # Editing the listing is the shared profile form, starting from what was saved.
+    edit = await ayse.press(await ayse.press(found, "Rehber"), "Profili düzenle")
+    assert "Üye firma rehberi: firma profiliniz" in (edit.text or "")
+    assert any(b.startswith("✅") and "Lazer kesim" in b for b in edit.buttons)
+    [form] = await assistant.fetch("SELECT kind, subject FROM forms WHERE person_id = ?", ayse.id)
+    assert form == {"kind": "b2b_profile", "subject": "directory"}
+    for label in ("Tamam", "Atla", "Tamam", "Atla", "Tamam", "Atla"):
+        edit = await ayse.press(edit, label)
+    done = await ayse.press(edit, "Hayır")
+    assert "profilinizi listelemedik" in (done.text or "")
+    assert done.buttons == ["📒 Üye firma rehberi"]
+    # Saying no to listing again changes nothing that was listed before.
+    [profile] = await assistant.fetch(
+        "SELECT offers, listed_at IS NOT NULL AS listed FROM match_profiles WHERE person_id = ?",
+        ayse.id,
+    )
+    assert profile == {"offers": '["laser-cutting"]', "listed": 1}
