@@ -38,7 +38,7 @@ from bot.domain.forms import (
     TextStep,
     YesNoStep,
 )
-from bot.domain.questions import fitting, shortened
+from bot.domain.questions import fitting, heading, shortened
 from bot.screens.buttons import (
     DECISION_CODES,
     STAFF_HOME,
@@ -186,10 +186,13 @@ def _sector_names(caller: Caller) -> dict[str, str]:
     return {s.id: s.name.get(caller.language) for s in caller.services.catalogue.sectors}
 
 
-def _short(answers: list[str], limit: int = ANSWER_LIMIT) -> list[tuple[int, str]]:
+def _short(
+    answers: list[str], headings: list[str], limit: int = ANSWER_LIMIT
+) -> list[tuple[str, str]]:
+    """Return a person's answers under their questions' short names, long ones cut."""
     return [
-        (number, shortened(answer, limit))
-        for number, answer in enumerate(answers, start=1)
+        (name, shortened(answer, limit))
+        for name, answer in zip(headings, answers, strict=False)
         if answer and limit > 0
     ]
 
@@ -225,6 +228,7 @@ async def show_review(
         )
     balance = await applications.balance(event)
     answers = await event_answers(caller, event)
+    headings = [heading(question, caller.language) for question in event.questions]
     text = fitting(
         lambda limit: caller.render(
             "staff_applications",
@@ -232,7 +236,8 @@ async def show_review(
             balance=balance,
             applicants=shown,
             answers={
-                person: _short(given, min(limit, ANSWER_LIMIT)) for person, given in answers.items()
+                person: _short(given, headings, min(limit, ANSWER_LIMIT))
+                for person, given in answers.items()
             },
             total=total,
             page=page,

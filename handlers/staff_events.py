@@ -170,8 +170,16 @@ async def show_staff_event(
         details=details,
         project=services.catalogue.project(event.project_id or ""),
     )
+    # An event that takes applications has an application deadline and a reserve list: its
+    # buttons say so, and the first-come waiting list shows only if it still holds someone.
+    applied = event.by_application
     changes = [
-        caller.button(f"staff_change_{name}", ChangeEvent(CODE_OF_STAFF_CHANGE[name], event.id))
+        caller.button(
+            "staff_change_application_deadline"
+            if applied and name == "deadline"
+            else f"staff_change_{name}",
+            ChangeEvent(CODE_OF_STAFF_CHANGE[name], event.id),
+        )
         for name in (
             "title",
             "description",
@@ -191,8 +199,9 @@ async def show_staff_event(
     changeable = manage and not over
     lists = [
         caller.button("staff_attendees", AttendeeList("c", event.id)),
-        caller.button("staff_waitlist", AttendeeList("w", event.id)),
     ]
+    if not applied or listing.waitlisted:
+        lists.append(caller.button("staff_waitlist", AttendeeList("w", event.id)))
     exports = [
         caller.button("staff_export_csv", ExportAttendees("c", event.id)),
         caller.button("staff_export_xlsx", ExportAttendees("x", event.id)),

@@ -31,6 +31,7 @@ from storage.questions import (
     QUESTIONS_LIMIT,
     SCALE,
     SCALES,
+    SHORT_LIMIT,
     SURVEY_QUESTION_FIELDS,
     SURVEY_QUESTION_TYPES,
     SURVEY_QUESTIONS_LIMIT,
@@ -1081,7 +1082,7 @@ class _Reader:
         self, data: Mapping[str, Any], question_id: str, *, survey: bool = False
     ) -> Question:
         """Read one question (its fields named without the list around it)."""
-        fields = {"id", "type", "text", "choices", "optional", "min", "max"}
+        fields = {"id", "type", "text", "choices", "optional", "min", "max", "short"}
         if survey:
             fields |= SURVEY_QUESTION_FIELDS
         unknown = set(data) - fields
@@ -1133,6 +1134,7 @@ class _Reader:
             id=question_id,
             type=kind,
             text=self.text(data, "text", QUESTION_TEXT_LIMIT),
+            short=self.text(data, "short", SHORT_LIMIT) if "short" in data else None,
             choices=tuple(choices),
             optional=optional,
             minimum=None if minimum is None else float(minimum),

@@ -10,6 +10,7 @@ range for numbers, and whether it may be skipped. The content file writes them a
         choices:
           - {id: lean, label: {tr: ..., en: ...}}
         optional: true          # default false: the question must be answered
+        short: {tr: Konu, en: Topic}   # optional: what staff lists call it (text cut otherwise)
       - id: people
         type: number
         min: 1
@@ -53,6 +54,7 @@ SURVEY_QUESTION_FIELDS = frozenset({"unit", "decimal", "labels", "when", "sectio
 # A question's wording and a choice's label: both fit a message and a button.
 QUESTION_TEXT_LIMIT = 300
 CHOICE_LABEL_LIMIT = 60
+SHORT_LIMIT = 30
 CHOICES_LIMIT = 12
 QUESTIONS_LIMIT = 15
 
@@ -99,6 +101,7 @@ class Question:
     high_label: Text | None = None
     when: Condition | None = None
     section: Text | None = None
+    short: Text | None = None  # a word or two naming it in staff's lists ("Pasaport")
     # Where most answers fall (revenue in TL, not thousands): a number outside it, valid as it
     # is, is shown back for a "sure?" before it is taken.
     typical: tuple[float, float] | None = None
@@ -128,6 +131,8 @@ def question_to_document(question: Question) -> dict[str, Any]:
         entry["max"] = _number(question.maximum)
     if question.optional:
         entry["optional"] = True
+    if question.short is not None:
+        entry["short"] = _text(question.short)
     if question.unit is not None:
         entry["unit"] = _text(question.unit)
     if question.decimal and ranged:

@@ -10,7 +10,15 @@ import pytest
 
 from storage.catalogue import parse_utc
 from tests.conftest import Assistant
-from tests.test_applications import VISIT, VISIT_TITLE, application_of, apply_to, selected_visit
+from tests.test_applications import (
+    ITALY_TITLE,
+    VISIT,
+    VISIT_TITLE,
+    application_of,
+    apply_italy,
+    apply_to,
+    selected_visit,
+)
 from tests.test_staff_events import open_staff_event, staff_member
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
@@ -129,3 +137,57 @@ async def test_a_confirmation_deadline_ends_a_local_day(assistant: Assistant) ->
     )
     due = parse_utc(reminder["due_at"]).astimezone(ISTANBUL)
     assert (due.date(), due.hour, due.minute) == (local.date(), 10, 0)
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_staff_read_answers_by_name_and_see_who_is_outside_the_target_sectors(
+    assistant: Assistant,
+) -> None:
+    ayse = assistant.person("Ayşe")
+    await apply_italy(ayse)  # her profile says textiles; the visit is for machinery and suppliers
+    elif_ = staff_member(assistant)
+    listing = await elif_.press(await open_staff_event(elif_, ITALY_TITLE), "Başvurular")
+    text = listing.text or ""
+    assert "📋 Pasaport: Evet · Görev: İhracat / satış · İngilizce: Kısmen" in text
+    assert "Çalışan sayısı: 45" in text and "1) " not in text
+    assert "Tekstil ve hazır giyim ⚠️ hedef sektör dışında" in text
+    assert "Karar bekleyen 1 · yedek listesinde 0 · reddedilen 0" in text
+    card = await elif_.press(listing, "1")
+    assert "⚠️ Hedef sektörler dışında" in (card.text or "")
+    assert "İş ve inşaat makineleri, Yan sanayi ve tedarikçiler" in (card.text or "")
+    [row] = await assistant.fetch("SELECT sector_id FROM applications WHERE person_id = ?", ayse.id)
+    assert row["sector_id"] == "textile"
+
+    # One within the target sectors carries no mark.
+    await assistant.services.database.execute(
+        "UPDATE applications SET sector_id = 'machinery' WHERE person_id = ?", (ayse.id,)
+    )
+    listing = await elif_.press(card, "Başvurular")
+    assert "⚠️" not in (listing.text or "")
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_an_application_event_speaks_of_applications_and_the_reserve_list(
+    assistant: Assistant,
+) -> None:
+    elif_ = staff_member(assistant)
+    page = await open_staff_event(elif_, ITALY_TITLE)
+    text = page.text or ""
+    assert "Son başvuru: 1 Mart 2027" in text and "Son kayıt" not in text
+    assert "Bekleme listesi" not in text and "yedek listesi" in text
+    assert "⏳ Son başvuru tarihi" in page.buttons
+    assert not any("Bekleme listesi" in button for button in page.buttons)
+    card = await elif_.press(await elif_.press(page, "Başvurular"), "Durum: Karar bekliyor")
+    assert "Durum: Kabul edildi" in " ".join(card.buttons)
+
+    # A first-come event keeps its waiting list and its registration deadline.
+    await assistant.add_event("open-training", capacity=5)
+    page = await open_staff_event(elif_, "Test etkinliği open-training")
+    assert "Bekleme listesi: 0" in (page.text or "") and "Son kayıt" in (page.text or "")
+    assert "⏳ Bekleme listesi" in page.buttons
+
+    # A member reads "applications" too: the list, and the closed notice.
+    ayse = assistant.person("Ayşe")
+    events = await ayse.says("/events")
+    visits = await ayse.press(events, "Çalışma ziyaretleri")
+    assert "Bologna, İtalya · katılımcılar başvuruyla seçilir" in (visits.text or "")

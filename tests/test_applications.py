@@ -110,8 +110,8 @@ async def test_staff_accept_notify_and_the_person_confirms_the_place(
     page = await open_staff_event(elif_, ITALY_TITLE)
     listing = await elif_.press(page, "Başvurular")
     text = listing.text or ""
-    assert "Kontenjan: 12" in text and "Bekleyen 1" in text
-    assert "Ayşe" in text and "🆕 ilk kez" in text and "1) Evet" in text
+    assert "Kontenjan: 12" in text and "Karar bekleyen 1" in text
+    assert "Ayşe" in text and "🆕 ilk kez" in text and "📋 Pasaport: Evet · Görev: İhracat" in text
     card = await elif_.press(listing, "1")
     assert "Pasaportunuz" in (card.text or "") and "45" in (card.text or "")
     accepted = await elif_.press(card, "Kabul et")
@@ -589,7 +589,7 @@ async def test_the_review_filters_by_status_sector_member_company_and_attendance
     sector = await elif_.press(first_timers, "Sektör: hepsi")
     assert "Sektör: İş ve inşaat makineleri" in " ".join(sector.buttons)
     assert "Bu filtrelere uyan başvuru yok." in (sector.text or "")  # both are in textiles
-    accepted_only = await elif_.press(listing, "Durum: Bekliyor")
+    accepted_only = await elif_.press(listing, "Durum: Karar bekliyor")
     assert "Durum: Kabul edildi" in " ".join(accepted_only.buttons)
     assert "Bu filtrelere uyan başvuru yok." in (accepted_only.text or "")
 

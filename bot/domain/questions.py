@@ -175,6 +175,8 @@ def answer_lines(
 MESSAGE_LIMIT = 4096
 # How long each answer may be on a screen, tried in turn until the whole screen fits.
 SHOWN_LIMITS = (300, 120, 40, 0)
+# A question named in a list without a short name: its wording cut to a few words.
+HEADING_LIMIT = 24
 
 
 def shortened(text: str, limit: int) -> str:
@@ -182,6 +184,13 @@ def shortened(text: str, limit: int) -> str:
     if limit <= 0:
         return ""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def heading(question: Question, language: str, limit: int = HEADING_LIMIT) -> str:
+    """Return what a list calls the question: its short name, else its wording cut."""
+    if question.short is not None:
+        return question.short.get(language)
+    return shortened(question.text.get(language), limit)
 
 
 def fitting(render: Callable[[int], str]) -> str:
