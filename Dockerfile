@@ -24,7 +24,8 @@ RUN pip install --no-cache-dir --no-index --find-links /wheels clustem-bot && rm
 USER clustem
 WORKDIR /data
 VOLUME ["/data", "/backups"]
-# 200 when all is well, 503 (Telegram out of reach, messages stuck) otherwise.
+# 503 only for what a restart mends (database, outbox worker or update fetching stopped); Telegram
+# out of reach is reported as degraded with 200 (docs/deploy.md, 'Healthy, degraded, unhealthy').
 HEALTHCHECK --interval=60s --timeout=10s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/health', timeout=8)"]
 CMD ["clustem-bot", "run"]

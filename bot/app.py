@@ -38,7 +38,7 @@ def build_application(settings: Settings) -> AssistantApplication:
     """Build the assistant; nothing is opened or sent until the application starts."""
     services = Services.create(settings)
     root = settings.telegram_api_url
-    inbox = UpdateInbox(InboxRepository(services.database))
+    inbox = UpdateInbox(InboxRepository(services.database), services.pulse)
     application = (
         ApplicationBuilder()
         .application_class(AssistantApplication, kwargs={"services": services})

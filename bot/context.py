@@ -19,6 +19,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.domain.access import Ability, can
 from bot.domain.answering import AnswerIndex, index_of
+from bot.domain.health import Pulse
 from bot.domain.staff_chat import staff_chat_after
 from bot.screens.callback_data import CallbackData
 from bot.screens.texts import Texts
@@ -71,6 +72,8 @@ class Services:
     operating: OperatingState
     matchmaking: MatchmakingRepository
     surveys: SurveyRepository
+    # When the outbox worker and the update polling last went round, for the health report.
+    pulse: Pulse = field(default_factory=Pulse)
     _catalogue: Catalogue | None = field(default=None, repr=False)
     _answers: AnswerIndex | None = field(default=None, repr=False)
 

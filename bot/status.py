@@ -14,8 +14,12 @@ from bot.settings import Settings
 
 # What each problem or warning means to the person at the terminal.
 ADVICE = {
-    "telegram_unreachable": "Telegram can't be reached: check the network and BOT_TOKEN.",
+    "database_unreachable": "The database can't be read: check DATABASE_PATH's disk and rights.",
     "outbox_stuck": "Messages due for more than 15 minutes are not going out: see the log.",
+    "updates_stalled": "The assistant stopped fetching messages from Telegram: restart it.",
+    "telegram_unreachable": "Telegram can't be reached: check the network and BOT_TOKEN.",
+    "outbox_behind": "Messages due for more than 15 minutes wait for Telegram: they go out once "
+    "it answers.",
     "last_backup_failed": "The last backup failed: check BACKUP_DIR's free space and rights.",
     "no_recent_backup": "No backup in the last 36 hours: is the assistant running?",
     "backups_on_same_disk": (
@@ -26,7 +30,8 @@ ADVICE = {
 
 
 async def print_status(settings: Settings, *, as_json: bool) -> int:
-    """Print the health report; return 0 when healthy, 1 otherwise, 2 without a database."""
+    """Print the health report; return 0 when all is well, 1 when unhealthy or degraded (the
+    person at the terminal wants to know either), 2 without a database."""
     if not settings.database_path.is_file():
         print(f"No database at {settings.database_path} yet: run the assistant once first.")
         return 2
@@ -48,7 +53,7 @@ async def print_status(settings: Settings, *, as_json: bool) -> int:
             await bot.shutdown()
         await services.database.close()
     print(json.dumps(report.to_json(), indent=2) if as_json else _text(report))
-    return 1 if report.problems() else 0
+    return 1 if report.problems() or report.degraded() else 0
 
 
 def _text(report: HealthReport) -> str:
@@ -67,7 +72,7 @@ def _text(report: HealthReport) -> str:
         f"Backup folder:        {report.backup_dir}",
         f"Database size:        {report.database_bytes / 1_048_576:.1f} MB",
     ]
-    notes = report.problems() + report.warnings()
+    notes = report.problems() + report.degraded() + report.warnings()
     lines += [""] + [f"! {ADVICE[note]}" for note in notes] if notes else ["", "All is well."]
     return "\n".join(lines)
 

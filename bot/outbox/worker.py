@@ -121,8 +121,10 @@ class OutboxWorker:
             return
         self._busy = True
         try:
+            # Each batch (and each look finding none) is a sign of life for the health report.
+            self._services.pulse.outbox_swept_at = datetime.now(UTC)
             while context.application.running and await self.dispatch_batch():
-                pass
+                self._services.pulse.outbox_swept_at = datetime.now(UTC)
         finally:
             self._busy = False
 

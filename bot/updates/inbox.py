@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from telegram import Bot, Update
 
+from bot.domain.health import Pulse
 from bot.updates.polling import Polling
 from bot.updates.webhook import Webhook
 from storage.inbox import ArrivedUpdate, InboxRepository
@@ -36,8 +37,9 @@ PRUNE_EVERY = 60.0
 class UpdateInbox:
     """The assistant's inbox of updates, between Telegram and the update queue."""
 
-    def __init__(self, repository: InboxRepository) -> None:
+    def __init__(self, repository: InboxRepository, pulse: Pulse) -> None:
         self._repository = repository
+        self._pulse = pulse
         self._bot: Bot | None = None
         self._queue: asyncio.Queue[object] | None = None
         self._handled: list[int] = []
@@ -82,7 +84,7 @@ class UpdateInbox:
             raise RuntimeError("the inbox is not open")
         # A webhook left from webhook mode would refuse getUpdates; its updates stay queued.
         await self._bot.delete_webhook(drop_pending_updates=False)
-        self._polling = Polling(self._bot, self, timeout=poll_seconds)
+        self._polling = Polling(self._bot, self, self._pulse, timeout=poll_seconds)
         self._polling.start()
 
     async def start_webhook(self, url: str, secret: str, host: str, port: int) -> int:

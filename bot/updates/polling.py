@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from telegram import Bot
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 
+from bot.domain.health import Pulse
 from bot.outbox.sending import retry_after_seconds
 
 if TYPE_CHECKING:
@@ -29,9 +31,10 @@ MAX_BACKOFF = 30.0
 class Polling:
     """Fetches updates with getUpdates into the inbox, until stopped."""
 
-    def __init__(self, bot: Bot, inbox: UpdateInbox, *, timeout: int = 10) -> None:
+    def __init__(self, bot: Bot, inbox: UpdateInbox, pulse: Pulse, *, timeout: int = 10) -> None:
         self._bot = bot
         self._inbox = inbox
+        self._pulse = pulse
         self._timeout = timeout
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -61,6 +64,8 @@ class Polling:
         offset = 0
         backoff = FIRST_BACKOFF
         while not self._stopping:
+            # Asked, answered or not, is a sign of life for the health report.
+            self._pulse.updates_polled_at = datetime.now(UTC)
             self._asking = True
             try:
                 updates = await self._bot.get_updates(offset=offset, timeout=self._timeout)
