@@ -25,7 +25,7 @@ from bot.domain.survey_chart import survey_chart
 from bot.domain.survey_results import RoundResults, round_results
 from bot.domain.survey_workbook import survey_workbook
 from bot.screens.buttons import SendSurvey, StaffSurvey, StaffSurveys, SurveyResults
-from bot.screens.surveys import answer_text, cluster_lines, yes_no
+from bot.screens.surveys import answer_text, cluster_lines, figure_text, yes_no
 from handlers.replies import show
 from handlers.staff_access import staff
 from storage.questions import Question
@@ -203,6 +203,9 @@ async def results(update: Update, context: AssistantContext) -> None:
 
     def figure(question: Question, value: float) -> str:
         """Write a figure with its unit or percent sign, the language's way."""
+        if survey.benchmark:  # with the decimals its figures are rounded to
+            places = survey.places(question)
+            return figure_text(services.texts, places, question, value, caller.language)
         return answer_text(services.texts, question, value, caller.language)
 
     # A long survey is cut to the questions that fit one message; the workbook has them all.

@@ -55,6 +55,7 @@ from storage.survey_definitions import (
     Audience,
     Indicator,
     Survey,
+    default_places,
 )
 
 LANGUAGES = ("tr", "en")
@@ -1525,9 +1526,7 @@ class _Reader:
                 raise self.fail(
                     f"{where}.{error.field_name}", error.template, **error.params
                 ) from None
-            places = data.get(
-                "decimals", 0 if question.type == NUMBER and not question.decimal else 1
-            )
+            places = data.get("decimals", default_places(question))
             if places not in INDICATOR_DECIMALS or isinstance(places, bool):
                 raise self.fail(f"{where}.decimals", "must be 0, 1, 2 or 3")
             found.append(Indicator(question.id, better, name, places, links))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from storage.questions import Question
+from storage.questions import NUMBER, Question
 
 if TYPE_CHECKING:
     from storage.content import FaqLink, Text
@@ -80,8 +80,18 @@ class Survey:
         """Return the survey's question with this id, if any."""
         return next((q for q in self.questions if q.id == question_id), None)
 
+    def places(self, question: Question) -> int:
+        """Return the decimals the question's shown figures are written with."""
+        indicator = next((i for i in self.indicators if i.question == question.id), None)
+        return indicator.places if indicator is not None else default_places(question)
+
     def is_open(self, now: datetime) -> bool:
         """Tell whether the survey takes answers at this moment."""
         if self.opens_at is not None and now < self.opens_at:
             return False
         return self.closes_at is None or now < self.closes_at
+
+
+def default_places(question: Question) -> int:
+    """Return the decimals a question's figures are written with when no indicator says."""
+    return 0 if question.type == NUMBER and not question.decimal else 1

@@ -6,6 +6,7 @@ import io
 import re
 from typing import Any
 
+import openpyxl
 import pypdf
 import pytest
 import yaml
@@ -251,3 +252,33 @@ def test_an_indicator_is_named_from_its_question_or_must_be_given_a_short_name()
 
     with pytest.raises(ContentError, match="must be 0, 1, 2 or 3"):
         parse_catalogue_text(_demo_with(too_many_decimals), "demo.yaml")
+
+
+async def test_staff_results_of_a_benchmark_use_the_same_plain_words_and_decimals(
+    assistant: Assistant,
+) -> None:
+    await _benchmark_with_own(assistant)
+    elif_ = staff(assistant)
+    page = await survey_page(elif_, "Kıyaslama 2027")
+    results = await elif_.press(page, "📊 Sonuçlar")
+    text = results.text or ""
+    assert "bantlı" not in text and "çeyrek" not in text and "ortanca" not in text
+    revenue = re.search(r"Firmaların yarısı ([\d.,]+) TL ile ([\d.,]+) TL arasında", text)
+    assert revenue is not None and "," not in revenue.group(0)
+    export = re.findall(r"(?:yarısı|ile|değer) (%[\d.,]+)", text)
+    assert export and all(re.fullmatch(r"%\d+,\d", figure) for figure in export), export
+
+    page = await elif_.press(results, "‹ Geri")
+    await elif_.emulator.press_button(elif_.user, page, "📥 Excel")
+    workbook = await elif_.emulator.wait_for_bot_message(
+        elif_.id, predicate=lambda m: m.document is not None
+    )
+    assert workbook.document is not None
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.document.content)).worksheets[0]
+    shown = [
+        row[1].number_format
+        for row in sheet.iter_rows()
+        if str(row[0].value or "").startswith("Orta değer")
+    ]
+    # Revenue per employee in whole lira, the percentages and hours with one decimal.
+    assert shown[0] == "#,##0" and set(shown[1:]) == {"#,##0.0"}

@@ -37,7 +37,9 @@ async def _at_the_scale(assistant: Assistant) -> tuple[Person, int, Message]:
     return ayse, round_id, step
 
 
-@pytest.mark.parametrize(("typed", "point"), [("4", 4), ("7/10", 7), ("8 puan", 8), ("0", 0)])
+@pytest.mark.parametrize(
+    ("typed", "point"), [("4", 4), ("7/10", 7), ("8 puan", 8), ("0", 0), ("4️⃣", 4), ("🔟", 10)]
+)
 async def test_a_point_of_the_scale_may_be_typed_instead_of_pressed(
     assistant: Assistant, typed: str, point: int
 ) -> None:

@@ -144,7 +144,7 @@ async def test_a_benchmark_shows_nothing_below_k_and_raw_values_only_to_admins(
     page = await elif_.press(results, "‹ Geri")
     results = await elif_.press(page, "📊 Sonuçlar")
     text = results.text or ""
-    assert "ortanca" in text and "10 firma" in text
+    assert "orta değer" in text and "10 firma" in text
 
     viewer = await team_member(assistant, Role.VIEWER, "Gözlemci")
     await viewer.says("/start")

@@ -92,7 +92,7 @@ def question_result(
             if isinstance(value, int | float) and not isinstance(value, bool)
         ]
         if survey.benchmark:
-            shown = spread(numbers, k)
+            shown = spread(numbers, k, survey.places(question))
             return QuestionResult(question, len(numbers), spread=shown, suppressed=shown is None)
         if not numbers:
             return QuestionResult(question, 0)

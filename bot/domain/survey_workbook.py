@@ -75,13 +75,17 @@ def survey_workbook(
             charts += 1
             row = max(row, first + 3 + len(result.counts))
         elif result.spread is not None:
+            places = survey.places(question)
+            shown = book.add_format(
+                {"num_format": "#,##0" + ("." + "0" * places if places else "")}
+            )
             for column, figure in (
                 ("survey_column_lower", result.spread.lower),
                 ("survey_column_median", result.spread.median),
                 ("survey_column_upper", result.spread.upper),
             ):
                 summary.write_string(row, 0, label(column))
-                summary.write_number(row, 1, figure, decimal)
+                summary.write_number(row, 1, figure, shown)
                 row += 1
         elif result.suppressed:
             summary.write_string(row, 0, label("survey_column_suppressed"))

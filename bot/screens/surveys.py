@@ -20,7 +20,7 @@ from bot.screens.buttons import SurveyOpen
 from bot.screens.outgoing import TextMessage
 from bot.screens.texts import Texts
 from storage.questions import NUMBER, PERCENTAGE, Question
-from storage.survey_definitions import Indicator, Survey
+from storage.survey_definitions import Survey
 from storage.surveys import Round
 
 
@@ -107,17 +107,10 @@ def shown_answers(
     ]
 
 
-def figure_text(
-    texts: Texts, indicator: Indicator, question: Question, value: float, language: str
-) -> str:
-    """Return a benchmark figure with its indicator's decimals and unit ("%12,5", "1.690 TL")."""
+def figure_text(texts: Texts, places: int, question: Question, value: float, language: str) -> str:
+    """Return a benchmark figure with this many decimals and its unit ("%12,5", "1.690 TL")."""
     return texts.render(
-        language,
-        "benchmark_figure",
-        value=value,
-        question=question,
-        places=indicator.places,
-        unit=True,
+        language, "benchmark_figure", value=value, question=question, places=places, unit=True
     )
 
 
@@ -144,7 +137,7 @@ def benchmark_lines(texts: Texts, report: CompanyReport, language: str) -> list[
         def shown(value: float | None, item: IndicatorReport = item) -> str:
             if value is None:
                 return ""
-            return figure_text(texts, item.indicator, item.question, value, language)
+            return figure_text(texts, item.indicator.places, item.question, value, language)
 
         cluster = item.cluster
         line = BenchmarkLine(
@@ -185,7 +178,7 @@ def cluster_lines(
     for item in indicators:
 
         def shown(value: float, item: ClusterIndicator = item) -> str:
-            return figure_text(texts, item.indicator, item.question, value, language)
+            return figure_text(texts, item.indicator.places, item.question, value, language)
 
         cluster = item.cluster
         lines.append(
