@@ -1,7 +1,7 @@
 """The form engine's Telegram side: ask the open form's step, read the reply, store it, go on.
 
 Every form (the sign-up profile, the staff event form, a broadcast's text, a content import, a
-question for the team, a survey comment) is a `Form`: a flow of steps (bot/domain/forms.py), its
+question for the team, a survey) is a `Form`: a flow of steps (bot/domain/forms.py), its
 question screens, and what finishing does. A person has at most one form open; it lives in
 SQLite (storage/forms.py), each answer written together with the move to the next step, so a
 restart, a kill -9 included, resumes it where the person was.

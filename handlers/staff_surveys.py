@@ -29,9 +29,11 @@ from bot.screens.surveys import answer_text, cluster_lines, figure_text, yes_no
 from handlers.replies import show
 from handlers.staff_access import staff
 from storage.questions import Question
-from storage.survey_definitions import Survey
+from storage.survey_definitions import FEEDBACK, Survey
 from storage.surveys import Round
 
+# Events listed on a per-event survey's page (the latest first).
+EVENTS_SHOWN = 10
 # Free texts shown in the chat at most; the workbook has them all.
 TEXTS_SHOWN = 30
 # Telegram takes 4096 characters a message; a little room for what Telegram counts otherwise.
@@ -47,7 +49,8 @@ async def survey_list(update: Update, context: AssistantContext) -> None:
     for survey in services.catalogue.surveys:
         rounds = await services.surveys.rounds_of(survey.id)
         tally = await services.surveys.tally(rounds[0].id) if rounds else None
-        entries.append((survey, rounds[0] if rounds else None, tally))
+        about = _about(caller, rounds[0]) if rounds else None
+        entries.append((survey, rounds[0] if rounds else None, tally, about))
         rows.append(
             [
                 InlineKeyboardButton(
@@ -80,7 +83,16 @@ async def _show_page(
     tally = await services.surveys.tally(latest.id) if latest else None
     now = datetime.now(UTC)
     rows: list[list[InlineKeyboardButton]] = []
-    if latest is not None:
+    per_event = _per_event(survey)
+    events = []
+    if per_event:
+        # One round per event: each event's results are a button of their own.
+        for round_ in rounds[:EVENTS_SHOWN]:
+            about = _about(caller, round_) or ""
+            events.append((about, await services.surveys.tally(round_.id)))
+            data = SurveyResults(round_.id, "sum").data
+            rows.append([InlineKeyboardButton(f"📅 {about}"[:60], callback_data=data)])
+    elif latest is not None:
         rows.append([caller.button("survey_results", SurveyResults(latest.id, "sum"))])
         rows.append(
             [
@@ -93,7 +105,7 @@ async def _show_page(
             rows.append([caller.button("survey_benchmark", SurveyResults(latest.id, "bench"))])
         if survey.benchmark and caller.can(Ability.RAW_ANSWERS):
             rows.append([caller.button("survey_raw", SurveyResults(latest.id, "raw"))])
-    if survey.is_open(now) and caller.can(Ability.MANAGE):
+    if survey.is_open(now) and caller.can(Ability.MANAGE) and survey.id != FEEDBACK:
         rows.append([caller.button("survey_send", SendSurvey(survey.id))])
     rows.append([caller.button("survey_all", StaffSurveys())])
     audience = await services.surveys.audience_size(survey.audience, now)
@@ -105,6 +117,8 @@ async def _show_page(
         audience=audience,
         open=survey.is_open(now),
         sent=sent,
+        per_event=per_event,
+        events=events,
     )
     await show(update, text, rows)
 
@@ -116,7 +130,8 @@ async def send_survey(update: Update, context: AssistantContext) -> None:
     pressed = SendSurvey.of(update)
     survey = services.catalogue.survey(pressed.survey_id)
     now = datetime.now(UTC)
-    if survey is None or not survey.is_open(now):
+    # The feedback's invitation is the post-event message: nobody sends it to an audience.
+    if survey is None or not survey.is_open(now) or survey.id == FEEDBACK:
         await context.acknowledge(caller.render("not_available"), alert=True)
         return
     await context.acknowledge()
@@ -145,7 +160,21 @@ async def _results(caller: Caller, round_: Round, survey: Survey) -> RoundResult
     services = caller.services
     tally = await services.surveys.tally(round_.id)
     answers = await services.surveys.answers_by_question(round_.id)
-    return round_results(survey, round_.number, tally, answers, services.settings.benchmark_k)
+    computed = round_results(survey, round_.number, tally, answers, services.settings.benchmark_k)
+    return replace(computed, about=_about(caller, round_))
+
+
+def _per_event(survey: Survey) -> bool:
+    """Tell whether a survey has a round per event (the feedback, follow-ups)."""
+    return survey.id == FEEDBACK or survey.after_event_days is not None
+
+
+def _about(caller: Caller, round_: Round) -> str | None:
+    """Return the event a round is about, as staff see it (title and date), if any."""
+    if round_.event_id is None:
+        return None
+    event = caller.services.catalogue.event(round_.event_id)
+    return caller.render("survey_about", event=event, event_id=round_.event_id)
 
 
 async def results(update: Update, context: AssistantContext) -> None:
@@ -161,6 +190,16 @@ async def results(update: Update, context: AssistantContext) -> None:
     await context.acknowledge()
     computed = await _results(caller, round_, survey)
     back = [[caller.button("back", StaffSurvey(survey.id))]]
+    if round_.event_id is not None:
+        # An event's round is reached from the survey's page by itself: its views are here.
+        back.insert(
+            0,
+            [
+                caller.button("survey_chart", SurveyResults(round_.id, "chart")),
+                caller.button("survey_texts", SurveyResults(round_.id, "text")),
+                caller.button("survey_workbook", SurveyResults(round_.id, "xlsx")),
+            ],
+        )
     chat = update.effective_chat
     assert chat is not None
     labels = yes_no(services.texts, caller.language)
@@ -170,7 +209,9 @@ async def results(update: Update, context: AssistantContext) -> None:
             await show(update, caller.render("staff_survey_nothing", survey=survey), back)
             return
         await context.bot.send_photo(
-            chat.id, image, caption=caller.render("staff_survey_caption", survey=survey)
+            chat.id,
+            image,
+            caption=caller.render("staff_survey_caption", survey=survey, about=computed.about),
         )
         return
     if pressed.view in ("xlsx", "raw"):
@@ -192,8 +233,8 @@ async def results(update: Update, context: AssistantContext) -> None:
         await context.bot.send_document(
             chat.id,
             workbook,
-            filename=f"{survey.id}-{round_.number}.xlsx",
-            caption=caller.render("staff_survey_caption", survey=survey),
+            filename=f"{survey.id}-{round_.event_id or round_.number}.xlsx",
+            caption=caller.render("staff_survey_caption", survey=survey, about=computed.about),
         )
         return
     if pressed.view == "bench":

@@ -11,14 +11,14 @@ silently overwritten.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import AssistantApplication, AssistantContext, Caller
+from bot.context import AssistantApplication, AssistantContext, Caller, Services
 from bot.domain.benchmark_report import PdfText, company_report, report_chart, report_pdf
 from bot.domain.forms import Finished, Flow, Moved, Reply
 from bot.domain.questions import choice_options, question_id, step_name
@@ -30,8 +30,8 @@ from bot.domain.surveys import (
     REVIEW,
     SUBMIT,
     SURVEY_KEY,
-    applies,
     as_steps,
+    asked_questions,
     by_question,
     change_value,
     first_step,
@@ -41,15 +41,25 @@ from bot.domain.surveys import (
     survey_flow,
 )
 from bot.screens.answers import AnswerScreens
-from bot.screens.buttons import BenchmarkReport, SurveyList, SurveyOpen
+from bot.screens.buttons import (
+    FINISH_FEEDBACK,
+    HOME,
+    OPEN_FEEDBACK,
+    RATINGS,
+    BenchmarkReport,
+    SurveyAnswer,
+    SurveyList,
+    SurveyOpen,
+)
+from bot.screens.reminders import rating_row
 from bot.screens.surveys import answer_text, benchmark_lines, chart_words, shown_answers
-from handlers.forms import Form, FormCall, open_form, step_keyboard
+from handlers.forms import Form, FormCall, close_form, open_form, step_keyboard
 from handlers.replies import Keyboard, show
 from handlers.survey_doubts import checked, confirmed, doubt_shown, sure_rows
-from storage.content import FaqLink
+from storage.content import Event, FaqLink
 from storage.questions import Question
-from storage.survey_definitions import EVENT, Audience, Survey
-from storage.surveys import Round
+from storage.survey_definitions import EVENT, FEEDBACK, FEEDBACK_RATING, Audience, Survey
+from storage.surveys import FeedbackDue, Round
 
 # An unanswered survey form closes after this; the draft stays, so nothing is lost.
 FORM_TIMEOUT = timedelta(hours=12)
@@ -87,14 +97,13 @@ class SurveyForm(Form):
         if survey is None:
             return []
         if call.state.step == REVIEW:
-            given = by_question(call.state.answers)
-            asked = [q for q in survey.questions if applies(survey, q, given)]
+            asked = asked_questions(survey, by_question(call.state.answers))
             label = call.caller.label("survey_change")
             return [
                 (SUBMIT, call.caller.label("survey_submit")),
                 *(
-                    (change_value(q), label.format(number=survey.questions.index(q) + 1))
-                    for q in asked
+                    (change_value(q), label.format(number=number))
+                    for number, q in enumerate(asked, start=1)
                 ),
             ]
         question = self._question(call)
@@ -121,6 +130,18 @@ class SurveyForm(Form):
     async def verify(self, call: FormCall, step: str, value: Any) -> tuple[Any, str | None]:
         return await checked(call, self._survey(call), step, value)
 
+    async def answered(self, call: FormCall, step: str, value: Any) -> None:
+        # A feedback's rating counts at once, however it is given: from the post-event
+        # message's buttons or here, after opening the feedback from /surveys.
+        survey = self._survey(call)
+        round_ = await _round_of(call)
+        if survey is None or survey.id != FEEDBACK or question_id(step) != FEEDBACK_RATING:
+            return
+        if round_ is not None and round_.event_id is not None:
+            person = call.caller.person.id
+            registration = await call.services.surveys.registration_at(round_.event_id, person)
+            await _count_rating(call.services, survey, round_, person, registration, value)
+
     async def ask(self, call: FormCall, reason: str | None = None) -> None:
         caller = call.caller
         survey = self._survey(call)
@@ -131,6 +152,7 @@ class SurveyForm(Form):
         if reason == "closed":
             await show(call.update, caller.render("survey_closed", survey=survey), [])
             return
+        event = _event_of(call, round_)
         await call.services.surveys.save_draft(
             round_.id,
             caller.person.id,
@@ -142,10 +164,11 @@ class SurveyForm(Form):
         rows: Keyboard = step_keyboard(call, self)
         if call.state.step == REVIEW:
             given = by_question(call.state.answers)
-            asked = [q for q in survey.questions if applies(survey, q, given)]
+            asked = asked_questions(survey, given)
             text = caller.render(
                 "survey_review",
                 survey=survey,
+                event=event,
                 answers=shown_answers(caller.services.texts, survey, given, asked, caller.language),
                 reason=reason,
             )
@@ -158,6 +181,7 @@ class SurveyForm(Form):
         text = caller.render(
             "survey_question",
             survey=survey,
+            event=event,
             question=question,
             number=position[0],
             total=position[1],
@@ -188,6 +212,12 @@ class SurveyForm(Form):
             if company is None:
                 await show(call.update, caller.render("survey_needs_company", survey=survey), [])
                 return None
+        registration = None
+        if round_.event_id is not None and not survey.anonymous and not survey.per_company:
+            # About one event: the answer keeps the registration, so it outlives an erasure.
+            registration = await caller.services.surveys.registration_at(
+                round_.event_id, caller.person.id
+            )
         stored = await caller.services.surveys.submit(
             survey,
             round_.id,
@@ -196,6 +226,7 @@ class SurveyForm(Form):
             submitted_answers(survey, answers),
             now,
             answers.get(BASE),
+            registration,
         )
         if not stored.stored:
             # A colleague submitted the company's answers meanwhile: this person's answers stay
@@ -205,10 +236,8 @@ class SurveyForm(Form):
                 "colleague",
             )
         await call.acknowledge()
-        rows = []
-        if survey.benchmark:
-            rows.append([caller.button("benchmark_report", BenchmarkReport(round_.id))])
-        await show(call.update, caller.render("survey_thanks_done", survey=survey), rows)
+        given = submitted_answers(survey, answers)
+        await _thank(call.update, caller, survey, round_, given, registration)
         return None
 
 
@@ -217,7 +246,7 @@ SURVEY = SurveyForm()
 
 def _position(survey: Survey, question: Question, given: dict[str, Any]) -> tuple[int, int]:
     """Return the question's number among those asked so far, and how many are asked."""
-    asked = [q for q in survey.questions if applies(survey, q, given)]
+    asked = asked_questions(survey, given)
     number = asked.index(question) + 1 if question in asked else 1
     return number, len(asked)
 
@@ -232,6 +261,11 @@ def _review_rows(rows: Keyboard) -> Keyboard:
 
 async def _round_of(call: FormCall) -> Round | None:
     return await call.services.surveys.get_round(int(call.state.subject or 0))
+
+
+def _event_of(call: FormCall, round_: Round) -> Event | None:
+    """Return the event a round is about (post-event feedback, follow-ups), if any."""
+    return call.services.catalogue.event(round_.event_id) if round_.event_id else None
 
 
 # -- opening a survey ------------------------------------------------------------------------
@@ -257,18 +291,20 @@ async def open_round(
         await show(update, caller.render("not_available"), [])
         return
     company = None
+    draft = await surveys.draft(round_.id, person)
+    resumable = draft is not None and survey_flow(survey).has(draft.step)
     if survey.per_company:
         company = await surveys.verified_company(person)
         if company is None:
             await show(update, caller.render("survey_needs_company", survey=survey), [])
             return
-    elif await surveys.has_finished(round_.id, person):
+    elif not resumable and await surveys.has_finished(round_.id, person):
+        # A draft after finishing is a feedback whose rating counted at once: it goes on.
         await show(update, caller.render("survey_answered_already", survey=survey), [])
         return
     answers: dict[str, Any] = {SURVEY_KEY: survey.id}
-    draft = await surveys.draft(round_.id, person)
     step: str | None = None
-    if draft is not None and survey_flow(survey).has(draft.step):
+    if draft is not None and resumable:
         answers.update(draft.answers)
         step = draft.step
     elif company is not None and (given := await surveys.company_answer(round_.id, company)):
@@ -296,7 +332,8 @@ async def start_survey(update: Update, context: AssistantContext) -> None:
 
 
 async def surveys_command(update: Update, context: AssistantContext) -> None:
-    """List the surveys open to the person, with where they stand in each."""
+    """List the surveys open to the person, with where they stand in each: a post-event
+    feedback once per event they were asked about, titled with the event."""
     caller = context.caller
     services = caller.services
     surveys = services.surveys
@@ -305,16 +342,33 @@ async def surveys_command(update: Update, context: AssistantContext) -> None:
     finished = await surveys.finished_rounds(person)
     drafts = await surveys.drafts_of(person)
     company = await surveys.verified_company(person)
-    entries = []
+    entries: list[ListedSurvey] = []
     rows: list[list[InlineKeyboardButton]] = []
+    feedback = services.catalogue.survey(FEEDBACK)
+    dues = await surveys.feedback_due(person) if feedback is not None else []
+    for due in dues:
+        event = services.catalogue.event(due.event_id)
+        if feedback is None or event is None or now >= due.closes_at:
+            continue
+        if due.round_id in drafts:
+            state = "started"
+        else:
+            state = "done" if due.round_id in finished else "new"
+        title = event.title.get(caller.language)
+        entries.append(ListedSurvey(feedback, title, state, due.closes_at))
+        if state != "done":
+            data = SurveyAnswer(due.registration_id, OPEN_FEEDBACK)
+            rows.append([InlineKeyboardButton(f"📝 {title}"[:60], callback_data=data.data)])
     seen: set[str] = set()
     for round_ in await surveys.open_rounds(now):
         survey = services.catalogue.survey(round_.survey_id)
-        if survey is None or survey.id in seen or not survey.is_open(now):
+        # Per event (follow-ups): one entry per event, not one per survey.
+        key = f"{round_.survey_id}:{round_.event_id or ''}"
+        if survey is None or survey.id == FEEDBACK or key in seen or not survey.is_open(now):
             continue
         if not await surveys.in_audience(_audience_of(survey, round_), person, now):
             continue
-        seen.add(survey.id)
+        seen.add(key)
         if round_.id in drafts:
             state = "started"
         elif survey.per_company:
@@ -322,13 +376,164 @@ async def surveys_command(update: Update, context: AssistantContext) -> None:
             state = "updatable" if answered else "new"
         else:
             state = "done" if round_.id in finished else "new"
-        entries.append((survey, round_, state))
+        about = services.catalogue.event(round_.event_id) if round_.event_id else None
+        about_title = about.title.get(caller.language) if about is not None else None
+        closes = round_.closes_at or survey.closes_at
+        entries.append(ListedSurvey(survey, about_title, state, closes))
         if state != "done":
             label = survey.title.get(caller.language)
-            rows.append([_button(label, round_.id)])
+            rows.append([_button(f"{label}: {about_title}" if about_title else label, round_.id)])
         if survey.benchmark and state == "updatable":
             rows.append([caller.button("benchmark_report", BenchmarkReport(round_.id))])
     text = caller.render("surveys_list", entries=entries)
+    await show(update, text, rows)
+
+
+@dataclass(frozen=True)
+class ListedSurvey:
+    """One line of /surveys: the survey, the event it is about, where the person stands."""
+
+    survey: Survey
+    event_title: str | None
+    state: str  # new, started, done, updatable
+    closes_at: datetime | None
+
+
+# -- the post-event feedback ------------------------------------------------------------------
+# The outbox's post-event message (bot/screens/reminders.py) is the invitation: its rating
+# buttons, and /surveys' button for an event, carry the registration. The event's round is made
+# on first use; old messages keep working, since their buttons never change.
+
+
+async def rate(update: Update, context: AssistantContext) -> None:
+    """Count the rating at once (replacing the person's earlier feedback on the event whole),
+    then ask the survey's other questions, the rating kept."""
+    caller = context.caller
+    pressed = SurveyAnswer.of(update)
+    opened = await _feedback_round(update, context, pressed.registration_id)
+    if opened is None:
+        return
+    survey, round_, due = opened
+    given = {FEEDBACK_RATING: int(pressed.answer)}
+    await _count_rating(
+        caller.services,
+        survey,
+        round_,
+        caller.person.id,
+        due.registration_id,
+        given[FEEDBACK_RATING],
+    )
+    answers = {SURVEY_KEY: survey.id, **as_steps(given)}
+    rating = survey.question(FEEDBACK_RATING)
+    assert rating is not None  # the content reader refuses a feedback survey without it
+    step = survey_flow(survey).after(step_name(rating), answers)
+    if step is None:  # a cluster's feedback survey that asks only the rating
+        await close_form(caller.services, caller.person.id, FORM_KIND)
+        await _thank(update, caller, survey, round_, given, due.registration_id)
+        return
+    await open_form(
+        update, context, caller, SURVEY, answers=answers, subject=str(round_.id), step=step
+    )
+
+
+async def _count_rating(
+    services: Services,
+    survey: Survey,
+    round_: Round,
+    person_id: int,
+    registration_id: int | None,
+    rating: int,
+) -> None:
+    """Submit the rating alone, replacing the person's earlier feedback on the event whole
+    (the rest of their answers, given next, replace it again on submitting)."""
+    await services.surveys.submit(
+        survey,
+        round_.id,
+        person_id,
+        None,
+        {FEEDBACK_RATING: rating},
+        datetime.now(UTC),
+        registration_id=registration_id,
+    )
+
+
+async def open_feedback(update: Update, context: AssistantContext) -> None:
+    """Open an event's feedback from /surveys: from the rating, or where the person stopped."""
+    opened = await _feedback_round(update, context, SurveyAnswer.of(update).registration_id)
+    if opened is not None:
+        await open_round(update, context, context.caller, opened[1].id)
+
+
+async def finish_feedback(update: Update, context: AssistantContext) -> None:
+    """Close the feedback from an old message's "finish without a comment" button."""
+    caller = context.caller
+    services = caller.services
+    survey = services.catalogue.survey(FEEDBACK)
+    registration_id = SurveyAnswer.of(update).registration_id
+    due = await services.surveys.surveyed_registration(registration_id, caller.person.id)
+    round_ = await services.surveys.event_round(survey, due.event_id) if survey and due else None
+    if (
+        survey is None
+        or round_ is None
+        or not await services.surveys.has_finished(round_.id, caller.person.id)
+    ):
+        await context.acknowledge(caller.render("not_available"), alert=True)
+        return
+    await context.acknowledge()
+    await close_form(services, caller.person.id, FORM_KIND)
+    await _thank(update, caller, survey, round_, {}, registration_id)
+
+
+async def _feedback_round(
+    update: Update, context: AssistantContext, registration_id: int
+) -> tuple[Survey, Round, FeedbackDue] | None:
+    """Return the feedback survey and the round of the registration's event, opening it on
+    first use; answer a forged, someone else's or closed button politely and return None."""
+    caller = context.caller
+    services = caller.services
+    survey = services.catalogue.survey(FEEDBACK)
+    due = await services.surveys.surveyed_registration(registration_id, caller.person.id)
+    if survey is None or due is None:
+        await context.acknowledge(caller.render("not_available"), alert=True)
+        return None
+    now = datetime.now(UTC)
+    round_ = (
+        None if now >= due.closes_at else await services.surveys.event_round(survey, due.event_id)
+    )
+    if round_ is None or not round_.is_open(now):
+        await context.acknowledge()
+        rows = [[caller.button("survey_back_to_list", SurveyList()), caller.button("home", HOME)]]
+        await show(update, caller.render("survey_closed", survey=survey), rows)
+        return None
+    return survey, round_, due
+
+
+async def _thank(
+    update: Update,
+    caller: Caller,
+    survey: Survey,
+    round_: Round,
+    given: dict[str, Any],
+    registration_id: int | None = None,
+) -> None:
+    """Show the thanks for a submitted survey, with a way on: the open surveys or the menu
+    (and, after an event's feedback, its ratings again, to change the one given)."""
+    services = caller.services
+    rows = []
+    if survey.benchmark:
+        rows.append([caller.button("benchmark_report", BenchmarkReport(round_.id))])
+    if survey.id == FEEDBACK and registration_id is not None:
+        rows.append(rating_row(registration_id))
+    rows.append([caller.button("survey_back_to_list", SurveyList()), caller.button("home", HOME)])
+    # Without a review the person has not seen their answers together: the thanks shows them.
+    shown = [] if survey.review else asked_questions(survey, given)
+    event = services.catalogue.event(round_.event_id) if round_.event_id else None
+    text = caller.render(
+        "survey_thanks_done",
+        survey=survey,
+        event=event,
+        answers=shown_answers(services.texts, survey, given, shown, caller.language),
+    )
     await show(update, text, rows)
 
 
@@ -428,11 +633,15 @@ def schedule(application: AssistantApplication) -> None:
 
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
-    """Return /surveys, the button that opens a survey and the company's benchmark report."""
+    """Return /surveys, the buttons that open a survey (and rate an event), and the company's
+    benchmark report."""
     private = filters.ChatType.PRIVATE
     return [
         CommandHandler("surveys", surveys_command, filters=private),
         CallbackQueryHandler(start_survey, pattern=SurveyOpen.pattern()),
+        CallbackQueryHandler(rate, pattern=SurveyAnswer.pattern(answer=RATINGS)),
+        CallbackQueryHandler(open_feedback, pattern=SurveyAnswer.pattern(answer=OPEN_FEEDBACK)),
+        CallbackQueryHandler(finish_feedback, pattern=SurveyAnswer.pattern(answer=FINISH_FEEDBACK)),
         CallbackQueryHandler(benchmark_report, pattern=BenchmarkReport.pattern()),
         CallbackQueryHandler(surveys_button, pattern=SurveyList.pattern()),
     ]

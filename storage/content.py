@@ -7,6 +7,7 @@ Every field is validated; an error names the file, the entry id and the field.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -46,6 +47,8 @@ from storage.survey_definitions import (
     EVENT,
     EVENT_KIND,
     EVERYONE,
+    FEEDBACK,
+    FEEDBACK_RATING,
     HIGHER,
     INDICATOR_DECIMALS,
     INDICATOR_NAME_LIMIT,
@@ -124,6 +127,7 @@ SURVEY_FIELDS = frozenset(
         "benchmark",
         "indicators",
         "questions",
+        "review",
     }
 )
 SHORT_NAME_LIMIT = 30
@@ -530,6 +534,19 @@ def bundled_content_path() -> Path:
     return Path(str(resources.files("storage") / "demo-cluster.yaml"))
 
 
+@functools.cache
+def bundled_feedback_survey() -> Survey:
+    """Return the post-event feedback survey shipped with the assistant (feedback-survey.yaml).
+
+    A catalogue whose content defines no survey `feedback` gets this one.
+    """
+    source = str(resources.files("storage") / "feedback-survey.yaml")
+    data = yaml.safe_load(Path(source).read_text(encoding="utf-8"))
+    reader = _Reader(source)
+    reader.entry = f"surveys:{FEEDBACK}"
+    return replace(reader.survey(data, set(), [], [], []), bundled=True)
+
+
 def load_catalogue(path: Path) -> Catalogue:
     """Read and validate a YAML catalogue file."""
     source = str(path)
@@ -759,6 +776,8 @@ class _Reader:
             self.survey(item, seen, sector_ids, service_ids, event_ids)
             for item in self.section(root, "surveys")
         )
+        if FEEDBACK not in seen:
+            surveys = (*surveys, bundled_feedback_survey())
         self.entry = ""
         return Catalogue(
             cluster=cluster,
@@ -1406,8 +1425,8 @@ class _Reader:
         if unknown:
             raise self.fail("survey", "unknown fields {fields}", fields=sorted(unknown))
         flags = {}
-        for name in ("anonymous", "benchmark"):
-            flag = data.get(name, False)
+        for name, default in (("anonymous", False), ("benchmark", False), ("review", True)):
+            flag = data.get(name, default)
             if not isinstance(flag, bool):
                 raise self.fail(name, "must be true or false")
             flags[name] = flag
@@ -1443,6 +1462,8 @@ class _Reader:
             )
         if flags["benchmark"] and per != "company":
             raise self.fail("per", "a benchmark compares companies: per company")
+        if survey_id == FEEDBACK:
+            self.feedback_rating(questions, per, flags["anonymous"])
         return Survey(
             id=survey_id,
             title=self.text(data, "title", TITLE_LIMIT),
@@ -1456,7 +1477,21 @@ class _Reader:
             benchmark=flags["benchmark"],
             indicators=indicators,
             after_event_days=after,
+            review=flags["review"],
         )
+
+    def feedback_rating(self, questions: tuple[Question, ...], per: str, anonymous: bool) -> None:
+        """Check a cluster's own feedback survey keeps what reports count: a 1-5 rating."""
+        rating = next((q for q in questions if q.id == FEEDBACK_RATING), None)
+        field = f"questions[{FEEDBACK_RATING}]"
+        if rating is None:
+            raise self.fail(field, "the feedback survey needs a rating question (scale 1 to 5)")
+        if rating.type != SCALE or (rating.minimum, rating.maximum) != (1, 5):
+            raise self.fail(f"{field}.type", "the feedback rating must be a scale from 1 to 5")
+        if rating.optional or rating.when is not None:
+            raise self.fail(f"{field}.optional", "the feedback rating is always asked")
+        if per != "person" or anonymous:
+            raise self.fail("per", "the feedback survey is per person and not anonymous")
 
     def survey_audience(
         self, value: object, sector_ids: list[str], event_ids: list[str]
@@ -1710,6 +1745,8 @@ def survey_to_document(survey: Survey, timezone: ZoneInfo) -> dict[str, Any]:
         entry["closes_at"] = _moment(survey.closes_at, timezone)
     if survey.after_event_days is not None:
         entry["after_event_days"] = survey.after_event_days
+    if not survey.review:
+        entry["review"] = False
     if survey.benchmark:
         entry["benchmark"] = True
         entry["indicators"] = [
@@ -1794,7 +1831,9 @@ def catalogue_to_document(catalogue: Catalogue) -> dict[str, Any]:
                 written["keywords"] = keywords
             categories.append(written)
         document["matchmaking"] = {"categories": categories}
-    document["surveys"] = [survey_to_document(survey, timezone) for survey in catalogue.surveys]
+    document["surveys"] = [
+        survey_to_document(survey, timezone) for survey in catalogue.surveys if not survey.bundled
+    ]
     return document
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from storage.catalogue import utc_text
 from storage.database import Database
 from storage.outbox import queue_ticket_copies
+from storage.survey_definitions import FEEDBACK, FEEDBACK_RATING
 
 # The optional gender question's answers; 'unsaid' is "prefer not to say".
 GENDERS = ("woman", "man", "unsaid")
@@ -278,10 +279,18 @@ _PERSONAL_TABLES += [
         "ORDER BY f.answered_at",
     ),
 ]
+# A post-event feedback response (the `feedback` view reads them) keeps its rating and its
+# registration without the person; every other answer in it is the person's words and goes.
+# The person's other survey responses go with the person row (ON DELETE CASCADE).
+_FEEDBACK_RESPONSES = (
+    "SELECT s.id FROM survey_responses s JOIN survey_rounds o ON o.id = s.round_id "
+    f"WHERE o.survey_id = '{FEEDBACK}' AND s.registration_id IS NOT NULL AND s.person_id = ?"
+)
 _ERASE_STATEMENTS += [
     "DELETE FROM outbox WHERE person_id = ?",
-    "UPDATE feedback SET comment = NULL, next_wish = NULL "
-    "WHERE registration_id IN (SELECT id FROM registrations WHERE person_id = ?)",
+    f"DELETE FROM survey_answers WHERE question != '{FEEDBACK_RATING}' "
+    f"AND response_id IN ({_FEEDBACK_RESPONSES})",
+    f"UPDATE survey_responses SET person_id = NULL WHERE id IN ({_FEEDBACK_RESPONSES})",
 ]
 
 # Forms: the answers of a form left half-filled are the person's data until it closes.

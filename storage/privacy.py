@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from storage.catalogue import parse_utc, utc_text
 from storage.database import Database
+from storage.survey_definitions import FEEDBACK, FEEDBACK_RATING
 
 # Purposes that need explicit consent. Sharing with a study visit's host and answering an
 # event's special-category question (KVKK Art. 6) are per event.
@@ -280,9 +281,9 @@ class PrivacyRepository:
         """Anonymise personal data of events that ended before `cutoff`; counts stay.
 
         Registrations keep their event, status, company, sector and attendance (the impact
-        report's figures) and lose the person, the pseudonym and the check-in code; ratings
-        keep their score and lose their comment; the messages sent about them go. Questions
-        and closed tickets older than the cutoff lose the person and the thread.
+        report's figures) and lose the person, the pseudonym and the check-in code; feedback
+        keeps its rating and loses its words and its person; the messages sent about them go.
+        Questions and closed tickets older than the cutoff lose the person and the thread.
         """
         moment = utc_text(cutoff)
         now = utc_text(datetime.now(UTC))
@@ -292,9 +293,32 @@ class PrivacyRepository:
                 "WHERE e.ends_at < :cutoff AND r.anonymised_at IS NULL"
             )
             params = {"cutoff": moment, "now": now}
+            # Post-event feedback keeps its rating and registration; the words and who gave
+            # them go (the finisher row too, which names the person for the round).
+            feedback = (
+                "SELECT s.id FROM survey_responses s JOIN survey_rounds o ON o.id = s.round_id "
+                f"WHERE o.survey_id = '{FEEDBACK}' AND s.registration_id IN ({past})"
+            )
             await tx.execute(
-                f"UPDATE feedback SET comment = NULL, next_wish = NULL "
-                f"WHERE registration_id IN ({past})",
+                f"DELETE FROM survey_answers WHERE question != '{FEEDBACK_RATING}' "
+                f"AND response_id IN ({feedback})",
+                params,
+            )
+            await tx.execute(
+                "DELETE FROM survey_finishers WHERE EXISTS (SELECT 1 FROM survey_responses s "
+                "WHERE s.round_id = survey_finishers.round_id "
+                "AND s.person_id = survey_finishers.person_id "
+                f"AND s.id IN ({feedback}))",
+                params,
+            )
+            await tx.execute(
+                f"UPDATE survey_responses SET person_id = NULL WHERE id IN ({feedback})",
+                params,
+            )
+            await tx.execute(
+                "DELETE FROM survey_drafts WHERE round_id IN (SELECT id FROM survey_rounds "
+                f"WHERE survey_id = '{FEEDBACK}' AND event_id IN "
+                "(SELECT id FROM events WHERE ends_at < :cutoff))",
                 params,
             )
             await tx.execute(

@@ -6,10 +6,15 @@ Nothing here runs in the assistant itself; the rows are what its features would 
 
 from __future__ import annotations
 
+import json
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storage.database import Database
+from storage.database import Database, Transaction
+from storage.outbox import SURVEY
+from storage.survey_definitions import FEEDBACK, FEEDBACK_RATING
+from storage.surveys import count_invited
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,8 @@ class SeedPerson:
 
 @dataclass(frozen=True)
 class SeedRegistration:
-    """A registration, with attendance and a rating when the person came and answered."""
+    """A registration, with attendance and a rating (and words) when the person came and
+    answered the feedback."""
 
     event_id: str
     person_id: int
@@ -38,6 +44,8 @@ class SeedRegistration:
     attended: int | None
     attended_at: str | None
     rating: int | None
+    useful: str | None = None  # what was most useful, with the rating
+    wish: str | None = None  # what the cluster should do next
 
 
 @dataclass(frozen=True)
@@ -102,15 +110,107 @@ async def add_registrations(database: Database, registrations: Sequence[SeedRegi
                 for r in registrations
             ],
         )
-        await tx.executemany(
-            "INSERT INTO feedback (registration_id, event_id, rating, answered_at) "
-            "SELECT id, event_id, ?, ? FROM registrations WHERE event_id = ? AND person_id = ?",
-            [
-                (r.rating, r.attended_at, r.event_id, r.person_id)
-                for r in registrations
-                if r.rating is not None
-            ],
+        rated = []
+        for r in registrations:
+            if r.rating is None:
+                continue
+            row = await tx.fetch_one(
+                "SELECT id FROM registrations WHERE event_id = ? AND person_id = ?",
+                (r.event_id, r.person_id),
+            )
+            assert row is not None and r.attended_at is not None
+            rated.append(SeedFeedback(row["id"], r.rating, r.attended_at, r.useful, r.wish))
+        await _add_feedback(tx, rated)
+
+
+@dataclass(frozen=True)
+class SeedFeedback:
+    """A registration's post-event feedback: the rating, and what the person wrote."""
+
+    registration_id: int
+    rating: int
+    answered_at: str
+    useful: str | None = None
+    wish: str | None = None
+
+
+async def add_feedback(database: Database, feedback: Sequence[SeedFeedback]) -> None:
+    """Insert post-event feedback as the survey engine stores it (see _add_feedback)."""
+    async with database.transaction() as tx:
+        await _add_feedback(tx, feedback)
+
+
+async def _add_feedback(tx: Transaction, rated: Sequence[SeedFeedback]) -> None:
+    """Insert each registration's feedback as the survey engine stores it: the event's round
+    of the survey `feedback` (opened on first use), a response, its answers, a finisher."""
+    if not rated:
+        return
+    events = {}
+    for item in rated:
+        row = await tx.fetch_one(
+            "SELECT event_id FROM registrations WHERE id = ?", (item.registration_id,)
         )
+        assert row is not None
+        events[item.registration_id] = row["event_id"]
+    await tx.executemany(
+        "INSERT INTO survey_rounds (survey_id, number, event_id, opened_at, closes_at) "
+        "SELECT :survey, (SELECT COALESCE(MAX(number), 0) + 1 FROM survey_rounds "
+        "WHERE survey_id = :survey), e.id, e.ends_at, "
+        "strftime('%Y-%m-%dT%H:%M:%S+00:00', e.ends_at, '+30 days') FROM events e "
+        "WHERE e.id = :event ON CONFLICT (survey_id, event_id) WHERE event_id IS NOT NULL "
+        "DO NOTHING",
+        [{"survey": FEEDBACK, "event": event_id} for event_id in sorted(set(events.values()))],
+    )
+    responses = [(secrets.token_hex(12), item) for item in rated]
+    await tx.executemany(
+        "INSERT INTO survey_responses (id, round_id, person_id, revision, submitted_at, "
+        "registration_id) SELECT ?, o.id, r.person_id, 0, ?, r.id FROM registrations r "
+        "JOIN survey_rounds o ON o.survey_id = ? AND o.event_id = r.event_id WHERE r.id = ?",
+        [
+            (response_id, item.answered_at, FEEDBACK, item.registration_id)
+            for response_id, item in responses
+        ],
+    )
+    answers = [
+        (question, value, number, response_id)
+        for response_id, item in responses
+        for question, value, number in (
+            (FEEDBACK_RATING, str(item.rating), item.rating),
+            ("useful", json.dumps(item.useful, ensure_ascii=False), None),
+            ("next", json.dumps(item.wish, ensure_ascii=False), None),
+        )
+        if value != "null"
+    ]
+    await tx.executemany(
+        "INSERT INTO survey_answers (response_id, round_id, question, value, number) "
+        "SELECT id, round_id, ?, ?, ? FROM survey_responses WHERE id = ?",
+        answers,
+    )
+    await tx.executemany(
+        "INSERT OR IGNORE INTO survey_finishers (round_id, person_id) "
+        "SELECT round_id, person_id FROM survey_responses WHERE id = ? AND person_id IS NOT NULL",
+        [(response_id,) for response_id, _ in responses],
+    )
+    for event_id in sorted(set(events.values())):
+        row = await tx.fetch_one(
+            "SELECT id FROM survey_rounds WHERE survey_id = ? AND event_id = ?",
+            (FEEDBACK, event_id),
+        )
+        if row is not None:
+            await count_invited(tx, row["id"], event_id)
+
+
+async def add_feedback_asked(
+    database: Database, event_id: str, person_id: int, sent_at: str
+) -> None:
+    """Record that the post-event feedback message reached the person (its invitation)."""
+    await database.execute(
+        "INSERT INTO outbox (kind, person_id, registration_id, event_id, language, due_at, "
+        "status, attempts, sent_at, created_at) SELECT :kind, r.person_id, r.id, r.event_id, "
+        "'tr', :sent, 'sent', 1, :sent, :sent FROM registrations r "
+        "WHERE r.event_id = :event AND r.person_id = :person",
+        {"kind": SURVEY, "sent": sent_at, "event": event_id, "person": person_id},
+    )
 
 
 async def add_tickets(database: Database, tickets: Sequence[SeedTicket]) -> None:

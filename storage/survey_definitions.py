@@ -24,6 +24,11 @@ EVENT = "event"  # those who attended one event
 EVENT_KIND = "event_kind"  # those who attended events of one kind (trainings)
 AUDIENCES = (EVERYONE, MEMBERS, SECTOR, EVENT, EVENT_KIND)
 
+# The built-in post-event feedback: one round per event, its invitation the outbox's 'survey'
+# message; a cluster may define its own survey with this id (it needs a 1-5 `rating` scale).
+FEEDBACK = "feedback"
+FEEDBACK_RATING = "rating"
+
 HIGHER = "higher"
 LOWER = "lower"
 
@@ -75,6 +80,11 @@ class Survey:
     # Sent to an event's attendees this many days after it ends (the audience's event or
     # events of its kind): the post-event feedback (0) or a follow-up on impact (90).
     after_event_days: int | None = None
+    # False for a short survey: the last answer submits, with no review step before.
+    review: bool = True
+    # Shipped with the assistant (the default feedback survey), not written in the content:
+    # neither stored with the cluster's content nor exported with it.
+    bundled: bool = False
 
     def question(self, question_id: str) -> Question | None:
         """Return the survey's question with this id, if any."""

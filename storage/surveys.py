@@ -22,6 +22,7 @@ from storage.survey_definitions import (
     EVENT,
     EVENT_KIND,
     EVERYONE,
+    FEEDBACK,
     MEMBERS,
     SECTOR,
     Audience,
@@ -39,6 +40,15 @@ _ATTENDED = (
     "(r.attended = 1 OR (r.status = 'confirmed' AND r.attended IS NULL AND NOT EXISTS "
     "(SELECT 1 FROM registrations t WHERE t.event_id = r.event_id AND t.attended IS NOT NULL)))"
 )
+# Those a feedback round counts as invited: the event's attendees with a person to ask, and
+# those whose answer outlived them (erased or anonymised since). Migration 0036 counts alike.
+_INVITED = (
+    f"SELECT COUNT(*) FROM registrations r WHERE r.event_id = :event AND {_ATTENDED} AND "
+    "(r.person_id IS NOT NULL OR EXISTS (SELECT 1 FROM survey_responses s "
+    "WHERE s.registration_id = r.id AND s.round_id = :round))"
+)
+# How long an event's feedback round takes answers after the event ends.
+FEEDBACK_OPEN = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,21 @@ class Submitted:
 
     stored: bool
     revision: int
+
+
+@dataclass(frozen=True)
+class FeedbackDue:
+    """An event the person was asked about (the post-event message reached them)."""
+
+    registration_id: int
+    event_id: str
+    ends_at: datetime
+    round_id: int | None  # None: nobody has answered yet, the round is made on the first answer
+
+    @property
+    def closes_at(self) -> datetime:
+        """Return when the event's feedback stops taking answers."""
+        return self.ends_at + FEEDBACK_OPEN
 
 
 @dataclass(frozen=True)
@@ -304,6 +329,74 @@ class SurveyRepository:
         )
         return None if row is None else row["company_id"]
 
+    # -- post-event feedback: a round per event ----------------------------------------------
+
+    async def surveyed_registration(
+        self, registration_id: int, person_id: int
+    ) -> FeedbackDue | None:
+        """Return the person's own registration whose post-event message reached them, if so."""
+        rows = await self._due(
+            "r.id = :registration AND r.person_id = :person",
+            {
+                "registration": registration_id,
+                "person": person_id,
+            },
+        )
+        return rows[0] if rows else None
+
+    async def feedback_due(self, person_id: int) -> list[FeedbackDue]:
+        """Return the events the person was asked about, the latest first."""
+        return await self._due("r.person_id = :person", {"person": person_id})
+
+    async def _due(self, where: str, params: dict[str, Any]) -> list[FeedbackDue]:
+        rows = await self._db.fetch_all(
+            "SELECT r.id, r.event_id, e.ends_at, o.id AS round_id FROM registrations r "
+            "JOIN events e ON e.id = r.event_id LEFT JOIN survey_rounds o "
+            "ON o.survey_id = :survey AND o.event_id = r.event_id "
+            f"WHERE {where} AND EXISTS (SELECT 1 FROM outbox d WHERE d.registration_id = r.id "
+            "AND d.kind = 'survey' AND d.status IN ('sending', 'sent')) "
+            "ORDER BY e.ends_at DESC, r.id DESC",
+            {**params, "survey": FEEDBACK},
+        )
+        return [
+            FeedbackDue(row["id"], row["event_id"], parse_utc(row["ends_at"]), row["round_id"])
+            for row in rows
+        ]
+
+    async def event_round(self, survey: Survey, event_id: str) -> Round:
+        """Return the survey's round about an event, opening it on first use.
+
+        Two first answers at once make one round: the unique (survey, event) index keeps a
+        second out, and the one there is returned.
+        """
+        days = f"+{FEEDBACK_OPEN.days} days"
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "INSERT INTO survey_rounds (survey_id, number, event_id, opened_at, closes_at) "
+                "SELECT :survey, (SELECT COALESCE(MAX(number), 0) + 1 FROM survey_rounds "
+                "WHERE survey_id = :survey), e.id, e.ends_at, "
+                f"strftime('%Y-%m-%dT%H:%M:%S+00:00', e.ends_at, '{days}') FROM events e "
+                "WHERE e.id = :event ON CONFLICT (survey_id, event_id) WHERE event_id IS NOT NULL "
+                "DO NOTHING",
+                {"survey": survey.id, "event": event_id},
+            )
+            row = await tx.fetch_one(
+                "SELECT * FROM survey_rounds WHERE survey_id = ? AND event_id = ?",
+                (survey.id, event_id),
+            )
+            assert row is not None
+            if cursor.rowcount:
+                await count_invited(tx, row["id"], event_id)
+        return _round(row)
+
+    async def registration_at(self, event_id: str, person_id: int) -> int | None:
+        """Return the person's registration for an event, if any."""
+        row = await self._db.fetch_one(
+            "SELECT id FROM registrations WHERE event_id = ? AND person_id = ?",
+            (event_id, person_id),
+        )
+        return None if row is None else int(row["id"])
+
     # -- finishing, drafts -------------------------------------------------------------------
 
     async def has_finished(self, round_id: int, person_id: int) -> bool:
@@ -382,12 +475,15 @@ class SurveyRepository:
         answers: Mapping[str, Any],
         now: datetime,
         base_revision: int | None = None,
+        registration_id: int | None = None,
     ) -> Submitted:
         """Store the answers, mark the person finished and drop their draft, in one transaction.
 
         Per company, the company's one answer is replaced, but only when it is still at
         `base_revision` (None: there was none): a colleague's answer that came in between is
-        not overwritten unseen. Anonymous answers are stored with no person and no time.
+        not overwritten unseen. Anonymous answers are stored with no person and no time. Per
+        person, an earlier response of the person (or of the registration, about an event) is
+        replaced whole; an event's round then counts its attendees as invited again.
         """
         async with self._db.transaction() as tx:
             if survey.per_company:
@@ -404,11 +500,23 @@ class SurveyRepository:
                     await tx.execute("DELETE FROM survey_responses WHERE id = ?", (current["id"],))
                 new_revision = 0 if revision is None else revision + 1
                 await self._store(tx, round_id, None, company_id, new_revision, answers, now)
+            elif survey.anonymous:
+                new_revision = 0
+                await self._store(tx, round_id, None, None, 0, answers, None)
             else:
                 new_revision = 0
-                person = None if survey.anonymous else person_id
-                moment = None if survey.anonymous else now
-                await self._store(tx, round_id, person, None, 0, answers, moment)
+                await tx.execute(
+                    "DELETE FROM survey_responses WHERE round_id = ? AND (person_id = ? "
+                    "OR registration_id = ?)",
+                    (round_id, person_id, registration_id),
+                )
+                await self._store(tx, round_id, person_id, None, 0, answers, now, registration_id)
+                if registration_id is not None:
+                    event = await tx.fetch_one(
+                        "SELECT event_id FROM survey_rounds WHERE id = ?", (round_id,)
+                    )
+                    if event is not None and event["event_id"] is not None:
+                        await count_invited(tx, round_id, event["event_id"])
             await tx.execute(
                 "INSERT OR IGNORE INTO survey_finishers (round_id, person_id) VALUES (?, ?)",
                 (round_id, person_id),
@@ -428,11 +536,12 @@ class SurveyRepository:
         revision: int,
         answers: Mapping[str, Any],
         now: datetime | None,
+        registration_id: int | None = None,
     ) -> None:
         response_id = secrets.token_hex(12)
         await tx.execute(
             "INSERT INTO survey_responses (id, round_id, person_id, company_id, revision, "
-            "submitted_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "submitted_at, registration_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 response_id,
                 round_id,
@@ -440,6 +549,7 @@ class SurveyRepository:
                 company_id,
                 revision,
                 utc_text(now) if now else None,
+                registration_id,
             ),
         )
         await tx.executemany(
@@ -455,10 +565,13 @@ class SurveyRepository:
     # -- results -----------------------------------------------------------------------------
 
     async def tally(self, round_id: int) -> Tally:
-        """Return how many were invited to a round and how many finished it."""
+        """Return how many were invited to a round and how many finished it (an erased
+        person's post-event rating still counts: its response keeps the registration)."""
         row = await self._db.fetch_one(
             "SELECT invited, (SELECT COUNT(*) FROM survey_finishers f "
-            "WHERE f.round_id = r.id) AS finished FROM survey_rounds r WHERE r.id = ?",
+            "WHERE f.round_id = r.id) + (SELECT COUNT(*) FROM survey_responses s "
+            "WHERE s.round_id = r.id AND s.person_id IS NULL AND s.registration_id IS NOT NULL) "
+            "AS finished FROM survey_rounds r WHERE r.id = ?",
             (round_id,),
         )
         if row is None:
@@ -552,6 +665,14 @@ class SurveyRepository:
                 )
             )
         return found
+
+
+async def count_invited(tx: Transaction, round_id: int, event_id: str) -> None:
+    """Count an event round's invited again: its attendees, as they stand now."""
+    await tx.execute(
+        f"UPDATE survey_rounds SET invited = ({_INVITED}) WHERE id = :round",
+        {"round": round_id, "event": event_id},
+    )
 
 
 def _number(value: Any) -> float | None:

@@ -42,11 +42,19 @@ async def hitit_year(assistant: Assistant) -> int:
         services.database,
         [
             SeedRegistration("held-here", 940_001, hitit, None, "confirmed", seen, 1, seen, 4),
-            SeedRegistration("held-here", 940_002, hitit, None, "confirmed", seen, 1, seen, 5),
+            SeedRegistration(
+                "held-here",
+                940_002,
+                hitit,
+                None,
+                "confirmed",
+                seen,
+                1,
+                seen,
+                5,
+                useful="Çok faydalı, devamını bekliyoruz",
+            ),
         ],
-    )
-    await services.database.execute(
-        "UPDATE feedback SET comment = 'Çok faydalı, devamını bekliyoruz' WHERE rating = 5"
     )
     await add_tickets(
         services.database,

@@ -63,6 +63,20 @@ def test_files_the_bot_sends_are_saved_where_the_demo_says(tmp_path: Path) -> No
     assert f"dosya bu klasörde duruyor: {folder}" in result.stdout.splitlines()[-1]
 
 
+def test_the_demo_member_gives_feedback_on_last_week_s_training(tmp_path: Path) -> None:
+    # /surveys offers the training's feedback first; the rating, then what was most useful.
+    result = _demo(tmp_path, ["/surveys", "#1", "#5", "Uygulamalı örnekler"])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Etkinlik değerlendirmesi</b>: Yalın Üretim" in out or (
+        "Etkinlik değerlendirmesi: Yalın Üretim" in out
+    )
+    assert "Bu etkinliği nasıl buldunuz?" in out and "soru 1/3" in out
+    assert "en yararlı olan neydi?" in out and "soru 2/3" in out
+    assert "Bundan sonra ne yapmamızı istersiniz?" in out and "soru 3/3" in out
+    assert "Traceback" not in result.stderr
+
+
 def test_staff_act_in_their_group_reply_and_send_files(tmp_path: Path) -> None:
     result = _demo(
         tmp_path,
@@ -105,8 +119,9 @@ def test_the_demo_member_gets_last_week_s_certificate(tmp_path: Path) -> None:
 
 
 def test_the_demo_member_sees_a_real_benchmark_report(tmp_path: Path) -> None:
-    # /surveys: the benchmark her company answered (its report is button 2), the needs analysis.
-    result = _demo(tmp_path, ["/surveys", "#2"])
+    # /surveys: last week's training's feedback, the benchmark her company answered (its report
+    # is button 3), the needs analysis.
+    result = _demo(tmp_path, ["/surveys", "#3"])
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "İhtiyaç analizi 2027" in out and "firmanız yanıtladı" in out

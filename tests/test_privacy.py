@@ -24,6 +24,7 @@ from storage.content import (
     parse_catalogue,
 )
 from storage.privacy import ANNOUNCEMENTS
+from storage.seeding import SeedFeedback, add_feedback
 from storage.stats import StatsRepository
 from tests.conftest import STAFF_ID, Assistant, Person
 from tests.outbox_clock import FakeClock, outbox_on
@@ -296,10 +297,10 @@ async def test_the_retention_job_anonymises_old_data_and_the_counts_stay(
     await services.database.execute(
         "UPDATE registrations SET attended = 1 WHERE id = ?", (registration["id"],)
     )
-    await services.database.execute(
-        "INSERT INTO feedback (registration_id, event_id, rating, comment, answered_at) "
-        "VALUES (?, 'old', 5, 'Ayşe çok memnun kaldı', ?)",
-        (registration["id"], datetime.now(UTC).isoformat()),
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    await add_feedback(
+        services.database,
+        [SeedFeedback(registration["id"], 5, now, "Ayşe çok memnun kaldı", "Daha çok atölye")],
     )
     stats = StatsRepository(services.database, "tr")
     # Two years and a day after the event (DATA_RETENTION's default is two years).
@@ -317,8 +318,14 @@ async def test_the_retention_job_anonymises_old_data_and_the_counts_stay(
     )
     assert row["person_id"] is None and row["checkin_token"] is None
     assert row["attended"] == 1 and row["status"] == "confirmed" and row["anonymised_at"]
-    [feedback] = await assistant.fetch("SELECT rating, comment FROM feedback")
-    assert feedback == {"rating": 5, "comment": None}
+    [feedback] = await assistant.fetch("SELECT rating, comment, next_wish FROM feedback")
+    assert feedback == {"rating": 5, "comment": None, "next_wish": None}
+    # The rating stays in the survey tables, without the person and without her words.
+    [response] = await assistant.fetch("SELECT person_id, registration_id FROM survey_responses")
+    assert response == {"person_id": None, "registration_id": registration["id"]}
+    answers = await assistant.fetch("SELECT question, value FROM survey_answers")
+    assert answers == [{"question": "rating", "value": "5"}]
+    assert await assistant.fetch("SELECT * FROM survey_finishers") == []
     # A second run finds nothing new; a person's profile is not "data of a past event".
     assert (await run_retention(services, later)).registrations == 0
     [person] = await assistant.fetch("SELECT full_name FROM people WHERE id = ?", ayse.id)

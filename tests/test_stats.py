@@ -8,6 +8,7 @@ import pytest
 
 from bot.devtools.emulator import User
 from storage.people import Profile
+from storage.seeding import SeedFeedback, add_feedback
 from tests.conftest import STAFF_ID, Assistant, Person
 
 
@@ -65,11 +66,7 @@ async def cluster_year(assistant: Assistant) -> Assistant:
             (present, registrations[person.id]),
         )
         if rating is not None:
-            await database.execute(
-                "INSERT INTO feedback (registration_id, event_id, rating, answered_at) "
-                "VALUES (?, 'held', ?, ?)",
-                (registrations[person.id], rating, moment),
-            )
+            await add_feedback(database, [SeedFeedback(registrations[person.id], rating, moment)])
     for kind, status in (("question", "open"), ("question", "open"), ("service_request", "closed")):
         await database.execute(
             "INSERT INTO tickets (person_id, kind, status, language, created_at) "

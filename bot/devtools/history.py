@@ -36,6 +36,7 @@ from storage.seeding import (
     SeedRegistration,
     SeedTicket,
     add_broadcasts,
+    add_feedback_asked,
     add_people,
     add_questions,
     add_registrations,
@@ -44,6 +45,8 @@ from storage.seeding import (
     set_genders,
 )
 from storage.staff_added import HAND, NewParticipant, add_participants
+from storage.survey_definitions import FEEDBACK
+from storage.surveys import FEEDBACK_OPEN
 
 _FIRST_NAMES = (
     "Ayşe Fatma Zeynep Elif Merve Emine Hatice Esra Selin Derya Gül Seda Burcu Özlem Gamze "
@@ -64,6 +67,20 @@ _WRITTEN = (
     "İhracat pazarımızı genişletmek, yeni iş ortaklıkları kurmak.",
     "Boya hattındaki fire oranı",
     "Kalıp değişim süreleri",
+)
+# What raters wrote after an event: the most useful part, and what they want next.
+_USEFUL = (
+    "Uygulamalı örnekler çok faydalıydı.",
+    "Diğer firmalarla tanışma fırsatı.",
+    "Eğitmenin sahadan verdiği örnekler.",
+    "Hibe başvurusu için adım adım anlatım.",
+    "Soru-cevap bölümü.",
+)
+_WISHES = (
+    "Yalın üretim üzerine ileri düzey bir eğitim.",
+    "İhracat pazarlarıyla ilgili bir B2B günü.",
+    "Enerji verimliliği konusunda bir fabrika ziyareti.",
+    "Dijital dönüşüm için birebir danışmanlık.",
 )
 # Applications to each upcoming event where staff select, for staff to try the review.
 APPLICANTS = 30
@@ -114,7 +131,8 @@ async def _certify(services: Services, event_ids: list[str], now: datetime) -> N
 async def add_demo_member(
     services: Services, person_id: int, full_name: str, now: datetime
 ) -> str | None:
-    """Make the demo's person a member who came to the latest training held, certified.
+    """Make the demo's person a member who came to the latest training held, certified,
+    and was asked for feedback on it.
 
     Returns the event's id, or None when the history holds no training with certificates.
     """
@@ -164,6 +182,10 @@ async def add_demo_member(
         ],
     )
     await _certify(services, [event.id], now)
+    # The feedback message after it reached them and is not answered yet: /surveys offers it.
+    if now < event.ends_at + FEEDBACK_OPEN:
+        sent = utc_text(min(now, event.ends_at + timedelta(hours=2)))
+        await add_feedback_asked(services.database, event.id, person_id, sent)
     if company is not None and company.id is not None:
         await _answer_for_demo_company(services, person_id, company.id, now)
     return event.id
@@ -308,7 +330,7 @@ def _registrations(
     count: int,
     rng: random.Random,
 ) -> list[SeedRegistration]:
-    registrations = []
+    registrations: list[SeedRegistration] = []
     weights = [rng.uniform(0.6, 1.4) for _ in events]
     # Events differ in size; together they hold `count` registrations (as far as people allow).
     sizes = [min(len(people), max(1, round(count * w / sum(weights)))) for w in weights]
@@ -334,9 +356,17 @@ def _registrations(
                         else None
                     ),
                     rating=rating if came and rng.random() < 0.6 else None,
+                    useful=_pick(_USEFUL, len(registrations), 3),
+                    wish=_pick(_WISHES, len(registrations), 5),
                 )
             )
     return registrations
+
+
+def _pick(words: tuple[str, ...], index: int, every: int) -> str | None:
+    """Return what every `every`th rater also wrote, picked by position (not drawn, so the
+    history's random draws stay what they were)."""
+    return words[index // every % len(words)] if index % every == 0 else None
 
 
 async def _add_the_rest(
@@ -463,8 +493,8 @@ async def _add_surveys(
     """Give each demo survey answered rounds: a benchmark two (to compare), others one."""
     with_company = [person for person in people if person.company_id is not None]
     for survey in services.catalogue.surveys:
-        if survey.after_event_days is not None:
-            continue
+        if survey.after_event_days is not None or survey.id == FEEDBACK:
+            continue  # per event: follow-ups come from their job, feedback with the ratings
         rounds = 2 if survey.benchmark else 1
         for number in range(1, rounds + 1):
             opened = now - timedelta(days=30 * (rounds - number) + 20)

@@ -56,6 +56,7 @@ class RoundResults:
     round_number: int
     tally: Tally
     questions: tuple[QuestionResult, ...]
+    about: str | None = None  # the event a round is about, as shown ("title · date")
 
     @property
     def rate(self) -> float | None:

@@ -39,6 +39,8 @@ def survey_workbook(
     summary.set_column(0, 0, 48)
     summary.set_column(1, 3, 14)
     summary.write(0, 0, survey.title.get(language), title)
+    if results.about is not None:
+        summary.write(1, 0, results.about, bold)
     summary.write_row(2, 0, [label("survey_column_invited"), results.tally.invited], bold)
     summary.write_row(3, 0, [label("survey_column_finished"), results.tally.finished], bold)
     summary.write(4, 0, label("survey_column_rate"), bold)

@@ -53,7 +53,7 @@ def applies(survey: Survey, question: Question, answers: Mapping[str, Any]) -> b
 
 
 def survey_flow(survey: Survey) -> Flow:
-    """Return the survey's steps: its questions in order, then the review."""
+    """Return the survey's steps: its questions in order, then the review (unless it has none)."""
 
     def asked(step: str, answers: Answers) -> bool:
         wanted = question_id(step)
@@ -66,7 +66,15 @@ def survey_flow(survey: Survey) -> Flow:
         return question is not None and applies(survey, question, by_question(answers))
 
     steps = [question_step(question) for question in survey.questions]
+    if not survey.review:
+        return Flow(FORM_KIND, tuple(steps), asked)  # the last answer submits
     return Flow(FORM_KIND, (*steps, ChoiceStep(REVIEW, back=False)), asked)
+
+
+def asked_questions(survey: Survey, answers: Mapping[str, Any]) -> list[Question]:
+    """Return the questions asked given the answers so far (by question id), in order: what
+    "question 3 of 6" and the review's numbers count, so a skipped question leaves no gap."""
+    return [question for question in survey.questions if applies(survey, question, answers)]
 
 
 def submitted_answers(survey: Survey, answers: Answers) -> dict[str, Any]:

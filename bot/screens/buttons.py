@@ -227,10 +227,11 @@ SCORES = range(1, 6)
 
 @dataclass(frozen=True)
 class SurveyAnswer(CallbackData, prefix="fb"):
-    """A rating of 1 to 5 after an event, or "s" to skip the comment."""
+    """The post-event feedback of a registration: a rating of 1 to 5 (counted at once), "o" to
+    open it from /surveys, or "s" (older messages' "finish without a comment")."""
 
     registration_id: Number
-    answer: Annotated[str, "[1-5]|s"]
+    answer: Annotated[str, "[1-5]|s|o"]
 
 
 @dataclass(frozen=True)
@@ -253,7 +254,8 @@ class BenchmarkReport(CallbackData, prefix="su:b"):
     as_pdf: Literal["c", "p"] = "c"
 
 
-SKIP_COMMENT = "s"
+FINISH_FEEDBACK = "s"
+OPEN_FEEDBACK = "o"
 RATINGS = tuple(str(score) for score in SCORES)
 
 

@@ -49,17 +49,17 @@ def reminder_screen(
 
 
 def survey_screen(texts: Texts, event: Event, registration_id: int, language: str) -> TextMessage:
-    """Return the feedback survey of an event that ended: a rating from 1 to 5."""
+    """Return the invitation to an event's feedback survey: a rating from 1 to 5 that counts
+    at once, then the survey's other questions (handlers/surveys.py)."""
     text = texts.render(language, "survey", event=event)
     return TextMessage(text, InlineKeyboardMarkup([rating_row(registration_id)]))
 
 
-def rating_row(registration_id: int, chosen: int | None = None) -> list[InlineKeyboardButton]:
-    """Return the 1 to 5 buttons of the survey, the person's current rating marked."""
+def rating_row(registration_id: int) -> list[InlineKeyboardButton]:
+    """Return the 1 to 5 buttons of the survey (their data never changes: old messages work)."""
     return [
         InlineKeyboardButton(
-            f"• {score}" if score == chosen else str(score),
-            callback_data=SurveyAnswer(registration_id, str(score)).data,
+            str(score), callback_data=SurveyAnswer(registration_id, str(score)).data
         )
         for score in SCORES
     ]

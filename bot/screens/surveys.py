@@ -96,14 +96,14 @@ def shown_answers(
     asked: Sequence[Question],
     language: str,
 ) -> list[ShownAnswer]:
-    """Return the questions asked, numbered as in the survey, with their answers."""
+    """Return the questions asked, numbered among those asked, with their answers."""
     return [
         ShownAnswer(
-            survey.questions.index(question) + 1,
+            number,
             question,
             answer_text(texts, question, answers.get(question.id), language),
         )
-        for question in asked
+        for number, question in enumerate(asked, start=1)
     ]
 
 
