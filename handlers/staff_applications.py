@@ -26,7 +26,7 @@ from bot.domain.application_sheet import (
     plan,
     read_marks,
 )
-from bot.domain.exports import to_xlsx
+from bot.domain.exports import Cell, to_xlsx
 from bot.domain.forms import (
     DOCUMENT,
     YES,
@@ -38,7 +38,7 @@ from bot.domain.forms import (
     TextStep,
     YesNoStep,
 )
-from bot.domain.questions import fitting, heading, shortened
+from bot.domain.questions import answer_cell, fitting, heading, shortened
 from bot.screens.buttons import (
     DECISION_CODES,
     STAFF_HOME,
@@ -54,9 +54,11 @@ from bot.screens.buttons import (
     StaffEventPage,
 )
 from handlers.forms import Form, FormCall, open_form, step_keyboard
+from handlers.registrations import yes_no_labels
 from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
 from handlers.staff_attendees import event_answers
+from storage.answers import AnswerRepository
 from storage.applications import (
     ACCEPTED,
     DECLINED,
@@ -195,6 +197,19 @@ def _short(
         for name, answer in zip(headings, answers, strict=False)
         if answer and limit > 0
     ]
+
+
+async def _answer_cells(caller: Caller, event: Event) -> dict[int, list[Cell]]:
+    """Return everyone's answers as spreadsheet cells: numbers as numbers, by person."""
+    given = await AnswerRepository(caller.services.database).for_event(event.id)
+    labels = yes_no_labels(caller)
+    return {
+        person_id: [
+            answer_cell(question, answers.get(question.id), caller.language, labels)
+            for question in event.questions
+        ]
+        for person_id, answers in given.items()
+    }
 
 
 async def _gone(update: Update, caller: Caller) -> None:
@@ -749,7 +764,8 @@ async def sheet(update: Update, context: AssistantContext) -> None:
             f"{number}. {question.text.get(caller.language)}"
             for number, question in enumerate(event.questions, start=1)
         ],
-        await event_answers(caller, event),
+        await _answer_cells(caller, event),
+        services.settings.timezone,
     )
     await context.bot.send_document(
         caller.person.id,

@@ -3,9 +3,11 @@ decision will do before they do it, when a place must be confirmed, and how a re
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 
 from storage.catalogue import parse_utc
@@ -19,6 +21,7 @@ from tests.test_applications import (
     apply_to,
     selected_visit,
 )
+from tests.test_exports import download
 from tests.test_staff_events import open_staff_event, staff_member
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
@@ -191,3 +194,28 @@ async def test_an_application_event_speaks_of_applications_and_the_reserve_list(
     events = await ayse.says("/events")
     visits = await ayse.press(events, "Çalışma ziyaretleri")
     assert "Bologna, İtalya · katılımcılar başvuruyla seçilir" in (visits.text or "")
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_the_applications_workbook_has_numbers_and_dates_as_cells(
+    assistant: Assistant,
+) -> None:
+    ayse = assistant.person("Ayşe")
+    await apply_italy(ayse)
+    [row] = await assistant.fetch("SELECT id, created_at FROM applications")
+    elif_ = staff_member(assistant)
+    listing = await elif_.press(await open_staff_event(elif_, ITALY_TITLE), "Başvurular")
+    document = await download(elif_, listing, "Başvurular (Excel)")
+    sheet = openpyxl.load_workbook(io.BytesIO(document.content)).active
+    assert sheet is not None
+    header = [cell.value for cell in sheet[1]]
+    values = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
+    assert values["Başvuru"] == row["id"]
+    assert values["Daha önce katıldığı etkinlik"] == 0
+    applied = values["Başvuru tarihi"]
+    assert isinstance(applied, datetime)
+    expected = parse_utc(row["created_at"]).astimezone(ISTANBUL).replace(tzinfo=None)
+    assert abs(applied - expected) < timedelta(minutes=1)  # the cell keeps minutes
+    assert values["4. Firmanızda kaç kişi çalışıyor?"] == 45
+    assert values["3. İngilizce toplantıları ne kadar takip edebilirsiniz?"] == "Kısmen"
+    assert values["1. Pasaportunuz Ekim 2027 sonrasına kadar geçerli mi?"] == "Evet"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from bot.domain.exports import Cell, Sheet
 from bot.domain.profile import fold_turkish
@@ -48,9 +49,14 @@ def application_sheet(
     label: Callable[[str], str],
     sector_name: Callable[[str | None], str],
     questions: Sequence[str],
-    answers: Mapping[int, Sequence[str]],
+    answers: Mapping[int, Sequence[Cell]],
+    timezone: ZoneInfo,
 ) -> Sheet:
-    """Return the applications as a table with an empty mark column at the end."""
+    """Return the applications as a table with an empty mark column at the end.
+
+    Ids, counts and numeric answers are numbers and the application's time a local time, so
+    a spreadsheet sorts and sums them.
+    """
     columns = (
         "application_id",
         "name",
@@ -58,20 +64,22 @@ def application_sheet(
         "member_company",
         "sector",
         "attended_before",
+        "applied_at",
         "application_status",
         "note",
     )
     rows = []
     for applicant in applicants:
-        given = list(answers.get(applicant.person_id or 0, ()))
+        given: list[Cell] = list(answers.get(applicant.person_id or 0, ()))
         given += [""] * (len(questions) - len(given))
         row: tuple[Cell, ...] = (
-            str(applicant.id),
+            applicant.id,
             label("staff_deleted_person") if applicant.erased else applicant.full_name or "",
             applicant.company or "",
             label("staff_yes" if applicant.member_company else "staff_no"),
             sector_name(applicant.sector_id),
-            str(applicant.attended_before),
+            applicant.attended_before,
+            applicant.created_at.astimezone(timezone).replace(tzinfo=None),
             label(f"staff_status_{applicant.status}"),
             applicant.note or "",
             *given,

@@ -34,12 +34,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_TITLE_LIMIT = 31
 _PHONE = re.compile(r"\+\d{6,15}")  # "+90..." is a number to Excel, harmless
 
-Cell = str | datetime
+# Text, a number (a count, an id, a numeric answer) or a local time: each a native cell in XLSX.
+Cell = str | int | float | datetime
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """A table: a header row and rows of text or local (naive) times."""
+    """A table: a header row and rows of text, numbers or local (naive) times."""
 
     title: str
     header: tuple[str, ...]
@@ -125,6 +126,8 @@ def host_sheet(
 def _as_text(value: Cell) -> str:
     if isinstance(value, datetime):
         return value.strftime(TIME_FORMAT)
+    if isinstance(value, int | float):
+        return f"{value:g}" if isinstance(value, float) else str(value)
     if value.startswith(_FORMULA_START) and not _PHONE.fullmatch(value):
         # A leading apostrophe keeps spreadsheet programs from running it as a formula.
         return "'" + value
@@ -156,7 +159,7 @@ def to_xlsx(sheet: Sheet) -> bytes:
             cell = worksheet.cell(row=row_number, column=column, value=value)
             if isinstance(value, datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
-            else:
+            elif isinstance(value, str):
                 cell.data_type = "s"  # openpyxl would otherwise take "=..." for a formula
     for column, title in enumerate(sheet.header, start=1):
         widest = max([len(title)] + [len(_as_text(row[column - 1])) for row in sheet.rows])

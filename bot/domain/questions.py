@@ -108,6 +108,16 @@ def shown_answer(question: Question, value: Any, language: str, yes_no: Mapping[
     return str(value)
 
 
+def answer_cell(
+    question: Question, value: Any, language: str, yes_no: Mapping[str, str]
+) -> str | int | float:
+    """Return an answer for a spreadsheet cell: a number stays a number, the rest as read."""
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    if question.type in NUMERIC_TYPES and numeric and is_answer(question, value):
+        return int(value) if float(value).is_integer() else float(value)
+    return shown_answer(question, value, language, yes_no)
+
+
 @dataclass(frozen=True)
 class QuestionSummary:
     """How a question was answered across people: counts per choice, or the numbers' range."""
