@@ -242,7 +242,7 @@ async def show_review(
             event.id, filters.review(caller), page * PAGE_SIZE, PAGE_SIZE
         )
     balance = await applications.balance(event)
-    answers = await event_answers(caller, event)
+    answers = await event_answers(caller, event, [applicant.person_id for applicant in shown])
     headings = [heading(question, caller.language) for question in event.questions]
     text = fitting(
         lambda limit: caller.render(
@@ -319,7 +319,9 @@ async def show_card(
     company_full: bool = False,
 ) -> None:
     """Render one application's card."""
-    given = (await event_answers(caller, event)).get(applicant.person_id or 0, [])
+    given = (await event_answers(caller, event, [applicant.person_id])).get(
+        applicant.person_id or 0, []
+    )
     questions = [question.text.get(caller.language) for question in event.questions]
     balance = await caller.services.applications.balance(event)
     text = fitting(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import partial
 from typing import Any
 
@@ -67,11 +67,15 @@ def _paging(
     return buttons
 
 
-async def event_answers(caller: Caller, event: Event) -> dict[int, list[str]]:
-    """Return everyone's answers to the event's questions as staff read them, by person."""
+async def event_answers(
+    caller: Caller, event: Event, people: Collection[int | None] | None = None
+) -> dict[int, list[str]]:
+    """Return the answers to the event's questions as staff read them, by person: everyone's,
+    or only those of `people` (the page shown; staff-added people have none)."""
     if not event.questions:
         return {}
-    given = await AnswerRepository(caller.services.database).for_event(event.id)
+    asked = None if people is None else {person for person in people if person is not None}
+    given = await AnswerRepository(caller.services.database).for_event(event.id, asked)
     labels = yes_no_labels(caller)
     return {
         person_id: [
@@ -106,7 +110,7 @@ async def attendee_list(update: Update, context: AssistantContext) -> None:
     pages = _pages(total)
     page = min(pressed.page, pages - 1)
     shown = await repository.page(event_id, status, page * PAGE_SIZE, PAGE_SIZE)
-    answers = await event_answers(caller, event)
+    answers = await event_answers(caller, event, [attendee.person_id for attendee in shown])
     host_consent = await _host_consent(caller, event)
     text = fitting(
         lambda limit: caller.render(

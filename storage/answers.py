@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -52,12 +52,19 @@ class AnswerRepository:
             found.setdefault(row["event_id"], {})[row["question_id"]] = json.loads(row["value"])
         return found
 
-    async def for_event(self, event_id: str) -> dict[int, dict[str, Any]]:
-        """Return everyone's answers for an event, by person id and question id."""
-        rows = await self._db.fetch_all(
-            "SELECT person_id, question_id, value FROM event_answers WHERE event_id = ?",
-            (event_id,),
-        )
+    async def for_event(
+        self, event_id: str, people: Collection[int] | None = None
+    ) -> dict[int, dict[str, Any]]:
+        """Return the answers for an event, by person id and question id: everyone's, or only
+        those of `people` (a page of a list)."""
+        sql = "SELECT person_id, question_id, value FROM event_answers WHERE event_id = ?"
+        params: list[Any] = [event_id]
+        if people is not None:
+            if not people:
+                return {}
+            sql += f" AND person_id IN ({', '.join('?' * len(people))})"
+            params += sorted(people)
+        rows = await self._db.fetch_all(sql, tuple(params))
         found: dict[int, dict[str, Any]] = {}
         for row in rows:
             found.setdefault(row["person_id"], {})[row["question_id"]] = json.loads(row["value"])
