@@ -531,7 +531,7 @@ class FormEngine:
         result = await form.take(call, reply)
         outcome: Outcome | None = None
         if result is None:
-            asked = Asked(form.offered(call), call.caller.person.id)
+            asked = Asked(form.offered(call), call.caller.person.id, call.caller.language)
             outcome = step.read(reply, asked, state.answers.get(step.name))
             if isinstance(outcome, Reask) and reply.pressed is not None and reply.action is None:
                 # A button of an earlier question (a double tap): the form has moved on, so

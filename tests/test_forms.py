@@ -145,6 +145,25 @@ def test_numbers_are_read_as_people_type_them(typed: str, number: float | None) 
     assert parse_number(typed) == number
 
 
+@pytest.mark.parametrize(
+    ("typed", "turkish", "english"),
+    [
+        ("1,250", 1.25, 1250),
+        ("1.250", 1250, 1.25),
+        ("1,250,000.50", 1250000.5, 1250000.5),
+        ("1.250.000,50", 1250000.5, 1250000.5),
+        ("1,25,0", None, None),
+        ("2,5", 2.5, 2.5),
+        ("12.5", 12.5, 12.5),
+    ],
+)
+def test_thousands_are_read_the_persons_way(
+    typed: str, turkish: float | None, english: float | None
+) -> None:
+    assert parse_number(typed, "tr") == turkish
+    assert parse_number(typed, "en") == english
+
+
 FLOW = Flow(
     "test",
     (

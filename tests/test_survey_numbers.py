@@ -136,8 +136,10 @@ async def test_a_tenfold_jump_from_the_previous_round_is_asked_about(
     assert (await _draft(assistant, second, zeynep))["q:training_hours"] == 120
 
 
-async def test_an_english_speaker_is_asked_in_english(assistant: Assistant) -> None:
-    await send(assistant, "benchmark-2027")
+async def test_an_english_speaker_types_figures_the_english_way_and_is_asked_in_english(
+    assistant: Assistant,
+) -> None:
+    round_id = await send(assistant, "benchmark-2027")
     (company,) = await _member_companies(assistant, 1)
     zeynep = await verified_member(assistant, company)
     await assistant.services.people.seen(zeynep.id, "en")
@@ -145,10 +147,13 @@ async def test_an_english_speaker_is_asked_in_english(assistant: Assistant) -> N
         "UPDATE people SET language = 'en' WHERE id = ?", (zeynep.id,)
     )
     listing = await zeynep.says("/surveys")
-    step = await zeynep.press(listing, "Benchmarking 2027")
-    asked = await zeynep.says("950")
+    await zeynep.press(listing, "Benchmarking 2027")
+    # "1,250" is a thousand and a quarter to her, and asked about as such.
+    asked = await zeynep.says("1,250")
     text = asked.text or ""
-    assert "Are you sure? You typed 950 TRY." in text
+    assert "Are you sure? You typed 1,250 TRY." in text
     assert "usually between 100,000 TRY and 20,000,000 TRY" in text
-    assert "✅ Yes, 950 TRY is right" in asked.buttons
-    assert step.text != text
+    assert "✅ Yes, 1,250 TRY is right" in asked.buttons
+    step = await zeynep.says("1,250,000.50")
+    assert "share of turnover" in (step.text or "")
+    assert (await _draft(assistant, round_id, zeynep))["q:revenue_per_employee"] == 1_250_000.5

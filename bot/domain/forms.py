@@ -114,6 +114,8 @@ class Asked:
     offered: frozenset[str] = frozenset()
     # The person asked: a shared contact must be their own.
     person_id: int | None = None
+    # Their language: "1,250" is a thousand and a quarter in English, one and a quarter in Turkish.
+    language: str = "tr"
 
 
 # -- the kinds of step -----------------------------------------------------------------------
@@ -267,7 +269,7 @@ class NumberStep(Step):
         typed = reply.text.strip()
         if self.percent:
             typed = typed.removeprefix("%").removesuffix("%").strip()
-        number = parse_number(typed)
+        number = parse_number(typed, asked.language)
         return Reask(NUMBER) if number is None else self.taking(number)
 
     def taking(self, number: float) -> Outcome:
@@ -456,15 +458,27 @@ def tidy_text(text: str) -> str:
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 # What may follow a scale's point: "/5", "üzerinden", "puan", "points".
 _POINT_OUT_OF = re.compile(r"\s*(?:/\s*\d+|üzerinden|puan|points?)\s*$", re.IGNORECASE)
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:[. ]\d{3})+(?:,\d+)?$")
+# Thousands grouped the language's way: "1.250.000,50" in Turkish, "1,250,000.50" in English.
+_GROUPED = {
+    "tr": (re.compile(r"^[+-]?\d{1,3}(?:[. ]\d{3})+(?:,\d+)?$"), "."),
+    "en": (re.compile(r"^[+-]?\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?$"), ","),
+}
 
 
-def parse_number(text: str) -> float | None:
-    """Read a number as people type it: "12", "-3", "2,5", "2.5", "1.250.000,50", "1 250"."""
+def parse_number(text: str, language: str = "tr") -> float | None:
+    """Read a number as people type it: "12", "-3", "2,5", "2.5", "1.250.000,50", "1 250";
+    thousands grouped the person's language's way first ("1,250" is 1250 in English), then
+    the other way when nothing else reads it ("1,250,000.50" in Turkish)."""
     typed = clean_line(text).replace("\u00a0", " ")
-    if _GROUPED.match(typed):
-        typed = typed.replace(".", "").replace(" ", "")
-    elif not _NUMBER.match(typed):
+    own = _GROUPED.get(language, _GROUPED["tr"])
+    other = _GROUPED["en" if own is _GROUPED["tr"] else "tr"]
+    for grouped, separator in (own, other):
+        if grouped.match(typed):
+            number = float(typed.replace(separator, "").replace(" ", "").replace(",", "."))
+            break
+        if _NUMBER.match(typed):
+            number = float(typed.replace(",", "."))
+            break
+    else:
         return None
-    number = float(typed.replace(",", "."))
     return number if math.isfinite(number) else None
