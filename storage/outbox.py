@@ -379,6 +379,35 @@ async def queue_staff_notice(
     return cursor.rowcount
 
 
+async def queue_consent_requests(tx: Transaction, purpose: str, now: datetime) -> int:
+    """Queue one request for the consent to `purpose` to each informed, reachable person who
+    has none in force and was never asked (whatever they answered); return how many."""
+    moment = utc_text(now)
+    cursor = await tx.execute(
+        "INSERT INTO outbox (kind, person_id, bulk, due_at, created_at) "
+        f"SELECT '{CONSENT_REQUEST}', p.id, 1, :now, :now FROM people p "
+        "WHERE p.informed_at IS NOT NULL AND p.unreachable_at IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id "
+        "  AND c.purpose = :purpose AND c.withdrawn_at IS NULL) "
+        "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.person_id = p.id "
+        f"  AND o.kind = '{CONSENT_REQUEST}') "
+        "ORDER BY p.id",
+        {"now": moment, "purpose": purpose},
+    )
+    return cursor.rowcount
+
+
+async def cancel_announcements(tx: Transaction, person_id: int) -> None:
+    """Cancel the broadcast copies and consent requests still waiting for a person, in the
+    transaction of their consent's withdrawal."""
+    await tx.execute(
+        "UPDATE outbox SET status = 'cancelled', last_error = 'announcement consent withdrawn' "
+        f"WHERE person_id = ? AND kind IN ('{BROADCAST}', '{CONSENT_REQUEST}') "
+        "AND status = 'pending'",
+        (person_id,),
+    )
+
+
 async def queue_company_claim(
     tx: Transaction, contact_id: int, company_id: int, claimant_id: int, now: datetime
 ) -> None:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from storage.catalogue import parse_utc, utc_text
 from storage.database import Database
+from storage.outbox import cancel_announcements, queue_consent_requests
 from storage.survey_definitions import FEEDBACK, FEEDBACK_RATING
 
 # Purposes that need explicit consent. Sharing with a study visit's host and answering an
@@ -169,13 +170,7 @@ class PrivacyRepository:
                     "UPDATE people SET announcements_on = 0 WHERE id = ?", (person_id,)
                 )
                 # At once: a broadcast already queued for them does not reach them either.
-                await tx.execute(
-                    "UPDATE outbox SET status = 'cancelled', "
-                    "last_error = 'announcement consent withdrawn' "
-                    "WHERE person_id = ? AND kind IN ('broadcast', 'consent_request') "
-                    "AND status = 'pending'",
-                    (person_id,),
-                )
+                await cancel_announcements(tx, person_id)
 
     async def wants_announcements(self, person_id: int) -> bool:
         """Tell whether the person's announcement consent is in force right now."""
@@ -190,20 +185,8 @@ class PrivacyRepository:
         Asked once: a person who has a consent in force, or was sent a request before (whatever
         they answered), is not asked again.
         """
-        moment = utc_text(now)
         async with self._db.transaction() as tx:
-            cursor = await tx.execute(
-                "INSERT INTO outbox (kind, person_id, bulk, due_at, created_at) "
-                "SELECT 'consent_request', p.id, 1, :now, :now FROM people p "
-                "WHERE p.informed_at IS NOT NULL AND p.unreachable_at IS NULL "
-                "AND NOT EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id "
-                "  AND c.purpose = :purpose AND c.withdrawn_at IS NULL) "
-                "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.person_id = p.id "
-                "  AND o.kind = 'consent_request') "
-                "ORDER BY p.id",
-                {"now": moment, "purpose": ANNOUNCEMENTS},
-            )
-            return cursor.rowcount
+            return await queue_consent_requests(tx, ANNOUNCEMENTS, now)
 
     async def record_request(self, action: str, detail: dict[str, int] | None = None) -> None:
         """Write a person's export or erasure to the audit log, without who or what."""
