@@ -781,6 +781,8 @@ class MatchmakingRepository:
                 tuple(requests),
             )
         names = await _names(tx, (p for m in meetings for p in (m.person_a, m.person_b)))
+        # Left without a partner by a no-show: who else is free then, to meet instead.
+        free = await self._free_at(tx, meetings) if reason == "absent" else {}
         messages = []
         for meeting in meetings:
             for person in (meeting.person_a, meeting.person_b):
@@ -793,11 +795,8 @@ class MatchmakingRepository:
                     "starts_at": utc_text(meeting.starts_at) if meeting.starts_at else None,
                     "table_no": meeting.table_no,
                 }
-                if reason == "absent" and meeting.slot is not None:
-                    # Left without a partner: who else is free then, to meet instead.
-                    payload["free"] = await self._free_at(
-                        tx, meeting.event_id, meeting.slot, (meeting.person_a, meeting.person_b)
-                    )
+                if meeting.id in free:
+                    payload["free"] = free[meeting.id]
                 messages.append(
                     Personal(MEETING_CANCELLED, person, now, payload, event_id=meeting.event_id)
                 )
@@ -846,20 +845,33 @@ class MatchmakingRepository:
             )
         return len(cancelled)
 
-    async def _free_at(
-        self, tx: Transaction, event_id: str, slot: int, exclude: Sequence[int | None]
-    ) -> list[int]:
-        """Return profiles of listed, present participants with no meeting at this slot."""
-        kept = [person for person in exclude if person is not None]
-        marks = ",".join("?" for _ in kept) or "NULL"
+    async def _free_at(self, tx: Transaction, meetings: Sequence[Meeting]) -> dict[int, list[int]]:
+        """Return, per meeting, up to three profiles of listed, present participants with no
+        meeting at its slot (its own two aside), read in one query for all."""
+        wanted = [m for m in meetings if m.slot is not None]
+        if not wanted:
+            return {}
         rows = await tx.fetch_all(
-            "SELECT f.id FROM match_profiles f WHERE f.event_id = ? AND f.listed_at IS NOT NULL "
-            "AND f.absent_at IS NULL AND NOT EXISTS (SELECT 1 FROM meeting_seats s "
-            "WHERE s.event_id = f.event_id AND s.slot = ? AND s.person_id = f.person_id) "
-            f"AND f.person_id NOT IN ({marks}) ORDER BY f.company LIMIT 3",
-            (event_id, slot, *kept),
+            "WITH wanted (meeting, event, slot, a, b) AS (VALUES "
+            + ", ".join("(?, ?, ?, ?, ?)" for _ in wanted)
+            + ") SELECT meeting, id FROM (SELECT w.meeting, f.id, ROW_NUMBER() OVER ("
+            "  PARTITION BY w.meeting ORDER BY f.company, f.id) AS n "
+            "  FROM wanted w JOIN match_profiles f ON f.event_id = w.event "
+            "  WHERE f.listed_at IS NOT NULL AND f.absent_at IS NULL "
+            "  AND f.person_id IS NOT w.a AND f.person_id IS NOT w.b "
+            "  AND NOT EXISTS (SELECT 1 FROM meeting_seats s WHERE s.event_id = w.event "
+            "    AND s.slot = w.slot AND s.person_id = f.person_id)) "
+            "WHERE n <= 3 ORDER BY meeting, n",
+            tuple(
+                value
+                for m in wanted
+                for value in (m.id, m.event_id, m.slot, m.person_a, m.person_b)
+            ),
         )
-        return [row["id"] for row in rows]
+        free: dict[int, list[int]] = {m.id: [] for m in wanted}
+        for row in rows:
+            free[row["meeting"]].append(row["id"])
+        return free
 
     async def place_waiting(self, event_id: str, schedule: Schedule, now: datetime) -> int:
         """Staff: give the meetings held or left without a place the earliest free place;

@@ -4,6 +4,7 @@ the outcome question after the event feeding the figures."""
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, datetime, timedelta
 
 import openpyxl
@@ -96,6 +97,50 @@ async def test_a_no_show_cancels_meetings_and_offers_a_free_partner(assistant: A
         "Anadolu Lazer",
         "Güney Döküm",
     ]
+
+
+async def test_a_no_show_with_two_meetings_offers_each_side_who_is_free_then(
+    assistant: Assistant,
+) -> None:
+    ayse, bora, outbox = await pair(assistant)
+    cem = await participant(assistant, "Cem Yıldız", "Güney Döküm")
+    await listed(cem, ["Döküm"], ["Hidrolik sistemler"])
+    await request_meeting(ayse, await ayse.says("/b2b"), "Kuzey Hidrolik", None)
+    await outbox.deliver()
+    await answer_request(bora, accept=True)
+    await request_meeting(cem, await cem.says("/b2b"), "Kuzey Hidrolik", None)
+    await outbox.deliver()
+    notices = [
+        m for m in bora.emulator.bot_messages(bora.id) if "Yeni görüşme talebi" in (m.text or "")
+    ]
+    await bora.press(await bora.press(notices[-1], "Kabul et"), "Atla")
+    slots = await assistant.fetch("SELECT slot FROM meetings ORDER BY slot")
+    assert [row["slot"] for row in slots] == [0, 1]
+
+    elif_ = staff_member(assistant)
+    confirm = await elif_.press(
+        await elif_.press(await staff_grid(elif_), "Gelmeyen katılımcı"), "Kuzey Hidrolik"
+    )
+    assert "2 görüşmesi iptal edilecek" in (confirm.text or "")
+    done = await elif_.press(confirm, "Evet, gelmedi")
+    assert "2 görüşme iptal edildi" in (done.text or "")
+    await outbox.deliver()
+    # Ayşe's 09:30 and Cem's 09:50 are free now: each is offered the other, free then too.
+    for person, other in ((ayse, "Güney Döküm"), (cem, "Anadolu Lazer")):
+        told = await person.emulator.wait_for_bot_message(
+            person.id, contains="iptal edildi", after=0
+        )
+        assert "katılımcı etkinliğe gelemedi" in (told.text or "")
+        assert any(other in button for button in told.buttons)
+    rows = await assistant.fetch(
+        "SELECT person_id, payload FROM outbox WHERE kind = 'meeting_cancelled' ORDER BY person_id"
+    )
+    offered = {row["person_id"]: json.loads(row["payload"])["free"] for row in rows}
+    profiles = {
+        row["person_id"]: row["id"]
+        for row in await assistant.fetch("SELECT id, person_id FROM match_profiles")
+    }
+    assert offered == {ayse.id: [profiles[cem.id]], cem.id: [profiles[ayse.id]]}
 
 
 async def test_staff_propose_meetings_for_free_times(assistant: Assistant) -> None:
