@@ -500,12 +500,13 @@ async def run_retention(services: Services, now: datetime | None = None) -> Anon
             cleared.special_answers,
         )
     done = await services.privacy.anonymise_before(moment - services.settings.data_retention)
-    if done.registrations or done.questions or done.tickets:
+    if done.registrations or done.questions or done.tickets or done.certificates:
         logger.info(
-            "Retention: anonymised %d registrations, %d questions, %d tickets",
+            "Retention: anonymised %d registrations, %d questions, %d tickets, %d certificates",
             done.registrations,
             done.questions,
             done.tickets,
+            done.certificates,
         )
     return done
 

@@ -32,7 +32,7 @@ class Certificate:
     registration_id: int | None
     person_id: int | None
     event_id: str
-    holder_name: str | None  # None once withdrawn
+    holder_name: str | None  # None once withdrawn, or anonymised after the retention period
     company: str | None
     event_title: Text
     event_kind: str
@@ -42,11 +42,13 @@ class Certificate:
     revoked_at: datetime | None
     withdrawn_at: datetime | None
     revoked_reason: str | None = None  # what staff said when revoking, told to the holder
+    # Past the retention period: still verifies (valid or revoked), without the holder's name.
+    anonymised_at: datetime | None = None
 
     @property
     def status(self) -> str:
         """Return valid, revoked, or withdrawn (the holder's data was erased)."""
-        if self.withdrawn_at is not None or self.holder_name is None:
+        if self.withdrawn_at is not None:
             return WITHDRAWN
         if self.revoked_at is not None:
             return REVOKED
@@ -71,6 +73,7 @@ def _certificate(row: Any) -> Certificate:
         revoked_at=parse_utc(row["revoked_at"]) if row["revoked_at"] else None,
         withdrawn_at=parse_utc(row["withdrawn_at"]) if row["withdrawn_at"] else None,
         revoked_reason=row["revoked_reason"],
+        anonymised_at=parse_utc(row["anonymised_at"]) if row["anonymised_at"] else None,
     )
 
 

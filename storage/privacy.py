@@ -67,6 +67,7 @@ class Anonymised:
     registrations: int
     questions: int
     tickets: int
+    certificates: int = 0
 
 
 @dataclass(frozen=True)
@@ -343,6 +344,17 @@ class PrivacyRepository:
                 f"WHERE anonymised_at IS NULL AND registration_id IN ({past})",
                 params,
             )
+            # Certificates keep what verifying them needs (code, event, date, hours, valid or
+            # revoked) and lose who held them: /verify then vouches for the participation alone.
+            cursor = await tx.execute(
+                "UPDATE certificates SET holder_name = NULL, company = NULL, person_id = NULL, "
+                "revoked_reason = NULL, anonymised_at = :now "
+                "WHERE anonymised_at IS NULL AND withdrawn_at IS NULL AND (event_id IN "
+                "(SELECT id FROM events WHERE ends_at < :cutoff) OR (held_at < :cutoff AND "
+                "event_id NOT IN (SELECT id FROM events)))",
+                params,
+            )
+            certificates = cursor.rowcount
             cursor = await tx.execute(
                 "UPDATE registrations SET person_id = NULL, pseudonym = NULL, "
                 f"checkin_token = NULL, anonymised_at = :now WHERE id IN ({past})",
@@ -366,6 +378,6 @@ class PrivacyRepository:
                 f"UPDATE tickets SET person_id = NULL WHERE id IN ({old_tickets})", params
             )
             tickets = cursor.rowcount
-        if registrations or questions or tickets:
+        if registrations or questions or tickets or certificates:
             await self._db.checkpoint()
-        return Anonymised(registrations, questions, tickets)
+        return Anonymised(registrations, questions, tickets, certificates)

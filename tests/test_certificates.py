@@ -16,9 +16,10 @@ from bot.context import Services
 from bot.devtools.emulator import Message, User
 from bot.domain.certificates import ALPHABET, issue_due, shown_code, typed_code
 from bot.settings import load_settings
+from handlers.privacy import run_retention
 from storage.certificates import CertificateRepository
 from storage.seeding import SeedPerson, SeedRegistration, add_people, add_registrations
-from tests.conftest import Assistant, Cli, Person
+from tests.conftest import STAFF_ID, Assistant, Cli, Person
 from tests.test_staff_events import open_staff_event, staff_member
 
 _ids = itertools.count(620001)
@@ -295,6 +296,46 @@ async def test_an_erased_person_s_certificate_is_withdrawn_and_still_counts(
         "SELECT person_id, pseudonym, attended FROM registrations WHERE event_id = 'erase-cert'"
     )
     assert kept[0]["person_id"] is None and kept[0]["pseudonym"] and kept[0]["attended"] == 1
+
+
+async def test_past_the_retention_period_a_certificate_verifies_without_its_holder(
+    assistant: Assistant,
+) -> None:
+    people = await held_training(assistant, "old-cert", {NAME: True, "Bora Tan": True})
+    await issue(assistant)
+    _, kept = await certificate_of(people[NAME])
+    _, revoked = await certificate_of(people["Bora Tan"])
+    (bora_s,) = await assistant.fetch("SELECT id FROM certificates WHERE holder_name = 'Bora Tan'")
+    await CertificateRepository(assistant.services.database).revoke(
+        bora_s["id"], STAFF_ID, "Yanlış işaretlendi", datetime.now(UTC)
+    )
+    # The retention job runs once the period has passed since the event.
+    later = datetime.now(UTC) + assistant.services.settings.data_retention + timedelta(days=1)
+    done = await run_retention(assistant.services, later)
+    assert done.certificates == 2
+    rows = await assistant.fetch(
+        "SELECT code, holder_name, company, person_id, revoked_reason, event_id, hours, "
+        "anonymised_at IS NOT NULL AS anonymised, revoked_at IS NOT NULL AS revoked "
+        "FROM certificates ORDER BY id"
+    )
+    assert [
+        (r["holder_name"], r["company"], r["person_id"], r["revoked_reason"]) for r in rows
+    ] == [(None, None, None, None)] * 2
+    assert [(r["event_id"], r["hours"], r["anonymised"], r["revoked"]) for r in rows] == [
+        ("old-cert", 2.5, 1, 0),
+        ("old-cert", 2.5, 1, 1),
+    ]
+    assert (await run_retention(assistant.services, later)).certificates == 0
+
+    stranger = assistant.person("Deniz")
+    answer = await stranger.says(f"/verify {kept}")
+    text = answer.text or ""
+    assert "✅ Geçerli katılım belgesi" in text and "Test etkinliği old-cert" in text
+    assert "2,5 saat" in text and "belge sahibinin adı ve firması kayıtlarımızdan silindi" in text
+    assert NAME not in text and "Öztürk" not in text and "None" not in text
+    answer = await stranger.says(f"/verify {revoked}")
+    assert "⚠️ Bu belge iptal edilmiştir" in (answer.text or "")
+    assert "Bora Tan" not in (answer.text or "")
 
 
 def test_codes_are_random_readable_and_forgiving() -> None:
