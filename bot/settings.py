@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -52,6 +52,53 @@ class Secret:
         return hash(self._value)
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_HOURS = "mon-fri 09:00-18:00"
+_HOURS = re.compile(r"^([a-z,\- ]+?)\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """The days (0 is Monday) and the local times the team works."""
+
+    days: frozenset[int]
+    opens: time
+    closes: time
+
+
+def parse_office_hours(value: str) -> OfficeHours:
+    """Parse `mon-fri 09:00-18:00` (days as ranges or a list: `mon,wed,fri`, `mon-fri,sat`)."""
+    example = "like mon-fri 09:00-18:00"
+    match = _HOURS.match(value.strip().lower())
+    if match is None:
+        raise SettingsError("OFFICE_HOURS", f"{value!r} is not office hours {example}")
+    named, *clock = match.groups()
+    days: set[int] = set()
+    for part in (p.strip() for p in named.split(",")):
+        first, _, last = (end.strip() for end in part.partition("-"))
+        if first not in WEEKDAYS or (last and last not in WEEKDAYS):
+            raise SettingsError("OFFICE_HOURS", f"{part!r} is not a day or days {example}")
+        start, end = WEEKDAYS.index(first), WEEKDAYS.index(last or first)
+        if end < start:
+            raise SettingsError("OFFICE_HOURS", f"{part!r} runs backwards ({example})")
+        days.update(range(start, end + 1))
+    hours = [int(number) for number in clock]
+    if hours[0] > 23 or hours[2] > 23 or hours[1] > 59 or hours[3] > 59:
+        raise SettingsError("OFFICE_HOURS", f"{value!r} has a time that does not exist")
+    opens, closes = time(hours[0], hours[1]), time(hours[2], hours[3])
+    if closes <= opens:
+        raise SettingsError("OFFICE_HOURS", "the office must close after it opens")
+    return OfficeHours(frozenset(days), opens, closes)
+
+
+def _response_time(value: str) -> timedelta:
+    duration = parse_duration("RESPONSE_TIME", value)
+    # Longer than this is no promise worth making; shorter than a minute is a typo.
+    if not timedelta(minutes=1) <= duration <= timedelta(days=14):
+        raise SettingsError("RESPONSE_TIME", "must be between 1m and 14d")
+    return duration
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the assistant is configured with."""
@@ -89,6 +136,10 @@ class Settings:
     # The two-person rule: a broadcast to everyone waits for a second staff member's approval
     # in the staff chat before it is sent (BROADCAST_APPROVAL=on).
     broadcast_approval: bool = False
+    # When the team works (OFFICE_HOURS, in TIMEZONE) and how soon it usually answers within
+    # them (RESPONSE_TIME): a person whose question goes to the team is told when to expect it.
+    office_hours: OfficeHours = field(default_factory=lambda: parse_office_hours(DEFAULT_HOURS))
+    response_time: timedelta = timedelta(hours=4)
 
     def require_token(self) -> Secret:
         """Return the token, or fail naming the setting when it is missing."""
@@ -295,6 +346,8 @@ def load_settings(
         survey_reminder=parse_duration("SURVEY_REMINDER", get("SURVEY_REMINDER", "3d")),
         benchmark_k=_benchmark_k(get("BENCHMARK_K", "10")),
         broadcast_approval=_approval(get("BROADCAST_APPROVAL", "off"), staff_chat_id),
+        office_hours=parse_office_hours(get("OFFICE_HOURS", DEFAULT_HOURS)),
+        response_time=_response_time(get("RESPONSE_TIME", "4h")),
     )
 
 

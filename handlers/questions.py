@@ -30,6 +30,7 @@ from bot.screens.buttons import (
     ReplyToTicket,
     Suggestion,
 )
+from bot.screens.office_hours import expected_answer
 from handlers import events, services, staff_questions
 from handlers.replies import Keyboard, show
 from handlers.ticket_posts import open_ticket_from
@@ -316,7 +317,10 @@ async def hand_over(update: Update, context: AssistantContext) -> None:
         await message.chat.send_message(text, reply_markup=InlineKeyboardMarkup(home))
         return
     await services_.asked.handed_over(asked_id, ticket.id)
-    text = caller.render("handed_over", ticket_id=ticket.id, question=claim.question.question)
+    expected = expected_answer(services_.settings, caller.language, datetime.now(UTC))
+    text = caller.render(
+        "handed_over", ticket_id=ticket.id, question=claim.question.question, expected=expected
+    )
     rows = [[caller.button("add_detail", ReplyToTicket(ticket.id))], *home]
     receipt = await message.chat.send_message(text, reply_markup=InlineKeyboardMarkup(rows))
     # Stored like every ticket message: a Telegram reply to it adds to the ticket.

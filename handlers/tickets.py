@@ -10,7 +10,7 @@ sends for a ticket is stored, so a reply on either side finds its ticket, even a
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
@@ -25,6 +25,7 @@ from bot.context import AssistantContext, Caller
 from bot.domain.forms import Flow, MessageStep, Moved
 from bot.domain.tickets import Draft
 from bot.screens.buttons import HOME, CancelTicket, NewTicket, ReplyToTicket, RequestService
+from bot.screens.office_hours import expected_answer
 from handlers import questions, ticket_staff
 from handlers.forms import Form, FormCall, close_form, open_form
 from handlers.groups import FEATURES, TICKET_REPLIES
@@ -244,7 +245,12 @@ async def _open_ticket(
             update, caller.render("ticket_unavailable", failed=True, contact=contact), home
         )
         return
-    text = caller.render("ticket_sent", follow_up=False, kind=kind, ticket_id=ticket.id)
+    expected = expected_answer(
+        services.settings, caller.language, datetime.now(UTC), request=kind != QUESTION
+    )
+    text = caller.render(
+        "ticket_sent", follow_up=False, kind=kind, ticket_id=ticket.id, expected=expected
+    )
     receipt = await _reply(update, text, home)
     await services.tickets.add_post(ticket.id, receipt.chat_id, receipt.message_id, MEMBER, RECEIPT)
 
