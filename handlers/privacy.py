@@ -38,6 +38,7 @@ from bot.screens.buttons import (
     WithdrawHostConsent,
 )
 from bot.screens.callback_data import CallbackData
+from handlers import registrations
 from handlers.profile import notice_context
 from handlers.registrations import answers_shown
 from handlers.replies import show
@@ -478,7 +479,7 @@ async def delete_data(update: Update, context: AssistantContext) -> None:
         if not registration.is_active or event is None or event.starts_at <= now:
             continue
         # Whoever gets a freed seat is told by the outbox, queued with the seat.
-        outcome = await services.registrations.cancel(registration.id, caller.person.id, event)
+        outcome = await registrations.cancel(caller, registration.id, event)
         if outcome is not None:
             cancelled += 1
     # Meetings booked go first, so the other side of each is told and the slot is freed.

@@ -39,7 +39,7 @@ from storage.catalogue import EventListing
 from storage.certificates import CertificateRepository
 from storage.content import Event
 from storage.privacy import host_purpose
-from storage.registrations import EventUnavailable, Registration
+from storage.registrations import Cancellation, EventUnavailable, Registration
 
 logger = logging.getLogger(__name__)
 # Applications shown in /my: those still waiting for or holding a place.
@@ -283,9 +283,7 @@ async def confirm_cancel(update: Update, context: AssistantContext) -> None:
             [[caller.button("home", HOME)]],
         )
         return
-    cancellation = await caller.services.registrations.cancel(
-        registration.id, caller.person.id, event
-    )
+    cancellation = await cancel(caller, registration.id, event)
     if cancellation is None:
         await show(
             update,
@@ -293,19 +291,22 @@ async def confirm_cancel(update: Update, context: AssistantContext) -> None:
             [[caller.button("my_registrations", Menu("my"))]],
         )
         return
-    if event.by_application:
-        # A selected place passes down the reserve list (or staff are told after the cutoff).
-        services = caller.services
-        staff = await services.applications.staff_to_tell(sorted(services.settings.staff_ids))
-        await services.applications.registration_cancelled(
-            registration.id, event, staff, datetime.now(UTC)
-        )
     rows = [
         [caller.button("event_page", EventPage(event.id))],
         [caller.button("my_registrations", Menu("my")), caller.button("home", HOME)],
     ]
     # Whoever got the seat is told by the outbox: their news was queued with the seat.
     await show(update, caller.render("cancelled", event=event), rows)
+
+
+async def cancel(caller: Caller, registration_id: int, event: Event) -> Cancellation | None:
+    """Cancel the person's registration; a place selected from applications passes down the
+    reserve list in the same transaction (or staff are told after the cutoff)."""
+    services = caller.services
+    if not event.by_application:
+        return await services.registrations.cancel(registration_id, caller.person.id, event)
+    staff = await services.applications.staff_to_tell(sorted(services.settings.staff_ids))
+    return await services.applications.cancel_place(registration_id, caller.person.id, event, staff)
 
 
 async def calendar_file(update: Update, context: AssistantContext) -> None:

@@ -14,7 +14,6 @@ acceptance past the capacity), so two staff members deciding at once can't overf
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
@@ -31,8 +30,14 @@ from storage.outbox import (
     PLACE_REMINDER,
     PLACES_UNFILLED,
     DeliveryPlan,
-    plan_for_registration,
     withdraw_for_registration,
+)
+from storage.registrations import (
+    Cancellation,
+    cancel_registration,
+    company_at_limit,
+    place_free,
+    write_registration,
 )
 
 PENDING = "pending"
@@ -378,41 +383,17 @@ class ApplicationRepository:
 
     async def _register(self, tx: Transaction, event: Event, row: Any, now: datetime) -> int:
         """Write the confirmed registration of an accepted place (its place is already held)."""
-        moment = utc_text(now)
-        token = secrets.token_urlsafe(12)
-        existing = await tx.fetch_one(
-            "SELECT id FROM registrations WHERE event_id = ? AND person_id = ?",
-            (event.id, row["person_id"]),
-        )
-        values = (row["company_key"], row["company_id"], row["sector_id"], moment, moment, moment)
-        if existing is None:
-            cursor = await tx.execute(
-                "INSERT INTO registrations (event_id, person_id, status, company_key, company_id, "
-                "sector_id, created_at, queued_at, confirmed_at, checkin_token) "
-                "VALUES (?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?)",
-                (event.id, row["person_id"], *values, token),
-            )
-            registration_id = cursor.lastrowid
-        else:
-            registration_id = existing["id"]
-            await tx.execute(
-                "UPDATE registrations SET status = 'confirmed', company_key = ?, company_id = ?, "
-                "sector_id = ?, created_at = ?, queued_at = ?, confirmed_at = ?, "
-                "cancelled_at = NULL, attended = NULL, checkin_token = ? WHERE id = ?",
-                (*values, token, registration_id),
-            )
-        assert registration_id is not None
-        await plan_for_registration(
+        return await write_registration(
             tx,
             self.plan,
-            registration_id=registration_id,
-            person_id=row["person_id"],
-            event_id=event.id,
-            starts_at=event.starts_at,
-            ends_at=event.ends_at,
+            event,
+            row["person_id"],
+            status=CONFIRMED,
+            company_key=row["company_key"],
+            company_id=row["company_id"],
+            sector_id=row["sector_id"],
             now=now,
         )
-        return registration_id
 
     async def withdraw(
         self,
@@ -464,17 +445,33 @@ class ApplicationRepository:
             tx=tx,
         )
 
-    async def registration_cancelled(
-        self, registration_id: int, event: Event, staff_ids: Sequence[int], now: datetime
-    ) -> bool:
-        """Follow a confirmed place cancelled from /my: withdraw it and pass the place on."""
+    async def cancel_place(
+        self,
+        registration_id: int,
+        person_id: int,
+        event: Event,
+        staff_ids: Sequence[int],
+        now: datetime | None = None,
+    ) -> Cancellation | None:
+        """Cancel a registration from /my and, in the same transaction, pass its place on.
+
+        A place confirmed from an application is withdrawn with it and offered down the
+        reserve list (or staff are told after the cutoff); a crash can't cancel the one and
+        lose the other. Returns None when the registration is not the person's or not active.
+        """
+        current = now or datetime.now(UTC)
         async with self._db.transaction() as tx:
+            cancellation = await cancel_registration(
+                tx, self.plan, registration_id, person_id, event, current
+            )
+            if cancellation is None:
+                return None
             row = await tx.fetch_one(
                 "SELECT * FROM applications WHERE registration_id = ? AND status = 'confirmed'",
                 (registration_id,),
             )
             if row is None:
-                return False
+                return cancellation
             await tx.execute(
                 "UPDATE applications SET status = 'withdrawn', version = version + 1 WHERE id = ?",
                 (row["id"],),
@@ -486,9 +483,9 @@ class ApplicationRepository:
                 {"event": row["event_id"], "was": CONFIRMED},
                 tx=tx,
             )
-            if event.starts_at > now:
-                await self._pass_on(tx, event, now, staff_ids)
-        return True
+            if event.starts_at > current:
+                await self._pass_on(tx, event, current, staff_ids)
+        return cancellation
 
     # -- staff's side --------------------------------------------------------------------
 
@@ -606,9 +603,11 @@ class ApplicationRepository:
         if row["status"] == decision and override is None:
             return "done"
         if decision == ACCEPTED:
-            if row["status"] != ACCEPTED and not await self._place_free(tx, event):
+            if row["status"] != ACCEPTED and not await place_free(tx, event):
                 return "full"
-            if override is None and await self._company_full(tx, event, row):
+            if override is None and await company_at_limit(
+                tx, event, row["company_key"], row["company_id"], except_application=row["id"]
+            ):
                 return "company_full"
         moment = utc_text(now)
         reserve_at = (row["reserve_at"] or moment) if decision == RESERVE else None
@@ -802,7 +801,7 @@ class ApplicationRepository:
         self, tx: Transaction, event: Event, now: datetime, staff_ids: Sequence[int]
     ) -> None:
         """Offer free places down the reserve list; after the cutoff, tell staff instead."""
-        if not await self._place_free(tx, event):
+        if not await place_free(tx, event):
             return
         if now >= event.reserve_closes_at:
             await self._tell_staff(tx, event, now, staff_ids)
@@ -813,9 +812,11 @@ class ApplicationRepository:
             (event.id,),
         )
         for row in waiting:
-            if not await self._place_free(tx, event):
+            if not await place_free(tx, event):
                 return
-            if await self._company_full(tx, event, row):
+            if await company_at_limit(
+                tx, event, row["company_key"], row["company_id"], except_application=row["id"]
+            ):
                 continue  # their company's places are taken; the next in line may fit
             await tx.execute(
                 "UPDATE applications SET status = 'accepted', decided_at = ?, decided_by = ?, "
@@ -833,7 +834,7 @@ class ApplicationRepository:
             assert fresh is not None
             # Told at once: a reserve place waits for nobody's "notify".
             await self._tell(tx, event, fresh, now)
-        if await self._place_free(tx, event):
+        if await place_free(tx, event):
             await self._tell_staff(tx, event, now, staff_ids)
 
     async def _tell_staff(
@@ -852,37 +853,6 @@ class ApplicationRepository:
             f"WHERE id IN ({', '.join('?' * len(staff_ids))}) ORDER BY id",
             (event.id, payload, moment, moment, *staff_ids),
         )
-
-    async def _place_free(self, tx: Transaction, event: Event) -> bool:
-        if event.capacity is None:
-            return True
-        row = await tx.fetch_one(
-            "SELECT (SELECT COUNT(*) FROM applications WHERE event_id = :event "
-            "AND status = 'accepted') + (SELECT COUNT(*) FROM registrations "
-            "WHERE event_id = :event AND status = 'confirmed')",
-            {"event": event.id},
-        )
-        return (row[0] if row is not None else 0) < event.capacity
-
-    async def _company_full(self, tx: Transaction, event: Event, row: Any) -> bool:
-        if event.max_per_company is None or not (row["company_id"] or row["company_key"]):
-            return False
-        found = await tx.fetch_one(
-            "SELECT (SELECT COUNT(*) FROM applications WHERE event_id = :event "
-            "AND id != :id AND status IN ('accepted', 'confirmed') "
-            "AND (company_id = :company OR company_key = :key)) + "
-            "(SELECT COUNT(*) FROM registrations WHERE event_id = :event "
-            "AND status = 'confirmed' AND (company_id = :company OR company_key = :key) "
-            "AND id NOT IN (SELECT registration_id FROM applications "
-            "WHERE event_id = :event AND registration_id IS NOT NULL))",
-            {
-                "event": event.id,
-                "id": row["id"],
-                "company": row["company_id"],
-                "key": row["company_key"],
-            },
-        )
-        return (found[0] if found is not None else 0) >= event.max_per_company
 
     async def staff_to_tell(self, admins: Sequence[int]) -> list[int]:
         """Return who on the team hears about places left unfilled: admins and staff."""

@@ -89,6 +89,181 @@ async def _position(tx: Transaction, row: Any) -> int | None:
     return (ahead[0] if ahead is not None else 0) + 1
 
 
+async def place_free(tx: Transaction, event: Event) -> bool:
+    """Tell whether a place is free: confirmed registrations and accepted applications
+    (whose places are held until they confirm) together stay below the capacity."""
+    if event.capacity is None:
+        return True
+    row = await tx.fetch_one(
+        "SELECT (SELECT COUNT(*) FROM registrations WHERE event_id = :event "
+        "AND status = 'confirmed') + (SELECT COUNT(*) FROM applications "
+        "WHERE event_id = :event AND status = 'accepted')",
+        {"event": event.id},
+    )
+    return (row[0] if row is not None else 0) < event.capacity
+
+
+async def company_at_limit(
+    tx: Transaction,
+    event: Event,
+    company_key: str | None,
+    company_id: int | None,
+    *,
+    except_application: int | None = None,
+) -> bool:
+    """Tell whether the company's places at the event are taken (confirmed or accepted).
+
+    The registry company counts, and anyone who typed the same name. `except_application`:
+    the application being decided, left out of its own count.
+    """
+    if event.max_per_company is None or not (company_key or company_id):
+        return False
+    row = await tx.fetch_one(
+        "SELECT (SELECT COUNT(*) FROM registrations WHERE event_id = :event "
+        "AND status = 'confirmed' AND (company_id = :id OR company_key = :key)) + "
+        "(SELECT COUNT(*) FROM applications WHERE event_id = :event AND status = 'accepted' "
+        "AND id IS NOT :application AND (company_id = :id OR company_key = :key))",
+        {
+            "event": event.id,
+            "id": company_id,
+            "key": company_key,
+            "application": except_application,
+        },
+    )
+    return (row[0] if row is not None else 0) >= event.max_per_company
+
+
+async def write_registration(
+    tx: Transaction,
+    plan: DeliveryPlan,
+    event: Event,
+    person_id: int,
+    *,
+    status: str,
+    company_key: str | None,
+    company_id: int | None,
+    sector_id: str | None,
+    now: datetime,
+) -> int:
+    """Write the person's registration (or bring back their cancelled one); return its id.
+
+    A confirmed one gets its reminders and survey planned in the same transaction.
+    """
+    moment = utc_text(now)
+    confirmed_at = moment if status == CONFIRMED else None
+    token = secrets.token_urlsafe(12)
+    existing = await tx.fetch_one(
+        "SELECT id FROM registrations WHERE event_id = ? AND person_id = ?", (event.id, person_id)
+    )
+    values = (status, company_key, company_id, sector_id, moment, moment, confirmed_at, token)
+    if existing is None:
+        cursor = await tx.execute(
+            "INSERT INTO registrations (event_id, person_id, status, company_key, company_id, "
+            "sector_id, created_at, queued_at, confirmed_at, checkin_token) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (event.id, person_id, *values),
+        )
+        registration_id = cursor.lastrowid
+    else:
+        registration_id = existing["id"]
+        await tx.execute(
+            "UPDATE registrations SET status = ?, company_key = ?, company_id = ?, "
+            "sector_id = ?, created_at = ?, queued_at = ?, confirmed_at = ?, "
+            "cancelled_at = NULL, attended = NULL, checkin_token = ? WHERE id = ?",
+            (*values, registration_id),
+        )
+    assert registration_id is not None
+    if status == CONFIRMED:
+        await _plan(tx, plan, event, registration_id, person_id, now)
+    return registration_id
+
+
+async def cancel_registration(
+    tx: Transaction,
+    plan: DeliveryPlan,
+    registration_id: int,
+    person_id: int,
+    event: Event | None,
+    now: datetime,
+) -> Cancellation | None:
+    """Cancel the person's own active registration inside `tx`; promote the waiting list.
+
+    Returns None when the registration is not the person's or is no longer active.
+    """
+    moment = utc_text(now)
+    row = await tx.fetch_one(
+        "SELECT * FROM registrations WHERE id = ? AND person_id = ? "
+        "AND status IN ('confirmed', 'waitlisted')",
+        (registration_id, person_id),
+    )
+    if row is None:
+        return None
+    await tx.execute(
+        "UPDATE registrations SET status = 'cancelled', cancelled_at = ? WHERE id = ?",
+        (moment, registration_id),
+    )
+    await withdraw_for_registration(tx, registration_id)
+    was_confirmed = row["status"] == CONFIRMED
+    # A seat freed once the event has started helps nobody: no one is promoted into it.
+    upcoming = event is not None and event.starts_at > now
+    promoted = await _promote(tx, plan, event, now) if upcoming and event else ()
+    cancelled = await tx.fetch_one("SELECT * FROM registrations WHERE id = ?", (registration_id,))
+    assert cancelled is not None
+    return Cancellation(_registration(cancelled), was_confirmed, promoted)
+
+
+async def _plan(
+    tx: Transaction,
+    plan: DeliveryPlan,
+    event: Event,
+    registration_id: int,
+    person_id: int,
+    now: datetime,
+) -> None:
+    await plan_for_registration(
+        tx,
+        plan,
+        registration_id=registration_id,
+        person_id=person_id,
+        event_id=event.id,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        now=now,
+    )
+
+
+async def _promote(
+    tx: Transaction, plan: DeliveryPlan, event: Event, now: datetime
+) -> tuple[Registration, ...]:
+    """Confirm waiting people, in arrival order, while seats are free; queue their news."""
+    moment = utc_text(now)
+    promoted = []
+    waiting = await tx.fetch_all(
+        "SELECT * FROM registrations WHERE event_id = ? AND status = 'waitlisted' "
+        "ORDER BY queued_at, id",
+        (event.id,),
+    )
+    for row in waiting:
+        if not await place_free(tx, event):
+            break
+        if await company_at_limit(tx, event, row["company_key"], row["company_id"]):
+            continue  # their company's seats are taken; the next in line may fit
+        await tx.execute(
+            "UPDATE registrations SET status = 'confirmed', confirmed_at = ? WHERE id = ?",
+            (moment, row["id"]),
+        )
+        if row["person_id"] is not None:
+            await _plan(tx, plan, event, row["id"], row["person_id"], now)
+            # In the same transaction as the seat: a crash can't lose the news.
+            await queue_promotion(
+                tx, event, registration_id=row["id"], person_id=row["person_id"], now=now
+            )
+        fresh = await tx.fetch_one("SELECT * FROM registrations WHERE id = ?", (row["id"],))
+        assert fresh is not None
+        promoted.append(_registration(fresh))
+    return tuple(promoted)
+
+
 class RegistrationRepository:
     """Reads and changes registrations; a confirmed seat's reminders and survey change with it.
 
@@ -116,7 +291,6 @@ class RegistrationRepository:
         The answers to the event's own questions are stored with the registration.
         """
         current = now or datetime.now(UTC)
-        moment = utc_text(current)
         async with self._db.transaction() as tx:
             # Checked inside the transaction: staff may have cancelled the event a moment ago.
             state = await tx.fetch_one("SELECT status FROM events WHERE id = ?", (event.id,))
@@ -128,101 +302,31 @@ class RegistrationRepository:
             )
             if row is not None and row["status"] != CANCELLED:
                 return SignUp(_registration(row, await _position(tx, row)), existing=True)
-            seats_free = await self._seat_free(tx, event)
+            seats_free = await place_free(tx, event)
             # The registry's company, when the person has one, is what the per-company limit
             # counts: two spellings of one company's name are still one company.
             person = await tx.fetch_one("SELECT company_id FROM people WHERE id = ?", (person_id,))
             company_id = person["company_id"] if person is not None else None
-            company_full = await self._company_full(tx, event, company_key, company_id)
-            status = CONFIRMED if seats_free and not company_full else WAITLISTED
-            token = secrets.token_urlsafe(12)
-            if row is None:
-                cursor = await tx.execute(
-                    "INSERT INTO registrations (event_id, person_id, status, company_key, "
-                    "company_id, sector_id, created_at, queued_at, confirmed_at, checkin_token) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        event.id,
-                        person_id,
-                        status,
-                        company_key,
-                        company_id,
-                        sector_id,
-                        moment,
-                        moment,
-                        moment if status == CONFIRMED else None,
-                        token,
-                    ),
-                )
-                registration_id = cursor.lastrowid
-            else:
-                registration_id = row["id"]
-                await tx.execute(
-                    "UPDATE registrations SET status = ?, company_key = ?, company_id = ?, "
-                    "sector_id = ?, created_at = ?, queued_at = ?, confirmed_at = ?, "
-                    "cancelled_at = NULL, attended = NULL, checkin_token = ? WHERE id = ?",
-                    (
-                        status,
-                        company_key,
-                        company_id,
-                        sector_id,
-                        moment,
-                        moment,
-                        moment if status == CONFIRMED else None,
-                        token,
-                        registration_id,
-                    ),
-                )
-            assert registration_id is not None
+            limited = await company_at_limit(tx, event, company_key, company_id)
+            registration_id = await write_registration(
+                tx,
+                self.plan,
+                event,
+                person_id,
+                status=CONFIRMED if seats_free and not limited else WAITLISTED,
+                company_key=company_key,
+                company_id=company_id,
+                sector_id=sector_id,
+                now=current,
+            )
             if answers is not None:
                 await record_answers(tx, event.id, person_id, answers, current)
-            if status == CONFIRMED:
-                await self._plan(tx, event, registration_id, person_id, current)
             fresh = await tx.fetch_one(
                 "SELECT * FROM registrations WHERE id = ?", (registration_id,)
             )
             assert fresh is not None
             registration = _registration(fresh, await _position(tx, fresh))
-        return SignUp(registration, existing=False, company_limited=seats_free and company_full)
-
-    async def _plan(
-        self, tx: Transaction, event: Event, registration_id: int, person_id: int, now: datetime
-    ) -> None:
-        await plan_for_registration(
-            tx,
-            self.plan,
-            registration_id=registration_id,
-            person_id=person_id,
-            event_id=event.id,
-            starts_at=event.starts_at,
-            ends_at=event.ends_at,
-            now=now,
-        )
-
-    async def _seat_free(self, tx: Transaction, event: Event) -> bool:
-        if event.capacity is None:
-            return True
-        # Places accepted from applications and not yet confirmed are held too.
-        row = await tx.fetch_one(
-            "SELECT (SELECT COUNT(*) FROM registrations WHERE event_id = :event "
-            "AND status = 'confirmed') + (SELECT COUNT(*) FROM applications "
-            "WHERE event_id = :event AND status = 'accepted')",
-            {"event": event.id},
-        )
-        return (row[0] if row is not None else 0) < event.capacity
-
-    async def _company_full(
-        self, tx: Transaction, event: Event, company_key: str | None, company_id: int | None
-    ) -> bool:
-        if event.max_per_company is None or not (company_key or company_id):
-            return False
-        # Seats of the registry company, and of anyone who typed the same name.
-        row = await tx.fetch_one(
-            "SELECT COUNT(*) FROM registrations WHERE event_id = :event AND status = 'confirmed' "
-            "AND (company_id = :id OR company_key = :key)",
-            {"event": event.id, "id": company_id, "key": company_key},
-        )
-        return (row[0] if row is not None else 0) >= event.max_per_company
+        return SignUp(registration, existing=False, company_limited=seats_free and limited)
 
     async def cancel(
         self, registration_id: int, person_id: int, event: Event | None, now: datetime | None = None
@@ -231,67 +335,18 @@ class RegistrationRepository:
 
         Returns None when the registration is not the person's or is no longer active.
         """
-        moment = utc_text(now or datetime.now(UTC))
+        current = now or datetime.now(UTC)
         async with self._db.transaction() as tx:
-            row = await tx.fetch_one(
-                "SELECT * FROM registrations WHERE id = ? AND person_id = ? "
-                "AND status IN ('confirmed', 'waitlisted')",
-                (registration_id, person_id),
+            return await cancel_registration(
+                tx, self.plan, registration_id, person_id, event, current
             )
-            if row is None:
-                return None
-            await tx.execute(
-                "UPDATE registrations SET status = 'cancelled', cancelled_at = ? WHERE id = ?",
-                (moment, registration_id),
-            )
-            await withdraw_for_registration(tx, registration_id)
-            was_confirmed = row["status"] == CONFIRMED
-            # A seat freed once the event has started helps nobody: no one is promoted into it.
-            upcoming = event is not None and event.starts_at > parse_utc(moment)
-            promoted = await self._promote(tx, event, moment) if upcoming and event else ()
-            cancelled = await tx.fetch_one(
-                "SELECT * FROM registrations WHERE id = ?", (registration_id,)
-            )
-            assert cancelled is not None
-        return Cancellation(_registration(cancelled), was_confirmed, promoted)
-
-    async def _promote(
-        self, tx: Transaction, event: Event, moment: str
-    ) -> tuple[Registration, ...]:
-        """Confirm waiting people, in arrival order, while seats are free; queue their news."""
-        promoted = []
-        waiting = await tx.fetch_all(
-            "SELECT * FROM registrations WHERE event_id = ? AND status = 'waitlisted' "
-            "ORDER BY queued_at, id",
-            (event.id,),
-        )
-        for row in waiting:
-            if not await self._seat_free(tx, event):
-                break
-            if await self._company_full(tx, event, row["company_key"], row["company_id"]):
-                continue  # their company's seats are taken; the next in line may fit
-            await tx.execute(
-                "UPDATE registrations SET status = 'confirmed', confirmed_at = ? WHERE id = ?",
-                (moment, row["id"]),
-            )
-            if row["person_id"] is not None:
-                now = parse_utc(moment)
-                await self._plan(tx, event, row["id"], row["person_id"], now)
-                # In the same transaction as the seat: a crash can't lose the news.
-                await queue_promotion(
-                    tx, event, registration_id=row["id"], person_id=row["person_id"], now=now
-                )
-            fresh = await tx.fetch_one("SELECT * FROM registrations WHERE id = ?", (row["id"],))
-            assert fresh is not None
-            promoted.append(_registration(fresh))
-        return tuple(promoted)
 
     async def promote_waiting(
         self, event: Event, now: datetime | None = None
     ) -> tuple[Registration, ...]:
         """Fill seats freed some other way (capacity raised, person erased); queue the news."""
         async with self._db.transaction() as tx:
-            return await self._promote(tx, event, utc_text(now or datetime.now(UTC)))
+            return await _promote(tx, self.plan, event, now or datetime.now(UTC))
 
     async def get(self, registration_id: int) -> Registration | None:
         """Return a registration with its waiting-list position."""

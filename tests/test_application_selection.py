@@ -219,3 +219,50 @@ async def test_the_applications_workbook_has_numbers_and_dates_as_cells(
     assert values["4. Firmanızda kaç kişi çalışıyor?"] == 45
     assert values["3. İngilizce toplantıları ne kadar takip edebilirsiniz?"] == "Kısmen"
     assert values["1. Pasaportunuz Ekim 2027 sonrasına kadar geçerli mi?"] == "Evet"
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_a_cancelled_place_and_the_reserve_offer_are_one_step(assistant: Assistant) -> None:
+    event = await selected_visit(assistant, capacity=1)
+    ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet")
+    await apply_to(ayse)
+    await apply_to(mehmet)
+    services = assistant.services
+    ids = [(await application_of(assistant, p))["id"] for p in (ayse, mehmet)]
+    await services.applications.decide(event, ids[0], "accepted", 1)
+    await services.applications.decide(event, ids[1], "reserve", 1)
+    await services.applications.notify(event, 1)
+    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains="kabul edildi")
+    await ayse.press(news, "Yerimi onaylıyorum")
+    await assistant.emulator.wait_idle()
+
+    # The offer to Mehmet can't be written (a crash, as the database sees it): her
+    # cancellation is undone with it, so the place is neither lost nor given twice.
+    await services.database.execute(
+        "CREATE TEMP TRIGGER offer_fails BEFORE INSERT ON outbox "
+        "WHEN NEW.kind = 'application_decision' BEGIN SELECT RAISE(ABORT, 'crash'); END"
+    )
+    page = await ayse.press(await ayse.says("/my"), "1")
+    ask = await ayse.press(page, "Kaydı iptal et")
+    await assistant.emulator.press_button(ayse.user, ask, "Evet, iptal et")
+    await assistant.emulator.wait_idle()
+    [registration] = await assistant.fetch(
+        "SELECT status FROM registrations WHERE person_id = ?", ayse.id
+    )
+    assert registration["status"] == "confirmed"
+    assert (await application_of(assistant, ayse))["status"] == "confirmed"
+    assert (await application_of(assistant, mehmet))["status"] == "reserve"
+
+    # Without the fault, the one step cancels her place and offers it to Mehmet.
+    await services.database.execute("DROP TRIGGER offer_fails")
+    page = await ayse.press(await ayse.says("/my"), "1")
+    ask = await ayse.press(page, "Kaydı iptal et")
+    done = await ayse.press(ask, "Evet, iptal et")
+    assert "iptal" in (done.text or "").lower()
+    await mehmet.emulator.wait_for_bot_message(mehmet.id, contains="bir yer açıldı")
+    assert (await application_of(assistant, ayse))["status"] == "withdrawn"
+    assert (await application_of(assistant, mehmet))["status"] == "accepted"
+    [cancelled] = await assistant.fetch(
+        "SELECT status FROM registrations WHERE person_id = ?", ayse.id
+    )
+    assert cancelled["status"] == "cancelled"
