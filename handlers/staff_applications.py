@@ -28,12 +28,8 @@ from bot.domain.application_sheet import (
 )
 from bot.domain.exports import Cell, to_xlsx
 from bot.domain.forms import (
-    DOCUMENT,
     YES,
-    Answers,
-    ChoiceStep,
     Flow,
-    MessageStep,
     Moved,
     TextStep,
     YesNoStep,
@@ -58,6 +54,7 @@ from handlers.registrations import yes_no_labels
 from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
 from handlers.staff_attendees import event_answers
+from handlers.uploads import APPLY, DISCARD, UploadForm, upload_flow
 from storage.answers import AnswerRepository
 from storage.applications import (
     ACCEPTED,
@@ -613,32 +610,20 @@ async def override(update: Update, context: AssistantContext) -> None:
     await open_form(update, context, caller, OVERRIDE, subject=str(application_id))
 
 
-APPLY, APPLY_AND_NOTIFY, DISCARD = "apply", "notify", "discard"
+APPLY_AND_NOTIFY = "notify"
 
 
-def _sheet_applies(step: str, answers: Answers) -> bool:
-    return step != "confirm" or bool(answers.get("file", {}).get("changes"))
-
-
-class SheetForm(Form):
+class SheetForm(UploadForm):
     """A marked applications sheet, its preview, then apply (and notify) or discard."""
 
     kind = "application_sheet"
     code = "as"
     ability = Ability.MANAGE
     closed_template = "staff_form_closed"
-    flow = Flow(
-        kind,
-        (
-            MessageStep("file", back=False, text=False, documents=True),
-            ChoiceStep("confirm", back=False),
-        ),
-        _sheet_applies,
-    )
-
-    @property
-    def timeout(self) -> timedelta:
-        return FORM_TIMEOUT
+    not_a_file = wrong_type = "not_a_sheet"
+    unnamed = ""
+    ready = "changes"
+    flow = upload_flow(kind, ready)
 
     def options(self, call: FormCall) -> list[tuple[str, str]]:
         caller = call.caller
@@ -648,24 +633,16 @@ class SheetForm(Form):
             (DISCARD, caller.label("staff_discard")),
         ]
 
-    def route(self, call: FormCall, reply: Any) -> str | None:
-        return "file" if reply.upload is not None else None
-
     def _event(self, call: FormCall) -> Event | None:
         return call.services.catalogue.event(call.state.subject or "")
 
-    async def verify(self, call: FormCall, step: str, value: Any) -> tuple[Any, str | None]:
-        if step != "file":
-            return value, None
+    def accepts(self, call: FormCall, filename: str, mime_type: str | None) -> int | None:
+        return SHEET_LIMIT if filename.lower().endswith(".xlsx") else None
+
+    async def read(self, call: FormCall, filename: str, data: bytes) -> tuple[Any, str | None]:
         event = self._event(call)
         if event is None:
             return None, "gone"
-        if not (value["file_name"] or "").lower().endswith(".xlsx"):
-            return None, "not_a_sheet"
-        if (value["size"] or 0) > SHEET_LIMIT:
-            return None, "too_big"
-        telegram_file = await call.context.bot.get_file(value["file_id"])
-        data = bytes(await telegram_file.download_as_bytearray())
         try:
             marks = read_marks(data)
         except SheetProblem as problem:
@@ -679,39 +656,49 @@ class SheetForm(Form):
         marks = {int(key): mark for key, mark in call.state.answers["file"]["marks"].items()}
         return plan(marks, applicants)
 
-    async def ask(self, call: FormCall, reason: str | None = None) -> None:
-        caller = call.caller
+    async def gone(self, call: FormCall) -> bool:
+        if self._event(call) is not None:
+            return False
+        await call.acknowledge()
+        await show(call.update, call.caller.render("not_available"))
+        return True
+
+    async def ask_for_file(self, call: FormCall, problem: str | None) -> None:
+        text = call.caller.render("staff_sheet_ask", event=self._event(call), problem=problem)
+        await show(call.update, text)
+
+    async def preview(self, call: FormCall) -> str:
         event = self._event(call)
-        if event is None:
-            await show(call.update, caller.render("not_available"))
-            return
-        if call.state.step == "file":
-            problem = "not_a_sheet" if reason in (DOCUMENT, "other") else reason
-            text = caller.render("staff_sheet_ask", event=event, problem=problem)
-            await show(call.update, text)
-            return
+        assert event is not None  # `gone` said so otherwise
         applicants = await call.services.applications.for_export(event.id)
-        text = caller.render(
+        return call.caller.render(
             "staff_sheet_preview",
             event=event,
             plan=self._plan(call, applicants),
             balance=await call.services.applications.balance(event),
         )
-        await show(call.update, text, step_keyboard(call, self))
 
-    async def finish(self, call: FormCall) -> Moved | None:
+    async def _back_to_review(self, call: FormCall, notice: str = "") -> None:
+        event = self._event(call)
+        assert event is not None  # `gone` said so otherwise
+        await show_review(call.update, call.caller, event, Filters.parse("x---"), 0, notice)
+
+    async def unchanged(self, call: FormCall) -> None:
+        await self._back_to_review(call)
+
+    async def discarded(self, call: FormCall) -> None:
+        await self._back_to_review(call)
+
+    async def apply(self, call: FormCall, choice: str) -> None:
         caller, services = call.caller, call.services
         event = self._event(call)
-        await call.acknowledge()
-        if event is None:
-            await show(call.update, caller.render("not_available"))
-            return None
+        assert event is not None  # `gone` said so otherwise
         applicants = await services.applications.for_export(event.id)
         sheet_plan = self._plan(call, applicants)
-        choice = call.state.answers.get("confirm")
-        if not sheet_plan.changes or choice == DISCARD:
-            await show_review(call.update, caller, event, Filters.parse("x---"), 0)
-            return None
+        if not sheet_plan.changes:
+            # Decided otherwise since the preview: nothing left to change.
+            await self._back_to_review(call)
+            return
         done = full = company_full = 0
         for change in sheet_plan.changes:
             outcome = await services.applications.decide(
@@ -734,8 +721,7 @@ class SheetForm(Form):
         notice = caller.render(
             "staff_sheet_done", done=done, full=full, company_full=company_full, told=told
         )
-        await show_review(call.update, caller, event, Filters.parse("x---"), 0, notice)
-        return None
+        await self._back_to_review(call, notice)
 
 
 SHEET = SheetForm()

@@ -2,14 +2,13 @@
 with `companies:`), sees what it would change, applies it.
 
 The file is checked completely before anything is written (type, size, encoding, every field);
-the import itself upserts by id and never removes anything. The form keeps the checked file's
-text, so what was previewed is what is imported, after a restart too.
+the import itself upserts by id and never removes anything. An upload form (handlers/uploads.py)
+keeps the checked file's text, so what was previewed is what is imported, after a restart too.
 """
 
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -24,12 +23,12 @@ from bot.domain.company_files import (
     is_company_yaml,
     read_company_file,
 )
-from bot.domain.forms import DOCUMENT, Answers, ChoiceStep, Flow, MessageStep, Moved, Reply
 from bot.domain.notices import fill_free_seats
 from bot.screens.buttons import STAFF_HOME, StaffMenu
-from handlers.forms import Form, FormCall, open_form
-from handlers.replies import show
+from handlers.forms import FormCall, open_form
+from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
+from handlers.uploads import UploadForm, upload_flow
 from storage.catalogue import ImportReport
 from storage.content import Catalogue, ContentError, parse_catalogue_text
 
@@ -37,66 +36,32 @@ FILE_LIMIT = 1024 * 1024
 # A company list of ten thousand rows is a few megabytes as XLSX.
 SPREADSHEET_LIMIT = 8 * 1024 * 1024
 SPREADSHEET_SUFFIXES = (".xlsx", ".csv")
-FORM_TIMEOUT = 15 * 60
 YAML_SUFFIXES = (".yaml", ".yml")
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 # Entries listed by name in the preview; the rest are counted, to stay inside one message.
 LISTED = 25
-APPLY, DISCARD = "apply", "discard"
 
 
-def _applies(step: str, answers: Answers) -> bool:
-    # A file that would change nothing is shown and the form ends: there is nothing to confirm.
-    return step != "confirm" or bool(answers.get("file", {}).get("changes"))
-
-
-class ImportForm(Form):
+class ImportForm(UploadForm):
     """The content file, then apply or discard after seeing what it would change."""
 
     kind = "import"
     code = "im"
     ability = Ability.MANAGE
     closed_template = "staff_import_closed"
-    flow = Flow(
-        "import",
-        (
-            MessageStep("file", back=False, text=False, documents=True),
-            ChoiceStep("confirm", back=False),
-        ),
-        _applies,
-    )
+    unnamed = "content.yaml"
+    ready = "changes"
+    flow = upload_flow(kind, ready)
 
-    @property
-    def timeout(self) -> timedelta:
-        return timedelta(seconds=FORM_TIMEOUT)
+    def accepts(self, call: FormCall, filename: str, mime_type: str | None) -> int | None:
+        if filename.lower().endswith(SPREADSHEET_SUFFIXES):
+            return SPREADSHEET_LIMIT
+        if filename.lower().endswith(YAML_SUFFIXES) or (mime_type or "") in YAML_TYPES:
+            return FILE_LIMIT
+        return None
 
-    def offered(self, call: FormCall) -> frozenset[str]:
-        return frozenset((APPLY, DISCARD))
-
-    def route(self, call: FormCall, reply: Reply) -> str | None:
-        # Another file sent at the preview replaces the one previewed.
-        return "file" if reply.upload is not None else None
-
-    async def verify(self, call: FormCall, step: str, value: Any) -> tuple[Any, str | None]:
-        if step != "file":
-            return value, None
-        filename = value["file_name"] or "content.yaml"
-        call.details = {"filename": filename}
-        spreadsheet = filename.lower().endswith(SPREADSHEET_SUFFIXES)
-        if not (
-            spreadsheet
-            or filename.lower().endswith(YAML_SUFFIXES)
-            or (value["mime_type"] or "") in YAML_TYPES
-        ):
-            return None, "wrong_type"
-        limit = SPREADSHEET_LIMIT if spreadsheet else FILE_LIMIT
-        if (value["size"] or 0) > limit:
-            return None, "too_big"
-        telegram_file = await call.context.bot.get_file(value["file_id"])
-        data = bytes(await telegram_file.download_as_bytearray())
-        if len(data) > limit:
-            return None, "too_big"
-        if spreadsheet or is_company_yaml(data):
+    async def read(self, call: FormCall, filename: str, data: bytes) -> tuple[Any, str | None]:
+        if filename.lower().endswith(SPREADSHEET_SUFFIXES) or is_company_yaml(data):
             plan = await _company_plan(call, data, filename)
             changes = plan.has_changes and not plan.problems
             content = base64.b64encode(data).decode()
@@ -113,29 +78,20 @@ class ImportForm(Form):
         report = await call.services.catalogue_store.preview_import(catalogue)
         return {"filename": filename, "content": text, "changes": not report.is_empty}, None
 
-    async def ask(self, call: FormCall, reason: str | None = None) -> None:
-        caller = call.caller
-        if call.state.step == "file":
-            if reason is None:
-                text = caller.render("staff_import_ask", limit=FILE_LIMIT // 1024)
-            else:
-                text = caller.render(
-                    "staff_import_error",
-                    problem="not_a_file" if reason in (DOCUMENT, "other") else reason,
-                    limit=FILE_LIMIT // 1024,
-                    filename=call.details.get("filename", ""),
-                    error=call.details.get("error"),
-                )
-            await show(call.update, text)
-            return
-        text = await self._preview(call)
-        rows = [
-            [call.button(self, caller.label("staff_apply_import"), APPLY)],
-            [call.button(self, caller.label("staff_discard"), DISCARD)],
-        ]
-        await show(call.update, text, rows)
+    async def ask_for_file(self, call: FormCall, problem: str | None) -> None:
+        if problem is None:
+            text = call.caller.render("staff_import_ask", limit=FILE_LIMIT // 1024)
+        else:
+            text = call.caller.render(
+                "staff_import_error",
+                problem=problem,
+                limit=FILE_LIMIT // 1024,
+                filename=call.details.get("filename", ""),
+                error=call.details.get("error"),
+            )
+        await show(call.update, text)
 
-    async def _preview(self, call: FormCall) -> str:
+    async def preview(self, call: FormCall) -> str:
         checked = call.state.answers["file"]
         if "companies" in checked:
             plan = await _company_plan(call, _company_bytes(call), checked["filename"])
@@ -146,22 +102,15 @@ class ImportForm(Form):
             "staff_import_preview", filename=filename, report=report, listed=LISTED
         )
 
-    async def finish(self, call: FormCall) -> Moved | None:
-        caller, answers = call.caller, call.state.answers
-        menu = [[caller.button("staff_menu", STAFF_HOME)]]
-        if not answers["file"]["changes"]:
-            await show(call.update, await self._preview(call), menu)
-            return None
-        if answers["confirm"] == DISCARD:
-            await show(call.update, caller.render("staff_import_closed", timeout=False), menu)
-            return None
-        if "companies" in answers["file"]:
-            await call.acknowledge()
+    def leaving_rows(self, call: FormCall) -> Keyboard:
+        return [[call.caller.button("staff_menu", STAFF_HOME)]]
+
+    async def apply(self, call: FormCall, choice: str) -> None:
+        if "companies" in call.state.answers["file"]:
             await self._import_companies(call)
-            return None
+            return
+        caller, services = call.caller, call.services
         filename, catalogue = _checked(call)
-        services = call.services
-        await call.acknowledge()
         report = await services.catalogue_store.import_catalogue(catalogue)
         await services.reload_catalogue()
         await fill_free_seats(services.registrations, services.catalogue)
@@ -169,8 +118,7 @@ class ImportForm(Form):
             caller.person.id, "content.import", f"file:{filename}", _summary(report)
         )
         text = caller.render("staff_import_done", filename=filename, report=report)
-        await show(call.update, text, menu)
-        return None
+        await show(call.update, text, self.leaving_rows(call))
 
     async def _import_companies(self, call: FormCall) -> None:
         caller, services = call.caller, call.services

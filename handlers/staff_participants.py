@@ -25,17 +25,7 @@ from bot.domain.attendance_list import (
     read_attendance_list,
 )
 from bot.domain.companies import CompanyIndex
-from bot.domain.forms import (
-    DOCUMENT,
-    Answers,
-    ChoiceStep,
-    Flow,
-    MessageStep,
-    Moved,
-    Reply,
-    TextStep,
-    YesNoStep,
-)
+from bot.domain.forms import Answers, ChoiceStep, Flow, Moved, TextStep, YesNoStep
 from bot.domain.profile import check_company, check_email, check_name, check_phone, company_key
 from bot.screens.buttons import (
     STAFF_HOME,
@@ -48,6 +38,7 @@ from bot.screens.buttons import (
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
+from handlers.uploads import APPLY, DISCARD, UploadForm, upload_flow
 from storage.content import Event
 from storage.staff_added import (
     HAND,
@@ -68,7 +59,6 @@ FILE_LIMIT = 2 * 1024 * 1024
 SUFFIXES = (".xlsx", ".csv")
 # Rows named in the preview; the rest are counted, to stay inside one message.
 LISTED = 15
-APPLY, DISCARD = "apply", "discard"
 
 
 def _event(call: FormCall) -> Event | None:
@@ -198,91 +188,65 @@ WALK_IN = AddParticipantForm()
 # -- an attendance list ----------------------------------------------------------------------
 
 
-def _import_applies(step: str, answers: Answers) -> bool:
-    # A list with a problem (or nobody in it) is shown and the form ends: nothing to confirm.
-    return step != "confirm" or bool(answers.get("file", {}).get("usable"))
-
-
 def _list_of(call: FormCall) -> AttendanceList:
     checked = call.state.answers["file"]
     return read_attendance_list(base64.b64decode(checked["content"]), checked["filename"])
 
 
-class AttendanceImportForm(Form):
+class AttendanceImportForm(UploadForm):
     """The list's file, its preview naming rows and columns, then add or discard."""
 
     kind = "attendance_import"
     code = "al"
     ability = Ability.MANAGE
     closed_template = "staff_participant_closed"
-    flow = Flow(
-        "attendance_import",
-        (
-            MessageStep("file", back=False, text=False, documents=True),
-            ChoiceStep("confirm", back=False),
-        ),
-        _import_applies,
-    )
+    unnamed = "list.xlsx"
+    # A list with a problem (or nobody in it) is shown and the form ends: nothing to confirm.
+    ready = "usable"
+    flow = upload_flow(kind, ready)
 
-    @property
-    def timeout(self) -> timedelta:
-        return timedelta(seconds=FORM_TIMEOUT)
+    def options(self, call: FormCall) -> list[tuple[str, str]]:
+        caller = call.caller
+        return [(APPLY, caller.label("staff_add_listed")), (DISCARD, caller.label("staff_discard"))]
 
-    def offered(self, call: FormCall) -> frozenset[str]:
-        return frozenset((APPLY, DISCARD))
+    def accepts(self, call: FormCall, filename: str, mime_type: str | None) -> int | None:
+        return FILE_LIMIT if filename.lower().endswith(SUFFIXES) else None
 
-    def route(self, call: FormCall, reply: Reply) -> str | None:
-        # Another file sent at the preview replaces the one previewed.
-        return "file" if reply.upload is not None else None
-
-    async def verify(self, call: FormCall, step: str, value: Any) -> tuple[Any, str | None]:
-        if step != "file":
-            return value, None
-        filename = value["file_name"] or "list.xlsx"
-        call.details = {"filename": filename}
-        if not filename.lower().endswith(SUFFIXES):
-            return None, "wrong_type"
-        if (value["size"] or 0) > FILE_LIMIT:
-            return None, "too_big"
-        telegram_file = await call.context.bot.get_file(value["file_id"])
-        data = bytes(await telegram_file.download_as_bytearray())
-        if len(data) > FILE_LIMIT:
-            return None, "too_big"
+    async def read(self, call: FormCall, filename: str, data: bytes) -> tuple[Any, str | None]:
         found = read_attendance_list(data, filename)
         usable = bool(found.participants) and not found.problems
         content = base64.b64encode(data).decode()
         return {"filename": filename, "content": content, "usable": usable}, None
 
-    async def ask(self, call: FormCall, reason: str | None = None) -> None:
-        caller = call.caller
-        event = _event(call)
-        if event is None:
-            await _event_gone(call)
-            return
-        if call.state.step == "file":
-            text = caller.render(
-                "staff_attendance_import_ask",
-                event=event,
-                reason="not_a_file" if reason in (DOCUMENT, "other") else reason,
-                filename=call.details.get("filename", ""),
-                limit=FILE_LIMIT // (1024 * 1024),
-            )
-            await show(call.update, text)
-            return
-        rows = [
-            [call.button(self, caller.label("staff_add_listed"), APPLY)],
-            [call.button(self, caller.label("staff_discard"), DISCARD)],
-        ]
-        await show(call.update, await self._preview(call, event), rows)
+    async def gone(self, call: FormCall) -> bool:
+        if _event(call) is not None:
+            return False
+        await _event_gone(call)
+        return True
 
-    async def _preview(self, call: FormCall, event: Event, added: int | None = None) -> str:
+    def leaving_rows(self, call: FormCall) -> Keyboard:
+        return [
+            [call.caller.button("staff_back_to_event", StaffEventPage(call.state.subject or ""))]
+        ]
+
+    async def ask_for_file(self, call: FormCall, problem: str | None) -> None:
+        text = call.caller.render(
+            "staff_attendance_import_ask",
+            event=_event(call),
+            reason=problem,
+            filename=call.details.get("filename", ""),
+            limit=FILE_LIMIT // (1024 * 1024),
+        )
+        await show(call.update, text)
+
+    async def preview(self, call: FormCall, added: int | None = None) -> str:
         found = _list_of(call)
         typed = [p.company for p in found.participants if p.company]
         matches = match_companies(await call.services.companies.all(), typed)
         matched = sum(1 for name in typed if matches[name] is not None)
         return call.caller.render(
             "staff_attendance_import",
-            event=event,
+            event=_event(call),
             found=found,
             matched=matched,
             present=sum(1 for p in found.participants if p.present),
@@ -290,20 +254,10 @@ class AttendanceImportForm(Form):
             added=added,
         )
 
-    async def finish(self, call: FormCall) -> Moved | None:
-        caller, answers = call.caller, call.state.answers
+    async def apply(self, call: FormCall, choice: str) -> None:
+        caller = call.caller
         event = _event(call)
-        if event is None:
-            await _event_gone(call)
-            return None
-        back = [[caller.button("staff_back_to_event", StaffEventPage(event.id))]]
-        if not answers["file"]["usable"]:
-            await show(call.update, await self._preview(call, event), back)
-            return None
-        if answers["confirm"] == DISCARD:
-            await show(call.update, caller.render("staff_participant_closed", timeout=False), back)
-            return None
-        await call.acknowledge()
+        assert event is not None  # `gone` said so otherwise
         found = _list_of(call)
         typed = [p.company for p in found.participants if p.company]
         matches = match_companies(await call.services.companies.all(), typed)
@@ -335,8 +289,8 @@ class AttendanceImportForm(Form):
             f"event:{event.id}",
             {"added": len(added), "present": sum(1 for p in participants if p.present)},
         )
-        await show(call.update, await self._preview(call, event, added=len(added)), back)
-        return None
+        text = await self.preview(call, added=len(added))
+        await show(call.update, text, self.leaving_rows(call))
 
 
 ATTENDANCE_IMPORT = AttendanceImportForm()
