@@ -366,6 +366,16 @@ class MatchmakingRepository:
         row = await self._db.fetch_one(_PROFILE + "WHERE f.id = ?", (profile_id,))
         return _profile(row) if row is not None else None
 
+    async def profiles_by_id(self, profile_ids: Sequence[int]) -> list[MatchProfile]:
+        """Return these profiles, read at once, in the order asked (missing ones left out)."""
+        if not profile_ids:
+            return []
+        rows = await self._db.fetch_all(
+            _PROFILE + f"WHERE f.id IN ({_marks(profile_ids)})", tuple(profile_ids)
+        )
+        found = {row["id"]: _profile(row) for row in rows}
+        return [found[i] for i in profile_ids if i in found]
+
     async def latest_profile(self, person_id: int) -> MatchProfile | None:
         """Return the profile the person saved last, whatever it was for (to start from)."""
         row = await self._db.fetch_one(

@@ -424,11 +424,12 @@ async def compose_meeting_cancelled(
         return event
     starts_at = message.payload.get("starts_at")
     when = parse_utc(starts_at) if isinstance(starts_at, str) else None
-    free = []
-    for profile_id in message.payload.get("free", []):
-        found = await context.services.matchmaking.profile_by_id(int(profile_id))
-        if found is not None and found.listed and not found.absent:
-            free.append(found)
+    offered = [int(profile_id) for profile_id in message.payload.get("free", [])]
+    free = [
+        found
+        for found in await context.services.matchmaking.profiles_by_id(offered)
+        if found.listed and not found.absent
+    ]
     return cancelled_notice(context.services.texts, event, message.payload, when, language, free)
 
 
