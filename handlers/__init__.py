@@ -79,6 +79,7 @@ def register(application: AssistantApplication) -> None:
             *staff_b2b.FORMS,
             evidence.EVIDENCE,
             certificates.REVOKE,
+            team.ADD,
             surveys.SURVEY,
         ]
     )

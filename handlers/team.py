@@ -3,6 +3,7 @@ or by id (`/team ID`), change a role, remove; each change audited and the person
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from telegram import (
@@ -17,6 +18,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.context import AssistantApplication, AssistantContext, Caller
 from bot.domain.access import Ability
+from bot.domain.forms import Flow, Moved, TextStep
 from bot.domain.team import Team, TeamChange
 from bot.screens.buttons import (
     STAFF_HOME,
@@ -26,12 +28,14 @@ from bot.screens.buttons import (
     TeamAdd,
     TeamMemberPage,
 )
+from handlers.forms import Form, FormCall, close_form, open_form
 from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
 from storage.roles import Role
 
 # The request id of the user-picker button; Telegram sends it back with the people picked.
 PICK_REQUEST = 1701
+ADD_TIMEOUT = timedelta(minutes=15)
 
 
 def _team(caller: Caller) -> Team:
@@ -78,24 +82,62 @@ async def team_screen(update: Update, context: AssistantContext) -> None:
     await show(update, text, rows)
 
 
+def _telegram_id(typed: str) -> tuple[Any, str | None]:
+    """Read a typed Telegram user id (digits, spaces allowed as people group them)."""
+    digits = typed.strip().replace(" ", "")
+    if not digits.isdigit() or not 0 < int(digits) < 10**15:
+        return None, "not_an_id"
+    return int(digits), None
+
+
+class TeamAddForm(Form):
+    """Whom to add: picked with Telegram's user picker, or their user id typed."""
+
+    kind = "team_add"
+    code = "ta"
+    ability = Ability.TEAM
+    closed_template = "team_add_closed"
+    flow = Flow(kind, (TextStep("person", back=False, check=_telegram_id),))
+
+    @property
+    def timeout(self) -> timedelta:
+        return ADD_TIMEOUT
+
+    async def ask(self, call: FormCall, reason: str | None = None) -> None:
+        caller = call.caller
+        picker = KeyboardButton(
+            caller.label("team_pick"),
+            request_users=KeyboardButtonRequestUsers(
+                PICK_REQUEST, user_is_bot=False, max_quantity=1, request_name=True
+            ),
+        )
+        markup = ReplyKeyboardMarkup([[picker]], resize_keyboard=True, one_time_keyboard=True)
+        message = call.update.effective_message
+        typed = message.text if message is not None and reason is not None else None
+        text = caller.render("team_add", problem=reason, typed=(typed or "")[:40])
+        chat = call.update.effective_chat
+        if chat is not None:
+            await call.context.bot.send_message(chat.id, text, reply_markup=markup)
+
+    async def finish(self, call: FormCall) -> Moved | None:
+        message = call.update.effective_message
+        caller = call.caller
+        if message is not None:
+            await message.reply_text(
+                caller.render("team_picked"), reply_markup=ReplyKeyboardRemove()
+            )
+        await _offer_roles(call.update, caller, str(call.state.answers["person"]), None)
+        return None
+
+
+ADD = TeamAddForm()
+
+
 async def start_adding(update: Update, context: AssistantContext) -> None:
-    """Offer Telegram's user picker, and say that `/team ID` works too."""
+    """Ask whom to add: Telegram's user picker, or their user id typed."""
     caller = context.caller
     await context.acknowledge()
-    picker = KeyboardButton(
-        caller.label("team_pick"),
-        request_users=KeyboardButtonRequestUsers(
-            PICK_REQUEST, user_is_bot=False, max_quantity=1, request_name=True
-        ),
-    )
-    markup = ReplyKeyboardMarkup(
-        [[picker]],
-        resize_keyboard=True,
-        one_time_keyboard=True,
-    )
-    chat = update.effective_chat
-    if chat is not None:
-        await context.bot.send_message(chat.id, caller.render("team_add"), reply_markup=markup)
+    await open_form(update, context, caller, ADD)
 
 
 async def picked(update: Update, context: AssistantContext) -> None:
@@ -105,6 +147,7 @@ async def picked(update: Update, context: AssistantContext) -> None:
     shared = message.users_shared if message is not None else None
     if message is None or shared is None or shared.request_id != PICK_REQUEST:
         return
+    await close_form(caller.services, caller.person.id, ADD.kind)
     await message.reply_text(caller.render("team_picked"), reply_markup=ReplyKeyboardRemove())
     user = shared.users[0]
     await _offer_roles(update, caller, str(user.user_id), user.first_name)

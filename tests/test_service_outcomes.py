@@ -122,7 +122,7 @@ async def test_only_staff_note_an_outcome_and_a_question_keeps_its_one_button(
     await emulator.press_button(room.staff, post, "✅ Karşılandı, kapat")
     note = await room.wait("hizmet karşılandı")
     await room.answer(note, "Benim notum", by=room.intern)
-    await room.wait("yalnızca ekip listesindeki")
+    await room.wait("yalnızca Yönetici ya da Ekip üyesi")
     # A second close (an old post, another staff member) changes nothing.
     query = await emulator.press_callback(room.staff, post, "tk:close:1:n")
     await emulator.wait_for_callback_answer(query)

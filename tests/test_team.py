@@ -61,13 +61,13 @@ async def test_an_admin_adds_by_id_changes_and_removes(assistant: Assistant) -> 
 async def test_bad_ids_stale_pages_and_staff_ids(assistant: Assistant) -> None:
     elif_ = staff_member(assistant)
     answer = await elif_.says("/team ahmet")
-    assert "Telegram kimliği değil" in answer.content
+    assert "Telegram kullanıcı kimliği değil" in answer.content
     fixed = await elif_.says(f"/team {STAFF_ID}")
     assert "her zaman yönetici" in fixed.content and "Yönetici yap" not in fixed.buttons
     # A forged press on a STAFF_IDS admin changes nothing.
     query = await assistant.emulator.press_callback(elif_.user, fixed, f"tm:x:{STAFF_ID}")
     refused = await assistant.emulator.wait_for_callback_answer(query)
-    assert "STAFF_IDS" in (refused.text or "")
+    assert "kalıcı yönetici" in (refused.text or "") and "STAFF_IDS" not in (refused.text or "")
     # Two admins on the same page: the second removal finds nobody to remove.
     vera = await team_member(assistant, Role.VIEWER, "Vera")
     page = await elif_.says(f"/team {vera.id}")
@@ -75,6 +75,41 @@ async def test_bad_ids_stale_pages_and_staff_ids(assistant: Assistant) -> None:
     query = await assistant.emulator.press_callback(elif_.user, page, f"tm:x:{vera.id}")
     again = await assistant.emulator.wait_for_callback_answer(query)
     assert "zaten ekipte değil" in (again.text or "")
+    assert await assistant.fetch("SELECT * FROM staff_roles") == []
+
+
+async def test_an_admin_types_the_id_at_the_picker_prompt(assistant: Assistant) -> None:
+    elif_ = staff_member(assistant)
+    deniz = assistant.person("Deniz")
+    await deniz.says("/start")
+    team = await elif_.says("/team")
+    assert "STAFF_IDS" not in team.content and "Veritabanı" not in team.content
+    assert "Kalıcı yöneticiler" in team.content
+    picker = await elif_.press(team, "➕ Ekibe kişi ekle")
+    assert "kullanıcı kimliğini" in picker.content
+    # A username is not an id: explained, and the prompt (with its picker) stays.
+    wrong = await elif_.says("@deniz")
+    assert "“@deniz” bir Telegram kullanıcı kimliği değil" in wrong.content
+    assert wrong.buttons == ["👤 Kişi seç"]
+    # The id typed as digits (as /id gives it) is the person to add, not a question.
+    got = await elif_.says(str(deniz.id))
+    offer = await elif_.next_message(got, contains="Ekipte değil")
+    assert str(deniz.id) in offer.content
+    await assistant.emulator.wait_idle()
+    assert await assistant.fetch("SELECT 1 FROM tickets") == []
+    assert await assistant.fetch("SELECT 1 FROM forms WHERE person_id = ?", elif_.id) == []
+    done = await elif_.press(offer, "İzleyici yap")
+    assert "Rolü: <b>İzleyici</b>" in (done.html or "")
+    rows = await assistant.fetch("SELECT person_id, role FROM staff_roles")
+    assert rows == [{"person_id": deniz.id, "role": "viewer"}]
+
+
+async def test_an_admin_changes_their_mind_at_the_picker_prompt(assistant: Assistant) -> None:
+    elif_ = staff_member(assistant)
+    team = await elif_.says("/team")
+    await elif_.press(team, "➕ Ekibe kişi ekle")
+    closed = await elif_.says("/cancel")
+    assert "ekibe kimseyi eklemedim" in closed.content
     assert await assistant.fetch("SELECT * FROM staff_roles") == []
 
 

@@ -181,7 +181,7 @@ async def test_question_answer_follow_up_and_close_round_trip(
     alert = await emulator.wait_for_callback_answer(query)
     assert alert.show_alert and "yalnızca küme ekibi" in (alert.text or "")
     await room.answer(post, "Ben de bakayım", by=room.intern)
-    refused = await room.wait("yalnızca ekip listesindeki")
+    refused = await room.wait("yalnızca Yönetici ya da Ekip üyesi")
     assert refused.reply_to_message_id is not None
     still = await tickets.get(ticket.id)
     assert still is not None and still.is_open
