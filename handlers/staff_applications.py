@@ -676,6 +676,7 @@ class SheetForm(UploadForm):
             event=event,
             plan=self._plan(call, applicants),
             balance=await call.services.applications.balance(event),
+            early=datetime.now(UTC) < event.signup_closes_at,
         )
 
     async def _back_to_review(self, call: FormCall, notice: str = "") -> None:

@@ -266,3 +266,37 @@ async def test_a_cancelled_place_and_the_reserve_offer_are_one_step(assistant: A
         "SELECT status FROM registrations WHERE person_id = ?", ayse.id
     )
     assert cancelled["status"] == "cancelled"
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_a_marked_sheet_that_accepts_too_many_says_so_before_it_is_applied(
+    assistant: Assistant,
+) -> None:
+    await selected_visit(assistant, capacity=1)
+    people = [assistant.person(name) for name in ("Ayşe", "Mehmet", "Zeynep")]
+    for number, person in enumerate(people):
+        await apply_to(person, company=f"Qwz Örnek {number}")
+    elif_ = staff_member(assistant)
+    listing = await elif_.press(await open_staff_event(elif_, VISIT_TITLE), "Başvurular")
+    document = await download(elif_, listing, "Başvurular (Excel)")
+    workbook = openpyxl.load_workbook(io.BytesIO(document.content))
+    sheet = workbook.active
+    assert sheet is not None
+    for row in sheet.iter_rows(min_row=2):
+        row[-1].value = "kabul"
+    marked = io.BytesIO()
+    workbook.save(marked)
+    await elif_.press(
+        await elif_.press(await open_staff_event(elif_, VISIT_TITLE), "Başvurular"),
+        "İşaretlenmiş kararları yükle",
+    )
+    await elif_.emulator.send_document(elif_.user, f"{VISIT}-applications.xlsx", marked.getvalue())
+    preview = await elif_.emulator.wait_for_bot_message(elif_.id, contains="işaretli tablonun")
+    text = preview.text or ""
+    assert "Tabloda 3 kabul var, boş yer ise 1" in text
+    assert "2 başvuru boş yer kalmadığı için olduğu gibi kalır" in text
+    assert "Son başvuru tarihi" in text and "henüz geçmedi" in text
+    done = await elif_.press(preview, "Kararları uygula")
+    assert "Tablodan 1 karar kaydedildi" in (done.text or "")
+    rows = await assistant.fetch("SELECT status FROM applications ORDER BY id")
+    assert [row["status"] for row in rows] == ["accepted", "pending", "pending"]
