@@ -627,6 +627,13 @@ async def _survey(arguments: argparse.Namespace, settings: Settings) -> int:
             launched, invited = await surveys.send(
                 services.surveys, survey, now, settings.survey_reminder
             )
+        except surveys.AskedAfterEvents:
+            print(
+                f"clustem-bot: survey: {survey.id} is asked after each event by the post-event "
+                "message; it is not sent to an audience",
+                file=sys.stderr,
+            )
+            return 2
         except surveys.NotOpen:
             print(
                 f"clustem-bot: survey: {survey.id} is not open now (see opens_at and closes_at)",

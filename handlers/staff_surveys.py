@@ -48,6 +48,8 @@ async def survey_list(update: Update, context: AssistantContext) -> None:
     rows = []
     for survey in services.catalogue.surveys:
         rounds = await services.surveys.rounds_of(survey.id)
+        if _per_event(survey):
+            rounds = _latest_events(rounds)
         tally = await services.surveys.tally(rounds[0].id) if rounds else None
         about = _about(caller, rounds[0]) if rounds else None
         entries.append((survey, rounds[0] if rounds else None, tally, about))
@@ -87,7 +89,7 @@ async def _show_page(
     events = []
     if per_event:
         # One round per event: each event's results are a button of their own.
-        for round_ in rounds[:EVENTS_SHOWN]:
+        for round_ in _latest_events(rounds)[:EVENTS_SHOWN]:
             about = _about(caller, round_) or ""
             events.append((about, await services.surveys.tally(round_.id)))
             data = SurveyResults(round_.id, "sum").data
@@ -162,6 +164,12 @@ async def _results(caller: Caller, round_: Round, survey: Survey) -> RoundResult
     answers = await services.surveys.answers_by_question(round_.id)
     computed = round_results(survey, round_.number, tally, answers, services.settings.benchmark_k)
     return replace(computed, about=_about(caller, round_))
+
+
+def _latest_events(rounds: list[Round]) -> list[Round]:
+    """Return a per-event survey's rounds, the latest event first (a round opens when its
+    event ends; its number only says which was answered first)."""
+    return sorted(rounds, key=lambda round_: (round_.opened_at, round_.id), reverse=True)
 
 
 def _per_event(survey: Survey) -> bool:

@@ -152,6 +152,13 @@ async def _add_feedback(tx: Transaction, rated: Sequence[SeedFeedback]) -> None:
         )
         assert row is not None
         events[item.registration_id] = row["event_id"]
+    # Rounds numbered in the order the events ended, as the migration numbers them.
+    ordered = sorted(set(events.values()))
+    placed = ", ".join("?" for _ in ordered)
+    rows = await tx.fetch_all(
+        f"SELECT id FROM events WHERE id IN ({placed}) ORDER BY ends_at, id", tuple(ordered)
+    )
+    ordered = [row["id"] for row in rows]
     await tx.executemany(
         "INSERT INTO survey_rounds (survey_id, number, event_id, opened_at, closes_at) "
         "SELECT :survey, (SELECT COALESCE(MAX(number), 0) + 1 FROM survey_rounds "
@@ -159,7 +166,7 @@ async def _add_feedback(tx: Transaction, rated: Sequence[SeedFeedback]) -> None:
         "strftime('%Y-%m-%dT%H:%M:%S+00:00', e.ends_at, '+30 days') FROM events e "
         "WHERE e.id = :event ON CONFLICT (survey_id, event_id) WHERE event_id IS NOT NULL "
         "DO NOTHING",
-        [{"survey": FEEDBACK, "event": event_id} for event_id in sorted(set(events.values()))],
+        [{"survey": FEEDBACK, "event": event_id} for event_id in ordered],
     )
     responses = [(secrets.token_hex(12), item) for item in rated]
     await tx.executemany(
@@ -191,7 +198,7 @@ async def _add_feedback(tx: Transaction, rated: Sequence[SeedFeedback]) -> None:
         "SELECT round_id, person_id FROM survey_responses WHERE id = ? AND person_id IS NOT NULL",
         [(response_id,) for response_id, _ in responses],
     )
-    for event_id in sorted(set(events.values())):
+    for event_id in ordered:
         row = await tx.fetch_one(
             "SELECT id FROM survey_rounds WHERE survey_id = ? AND event_id = ?",
             (FEEDBACK, event_id),

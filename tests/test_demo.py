@@ -77,6 +77,17 @@ def test_the_demo_member_gives_feedback_on_last_week_s_training(tmp_path: Path) 
     assert "Traceback" not in result.stderr
 
 
+def test_staff_see_each_held_event_s_feedback_in_the_demo(tmp_path: Path) -> None:
+    # /survey: the feedback is the fourth survey; its latest event's results, then the words.
+    result = _demo(tmp_path, ["/survey", "#4", "#1", "#2"])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "📋 Etkinlik değerlendirmesi" in out and "her etkinliğin kendi turu vardır" in out
+    assert "Bu etkinliği nasıl buldunuz?" in out and "yanıt oranı %" in out
+    assert "açık uçlu yanıtlar" in out and "• " in out
+    assert "Traceback" not in result.stderr
+
+
 def test_staff_act_in_their_group_reply_and_send_files(tmp_path: Path) -> None:
     result = _demo(
         tmp_path,

@@ -7,18 +7,30 @@ Events end in the test's future: the outbox runs on a clock the test moves
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import openpyxl
+import pytest
 
 from bot.devtools.emulator import Message
 from storage.catalogue import parse_utc
-from storage.content import Event
+from storage.content import (
+    ContentError,
+    Event,
+    bundled_content_path,
+    bundled_feedback_survey,
+    catalogue_to_document,
+    load_catalogue,
+    parse_catalogue,
+    survey_to_document,
+)
 from storage.feedback import FeedbackRepository
 from storage.registrations import Registration
-from tests.conftest import Assistant, Person, StartAssistant
+from tests.conftest import Assistant, Cli, Person, StartAssistant
 from tests.outbox_clock import FakeClock, outbox_on
 from tests.test_reminders import DAY, publish_event, sign_up
 from tests.test_survey_results import staff
@@ -318,3 +330,113 @@ async def test_staff_see_an_event_s_feedback_results_and_export_them(
     summary, raw = workbook["Özet"], workbook["Yanıtlar"]
     assert "Deneme eğitimi rated" in str(summary["A2"].value)
     assert raw.max_row == 4  # a header and the three answers
+
+
+def _with_feedback(**changes: Any) -> dict[str, Any]:
+    """Return the demo content with its own feedback survey (the bundled one, changed)."""
+    document = catalogue_to_document(load_catalogue(bundled_content_path()))
+    own = survey_to_document(bundled_feedback_survey(), ZoneInfo("Europe/Istanbul"))
+    own.update(title={"tr": "Eğitim değerlendirmesi", "en": "Training feedback"}, **changes)
+    document["surveys"].append(own)
+    return document
+
+
+def test_a_cluster_s_own_feedback_survey_replaces_the_bundled_one() -> None:
+    catalogue = parse_catalogue(_with_feedback(), "content.yaml")
+    [feedback] = [survey for survey in catalogue.surveys if survey.id == "feedback"]
+    assert feedback.title.tr == "Eğitim değerlendirmesi" and not feedback.bundled
+    assert not feedback.review  # the short survey submits with its last answer
+    bundled = parse_catalogue(catalogue_to_document(catalogue), "again.yaml").survey("feedback")
+    assert bundled is not None and not bundled.bundled  # exported with the content, as written
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "problem"),
+    [
+        (
+            {"questions": [{"id": "useful", "type": "long_text", "text": {"tr": "a", "en": "a"}}]},
+            "questions[rating]",
+            "needs a rating question",
+        ),
+        (
+            {
+                "questions": [
+                    {
+                        "id": "rating",
+                        "type": "scale",
+                        "max": 10,
+                        "min": 0,
+                        "text": {"tr": "a", "en": "a"},
+                    }
+                ]
+            },
+            "questions[rating].type",
+            "must be a scale from 1 to 5",
+        ),
+        (
+            {
+                "questions": [
+                    {
+                        "id": "rating",
+                        "type": "choice",
+                        "text": {"tr": "a", "en": "a"},
+                        "choices": [
+                            {"id": "good", "label": {"tr": "İyi", "en": "Good"}},
+                            {"id": "bad", "label": {"tr": "Kötü", "en": "Bad"}},
+                        ],
+                    }
+                ]
+            },
+            "questions[rating].type",
+            "must be a scale from 1 to 5",
+        ),
+        ({"anonymous": True}, "per", "per person and not anonymous"),
+    ],
+)
+def test_a_feedback_survey_without_its_rating_is_a_content_error(
+    change: dict[str, Any], field: str, problem: str
+) -> None:
+    with pytest.raises(ContentError) as raised:
+        parse_catalogue(_with_feedback(**change), "content.yaml")
+    assert raised.value.entry == "surveys:feedback"
+    assert raised.value.field_name == field
+    assert problem in raised.value.problem
+
+
+def test_the_feedback_is_never_sent_to_an_audience(cli: Cli) -> None:
+    refused = cli("survey", "send", "feedback")
+    assert refused.returncode == 2
+    assert "asked after each event" in refused.stderr
+
+
+async def test_two_first_answers_at_once_make_one_round(start_assistant: StartAssistant) -> None:
+    assistant = await started(start_assistant)
+    event = await publish_event(assistant, "together", starts_in=DAY, lasts=3600)
+    survey = assistant.services.catalogue.survey("feedback")
+    assert survey is not None
+    surveys = assistant.services.surveys
+    first, second = await asyncio.gather(
+        surveys.event_round(survey, event.id), surveys.event_round(survey, event.id)
+    )
+    assert first == second
+    assert len(await assistant.fetch("SELECT * FROM survey_rounds")) == 1
+
+
+async def test_an_old_finish_without_a_comment_button_closes_the_feedback_politely(
+    start_assistant: StartAssistant,
+) -> None:
+    # Messages from before the feedback moved onto the survey engine carry "fb:<id>:s".
+    assistant = await started(start_assistant)
+    event = await publish_event(assistant, "older", starts_in=DAY, lasts=3600)
+    ayse = assistant.person("Ayşe")
+    [registration] = await asked(assistant, event, ayse)
+    message = invitation(ayse)
+    query = await assistant.emulator.press_callback(ayse.user, message, f"fb:{registration.id}:s")
+    reply = await assistant.emulator.wait_for_callback_answer(query)
+    assert reply.show_alert and "artık geçerli değil" in (reply.text or "")  # nothing rated yet
+    step = await ayse.press(message, "4")
+    await assistant.emulator.press_callback(ayse.user, step, f"fb:{registration.id}:s")
+    await assistant.emulator.wait_idle()
+    assert "Teşekkür ederiz" in (ayse.last().text or "")
+    assert await assistant.fetch("SELECT * FROM forms") == []
+    assert [row["rating"] for row in await feedback_rows(assistant)] == [4]

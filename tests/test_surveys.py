@@ -95,6 +95,28 @@ async def test_a_member_answers_the_needs_analysis_and_it_stays_anonymous(
     assert round_id == response["round_id"]
 
 
+async def test_a_skipped_conditional_question_leaves_no_gap_in_the_numbers(
+    assistant: Assistant,
+) -> None:
+    ayse = await started(assistant, "Ayşe")
+    await send(assistant, "needs-2027")
+    step = await ayse.press(await invitation(ayse, "İhtiyaç analizi"), "Ankete başla")
+    step = await ayse.press(step, "Dış ticaret desteği")
+    step = await ayse.press(step, "Tamam")
+    step = await ayse.press(step, "Hayır")  # the training topic is not asked
+    assert "soru 3/5" in (step.text or "") and "önerme olasılığınız" in (step.text or "")
+    step = await ayse.press(step, "8")
+    step = await ayse.says("%20")
+    review = await ayse.press(step, "Atla")
+    assert "<b>5.</b>" in (review.html or "") and "<b>6.</b>" not in (review.html or "")
+    assert [b for b in review.buttons if b.startswith("✏️")] == [f"✏️ {n}" for n in range(1, 6)]
+    done = await ayse.press(review, "Gönder")
+    assert "Teşekkür ederiz" in (done.text or "")
+    assert {"📝 Açık anketler", "🏠 Ana menü"} <= set(done.buttons)
+    listing = await ayse.press(done, "📝 Açık anketler")
+    assert "yanıtladınız" in (listing.text or "")
+
+
 async def test_a_member_stops_and_continues_exactly_where_she_was_after_a_restart(
     start_assistant: StartAssistant,
 ) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from bot.domain.forms import Answers, ChoiceStep, Flow
 from bot.domain.questions import STEP_PREFIX, question_id, question_step
 from storage.questions import Question
-from storage.survey_definitions import Survey
+from storage.survey_definitions import FEEDBACK, Survey
 from storage.surveys import Round, SurveyRepository
 
 FORM_KIND = "survey"
@@ -131,6 +131,11 @@ class NotOpen(Exception):
     """A survey that can't be sent now: before its opening or after its closing."""
 
 
+class AskedAfterEvents(Exception):
+    """The post-event feedback: each event's attendees are asked by the outbox's post-event
+    message, so it is never sent to an audience."""
+
+
 async def send(
     surveys: SurveyRepository,
     survey: Survey,
@@ -139,6 +144,8 @@ async def send(
     sent_by: int | None = None,
 ) -> tuple[Round, int]:
     """Open a new round of the survey and queue its invitations and one reminder."""
+    if survey.id == FEEDBACK:
+        raise AskedAfterEvents(survey.id)
     if not survey.is_open(now):
         raise NotOpen(survey.id)
     return await surveys.launch(survey, now, reminder_time(survey, now, lead), sent_by)
