@@ -163,7 +163,7 @@ def _figures() -> dict[str, list[CompanyFigure]]:
     }
 
 
-@pytest.mark.parametrize(("language", "ticks"), [("tr", r"%\d+,\d"), ("en", r"\d+\.\d%")])
+@pytest.mark.parametrize(("language", "ticks"), [("tr", r"%\d+(,\d)?"), ("en", r"\d+(\.\d)?%")])
 def test_the_chart_speaks_the_language_with_units_and_no_offset(
     language: str, ticks: str, assistant: Assistant
 ) -> None:
@@ -186,6 +186,11 @@ def test_the_chart_speaks_the_language_with_units_and_no_offset(
     assert plots[0].get_xlabel() == ("TL" if language == "tr" else "TRY")
     export = [label.get_text() for label in plots[1].get_xticklabels() if label.get_text()]
     assert export and all(re.fullmatch(ticks, t) for t in export), export
+    # An axis of whole percentages writes them whole; one with a half writes all with a decimal.
+    written = {bool(re.search(r"[,.]\d", t)) for t in export}
+    assert len(written) == 1, export
+    scrap = [label.get_text() for label in plots[3].get_xticklabels() if label.get_text()]
+    assert len({bool(re.search(r"[,.]\d", t)) for t in scrap}) == 1, scrap
     assert plots[1].get_xlabel() == ("yüzde (%)" if language == "tr" else "per cent (%)")
     legend = figure.legends[0]
     assert len(legend.get_texts()) == 3

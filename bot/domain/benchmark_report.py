@@ -11,6 +11,7 @@ project's printed-document base) are made only when asked for.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -162,7 +163,7 @@ class ChartWords:
     median: str
     names: Mapping[str, str]  # indicator (its question id) -> its short name
     units: Mapping[str, str]  # indicator -> its axis label ("TL", "yüzde (%)"), "" for none
-    tick: Callable[[str, float], str]  # (indicator, value) -> a tick label ("%12,5")
+    tick: Callable[[float, Question, int], str]  # (value, question, decimals) -> "%12,5"
 
 
 def report_chart(report: CompanyReport, words: ChartWords) -> bytes:
@@ -189,7 +190,11 @@ def chart_figure(report: CompanyReport, words: ChartWords) -> Figure:
         low = min(cluster.lower, item.own if item.own is not None else cluster.lower)
         high = max(cluster.upper, item.own if item.own is not None else cluster.upper)
         margin = (high - low) * 0.25 or abs(high) * 0.1 or 1.0
-        plot.set_xlim(low - margin, high + margin)
+        # Within what the question allows: no -5 % or 110 % on the axis.
+        question = item.question
+        left = max(low - margin, question.minimum if question.minimum is not None else -math.inf)
+        right = min(high + margin, question.maximum if question.maximum is not None else math.inf)
+        plot.set_xlim(left, right if right > left else left + 1)
         plot.barh(
             [0],
             [cluster.upper - cluster.lower],
@@ -203,12 +208,13 @@ def chart_figure(report: CompanyReport, words: ChartWords) -> Figure:
             plot.plot([item.own], [0], marker="D", color=_OWN, markersize=10, label=words.own)
         plot.set_yticks([])
         # Ticks only where the indicator's decimals can write them (no 2,5 for whole numbers),
-        # each written the language's way ("1.250.000", "%12,5"): no "1e6" offset.
-        plot.xaxis.set_major_locator(
-            MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=item.indicator.places == 0)
-        )
+        # each written the language's way ("1.250.000", "%12,5"): no "1e6" offset. An axis
+        # whose ticks are all whole writes them so (%10, %20), the figures keep their decimals.
+        locator = MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=item.indicator.places == 0)
+        plot.xaxis.set_major_locator(locator)
+        places = _tick_places(locator.tick_values(*plot.get_xlim()), item.indicator.places)
         plot.xaxis.set_major_formatter(
-            FuncFormatter(lambda value, _, name=name: words.tick(name, value))
+            FuncFormatter(lambda value, _, q=item.question, p=places: words.tick(value, q, p))
         )
         plot.tick_params(axis="x", labelsize=8)
         plot.set_xlabel(words.units.get(name, ""), fontsize=8, loc="right")
@@ -223,6 +229,14 @@ def chart_figure(report: CompanyReport, words: ChartWords) -> Figure:
             list(legend.values()), list(legend), loc="outside lower center", ncols=3, fontsize=8
         )
     return figure
+
+
+def _tick_places(ticks: Sequence[float], places: int) -> int:
+    """Return the fewest decimals, at most the indicator's, that write every tick exactly."""
+    for fewer in range(places + 1):
+        if all(math.isclose(round(tick, fewer), tick, abs_tol=1e-9) for tick in ticks):
+            return fewer
+    return places
 
 
 @dataclass(frozen=True)

@@ -200,15 +200,9 @@ def chart_words(texts: Texts, report: CompanyReport, language: str) -> ChartWord
     """Return the chart's words in the company's language: names, units and tick labels."""
     questions = {item.indicator.question: item for item in report.indicators}
 
-    def tick(indicator: str, value: float) -> str:
-        item = questions[indicator]
+    def tick(value: float, question: Question, places: int) -> str:
         return texts.render(
-            language,
-            "benchmark_figure",
-            value=value,
-            question=item.question,
-            places=item.indicator.places,
-            unit=False,
+            language, "benchmark_figure", value=value, question=question, places=places, unit=False
         )
 
     return ChartWords(
