@@ -93,19 +93,25 @@ async def test_staff_see_the_impact_report_in_turkish(cluster_year: Assistant) -
     text = report.text or ""
     assert "Etki raporu" in text
     # 1,200 + Ali, Ayşe, Kemal, Sam + the staff member herself.
-    assert "Asistanı başlatan: 1.205" in text
-    assert "Aydınlatma metnini okuduğunu bildiren: 3 · Profilini dolduran: 3" in text
-    assert "Dil: İngilizce 1 · Türkçe 1.204" in text
+    assert "Asistanı başlatan kişi: 1.205" in text
+    assert "Aydınlatma metnini okuduğunu bildiren: 3 · Profilini (ad, firma) dolduran: 3" in text
+    assert "Konuştuğu dil (kişi): İngilizce 1 · Türkçe 1.204" in text
+    assert "Katılan (yoklamada var): 2" in text
     assert "• İş ve inşaat makineleri: 2" in text
     assert "• Tekstil ve hazır giyim: 1" in text
-    assert "Kayıtlar: 4 onaylı · 1 bekleme listesinde · 1 iptal" in text
-    assert "Geri bildirim: 2 yanıt, ortalama 4,5/5" in text
+    assert (
+        "Kayıt (tüm etkinlikler): 4 onaylı kayıt · 1 bekleme listesinde · 1 iptal edilmiş" in text
+    )
+    assert "Memnuniyet yanıtı: 2 · ortalama memnuniyet 4,5/5" in text
     assert "Test etkinliği held" in text
-    assert "Onaylı 3 · katılan 2 (%67) · puan 4,5/5 (2 yanıt)" in text
-    assert "Onaylı 1 · yoklama alınmadı · geri bildirim yok" in text
-    assert "Sorular: 2 açık · 0 kapalı" in text
-    assert "Hizmet talepleri: 0 açık · 1 kapalı" in text
-    assert "Gönderilen duyuru: 1 · Üyelere ulaşan mesaj: 1.198" in text
+    assert (
+        "Kayıt (onaylı) 3 · katılan (yoklamada var) 2 · katılım oranı %67"
+        " · memnuniyet 4,5/5 (2 yanıt)" in text
+    )
+    assert "Kayıt (onaylı) 1 · yoklama alınmadı · memnuniyet yanıtı yok" in text
+    assert "Ekibe iletilen soru: 2 açık (yanıt bekliyor) · 0 kapatılmış" in text
+    assert "Hizmet talebi: 0 açık (yanıt bekliyor) · 1 kapatılmış" in text
+    assert "Gönderilen duyuru: 1 · Ulaşan duyuru mesajı: 1.198" in text
     assert report.buttons == [
         "Bu ay",
         "Bu çeyrek",
@@ -124,9 +130,12 @@ async def test_the_report_follows_the_staff_members_language(cluster_year: Assis
     report = await elif_.press(menu, "📊 Statistics")
     text = report.text or ""
     assert "Impact report" in text
-    assert "Started the assistant: 1,205" in text
-    assert "Confirmed 3 · attended 2 (67%) · rated 4.5/5 (2 answers)" in text
-    assert "Messages delivered to members: 1,198" in text
+    assert "People who started the assistant: 1,205" in text
+    assert (
+        "Registrations (confirmed) 3 · attended (marked present) 2 · attendance rate 67%"
+        " · satisfaction 4.5/5 (2 answers)" in text
+    )
+    assert "Announcement messages delivered: 1,198" in text
     query = await elif_.emulator.press_button(elif_.user, report, "🔄 Refresh")
     answer = await elif_.emulator.wait_for_callback_answer(query)
     assert not answer.show_alert  # nothing changed: the same report stays on screen
