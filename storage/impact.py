@@ -8,7 +8,8 @@ the activities counted to a funded project's events and services.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from storage.catalogue import parse_utc, utc_text
@@ -144,6 +145,8 @@ class MeetingCounts:
     follow_ups: int
     offers: int
     deals: int
+    # Meetings held at each event (event id -> count): a project's evidence, event by event.
+    held_by_event: Mapping[str, int] = field(default_factory=dict)
 
 
 class ImpactRepository:
@@ -231,8 +234,22 @@ class ImpactRepository:
         )
         if row is None:
             return MeetingCounts(0, 0, 0, 0, 0)
+        # A meeting took place when it still stood (scheduled, not cancelled nor a no-show)
+        # as its event ended.
+        per_event = await self._db.fetch_all(
+            "SELECT e.id, COUNT(m.id) AS held FROM events e "
+            "JOIN meetings m ON m.event_id = e.id AND m.status = 'scheduled' "
+            f"WHERE e.status = 'scheduled' AND e.ends_at >= ? AND e.ends_at < ?{within} "
+            "GROUP BY e.id",
+            (utc_text(start), utc_text(end), *ids),
+        )
         return MeetingCounts(
-            row["events"], row["held"], row["follow_ups"], row["offers"], row["deals"]
+            row["events"],
+            row["held"],
+            row["follow_ups"],
+            row["offers"],
+            row["deals"],
+            {found["id"]: found["held"] for found in per_event},
         )
 
     async def attendance(

@@ -218,7 +218,9 @@ async def test_after_the_event_the_outcome_question_feeds_the_figures(
         Period(today - timedelta(days=2), today),
         assistant.services.settings.timezone,
     )
-    assert report.meetings == MeetingCounts(events=1, held=1, follow_ups=0, offers=0, deals=1)
+    assert report.meetings == MeetingCounts(
+        events=1, held=1, follow_ups=0, offers=0, deals=1, held_by_event={"held-b2b": 1}
+    )
     # A second send asks nobody twice.
     again = await elif_.press(sent, "Sonuç sorusunu gönder")
     assert "zaten gönderilmiş" in (again.text or "")

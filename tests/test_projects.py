@@ -312,3 +312,35 @@ async def test_an_event_already_held_can_still_be_counted_for_a_project(
     yadip = assistant.services.catalogue.project("ankara-yadip-2026")
     assert yadip is not None
     assert "held-before" in assistant.services.catalogue.project_events(yadip)
+
+
+async def test_b2b_meetings_count_the_meetings_that_took_place_not_the_days(
+    assistant: Assistant,
+) -> None:
+    await assistant.add_event(
+        "b2b-held",
+        starts_in=timedelta(days=-3),
+        hours=6,
+        kind="b2b",
+        matchmaking=False,
+        project="kumevizyon-2026",
+    )
+    made = (datetime.now(UTC) - timedelta(days=10)).isoformat(timespec="seconds")
+    database = assistant.services.database
+    for slot, status in ((1, "scheduled"), (2, "scheduled"), (3, "scheduled"), (None, "cancelled")):
+        await database.execute(
+            "INSERT INTO meetings (event_id, slot, table_no, status, created_at) "
+            "VALUES ('b2b-held', ?, ?, ?, ?)",
+            (slot, 1 if slot else None, status, made),
+        )
+    elif_ = staff_member(assistant)
+    stats = await elif_.says("/stats")
+    listing = await elif_.press(stats, "📁 Proje dönemi")
+    await elif_.emulator.press_button(
+        elif_.user, listing, "Küme Gelişim Programı: Makine ve Teksti…"
+    )
+    report = await elif_.emulator.wait_for_bot_message(elif_.id, contains="Hedef ve gerçekleşen")
+    text = report.text or ""
+    # Three meetings took place at one B2B day; the cancelled one does not count.
+    assert "• Yapılan B2B görüşmesi: 3 / 150 (%2)" in text, text
+    assert "Test etkinliği b2b-held" in text

@@ -159,6 +159,13 @@ def _held(kinds: tuple[str, ...] | None) -> Callable[[PeriodReport], _Figure]:
     return count
 
 
+def _meetings_held(report: PeriodReport) -> _Figure:
+    """B2B meetings that took place (not the B2B days), each event's count its evidence."""
+    held = report.meetings.held_by_event if report.meetings is not None else {}
+    evidence = _per_event(report, lambda e: held.get(e.event_id, 0))
+    return _Figure(sum(item.amount for item in evidence), evidence)
+
+
 def _services_delivered(report: PeriodReport) -> _Figure:
     evidence = _delivered(report, with_company=False)
     return _Figure(len(evidence), evidence)
@@ -180,7 +187,7 @@ INDICATORS: dict[str, Callable[[PeriodReport], _Figure]] = {
     "events_held": _held(None),
     "trainings": _held(TRAINING_KINDS),
     "study_visits": _held(("study_visit",)),
-    "b2b_meetings": _held(("b2b",)),
+    "b2b_meetings": _meetings_held,
     "services_delivered": _services_delivered,
     "average_rating": _average_rating,
 }
