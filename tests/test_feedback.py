@@ -49,7 +49,7 @@ async def asked(assistant: Assistant, event: Event, *people: Person) -> list[Reg
 def invitation(person: Person) -> Message:
     """Return the post-event message the person got."""
     [message] = [m for m in person.emulator.bot_messages(person.id) if m.buttons[:1] == ["1"]]
-    assert "nasıl buldunuz" in (message.text or "")
+    assert "nasıl buldunuz" in (message.text or "") or "How was the event" in (message.text or "")
     assert message.buttons == ["1", "2", "3", "4", "5"]
     return message
 
@@ -440,3 +440,21 @@ async def test_an_old_finish_without_a_comment_button_closes_the_feedback_polite
     assert "Teşekkür ederiz" in (ayse.last().text or "")
     assert await assistant.fetch("SELECT * FROM forms") == []
     assert [row["rating"] for row in await feedback_rows(assistant)] == [4]
+
+
+async def test_an_english_member_gives_feedback_in_english(
+    start_assistant: StartAssistant,
+) -> None:
+    assistant = await started(start_assistant)
+    event = await publish_event(assistant, "english", starts_in=DAY, lasts=3600)
+    sam = assistant.person("Sam", language="en")
+    await asked(assistant, event, sam)
+    step = await sam.press(invitation(sam), "5")
+    assert "What was most useful to you at the event?" in (step.text or "")
+    assert "question 2/3" in (step.text or "") and "Test training english" in (step.text or "")
+    step = await sam.press(step, "Skip")
+    thanks = await sam.says("A B2B day, please")
+    assert "Thank you!" in (thanks.text or "") and "A B2B day, please" in (thanks.text or "")
+    assert "📝 Open surveys" in thanks.buttons
+    [row] = await feedback_rows(assistant)
+    assert (row["rating"], row["comment"], row["next_wish"]) == (5, None, "A B2B day, please")
