@@ -106,7 +106,7 @@ async def test_bulk_accept_says_how_many_places_there_are_before_it_accepts(
     text = confirm.text or ""
     assert "listede 4 başvuru var; bunlardan 2 başvuru kabul edilecek" in text
     assert "Boş yer sayısı 2" in text
-    assert "2 başvuru boş yer kalmadığı için olduğu gibi kalacak" in text
+    assert "2 başvuru boş yer kalmadığı için olduğu gibi kalacak.\n" in text
     # Working it out changed nothing and recorded nothing.
     statuses = {row["status"] for row in await assistant.fetch("SELECT status FROM applications")}
     assert statuses == {"pending"}
@@ -178,7 +178,7 @@ async def test_an_application_event_speaks_of_applications_and_the_reserve_list(
     text = page.text or ""
     assert "Son başvuru: 1 Mart 2027" in text and "Son kayıt" not in text
     assert "Bekleme listesi" not in text and "yedek listesi" in text
-    assert "⏳ Son başvuru tarihi" in page.buttons
+    assert "⏳ Son başvuru tarihi" in page.buttons and "🌐 Herkes başvurabilir" in text
     assert not any("Bekleme listesi" in button for button in page.buttons)
     card = await elif_.press(await elif_.press(page, "Başvurular"), "Durum: Karar bekliyor")
     assert "Durum: Kabul edildi" in " ".join(card.buttons)
