@@ -169,7 +169,7 @@ class SurveyForm(Form):
                 "survey_review",
                 survey=survey,
                 event=event,
-                answers=shown_answers(caller.services.texts, survey, given, asked, caller.language),
+                answers=shown_answers(caller.services.texts, given, asked, caller.language),
                 reason=reason,
             )
             await show(call.update, text, _review_rows(rows))
@@ -532,7 +532,7 @@ async def _thank(
         "survey_thanks_done",
         survey=survey,
         event=event,
-        answers=shown_answers(services.texts, survey, given, shown, caller.language),
+        answers=shown_answers(services.texts, given, shown, caller.language),
     )
     await show(update, text, rows)
 

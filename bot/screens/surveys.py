@@ -91,7 +91,6 @@ def shown_doubt(texts: Texts, question: Question, doubt: Doubt, language: str) -
 
 def shown_answers(
     texts: Texts,
-    survey: Survey,
     answers: Mapping[str, Any],
     asked: Sequence[Question],
     language: str,
