@@ -98,6 +98,7 @@ def register(application: AssistantApplication) -> None:
         events,
         services,
         registrations,
+        event_questions,
         access_needs,
         certificates,
         applications,

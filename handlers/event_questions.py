@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import AssistantContext, Caller
 from bot.domain.forms import LONG_TEXT_LIMIT, Answers, ChoiceStep, Flow, Moved, Reply
@@ -23,10 +24,12 @@ from bot.domain.questions import (
     shown_answer,
     step_name,
 )
+from bot.screens.buttons import HOME, ChangeAnswers, EventPage
 from handlers import applications, registrations
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.registrations import answers_shown, yes_no_labels
 from handlers.replies import Keyboard, show
+from storage.answers import AnswerRepository
 from storage.applications import LAPSED, WITHDRAWN
 from storage.content import Event
 from storage.questions import Question
@@ -38,6 +41,9 @@ EDIT = "e:"
 # The answers key of the question being changed from the review: the form comes back to the
 # review once it is answered.
 EDITING = "editing"
+# The answers key saying the person is registered already and changes their answers: the
+# review saves them instead of signing up.
+CHANGING = "changing"
 
 
 def _applies(step: str, answers: Answers) -> bool:
@@ -80,11 +86,12 @@ class EventQuestionsForm(Form):
                 (EDIT + question.id, call.caller.label("question_change").format(number=number))
                 for number, question in enumerate(questions, start=1)
             ]
-            send = (
-                "application_send"
-                if event is not None and event.by_application
-                else "questions_send"
-            )
+            if call.state.answers.get(CHANGING):
+                send = "questions_save"
+            elif event is not None and event.by_application:
+                send = "application_send"
+            else:
+                send = "questions_send"
             return [(SEND, call.caller.label(send)), *edits]
         question = self._question(call)
         return choice_options(question, call.caller.language) if question is not None else []
@@ -116,6 +123,7 @@ class EventQuestionsForm(Form):
                     event=event,
                     answers=answers_shown(caller, event, given, max(limit, 40)),
                     reason=reason,
+                    changing=bool(call.state.answers.get(CHANGING)),
                 )
             )
             await show(call.update, text, _review_rows(rows, len(event.questions)))
@@ -152,6 +160,9 @@ class EventQuestionsForm(Form):
         event_id = call.state.subject or ""
         event = self._event(call)
         answers = self._answers(call)
+        if call.state.answers.get(CHANGING):
+            await _save_changes(call, event, answers)
+            return None
         if event is not None and event.by_application:
             await applications.apply(call.update, call.context, call.caller, event_id, answers)
         else:
@@ -159,6 +170,17 @@ class EventQuestionsForm(Form):
                 call.update, call.context, call.caller, event_id, answers=answers
             )
         return None
+
+
+async def _save_changes(call: FormCall, event: Event | None, answers: dict[str, Any]) -> None:
+    """Keep the changed answers of a registered person, unless the event started meanwhile."""
+    caller = call.caller
+    saved = event is not None and await AnswerRepository(caller.services.database).change(
+        event.id, caller.person.id, answers, datetime.now(UTC)
+    )
+    home = [caller.button("home", HOME)]
+    rows = [[caller.button("event_page", EventPage(event.id))], home] if event else [home]
+    await show(call.update, caller.render("answers_changed", event=event, saved=saved), rows)
 
 
 def _review_rows(rows: Keyboard, edits: int) -> Keyboard:
@@ -193,3 +215,52 @@ async def proceed(update: Update, context: AssistantContext, caller: Caller, eve
         await registrations.sign_up(update, context, caller, event_id)
         return
     await open_form(update, context, caller, EVENT_QUESTIONS, subject=event_id)
+
+
+async def change_answers(update: Update, context: AssistantContext) -> None:
+    """Open the review of one's answers to an event's questions, to change them before it starts."""
+    caller = context.caller
+    services = caller.services
+    event = services.catalogue.event(ChangeAnswers.of(update).event_id)
+    registration = (
+        await services.registrations.of_person_for_event(caller.person.id, event.id)
+        if event is not None
+        else None
+    )
+    if (
+        event is None
+        or not event.questions
+        or registration is None
+        or not registration.is_active
+        or datetime.now(UTC) >= event.starts_at
+    ):
+        rows: Keyboard = [[caller.button("home", HOME)]]
+        await show(update, caller.render("answers_changed", event=event, saved=False), rows)
+        return
+    given = await AnswerRepository(services.database).of(event.id, caller.person.id)
+    answers: dict[str, Any] = {
+        step_name(question): given[question.id]
+        for question in event.questions
+        if question.id in given
+    }
+    # A question added since the sign-up is asked first; then the review, as at the sign-up.
+    missing = [
+        question
+        for question in event.questions
+        if question.id not in given and not question.optional
+    ]
+    step = step_name(missing[0]) if missing else REVIEW
+    await open_form(
+        update,
+        context,
+        caller,
+        EVENT_QUESTIONS,
+        answers={**answers, CHANGING: True},
+        subject=event.id,
+        step=step,
+    )
+
+
+def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
+    """Return this feature's handlers."""
+    return [CallbackQueryHandler(change_answers, pattern=ChangeAnswers.pattern())]

@@ -16,6 +16,7 @@ from bot.screens.buttons import (
     HOME,
     KIND_CODES,
     B2bHub,
+    ChangeAnswers,
     EventList,
     EventPage,
     Menu,
@@ -191,6 +192,10 @@ def render_event(
         rows = applications.application_rows(caller, listing, application, closed or not allowed)
     else:
         rows = registrations.registration_rows(caller, listing, registration, closed, allowed)
+    active = registration is not None and registration.is_active
+    if active and event.questions and now < event.starts_at:
+        # Answers to the event's own questions can be changed until it starts.
+        rows.append([caller.button("change_answers", ChangeAnswers(event.id))])
     confirmed = registration is not None and registration.status == "confirmed"
     if event.matchmaking is not None and confirmed and event.ends_at > now:
         # A B2B day's participant finds their profile, requests and agenda there.

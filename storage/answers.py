@@ -52,6 +52,24 @@ class AnswerRepository:
             found.setdefault(row["event_id"], {})[row["question_id"]] = json.loads(row["value"])
         return found
 
+    async def change(
+        self, event_id: str, person_id: int, answers: Mapping[str, Any], now: datetime
+    ) -> bool:
+        """Replace a registered person's answers while the event has not started; False when
+        the registration is no longer active or the event has started (nothing changes)."""
+        async with self._db.transaction() as tx:
+            still = await tx.fetch_one(
+                "SELECT 1 FROM registrations r JOIN events e ON e.id = r.event_id "
+                "WHERE r.event_id = ? AND r.person_id = ? "
+                "AND r.status IN ('confirmed', 'waitlisted') "
+                "AND e.status = 'scheduled' AND e.starts_at > ?",
+                (event_id, person_id, utc_text(now)),
+            )
+            if still is None:
+                return False
+            await record_answers(tx, event_id, person_id, answers, now)
+        return True
+
     async def for_event(
         self, event_id: str, people: Collection[int] | None = None
     ) -> dict[int, dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import openpyxl
@@ -107,6 +108,63 @@ async def test_questions_after_the_profile_review_change_and_send(assistant: Ass
     assert "Avrupa Birliği, Amerika" not in (mine.text or "")
     page = await ayse.press(mine, "1")
     assert "Yanıtlarınız" in (page.text or "") and "Avrupa Birliği, Amerika" in (page.text or "")
+
+
+@pytest.mark.usefixtures("unpaced")
+async def test_a_registered_person_changes_their_answers_from_the_event_page(
+    assistant: Assistant,
+) -> None:
+    ayse = assistant.person("Ayşe")
+    consent = await ayse.press(await open_event(ayse, TRAINING), "Kayıt ol")
+    review = await answer_training(ayse, await fill_profile(ayse, consent))
+    confirmation = await ayse.press(review, "Gönder")
+    assert "Kaydınız onaylandı" in (confirmation.text or "")
+    await assistant.emulator.wait_idle()
+
+    page = await open_event(ayse, TRAINING)
+    assert "✏️ Yanıtlarımı değiştir" in page.buttons
+    review = await ayse.press(page, "✏️ Yanıtlarımı değiştir")
+    text = review.text or ""
+    assert "Avrupa Birliği, Amerika" in text and "Etkinlik başlayana kadar" in text
+    assert review.buttons[0] == "✅ Değişiklikleri kaydet"
+    lunch = await ayse.press(review, "3. yanıtı değiştir")
+    review = await ayse.press(lunch, "Hayır")
+    # Nothing changes before saving.
+    (kept,) = await assistant.fetch(
+        "SELECT value FROM event_answers WHERE person_id = ? AND question_id = 'lunch'", ayse.id
+    )
+    assert json.loads(kept["value"]) == "yes"
+    saved = await ayse.press(review, "✅ Değişiklikleri kaydet")
+    assert "yanıtlarınız güncellendi" in (saved.text or "")
+    rows = await assistant.fetch(
+        "SELECT question_id, value FROM event_answers WHERE person_id = ? ORDER BY question_id",
+        ayse.id,
+    )
+    assert {row["question_id"]: json.loads(row["value"]) for row in rows} == {
+        "products": "tekstil makinesi",
+        "exporting": "regular",
+        "lunch": "no",
+        "markets": ["eu", "americas"],
+    }
+    # Still one registration, not a second sign-up.
+    registrations = await assistant.fetch(
+        "SELECT status FROM registrations WHERE person_id = ?", ayse.id
+    )
+    assert registrations == [{"status": "confirmed"}]
+
+    # Once the event has started, the answers stay as they are, even with an old button.
+    services = assistant.services
+    document = catalogue_to_document(services.catalogue)
+    (event,) = [item for item in document["events"] if item["id"] == TRAINING]
+    event["starts_at"] = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
+    event.pop("registration_deadline", None)
+    await services.catalogue_store.import_catalogue(parse_catalogue(document, "test"))
+    await services.reload_catalogue()
+    query = await ayse.emulator.press_callback(ayse.user, saved, f"rg:qa:{TRAINING}")
+    await ayse.emulator.wait_for_callback_answer(query)
+    await assistant.emulator.wait_idle()
+    assert "artık değiştiremezsiniz" in (ayse.last().text or "")
+    assert not await assistant.fetch("SELECT 1 FROM forms WHERE person_id = ?", ayse.id)
 
 
 @pytest.mark.usefixtures("unpaced")

@@ -92,6 +92,13 @@ class ConfirmCancel(CallbackData, prefix="rg:cy"):
 
 
 @dataclass(frozen=True)
+class ChangeAnswers(CallbackData, prefix="rg:qa"):
+    """Review and change one's answers to an event's own questions (until it starts)."""
+
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
 class CalendarFile(CallbackData, prefix="rg:ics"):
     """Send a registration's calendar file."""
 
