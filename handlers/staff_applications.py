@@ -34,7 +34,7 @@ from bot.domain.forms import (
     TextStep,
     YesNoStep,
 )
-from bot.domain.questions import answer_cell, fitting, heading, shortened
+from bot.domain.questions import answer_cell, fitting, shortened
 from bot.screens.buttons import (
     DECISION_CODES,
     STAFF_HOME,
@@ -53,7 +53,7 @@ from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.registrations import yes_no_labels
 from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
-from handlers.staff_attendees import event_answers
+from handlers.staff_attendees import event_answers, listed_answers
 from handlers.uploads import APPLY, DISCARD, UploadForm, upload_flow
 from storage.answers import AnswerRepository
 from storage.applications import (
@@ -185,17 +185,6 @@ def _sector_names(caller: Caller) -> dict[str, str]:
     return {s.id: s.name.get(caller.language) for s in caller.services.catalogue.sectors}
 
 
-def _short(
-    answers: list[str], headings: list[str], limit: int = ANSWER_LIMIT
-) -> list[tuple[str, str]]:
-    """Return a person's answers under their questions' short names, long ones cut."""
-    return [
-        (name, shortened(answer, limit))
-        for name, answer in zip(headings, answers, strict=False)
-        if answer and limit > 0
-    ]
-
-
 async def _answer_cells(caller: Caller, event: Event) -> dict[int, list[Cell]]:
     """Return everyone's answers as spreadsheet cells: numbers as numbers, by person."""
     given = await AnswerRepository(caller.services.database).for_event(event.id)
@@ -240,7 +229,6 @@ async def show_review(
         )
     balance = await applications.balance(event)
     answers = await event_answers(caller, event, [applicant.person_id for applicant in shown])
-    headings = [heading(question, caller.language) for question in event.questions]
     text = fitting(
         lambda limit: caller.render(
             "staff_applications",
@@ -248,7 +236,7 @@ async def show_review(
             balance=balance,
             applicants=shown,
             answers={
-                person: _short(given, headings, min(limit, ANSWER_LIMIT))
+                person: listed_answers(event, given, caller.language, min(limit, ANSWER_LIMIT))
                 for person, given in answers.items()
             },
             total=total,

@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
 from bot.domain.exports import attendee_sheet, host_sheet, to_csv, to_xlsx
-from bot.domain.questions import fitting, shortened, shown_answer, summaries
+from bot.domain.questions import fitting, heading, shortened, shown_answer, summaries
 from bot.screens.buttons import (
     STAFF_HOME,
     AnswerSummary,
@@ -86,11 +86,14 @@ async def event_answers(
     }
 
 
-def _listed(answers: list[str], limit: int = LISTED_ANSWER_LIMIT) -> list[tuple[int, str]]:
-    """Return a person's answers numbered for the chat list, long ones cut (none at 0)."""
+def listed_answers(
+    event: Event, answers: list[str], language: str, limit: int
+) -> list[tuple[str, str]]:
+    """Return a person's answers for a chat list under their questions' short names, long
+    ones cut (none at 0)."""
     return [
-        (number, shortened(answer, limit))
-        for number, answer in enumerate(answers, start=1)
+        (heading(question, language), shortened(answer, limit))
+        for question, answer in zip(event.questions, answers, strict=False)
         if answer and limit > 0
     ]
 
@@ -116,7 +119,9 @@ async def attendee_list(update: Update, context: AssistantContext) -> None:
         lambda limit: caller.render(
             "staff_attendees",
             answers={
-                person: _listed(given, min(limit, LISTED_ANSWER_LIMIT))
+                person: listed_answers(
+                    event, given, caller.language, min(limit, LISTED_ANSWER_LIMIT)
+                )
                 for person, given in answers.items()
             },
             event=event,

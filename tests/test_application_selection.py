@@ -4,13 +4,17 @@ decision will do before they do it, when a place must be confirmed, and how a re
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 
+from bot.domain.questions import heading
 from storage.catalogue import parse_utc
+from storage.content import Text
+from storage.questions import Question
 from tests.conftest import Assistant
 from tests.test_applications import (
     ITALY_TITLE,
@@ -300,3 +304,10 @@ async def test_a_marked_sheet_that_accepts_too_many_says_so_before_it_is_applied
     assert "Tablodan 1 karar kaydedildi" in (done.text or "")
     rows = await assistant.fetch("SELECT status FROM applications ORDER BY id")
     assert [row["status"] for row in rows] == ["accepted", "pending", "pending"]
+
+
+def test_a_question_without_a_short_name_is_listed_by_its_wording_cut() -> None:
+    question = Question("goal", "text", Text("Bu eğitimden firmanız ne kazanmak istiyor?", "Goal?"))
+    assert heading(question, "tr") == "Bu eğitimden firmanız…"
+    named = replace(question, short=Text("Beklenti", "Hopes"))
+    assert (heading(named, "tr"), heading(named, "en")) == ("Beklenti", "Hopes")

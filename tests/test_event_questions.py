@@ -222,7 +222,7 @@ async def test_staff_see_answers_in_the_list_the_exports_and_a_summary(
     assert "Avrupa Birliği: 2" in text and "Türk cumhuriyetleri: 0" in text
     assert "Evet: 2" in text and "Hayır: 0" in text
     listing = await elif_.press(await open_staff_event(elif_, TITLE), "Katılımcılar")
-    assert "📋 1) Avrupa Birliği, Amerika · 2) Düzenli olarak" in (listing.text or "")
+    assert "📋 Pazarlar: Avrupa Birliği, Amerika · İhracat: Düzenli olarak" in (listing.text or "")
 
     document = await download(elif_, await open_staff_event(elif_, TITLE), "Excel")
     sheet = openpyxl.load_workbook(io.BytesIO(document.content)).active

@@ -197,10 +197,16 @@ def shortened(text: str, limit: int) -> str:
 
 
 def heading(question: Question, language: str, limit: int = HEADING_LIMIT) -> str:
-    """Return what a list calls the question: its short name, else its wording cut."""
+    """Return what a list calls the question: its short name, else its first words."""
     if question.short is not None:
         return question.short.get(language)
-    return shortened(question.text.get(language), limit)
+    wording = question.text.get(language)
+    if len(wording) <= limit:
+        return wording
+    head = wording[: limit - 1]
+    # Whole words where there is a space to cut at: "Bu eğitimden firmanız…", not "… n…".
+    words = head.rsplit(" ", 1)[0] if " " in head else head
+    return words.rstrip(" ,;:") + "…"
 
 
 def fitting(render: Callable[[int], str]) -> str:
