@@ -130,6 +130,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="run the bot (polling) with BOT_TOKEN")
     demo = commands.add_parser("demo", help="chat with the bot in the terminal, no token needed")
     demo.add_argument("--user-language", choices=("tr", "en"), default="tr")
+    demo.add_argument(
+        "--broadcast-approval",
+        action="store_true",
+        help="a broadcast to everyone waits for a second staff member (the demo's colleague)",
+    )
     content = commands.add_parser("content", help="import or export the catalogue")
     content_commands = content.add_subparsers(dest="action", required=True, metavar="ACTION")
     importing = content_commands.add_parser("import", help="upsert a YAML catalogue by id")
@@ -246,7 +251,13 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings) -> int:
         # The terminal is the chat: keep routine log lines out of it.
         if settings.log_level == "INFO":
             logging.getLogger().setLevel(logging.WARNING)
-        return asyncio.run(run_demo(settings, user_language=arguments.user_language))
+        return asyncio.run(
+            run_demo(
+                settings,
+                user_language=arguments.user_language,
+                broadcast_approval=arguments.broadcast_approval,
+            )
+        )
     if command == "check":
         return _check(settings)
     if command == "status":

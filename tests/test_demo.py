@@ -14,9 +14,9 @@ from storage.content import bundled_content_path
 ROOT = str(Path(__file__).resolve().parents[1])
 
 
-def _demo(tmp_path: Path, lines: list[str]) -> subprocess.CompletedProcess[str]:
+def _demo(tmp_path: Path, lines: list[str], *options: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", "demo"],
+        [sys.executable, "-m", "bot", "demo", *options],
         input="".join(line + "\n" for line in [*lines, "/quit"]),
         capture_output=True,
         text=True,
@@ -137,4 +137,27 @@ def test_the_demo_member_sees_a_real_benchmark_report(tmp_path: Path) -> None:
     out = result.stdout
     assert "İhtiyaç analizi 2027" in out and "firmanız yanıtladı" in out
     assert "kıyaslama raporunuz" in out and "Küme firmalarının yarısı" in out
+    assert "Traceback" not in result.stderr
+
+
+def test_a_colleague_approves_a_broadcast_in_the_demo(tmp_path: Path) -> None:
+    result = _demo(
+        tmp_path,
+        [
+            "/settings",
+            "#2",  # announcements on: the broadcast reaches the demo's person
+            "/broadcast",
+            "Yarın ofisimiz kapalıdır.",
+            "#3",  # "Send now": it waits for a second staff member
+            "!colleague #1",  # Selin approves the card in the staff group
+        ],
+        "--broadcast-approval",
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "!colleague #1" in out.split("\n\n")[0]  # the introduction tells how
+    assert "onay bekliyor" in out and "[#1] ✅ Onayla ve gönder  [#2] ❌ Reddet" in out
+    assert "onaya gönderildi" in out
+    # The author could not approve it; the colleague's press did, in the staff group.
+    assert "(edited) ✅ Duyuru #" in out and "Selin Ekip onayladı; gönderim başladı." in out
     assert "Traceback" not in result.stderr

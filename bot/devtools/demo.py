@@ -34,6 +34,9 @@ from bot.settings import Secret, Settings
 
 DEMO_TOKEN = "100000001:DEMO-token-not-a-real-secret"
 DEMO_USER_ID = 424242
+# A second, fictional staff member: what needs two people (BROADCAST_APPROVAL's approval of a
+# broadcast to everyone) is tried by pressing buttons as her (`!colleague #5.1`).
+COLLEAGUE_ID = 424243
 _PRESS = re.compile(r"^#(?:(\d+)\.)?(\d+)$")
 _REPLY = re.compile(r"^!reply\s+(\d+)\s+(.+)$", re.DOTALL)
 _UNSAFE = re.compile(r"[^\w.-]+")
@@ -48,11 +51,13 @@ class TerminalChat:
     ansi: bool
     files: Path  # where files the bot sends are saved
     group: Chat | None = None  # the staff group, when the demo has one
+    colleague: User | None = None  # the second staff member, for what needs two people
     texts: Texts | None = None
     language: str = "tr"
     numbers: dict[tuple[int, int], int] = field(default_factory=dict)  # (chat, message) -> n
     shown: dict[int, Message] = field(default_factory=dict)  # n -> message
     latest: Message | None = None  # the latest message with buttons
+    latest_in_group: Message | None = None  # ...and in the staff group, where the colleague acts
 
     def _number(self, message: Message) -> int:
         key = (message.chat_id, message.message_id)
@@ -91,6 +96,8 @@ class TerminalChat:
         buttons = message.buttons
         if buttons:
             self.latest = message
+            if in_group:
+                self.latest_in_group = message
             numbered = "  ".join(f"[#{n}] {label}" for n, label in enumerate(buttons, start=1))
             print(f"   {numbered}", flush=True)
 
@@ -117,9 +124,15 @@ class TerminalChat:
         await self.emulator.send_message(self.user, text)
         return True
 
-    async def _press(self, message_number: str | None, button: int) -> None:
-        """Press a button of the latest buttons, or of an older message by its number."""
-        message = self.shown.get(int(message_number)) if message_number else self.latest
+    async def _press(
+        self, message_number: str | None, button: int, user: User | None = None
+    ) -> None:
+        """Press a button of the latest buttons, or of an older message by its number (as the
+        demo's person, or as `user`)."""
+        who = user or self.user
+        # The colleague acts in the staff group: "#1" is the first button of its latest card.
+        latest = self.latest if user is None else self.latest_in_group
+        message = self.shown.get(int(message_number)) if message_number else latest
         if message is None or not 1 <= button <= len(message.buttons):
             print(self._note("demo_no_button"), flush=True)
             return
@@ -129,14 +142,15 @@ class TerminalChat:
             if target.get("url"):
                 print(f"  🔗 {target['url']}", flush=True)
                 return
-            await self.emulator.press_button(self.user, message, button - 1)
+            await self.emulator.press_button(who, message, button - 1)
         elif target.get("request_contact"):
-            await self.emulator.send_contact(self.user, "+90 532 000 00 00", chat_id=chat_id)
+            await self.emulator.send_contact(who, "+90 532 000 00 00", chat_id=chat_id)
         else:  # a reply keyboard's button sends its label
-            await self.emulator.send_message(self.user, str(target["text"]), chat_id=chat_id)
+            await self.emulator.send_message(who, str(target["text"]), chat_id=chat_id)
 
     async def _demo_command(self, text: str) -> None:
-        """Act in the staff group, reply to a message, send a file or a contact."""
+        """Act in the staff group, reply to a message, send a file or a contact, or press a
+        button as the second staff member."""
         command, _, rest = text.partition(" ")
         rest = rest.strip()
         reply = _REPLY.match(text)
@@ -155,6 +169,10 @@ class TerminalChat:
             )
         elif command == "!file" and rest:
             await self._send_file(rest)
+        elif command == "!colleague" and self.colleague is not None and _PRESS.match(rest):
+            press = _PRESS.match(rest)
+            assert press is not None
+            await self._press(press.group(1), int(press.group(2)), self.colleague)
         elif command == "!contact":
             await self.emulator.send_contact(self.user, rest or "+90 532 000 00 00")
         else:
@@ -172,7 +190,12 @@ class TerminalChat:
 
 
 def demo_settings(
-    settings: Settings, emulator: BotApiEmulator, folder: Path, group: Chat
+    settings: Settings,
+    emulator: BotApiEmulator,
+    folder: Path,
+    group: Chat,
+    *,
+    broadcast_approval: bool = False,
 ) -> Settings:
     """Point the settings at the emulator, a temporary database and the demo's staff group."""
     return replace(
@@ -180,9 +203,11 @@ def demo_settings(
         bot_token=Secret(DEMO_TOKEN),
         telegram_api_url=emulator.base_url,
         database_path=folder / "demo.sqlite3",
-        # The demo person is staff too, so /staff, /newevent and the rest can be tried.
-        staff_ids=settings.staff_ids | {DEMO_USER_ID},
+        # The demo person is staff too, so /staff, /newevent and the rest can be tried; the
+        # fictional colleague makes a second pair of eyes for BROADCAST_APPROVAL.
+        staff_ids=settings.staff_ids | {DEMO_USER_ID, COLLEAGUE_ID},
         staff_chat_id=group.id,
+        broadcast_approval=settings.broadcast_approval or broadcast_approval,
     )
 
 
@@ -204,21 +229,29 @@ async def _add_demo_history(settings: Settings, user: User) -> None:
         await services.database.close()
 
 
-async def run_demo(settings: Settings, *, user_language: str = "tr") -> int:
+async def run_demo(
+    settings: Settings, *, user_language: str = "tr", broadcast_approval: bool = False
+) -> int:
     """Run the demo until the person types /quit or input ends."""
     texts = Texts(settings.timezone)
     files = Path(tempfile.mkdtemp(prefix="clustem-demo-files-"))
     print(texts.render(user_language, "demo_intro", files=str(files)), flush=True)
     user = User(id=DEMO_USER_ID, first_name="Demo", last_name="Üye", language_code=user_language)
+    colleague = User(
+        id=COLLEAGUE_ID, first_name="Selin", last_name="Ekip", language_code=user_language
+    )
     with tempfile.TemporaryDirectory(prefix="clustem-demo-") as folder:
         async with BotApiEmulator() as emulator:
             emulator.add_user(user)
+            emulator.add_user(colleague)
             group = emulator.create_group(texts.render(user_language, "demo_group"))
             chat = TerminalChat(
-                emulator, user, sys.stdout.isatty(), files, group, texts, user_language
+                emulator, user, sys.stdout.isatty(), files, group, colleague, texts, user_language
             )
             unsubscribe = emulator.on_bot_activity(chat.show)
-            settings = demo_settings(settings, emulator, Path(folder), group)
+            settings = demo_settings(
+                settings, emulator, Path(folder), group, broadcast_approval=broadcast_approval
+            )
             await _add_demo_history(settings, user)
             application = build_application(settings)
             await start_application(application, poll_timeout=1)
