@@ -35,7 +35,9 @@ from bot.domain.forms import (
     TextStep,
     YesNoStep,
 )
-from bot.domain.profile import check_company, check_email, check_name, check_phone, company_key
+from bot.domain.names import check_name, with_capitals
+from bot.domain.phones import check_phone
+from bot.domain.profile import check_company, check_email, company_key
 from bot.screens.buttons import HOME, EditProfile, EventPage, Menu, SignUp
 from handlers import event_questions, registrations
 from handlers.forms import Form, FormCall, open_form, step_keyboard
@@ -198,6 +200,8 @@ class ProfileForm(Form):
         await call.context.bot.send_message(chat.id, text, reply_markup=markup)
 
     async def verify(self, call: FormCall, step: str, value: Any) -> tuple[Any, str | None]:
+        if step == "name":
+            return with_capitals(value, call.caller.language), None
         if step != "company":
             return value, None
         # Registry companies like the typed name are kept with it, to offer them as buttons.
@@ -235,7 +239,11 @@ class ProfileForm(Form):
     async def finish(self, call: FormCall) -> Moved | None:
         answers = call.state.answers
         if answers.get("mode") != NOTICE_ONLY:
-            company = typed_company(answers)
+            picked = answers.get("company_pick")
+            registry_id = int(picked) if picked and picked != NOT_LISTED else None
+            # The registry's spelling ("Akdeniz Kalıp Ltd. Şti."), not what was typed to find it
+            # ("akdeniz kalip"), is what staff, tickets and exports show.
+            company = await call.services.companies.name_of(registry_id) or typed_company(answers)
             profile = Profile(
                 full_name=answers["name"],
                 company=company,
@@ -245,14 +253,10 @@ class ProfileForm(Form):
                 email=answers.get("email"),
             )
             await call.services.people.save_profile(call.caller.person.id, profile)
-            picked = answers.get("company_pick")
             # A company found by typing is claimed, not earned: unverified until approved.
             # A correction that kept the company keeps its link (and its confirmation) as it is.
             if not _keeps_link(answers):
-                await call.services.company_links.claim(
-                    call.caller.person.id,
-                    int(picked) if picked and picked != NOT_LISTED else None,
-                )
+                await call.services.company_links.claim(call.caller.person.id, registry_id)
         refreshed = await call.context.refresh_caller()
         await call.acknowledge()
         if call.state.subject is not None:

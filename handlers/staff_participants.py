@@ -26,7 +26,9 @@ from bot.domain.attendance_list import (
 )
 from bot.domain.companies import CompanyIndex
 from bot.domain.forms import Answers, ChoiceStep, Flow, Moved, TextStep, YesNoStep
-from bot.domain.profile import check_company, check_email, check_name, check_phone, company_key
+from bot.domain.names import check_name, with_capitals
+from bot.domain.phones import check_phone
+from bot.domain.profile import check_company, check_email, company_key
 from bot.screens.buttons import (
     STAFF_HOME,
     StaffAddedErase,
@@ -119,6 +121,8 @@ class AddParticipantForm(Form):
         ]
 
     async def verify(self, call: FormCall, step: str, value: Any) -> tuple[Any, str | None]:
+        if step == "name":
+            return with_capitals(value), None
         if step != "company":
             return value, None
         found = CompanyIndex(await call.services.companies.all()).search(value)
@@ -146,14 +150,17 @@ class AddParticipantForm(Form):
             await _event_gone(call)
             return None
         company = answers.get("company")
-        typed = str(company["name"]) if isinstance(company, dict) else company
         picked = answers.get("company_pick")
+        registry_id = int(picked) if picked and picked != NOT_LISTED else None
+        typed = str(company["name"]) if isinstance(company, dict) else company
+        # A registry company is written the registry's way, not as it was typed to find it.
+        typed = await call.services.companies.name_of(registry_id) or typed
         contact = answers.get("contact")
         participant = NewParticipant(
             full_name=answers["name"],
             company_name=typed,
             company_key=company_key(typed) if typed else None,
-            company_id=int(picked) if picked and picked != NOT_LISTED else None,
+            company_id=registry_id,
             phone=contact if contact and "@" not in contact else None,
             email=contact if contact and "@" in contact else None,
             present=answers.get("present") == "yes",

@@ -74,6 +74,13 @@ class CompanyRepository:
         )
         return _company(row) if row is not None else None
 
+    async def name_of(self, company_id: int | None) -> str | None:
+        """Return a company's name as the registry writes it; None for none or one gone."""
+        if company_id is None:
+            return None
+        row = await self._db.fetch_one("SELECT name FROM companies WHERE id = ?", (company_id,))
+        return str(row["name"]) if row is not None else None
+
     async def count(self) -> int:
         """Return how many companies the registry holds."""
         row = await self._db.fetch_one("SELECT COUNT(*) FROM companies")

@@ -516,7 +516,7 @@ async def test_a_company_found_by_typing_is_claimed_unverified(assistant: Assist
         "SELECT company, company_id, company_verified FROM people WHERE id = ?", ayse.id
     )
     assert row == {
-        "company": "akdeniz kalip",
+        "company": "Akdeniz Kalıp Ltd. Şti.",  # the registry's name, not the typed one
         "company_id": ids["Akdeniz Kalıp Ltd. Şti."],
         "company_verified": 0,
     }

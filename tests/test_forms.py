@@ -44,7 +44,7 @@ from bot.domain.forms import (
     YesNoStep,
     parse_number,
 )
-from bot.domain.profile import check_name
+from bot.domain.names import check_name
 from handlers import forms, profile
 from handlers.forms import Form, FormButton, FormCall, step_keyboard
 from storage.database import Database

@@ -58,7 +58,7 @@ async def test_staff_add_a_walk_in_who_is_counted_and_never_messaged(assistant: 
     [row] = await added(assistant)
     assert row == {
         "full_name": "Hasan Kapı",
-        "company_name": "akdeniz kalip",
+        "company_name": AKDENIZ,  # picked from the registry: written its way
         "phone": "05321112233",
         "email": None,
         "source": "hand",
@@ -72,7 +72,7 @@ async def test_staff_add_a_walk_in_who_is_counted_and_never_messaged(assistant: 
     page = await open_staff_event(elif_, TITLE)
     assert "Onaylı: 1 / 10" in (page.text or "") and "Katılan: 1" in (page.text or "")
     attendees = await elif_.press(page, "Katılımcılar")
-    assert "Hasan Kapı</b> · akdeniz kalip · ✍️ ekip ekledi" in (attendees.html or "")
+    assert "Hasan Kapı</b> · Akdeniz Kalıp Ltd. Şti. · ✍️ ekip ekledi" in (attendees.html or "")
     assert await assistant.fetch("SELECT * FROM outbox WHERE person_id IS NULL") == []
     # The audit log counts, it does not name.
     [entry] = await assistant.fetch(

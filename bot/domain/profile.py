@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from storage.content import EMAIL
@@ -11,7 +10,6 @@ _TURKISH_LOWER = str.maketrans({"I": "ı", "İ": "i"})
 _ASCII = str.maketrans(
     {"ı": "i", "ğ": "g", "ü": "u", "ş": "s", "ö": "o", "ç": "c", "â": "a", "î": "i", "û": "u"}
 )
-NAME_LIMIT = 80
 COMPANY_LIMIT = 120
 
 
@@ -33,16 +31,6 @@ def clean_line(text: str) -> str:
     return " ".join(printable.split())
 
 
-def check_name(text: str) -> tuple[str | None, str | None]:
-    """Return (name, None) or (None, reason) for a full name."""
-    name = clean_line(text)
-    if len(name) > NAME_LIMIT:
-        return None, "too_long"
-    if sum(char.isalpha() for char in name) < 2:
-        return None, "no_letters"
-    return name, None
-
-
 def check_company(text: str) -> tuple[str | None, str | None]:
     """Return (company, None) or (None, reason) for a company name."""
     company = clean_line(text)
@@ -51,29 +39,6 @@ def check_company(text: str) -> tuple[str | None, str | None]:
     if len(company_key(company)) < 2:
         return None, "no_letters"
     return company, None
-
-
-def check_phone(text: str) -> tuple[str | None, str | None]:
-    """Return a phone number kept as typed but tidied, or a reason it is not one."""
-    phone = clean_line(text)
-    if not re.fullmatch(r"\+?[\d\s().-]+", phone):
-        return None, "phone"
-    digits = re.sub(r"\D", "", phone)
-    if not 7 <= len(digits) <= 15:
-        return None, "phone"
-    return ("+" if phone.startswith("+") else "") + digits, None
-
-
-def shown_phone(phone: str) -> str:
-    """Return a stored phone number as people write it: +90 532 123 45 67 for Turkish ones."""
-    digits = re.sub(r"\D", "", phone)
-    if len(digits) == 12 and digits.startswith("90"):
-        digits = digits[2:]
-    elif len(digits) == 11 and digits.startswith("0"):
-        digits = digits[1:]
-    elif not (len(digits) == 10 and not phone.startswith("+")):
-        return phone  # a number from abroad: shown as stored
-    return f"+90 {digits[:3]} {digits[3:6]} {digits[6:8]} {digits[8:]}"
 
 
 def check_email(text: str) -> tuple[str | None, str | None]:

@@ -18,7 +18,7 @@ from babel.numbers import format_decimal
 from jinja2.bccache import Bucket
 
 import messages
-from bot.domain.profile import shown_phone
+from bot.domain.phones import shown_phone
 
 LANGUAGES = ("tr", "en")
 _LOCALES = {"tr": "tr_TR", "en": "en_GB"}

@@ -1,0 +1,155 @@
+"""What people type as a name or a phone number: read, tidied, or asked again with an example."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.domain.names import check_name, with_capitals
+from bot.domain.phones import check_phone
+from storage.database import Database, _migrations
+from tests.conftest import Assistant
+
+# The migration that writes registry companies' names into profiles.
+REGISTRY_NAMES = 39
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("0555 123 45 67", "05551234567"),
+        ("+90 555 123 4567", "+905551234567"),
+        ("5551234567", "5551234567"),
+        ("(0212) 555 12 34", "02125551234"),
+        ("0850 222 33 44", "08502223344"),
+        ("905551234567", "905551234567"),  # a contact Telegram shares, without the plus
+        ("0090 555 123 45 67", "+905551234567"),
+        ("+49 30 1234567", "+49301234567"),  # from abroad: taken with its country code
+    ],
+)
+def test_whole_phone_numbers_are_taken(typed: str, stored: str) -> None:
+    assert check_phone(typed) == (stored, None)
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("0555 12 34", "phone_short"),
+        ("555 12 34", "phone_short"),
+        ("+90 555 123 45", "phone_short"),
+        ("0555 123 45 67 8", "phone_short"),
+        ("0155 123 45 67", "phone"),  # no Turkish number starts with 1
+        ("abc", "phone"),
+        ("+49 123", "phone"),
+    ],
+)
+def test_short_or_impossible_phone_numbers_are_refused(typed: str, reason: str) -> None:
+    assert check_phone(typed) == (None, reason)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["eğitim ne zaman?", "egitim ne zaman", "İhracat eğitimine katılmak istiyorum lütfen", "Ali 2"],
+)
+def test_a_question_or_a_sentence_is_not_a_name(typed: str) -> None:
+    assert check_name(typed) == (None, "not_a_name")
+
+
+@pytest.mark.parametrize(
+    ("typed", "language", "written"),
+    [
+        ("ayşe yılmaz", "tr", "Ayşe Yılmaz"),
+        ("ismail ışık", "tr", "İsmail Işık"),
+        ("ismail ışık", "en", "İsmail Işık"),  # Turkish letters: the Turkish way in English too
+        ("isabel smith", "en", "Isabel Smith"),
+        ("ayşe-nur çelik", "tr", "Ayşe-Nur Çelik"),
+        ("Mehmet Ali Öztürk", "tr", "Mehmet Ali Öztürk"),
+        ("de Vries", "en", "de Vries"),  # a capital anywhere: as its owner wrote it
+    ],
+)
+def test_a_lower_case_name_gets_its_capitals(typed: str, language: str, written: str) -> None:
+    name, reason = check_name(typed)
+    assert reason is None and name is not None
+    assert with_capitals(name, language) == written
+
+
+async def test_a_member_signs_up_in_lower_case_and_picks_her_company_from_the_registry(
+    assistant: Assistant,
+) -> None:
+    ids = {c.name: c.id for c in await assistant.services.companies.all()}
+    ayse = assistant.person("Ayşe")
+    notice = await ayse.says("/profile")
+    await ayse.press(notice, "✅ Okudum, devam")
+    refused = await ayse.says("eğitim ne zaman?")
+    assert "soru ya da cümle gibi görünüyor" in (refused.text or "")
+    assert "1/5" in (refused.text or "")  # the name is asked again
+    company_step = await ayse.says("ayşe yılmaz")
+    assert "Hangi firmada" in (company_step.text or "")
+    pick = await ayse.says("akdeniz kalip")
+    sector_step = await ayse.press(pick, "Akdeniz Kalıp Ltd. Şti.")
+    phone_step = await ayse.press(sector_step, "İş ve inşaat makineleri")
+    assert "Telefon" in (phone_step.text or "")
+    await ayse.emulator.send_message(ayse.user, "0555 12 34")
+    short = await ayse.emulator.wait_for_bot_message(ayse.id, contains="10 haneden")
+    assert "(0212) 555 12 34" in (short.text or "")
+    await ayse.emulator.send_message(ayse.user, "(0212) 555 12 34")
+    email_step = await ayse.emulator.wait_for_bot_message(ayse.id, contains="E-posta")
+    announcements = await ayse.press(email_step, "Atla")
+    saved = await ayse.press(announcements, "Hayır, teşekkürler")
+    await ayse.emulator.wait_idle()
+    [row] = await assistant.fetch(
+        "SELECT full_name, company, company_id, phone FROM people WHERE id = ?", ayse.id
+    )
+    assert row == {
+        "full_name": "Ayşe Yılmaz",
+        "company": "Akdeniz Kalıp Ltd. Şti.",
+        "company_id": ids["Akdeniz Kalıp Ltd. Şti."],
+        "phone": "02125551234",
+    }
+    profile = await ayse.says("/profile")
+    assert "Akdeniz Kalıp Ltd. Şti." in (profile.text or "")
+    assert "akdeniz kalip" not in (profile.text or "")
+    del saved
+
+
+async def test_names_typed_before_are_written_the_registrys_way_after_the_upgrade(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "before.sqlite3"
+    connection = sqlite3.connect(path)
+    for number, _, script in _migrations():
+        if number < REGISTRY_NAMES:
+            connection.executescript(script)
+    connection.execute(f"PRAGMA user_version = {REGISTRY_NAMES - 1}")
+    now = datetime.now(UTC).isoformat()
+    connection.execute(
+        "INSERT INTO companies (id, name, name_key, membership, created_at, updated_at) "
+        "VALUES (1, 'Akdeniz Kalıp Ltd. Şti.', 'akdenizkalipltdsti', 'member', ?, ?)",
+        (now, now),
+    )
+    people = [
+        (1, "akdeniz kalip", 1),  # picked from the registry: its name from now on
+        (2, "Hitit Dokuma", None),  # not in the registry: as typed
+        (3, None, 1),  # joined by invite, no profile yet: still to fill in
+    ]
+    connection.executemany(
+        "INSERT INTO people (id, company, company_id, first_seen_at, last_seen_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(*person, now, now) for person in people],
+    )
+    connection.commit()
+    connection.close()
+    database = Database(path)
+    await database.open()
+    try:
+        rows = await database.fetch_all("SELECT id, company FROM people ORDER BY id")
+    finally:
+        await database.close()
+    assert [tuple(row) for row in rows] == [
+        (1, "Akdeniz Kalıp Ltd. Şti."),
+        (2, "Hitit Dokuma"),
+        (3, None),
+    ]
