@@ -89,6 +89,26 @@ def close_buttons(services: Services, ticket: Ticket) -> list[list[InlineKeyboar
     ]
 
 
+def confirm_close_buttons(
+    services: Services, pressed: CloseTicket
+) -> list[list[InlineKeyboardButton]]:
+    """Return the buttons that ask "close it?" once more: yes (as pressed) or take it back."""
+    label = partial(services.texts.label, services.settings.default_language)
+    yes = {"d": "ticket_close_yes_delivered", "n": "ticket_close_yes_not_delivered"}
+    ticket_id, outcome = pressed.ticket_id, pressed.outcome
+    return [
+        [
+            InlineKeyboardButton(
+                label(yes.get(outcome, "ticket_close_yes")),
+                callback_data=CloseTicket(ticket_id, outcome, "y").data,
+            ),
+            InlineKeyboardButton(
+                label("ticket_close_back"), callback_data=CloseTicket(ticket_id, outcome, "x").data
+            ),
+        ]
+    ]
+
+
 def staff_note(services: Services, what: str, **context: object) -> str:
     """Render a short note for staff, in the cluster's default language."""
     return services.texts.render(

@@ -1,13 +1,16 @@
 """Ask the team, the staff side: answering a ticket by replying to its post, and closing it.
 
 A staff answer reaches the person as from the cluster team, with a "Reply" button; only
-people in STAFF_IDS may answer or close, whoever else is in the staff chat. A service request
-closes as delivered or not delivered; a staff reply to it after that is its outcome note.
+staff who manage may answer or close, whoever else is in the staff chat. Closing asks once more
+(a mis-tap closes nothing). A service request closes as delivered or not delivered; a reply to
+its closing note is its outcome note. Any other reply to a closed ticket is held: staff are asked
+whether to send it and reopen the ticket, and nothing reaches the person unless they say so.
 """
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import Forbidden, TelegramError
@@ -16,8 +19,15 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ExtBot
 from bot.context import AssistantContext, Services
 from bot.domain.access import Ability
 from bot.domain.tickets import CAPTION_BUDGET, TEXT_BUDGET, Draft, shorten
-from bot.screens.buttons import CloseTicket, NewTicket, ReplyToTicket
-from handlers.ticket_posts import draft_of, reply_parameters, send_file, staff_note
+from bot.screens.buttons import CloseTicket, NewTicket, RelayToClosed, ReplyToTicket
+from handlers.ticket_posts import (
+    close_buttons,
+    confirm_close_buttons,
+    draft_of,
+    reply_parameters,
+    send_file,
+    staff_note,
+)
 from storage.tickets import (
     COPY,
     DELIVERED,
@@ -54,20 +64,122 @@ async def staff_replied(update: Update, context: AssistantContext, post: TicketP
     draft = draft_of(message)
     if not _may_answer(context):
         outcome = "not_staff"
-    elif ticket is not None and not ticket.is_open and ticket.kind == SERVICE_REQUEST:
-        # A reply after a service request closed is its outcome note, for the report.
+    elif ticket is not None and _is_closing_note(post, ticket):
+        # A reply to a service request's closing note is its outcome note, for the report.
         outcome = await _note_outcome(services, ticket, draft)
     elif ticket is None or ticket.person_id is None:
         outcome = "erased"
-    elif not ticket.is_open:
-        outcome = "ticket_closed"
     elif draft is None or draft.is_empty:
         outcome = "unsupported"
+    elif not ticket.is_open:
+        await _offer_to_reopen(message, services, ticket)
+        return
     else:
         outcome = await _relay(context.bot, services, ticket, draft, message, user.id)
-    note = await message.reply_text(staff_note(services, outcome, ticket_id=ticket_id))
+    note = await message.reply_text(
+        staff_note(services, outcome, ticket_id=ticket_id), do_quote=True
+    )
     if outcome == "delivered":
         await services.tickets.add_post(ticket_id, note.chat_id, note.message_id, STAFF, RECEIPT)
+
+
+def _is_closing_note(post: TicketPost, ticket: Ticket) -> bool:
+    """Tell whether a post is the note that closed a service request (asking for its outcome)."""
+    return (
+        ticket.kind == SERVICE_REQUEST
+        and not ticket.is_open
+        and post.audience == STAFF
+        and post.purpose == RECEIPT
+        and post.created_at is not None
+        and ticket.closed_at is not None
+        and post.created_at >= ticket.closed_at
+    )
+
+
+async def _offer_to_reopen(message: Message, services: Services, ticket: Ticket) -> None:
+    """Hold a reply to a closed ticket and ask whether to send it and reopen the ticket.
+
+    The note answers the reply, so the press finds it again as the note's replied message."""
+    label = partial(services.texts.label, services.settings.default_language)
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    label("ticket_reopen_send"), callback_data=RelayToClosed(ticket.id, "y").data
+                ),
+                InlineKeyboardButton(
+                    label("ticket_reopen_keep"), callback_data=RelayToClosed(ticket.id, "n").data
+                ),
+            ]
+        ]
+    )
+    note = staff_note(
+        services,
+        "closed_ask",
+        ticket_id=ticket.id,
+        outcome_note=ticket.kind == SERVICE_REQUEST and ticket.outcome is not None,
+    )
+    await message.reply_text(note, reply_markup=markup, do_quote=True)
+
+
+async def relay_pressed(update: Update, context: AssistantContext) -> None:
+    """Send a held reply to a closed ticket's person and reopen it, or leave it unsent."""
+    services = context.services
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and user is not None
+    if not _may_answer(context):
+        language = services.language_of(await services.people.get(user.id), user)
+        text = services.texts.render(language, "ticket_staff_note", what="not_staff")
+        await context.acknowledge(text, alert=True)
+        return
+    pressed = RelayToClosed.of(update)
+    ticket = await services.tickets.get(pressed.ticket_id)
+    note = query.message if isinstance(query.message, Message) else None
+    held = note.reply_to_message if note is not None else None
+    if pressed.choice == "n":
+        outcome = "kept_unsent"
+    elif ticket is None or ticket.person_id is None:
+        outcome = "erased"
+    elif held is None:
+        outcome = "held_gone"
+    elif await services.tickets.relayed(ticket.id, held.chat_id, held.message_id):
+        outcome = "already_sent"
+    elif (draft := draft_of(held)) is None or draft.is_empty:
+        outcome = "unsupported"
+    else:
+        author = held.from_user.id if held.from_user is not None else user.id
+        outcome = await _relay(context.bot, services, ticket, draft, held, author)
+        if outcome == "delivered":
+            await _reopen(context.bot, services, ticket)
+            outcome = "reopened"
+    text = staff_note(services, outcome, ticket_id=pressed.ticket_id, staff_name=user.first_name)
+    if note is None:
+        return
+    # A send that failed may be tried again from the same buttons.
+    markup = note.reply_markup if outcome == "failed" else None
+    try:
+        await note.edit_text(text, reply_markup=markup)
+    except TelegramError as error:
+        logger.debug("Could not update the note on a closed ticket's reply: %s", error)
+    if outcome == "reopened":
+        await services.tickets.add_post(
+            pressed.ticket_id, note.chat_id, note.message_id, STAFF, RECEIPT
+        )
+
+
+async def _reopen(bot: ExtBot[None], services: Services, ticket: Ticket) -> None:
+    """Open the ticket again and give its staff posts back their close buttons."""
+    await services.tickets.reopen(ticket.id)
+    reopened = await services.tickets.get(ticket.id)
+    if reopened is None:
+        return
+    markup = InlineKeyboardMarkup(close_buttons(services, reopened))
+    for post in await services.tickets.ticket_posts(ticket.id):
+        try:
+            await bot.edit_message_reply_markup(post.chat_id, post.message_id, reply_markup=markup)
+        except TelegramError as error:
+            logger.debug("Could not give a reopened ticket its close button: %s", error)
 
 
 async def _note_outcome(services: Services, ticket: Ticket, draft: Draft | None) -> str:
@@ -144,6 +256,9 @@ async def close_pressed(update: Update, context: AssistantContext) -> None:
         language = services.settings.default_language
         await context.acknowledge(services.texts.render(language, "not_available"), alert=True)
         return
+    if pressed.step != "y" and ticket.is_open:
+        await _ask_or_keep(update, context, ticket, pressed)
+        return
     outcome = _OUTCOMES.get(pressed.outcome) if ticket.kind == SERVICE_REQUEST else None
     closed = await services.tickets.close(ticket_id, user.id, outcome)
     if closed is None:
@@ -163,6 +278,26 @@ async def close_pressed(update: Update, context: AssistantContext) -> None:
         outcome=outcome,
     )
     await _note_under_posts(context.bot, services, ticket_id, posts, note)
+
+
+async def _ask_or_keep(
+    update: Update, context: AssistantContext, ticket: Ticket, pressed: CloseTicket
+) -> None:
+    """Ask "close it?" on the pressed post, or put its close buttons back ("Vazgeç")."""
+    services = context.services
+    query = update.callback_query
+    assert query is not None
+    if pressed.step == "a":
+        rows = confirm_close_buttons(services, pressed)
+        what = "close_confirm"
+    else:
+        rows = close_buttons(services, ticket)
+        what = "close_kept"
+    await context.acknowledge(staff_note(services, what, ticket_id=ticket.id))
+    try:
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+    except TelegramError as error:
+        logger.debug("Could not change a ticket post's buttons: %s", error)
 
 
 async def _remove_close_buttons(bot: ExtBot[None], posts: list[TicketPost]) -> None:
@@ -214,4 +349,7 @@ async def _note_under_posts(
 
 def handlers() -> list[BaseHandler[Update, AssistantContext, None]]:
     """Return the staff side's handlers (staff replies are routed by `tickets.reply_received`)."""
-    return [CallbackQueryHandler(close_pressed, pattern=CloseTicket.pattern())]
+    return [
+        CallbackQueryHandler(close_pressed, pattern=CloseTicket.pattern()),
+        CallbackQueryHandler(relay_pressed, pattern=RelayToClosed.pattern()),
+    ]

@@ -90,6 +90,7 @@ class TicketPost:
     ticket_id: int
     audience: str
     purpose: str
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ def _post(row: Any) -> TicketPost:
         ticket_id=row["ticket_id"],
         audience=row["audience"],
         purpose=row["purpose"],
+        created_at=parse_utc(row["created_at"]),
     )
 
 
@@ -310,6 +312,25 @@ class TicketRepository:
             row = await tx.fetch_one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
         assert row is not None
         return _ticket(row)
+
+    async def reopen(self, ticket_id: int) -> bool:
+        """Open a closed ticket again (staff sent its person one more answer); its outcome
+        waits for the next closing. False when it was not closed."""
+        changed = await self._db.execute(
+            "UPDATE tickets SET status = ?, closed_at = NULL, closed_by = NULL, outcome = NULL "
+            "WHERE id = ? AND status = ?",
+            (OPEN, ticket_id, CLOSED),
+        )
+        return changed == 1
+
+    async def relayed(self, ticket_id: int, chat_id: int, message_id: int) -> bool:
+        """Tell whether a staff message was already passed on to the ticket's person."""
+        row = await self._db.fetch_one(
+            "SELECT 1 FROM ticket_messages WHERE ticket_id = ? AND direction = ? "
+            "AND chat_id = ? AND message_id = ?",
+            (ticket_id, FROM_STAFF, chat_id, message_id),
+        )
+        return row is not None
 
     async def note_outcome(self, ticket_id: int, note: str) -> bool:
         """Keep staff's outcome note on a closed service request (the latest note wins)."""

@@ -10,7 +10,7 @@ import pytest
 
 from bot.devtools.emulator import BotApiEmulator
 from tests.conftest import Assistant
-from tests.test_tickets import QUESTION, ask_team, staff_room
+from tests.test_tickets import QUESTION, ask_team, close_ticket, staff_room
 
 
 async def test_a_press_answered_twice_is_caught(
@@ -123,8 +123,6 @@ async def test_only_staff_close_a_ticket_from_the_group(
     assert refused.show_alert and "yalnızca küme ekibi" in (refused.text or "")
     ticket = await room.assistant.services.tickets.get(1)
     assert ticket is not None and ticket.is_open
-    query = await emulator.press_button(room.staff, post, "🔒 Talebi kapat")
-    await emulator.wait_for_callback_answer(query)
-    await emulator.wait_idle()
+    await close_ticket(room, post)
     ticket = await room.assistant.services.tickets.get(1)
     assert ticket is not None and not ticket.is_open

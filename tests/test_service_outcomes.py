@@ -12,7 +12,7 @@ from bot.devtools.emulator import BotApiEmulator, Message
 from tests.conftest import Assistant, Person, StartAssistant
 from tests.test_impact import ISTANBUL
 from tests.test_staff_events import staff_member
-from tests.test_tickets import StaffRoom, give_profile, staff_room
+from tests.test_tickets import StaffRoom, close_ticket, give_profile, staff_room
 
 
 async def request_service(room: StaffRoom, person: Person, number: str, text: str) -> Message:
@@ -42,7 +42,7 @@ async def test_staff_close_a_request_as_delivered_and_note_the_outcome(
     await give_profile(assistant, ayse, "Anka Makina A.Ş.")
     post = await request_service(room, ayse, "2", "Almanya pazarı için ihracat danışmanlığı")
     assert post.buttons == ["✅ Karşılandı, kapat", "❌ Karşılanamadı, kapat"]
-    await emulator.press_button(room.staff, post, "✅ Karşılandı, kapat")
+    await close_ticket(room, post, "✅ Karşılandı, kapat")
     note = await room.wait("hizmet karşılandı")
     assert "sonuç notu eklemek isterseniz bu mesajı yanıtlayın" in note.content
     await room.answer(note, "Almanya için pazar raporu hazırlandı, 3 alıcıyla görüşme ayarlandı.")
@@ -56,11 +56,18 @@ async def test_staff_close_a_request_as_delivered_and_note_the_outcome(
     }
     # The member is told it was closed, never shown the team's note.
     assert not any("pazar raporu" in text for text in ayse.texts())
+    # A reply to the request itself (not to the closing note) is no note: it is held, asked about.
+    await room.answer(post, "Raporu e-postayla da gönderdik.")
+    held = await room.wait("gönderilmedi")
+    assert "kapanış notunu yanıtlayın" in held.content
+    [kept] = await assistant.fetch("SELECT status, outcome_note FROM tickets")
+    assert kept["status"] == "closed" and kept["outcome_note"].startswith("Almanya için")
+    assert not any("e-postayla" in text for text in ayse.texts())
 
     kemal = assistant.person("Kemal")
     await give_profile(assistant, kemal, "Bade Örme Ltd.")
     other = await request_service(room, kemal, "2", "Fuar desteği lazım")
-    await emulator.press_button(room.staff, other, "❌ Karşılanamadı, kapat")
+    await close_ticket(room, other, "❌ Karşılanamadı, kapat")
     refused = await room.wait("hizmet karşılanamadı")
     await room.answer(refused, "Fuar takvimi bu yıl uymadı.")
     await room.wait("#2 için sonuç notu kaydedildi")
@@ -82,7 +89,7 @@ async def test_the_workbook_lists_each_request_with_its_outcome(
     post = await request_service(room, ayse, "2", "Almanya pazarı için danışmanlık")
     await room.answer(post, "Merhaba, yarın arıyoruz.")  # the first answer
     await room.wait("Yanıtınız üyeye iletildi")
-    await emulator.press_button(room.staff, post, "✅ Karşılandı, kapat")
+    await close_ticket(room, post, "✅ Karşılandı, kapat")
     note = await room.wait("hizmet karşılandı")
     await room.answer(note, "Pazar raporu teslim edildi.")
     await room.wait("sonuç notu kaydedildi")
@@ -119,7 +126,7 @@ async def test_only_staff_note_an_outcome_and_a_question_keeps_its_one_button(
     query = await emulator.press_button(room.intern, post, "✅ Karşılandı, kapat")
     answer = await emulator.wait_for_callback_answer(query)
     assert answer.show_alert
-    await emulator.press_button(room.staff, post, "✅ Karşılandı, kapat")
+    await close_ticket(room, post, "✅ Karşılandı, kapat")
     note = await room.wait("hizmet karşılandı")
     await room.answer(note, "Benim notum", by=room.intern)
     await room.wait("yalnızca Yönetici ya da Ekip üyesi")

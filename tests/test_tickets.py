@@ -77,6 +77,21 @@ async def team_prompt(person: Person) -> Message:
     return prompt
 
 
+async def close_ticket(room: StaffRoom, post: Message, button: str = "🔒 Talebi kapat") -> None:
+    """A staff member closes a ticket from its post: the button, then "yes" to confirm."""
+    emulator = room.emulator
+    query = await emulator.press_button(room.staff, post, button)
+    asked = await emulator.wait_for_callback_answer(query)
+    assert "kapatılsın mı" in (asked.text or "")
+    await emulator.wait_idle()
+    shown = emulator.state.get_message(room.group.id, post.message_id)
+    assert shown is not None
+    [yes] = [label for label in shown.buttons if label.startswith(("✔️", "✅ Evet", "❌ Evet"))]
+    query = await emulator.press_button(room.staff, shown, yes)
+    await emulator.wait_for_callback_answer(query)
+    await emulator.wait_idle()
+
+
 async def ask_team(person: Person, text: str) -> Message:
     """Open the question flow for the team and send a question; return the confirmation."""
     await team_prompt(person)
@@ -189,8 +204,27 @@ async def test_question_answer_follow_up_and_close_round_trip(
     assert shown is not None and shown.buttons == ["🔒 Talebi kapat"]
     assert not any("Ben de bakayım" in text for text in ayse.texts())
 
-    # Staff close it with the button; the person is told, the post loses its button.
+    # Staff close it with the button, which asks once more: a mis-tap closes nothing.
     query = await emulator.press_button(room.staff, post, "🔒 Talebi kapat")
+    asked = await emulator.wait_for_callback_answer(query)
+    assert "Talep #1 kapatılsın mı?" in (asked.text or "")
+    await emulator.wait_idle()
+    confirm = emulator.state.get_message(room.group.id, post.message_id)
+    assert confirm is not None and confirm.buttons == ["✔️ Evet, kapat", "↩️ Vazgeç"]
+    assert (await tickets.get(ticket.id)).is_open  # type: ignore[union-attr]
+    query = await emulator.press_button(room.staff, confirm, "↩️ Vazgeç")
+    kept = await emulator.wait_for_callback_answer(query)
+    assert "açık kalıyor" in (kept.text or "")
+    await emulator.wait_idle()
+    back = emulator.state.get_message(room.group.id, post.message_id)
+    assert back is not None and back.buttons == ["🔒 Talebi kapat"]
+    assert (await tickets.get(ticket.id)).is_open  # type: ignore[union-attr]
+    # The person is told, the post loses its button.
+    await emulator.press_button(room.staff, back, "🔒 Talebi kapat")
+    await emulator.wait_idle()
+    confirm = emulator.state.get_message(room.group.id, post.message_id)
+    assert confirm is not None
+    query = await emulator.press_button(room.staff, confirm, "✔️ Evet, kapat")
     answered = await emulator.wait_for_callback_answer(query)
     assert "kapatıldı" in (answered.text or "")
     closed_note = await emulator.wait_for_bot_message(ayse.id, contains="kapatıldı")
@@ -204,13 +238,77 @@ async def test_question_answer_follow_up_and_close_round_trip(
     by = await rows(room.assistant, "SELECT closed_by FROM tickets WHERE id = ?", ticket.id)
     assert by == [{"closed_by": STAFF_ID}]
 
-    # A closed ticket takes no more messages from either side.
+    # A closed ticket takes no more messages from the person; a staff reply is held.
     await emulator.send_message(ayse.user, "Bir şey daha", reply_to_message_id=answer.message_id)
     refusal = await emulator.wait_for_bot_message(ayse.id, contains="kapatılmış")
     assert refusal.buttons[0] == "👥 Ekibe yeni soru sor"
     await room.answer(post, "Geç kalan yanıt")
-    await room.wait("kapalı olduğu için")
+    held = await room.wait("gönderilmedi")
+    assert held.buttons == ["📨 Gönder ve yeniden aç", "✖️ Gönderme"]
     assert len(await tickets.messages(ticket.id)) == 4
+    assert not any("Geç kalan yanıt" in text for text in ayse.texts())
+
+
+async def test_a_reply_to_a_closed_ticket_is_sent_only_when_staff_say_so(
+    start_assistant: StartAssistant, emulator: BotApiEmulator
+) -> None:
+    room = await staff_room(start_assistant, emulator)
+    ayse = room.assistant.person("Ayşe")
+    tickets = room.assistant.services.tickets
+    await ask_team(ayse, QUESTION)
+    post = await room.wait("Talep #1")
+    await close_ticket(room, post)
+    await emulator.wait_for_bot_message(ayse.id, contains="kapatıldı")
+
+    # A late answer is not sent silently: staff are asked, and "don't send" keeps it back.
+    await room.answer(post, "Unuttuğum bir ayrıntı")
+    held = await room.wait("gönderilmedi")
+    assert "Talep #1 kapalı" in held.content and "yeniden açmak ister misiniz" in held.content
+    query = await emulator.press_button(room.staff, held, "✖️ Gönderme")
+    await emulator.wait_for_callback_answer(query)
+    await emulator.wait_idle()
+    kept = emulator.state.get_message(room.group.id, held.message_id)
+    assert kept is not None and "kapalı kalıyor" in kept.content and kept.buttons == []
+    assert not any("Unuttuğum" in text for text in ayse.texts())
+
+    # Someone in the group who may not answer can't send it either.
+    late = await room.answer(post, "Başvuru 15 Mart'ta kapanıyor.")
+    held = await room.wait("yeniden açmak ister misiniz", after=kept)
+    assert held.reply_to_message_id == late.message_id
+    query = await emulator.press_button(room.intern, held, "📨 Gönder ve yeniden aç")
+    refused = await emulator.wait_for_callback_answer(query)
+    assert refused.show_alert
+    assert not (await tickets.get(1)).is_open  # type: ignore[union-attr]
+
+    # "Send and reopen": the person gets it with a Reply button, the ticket is open again,
+    # its post has its close button back and the thread holds the answer.
+    query = await emulator.press_button(room.staff, held, "📨 Gönder ve yeniden aç")
+    await emulator.wait_for_callback_answer(query)
+    answer = await emulator.wait_for_bot_message(ayse.id, contains="15 Mart")
+    assert "Küme ekibinden yanıt" in answer.content and answer.buttons == ["↩️ Yanıtla"]
+    await emulator.wait_idle()
+    sent = emulator.state.get_message(room.group.id, held.message_id)
+    assert sent is not None and "yeniden açıldı (Zeynep)" in sent.content and sent.buttons == []
+    reopened = await tickets.get(1)
+    assert reopened is not None and reopened.is_open and reopened.closed_at is None
+    again = emulator.state.get_message(room.group.id, post.message_id)
+    assert again is not None and again.buttons == ["🔒 Talebi kapat"]
+    thread = await tickets.messages(1)
+    assert [(m.direction, m.text) for m in thread] == [
+        ("member", QUESTION),
+        ("staff", "Başvuru 15 Mart'ta kapanıyor."),
+    ]
+    assert (thread[1].chat_id, thread[1].message_id) == (room.group.id, late.message_id)
+    # A second press of the same (forged or old) button sends nothing twice.
+    query = await emulator.press_callback(room.staff, sent, "tk:ro:1:y")
+    await emulator.wait_for_callback_answer(query)
+    await emulator.wait_idle()
+    assert sum("15 Mart" in text for text in ayse.texts()) == 1
+    # She can answer it: the ticket is open.
+    await emulator.send_message(ayse.user, "Teşekkürler", reply_to_message_id=answer.message_id)
+    await room.wait("Teşekkürler")
+    await emulator.wait_idle()
+    assert len(await tickets.messages(1)) == 3
 
 
 async def test_forged_buttons_change_nothing(

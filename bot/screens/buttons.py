@@ -343,10 +343,21 @@ class ReplyToTicket(CallbackData, prefix="tk:re"):
 @dataclass(frozen=True)
 class CloseTicket(CallbackData, prefix="tk:close", in_groups=True):
     """Close a ticket from its post in the staff chat; a service request as delivered ("d")
-    or not delivered ("n")."""
+    or not delivered ("n"). The first press asks ("a"), the second closes ("y") or takes the
+    question back ("x"), so a mis-tap closes nothing."""
 
     ticket_id: Number
     outcome: Literal["c", "d", "n"] = "c"
+    step: Literal["a", "y", "x"] = "a"
+
+
+@dataclass(frozen=True)
+class RelayToClosed(CallbackData, prefix="tk:ro", in_groups=True):
+    """Under a staff reply to a closed ticket: send it to the person and reopen the ticket
+    ("y"), or leave it unsent ("n"). The reply itself is the message the note answers."""
+
+    ticket_id: Number
+    choice: Literal["y", "n"]
 
 
 # -- staff ------------------------------------------------------------------------------------
