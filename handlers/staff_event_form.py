@@ -69,7 +69,7 @@ SKIP_LABELS = {
     "description_en": "staff_same_as_turkish",
     "location_en": "staff_same_as_turkish",
     "deadline": "staff_until_start",
-    "max_per_company": "staff_no_limit",
+    "max_per_company": "staff_unlimited",
 }
 TYPED_STEPS = (
     "title_tr",

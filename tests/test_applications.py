@@ -17,6 +17,7 @@ from storage.impact import ImpactRepository
 from storage.roles import Role
 from tests.conftest import Assistant, Person, StartAssistant
 from tests.outbox_clock import FakeClock, outbox_on
+from tests.readable_sheets import id_like_cells
 from tests.test_exports import download
 from tests.test_signup import fill_profile, open_event
 from tests.test_staff_events import open_staff_event, staff_member
@@ -398,6 +399,7 @@ async def test_the_spreadsheet_round_trip_previews_then_decides(assistant: Assis
     assert sheet is not None
     header = [cell.value for cell in sheet[1]]
     assert header[0] == "Başvuru" and header[-1] == "İşaret (kabul / yedek / ret)"
+    assert id_like_cells(workbook) == []
     marks = {"Ayşe": "kabul", "Mehmet": "Yedek", "Zeynep": ""}
     for row in sheet.iter_rows(min_row=2):
         name = str(row[1].value).split()[0]
@@ -629,6 +631,6 @@ async def test_cancelling_a_selection_event_tells_the_applicants(assistant: Assi
     for person in (ayse, mehmet):
         notice = await person.emulator.wait_for_bot_message(person.id, contains="iptal edildi")
         assert "Başvurduğunuz" in (notice.text or "")
-        assert "Başvurunuz da kendiliğinden kapandı" in (notice.text or "")
+        assert "Başvurunuz da otomatik olarak kapatıldı" in (notice.text or "")
     statuses = {row["status"] for row in await assistant.fetch("SELECT status FROM applications")}
     assert statuses == {"withdrawn"}

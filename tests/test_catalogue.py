@@ -206,8 +206,8 @@ async def test_an_event_at_every_limit_still_fits_in_one_message(assistant: Assi
     elif_ = staff_member(assistant)
     staff_page = await open_staff_event(elif_, title)
     step = await elif_.press(staff_page, "🗓 Tarih ve saat")
-    await elif_.press(step, "Aynen kalsın")
-    preview = await elif_.press(step, "Aynen kalsın")  # the preview: the page and more
+    await elif_.press(step, "Aynı kalsın")
+    preview = await elif_.press(step, "Aynı kalsın")  # the preview: the page and more
     assert description in (preview.text or "") and "Hiçbir şey değişmedi" in (preview.text or "")
 
 

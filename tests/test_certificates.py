@@ -10,11 +10,13 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pypdf
+import pytest
 
 from bot.app import prepare_storage
 from bot.context import Services
 from bot.devtools.emulator import Message, User
 from bot.domain.certificates import ALPHABET, issue_due, shown_code, typed_code
+from bot.screens.outgoing import file_name
 from bot.settings import load_settings
 from handlers.privacy import run_retention
 from storage.certificates import CertificateRepository
@@ -91,7 +93,7 @@ async def test_people_present_get_a_certificate_once_and_anyone_can_verify_it(
     message, code = await certificate_of(people[NAME])
     assert message.document is not None
     assert message.document.filename.endswith(".pdf")
-    assert message.document.filename.startswith("katilim-belgesi-lean-cert")
+    assert message.document.filename == f"Katılım belgesi - Test etkinliği lean-cert - {NAME}.pdf"
     text = pdf_text(message.document.content)
     for expected in (
         "KATILIM BELGESİ",
@@ -130,7 +132,7 @@ async def test_an_english_speaker_gets_the_certificate_in_english(assistant: Ass
     await issue(assistant)
     message, code = await certificate_of(people["Jane Smith"])
     assert message.document is not None
-    assert message.document.filename.startswith("certificate-english-cert")
+    assert message.document.filename == "Certificate - Test event english-cert - Jane Smith.pdf"
     text = pdf_text(message.document.content)
     assert "CERTIFICATE OF PARTICIPATION" in text and "This is to certify that" in text
     assert "Test event english-cert" in text and "a total of 2.5 hours" in text
@@ -402,3 +404,27 @@ async def test_staff_switch_certificates_on_and_off_from_the_event_page(
     await elif_.press(preview, "✅ Değişikliği kaydet")
     [row] = await assistant.fetch("SELECT document FROM events WHERE id = 'switch-cert'")
     assert "certificate" not in json.loads(str(row["document"]))
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (
+            ("Katılım belgesi", "İhracat: Pazar/Ülke seçimi?", "Ayşe Öz"),
+            "Katılım belgesi - İhracat Pazar Ülke seçimi - Ayşe Öz.pdf",
+        ),
+        (
+            ("Katılım belgesi", "Eğitim", '  "Çağrı"  <Ünal>\n'),
+            "Katılım belgesi - Eğitim - Çağrı Ünal.pdf",
+        ),
+        (("Katılım belgesi", "...", "Ali"), "Katılım belgesi - Ali.pdf"),
+        (
+            ("Certificate", "Lean " * 20, "Jane"),
+            "Certificate - " + ("Lean " * 12).strip() + " - Jane.pdf",
+        ),
+    ],
+)
+def test_a_certificate_file_is_named_for_reading_and_safe_to_save(
+    parts: tuple[str, ...], expected: str
+) -> None:
+    assert file_name(*parts, suffix=".pdf") == expected

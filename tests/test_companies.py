@@ -31,6 +31,7 @@ from storage.content import bundled_content_path, load_catalogue
 from storage.database import Database
 from storage.seeding import SeedPerson, SeedRegistration, add_people, add_registrations
 from tests.conftest import Assistant, Cli
+from tests.readable_sheets import id_like_cells
 from tests.test_staff_events import staff_member
 
 SECTORS = catalogue_sectors(load_catalogue(bundled_content_path()))
@@ -276,6 +277,7 @@ def test_companies_import_and_export_on_the_command_line(cli: Cli, tmp_path: Pat
     assert "Firma listesi güncellendi: 1 yeni" in done.stdout
     exported = cli("companies", "export", "all.xlsx")
     assert exported.returncode == 0, exported.stderr
+    assert id_like_cells(load_workbook(tmp_path / "all.xlsx")) == []
     sheet = load_workbook(tmp_path / "all.xlsx").active
     header = [cell.value for cell in sheet[1]]
     assert header[:4] == ["No", "Firma adı", "Kısa ad", "Vergi no"]

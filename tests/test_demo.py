@@ -120,7 +120,7 @@ def test_the_demo_member_gets_last_week_s_certificate(tmp_path: Path) -> None:
     out = result.stdout
     assert "📜 Katılım belgelerim" in out and "Yalın Üretim ve Verimlilik Eğitimi" in out
     (folder,) = tmp_path.glob("clustem-demo-files-*")
-    (saved,) = folder.glob("*-katilim-belgesi-held-*.pdf")
+    (saved,) = folder.glob("*-Katılım_belgesi_-_Yalın_Üretim_ve_Verimlilik_Eğitimi_-_Demo_Üye.pdf")
     text = "\n".join(
         page.extract_text() for page in pypdf.PdfReader(io.BytesIO(saved.read_bytes())).pages
     )

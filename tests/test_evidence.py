@@ -47,7 +47,7 @@ async def sheet_of(staff: Person, page: Message) -> str:
         staff.id, predicate=lambda m: m.document is not None, timeout=10
     )
     assert sent.document is not None and sent.document.filename.endswith(".pdf")
-    assert sent.document.filename.startswith("katilim-cizelgesi-")
+    assert sent.document.filename.startswith("Katılım çizelgesi - ")
     return pdf_text(sent.document.content)
 
 

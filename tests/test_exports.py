@@ -14,6 +14,7 @@ import pytest
 from bot.devtools.emulator import Document, Message
 from bot.domain.exports import Sheet, to_csv, to_xlsx
 from tests.conftest import Assistant, Person
+from tests.readable_sheets import id_like_cells
 from tests.test_attendance import registered
 from tests.test_signup import signed_up_person
 from tests.test_staff_events import open_staff_event, staff_member
@@ -123,6 +124,7 @@ async def test_excel_export_reads_back_with_turkish_intact(assistant: Assistant)
     workbook = openpyxl.load_workbook(io.BytesIO(document.content))
     sheet = workbook.active
     assert sheet.title == "Katılımcılar"
+    assert id_like_cells(workbook) == []
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0] == HEADER_TR
     assert rows[1][:3] == ["Şule Çağlayan", "Işık Örme Tekstil A.Ş.", "Tekstil ve hazır giyim"]

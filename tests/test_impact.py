@@ -29,6 +29,7 @@ from storage.seeding import (
     add_tickets,
 )
 from tests.conftest import Assistant, Cli, Person
+from tests.readable_sheets import id_like_cells
 from tests.test_staff_events import staff_member
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
@@ -222,6 +223,7 @@ async def test_the_workbook_has_a_sheet_and_a_chart_per_indicator(assistant: Ass
     assert sent.document is not None and sent.document.filename.endswith(".xlsx")
     await elif_.emulator.wait_idle()  # the audit entry is written once the file is sent
     workbook = openpyxl.load_workbook(io.BytesIO(sent.document.content))
+    assert id_like_cells(workbook) == []
     assert workbook.sheetnames == [
         "Özet",
         "Hizmet verilen firmalar",

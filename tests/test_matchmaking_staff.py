@@ -18,6 +18,7 @@ from storage.impact import ImpactRepository, MeetingCounts
 from storage.matchmaking import ProfileDraft
 from storage.seeding import SeedRegistration, add_registrations
 from tests.conftest import Assistant, Person
+from tests.readable_sheets import id_like_cells
 from tests.test_exports import download
 from tests.test_matchmaking import (
     B2B,
@@ -54,6 +55,7 @@ async def test_staff_see_the_grid_and_download_the_schedule(assistant: Assistant
     assert "09:50 ············ 0/12" in text
     document = await download(elif_, grid, "Excel: tablo ve gündemler")
     book = openpyxl.load_workbook(io.BytesIO(document.content))
+    assert id_like_cells(book) == []
     sheet = book["Tablo"]
     assert sheet.cell(1, 2).value == "Masa 1"
     assert "Ayşe Kaya · Anadolu Lazer" in str(sheet.cell(2, 2).value)

@@ -23,6 +23,7 @@ from storage.content import (
 )
 from storage.seeding import SeedRegistration, SeedTicket, add_registrations, add_tickets
 from tests.conftest import Assistant, Cli, Person
+from tests.readable_sheets import id_like_cells
 from tests.test_impact import ISTANBUL, held_period
 from tests.test_staff_events import open_staff_event, staff_member
 
@@ -172,6 +173,7 @@ async def test_a_projects_workbook_has_its_targets_and_evidence(assistant: Assis
     assert sent.document.filename == "impact-ankara-yadip-2026.xlsx"
     await elif_.emulator.wait_idle()
     workbook = openpyxl.load_workbook(io.BytesIO(sent.document.content))
+    assert id_like_cells(workbook) == []
     assert workbook.sheetnames[:2] == ["Özet", "Hedefler"]
     summary = workbook["Özet"]
     assert summary["B3"].value == YADIP

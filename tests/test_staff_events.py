@@ -291,7 +291,7 @@ async def test_a_deadline_after_the_new_start_is_asked_again(assistant: Assistan
     await elif_.says(local(5, 10, 0).strftime("%d.%m.%Y %H:%M"))
     step = await elif_.says("17:00")
     assert "yeni başlangıçtan sonraya düşüyor" in (step.text or "")
-    query = await elif_.emulator.press_button(elif_.user, step, "Aynen kalsın")
+    query = await elif_.emulator.press_button(elif_.user, step, "Aynı kalsın")
     refused = await elif_.emulator.wait_for_callback_answer(query)
     assert "yeni başlangıçtan sonraya düşüyor" in (refused.text or "")
     preview = await elif_.press(step, "Etkinlik başlayana kadar")
@@ -309,7 +309,7 @@ async def test_a_title_change_is_saved_without_telling_anyone(assistant: Assista
     page = await open_staff_event(elif_, "Test etkinliği renamed")
     step = await elif_.press(page, "✏️ Başlık")
     step = await elif_.says("Yeni <b>adıyla</b> etkinlik")
-    preview = await elif_.press(step, "Aynen kalsın")  # the English title stays
+    preview = await elif_.press(step, "Aynı kalsın")  # the English title stays
     assert "Değişen: başlık" in (preview.text or "")
     saved = await elif_.press(preview, "✅ Değişikliği kaydet")
     assert "Yeni <b>adıyla</b> etkinlik" in (saved.text or "")
@@ -394,7 +394,7 @@ async def test_cancelling_an_event_asks_first_then_tells_registrants(assistant: 
         notices[person.id] = told.text or ""
     # Each is told what they had: Ali a seat, Ayşe a place on the waiting list.
     assert "Kayıtlı olduğunuz" in notices[ali.id]
-    assert "Kaydınız kendiliğinden düştü" in notices[ali.id]
+    assert "Kaydınız da otomatik olarak iptal edildi" in notices[ali.id]
     assert "Bekleme listesinde olduğunuz" in notices[ayse.id]
     assert "Kayıtlı olduğunuz" not in notices[ayse.id]
     [event] = await assistant.fetch("SELECT status FROM events WHERE id = 'doomed'")
@@ -426,7 +426,7 @@ async def test_two_staff_changes_to_different_fields_both_stay(
     other = await open_staff_event(murat, "Test etkinliği shared")
     step = await murat.press(other, "✏️ Başlık")
     step = await murat.says("Yalın Üretim Atölyesi")
-    preview = await murat.press(step, "Aynen kalsın")
+    preview = await murat.press(step, "Aynı kalsın")
     await murat.press(preview, "✅ Değişikliği kaydet")
 
     preview = await elif_.says("12:30")
@@ -459,7 +459,7 @@ async def test_a_change_saved_after_an_import_keeps_what_the_import_brought(
     await assistant.services.catalogue_store.import_catalogue(parse_catalogue(document, "x.yaml"))
     await assistant.services.reload_catalogue()
     step = await elif_.says("Yeni başlık")
-    preview = await elif_.press(step, "Aynen kalsın")
+    preview = await elif_.press(step, "Aynı kalsın")
     await elif_.press(preview, "✅ Değişikliği kaydet")
     event = assistant.services.catalogue.event("imported")
     assert event is not None and event.title.tr == "Yeni başlık"
@@ -545,7 +545,7 @@ async def test_import_discard_changes_nothing(assistant: Assistant) -> None:
 @pytest.mark.parametrize(
     ("filename", "content", "expected"),
     [
-        ("notlar.txt", b"just text", "bir YAML dosyası değil"),
+        ("notlar.txt", b"just text", "firma listesi (Excel .xlsx, .csv"),
         ("big.yaml", b"a: " + b"x" * (1024 * 1024 + 10), "çok büyük"),
         ("latin1.yaml", "başlık: değer".encode("cp1254"), "UTF-8"),
         ("broken.yaml", b"events: [\n  - id: x\n  kind: : :\n", "line"),

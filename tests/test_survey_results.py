@@ -15,6 +15,7 @@ from bot.domain import surveys
 from storage.roles import Role
 from storage.survey_definitions import Survey
 from tests.conftest import STAFF_ID, Assistant, Person
+from tests.readable_sheets import id_like_cells
 from tests.test_roles import team_member
 
 
@@ -98,10 +99,19 @@ async def test_staff_see_the_distribution_chart_free_texts_and_workbook(
     assert sent.document is not None and sent.document.filename == "needs-2027-1.xlsx"
     workbook = openpyxl.load_workbook(io.BytesIO(sent.document.content))
     assert workbook.sheetnames == ["Özet", "Yanıtlar"]
+    assert id_like_cells(workbook) == []
     summary, raw = workbook["Özet"], workbook["Yanıtlar"]
     assert len(summary._charts) >= 3  # services, yes/no, the scale
     header = [cell.value for cell in raw[1]]
-    assert header[0] == "services"  # anonymous: no person column anywhere
+    # Anonymous: no person column anywhere; each question by its short name, never its id.
+    assert header == [
+        "Hizmetler",
+        "Eğitim planı",
+        "Eğitim konusu",
+        "Önerme olasılığı",
+        "İhracat payı",
+        "Beklentiler",
+    ]
     assert raw.max_row == 4
     await elif_.emulator.wait_idle()
     [entry] = await assistant.fetch("SELECT * FROM audit_log WHERE action = 'survey.export'")

@@ -49,6 +49,26 @@ def test_the_turkish_demo_catalogue_uses_turkish_quotation_marks() -> None:
     assert GUILLEMETS.findall(catalogue.read_text(encoding="utf-8")) == []
 
 
+# Words a native editor struck out, and what is written instead: "kapıda gelen" reads as broken
+# Turkish, "kendiliğinden düştü" as a seat that fell by itself, "Aynen kalsın" as slang; and
+# unlimited is one word ("Sınırsız", "unlimited") wherever a button or a value says it.
+STRUCK = {
+    "tr": ("kapıda gelen", "kendiliğinden", "Aynen kalsın", "Sınır yok"),
+    "en": ('"No limit"', '"no limit"', "walk-in"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(STRUCK))
+def test_struck_words_stay_out_of_the_catalogues(language: str) -> None:
+    found = [
+        f"{path.name}: {word}"
+        for path in sorted((FOLDER / language).glob("*.j2"))
+        for word in STRUCK[language]
+        if word in path.read_text(encoding="utf-8")
+    ]
+    assert found == []
+
+
 def content_problems() -> list[str]:
     """Return every problem template the catalogue's validator raises (storage/content.py)."""
     tree = ast.parse(Path(content.__file__).read_text(encoding="utf-8"))

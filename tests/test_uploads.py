@@ -38,7 +38,12 @@ Opening = Callable[[Assistant, Person], Awaitable[Message]]
 @pytest.mark.parametrize(
     ("kind", "opening", "not_a_file", "wrong_type"),
     [
-        ("import", _content_import, "belge olarak gönderin", "notlar.pdf bir YAML dosyası değil"),
+        (
+            "import",
+            _content_import,
+            "belge olarak gönderin",
+            "(.yaml ya da .yml) ve firma listesi (Excel .xlsx, .csv",
+        ),
         (
             "attendance_import",
             _attendance_list,

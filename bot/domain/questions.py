@@ -209,6 +209,13 @@ def heading(question: Question, language: str, limit: int = HEADING_LIMIT) -> st
     return words.rstrip(" ,;:") + "…"
 
 
+def column_title(question: Question, language: str) -> str:
+    """Return a spreadsheet column's title for the question: its short name, else its wording."""
+    return (
+        question.short.get(language) if question.short is not None else question.text.get(language)
+    )
+
+
 def fitting(render: Callable[[int], str]) -> str:
     """Return the first rendering, with answers cut ever shorter, that fits one message."""
     text = ""

@@ -11,6 +11,7 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from bot.domain.questions import column_title
 from bot.domain.survey_chart import answer_label
 from bot.domain.survey_results import RoundResults
 from storage.surveys import RawResponse
@@ -128,7 +129,8 @@ def _raw_sheet(
         who = [label("survey_column_company")]
     elif not survey.anonymous:
         who = [label("survey_column_person")]
-    header = [*who, *(question.id for question in survey.questions)]
+    # Questions by their short name (or wording): nothing here is read back, so no ids.
+    header = [*who, *(column_title(question, language) for question in survey.questions)]
     sheet.write_row(0, 0, header, bold)
     for line, response in enumerate(raw, start=1):
         cells: list[Any] = []

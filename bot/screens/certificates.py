@@ -9,7 +9,7 @@ from babel.numbers import format_decimal
 
 from bot.domain.certificate_pdf import CertificateWording, certificate_pdf
 from bot.domain.certificates import Verification, shown_code
-from bot.screens.outgoing import DocumentMessage, TextMessage
+from bot.screens.outgoing import DocumentMessage, TextMessage, file_name
 from bot.screens.texts import Texts
 from storage.certificates import Certificate
 from storage.content import ClusterInfo
@@ -67,7 +67,13 @@ def certificate_document(
         ),
     )
     pdf = certificate_pdf(wording, certificate.issued_at)
-    filename = f"{label('certificate_filename')}-{certificate.event_id}-{certificate.code[:4]}.pdf"
+    # Named for the person who keeps it; after an erasure the code stands in for the name.
+    filename = file_name(
+        label("certificate_filename"),
+        certificate.event_title.get(language),
+        certificate.holder_name or code,
+        suffix=".pdf",
+    )
     caption = texts.render(language, "certificate_caption", certificate=certificate, code=code)
     return DocumentMessage(pdf, filename, caption)
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain.attendance_sheet import SheetLine, SheetWording, attendance_sheet_pdf
-from bot.screens.outgoing import DocumentMessage, PhotoMessage
+from bot.screens.outgoing import DocumentMessage, PhotoMessage, file_name
 from bot.screens.texts import Texts
 from storage.content import ClusterInfo, Event
 from storage.evidence import PHOTO, EvidenceFile, SheetEntry
@@ -61,7 +61,7 @@ def attendance_sheet_document(
     )
     lines = [_line(texts, event, entry, language, after) for entry in entries]
     pdf = attendance_sheet_pdf(wording, lines, 0 if after else blank_lines(len(lines)), now)
-    return DocumentMessage(pdf, f"{label('sheet_filename')}-{event.id}.pdf")
+    return DocumentMessage(pdf, file_name(label("sheet_filename"), wording.title, suffix=".pdf"))
 
 
 def _line(texts: Texts, event: Event, entry: SheetEntry, language: str, after: bool) -> SheetLine:

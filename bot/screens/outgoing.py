@@ -6,6 +6,7 @@ through `post`, so a message reads the same whichever path takes it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
@@ -38,6 +39,28 @@ class PhotoMessage:
 
 
 Outgoing = TextMessage | DocumentMessage | PhotoMessage
+
+# Characters no file system takes in a name (Windows is the strictest), and control characters.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+# A part of a file name: long enough to recognise, short enough for every phone's file list.
+PART_LIMIT = 60
+
+
+def file_name(*parts: str, suffix: str) -> str:
+    """Return a file name people read, "Katılım belgesi - Yalın üretim - Ayşe Kaya.pdf".
+
+    Turkish letters stay (Telegram keeps UTF-8 names); what a file system refuses becomes a
+    space, each part is cut at a word to PART_LIMIT, and empty parts are left out.
+    """
+    kept = []
+    for part in parts:
+        clean = " ".join(_UNSAFE.sub(" ", part).split()).strip(". ")
+        if len(clean) > PART_LIMIT:
+            cut = clean[: PART_LIMIT + 1]
+            clean = (cut.rsplit(" ", 1)[0] if " " in cut else cut[:PART_LIMIT]).rstrip(" .,;-")
+        if clean:
+            kept.append(clean)
+    return " - ".join(kept) + suffix
 
 
 async def post(bot: Bot, chat_id: int, message: Outgoing) -> Message:
