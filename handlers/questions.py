@@ -19,6 +19,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.context import AssistantContext, Caller
 from bot.domain.answering import Match, normalise_question
+from bot.domain.answering.event_lists import EventsAsked, events_for
 from bot.domain.tickets import Draft
 from bot.screens.answers import AnswerScreens, suggestion
 from bot.screens.buttons import (
@@ -113,6 +114,9 @@ async def answer_text(update: Update, caller: Caller, text: str, message_id: int
         text = said[0] if caller.language != "tr" else "\n\n".join(said)
         await show(update, text, [row for row in rows if row])
         return
+    if answer.decision == "list" and answer.events_asked is not None:
+        await list_events(update, caller, text, answer.events_asked, message_id, now)
+        return
     answered = bool(matches) and (
         answer.decision == "answer" or (answer.decision == "choose" and len(matches) == 1)
     )
@@ -140,6 +144,27 @@ async def answer_text(update: Update, caller: Caller, text: str, message_id: int
         await show(update, screen.text, screen.rows)
     else:
         await suggest(update, caller, matches if decision == "suggest" else [], asked_id)
+
+
+async def list_events(
+    update: Update,
+    caller: Caller,
+    text: str,
+    asked: EventsAsked,
+    message_id: int | None,
+    now: datetime,
+) -> None:
+    """List the events of the kinds and period asked about, from the live calendar."""
+    services = caller.services
+    upcoming = await services.catalogue_store.upcoming(services.catalogue, now)
+    listed, after_period = events_for(asked, [listing.event for listing in upcoming], now)
+    # Kept as a choice among events: it counts as answered, and the events are its candidates.
+    await services.asked.record(
+        caller.person.id, text, normalise_question(text), caller.language, "choose", None,
+        tuple(f"event:{event.id}" for event in listed), message_id,
+    )  # fmt: skip
+    screen = _screens(caller).events_asked(asked, listed, after_period)
+    await show(update, screen.text, screen.rows)
 
 
 async def suggest(update: Update, caller: Caller, matches: list[Match], asked_id: int) -> None:

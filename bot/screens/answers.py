@@ -15,8 +15,10 @@ from datetime import datetime
 from telegram import InlineKeyboardButton
 
 from bot.domain.answering import Answer
+from bot.domain.answering.event_lists import EventsAsked
 from bot.domain.answering.leads import answer_links
 from bot.screens.buttons import (
+    ALL_KINDS,
     CODE_OF_KIND,
     HOME,
     SUGGESTION_CODES,
@@ -33,7 +35,7 @@ from bot.screens.buttons import (
 )
 from bot.screens.callback_data import CallbackData
 from bot.screens.texts import Texts
-from storage.content import Catalogue, FaqLink
+from storage.content import Catalogue, Event, FaqLink
 
 Rows = list[list[InlineKeyboardButton]]
 _TAG = re.compile(r"<[^>]+>")
@@ -173,6 +175,35 @@ class AnswerScreens:
         ]
         return AnswerScreen(text, [*rows, self.home_row()])
 
+    def events_asked(
+        self, asked: EventsAsked, events: Sequence[Event], after_period: bool
+    ) -> AnswerScreen:
+        """Return the events of the kinds and period asked about, a button each, and the way
+        to the whole list of that kind."""
+        period = asked.period
+        days = self._texts.days(period.starts, period.ends, self.language) if period else ""
+        text = self._render(
+            "events_asked",
+            kind=asked.kind,
+            period=period,
+            period_days=days,
+            events=events,
+            after_period=after_period,
+        )
+        kind_code = CODE_OF_KIND[asked.kind] if asked.kind else ALL_KINDS
+        rows: Rows = [
+            [
+                InlineKeyboardButton(
+                    f"{number}. {event.title.get(self.language)}"[:60],
+                    callback_data=EventPage(event.id, kind_code).data,
+                )
+            ]
+            for number, event in enumerate(events, start=1)
+        ]
+        everything = f"events_all_{asked.kind}" if asked.kind else "all_events"
+        rows.append([self._button(everything, EventList(kind_code))])
+        return AnswerScreen(text, [*rows, self.home_row()])
+
     def entry_title(self, entry: str) -> str | None:
         """Return the button title of a suggested entry ("faq:ID", "service:ID", "event:ID")."""
         kind, _, entry_id = entry.partition(":")
@@ -191,6 +222,9 @@ class AnswerScreens:
             return self.small_talk(answer.small_talk)
         if answer.decision == "choose":
             return self.which_event([m.entry_id for m in answer.matches])
+        if answer.decision == "list" and answer.events_asked is not None:
+            listed = [e for m in answer.matches if (e := self._catalogue.event(m.entry_id))]
+            return self.events_asked(answer.events_asked, listed, answer.after_period)
         top = answer.matches[0] if answer.matches else None
         if answer.decision == "answer" and top is not None:
             if top.kind == "faq" and (screen := self.faq(top.entry_id, 0, now)) is not None:

@@ -7,7 +7,7 @@ Templates live in `messages/<language>/<name>.j2`; button labels are `{% set %}`
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -112,6 +112,22 @@ class Texts:
         """Format the day of a UTC time in the cluster's zone."""
         local = moment.astimezone(self.timezone)
         return format_date(local.date(), _DATE_PATTERNS[language], locale=_LOCALES[language])
+
+    def days(self, starts: datetime, ends: datetime, language: str) -> str:
+        """Write the days from `starts` up to `ends` (left out): "4 Aralık", "7–13 Aralık",
+        "28 December – 3 January", or the whole month as "Ocak 2027"."""
+        locale = _LOCALES[language]
+        first = starts.astimezone(self.timezone).date()
+        last = (ends - timedelta(microseconds=1)).astimezone(self.timezone).date()
+        if first == last:
+            return format_date(first, "d MMMM", locale=locale)
+        if first.day == 1 and last.month == first.month and (last + timedelta(days=1)).day == 1:
+            return format_date(first, "LLLL y", locale=locale)
+        if first.month == last.month:
+            return f"{first.day}–{format_date(last, 'd MMMM', locale=locale)}"
+        return f"{format_date(first, 'd MMMM', locale=locale)} – " + format_date(
+            last, "d MMMM", locale=locale
+        )
 
     def clock(self, moment: datetime, language: str) -> str:
         """Format the local time of day of a UTC time."""

@@ -5,9 +5,12 @@
 A question file is a YAML list of {q: "...", expect: [faq:ID, service:ID, event:ID]}; any listed
 entry counts as right, and `expect: []` marks a question outside what the cluster does.
 `expect: [smalltalk:KIND]` marks small talk, and `which: true` a question several events fit, to
-be answered with "which one?" offering every listed event. Without --questions, the sets shipped
-in tests/data are measured: the development set, the held-out set, the small-talk and event set
-and the questions of the first review.
+be answered with "which one?" (or a list) offering every listed event. `expect: [list:KIND]`
+(`list:any` for every kind, `list:training+webinar` for several) marks a question for a list of
+events, with `period: "2027-01-01/2027-02-01"` (local dates, the end left out) when it names one;
+relative periods ("bu hafta") are worked out as asked at `ASKED_AT`. Without --questions, the
+sets shipped in tests/data are measured: the development set, the held-out set, the small-talk
+and event set, the questions of the first review and the questions for lists of events.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -29,8 +34,13 @@ DEFAULT_QUESTIONS = (
     _DATA / "heldout-questions.yaml",
     _DATA / "smalltalk-event-questions.yaml",
     _DATA / "review-questions.yaml",
+    _DATA / "event-list-questions.yaml",
 )
 SMALL_TALK = "smalltalk:"
+LIST = "list:"
+# Every set is asked at one moment, so that "this week" always means the same days.
+ISTANBUL = ZoneInfo("Europe/Istanbul")
+ASKED_AT = datetime(2026, 12, 3, 10, 0, tzinfo=ISTANBUL)
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,7 @@ class Question:
     text: str
     expect: tuple[str, ...]
     which: bool = False  # several events fit: the right answer asks which one
+    period: tuple[date, date] | None = None  # a list question's period, local dates [from, to)
 
     @property
     def small_talk(self) -> bool:
@@ -108,8 +119,39 @@ def load_questions(path: Path) -> list[Question]:
         which = item.get("which", False)
         if not isinstance(which, bool):
             raise ValueError(f"{path}: item {number}: which must be true or false")
-        questions.append(Question(item["q"], tuple(expect), which))
+        period = item.get("period")
+        if period is not None and not isinstance(period, str):
+            raise ValueError(f"{path}: item {number}: period must be FROM/TO dates")
+        questions.append(Question(item["q"], tuple(expect), which, _period(path, number, period)))
     return questions
+
+
+def _period(path: Path, number: int, text: str | None) -> tuple[date, date] | None:
+    if text is None:
+        return None
+    try:
+        first, _, last = text.partition("/")
+        return date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError as error:
+        raise ValueError(f"{path}: item {number}: period must be FROM/TO dates") from error
+
+
+def _listed_right(question: Question, answer: Answer, timezone: ZoneInfo) -> bool:
+    """Return whether a list answer lists what was asked: its kinds and its period."""
+    asked = answer.events_asked
+    if asked is None:
+        return False
+    kinds = {ref.removeprefix(LIST) for ref in question.expect if ref.startswith(LIST)}
+    wanted = {frozenset() if ref == "any" else frozenset(ref.split("+")) for ref in kinds}
+    if asked.kinds not in wanted:
+        return False
+    period = asked.period
+    if period is None or question.period is None:
+        return period is None and question.period is None
+    shown = (period.starts.astimezone(timezone).date(), period.ends.astimezone(timezone).date())
+    first, last = question.period
+    # "This week" and "this month" start now: the period asked may start before the moment.
+    return shown[1] == last and (shown[0] == first or (first <= shown[0] <= ASKED_AT.date()))
 
 
 def _shown(answer: Answer) -> tuple[str, ...]:
@@ -118,7 +160,7 @@ def _shown(answer: Answer) -> tuple[str, ...]:
         return tuple(match.id for match in answer.matches[:1])
     if answer.decision == "suggest":
         return tuple(match.id for match in answer.matches[:3])
-    if answer.decision == "choose":
+    if answer.decision in ("choose", "list"):
         return tuple(match.id for match in answer.matches)
     return ()
 
@@ -134,7 +176,7 @@ def _describe(question: Question, answer: Answer) -> str:
 def _judge(report: Report, question: Question, answer: Answer) -> bool:
     """Count one answer; return whether it was right."""
     shown = _shown(answer)
-    confident = answer.decision in ("answer", "choose") and answer.small_talk is None
+    confident = answer.decision in ("answer", "choose", "list") and answer.small_talk is None
     if question.small_talk:
         report.small_talk += 1
         if answer.small_talk is not None:
@@ -156,15 +198,22 @@ def _judge(report: Report, question: Question, answer: Answer) -> bool:
         report.confident_wrong += confident
         return not confident
     report.in_scope += 1
+    if any(ref.startswith(LIST) for ref in question.expect):
+        right = answer.decision == "list" and _listed_right(question, answer, ISTANBUL)
+        report.shown += right
+        report.correct += right
+        report.confident_wrong += confident and not right
+        return right
     report.shown += any(ref in question.expect for ref in shown)
     if question.which:
-        right = answer.decision == "choose" and set(question.expect) <= set(shown)
+        right = answer.decision in ("choose", "list") and set(question.expect) <= set(shown)
     else:
         right = answer.decision == "answer" and bool(shown) and shown[0] in question.expect
     if right:
         report.correct += 1
     elif (
-        answer.decision == "answer" or (answer.decision == "choose" and not question.which)
+        answer.decision == "answer"
+        or (answer.decision in ("choose", "list") and not question.which)
     ) and not any(ref in question.expect for ref in shown):
         report.confident_wrong += 1
     return right
@@ -174,7 +223,7 @@ def evaluate(index: AnswerIndex, questions: Sequence[Question]) -> Report:
     """Ask every question and count the outcomes."""
     report = Report()
     for question in questions:
-        answer = index.ask(question.text)
+        answer = index.ask(question.text, now=ASKED_AT)
         report.questions += 1
         if not _judge(report, question, answer):
             report.misses.append(_describe(question, answer))

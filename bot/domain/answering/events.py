@@ -15,6 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.answering.normalise import WEAK_WORDS, is_stop, looks_like_verb, stem_en, stem_tr
+from bot.domain.answering.periods import month_of
 
 # The weakest way a word may still point at an event: through a suffix, a typo or a synonym.
 _MIN_STRENGTH = 0.7
@@ -43,19 +44,6 @@ _NEUTRAL = """
     yaklasan ilk first held take happen run open gun day hafta week ay month yil year ne what
     the for of in on at is var yok mi mu
 """
-_MONTHS_TR = (
-    "ocak", "subat", "mart", "nisan", "mayis", "haziran",
-    "temmuz", "agustos", "eylul", "ekim", "kasim", "aralik",
-)  # fmt: skip
-_MONTHS_EN = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
-)  # fmt: skip
-_MONTH_SHORT = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9}
-_MONTH_SHORT |= {"sept": 9, "oct": 10, "nov": 11, "dec": 12}
-_MONTH_SUFFIX = 6  # "nisandaki", "martta": a suffix of at most this many letters
-
-
 _FACT_STARTS = tuple(_words(_FACTS))
 _ACTION_STARTS = tuple(_words(_ACTIONS))
 _NEUTRAL_WORDS = frozenset(_words(_NEUTRAL))
@@ -77,17 +65,6 @@ def _is_action(word: str) -> bool:
     return word.startswith(_ACTION_STARTS)
 
 
-def month_of(word: str, previous: str | None = None) -> int | None:
-    """Return the month a folded word names ("mart", "nisandaki", "february"), if any."""
-    for number, name in enumerate(_MONTHS_TR, start=1):
-        if word.startswith(name) and len(word) - len(name) <= _MONTH_SUFFIX:
-            return number
-    for number, name in enumerate(_MONTHS_EN, start=1):
-        if word == name and (name != "may" or previous == "in"):
-            return number
-    return _MONTH_SHORT.get(word)
-
-
 # How well a word names an event, by where the event has it.
 _BY_TITLE = 1.0  # its title or kind
 _BY_KEYWORD = 0.8
@@ -99,6 +76,7 @@ class EventTerms:
     """What points at one event: its title and kind, its place, its keywords."""
 
     number: int  # the event's entry number in the index
+    kind: str  # training, webinar, ...
     titles: frozenset[str]  # title and kind
     places: frozenset[str]
     keywords: frozenset[str]
@@ -141,11 +119,16 @@ class EventFinder:
 
     def __init__(self, events: Sequence[EventTerms], timezone: ZoneInfo) -> None:
         self._events = list(events)
-        self._timezone = timezone
+        self.timezone = timezone
         self._by_term: dict[str, list[EventTerms]] = {}
         for event in self._events:
             for term in event.terms:
                 self._by_term.setdefault(term, []).append(event)
+
+    @property
+    def dated(self) -> Sequence[EventTerms]:
+        """Return every event, each with its kind and start."""
+        return self._events
 
     def find(
         self,

@@ -26,10 +26,11 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from bot.domain.answering.event_lists import EventsAsked, events_asked, events_for
 from bot.domain.answering.events import MAX_CHOICES, EventFinder, EventTerms
 from bot.domain.answering.focus import focused
 from bot.domain.answering.normalise import (
@@ -47,8 +48,9 @@ from bot.domain.answering.vocabulary import SYNONYM, Vocabulary
 from storage.content import Catalogue, Phrases, Text
 
 # "choose": several events fit a question about one event; the person picks one.
-Decision = Literal["answer", "suggest", "choose", "none"]
-AnswerKind = Literal["faq", "service", "event", "smalltalk", "none"]
+# "list": the question asks which events there are (of a kind, in a period); matches are those.
+Decision = Literal["answer", "suggest", "choose", "list", "none"]
+AnswerKind = Literal["faq", "service", "event", "events", "smalltalk", "none"]
 
 # Field weights: a word in a title or phrasing says more about the entry than one in its body text.
 PHRASING = 1.0
@@ -103,6 +105,8 @@ class Answer:
     matches: tuple[Match, ...] = ()
     small_talk: SmallTalk | None = None
     about_event: bool = False  # asks for an event's facts (when, where, seats, deadline)
+    events_asked: EventsAsked | None = None  # asks which events there are
+    after_period: bool = False  # nothing falls in the period asked: the soonest after it
 
     @property
     def kind(self) -> AnswerKind:
@@ -111,6 +115,8 @@ class Answer:
             return "smalltalk"
         if self.decision == "choose":
             return "event"
+        if self.decision == "list":
+            return "events"
         if self.decision != "answer" or not self.matches:
             return "none"
         kind = self.matches[0].kind
@@ -292,6 +298,7 @@ class AnswerIndex:
             events.append(
                 EventTerms(
                     number=number,
+                    kind=event.kind,
                     titles=frozenset(titles),
                     places=frozenset(places),
                     keywords=frozenset(terms(_phrase_fields(event.keywords, 1.0))),
@@ -397,6 +404,12 @@ class AnswerIndex:
         """Answer one question or clause, small talk aside."""
         words = tokenize(question)
         language = guess_language(question, words, language)
+        asked = events_asked(words, language, now or datetime.now(UTC), self._events.timezone)
+        if asked is not None:
+            events = self._events.find(words, language, self._vocabulary.expand, now)
+            # "mart'taki eğitim ne zaman" names one event: its page says more than a list.
+            if asked.listing or events is None or len(events) != 1:
+                return self._event_list(asked, now)
         parsed = self._parse(question, words, language)
         if parsed is None:
             return Answer("none")
@@ -407,6 +420,12 @@ class AnswerIndex:
                 decision: Decision = "answer" if len(matches) == 1 else "choose"
                 return Answer(decision, matches[:MAX_CHOICES], about_event=True)
         return self._decide(self._score(parsed, now), parsed)
+
+    def _event_list(self, asked: EventsAsked, now: datetime | None) -> Answer:
+        """Answer a question for a list of events with the events of its kinds and period."""
+        listed, after = events_for(asked, self._events.dated, now or datetime.now(UTC))
+        matches = tuple(self._match(event.number, 1.0) for event in listed)
+        return Answer("list", matches, events_asked=asked, after_period=after)
 
     def _parse(self, question: str, words: list[str], language: str) -> _Question | None:
         """Return the question's meaningful words with their weights and terms, if it has any."""
