@@ -20,6 +20,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import AssistantApplication, AssistantContext, Caller, Services
 from bot.domain.access import Ability
+from bot.screens.b2b import MEETING_LANGUAGES
 from bot.screens.buttons import (
     HOME,
     STAFF_HOME,
@@ -290,10 +291,27 @@ async def privacy_log(update: Update, context: AssistantContext) -> None:
     await show(update, caller.render("staff_privacy_log", entries=shown), rows)
 
 
+# Columns of a B2B profile stored as JSON lists: exported as lists, not as JSON in a string.
+_PROFILE_LISTS = ("offers", "seeks", "languages")
+
+
+async def personal_data(caller: Caller) -> dict[str, Any]:
+    """Return everything stored about the person, its JSON columns read as lists."""
+    document = await caller.services.people.personal_data(caller.person.id)
+    for profile in document.get("match_profiles", []):
+        for name in _PROFILE_LISTS:
+            try:
+                value = json.loads(profile.get(name) or "[]")
+            except (TypeError, ValueError):
+                continue
+            profile[name] = value if isinstance(value, list) else []
+    return document
+
+
 async def summary_pressed(update: Update, context: AssistantContext) -> None:
     """Tell the person, in a few lines, everything that is stored about them."""
     caller = context.caller
-    document = await caller.services.people.personal_data(caller.person.id)
+    document = await personal_data(caller)
     rows = [
         [caller.button("download_data", PrivacyAction("export"))],
         [caller.button("privacy", Menu("privacy"))],
@@ -305,7 +323,7 @@ async def export_data(update: Update, context: AssistantContext) -> None:
     """Send the person their data: a JSON file, and the same as text a person reads."""
     caller = context.caller
     services = caller.services
-    document = await services.people.personal_data(caller.person.id)
+    document = await personal_data(caller)
     document["exported_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     payload = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
     # A text file, not Telegram HTML: the escaping the templates add is undone.
@@ -330,6 +348,7 @@ def _summary(caller: Caller, document: dict[str, Any]) -> dict[str, Any]:
     catalogue = caller.services.catalogue
     member = document.get("member", {})
     sector = catalogue.sector(member.get("sector_id") or "")
+    notices = document.get("notice_acknowledgements", [])
 
     def title(event_id: str) -> str:
         event = catalogue.event(event_id)
@@ -353,7 +372,14 @@ def _summary(caller: Caller, document: dict[str, Any]) -> dict[str, Any]:
             for item in document.get("special_category_answers", [])
         ],
         "notices": document.get("notice_acknowledgements", []),
+        # The version read last, as /privacy names it ("2027-01, read on ...").
+        "notice": _with_moments(notices[-1], "acknowledged_at") if notices else None,
         "forms": document.get("forms", []),
+        "applications": document.get("applications", []),
+        "certificates": document.get("certificates", []),
+        "match_profiles": document.get("match_profiles", []),
+        "meeting_requests": document.get("meeting_requests", []),
+        "meetings": document.get("meetings", []),
     }
 
 
@@ -382,6 +408,8 @@ def _readable(caller: Caller, document: dict[str, Any]) -> dict[str, Any]:
 
     def purpose(name: str) -> tuple[str, str]:
         """Return what a consent is for, and the event it is about (if any)."""
+        if name == f"{MATCH_PREFIX}{DIRECTORY}":
+            return "directory", ""
         for prefix, kind in (
             (HOST_PREFIX, "host"),
             (SPECIAL_PREFIX, "special"),
@@ -390,6 +418,12 @@ def _readable(caller: Caller, document: dict[str, Any]) -> dict[str, Any]:
             if name.startswith(prefix):
                 return kind, title(name.removeprefix(prefix))
         return ("announcements" if name == ANNOUNCEMENTS else "other"), ""
+
+    def categories(ids: list[str], words: str | None) -> list[str]:
+        """Return the categories of a profile by name, then what the person wrote."""
+        found = (catalogue.category(category_id) for category_id in ids)
+        named = [c.name.get(caller.language) for c in found if c is not None]
+        return [*named, f"“{words}”"] if words else named
 
     answers: dict[str, dict[str, Any]] = {}
     for row in document.get("event_answers", []):
@@ -434,8 +468,16 @@ def _readable(caller: Caller, document: dict[str, Any]) -> dict[str, Any]:
         "match_profiles": [
             {
                 **_with_moments(item, "listed_at", "updated_at"),
-                "title": title(item["event_id"]),
+                # The year-round directory's profile has no event: the template names it.
+                "title": title(item["event_id"]) if item["event_id"] else None,
                 "sector": sectors.get(item.get("sector_id") or "", ""),
+                "offers": categories(item.get("offers", []), item.get("offers_text")),
+                "seeks": categories(item.get("seeks", []), item.get("seeks_text")),
+                "languages": [
+                    caller.label(f"meeting_language_{code}")
+                    for code in item.get("languages", [])
+                    if code in MEETING_LANGUAGES
+                ],
             }
             for item in document.get("match_profiles", [])
         ],

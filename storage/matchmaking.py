@@ -823,13 +823,18 @@ class MatchmakingRepository:
         return await _names(self._db, person_ids)
 
     async def leave(self, person_id: int, reason: str, now: datetime) -> int:
-        """Before an erasure: cancel the person's meetings and requests, telling the others.
+        """Before an erasure: cancel the person's meetings to come and open requests, telling
+        the others. Meetings that took place stay (without the person) for the impact report.
 
         Returns how many meetings were cancelled.
         """
+        to_come = (
+            "(m.person_a = :p OR m.person_b = :p) AND (m.starts_at > :now OR "
+            "(m.starts_at IS NULL AND m.event_id IN (SELECT id FROM events WHERE ends_at > :now)))"
+        )
         async with self._db.transaction() as tx:
             cancelled = await self._cancel(
-                tx, "m.person_a = :p OR m.person_b = :p", {"p": person_id}, person_id, reason, now
+                tx, to_come, {"p": person_id, "now": utc_text(now)}, person_id, reason, now
             )
             await self._cancel_requests(tx, person_id, None, reason, now)
         return len(cancelled)

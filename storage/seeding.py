@@ -60,13 +60,19 @@ class SeedTicket:
     answered_at: str | None
 
 
-async def add_people(database: Database, people: Sequence[SeedPerson]) -> None:
-    """Insert people who read the notice and filled their profile (no announcements consent)."""
+async def add_people(
+    database: Database, people: Sequence[SeedPerson], notice_version: str | None = None
+) -> None:
+    """Insert people who read the notice and filled their profile (no announcements consent).
+
+    With `notice_version`, each read that version when first seen, as the sign-up records it
+    (the version on the person and an acknowledgement); without it, the old unversioned notice.
+    """
     async with database.transaction() as tx:
         await tx.executemany(
             "INSERT INTO people (id, first_seen_at, last_seen_at, language, telegram_language, "
-            "informed_at, full_name, company, company_key, company_id, sector_id, "
-            "announcements_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, lower(?), ?, ?, 0)",
+            "informed_at, notice_version, full_name, company, company_key, company_id, "
+            "sector_id, announcements_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, lower(?), ?, ?, 0)",
             [
                 (
                     p.id,
@@ -75,6 +81,7 @@ async def add_people(database: Database, people: Sequence[SeedPerson]) -> None:
                     p.language,
                     p.language,
                     p.seen_at,
+                    notice_version,
                     p.full_name,
                     p.company,
                     p.company,
@@ -84,6 +91,12 @@ async def add_people(database: Database, people: Sequence[SeedPerson]) -> None:
                 for p in people
             ],
         )
+        if notice_version is not None:
+            await tx.executemany(
+                "INSERT INTO notice_acknowledgements (person_id, version, language, "
+                "acknowledged_at) VALUES (?, ?, ?, ?)",
+                [(p.id, notice_version, p.language, p.seen_at) for p in people],
+            )
 
 
 async def add_registrations(database: Database, registrations: Sequence[SeedRegistration]) -> None:

@@ -85,7 +85,7 @@ async def add_b2b_day(
         )
         for n, company in enumerate(chosen)
     ]
-    await add_people(services.database, people)
+    await add_people(services.database, people, services.catalogue.cluster.privacy_notice.version)
     # Joined through their company's invite link: verified members.
     await services.database.execute(
         "UPDATE people SET company_verified = 1 WHERE id BETWEEN ? AND ?",

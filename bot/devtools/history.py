@@ -163,6 +163,8 @@ async def add_demo_member(
                 seen_at=seen,
             )
         ],
+        # They read today's notice when they signed up, as /privacy will say.
+        notice_version=services.catalogue.cluster.privacy_notice.version,
     )
     arrived = utc_text(event.starts_at + timedelta(minutes=-5))
     await add_registrations(
