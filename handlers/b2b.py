@@ -228,7 +228,9 @@ async def show_suggestions(update: Update, caller: Caller, event: Event, me: Mat
         card(services.texts, services.catalogue, s.profile, caller.language, s.reasons)
         for s in found
     ]
-    text = caller.render("b2b_list", kind="suggested", people=people, title=None, page=0, pages=1)
+    text = caller.render(
+        "b2b_list", kind="suggested", people=people, title=None, page=0, pages=1, directory=False
+    )
     rows = _participant_rows(caller, event, [s.profile for s in found])
     rows.append([caller.button("b2b_browse", B2bBrowse(event.id))])
     rows.append([caller.button("b2b_back", B2bHub(event.id))])
@@ -329,7 +331,14 @@ async def _show_page(
     services = caller.services
     people = [card(services.texts, services.catalogue, p, caller.language) for p in shown]
     text = caller.render(
-        "b2b_list", kind=kind, people=people, title=title, side=side, page=page, pages=pages
+        "b2b_list",
+        kind=kind,
+        people=people,
+        title=title,
+        side=side,
+        page=page,
+        pages=pages,
+        directory=False,
     )
     rows = _participant_rows(caller, event, shown)
     if page_of is not None:
@@ -433,6 +442,7 @@ async def participant_pressed(update: Update, context: AssistantContext) -> None
         "b2b_participant",
         who=card(services.texts, services.catalogue, other, caller.language, reasons),
         itself=other.person_id == me.person_id,
+        directory=False,
     )
     rows: Keyboard = [
         [caller.button("b2b_request", B2bRequest(other.id))],

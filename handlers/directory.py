@@ -77,7 +77,7 @@ async def show_directory(update: Update, caller: Caller, note: str | None = None
         rows += [
             [caller.button("b2b_suggested", DirScreen("suggested"))],
             [
-                caller.button("b2b_browse", DirScreen("browse")),
+                caller.button("directory_browse", DirScreen("browse")),
                 caller.button("b2b_search", DirScreen("search")),
             ],
             [
@@ -157,7 +157,14 @@ async def _show_list(
     title: str | None = None,
 ) -> None:
     text = caller.render(
-        "b2b_list", kind=kind, people=people, title=title, side="a", page=page, pages=pages
+        "b2b_list",
+        kind=kind,
+        people=people,
+        title=title,
+        side="a",
+        page=page,
+        pages=pages,
+        directory=True,
     )
     rows = [
         [
@@ -196,6 +203,7 @@ async def company_pressed(update: Update, context: AssistantContext) -> None:
         "b2b_participant",
         who=card(services.texts, services.catalogue, other, caller.language, reasons),
         itself=False,
+        directory=True,
     )
     rows = [
         [caller.button("directory_intro", DirContact(other.id, "i"))],

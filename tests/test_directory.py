@@ -79,7 +79,7 @@ async def test_members_find_each_other_and_write_a_first_message(
     assert "Anadolu Lazer" in text and "silindir gövdesi" in text and "0532" not in text
     assert "✉️ Yanıtla" in relayed.buttons
     # Only a first message: a second one to the same member is not relayed.
-    again = await ayse.press(await ayse.press(sent, "Rehber"), "Katılımcılar")
+    again = await ayse.press(await ayse.press(sent, "Rehber"), "Rehberdeki firmalar")
     again = await ayse.press(again, "Kuzey Hidrolik")
     await ayse.press(again, "İlk mesajı gönder")
     refused = await ayse.says("Tekrar merhaba")
@@ -93,7 +93,7 @@ async def test_members_find_each_other_and_write_a_first_message(
     assert len(relays) == 1
 
     # An introduction by the team: a ticket naming both sides.
-    intro = await ayse.press(await ayse.press(refused, "Rehber"), "Katılımcılar")
+    intro = await ayse.press(await ayse.press(refused, "Rehber"), "Rehberdeki firmalar")
     intro = await ayse.press(intro, "Kuzey Hidrolik")
     await ayse.press(intro, "Ekipten tanıştırma iste")
     confirmed = await ayse.says("Ortak bir ihracat projesi için")
