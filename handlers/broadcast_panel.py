@@ -11,7 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 from telegram import InlineKeyboardButton, Update
 
 from bot.context import AssistantContext, Caller, Services
-from bot.domain.event_form import parse_local_time
+from bot.domain.moments import read_moment
 from bot.screens.broadcasts import audience_view
 from bot.screens.buttons import (
     STAFF_HOME,
@@ -200,7 +200,7 @@ async def quick_chosen(update: Update, context: AssistantContext) -> None:
 
 def typed_time(text: str, services: Services, now: datetime) -> tuple[datetime | None, str | None]:
     """Return the sending time typed in the cluster's zone, or why it can't be used."""
-    at = parse_local_time(text, services.settings.timezone)
+    at = read_moment(text, services.settings.timezone, now)
     if at is None:
         return None, "moment"
     if at <= now:

@@ -13,7 +13,8 @@ import yaml
 
 from bot.devtools.emulator import BotApiEmulator, Message, User
 from bot.domain.event_changes import publish_event
-from bot.domain.event_form import EventDraft, parse_local_time, slug
+from bot.domain.event_form import EventDraft, slug
+from bot.domain.moments import read_moment
 from storage.content import catalogue_to_document, parse_catalogue
 from tests.conftest import STAFF_ID, Assistant, Person, StartAssistant
 from tests.test_signup import signed_up_person
@@ -192,7 +193,8 @@ def test_event_ids_are_slugs_of_the_turkish_title(title: str, expected: str) -> 
     ],
 )
 def test_times_are_read_the_turkish_way_or_iso(typed: str, expected: datetime | None) -> None:
-    assert parse_local_time(typed, ISTANBUL) == expected
+    now = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    assert read_moment(typed, ISTANBUL, now) == expected
 
 
 async def test_cancel_abandons_the_form_and_writes_nothing(assistant: Assistant) -> None:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.domain.moments import read_clock, read_moment
 from bot.domain.profile import clean_line, fold_turkish
 from storage.content import (
     DEFAULT_CONFIRM_DAYS,
@@ -64,12 +65,6 @@ CHANGES = {
     # Asked only when changing an event: which funded project it counts for (or none).
     "project": ("project",),
 }
-_DATE_TIME = re.compile(
-    r"^(?:(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})"
-    r"|(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2}))"
-    r"(?:[ T]+|\s*,\s*)(?P<h>\d{1,2})[:.](?P<min>\d{2})$"
-)
-_TIME_ONLY = re.compile(r"^(?P<h>\d{1,2})[:.](?P<min>\d{2})$")
 # Draft attributes whose name differs from their question's.
 _FIELDS = {"starts": "starts_at", "ends": "ends_at"}
 _SKIPPABLE = ("title_en", "description_en", "location_en", "deadline", "max_per_company")
@@ -201,7 +196,7 @@ class EventDraft:
         elif step == "starts":
             value, reason = check_start(text, timezone, now)
         elif step == "ends" and self.starts_at is not None:
-            value, reason = check_end(text, self.starts_at, timezone)
+            value, reason = check_end(text, self.starts_at, timezone, now)
         elif step == "deadline" and self.starts_at is not None:
             value, reason = check_deadline(text, self.starts_at, timezone, now)
         elif step == "capacity":
@@ -418,27 +413,9 @@ def check_url(text: str) -> Answer:
     return url, None
 
 
-def parse_local_time(text: str, timezone: ZoneInfo) -> datetime | None:
-    """Read "19.01.2027 09:30" or "2027-01-19 09:30" in the cluster's zone; return UTC."""
-    match = _DATE_TIME.match(clean_line(text))
-    if match is None:
-        return None
-    parts = match.groupdict()
-    year = parts["y"] or parts["iy"]
-    month = parts["m"] or parts["im"]
-    day = parts["d"] or parts["id"]
-    try:
-        local = datetime(
-            int(year), int(month), int(day), int(parts["h"]), int(parts["min"]), tzinfo=timezone
-        )
-    except ValueError:
-        return None
-    return local.astimezone(UTC)
-
-
 def check_start(text: str, timezone: ZoneInfo, now: datetime) -> Answer:
     """Return a start time in the future, or the reason it can't be used."""
-    moment = parse_local_time(text, timezone)
+    moment = read_moment(text, timezone, now)
     if moment is None:
         return None, "moment"
     if moment <= now:
@@ -446,17 +423,13 @@ def check_start(text: str, timezone: ZoneInfo, now: datetime) -> Answer:
     return moment, None
 
 
-def check_end(text: str, starts_at: datetime, timezone: ZoneInfo) -> Answer:
+def check_end(text: str, starts_at: datetime, timezone: ZoneInfo, now: datetime) -> Answer:
     """Return an end time after the start; a bare "17:00" means the start's day."""
-    moment = parse_local_time(text, timezone)
-    bare = _TIME_ONLY.match(clean_line(text))
-    if moment is None and bare is not None:
+    moment = read_moment(text, timezone, now)
+    clock = read_clock(text)
+    if moment is None and clock is not None:
         start_day = starts_at.astimezone(timezone)
-        try:
-            local = start_day.replace(hour=int(bare["h"]), minute=int(bare["min"]))
-        except ValueError:
-            return None, "moment"
-        moment = local.astimezone(UTC)
+        moment = datetime.combine(start_day.date(), clock, tzinfo=timezone).astimezone(UTC)
     if moment is None:
         return None, "moment"
     if moment <= starts_at:
@@ -466,7 +439,7 @@ def check_end(text: str, starts_at: datetime, timezone: ZoneInfo) -> Answer:
 
 def check_deadline(text: str, starts_at: datetime, timezone: ZoneInfo, now: datetime) -> Answer:
     """Return a sign-up deadline between now and the start."""
-    moment = parse_local_time(text, timezone)
+    moment = read_moment(text, timezone, now)
     if moment is None:
         return None, "moment"
     if moment <= now:

@@ -17,6 +17,7 @@ from statistics import mean
 from zoneinfo import ZoneInfo
 
 from bot.domain.companies import size_of
+from bot.domain.moments import MONTHS
 from bot.domain.profile import fold_turkish
 from storage.companies import SIZE_CLASSES, Company, CompanyRepository
 from storage.content import Catalogue, Project
@@ -108,28 +109,6 @@ class ProjectCut:
         return Period(self.project.starts_on, self.project.ends_on)
 
 
-# Month names as people type them, Turkish letters optional, and English.
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("ocak", "oca", "january", "jan"),
-            ("subat", "sub", "february", "feb"),
-            ("mart", "mar", "march"),
-            ("nisan", "nis", "april", "apr"),
-            ("mayis", "may"),
-            ("haziran", "haz", "june", "jun"),
-            ("temmuz", "tem", "july", "jul"),
-            ("agustos", "agu", "august", "aug"),
-            ("eylul", "eyl", "september", "sep", "sept"),
-            ("ekim", "eki", "october", "oct"),
-            ("kasim", "kas", "november", "nov"),
-            ("aralik", "ara", "december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 _NUMERIC_DAY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})$")
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NAMED_DAY = re.compile(r"^(\d{1,2})\.?\s+([a-z]+)\.?,?\s+(\d{4})$")
@@ -145,8 +124,8 @@ def read_day(text: str) -> date:
         numbers = (int(found[3]), int(found[2]), int(found[1]))
     elif found := _NUMERIC_DAY.match(typed):
         numbers = (int(found[1]), int(found[2]), int(found[3]))
-    elif (found := _NAMED_DAY.match(typed)) and found[2] in _MONTHS:
-        numbers = (int(found[1]), _MONTHS[found[2]], int(found[3]))
+    elif (found := _NAMED_DAY.match(typed)) and found[2] in MONTHS:
+        numbers = (int(found[1]), MONTHS[found[2]], int(found[3]))
     if numbers is None:
         raise PeriodError("not_a_date")
     day, month, year = numbers
