@@ -286,7 +286,16 @@ async def privacy_log(update: Update, context: AssistantContext) -> None:
         event = catalogue.event(event_id) if event_id else None
         return event.title.get(language) if event is not None else event_id or None
 
-    shown = [{"entry": entry, "event": title(entry.subject)} for entry in entries]
+    # Staff are named as their profile names them; the id is shown only for one without a name.
+    people = caller.services.people
+    names: dict[int, str | None] = {}
+    for staff_id in {entry.staff_id for entry in entries if entry.staff_id}:
+        person = await people.get(staff_id)
+        names[staff_id] = person.full_name if person is not None else None
+    shown = [
+        {"entry": entry, "event": title(entry.subject), "staff": names.get(entry.staff_id)}
+        for entry in entries
+    ]
     rows = [[caller.button("staff_menu", STAFF_HOME)]]
     await show(update, caller.render("staff_privacy_log", entries=shown), rows)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from storage.catalogue import parse_utc, utc_text
@@ -32,6 +32,8 @@ NOT_FOUND = "not_found"
 TO_TEAM = "team"
 # Normalised questions are for counting, not reading in full.
 NORMALISED_LIMIT = 300
+# A "not found" passed on to the team within this long is the same question asked once.
+PASSED_ON_WITHIN = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -343,10 +345,24 @@ class TicketRepository:
     async def record_unanswered(
         self, normalised: str, language: str, outcome: str, person_id: int
     ) -> None:
-        """Count a question (folded by `normalise_question`) the assistant found nothing for."""
+        """Count a question (folded by `normalise_question`) the assistant found nothing for.
+
+        One question asked is one row: passing on to the team the question the assistant just
+        said it found nothing for turns that row into one the team got, instead of adding one.
+        """
         normalised = normalised[:NORMALISED_LIMIT].strip()
         if not normalised:
             return
+        if outcome == TO_TEAM:
+            since = utc_text(datetime.now(UTC) - PASSED_ON_WITHIN)
+            passed_on = await self._db.execute(
+                "UPDATE unanswered_questions SET outcome = ? WHERE id = (SELECT id "
+                "FROM unanswered_questions WHERE person_id = ? AND question = ? "
+                "AND outcome = ? AND created_at >= ? ORDER BY id DESC LIMIT 1)",
+                (TO_TEAM, person_id, normalised, NOT_FOUND, since),
+            )
+            if passed_on:
+                return
         await self._db.execute(
             "INSERT INTO unanswered_questions (question, language, outcome, person_id, "
             "created_at) VALUES (?, ?, ?, ?, ?)",

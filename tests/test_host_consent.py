@@ -18,6 +18,7 @@ from storage.content import (
     load_catalogue,
     parse_catalogue,
 )
+from storage.people import Profile
 from tests.conftest import Assistant, Person
 from tests.test_exports import download
 from tests.test_privacy import sign_up
@@ -203,6 +204,17 @@ async def test_staff_read_exports_and_erasures_without_personal_data(
     # Nobody's name, company or address: the log never had them.
     for detail in ("Ayşe", "Bora", "Anadolu", "@", str(bora.id), str(ayse.id)):
         assert detail not in text
+    # Staff are named by their profile's name; one without a name, by id, said as such.
+    assert f"bir ekip üyesi (kimlik {elif_.id}), “Test etkinliği {VISIT}”" in lines[0]
+    people = assistant.services.people
+    await people.seen(elif_.id, "tr")
+    await assistant.services.privacy.acknowledge_notice(elif_.id, "2027-01", "tr")
+    profile = Profile("Elif Demir", "Küme Ofisi", "kume ofisi", None, None, None)
+    await people.save_profile(elif_.id, profile)
+    log = await elif_.press(await elif_.says("/staff"), "Veri dışa aktarma ve silme kaydı")
+    named = log.text or ""
+    assert f"Elif Demir, “Test etkinliği {VISIT}” ev sahibi listesini indirdi" in named
+    assert str(elif_.id) not in named
 
 
 async def test_consent_to_the_host_is_cleared_once_the_visit_is_over(
