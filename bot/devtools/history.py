@@ -116,6 +116,17 @@ async def add_history(
     await _add_the_rest(services, now, people, len(events), rng)
     await _add_applications(services, people, now, rng)
     await _add_surveys(services, people, now, random.Random(seed + 2))
+    await _add_data_actions(services, [event_id for event_id, _, _ in events])
+
+
+async def _add_data_actions(services: Services, event_ids: list[str]) -> None:
+    """Log what the staff privacy log lists: list downloads by staff and members' own requests."""
+    staff_id = min(services.settings.staff_ids, default=0)
+    audit = services.audit
+    for event_id in event_ids[-2:]:
+        await audit.record(staff_id, "attendees.export", f"event:{event_id}", {"rows": 18})
+    await audit.record(0, "privacy.export")
+    await audit.record(0, "privacy.erase", None, {"cancelled": 1})
 
 
 async def _certify(services: Services, event_ids: list[str], now: datetime) -> None:
