@@ -13,7 +13,6 @@ acceptance past the capacity), so two staff members deciding at once can't overf
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
@@ -25,11 +24,13 @@ from storage.catalogue import parse_utc, utc_text
 from storage.content import Event
 from storage.database import Database, Transaction
 from storage.outbox import (
-    APPLICATION_DECISION,
     EVENT_CANCELLED,
-    PLACE_REMINDER,
     PLACES_UNFILLED,
     DeliveryPlan,
+    Personal,
+    queue_application_news,
+    queue_personal,
+    queue_staff_notice,
     withdraw_for_registration,
 )
 from storage.registrations import (
@@ -715,7 +716,6 @@ class ApplicationRepository:
 
     async def _tell(self, tx: Transaction, event: Event, row: Any, now: datetime) -> None:
         """Queue the decision's message (and an accepted place's reminder), marked as told."""
-        moment = utc_text(now)
         told_round = row["notified_round"] + 1
         confirm_by = None
         if row["status"] == ACCEPTED:
@@ -731,27 +731,13 @@ class ApplicationRepository:
             "decision": row["status"],
             "note": row["note"],
         }
-        rows: list[tuple[Any, ...]] = [
-            (APPLICATION_DECISION, row["person_id"], event.id, json.dumps(payload), moment, moment)
-        ]
+        reminder = None
+        due = None
         if confirm_by is not None:
             due = reminder_due(now, parse_utc(confirm_by), self._zone)
             reminder = {"application": row["id"], "round": told_round}
-            rows.append(
-                (
-                    PLACE_REMINDER,
-                    row["person_id"],
-                    event.id,
-                    json.dumps(reminder),
-                    utc_text(due),
-                    moment,
-                )
-            )
-        # OR IGNORE: the unique index lets one message per application and round exist.
-        await tx.executemany(
-            "INSERT OR IGNORE INTO outbox (kind, person_id, event_id, payload, due_at, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            rows,
+        await queue_application_news(
+            tx, row["person_id"], event.id, payload, now, reminder=reminder, reminder_due=due
         )
 
     async def any_overdue(self, now: datetime) -> bool:
@@ -841,17 +827,9 @@ class ApplicationRepository:
         self, tx: Transaction, event: Event, now: datetime, staff_ids: Sequence[int]
     ) -> None:
         """Queue a note to the team that a place is free and nobody is left to offer it to."""
-        if not staff_ids:
-            return
-        moment = utc_text(now)
-        payload = json.dumps(
-            {"event": event.id, "after_cutoff": now >= event.reserve_closes_at}, sort_keys=True
-        )
-        await tx.execute(
-            "INSERT INTO outbox (kind, person_id, event_id, payload, due_at, created_at) "
-            f"SELECT '{PLACES_UNFILLED}', id, ?, ?, ?, ? FROM people "
-            f"WHERE id IN ({', '.join('?' * len(staff_ids))}) ORDER BY id",
-            (event.id, payload, moment, moment, *staff_ids),
+        payload = {"event": event.id, "after_cutoff": now >= event.reserve_closes_at}
+        await queue_staff_notice(
+            tx, staff_ids, payload, now, kind=PLACES_UNFILLED, event_id=event.id
         )
 
     async def staff_to_tell(self, admins: Sequence[int]) -> list[int]:
@@ -870,18 +848,20 @@ async def close_for_cancelled_event(
     Confirmed places are registrations, told with the registrants; this tells those still
     waiting for a decision, on the reserve list, or offered a place. Returns how many.
     """
-    moment = utc_text(now)
-    notice = json.dumps({**payload, "applied": True}, ensure_ascii=False, sort_keys=True)
-    cursor = await tx.execute(
-        "INSERT INTO outbox (kind, person_id, event_id, payload, due_at, created_at) "
-        f"SELECT '{EVENT_CANCELLED}', person_id, event_id, ?, ?, ? FROM applications "
-        "WHERE event_id = ? AND person_id IS NOT NULL "
+    notice = {**payload, "applied": True}
+    applicants = await tx.fetch_all(
+        "SELECT person_id FROM applications WHERE event_id = ? AND person_id IS NOT NULL "
         "AND status IN ('pending', 'accepted', 'reserve') ORDER BY id",
-        (notice, moment, moment, event_id),
+        (event_id,),
+    )
+    told = await queue_personal(
+        tx,
+        [Personal(EVENT_CANCELLED, row["person_id"], now, notice, event_id) for row in applicants],
+        now,
     )
     await tx.execute(
         "UPDATE applications SET status = 'withdrawn', confirm_by = NULL, version = version + 1 "
         "WHERE event_id = ? AND status IN ('pending', 'accepted', 'reserve')",
         (event_id,),
     )
-    return cursor.rowcount
+    return told

@@ -15,7 +15,14 @@ from typing import Any
 
 from storage.catalogue import parse_utc, utc_text
 from storage.database import Database, Transaction
-from storage.outbox import BLOCKED, FAILED, SENT, SKIPPED, queue_broadcast
+from storage.outbox import (
+    BLOCKED,
+    FAILED,
+    SENT,
+    SKIPPED,
+    cancel_broadcast_copies,
+    queue_broadcast,
+)
 
 DRAFT = "draft"
 AWAITING_APPROVAL = "approval"  # the two-person rule: waits for a second staff member
@@ -474,11 +481,7 @@ class BroadcastRepository:
                 "WHERE id = ?",
                 (staff_id, finished, broadcast_id),
             )
-            await tx.execute(
-                "UPDATE outbox SET status = 'cancelled', "
-                "last_error = 'broadcast cancelled' WHERE broadcast_id = ? AND status = 'pending'",
-                (broadcast_id,),
-            )
+            await cancel_broadcast_copies(tx, broadcast_id)
         return before
 
     async def is_sending(self, broadcast_id: int) -> bool:

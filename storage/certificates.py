@@ -16,7 +16,7 @@ from typing import Any
 from storage.catalogue import parse_utc, utc_text
 from storage.content import Event, Text
 from storage.database import Database
-from storage.outbox import CERTIFICATE_REVOKED
+from storage.outbox import CERTIFICATE_REVOKED, Personal, queue_certificate, queue_personal
 
 VALID = "valid"
 REVOKED = "revoked"
@@ -138,17 +138,14 @@ class CertificateRepository:
                 if not deliver:
                     continue
                 # Delivered by the outbox, like every message sent on the assistant's own.
-                await tx.execute(
-                    "INSERT OR IGNORE INTO outbox (kind, registration_id, person_id, event_id, "
-                    "payload, due_at, created_at) VALUES ('certificate', ?, ?, ?, ?, ?, ?)",
-                    (
-                        row["registration_id"],
-                        row["person_id"],
-                        event.id,
-                        json.dumps({"certificate_id": cursor.lastrowid}),
-                        moment,
-                        moment,
-                    ),
+                assert cursor.lastrowid is not None
+                await queue_certificate(
+                    tx,
+                    registration_id=row["registration_id"],
+                    person_id=row["person_id"],
+                    event_id=event.id,
+                    certificate_id=cursor.lastrowid,
+                    now=now,
                 )
         return len(due)
 
@@ -185,10 +182,14 @@ class CertificateRepository:
             )
             if cursor.rowcount != 1:
                 return False
-            await tx.execute(
-                "INSERT INTO outbox (kind, person_id, event_id, payload, due_at, created_at) "
-                f"SELECT '{CERTIFICATE_REVOKED}', person_id, event_id, ?, ?, ? "
-                "FROM certificates WHERE id = ? AND person_id IS NOT NULL",
-                (json.dumps({"certificate_id": certificate_id}), moment, moment, certificate_id),
+            holder = await tx.fetch_one(
+                "SELECT person_id, event_id FROM certificates WHERE id = ?", (certificate_id,)
+            )
+            assert holder is not None
+            news = {"certificate_id": certificate_id}
+            await queue_personal(
+                tx,
+                [Personal(CERTIFICATE_REVOKED, holder["person_id"], now, news, holder["event_id"])],
+                now,
             )
         return True

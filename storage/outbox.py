@@ -338,6 +338,40 @@ async def announce_event_cancelled(
     return len(registrants)
 
 
+async def queue_bulk(
+    tx: Transaction,
+    kind: str,
+    people: str,
+    language: str,
+    params: dict[str, Any],
+    now: datetime,
+    *,
+    due: datetime | None = None,
+    payload: dict[str, Any] | None = None,
+    broadcast_id: int | None = None,
+) -> int:
+    """Queue one bulk row of `kind` per person of an audience, due at `due` (now); return how
+    many.
+
+    `people` is the FROM/WHERE clause over people `m` that selects the audience and
+    `language` the SQL expression of the language each gets, with their `params`.
+    """
+    cursor = await tx.execute(
+        "INSERT INTO outbox (kind, person_id, broadcast_id, bulk, language, payload, due_at, "
+        f"created_at) SELECT :outbox_kind, m.id, :outbox_broadcast, 1, {language}, "
+        f":outbox_payload, :outbox_due, :outbox_now {people} ORDER BY m.id",
+        {
+            **params,
+            "outbox_kind": kind,
+            "outbox_broadcast": broadcast_id,
+            "outbox_payload": _payload(payload),
+            "outbox_due": utc_text(due or now),
+            "outbox_now": utc_text(now),
+        },
+    )
+    return cursor.rowcount
+
+
 async def queue_broadcast(
     tx: Transaction,
     broadcast_id: int,
@@ -346,22 +380,27 @@ async def queue_broadcast(
     params: dict[str, Any],
     now: datetime,
 ) -> int:
-    """Queue one bulk row per person a broadcast reaches, due now; return how many.
+    """Queue one bulk row per person a broadcast reaches, due now; return how many."""
+    return await queue_bulk(tx, BROADCAST, people, language, params, now, broadcast_id=broadcast_id)
 
-    `people` is the FROM/WHERE clause over people `m` that selects the audience and
-    `language` the SQL expression of the language each gets, with their `params`.
-    """
-    cursor = await tx.execute(
-        "INSERT INTO outbox (kind, person_id, broadcast_id, bulk, language, due_at, created_at) "
-        f"SELECT 'broadcast', m.id, :broadcast_id, 1, {language}, :now, :now {people} "
-        "ORDER BY m.id",
-        {**params, "broadcast_id": broadcast_id, "now": utc_text(now)},
+
+async def cancel_broadcast_copies(tx: Transaction, broadcast_id: int) -> None:
+    """Cancel a broadcast's copies still waiting, in the transaction that stops it."""
+    await tx.execute(
+        "UPDATE outbox SET status = 'cancelled', "
+        "last_error = 'broadcast cancelled' WHERE broadcast_id = ? AND status = 'pending'",
+        (broadcast_id,),
     )
-    return cursor.rowcount
 
 
 async def queue_staff_notice(
-    tx: Transaction, person_ids: Sequence[int], payload: dict[str, Any], now: datetime
+    tx: Transaction,
+    person_ids: Sequence[int],
+    payload: dict[str, Any],
+    now: datetime,
+    *,
+    kind: str = STAFF_NOTICE,
+    event_id: str | None = None,
 ) -> int:
     """Queue a notice to each of these people the assistant knows; return how many.
 
@@ -371,10 +410,10 @@ async def queue_staff_notice(
         return 0
     moment = utc_text(now)
     cursor = await tx.execute(
-        "INSERT INTO outbox (kind, person_id, payload, due_at, created_at) "
-        f"SELECT '{STAFF_NOTICE}', id, ?, ?, ? FROM people "
+        "INSERT INTO outbox (kind, person_id, event_id, payload, due_at, created_at) "
+        "SELECT ?, id, ?, ?, ?, ? FROM people "
         f"WHERE id IN ({', '.join('?' * len(person_ids))}) ORDER BY id",
-        (json.dumps(payload, sort_keys=True), moment, moment, *person_ids),
+        (kind, event_id, _payload(payload), moment, moment, *person_ids),
     )
     return cursor.rowcount
 
@@ -512,6 +551,106 @@ async def queue_ticket_copies(tx: Transaction, person_id: int, now: datetime) ->
         {"kind": TICKET_COPIES, "now": moment, "person": person_id, "purpose": TICKET_POST},
     )
     return cursor.rowcount
+
+
+async def queue_application_news(
+    tx: Transaction,
+    person_id: int,
+    event_id: str,
+    decision: dict[str, Any],
+    now: datetime,
+    *,
+    reminder: dict[str, Any] | None = None,
+    reminder_due: datetime | None = None,
+) -> None:
+    """Queue an application's decision (and an offered place's reminder to confirm it)."""
+    moment = utc_text(now)
+    rows = [(APPLICATION_DECISION, person_id, event_id, _payload(decision), moment, moment)]
+    if reminder is not None and reminder_due is not None:
+        due = utc_text(reminder_due)
+        rows.append((PLACE_REMINDER, person_id, event_id, _payload(reminder), due, moment))
+    # OR IGNORE: the unique index lets one message per application and round exist.
+    await tx.executemany(
+        "INSERT OR IGNORE INTO outbox (kind, person_id, event_id, payload, due_at, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+async def queue_certificate(
+    tx: Transaction,
+    *,
+    registration_id: int,
+    person_id: int,
+    event_id: str,
+    certificate_id: int,
+    now: datetime,
+) -> None:
+    """Queue a certificate to its holder, in the transaction that issues it."""
+    moment = utc_text(now)
+    # OR IGNORE: one copy waiting per registration, however often the job runs.
+    await tx.execute(
+        "INSERT OR IGNORE INTO outbox (kind, registration_id, person_id, event_id, "
+        "payload, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            CERTIFICATE,
+            registration_id,
+            person_id,
+            event_id,
+            _payload({"certificate_id": certificate_id}),
+            moment,
+            moment,
+        ),
+    )
+
+
+async def record_sent_survey(
+    tx: Transaction, registration_id: int, person_id: int, event_id: str, sent_at: datetime
+) -> None:
+    """Record a post-event survey message as sent back then (a past written for the demo)."""
+    moment = utc_text(sent_at)
+    await tx.execute(
+        "INSERT INTO outbox (kind, person_id, registration_id, event_id, language, due_at, "
+        "status, attempts, sent_at, created_at) VALUES (?, ?, ?, ?, 'tr', ?, 'sent', 1, ?, ?)",
+        (SURVEY, person_id, registration_id, event_id, moment, moment, moment),
+    )
+
+
+async def record_sent_when_queued(
+    tx: Transaction, kinds: Sequence[str], except_person_id: int
+) -> None:
+    """Mark waiting messages of these kinds sent when they were queued, but one person's: what
+    a demo's past participants got long ago."""
+    await tx.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = created_at "
+        f"WHERE kind IN ({', '.join('?' * len(kinds))}) AND person_id != ? "
+        "AND status = 'pending'",
+        (*kinds, except_person_id),
+    )
+
+
+async def forget_settled(tx: Transaction, registrations: str, params: dict[str, Any]) -> None:
+    """Delete the settled messages of these registrations (`registrations` selects their ids,
+    with `params`): the retention job's part of the outbox."""
+    settled = ", ".join(f"'{status}'" for status in SETTLED)
+    await tx.execute(
+        f"DELETE FROM outbox WHERE status IN ({settled}) AND registration_id IN ({registrations})",
+        params,
+    )
+
+
+# What erasing a person deletes of the outbox, each statement taking the person's id: their
+# messages, and a claim to a company, which names them to its contact (sent or not).
+ERASE_STATEMENTS = (
+    "DELETE FROM outbox WHERE person_id = ?",
+    f"DELETE FROM outbox WHERE kind = '{COMPANY_CLAIM}' "
+    "AND json_extract(payload, '$.claimant') = ?",
+)
+
+
+def _payload(value: dict[str, Any] | None) -> str | None:
+    """Return a payload as stored: JSON, keys sorted, letters as they are."""
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 async def _active_registrants(tx: Transaction, event_id: str) -> list[tuple[Addressee, str]]:

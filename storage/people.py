@@ -9,6 +9,7 @@ from typing import Any
 
 from storage.catalogue import utc_text
 from storage.database import Database
+from storage.outbox import ERASE_STATEMENTS as OUTBOX_ERASE_STATEMENTS
 from storage.outbox import queue_ticket_copies
 from storage.survey_definitions import FEEDBACK, FEEDBACK_RATING
 
@@ -287,7 +288,7 @@ _FEEDBACK_RESPONSES = (
     f"WHERE o.survey_id = '{FEEDBACK}' AND s.registration_id IS NOT NULL AND s.person_id = ?"
 )
 _ERASE_STATEMENTS += [
-    "DELETE FROM outbox WHERE person_id = ?",
+    *OUTBOX_ERASE_STATEMENTS,
     f"DELETE FROM survey_answers WHERE question != '{FEEDBACK_RATING}' "
     f"AND response_id IN ({_FEEDBACK_RESPONSES})",
     f"UPDATE survey_responses SET person_id = NULL WHERE id IN ({_FEEDBACK_RESPONSES})",
@@ -392,11 +393,8 @@ _ERASE_STATEMENTS += [
     "UPDATE meeting_requests SET note = NULL, reply = NULL "
     "WHERE requester_id = ?1 OR invitee_id = ?1",
 ]
-# A claim to a company asks its contact by name: the question waiting for the contact names
-# the claimant by id, so it goes with the claimant (sent or not).
-_ERASE_STATEMENTS += [
-    "DELETE FROM outbox WHERE kind = 'company_claim' AND json_extract(payload, '$.claimant') = ?",
-]
+# A claim to a company asks its contact by name: the question goes with the claimant (sent
+# or not), among the outbox's statements above.
 
 # Applications to events where staff select: the export shows each with its decision; erasure
 # withdraws the ones still open (their place frees up) and keeps the rest without the person

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from storage.catalogue import parse_utc, utc_text
 from storage.database import Database
-from storage.outbox import cancel_announcements, queue_consent_requests
+from storage.outbox import cancel_announcements, forget_settled, queue_consent_requests
 from storage.survey_definitions import FEEDBACK, FEEDBACK_RATING
 
 # Purposes that need explicit consent. Sharing with a study visit's host and answering an
@@ -305,12 +305,7 @@ class PrivacyRepository:
                 "(SELECT id FROM events WHERE ends_at < :cutoff))",
                 params,
             )
-            await tx.execute(
-                f"DELETE FROM outbox WHERE status IN "
-                f"('sent', 'missed', 'blocked', 'failed', 'skipped', 'cancelled') "
-                f"AND registration_id IN ({past})",
-                params,
-            )
+            await forget_settled(tx, past, params)
             # Applications keep their event and decision (the impact report counts them).
             await tx.execute(
                 "UPDATE applications SET person_id = NULL, company_key = NULL, note = NULL, "

@@ -11,8 +11,9 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from storage.catalogue import parse_utc
 from storage.database import Database, Transaction
-from storage.outbox import SURVEY
+from storage.outbox import record_sent_survey
 from storage.survey_definitions import FEEDBACK, FEEDBACK_RATING
 from storage.surveys import count_invited
 
@@ -224,13 +225,13 @@ async def add_feedback_asked(
     database: Database, event_id: str, person_id: int, sent_at: str
 ) -> None:
     """Record that the post-event feedback message reached the person (its invitation)."""
-    await database.execute(
-        "INSERT INTO outbox (kind, person_id, registration_id, event_id, language, due_at, "
-        "status, attempts, sent_at, created_at) SELECT :kind, r.person_id, r.id, r.event_id, "
-        "'tr', :sent, 'sent', 1, :sent, :sent FROM registrations r "
-        "WHERE r.event_id = :event AND r.person_id = :person",
-        {"kind": SURVEY, "sent": sent_at, "event": event_id, "person": person_id},
-    )
+    async with database.transaction() as tx:
+        rows = await tx.fetch_all(
+            "SELECT id FROM registrations WHERE event_id = ? AND person_id = ?",
+            (event_id, person_id),
+        )
+        for row in rows:
+            await record_sent_survey(tx, row["id"], person_id, event_id, parse_utc(sent_at))
 
 
 async def add_tickets(database: Database, tickets: Sequence[SeedTicket]) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from storage.catalogue import parse_utc, utc_text
 from storage.database import Database, Transaction
-from storage.outbox import SURVEY_INVITATION, SURVEY_REMINDER
+from storage.outbox import SURVEY_INVITATION, SURVEY_REMINDER, queue_bulk
 from storage.survey_definitions import (
     EVENT,
     EVENT_KIND,
@@ -248,27 +248,24 @@ class SurveyRepository:
         now: datetime,
         reminder_at: datetime | None,
     ) -> int:
-        payload = _json({"round": launched.id, "survey": launched.survey_id})
-        values = {
-            **params,
-            "now": utc_text(now),
-            "payload": payload,
-            "default_language": self._default_language,
-        }
-        cursor = await tx.execute(
-            "INSERT INTO outbox (kind, person_id, event_id, bulk, language, payload, due_at, "
-            f"created_at) SELECT '{SURVEY_INVITATION}', m.id, NULL, 1, {_LANGUAGE}, :payload, "
-            f":now, :now FROM people m WHERE {where} ORDER BY m.id",
-            values,
+        payload = {"round": launched.id, "survey": launched.survey_id}
+        people = f"FROM people m WHERE {where}"
+        values = {**params, "now": utc_text(now), "default_language": self._default_language}
+        invited = await queue_bulk(
+            tx, SURVEY_INVITATION, people, _LANGUAGE, values, now, payload=payload
         )
         if reminder_at is not None:
-            await tx.execute(
-                "INSERT INTO outbox (kind, person_id, bulk, language, payload, due_at, "
-                f"created_at) SELECT '{SURVEY_REMINDER}', m.id, 1, {_LANGUAGE}, :payload, "
-                f":reminder_at, :now FROM people m WHERE {where} ORDER BY m.id",
-                {**values, "reminder_at": utc_text(reminder_at)},
+            await queue_bulk(
+                tx,
+                SURVEY_REMINDER,
+                people,
+                _LANGUAGE,
+                values,
+                now,
+                due=reminder_at,
+                payload=payload,
             )
-        return cursor.rowcount
+        return invited
 
     async def events_due_follow_up(
         self, survey: Survey, now: datetime, days: int, window: timedelta

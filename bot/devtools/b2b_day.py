@@ -15,6 +15,14 @@ from bot.devtools.history import FIRST_NAMES, LAST_NAMES
 from storage.catalogue import utc_text
 from storage.content import Event
 from storage.matchmaking import ProfileDraft, Schedule
+from storage.outbox import (
+    MEETING_ANSWER,
+    MEETING_CANCELLED,
+    MEETING_FOLLOWUP,
+    MEETING_PROPOSAL,
+    MEETING_REQUEST,
+    record_sent_when_queued,
+)
 from storage.seeding import SeedPerson, SeedRegistration, add_people, add_registrations
 
 FIRST_PARTICIPANT_ID = 9_100_000_000
@@ -135,12 +143,9 @@ async def add_b2b_day(
             await store.answer(made.request_id, b, True, None, schedule, now)
     await _demo_person(services, event, demo_person, ids, schedule, now, rng)
     # The notices the demo's participants would have got were sent long ago.
-    await services.database.execute(
-        "UPDATE outbox SET status = 'sent', sent_at = created_at "
-        "WHERE kind LIKE 'meeting_%' AND person_id != ? AND status = 'pending' "
-        "AND kind != 'meeting_reminder'",
-        (demo_person,),
-    )
+    news = (MEETING_REQUEST, MEETING_ANSWER, MEETING_CANCELLED, MEETING_FOLLOWUP, MEETING_PROPOSAL)
+    async with services.database.transaction() as tx:
+        await record_sent_when_queued(tx, news, demo_person)
     return event.id
 
 
