@@ -28,7 +28,7 @@ from bot.devtools.history import FIRST_NAMES, LAST_NAMES, HistorySize, add_histo
 from bot.domain.attendance_list import ROW_LIMIT, match_companies, read_attendance_list
 from bot.domain.profile import company_key, fold_turkish
 from bot.settings import load_settings
-from storage.staff_added import IMPORT, NewParticipant, add_participants
+from storage.staff_added import IMPORT, NewParticipant
 
 COMPANIES = 2_000
 RUNS = 5
@@ -121,9 +121,7 @@ async def main(quick: bool) -> None:
             for p in read_attendance_list(files["XLSX"][1], files["XLSX"][0]).participants
         ]
         started = time.perf_counter()
-        added = await add_participants(
-            services.database, event_id, participants, 1, IMPORT, datetime.now(UTC)
-        )
+        added = await services.staff_added.add(event_id, participants, 1, IMPORT, datetime.now(UTC))
         adding = time.perf_counter() - started
         assert len(added) == count
         table.append(("add in one transaction", adding, len(added)))

@@ -40,6 +40,7 @@ from storage.people import PeopleRepository, Person
 from storage.privacy import PrivacyRepository
 from storage.registrations import RegistrationRepository
 from storage.roles import Role, RoleRepository
+from storage.staff_added import StaffAddedRepository
 from storage.surveys import SurveyRepository
 from storage.tickets import TicketRepository
 
@@ -72,6 +73,7 @@ class Services:
     operating: OperatingState
     matchmaking: MatchmakingRepository
     surveys: SurveyRepository
+    staff_added: StaffAddedRepository
     # When the outbox worker and the update polling last went round, for the health report.
     pulse: Pulse = field(default_factory=Pulse)
     _catalogue: Catalogue | None = field(default=None, repr=False)
@@ -102,6 +104,7 @@ class Services:
             operating=OperatingState(database),
             matchmaking=MatchmakingRepository(database),
             surveys=SurveyRepository(database, settings.default_language),
+            staff_added=StaffAddedRepository(database),
         )
 
     @property

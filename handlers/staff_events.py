@@ -42,7 +42,6 @@ from handlers.staff_access import staff
 from storage import events as event_store
 from storage.attendees import AttendeeRepository
 from storage.catalogue import EventListing
-from storage.staff_added import count_added
 
 PAGE_SIZE = 8
 
@@ -214,7 +213,7 @@ async def show_staff_event(
         caller.button("staff_add_participant", StaffAddParticipant(event.id)),
         caller.button("staff_import_attendance", StaffImportAttendance(event.id)),
     ]
-    added = await count_added(services.database, event.id) if manage else 0
+    added = await services.staff_added.count(event.id) if manage else 0
     added_row = [caller.button("staff_added_list", StaffAddedList(event.id))] if added else []
     # Special-category answers (KVKK Art. 6): only for those who manage the event.
     special = [caller.button("staff_access_needs", StaffAccessNeeds(event.id))]

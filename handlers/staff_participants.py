@@ -42,15 +42,7 @@ from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
 from handlers.uploads import APPLY, DISCARD, UploadForm, upload_flow
 from storage.content import Event
-from storage.staff_added import (
-    HAND,
-    IMPORT,
-    NewParticipant,
-    add_participants,
-    erase_participant,
-    named_participants,
-    participant,
-)
+from storage.staff_added import HAND, IMPORT, NewParticipant
 
 FORM_TIMEOUT = 15 * 60
 # A registry company this close to what was typed is offered as a button.
@@ -165,8 +157,7 @@ class AddParticipantForm(Form):
             email=contact if contact and "@" in contact else None,
             present=answers.get("present") == "yes",
         )
-        added = await add_participants(
-            call.services.database,
+        added = await call.services.staff_added.add(
             event.id,
             [participant],
             caller.person.id,
@@ -282,8 +273,7 @@ class AttendanceImportForm(UploadForm):
                     present=listed.present,
                 )
             )
-        added = await add_participants(
-            call.services.database,
+        added = await call.services.staff_added.add(
             event.id,
             participants,
             caller.person.id,
@@ -343,7 +333,7 @@ async def added_list(update: Update, context: AssistantContext) -> None:
             update, caller.render("not_available"), [[caller.button("staff_menu", STAFF_HOME)]]
         )
         return
-    people = await named_participants(caller.services.database, event.id)
+    people = await caller.services.staff_added.named(event.id)
     rows: Keyboard = [
         [
             InlineKeyboardButton(
@@ -361,8 +351,8 @@ async def erase_pressed(update: Update, context: AssistantContext) -> None:
     """Ask to confirm erasing one staff-added participant, then erase them."""
     caller = context.caller
     pressed = StaffAddedErase.of(update)
-    database = caller.services.database
-    found = await participant(database, pressed.registration_id)
+    staff_added = caller.services.staff_added
+    found = await staff_added.find(pressed.registration_id)
     if found is None:
         # Erased by a colleague a moment ago, or never there.
         await show(
@@ -384,7 +374,7 @@ async def erase_pressed(update: Update, context: AssistantContext) -> None:
         ]
         await show(update, caller.render("staff_added_erase", name=name, title=title), rows)
         return
-    if await erase_participant(database, pressed.registration_id):
+    if await staff_added.erase(pressed.registration_id):
         await caller.services.audit.record(
             caller.person.id, "participants.erase", f"event:{event_id}", {"erased": 1}
         )

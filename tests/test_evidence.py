@@ -12,7 +12,7 @@ import openpyxl
 from bot.devtools.emulator import Message
 from bot.domain.impact import Period
 from storage.seeding import SeedPerson, SeedRegistration, add_people, add_registrations
-from storage.staff_added import HAND, NewParticipant, add_participants
+from storage.staff_added import HAND, NewParticipant
 from tests.conftest import Assistant, Person
 from tests.test_attendance import registered
 from tests.test_broadcast import PNG
@@ -36,8 +36,8 @@ async def open_past_event(staff: Person, title: str) -> Message:
 async def add_walk_in(assistant: Assistant, event_id: str, name: str, company: str) -> None:
     """Someone staff added by hand: a registration without a person, and what staff typed."""
     participant = NewParticipant(full_name=name, company_name=company)
-    database = assistant.services.database
-    await add_participants(database, event_id, [participant], 1, HAND, datetime.now(UTC))
+    staff_added = assistant.services.staff_added
+    await staff_added.add(event_id, [participant], 1, HAND, datetime.now(UTC))
 
 
 async def sheet_of(staff: Person, page: Message) -> str:

@@ -44,7 +44,7 @@ from storage.seeding import (
     add_tickets,
     set_genders,
 )
-from storage.staff_added import HAND, NewParticipant, add_participants
+from storage.staff_added import HAND, NewParticipant
 from storage.survey_definitions import FEEDBACK
 from storage.surveys import FEEDBACK_OPEN
 
@@ -266,7 +266,7 @@ async def _add_walk_ins(
                     present=True,
                 )
             )
-        await add_participants(services.database, event_id, walk_ins, staff_id, HAND, ends_at)
+        await services.staff_added.add(event_id, walk_ins, staff_id, HAND, ends_at)
 
 
 async def _add_events(
