@@ -450,13 +450,16 @@ async def cancel_announcements(tx: Transaction, person_id: int) -> None:
 async def queue_company_claim(
     tx: Transaction, contact_id: int, company_id: int, claimant_id: int, now: datetime
 ) -> None:
-    """Queue the question to a company's contact: does the claimant work there?"""
+    """Queue the question to a company's contact: does the claimant work there?
+
+    The row names the claimant (`about_person_id`): erasing them takes the question along.
+    """
     moment = utc_text(now)
-    payload = json.dumps({"company": company_id, "claimant": claimant_id}, sort_keys=True)
+    payload = _payload({"company": company_id, "claimant": claimant_id})
     await tx.execute(
-        "INSERT INTO outbox (kind, person_id, payload, due_at, created_at) "
-        f"VALUES ('{COMPANY_CLAIM}', ?, ?, ?, ?)",
-        (contact_id, payload, moment, moment),
+        "INSERT INTO outbox (kind, person_id, about_person_id, payload, due_at, created_at) "
+        f"VALUES ('{COMPANY_CLAIM}', ?, ?, ?, ?, ?)",
+        (contact_id, claimant_id, payload, moment, moment),
     )
 
 
@@ -640,11 +643,10 @@ async def forget_settled(tx: Transaction, registrations: str, params: dict[str, 
 
 
 # What erasing a person deletes of the outbox, each statement taking the person's id: their
-# messages, and a claim to a company, which names them to its contact (sent or not).
+# messages, and those about them (a claim to a company names them to its contact, sent or not).
 ERASE_STATEMENTS = (
     "DELETE FROM outbox WHERE person_id = ?",
-    f"DELETE FROM outbox WHERE kind = '{COMPANY_CLAIM}' "
-    "AND json_extract(payload, '$.claimant') = ?",
+    "DELETE FROM outbox WHERE about_person_id = ?",
 )
 
 

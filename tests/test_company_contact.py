@@ -4,9 +4,12 @@ set the contact on the company's page or send the contact's own invite link."""
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from bot.devtools.emulator import Message
+from storage.database import Database, _migrations
 from storage.seeding import SeedPerson, add_people
 from tests.conftest import Assistant, Person
 from tests.outbox_clock import FakeClock, outbox_on
@@ -211,8 +214,10 @@ async def test_a_claimant_who_erases_their_data_leaves_no_trace_with_the_contact
     selin = await contact_by_invite(assistant)
     ayse = assistant.person("Ayşe", last_name="Yılmaz")
     await claims_akdeniz(ayse)
-    [queued] = await assistant.fetch("SELECT person_id FROM outbox WHERE kind = 'company_claim'")
-    assert queued["person_id"] == selin.id
+    [queued] = await assistant.fetch(
+        "SELECT person_id, about_person_id FROM outbox WHERE kind = 'company_claim'"
+    )
+    assert (queued["person_id"], queued["about_person_id"]) == (selin.id, ayse.id)
     confirm = await ayse.press(await ayse.says("/privacy"), "Verilerimi sil")
     await ayse.press(confirm, "Evet, hepsini sil")
     assert await assistant.fetch("SELECT * FROM outbox WHERE kind = 'company_claim'") == []
@@ -228,3 +233,47 @@ async def test_a_contact_who_leaves_the_company_is_its_contact_no_more(
     await claims_akdeniz(selin, "kapadokya metal", "Kapadokya Metal San. Tic. Ltd. Şti.")
     [row] = await assistant.fetch("SELECT contact_person_id FROM companies WHERE id = ?", akdeniz)
     assert row["contact_person_id"] is None
+
+
+async def test_claims_queued_before_the_column_name_their_claimant_after_the_upgrade(
+    tmp_path: Path,
+) -> None:
+    """A database whose waiting claims named the claimant only in their payload."""
+    path = tmp_path / "old.sqlite3"
+    before = _migration("outbox_about_person") - 1
+    connection = sqlite3.connect(path)
+    for number, _, script in _migrations():
+        if number <= before:
+            connection.executescript(script)
+    connection.execute(f"PRAGMA user_version = {before}")
+    moment = datetime.now(UTC).isoformat()
+    for person in (1, 2):
+        connection.execute(
+            "INSERT INTO people (id, first_seen_at, last_seen_at) VALUES (?, ?, ?)",
+            (person, moment, moment),
+        )
+    # Contact 1 asked about claimant 2; and about claimant 3, erased before the column came.
+    for claimant in (2, 3):
+        connection.execute(
+            "INSERT INTO outbox (kind, person_id, payload, due_at, created_at) "
+            "VALUES ('company_claim', 1, ?, ?, ?)",
+            (f'{{"claimant": {claimant}, "company": 7}}', moment, moment),
+        )
+    connection.commit()
+    connection.close()
+    database = Database(path)
+    await database.open()
+    try:
+        rows = await database.fetch_all(
+            "SELECT person_id, about_person_id FROM outbox WHERE kind = 'company_claim' ORDER BY id"
+        )
+        assert [tuple(row) for row in rows] == [(1, 2), (1, None)]
+        await database.execute("DELETE FROM people WHERE id = 2")
+        left = await database.fetch_all("SELECT about_person_id FROM outbox")
+        assert [row[0] for row in left] == [None]
+    finally:
+        await database.close()
+
+
+def _migration(name: str) -> int:
+    return next(number for number, called, _ in _migrations() if name in called)
