@@ -24,7 +24,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.context import AssistantContext, Caller, Services
 from bot.domain.access import Ability
 from bot.domain.forms import OTHER, Answers, Flow, MessageStep, Moved
-from bot.screens.broadcasts import broadcast_message
+from bot.screens.broadcasts import broadcast_message, listed
 from bot.screens.buttons import (
     AudienceChoice,
     DraftStep,
@@ -53,7 +53,7 @@ from handlers.broadcast_panel import (
     view,
 )
 from handlers.forms import Form, FormCall, open_form
-from handlers.replies import Keyboard, show
+from handlers.replies import show
 from handlers.staff_access import staff
 from storage.broadcasts import DOCUMENT, PHOTO, Broadcast
 
@@ -138,7 +138,7 @@ BROADCAST = BroadcastForm()
 
 
 async def begin(update: Update, context: AssistantContext) -> None:
-    """Ask for the announcement, listing the ones already scheduled."""
+    """Ask for the announcement, listing the staff member's drafts and what is scheduled."""
     caller = context.caller
     await open_form(update, context, caller, BROADCAST, step="compose")
 
@@ -146,15 +146,27 @@ async def begin(update: Update, context: AssistantContext) -> None:
 async def _ask_content(
     update: Update, caller: Caller, reason: str | None = None, error: str | None = None
 ) -> None:
-    scheduled = await repository(caller.services).scheduled()
+    store, catalogue = repository(caller.services), caller.services.catalogue
+    drafts = await store.drafts_of(caller.person.id)
+    scheduled = await store.scheduled()
     text = caller.render(
         "broadcast_compose",
         reason=reason,
-        scheduled=scheduled,
+        drafts=[listed(catalogue, draft, caller.language) for draft in drafts],
+        scheduled=[listed(catalogue, broadcast, caller.language) for broadcast in scheduled],
         main=caller.services.settings.default_language,
         error=error,
     )
-    rows: Keyboard = [
+    rows: list[list[InlineKeyboardButton]] = [
+        [
+            InlineKeyboardButton(
+                f"#{draft.id} · {caller.label('broadcast_open_draft')}",
+                callback_data=DraftStep("v", draft.id).data,
+            )
+        ]
+        for draft in drafts
+    ]
+    rows += [
         [
             InlineKeyboardButton(
                 f"#{broadcast.id} · {caller.label('broadcast_unschedule')}",

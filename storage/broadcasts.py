@@ -491,6 +491,15 @@ class BroadcastRepository:
         )
         return row is not None
 
+    async def drafts_of(self, staff_id: int, limit: int = 5) -> list[Broadcast]:
+        """Return the staff member's drafts not yet sent or scheduled, newest first."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM broadcasts WHERE staff_id = ? AND status = 'draft' "
+            "ORDER BY created_at DESC, id DESC LIMIT ?",
+            (staff_id, limit),
+        )
+        return [_broadcast(row) for row in rows]
+
     async def scheduled(self, limit: int = 5) -> list[Broadcast]:
         """Return broadcasts waiting for their time, soonest first."""
         rows = await self._db.fetch_all(

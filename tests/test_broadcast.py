@@ -27,8 +27,10 @@ from storage.database import Database
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository, Profile
 from storage.privacy import ANNOUNCEMENTS, PrivacyRepository
+from storage.roles import Role
 from tests.conftest import STAFF_ID, Assistant, Person
 from tests.outbox_clock import FakeClock, outbox_on
+from tests.test_roles import team_member
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 SECOND_STAFF_ID = 700002
@@ -386,6 +388,9 @@ async def test_a_scheduled_broadcast_can_be_cancelled(assistant: Assistant) -> N
 
     prompt = await elif_.says("/broadcast")
     assert "Planlanmış duyurular" in (prompt.text or "")
+    # The plan says what goes, to whom and when, not just its number.
+    assert "#1 · Planlı duyuru\n    👥 Herkes · gönderim: " in (prompt.text or "")
+    assert "Yarım kalan taslaklarınız" not in (prompt.text or "")
     closed = await elif_.press(prompt, "#1 · 🗑 Planı iptal et")
     assert "plan iptal edildi" in (closed.text or "")
     row = await broadcast_row(assistant)
@@ -395,6 +400,31 @@ async def test_a_scheduled_broadcast_can_be_cancelled(assistant: Assistant) -> N
     )
     await assistant.emulator.wait_idle(quiet=0.8)
     assert received(ayse, "Planlı duyuru") == []
+
+
+async def test_staff_find_their_unfinished_drafts_by_their_first_line(
+    assistant: Assistant,
+) -> None:
+    await started(assistant, "Ayşe")
+    elif_ = await announcing_staff(assistant)
+    long_line = "Yarınki yalın üretim eğitimi saat 10:00'da Organize Sanayi Bölgesi'ndeki salonda"
+    await draft(
+        elif_, f"{long_line}\nİkinci satır burada", [{"type": "bold", "offset": 0, "length": 7}]
+    )
+    await elif_.says("/cancel")
+    murat = await team_member(assistant, Role.STAFF, "Murat")
+    await draft(murat, "Murat'ın taslağı")
+
+    prompt = await elif_.says("/broadcast")
+    text = prompt.text or ""
+    assert "📝 Yarım kalan taslaklarınız" in text
+    shown = long_line[:59].rstrip() + "…"
+    assert f"#1 · {shown}\n    👥 Herkes · yazıldı: " in text
+    assert "İkinci satır" not in text and "<b>" not in text
+    assert "Murat" not in text  # a colleague's draft is theirs to finish
+    assert prompt.buttons == ["#1 · ✏️ Taslağa devam et"]
+    panel = await elif_.press(prompt, "#1 · ✏️ Taslağa devam et")
+    assert "Duyuru taslağı #1" in (panel.text or "")
 
 
 @pytest.mark.parametrize("kind", ["photo", "document"])
@@ -592,11 +622,31 @@ def test_every_broadcast_screen_renders_in_both_languages(
         screens.append(
             ("broadcast_when", {"broadcast": done, "reason": reason, "zone": "Europe/Istanbul"})
         )
+    moment = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    listed = [
+        {
+            "id": number,
+            "first_line": line,
+            "media": media,
+            "audience": audience,
+            "written_at": moment,
+            "scheduled_at": moment,
+        }
+        for number, (line, media) in enumerate(
+            (("Yarın eğitim var", None), ("", "photo"), ("", "document"), ("", None)), start=1
+        )
+    ]
     for reason in (None, "kind", "refused"):
         screens.append(
             (
                 "broadcast_compose",
-                {"reason": reason, "scheduled": [done], "main": "tr", "error": "x"},
+                {
+                    "reason": reason,
+                    "drafts": listed,
+                    "scheduled": listed,
+                    "main": "tr",
+                    "error": "x",
+                },
             )
         )
     for what in ("discarded", "unscheduled", "timeout", "form"):

@@ -161,3 +161,15 @@ def test_a_colleague_approves_a_broadcast_in_the_demo(tmp_path: Path) -> None:
     # The author could not approve it; the colleague's press did, in the staff group.
     assert "(edited) ✅ Duyuru #" in out and "Selin Ekip onayladı; gönderim başladı." in out
     assert "Traceback" not in result.stderr
+
+
+def test_the_demo_s_staff_find_a_draft_and_a_planned_announcement(tmp_path: Path) -> None:
+    result = _demo(tmp_path, ["/broadcast", "#1"])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "📝 Yarım kalan taslaklarınız" in out and "🕒 Planlanmış duyurular" in out
+    assert "Hatırlatma: Tekstil firmalarına özel dijital dönüşüm bilgi…" in out
+    assert "Tekstil ve hazır giyim sektöründeki üyeler · yazıldı:" in out
+    assert "Yeni dönem KOBİ destek çağrısı açıldı: başvurular ay sonuna…" in out
+    assert "Duyuru taslağı #" in out  # the draft's button opens its panel
+    assert "Traceback" not in result.stderr

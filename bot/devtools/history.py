@@ -18,6 +18,7 @@ from bot.domain.certificates import new_code
 from bot.domain.impact import event_hours
 from bot.domain.surveys import as_steps, submitted_answers
 from storage.applications import ACCEPTED, DECLINED, RESERVE
+from storage.broadcasts import SECTOR, Audience, BroadcastRepository
 from storage.catalogue import utc_text
 from storage.certificates import CertificateRepository
 from storage.companies import Company
@@ -536,6 +537,32 @@ async def _add_surveys(
                     submitted_answers(survey, as_steps(given)),
                     opened + timedelta(days=rng.randint(1, 10)),
                 )
+
+
+async def add_demo_broadcasts(services: Services, staff_id: int, now: datetime) -> None:
+    """Leave the demo's staff person an unfinished draft and a planned announcement: /broadcast."""
+    store = BroadcastRepository(services.database, services.settings.default_language)
+    draft = await store.create_draft(
+        staff_id,
+        "tr",
+        "<b>Hatırlatma:</b> Tekstil firmalarına özel dijital dönüşüm bilgi gününe kayıtlar "
+        "cuma akşamı kapanıyor.\nKaydolmak için /events yazabilirsiniz.",
+        None,
+        None,
+        now - timedelta(days=1, hours=3),
+    )
+    await store.set_audience(draft.id, staff_id, Audience(SECTOR, "textile"))
+    planned = await store.create_draft(
+        staff_id,
+        "tr",
+        "Yeni dönem KOBİ destek çağrısı açıldı: başvurular ay sonuna kadar sürüyor.\n"
+        "Başvuru dosyanızı hazırlarken küme ofisinden destek alabilirsiniz.",
+        None,
+        None,
+        now - timedelta(hours=5),
+    )
+    at = (now + timedelta(days=3)).replace(hour=6, minute=0, second=0, microsecond=0)
+    await store.schedule(planned.id, staff_id, at)
 
 
 async def _answer_for_demo_company(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -49,6 +51,30 @@ def audience_view(catalogue: Catalogue, audience: Audience, language: str) -> di
         "value": audience.value,
         "name": name,
         "statuses": list(audience.statuses),
+    }
+
+
+# What a list shows of an announcement: its first line, cut to fit one line of a phone.
+FIRST_LINE_LIMIT = 60
+_TAG = re.compile(r"<[^>]+>")
+
+
+def first_line(broadcast: Broadcast, limit: int = FIRST_LINE_LIMIT) -> str:
+    """Return the first line of the main text as plain words, shortened; "" when there is none."""
+    plain = html.unescape(_TAG.sub("", broadcast.text_for(broadcast.main_language)))
+    line = next((line.strip() for line in plain.splitlines() if line.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def listed(catalogue: Catalogue, broadcast: Broadcast, language: str) -> dict[str, Any]:
+    """Return what a list of drafts or scheduled broadcasts shows of one: words, who, when."""
+    return {
+        "id": broadcast.id,
+        "first_line": first_line(broadcast),
+        "media": broadcast.media_kind,
+        "audience": audience_view(catalogue, broadcast.audience, language),
+        "written_at": broadcast.created_at,
+        "scheduled_at": broadcast.scheduled_at,
     }
 
 
