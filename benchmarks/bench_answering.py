@@ -4,7 +4,8 @@
 
 Builds 1,000 entries (FAQ, services, events) from Turkish and English word lists, deterministically,
 then asks a few thousand questions typed the way people type them (no Turkish letters, typos, upper
-case, filler words, some off-topic) and prints the build time and the per-question latency.
+case, filler words, some off-topic) and prints the build time and the per-question latency; then
+the same questions after a few sentences about the company (long messages, 300-900 characters).
 """
 
 from __future__ import annotations
@@ -217,6 +218,45 @@ def synthetic_questions(count: int, seed: int) -> list[str]:
     return questions
 
 
+STORY_TR = [
+    "Merhaba, firmamız {a} alanında çalışıyor ve yaklaşık {n} çalışanımız var.",
+    "Son yıllarda {a} ve {b} konusunda müşterilerimizden çok talep geliyor.",
+    "Geçen yıl {b} için bir yatırım yaptık ama beklediğimiz sonucu alamadık.",
+    "Yönetim kurulumuz bu konuyu önümüzdeki ay yeniden değerlendirecek.",
+]
+STORY_EN = [
+    "Hello, our company works in {a} and we have about {n} employees.",
+    "In recent years our customers have asked a lot about {a} and {b}.",
+    "Last year we invested in {b} but did not get the results we expected.",
+]
+
+
+def long_messages(questions: list[str], seed: int) -> list[str]:
+    """Return each question after two to four sentences of context about the company."""
+    rng = random.Random(seed + 2)
+    messages = []
+    for question in questions:
+        (tr_a, en_a), (tr_b, en_b) = _pair(rng)
+        english = rng.random() < 0.3
+        frames = STORY_EN if english else STORY_TR
+        a, b = (en_a, en_b) if english else (tr_a, tr_b)
+        story = [frame.format(a=a, b=b, n=rng.randrange(10, 400)) for frame in frames]
+        sentences = story[: rng.randrange(2, len(story) + 1)]
+        messages.append(" ".join([*sentences, question + "?"]))
+    return messages
+
+
+def _timed(index: AnswerIndex, questions: list[str]) -> tuple[list[float], dict[str, int]]:
+    timings = []
+    decisions: dict[str, int] = {}
+    for question in questions:
+        started = time.perf_counter()
+        answer = index.ask(question)
+        timings.append((time.perf_counter() - started) * 1000)
+        decisions[answer.decision] = decisions.get(answer.decision, 0) + 1
+    return timings, decisions
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -236,13 +276,10 @@ def main(argv: list[str] | None = None) -> int:
     index = AnswerIndex.build(catalogue)
     build_ms = (time.perf_counter() - started) * 1000
 
-    timings = []
-    decisions = {"answer": 0, "suggest": 0, "none": 0}
-    for question in questions:
-        started = time.perf_counter()
-        answer = index.ask(question)
-        timings.append((time.perf_counter() - started) * 1000)
-        decisions[answer.decision] += 1
+    timings, decisions = _timed(index, questions)
+    messages = long_messages(questions, args.seed)
+    long_timings, long_decisions = _timed(index, messages)
+    sizes = sorted(len(message) for message in messages)
 
     rows = [
         ("entries", f"{args.entries}"),
@@ -252,7 +289,15 @@ def main(argv: list[str] | None = None) -> int:
         ("per question, p95", f"{_percentile(timings, 0.95):.3f} ms"),
         ("per question, p99", f"{_percentile(timings, 0.99):.3f} ms"),
         ("per question, max", f"{max(timings):.3f} ms"),
-        ("decisions", ", ".join(f"{key} {value}" for key, value in decisions.items())),
+        ("decisions", ", ".join(f"{key} {value}" for key, value in sorted(decisions.items()))),
+        ("long messages", f"{len(messages)}, {sizes[0]}-{sizes[-1]} characters"),
+        ("per long message, median", f"{statistics.median(long_timings):.3f} ms"),
+        ("per long message, p95", f"{_percentile(long_timings, 0.95):.3f} ms"),
+        ("per long message, max", f"{max(long_timings):.3f} ms"),
+        (
+            "long decisions",
+            ", ".join(f"{key} {value}" for key, value in sorted(long_decisions.items())),
+        ),
     ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:

@@ -37,8 +37,9 @@ from handlers.replies import Keyboard, show
 from handlers.ticket_posts import open_ticket_from
 from storage.tickets import MEMBER, QUESTION, RECEIPT
 
-# Long messages are answered from their beginning: a question is in its first sentences.
-QUESTION_LIMIT = 500
+# A message of a few sentences is read whole for its question (bot.domain.answering.focus); a
+# longer one is answered from its beginning.
+QUESTION_LIMIT = 2_000
 
 
 def has_words(text: str) -> bool:

@@ -71,14 +71,14 @@ async def test_a_long_message_promises_thumbs_down_only_with_the_button(
 ) -> None:
     ayse = assistant.person()
     await ayse.says("/start")
-    unknown = "kuantum bilgisayar tedarikçisi arıyorum " + "ayrıntı " * 100
+    unknown = "kuantum bilgisayar tedarikçisi arıyorum " + "ayrıntı " * 300
     await ayse.emulator.send_message(ayse.user, unknown)
     note = await ayse.emulator.wait_for_bot_message(ayse.id, contains="ilk kısmına göre")
     answer = await ayse.emulator.wait_for_bot_message(ayse.id, after=note)
     assert "👎" not in (note.text or "")
     assert "👎 İşe yaramadı" not in answer.buttons
 
-    await ayse.emulator.send_message(ayse.user, "Eğitimler ücretli mi? " + "ayrıntı " * 100)
+    await ayse.emulator.send_message(ayse.user, "Eğitimler ücretli mi? " + "ayrıntı " * 300)
     note = await ayse.emulator.wait_for_bot_message(
         ayse.id, contains="ilk kısmına göre", after=answer
     )

@@ -10,7 +10,8 @@ be answered with "which one?" (or a list) offering every listed event. `expect: 
 events, with `period: "2027-01-01/2027-02-01"` (local dates, the end left out) when it names one;
 relative periods ("bu hafta") are worked out as asked at `ASKED_AT`. Without --questions, the
 sets shipped in tests/data are measured: the development set, the held-out set, the small-talk
-and event set, the questions of the first review and the questions for lists of events.
+and event set, the questions of the first review, the questions for lists of events and long
+messages with their question at the end.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ DEFAULT_QUESTIONS = (
     _DATA / "smalltalk-event-questions.yaml",
     _DATA / "review-questions.yaml",
     _DATA / "event-list-questions.yaml",
+    _DATA / "long-questions.yaml",
 )
 SMALL_TALK = "smalltalk:"
 LIST = "list:"

@@ -32,7 +32,14 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.answering.event_lists import EventsAsked, events_asked, events_for
 from bot.domain.answering.events import MAX_CHOICES, EventFinder, EventTerms
-from bot.domain.answering.focus import focused
+from bot.domain.answering.focus import (
+    asking_parts,
+    asking_sentences,
+    focused,
+    is_long,
+    refers_back,
+    sentence_before,
+)
 from bot.domain.answering.normalise import (
     WEAK_WORDS,
     WHEN_WORDS,
@@ -387,18 +394,59 @@ class AnswerIndex:
         small_talk = recognise_small_talk(question)
         if small_talk is not None:
             return Answer("answer", small_talk=small_talk)
+        if is_long(question):
+            return self._ask_long(question, language, now)
         answer = self._ask(question, language, now)
-        if answer.decision in ("answer", "choose"):
+        if answer.decision in ("answer", "choose", "list"):
             return answer
         # A polite message that describes the company first: ask again without the description,
         # then clause by clause (the question itself is usually one of them).
         for part in focused(question):
-            if recognise_small_talk(part) is not None:
-                continue
+            if recognise_small_talk(part) is not None or refers_back(part):
+                continue  # "bu konuda ...?" alone says nothing of what about
             found = self._ask(part, language, now)
-            if found.decision in ("answer", "choose"):
+            if found.decision in ("answer", "choose", "list"):
                 return found
         return answer
+
+    def _ask_long(self, message: str, language: str | None, now: datetime | None) -> Answer:
+        """Answer a long message from its asking sentences; the story around them only suggests.
+
+        A message with no asking sentence ("... kaydımı iptal etmek istiyorum.") is looked at
+        whole and clause by clause, as a short one is.
+        """
+        parts = asking_parts(message)
+        if not parts:
+            parts = focused(message)
+        sentences = set(asking_sentences(message))
+        suggestion: Answer | None = None
+        for part in parts:
+            if recognise_small_talk(part) is not None:
+                continue
+            if refers_back(part):
+                # "Bu konuda destek veriyor musunuz?": the sentence before says what about; the
+                # answer is only a suggestion, the words being the story's.
+                found = self._ask(sentence_before(message, part) or part, language, now)
+                if suggestion is None and found.matches and found.small_talk is None:
+                    suggestion = Answer("suggest", found.matches[:MAX_SUGGESTIONS])
+                continue
+            found = self._ask(part, language, now)
+            if found.decision in ("answer", "choose", "list"):
+                return found
+            # Suggestions come from a whole asking sentence: a clause of one that found nothing
+            # ("fiyatları hakkında bilginiz var mı?" after a hotel) would suggest beside the point.
+            if suggestion is None and found.decision == "suggest" and part in sentences:
+                suggestion = found
+        if suggestion is not None:
+            return suggestion
+        whole = self._ask(message, language, now)
+        if not sentences or whole.decision in ("suggest", "none"):
+            return whole
+        # "Bu konuda destek veriyor musunuz?": the topic is in the story, which may only suggest.
+        ranked = [
+            match for match in whole.matches if match.kind != "event" or not whole.events_asked
+        ]
+        return Answer("suggest", tuple(ranked[:MAX_SUGGESTIONS])) if ranked else Answer("none")
 
     def _ask(self, question: str, language: str | None, now: datetime | None) -> Answer:
         """Answer one question or clause, small talk aside."""
