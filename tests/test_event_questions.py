@@ -182,7 +182,7 @@ async def test_wrong_answers_are_asked_again_and_numbers_keep_their_range(
     assert "(1–5)" in (people.text or "")
     too_many = await ayse.says("12")
     assert "1 ile 5 arasında" in (too_many.text or "")
-    not_number = await ayse.says("iki")
+    not_number = await ayse.says("birkaç kişi")
     assert "sayı yazın" in (not_number.text or "")
     back = await ayse.press(not_number, "Geri")
     assert "Hangi konu" in (back.text or "")

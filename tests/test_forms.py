@@ -80,7 +80,8 @@ SECTORS = Asked(frozenset({"machinery", "textile"}))
         (NumberStep("n", minimum=1, maximum=10), Reply(text="11"), NOTHING, Reask("range")),
         (NumberStep("n"), Reply(text="2,5"), NOTHING, Reask("number")),
         (NumberStep("n", whole=False), Reply(text="2,5"), NOTHING, Answered(2.5)),
-        (NumberStep("n"), Reply(text="yedi"), NOTHING, Reask("number")),
+        (NumberStep("n"), Reply(text="yedi"), NOTHING, Answered(7)),
+        (NumberStep("n"), Reply(text="epey"), NOTHING, Reask("number")),
         (
             ContactStep("p"),
             Reply(phone="+90 555", contact_user_id=5),

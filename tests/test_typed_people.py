@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.domain.event_form import check_capacity
+from bot.domain.forms import Answered, Asked, NumberStep, Reask, Reply
 from bot.domain.names import check_name, with_capitals
 from bot.domain.phones import check_phone
 from storage.database import Database, _migrations
 from tests.conftest import Assistant
+from tests.test_event_questions import QUESTIONS
+from tests.test_signup import fill_profile, open_event
 
 # The migration that writes registry companies' names into profiles.
 REGISTRY_NAMES = 39
@@ -153,3 +159,67 @@ async def test_names_typed_before_are_written_the_registrys_way_after_the_upgrad
         (2, "Hitit Dokuma"),
         (3, None),
     ]
+
+
+# -- counts ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "count"),
+    [
+        ("3", 3),
+        ("1 kişi", 1),
+        ("2 kisi", 2),
+        ("3 kişiyiz", 3),
+        ("İKİ KİŞİ", 2),
+        ("iki", 2),
+        ("on iki kişiyiz", 12),
+        ("yirmi beş", 25),
+        ("tek kişi", 1),
+        ("two people", 2),
+    ],
+)
+def test_a_count_is_read_with_its_word_or_in_words(typed: str, count: int) -> None:
+    assert NumberStep("n", minimum=1, maximum=50).read(Reply(text=typed), Asked()) == Answered(
+        count
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("2,5 saat", 2.5), ("1.250.000 TL", 1_250_000.0), ("12 bin", None), ("birkaç kişi", None)],
+)
+def test_a_figure_keeps_its_multiplier(typed: str, read: float | None) -> None:
+    # "12 bin" is twelve thousand, not 12: a word that changes the figure is never dropped.
+    outcome = NumberStep("n", whole=False).read(Reply(text=typed), Asked())
+    assert outcome == (Reask("number") if read is None else Answered(read))
+
+
+@pytest.mark.parametrize(
+    ("typed", "capacity"), [("20 kişi", 20), ("yirmi kişilik", 20), ("1.000", 1000)]
+)
+def test_staff_type_a_capacity_with_its_word(typed: str, capacity: int) -> None:
+    assert check_capacity(typed, seats_taken=0) == (capacity, None)
+
+
+async def test_a_member_says_how_many_are_coming_in_her_own_words(assistant: Assistant) -> None:
+    await assistant.add_event("asks", capacity=5, questions=copy.deepcopy(QUESTIONS))
+    ayse = assistant.person("Ayşe")
+    consent = await ayse.press(await open_event(ayse, "asks"), "Kayıt ol")
+    topic = await fill_profile(ayse, consent)
+    people = await ayse.press(topic, "SMED")
+    vague = await ayse.says("birkaç kişi")
+    assert "<i>3</i> gibi bir tam sayı" in (vague.html or "")
+    note = await ayse.says("3 kişiyiz")
+    assert "Eklemek istediğiniz" in (note.text or "")
+    review = await ayse.press(note, "Atla")
+    assert "3" in (review.text or "")
+    await ayse.press(review, "Gönder")
+    rows = await assistant.fetch(
+        "SELECT question_id, value FROM event_answers WHERE person_id = ?", ayse.id
+    )
+    assert {row["question_id"]: json.loads(row["value"]) for row in rows} == {
+        "topic": "smed",
+        "people": 3,
+    }
+    del people

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.domain.counts import number_in_words, without_unit
 from bot.domain.moments import read_clock, read_moment
 from bot.domain.profile import clean_line, fold_turkish
 from storage.content import (
@@ -450,8 +451,9 @@ def check_deadline(text: str, starts_at: datetime, timezone: ZoneInfo, now: date
 
 
 def _number(text: str) -> int | None:
-    digits = clean_line(text).replace(".", "").replace(" ", "")
-    return int(digits) if digits.isdigit() else None
+    # "20", "1.000", "20 kişi", "yirmi kişilik": a count as staff type it.
+    digits = without_unit(text).replace(".", "").replace(" ", "")
+    return int(digits) if digits.isdigit() else number_in_words(text)
 
 
 def check_capacity(text: str, seats_taken: int) -> Answer:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bot.domain.counts import number_in_words, without_unit
 from bot.domain.profile import clean_line
 
 Answers = Mapping[str, Any]
@@ -270,6 +271,12 @@ class NumberStep(Step):
         if self.percent:
             typed = typed.removeprefix("%").removesuffix("%").strip()
         number = parse_number(typed, asked.language)
+        if number is None:
+            # "3 kişiyiz", "2,5 saat", "iki": the figure without its word, or in words.
+            number = parse_number(without_unit(typed), asked.language)
+        if number is None:
+            words = number_in_words(typed)
+            number = None if words is None else float(words)
         return Reask(NUMBER) if number is None else self.taking(number)
 
     def taking(self, number: float) -> Outcome:
