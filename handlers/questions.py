@@ -32,7 +32,7 @@ from bot.screens.buttons import (
     Suggestion,
 )
 from bot.screens.office_hours import expected_answer
-from handlers import events, services, staff_questions
+from handlers import events, services, staff_questions, ticket_follow_ups
 from handlers.replies import Keyboard, show
 from handlers.ticket_posts import open_ticket_from
 from storage.tickets import MEMBER, QUESTION, RECEIPT
@@ -184,7 +184,13 @@ async def suggest(update: Update, caller: Caller, matches: list[Match], asked_id
         contact = caller.services.catalogue.cluster.contact
         text = caller.render("not_found", can_ask_team=team, contact=contact)
         await staff_questions.record_not_found(update, caller)
-    await show(update, text, [*rows, _team_row(caller, asked_id), screens.home_row()])
+    team_rows = [_team_row(caller, asked_id)]
+    # With an open ticket, what she typed may belong to it: one tap adds it there instead.
+    ticket = await ticket_follow_ups.ticket_to_continue(caller) if team else None
+    if ticket is not None:
+        text += "\n\n" + caller.render("ticket_add_offer", ticket_id=ticket.id)
+        team_rows = ticket_follow_ups.offer_rows(caller, asked_id, ticket)
+    await show(update, text, [*rows, *team_rows, screens.home_row()])
 
 
 async def open_entry(

@@ -212,16 +212,34 @@ async def add_follow_up(
     person: Person,
 ) -> bool:
     """Post the person's answer under the ticket's staff posts and add it to the thread."""
-    sender = _sender(services, person, message.from_user)
+    origin = (message.chat_id, message.message_id)
+    return await add_follow_up_from(
+        bot, services, ticket, draft, person, origin=origin, user=message.from_user
+    )
+
+
+async def add_follow_up_from(
+    bot: ExtBot[None],
+    services: Services,
+    ticket: Ticket,
+    draft: Draft,
+    person: Person,
+    *,
+    origin: tuple[int, int | None],
+    user: User | None,
+) -> bool:
+    """Add what the person wrote earlier (`origin`: its chat and message) to their ticket."""
+    sender = _sender(services, person, user)
     if not await _post_follow_up(bot, services, ticket, draft, sender):
         return False
+    chat_id, message_id = origin
     await services.tickets.add_message(
         ticket.id,
         FROM_MEMBER,
         draft.text or None,
         draft.attachment,
-        chat_id=message.chat_id,
-        message_id=message.message_id,
+        chat_id=chat_id,
+        message_id=message_id,
     )
     return True
 

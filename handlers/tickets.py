@@ -24,9 +24,16 @@ from telegram.ext import (
 from bot.context import AssistantContext, Caller
 from bot.domain.forms import Flow, MessageStep, Moved
 from bot.domain.tickets import Draft
-from bot.screens.buttons import HOME, CancelTicket, NewTicket, ReplyToTicket, RequestService
+from bot.screens.buttons import (
+    HOME,
+    AddToTicket,
+    CancelTicket,
+    NewTicket,
+    ReplyToTicket,
+    RequestService,
+)
 from bot.screens.office_hours import expected_answer
-from handlers import questions, ticket_staff
+from handlers import questions, ticket_follow_ups, ticket_staff
 from handlers.forms import Form, FormCall, close_form, open_form
 from handlers.groups import FEATURES, TICKET_REPLIES
 from handlers.replies import show
@@ -327,6 +334,7 @@ def handlers() -> dict[int, list[BaseHandler[Update, AssistantContext, None]]]:
             CallbackQueryHandler(ask, pattern=NewTicket.pattern()),
             CallbackQueryHandler(request_service, pattern=RequestService.pattern()),
             CallbackQueryHandler(reply_pressed, pattern=ReplyToTicket.pattern()),
+            CallbackQueryHandler(ticket_follow_ups.add_pressed, pattern=AddToTicket.pattern()),
             CallbackQueryHandler(cancel, pattern=CancelTicket.pattern()),
             *ticket_staff.handlers(),
         ],

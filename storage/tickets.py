@@ -218,6 +218,17 @@ class TicketRepository:
         )
         return [_ticket(row) for row in rows]
 
+    async def in_progress(self, person_id: int, since: datetime) -> Ticket | None:
+        """Return the person's latest open ticket with a message since `since`: the one what
+        they write next most likely continues."""
+        row = await self._db.fetch_one(
+            "SELECT t.* FROM tickets t WHERE t.person_id = ? AND t.status = ? AND EXISTS "
+            "(SELECT 1 FROM ticket_messages m WHERE m.ticket_id = t.id AND m.created_at >= ?) "
+            "ORDER BY t.id DESC LIMIT 1",
+            (person_id, OPEN, utc_text(since)),
+        )
+        return _ticket(row) if row is not None else None
+
     async def add_message(
         self,
         ticket_id: int,

@@ -723,3 +723,73 @@ async def test_staff_open_the_unanswered_questions_from_their_menu(assistant: As
     await assistant.emulator.wait_for_callback_answer(forged)
     await assistant.emulator.wait_idle()
     assert "SSS iyileştirme" not in (person.last().text or "")
+
+
+async def test_what_she_types_after_an_answer_can_join_her_open_ticket(
+    start_assistant: StartAssistant, emulator: BotApiEmulator
+) -> None:
+    room = await staff_room(start_assistant, emulator)
+    ayse = room.assistant.person("Ayşe")
+    mehmet = room.assistant.person("Mehmet")
+    tickets = room.assistant.services.tickets
+    await ask_team(ayse, QUESTION)
+    post = await room.wait("Talep #1")
+    await room.answer(post, "Evet, KOSGEB ihracat desteği var.")
+    await emulator.wait_for_bot_message(ayse.id, contains="Küme ekibinden yanıt")
+
+    # She writes on without pressing Reply; the assistant has no answer, and offers the ticket.
+    offer = await ayse.says("zürafa belgesi nereden alınır")
+    assert "açık talebiniz #1 ile ilgiliyse" in offer.content
+    assert "📎 #1 numaralı talebe ekle" in offer.buttons
+    assert "👥 Yeni soru olarak ekibe ilet" in offer.buttons
+    assert "👥 Sorumu ekibe ilet" not in offer.buttons
+    add = offer.button_data("📎 #1 numaralı talebe ekle")
+    assert add is not None
+    added = await ayse.press(offer, "📎 #1 numaralı talebe ekle")
+    assert "Mesajınız ekibe iletildi (talep #1)" in added.content
+    follow_up = await room.wait("zürafa belgesi nereden alınır")
+    assert follow_up.reply_to_message_id == post.message_id and "Ayşe yazdı" in follow_up.content
+    await emulator.wait_idle()
+    thread = await tickets.messages(1)
+    last = thread[-1]
+    assert (last.direction, last.text) == ("member", "zürafa belgesi nereden alınır")
+    assert await room.assistant.fetch("SELECT id FROM tickets") == [{"id": 1}]
+    [asked] = await room.assistant.fetch(
+        "SELECT ticket_id FROM asked_questions WHERE question = 'zürafa belgesi nereden alınır'"
+    )
+    assert asked == {"ticket_id": 1}
+    # The same button again (an old screen) adds nothing twice.
+    query = await emulator.press_callback(ayse.user, added, add)
+    again = await emulator.wait_for_callback_answer(query)
+    assert again.show_alert and "zaten iletildi (talep #1)" in (again.text or "")
+    assert len(await tickets.messages(1)) == len(thread)
+    # Someone else's press of her button.
+    forged = await mehmet.says("/start")
+    query = await emulator.press_callback(mehmet.user, forged, add)
+    refused = await emulator.wait_for_callback_answer(query)
+    assert refused.show_alert
+    assert len(await tickets.messages(1)) == len(thread)
+
+    # What the assistant can answer is answered at once, ticket or not.
+    answered = await ayse.says("eğitimler ücretli mi")
+    assert "Eğitimler ücretli mi?" in answered.content
+    assert not any("talebe ekle" in label for label in answered.buttons)
+
+    # Something else entirely goes to the team as a new question.
+    other = await ayse.says("kaynak robotu kiralayan firma var mı")
+    sent = await ayse.press(other, "👥 Yeni soru olarak ekibe ilet")
+    assert "#2" in sent.content
+    await room.wait("Talep #2")
+
+    # A ticket closed between the offer and the press: said, and the new question offered.
+    late = await ayse.says("zürafa sertifikası kaç gün sürer")
+    assert "açık talebiniz #2" in late.content  # the latest open ticket
+    await close_ticket(room, await room.wait("Talep #2"))
+    closed = await ayse.press(late, "📎 #2 numaralı talebe ekle")
+    assert "kapatılmış" in closed.content and "👥 Yeni soru olarak ekibe ilet" in closed.buttons
+    assert len(await tickets.messages(2)) == 1
+
+    # Without an open ticket, the screen is as before.
+    await close_ticket(room, post)
+    plain = await ayse.says("zürafa sertifikası kaç gün sürer")
+    assert "👥 Sorumu ekibe ilet" in plain.buttons and "açık talebiniz" not in plain.content

@@ -352,6 +352,14 @@ class CloseTicket(CallbackData, prefix="tk:close", in_groups=True):
 
 
 @dataclass(frozen=True)
+class AddToTicket(CallbackData, prefix="tk:add"):
+    """Add a typed message the assistant could not answer to the person's open ticket."""
+
+    asked_id: Number
+    ticket_id: Number
+
+
+@dataclass(frozen=True)
 class RelayToClosed(CallbackData, prefix="tk:ro", in_groups=True):
     """Under a staff reply to a closed ticket: send it to the person and reopen the ticket
     ("y"), or leave it unsent ("n"). The reply itself is the message the note answers."""
