@@ -185,6 +185,8 @@ def render_event(
         same_day=same_day,
         closed=closed,
         status_line=status_line,
+        # A seat the person holds is theirs whatever the count: "full" is for the others.
+        held=registration.status if registration is not None and registration.is_active else None,
         refused=Markup(refused) if refused and registration is None else "",
     )
     allowed = refused is None

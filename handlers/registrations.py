@@ -38,6 +38,7 @@ from storage.applications import ACCEPTED, PENDING, RESERVE, Applicant
 from storage.catalogue import EventListing
 from storage.certificates import CertificateRepository
 from storage.content import Event
+from storage.events import calendar_sequence
 from storage.privacy import host_purpose
 from storage.registrations import Cancellation, EventUnavailable, Registration
 
@@ -349,6 +350,7 @@ async def _send_calendar(
         event,
         registration_id,
         caller.language,
+        await calendar_sequence(services.database, event.id),
     )
     await post(context.bot, caller.person.id, document)
 

@@ -140,6 +140,12 @@ async def confirmed_count(database: Database | Transaction, event_id: str) -> in
     return row[0] if row is not None else 0
 
 
+async def calendar_sequence(database: Database, event_id: str) -> int:
+    """Return the SEQUENCE an event's calendar file carries now (counted up by every change)."""
+    row = await database.fetch_one("SELECT calendar_sequence FROM events WHERE id = ?", (event_id,))
+    return int(row[0]) if row is not None else 0
+
+
 async def seat_counts(database: Database) -> dict[str, tuple[int, int]]:
     """Return (confirmed, waitlisted) for every scheduled event that has registrations."""
     rows = await database.fetch_all(

@@ -320,8 +320,30 @@ async def announce_event_change(
     """
     if times_changed:
         await replan_event(tx, plan, event_id, starts_at=starts_at, ends_at=ends_at, now=now)
-    told = [addressee for addressee, _ in await _active_registrants(tx, event_id)]
-    await _queue_notices(tx, EVENT_CHANGED, event_id, told, payload, utc_text(now))
+    registrants = await _active_registrants(tx, event_id)
+    told = [addressee for addressee, _ in registrants]
+    moment = utc_text(now)
+    await _queue_notices(tx, EVENT_CHANGED, event_id, told, payload, moment)
+    # A seat's calendar file again, after the notice: same UID, a higher SEQUENCE (the event's,
+    # read when it is sent), so the person's calendar moves the entry instead of adding one.
+    await tx.executemany(
+        "INSERT OR IGNORE INTO outbox (kind, registration_id, person_id, event_id, after_id, "
+        "due_at, created_at) VALUES (:kind, :registration, :person, :event, (SELECT id FROM "
+        "outbox WHERE kind = :notice AND registration_id = :registration AND status = 'pending'), "
+        ":now, :now)",
+        [
+            {
+                "kind": CALENDAR,
+                "notice": EVENT_CHANGED,
+                "registration": a.registration_id,
+                "person": a.person_id,
+                "event": event_id,
+                "now": moment,
+            }
+            for a, status in registrants
+            if status == "confirmed"
+        ],
+    )
     return len(told)
 
 

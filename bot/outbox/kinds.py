@@ -48,6 +48,7 @@ from storage.broadcasts import Broadcast, BroadcastRepository
 from storage.catalogue import parse_utc
 from storage.certificates import REVOKED, VALID, CertificateRepository
 from storage.content import Event, Text
+from storage.events import calendar_sequence
 from storage.outbox import OutboxMessage
 from storage.survey_definitions import Survey
 from storage.surveys import Round
@@ -197,6 +198,7 @@ async def compose_calendar(
         event,
         message.registration_id,
         language,
+        await calendar_sequence(services.database, event.id),
     )
 
 

@@ -80,10 +80,16 @@ def promoted_screen(texts: Texts, event: Event, language: str) -> TextMessage:
 
 
 def calendar_document(
-    cluster: ClusterInfo, timezone: ZoneInfo, event: Event, registration_id: int, language: str
+    cluster: ClusterInfo,
+    timezone: ZoneInfo,
+    event: Event,
+    registration_id: int,
+    language: str,
+    sequence: int = 0,
 ) -> DocumentMessage:
-    """Return the registration's .ics file."""
-    ics = event_calendar(event, registration_id, cluster, timezone, language)
+    """Return the registration's .ics file; `sequence` is the event's, so a newer file replaces
+    the entry an older one made."""
+    ics = event_calendar(event, registration_id, cluster, timezone, language, sequence=sequence)
     return DocumentMessage(ics, calendar_filename(event))
 
 
