@@ -10,7 +10,7 @@ from tests.test_signup import open_event, signed_up_person
 from tests.test_staff_events import local, open_staff_event, staff_member
 
 
-def calendar_entry(message: Message) -> icalendar.Event:
+def calendar_entry(message: Message) -> icalendar.cal.Component:
     """Return the one entry of a calendar file the bot sent."""
     assert message.document is not None and message.document.filename.endswith(".ics")
     [entry] = icalendar.Calendar.from_ical(message.document.content).walk("VEVENT")
