@@ -445,14 +445,17 @@ async def test_moving_an_event_moves_its_reminders_and_tells_the_person(
     assert change is not None and change.notified == 1
     clock.advance(1)
     await outbox.drain()
-    [notice] = ayse.emulator.bot_messages(ayse.id)
+    # The notice, then the seat's calendar file for the new time.
+    [notice, calendar] = ayse.emulator.bot_messages(ayse.id)
     assert "zamanı değişti" in (notice.text or "")
     assert "Önceki:" in (notice.text or "")
+    assert calendar.document is not None and calendar.document.filename == "moved.ics"
     stored = assistant.services.catalogue.event("moved")
     assert stored is not None and stored.starts_at == starts_at
     # The 24h reminder is already past for the new time; only the 2h one is planned.
     assert await deliveries(assistant, registration.id) == [
         ("event_changed", None, "sent"),
+        ("calendar", None, "sent"),
         ("reminder", 7200, "pending"),
         ("survey", None, "pending"),
     ]
