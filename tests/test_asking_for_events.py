@@ -82,3 +82,12 @@ async def test_a_question_about_trainings_that_asks_something_else_is_answered_f
     answer = await ayse.says("eğitimler ücretli mi")
     assert "Eğitimler ücretli mi?" in (answer.text or "")
     assert "📅 Yaklaşan eğitimler" in answer.buttons
+
+
+async def test_no_event_of_that_kind_at_all_leads_to_every_event(assistant: Assistant) -> None:
+    ayse = assistant.person()
+    answer = await ayse.says("online eğitim var mı")
+    assert (answer.text or "").startswith("Şu an takvimde yaklaşan bir çevrimiçi eğitim yok.")
+    assert answer.buttons == ["📅 Tüm etkinlikler", "🏠 Ana menü"]
+    everything = await ayse.press(answer, "📅 Tüm etkinlikler")
+    assert "Yaklaşan etkinlikler" in (everything.text or "")

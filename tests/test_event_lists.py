@@ -179,3 +179,15 @@ def test_periods_are_written_the_persons_way(language: str, question: str, writt
     week = period_in(tokenize("bu hafta"), month_end, ISTANBUL)
     assert week is not None
     assert Texts(ISTANBUL).days(week.starts, week.ends, "tr") == "28 Aralık – 3 Ocak"
+
+
+def test_online_events_are_the_ones_joined_from_anywhere(index: AnswerIndex) -> None:
+    answer = index.ask("çevrimiçi etkinlikler", now=ASKED_AT)
+    assert answer.events_asked is not None and answer.events_asked.online
+    assert [match.id for match in answer.matches] == [
+        "event:grants-infoday-2027-01",
+        "event:kets-webinar-2027-02",
+        "event:benchmarking-info-2027-03",
+    ]
+    # No online training in the calendar: an empty list, not the in-person ones.
+    assert index.ask("online eğitim var mı", now=ASKED_AT).matches == ()

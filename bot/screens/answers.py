@@ -185,6 +185,7 @@ class AnswerScreens:
         text = self._render(
             "events_asked",
             kind=asked.kind,
+            online=asked.online,
             period=period,
             period_days=days,
             events=events,
@@ -200,7 +201,9 @@ class AnswerScreens:
             ]
             for number, event in enumerate(events, start=1)
         ]
-        everything = f"events_all_{asked.kind}" if asked.kind else "all_events"
+        if not events:
+            kind_code = ALL_KINDS  # none of that kind at all: the other kinds may still help
+        everything = f"events_all_{asked.kind}" if kind_code != ALL_KINDS else "all_events"
         rows.append([self._button(everything, EventList(kind_code))])
         return AnswerScreen(text, [*rows, self.home_row()])
 

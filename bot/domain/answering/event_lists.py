@@ -45,6 +45,8 @@ _KIND_STARTS: dict[str, tuple[str, ...]] = {
 _KIND_EXACT = {"train": "training", "kurslar": "training"}
 # Words for any event: they ask for the whole calendar.
 _ANY_STARTS = ("etkinlik", "event", "organizasyon", "aktivite", "activit", "faaliyet")
+# Words asking for events one joins from anywhere: "online eğitim var mı", "çevrimiçi etkinlikler".
+_ONLINE = frozenset({"online", "cevrimici", "uzaktan", "internetten", "virtual", "remote"})
 # Two words naming a kind together: "bilgi günü", "info day".
 _KIND_PAIRS = {("bilgi", "gun"): "info_day", ("info", "day"): "info_day"}
 # Plural kind words ask for a list by themselves ("etkinlikler", "trainings").
@@ -54,12 +56,13 @@ _PLURALS_EN = _words(
     trainings courses events webinars workshops visits trips conferences activities
     """
 )
-# Words that ask for a list (folded): "hangi eğitimler var", "what events do you have".
+# Words that ask for a list (folded): "hangi eğitimler var", "what events do you have". Not
+# "program": "eğitim programı" is the training service's name.
 _LISTING = _words(
     """
     hangi hangileri hangisi neler nelerdir var varmi yok what which any list liste listesi
-    upcoming yaklasan takvim takvimi takviminiz calendar schedule program programi programiniz
-    planlanan planli planned scheduled
+    upcoming yaklasan takvim takvimi takviminiz calendar schedule planlanan planli planned
+    scheduled
     """
 )
 # Words that may stand in such a question and say nothing of which events: verbs of holding,
@@ -93,6 +96,7 @@ class EventsAsked:
     period: Period | None
     listing: bool  # asked as a list ("hangi", "neler", a plural), not for one event's fact
     fact: bool  # asks when or where
+    online: bool = False  # only events joined online
 
     @property
     def kind(self) -> str | None:
@@ -108,6 +112,9 @@ class DatedEvent(Protocol):
 
     @property
     def starts_at(self) -> datetime: ...
+
+    @property
+    def online(self) -> bool: ...
 
 
 E = TypeVar("E", bound=DatedEvent)
@@ -145,7 +152,7 @@ def events_asked(
 ) -> EventsAsked | None:
     """Return what a question asks for when it asks for a list of events, else None."""
     kinds: set[str] = set()
-    named_kind = plural = listing = fact = False
+    named_kind = plural = listing = fact = online = False
     previous = ""
     for word in words:
         pair = _KIND_PAIRS.get((previous, word[:3] if word.startswith(("gun", "day")) else word))
@@ -159,6 +166,8 @@ def events_asked(
             plural = plural or _plural(word)
         elif word in _LISTING:
             listing = True
+        elif word in _ONLINE:
+            online = True
         elif word.startswith(_FACT_STARTS):
             fact = True
         elif (
@@ -181,7 +190,7 @@ def events_asked(
     listing = listing or plural or relative
     if not (listing or fact or period is not None):
         return None  # "b2b eşleştirme", "eğitim": a topic, for the FAQ and the services
-    return EventsAsked(frozenset(kinds), period, listing, fact)
+    return EventsAsked(frozenset(kinds), period, listing, fact, online)
 
 
 def events_for(asked: EventsAsked, events: Iterable[E], now: datetime) -> tuple[list[E], bool]:
@@ -191,7 +200,9 @@ def events_for(asked: EventsAsked, events: Iterable[E], now: datetime) -> tuple[
         (
             event
             for event in events
-            if event.starts_at > now and (not asked.kinds or event.kind in asked.kinds)
+            if event.starts_at > now
+            and (not asked.kinds or event.kind in asked.kinds)
+            and (event.online or not asked.online)
         ),
         key=lambda event: event.starts_at,
     )

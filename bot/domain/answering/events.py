@@ -77,6 +77,7 @@ class EventTerms:
 
     number: int  # the event's entry number in the index
     kind: str  # training, webinar, ...
+    online: bool
     titles: frozenset[str]  # title and kind
     places: frozenset[str]
     keywords: frozenset[str]

@@ -306,6 +306,7 @@ class AnswerIndex:
                 EventTerms(
                     number=number,
                     kind=event.kind,
+                    online=event.online,
                     titles=frozenset(titles),
                     places=frozenset(places),
                     keywords=frozenset(terms(_phrase_fields(event.keywords, 1.0))),
