@@ -57,14 +57,6 @@ def _screens(caller: Caller) -> ImpactScreens:
     )
 
 
-def _day_answer(text: str) -> tuple[str | None, str | None]:
-    """Read a typed day into its ISO text (a form's answer is a JSON value)."""
-    try:
-        return read_day(text).isoformat(), None
-    except PeriodError as error:
-        return None, str(error)
-
-
 class ReportDatesForm(Form):
     """The first and last day of a report's period, typed the way people write dates."""
 
@@ -75,14 +67,22 @@ class ReportDatesForm(Form):
     flow = Flow(
         "report_dates",
         (
-            TextStep("first", back=False, check=_day_answer),
-            TextStep("last", check=_day_answer),
+            TextStep("first", back=False),
+            TextStep("last"),
         ),
     )
 
     @property
     def timeout(self) -> timedelta:
         return DATES_TIMEOUT
+
+    async def verify(self, call: FormCall, step: str, value: Any) -> tuple[Any, str | None]:
+        # Read here, where today is known: "bugün", "dün", "1 ocak" (this year's).
+        today = datetime.now(call.services.settings.timezone).date()
+        try:
+            return read_day(value, today).isoformat(), None  # a form's answer is JSON
+        except PeriodError as error:
+            return None, str(error)
 
     async def ask(self, call: FormCall, reason: str | None = None) -> None:
         caller = call.caller
@@ -150,7 +150,8 @@ async def _typed_period(
     try:
         if len(args) != 2:
             raise PeriodError("two_dates")
-        period = Period.parse(args[0], args[1])
+        today = datetime.now(caller.services.settings.timezone).date()
+        period = Period.parse(args[0], args[1], today)
     except PeriodError as error:
         await show(update, caller.render("stats_custom", problem=str(error)))
         return

@@ -279,7 +279,7 @@ async def test_period_buttons_and_bad_dates(assistant: Assistant) -> None:
     assert f"1 Ocak {year} – 31 Aralık {year}" in (text.text or "")
     refused = await elif_.says("/stats 30.06.2027 01.01.2027")
     assert "Bitiş tarihi başlangıçtan önce olamaz." in (refused.text or "")
-    unread = await elif_.says("/stats dün bugün")
+    unread = await elif_.says("/stats geçen hafta")
     assert "Tarihleri anlayamadım." in (unread.text or "")
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date
 
+from bot.domain.impact import PeriodError, read_day
 from bot.domain.moments import read_clock, read_moment
 from tests.conftest import Assistant
 from tests.test_broadcast import announcing_staff, broadcast_row, draft
@@ -132,3 +134,43 @@ async def test_staff_schedule_an_announcement_for_tomorrow_morning(assistant: As
     assert f"Gönderim zamanı: {assistant.services.texts.when(meant, 'tr')}" in text
     row = await broadcast_row(assistant)
     assert row["scheduled_at"] == meant.isoformat(timespec="seconds")
+
+
+# -- report days -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("bugün", date(2026, 12, 3)),
+        ("Bugun", date(2026, 12, 3)),
+        ("dün", date(2026, 12, 2)),
+        ("1 ocak", date(2026, 1, 1)),  # no year: this year's
+        ("31.03", date(2026, 3, 31)),
+        ("1 Ocak 2027", date(2027, 1, 1)),
+    ],
+)
+def test_a_report_day_is_read_with_today_known(typed: str, day: date) -> None:
+    assert read_day(typed, date(2026, 12, 3)) == day
+
+
+def test_without_today_a_day_needs_its_year() -> None:
+    with pytest.raises(PeriodError, match="not_a_date"):
+        read_day("1 ocak")
+
+
+async def test_staff_ask_for_the_report_from_new_year_to_today(assistant: Assistant) -> None:
+    elif_ = staff_member(assistant)
+    stats = await elif_.says("/stats")
+    ask = await elif_.press(stats, "📅 Tarih aralığı")
+    assert "1 ocak" in (ask.text or "")
+    today = datetime.now(ISTANBUL).date()
+    new_year = date(today.year, 1, 1)
+    end = await elif_.says("1 ocak")
+    assert f"Başlangıç: {format_date(new_year, 'd MMMM y', locale='tr')}" in (end.text or "")
+    span = f"{format_date(new_year, 'd MMMM y', locale='tr')} – "
+    span += format_date(today, "d MMMM y", locale="tr")
+    report = await elif_.says("bugün")
+    assert f"Etki raporu\n{span}" in (report.text or "")
+    typed = await elif_.says("/stats 1.1 bugün")
+    assert f"Etki raporu\n{span}" in (typed.text or "")

@@ -17,7 +17,7 @@ from statistics import mean
 from zoneinfo import ZoneInfo
 
 from bot.domain.companies import size_of
-from bot.domain.moments import MONTHS
+from bot.domain.moments import MONTHS, TODAY, YESTERDAY
 from bot.domain.profile import fold_turkish
 from storage.companies import SIZE_CLASSES, Company, CompanyRepository
 from storage.content import Catalogue, Project
@@ -81,9 +81,9 @@ class Period:
         return cls(first, date(first.year + year, month + 1, 1) - timedelta(days=1))
 
     @classmethod
-    def parse(cls, first: str, last: str) -> Period:
+    def parse(cls, first: str, last: str, today: date | None = None) -> Period:
         """Read two dates typed as YYYY-MM-DD, DD.MM.YYYY or the like (see `read_day`)."""
-        return cls(read_day(first), read_day(last))
+        return cls(read_day(first, today), read_day(last, today))
 
 
 @dataclass(frozen=True)
@@ -109,26 +109,32 @@ class ProjectCut:
         return Period(self.project.starts_on, self.project.ends_on)
 
 
-_NUMERIC_DAY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})$")
+_NUMERIC_DAY = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?$")
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_NAMED_DAY = re.compile(r"^(\d{1,2})\.?\s+([a-z]+)\.?,?\s+(\d{4})$")
+_NAMED_DAY = re.compile(r"^(\d{1,2})\.?\s+([a-z]+)\.?(?:,?\s+(\d{4}))?$")
 
 
-def read_day(text: str) -> date:
+def read_day(text: str, today: date | None = None) -> date:
     """Read a day as people in Turkey write it: 31.01.2027, 31/1/27, 31 Ocak 2027 (or
-    2027-01-31); raise PeriodError("not_a_date") for anything else, or
+    2027-01-31); given today, also "bugün", "dün" and a day without its year (this year's:
+    "1 ocak", "31.03"). Raise PeriodError("not_a_date") for anything else, or
     "no_such_day:DAY:MONTH:YEAR:DAYS_IN_MONTH" for a day the month does not have."""
     typed = " ".join(fold_turkish(text).split())
-    numbers: tuple[int, int, int] | None = None
+    numbers: tuple[int, int, int | None] | None = None
+    if today is not None and typed in TODAY:
+        return today
+    if today is not None and typed in YESTERDAY:
+        return today - timedelta(days=1)
     if found := _ISO_DAY.match(typed):
         numbers = (int(found[3]), int(found[2]), int(found[1]))
     elif found := _NUMERIC_DAY.match(typed):
-        numbers = (int(found[1]), int(found[2]), int(found[3]))
+        numbers = (int(found[1]), int(found[2]), int(found[3]) if found[3] else None)
     elif (found := _NAMED_DAY.match(typed)) and found[2] in MONTHS:
-        numbers = (int(found[1]), MONTHS[found[2]], int(found[3]))
-    if numbers is None:
+        numbers = (int(found[1]), MONTHS[found[2]], int(found[3]) if found[3] else None)
+    if numbers is None or (numbers[2] is None and today is None):
         raise PeriodError("not_a_date")
-    day, month, year = numbers
+    day, month, typed_year = numbers
+    year = typed_year if typed_year is not None else today.year if today is not None else 0
     if year < 100:
         year += 2000  # "31.01.27": this century
     try:

@@ -56,6 +56,7 @@ WEEKDAYS = {
 }
 TODAY = ("bugun", "today")
 TOMORROW = ("yarin", "tomorrow")
+YESTERDAY = ("dun", "yesterday")
 # Until this hour, "tomorrow" at a daytime hour is the day the calendar already calls today.
 NIGHT_ENDS = 5
 
