@@ -20,6 +20,7 @@ from bot.screens.buttons import (
     AttendeeList,
     ExportAttendees,
     StaffEventPage,
+    StaffRegistrant,
     ToggleAttended,
 )
 from bot.screens.callback_data import CallbackData
@@ -134,7 +135,15 @@ async def attendee_list(update: Update, context: AssistantContext) -> None:
             sectors=_sector_names(caller),
         )
     )
+    # Each number opens the person's card: their place, to cancel it or give a free seat.
+    numbers = [
+        InlineKeyboardButton(
+            str(attendee.number), callback_data=StaffRegistrant(attendee.registration_id).data
+        )
+        for attendee in shown
+    ]
     rows: Keyboard = [
+        *(numbers[start : start + 5] for start in range(0, len(numbers), 5)),
         _paging(caller, partial(AttendeeList, which, event_id), page, pages),
         [caller.button("staff_back_to_event", StaffEventPage(event_id))],
     ]

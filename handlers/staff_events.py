@@ -27,6 +27,7 @@ from bot.screens.buttons import (
     ConfirmCancelEvent,
     EventQuestions,
     ExportAttendees,
+    MessageRegistrants,
     StaffAccessNeeds,
     StaffAddedList,
     StaffAddParticipant,
@@ -217,6 +218,8 @@ async def show_staff_event(
     added_row = [caller.button("staff_added_list", StaffAddedList(event.id))] if added else []
     # Special-category answers (KVKK Art. 6): only for those who manage the event.
     special = [caller.button("staff_access_needs", StaffAccessNeeds(event.id))]
+    # An operational notice to this event's registrants (not an announcement: no consent asked).
+    message = [caller.button("staff_message_registrants", MessageRegistrants(event.id))]
     selection = [caller.button("staff_applications", ApplicationReview(event.id))]
     own_questions = [caller.button("staff_event_questions", EventQuestions(event.id))]
     rows: Keyboard = [
@@ -224,6 +227,7 @@ async def show_staff_event(
         project if manage and services.catalogue.projects else [],
         selection if read and event.by_application else [],
         lists if read else [],
+        message if manage else [],
         attendance if caller.can(Ability.CHECK_IN) else [],
         *await evidence.staff_page_rows(caller, event.id),
         participants if manage else [],

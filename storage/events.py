@@ -131,6 +131,16 @@ async def registrants(database: Database, event_id: str) -> list[Registrant]:
     return [Registrant(row["id"], row["person_id"], row["status"]) for row in rows]
 
 
+async def reachable_counts(database: Database, event_id: str) -> tuple[int, int]:
+    """Return (confirmed, waitlisted) registrants of an event who are on Telegram."""
+    row = await database.fetch_one(
+        "SELECT COALESCE(SUM(status = 'confirmed'), 0), COALESCE(SUM(status = 'waitlisted'), 0) "
+        "FROM registrations WHERE event_id = ? AND person_id IS NOT NULL",
+        (event_id,),
+    )
+    return (int(row[0]), int(row[1])) if row is not None else (0, 0)
+
+
 async def confirmed_count(database: Database | Transaction, event_id: str) -> int:
     """Return how many seats of an event are taken (inside a transaction, as of now in it)."""
     row = await database.fetch_one(

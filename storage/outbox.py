@@ -70,6 +70,13 @@ SURVEY_REMINDER = "survey_reminder"
 # After an erasure, the request to a team chat, under one of the person's tickets' posts, to
 # delete its copies there by hand (payload: ticket, message); addressed by `chat_id`, no person.
 TICKET_COPIES = "ticket_copies"
+# Staff cancelled a person's registration: told politely, with the team's reason if any
+# (payload: title, starts_at, waitlisted, reason).
+REGISTRATION_CANCELLED = "registration_cancelled"
+# Staff's operational notice to one event's registrants (room change, bring your ID): part of
+# the service they signed up for, not an announcement, so no consent is asked (payload: html,
+# registration; bulk, at the shared rate).
+EVENT_MESSAGE = "event_message"
 KINDS = (
     REMINDER,
     SURVEY,
@@ -98,6 +105,8 @@ KINDS = (
     SURVEY_INVITATION,
     SURVEY_REMINDER,
     TICKET_COPIES,
+    REGISTRATION_CANCELLED,
+    EVENT_MESSAGE,
 )
 # A decision about a place is worth nothing once the event is cancelled or has started.
 SELECTION = (APPLICATION_DECISION, PLACE_REMINDER)
@@ -390,6 +399,24 @@ async def queue_bulk(
             "outbox_due": utc_text(due or now),
             "outbox_now": utc_text(now),
         },
+    )
+    return cursor.rowcount
+
+
+async def queue_event_message(
+    tx: Transaction, event_id: str, statuses: Sequence[str], html: str, now: datetime
+) -> int:
+    """Queue staff's notice to an event's registrants of these statuses who are on Telegram,
+    one bulk row each, due now; return how many. Only this event's registrants: it can't reach
+    anyone else."""
+    moment = utc_text(now)
+    cursor = await tx.execute(
+        "INSERT INTO outbox (kind, person_id, event_id, bulk, payload, due_at, created_at) "
+        "SELECT ?, r.person_id, r.event_id, 1, json_object('html', ?, 'registration', r.id), "
+        "?, ? FROM registrations r "
+        f"WHERE r.event_id = ? AND r.person_id IS NOT NULL AND r.status IN "
+        f"({', '.join('?' * len(statuses))}) ORDER BY r.queued_at, r.id",
+        (EVENT_MESSAGE, html, moment, moment, event_id, *statuses),
     )
     return cursor.rowcount
 
@@ -792,7 +819,12 @@ def _verdict(row: Any, now: str) -> tuple[str, str | None]:
             return SKIPPED, "reminders switched off"
     if kind == SURVEY and row["attendance_taken"] and row["attended"] != 1:
         return SKIPPED, "not marked present"
-    if kind in (CERTIFICATE, CERTIFICATE_REVOKED) and row["unreachable_at"] is not None:
+    if kind == EVENT_MESSAGE and row["event_status"] != "scheduled":
+        return SKIPPED, "event cancelled"
+    if (
+        kind in (CERTIFICATE, CERTIFICATE_REVOKED, EVENT_MESSAGE, REGISTRATION_CANCELLED)
+        and row["unreachable_at"] is not None
+    ):
         return BLOCKED, "person unreachable (blocked the bot)"
     return SENDING, None
 

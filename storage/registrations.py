@@ -28,6 +28,10 @@ class EventUnavailable(LookupError):
     """The event was cancelled or removed: nobody can sign up for it."""
 
 
+class NoSeatFree(LookupError):
+    """Every seat of the event is taken: nobody can be given one by hand."""
+
+
 @dataclass(frozen=True)
 class Registration:
     """A person's place at an event: confirmed, on the waiting list, or cancelled."""
@@ -190,7 +194,6 @@ async def cancel_registration(
 
     Returns None when the registration is not the person's or is no longer active.
     """
-    moment = utc_text(now)
     row = await tx.fetch_one(
         "SELECT * FROM registrations WHERE id = ? AND person_id = ? "
         "AND status IN ('confirmed', 'waitlisted')",
@@ -198,6 +201,29 @@ async def cancel_registration(
     )
     if row is None:
         return None
+    return await _cancel(tx, plan, row, event, now)
+
+
+async def cancel_for_staff(
+    tx: Transaction, plan: DeliveryPlan, registration_id: int, event: Event, now: datetime
+) -> Cancellation | None:
+    """Cancel anyone's active registration at `event` inside `tx` (staff decided so), the
+    same way as their own cancellation; None when it is not active (any more)."""
+    row = await tx.fetch_one(
+        "SELECT * FROM registrations WHERE id = ? AND event_id = ? "
+        "AND status IN ('confirmed', 'waitlisted')",
+        (registration_id, event.id),
+    )
+    if row is None:
+        return None
+    return await _cancel(tx, plan, row, event, now)
+
+
+async def _cancel(
+    tx: Transaction, plan: DeliveryPlan, row: Any, event: Event | None, now: datetime
+) -> Cancellation:
+    registration_id = row["id"]
+    moment = utc_text(now)
     await tx.execute(
         "UPDATE registrations SET status = 'cancelled', cancelled_at = ? WHERE id = ?",
         (moment, registration_id),
@@ -236,7 +262,6 @@ async def _promote(
     tx: Transaction, plan: DeliveryPlan, event: Event, now: datetime
 ) -> tuple[Registration, ...]:
     """Confirm waiting people, in arrival order, while seats are free; queue their news."""
-    moment = utc_text(now)
     promoted = []
     waiting = await tx.fetch_all(
         "SELECT * FROM registrations WHERE event_id = ? AND status = 'waitlisted' "
@@ -248,20 +273,53 @@ async def _promote(
             break
         if await company_at_limit(tx, event, row["company_key"], row["company_id"]):
             continue  # their company's seats are taken; the next in line may fit
-        await tx.execute(
-            "UPDATE registrations SET status = 'confirmed', confirmed_at = ? WHERE id = ?",
-            (moment, row["id"]),
-        )
-        if row["person_id"] is not None:
-            await _plan(tx, plan, event, row["id"], row["person_id"], now)
-            # In the same transaction as the seat: a crash can't lose the news.
-            await queue_promotion(
-                tx, event, registration_id=row["id"], person_id=row["person_id"], now=now
-            )
-        fresh = await tx.fetch_one("SELECT * FROM registrations WHERE id = ?", (row["id"],))
-        assert fresh is not None
-        promoted.append(_registration(fresh))
+        promoted.append(await _confirm_waiting(tx, plan, event, row, now))
     return tuple(promoted)
+
+
+async def _confirm_waiting(
+    tx: Transaction, plan: DeliveryPlan, event: Event, row: Any, now: datetime
+) -> Registration:
+    """Give a waiting registration its seat, plan its reminders and queue its news."""
+    await tx.execute(
+        "UPDATE registrations SET status = 'confirmed', confirmed_at = ? WHERE id = ?",
+        (utc_text(now), row["id"]),
+    )
+    if row["person_id"] is not None:
+        await _plan(tx, plan, event, row["id"], row["person_id"], now)
+        # In the same transaction as the seat: a crash can't lose the news.
+        await queue_promotion(
+            tx, event, registration_id=row["id"], person_id=row["person_id"], now=now
+        )
+    fresh = await tx.fetch_one("SELECT * FROM registrations WHERE id = ?", (row["id"],))
+    assert fresh is not None
+    return _registration(fresh)
+
+
+async def promote_by_hand(
+    tx: Transaction, plan: DeliveryPlan, event: Event, registration_id: int, now: datetime
+) -> Registration | None:
+    """Give one waiting registration a free seat ahead of the line (staff chose them), with
+    the news a promotion brings; None when it no longer waits. Raises NoSeatFree when every
+    seat is taken: checked in `tx`, so two staff at once never give more seats than there are.
+
+    The per-company limit is staff's to judge here: they see the company on the card.
+    """
+    row = await tx.fetch_one(
+        "SELECT * FROM registrations WHERE id = ? AND event_id = ? AND status = 'waitlisted'",
+        (registration_id, event.id),
+    )
+    if row is None:
+        return None
+    if not await place_free(tx, event):
+        raise NoSeatFree(event.id)
+    return await _confirm_waiting(tx, plan, event, row, now)
+
+
+async def place_free_now(database: Database, event: Event) -> bool:
+    """Tell whether a place is free at this moment (for a screen; decisions check in theirs)."""
+    async with database.transaction() as tx:
+        return await place_free(tx, event)
 
 
 class RegistrationRepository:

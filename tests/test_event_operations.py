@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import icalendar
 
 from bot.devtools.emulator import Message
-from tests.conftest import Assistant
+from tests.conftest import STAFF_ID, Assistant, Person, StartAssistant
 from tests.test_signup import open_event, signed_up_person
-from tests.test_staff_events import local, open_staff_event, staff_member
+from tests.test_staff_events import COLLEAGUE_ID, audit, local, open_staff_event, staff_member
 
 
 def calendar_entry(message: Message) -> icalendar.cal.Component:
@@ -90,3 +93,240 @@ async def test_a_move_sends_confirmed_people_the_calendar_file_again(
         ali.id, predicate=lambda m: m.document is not None
     )
     assert int(calendar_entry(pressed).get("sequence")) == event["calendar_sequence"]
+
+
+async def open_card(staff: Person, event_title: str, which: str, number: str) -> Message:
+    """Open a registrant's card: the event's staff page, its list, the person's number."""
+    page = await open_staff_event(staff, event_title)
+    listing = await staff.press(page, "👥 Katılımcılar" if which == "c" else "⏳ Bekleme listesi")
+    assert "numarasına dokunun" in (listing.text or "")
+    return await staff.press(listing, number)
+
+
+async def test_staff_cancel_a_registrant_and_the_waiting_list_moves_up(
+    assistant: Assistant,
+) -> None:
+    await assistant.add_event("trimmed", capacity=1)
+    ali = await signed_up_person(assistant, "Ali", "trimmed", company="Ali Makina")
+    ayse = await signed_up_person(assistant, "Ayşe", "trimmed", company="Ayşe Tekstil")
+    elif_ = staff_member(assistant)
+    card = await open_card(elif_, "Test etkinliği trimmed", "c", "1")
+    assert "Ali" in (card.text or "") and "onaylı kayıt" in (card.text or "")
+    assert "⬆️ Yer ver" not in card.buttons
+    step = await elif_.press(card, "✖️ Kaydı iptal et")
+    assert "gerekçesini" in (step.text or "")
+    confirm = await elif_.says("Firmanızdan <iki> kişi kayıtlı olduğu için")
+    assert "emin misiniz" in (confirm.text or "")
+    assert "Firmanızdan <iki> kişi kayıtlı olduğu için" in (confirm.text or "")
+    assert "sıradaki kişiye verilir (1 kişi bekliyor)" in (confirm.text or "")
+    done = await elif_.press(confirm, "✖️ Evet, kaydı iptal et")
+    assert "Kayıt iptal edildi" in (done.text or "")
+    assert "bekleme listesindeki 1 kişiye verildi" in (done.text or "")
+    assert "iptal edilmiş" in (done.text or "")
+
+    told = await ali.emulator.wait_for_bot_message(ali.id, contains="Kaydınız iptal edildi")
+    assert "Test etkinliği trimmed" in (told.text or "")
+    assert "Ekibin notu: Firmanızdan <iki> kişi kayıtlı olduğu için" in (told.text or "")
+    await ayse.emulator.wait_for_bot_message(ayse.id, contains="Yer açıldı")
+    rows = await assistant.fetch(
+        "SELECT person_id, status FROM registrations WHERE event_id = 'trimmed' ORDER BY id"
+    )
+    assert [(r["person_id"], r["status"]) for r in rows] == [
+        (ali.id, "cancelled"),
+        (ayse.id, "confirmed"),
+    ]
+    [notice] = await assistant.fetch(
+        "SELECT person_id, status, payload FROM outbox WHERE kind = 'registration_cancelled'"
+    )
+    # Sent (Ali has it above); the row is marked right after the send returns.
+    assert notice["person_id"] == ali.id and notice["status"] in ("sending", "sent")
+    [entry] = await audit(assistant, "registration.cancel")
+    detail = json.loads(entry["detail"])
+    assert entry["staff_id"] == STAFF_ID
+    assert detail["event"] == "trimmed" and detail["was"] == "confirmed"
+    assert detail["reason"] == "Firmanızdan <iki> kişi kayıtlı olduğu için"
+    # The card's old button, pressed again (or by a colleague): nothing more happens.
+    [cancelled] = await assistant.fetch("SELECT id FROM registrations WHERE person_id = ?", ali.id)
+    await elif_.emulator.press_callback(elif_.user, done, f"sa:k:{cancelled['id']}")
+    again = await elif_.emulator.wait_for_bot_message(elif_.id, contains="zaten iptal edilmiş")
+    assert "✖️ Kaydı iptal et" not in again.buttons
+    assert len(await audit(assistant, "registration.cancel")) == 1
+
+
+async def test_a_reason_is_optional_and_keep_changes_nothing(assistant: Assistant) -> None:
+    await assistant.add_event("kept")
+    ali = await signed_up_person(assistant, "Ali", "kept", company="Ali Makina")
+    elif_ = staff_member(assistant)
+    card = await open_card(elif_, "Test etkinliği kept", "c", "1")
+    step = await elif_.press(card, "✖️ Kaydı iptal et")
+    confirm = await elif_.press(step, "Atla", contains="emin misiniz")
+    kept = await elif_.press(confirm, "Vazgeç, kayıt kalsın", contains="Durum:")
+    assert "Durum: ✅ onaylı kayıt" in (kept.text or "")
+    [row] = await assistant.fetch("SELECT status FROM registrations WHERE event_id = 'kept'")
+    assert row["status"] == "confirmed"
+    step = await elif_.press(kept, "✖️ Kaydı iptal et", contains="gerekçesini")
+    confirm = await elif_.press(step, "Atla", contains="emin misiniz")
+    assert "Gerekçe:" not in (confirm.text or "")
+    await elif_.press(confirm, "✖️ Evet, kaydı iptal et")
+    told = await ali.emulator.wait_for_bot_message(ali.id, contains="Kaydınız iptal edildi")
+    assert "Ekibin notu" not in (told.text or "")
+
+
+async def test_staff_give_a_waiting_person_a_free_seat_by_hand(assistant: Assistant) -> None:
+    # One per company: Ayşe waits although a seat is free, until staff decide otherwise.
+    await assistant.add_event("by-hand", capacity=2, max_per_company=1)
+    await signed_up_person(assistant, "Ali", "by-hand", company="Anadolu Makina")
+    ayse = await signed_up_person(assistant, "Ayşe", "by-hand", company="Anadolu Makina")
+    elif_ = staff_member(assistant)
+    card = await open_card(elif_, "Test etkinliği by-hand", "w", "1")
+    assert "bekleme listesinde 1. sırada" in (card.text or "")
+    assert "Şu an boş yer var" in (card.text or "")
+    ask = await elif_.press(card, "⬆️ Yer ver")
+    assert "onaylı kayıtlara eklensin mi" in (ask.text or "")
+    done = await elif_.press(ask, "✅ Evet, yer ver")
+    assert "Yer verildi" in (done.text or "") and "onaylı kayıt" in (done.text or "")
+    told = await ayse.emulator.wait_for_bot_message(ayse.id, contains="Yer açıldı")
+    assert "Test etkinliği by-hand" in (told.text or "")
+    await ayse.emulator.wait_for_bot_message(
+        ayse.id, after=told, predicate=lambda m: m.document is not None
+    )
+    rows = await assistant.fetch(
+        "SELECT status FROM registrations WHERE event_id = 'by-hand' ORDER BY id"
+    )
+    assert [r["status"] for r in rows] == ["confirmed", "confirmed"]
+    [entry] = await audit(assistant, "registration.promote")
+    assert json.loads(entry["detail"]) == {"event": "by-hand"}
+    # The same confirmation again: she no longer waits.
+    [waited] = await assistant.fetch("SELECT id FROM registrations WHERE person_id = ?", ayse.id)
+    await elif_.emulator.press_callback(elif_.user, done, f"sa:g:{waited['id']}:y")
+    await elif_.emulator.wait_for_bot_message(elif_.id, contains="artık bekleme listesinde değil")
+    assert len(await audit(assistant, "registration.promote")) == 1
+
+
+async def test_two_staff_give_the_last_seat_at_once(start_assistant: StartAssistant) -> None:
+    assistant = await start_assistant(STAFF_IDS=f"{STAFF_ID},{COLLEAGUE_ID}")
+    await assistant.add_event("last-one", capacity=2, max_per_company=1)
+    await signed_up_person(assistant, "Ali", "last-one", company="Anadolu Makina")
+    await signed_up_person(assistant, "Ayşe", "last-one", company="Anadolu Makina")
+    await signed_up_person(assistant, "Cem", "last-one", company="Anadolu Makina")
+    elif_ = staff_member(assistant)
+    murat = staff_member(assistant, user_id=COLLEAGUE_ID, name="Murat")
+    asks = []
+    for staff, number in ((elif_, "1"), (murat, "2")):
+        card = await open_card(staff, "Test etkinliği last-one", "w", number)
+        asks.append(await staff.press(card, "⬆️ Yer ver"))
+    await asyncio.gather(
+        elif_.emulator.press_button(elif_.user, asks[0], "✅ Evet, yer ver"),
+        murat.emulator.press_button(murat.user, asks[1], "✅ Evet, yer ver"),
+    )
+    outcomes = await asyncio.gather(
+        elif_.emulator.wait_for_edit(asks[0]), murat.emulator.wait_for_edit(asks[1])
+    )
+    texts = sorted(message.text or "" for message in outcomes)
+    assert sum("Yer verildi" in text for text in texts) == 1
+    assert sum("boş yer olmadığı için yer verilemedi" in text for text in texts) == 1
+    [row] = await assistant.fetch(
+        "SELECT COUNT(*) AS n FROM registrations WHERE event_id = 'last-one' "
+        "AND status = 'confirmed'"
+    )
+    assert row["n"] == 2
+
+
+async def test_forged_and_unauthorised_registrant_buttons_are_refused(
+    start_assistant: StartAssistant,
+) -> None:
+    assistant = await start_assistant()
+    await assistant.add_event("guarded", capacity=1)
+    ali = await signed_up_person(assistant, "Ali", "guarded", company="Ali Makina")
+    [row] = await assistant.fetch("SELECT id FROM registrations WHERE person_id = ?", ali.id)
+    # A member pressing staff data gets a polite answer; nothing changes.
+    home = await ali.says("/start")
+    query = await ali.emulator.press_callback(ali.user, home, f"sa:k:{row['id']}")
+    answer = await ali.emulator.wait_for_callback_answer(query)
+    assert answer is not None and answer.text
+    query = await ali.emulator.press_callback(ali.user, home, f"sa:g:{row['id']}:y")
+    await ali.emulator.wait_for_callback_answer(query)
+    elif_ = staff_member(assistant)
+    menu = await elif_.says("/staff")
+    # A registration that does not exist, and a seat given when none is free.
+    gone = await elif_.emulator.press_callback(elif_.user, menu, "sa:r:999999")
+    await elif_.emulator.wait_for_callback_answer(gone)
+    await elif_.emulator.wait_for_bot_message(elif_.id, contains="Bu artık geçerli değil")
+    [still] = await assistant.fetch("SELECT status FROM registrations WHERE id = ?", row["id"])
+    assert still["status"] == "confirmed"
+    assert await audit(assistant, "registration.cancel") == []
+
+
+async def test_staff_message_an_events_registrants_without_their_announcement_consent(
+    assistant: Assistant,
+) -> None:
+    await assistant.add_event("room-change", capacity=1)
+    await assistant.add_event("elsewhere")
+    # Both said no to announcements in the sign-up form; the notice is about their event.
+    ali = await signed_up_person(assistant, "Ali", "room-change", company="Ali Makina")
+    ayse = await signed_up_person(assistant, "Ayşe", "room-change", company="Ayşe Tekstil")
+    cem = await signed_up_person(assistant, "Cem", "elsewhere", company="Cem Döküm")
+    before = {person.id: len(person.texts()) for person in (ali, ayse, cem)}
+    elif_ = staff_member(assistant)
+    page = await open_staff_event(elif_, "Test etkinliği room-change")
+    ask = await elif_.press(page, "📣 Kayıtlı kişilere mesaj")
+    assert "1 onaylı kayıt ve bekleme listesinde 1 kişi" in (ask.text or "")
+    sticker = await elif_.emulator.send_sticker(elif_.user)
+    assert sticker is not None
+    again = await elif_.emulator.wait_for_bot_message(elif_.id, contains="yazıyla gönderin")
+    assert again is not None
+    audience = await elif_.says("Eğitim <b>B salonuna</b> taşındı; kimliğinizi yanınıza alın.")
+    assert "Mesaj kimlere gitsin?" in (audience.text or "")
+    preview = await elif_.press(audience, "✅ Yalnızca onaylı kayıtlar")
+    text = preview.text or ""
+    assert "Test etkinliği room-change" in text and "B salonuna" in text
+    assert "Onaylı kayıtlar: 1 kişi" in text
+    done = await elif_.press(preview, "📣 Gönder")
+    assert "1 kişiye gönderiliyor" in (done.text or "")
+
+    told = await ali.emulator.wait_for_bot_message(ali.id, contains="B salonuna")
+    assert "📣 Test etkinliği room-change" in (told.text or "")
+    # What staff typed is shown as typed: Telegram's own formatting only, no HTML of theirs.
+    assert "&lt;b&gt;B salonuna&lt;/b&gt;" in (told.html or "")
+    assert "Etkinlik sayfası" in " ".join(told.buttons)
+    await assistant.emulator.wait_idle()
+    # Nobody else: not the waiting list (not chosen), not another event's registrant.
+    assert len(ayse.texts()) == before[ayse.id] and len(cem.texts()) == before[cem.id]
+    rows = await assistant.fetch(
+        "SELECT person_id, event_id, bulk FROM outbox WHERE kind = 'event_message'"
+    )
+    assert rows == [{"person_id": ali.id, "event_id": "room-change", "bulk": 1}]
+    [entry] = await audit(assistant, "event.message")
+    detail = json.loads(entry["detail"])
+    assert entry["subject"] == "event:room-change" and detail["people"] == 1
+    assert detail["statuses"] == ["confirmed"] and "B salonuna" in detail["text"]
+
+    # The waiting list too, this time.
+    page = await open_staff_event(elif_, "Test etkinliği room-change")
+    await elif_.press(page, "📣 Kayıtlı kişilere mesaj")
+    audience = await elif_.says("Otopark girişi arka kapıdadır.")
+    preview = await elif_.press(audience, "👥 Onaylılar ve bekleme listesi")
+    assert "Onaylı kayıtlar ve bekleme listesi: 2 kişi" in (preview.text or "")
+    await elif_.press(preview, "📣 Gönder")
+    for person in (ali, ayse):
+        await person.emulator.wait_for_bot_message(person.id, contains="Otopark girişi")
+
+
+async def test_a_notice_to_someone_who_cancelled_meanwhile_is_not_sent(
+    assistant: Assistant,
+) -> None:
+    await assistant.add_event("left-early")
+    ali = await signed_up_person(assistant, "Ali", "left-early", company="Ali Makina")
+    elif_ = staff_member(assistant)
+    page = await open_staff_event(elif_, "Test etkinliği left-early")
+    await elif_.press(page, "📣 Kayıtlı kişilere mesaj")
+    preview = await elif_.says("Yarın 09:00'da kapıda olalım.")
+    assert "Onaylı kayıtlar: 1 kişi" in (preview.text or "")
+    # Ali cancels while the preview is on screen: the notice is not queued for him at all.
+    [row] = await assistant.fetch("SELECT id FROM registrations WHERE person_id = ?", ali.id)
+    await assistant.services.registrations.cancel(row["id"], ali.id, None)
+    done = await elif_.press(preview, "📣 Gönder")
+    assert "kimseye gitmedi" in (done.text or "")
+    await assistant.emulator.wait_idle()
+    assert not any("kapıda olalım" in text for text in ali.texts())
+    assert await assistant.fetch("SELECT id FROM outbox WHERE kind = 'event_message'") == []

@@ -36,7 +36,9 @@ from bot.screens.notices import (
     checkin_photo,
     event_cancelled_screen,
     event_changed_screen,
+    event_message_screen,
     promoted_screen,
+    registration_cancelled_screen,
 )
 from bot.screens.outgoing import Outgoing, TextMessage
 from bot.screens.privacy import consent_request_screen
@@ -171,6 +173,47 @@ async def compose_event_cancelled(
         waitlisted,
         applied=bool(message.payload.get("applied")),
     )
+
+
+async def compose_registration_cancelled(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Write the notice that staff cancelled the person's registration, with their reason."""
+    title = _text(message.payload.get("title"))
+    starts_at = message.payload.get("starts_at")
+    if title is None or not isinstance(starts_at, str):
+        return Skip("notice without its event's title and time")
+    reason = message.payload.get("reason")
+    return registration_cancelled_screen(
+        context.services.texts,
+        title.get(language),
+        parse_utc(starts_at),
+        language,
+        waitlisted=bool(message.payload.get("waitlisted")),
+        reason=reason if isinstance(reason, str) and reason else None,
+    )
+
+
+async def compose_event_message(
+    context: ComposeContext, message: OutboxMessage, language: str
+) -> Outgoing | Skip:
+    """Write staff's notice to a registrant, under the event's title."""
+    event = _event(context, message)
+    if isinstance(event, Skip):
+        return event
+    html = message.payload.get("html")
+    if not isinstance(html, str) or not html:
+        return Skip("notice without its text")
+    return event_message_screen(context.services.texts, event, html, language)
+
+
+async def still_registered(context: ComposeContext, message: OutboxMessage) -> bool:
+    """Tell whether the person still holds or waits for a seat (they may have cancelled)."""
+    registration_id = message.payload.get("registration")
+    if not isinstance(registration_id, int):
+        return False
+    registration = await context.services.registrations.get(registration_id)
+    return registration is not None and registration.is_active
 
 
 async def compose_promoted(
@@ -624,6 +667,8 @@ KINDS: dict[str, Kind] = {
     outbox.PLACES_UNFILLED: Kind(compose_places_unfilled),
     outbox.SURVEY_INVITATION: Kind(compose_survey_invitation, still_wanted=survey_still_wanted),
     outbox.SURVEY_REMINDER: Kind(compose_survey_invitation, still_wanted=survey_still_wanted),
+    outbox.REGISTRATION_CANCELLED: Kind(compose_registration_cancelled),
+    outbox.EVENT_MESSAGE: Kind(compose_event_message, still_wanted=still_registered),
 }
 
 

@@ -491,6 +491,35 @@ class ExportAttendees(CallbackData, prefix="sa:x"):
 
 
 @dataclass(frozen=True)
+class StaffRegistrant(CallbackData, prefix="sa:r"):
+    """One registrant's card, from an event's attendee list."""
+
+    registration_id: Number
+
+
+@dataclass(frozen=True)
+class StaffGiveSeat(CallbackData, prefix="sa:g"):
+    """Give a waiting registrant a free seat by hand ("y": confirmed)."""
+
+    registration_id: Number
+    confirmed: Literal["n", "y"] = "n"
+
+
+@dataclass(frozen=True)
+class StaffCancelRegistrant(CallbackData, prefix="sa:k"):
+    """Start cancelling a registrant's place (a reason, then the confirmation)."""
+
+    registration_id: Number
+
+
+@dataclass(frozen=True)
+class MessageRegistrants(CallbackData, prefix="se:m"):
+    """Write an operational notice to an event's registrants."""
+
+    event_id: EntryId
+
+
+@dataclass(frozen=True)
 class BroadcastVerdict(CallbackData, prefix="bc:ap", in_groups=True):
     """Approve ("y") or reject ("n") a broadcast to everyone from its card in the staff chat."""
 

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.calendar import calendar_filename, event_calendar
 from bot.domain.checkin import checkin_link, checkin_png
-from bot.screens.buttons import EventList, Menu
+from bot.screens.buttons import EventList, EventPage, Menu
 from bot.screens.outgoing import DocumentMessage, PhotoMessage, TextMessage
 from bot.screens.reminders import event_buttons
 from bot.screens.texts import Texts
@@ -66,6 +66,39 @@ def event_cancelled_screen(
     )
     button = InlineKeyboardButton(
         texts.label(language, "all_events"), callback_data=EventList().data
+    )
+    return TextMessage(text, InlineKeyboardMarkup([[button]]))
+
+
+def registration_cancelled_screen(
+    texts: Texts,
+    title: str,
+    starts_at: datetime,
+    language: str,
+    *,
+    waitlisted: bool,
+    reason: str | None,
+) -> TextMessage:
+    """Return the polite notice that staff cancelled the person's registration (and why)."""
+    text = texts.render(
+        language,
+        "registration_cancelled",
+        title=title,
+        starts_at=starts_at,
+        waitlisted=waitlisted,
+        reason=reason,
+    )
+    button = InlineKeyboardButton(
+        texts.label(language, "all_events"), callback_data=EventList().data
+    )
+    return TextMessage(text, InlineKeyboardMarkup([[button]]))
+
+
+def event_message_screen(texts: Texts, event: Event, html: str, language: str) -> TextMessage:
+    """Return staff's notice to the event's registrants under the event's title."""
+    text = texts.render(language, "event_message", event=event, body=html)
+    button = InlineKeyboardButton(
+        texts.label(language, "event_page"), callback_data=EventPage(event.id).data
     )
     return TextMessage(text, InlineKeyboardMarkup([[button]]))
 
