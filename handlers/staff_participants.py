@@ -42,6 +42,7 @@ from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
 from handlers.uploads import APPLY, DISCARD, UploadForm, upload_flow
 from storage.content import Event
+from storage.registrations import places_left
 from storage.staff_added import HAND, IMPORT, NewParticipant
 
 FORM_TIMEOUT = 15 * 60
@@ -53,6 +54,11 @@ FILE_LIMIT = 2 * 1024 * 1024
 SUFFIXES = (".xlsx", ".csv")
 # Rows named in the preview; the rest are counted, to stay inside one message.
 LISTED = 15
+
+
+def _over(left: int | None, adding: int) -> int:
+    """Return by how many people adding `adding` would go over the capacity (0: it fits)."""
+    return 0 if left is None else max(0, adding - max(left, 0))
 
 
 def _event(call: FormCall) -> Event | None:
@@ -129,8 +135,14 @@ class AddParticipantForm(Form):
         if event is None:
             await _event_gone(call)
             return
+        # Staff may add someone to a full event (a speaker's guest, a walk-in): said first.
+        left = await places_left(call.services.database, event)
         text = call.caller.render(
-            "staff_participant_step", step=call.state.step, reason=reason, event=event
+            "staff_participant_step",
+            step=call.state.step,
+            reason=reason,
+            event=event,
+            full=left is not None and left <= 0,
         )
         rows: Keyboard = step_keyboard(call, self)
         await show(call.update, text, rows)
@@ -157,6 +169,7 @@ class AddParticipantForm(Form):
             email=contact if contact and "@" in contact else None,
             present=answers.get("present") == "yes",
         )
+        over = _over(await places_left(call.services.database, event), 1)
         added = await call.services.staff_added.add(
             event.id,
             [participant],
@@ -168,14 +181,19 @@ class AddParticipantForm(Form):
             await _event_gone(call)
             return None
         await call.services.audit.record(
-            caller.person.id, "participants.add", f"event:{event.id}", {"added": 1}
+            caller.person.id,
+            "participants.add",
+            f"event:{event.id}",
+            {"added": 1} | ({"over_capacity": over} if over else {}),
         )
         await call.acknowledge()
         rows = [
             [caller.button("staff_add_another", StaffAddParticipant(event.id))],
             [caller.button("staff_back_to_event", StaffEventPage(event.id))],
         ]
-        text = caller.render("staff_participant_added", event=event, participant=participant)
+        text = caller.render(
+            "staff_participant_added", event=event, participant=participant, over=over
+        )
         await show(call.update, text, rows)
         return None
 
@@ -205,7 +223,9 @@ class AttendanceImportForm(UploadForm):
 
     def options(self, call: FormCall) -> list[tuple[str, str]]:
         caller = call.caller
-        return [(APPLY, caller.label("staff_add_listed")), (DISCARD, caller.label("staff_discard"))]
+        # Over the capacity the button says so: adding them anyway is staff's decision.
+        add = "staff_add_over_capacity" if call.details.get("over") else "staff_add_listed"
+        return [(APPLY, caller.label(add)), (DISCARD, caller.label("staff_discard"))]
 
     def accepts(self, call: FormCall, filename: str, mime_type: str | None) -> int | None:
         return FILE_LIMIT if filename.lower().endswith(SUFFIXES) else None
@@ -237,11 +257,16 @@ class AttendanceImportForm(UploadForm):
         )
         await show(call.update, text)
 
-    async def preview(self, call: FormCall, added: int | None = None) -> str:
+    async def preview(self, call: FormCall, added: int | None = None, over: int = 0) -> str:
         found = _list_of(call)
         typed = [p.company for p in found.participants if p.company]
         matches = match_companies(await call.services.companies.all(), typed)
         matched = sum(1 for name in typed if matches[name] is not None)
+        event = _event(call)
+        left = await places_left(call.services.database, event) if event is not None else None
+        if added is None:
+            over = _over(left, len(found.participants))
+            call.details["over"] = over  # the button under the preview says it too
         return call.caller.render(
             "staff_attendance_import",
             event=_event(call),
@@ -250,6 +275,9 @@ class AttendanceImportForm(UploadForm):
             present=sum(1 for p in found.participants if p.present),
             listed=LISTED,
             added=added,
+            over=over,
+            capacity=event.capacity if event is not None else None,
+            left=left,
         )
 
     async def apply(self, call: FormCall, choice: str) -> None:
@@ -273,6 +301,7 @@ class AttendanceImportForm(UploadForm):
                     present=listed.present,
                 )
             )
+        over = _over(await places_left(call.services.database, event), len(participants))
         added = await call.services.staff_added.add(
             event.id,
             participants,
@@ -284,9 +313,10 @@ class AttendanceImportForm(UploadForm):
             caller.person.id,
             "participants.import",
             f"event:{event.id}",
-            {"added": len(added), "present": sum(1 for p in participants if p.present)},
+            {"added": len(added), "present": sum(1 for p in participants if p.present)}
+            | ({"over_capacity": over} if over and added else {}),
         )
-        text = await self.preview(call, added=len(added))
+        text = await self.preview(call, added=len(added), over=over if added else 0)
         await show(call.update, text, self.leaving_rows(call))
 
 

@@ -98,13 +98,24 @@ async def place_free(tx: Transaction, event: Event) -> bool:
     (whose places are held until they confirm) together stay below the capacity."""
     if event.capacity is None:
         return True
-    row = await tx.fetch_one(
+    return await _places_taken(tx, event) < event.capacity
+
+
+async def _places_taken(database: Database | Transaction, event: Event) -> int:
+    row = await database.fetch_one(
         "SELECT (SELECT COUNT(*) FROM registrations WHERE event_id = :event "
         "AND status = 'confirmed') + (SELECT COUNT(*) FROM applications "
         "WHERE event_id = :event AND status = 'accepted')",
         {"event": event.id},
     )
-    return (row[0] if row is not None else 0) < event.capacity
+    return int(row[0]) if row is not None else 0
+
+
+async def places_left(database: Database, event: Event) -> int | None:
+    """Return how many places are free now (negative: over capacity); None without a limit."""
+    if event.capacity is None:
+        return None
+    return event.capacity - await _places_taken(database, event)
 
 
 async def company_at_limit(

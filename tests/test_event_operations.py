@@ -9,6 +9,7 @@ import icalendar
 
 from bot.devtools.emulator import Message
 from tests.conftest import STAFF_ID, Assistant, Person, StartAssistant
+from tests.test_companies import xlsx
 from tests.test_signup import open_event, signed_up_person
 from tests.test_staff_events import COLLEAGUE_ID, audit, local, open_staff_event, staff_member
 
@@ -330,3 +331,65 @@ async def test_a_notice_to_someone_who_cancelled_meanwhile_is_not_sent(
     await assistant.emulator.wait_idle()
     assert not any("kapıda olalım" in text for text in ali.texts())
     assert await assistant.fetch("SELECT id FROM outbox WHERE kind = 'event_message'") == []
+
+
+async def test_an_attendance_list_over_capacity_is_flagged_and_staff_decide(
+    assistant: Assistant,
+) -> None:
+    await assistant.add_event("crowded", capacity=2)
+    await signed_up_person(assistant, "Ali", "crowded", company="Ali Makina")
+    elif_ = staff_member(assistant)
+    page = await open_staff_event(elif_, "Test etkinliği crowded")
+    await elif_.press(page, "📥 Katılım listesi yükle")
+    content = xlsx(
+        [
+            ["Ad Soyad", "Firma", "Katıldı"],
+            ["Zeynep Öztürk", "Kapadokya Metal", "evet"],
+            ["İbrahim Şahin", "Şahin Tornacılık", ""],
+            ["Gül Çetin", None, "x"],
+        ]
+    )
+    await elif_.emulator.send_document(elif_.user, "katilim.xlsx", content)
+    preview = await elif_.emulator.wait_for_bot_message(elif_.id, contains="Eklenecek")
+    text = preview.text or ""
+    assert "Kontenjan aşılacak" in text and "yalnızca 1 boş yer var" in text
+    assert "kontenjan 2 kişi aşılır" in text
+    assert "⚠️ Kontenjanı aşarak ekle" in preview.buttons
+    assert await assistant.fetch("SELECT registration_id FROM staff_added_participants") == []
+    done = await elif_.press(preview, "⚠️ Kontenjanı aşarak ekle")
+    assert "3 katılımcı eklendi" in (done.text or "")
+    assert "Verdiğiniz kararla kontenjan 2 kişi aşıldı" in (done.text or "")
+    [row] = await assistant.fetch(
+        "SELECT COUNT(*) AS n FROM registrations WHERE event_id = 'crowded' "
+        "AND status = 'confirmed'"
+    )
+    assert row["n"] == 4
+    [entry] = await audit(assistant, "participants.import")
+    assert json.loads(entry["detail"]) == {"added": 3, "present": 2, "over_capacity": 2}
+    # A member who signs up now waits: the seats are over-full, not one freed.
+    ayse = await signed_up_person(assistant, "Ayşe", "crowded", company="Ayşe Tekstil")
+    [status] = await assistant.fetch(
+        "SELECT status FROM registrations WHERE person_id = ?", ayse.id
+    )
+    assert status["status"] == "waitlisted"
+
+    # By hand: the first question says the event is full.
+    page = await open_staff_event(elif_, "Test etkinliği crowded")
+    step = await elif_.press(page, "➕ Katılımcı ekle")
+    assert "Kontenjan dolu" in (step.text or "")
+
+
+async def test_a_list_that_fits_is_added_without_a_warning(assistant: Assistant) -> None:
+    await assistant.add_event("roomy", capacity=10)
+    elif_ = staff_member(assistant)
+    page = await open_staff_event(elif_, "Test etkinliği roomy")
+    await elif_.press(page, "📥 Katılım listesi yükle")
+    content = xlsx([["Ad Soyad"], ["Zeynep Öztürk"], ["Gül Çetin"]])
+    await elif_.emulator.send_document(elif_.user, "katilim.xlsx", content)
+    preview = await elif_.emulator.wait_for_bot_message(elif_.id, contains="Eklenecek")
+    assert "Kontenjan aşılacak" not in (preview.text or "")
+    assert "✅ Listedekileri ekle" in preview.buttons
+    step = await elif_.press(
+        await open_staff_event(elif_, "Test etkinliği roomy"), "➕ Katılımcı ekle"
+    )
+    assert "Kontenjan dolu" not in (step.text or "")
