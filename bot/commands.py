@@ -43,6 +43,7 @@ STAFF_COMMANDS: tuple[str, ...] = (
     "import",
     "export",
     "unanswered",
+    "tickets",
     "team",
 )
 

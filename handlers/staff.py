@@ -34,6 +34,8 @@ def menu_rows(caller: Caller) -> Keyboard:
             *([caller.button("staff_broadcast", StaffMenu("broadcast"))] if manage else []),
             *([caller.button("staff_stats", StaffMenu("stats"))] if read else []),
         ],
+        [caller.button("staff_tickets", StaffMenu("tickets"))] if manage else [],
+        [caller.button("staff_claims", StaffMenu("claims"))] if read else [],
         [caller.button("staff_unanswered", StaffMenu("unanswered"))] if read else [],
         [caller.button("staff_surveys", StaffSurveys())] if read else [],
         [caller.button("staff_consent", StaffMenu("consent"))] if manage else [],

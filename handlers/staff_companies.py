@@ -19,6 +19,7 @@ from bot.screens.buttons import (
     CompanyContactSet,
     CompanyInvite,
     CompanyPage,
+    StaffMenu,
 )
 from handlers.companies import invite_secret
 from handlers.replies import show
@@ -32,6 +33,8 @@ PEOPLE_LISTED = 15
 PENDING_LISTED = 5
 # The company's verified people offered as its contact person.
 CONTACTS_LISTED = 10
+# Claims listed on the staff menu's list of claims waiting for approval.
+CLAIMS_LISTED = 10
 
 
 async def company_command(update: Update, context: AssistantContext) -> None:
@@ -122,7 +125,7 @@ async def _show_company(update: Update, caller: Caller, company_id: int) -> None
 
 
 async def approval_pressed(update: Update, context: AssistantContext) -> None:
-    """Approve or decline a person's claim to the company, then show the page again."""
+    """Approve or decline a person's claim to the company, then show the page (or list) again."""
     caller = context.caller
     pressed = CompanyApproval.of(update)
     approve = pressed.decision == "y"
@@ -136,7 +139,44 @@ async def approval_pressed(update: Update, context: AssistantContext) -> None:
             f"company:{pressed.company_id}",
             {"person": pressed.person_id},
         )
+    else:
+        # Decided by a colleague or the contact a moment ago, or erased: the screen shows it.
+        await context.acknowledge(caller.label("company_claim_gone"), alert=True)
+    if pressed.back == "l":
+        await _show_claims(update, caller)
+        return
     await _show_company(update, caller, pressed.company_id)
+
+
+async def claims_list(update: Update, context: AssistantContext) -> None:
+    """List everyone whose company choice waits for approval, across companies."""
+    await _show_claims(update, context.caller)
+
+
+async def _show_claims(update: Update, caller: Caller) -> None:
+    claims, total = await caller.services.company_links.pending_claims(CLAIMS_LISTED)
+    decide = caller.can(Ability.MANAGE)
+    text = caller.render("staff_claims", claims=claims, total=total, decide=decide)
+    rows: list[list[InlineKeyboardButton]] = []
+    for number, claim in enumerate(claims, start=1):
+        page = CompanyPage(claim.company_id).data
+        if not decide:
+            label = f"🏢 {number}. {claim.company[:40]}"
+            rows.append([InlineKeyboardButton(label, callback_data=page)])
+            continue
+        approve, decline = (
+            CompanyApproval(claim.company_id, claim.person_id, decision, "l").data
+            for decision in ("y", "n")
+        )
+        rows.append(
+            [
+                InlineKeyboardButton(f"✅ {number}. {claim.name[:28]}", callback_data=approve),
+                InlineKeyboardButton(f"✖️ {number}", callback_data=decline),
+                InlineKeyboardButton(f"🏢 {number}", callback_data=page),
+            ]
+        )
+    rows.append([caller.button("staff_menu", STAFF_HOME)])
+    await show(update, text, rows)
 
 
 async def invite_pressed(update: Update, context: AssistantContext) -> None:
@@ -216,6 +256,7 @@ def handlers() -> list[BaseHandler[Update, AssistantContext, Any]]:
             [
                 CommandHandler("company", company_command, filters=filters.ChatType.PRIVATE),
                 CallbackQueryHandler(company_pressed, pattern=CompanyPage.pattern()),
+                CallbackQueryHandler(claims_list, pattern=StaffMenu.pattern(screen="claims")),
             ],
         ),
         *staff(

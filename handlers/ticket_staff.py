@@ -268,6 +268,16 @@ async def close_pressed(update: Update, context: AssistantContext) -> None:
     await context.acknowledge(staff_note(services, "closed_alert", ticket_id=ticket_id))
     posts = await services.tickets.ticket_posts(ticket_id)
     await _remove_close_buttons(context.bot, posts)
+    pressed_on = update.effective_message
+    if pressed_on is not None and all(
+        (post.chat_id, post.message_id) != (pressed_on.chat_id, pressed_on.message_id)
+        for post in posts
+    ):
+        # A ticket's card from the staff list: it loses its buttons too.
+        await _remove_close_buttons(
+            context.bot,
+            [TicketPost(pressed_on.chat_id, pressed_on.message_id, ticket_id, STAFF, COPY)],
+        )
     person_told = await _tell_person_closed(context.bot, services, closed)
     note = staff_note(
         services,

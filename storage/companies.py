@@ -229,6 +229,17 @@ class CompanyLink:
     name: str | None = None
 
 
+@dataclass(frozen=True)
+class PendingClaim:
+    """Someone who picked a company by typing its name and waits for staff or its contact."""
+
+    person_id: int
+    name: str
+    company_id: int
+    company: str
+    contact_asked: bool  # the company has a contact, who was asked to confirm it
+
+
 # A contact person who no longer belongs to the company, verified, is its contact no more.
 _STALE_CONTACT = (
     "UPDATE companies SET contact_person_id = NULL WHERE contact_person_id = :person "
@@ -343,6 +354,31 @@ class CompanyLinks:
             (company_id,),
         )
         return [(row["id"], row["full_name"]) for row in rows]
+
+    async def pending_claims(self, limit: int) -> tuple[list[PendingClaim], int]:
+        """Return the claims waiting for approval, by company and name, and how many in all."""
+        where = (
+            "FROM people p JOIN companies c ON c.id = p.company_id "
+            "WHERE p.company_verified = 0 AND p.full_name IS NOT NULL "
+        )
+        rows = await self._db.fetch_all(
+            "SELECT p.id, p.full_name, c.id AS company_id, c.name, c.contact_person_id "
+            + where
+            + "ORDER BY c.name_key, p.full_name, p.id LIMIT ?",
+            (limit,),
+        )
+        total = await self._db.fetch_one("SELECT COUNT(*) AS n " + where)
+        claims = [
+            PendingClaim(
+                person_id=row["id"],
+                name=row["full_name"],
+                company_id=row["company_id"],
+                company=row["name"],
+                contact_asked=row["contact_person_id"] not in (None, row["id"]),
+            )
+            for row in rows
+        ]
+        return claims, int(total["n"]) if total is not None else 0
 
     async def decide_claim(self, person_id: int, company_id: int, approve: bool) -> bool:
         """Approve (verified) or decline (unlinked) a pending claim and tell the claimant (outbox);

@@ -59,6 +59,8 @@ class SeedTicket:
     status: str
     created_at: str
     answered_at: str | None
+    question: str = ""  # what the person wrote; nothing when empty
+    answer: str = ""
 
 
 async def add_people(
@@ -250,11 +252,17 @@ async def add_tickets(database: Database, tickets: Sequence[SeedTicket]) -> None
                     ticket.answered_at if ticket.status == "closed" else None,
                 ),
             )
+            if ticket.question:
+                await tx.execute(
+                    "INSERT INTO ticket_messages (ticket_id, direction, text, created_at) "
+                    "VALUES (?, 'member', ?, ?)",
+                    (cursor.lastrowid, ticket.question, ticket.created_at),
+                )
             if ticket.answered_at is not None:
                 await tx.execute(
                     "INSERT INTO ticket_messages (ticket_id, direction, text, created_at) "
-                    "VALUES (?, 'staff', '', ?)",
-                    (cursor.lastrowid, ticket.answered_at),
+                    "VALUES (?, 'staff', ?, ?)",
+                    (cursor.lastrowid, ticket.answer, ticket.answered_at),
                 )
 
 

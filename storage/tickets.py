@@ -96,6 +96,18 @@ class TicketPost:
 
 
 @dataclass(frozen=True)
+class OpenTicket:
+    """An open ticket as staff list it: who asked, what first, and whose turn it is."""
+
+    ticket: Ticket
+    name: str | None  # the person's profile name; None without a profile or after erasure
+    company: str | None
+    first_text: str | None
+    last_direction: str | None  # FROM_MEMBER: waiting for the team
+    last_at: datetime
+
+
+@dataclass(frozen=True)
 class UnansweredQuestion:
     """A normalised question the assistant could not answer, with how often it came."""
 
@@ -121,6 +133,31 @@ def _ticket(row: Any) -> Ticket:
         staff_message_id=row["staff_message_id"],
         outcome=row["outcome"],
         outcome_note=row["outcome_note"],
+    )
+
+
+# An open ticket with its person, first message and latest turn (see `OpenTicket`).
+_OPEN_TICKETS = (
+    "SELECT t.*, p.full_name AS person_name, COALESCE(c.name, p.company) AS person_company, "
+    "(SELECT m.text FROM ticket_messages m WHERE m.ticket_id = t.id AND m.direction = 'member' "
+    "  ORDER BY m.id LIMIT 1) AS first_text, "
+    "(SELECT m.direction FROM ticket_messages m WHERE m.ticket_id = t.id ORDER BY m.id DESC "
+    "  LIMIT 1) AS last_direction, "
+    "(SELECT MAX(m.created_at) FROM ticket_messages m WHERE m.ticket_id = t.id) AS last_at "
+    "FROM tickets t LEFT JOIN people p ON p.id = t.person_id "
+    "LEFT JOIN companies c ON c.id = p.company_id WHERE t.status = 'open' "
+)
+
+
+def _open_ticket(row: Any) -> OpenTicket:
+    ticket = _ticket(row)
+    return OpenTicket(
+        ticket=ticket,
+        name=row["person_name"],
+        company=row["person_company"],
+        first_text=row["first_text"],
+        last_direction=row["last_direction"],
+        last_at=parse_utc(row["last_at"]) if row["last_at"] else ticket.created_at,
     )
 
 
@@ -217,6 +254,26 @@ class TicketRepository:
             "SELECT * FROM tickets WHERE person_id = ? ORDER BY id", (person_id,)
         )
         return [_ticket(row) for row in rows]
+
+    async def open_list(self, limit: int) -> list[OpenTicket]:
+        """Return open tickets, those waiting for the team first, each part oldest first."""
+        rows = await self._db.fetch_all(
+            _OPEN_TICKETS + "ORDER BY (last_direction IS ?) DESC, t.created_at, t.id LIMIT ?",
+            (FROM_MEMBER, limit),
+        )
+        return [_open_ticket(row) for row in rows]
+
+    async def open_count(self) -> int:
+        """Return how many tickets are open."""
+        row = await self._db.fetch_one(
+            "SELECT COUNT(*) AS n FROM tickets WHERE status = ?", (OPEN,)
+        )
+        return int(row["n"]) if row is not None else 0
+
+    async def open_item(self, ticket_id: int) -> OpenTicket | None:
+        """Return one open ticket as staff list it; None when it is closed or gone."""
+        row = await self._db.fetch_one(_OPEN_TICKETS + "AND t.id = ?", (ticket_id,))
+        return _open_ticket(row) if row is not None else None
 
     async def in_progress(self, person_id: int, since: datetime) -> Ticket | None:
         """Return the person's latest open ticket with a message since `since`: the one what

@@ -111,11 +111,12 @@ async def test_every_staff_command_and_button_against_every_role(
         "company": read,
         "stats": read,
         "unanswered": read,
+        "tickets": manage,
         "survey": read,
         "team": Ability.TEAM,
     }
     assert len(buttons) > 50
-    prefixes = {"ap", "bc", "ce", "co", "sa", "sb", "sd", "se", "sm", "sp", "ss", "tm"}
+    prefixes = {"ap", "bc", "ce", "co", "sa", "sb", "sd", "se", "sm", "sp", "ss", "st", "tm"}
     assert {data.split(":")[0] for data in buttons} == prefixes
     caplog.set_level(logging.INFO, logger="handlers.staff_access")
     emulator = assistant.emulator

@@ -28,7 +28,12 @@ from bot.devtools.emulator import (
     User,
     html_to_plain_readable,
 )
-from bot.devtools.history import add_demo_broadcasts, add_demo_member, add_history
+from bot.devtools.history import (
+    add_demo_broadcasts,
+    add_demo_member,
+    add_history,
+    add_waiting_tickets,
+)
 from bot.screens.texts import Texts
 from bot.settings import Secret, Settings
 
@@ -224,6 +229,7 @@ async def _add_demo_history(settings: Settings, user: User) -> None:
         await add_history(services, now)
         name = " ".join(part for part in (user.first_name, user.last_name) if part)
         await add_demo_member(services, user.id, name, now)
+        await add_waiting_tickets(services, now, user.id)
         await add_demo_broadcasts(services, user.id, now)
         await add_b2b_day(services, user.id, now)
     finally:

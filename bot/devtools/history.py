@@ -61,6 +61,59 @@ FIRST_NAMES = _FIRST_NAMES.split()
 LAST_NAMES = _LAST_NAMES.split()
 FIRST_PERSON_ID = 9_000_000_000
 QUESTIONS = ("aidat ne kadar", "egitim sertifikasi", "ihracat destegi", "b2b gorusme", "kosgeb")
+# What people wrote to the team, and what the team answered (picked by position, not drawn).
+_ASKED_TEAM = {
+    "question": (
+        "KOSGEB ihracat desteğine başvurmak için kümeye üye olmamız gerekiyor mu?",
+        "Geçen ayki eğitimin sunum dosyalarını paylaşabilir misiniz?",
+        "Fuar katılım desteğinin üst sınırı ne kadar?",
+    ),
+    "service_request": (
+        "Bu hizmetten yararlanmak istiyoruz; uygun bir görüşme zamanı önerebilir misiniz?",
+        "Firmamız için bu konuda destek rica ediyoruz; üretim müdürümüz görüşmeye hazır.",
+        "Başvuru için hangi belgeleri hazırlamamız gerekiyor?",
+    ),
+}
+_TEAM_ANSWERS = (
+    "Merhaba, konuyla ilgili uzmanımız sizi bu hafta arayacak.",
+    "Bilgiler e-posta adresinize gönderildi; sorunuz olursa buradan yazabilirsiniz.",
+)
+
+
+async def add_waiting_tickets(services: Services, now: datetime, demo_person_id: int) -> None:
+    """Give the team a few recent tickets to answer, from the history's people (not the demo's
+    own): two waiting for an answer, one answered and waiting for the person."""
+    rows = await services.database.fetch_all(
+        "SELECT id FROM people WHERE full_name IS NOT NULL AND id != ? ORDER BY id LIMIT 3",
+        (demo_person_id,),
+    )
+    if len(rows) < 3:
+        return
+    waiting = [
+        ("question", None, "Dijital dönüşüm hibesinin başvuru tarihi belli oldu mu?", 3),
+        ("service_request", "internationalisation", "İtalya'daki bir fuarda B2B görüşme "
+         "ayarlanmasını istiyoruz; hangi belgeler gerekiyor?", 26),
+        ("question", None, "Eğitim katılım belgemi e-Devlet'e yükleyebilir miyim?", 50),
+    ]  # fmt: skip
+    tickets = [
+        SeedTicket(
+            person_id=row["id"],
+            kind=kind,
+            service_id=service if services.catalogue.service(service or "") else None,
+            status="open",
+            created_at=utc_text(now - timedelta(hours=hours)),
+            # The last one was answered: it waits for the person.
+            answered_at=utc_text(now - timedelta(hours=hours - 2)) if number == 2 else None,
+            question=text,
+            answer=_TEAM_ANSWERS[1],
+        )
+        for number, (row, (kind, service, text, hours)) in enumerate(
+            zip(rows, waiting, strict=True)
+        )
+    ]
+    await add_tickets(services.database, tickets)
+
+
 # What applicants write where an event asks in words.
 _WRITTEN = (
     "Avrupa'daki tedarikçilerle tanışmak ve otomasyon çözümlerini yerinde görmek.",
@@ -391,7 +444,7 @@ async def _add_the_rest(
     rng: random.Random,
 ) -> None:
     service_ids = [service.id for service in services.catalogue.services]
-    tickets = []
+    tickets: list[SeedTicket] = []
     for _ in range(max(4, events // 2)):
         created = now - timedelta(days=rng.randint(8, 360), hours=rng.randint(0, 8))
         answered = created + timedelta(hours=rng.uniform(0.5, 30)) if rng.random() < 0.85 else None
@@ -404,6 +457,8 @@ async def _add_the_rest(
                 status="closed" if answered and rng.random() < 0.8 else "open",
                 created_at=utc_text(created),
                 answered_at=utc_text(answered) if answered else None,
+                question=_pick(_ASKED_TEAM[kind], len(tickets), 1) or "",
+                answer=_pick(_TEAM_ANSWERS, len(tickets), 1) or "",
             )
         )
     await add_tickets(services.database, tickets)

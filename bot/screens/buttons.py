@@ -379,6 +379,8 @@ STAFF_SCREENS = (
     "broadcast",
     "stats",
     "unanswered",
+    "tickets",
+    "claims",
     "consent",
     "privacylog",
     "team",
@@ -648,11 +650,20 @@ class CompanyContactSet(CallbackData, prefix="co:cs"):
 
 @dataclass(frozen=True)
 class CompanyApproval(CallbackData, prefix="co:a"):
-    """Approve ("y") or decline ("n") a person's unverified claim to a company."""
+    """Approve ("y") or decline ("n") a person's unverified claim to a company; from the
+    company's page ("c") or the staff list of claims ("l"), shown again after."""
 
     company_id: Number
     person_id: Number
     decision: Literal["y", "n"]
+    back: Literal["c", "l"] = "c"
+
+
+@dataclass(frozen=True)
+class StaffTicket(CallbackData, prefix="st:tk"):
+    """Open an open ticket's card from the staff list, to answer or close it."""
+
+    ticket_id: Number
 
 
 # -- the team (admins) -------------------------------------------------------------------------
