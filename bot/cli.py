@@ -623,7 +623,7 @@ async def _survey(arguments: argparse.Namespace, settings: Settings) -> int:
                 sent = "never sent"
                 if latest is not None:
                     tally = await services.surveys.tally(latest.id)
-                    sent = f"round {latest.number}: {tally.finished}/{tally.invited} finished"
+                    sent = f"round {latest.number}: {tally.completed}/{tally.invited} finished"
                 print(f"{listed.id}\t{state}\t{sent}\t{listed.title.get('en')}")
             return 0
         survey = services.catalogue.survey(arguments.survey_id)

@@ -37,6 +37,7 @@ from bot.domain.surveys import (
     first_step,
     missing,
     send_follow_ups,
+    still_open,
     submitted_answers,
     survey_flow,
 )
@@ -185,6 +186,7 @@ class SurveyForm(Form):
             question=question,
             number=position[0],
             total=position[1],
+            most=position[2],
             reason=reason,
             current=answer_text(caller.services.texts, question, current, caller.language),
             opens_section=question.section is not None,
@@ -244,11 +246,12 @@ class SurveyForm(Form):
 SURVEY = SurveyForm()
 
 
-def _position(survey: Survey, question: Question, given: dict[str, Any]) -> tuple[int, int]:
-    """Return the question's number among those asked so far, and how many are asked."""
+def _position(survey: Survey, question: Question, given: dict[str, Any]) -> tuple[int, int, int]:
+    """Return the question's number among those asked so far, how many are asked, and how
+    many may be (more while a question others depend on is not answered yet)."""
     asked = asked_questions(survey, given)
     number = asked.index(question) + 1 if question in asked else 1
-    return number, len(asked)
+    return number, len(asked), len(asked) + still_open(survey, given)
 
 
 def _review_rows(rows: Keyboard) -> Keyboard:

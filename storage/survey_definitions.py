@@ -86,6 +86,16 @@ class Survey:
     # neither stored with the cluster's content nor exported with it.
     bundled: bool = False
 
+    @property
+    def fewest_questions(self) -> int:
+        """Return how many questions everyone is asked: those asked whatever the answers."""
+        return sum(1 for question in self.questions if question.when is None)
+
+    @property
+    def most_questions(self) -> int:
+        """Return how many questions someone may be asked, every condition holding."""
+        return len(self.questions)
+
     def question(self, question_id: str) -> Question | None:
         """Return the survey's question with this id, if any."""
         return next((q for q in self.questions if q.id == question_id), None)

@@ -112,7 +112,15 @@ class Tally:
     """A round's numbers: how many were invited and how many finished."""
 
     invited: int
-    finished: int
+    finished: int  # who finished, as far as the finishers' list still knows them
+    # Anonymous answers of people who erased their data since: the finisher went with the
+    # person, the answers are no one's and stay in the results.
+    erased: int = 0
+
+    @property
+    def completed(self) -> int:
+        """Return how many answered the round, those who erased their data since included."""
+        return self.finished + self.erased
 
 
 @dataclass(frozen=True)
@@ -563,17 +571,24 @@ class SurveyRepository:
 
     async def tally(self, round_id: int) -> Tally:
         """Return how many were invited to a round and how many finished it (an erased
-        person's post-event rating still counts: its response keeps the registration)."""
+        person's post-event rating still counts: its response keeps the registration).
+
+        An anonymous response has no person, company or registration; one more of them than
+        there are finishers is a person who answered and then erased their data.
+        """
         row = await self._db.fetch_one(
             "SELECT invited, (SELECT COUNT(*) FROM survey_finishers f "
-            "WHERE f.round_id = r.id) + (SELECT COUNT(*) FROM survey_responses s "
+            "WHERE f.round_id = r.id) AS finishers, (SELECT COUNT(*) FROM survey_responses s "
             "WHERE s.round_id = r.id AND s.person_id IS NULL AND s.registration_id IS NOT NULL) "
-            "AS finished FROM survey_rounds r WHERE r.id = ?",
+            "AS rated, (SELECT COUNT(*) FROM survey_responses s WHERE s.round_id = r.id "
+            "AND s.person_id IS NULL AND s.company_id IS NULL AND s.registration_id IS NULL) "
+            "AS anonymous FROM survey_rounds r WHERE r.id = ?",
             (round_id,),
         )
         if row is None:
             return Tally(0, 0)
-        return Tally(row["invited"], row["finished"])
+        erased = max(0, row["anonymous"] - row["finishers"]) if row["anonymous"] else 0
+        return Tally(row["invited"], row["finishers"] + row["rated"], erased)
 
     async def answers_by_question(self, round_id: int) -> dict[str, list[Any]]:
         """Return every submitted answer of a round, question by question, in no order."""

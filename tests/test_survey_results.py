@@ -76,6 +76,7 @@ async def test_staff_see_the_distribution_chart_free_texts_and_workbook(
     elif_ = staff(assistant)
     page = await survey_page(elif_, "İhtiyaç analizi 2027")
     assert "1. tur" in (page.text or "") and "3 tamamlayan" in (page.text or "")
+    assert "❓ 5–6 soru (1 soru yalnızca belirli bir yanıttan sonra sorulur)" in (page.text or "")
     results = await elif_.press(page, "📊 Sonuçlar")
     text = results.text or ""
     assert "Yalın üretim: 2" in text and "Kıyaslama: 1" in text
@@ -365,3 +366,47 @@ async def test_many_long_free_texts_are_cut_to_one_message(assistant: Assistant)
     texts = await elif_.press(page, "💬 Açık uçlu yanıtlar")
     assert len(texts.text or "") <= 4096
     assert "tamamı Excel dosyasında" in (texts.text or "")
+
+
+async def test_an_erased_person_s_anonymous_answer_is_counted_once_and_explained(
+    assistant: Assistant,
+) -> None:
+    people = [assistant.person(name) for name in ("Ayşe", "Bora", "Cem", "Deniz")]
+    for person in people:
+        await assistant.services.people.seen(person.id, "tr")
+    round_id = await send(assistant, "needs-2027")
+    survey = _survey(assistant, "needs-2027")
+    for person in people[:3]:
+        await assistant.services.surveys.submit(
+            survey,
+            round_id,
+            person.id,
+            None,
+            {"services": ["lean"], "training_need": "no"},
+            datetime.now(UTC),
+        )
+    await assistant.services.people.erase(people[0].id)
+    # The finisher went with the person; the anonymous answers are no one's and stay.
+    assert len(await assistant.fetch("SELECT * FROM survey_finishers")) == 2
+    assert len(await assistant.fetch("SELECT * FROM survey_responses")) == 3
+    elif_ = staff(assistant)
+    page = await survey_page(elif_, "İhtiyaç analizi 2027")
+    text = page.text or ""
+    assert "3 tamamlayan" in text
+    assert "ℹ️ Bunların 1 tanesi, sonradan verilerini sildiren kişilerin anonim yanıtı" in text
+    results = await elif_.press(page, "📊 Sonuçlar")
+    text = results.text or ""
+    tally = re.search(r"(\d+)/(\d+) tamamladı \(yanıt oranı %(\d+)\)", text)
+    assert tally is not None and tally.group(1) == "3", text
+    assert round(100 * 3 / int(tally.group(2))) == int(tally.group(3))
+    assert "(3 yanıt)" in text and "ℹ️ Bunların 1 tanesi" in text
+    await elif_.emulator.press_button(elif_.user, results, "‹ Geri")
+    page = await elif_.emulator.wait_for_bot_message(elif_.id, contains="tamamlayan")
+    await elif_.emulator.press_button(elif_.user, page, "📥 Excel")
+    sent = await elif_.emulator.wait_for_bot_message(
+        elif_.id, predicate=lambda m: m.document is not None
+    )
+    assert sent.document is not None
+    summary = openpyxl.load_workbook(io.BytesIO(sent.document.content))["Özet"]
+    assert [summary.cell(4, column).value for column in (1, 2)] == ["Tamamlayan", 3]
+    assert "Bunların 1 tanesi" in str(summary.cell(4, 3).value)

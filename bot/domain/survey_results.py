@@ -63,7 +63,7 @@ class RoundResults:
         """Return the share of those invited who finished (None when nobody was invited)."""
         if not self.tally.invited:
             return None
-        return min(1.0, self.tally.finished / self.tally.invited)
+        return min(1.0, self.tally.completed / self.tally.invited)
 
 
 def _values(question: Question) -> list[str]:

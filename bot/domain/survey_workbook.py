@@ -43,7 +43,9 @@ def survey_workbook(
     if results.about is not None:
         summary.write(1, 0, results.about, bold)
     summary.write_row(2, 0, [label("survey_column_invited"), results.tally.invited], bold)
-    summary.write_row(3, 0, [label("survey_column_finished"), results.tally.finished], bold)
+    summary.write_row(3, 0, [label("survey_column_finished"), results.tally.completed], bold)
+    if results.tally.erased:
+        summary.write(3, 2, label("survey_erased_note").format(count=results.tally.erased))
     summary.write(4, 0, label("survey_column_rate"), bold)
     if results.rate is not None:
         summary.write_number(4, 1, results.rate, percent)

@@ -77,6 +77,21 @@ def asked_questions(survey: Survey, answers: Mapping[str, Any]) -> list[Question
     return [question for question in survey.questions if applies(survey, question, answers)]
 
 
+def still_open(survey: Survey, answers: Mapping[str, Any]) -> int:
+    """Return how many questions may yet be asked: their condition looks at an answer not given
+    yet, to a question that is or may be asked (so "question 1 of 5–6" tells the truth)."""
+    possible = {question.id for question in asked_questions(survey, answers)}
+    undecided = 0
+    for question in survey.questions:  # a condition looks at an earlier question
+        condition = question.when
+        if question.id in possible or condition is None or condition.question in answers:
+            continue
+        if condition.question in possible:
+            possible.add(question.id)
+            undecided += 1
+    return undecided
+
+
 def submitted_answers(survey: Survey, answers: Answers) -> dict[str, Any]:
     """Return the answers to keep: those of the questions that apply, by question id.
 

@@ -43,7 +43,6 @@ def invitation_screen(
         survey=survey,
         round=round_,
         reminder=reminder,
-        questions=len(survey.questions),
     )
     button = InlineKeyboardButton(
         texts.label(language, "survey_start"), callback_data=SurveyOpen(round_.id).data
