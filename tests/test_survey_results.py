@@ -76,7 +76,9 @@ async def test_staff_see_the_distribution_chart_free_texts_and_workbook(
     elif_ = staff(assistant)
     page = await survey_page(elif_, "İhtiyaç analizi 2027")
     assert "1. tur" in (page.text or "") and "3 tamamlayan" in (page.text or "")
-    assert "❓ 5–6 soru (1 soru yalnızca belirli bir yanıttan sonra sorulur)" in (page.text or "")
+    assert "anonim\n❓ 5–6 soru (1 soru yalnızca belirli bir yanıttan sonra sorulur)" in (
+        page.text or ""
+    )
     results = await elif_.press(page, "📊 Sonuçlar")
     text = results.text or ""
     assert "Yalın üretim: 2" in text and "Kıyaslama: 1" in text
