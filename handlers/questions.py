@@ -164,7 +164,12 @@ async def list_events(
         caller.person.id, text, normalise_question(text), caller.language, "choose", None,
         tuple(f"event:{event.id}" for event in listed), message_id,
     )  # fmt: skip
-    screen = _screens(caller).events_asked(asked, listed, after_period)
+    registered = {
+        registration.event_id: registration.status
+        for registration in await services.registrations.of_person(caller.person.id)
+        if registration.is_active
+    }
+    screen = _screens(caller).events_asked(asked, listed, after_period, registered)
     await show(update, screen.text, screen.rows)
 
 

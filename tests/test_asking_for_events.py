@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.conftest import Assistant
+from tests.test_signup import signed_up_person
 
 
 async def test_which_trainings_lists_them_with_a_button_each(assistant: Assistant) -> None:
@@ -91,3 +92,12 @@ async def test_no_event_of_that_kind_at_all_leads_to_every_event(assistant: Assi
     assert answer.buttons == ["📅 Tüm etkinlikler", "🏠 Ana menü"]
     everything = await ayse.press(answer, "📅 Tüm etkinlikler")
     assert "Yaklaşan etkinlikler" in (everything.text or "")
+
+
+async def test_the_list_marks_the_events_she_is_registered_for(assistant: Assistant) -> None:
+    ayse = await signed_up_person(assistant, "Ayşe", "lean-2027-01", company="Ayşe Tekstil")
+    answer = await ayse.says("hangi eğitimler var")
+    lines = (answer.text or "").splitlines()
+    lean = lines.index("1. Yalın Üretim ve Verimlilik Eğitimi")
+    assert lines[lean + 2].endswith(" · ✅ kayıtlısınız")
+    assert "kayıtlısınız" not in "\n".join(lines[lean + 3 :])

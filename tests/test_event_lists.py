@@ -67,6 +67,11 @@ def test_which_trainings_lists_every_upcoming_training(index: AnswerIndex, quest
         ("gelecek ay webinar var mı", date(2027, 1, 1), date(2027, 1, 31)),
         ("is there anything this weekend", date(2026, 12, 5), date(2026, 12, 6)),
         ("aralıkta ne var", date(2026, 12, 3), date(2026, 12, 31)),
+        ("bu yıl hangi eğitimler var", date(2026, 12, 3), date(2026, 12, 31)),
+        ("gelecek yıl etkinlik var mı", date(2027, 1, 1), date(2027, 12, 31)),
+        ("2027'de hangi eğitimler var", date(2027, 1, 1), date(2027, 12, 31)),
+        ("ocak 2028 etkinlikleri", date(2028, 1, 1), date(2028, 1, 31)),
+        ("2028 ocak etkinlikleri", date(2028, 1, 1), date(2028, 1, 31)),
     ],
 )
 def test_a_period_is_the_days_people_mean(question: str, first: date, last: date) -> None:
@@ -169,6 +174,7 @@ def test_the_chat_picks_from_the_live_calendar_the_same_way() -> None:
         ("tr", "ocakta", "Ocak 2027"),
         ("en", "in january", "January 2027"),
         ("en", "next week", "7–13 December"),
+        ("tr", "gelecek yıl", "2027"),
     ],
 )
 def test_periods_are_written_the_persons_way(language: str, question: str, written: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -176,10 +176,14 @@ class AnswerScreens:
         return AnswerScreen(text, [*rows, self.home_row()])
 
     def events_asked(
-        self, asked: EventsAsked, events: Sequence[Event], after_period: bool
+        self,
+        asked: EventsAsked,
+        events: Sequence[Event],
+        after_period: bool,
+        registered: Mapping[str, str] | None = None,
     ) -> AnswerScreen:
         """Return the events of the kinds and period asked about, a button each, and the way
-        to the whole list of that kind."""
+        to the whole list of that kind; `registered`: the person's status per event, marked."""
         period = asked.period
         days = self._texts.days(period.starts, period.ends, self.language) if period else ""
         text = self._render(
@@ -190,6 +194,7 @@ class AnswerScreens:
             period_days=days,
             events=events,
             after_period=after_period,
+            registered=registered or {},
         )
         kind_code = CODE_OF_KIND[asked.kind] if asked.kind else ALL_KINDS
         rows: Rows = [

@@ -115,12 +115,14 @@ class Texts:
 
     def days(self, starts: datetime, ends: datetime, language: str) -> str:
         """Write the days from `starts` up to `ends` (left out): "4 Aralık", "7–13 Aralık",
-        "28 December – 3 January", or the whole month as "Ocak 2027"."""
+        "28 December – 3 January", or a whole month or year as "Ocak 2027", "2027"."""
         locale = _LOCALES[language]
         first = starts.astimezone(self.timezone).date()
         last = (ends - timedelta(microseconds=1)).astimezone(self.timezone).date()
         if first == last:
             return format_date(first, "d MMMM", locale=locale)
+        if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+            return str(first.year)
         if first.day == 1 and last.month == first.month and (last + timedelta(days=1)).day == 1:
             return format_date(first, "LLLL y", locale=locale)
         if first.month == last.month:

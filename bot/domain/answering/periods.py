@@ -20,7 +20,8 @@ from babel.dates import get_month_names
 from bot.domain.answering.normalise import fold
 
 PeriodName = Literal[
-    "today", "tomorrow", "this_week", "weekend", "next_week", "this_month", "next_month", "month"
+    "today", "tomorrow", "this_week", "weekend", "next_week", "this_month", "next_month", "month",
+    "this_year", "next_year", "year",
 ]  # fmt: skip
 
 
@@ -69,6 +70,7 @@ _NEXT = frozenset({"gelecek", "onumuzdeki", "sonraki", "next", "haftaya", "comin
 _WEEK = ("hafta", "week")
 _MONTH = ("ay", "aya", "ayin", "ayki", "ayda", "month")
 _WEEKEND = ("haftasonu", "weekend")
+_YEAR = ("yil", "yila", "yilin", "yilki", "yilda", "yili", "yilinda", "yilindaki", "sene", "year")
 # Words a period is made of: they say when, not what.
 PERIOD_WORDS = frozenset(
     {*_TODAY, *_TOMORROW, *_THIS, *_NEXT, "sonu", "ayinda", "ayindaki", "ayi", "end"}
@@ -82,7 +84,19 @@ def _is(word: str, stems: Sequence[str]) -> bool:
 
 def is_period_word(word: str) -> bool:
     """Return whether a folded word only helps to name a period ("hafta", "ayında", "next")."""
-    return word in PERIOD_WORDS or _is(word, _WEEK) or word in _MONTH or _is(word, _WEEKEND)
+    return (
+        word in PERIOD_WORDS
+        or _is(word, _WEEK)
+        or word in _MONTH
+        or _is(word, _WEEKEND)
+        or word.startswith(_YEAR)
+        or _year(word) is not None
+    )
+
+
+def _year(word: str) -> int | None:
+    """Return the year a word names ("2027"), if it is a plausible one."""
+    return int(word) if len(word) == 4 and word.isdigit() and 2000 <= int(word) <= 2100 else None
 
 
 def _start_of(day: date, timezone: ZoneInfo) -> datetime:
@@ -91,6 +105,11 @@ def _start_of(day: date, timezone: ZoneInfo) -> datetime:
 
 def _month_start(year: int, month: int) -> date:
     return date(year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+
+
+def _year_period(name: PeriodName, year: int, now: datetime, timezone: ZoneInfo) -> Period:
+    starts = _start_of(date(year, 1, 1), timezone)
+    return Period(name, max(now, starts), _start_of(date(year + 1, 1, 1), timezone))
 
 
 def period_in(words: Sequence[str], now: datetime, timezone: ZoneInfo) -> Period | None:
@@ -133,11 +152,18 @@ def period_in(words: Sequence[str], now: datetime, timezone: ZoneInfo) -> Period
             if before in _THIS:
                 following = _month_start(first.year, first.month + 1)
                 return Period("this_month", now, _start_of(following, timezone))
+        if word.startswith(_YEAR) and before in _THIS:
+            return _year_period("this_year", today.year, now, timezone)
+        if word.startswith(_YEAR) and before in _NEXT:
+            return _year_period("next_year", today.year + 1, now, timezone)
+        # "2027'de"; in "ocak 2027" the year is the month's (below).
+        named = _year(word)
+        if named is not None and month_of(after) is None and month_of(before) is None:
+            return _year_period("year", named, now, timezone)
         month = month_of(word, before or None)
         if month is not None:
             year = today.year + (month < today.month)
-            if after.isdigit() and len(after) == 4:
-                year = int(after)  # "ocak 2027"
+            year = _year(after) or _year(before) or year  # "ocak 2027", "2027 ocak"
             starts_on = date(year, month, 1)
             ends_on = _month_start(year, month + 1)
             return Period(
