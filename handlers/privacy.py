@@ -246,7 +246,9 @@ async def announcements_answered(update: Update, context: AssistantContext) -> N
     if wants:
         version = caller.services.catalogue.cluster.privacy_notice.version
         await caller.services.privacy.give(caller.person.id, ANNOUNCEMENTS, version)
-    # "No" stores nothing: no consent is what there was before.
+    else:
+        # No consent, as before; only that they answered, so nobody asks again.
+        await caller.services.privacy.decline_announcements(caller.person.id)
     await show(update, caller.render("consent_answered", wants=wants), [])
 
 
@@ -450,7 +452,9 @@ def _readable(caller: Caller, document: dict[str, Any]) -> dict[str, Any]:
     member = shown["member"]
     return {
         **shown,
-        "member": _with_moments(member, "informed_at", "first_seen_at", "last_seen_at"),
+        "member": _with_moments(
+            member, "informed_at", "first_seen_at", "last_seen_at", "announcements_declined_at"
+        ),
         "registrations": [
             _with_moments(item, "created_at", "cancelled_at") for item in shown["registrations"]
         ],

@@ -230,6 +230,9 @@ class ProfileForm(Form):
             await services.privacy.acknowledge_notice(person.id, version, call.caller.language)
         elif step == "announcements" and value == YES:
             await services.privacy.give(person.id, ANNOUNCEMENTS, version)
+        elif step == "announcements":
+            # "No" stores no consent; only the answer, so the team's question skips them.
+            await services.privacy.decline_announcements(person.id)
 
     async def left(self, call: FormCall, step: str) -> None:
         message = call.update.effective_message

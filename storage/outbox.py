@@ -469,14 +469,16 @@ async def queue_staff_notice(
 
 async def queue_consent_requests(tx: Transaction, purpose: str, now: datetime) -> int:
     """Queue one request for the consent to `purpose` to each informed, reachable person who
-    has none in force and was never asked (whatever they answered); return how many."""
+    never gave it (a withdrawn one counts), never said no to it and was never asked (whatever
+    they answered); return how many."""
     moment = utc_text(now)
     cursor = await tx.execute(
         "INSERT INTO outbox (kind, person_id, bulk, due_at, created_at) "
         f"SELECT '{CONSENT_REQUEST}', p.id, 1, :now, :now FROM people p "
         "WHERE p.informed_at IS NOT NULL AND p.unreachable_at IS NULL "
+        "AND p.announcements_declined_at IS NULL "
         "AND NOT EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id "
-        "  AND c.purpose = :purpose AND c.withdrawn_at IS NULL) "
+        "  AND c.purpose = :purpose) "
         "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.person_id = p.id "
         f"  AND o.kind = '{CONSENT_REQUEST}') "
         "ORDER BY p.id",

@@ -173,6 +173,30 @@ class PrivacyRepository:
                 # At once: a broadcast already queued for them does not reach them either.
                 await cancel_announcements(tx, person_id)
 
+    async def decline_announcements(self, person_id: int) -> None:
+        """Record that the person said no to announcements when asked (no consent is stored)."""
+        await self._db.execute(
+            "UPDATE people SET announcements_declined_at = ? WHERE id = ?",
+            (utc_text(datetime.now(UTC)), person_id),
+        )
+
+    async def announcements_question(self, person_id: int) -> str | None:
+        """Return how the team's question about announcements is put to the person, or None
+        when it no longer is: they have answered (yes or no), withdrew a consent, or are gone.
+
+        "switched_off": informed under the old notice, whose announcements the rule of
+        explicit consent switched off; "never_answered": anyone else not asked yet.
+        """
+        row = await self._db.fetch_one(
+            "SELECT notice_version, announcements_declined_at, EXISTS (SELECT 1 FROM consents "
+            "  WHERE person_id = people.id AND purpose = ?) AS consented "
+            "FROM people WHERE id = ?",
+            (ANNOUNCEMENTS, person_id),
+        )
+        if row is None or row["consented"] or row["announcements_declined_at"] is not None:
+            return None
+        return "switched_off" if row["notice_version"] is None else "never_answered"
+
     async def wants_announcements(self, person_id: int) -> bool:
         """Tell whether the person's announcement consent is in force right now."""
         row = await self._db.fetch_one(
@@ -183,8 +207,8 @@ class PrivacyRepository:
     async def ask_for_announcements(self, now: datetime) -> int:
         """Queue one consent request to each informed person never asked; return how many.
 
-        Asked once: a person who has a consent in force, or was sent a request before (whatever
-        they answered), is not asked again.
+        Asked once: a person who gave a consent (in force or withdrawn), said no when asked at
+        sign-up, or was sent a request before (whatever they answered), is not asked again.
         """
         async with self._db.transaction() as tx:
             return await queue_consent_requests(tx, ANNOUNCEMENTS, now)

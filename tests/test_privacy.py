@@ -346,31 +346,70 @@ async def test_staff_ask_everyone_once_and_a_yes_turns_announcements_on(
 ) -> None:
     clock = FakeClock()
     outbox = outbox_on(assistant, clock)
+    services = assistant.services
+    # Ayşe said no at sign-up and Bora withdrew his yes: both answered, neither is asked.
     ayse, bora = assistant.person("Ayşe"), assistant.person("Bora")
     await sign_up(ayse, "lean-2027-01")
-    await sign_up(bora, "lean-2027-01")
+    [person] = await assistant.fetch(
+        "SELECT announcements_declined_at FROM people WHERE id = ?", ayse.id
+    )
+    assert person["announcements_declined_at"] is not None
+    await sign_up(bora, "lean-2027-01", announcements="Evet, duyuruları almak istiyorum")
+    await services.privacy.withdraw(bora.id, ANNOUNCEMENTS)
+    # Cem read the old notice, whose announcements the rule change switched off; Deniz read
+    # today's and left before the question; Eren too, but answers before the question reaches her.
+    cem, deniz, eren = (assistant.person(name) for name in ("Cem", "Deniz", "Eren"))
+    for person_id in (cem.id, deniz.id, eren.id):
+        await services.people.seen(person_id, "tr")
+    await services.database.execute(
+        "UPDATE people SET informed_at = '2026-01-05T09:00:00+00:00' WHERE id = ?", (cem.id,)
+    )
+    await services.privacy.acknowledge_notice(deniz.id, "2027-01", "tr")
+    await services.privacy.acknowledge_notice(eren.id, "2027-01", "tr")
     await outbox.drain()
     elif_ = staff_member(assistant)
     menu = await elif_.says("/staff")
     explained = await elif_.press(menu, "Duyuru iznini bir kez sor")
     assert "yalnızca bir kez" in (explained.text or "")
+    assert "“hayır” diyenlere ve rızasını geri alanlara sorulmaz" in (explained.text or "")
     done = await elif_.press(explained, "Evet, soruyu gönder")
-    assert "2 kişiye" in (done.text or "")
+    assert "3 kişiye" in (done.text or "")
     rows = await assistant.fetch(
         "SELECT person_id, bulk FROM outbox WHERE kind = 'consent_request' ORDER BY person_id"
     )
-    assert [(row["person_id"], row["bulk"]) for row in rows] == [(ayse.id, 1), (bora.id, 1)]
+    assert [(row["person_id"], row["bulk"]) for row in rows] == [
+        (cem.id, 1),
+        (deniz.id, 1),
+        (eren.id, 1),
+    ]
+    await services.privacy.decline_announcements(eren.id)
     clock.set(datetime.now(UTC))
     await outbox.drain()
     await assistant.emulator.wait_idle()
-    question = ayse.emulator.last_bot_message(ayse.id)
-    assert "Duyuruları almak ister misiniz?" in (question.text or "")
-    answered = await ayse.press(question, "Evet, duyuruları almak istiyorum")
+    assert eren.texts() == []
+    # Each reads what is true of them; nobody is told "we ask only once" after being asked.
+    question = cem.emulator.last_bot_message(cem.id)
+    text = question.text or ""
+    assert "Duyuruları almak ister misiniz?" in text
+    assert "kurallarımızı güncelledik" in text and "şimdilik duyuru göndermiyoruz" in text
+    text = deniz.emulator.last_bot_message(deniz.id).text or ""
+    assert "henüz bu konuda bir seçim yapmadığınız için" in text
+    assert "kurallarımızı güncelledik" not in text
+    for text in (*cem.texts(), *deniz.texts()):
+        assert "Bu mesajı size yalnızca bir kez gönderiyoruz" in text
+        assert "Bu soruyu yalnızca bir kez soruyoruz" not in text
+    answered = await cem.press(question, "Evet, duyuruları almak istiyorum")
     assert "Teşekkürler" in (answered.text or "")
-    [person] = await assistant.fetch("SELECT announcements_on FROM people WHERE id = ?", ayse.id)
+    [person] = await assistant.fetch("SELECT announcements_on FROM people WHERE id = ?", cem.id)
     assert person["announcements_on"] == 1
-    assert await assistant.services.privacy.in_force(ayse.id) == {ANNOUNCEMENTS}
-    assert await assistant.services.privacy.in_force(bora.id) == set()
+    assert await services.privacy.in_force(cem.id) == {ANNOUNCEMENTS}
+    declined = await deniz.press(deniz.emulator.last_bot_message(deniz.id), "Hayır")
+    assert "duyuru göndermeyeceğiz" in (declined.text or "")
+    assert await services.privacy.in_force(deniz.id) == set()
+    [person] = await assistant.fetch(
+        "SELECT announcements_declined_at FROM people WHERE id = ?", deniz.id
+    )
+    assert person["announcements_declined_at"] is not None
     # Asked once: a second campaign asks nobody.
     again = await elif_.press(await elif_.says("/staff"), "Duyuru iznini bir kez sor")
     none_left = await elif_.press(again, "Evet, soruyu gönder")
@@ -378,7 +417,11 @@ async def test_staff_ask_everyone_once_and_a_yes_turns_announcements_on(
     [audit] = await assistant.fetch(
         "SELECT detail FROM audit_log WHERE action = 'consent.campaign' ORDER BY id LIMIT 1"
     )
-    assert json.loads(audit["detail"]) == {"queued": 2}
+    assert json.loads(audit["detail"]) == {"queued": 3}
+    [skipped] = await assistant.fetch(
+        "SELECT status FROM outbox WHERE kind = 'consent_request' AND person_id = ?", eren.id
+    )
+    assert skipped["status"] != "sent"
 
 
 def demo_document(assistant: Assistant) -> dict[str, Any]:

@@ -49,6 +49,15 @@ async def test_privacy_names_the_notice_version_read_and_when(assistant: Assista
     assert "2027-01 sürümünü" in text and "(şimdiki sürüm: 2027-06)" in text
 
 
+async def test_the_export_says_when_she_said_no_to_announcements(assistant: Assistant) -> None:
+    ayse = assistant.person("Ayşe")
+    await sign_up(ayse, "lean-2027-01")  # "Hayır, teşekkürler" to announcements
+    text, document = await exported(ayse)
+    assert document["member"]["announcements_declined_at"]
+    said_no = rf"Duyurular: kapalı \(duyuru sorusuna {READ_ON} tarihinde “hayır” dediniz\)\n"
+    assert re.search(said_no, text)
+
+
 async def test_an_english_speaker_reads_which_version_she_read(assistant: Assistant) -> None:
     jane = assistant.person("Jane", language="en")
     services = assistant.services

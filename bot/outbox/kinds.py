@@ -279,13 +279,17 @@ async def broadcast_still_sending(context: ComposeContext, message: OutboxMessag
 async def compose_consent_request(
     context: ComposeContext, message: OutboxMessage, language: str
 ) -> Outgoing | Skip:
-    """Ask, once, whether the person wants announcements."""
-    return consent_request_screen(context.services.texts, language)
+    """Ask, once, whether the person wants announcements, in the words that fit them."""
+    case = await context.services.privacy.announcements_question(message.person_id or 0)
+    if case is None:
+        return Skip("answered meanwhile")
+    return consent_request_screen(context.services.texts, language, case)
 
 
 async def still_without_consent(context: ComposeContext, message: OutboxMessage) -> bool:
-    """Tell whether the person has not said yes meanwhile (in /settings, say)."""
-    return not await context.services.privacy.wants_announcements(message.person_id or 0)
+    """Tell whether the person has not answered meanwhile (at a sign-up, in /settings)."""
+    privacy = context.services.privacy
+    return await privacy.announcements_question(message.person_id or 0) is not None
 
 
 async def compose_ticket_copies(

@@ -9,8 +9,11 @@ from bot.screens.outgoing import TextMessage
 from bot.screens.texts import Texts
 
 
-def consent_request_screen(texts: Texts, language: str) -> TextMessage:
-    """Return the polite question whether the person wants announcements, yes or no."""
+def consent_request_screen(texts: Texts, language: str, case: str) -> TextMessage:
+    """Return the polite question whether the person wants announcements, yes or no.
+
+    `case` says why they have none ("switched_off" by the rule change, or "never_answered").
+    """
     rows = [
         [
             InlineKeyboardButton(
@@ -25,4 +28,5 @@ def consent_request_screen(texts: Texts, language: str) -> TextMessage:
             )
         ],
     ]
-    return TextMessage(texts.render(language, "consent_request"), InlineKeyboardMarkup(rows))
+    text = texts.render(language, "consent_request", case=case)
+    return TextMessage(text, InlineKeyboardMarkup(rows))
