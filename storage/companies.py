@@ -247,6 +247,13 @@ _STALE_CONTACT = (
 )
 
 
+# A person linked to a registry company is named with it the registry's way; one who has not
+# given a company yet (joined by invite before the profile form) still has the form to fill in.
+_REGISTRY_NAME = (
+    "CASE WHEN company IS NULL THEN NULL ELSE (SELECT name FROM companies WHERE id = :company) END"
+)
+
+
 class CompanyLinks:
     """Who belongs to which registry company: joining, claims and their approval, the
     company's contact person, matching typed names, merging duplicates."""
@@ -266,8 +273,9 @@ class CompanyLinks:
         """Point each (person, company) person at the company, unless linked meanwhile."""
         async with self._db.transaction() as tx:
             await tx.executemany(
-                "UPDATE people SET company_id = ? WHERE id = ? AND company_id IS NULL",
-                [(company_id, person_id) for person_id, company_id in pairs],
+                f"UPDATE people SET company_id = :company, company = {_REGISTRY_NAME} "
+                "WHERE id = :person AND company_id IS NULL",
+                [{"company": company_id, "person": person_id} for person_id, company_id in pairs],
             )
 
     async def merge(self, source_id: int, target_id: int) -> tuple[int, int]:
@@ -305,7 +313,8 @@ class CompanyLinks:
         params = {"company": company_id, "person": person_id}
         async with self._db.transaction() as tx:
             cursor = await tx.execute(
-                "UPDATE people SET company_id = :company, company_verified = 1 WHERE id = :person "
+                "UPDATE people SET company_id = :company, company_verified = 1, "
+                f"company = {_REGISTRY_NAME} WHERE id = :person "
                 "AND EXISTS (SELECT 1 FROM companies WHERE id = :company)",
                 params,
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from storage.database import Database, _migrations
 from tests.conftest import Assistant
 from tests.test_event_questions import QUESTIONS
 from tests.test_signup import fill_profile, open_event
+from tests.test_staff_events import staff_member
 
 # The migration that writes registry companies' names into profiles.
 REGISTRY_NAMES = 39
@@ -223,3 +225,42 @@ async def test_a_member_says_how_many_are_coming_in_her_own_words(assistant: Ass
         "people": 3,
     }
     del people
+
+
+async def test_joining_by_invite_names_the_company_the_registrys_way(
+    assistant: Assistant,
+) -> None:
+    services = assistant.services
+    ids = {c.name: c.id for c in await services.companies.all()}
+    akdeniz = ids["Akdeniz Kalıp Ltd. Şti."]
+    assert akdeniz is not None
+    can = assistant.person("Can")
+    notice = await can.says("/profile")
+    await can.press(notice, "✅ Okudum, devam")
+    await can.says("can er")
+    pick = await can.says("Akdeniz kalıpçılık")  # not sure enough to be offered
+    if "Firmam listede yok" in pick.buttons:
+        pick = await can.press(pick, "Firmam listede yok")
+    phone_step = await can.press(pick, "İş ve inşaat makineleri")
+    await can.emulator.send_message(can.user, "Atla")
+    email_step = await can.emulator.wait_for_bot_message(can.id, contains="E-posta")
+    announcements = await can.press(email_step, "Atla")
+    await can.press(announcements, "Hayır, teşekkürler")
+    await can.emulator.wait_idle()
+    elif_ = staff_member(assistant)
+    found = await elif_.says("/company akdeniz kalip")
+    page = await elif_.press(found, "Akdeniz Kalıp Ltd. Şti.")
+    invite = await elif_.press(page, "🔗 Davet bağlantısı")
+    link = re.search(r"\?start=(co\d+-[a-z2-7]+)", invite.text or "")
+    assert link is not None
+    await can.says(f"/start {link.group(1)}")
+    [row] = await assistant.fetch(
+        "SELECT full_name, company, company_id, company_verified FROM people WHERE id = ?", can.id
+    )
+    assert row == {
+        "full_name": "Can Er",
+        "company": "Akdeniz Kalıp Ltd. Şti.",
+        "company_id": akdeniz,
+        "company_verified": 1,
+    }
+    del phone_step
