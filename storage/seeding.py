@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from storage.catalogue import parse_utc
 from storage.database import Database, Transaction
 from storage.outbox import record_sent_survey
+from storage.privacy import ANNOUNCEMENTS
 from storage.survey_definitions import FEEDBACK, FEEDBACK_RATING
 from storage.surveys import count_invited
 
@@ -278,6 +279,77 @@ async def add_questions(
                 (p, text, text, decision, helpful, at)
                 for p, text, decision, helpful, at in questions
             ],
+        )
+
+
+@dataclass(frozen=True)
+class SeedMeeting:
+    """A B2B meeting two people agreed on: held at its slot and table, or a no-show."""
+
+    event_id: str
+    person_a: int
+    person_b: int
+    requested_at: str
+    starts_at: str
+    slot: int | None  # None: cancelled (the table and slot were given back)
+    table_no: int | None
+    cancel_reason: str | None = None
+    outcome_a: str | None = None  # what it led to, as each side said afterwards
+    outcome_b: str | None = None
+
+
+async def add_meetings(database: Database, meetings: Sequence[SeedMeeting]) -> None:
+    """Insert meetings with the accepted requests they came from (the seats follow by trigger)."""
+    async with database.transaction() as tx:
+        for meeting in meetings:
+            cursor = await tx.execute(
+                "INSERT INTO meeting_requests (event_id, requester_id, invitee_id, status, "
+                "created_at, answered_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    meeting.event_id,
+                    meeting.person_a,
+                    meeting.person_b,
+                    "accepted" if meeting.slot is not None else "cancelled",
+                    meeting.requested_at,
+                    meeting.requested_at,
+                ),
+            )
+            held = meeting.slot is not None
+            await tx.execute(
+                "INSERT INTO meetings (request_id, event_id, person_a, person_b, slot, table_no, "
+                "starts_at, status, cancel_reason, outcome_a, outcome_b, created_at, "
+                "cancelled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    cursor.lastrowid,
+                    meeting.event_id,
+                    meeting.person_a,
+                    meeting.person_b,
+                    meeting.slot,
+                    meeting.table_no,
+                    meeting.starts_at,
+                    "scheduled" if held else "cancelled",
+                    meeting.cancel_reason,
+                    meeting.outcome_a,
+                    meeting.outcome_b,
+                    meeting.requested_at,
+                    None if held else meeting.starts_at,
+                ),
+            )
+
+
+async def add_announcement_consents(
+    database: Database, notice_version: str | None, given: Sequence[tuple[int, str]]
+) -> None:
+    """Record (person id, when) consents to announcements, switching announcements on."""
+    async with database.transaction() as tx:
+        await tx.executemany(
+            "INSERT INTO consents (person_id, purpose, notice_version, given_at) "
+            "VALUES (?, ?, ?, ?)",
+            [(person_id, ANNOUNCEMENTS, notice_version, at) for person_id, at in given],
+        )
+        await tx.executemany(
+            "UPDATE people SET announcements_on = 1 WHERE id = ?",
+            [(person_id,) for person_id, _ in given],
         )
 
 

@@ -10,6 +10,7 @@ bot sends (calendar files, QR codes, exports) are saved to a folder shown at the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import sys
 import tempfile
@@ -24,6 +25,7 @@ from bot.devtools.emulator import (
     BotActivity,
     BotApiEmulator,
     Chat,
+    EmulatorTimeout,
     Message,
     User,
     html_to_plain_readable,
@@ -36,6 +38,7 @@ from bot.devtools.history import (
 )
 from bot.screens.texts import Texts
 from bot.settings import Secret, Settings
+from storage.seeding import SeedPerson
 
 DEMO_TOKEN = "100000001:DEMO-token-not-a-real-secret"
 DEMO_USER_ID = 424242
@@ -216,8 +219,9 @@ def demo_settings(
     )
 
 
-async def _add_demo_history(settings: Settings, user: User) -> None:
-    """Give the demo a year of past events, attendance and ratings, for /stats to show.
+async def _add_demo_history(settings: Settings, user: User) -> list[SeedPerson]:
+    """Give the demo a year of past events, attendance and ratings, for /stats to show; return
+    the history's people.
 
     The demo's person came to the latest training held: /my has their certificate. They are
     listed for the B2B day too, with requests to answer and a meeting: /b2b.
@@ -226,7 +230,7 @@ async def _add_demo_history(settings: Settings, user: User) -> None:
     await prepare_storage(services)
     try:
         now = datetime.now(UTC)
-        await add_history(services, now)
+        people = await add_history(services, now)
         name = " ".join(part for part in (user.first_name, user.last_name) if part)
         await add_demo_member(services, user.id, name, now)
         await add_waiting_tickets(services, now, user.id)
@@ -234,6 +238,7 @@ async def _add_demo_history(settings: Settings, user: User) -> None:
         await add_b2b_day(services, user.id, now)
     finally:
         await services.database.close()
+    return people
 
 
 async def run_demo(
@@ -259,7 +264,10 @@ async def run_demo(
             settings = demo_settings(
                 settings, emulator, Path(folder), group, broadcast_approval=broadcast_approval
             )
-            await _add_demo_history(settings, user)
+            # The history's people have chats too, so a broadcast reaches those who said yes.
+            for person in await _add_demo_history(settings, user):
+                first, _, last = person.full_name.partition(" ")
+                emulator.add_user(User(person.id, first, last or None, None, person.language))
             application = build_application(settings)
             await start_application(application, poll_timeout=1)
 
@@ -276,7 +284,10 @@ async def run_demo(
                     line = await loop.run_in_executor(None, sys.stdin.readline)
                     if not line or not await chat.handle(line):
                         break
-                    await emulator.wait_idle(timeout=10)
+                    # A broadcast going out keeps the bot busy for a while: the next line may
+                    # come meanwhile, its copies keep going.
+                    with contextlib.suppress(EmulatorTimeout):
+                        await emulator.wait_idle(timeout=10)
             finally:
                 unsubscribe()
                 await stop_application(application)

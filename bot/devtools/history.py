@@ -19,7 +19,7 @@ from bot.domain.impact import event_hours
 from bot.domain.surveys import as_steps, submitted_answers
 from storage.applications import ACCEPTED, DECLINED, RESERVE
 from storage.broadcasts import SECTOR, Audience, BroadcastRepository
-from storage.catalogue import utc_text
+from storage.catalogue import parse_utc, utc_text
 from storage.certificates import CertificateRepository
 from storage.companies import Company
 from storage.content import catalogue_to_document, parse_catalogue
@@ -33,11 +33,14 @@ from storage.questions import (
     Question,
 )
 from storage.seeding import (
+    SeedMeeting,
     SeedPerson,
     SeedRegistration,
     SeedTicket,
+    add_announcement_consents,
     add_broadcasts,
     add_feedback_asked,
+    add_meetings,
     add_people,
     add_questions,
     add_registrations,
@@ -152,8 +155,9 @@ class HistorySize:
 
 async def add_history(
     services: Services, now: datetime, size: HistorySize = HistorySize(), seed: int = 13
-) -> None:
-    """Write a year of past activity ending at `now` into the assistant's database."""
+) -> list[SeedPerson]:
+    """Write a year of past activity ending at `now` into the assistant's database; return
+    its people."""
     rng = random.Random(seed)
     if size.companies:
         await _add_companies(services, size.companies, rng)
@@ -162,15 +166,19 @@ async def add_history(
     people = _people(companies, size.people, now, rng)
     await add_people(services.database, people)
     await _add_genders(services, people, random.Random(seed + 1))
+    # Consents and meetings draw from their own streams: the rest stays as it was before them.
+    consents = await _add_consents(services, people, random.Random(seed + 3))
     await _confirm_people(services, people, rng)
     registrations = _registrations(events, people, size.registrations, rng)
     await add_registrations(services.database, registrations)
+    await _add_meetings(services, events, registrations, random.Random(seed + 4))
     await _add_walk_ins(services, events, rng)
     await _certify(services, [event_id for event_id, _, _ in events], now)
-    await _add_the_rest(services, now, people, len(events), rng)
+    await _add_the_rest(services, now, people, len(events), rng, consents)
     await _add_applications(services, people, now, rng)
     await _add_surveys(services, people, now, random.Random(seed + 2))
     await _add_data_actions(services, [event_id for event_id, _, _ in events])
+    return people
 
 
 async def _add_data_actions(services: Services, event_ids: list[str]) -> None:
@@ -184,13 +192,15 @@ async def _add_data_actions(services: Services, event_ids: list[str]) -> None:
 
 
 async def _certify(services: Services, event_ids: list[str], now: datetime) -> None:
-    """Record the certificates the trainings held gave (sent back then: nothing is queued)."""
+    """Record the certificates the trainings held gave, each issued as its event ended (the
+    job issues them minutes after the end) and sent back then: nothing is queued."""
     certificates = CertificateRepository(services.database)
     for event_id in event_ids:
         event = services.catalogue.event(event_id)
         if event is not None and event.certificate:
             hours = event_hours(event.starts_at, event.ends_at)
-            await certificates.issue(event, hours, new_code, now, deliver=False)
+            issued = min(now, event.ends_at)
+            await certificates.issue(event, hours, new_code, issued, deliver=False)
 
 
 async def add_demo_member(
@@ -296,6 +306,103 @@ async def _confirm_people(services: Services, people: list[SeedPerson], rng: ran
             "  AND p.company_verified = 1) ORDER BY c.name_key LIMIT ?)",
             (CONTACTS,),
         )
+
+
+# About two in three people said yes to announcements: most when they first came, some later.
+ANNOUNCEMENT_SHARE = 0.65
+
+
+async def _add_consents(
+    services: Services, people: list[SeedPerson], rng: random.Random
+) -> dict[int, datetime]:
+    """Give about two thirds of the people announcement consent; return when each gave it."""
+    given: dict[int, datetime] = {}
+    for person in people:
+        if rng.random() < ANNOUNCEMENT_SHARE:
+            later = 0 if rng.random() < 0.7 else rng.randint(1, 300)
+            at = parse_utc(person.seen_at) + timedelta(days=later, minutes=rng.randint(1, 30))
+            given[person.id] = at
+    version = services.catalogue.cluster.privacy_notice.version
+    await add_announcement_consents(
+        services.database, version, [(person, utc_text(at)) for person, at in given.items()]
+    )
+    return given
+
+
+# A B2B day held: 20-minute meetings in two sessions of three hours, at twelve tables (the
+# plan of the demo's own B2B day). Those who came met two or three others each; now and then
+# one side did not come and staff marked the no-show. What meetings led to, as each side
+# answered the question after the day (most answered).
+_MEETING = timedelta(minutes=20)
+_SESSIONS = (timedelta(0), timedelta(hours=4))
+_SLOTS_PER_SESSION = 9
+_TABLES = 12
+_MEETINGS_EACH = (1.0, 1.3)  # meetings per participant who came, two sides each: two or three
+_NO_SHOWS = 0.06
+_OUTCOMES = (None, "nothing", "follow_up", "offer", "deal")
+_OUTCOME_WEIGHTS = (35, 22, 26, 12, 5)
+
+
+async def _add_meetings(
+    services: Services,
+    events: list[tuple[str, datetime, datetime]],
+    registrations: list[SeedRegistration],
+    rng: random.Random,
+) -> None:
+    """Give each B2B day held the meetings that took place there, among those who came."""
+    came: dict[str, list[int]] = {}
+    for registration in registrations:
+        if registration.attended == 1:
+            came.setdefault(registration.event_id, []).append(registration.person_id)
+    meetings: list[SeedMeeting] = []
+    for event_id, starts_at, _ in events:
+        event = services.catalogue.event(event_id)
+        people = sorted(came.get(event_id, []))
+        if event is not None and event.kind == "b2b" and len(people) > 1:
+            meetings += _b2b_day(event_id, starts_at, people, rng)
+    await add_meetings(services.database, meetings)
+
+
+def _b2b_day(
+    event_id: str, starts_at: datetime, people: list[int], rng: random.Random
+) -> list[SeedMeeting]:
+    """Plan a B2B day's meetings the way the assistant does: the earliest slot both sides have
+    free, the lowest free table, never the same two people twice."""
+    slots = [
+        starts_at + session + _MEETING * n
+        for session in _SESSIONS
+        for n in range(_SLOTS_PER_SESSION)
+    ]
+    busy: dict[int, set[int]] = {person: set() for person in people}
+    taken = [0] * len(slots)  # tables taken at each slot
+    met: set[tuple[int, int]] = set()
+    meetings: list[SeedMeeting] = []
+    wanted = round(len(people) * rng.uniform(*_MEETINGS_EACH))
+    for _ in range(wanted * 10):
+        if len(meetings) >= wanted:
+            break
+        a, b = rng.sample(people, 2)
+        either = busy[a] | busy[b]
+        free = [slot for slot in range(len(slots)) if taken[slot] < _TABLES and slot not in either]
+        if (min(a, b), max(a, b)) in met or not free:
+            continue
+        slot = free[0]
+        met.add((min(a, b), max(a, b)))
+        busy[a].add(slot)
+        busy[b].add(slot)
+        taken[slot] += 1
+        asked = starts_at - timedelta(days=rng.randint(2, 14), hours=rng.randint(0, 9))
+        at = utc_text(slots[slot])
+        if rng.random() < _NO_SHOWS:
+            meetings.append(SeedMeeting(event_id, a, b, utc_text(asked), at, None, None, "absent"))
+            continue
+        said_a, said_b = (rng.choices(_OUTCOMES, _OUTCOME_WEIGHTS)[0] for _ in range(2))
+        meetings.append(
+            SeedMeeting(
+                event_id, a, b, utc_text(asked), at, slot, taken[slot], None, said_a, said_b
+            )
+        )
+    return meetings
 
 
 # Held events that also had people without Telegram, added by staff at the door.
@@ -442,6 +549,7 @@ async def _add_the_rest(
     people: list[SeedPerson],
     events: int,
     rng: random.Random,
+    consents: dict[int, datetime],
 ) -> None:
     service_ids = [service.id for service in services.catalogue.services]
     tickets: list[SeedTicket] = []
@@ -476,12 +584,20 @@ async def _add_the_rest(
     broadcasts = []
     for month in range(1, 12):
         audience = {"kind": "all"} if month % 3 else {"kind": "sector", "value": "textile"}
-        recipients = len(people) if month % 3 else len(people) // 3
+        sent_at = now - timedelta(days=30 * month)
+        # Those who had said yes to announcements by then (and were in the sector asked).
+        recipients = sum(
+            1
+            for person in people
+            if person.id in consents
+            and consents[person.id] <= sent_at
+            and (month % 3 or person.sector_id == "textile")
+        )
         broadcasts.append(
             (
                 next(iter(services.settings.staff_ids), 1),
                 json.dumps(audience),
-                utc_text(now - timedelta(days=30 * month)),
+                utc_text(sent_at),
                 recipients,
                 int(recipients * 0.97),
             )
