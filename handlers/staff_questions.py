@@ -22,7 +22,7 @@ from bot.screens.answers import AnswerScreens
 from bot.screens.buttons import STAFF_HOME, StaffMenu
 from handlers.replies import show
 from handlers.staff_access import staff
-from storage.tickets import NOT_FOUND
+from storage.tickets import NORMALISED_LIMIT, NOT_FOUND
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3650
@@ -57,6 +57,13 @@ async def unanswered_command(update: Update, context: AssistantContext) -> None:
     groups = group_similar([(item.question, item.asked) for item in unanswered])[:SHOWN]
     # Counted in folded form; shown as one person typed it ("Üyelik ücreti?", not "uyelik ucreti").
     typed = await services.asked.as_typed([group.question for group in groups])
+    # A question written straight to the team was never typed to the assistant: its ticket has it.
+    missing = {group.question for group in groups} - set(typed)
+    if missing:
+        for text in await services.tickets.questions_to_team(since):
+            folded = normalise_question(text)[:NORMALISED_LIMIT].strip()
+            if folded in missing:
+                typed[folded] = text
     groups = [
         replace(group, question=typed.get(group.question, group.question)) for group in groups
     ]

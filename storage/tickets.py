@@ -275,6 +275,17 @@ class TicketRepository:
         row = await self._db.fetch_one(_OPEN_TICKETS + "AND t.id = ?", (ticket_id,))
         return _open_ticket(row) if row is not None else None
 
+    async def questions_to_team(self, since: datetime) -> list[str]:
+        """Return what people first wrote in the questions they handed to the team since a time,
+        oldest first (a later wording of the same question wins where they are folded alike)."""
+        rows = await self._db.fetch_all(
+            "SELECT m.text FROM tickets t JOIN ticket_messages m ON m.id = (SELECT MIN(id) "
+            "FROM ticket_messages WHERE ticket_id = t.id AND direction = ?) "
+            "WHERE t.kind = ? AND t.created_at >= ? AND m.text IS NOT NULL ORDER BY t.id",
+            (FROM_MEMBER, QUESTION, utc_text(since)),
+        )
+        return [row["text"] for row in rows]
+
     async def in_progress(self, person_id: int, since: datetime) -> Ticket | None:
         """Return the person's latest open ticket with a message since `since`: the one what
         they write next most likely continues."""

@@ -793,3 +793,17 @@ async def test_what_she_types_after_an_answer_can_join_her_open_ticket(
     await close_ticket(room, post)
     plain = await ayse.says("zürafa sertifikası kaç gün sürer")
     assert "👥 Sorumu ekibe ilet" in plain.buttons and "açık talebiniz" not in plain.content
+
+
+async def test_a_question_written_to_the_team_is_listed_as_written(
+    start_assistant: StartAssistant, emulator: BotApiEmulator
+) -> None:
+    room = await staff_room(start_assistant, emulator)
+    ayse = room.assistant.person("Ayşe")
+    await ask_team(ayse, QUESTION)
+    await room.wait("Talep #1")
+    zeynep = Person(emulator, room.staff)
+    page = await zeynep.says("/unanswered")
+    line = next(line for line in page.content.splitlines() if line.startswith("1."))
+    # As she wrote it (the team saw it so), not folded; counted once.
+    assert line == f"1. {QUESTION} — 1 kez"
