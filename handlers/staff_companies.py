@@ -139,6 +139,9 @@ async def approval_pressed(update: Update, context: AssistantContext) -> None:
             f"company:{pressed.company_id}",
             {"person": pressed.person_id},
         )
+        await context.acknowledge(
+            caller.label("company_claim_approved" if approve else "company_claim_declined")
+        )
     else:
         # Decided by a colleague or the contact a moment ago, or erased: the screen shows it.
         await context.acknowledge(caller.label("company_claim_gone"), alert=True)

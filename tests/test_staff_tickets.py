@@ -120,7 +120,12 @@ async def test_staff_see_every_waiting_company_claim_and_decide_from_the_list(
     # Approving from the list verifies her and shows the list again, without her.
     approve = listing.button_data(listing.buttons[0])
     assert approve is not None
-    after = await elif_.press(listing, listing.buttons[0])
+    query = await elif_.emulator.press_callback(elif_.user, listing, approve)
+    told = await elif_.emulator.wait_for_callback_answer(query)
+    assert "Onaylandı" in (told.text or "")
+    await elif_.emulator.wait_idle()
+    after = elif_.emulator.state.get_message(elif_.id, listing.message_id)
+    assert after is not None
     assert AKDENIZ not in (after.text or "") and "Onay bekleyen kimse yok" in (after.text or "")
     [person] = await assistant.fetch("SELECT company_verified FROM people WHERE id = ?", ali.id)
     assert person == {"company_verified": 1}
