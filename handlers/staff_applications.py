@@ -49,6 +49,7 @@ from bot.screens.buttons import (
     OverrideCompanyLimit,
     StaffEventPage,
 )
+from bot.screens.outgoing import file_name
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.registrations import yes_no_labels
 from handlers.replies import Keyboard, show
@@ -747,7 +748,11 @@ async def sheet(update: Update, context: AssistantContext) -> None:
     await context.bot.send_document(
         caller.person.id,
         document=to_xlsx(table),
-        filename=f"{event.id}-applications.xlsx",
+        filename=file_name(
+            caller.label("staff_applications_sheet"),
+            event.title.get(caller.language),
+            suffix=".xlsx",
+        ),
         caption=caller.render("staff_sheet_ready", event=event, rows=len(applicants)),
     )
     await services.audit.record(

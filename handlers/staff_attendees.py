@@ -24,6 +24,7 @@ from bot.screens.buttons import (
     ToggleAttended,
 )
 from bot.screens.callback_data import CallbackData
+from bot.screens.outgoing import file_name
 from handlers.registrations import yes_no_labels
 from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
@@ -258,10 +259,10 @@ async def export(update: Update, context: AssistantContext) -> None:
     )
     if kind == "c":
         content = to_csv(sheet, CSV_DELIMITERS[caller.language])
-        filename, file_format = f"{event.id}-attendees.csv", "csv"
+        filename, file_format = _file_name(caller, "staff_sheet_title", event, ".csv"), "csv"
     else:
         content = to_xlsx(sheet)
-        filename, file_format = f"{event.id}-attendees.xlsx", "xlsx"
+        filename, file_format = _file_name(caller, "staff_sheet_title", event, ".xlsx"), "xlsx"
     await context.bot.send_document(
         caller.person.id,
         document=content,
@@ -295,6 +296,11 @@ async def answer_summary(update: Update, context: AssistantContext) -> None:
     await show(update, text, [[caller.button("staff_back_to_event", StaffEventPage(event.id))]])
 
 
+def _file_name(caller: Caller, what: str, event: Event, suffix: str) -> str:
+    """Return an export's file name staff recognise: "Katılımcılar - <event>.xlsx"."""
+    return file_name(caller.label(what), event.title.get(caller.language), suffix=suffix)
+
+
 async def _export_for_host(
     context: AssistantContext,
     caller: Caller,
@@ -313,7 +319,7 @@ async def _export_for_host(
     await context.bot.send_document(
         caller.person.id,
         document=to_xlsx(sheet),
-        filename=f"{event.id}-host.xlsx",
+        filename=_file_name(caller, "staff_host_sheet_title", event, ".xlsx"),
         caption=caller.render(
             "staff_host_export_ready",
             event=event,

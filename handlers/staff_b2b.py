@@ -29,6 +29,7 @@ from bot.screens.buttons import (
     StaffB2bPeople,
     StaffEventPage,
 )
+from bot.screens.outgoing import file_name
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.replies import Keyboard, show
 from handlers.staff_access import staff
@@ -137,7 +138,9 @@ async def send_workbook(context: AssistantContext, caller: Caller, event: Event)
     await context.bot.send_document(
         caller.person.id,
         document=content,
-        filename=f"{event.id}-b2b.xlsx",
+        filename=file_name(
+            caller.label("b2b_file_workbook"), event.title.get(caller.language), suffix=".xlsx"
+        ),
         caption=caller.render("staff_b2b_export", event=event, meetings=len(meetings)),
     )
     await services.audit.record(
@@ -181,7 +184,9 @@ async def send_cards(context: AssistantContext, caller: Caller, event: Event) ->
     await context.bot.send_document(
         caller.person.id,
         document=content,
-        filename=f"{event.id}-tables.pdf",
+        filename=file_name(
+            caller.label("b2b_file_cards"), event.title.get(caller.language), suffix=".pdf"
+        ),
         caption=caller.render("staff_b2b_cards", event=event, tables=event.matchmaking.tables),
     )
 

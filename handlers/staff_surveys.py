@@ -25,6 +25,7 @@ from bot.domain.survey_chart import survey_chart
 from bot.domain.survey_results import RoundResults, round_results
 from bot.domain.survey_workbook import survey_workbook
 from bot.screens.buttons import SendSurvey, StaffSurvey, StaffSurveys, SurveyResults
+from bot.screens.outgoing import file_name
 from bot.screens.surveys import answer_text, cluster_lines, figure_text, yes_no
 from handlers.replies import show
 from handlers.staff_access import staff
@@ -241,7 +242,11 @@ async def results(update: Update, context: AssistantContext) -> None:
         await context.bot.send_document(
             chat.id,
             workbook,
-            filename=f"{survey.id}-{round_.event_id or round_.number}.xlsx",
+            filename=file_name(
+                survey.title.get(caller.language),
+                computed.about or caller.label("survey_file_round").format(number=round_.number),
+                suffix=".xlsx",
+            ),
             caption=caller.render("staff_survey_caption", survey=survey, about=computed.about),
         )
         return

@@ -32,6 +32,7 @@ from bot.screens.buttons import (
     StaffMenu,
 )
 from bot.screens.impact import ImpactScreens
+from bot.screens.outgoing import file_name
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.replies import keyboard, show
 from handlers.staff_access import staff
@@ -275,9 +276,11 @@ async def _send_workbook(
     report = await _report(caller, period, cut)
     screens = _screens(caller)
     content = await asyncio.to_thread(screens.workbook, report)
-    name = f"impact-{period.first.isoformat()}-{period.last.isoformat()}.xlsx"
+    # The period in ISO dates, so that a folder of reports sorts by time.
+    about = f"{period.first.isoformat()} – {period.last.isoformat()}"
     if cut is not None:
-        name = f"impact-{cut.project.id}.xlsx"
+        about = cut.project.name.get(caller.language)
+    name = file_name(caller.label("report_file"), about, suffix=".xlsx")
     await context.bot.send_document(
         caller.person.id,
         document=content,

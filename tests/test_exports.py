@@ -84,7 +84,7 @@ async def test_csv_export_reads_back_with_turkish_intact(assistant: Assistant) -
     elif_ = staff_member(assistant)
     page = await open_staff_event(elif_, "Test etkinliği export-me")
     document = await download(elif_, page, "⬇️ CSV indir")
-    assert document.filename == "export-me-attendees.csv"
+    assert document.filename == "Katılımcılar - Test etkinliği export-me.csv"
     assert document.content.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
     rows = list(csv.reader(io.StringIO(document.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == HEADER_TR
@@ -120,7 +120,7 @@ async def test_excel_export_reads_back_with_turkish_intact(assistant: Assistant)
     elif_ = staff_member(assistant)
     page = await open_staff_event(elif_, "Test etkinliği export-me")
     document = await download(elif_, page, "⬇️ Excel indir")
-    assert document.filename == "export-me-attendees.xlsx"
+    assert document.filename == "Katılımcılar - Test etkinliği export-me.xlsx"
     workbook = openpyxl.load_workbook(io.BytesIO(document.content))
     sheet = workbook.active
     assert sheet.title == "Katılımcılar"

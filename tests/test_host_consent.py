@@ -123,7 +123,7 @@ async def test_staff_see_who_consented_and_the_host_list_names_only_them(
 
     page = await open_staff_event(elif_, f"Test etkinliği {VISIT}")
     document = await download(elif_, page, "Ev sahibi listesi")
-    assert document.filename == f"{VISIT}-host.xlsx"
+    assert document.filename == f"Ev sahibi listesi - Test etkinliği {VISIT}.xlsx"
     sheet = openpyxl.load_workbook(io.BytesIO(document.content)).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0] == ["Ad Soyad", "Firma", "Sektör", "Telefon", "E-posta"]

@@ -220,7 +220,9 @@ async def test_the_workbook_has_a_sheet_and_a_chart_per_indicator(assistant: Ass
     sent = await elif_.emulator.wait_for_bot_message(
         elif_.id, predicate=lambda m: m.document is not None
     )
-    assert sent.document is not None and sent.document.filename.endswith(".xlsx")
+    assert sent.document is not None
+    # Named for what it is and its dates, which sort a folder of reports by time.
+    assert sent.document.filename == f"Etki raporu - {period.first} – {period.last}.xlsx"
     await elif_.emulator.wait_idle()  # the audit entry is written once the file is sent
     workbook = openpyxl.load_workbook(io.BytesIO(sent.document.content))
     assert id_like_cells(workbook) == []

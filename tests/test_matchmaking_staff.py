@@ -54,6 +54,12 @@ async def test_staff_see_the_grid_and_download_the_schedule(assistant: Assistant
     assert "09:30 ●··········· 1/12" in text
     assert "09:50 ············ 0/12" in text
     document = await download(elif_, grid, "Excel: tablo ve gündemler")
+    event = assistant.services.catalogue.event(B2B)
+    assert event is not None
+    title = event.title.get("tr").replace(":", "")  # no colon in a file name
+    # Named for the event (a long title cut at a word), never for its id.
+    assert document.filename.startswith(f"B2B görüşmeleri - {title[:30]}")
+    assert document.filename.endswith(".xlsx") and B2B not in document.filename
     book = openpyxl.load_workbook(io.BytesIO(document.content))
     assert id_like_cells(book) == []
     sheet = book["Tablo"]
@@ -65,6 +71,7 @@ async def test_staff_see_the_grid_and_download_the_schedule(assistant: Assistant
     [entry] = await assistant.fetch("SELECT action FROM audit_log WHERE action = 'b2b.export'")
     assert entry["action"] == "b2b.export"
     cards = await download(elif_, grid, "Masa kartları (PDF)")
+    assert cards.filename.startswith(f"Masa kartları - {title[:30]}")
     pages = pypdf.PdfReader(io.BytesIO(cards.content)).pages
     assert len(pages) == 12
     first = pages[0].extract_text()

@@ -170,7 +170,7 @@ async def test_a_projects_workbook_has_its_targets_and_evidence(assistant: Assis
         elif_.id, predicate=lambda m: m.document is not None
     )
     assert sent.document is not None
-    assert sent.document.filename == "impact-ankara-yadip-2026.xlsx"
+    assert sent.document.filename == f"Etki raporu - {YADIP}.xlsx"
     await elif_.emulator.wait_idle()
     workbook = openpyxl.load_workbook(io.BytesIO(sent.document.content))
     assert id_like_cells(workbook) == []

@@ -99,7 +99,9 @@ async def test_staff_see_the_distribution_chart_free_texts_and_workbook(
     sent = await elif_.emulator.wait_for_bot_message(
         elif_.id, predicate=lambda m: m.document is not None
     )
-    assert sent.document is not None and sent.document.filename == "needs-2027-1.xlsx"
+    assert (
+        sent.document is not None and sent.document.filename == "İhtiyaç analizi 2027 - 1. tur.xlsx"
+    )
     workbook = openpyxl.load_workbook(io.BytesIO(sent.document.content))
     assert workbook.sheetnames == ["Özet", "Yanıtlar"]
     assert id_like_cells(workbook) == []
