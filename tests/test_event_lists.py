@@ -67,6 +67,8 @@ def test_which_trainings_lists_every_upcoming_training(index: AnswerIndex, quest
         ("gelecek ay webinar var mı", date(2027, 1, 1), date(2027, 1, 31)),
         ("is there anything this weekend", date(2026, 12, 5), date(2026, 12, 6)),
         ("aralıkta ne var", date(2026, 12, 3), date(2026, 12, 31)),
+        ("şubat ve mart aylarında eğitim var mı", date(2027, 2, 1), date(2027, 3, 31)),
+        ("aralık ve ocakta ne var", date(2026, 12, 3), date(2027, 1, 31)),
         ("bu yıl hangi eğitimler var", date(2026, 12, 3), date(2026, 12, 31)),
         ("gelecek yıl etkinlik var mı", date(2027, 1, 1), date(2027, 12, 31)),
         ("2027'de hangi eğitimler var", date(2027, 1, 1), date(2027, 12, 31)),

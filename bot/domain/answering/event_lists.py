@@ -71,9 +71,10 @@ _FILLER = _words(
     """
     ne zaman duzenliyor duzenliyormusunuz duzenlenecek duzenleniyor duzenleyecek yapilacak
     yapiyorsunuz olacak olucak olan olanlar acik acilacak yeni yakinda yakin gelecek
-    onumuzdeki sonraki kaldi kalan mevcut simdiki guncel
+    onumuzdeki sonraki siradaki siradakiler kaldi kalan mevcut simdiki guncel gunlerde
+    gunlerinde gunler donemde ileride
     when what have offer organise organize hold held run coming soon new open available
-    happening there your you do does are is on in at for of the calisma study
+    happening there your you do does are is on in at for of the calisma study days
     """
 )
 # Question words that ask something else of events: how much, how, who, why.

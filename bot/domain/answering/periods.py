@@ -68,7 +68,7 @@ _TOMORROW = frozenset({"yarin", "yarinki", "tomorrow"})
 _THIS = frozenset({"bu", "this", "su"})
 _NEXT = frozenset({"gelecek", "onumuzdeki", "sonraki", "next", "haftaya", "coming"})
 _WEEK = ("hafta", "week")
-_MONTH = ("ay", "aya", "ayin", "ayki", "ayda", "month")
+_MONTH = ("ay", "aya", "ayin", "ayki", "ayda", "month", "aylarinda", "aylarda", "aylari", "months")
 _WEEKEND = ("haftasonu", "weekend")
 _YEAR = ("yil", "yila", "yilin", "yilki", "yilda", "yili", "yilinda", "yilindaki", "sene", "year")
 # Words a period is made of: they say when, not what.
@@ -113,7 +113,31 @@ def _year_period(name: PeriodName, year: int, now: datetime, timezone: ZoneInfo)
 
 
 def period_in(words: Sequence[str], now: datetime, timezone: ZoneInfo) -> Period | None:
-    """Return the period a question's folded words name, the first one named, or None."""
+    """Return the period a question's folded words name, the first one named, or None.
+
+    Several months named ("şubat ve mart aylarında") are one period, from the first to the end
+    of the last."""
+    period = _first_period(words, now, timezone)
+    if period is None or period.name != "month":
+        return period
+    months = [
+        found
+        for position, word in enumerate(words)
+        if (found := month_of(word, words[position - 1] if position else None)) is not None
+    ]
+    if len(set(months)) < 2:
+        return period
+    last = _first_period([_MONTH_WORDS[months[-1]]], now, timezone)
+    if last is None or last.ends <= period.starts:
+        return period  # "aralık ve ocak" asked in January: the last month came round already
+    return Period("month", period.starts, last.ends)
+
+
+_MONTH_WORDS = dict(enumerate(MONTHS_TR, start=1))
+
+
+def _first_period(words: Sequence[str], now: datetime, timezone: ZoneInfo) -> Period | None:
+    """Return the first period the words name."""
     today = now.astimezone(timezone).date()
     monday = today - timedelta(days=today.weekday())
     for position, word in enumerate(words):
