@@ -114,8 +114,9 @@ def test_staff_act_in_their_group_reply_and_send_files(tmp_path: Path) -> None:
 
 
 def test_the_demo_member_gets_last_week_s_certificate(tmp_path: Path) -> None:
-    # My certificates (after the B2B day the demo person is registered for), then certificate 1.
-    result = _demo(tmp_path, ["/my", "#2", "#1"])
+    # My certificates (after the B2B day and the full workshop the demo person is registered
+    # for), then certificate 1.
+    result = _demo(tmp_path, ["/my", "#3", "#1"])
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "📜 Katılım belgelerim" in out and "Yalın Üretim ve Verimlilik Eğitimi" in out
@@ -172,4 +173,13 @@ def test_the_demo_s_staff_find_a_draft_and_a_planned_announcement(tmp_path: Path
     assert "Tekstil ve hazır giyim sektöründeki üyeler · yazıldı:" in out
     assert "Yeni dönem KOBİ destek çağrısı açıldı: başvurular ay sonuna…" in out
     assert "Duyuru taslağı #" in out  # the draft's button opens its panel
+    assert "Traceback" not in result.stderr
+
+
+def test_the_demo_member_holds_a_seat_at_a_full_workshop(tmp_path: Path) -> None:
+    result = _demo(tmp_path, ["/start event_resource-workshop-2027-03"])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Kontenjan: 20 kişi · Yeriniz ayrıldı" in out
+    assert "Kaydınız onaylı" in out
     assert "Traceback" not in result.stderr

@@ -32,6 +32,7 @@ from bot.devtools.emulator import (
 )
 from bot.devtools.history import (
     add_demo_broadcasts,
+    add_demo_full_event,
     add_demo_member,
     add_history,
     add_waiting_tickets,
@@ -224,7 +225,8 @@ async def _add_demo_history(settings: Settings, user: User) -> list[SeedPerson]:
     the history's people.
 
     The demo's person came to the latest training held: /my has their certificate. They are
-    listed for the B2B day too, with requests to answer and a meeting: /b2b.
+    listed for the B2B day too, with requests to answer and a meeting: /b2b. They hold a seat
+    at a full workshop with two people waiting, for the staff page's registrant tools.
     """
     services = Services.create(settings)
     await prepare_storage(services)
@@ -235,6 +237,7 @@ async def _add_demo_history(settings: Settings, user: User) -> list[SeedPerson]:
         await add_demo_member(services, user.id, name, now)
         await add_waiting_tickets(services, now, user.id)
         await add_demo_broadcasts(services, user.id, now)
+        await add_demo_full_event(services, user.id, now)
         await add_b2b_day(services, user.id, now)
     finally:
         await services.database.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.context import Services
@@ -708,6 +708,68 @@ async def _add_surveys(
                     submitted_answers(survey, as_steps(given)),
                     opened + timedelta(days=rng.randint(1, 10)),
                 )
+
+
+# The upcoming event the demo fills to its last seat, with people waiting.
+FULL_EVENT = "resource-workshop-2027-03"
+WAITING = 2
+
+
+async def add_demo_full_event(services: Services, person_id: int, now: datetime) -> str | None:
+    """Fill an upcoming workshop: the demo's person holds a seat, fictional people take the
+    rest and two wait, so its page shows "your seat is reserved" and staff can message its
+    registrants, cancel a place (the next in line moves up) or give a seat by hand.
+
+    Returns the event's id, or None when the catalogue has no such event with a capacity.
+    """
+    event = services.catalogue.event(FULL_EVENT)
+    if event is None or event.capacity is None or event.starts_at <= now:
+        return None
+    rng = random.Random(FULL_EVENT)
+    companies = await services.companies.all()
+    count = event.capacity - 1 + WAITING
+    people = [
+        replace(person, id=person.id + 900_000)
+        for person in _people(companies, count, now - timedelta(days=60), rng)
+    ]
+    await add_people(
+        services.database,
+        people,
+        notice_version=services.catalogue.cluster.privacy_notice.version,
+    )
+    # The demo's person works at the first member company (add_demo_member).
+    members = [c for c in companies if c.membership == "member"]
+    own = members[0] if members else None
+    seats = [
+        SeedRegistration(
+            event_id=event.id,
+            person_id=person.id,
+            company_id=person.company_id,
+            sector_id=person.sector_id,
+            status="confirmed" if index < event.capacity - 1 else "waitlisted",
+            created_at=utc_text(now - timedelta(days=20) + timedelta(hours=index)),
+            attended=None,
+            attended_at=None,
+            rating=None,
+        )
+        for index, person in enumerate(people)
+    ]
+    seats.insert(
+        0,
+        SeedRegistration(
+            event_id=event.id,
+            person_id=person_id,
+            company_id=own.id if own is not None else None,
+            sector_id=own.sector_id if own is not None else None,
+            status="confirmed",
+            created_at=utc_text(now - timedelta(days=21)),
+            attended=None,
+            attended_at=None,
+            rating=None,
+        ),
+    )
+    await add_registrations(services.database, seats)
+    return event.id
 
 
 async def add_demo_broadcasts(services: Services, staff_id: int, now: datetime) -> None:
