@@ -11,6 +11,9 @@ from bot.devtools.emulator import Message
 from tests.conftest import STAFF_ID, Assistant, Person, StartAssistant
 from tests.test_companies import xlsx
 from tests.test_signup import open_event, signed_up_person
+from tests.test_staff_added import EVENT as ADDED_EVENT
+from tests.test_staff_added import TITLE as ADDED_TITLE
+from tests.test_staff_added import add_by_hand
 from tests.test_staff_events import COLLEAGUE_ID, audit, local, open_staff_event, staff_member
 
 
@@ -393,3 +396,23 @@ async def test_a_list_that_fits_is_added_without_a_warning(assistant: Assistant)
         await open_staff_event(elif_, "Test etkinliği roomy"), "➕ Katılımcı ekle"
     )
     assert "Kontenjan dolu" not in (step.text or "")
+
+
+async def test_cancelling_a_walk_in_tells_nobody(assistant: Assistant) -> None:
+    await assistant.add_event(ADDED_EVENT, capacity=5)
+    elif_ = staff_member(assistant)
+    await add_by_hand(elif_, "Zeynep Öztürk", None, "Hayır")
+    card = await open_card(elif_, ADDED_TITLE, "c", "1")
+    assert "Zeynep Öztürk" in (card.text or "") and "ekip ekledi" in (card.text or "")
+    step = await elif_.press(card, "✖️ Kaydı iptal et", contains="gerekçesini")
+    confirm = await elif_.press(step, "Atla", contains="emin misiniz")
+    assert "Telegram'da olmadığı için kendisine mesaj gitmez" in (confirm.text or "")
+    done = await elif_.press(confirm, "✖️ Evet, kaydı iptal et", contains="Kayıt iptal edildi")
+    assert "mesaj gitmiyor" in (done.text or "")
+    assert (
+        await assistant.fetch("SELECT id FROM outbox WHERE kind = 'registration_cancelled'") == []
+    )
+    [row] = await assistant.fetch(
+        "SELECT status FROM registrations WHERE event_id = ?", ADDED_EVENT
+    )
+    assert row["status"] == "cancelled"
