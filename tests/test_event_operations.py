@@ -330,7 +330,7 @@ async def test_a_notice_to_someone_who_cancelled_meanwhile_is_not_sent(
     [row] = await assistant.fetch("SELECT id FROM registrations WHERE person_id = ?", ali.id)
     await assistant.services.registrations.cancel(row["id"], ali.id, None)
     done = await elif_.press(preview, "📣 Gönder")
-    assert "kimseye gitmedi" in (done.text or "")
+    assert "kimseye gönderilmedi" in (done.text or "")
     await assistant.emulator.wait_idle()
     assert not any("kapıda olalım" in text for text in ali.texts())
     assert await assistant.fetch("SELECT id FROM outbox WHERE kind = 'event_message'") == []
