@@ -64,10 +64,10 @@ async def show_registrant(
     upcoming = event.starts_at > datetime.now(UTC)
     active = attendee.status in (CONFIRMED, WAITLISTED)
     free = await place_free_now(services.database, event)
-    # Places chosen from applications are managed on the applications' screens.
-    manage = caller.can(Ability.MANAGE) and not event.by_application
+    manage = caller.can(Ability.MANAGE)
     rows: list[list[InlineKeyboardButton]] = []
-    if manage and upcoming and attendee.status == WAITLISTED and free:
+    # Places chosen from applications are given on the applications' screens, not by hand.
+    if manage and upcoming and attendee.status == WAITLISTED and free and not event.by_application:
         rows.append([caller.button("staff_give_seat", StaffGiveSeat(registration_id))])
     if manage and upcoming and active:
         rows.append(
@@ -192,8 +192,11 @@ class CancelRegistrantForm(Form):
             await show_registrant(call.update, caller, registration_id, "started")
             return None
         reason = call.state.answers.get("reason") or None
+        services = caller.services
+        # At an event where staff select, the team hears of a place nobody is left to take.
+        staff = await services.applications.staff_to_tell(sorted(services.settings.staff_ids))
         outcome = await cancel_seat(
-            caller.services, caller.person.id, registration_id, event, reason
+            services, caller.person.id, registration_id, event, reason, staff
         )
         if outcome is None:
             await show_registrant(call.update, caller, registration_id, "not_active")
@@ -221,9 +224,6 @@ async def cancel_pressed(update: Update, context: AssistantContext) -> None:
         await _gone(update, caller)
         return
     attendee, event = found
-    if event.by_application:
-        await show_registrant(update, caller, registration_id, "applied")
-        return
     if attendee.status not in (CONFIRMED, WAITLISTED):
         await show_registrant(update, caller, registration_id, "not_active")
         return

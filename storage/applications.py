@@ -13,7 +13,7 @@ acceptance past the capacity), so two staff members deciding at once can't overf
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -35,6 +35,7 @@ from storage.outbox import (
 )
 from storage.registrations import (
     Cancellation,
+    cancel_for_staff,
     cancel_registration,
     company_at_limit,
     place_free,
@@ -449,24 +450,35 @@ class ApplicationRepository:
     async def cancel_place(
         self,
         registration_id: int,
-        person_id: int,
+        person_id: int | None,
         event: Event,
         staff_ids: Sequence[int],
         now: datetime | None = None,
+        *,
+        then: Callable[[Transaction, Cancellation], Awaitable[None]] | None = None,
     ) -> Cancellation | None:
         """Cancel a registration from /my and, in the same transaction, pass its place on.
 
         A place confirmed from an application is withdrawn with it and offered down the
         reserve list (or staff are told after the cutoff); a crash can't cancel the one and
         lose the other. Returns None when the registration is not the person's or not active.
+        `person_id` None: staff cancel anyone's place at the event, and `then` writes what
+        goes with it (the person's notice, the audit entry) in the same transaction.
         """
         current = now or datetime.now(UTC)
         async with self._db.transaction() as tx:
-            cancellation = await cancel_registration(
-                tx, self.plan, registration_id, person_id, event, current
-            )
+            if person_id is None:
+                cancellation = await cancel_for_staff(
+                    tx, self.plan, registration_id, event, current
+                )
+            else:
+                cancellation = await cancel_registration(
+                    tx, self.plan, registration_id, person_id, event, current
+                )
             if cancellation is None:
                 return None
+            if then is not None:
+                await then(tx, cancellation)
             row = await tx.fetch_one(
                 "SELECT * FROM applications WHERE registration_id = ? AND status = 'confirmed'",
                 (registration_id,),

@@ -9,6 +9,7 @@ import icalendar
 
 from bot.devtools.emulator import Message
 from tests.conftest import STAFF_ID, Assistant, Person, StartAssistant
+from tests.test_applications import VISIT, VISIT_TITLE, application_of, apply_to, selected_visit
 from tests.test_companies import xlsx
 from tests.test_signup import open_event, signed_up_person
 from tests.test_staff_added import EVENT as ADDED_EVENT
@@ -416,3 +417,33 @@ async def test_cancelling_a_walk_in_tells_nobody(assistant: Assistant) -> None:
         "SELECT status FROM registrations WHERE event_id = ?", ADDED_EVENT
     )
     assert row["status"] == "cancelled"
+
+
+async def test_staff_cancel_a_selected_place_and_the_reserve_list_gets_it(
+    assistant: Assistant,
+) -> None:
+    event = await selected_visit(assistant, capacity=1)
+    ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet")
+    await apply_to(ayse)
+    await apply_to(mehmet)
+    services = assistant.services
+    ids = [(await application_of(assistant, p))["id"] for p in (ayse, mehmet)]
+    await services.applications.decide(event, ids[0], "accepted", 1)
+    await services.applications.decide(event, ids[1], "reserve", 1)
+    await services.applications.notify(event, 1)
+    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains="kabul edildi")
+    await ayse.press(news, "Yerimi onaylıyorum")
+    await assistant.emulator.wait_idle()
+
+    elif_ = staff_member(assistant)
+    card = await open_card(elif_, VISIT_TITLE, "c", "1")
+    step = await elif_.press(card, "✖️ Kaydı iptal et", contains="gerekçesini")
+    confirm = await elif_.press(step, "Atla", contains="emin misiniz")
+    await elif_.press(confirm, "✖️ Evet, kaydı iptal et", contains="Kayıt iptal edildi")
+    await ayse.emulator.wait_for_bot_message(ayse.id, contains="Kaydınız iptal edildi")
+    # The place goes down the reserve list as when she gives it back herself.
+    await mehmet.emulator.wait_for_bot_message(mehmet.id, contains="bir yer açıldı")
+    assert (await application_of(assistant, ayse))["status"] == "withdrawn"
+    assert (await application_of(assistant, mehmet))["status"] == "accepted"
+    [entry] = await audit(assistant, "registration.cancel")
+    assert json.loads(entry["detail"])["event"] == VISIT

@@ -8,14 +8,16 @@ nothing. Both are audited, naming the registration, never the person.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from storage.applications import ApplicationRepository
 from storage.audit import AuditLog
 from storage.catalogue import utc_text
 from storage.content import Event
-from storage.database import Database
+from storage.database import Database, Transaction
 from storage.outbox import REGISTRATION_CANCELLED, Personal, queue_personal
 from storage.registrations import (
     WAITLISTED,
@@ -39,6 +41,8 @@ class SeatServices(Protocol):
     def audit(self) -> AuditLog: ...
     @property
     def registrations(self) -> RegistrationRepository: ...
+    @property
+    def applications(self) -> ApplicationRepository: ...
 
 
 @dataclass(frozen=True)
@@ -55,18 +59,20 @@ async def cancel_seat(
     registration_id: int,
     event: Event,
     reason: str | None,
+    staff_ids: Sequence[int] = (),
     now: datetime | None = None,
 ) -> StaffCancellation | None:
     """Cancel a registrant's place at the event, pass it on, tell them; None when it was no
-    longer active (a colleague cancelled it, or they did)."""
+    longer active (a colleague cancelled it, or they did).
+
+    At an event where staff select, the place is passed down the reserve list as when the
+    person gives it back themselves (`staff_ids`: who is told when nobody is left to offer it).
+    """
     moment = now or datetime.now(UTC)
-    async with services.database.transaction() as tx:
-        cancellation = await cancel_for_staff(
-            tx, services.registrations.plan, registration_id, event, moment
-        )
-        if cancellation is None:
-            return None
-        person_id = cancellation.registration.person_id
+    told = 0
+
+    async def tell(tx: Transaction, cancellation: Cancellation) -> None:
+        nonlocal told
         payload: dict[str, Any] = {
             "title": {"tr": event.title.tr, "en": event.title.en},
             "starts_at": utc_text(event.starts_at),
@@ -74,6 +80,7 @@ async def cancel_seat(
         }
         if reason:
             payload["reason"] = reason
+        person_id = cancellation.registration.person_id
         told = await queue_personal(
             tx,
             [Personal(REGISTRATION_CANCELLED, person_id, moment, payload, event_id=event.id)],
@@ -91,7 +98,19 @@ async def cancel_seat(
             },
             tx=tx,
         )
-    return StaffCancellation(cancellation, told > 0)
+
+    if event.by_application:
+        found = await services.applications.cancel_place(
+            registration_id, None, event, staff_ids, moment, then=tell
+        )
+    else:
+        async with services.database.transaction() as tx:
+            found = await cancel_for_staff(
+                tx, services.registrations.plan, registration_id, event, moment
+            )
+            if found is not None:
+                await tell(tx, found)
+    return StaffCancellation(found, told > 0) if found is not None else None
 
 
 async def give_seat(
