@@ -101,7 +101,11 @@ async def test_the_export_holds_what_the_profiles_offer_and_look_for(
     # The directory's form starts from the B2B day's profile: she adds casting to it.
     await join(ayse, ["Döküm"], [])
 
-    summary = await ayse.press(await ayse.says("/privacy"), "Hakkımda ne biliyorsunuz?")
+    screen = await ayse.says("/privacy")
+    shown = screen.text or ""
+    assert "📒 Üye firma rehberinde görünmeye rızanız var" in shown
+    assert f"🤝 {event.title.get('tr')}: B2B katılımcı listesinde görünmeye rızanız var" in shown
+    summary = await ayse.press(screen, "Hakkımda ne biliyorsunuz?")
     assert "🤝 2 B2B ve rehber profili (sunduklarınız ve aradıklarınızla)" in (summary.text or "")
     text, document = await exported(ayse)
     categories = {c.name.get("tr"): c.id for c in assistant.services.catalogue.categories}
@@ -121,6 +125,17 @@ async def test_the_export_holds_what_the_profiles_offer_and_look_for(
     assert "Üye firma rehberinde görünme:" in text
     assert f"{b2b_day}: B2B katılımcı listesinde görünme:" in text
     assert "match:" not in text and "directory" not in text
+
+    # Leaving the directory from /privacy: the consent is shown as withdrawn, in its own words.
+    page = await ayse.press(await ayse.says("/privacy"), "Listeden çık · 📒 Üye firma rehberi")
+    assert "rehberden çıkardık" in (page.text or "")
+    shown = (await ayse.says("/privacy")).text or ""
+    assert re.search(rf"↩️ Üye firma rehberinde görünme: {READ_ON} tarihinde geri aldınız", shown)
+    [consent] = await assistant.fetch(
+        "SELECT withdrawn_at FROM consents WHERE person_id = ? AND purpose = 'match:directory'",
+        ayse.id,
+    )
+    assert consent["withdrawn_at"] is not None
 
 
 async def test_the_deletion_warning_says_what_goes_what_is_cancelled_and_what_stays(

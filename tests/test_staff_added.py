@@ -205,7 +205,7 @@ async def test_a_walk_in_who_asks_is_erased_and_still_counted(assistant: Assista
     await add_by_hand(elif_, "Hasan Kapı", None, "Evet")
     page = await open_staff_event(elif_, TITLE)
     listed = await elif_.press(page, "✍️ Eklenen katılımcılar (silme talebi)")
-    assert "KVKK md. 11" in (listed.text or "")
+    assert "KVKK m. 11" in (listed.text or "")
     confirm = await elif_.press(listed, "🗑 Hasan Kapı")
     assert "Hasan Kapı" in (confirm.text or "") and "geri alınamaz" in (confirm.text or "")
     erase = confirm.button_data("🗑 Evet, verilerini sil")
