@@ -26,9 +26,11 @@ from bot.domain.forms import (
     NO,
     SKIP,
     YES,
+    Answered,
     Answers,
     ChoiceStep,
     ContactStep,
+    Finished,
     Flow,
     Moved,
     Reply,
@@ -62,6 +64,8 @@ CORRECT = "correct"
 # A registry company this close to what was typed is offered as a button ("is it this one?").
 LIKELY_MATCH = 90
 NOT_LISTED = "none"
+# Answers "keep current" keeps without checking again (the company is looked up again).
+KEPT_AS_STORED = ("name", "phone", "email")
 
 
 def _applies(step: str, answers: Answers) -> bool:
@@ -143,6 +147,15 @@ class ProfileForm(Form):
                 return Reply(action=SKIP)
             return Reply(pressed=current) if step == "sector" else Reply(text=current)
         return reply
+
+    async def take(self, call: FormCall, reply: Reply) -> Moved | Finished | None:
+        step, answers = call.state.step, call.state.answers
+        if answers.get("mode") == CORRECT and step in KEPT_AS_STORED:
+            current = answers.get("current", {}).get(step)
+            if current is not None and reply.text == current:
+                # Kept as stored, even if stored before today's checks ("0555 12 34").
+                return self.flow_for(call).advance(call.state, Answered(current))
+        return None
 
     async def ask(self, call: FormCall, reason: str | None = None) -> None:
         caller, step, answers = call.caller, call.state.step, call.state.answers

@@ -264,3 +264,44 @@ async def test_joining_by_invite_names_the_company_the_registrys_way(
         "company_verified": 1,
     }
     del phone_step
+
+
+async def test_keeping_answers_stored_before_the_stricter_checks_goes_on(
+    assistant: Assistant,
+) -> None:
+    ali = assistant.person("Ali")
+    notice = await ali.says("/profile")
+    await ali.press(notice, "✅ Okudum, devam")
+    await ali.says("Ali Er")
+    pick = await ali.says("Hitit Dokuma")
+    if "Firmam listede yok" in pick.buttons:
+        pick = await ali.press(pick, "Firmam listede yok")
+    await ali.press(pick, "Tekstil ve hazır giyim")
+    await ali.emulator.send_message(ali.user, "Atla")
+    email_step = await ali.emulator.wait_for_bot_message(ali.id, contains="E-posta")
+    announcements = await ali.press(email_step, "Atla")
+    await ali.press(announcements, "Hayır, teşekkürler")
+    await ali.emulator.wait_idle()
+    # Stored while any 7 digits passed, and a Telegram name with a year in it.
+    await assistant.services.database.execute(
+        "UPDATE people SET full_name = 'Ali 1978', phone = '05551234' WHERE id = ?", (ali.id,)
+    )
+    profile = await ali.says("/profile")
+    company_step = await ali.press(await ali.press(profile, "✏️ Profili güncelle"), "↩️ Aynı kalsın")
+    assert "2/5" in (company_step.text or "")
+    sector_step = await ali.press(company_step, "↩️ Aynı kalsın")
+    if "Firmam listede yok" in sector_step.buttons:
+        sector_step = await ali.press(sector_step, "Firmam listede yok")
+    await ali.press(sector_step, "↩️ Aynı kalsın")
+    await ali.emulator.send_message(ali.user, "↩️ Aynı kalsın")
+    email_step = await ali.emulator.wait_for_bot_message(ali.id, contains="5/5")
+    saved = await ali.press(email_step, "↩️ Aynı kalsın")
+    assert "Profiliniz kaydedildi" in (saved.text or "")
+    [row] = await assistant.fetch("SELECT full_name, phone FROM people WHERE id = ?", ali.id)
+    assert row == {"full_name": "Ali 1978", "phone": "05551234"}
+    # Typed anew, the same short number is refused.
+    profile = await ali.says("/profile")
+    name_step = await ali.press(profile, "✏️ Profili güncelle")
+    refused = await ali.says("ali 1978")
+    assert "soru ya da cümle" in (refused.text or "")
+    del name_step
