@@ -103,6 +103,26 @@ async def add_people(
             )
 
 
+async def verify_company_links(
+    database: Database, person_ids: Sequence[int], contacts: int = 0
+) -> None:
+    """Mark these people's company links verified; make the first verified person of the
+    first `contacts` member companies (by name) their contact."""
+    async with database.transaction() as tx:
+        await tx.executemany(
+            "UPDATE people SET company_verified = 1 WHERE id = ?", [(i,) for i in person_ids]
+        )
+        if contacts:
+            await tx.execute(
+                "UPDATE companies SET contact_person_id = (SELECT MIN(p.id) FROM people p "
+                "  WHERE p.company_id = companies.id AND p.company_verified = 1) "
+                "WHERE id IN (SELECT c.id FROM companies c WHERE c.membership = 'member' "
+                "  AND EXISTS (SELECT 1 FROM people p WHERE p.company_id = c.id "
+                "  AND p.company_verified = 1) ORDER BY c.name_key LIMIT ?)",
+                (contacts,),
+            )
+
+
 async def add_registrations(database: Database, registrations: Sequence[SeedRegistration]) -> None:
     """Insert registrations and the feedback of those who rated the event."""
     async with database.transaction() as tx:

@@ -23,7 +23,13 @@ from storage.outbox import (
     MEETING_REQUEST,
     record_sent_when_queued,
 )
-from storage.seeding import SeedPerson, SeedRegistration, add_people, add_registrations
+from storage.seeding import (
+    SeedPerson,
+    SeedRegistration,
+    add_people,
+    add_registrations,
+    verify_company_links,
+)
 
 FIRST_PARTICIPANT_ID = 9_100_000_000
 PARTICIPANTS = 24
@@ -95,10 +101,7 @@ async def add_b2b_day(
     ]
     await add_people(services.database, people, services.catalogue.cluster.privacy_notice.version)
     # Joined through their company's invite link: verified members.
-    await services.database.execute(
-        "UPDATE people SET company_verified = 1 WHERE id BETWEEN ? AND ?",
-        (FIRST_PARTICIPANT_ID, FIRST_PARTICIPANT_ID + len(people)),
-    )
+    await verify_company_links(services.database, [person.id for person in people])
     everyone = [*people]
     registrations = [
         SeedRegistration(

@@ -47,6 +47,7 @@ from storage.seeding import (
     add_survey_round,
     add_tickets,
     set_genders,
+    verify_company_links,
 )
 from storage.staff_added import HAND, NewParticipant
 from storage.survey_definitions import FEEDBACK
@@ -294,18 +295,7 @@ CONTACTS = 3
 async def _confirm_people(services: Services, people: list[SeedPerson], rng: random.Random) -> None:
     """Confirm most people's companies, leave a few claims waiting, give some a contact."""
     confirmed = [p.id for p in people if p.company_id is not None and rng.random() < 0.9]
-    async with services.database.transaction() as tx:
-        await tx.executemany(
-            "UPDATE people SET company_verified = 1 WHERE id = ?", [(i,) for i in confirmed]
-        )
-        await tx.execute(
-            "UPDATE companies SET contact_person_id = (SELECT MIN(p.id) FROM people p "
-            "  WHERE p.company_id = companies.id AND p.company_verified = 1) "
-            "WHERE id IN (SELECT c.id FROM companies c WHERE c.membership = 'member' "
-            "  AND EXISTS (SELECT 1 FROM people p WHERE p.company_id = c.id "
-            "  AND p.company_verified = 1) ORDER BY c.name_key LIMIT ?)",
-            (CONTACTS,),
-        )
+    await verify_company_links(services.database, confirmed, CONTACTS)
 
 
 # About two in three people said yes to announcements: most when they first came, some later.
@@ -802,9 +792,7 @@ async def _answer_for_demo_company(
     services: Services, person_id: int, company_id: int, now: datetime
 ) -> None:
     """Confirm the demo person's company link and answer its latest benchmark, if not yet."""
-    await services.database.execute(
-        "UPDATE people SET company_verified = 1 WHERE id = ?", (person_id,)
-    )
+    await verify_company_links(services.database, [person_id])
     rng = random.Random(person_id)
     for survey in services.catalogue.surveys:
         rounds = await services.surveys.rounds_of(survey.id) if survey.benchmark else []
