@@ -85,7 +85,7 @@ async def test_staff_publish_an_event_step_by_step_and_people_see_it(
     step = await elif_.press(step, "📍 Fiziki mekânda")
     step = await elif_.says("Küme Ofisi, OSB 2. Cadde No:10, Ankara")
     step = await elif_.press(step, "Türkçesiyle aynı olsun")
-    assert "Kaç kişilik" in (step.text or "")
+    assert "Kaç kişilik" in (step.text or "") and "Sınırsız" in step.buttons
     again = await elif_.says("yirmi civarı")
     assert "tam sayı" in (again.text or "")
     step = await elif_.says("20")
@@ -100,6 +100,8 @@ async def test_staff_publish_an_event_step_by_step_and_people_see_it(
     step = await elif_.press(step, "⬜ İş ve inşaat makineleri")
     step = await elif_.press(step, "✔️ Tamam")
     assert "Bir firmadan en fazla" in (step.text or "")
+    # Unlimited reads the same on both limits: one word, one button.
+    assert "“Sınırsız” düğmesine" in (step.text or "") and "Sınırsız" in step.buttons
     step = await elif_.says("2")
     assert "Kimler kayıt olabilir?" in (step.text or "")
     step = await elif_.press(step, "🌐 Herkese açık")
