@@ -19,8 +19,10 @@ from storage.database import Database, _migrations
 from tests.conftest import Assistant
 from tests.test_event_questions import QUESTIONS
 from tests.test_signup import fill_profile, open_event
-from tests.test_staff_events import staff_member
+from tests.test_staff_events import open_staff_event, staff_member
 
+# An event staff add walk-ins to.
+WALK_IN_EVENT = "door"
 # The migration that writes registry companies' names into profiles.
 REGISTRY_NAMES = 39
 
@@ -305,3 +307,25 @@ async def test_keeping_answers_stored_before_the_stricter_checks_goes_on(
     refused = await ali.says("ali 1978")
     assert "soru ya da cümle" in (refused.text or "")
     del name_step
+
+
+async def test_staff_add_a_walk_in_typed_in_lower_case_with_a_short_number(
+    assistant: Assistant,
+) -> None:
+    await assistant.add_event(WALK_IN_EVENT, capacity=10)
+    elif_ = staff_member(assistant)
+    page = await open_staff_event(elif_, f"Test etkinliği {WALK_IN_EVENT}")
+    step = await elif_.press(page, "➕ Katılımcı ekle")
+    refused = await elif_.says("kapıda 3 kişi var")
+    assert "ad soyada benzemiyor" in (refused.text or "")
+    step = await elif_.says("ismail ışık")
+    step = await elif_.press(step, "Atla")
+    refused = await elif_.says("0532 111 22")
+    assert "10 haneden" in (refused.text or "")
+    step = await elif_.says("0532 111 22 33")
+    await elif_.press(step, "Evet")
+    [row] = await assistant.fetch(
+        "SELECT full_name, phone FROM staff_added_participants WHERE event_id = ?",
+        WALK_IN_EVENT,
+    )
+    assert row == {"full_name": "İsmail Işık", "phone": "05321112233"}
