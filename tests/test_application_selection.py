@@ -23,6 +23,7 @@ from tests.test_applications import (
     application_of,
     apply_italy,
     apply_to,
+    confirmed_and_reserve,
     selected_visit,
 )
 from tests.test_exports import download
@@ -228,17 +229,8 @@ async def test_the_applications_workbook_has_numbers_and_dates_as_cells(
 @pytest.mark.usefixtures("unpaced")
 async def test_a_cancelled_place_and_the_reserve_offer_are_one_step(assistant: Assistant) -> None:
     event = await selected_visit(assistant, capacity=1)
-    ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet")
-    await apply_to(ayse)
-    await apply_to(mehmet)
+    ayse, mehmet = await confirmed_and_reserve(assistant, event)
     services = assistant.services
-    ids = [(await application_of(assistant, p))["id"] for p in (ayse, mehmet)]
-    await services.applications.decide(event, ids[0], "accepted", 1)
-    await services.applications.decide(event, ids[1], "reserve", 1)
-    await services.applications.notify(event, 1)
-    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains="kabul edildi")
-    await ayse.press(news, "Yerimi onaylıyorum")
-    await assistant.emulator.wait_idle()
 
     # The offer to Mehmet can't be written (a crash, as the database sees it): her
     # cancellation is undone with it, so the place is neither lost nor given twice.

@@ -70,6 +70,24 @@ async def application_of(assistant: Assistant, person: Person) -> dict[str, Any]
     return row
 
 
+async def confirmed_and_reserve(
+    assistant: Assistant, event: Event, accepted_news: str = "kabul edildi"
+) -> tuple[Person, Person]:
+    """Ayşe and Mehmet apply; Ayşe is accepted and confirms, Mehmet is on the reserve list."""
+    ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet")
+    await apply_to(ayse)
+    await apply_to(mehmet)
+    services = assistant.services
+    ids = [(await application_of(assistant, p))["id"] for p in (ayse, mehmet)]
+    await services.applications.decide(event, ids[0], "accepted", 1)
+    await services.applications.decide(event, ids[1], "reserve", 1)
+    await services.applications.notify(event, 1)
+    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains=accepted_news)
+    await ayse.press(news, "Yerimi onaylıyorum")
+    await assistant.emulator.wait_idle()
+    return ayse, mehmet
+
+
 @pytest.mark.usefixtures("unpaced")
 async def test_applying_collects_the_answers_and_says_what_happens_next(
     assistant: Assistant,
@@ -312,17 +330,8 @@ async def test_applying_after_the_deadline_and_withdrawing_a_confirmed_place(
 ) -> None:
     deadline = (datetime.now(UTC) + timedelta(days=5)).isoformat()
     event = await selected_visit(assistant, registration_deadline=deadline, capacity=1)
-    ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet")
-    await apply_to(ayse)
-    await apply_to(mehmet)
+    ayse, mehmet = await confirmed_and_reserve(assistant, event, "Başvurunuz kabul edildi")
     services = assistant.services
-    ids = [(await application_of(assistant, p))["id"] for p in (ayse, mehmet)]
-    await services.applications.decide(event, ids[0], "accepted", 1)
-    await services.applications.decide(event, ids[1], "reserve", 1)
-    await services.applications.notify(event, 1)
-    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains="Başvurunuz kabul edildi")
-    await ayse.press(news, "Yerimi onaylıyorum")
-    await assistant.emulator.wait_idle()
     # She cancels her confirmed place from /my: it passes to Mehmet on the reserve list.
     mine = await ayse.says("/my")
     page = await ayse.press(mine, "1")

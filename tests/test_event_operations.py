@@ -9,7 +9,13 @@ import icalendar
 
 from bot.devtools.emulator import Message
 from tests.conftest import STAFF_ID, Assistant, Person, StartAssistant
-from tests.test_applications import VISIT, VISIT_TITLE, application_of, apply_to, selected_visit
+from tests.test_applications import (
+    VISIT,
+    VISIT_TITLE,
+    application_of,
+    confirmed_and_reserve,
+    selected_visit,
+)
 from tests.test_companies import xlsx
 from tests.test_signup import open_event, signed_up_person
 from tests.test_staff_added import EVENT as ADDED_EVENT
@@ -432,17 +438,7 @@ async def test_staff_cancel_a_selected_place_and_the_reserve_list_gets_it(
     assistant: Assistant,
 ) -> None:
     event = await selected_visit(assistant, capacity=1)
-    ayse, mehmet = assistant.person("Ayşe"), assistant.person("Mehmet")
-    await apply_to(ayse)
-    await apply_to(mehmet)
-    services = assistant.services
-    ids = [(await application_of(assistant, p))["id"] for p in (ayse, mehmet)]
-    await services.applications.decide(event, ids[0], "accepted", 1)
-    await services.applications.decide(event, ids[1], "reserve", 1)
-    await services.applications.notify(event, 1)
-    news = await ayse.emulator.wait_for_bot_message(ayse.id, contains="kabul edildi")
-    await ayse.press(news, "Yerimi onaylıyorum")
-    await assistant.emulator.wait_idle()
+    ayse, mehmet = await confirmed_and_reserve(assistant, event)
 
     elif_ = staff_member(assistant)
     card = await open_card(elif_, VISIT_TITLE, "c", "1")
