@@ -34,9 +34,9 @@ async def test_staff_list_open_tickets_and_answer_one_from_its_card(
     assert "Açık talepler · 2" in text
     waiting, answered = text.split("Yanıtlandı, üyeden dönüş bekleniyor")
     assert "Ekipten yanıt bekleyenler" in waiting
-    assert "#1 · 0 dk önce · Ayşe <i>Yılmaz</i> · Anka Makina A.Ş." in waiting
+    assert "#1 · az önce · Ayşe <i>Yılmaz</i> · Anka Makina A.Ş." in waiting
     assert QUESTION in waiting and "#2" not in waiting
-    assert "#2 · 0 dk önce · profili olmayan üye" in answered
+    assert "#2 · az önce · profili olmayan üye" in answered
     assert "Fuar katılım desteği var mı?" in answered and "İkinci satır" not in answered
     assert "Kapanacak" not in text
     assert listing.html is not None and "Ayşe &lt;i&gt;Yılmaz&lt;/i&gt;" in listing.html
