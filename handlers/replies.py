@@ -8,6 +8,9 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
+from bot.context import Caller
+from bot.screens.buttons import STAFF_HOME
+
 logger = logging.getLogger(__name__)
 
 Keyboard = Sequence[Sequence[InlineKeyboardButton]]
@@ -35,3 +38,8 @@ async def show(update: Update, text: str, rows: Keyboard = ()) -> None:
     message = update.effective_message
     if message is not None:
         await message.reply_text(text, reply_markup=markup)
+
+
+async def show_staff_gone(update: Update, caller: Caller) -> None:
+    """Tell staff what they pressed is no longer there, with the way back to the staff menu."""
+    await show(update, caller.render("not_available"), [[caller.button("staff_menu", STAFF_HOME)]])

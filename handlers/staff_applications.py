@@ -37,7 +37,6 @@ from bot.domain.forms import (
 from bot.domain.questions import answer_cell, fitting, shortened
 from bot.screens.buttons import (
     DECISION_CODES,
-    STAFF_HOME,
     ApplicationCard,
     ApplicationNote,
     ApplicationReview,
@@ -52,7 +51,7 @@ from bot.screens.buttons import (
 from bot.screens.outgoing import file_name
 from handlers.forms import Form, FormCall, open_form, step_keyboard
 from handlers.registrations import yes_no_labels
-from handlers.replies import Keyboard, show
+from handlers.replies import Keyboard, show, show_staff_gone
 from handlers.staff_access import staff
 from handlers.staff_attendees import event_answers, listed_answers
 from handlers.uploads import APPLY, DISCARD, UploadForm, upload_flow
@@ -199,17 +198,13 @@ async def _answer_cells(caller: Caller, event: Event) -> dict[int, list[Cell]]:
     }
 
 
-async def _gone(update: Update, caller: Caller) -> None:
-    await show(update, caller.render("not_available"), [[caller.button("staff_menu", STAFF_HOME)]])
-
-
 async def review(update: Update, context: AssistantContext) -> None:
     """Show a page of an event's applications with the filters and the balance."""
     caller = context.caller
     pressed = ApplicationReview.of(update)
     event = caller.services.catalogue.event(pressed.event_id)
     if event is None or not event.by_application:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     await show_review(update, caller, event, Filters.parse(pressed.filters), pressed.page)
 
@@ -289,7 +284,7 @@ async def card(update: Update, context: AssistantContext) -> None:
     applicant = await caller.services.applications.get(pressed.application_id)
     event = caller.services.catalogue.event(applicant.event_id) if applicant else None
     if applicant is None or event is None:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     await show_card(update, caller, event, applicant, pressed.filters, pressed.page)
 
@@ -349,7 +344,7 @@ async def decide(update: Update, context: AssistantContext) -> None:
     applicant = await services.applications.get(pressed.application_id)
     event = services.catalogue.event(applicant.event_id) if applicant else None
     if applicant is None or event is None:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     decision = DECISION_CODES[pressed.decision]
     outcome = await services.applications.decide(
@@ -382,7 +377,7 @@ async def notify(update: Update, context: AssistantContext) -> None:
     services = caller.services
     event = services.catalogue.event(pressed.event_id)
     if event is None or not event.by_application:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     balance = await services.applications.balance(event)
     if pressed.sure == "0":
@@ -486,7 +481,7 @@ async def bulk(update: Update, context: AssistantContext) -> None:
     pressed = BulkDecide.of(update)
     event = caller.services.catalogue.event(pressed.event_id)
     if event is None or not event.by_application:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     subject = f"{event.id}|{DECISION_CODES[pressed.decision]}|{pressed.filters}"
     await open_form(update, context, caller, BULK, subject=subject)
@@ -539,7 +534,7 @@ async def note(update: Update, context: AssistantContext) -> None:
     caller = context.caller
     application_id = ApplicationNote.of(update).application_id
     if await caller.services.applications.get(application_id) is None:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     await open_form(update, context, caller, NOTE, subject=str(application_id))
 
@@ -594,7 +589,7 @@ async def override(update: Update, context: AssistantContext) -> None:
     caller = context.caller
     application_id = OverrideCompanyLimit.of(update).application_id
     if await caller.services.applications.get(application_id) is None:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     await open_form(update, context, caller, OVERRIDE, subject=str(application_id))
 
@@ -724,7 +719,7 @@ async def sheet(update: Update, context: AssistantContext) -> None:
     services = caller.services
     event = services.catalogue.event(pressed.event_id)
     if event is None or not event.by_application:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     if pressed.action == "i":
         if not caller.can(Ability.MANAGE):

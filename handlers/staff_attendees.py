@@ -26,7 +26,7 @@ from bot.screens.buttons import (
 from bot.screens.callback_data import CallbackData
 from bot.screens.outgoing import file_name
 from handlers.registrations import yes_no_labels
-from handlers.replies import Keyboard, show
+from handlers.replies import Keyboard, show, show_staff_gone
 from handlers.staff_access import staff
 from storage.answers import AnswerRepository
 from storage.attendees import CONFIRMED, WAITLISTED, Attendee, AttendeeRepository
@@ -52,10 +52,6 @@ def _pages(total: int) -> int:
 
 def _sector_names(caller: Caller) -> dict[str, str]:
     return {s.id: s.name.get(caller.language) for s in caller.services.catalogue.sectors}
-
-
-async def _gone(update: Update, caller: Caller) -> None:
-    await show(update, caller.render("not_available"), [[caller.button("staff_menu", STAFF_HOME)]])
 
 
 def _paging(
@@ -107,7 +103,7 @@ async def attendee_list(update: Update, context: AssistantContext) -> None:
     which, event_id = pressed.which, pressed.event_id
     event = caller.services.catalogue.event(event_id)
     if event is None:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     status = LISTS[which]
     repository = _attendees(caller)
@@ -158,7 +154,7 @@ async def attendance(update: Update, context: AssistantContext) -> None:
     event_id = pressed.event_id
     event = caller.services.catalogue.event(event_id)
     if event is None:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     await show_attendance(update, caller, event, pressed.page)
 
@@ -237,7 +233,7 @@ async def export(update: Update, context: AssistantContext) -> None:
     services = caller.services
     event = services.catalogue.event(event_id)
     if event is None:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     attendees = await _attendees(caller).for_export(event_id)
     names = _sector_names(caller)
@@ -282,7 +278,7 @@ async def answer_summary(update: Update, context: AssistantContext) -> None:
     caller = context.caller
     event = caller.services.catalogue.event(AnswerSummary.of(update).event_id)
     if event is None:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     given = await AnswerRepository(caller.services.database).for_event(event.id)
     active = await _attendees(caller).active_people(event.id)

@@ -21,7 +21,6 @@ from bot.domain.matchmaking import MatchIndex, proposals, read_sessions, schedul
 from bot.domain.table_cards import CardWording, table_cards_pdf
 from bot.screens.b2b import grid_lines
 from bot.screens.buttons import (
-    STAFF_HOME,
     StaffB2b,
     StaffB2bAbsent,
     StaffB2bMeetings,
@@ -31,7 +30,7 @@ from bot.screens.buttons import (
 )
 from bot.screens.outgoing import file_name
 from handlers.forms import Form, FormCall, open_form, step_keyboard
-from handlers.replies import Keyboard, show
+from handlers.replies import Keyboard, show, show_staff_gone
 from handlers.staff_access import staff
 from handlers.staff_event_form import rejection
 from storage.content import MATCH_SCHEDULING, MAX_TABLES, Event, Matchmaking, MatchSession
@@ -59,10 +58,6 @@ WORKBOOK_HEADINGS = (
 def _event(caller: Caller, event_id: str) -> Event | None:
     event = caller.services.catalogue.event(event_id)
     return event if event is not None and event.matchmaking is not None else None
-
-
-async def _gone(update: Update, caller: Caller) -> None:
-    await show(update, caller.render("not_available"), [[caller.button("staff_menu", STAFF_HOME)]])
 
 
 async def show_grid(update: Update, caller: Caller, event: Event, note: str | None = None) -> None:
@@ -114,7 +109,7 @@ async def grid_pressed(update: Update, context: AssistantContext) -> None:
     pressed = StaffB2b.of(update)
     event = _event(caller, pressed.event_id)
     if event is None:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     if pressed.action == "export":
         await send_workbook(context, caller, event)
@@ -197,7 +192,7 @@ async def act_pressed(update: Update, context: AssistantContext) -> None:
     pressed = StaffB2b.of(update)
     event = _event(caller, pressed.event_id)
     if event is None:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     store, now = caller.services.matchmaking, datetime.now(UTC)
     over = event.ends_at <= now
@@ -241,7 +236,7 @@ async def people_pressed(update: Update, context: AssistantContext) -> None:
     pressed = StaffB2bPeople.of(update)
     event = _event(caller, pressed.event_id)
     if event is None:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     listed = await caller.services.matchmaking.listed(event.id)
     pages = max(1, -(-len(listed) // PAGE_SIZE))
@@ -274,7 +269,7 @@ async def absent_pressed(update: Update, context: AssistantContext) -> None:
     profile = await store.profile_by_id(pressed.profile_id)
     event = _event(caller, profile.event_id or "") if profile is not None else None
     if profile is None or event is None:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     who: dict[str, Any] = {"name": profile.full_name, "company": profile.company}
     if pressed.confirmed == "0":
@@ -300,7 +295,7 @@ async def meetings_pressed(update: Update, context: AssistantContext) -> None:
     pressed = StaffB2bMeetings.of(update)
     event = _event(caller, pressed.event_id)
     if event is None:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     store = caller.services.matchmaking
     meetings = [m for m in await store.meetings(event.id) if m.status != "cancelled"]
@@ -337,7 +332,7 @@ async def move_pressed(update: Update, context: AssistantContext) -> None:
     meeting = await store.meeting(pressed.meeting_id)
     event = _event(caller, meeting.event_id) if meeting is not None else None
     if meeting is None or event is None or meeting.status == "cancelled":
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     now, schedule = datetime.now(UTC), schedule_of(event)
     back = [caller.button("staff_b2b_back", StaffB2b(event.id, "grid"))]
@@ -372,7 +367,7 @@ async def settings_pressed(update: Update, context: AssistantContext) -> None:
     caller = context.caller
     event = _event(caller, StaffB2b.of(update).event_id)
     if event is None or event.matchmaking is None:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     settings = event.matchmaking
     zone = caller.services.settings.timezone
@@ -450,7 +445,7 @@ class SettingsForm(Form):
         event = _event(caller, call.state.subject or "")
         await call.acknowledge()
         if event is None or event.matchmaking is None:
-            await _gone(call.update, caller)
+            await show_staff_gone(call.update, caller)
             return None
         day = date.fromisoformat(answers["current"]["day"])
         sessions, _ = read_sessions(

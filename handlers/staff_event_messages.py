@@ -15,9 +15,9 @@ from bot.context import AssistantContext, Caller
 from bot.domain.access import Ability
 from bot.domain.event_messages import TEXT_LIMIT, message_registrants
 from bot.domain.forms import TOO_LONG, Answers, ChoiceStep, Flow, MessageStep, Moved
-from bot.screens.buttons import STAFF_HOME, MessageRegistrants, StaffEventPage
+from bot.screens.buttons import MessageRegistrants, StaffEventPage
 from handlers.forms import Form, FormCall, close_form, open_form, step_keyboard
-from handlers.replies import show
+from handlers.replies import show, show_staff_gone
 from handlers.staff_access import staff
 from storage import events as event_store
 from storage.content import Event
@@ -29,13 +29,6 @@ SEND = "send"
 def _applies(step: str, answers: Answers) -> bool:
     # The waiting list is asked about only when someone is on it.
     return step != "audience" or bool(answers.get("waiting"))
-
-
-async def _gone(call: FormCall) -> None:
-    caller = call.caller
-    await show(
-        call.update, caller.render("not_available"), [[caller.button("staff_menu", STAFF_HOME)]]
-    )
 
 
 class EventMessageForm(Form):
@@ -84,11 +77,7 @@ class EventMessageForm(Form):
         event = self._event(call)
         if event is None:
             await close_form(call.services, caller.person.id, self.kind)
-            await show(
-                call.update,
-                caller.render("not_available"),
-                [[caller.button("staff_menu", STAFF_HOME)]],
-            )
+            await show_staff_gone(call.update, caller)
             return
         confirmed, waiting = await event_store.reachable_counts(call.services.database, event.id)
         answers = call.state.answers
@@ -131,11 +120,7 @@ class EventMessageForm(Form):
                 datetime.now(UTC),
             )
         if event is None or told is None:
-            await show(
-                call.update,
-                caller.render("not_available"),
-                [[caller.button("staff_menu", STAFF_HOME)]],
-            )
+            await show_staff_gone(call.update, caller)
             return None
         text = caller.render("staff_event_message_sent", event=event, told=told)
         await show(
@@ -152,9 +137,7 @@ async def message_pressed(update: Update, context: AssistantContext) -> None:
     caller: Caller = context.caller
     event = caller.services.catalogue.event(MessageRegistrants.of(update).event_id)
     if event is None:
-        await show(
-            update, caller.render("not_available"), [[caller.button("staff_menu", STAFF_HOME)]]
-        )
+        await show_staff_gone(update, caller)
         return
     _, waiting = await event_store.reachable_counts(caller.services.database, event.id)
     await open_form(

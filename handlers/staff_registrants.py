@@ -15,14 +15,13 @@ from bot.domain.access import Ability
 from bot.domain.forms import ChoiceStep, Flow, Moved, TextStep
 from bot.domain.seats import REASON_LIMIT, cancel_seat, give_seat
 from bot.screens.buttons import (
-    STAFF_HOME,
     AttendeeList,
     StaffCancelRegistrant,
     StaffGiveSeat,
     StaffRegistrant,
 )
 from handlers.forms import Form, FormCall, close_form, open_form, step_keyboard
-from handlers.replies import show
+from handlers.replies import show, show_staff_gone
 from handlers.staff_access import staff
 from storage.attendees import CONFIRMED, WAITLISTED, Attendee, AttendeeRepository
 from storage.content import Event
@@ -41,10 +40,6 @@ async def _found(caller: Caller, registration_id: int) -> tuple[Attendee, Event]
     return (attendee, event) if event is not None else None
 
 
-async def _gone(update: Update, caller: Caller) -> None:
-    await show(update, caller.render("not_available"), [[caller.button("staff_menu", STAFF_HOME)]])
-
-
 def _list_of(attendee: Attendee) -> AttendeeList:
     return AttendeeList("w" if attendee.status == WAITLISTED else "c", attendee.event_id)
 
@@ -55,7 +50,7 @@ async def show_registrant(
     """Render one registrant's card with what staff may do about their place."""
     found = await _found(caller, registration_id)
     if found is None:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     attendee, event = found
     services = caller.services
@@ -102,7 +97,7 @@ async def give_seat_pressed(update: Update, context: AssistantContext) -> None:
     registration_id = pressed.registration_id
     found = await _found(caller, registration_id)
     if found is None:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     attendee, event = found
     if event.by_application:
@@ -185,7 +180,7 @@ class CancelRegistrantForm(Form):
         registration_id = int(call.state.subject or 0)
         found = await _found(caller, registration_id)
         if found is None:
-            await _gone(call.update, caller)
+            await show_staff_gone(call.update, caller)
             return None
         event = found[1]
         if event.starts_at <= datetime.now(UTC):
@@ -221,7 +216,7 @@ async def cancel_pressed(update: Update, context: AssistantContext) -> None:
     registration_id = StaffCancelRegistrant.of(update).registration_id
     found = await _found(caller, registration_id)
     if found is None:
-        await _gone(update, caller)
+        await show_staff_gone(update, caller)
         return
     attendee, event = found
     if attendee.status not in (CONFIRMED, WAITLISTED):
